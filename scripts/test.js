@@ -1,0 +1,31 @@
+#!/usr/bin/env node
+// `npm test`: type-check sources and tests, lint, all Vitest suites (unit, commands, integration
+// against the local emulators), then build and smoke-test the built CLI in a subprocess.
+import {spawnSync} from 'node:child_process'
+import {rmSync} from 'node:fs'
+
+const steps = [
+  ['type-check', 'npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']],
+  ['type-check tests', 'npx', ['tsc', '-p', 'test/tsconfig.json', '--noEmit']],
+  ['lint', 'npx', ['eslint', '.']],
+  // dist/ is removed first so that tests can only pass against the TypeScript sources (stack notes, pitfall 2).
+  ['unit, command and integration tests', 'npx', ['vitest', 'run']],
+  ['build', 'npx', ['tsc', '-p', 'tsconfig.json']],
+  ['smoke tests of bin/run.js', 'npx', ['vitest', 'run', '--config', 'vitest.smoke.config.ts']],
+]
+
+rmSync('dist', {force: true, recursive: true})
+rmSync('oclif.manifest.json', {force: true})
+const env = {...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true'}
+for (const [name, cmd, args] of steps) {
+  const started = Date.now()
+  process.stdout.write(`\n=== ${name}: ${cmd} ${args.join(' ')}\n`)
+  const r = spawnSync(cmd, args, {env, stdio: 'inherit'})
+  const seconds = ((Date.now() - started) / 1000).toFixed(1)
+  if (r.status !== 0) {
+    process.stdout.write(`\n=== ${name} FAILED (exit ${r.status ?? r.signal}) after ${seconds}s\n`)
+    process.exit(r.status ?? 1)
+  }
+
+  process.stdout.write(`=== ${name} passed in ${seconds}s\n`)
+}

@@ -1,0 +1,285 @@
+import {Command, Errors, Flags, type Interfaces} from '@oclif/core'
+import {readFileSync} from 'node:fs'
+
+import {type ClientFactory, createClientFactory} from './lib/aws/clients.js'
+import type {IamDeclaration} from './lib/aws/iam.js'
+import {resolveAwsSettings, type ResolvedAwsSettings} from './lib/aws/settings.js'
+import {AbortedError, classifyError, ExitCode, type PipeopsError} from './lib/core/errors.js'
+import {applyPlan, decideApplyMode, type Plan, type PlanExecutor, readPlanFile, writePlanFile, type ApplyReport} from './lib/core/plan.js'
+import {setColorEnabled, shouldUseColor, paint} from './ui/color.js'
+import {confirm} from './ui/confirm.js'
+import {renderApplyReport, renderPlan} from './ui/plan-table.js'
+import {createProgress, type ProgressReporter} from './ui/progress.js'
+
+export type EnvelopeStatus = 'error' | 'findings' | 'ok'
+
+export interface SuccessEnvelope<T> {
+  command: string
+  result: T
+  status: Exclude<EnvelopeStatus, 'error'>
+  warnings: string[]
+}
+
+export interface ErrorEnvelope {
+  command: string
+  error: {code: string; details?: unknown; exitCode: number; message: string; requestId?: string; suggestions: string[]}
+  status: 'error'
+  warnings: string[]
+}
+
+const VERSION: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {version: string}).version
+
+export const PIPEOPS_VERSION = VERSION
+
+/** Flags of every command that can change AWS state through the plan/apply engine. */
+export const planFlags = {
+  apply: Flags.boolean({
+    default: false,
+    helpGroup: 'PLAN',
+    summary: 'Apply the plan (asks to confirm on a terminal; needs --yes in scripts).',
+  }),
+  plan: Flags.string({
+    helpGroup: 'PLAN',
+    summary: 'Apply a plan saved with --plan-out, after checking live state still matches it (implies --apply).',
+  }),
+  'plan-out': Flags.string({helpGroup: 'PLAN', summary: 'Save the plan as JSON to this file (written atomically).'}),
+  yes: Flags.boolean({char: 'y', default: false, helpGroup: 'PLAN', summary: 'Do not ask for confirmation (required with --apply when not on a terminal).'}),
+}
+
+export interface PlanFlagValues {
+  apply: boolean
+  plan?: string | undefined
+  'plan-out'?: string | undefined
+  yes: boolean
+}
+
+export interface PlanRun<B, P> {
+  /** What happened: only printed, applied, or nothing to do. */
+  mode: 'applied' | 'dry-run' | 'up-to-date'
+  plan: Plan<B, P>
+  report?: ApplyReport
+}
+
+/**
+ * The one base class of pipeops commands: shared AWS flags, the --json envelope, the error → exit
+ * code map, SIGINT handling, progress on stderr, and the plan/apply flow.
+ */
+export abstract class BaseCommand extends Command {
+  static override baseFlags = {
+    color: Flags.boolean({
+      allowNo: true,
+      default: true,
+      helpGroup: 'GLOBAL',
+      summary: 'Colour output on a terminal (--no-color, or NO_COLOR, turns it off).',
+    }),
+    'endpoint-url': Flags.string({
+      helpGroup: 'AWS',
+      summary: 'Send AWS calls to this endpoint (LocalStack, emulators). AWS_ENDPOINT_URL_<SERVICE> and AWS_ENDPOINT_URL also work.',
+    }),
+    'max-attempts': Flags.integer({
+      helpGroup: 'AWS',
+      max: 20,
+      min: 1,
+      summary: 'Attempts per AWS call, with adaptive retries (default 5).',
+    }),
+    profile: Flags.string({helpGroup: 'AWS', summary: 'AWS shared-config profile (default: AWS_PROFILE, then "default").'}),
+    region: Flags.string({helpGroup: 'AWS', summary: 'AWS region (default: AWS_REGION, AWS_DEFAULT_REGION, then the profile).'}),
+  }
+  static override enableJsonFlag = true
+  /** The IAM actions this command may call; read by `iam-policy` and `doctor`. */
+  static iam: IamDeclaration = []
+
+  protected readonly abortController = new AbortController()
+  private cleanups: Array<() => Promise<void> | void> = []
+  private findings = false
+  /** False while a plan step is being applied: the first Ctrl-C then waits for the step to finish. */
+  private interruptible = true
+  private readonly onSigint = (): void => {
+    void this.handleSigint()
+  }
+
+  private sigints = 0
+  private readonly warnings: string[] = []
+
+  /** Space-separated id, as users type it: "kinesis hot-shards". */
+  protected get commandName(): string {
+    return (this.id ?? '').replaceAll(':', ' ')
+  }
+
+  /** Build the client factory from the shared flags (profile, region, endpoint, retries). */
+  protected async awsClients(flags: {'endpoint-url'?: string | undefined; 'max-attempts'?: number | undefined; profile?: string | undefined; region?: string | undefined}): Promise<ClientFactory> {
+    const settings = await this.awsSettings(flags)
+    return createClientFactory(settings, `pipeops/${VERSION}`)
+  }
+
+  protected async awsSettings(flags: {'endpoint-url'?: string | undefined; 'max-attempts'?: number | undefined; profile?: string | undefined; region?: string | undefined}): Promise<ResolvedAwsSettings> {
+    return resolveAwsSettings({
+      endpointUrl: flags['endpoint-url'],
+      env: process.env,
+      maxAttempts: flags['max-attempts'],
+      profile: flags.profile,
+      region: flags.region,
+    })
+  }
+
+  protected override async catch(thrown: Error & {exitCode?: number}): Promise<unknown> {
+    const error = classifyError(thrown)
+    process.exitCode = error.exitCode
+    if (this.jsonEnabled()) {
+      this.logJson(this.errorEnvelope(error))
+    } else {
+      this.printError(error)
+    }
+
+    // Exit quietly with the mapped code: the message is already printed.
+    throw new Errors.ExitError(error.exitCode)
+  }
+
+  protected override async finally(err: Error | undefined): Promise<void> {
+    process.removeListener('SIGINT', this.onSigint)
+    await this.runCleanups()
+    return super.finally(err)
+  }
+
+  protected override async init(): Promise<void> {
+    await super.init()
+    process.on('SIGINT', this.onSigint)
+    const colorFlag = !this.argv.includes('--no-color')
+    setColorEnabled(!this.jsonEnabled() && shouldUseColor({env: process.env, flag: colorFlag, isTTY: Boolean(process.stdout.isTTY)}))
+  }
+
+  /** Register work to run on exit or Ctrl-C (stop child processes, remove temp files). */
+  protected onCleanup(fn: () => Promise<void> | void): void {
+    this.cleanups.push(fn)
+  }
+
+  /** A progress line on stderr; silent under --json and when stderr is not a terminal. */
+  protected progress(): ProgressReporter {
+    const reporter = createProgress(!this.jsonEnabled() && Boolean(process.stderr.isTTY))
+    this.onCleanup(() => reporter.stop())
+    return reporter
+  }
+
+  /** Mark the result as findings: status "findings" and exit code 1. */
+  protected reportFindings(found = true): void {
+    this.findings = found
+    process.exitCode = found ? ExitCode.Findings : process.exitCode === ExitCode.Findings ? undefined : process.exitCode
+  }
+
+  /**
+   * The plan/apply flow of DESIGN.md: build (or load with --plan) a plan, save it with --plan-out,
+   * print it, and apply it only with --apply (confirmed on a TTY, --yes in scripts).
+   */
+  protected async runPlan<S, B, P>(options: {
+    executor: PlanExecutor<S, B, P>
+    flags: PlanFlagValues
+    kind: string
+    makePlan: () => Promise<Plan<B, P>>
+    /** Rendering of the plan for people; defaults to the generic step table. */
+    render?: (plan: Plan<B, P>) => string
+    /** The command line to resume, without --apply/--yes. */
+    resumeCommand: string
+  }): Promise<PlanRun<B, P>> {
+    const {flags} = options
+    const plan = flags.plan ? await readPlanFile<B, P>(flags.plan, options.kind) : await options.makePlan()
+    if (flags['plan-out']) await writePlanFile(flags['plan-out'], plan as Plan<unknown, unknown>)
+    this.log((options.render ?? renderPlan)(plan))
+    if (flags['plan-out']) this.logToStderr(`Plan saved to ${flags['plan-out']}.`)
+    if (plan.steps.length === 0) return {mode: 'up-to-date', plan}
+    const mode = decideApplyMode({apply: flags.apply || Boolean(flags.plan), interactive: Boolean(process.stdin.isTTY && process.stderr.isTTY), yes: flags.yes})
+    if (mode === 'dry-run') {
+      this.logToStderr(paint('dim', 'Dry run: nothing was changed. Re-run with --apply to make these changes.'))
+      return {mode, plan}
+    }
+
+    if (mode === 'confirm' && !(await confirm(`Apply ${plan.steps.length} step(s) to ${Object.values(plan.target).join(' / ')}?`))) {
+      throw new AbortedError('confirmation declined: nothing was changed')
+    }
+
+    const progress = this.progress()
+    this.interruptible = false
+    try {
+      const report = await applyPlan(plan, options.executor, {
+        onStep: (e) => progress.update({detail: e.step.operation, done: e.index + (e.status === 'started' ? 0 : 1), label: 'Applying', total: e.total}),
+        resumeCommand: `${options.resumeCommand} --apply`,
+        signal: this.abortController.signal,
+      })
+      progress.stop()
+      this.log(renderApplyReport(report))
+      return {mode: 'applied', plan, report}
+    } finally {
+      progress.stop()
+      this.interruptible = true
+    }
+  }
+
+  protected override toErrorJson(err: unknown): unknown {
+    return this.errorEnvelope(classifyError(err))
+  }
+
+  protected override toSuccessJson<T>(result: T): SuccessEnvelope<T> {
+    return {command: this.commandName, result, status: this.findings ? 'findings' : 'ok', warnings: this.warnings}
+  }
+
+  /** A warning: on stderr for people, in the envelope's `warnings` under --json. */
+  protected warnUser(message: string): void {
+    this.warnings.push(message)
+    if (!this.jsonEnabled()) process.stderr.write(`${paint('yellow', 'Warning:')} ${message}\n`)
+  }
+
+  private errorEnvelope(error: PipeopsError): ErrorEnvelope {
+    return {
+      command: this.commandName,
+      error: {
+        code: error.code,
+        ...(error.details === undefined ? {} : {details: error.details}),
+        exitCode: error.exitCode,
+        message: error.message,
+        ...(error.requestId ? {requestId: error.requestId} : {}),
+        suggestions: error.suggestions,
+      },
+      status: 'error',
+      warnings: this.warnings,
+    }
+  }
+
+  private async handleSigint(): Promise<void> {
+    this.sigints++
+    this.abortController.abort()
+    if (!this.interruptible && this.sigints === 1) {
+      process.stderr.write('\nInterrupted: finishing the current step so state stays consistent (Ctrl-C again to stop now).\n')
+      return
+    }
+
+    await this.runCleanups()
+    const error = new AbortedError('interrupted by Ctrl-C', {suggestions: ['Run the command again; apply commands resume where they stopped.']})
+    if (this.jsonEnabled()) this.logJson(this.errorEnvelope(error))
+    else this.printError(error)
+    process.exit(ExitCode.Aborted)
+  }
+
+  private printError(error: PipeopsError): void {
+    const lines = [`${paint('red', 'Error:')} ${error.message}`]
+    for (const s of error.suggestions) lines.push(`  ${paint('dim', '→')} ${s}`)
+    if (error.requestId) lines.push(`  ${paint('dim', `AWS request id: ${error.requestId}`)}`)
+    process.stderr.write(`${lines.join('\n')}\n`)
+    if (error.exitCode === ExitCode.Internal && process.env.DEBUG) {
+      const cause = error.cause instanceof Error ? error.cause : error
+      process.stderr.write(`${cause.stack ?? String(cause)}\n`)
+    }
+  }
+
+  private async runCleanups(): Promise<void> {
+    const pending = this.cleanups
+    this.cleanups = []
+    for (const fn of pending.reverse()) {
+      try {
+        await fn()
+      } catch {
+        // Cleanup is best effort: one failure must not stop the others or hide the real error.
+      }
+    }
+  }
+}
+
+export type BaseFlags = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags']>

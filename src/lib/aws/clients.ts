@@ -1,0 +1,129 @@
+/**
+ * The only place in pipeops where AWS SDK clients are constructed.
+ *
+ * Callers pass the client class (so a command loads only the SDK packages it uses) and the
+ * service's name; the factory applies the shared configuration: credentials chain and profile,
+ * region, endpoint override, HTTP/1.1 for overridden endpoints, adaptive retries, user agent.
+ */
+import {NodeHttpHandler} from '@smithy/node-http-handler'
+
+import {type ResolvedAwsSettings, requireRegion, validateEndpointUrl} from './settings.js'
+
+export interface ServiceInfo {
+  /** Suffix of the SDK's AWS_ENDPOINT_URL_<SERVICE> variable. */
+  endpointEnv: string
+  /** IAM action prefix, e.g. `airflow` for MWAA. */
+  iamPrefix: string
+  label: string
+}
+
+export const SERVICES = {
+  athena: {endpointEnv: 'ATHENA', iamPrefix: 'athena', label: 'Athena'},
+  cloudtrail: {endpointEnv: 'CLOUDTRAIL', iamPrefix: 'cloudtrail', label: 'CloudTrail'},
+  cloudwatch: {endpointEnv: 'CLOUDWATCH', iamPrefix: 'cloudwatch', label: 'CloudWatch'},
+  glue: {endpointEnv: 'GLUE', iamPrefix: 'glue', label: 'Glue'},
+  iam: {endpointEnv: 'IAM', iamPrefix: 'iam', label: 'IAM'},
+  kinesis: {endpointEnv: 'KINESIS', iamPrefix: 'kinesis', label: 'Kinesis'},
+  logs: {endpointEnv: 'CLOUDWATCH_LOGS', iamPrefix: 'logs', label: 'CloudWatch Logs'},
+  mwaa: {endpointEnv: 'MWAA', iamPrefix: 'airflow', label: 'MWAA'},
+  redshift: {endpointEnv: 'REDSHIFT', iamPrefix: 'redshift', label: 'Redshift'},
+  'redshift-data': {endpointEnv: 'REDSHIFT_DATA', iamPrefix: 'redshift-data', label: 'Redshift Data API'},
+  s3: {endpointEnv: 'S3', iamPrefix: 's3', label: 'S3'},
+  sts: {endpointEnv: 'STS', iamPrefix: 'sts', label: 'STS'},
+} as const satisfies Record<string, ServiceInfo>
+
+export type ServiceName = keyof typeof SERVICES
+
+export interface EndpointChoice {
+  source: string
+  url: string
+}
+
+/** flag > AWS_ENDPOINT_URL_<SERVICE> > AWS_ENDPOINT_URL; undefined means AWS's own endpoint. */
+export function resolveEndpoint(settings: ResolvedAwsSettings, service: ServiceName): EndpointChoice | undefined {
+  if (settings.endpointUrl) return {source: '--endpoint-url', url: settings.endpointUrl}
+  const specific = `AWS_ENDPOINT_URL_${SERVICES[service].endpointEnv}`
+  for (const name of [specific, 'AWS_ENDPOINT_URL']) {
+    const value = settings.env[name]?.trim()
+    if (value) {
+      validateEndpointUrl(value, name)
+      return {source: name, url: value}
+    }
+  }
+
+  return undefined
+}
+
+/** The constructor shape every SDK v3 client has; config is loosely typed because each client has its own. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each SDK client has its own config type
+type ClientClass<C> = new (config: any) => C
+
+interface MiddlewareStackLike {
+  middlewareStack: {add: (middleware: unknown, options: Record<string, unknown>) => void}
+}
+
+export interface ClientFactory {
+  create<C>(clientClass: ClientClass<C>, service: ServiceName): C
+  readonly settings: ResolvedAwsSettings
+}
+
+export function createClientFactory(settings: ResolvedAwsSettings, userAgent: string): ClientFactory {
+  return {
+    create<C>(clientClass: ClientClass<C>, service: ServiceName): C {
+      const endpoint = resolveEndpoint(settings, service)
+      const config: Record<string, unknown> = {
+        customUserAgent: userAgent,
+        maxAttempts: settings.maxAttempts,
+        region: requireRegion(settings),
+        retryMode: 'adaptive',
+      }
+      if (settings.profile) config.profile = settings.profile
+      if (endpoint) {
+        config.endpoint = endpoint.url
+        // Local emulators speak HTTP/1.1 only; the Kinesis client would otherwise use HTTP/2.
+        config.requestHandler = new NodeHttpHandler({connectionTimeout: 5000, requestTimeout: 120_000})
+        // Host prefixes (MWAA's `api.`) cannot be put in front of 127.0.0.1.
+        config.disableHostPrefix = true
+        if (service === 's3') {
+          // Bucket names cannot become sub-domains of 127.0.0.1; emulators do not check flexible checksums.
+          config.forcePathStyle = true
+          config.requestChecksumCalculation = 'WHEN_REQUIRED'
+          config.responseChecksumValidation = 'WHEN_REQUIRED'
+        }
+      }
+
+      const client = new clientClass(config)
+      ;(client as unknown as MiddlewareStackLike).middlewareStack.add(endpointTagger(SERVICES[service].label), {
+        name: 'pipeopsEndpointTagger',
+        override: true,
+        step: 'finalizeRequest',
+      })
+      return client
+    },
+    settings,
+  }
+}
+
+interface RequestLike {
+  hostname?: string
+  port?: number
+  protocol?: string
+}
+
+/** Tags a failing request's error with its endpoint, so "cannot reach …" can name it. */
+function endpointTagger(label: string) {
+  return (next: (args: {request: unknown}) => Promise<unknown>) =>
+    async (args: {request: unknown}): Promise<unknown> => {
+      try {
+        return await next(args)
+      } catch (error) {
+        if (typeof error === 'object' && error !== null) {
+          const request = args.request as RequestLike
+          const host = request.hostname ? `${request.protocol ?? 'https:'}//${request.hostname}${request.port ? `:${request.port}` : ''}` : undefined
+          Object.assign(error, {pipeopsEndpoint: host, pipeopsService: label})
+        }
+
+        throw error
+      }
+    }
+}

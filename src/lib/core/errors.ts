@@ -1,0 +1,334 @@
+/**
+ * The one error → exit-code map of pipeops (DESIGN.md, "JSON envelope and exit codes").
+ *
+ * Domain code throws PipeopsError subclasses; anything else (AWS SDK errors, Node system errors,
+ * plain bugs) goes through classifyError, which never throws and always returns a PipeopsError.
+ */
+
+export const ExitCode = {
+  Aborted: 8,
+  Auth: 3,
+  Findings: 1,
+  Internal: 70,
+  InvalidInput: 6,
+  NotFound: 4,
+  Ok: 0,
+  Partial: 7,
+  Throttled: 5,
+  Usage: 2,
+} as const
+
+export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode]
+
+export interface PipeopsErrorOptions {
+  cause?: unknown
+  code?: string
+  /** Structured data a script may need (e.g. the partial-apply report). Serialised into the envelope. */
+  details?: unknown
+  requestId?: string | undefined
+  suggestions?: string[]
+}
+
+export class PipeopsError extends Error {
+  readonly code: string
+  readonly details: unknown
+  readonly exitCode: ExitCodeValue
+  readonly requestId: string | undefined
+  readonly suggestions: string[]
+
+  constructor(exitCode: ExitCodeValue, message: string, options: PipeopsErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : {cause: options.cause})
+    this.name = 'PipeopsError'
+    this.exitCode = exitCode
+    this.code = options.code ?? defaultCode(exitCode)
+    this.suggestions = options.suggestions ?? []
+    this.requestId = options.requestId
+    this.details = options.details
+  }
+}
+
+/** Bad or conflicting flags and arguments (exit 2). */
+export class UsageError extends PipeopsError {
+  constructor(message: string, options: PipeopsErrorOptions = {}) {
+    super(ExitCode.Usage, message, {code: 'UsageError', ...options})
+    this.name = 'UsageError'
+  }
+}
+
+/** Invalid input data or file: corrupt gzip, unparsable DDL, policy or log file (exit 6). */
+export class InputError extends PipeopsError {
+  constructor(message: string, options: PipeopsErrorOptions = {}) {
+    super(ExitCode.InvalidInput, message, {code: 'InvalidInput', ...options})
+    this.name = 'InputError'
+  }
+}
+
+/** A named AWS resource does not exist (exit 4). */
+export class NotFoundError extends PipeopsError {
+  constructor(message: string, options: PipeopsErrorOptions = {}) {
+    super(ExitCode.NotFound, message, {code: 'ResourceNotFound', ...options})
+    this.name = 'NotFoundError'
+  }
+}
+
+/** Confirmation declined or interrupted with state left consistent (exit 8). */
+export class AbortedError extends PipeopsError {
+  constructor(message: string, options: PipeopsErrorOptions = {}) {
+    super(ExitCode.Aborted, message, {code: 'Aborted', ...options})
+    this.name = 'AbortedError'
+  }
+}
+
+/** An apply that finished some steps and not others (exit 7); details carry the report. */
+export class PartialApplyError extends PipeopsError {
+  constructor(message: string, options: PipeopsErrorOptions = {}) {
+    super(ExitCode.Partial, message, {code: 'PartialApply', ...options})
+    this.name = 'PartialApplyError'
+  }
+}
+
+function defaultCode(exitCode: ExitCodeValue): string {
+  switch (exitCode) {
+    case ExitCode.Aborted: {
+      return 'Aborted'
+    }
+
+    case ExitCode.Auth: {
+      return 'AccessDenied'
+    }
+
+    case ExitCode.InvalidInput: {
+      return 'InvalidInput'
+    }
+
+    case ExitCode.NotFound: {
+      return 'ResourceNotFound'
+    }
+
+    case ExitCode.Partial: {
+      return 'PartialApply'
+    }
+
+    case ExitCode.Throttled: {
+      return 'Throttled'
+    }
+
+    case ExitCode.Usage: {
+      return 'UsageError'
+    }
+
+    default: {
+      return 'InternalError'
+    }
+  }
+}
+
+/** Fields that the SDK and Node put on errors; all optional because anything can be thrown. */
+interface ErrorLike {
+  $fault?: string
+  $metadata?: {extendedRequestId?: string; httpStatusCode?: number; requestId?: string}
+  $response?: {headers?: Record<string, string>}
+  address?: string
+  cause?: unknown
+  code?: string
+  Code?: string
+  message?: string
+  name?: string
+  /** Set by the client factory's middleware: which endpoint the failing request went to. */
+  pipeopsEndpoint?: string
+  pipeopsService?: string
+  port?: number
+  syscall?: string
+}
+
+const AUTH_NAMES = new Set([
+  'AccessDenied',
+  'AccessDeniedException',
+  'AuthFailure',
+  'AuthorizationError',
+  'CredentialsProviderError',
+  'ExpiredToken',
+  'ExpiredTokenException',
+  'IncompleteSignature',
+  'IncompleteSignatureException',
+  'InvalidAccessKeyId',
+  'InvalidClientTokenId',
+  'InvalidIdentityToken',
+  'InvalidSignatureException',
+  'InvalidToken',
+  'MissingAuthenticationToken',
+  'NotAuthorized',
+  'RequestExpired',
+  'SignatureDoesNotMatch',
+  'TokenRefreshRequired',
+  'UnauthorizedOperation',
+  'UnrecognizedClientException',
+])
+
+const EXPIRED_NAMES = new Set(['ExpiredToken', 'ExpiredTokenException', 'RequestExpired', 'TokenRefreshRequired'])
+
+const THROTTLE_NAMES = new Set([
+  'BandwidthLimitExceeded',
+  'EC2ThrottledException',
+  'KMSThrottlingException',
+  'LimitExceededException',
+  'PriorRequestNotComplete',
+  'ProvisionedThroughputExceededException',
+  'RequestLimitExceeded',
+  'RequestThrottled',
+  'RequestThrottledException',
+  'ServiceQuotaExceededException',
+  'SlowDown',
+  'Throttling',
+  'ThrottlingException',
+  'TooManyRequestsException',
+  'TransactionInProgressException',
+])
+
+const NOT_FOUND_NAMES = new Set([
+  'EntityNotFoundException',
+  'NotFound',
+  'NotFoundException',
+  'ResourceNotFoundException',
+  'StreamNotFound',
+  'TrailNotFoundException',
+])
+
+const NETWORK_CODES = new Set([
+  'EAI_AGAIN',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EPIPE',
+  'ERR_HTTP2_STREAM_CANCEL',
+  'ETIMEDOUT',
+  'TimeoutError',
+  'UND_ERR_CONNECT_TIMEOUT',
+])
+
+/** Where an error came from, so a message can name it ("the Kinesis endpoint …", "stream orders"). */
+export interface ErrorContext {
+  /** e.g. "--region eu-west-1 --profile prod": appended to not-found hints. */
+  scope?: string
+}
+
+/**
+ * Map anything thrown to a PipeopsError with the documented exit code, a message naming the value,
+ * and suggestions. Never throws.
+ */
+export function classifyError(thrown: unknown, context: ErrorContext = {}): PipeopsError {
+  if (thrown instanceof PipeopsError) return thrown
+  const err = (typeof thrown === 'object' && thrown !== null ? thrown : {message: String(thrown)}) as ErrorLike
+  const name = err.name ?? err.Code ?? err.code ?? 'Error'
+  const message = (err.message ?? '').trim() || name
+  const requestId = err.$metadata?.requestId ?? err.$response?.headers?.['x-amzn-requestid']
+  const status = err.$metadata?.httpStatusCode
+  const where = err.pipeopsEndpoint ? ` (${err.pipeopsService ?? 'AWS'} endpoint ${err.pipeopsEndpoint})` : ''
+  const opts = {cause: thrown, code: name, requestId}
+
+  // oclif's own parse errors carry their exit code (2) already.
+  const oclifExit = (thrown as {oclif?: {exit?: number}}).oclif?.exit
+  if (oclifExit === ExitCode.Usage) {
+    return new UsageError(message, {cause: thrown, suggestions: ['Run the command with --help to see its flags.']})
+  }
+
+  const networkCode = findNetworkCode(err)
+  if (networkCode) {
+    // Exit 5: the service could not be reached after retries. It is not a bug (70) and not bad input (6).
+    return new PipeopsError(ExitCode.Throttled, `cannot reach ${err.pipeopsEndpoint ?? 'the AWS endpoint'}${err.pipeopsService ? ` (${err.pipeopsService})` : ''}: ${networkCode}`, {
+      ...opts,
+      code: 'EndpointUnreachable',
+      suggestions: err.pipeopsEndpoint
+        ? [
+            `Check that the endpoint ${err.pipeopsEndpoint} is right and listening (--endpoint-url, AWS_ENDPOINT_URL_*, AWS_ENDPOINT_URL).`,
+            'For the local sandbox, start it first: pipeops sandbox',
+          ]
+        : ['Check your network connection, proxy settings and --region.'],
+    })
+  }
+
+  if (name === 'CredentialsProviderError' || /could not load credentials|credential is missing|Unable to locate credentials/i.test(message)) {
+    return new PipeopsError(ExitCode.Auth, `AWS credentials not found: ${message}`, {
+      ...opts,
+      code: 'CredentialsMissing',
+      suggestions: credentialSuggestions(),
+    })
+  }
+
+  if (EXPIRED_NAMES.has(name) || /expired/i.test(name) || /token.*expired|expired.*token/i.test(message)) {
+    return new PipeopsError(ExitCode.Auth, `AWS credentials have expired: ${message}${where}`, {
+      ...opts,
+      suggestions: ['Refresh your credentials (for SSO: aws sso login --profile NAME) and run the command again.'],
+    })
+  }
+
+  if (AUTH_NAMES.has(name) || /^AccessDenied/.test(name) || status === 403) {
+    return new PipeopsError(ExitCode.Auth, `access denied: ${message}${where}`, {
+      ...opts,
+      suggestions: [
+        'Check which identity you are using: pipeops doctor',
+        'Print the least-privilege policy this command needs: pipeops iam-policy COMMAND',
+      ],
+    })
+  }
+
+  if (NOT_FOUND_NAMES.has(name) || /^NoSuch/.test(name) || /NotFound(Exception)?$/.test(name) || (status === 404 && name !== 'UnknownOperationException')) {
+    return new PipeopsError(ExitCode.NotFound, `not found: ${message}${where}`, {
+      ...opts,
+      suggestions: [`Check the resource name, the account and the region${context.scope ? ` (${context.scope})` : ''}.`],
+    })
+  }
+
+  if (THROTTLE_NAMES.has(name) || /Throttl|TooManyRequests|LimitExceeded|RateExceeded/i.test(name) || status === 429) {
+    return new PipeopsError(ExitCode.Throttled, `throttled or over a service limit after retries: ${message}${where}`, {
+      ...opts,
+      suggestions: [
+        'Wait a minute and run the command again; apply commands resume where they stopped.',
+        'Raise retries with --max-attempts, or lower --concurrency where the command has it.',
+      ],
+    })
+  }
+
+  if (err.$fault === 'client' || (status !== undefined && status >= 400 && status < 500)) {
+    // A request AWS rejected as invalid: the input was wrong, not the program.
+    return new PipeopsError(ExitCode.InvalidInput, `${name}: ${message}${where}`, {
+      ...opts,
+      suggestions: ['Check the values given to the command; the message above is AWS\'s own.'],
+    })
+  }
+
+  if (err.$fault === 'server' || (status !== undefined && status >= 500)) {
+    return new PipeopsError(ExitCode.Throttled, `AWS service error after retries: ${name}: ${message}${where}`, {
+      ...opts,
+      suggestions: ['This is a server-side error at AWS; wait and run the command again.'],
+    })
+  }
+
+  return new PipeopsError(ExitCode.Internal, `internal error: ${message}`, {
+    ...opts,
+    code: 'InternalError',
+    suggestions: ['This is a bug in pipeops. Run again with DEBUG=1 to see the stack trace, and report it.'],
+  })
+}
+
+function findNetworkCode(err: ErrorLike): string | undefined {
+  let current: unknown = err
+  for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
+    const c = current as ErrorLike
+    if (c.code && NETWORK_CODES.has(c.code)) return c.code
+    if (c.name && NETWORK_CODES.has(c.name)) return c.name
+    current = c.cause
+  }
+
+  return undefined
+}
+
+function credentialSuggestions(): string[] {
+  return [
+    'Configure credentials: aws configure, aws sso login --profile NAME, or export AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY.',
+    'Pick a profile with --profile NAME (or AWS_PROFILE).',
+    'For the local sandbox, paste the export lines that `pipeops sandbox` prints.',
+  ]
+}

@@ -1,0 +1,209 @@
+/**
+ * The plan/apply engine shared by every flow that changes AWS state (DESIGN.md principles 1 and 2).
+ *
+ * A plan is plain data: ordered steps with their parameters, reason and predicted effect, plus the
+ * starting state ("baseline") it was computed from. A flow supplies an executor (observe, check
+ * the start state, is-step-done, apply-step); the engine re-reads live state, skips steps that are
+ * already done, applies the rest in order, and reports exactly what happened when it stops early.
+ */
+import {readFile} from 'node:fs/promises'
+
+import {writeFileAtomic} from './atomic-write.js'
+import {AbortedError, classifyError, InputError, PartialApplyError, type PipeopsError, UsageError} from './errors.js'
+
+export const PLAN_FORMAT_VERSION = 1
+
+export interface PlanStep<P = Record<string, unknown>> {
+  /** Predicted effect in words, e.g. "shardId-000 → 2 children at 48 % and 51 %". */
+  effect?: string
+  /** Stable within a plan; used in progress and in partial-apply reports. */
+  id: string
+  /** The API operation or action, e.g. SplitShard, BatchCreatePartition. */
+  operation: string
+  params: P
+  reason: string
+}
+
+export interface Plan<B = unknown, P = Record<string, unknown>> {
+  /** The live state the plan was computed from; checked again before a saved plan is applied. */
+  baseline: B
+  createdAt: string
+  formatVersion: typeof PLAN_FORMAT_VERSION
+  /** The command that made the plan, e.g. "kinesis reshard". */
+  kind: string
+  steps: Array<PlanStep<P>>
+  /** Flow-specific figures for the reader: counts, before/after, estimated time. */
+  summary: Record<string, unknown>
+  /** What the plan changes, e.g. {stream: 'orders', region: 'us-east-1'}. */
+  target: Record<string, string>
+}
+
+export type StartCheck = {ok: false; reason: string} | {ok: true}
+
+export interface PlanExecutor<S, B = unknown, P = Record<string, unknown>> {
+  /** Apply one step. May return the new live state to save a re-read. */
+  applyStep(step: PlanStep<P>, signal: AbortSignal): Promise<S | void>
+  /** Is live state the plan's baseline, or a state that applying some of its steps leads to? */
+  checkStart(plan: Plan<B, P>, state: S): StartCheck
+  isStepDone(step: PlanStep<P>, state: S, plan: Plan<B, P>): boolean
+  observe(signal: AbortSignal): Promise<S>
+}
+
+export type StepStatus = 'applied' | 'failed' | 'skipped' | 'started'
+
+export interface StepEvent {
+  index: number
+  status: StepStatus
+  step: PlanStep<unknown>
+  total: number
+}
+
+export interface StepFailure {
+  code: string
+  message: string
+  requestId?: string | undefined
+  stepId: string
+}
+
+export interface ApplyReport {
+  /** Steps this run applied. */
+  applied: string[]
+  failed?: StepFailure
+  /** Steps not attempted because the run stopped first. */
+  notRun: string[]
+  /** Steps found already done in live state (a resumed or repeated run). */
+  skipped: string[]
+}
+
+export interface ApplyOptions {
+  onStep?: (event: StepEvent) => void
+  /** The command line that resumes this apply, printed when it stops early. */
+  resumeCommand: string
+  signal?: AbortSignal
+}
+
+export async function applyPlan<S, B, P>(plan: Plan<B, P>, executor: PlanExecutor<S, B, P>, options: ApplyOptions): Promise<ApplyReport> {
+  const signal = options.signal ?? new AbortController().signal
+  const report: ApplyReport = {applied: [], notRun: [], skipped: []}
+  let state = await executor.observe(signal)
+  const start = executor.checkStart(plan, state)
+  if (!start.ok) {
+    throw new InputError(`live state no longer matches the plan: ${start.reason}`, {
+      code: 'PlanStale',
+      suggestions: ['Make a new plan from the current state (run the command without --plan) and review it.'],
+    })
+  }
+
+  const total = plan.steps.length
+  for (const [index, step] of plan.steps.entries()) {
+    if (signal.aborted) {
+      report.notRun = plan.steps.slice(index).map((s) => s.id)
+      throw stoppedEarly(report, options, undefined, true)
+    }
+
+    if (executor.isStepDone(step, state, plan)) {
+      report.skipped.push(step.id)
+      options.onStep?.({index, status: 'skipped', step, total})
+      continue
+    }
+
+    options.onStep?.({index, status: 'started', step, total})
+    try {
+      // Steps run strictly in order: each one's preconditions depend on the previous one's result.
+      const next = await executor.applyStep(step, signal)
+      report.applied.push(step.id)
+      options.onStep?.({index, status: 'applied', step, total})
+      state = next === undefined ? await executor.observe(signal) : next
+    } catch (error) {
+      const cause = classifyError(error)
+      report.failed = {code: cause.code, message: cause.message, requestId: cause.requestId, stepId: step.id}
+      report.notRun = plan.steps.slice(index + 1).map((s) => s.id)
+      options.onStep?.({index, status: 'failed', step, total})
+      throw stoppedEarly(report, options, cause, signal.aborted)
+    }
+  }
+
+  return report
+}
+
+function stoppedEarly(report: ApplyReport, options: ApplyOptions, cause: PipeopsError | undefined, aborted: boolean): PipeopsError {
+  const done = report.applied.length + report.skipped.length
+  const summary = `${report.applied.length} step(s) applied, ${report.skipped.length} already done, ${report.failed ? `step ${report.failed.stepId} failed, ` : ''}${report.notRun.length} not run`
+  const suggestions = [`Run again to resume: ${options.resumeCommand}`]
+  if (aborted) {
+    return new AbortedError(`interrupted: ${summary}; state is consistent`, {details: report, suggestions})
+  }
+
+  // Nothing was changed: report the underlying error itself (throttling, access denied, …).
+  if (done === 0 && cause) return cause
+  return new PartialApplyError(`apply finished partially: ${summary}${cause ? ` (${cause.message})` : ''}`, {
+    cause,
+    details: report,
+    requestId: cause?.requestId,
+    suggestions: [...suggestions, ...(cause?.suggestions ?? [])],
+  })
+}
+
+export async function writePlanFile(file: string, plan: Plan<unknown, unknown>): Promise<void> {
+  await writeFileAtomic(file, `${JSON.stringify(plan, null, 2)}\n`)
+}
+
+/** Read a plan saved with --plan-out, checking that it is one and that it belongs to this command. */
+export async function readPlanFile<B, P>(file: string, kind: string): Promise<Plan<B, P>> {
+  let text: string
+  try {
+    text = await readFile(file, 'utf8')
+  } catch (error) {
+    throw new InputError(`cannot read plan file ${file}: ${(error as Error).message}`, {
+      suggestions: ['Check the path given to --plan; save a plan first with --plan-out FILE.'],
+    })
+  }
+
+  let data: unknown
+  try {
+    data = JSON.parse(text)
+  } catch (error) {
+    throw new InputError(`plan file ${file} is not valid JSON: ${(error as Error).message}`, {
+      suggestions: ['Save the plan again with --plan-out FILE; do not edit it by hand.'],
+    })
+  }
+
+  const plan = data as Partial<Plan<B, P>>
+  if (typeof plan !== 'object' || plan === null || !Array.isArray(plan.steps) || typeof plan.kind !== 'string') {
+    throw new InputError(`${file} is not a pipeops plan (no "kind" and "steps")`, {suggestions: ['Save a plan with --plan-out FILE.']})
+  }
+
+  if (plan.formatVersion !== PLAN_FORMAT_VERSION) {
+    throw new InputError(`${file} has plan format ${String(plan.formatVersion)}; this pipeops reads format ${PLAN_FORMAT_VERSION}`, {
+      suggestions: ['Make the plan again with this version of pipeops.'],
+    })
+  }
+
+  if (plan.kind !== kind) {
+    throw new InputError(`${file} is a plan for "${plan.kind}", not "${kind}"`, {suggestions: [`Pass it to: pipeops ${plan.kind} --plan ${file}`]})
+  }
+
+  for (const [i, step] of plan.steps.entries()) {
+    if (typeof step?.id !== 'string' || typeof step.operation !== 'string' || typeof step.params !== 'object') {
+      throw new InputError(`${file}: step ${i + 1} is malformed (needs id, operation, params)`, {suggestions: ['Save the plan again with --plan-out FILE.']})
+    }
+  }
+
+  return plan as Plan<B, P>
+}
+
+export type ApplyMode = 'confirm' | 'dry-run' | 'proceed'
+
+/**
+ * Read-only by default. `--apply` asks on a TTY; without a TTY it needs `--yes`.
+ * Returns what to do; throws a usage error (exit 2) for --apply without --yes in a script.
+ */
+export function decideApplyMode(input: {apply: boolean; interactive: boolean; yes: boolean}): ApplyMode {
+  if (!input.apply) return 'dry-run'
+  if (input.yes) return 'proceed'
+  if (input.interactive) return 'confirm'
+  throw new UsageError('refusing to --apply in a non-interactive shell without --yes', {
+    code: 'ConfirmationRequired',
+    suggestions: ['Review the plan (run without --apply), then re-run with --apply --yes.'],
+  })
+}
