@@ -1,0 +1,183 @@
+/**
+ * CloudTrail event history (LookupEvents), reusable by every flow: `trail lookup`, resharding
+ * (counts UpdateShardCount calls in the last 24 h) and MWAA triage (matches AccessDenied).
+ *
+ * LookupEvents accepts one lookup attribute per call and allows 2 requests per second per account
+ * and region; further filters are applied client-side on the parsed CloudTrailEvent document.
+ */
+import {type CloudTrailClient, LookupEventsCommand, type LookupAttributeKey} from '@aws-sdk/client-cloudtrail'
+
+export interface TrailQuery {
+  end: Date
+  /** Only events whose errorCode is set. */
+  errorsOnly?: boolean
+  eventName?: string
+  eventSource?: string
+  /** Stop after this many matching events (undefined: follow every page). */
+  limit?: number
+  resourceName?: string
+  start: Date
+  /** IAM user name or role session name, as CloudTrail's Username attribute. */
+  user?: string
+}
+
+export interface TrailEvent {
+  accessKeyId: string | null
+  errorCode: string | null
+  errorMessage: string | null
+  eventId: string
+  eventName: string
+  eventSource: string
+  eventTime: string
+  /** The identity that made the call (for assumed roles: the session ARN). */
+  principalArn: string | null
+  readOnly: boolean | null
+  region: string | null
+  requestParameters: unknown
+  resources: Array<{name: string; type: string | null}>
+  /** For assumed roles, the role ARN behind the session (sessionContext.sessionIssuer.arn). */
+  sessionIssuerArn: string | null
+  sourceIp: string | null
+  userName: string | null
+}
+
+export interface TrailLookupResult {
+  events: TrailEvent[]
+  /** True when --limit stopped the walk before the last page. */
+  truncated: boolean
+  /** API pages read (each one LookupEvents call). */
+  pages: number
+}
+
+/** Calls that must wait for a slot in the 2-requests-per-second budget. */
+export interface RateLimiter {
+  wait(signal?: AbortSignal): Promise<void>
+}
+
+/** A limiter that spaces calls at least `intervalMs` apart (500 ms = 2 per second). */
+export function createIntervalLimiter(intervalMs = 500, now: () => number = Date.now): RateLimiter {
+  let next = 0
+  return {
+    async wait(signal) {
+      const t = now()
+      const at = Math.max(t, next)
+      next = at + intervalMs
+      if (at > t) {
+        await new Promise<void>((resolve, reject) => {
+          const timer = setTimeout(resolve, at - t)
+          signal?.addEventListener('abort', () => {
+            clearTimeout(timer)
+            reject(signal.reason)
+          }, {once: true})
+        })
+      }
+    },
+  }
+}
+
+/** The one attribute sent to the API: the most selective of those given. */
+export function chooseLookupAttribute(query: TrailQuery): {AttributeKey: LookupAttributeKey; AttributeValue: string} | undefined {
+  if (query.resourceName) return {AttributeKey: 'ResourceName', AttributeValue: query.resourceName}
+  if (query.eventName) return {AttributeKey: 'EventName', AttributeValue: query.eventName}
+  if (query.user) return {AttributeKey: 'Username', AttributeValue: query.user}
+  if (query.eventSource) return {AttributeKey: 'EventSource', AttributeValue: query.eventSource}
+  return undefined
+}
+
+export async function lookupEvents(
+  client: Pick<CloudTrailClient, 'send'>,
+  query: TrailQuery,
+  options: {limiter?: RateLimiter; onPage?: (pages: number, matched: number) => void; signal?: AbortSignal} = {},
+): Promise<TrailLookupResult> {
+  const limiter = options.limiter ?? createIntervalLimiter()
+  const attribute = chooseLookupAttribute(query)
+  const events: TrailEvent[] = []
+  let nextToken: string | undefined
+  let pages = 0
+  do {
+    await limiter.wait(options.signal)
+    // Pages depend on the previous NextToken, so they are read in sequence.
+    const page = await client.send(
+      new LookupEventsCommand({
+        EndTime: query.end,
+        ...(attribute ? {LookupAttributes: [attribute]} : {}),
+        MaxResults: 50,
+        ...(nextToken ? {NextToken: nextToken} : {}),
+        StartTime: query.start,
+      }),
+      options.signal ? {abortSignal: options.signal} : {},
+    )
+    pages++
+    for (const raw of page.Events ?? []) {
+      const event = normaliseEvent(raw)
+      if (matches(event, query)) events.push(event)
+      if (query.limit !== undefined && events.length >= query.limit) {
+        return {events, pages, truncated: Boolean(page.NextToken) || events.length < (page.Events?.length ?? 0)}
+      }
+    }
+
+    options.onPage?.(pages, events.length)
+    nextToken = page.NextToken
+  } while (nextToken)
+
+  return {events, pages, truncated: false}
+}
+
+interface RawEvent {
+  AccessKeyId?: string | undefined
+  CloudTrailEvent?: string | undefined
+  EventId?: string | undefined
+  EventName?: string | undefined
+  EventSource?: string | undefined
+  EventTime?: Date | undefined
+  ReadOnly?: string | undefined
+  Resources?: Array<{ResourceName?: string | undefined; ResourceType?: string | undefined}> | undefined
+  Username?: string | undefined
+}
+
+interface CloudTrailDocument {
+  awsRegion?: string
+  errorCode?: string
+  errorMessage?: string
+  requestParameters?: unknown
+  sourceIPAddress?: string
+  userIdentity?: {arn?: string; sessionContext?: {sessionIssuer?: {arn?: string}}}
+}
+
+export function normaliseEvent(raw: RawEvent): TrailEvent {
+  let doc: CloudTrailDocument = {}
+  if (raw.CloudTrailEvent) {
+    try {
+      doc = JSON.parse(raw.CloudTrailEvent) as CloudTrailDocument
+    } catch {
+      // A malformed document still leaves the top-level fields usable.
+    }
+  }
+
+  return {
+    accessKeyId: raw.AccessKeyId ?? null,
+    errorCode: doc.errorCode ?? null,
+    errorMessage: doc.errorMessage ?? null,
+    eventId: raw.EventId ?? '',
+    eventName: raw.EventName ?? '',
+    eventSource: raw.EventSource ?? '',
+    eventTime: raw.EventTime ? new Date(raw.EventTime).toISOString() : '',
+    principalArn: doc.userIdentity?.arn ?? null,
+    readOnly: raw.ReadOnly === undefined ? null : raw.ReadOnly === 'true',
+    region: doc.awsRegion ?? null,
+    requestParameters: doc.requestParameters ?? null,
+    resources: (raw.Resources ?? []).map((r) => ({name: r.ResourceName ?? '', type: r.ResourceType ?? null})),
+    sessionIssuerArn: doc.userIdentity?.sessionContext?.sessionIssuer?.arn ?? null,
+    sourceIp: doc.sourceIPAddress ?? null,
+    userName: raw.Username ?? null,
+  }
+}
+
+function matches(event: TrailEvent, query: TrailQuery): boolean {
+  if (query.eventName && event.eventName !== query.eventName) return false
+  if (query.eventSource && event.eventSource !== query.eventSource) return false
+  if (query.user && event.userName !== query.user) return false
+  if (query.resourceName && !event.resources.some((r) => r.name === query.resourceName || r.name.endsWith(`/${query.resourceName}`))) return false
+  if (query.errorsOnly && !event.errorCode) return false
+  return true
+}
