@@ -12,14 +12,25 @@ export default [
   prettier,
   {
     rules: {
+      'n/no-process-exit': 'off',
       // Pagination and ordered apply steps are sequential by nature; each such loop says why.
       'no-await-in-loop': 'off',
       // Hash maths and byte counting need plain numeric loops.
       'no-bitwise': 'off',
-      'unicorn/prefer-string-replace-all': 'off',
-      'n/no-process-exit': 'off',
       'unicorn/no-process-exit': 'off',
+      'unicorn/prefer-string-replace-all': 'off',
     },
   },
-  {files: ['test/**/*', 'bench/**/*'], rules: {'mocha/max-top-level-suites': 'off', 'mocha/no-mocha-arrows': 'off', 'mocha/no-setup-in-describe': 'off', 'max-nested-callbacks': 'off'}},
+  {
+    files: ['test/**/*', 'bench/**/*'],
+    rules: {
+      // fast-check's documented idiom is fc.assert(fc.property(...)).
+      'import/no-named-as-default-member': 'off',
+      'max-nested-callbacks': 'off',
+      'mocha/max-top-level-suites': 'off',
+      'mocha/no-mocha-arrows': 'off',
+      'mocha/no-setup-in-describe': 'off',
+      'mocha/no-top-level-hooks': 'off',
+    },
+  },
 ]

@@ -5,14 +5,14 @@ export default defineConfig({
     // oclif writes through console.log; interception would leave runCommand's stdout empty.
     disableConsoleIntercept: true,
     environment: 'node',
-    include: ['test/**/*.test.{ts,tsx}'],
     // The smoke suite runs the built CLI; scripts/test.js runs it after the build.
     exclude: ['test/smoke/**', 'node_modules/**'],
+    hookTimeout: 60_000,
+    include: ['test/**/*.test.{ts,tsx}'],
     // Command tests share process.exitCode and prototype-level SDK mocks: one file at a time per worker is safest.
     pool: 'forks',
     restoreMocks: true,
     setupFiles: ['test/setup.ts'],
     testTimeout: 30_000,
-    hookTimeout: 60_000,
   },
 })

@@ -1,12 +1,13 @@
 import {Command, Errors, Flags, type Interfaces} from '@oclif/core'
 import {readFileSync} from 'node:fs'
 
-import {type ClientFactory, createClientFactory} from './lib/aws/clients.js'
 import type {IamDeclaration} from './lib/aws/iam.js'
+
+import {type ClientFactory, createClientFactory} from './lib/aws/clients.js'
 import {resolveAwsSettings, type ResolvedAwsSettings} from './lib/aws/settings.js'
 import {AbortedError, classifyError, ExitCode, type PipeopsError} from './lib/core/errors.js'
-import {applyPlan, decideApplyMode, type Plan, type PlanExecutor, readPlanFile, writePlanFile, type ApplyReport} from './lib/core/plan.js'
-import {setColorEnabled, shouldUseColor, paint} from './ui/color.js'
+import {applyPlan, type ApplyReport, decideApplyMode, type Plan, type PlanExecutor, readPlanFile, writePlanFile} from './lib/core/plan.js'
+import {paint, setColorEnabled, shouldUseColor} from './ui/color.js'
 import {confirm} from './ui/confirm.js'
 import {renderApplyReport, renderPlan} from './ui/plan-table.js'
 import {createProgress, type ProgressReporter} from './ui/progress.js'
@@ -88,17 +89,23 @@ export abstract class BaseCommand extends Command {
   static override enableJsonFlag = true
   /** The IAM actions this command may call; read by `iam-policy` and `doctor`. */
   static iam: IamDeclaration = []
-
-  protected readonly abortController = new AbortController()
+protected readonly abortController = new AbortController()
+  /**
+   * True: Ctrl-C stops the command with exit 8 (after cleanups). Long-running views (sandbox,
+   * --watch) set it to false: Ctrl-C then only aborts `abortController`, and the command returns
+   * normally (exit 0).
+   */
+  protected exitOnInterrupt = true
   private cleanups: Array<() => Promise<void> | void> = []
   private findings = false
   /** False while a plan step is being applied: the first Ctrl-C then waits for the step to finish. */
   private interruptible = true
   private readonly onSigint = (): void => {
-    void this.handleSigint()
+    this.handleSigint().catch(() => {
+      // handleSigint never rejects; nothing to report if it did
+    })
   }
-
-  private sigints = 0
+private sigints = 0
   private readonly warnings: string[] = []
 
   /** Space-separated id, as users type it: "kinesis hot-shards". */
@@ -246,6 +253,7 @@ export abstract class BaseCommand extends Command {
   private async handleSigint(): Promise<void> {
     this.sigints++
     this.abortController.abort()
+    if (!this.exitOnInterrupt && this.sigints === 1) return
     if (!this.interruptible && this.sigints === 1) {
       process.stderr.write('\nInterrupted: finishing the current step so state stays consistent (Ctrl-C again to stop now).\n')
       return

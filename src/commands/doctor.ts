@@ -3,11 +3,11 @@ import {STSClient} from '@aws-sdk/client-sts'
 import {Flags} from '@oclif/core'
 
 import {BaseCommand, PIPEOPS_VERSION} from '../base-command.js'
+import {loadIamDeclarations} from '../command-registry.js'
 import {createClientFactory} from '../lib/aws/clients.js'
 import {checkIdentity, describeSetup, type DoctorReport} from '../lib/doctor/doctor.js'
 import {principalArnForSimulation} from '../lib/doctor/identity.js'
 import {checkPermissions} from '../lib/doctor/permissions.js'
-import {loadIamDeclarations} from '../command-registry.js'
 import {renderDoctor} from '../ui/doctor.js'
 
 export default class Doctor extends BaseCommand {

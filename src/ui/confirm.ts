@@ -1,12 +1,12 @@
-import {createInterface} from 'node:readline/promises'
+import {createInterface} from 'node:readline'
 
 /** Ask a yes/no question on the terminal (stderr), default no. */
 export async function confirm(question: string): Promise<boolean> {
   const rl = createInterface({input: process.stdin, output: process.stderr})
-  try {
-    const answer = await rl.question(`${question} [y/N] `)
-    return /^y(es)?$/i.test(answer.trim())
-  } finally {
-    rl.close()
-  }
+  return new Promise((resolve) => {
+    rl.question(`${question} [y/N] `, (answer) => {
+      rl.close()
+      resolve(/^y(es)?$/i.test(answer.trim()))
+    })
+  })
 }

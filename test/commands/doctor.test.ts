@@ -1,10 +1,11 @@
-import {GetCallerIdentityCommand, STSClient} from '@aws-sdk/client-sts'
 import {IAMClient, SimulatePrincipalPolicyCommand} from '@aws-sdk/client-iam'
+import {GetCallerIdentityCommand, STSClient} from '@aws-sdk/client-sts'
 import {mockClient} from 'aws-sdk-client-mock'
 import {beforeEach, describe, expect, it} from 'vitest'
 
-import Doctor from '../../src/commands/doctor.js'
 import type {DoctorReport} from '../../src/lib/doctor/doctor.js'
+
+import Doctor from '../../src/commands/doctor.js'
 import {useTestAwsEnv} from '../helpers/aws-env.js'
 import {expectCallsDeclared} from '../helpers/iam.js'
 import {errorOf, resultOf, runJson, runText} from '../helpers/run.js'
@@ -14,6 +15,7 @@ const iam = mockClient(IAMClient)
 
 describe('doctor', () => {
   useTestAwsEnv()
+
   beforeEach(() => {
     sts.reset()
     iam.reset()

@@ -1,8 +1,10 @@
 import type {AwsStub} from 'aws-sdk-client-mock'
+
 import {expect} from 'vitest'
 
 import type {ServiceName} from '../../src/lib/aws/clients.js'
-import {type IamDeclaration, iamActionForSdkCommand, normaliseDeclaration} from '../../src/lib/aws/iam.js'
+
+import {iamActionForSdkCommand, type IamDeclaration, normaliseDeclaration} from '../../src/lib/aws/iam.js'
 
 /**
  * Every SDK command that the mocks received must map to an IAM action the command declares,

@@ -16,7 +16,7 @@ export interface JsonRun<T> {
 export async function runJson<T = unknown>(argv: string[]): Promise<JsonRun<T>> {
   process.exitCode = undefined
   const {error, stderr, stdout} = await runCommand([...argv, '--json'])
-  const exitCode = (error as {oclif?: {exit?: number}} | undefined)?.oclif?.exit ?? (typeof process.exitCode === 'number' ? process.exitCode : 0)
+  const exitCode = (error as undefined | {oclif?: {exit?: number}})?.oclif?.exit ?? (typeof process.exitCode === 'number' ? process.exitCode : 0)
   process.exitCode = undefined
   let envelope: JsonRun<T>['envelope']
   try {
@@ -38,7 +38,7 @@ export interface TextRun {
 export async function runText(argv: string[]): Promise<TextRun> {
   process.exitCode = undefined
   const {error, stderr, stdout} = await runCommand(argv)
-  const exitCode = (error as {oclif?: {exit?: number}} | undefined)?.oclif?.exit ?? (typeof process.exitCode === 'number' ? process.exitCode : 0)
+  const exitCode = (error as undefined | {oclif?: {exit?: number}})?.oclif?.exit ?? (typeof process.exitCode === 'number' ? process.exitCode : 0)
   process.exitCode = undefined
   return {exitCode, stderr, stdout}
 }

@@ -7,7 +7,7 @@
  */
 import {NodeHttpHandler} from '@smithy/node-http-handler'
 
-import {type ResolvedAwsSettings, requireRegion, validateEndpointUrl} from './settings.js'
+import {requireRegion, type ResolvedAwsSettings, validateEndpointUrl} from './settings.js'
 
 export interface ServiceInfo {
   /** Suffix of the SDK's AWS_ENDPOINT_URL_<SERVICE> variable. */
@@ -69,7 +69,7 @@ export interface ClientFactory {
 
 export function createClientFactory(settings: ResolvedAwsSettings, userAgent: string): ClientFactory {
   return {
-    create<C>(clientClass: ClientClass<C>, service: ServiceName): C {
+    create<C>(Client: ClientClass<C>, service: ServiceName): C {
       const endpoint = resolveEndpoint(settings, service)
       const config: Record<string, unknown> = {
         customUserAgent: userAgent,
@@ -92,7 +92,7 @@ export function createClientFactory(settings: ResolvedAwsSettings, userAgent: st
         }
       }
 
-      const client = new clientClass(config)
+      const client = new Client(config)
       ;(client as unknown as MiddlewareStackLike).middlewareStack.add(endpointTagger(SERVICES[service].label), {
         name: 'pipeopsEndpointTagger',
         override: true,

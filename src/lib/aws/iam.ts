@@ -3,7 +3,7 @@
  * a least-privilege policy, `doctor --check-permissions` simulates them, and tests check that each
  * SDK command a flow sends is declared.
  */
-import {SERVICES, type ServiceName} from './clients.js'
+import {type ServiceName, SERVICES} from './clients.js'
 
 export interface IamActionDeclaration {
   action: string

@@ -5,7 +5,7 @@
  * LookupEvents accepts one lookup attribute per call and allows 2 requests per second per account
  * and region; further filters are applied client-side on the parsed CloudTrailEvent document.
  */
-import {type CloudTrailClient, LookupEventsCommand, type LookupAttributeKey} from '@aws-sdk/client-cloudtrail'
+import {type CloudTrailClient, type LookupAttributeKey, LookupEventsCommand} from '@aws-sdk/client-cloudtrail'
 
 export interface TrailQuery {
   end: Date
@@ -22,31 +22,31 @@ export interface TrailQuery {
 }
 
 export interface TrailEvent {
-  accessKeyId: string | null
-  errorCode: string | null
-  errorMessage: string | null
+  accessKeyId: null | string
+  errorCode: null | string
+  errorMessage: null | string
   eventId: string
   eventName: string
   eventSource: string
   eventTime: string
   /** The identity that made the call (for assumed roles: the session ARN). */
-  principalArn: string | null
+  principalArn: null | string
   readOnly: boolean | null
-  region: string | null
+  region: null | string
   requestParameters: unknown
-  resources: Array<{name: string; type: string | null}>
+  resources: Array<{name: string; type: null | string}>
   /** For assumed roles, the role ARN behind the session (sessionContext.sessionIssuer.arn). */
-  sessionIssuerArn: string | null
-  sourceIp: string | null
-  userName: string | null
+  sessionIssuerArn: null | string
+  sourceIp: null | string
+  userName: null | string
 }
 
 export interface TrailLookupResult {
   events: TrailEvent[]
-  /** True when --limit stopped the walk before the last page. */
-  truncated: boolean
   /** API pages read (each one LookupEvents call). */
   pages: number
+  /** True when --limit stopped the walk before the last page. */
+  truncated: boolean
 }
 
 /** Calls that must wait for a slot in the 2-requests-per-second budget. */
@@ -76,7 +76,7 @@ export function createIntervalLimiter(intervalMs = 500, now: () => number = Date
 }
 
 /** The one attribute sent to the API: the most selective of those given. */
-export function chooseLookupAttribute(query: TrailQuery): {AttributeKey: LookupAttributeKey; AttributeValue: string} | undefined {
+export function chooseLookupAttribute(query: TrailQuery): undefined | {AttributeKey: LookupAttributeKey; AttributeValue: string} {
   if (query.resourceName) return {AttributeKey: 'ResourceName', AttributeValue: query.resourceName}
   if (query.eventName) return {AttributeKey: 'EventName', AttributeValue: query.eventName}
   if (query.user) return {AttributeKey: 'Username', AttributeValue: query.user}
@@ -144,16 +144,18 @@ interface CloudTrailDocument {
   userIdentity?: {arn?: string; sessionContext?: {sessionIssuer?: {arn?: string}}}
 }
 
-export function normaliseEvent(raw: RawEvent): TrailEvent {
-  let doc: CloudTrailDocument = {}
-  if (raw.CloudTrailEvent) {
-    try {
-      doc = JSON.parse(raw.CloudTrailEvent) as CloudTrailDocument
-    } catch {
-      // A malformed document still leaves the top-level fields usable.
-    }
+function parseDocument(text: string | undefined): CloudTrailDocument {
+  if (!text) return {}
+  try {
+    return JSON.parse(text) as CloudTrailDocument
+  } catch {
+    // A malformed document still leaves the top-level fields usable.
+    return {}
   }
+}
 
+export function normaliseEvent(raw: RawEvent): TrailEvent {
+  const doc = parseDocument(raw.CloudTrailEvent)
   return {
     accessKeyId: raw.AccessKeyId ?? null,
     errorCode: doc.errorCode ?? null,

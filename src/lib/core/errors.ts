@@ -214,6 +214,96 @@ export interface ErrorContext {
   scope?: string
 }
 
+/** What the rules below look at, computed once per error. */
+interface ErrorFacts {
+  context: ErrorContext
+  err: ErrorLike
+  message: string
+  name: string
+  opts: {cause: unknown; code: string; requestId: string | undefined}
+  status: number | undefined
+  /** " (Kinesis endpoint http://…)" when the factory tagged the failing request. */
+  where: string
+}
+
+interface ErrorRule {
+  build(f: ErrorFacts): PipeopsError
+  matches(f: ErrorFacts): boolean
+}
+
+/** Checked in order; the first match wins. */
+const ERROR_RULES: ErrorRule[] = [
+  {
+    // oclif's own parse errors carry their exit code (2) already.
+    build: (f) => new UsageError(f.message, {cause: f.opts.cause, suggestions: ['Run the command with --help to see its flags.']}),
+    matches: (f) => (f.err as {oclif?: {exit?: number}}).oclif?.exit === ExitCode.Usage,
+  },
+  {
+    // Exit 5: the service could not be reached after retries. It is not a bug (70) and not bad input (6).
+    build(f) {
+      const endpoint = f.err.pipeopsEndpoint
+      return new PipeopsError(ExitCode.Throttled, `cannot reach ${endpoint ?? 'the AWS endpoint'}${f.err.pipeopsService ? ` (${f.err.pipeopsService})` : ''}: ${findNetworkCode(f.err)}`, {
+        ...f.opts,
+        code: 'EndpointUnreachable',
+        suggestions: endpoint
+          ? [`Check that the endpoint ${endpoint} is right and listening (--endpoint-url, AWS_ENDPOINT_URL_*, AWS_ENDPOINT_URL).`, 'For the local sandbox, start it first: pipeops sandbox']
+          : ['Check your network connection, proxy settings and --region.'],
+      })
+    },
+    matches: (f) => findNetworkCode(f.err) !== undefined,
+  },
+  {
+    build: (f) => new PipeopsError(ExitCode.Auth, `AWS credentials not found: ${f.message}`, {...f.opts, code: 'CredentialsMissing', suggestions: credentialSuggestions()}),
+    matches: (f) => f.name === 'CredentialsProviderError' || /could not load credentials|credential is missing|Unable to locate credentials/i.test(f.message),
+  },
+  {
+    build: (f) =>
+      new PipeopsError(ExitCode.Auth, `AWS credentials have expired: ${f.message}${f.where}`, {
+        ...f.opts,
+        suggestions: ['Refresh your credentials (for SSO: aws sso login --profile NAME) and run the command again.'],
+      }),
+    matches: (f) => EXPIRED_NAMES.has(f.name) || /expired/i.test(f.name) || /token.*expired|expired.*token/i.test(f.message),
+  },
+  {
+    build: (f) =>
+      new PipeopsError(ExitCode.Auth, `access denied: ${f.message}${f.where}`, {
+        ...f.opts,
+        suggestions: ['Check which identity you are using: pipeops doctor', 'Print the least-privilege policy this command needs: pipeops iam-policy COMMAND'],
+      }),
+    matches: (f) => AUTH_NAMES.has(f.name) || f.name.startsWith('AccessDenied') || f.status === 403,
+  },
+  {
+    build: (f) =>
+      new PipeopsError(ExitCode.NotFound, `not found: ${f.message}${f.where}`, {
+        ...f.opts,
+        suggestions: [`Check the resource name, the account and the region${f.context.scope ? ` (${f.context.scope})` : ''}.`],
+      }),
+    matches: (f) => NOT_FOUND_NAMES.has(f.name) || f.name.startsWith('NoSuch') || /NotFound(Exception)?$/.test(f.name) || (f.status === 404 && f.name !== 'UnknownOperationException'),
+  },
+  {
+    build: (f) =>
+      new PipeopsError(ExitCode.Throttled, `throttled or over a service limit after retries: ${f.message}${f.where}`, {
+        ...f.opts,
+        suggestions: ['Wait a minute and run the command again; apply commands resume where they stopped.', 'Raise retries with --max-attempts, or lower --concurrency where the command has it.'],
+      }),
+    matches: (f) => THROTTLE_NAMES.has(f.name) || /Throttl|TooManyRequests|LimitExceeded|RateExceeded/i.test(f.name) || f.status === 429,
+  },
+  {
+    // A request AWS rejected as invalid: the input was wrong, not the program.
+    build: (f) =>
+      new PipeopsError(ExitCode.InvalidInput, `${f.name}: ${f.message}${f.where}`, {...f.opts, suggestions: ["Check the values given to the command; the message above is AWS's own."]}),
+    matches: (f) => f.err.$fault === 'client' || (f.status !== undefined && f.status >= 400 && f.status < 500),
+  },
+  {
+    build: (f) =>
+      new PipeopsError(ExitCode.Throttled, `AWS service error after retries: ${f.name}: ${f.message}${f.where}`, {
+        ...f.opts,
+        suggestions: ['This is a server-side error at AWS; wait and run the command again.'],
+      }),
+    matches: (f) => f.err.$fault === 'server' || (f.status !== undefined && f.status >= 500),
+  },
+]
+
 /**
  * Map anything thrown to a PipeopsError with the documented exit code, a message naming the value,
  * and suggestions. Never throws.
@@ -222,92 +312,19 @@ export function classifyError(thrown: unknown, context: ErrorContext = {}): Pipe
   if (thrown instanceof PipeopsError) return thrown
   const err = (typeof thrown === 'object' && thrown !== null ? thrown : {message: String(thrown)}) as ErrorLike
   const name = err.name ?? err.Code ?? err.code ?? 'Error'
-  const message = (err.message ?? '').trim() || name
-  const requestId = err.$metadata?.requestId ?? err.$response?.headers?.['x-amzn-requestid']
-  const status = err.$metadata?.httpStatusCode
-  const where = err.pipeopsEndpoint ? ` (${err.pipeopsService ?? 'AWS'} endpoint ${err.pipeopsEndpoint})` : ''
-  const opts = {cause: thrown, code: name, requestId}
-
-  // oclif's own parse errors carry their exit code (2) already.
-  const oclifExit = (thrown as {oclif?: {exit?: number}}).oclif?.exit
-  if (oclifExit === ExitCode.Usage) {
-    return new UsageError(message, {cause: thrown, suggestions: ['Run the command with --help to see its flags.']})
+  const facts: ErrorFacts = {
+    context,
+    err,
+    message: (err.message ?? '').trim() || name,
+    name,
+    opts: {cause: thrown, code: name, requestId: err.$metadata?.requestId ?? err.$response?.headers?.['x-amzn-requestid']},
+    status: err.$metadata?.httpStatusCode,
+    where: err.pipeopsEndpoint ? ` (${err.pipeopsService ?? 'AWS'} endpoint ${err.pipeopsEndpoint})` : '',
   }
-
-  const networkCode = findNetworkCode(err)
-  if (networkCode) {
-    // Exit 5: the service could not be reached after retries. It is not a bug (70) and not bad input (6).
-    return new PipeopsError(ExitCode.Throttled, `cannot reach ${err.pipeopsEndpoint ?? 'the AWS endpoint'}${err.pipeopsService ? ` (${err.pipeopsService})` : ''}: ${networkCode}`, {
-      ...opts,
-      code: 'EndpointUnreachable',
-      suggestions: err.pipeopsEndpoint
-        ? [
-            `Check that the endpoint ${err.pipeopsEndpoint} is right and listening (--endpoint-url, AWS_ENDPOINT_URL_*, AWS_ENDPOINT_URL).`,
-            'For the local sandbox, start it first: pipeops sandbox',
-          ]
-        : ['Check your network connection, proxy settings and --region.'],
-    })
-  }
-
-  if (name === 'CredentialsProviderError' || /could not load credentials|credential is missing|Unable to locate credentials/i.test(message)) {
-    return new PipeopsError(ExitCode.Auth, `AWS credentials not found: ${message}`, {
-      ...opts,
-      code: 'CredentialsMissing',
-      suggestions: credentialSuggestions(),
-    })
-  }
-
-  if (EXPIRED_NAMES.has(name) || /expired/i.test(name) || /token.*expired|expired.*token/i.test(message)) {
-    return new PipeopsError(ExitCode.Auth, `AWS credentials have expired: ${message}${where}`, {
-      ...opts,
-      suggestions: ['Refresh your credentials (for SSO: aws sso login --profile NAME) and run the command again.'],
-    })
-  }
-
-  if (AUTH_NAMES.has(name) || /^AccessDenied/.test(name) || status === 403) {
-    return new PipeopsError(ExitCode.Auth, `access denied: ${message}${where}`, {
-      ...opts,
-      suggestions: [
-        'Check which identity you are using: pipeops doctor',
-        'Print the least-privilege policy this command needs: pipeops iam-policy COMMAND',
-      ],
-    })
-  }
-
-  if (NOT_FOUND_NAMES.has(name) || /^NoSuch/.test(name) || /NotFound(Exception)?$/.test(name) || (status === 404 && name !== 'UnknownOperationException')) {
-    return new PipeopsError(ExitCode.NotFound, `not found: ${message}${where}`, {
-      ...opts,
-      suggestions: [`Check the resource name, the account and the region${context.scope ? ` (${context.scope})` : ''}.`],
-    })
-  }
-
-  if (THROTTLE_NAMES.has(name) || /Throttl|TooManyRequests|LimitExceeded|RateExceeded/i.test(name) || status === 429) {
-    return new PipeopsError(ExitCode.Throttled, `throttled or over a service limit after retries: ${message}${where}`, {
-      ...opts,
-      suggestions: [
-        'Wait a minute and run the command again; apply commands resume where they stopped.',
-        'Raise retries with --max-attempts, or lower --concurrency where the command has it.',
-      ],
-    })
-  }
-
-  if (err.$fault === 'client' || (status !== undefined && status >= 400 && status < 500)) {
-    // A request AWS rejected as invalid: the input was wrong, not the program.
-    return new PipeopsError(ExitCode.InvalidInput, `${name}: ${message}${where}`, {
-      ...opts,
-      suggestions: ['Check the values given to the command; the message above is AWS\'s own.'],
-    })
-  }
-
-  if (err.$fault === 'server' || (status !== undefined && status >= 500)) {
-    return new PipeopsError(ExitCode.Throttled, `AWS service error after retries: ${name}: ${message}${where}`, {
-      ...opts,
-      suggestions: ['This is a server-side error at AWS; wait and run the command again.'],
-    })
-  }
-
-  return new PipeopsError(ExitCode.Internal, `internal error: ${message}`, {
-    ...opts,
+  const rule = ERROR_RULES.find((r) => r.matches(facts))
+  if (rule) return rule.build(facts)
+  return new PipeopsError(ExitCode.Internal, `internal error: ${facts.message}`, {
+    ...facts.opts,
     code: 'InternalError',
     suggestions: ['This is a bug in pipeops. Run again with DEBUG=1 to see the stack trace, and report it.'],
   })

@@ -1,10 +1,11 @@
 import type {STSClient} from '@aws-sdk/client-sts'
 
-import {resolveEndpoint, type ServiceName, SERVICES} from '../aws/clients.js'
 import type {ResolvedAwsSettings} from '../aws/settings.js'
+import type {PermissionReport} from './permissions.js'
+
+import {resolveEndpoint, type ServiceName, SERVICES} from '../aws/clients.js'
 import {classifyError, PipeopsError} from '../core/errors.js'
 import {type CallerIdentity, getCallerIdentity} from './identity.js'
-import type {PermissionReport} from './permissions.js'
 
 export interface DoctorReport {
   endpoints: Array<{service: string; source: string; url: string}>
@@ -13,7 +14,7 @@ export interface DoctorReport {
   permissions?: PermissionReport | {skipped: string}
   pipeops: string
   profile: {source: string; value: string}
-  region: {source: string | null; value: string | null}
+  region: {source: null | string; value: null | string}
 }
 
 /** Everything doctor can tell without calling AWS: versions, profile, region and endpoint choices. */

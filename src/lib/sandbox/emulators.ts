@@ -8,12 +8,14 @@ import {createRequire} from 'node:module'
 import {connect, createServer} from 'node:net'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
+import {setTimeout as delay} from 'node:timers/promises'
 import {fileURLToPath} from 'node:url'
 
 import {PipeopsError} from '../core/errors.js'
 
 const require = createRequire(import.meta.url)
-const PRELOAD = fileURLToPath(new URL('../../../resources/loopback-preload.cjs', import.meta.url))
+const LOOPBACK_PRELOAD = fileURLToPath(new URL('../../../resources/loopback-preload.cjs', import.meta.url))
+const EXIT_WITH_PARENT_PRELOAD = fileURLToPath(new URL('../../../resources/exit-with-parent.cjs', import.meta.url))
 
 export interface EmulatorHandle {
   name: 'kinesis-local' | 's3rver'
@@ -26,10 +28,10 @@ export interface EmulatorHandle {
 export interface EmulatorOptions {
   /** Environment for the child process (PATH etc.); the launcher adds its own variables. */
   env: Readonly<Record<string, string | undefined>>
+  /** Called with each line the emulator prints (for --verbose and test diagnostics). */
+  onOutput?: ((line: string) => void) | undefined
   /** 0 or undefined: pick a free port. */
   port?: number | undefined
-  /** Called with each line the emulator prints (for --verbose and test diagnostics). */
-  onOutput?: (line: string) => void
   startupTimeoutMs?: number
 }
 
@@ -47,12 +49,12 @@ export async function findFreePort(): Promise<number> {
   })
 }
 
-export async function startKinesisLocal(options: EmulatorOptions & {shardLimit?: number; operationDelayMs?: number}): Promise<EmulatorHandle> {
+export async function startKinesisLocal(options: EmulatorOptions & {operationDelayMs?: number; shardLimit?: number;}): Promise<EmulatorHandle> {
   const port = options.port || (await findFreePort())
   const tlsPort = await findFreePort()
   const delay = String(options.operationDelayMs ?? 500)
   const main = require.resolve('kinesis-local/main.js')
-  const child = spawn(process.execPath, ['--require', PRELOAD, main], {
+  const child = spawn(process.execPath, ['--require', LOOPBACK_PRELOAD, '--require', EXIT_WITH_PARENT_PRELOAD, main], {
     // It reads its TLS certificate (server.json) from the working directory.
     cwd: path.dirname(main),
     env: {
@@ -79,7 +81,7 @@ export async function startS3rver(options: EmulatorOptions & {directory?: string
   // s3rver's paginated listing needs the legacy OpenSSL provider on Node 17+.
   const child = spawn(
     process.execPath,
-    ['--openssl-legacy-provider', require.resolve('s3rver/bin/s3rver.js'), '--address', '127.0.0.1', '--port', String(port), '--directory', directory, '--silent', '--no-vhost-buckets'],
+    ['--openssl-legacy-provider', '--require', EXIT_WITH_PARENT_PRELOAD, require.resolve('s3rver/bin/s3rver.js'), '--address', '127.0.0.1', '--port', String(port), '--directory', directory, '--silent', '--no-vhost-buckets'],
     {env: {...options.env}, stdio: ['ignore', 'pipe', 'pipe']},
   )
   const handle = await waitUntilListening('s3rver', child, port, options)
@@ -117,7 +119,7 @@ async function waitUntilListening(name: EmulatorHandle['name'], child: ChildProc
       return {name, pid: child.pid!, port, stop, url: `http://127.0.0.1:${port}`}
     }
 
-    await new Promise((r) => setTimeout(r, 100))
+    await delay(100)
   }
 
   await stop()

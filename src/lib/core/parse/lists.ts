@@ -1,7 +1,7 @@
 import {UsageError} from '../errors.js'
 
 /** `a, b,,c` → ['a', 'b', 'c']; repeated flags may be passed as several values and are flattened. */
-export function parseCommaList(values: string | string[] | undefined): string[] {
+export function parseCommaList(values?: string | string[]): string[] {
   if (values === undefined) return []
   const all = Array.isArray(values) ? values : [values]
   return all.flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v !== '')

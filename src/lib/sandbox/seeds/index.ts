@@ -1,6 +1,9 @@
 import type {Seed} from '../types.js'
 
+import {baseSeed} from './base.js'
+
 /**
- * Demo data, one seed per flow. Each flow issue adds its own seed file here and lists it below.
+ * Demo data, one seed per flow, run in this order. Each flow issue adds its own seed file here and
+ * lists it below.
  */
-export const SEEDS: Seed[] = []
+export const SEEDS: Seed[] = [baseSeed]

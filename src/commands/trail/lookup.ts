@@ -1,0 +1,78 @@
+import {CloudTrailClient} from '@aws-sdk/client-cloudtrail'
+import {Flags} from '@oclif/core'
+
+import {BaseCommand} from '../../base-command.js'
+import {lookupEvents, type TrailEvent} from '../../lib/cloudtrail/lookup.js'
+import {parsePositiveInt} from '../../lib/core/parse/lists.js'
+import {parseTimeWindow} from '../../lib/core/parse/time-window.js'
+import {renderTrailEvents} from '../../ui/trail.js'
+
+export interface TrailLookupOutput {
+  events: TrailEvent[]
+  pages: number
+  query: {errorsOnly: boolean; eventName: null | string; eventSource: null | string; resourceName: null | string; user: null | string}
+  truncated: boolean
+  window: {end: string; start: string}
+}
+
+export default class TrailLookup extends BaseCommand {
+  static override description =
+    'Searches CloudTrail event history (management events of the last 90 days, this region) with LookupEvents. The API filters on one attribute per call; pipeops sends the most selective one and applies the others itself, and paces calls to the 2-requests-per-second account limit.'
+  static override examples = [
+    '<%= config.bin %> <%= command.id %> --event-name UpdateShardCount --resource-name orders --since 24h',
+    '<%= config.bin %> <%= command.id %> --user my-airflow-role --errors-only --since 2h',
+    '<%= config.bin %> <%= command.id %> --event-source glue.amazonaws.com --start 2026-11-22T08:00:00Z --end 2026-11-22T09:00:00Z --json',
+  ]
+  static override flags = {
+    end: Flags.string({summary: 'End of the window (ISO-8601, epoch, or a duration ago such as 1h); needs --start.'}),
+    'errors-only': Flags.boolean({default: false, summary: 'Only events that failed (errorCode set), e.g. AccessDenied.'}),
+    'event-name': Flags.string({summary: 'API operation, e.g. UpdateShardCount, PutObject.'}),
+    'event-source': Flags.string({summary: 'Service, e.g. kinesis.amazonaws.com.'}),
+    limit: Flags.string({default: '1000', summary: 'Stop after this many matching events.'}),
+    'resource-name': Flags.string({summary: 'Resource name or ARN, e.g. a stream or role name.'}),
+    since: Flags.string({summary: 'Window ending now, e.g. 30m, 2h, 7d (default 1h).'}),
+    start: Flags.string({summary: 'Start of the window (ISO-8601, epoch, or a duration ago such as 3h).'}),
+    user: Flags.string({summary: 'IAM user name or role session name (CloudTrail Username).'}),
+  }
+  static override iam = ['cloudtrail:LookupEvents']
+  static override summary = 'Look up CloudTrail events by name, source, resource, user and time.'
+
+  public async run(): Promise<TrailLookupOutput> {
+    const {flags} = await this.parse(TrailLookup)
+    const window = parseTimeWindow({end: flags.end, fallbackSince: '1h', now: new Date(), since: flags.since, start: flags.start})
+    const limit = parsePositiveInt(flags.limit, '--limit', {max: 100_000})
+    const aws = await this.awsClients(flags)
+    const progress = this.progress()
+    const found = await lookupEvents(
+      aws.create(CloudTrailClient, 'cloudtrail'),
+      {
+        end: window.end,
+        errorsOnly: flags['errors-only'],
+        limit,
+        start: window.start,
+        ...(flags['event-name'] ? {eventName: flags['event-name']} : {}),
+        ...(flags['event-source'] ? {eventSource: flags['event-source']} : {}),
+        ...(flags['resource-name'] ? {resourceName: flags['resource-name']} : {}),
+        ...(flags.user ? {user: flags.user} : {}),
+      },
+      {onPage: (pages, matched) => progress.update({detail: `${matched} matching`, done: pages, label: 'Reading CloudTrail pages'}), signal: this.abortController.signal},
+    )
+    progress.stop()
+    if (found.truncated) this.warnUser(`stopped at --limit ${limit} events; more exist in the window (raise --limit or narrow the window).`)
+    const output: TrailLookupOutput = {
+      events: found.events,
+      pages: found.pages,
+      query: {
+        errorsOnly: flags['errors-only'],
+        eventName: flags['event-name'] ?? null,
+        eventSource: flags['event-source'] ?? null,
+        resourceName: flags['resource-name'] ?? null,
+        user: flags.user ?? null,
+      },
+      truncated: found.truncated,
+      window: {end: window.end.toISOString(), start: window.start.toISOString()},
+    }
+    if (!this.jsonEnabled()) this.log(renderTrailEvents(output.events, output.window))
+    return output
+  }
+}

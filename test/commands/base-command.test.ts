@@ -1,0 +1,155 @@
+import {Config, Flags} from '@oclif/core'
+import {captureOutput} from '@oclif/test'
+import {mkdtemp, readFile} from 'node:fs/promises'
+import {tmpdir} from 'node:os'
+import path from 'node:path'
+import {beforeAll, describe, expect, it} from 'vitest'
+
+import {BaseCommand, type ErrorEnvelope, planFlags, type SuccessEnvelope} from '../../src/base-command.js'
+import {InputError} from '../../src/lib/core/errors.js'
+import {type Plan, PLAN_FORMAT_VERSION, type PlanExecutor} from '../../src/lib/core/plan.js'
+
+/** A world of names for the plan/apply tests. */
+const world = new Set<string>()
+
+class ToyApply extends BaseCommand {
+  static override flags = {...planFlags, add: Flags.string({multiple: true, required: true}), fail: Flags.string()}
+  static override iam = []
+
+  public async run(): Promise<unknown> {
+    const {flags} = await this.parse(ToyApply)
+    const executor: PlanExecutor<Set<string>, string[], {name: string}> = {
+      async applyStep(step) {
+        if (step.params.name === flags.fail) throw Object.assign(new Error('Rate exceeded'), {name: 'ThrottlingException'})
+        world.add(step.params.name)
+      },
+      checkStart: () => ({ok: true}),
+      isStepDone: (step, state) => state.has(step.params.name),
+      observe: async () => new Set(world),
+    }
+    const run = await this.runPlan({
+      executor,
+      flags,
+      kind: 'toy apply',
+      async makePlan(): Promise<Plan<string[], {name: string}>> {
+        return {
+          baseline: [...world],
+          createdAt: new Date().toISOString(),
+          formatVersion: PLAN_FORMAT_VERSION,
+          kind: 'toy apply',
+          steps: flags.add.filter((n) => !world.has(n)).map((name) => ({id: name, operation: 'Add', params: {name}, reason: 'asked'})),
+          summary: {},
+          target: {world: 'toy'},
+        }
+      },
+      resumeCommand: 'pipeops toy',
+    })
+    return {applied: run.report?.applied ?? [], mode: run.mode}
+  }
+}
+
+class ToyFindings extends BaseCommand {
+  static override flags = {bad: Flags.boolean({default: false}), found: Flags.boolean({default: false})}
+
+  public async run(): Promise<unknown> {
+    const {flags} = await this.parse(ToyFindings)
+    if (flags.bad) throw new InputError('input.csv line 3: unbalanced quote', {suggestions: ['Close the quote on line 3.']})
+    this.warnUser('something to know')
+    if (flags.found) this.reportFindings()
+    return {found: flags.found}
+  }
+}
+
+let config: Config
+beforeAll(async () => {
+  config = await Config.load(process.cwd())
+})
+
+async function run(cmd: typeof BaseCommand, argv: string[]) {
+  process.exitCode = undefined
+  const out = await captureOutput(async () => (cmd as unknown as typeof ToyFindings).run(argv, config))
+  const exitCode = (out.error as undefined | {oclif?: {exit?: number}})?.oclif?.exit ?? (typeof process.exitCode === 'number' ? process.exitCode : 0)
+  process.exitCode = undefined
+  return {...out, exitCode}
+}
+
+describe('BaseCommand envelope and exit codes', () => {
+  it('wraps results in {status, command, result, warnings}', async () => {
+    const r = await run(ToyFindings, ['--json'])
+    expect(r.exitCode).toBe(0)
+    const envelope = JSON.parse(r.stdout) as SuccessEnvelope<{found: boolean}>
+    expect(envelope).toMatchObject({result: {found: false}, status: 'ok', warnings: ['something to know']})
+    expect(r.stderr).toBe('')
+  })
+
+  it('reports findings as status "findings" and exit 1', async () => {
+    const r = await run(ToyFindings, ['--json', '--found'])
+    expect(r.exitCode).toBe(1)
+    expect(JSON.parse(r.stdout)).toMatchObject({status: 'findings'})
+  })
+
+  it('maps domain errors to their exit code in JSON and in text, without a stack trace', async () => {
+    const json = await run(ToyFindings, ['--json', '--bad'])
+    expect(json.exitCode).toBe(6)
+    expect((JSON.parse(json.stdout) as ErrorEnvelope).error).toEqual({code: 'InvalidInput', exitCode: 6, message: 'input.csv line 3: unbalanced quote', suggestions: ['Close the quote on line 3.']})
+    const text = await run(ToyFindings, ['--bad'])
+    expect(text.exitCode).toBe(6)
+    expect(text.stdout).toBe('')
+    expect(text.stderr).toContain('Error: input.csv line 3: unbalanced quote')
+    expect(text.stderr).toContain('→ Close the quote on line 3.')
+    expect(text.stderr).not.toMatch(/at .*\.ts:\d+/)
+  })
+
+  it('gives usage errors exit 2, also under --json', async () => {
+    const r = await run(ToyFindings, ['--json', '--no-such-flag'])
+    expect(r.exitCode).toBe(2)
+    expect((JSON.parse(r.stdout) as ErrorEnvelope).error).toMatchObject({code: 'UsageError', exitCode: 2})
+  })
+
+  it('warns on stderr for people and keeps stdout for results', async () => {
+    const r = await run(ToyFindings, [])
+    expect(r.stderr).toContain('Warning: something to know')
+  })
+})
+
+describe('BaseCommand.runPlan', () => {
+  it('is a dry run by default and changes nothing', async () => {
+    world.clear()
+    const r = await run(ToyApply, ['--add', 'a', '--add', 'b'])
+    expect(r.exitCode).toBe(0)
+    expect(r.stdout).toMatch(/Plan: toy apply \(2 steps\)/)
+    expect(r.stderr).toMatch(/Dry run: nothing was changed/)
+    expect(world.size).toBe(0)
+  })
+
+  it('refuses --apply without --yes when not on a terminal (exit 2)', async () => {
+    world.clear()
+    const r = await run(ToyApply, ['--add', 'a', '--apply', '--json'])
+    expect(r.exitCode).toBe(2)
+    expect((JSON.parse(r.stdout) as ErrorEnvelope).error.code).toBe('ConfirmationRequired')
+    expect(world.size).toBe(0)
+  })
+
+  it('applies with --apply --yes, saves the plan, and re-applies a saved plan idempotently', async () => {
+    world.clear()
+    const dir = await mkdtemp(path.join(tmpdir(), 'pipeops-toy-'))
+    const planFile = path.join(dir, 'plan.json')
+    const planned = await run(ToyApply, ['--add', 'a', '--add', 'b', '--plan-out', planFile, '--json'])
+    expect(JSON.parse(planned.stdout)).toMatchObject({result: {mode: 'dry-run'}})
+    expect((JSON.parse(await readFile(planFile, 'utf8')) as Plan).steps.map((s) => s.id)).toEqual(['a', 'b'])
+    const applied = await run(ToyApply, ['--add', 'x', '--plan', planFile, '--yes', '--json'])
+    expect(JSON.parse(applied.stdout)).toMatchObject({result: {applied: ['a', 'b'], mode: 'applied'}})
+    expect([...world].sort()).toEqual(['a', 'b'])
+    const again = await run(ToyApply, ['--add', 'x', '--plan', planFile, '--yes', '--json'])
+    expect(JSON.parse(again.stdout)).toMatchObject({result: {applied: [], mode: 'applied'}})
+  })
+
+  it('exits 7 with the report when an apply stops part-way', async () => {
+    world.clear()
+    const r = await run(ToyApply, ['--add', 'a', '--add', 'b', '--add', 'c', '--fail', 'b', '--apply', '--yes', '--json'])
+    expect(r.exitCode).toBe(7)
+    const {error} = (JSON.parse(r.stdout) as ErrorEnvelope)
+    expect(error.details).toMatchObject({applied: ['a'], failed: {code: 'ThrottlingException', stepId: 'b'}, notRun: ['c']})
+    expect(error.suggestions[0]).toBe('Run again to resume: pipeops toy --apply')
+  })
+})

@@ -1,0 +1,32 @@
+import {describe, expect, it} from 'vitest'
+
+import type {IamPolicyResult} from '../../src/commands/iam-policy.js'
+
+import {errorOf, resultOf, runJson, runText} from '../helpers/run.js'
+
+describe('iam-policy', () => {
+  it('prints the policy for every command when none is named', async () => {
+    const result = resultOf(await runJson<IamPolicyResult>(['iam-policy']))
+    const actions = result.policy.Statement.flatMap((s) => s.Action)
+    expect(actions).toContain('sts:GetCallerIdentity')
+    expect(actions).toContain('cloudtrail:LookupEvents')
+    expect(result.commands.map((c) => c.command)).toContain('trail lookup')
+  })
+
+  it('limits the policy to the named commands, in any spelling', async () => {
+    const result = resultOf(await runJson<IamPolicyResult>(['iam-policy', 'trail', 'lookup']))
+    expect(result.commands.map((c) => c.command)).toEqual(['trail lookup'])
+    expect(result.policy.Statement).toEqual([{Action: ['cloudtrail:LookupEvents'], Effect: 'Allow', Resource: '*', Sid: 'PipeopsRead'}])
+  })
+
+  it('prints Terraform and CloudFormation forms', async () => {
+    expect((await runText(['iam-policy', 'doctor', '--format', 'terraform'])).stdout).toContain('data "aws_iam_policy_document"')
+    expect((await runText(['iam-policy', 'doctor', '--format', 'cloudformation'])).stdout).toContain('AWS::IAM::ManagedPolicy')
+  })
+
+  it('rejects unknown commands with exit 2 and lists the known ones', async () => {
+    const run = await runJson(['iam-policy', 'kinesis', 'frobnicate'])
+    expect(run.exitCode).toBe(2)
+    expect(errorOf(run).message).toMatch(/unknown command "kinesis", "frobnicate"/)
+  })
+})

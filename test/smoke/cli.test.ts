@@ -1,0 +1,58 @@
+/**
+ * Smoke tests of the built CLI (`npm run build` first; `npm test` does it): the real bin/run.js in
+ * a subprocess, as a user or a runbook script runs it.
+ */
+import {spawnSync} from 'node:child_process'
+import {mkdtempSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import path from 'node:path'
+import {describe, expect, it} from 'vitest'
+
+const home = mkdtempSync(path.join(tmpdir(), 'pipeops-smoke-home-'))
+/** No credentials, no profile files, no IMDS: a fresh machine. */
+const cleanEnv: Record<string, string> = {
+  AWS_EC2_METADATA_DISABLED: 'true',
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  HOME: home,
+  PATH: process.env.PATH ?? '',
+}
+
+function pipeops(args: string[], env: Record<string, string> = cleanEnv, timeout = 60_000) {
+  const r = spawnSync(process.execPath, ['bin/run.js', ...args], {encoding: 'utf8', env, timeout})
+  return {code: r.status, stderr: r.stderr, stdout: r.stdout}
+}
+
+describe('bin/run.js', () => {
+  it('--help lists every topic and the top-level commands', () => {
+    const r = pipeops(['--help'])
+    expect(r.code).toBe(0)
+    for (const topic of ['kinesis', 'glue', 'athena', 'redshift', 'mwaa', 's3', 'trail', 'sandbox', 'doctor', 'iam-policy']) {
+      expect(r.stdout).toMatch(new RegExp(`^\\s+${topic}\\s`, 'm'))
+    }
+  })
+
+  it('doctor --json without credentials prints the error envelope with exit 3 and a suggestion', () => {
+    const r = pipeops(['doctor', '--json', '--region', 'us-east-1'])
+    expect(r.code).toBe(3)
+    const envelope = JSON.parse(r.stdout) as {error: {exitCode: number; suggestions: string[]}; status: string}
+    expect(envelope.status).toBe('error')
+    expect(envelope.error.exitCode).toBe(3)
+    expect(envelope.error.suggestions.length).toBeGreaterThan(0)
+    expect(r.stderr).not.toMatch(/at .*\.js:\d+/)
+  })
+
+  it('exits 2 on an unknown command or flag', () => {
+    expect(pipeops(['frobnicate']).code).toBe(2)
+    const flag = pipeops(['doctor', '--bogus', '--json'])
+    expect(flag.code).toBe(2)
+    expect(JSON.parse(flag.stdout).error.exitCode).toBe(2)
+  })
+
+  it('sandbox --demo runs the whole tour against the local emulators and exits 0', () => {
+    const r = pipeops(['sandbox', '--demo', '--json'], cleanEnv, 600_000)
+    const envelope = JSON.parse(r.stdout) as {result: {tour: Array<{exitCode: number; ok: boolean; title: string}>}; status: string}
+    expect(envelope.result.tour.filter((s) => !s.ok)).toEqual([])
+    expect(r.code).toBe(0)
+    expect(envelope.result.tour.length).toBeGreaterThan(0)
+  }, 600_000)
+})
