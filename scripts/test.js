@@ -5,6 +5,7 @@ import {spawnSync} from 'node:child_process'
 import {rmSync} from 'node:fs'
 
 const steps = [
+  ['engines', 'node', ['scripts/check-engines.js']],
   ['type-check', 'npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']],
   ['type-check tests', 'npx', ['tsc', '-p', 'test/tsconfig.json', '--noEmit']],
   ['lint', 'npx', ['eslint', '.']],
