@@ -68,6 +68,8 @@ export function sandboxEnv(endpoints: SandboxEndpoints): Record<string, string> 
     // s3rver accepts only its built-in key pair; kinesis-local and the STS stub accept any.
     AWS_ACCESS_KEY_ID: 'S3RVER',
     AWS_EC2_METADATA_DISABLED: 'true',
+    // Every service without an emulator goes to the local stub, which refuses politely: nothing leaves 127.0.0.1.
+    AWS_ENDPOINT_URL: endpoints.sts,
     AWS_ENDPOINT_URL_KINESIS: endpoints.kinesis,
     AWS_ENDPOINT_URL_S3: endpoints.s3,
     AWS_ENDPOINT_URL_STS: endpoints.sts,

@@ -1,7 +1,11 @@
 /**
  * A minimal local STS for the sandbox: answers GetCallerIdentity (AWS Query protocol, XML) with a
  * fixed sandbox identity, so `pipeops doctor` and the AWS CLI's `sts get-caller-identity` work
- * against the sandbox without reaching AWS. Every other action gets a proper Query-protocol error.
+ * against the sandbox without reaching AWS.
+ *
+ * It is also the sandbox's catch-all endpoint (AWS_ENDPOINT_URL): a call to a service the sandbox
+ * does not emulate (Glue, CloudWatch, …) gets a client error that says so, in the request's own
+ * protocol where it can, instead of leaving 127.0.0.1 for the real AWS.
  */
 import {randomUUID} from 'node:crypto'
 import {createServer} from 'node:http'
@@ -32,10 +36,19 @@ export async function startStsStub(port = 0): Promise<StsStubHandle> {
         return
       }
 
+      const target = req.headers['x-amz-target']
+      const what = typeof target === 'string' ? target.replace(/^.*\./, '') : (action ?? `${req.method} ${req.url}`)
+      const message = `The pipeops sandbox does not emulate this service (${what}); only Kinesis, S3 and STS GetCallerIdentity run locally. Use the command's offline mode (local files) in the sandbox.`
       res.statusCode = 400
-      res.end(
-        `<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>InvalidAction</Code><Message>The pipeops sandbox STS answers GetCallerIdentity only, not ${action ?? 'this request'}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`,
-      )
+      res.setHeader('x-amzn-ErrorType', 'NotEmulatedInSandbox')
+      // Query-protocol services (form-encoded requests) read XML errors; every JSON flavour reads this.
+      if (!/x-www-form-urlencoded/.test(req.headers['content-type'] ?? '')) {
+        res.setHeader('Content-Type', 'application/x-amz-json-1.1')
+        res.end(JSON.stringify({__type: 'NotEmulatedInSandbox', message}))
+        return
+      }
+
+      res.end(`<ErrorResponse><Error><Type>Sender</Type><Code>NotEmulatedInSandbox</Code><Message>${message}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`)
     })
   })
   await new Promise<void>((resolve, reject) => {
