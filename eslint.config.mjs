@@ -22,6 +22,12 @@ export default [
     },
   },
   {
+    // Plain CommonJS preloads that run inside emulator processes (node --require).
+    files: ['resources/**/*.cjs'],
+    languageOptions: {globals: {process: 'readonly', require: 'readonly'}, sourceType: 'commonjs'},
+    rules: {'@typescript-eslint/no-require-imports': 'off', 'func-name-matching': 'off', 'func-names': 'off'},
+  },
+  {
     files: ['test/**/*', 'bench/**/*'],
     rules: {
       // fast-check's documented idiom is fc.assert(fc.property(...)).

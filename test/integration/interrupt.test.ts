@@ -20,13 +20,13 @@ describe('Ctrl-C', () => {
     child.stdout.on('data', (c: Buffer) => {
       stdout += c.toString()
     })
-    // Wait until the request has reached the server.
-    const deadline = Date.now() + 30_000
-    let connected = false
+    // Wait until the request has reached the server: the command is then busy in an AWS call.
+    const state = {connected: false}
     server.once('request', () => {
-      connected = true
+      state.connected = true
     })
-    while (!connected && Date.now() < deadline) await delay(100)
+    const deadline = Date.now() + 30_000
+    while (!state.connected && Date.now() < deadline) await delay(100)
     child.kill('SIGINT')
     const [code] = (await once(child, 'exit')) as [number]
     server.closeAllConnections()

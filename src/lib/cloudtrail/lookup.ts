@@ -87,7 +87,7 @@ export function chooseLookupAttribute(query: TrailQuery): undefined | {Attribute
 export async function lookupEvents(
   client: Pick<CloudTrailClient, 'send'>,
   query: TrailQuery,
-  options: {limiter?: RateLimiter; onPage?: (pages: number, matched: number) => void; signal?: AbortSignal} = {},
+  options: {limiter?: RateLimiter | undefined; onPage?: ((pages: number, matched: number) => void) | undefined; signal?: AbortSignal | undefined} = {},
 ): Promise<TrailLookupResult> {
   const limiter = options.limiter ?? createIntervalLimiter()
   const attribute = chooseLookupAttribute(query)

@@ -257,6 +257,16 @@ const ERROR_RULES: ErrorRule[] = [
     matches: (f) => f.name === 'CredentialsProviderError' || /could not load credentials|credential is missing|Unable to locate credentials/i.test(f.message),
   },
   {
+    // An endpoint (an emulator, an S3-compatible store) that lacks the operation: not AWS's fault,
+    // not worth a retry; the caller picked an endpoint that cannot do this.
+    build: (f) =>
+      new PipeopsError(ExitCode.Usage, `the endpoint does not implement this operation: ${f.message}${f.where}`, {
+        ...f.opts,
+        suggestions: ['Local emulators implement only part of each API: use the command\'s offline mode (local files), or run it against AWS.'],
+      }),
+    matches: (f) => f.name === 'NotImplemented' || f.name === 'NotImplementedException' || f.status === 501,
+  },
+  {
     build: (f) =>
       new PipeopsError(ExitCode.Auth, `AWS credentials have expired: ${f.message}${f.where}`, {
         ...f.opts,
@@ -278,7 +288,8 @@ const ERROR_RULES: ErrorRule[] = [
         ...f.opts,
         suggestions: [`Check the resource name, the account and the region${f.context.scope ? ` (${f.context.scope})` : ''}.`],
       }),
-    matches: (f) => NOT_FOUND_NAMES.has(f.name) || f.name.startsWith('NoSuch') || /NotFound(Exception)?$/.test(f.name) || (f.status === 404 && f.name !== 'UnknownOperationException'),
+    // Redshift and other Query-protocol services say ClusterNotFoundFault, SnapshotNotFoundFault, …
+    matches: (f) => NOT_FOUND_NAMES.has(f.name) || f.name.startsWith('NoSuch') || /NotFound(Exception|Fault)?$/.test(f.name) || (f.status === 404 && f.name !== 'UnknownOperationException'),
   },
   {
     build: (f) =>

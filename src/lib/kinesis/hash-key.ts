@@ -3,9 +3,8 @@
  * unsigned 128-bit big-endian integer → the open shard whose [StartingHashKey, EndingHashKey]
  * holds it. Hash keys travel as decimal strings (the API's form) and are compared as BigInt.
  */
-import {createHash} from 'node:crypto'
-
 import {InputError} from '../core/errors.js'
+import {md5Words, wordsToBigInt} from './fast-md5.js'
 
 export const MAX_HASH_KEY = (1n << 128n) - 1n
 export const HASH_KEY_SPACE = 1n << 128n
@@ -19,10 +18,25 @@ export interface ShardRange extends HashKeyRange {
   shardId: string
 }
 
-/** MD5(UTF-8 bytes of the key) as an unsigned 128-bit integer. */
+const scratch = new Uint32Array(4)
+
+/** MD5(UTF-8 bytes of the key) as an unsigned 128-bit integer (pure-JS MD5, identical to node:crypto's). */
 export function hashKeyOfPartitionKey(partitionKey: string): bigint {
-  const digest = createHash('md5').update(partitionKey, 'utf8').digest()
-  return (digest.readBigUInt64BE(0) << 64n) | digest.readBigUInt64BE(8)
+  md5Words(partitionKey, scratch)
+  return wordsToBigInt(scratch)
+}
+
+/** Batch form: the hash keys of many partition keys, in order. */
+export function hashKeysOfPartitionKeys(partitionKeys: readonly string[]): bigint[] {
+  return partitionKeys.map((k) => hashKeyOfPartitionKey(k))
+}
+
+/**
+ * The hash key as four big-endian uint32 words (no BigInt allocation), written to `out` at `offset`.
+ * For hot loops: locate the shard with `LoadTally.locate` (load-tally.ts).
+ */
+export function hashWordsOfPartitionKey(partitionKey: string, out: Uint32Array, offset = 0): void {
+  md5Words(partitionKey, out, offset)
 }
 
 /** The ExplicitHashKey pattern of the API: `0|([1-9]\d{0,38})`, and at most 2^128−1. */
@@ -88,8 +102,8 @@ export function findRange<R extends HashKeyRange>(sortedRanges: readonly R[], ha
 }
 
 export interface CoverageProblem {
-  kind: 'gap' | 'overlap'
   from: bigint
+  kind: 'gap' | 'overlap'
   to: bigint
 }
 
@@ -100,6 +114,7 @@ export function coverageProblems(ranges: readonly HashKeyRange[]): CoverageProbl
   let expected = 0n
   for (const r of sorted) {
     if (r.startingHashKey > expected) problems.push({from: expected, kind: 'gap', to: r.startingHashKey - 1n})
+    // eslint-disable-next-line unicorn/prefer-math-min-max -- BigInt: Math.min does not take bigints
     else if (r.startingHashKey < expected) problems.push({from: r.startingHashKey, kind: 'overlap', to: expected - 1n < r.endingHashKey ? expected - 1n : r.endingHashKey})
     if (r.endingHashKey + 1n > expected) expected = r.endingHashKey + 1n
   }

@@ -19,6 +19,8 @@ describe('classifyError', () => {
     ['EntityNotFoundException', ExitCode.NotFound],
     ['NoSuchBucket', ExitCode.NotFound],
     ['NoSuchLifecycleConfiguration', ExitCode.NotFound],
+    ['ClusterNotFoundFault', ExitCode.NotFound],
+    ['NotImplemented', ExitCode.Usage],
     ['ThrottlingException', ExitCode.Throttled],
     ['Throttling', ExitCode.Throttled],
     ['LimitExceededException', ExitCode.Throttled],

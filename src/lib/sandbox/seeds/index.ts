@@ -1,9 +1,15 @@
 import type {Seed} from '../types.js'
 
+import {athenaSeed} from './athena.js'
 import {baseSeed} from './base.js'
+import {glueSeed} from './glue.js'
+import {kinesisSeed} from './kinesis.js'
+import {mwaaSeed} from './mwaa.js'
+import {redshiftSeed} from './redshift.js'
+import {s3LifecycleSeed} from './s3-lifecycle.js'
 
 /**
  * Demo data, one seed per flow, run in this order. Each flow issue adds its own seed file here and
  * lists it below.
  */
-export const SEEDS: Seed[] = [baseSeed]
+export const SEEDS: Seed[] = [baseSeed, mwaaSeed, glueSeed, redshiftSeed, athenaSeed, kinesisSeed, s3LifecycleSeed]

@@ -1,0 +1,108 @@
+/**
+ * `npm run bench -- athena`: lint 1,000 tables × 500 columns (0.5 million names, about 15 % bad,
+ * some nested) from an `aws glue get-tables` JSON file, end to end (read and parse the file, run
+ * every rule, build the fixes), against a bare script that reads the same file with JSON.parse
+ * and tests one precompiled regular expression per name. Both run in this process, alternating,
+ * three times each; the table shows the median. Input generated once into bench/.work/athena/.
+ */
+import {mkdir, readFile, stat, writeFile} from 'node:fs/promises'
+import {cpus, loadavg} from 'node:os'
+import path from 'node:path'
+import {fileURLToPath} from 'node:url'
+
+import {lintAndFix, readInputs} from '../src/lib/athena/lint-columns.js'
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+const work = path.join(root, 'bench', '.work', 'athena')
+const TABLES = 1000
+const COLUMNS = 500
+
+const BAD = ['Order ID', 'select', 'date', '/var/log', 'processedAt', '1st_visit', '_id', 'total.tags', '売上', 'URL', 'Url', 's3 storage (gb)', '\uFEFFid', 'a-b']
+
+function columnName(t: number, c: number): string {
+  const r = (t * 7919 + c * 104_729) % 100
+  if (r < 15) return `${BAD[(t + c) % BAD.length]}${c % 3 === 0 ? '' : `_${c}`}`
+  return `col_${c}_${r}`
+}
+
+async function ensureInput(): Promise<string> {
+  await mkdir(work, {recursive: true})
+  const file = path.join(work, `glue-${TABLES}x${COLUMNS}.json`)
+  if (await stat(file).then(() => true, () => false)) return file
+  const TableList = []
+  for (let t = 0; t < TABLES; t++) {
+    const Columns = []
+    for (let c = 0; c < COLUMNS; c++) {
+      const nested = c % 50 === 7
+      Columns.push({Name: columnName(t, c), Type: nested ? `struct<${columnName(t + 1, c)}:string,inner_${c}:array<struct<\`_x\`:int,ok:int>>>` : 'string'})
+    }
+
+    TableList.push({DatabaseName: 'bench', Name: `table_${t}`, PartitionKeys: [{Name: 'dt', Type: 'string'}], StorageDescriptor: {Columns, SerdeInfo: {SerializationLibrary: 'org.openx.data.jsonserde.JsonSerDe'}}})
+  }
+
+  await writeFile(file, JSON.stringify({TableList}))
+  return file
+}
+
+async function peer(file: string): Promise<number> {
+  const valid = /^[a-z][a-z0-9_]*$/
+  const doc = JSON.parse(await readFile(file, 'utf8')) as {TableList: Array<{PartitionKeys?: Array<{Name: string}>; StorageDescriptor: {Columns: Array<{Name: string}>}}>}
+  let bad = 0
+  for (const t of doc.TableList) {
+    for (const c of t.StorageDescriptor.Columns) if (!valid.test(c.Name)) bad++
+    for (const c of t.PartitionKeys ?? []) if (!valid.test(c.Name)) bad++
+  }
+
+  return bad
+}
+
+async function pipeops(file: string): Promise<{findings: number; renames: number}> {
+  const schema = await readInputs({csv: [], ddl: [], glueJson: [file], jsonSample: [], parquet: []}, {})
+  const {result} = lintAndFix(schema, {fix: true, selection: {context: 'both', ignore: [], only: []}})
+  return {findings: result.findings.length, renames: result.fixes?.renames.length ?? 0}
+}
+
+const cpuMs = (): number => {
+  const u = process.cpuUsage()
+  return (u.user + u.system) / 1000
+}
+
+/** Wall time, and CPU time of this process (GC threads included): the fairer number on a shared machine. */
+async function time<T>(fn: () => Promise<T>): Promise<{cpu: number; ms: number; value: T}> {
+  const start = performance.now()
+  const cpu = cpuMs()
+  const value = await fn()
+  return {cpu: cpuMs() - cpu, ms: performance.now() - start, value}
+}
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
+
+export default async function bench(): Promise<void> {
+  const file = await ensureInput()
+  const {size} = await stat(file)
+  const peerMs: number[] = []
+  const ourMs: number[] = []
+  const peerCpu: number[] = []
+  const ourCpu: number[] = []
+  let summary = {findings: 0, renames: 0}
+  let peerBad = 0
+  for (let i = 0; i < 3; i++) {
+    const p = await time(() => peer(file))
+    peerMs.push(p.ms)
+    peerCpu.push(p.cpu)
+    peerBad = p.value
+    const o = await time(() => pipeops(file))
+    ourMs.push(o.ms)
+    ourCpu.push(o.cpu)
+    summary = o.value
+  }
+
+  const ratio = median(ourMs) / median(peerMs)
+  const cpuRatio = median(ourCpu) / median(peerCpu)
+  console.log(`Input: ${TABLES} tables × ${COLUMNS} columns + 1 partition key (${(size / 2 ** 20).toFixed(1)} MiB get-tables JSON). ${cpus().length} cores, load ${loadavg()[0]!.toFixed(2)}, Node ${process.version}.\n`)
+  console.log('| run | wall, median of 3 | CPU, median of 3 | result |')
+  console.log('|---|---|---|---|')
+  console.log(`| bare script: JSON.parse + one precompiled regex per name | ${median(peerMs).toFixed(0)} ms | ${median(peerCpu).toFixed(0)} ms | ${peerBad} names fail the regex |`)
+  console.log(`| pipeops lint-columns --glue-json --fix (every rule, nested fields, renames, views, SerDe mappings) | ${median(ourMs).toFixed(0)} ms | ${median(ourCpu).toFixed(0)} ms | ${summary.findings} findings, ${summary.renames} renames |`)
+  console.log(`\npipeops / bare script: ${ratio.toFixed(2)}× wall, ${cpuRatio.toFixed(2)}× CPU (target ≤ 3×). Wall runs: peer ${peerMs.map((m) => m.toFixed(0)).join(', ')} ms; pipeops ${ourMs.map((m) => m.toFixed(0)).join(', ')} ms.`)
+}

@@ -1,0 +1,212 @@
+/**
+ * Kinesis offline hot-key analysis: 10 million partition keys (1 million distinct, Zipf-skewed,
+ * s = 1) through `kinesis key-spread` / `hot-shards --records`, side by side with the peer: a bare
+ * loop that calls Node's `crypto.hash('md5', key)` on the same keys (hashing only, no analysis).
+ *
+ * The keys are written once to a CSV file in bench/.work (deterministic PRNG). Every path streams
+ * that file with the same batched line reader pipeops uses, in its own child process, so the
+ * peak RSS is the path's own. Each path runs twice, alternating, and the faster run is reported
+ * (the machine is shared). The last row is the whole CLI process (start-up included).
+ */
+import {spawnSync} from 'node:child_process'
+// eslint-disable-next-line n/no-unsupported-features/node-builtins -- the peer named by the issue; stable in Node 20.12+ (we require 20.19+)
+import {hash} from 'node:crypto'
+import {once} from 'node:events'
+import {createWriteStream, existsSync, mkdirSync, renameSync, statSync} from 'node:fs'
+import path from 'node:path'
+import {fileURLToPath} from 'node:url'
+
+import {evenRanges} from '../src/lib/kinesis/hash-key.js'
+import {analyseHotShards} from '../src/lib/kinesis/hot-shards.js'
+import {analyseKeySpread} from '../src/lib/kinesis/key-spread.js'
+import {openLines, openRecords} from '../src/lib/kinesis/offline-input.js'
+
+const TOTAL = 10_000_000
+const DISTINCT = 1_000_000
+const SHARDS = 8
+const CHILD_FLAG = '--kinesis-bench-child'
+const here = fileURLToPath(import.meta.url)
+const root = path.resolve(path.dirname(here), '..')
+const workDir = path.join(root, 'bench', '.work')
+
+/** mulberry32: a small deterministic PRNG. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d_2b_79_f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
+  }
+}
+
+/** The distinct keys and a Zipf(s = 1) sequence of indexes into them. */
+function makeKeys(): {distinct: string[]; sequence: Uint32Array} {
+  const distinct: string[] = []
+  for (let i = 0; i < DISTINCT; i++) distinct.push(`tenant-${(Math.imul(i, 2_654_435_761) >>> 0) % 100_000}/device-${i}`)
+  const cdf = new Float64Array(DISTINCT)
+  let sum = 0
+  for (let r = 0; r < DISTINCT; r++) {
+    sum += 1 / (r + 1)
+    cdf[r] = sum
+  }
+
+  for (let r = 0; r < DISTINCT; r++) cdf[r]! /= sum
+  const rand = prng(42)
+  const sequence = new Uint32Array(TOTAL)
+  for (let i = 0; i < TOTAL; i++) {
+    const u = rand()
+    let lo = 0
+    let hi = DISTINCT - 1
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1
+      if (cdf[mid]! < u) lo = mid + 1
+      else hi = mid
+    }
+
+    sequence[i] = lo
+  }
+
+  return {distinct, sequence}
+}
+
+/** The keys as CSV lines in batches (what the file reader hands the analysis), header first. */
+function* lineBatches(distinct: string[], sequence: Uint32Array): Generator<string[]> {
+  yield ['partitionKey']
+  const size = 65_536
+  for (let i = 0; i < sequence.length; i += size) {
+    const end = Math.min(sequence.length, i + size)
+    const batch: string[] = Array.from({length: end - i})
+    for (let j = i; j < end; j++) batch[j - i] = distinct[sequence[j]!]!
+    yield batch
+  }
+}
+
+interface ChildResult {
+  checksum: string
+  keysPerSec: number
+  ms: number
+  rssMb: number
+}
+
+async function child(mode: string, file: string): Promise<void> {
+  let checksum = ''
+  const t0 = performance.now()
+  const input = await openRecords(file, process.stdin)
+  switch (mode) {
+    case 'hot-shards': {
+      const r = await analyseHotShards(
+        {},
+        {endMs: 600_000, minMinutes: 3, offline: {chunks: input.chunks, ranges: evenRanges(SHARDS), rangesSource: 'even', sourceName: file}, source: 'auto', startMs: 0, threshold: 0.8, windowGiven: true},
+        {now: () => 0, async sleep() {}},
+      )
+      checksum = `${r.result.shards[0]!.shardId} top ${r.result.shards[0]!.topKeys[0]!.partitionKey}`
+      break
+    }
+
+    case 'key-spread': {
+      const r = await analyseKeySpread({chunks: input.chunks, shardCounts: [SHARDS], sourceName: file, threshold: 0.8, topKeys: 5, windowSeconds: 600})
+      checksum = `${r.counts[0]!.hottest.shardId} top ${r.counts[0]!.hottest.topKeys[0]!.partitionKey}`
+      break
+    }
+
+    case 'peer': {
+      // The peer reads the same file with the same batched line reader as the text path.
+      const lines = await openLines(file, process.stdin)
+      let x = 0
+      let header = true
+      for await (const batch of lines) {
+        for (const key of batch) {
+          if (header) {
+            header = false
+            continue
+          }
+
+          x ^= hash('md5', key).codePointAt(0)!
+        }
+      }
+
+      checksum = String(x)
+      break
+    }
+
+    default: {
+      throw new Error(`unknown mode ${mode}`)
+    }
+  }
+
+  const ms = performance.now() - t0
+  const result: ChildResult = {checksum, keysPerSec: (TOTAL / ms) * 1000, ms, rssMb: process.resourceUsage().maxRSS / 1024}
+  process.stdout.write(`${JSON.stringify(result)}\n`)
+}
+
+function runChild(mode: string, file: string): ChildResult {
+  const out = spawnSync(process.execPath, ['--import', 'tsx', here, CHILD_FLAG, mode, file], {cwd: root, encoding: 'utf8', env: {...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true'}, maxBuffer: 1 << 20})
+  if (out.status !== 0) throw new Error(`bench child ${mode} failed: ${out.stderr}`)
+  return JSON.parse(out.stdout.trim().split('\n').pop()!) as ChildResult
+}
+
+async function writeCsv(file: string): Promise<void> {
+  const {distinct, sequence} = makeKeys()
+  const tmp = `${file}.tmp`
+  const out = createWriteStream(tmp)
+  for (const batch of lineBatches(distinct, sequence)) {
+     
+    if (!out.write(`${batch.join('\n')}\n`)) await once(out, 'drain')
+  }
+
+  out.end()
+  await once(out, 'finish')
+  renameSync(tmp, file)
+}
+
+function runCli(file: string): {ms: number; rssMb: number} {
+  const t0 = performance.now()
+  const out = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, '--import', 'tsx', path.join(root, 'bin', 'dev.js'), 'kinesis', 'key-spread', '--records', file, '--shards', String(SHARDS), '--window', '10m', '--json'], {
+    cwd: root,
+    encoding: 'utf8',
+    env: {...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true'},
+    maxBuffer: 1 << 26,
+  })
+  const ms = performance.now() - t0
+  if (out.status !== 0) throw new Error(`CLI run failed: ${out.stderr}`)
+  const rssKb = Number(out.stderr.trim().split('\n').pop())
+  return {ms, rssMb: rssKb / 1024}
+}
+
+export default async function kinesisBench(): Promise<void> {
+  mkdirSync(workDir, {recursive: true})
+  const file = path.join(workDir, 'kinesis-keys-10m.csv')
+  if (!existsSync(file)) await writeCsv(file)
+  const best = new Map<string, ChildResult>()
+  for (let round = 0; round < 2; round++) {
+    for (const mode of ['peer', 'key-spread', 'hot-shards']) {
+      const r = runChild(mode, file)
+      const prev = best.get(mode)
+      if (!prev || r.ms < prev.ms) best.set(mode, r)
+    }
+  }
+
+  const peer = best.get('peer')!
+  const rows: Array<[string, {keysPerSec: number; ms: number; rssMb: number}]> = [
+    ['bare loop: `crypto.hash(\'md5\', key)` per key (peer: hashing only)', peer],
+    [`pipeops \`kinesis key-spread\` analysis (${SHARDS} shards)`, best.get('key-spread')!],
+    [`pipeops \`kinesis hot-shards --records\` analysis (${SHARDS} shards)`, best.get('hot-shards')!],
+  ]
+  if (existsSync('/usr/bin/time')) {
+    const cli = runCli(file)
+    rows.push([`\`pipeops kinesis key-spread --records\` whole CLI process via bin/dev.js (tsx start-up included)`, {...cli, keysPerSec: (TOTAL / cli.ms) * 1000}])
+  }
+
+  console.log(`${TOTAL.toLocaleString('en')} keys (${DISTINCT.toLocaleString('en')} distinct, Zipf s = 1) streamed from a ${Math.round(statSync(file).size / 1e6)} MB CSV file; Node ${process.version}; best of 2 alternating runs\n`)
+  console.log('| path | time | keys/s | vs peer | peak RSS |')
+  console.log('|---|---:|---:|---:|---:|')
+  for (const [name, r] of rows) {
+    console.log(`| ${name} | ${(r.ms / 1000).toFixed(2)} s | ${(r.keysPerSec / 1e6).toFixed(2)} M | ${(r.keysPerSec / peer.keysPerSec).toFixed(2)}× | ${Math.round(r.rssMb)} MB |`)
+  }
+
+  console.log(`\nChecks: key-spread hottest ${best.get('key-spread')!.checksum}; hot-shards hottest ${best.get('hot-shards')!.checksum}.`)
+}
+
+if (process.argv[2] === CHILD_FLAG) await child(process.argv[3]!, process.argv[4]!)

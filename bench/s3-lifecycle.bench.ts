@@ -1,0 +1,114 @@
+/**
+ * `npm run bench -- s3-lifecycle`: the validator corpus (one bad and one good configuration per
+ * finding, test/fixtures/s3-lifecycle/cases.ts) written as CloudFormation templates, checked by
+ * cfn-lint (the linter a CloudFormation user already has) and by pipeops' lint. Reports how many
+ * bad templates each flags (and whether it leaves the good twin alone), and the wall time of one
+ * run over the whole corpus. Cases that CloudFormation cannot express (legacy Prefix, a Filter
+ * element) are listed apart. Files are generated into bench/.work/s3-lifecycle/.
+ */
+import {spawnSync} from 'node:child_process'
+import {mkdir, rm, writeFile} from 'node:fs/promises'
+import {cpus, loadavg} from 'node:os'
+import path from 'node:path'
+import {fileURLToPath} from 'node:url'
+
+import {FINDING_CATALOG} from '../src/lib/s3/lifecycle/findings.js'
+import {toCloudFormation} from '../src/lib/s3/lifecycle/formats.js'
+import {loadFile, parseConfigurationText} from '../src/lib/s3/lifecycle/load.js'
+import {lintConfigurations} from '../src/lib/s3/lifecycle/service.js'
+import {CASES} from '../test/fixtures/s3-lifecycle/cases.js'
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+const work = path.join(root, 'bench', '.work', 's3-lifecycle')
+
+interface CfnLintMatch {
+  Filename: string
+  Level: string
+  Rule: {Id: string}
+}
+
+/** Write each case as a pair of CloudFormation templates, when CloudFormation can express it. */
+async function writeCorpus(): Promise<{expressible: Array<{bad: string; good: string; id: keyof typeof FINDING_CATALOG}>; notExpressible: string[]}> {
+  await rm(work, {force: true, recursive: true})
+  await mkdir(work, {recursive: true})
+  const expressible: Array<{bad: string; good: string; id: keyof typeof FINDING_CATALOG}> = []
+  const notExpressible: string[] = []
+  for (const c of CASES) {
+    const bad = toCloudFormation(c.bad, {syntax: 'json'})
+    const good = toCloudFormation(c.good, {syntax: 'json'})
+    // Keep the case only if the CloudFormation form still carries the defect (and the fix).
+    const lintOf = (text: string) => lintConfigurations(parseConfigurationText(text, 'x.json'), {versioned: c.versioned})
+    const stillBad = lintOf(bad).configurations[0]!.findings.some((f) => f.id === c.id)
+    const stillGood = !lintOf(good).configurations[0]!.findings.some((f) => f.id === c.id)
+    if (!stillBad || !stillGood) {
+      notExpressible.push(c.id)
+      continue
+    }
+
+    const badFile = path.join(work, `${c.id}.bad.json`)
+    const goodFile = path.join(work, `${c.id}.good.json`)
+    await writeFile(badFile, bad)
+    await writeFile(goodFile, good)
+    expressible.push({bad: badFile, good: goodFile, id: c.id})
+  }
+
+  return {expressible, notExpressible}
+}
+
+export default async function bench(): Promise<void> {
+  const {expressible, notExpressible} = await writeCorpus()
+  const files = expressible.flatMap((e) => [e.bad, e.good])
+
+  // pipeops: read and lint every file, in this process.
+  const t0 = performance.now()
+  const ours = new Map<string, Set<string>>()
+  for (const e of expressible) {
+    for (const f of [e.bad, e.good]) {
+      const result = lintConfigurations(await loadFile(f), {versioned: CASES.find((c) => c.id === e.id)?.versioned})
+      ours.set(f, new Set(result.configurations.flatMap((c) => c.findings.map((x) => x.id))))
+    }
+  }
+
+  const oursMs = performance.now() - t0
+
+  // cfn-lint: one process over all files (its fastest use).
+  const t1 = performance.now()
+  const run = spawnSync('cfn-lint', ['--format', 'json', '--', ...files], {encoding: 'utf8', maxBuffer: 64 * 2 ** 20})
+  const peerMs = performance.now() - t1
+  if (run.error) {
+    console.log(`cfn-lint could not be run (${run.error.message}); install it with pip install cfn-lint.`)
+    return
+  }
+
+  const matches = JSON.parse(run.stdout || '[]') as CfnLintMatch[]
+  const theirs = new Map<string, Set<string>>()
+  for (const m of matches) {
+    const set = theirs.get(path.resolve(m.Filename)) ?? new Set<string>()
+    set.add(`${m.Rule.Id} (${m.Level})`)
+    theirs.set(path.resolve(m.Filename), set)
+  }
+
+  const version = spawnSync('cfn-lint', ['--version'], {encoding: 'utf8'}).stdout.trim()
+  const rows: string[] = []
+  let oursCaught = 0
+  let peerCaught = 0
+  for (const e of expressible) {
+    const entry = FINDING_CATALOG[e.id]
+    const weBad = ours.get(e.bad)!.has(e.id)
+    const weGood = !ours.get(e.good)!.has(e.id)
+    const peerBad = [...(theirs.get(e.bad) ?? [])]
+    const peerGood = new Set((theirs.get(e.good) ?? []))
+    const peerFlags = peerBad.filter((x) => !peerGood.has(x))
+    if (weBad && weGood) oursCaught++
+    if (peerFlags.length > 0) peerCaught++
+    rows.push(`| ${entry.code} ${e.id} (${entry.severity}) | ${weBad && weGood ? 'yes' : 'no'} | ${peerFlags.length > 0 ? `yes: ${peerFlags.join(', ')}` : 'no'} |`)
+  }
+
+  console.log(`Machine: ${cpus().length} cores, load ${loadavg()[0]!.toFixed(2)}; ${version}; ${expressible.length} finding types expressible in CloudFormation (${files.length} templates).\n`)
+  console.log('| Finding (bad template vs its good twin) | pipeops lint | cfn-lint |')
+  console.log('|---|---|---|')
+  for (const r of rows) console.log(r)
+  console.log(`| **Caught** | **${oursCaught} / ${expressible.length}** | **${peerCaught} / ${expressible.length}** |`)
+  console.log(`| Wall time, whole corpus | ${oursMs.toFixed(0)} ms (in process) | ${peerMs.toFixed(0)} ms (one process) |`)
+  console.log(`\nNot expressible in CloudFormation (flat Prefix/TagFilters, no Filter element): ${notExpressible.join(', ')}.`)
+}

@@ -1,0 +1,267 @@
+import {RedshiftClient} from '@aws-sdk/client-redshift'
+import {RedshiftDataClient} from '@aws-sdk/client-redshift-data'
+import {S3Client} from '@aws-sdk/client-s3'
+import {Flags} from '@oclif/core'
+
+import type {ClientFactory} from '../../lib/aws/clients.js'
+
+import {BaseCommand} from '../../base-command.js'
+import {UsageError} from '../../lib/core/errors.js'
+import {isS3Uri, parseS3Uri} from '../../lib/core/parse/s3-uri.js'
+import {parseSize} from '../../lib/core/parse/size.js'
+import {copySplit, type CopySplitResult, type OutputSpec} from '../../lib/redshift/copy-split.js'
+import {findZstd, type InputSpec} from '../../lib/redshift/input.js'
+import {resolveSlices} from '../../lib/redshift/slices.js'
+import {renderCopySplit} from '../../ui/redshift-copy-split.js'
+
+export default class RedshiftCopySplit extends BaseCommand {
+  static override description = `Redshift loads a single gzip file on one slice. This command splits it, in one streaming pass, into a number of files that is a multiple of the cluster's slices, each holding whole records (CSV quoting, escapes and CRLF respected) and of about equal compressed size, compresses them in parallel, writes them to a directory or S3, writes the COPY manifest last, and prints the COPY statement.
+
+The slice count comes from --slices, from the live cluster (--cluster: SELECT COUNT(*) FROM stv_slices through the Redshift Data API, falling back to DescribeClusters and the documented node table, flagged as an estimate), from --node-type/--nodes offline, or, for Serverless (--workgroup), the files are planned by size.
+
+Every part is verified: the records each compressor counted must add up to the records read. A failed run leaves no manifest and no partial file under a final name. To S3, the parts go under a sub-prefix derived from the input and settings, so a re-run skips parts already uploaded with the same size and checksum.`
+  static override examples = [
+    {
+      command:
+        '<%= config.bin %> <%= command.id %> --input events.csv.gz --output s3://my-bucket/loads/events/ --cluster analytics --database dev --db-user loader --table public.events --iam-role arn:aws:iam::123456789012:role/RedshiftCopy',
+      description: 'Count the slices of a cluster, split a local gzip file into S3 and print the COPY:',
+    },
+    {
+      command:
+        '<%= config.bin %> <%= command.id %> --input s3://my-bucket/raw/events.csv.gz --output s3://my-bucket/loads/events/ --slices 16 --dry-run',
+      description: 'Plan only (how many files, how big), for a 16-slice cluster:',
+    },
+    {
+      command: String.raw`zcat big.tsv.gz | <%= config.bin %> <%= command.id %> --input - --format text --delimiter "\t" --output ./parts --node-type ra3.4xlarge --nodes 4 --upload-prefix s3://my-bucket/loads/big/`,
+      description: 'From stdin, tab-delimited text with backslash escapes, to a local directory, for 4 × ra3.4xlarge:',
+    },
+    {
+      command:
+        '<%= config.bin %> <%= command.id %> --input events.json.gz --format json --output ./parts --workgroup analytics --codec zstd',
+      description: 'JSON lines for Redshift Serverless, zstd parts, planned by size:',
+    },
+  ]
+  static override flags = {
+    cluster: Flags.string({
+      exclusive: ['slices', 'workgroup', 'node-type'],
+      helpGroup: 'SLICES',
+      summary: 'Provisioned cluster id: count its slices (Data API, else DescribeClusters × node table).',
+    }),
+    codec: Flags.string({default: 'gzip', options: ['gzip', 'zstd', 'none'], summary: 'Compression of the parts.'}),
+    database: Flags.string({helpGroup: 'SLICES', summary: 'Database for the Data API slice query (with --cluster).'}),
+    'db-user': Flags.string({
+      exclusive: ['secret-arn'],
+      helpGroup: 'SLICES',
+      summary: 'Database user for the Data API (temporary credentials; needs redshift:GetClusterCredentials).',
+    }),
+    delimiter: Flags.string({summary: String.raw`Field delimiter (default "," for csv, "|" for text; \t for tab).`}),
+    'dry-run': Flags.boolean({
+      default: false,
+      summary: 'Print the plan (slices, file count, sizes, COPY) and stop; reads only the first 64 KiB.',
+    }),
+    'files-per-slice': Flags.integer({min: 1, summary: 'Files per slice, instead of planning by --target-size.'}),
+    format: Flags.string({
+      default: 'csv',
+      options: ['csv', 'text', 'json'],
+      summary:
+        'Record format: csv (RFC 4180 quoting), text (delimiter + backslash ESCAPE), json (one object per line).',
+    }),
+    header: Flags.string({
+      default: 'auto',
+      options: ['auto', 'strip', 'repeat', 'none'],
+      summary: 'First record: auto (detect; repeat if found), strip, repeat in every part, or none.',
+    }),
+    'iam-role': Flags.string({summary: 'IAM role ARN for the printed COPY statement.'}),
+    input: Flags.string({
+      char: 'i',
+      required: true,
+      summary: 'Input: a local file, s3://bucket/key, or - for stdin (gzip, zstd or plain).',
+    }),
+    level: Flags.integer({summary: 'Compression level (gzip 1–9, default 6; zstd 1–19, default 3).'}),
+    'node-type': Flags.string({
+      dependsOn: ['nodes'],
+      exclusive: ['slices', 'workgroup', 'cluster'],
+      helpGroup: 'SLICES',
+      summary: 'Node type, offline (slices from the documented table; an estimate).',
+    }),
+    nodes: Flags.integer({
+      dependsOn: ['node-type'],
+      helpGroup: 'SLICES',
+      min: 1,
+      summary: 'Number of nodes (with --node-type).',
+    }),
+    output: Flags.string({
+      char: 'o',
+      summary: 'Output: a local directory, or s3://bucket/prefix/ (parts go under a run sub-prefix).',
+    }),
+    quote: Flags.string({default: '"', summary: 'Quote character for csv.'}),
+    'run-id': Flags.string({
+      summary: 'Name of the S3 run sub-prefix (default: derived from the input and settings, so re-runs reuse it).',
+    }),
+    'secret-arn': Flags.string({
+      helpGroup: 'SLICES',
+      summary: 'Secrets Manager secret for the Data API (instead of --db-user).',
+    }),
+    slices: Flags.integer({
+      exclusive: ['cluster', 'workgroup', 'node-type'],
+      helpGroup: 'SLICES',
+      min: 1,
+      summary: 'Slice count, if you know it (SELECT COUNT(*) FROM stv_slices).',
+    }),
+    table: Flags.string({summary: 'Target table for the printed COPY statement.'}),
+    'target-size': Flags.string({
+      default: '100MB',
+      summary: 'Largest compressed part to aim for (AWS: 1 MB – 1 GB, ideally ≤ 125 MB).',
+    }),
+    'upload-prefix': Flags.string({
+      summary: 'With a local --output: the s3://bucket/prefix/ you will upload the parts to (for the manifest URLs).',
+    }),
+    workers: Flags.integer({min: 1, summary: 'Compression threads (default: the number of CPUs).'}),
+    workgroup: Flags.string({
+      exclusive: ['slices', 'cluster', 'node-type'],
+      helpGroup: 'SLICES',
+      summary: 'Redshift Serverless workgroup: no slices, files are planned by size.',
+    }),
+  }
+  static override iam = [
+    // Grouped by when they are needed (one policy statement each). S3 output: ListBucket finds an
+    // earlier run's parts, AbortMultipartUpload cleans up a failure, DeleteObject removes an earlier
+    // manifest first. The Data API gets temporary database credentials (--db-user) or reads the secret.
+    {action: 's3:GetObject', when: 'with an s3:// --input'},
+    {action: 's3:ListBucket', when: 'with an s3:// --output'},
+    {action: 's3:PutObject', when: 'with an s3:// --output'},
+    {action: 's3:AbortMultipartUpload', when: 'with an s3:// --output'},
+    {action: 's3:DeleteObject', when: 'with an s3:// --output'},
+    {action: 'redshift:DescribeClusters', when: 'with --cluster'},
+    {action: 'redshift-data:ExecuteStatement', when: 'with --cluster and --database'},
+    {action: 'redshift-data:DescribeStatement', when: 'with --cluster and --database'},
+    {action: 'redshift-data:GetStatementResult', when: 'with --cluster and --database'},
+    {action: 'redshift:GetClusterCredentials', when: 'with --cluster and --db-user'},
+    {action: 'secretsmanager:GetSecretValue', when: 'with --cluster and --secret-arn'},
+  ]
+  static override summary = 'Split a big gzip file into record-correct, equal parts for a parallel Redshift COPY.'
+
+  public async run(): Promise<CopySplitResult> {
+    const {flags} = await this.parse(RedshiftCopySplit)
+    const needsAws =
+      isS3Uri(flags.input) || (flags.output !== undefined && isS3Uri(flags.output)) || flags.cluster !== undefined
+    const aws: ClientFactory | undefined = needsAws ? await this.awsClients(flags) : undefined
+    const region = aws?.settings.region ?? (await this.awsSettings(flags).catch(() => {}))?.region
+    if (
+      flags.slices === undefined &&
+      flags.cluster === undefined &&
+      flags.workgroup === undefined &&
+      flags['node-type'] === undefined
+    ) {
+      throw new UsageError('say how many slices the cluster has', {
+        suggestions: [
+          'Give --slices N, --cluster ID (with --database and --db-user or --secret-arn), --node-type T --nodes N, or --workgroup W for Serverless.',
+        ],
+      })
+    }
+
+    if (flags['run-id'] !== undefined && !/^[\w.=-]{1,128}$/.test(flags['run-id'])) {
+      throw new UsageError(
+        `--run-id "${flags['run-id']}" must be 1–128 letters, digits, dots, dashes, underscores or =`,
+        {suggestions: ['For example --run-id 2026-11-22.']},
+      )
+    }
+
+    if (!flags['dry-run'] && flags.output === undefined)
+      throw new UsageError('--output is required (a directory or s3://bucket/prefix/), unless --dry-run is given')
+    const {slices, warnings: sliceWarnings} = await resolveSlices(
+      {
+        cluster: flags.cluster,
+        database: flags.database,
+        dbUser: flags['db-user'],
+        nodes: flags.nodes,
+        nodeType: flags['node-type'],
+        secretArn: flags['secret-arn'],
+        signal: this.abortController.signal,
+        slices: flags.slices,
+        workgroup: flags.workgroup,
+      },
+      aws
+        ? {
+            data: () => aws.create(RedshiftDataClient, 'redshift-data'),
+            redshift: () => aws.create(RedshiftClient, 'redshift'),
+          }
+        : {},
+    )
+    for (const w of sliceWarnings) this.warnUser(w)
+    const codec = flags.codec as 'gzip' | 'none' | 'zstd'
+    const zstd = findZstd()
+    if (codec === 'zstd' && 'problem' in zstd) {
+      throw new UsageError(`--codec zstd is not available: ${zstd.problem}`, {
+        suggestions: [
+          'Use --codec gzip (the default), or build the binding: npm rebuild zstd-napi (needs a C compiler).',
+        ],
+      })
+    }
+
+    const format = flags.format as 'csv' | 'json' | 'text'
+    const progress = this.progress()
+    const {notes, result, warnings} = await copySplit(
+      {
+        codec,
+        delimiter: parseDelimiter(flags.delimiter ?? (format === 'text' ? '|' : ',')),
+        dryRun: flags['dry-run'],
+        filesPerSlice: flags['files-per-slice'],
+        format,
+        header: flags.header as 'auto' | 'none' | 'repeat' | 'strip',
+        iamRole: flags['iam-role'],
+        input: inputSpec(flags.input),
+        level: flags.level ?? (codec === 'zstd' ? 3 : 6),
+        now: () => performance.now(),
+        onCleanup: (fn) => this.onCleanup(fn),
+        onProgress: (p) =>
+          progress.update({
+            detail: `${(p.plainBytes / 1e6).toFixed(0)} MB read, ${p.records.toLocaleString('en-US')} records`,
+            label: 'Splitting',
+            ...(p.inputBytes === undefined ? {} : {done: p.compressedRead, total: p.inputBytes}),
+          }),
+        output: flags.output === undefined ? undefined : outputSpec(flags.output, flags['upload-prefix']),
+        quote: flags.quote,
+        region,
+        runId: flags['run-id'],
+        signal: this.abortController.signal,
+        slices,
+        table: flags.table,
+        targetSize: parseSize(flags['target-size'], '--target-size'),
+        workers: flags.workers,
+        zstdPath: 'path' in zstd ? zstd.path : undefined,
+      },
+      {s3: aws ? () => aws.create(S3Client, 's3') : undefined},
+    )
+    progress.stop()
+    for (const w of warnings) this.warnUser(w)
+    if (!this.jsonEnabled()) this.log(renderCopySplit(result, notes, flags['dry-run']))
+    return result
+  }
+}
+
+function parseDelimiter(text: string): string {
+  if (text === String.raw`\t` || text.toLowerCase() === 'tab') return '\t'
+  return text
+}
+
+function inputSpec(text: string): InputSpec {
+  if (text === '-') return {kind: 'stdin', stream: process.stdin}
+  if (isS3Uri(text)) return {kind: 's3', location: parseS3Uri(text, '--input')}
+  return {kind: 'file', path: text}
+}
+
+function outputSpec(text: string, uploadPrefix: string | undefined): OutputSpec {
+  if (isS3Uri(text)) {
+    if (uploadPrefix) throw new UsageError('--upload-prefix applies only to a local --output')
+    return {kind: 's3', location: parseS3Uri(text, '--output')}
+  }
+
+  if (uploadPrefix !== undefined) {
+    const loc = parseS3Uri(uploadPrefix, '--upload-prefix')
+    const key = loc.key === '' || loc.key.endsWith('/') ? loc.key : `${loc.key}/`
+    return {kind: 'dir', path: text, urlPrefix: `s3://${loc.bucket}/${key}`}
+  }
+
+  return {kind: 'dir', path: text}
+}

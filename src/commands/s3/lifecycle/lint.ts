@@ -1,0 +1,69 @@
+import {S3Client} from '@aws-sdk/client-s3'
+import {Flags} from '@oclif/core'
+
+import {BaseCommand} from '../../../base-command.js'
+import {classifyError, UsageError} from '../../../lib/core/errors.js'
+import {isBucketVersioned, loadBucket, type LoadedConfiguration, loadFile} from '../../../lib/s3/lifecycle/load.js'
+import {addEstimate, lintConfigurations, type LintResult} from '../../../lib/s3/lifecycle/service.js'
+import {estimateFlags, estimateRequest, wantsEstimate} from '../../../ui/s3-lifecycle-flags.js'
+import {renderLint} from '../../../ui/s3-lifecycle.js'
+
+export default class S3LifecycleLint extends BaseCommand {
+  static override description = `Checks a lifecycle configuration the way S3 does before it accepts one (errors, quoting S3's own error text where it is known) and for the traps S3 accepts but that cost money (warnings). Reads s3api JSON, CloudFormation templates (every AWS::S3::Bucket in them), Terraform aws_s3_bucket_lifecycle_configuration files, or the live configuration of a bucket.
+
+Every finding has a stable code (LC… errors, LW… warnings) and name. Exit 1 when there is an error. --estimate adds transition request charges and storage per class over --horizon.`
+  static override examples = [
+    '<%= config.bin %> <%= command.id %> --file lifecycle.json',
+    '<%= config.bin %> <%= command.id %> --file template.yaml --json',
+    '<%= config.bin %> <%= command.id %> --bucket my-data-lake',
+    '<%= config.bin %> <%= command.id %> --file lifecycle.json --estimate --objects 2000000 --avg-size 4KB --horizon 3y',
+    '<%= config.bin %> <%= command.id %> --bucket my-data-lake --estimate --sample-bucket my-data-lake --prefix raw/',
+  ]
+  static override flags = {
+    ...estimateFlags,
+    bucket: Flags.string({exactlyOne: ['file', 'bucket'], summary: 'Lint the live configuration of this bucket (GetBucketLifecycleConfiguration).'}),
+    file: Flags.string({char: 'f', exactlyOne: ['file', 'bucket'], summary: 's3api JSON, CloudFormation template (YAML/JSON) or Terraform file.'}),
+    prefix: Flags.string({helpGroup: 'ESTIMATE', summary: 'With --sample-bucket: sample only keys under this prefix.'}),
+    versioned: Flags.boolean({allowNo: true, summary: 'The bucket is versioned (with --bucket it is read from GetBucketVersioning unless given).'}),
+  }
+  static override iam = [
+    {action: 's3:GetLifecycleConfiguration', when: 'with --bucket'},
+    {action: 's3:GetBucketVersioning', when: 'with --bucket'},
+    {action: 's3:ListBucket', when: 'with --sample-bucket'},
+  ]
+  static override summary = 'Check an S3 lifecycle configuration for what S3 would reject and for costly traps.'
+
+  public async run(): Promise<LintResult> {
+    const {flags} = await this.parse(S3LifecycleLint)
+    const estimate = wantsEstimate(flags)
+    if (flags.prefix !== undefined && !flags['sample-bucket']) throw new UsageError('--prefix only applies to --sample-bucket', {suggestions: ['Add --sample-bucket BUCKET, or drop --prefix.']})
+    let loaded: LoadedConfiguration[]
+    let {versioned} = flags
+    if (flags.bucket) {
+      const s3 = (await this.awsClients(flags)).create(S3Client, 's3')
+      loaded = [await loadBucket(s3, flags.bucket)]
+      if (versioned === undefined && loaded[0]!.config) {
+        try {
+          versioned = await isBucketVersioned(s3, flags.bucket)
+        } catch (error) {
+          this.warnUser(`could not read the versioning of ${flags.bucket} (${classifyError(error).message}); pass --versioned if it is versioned.`)
+        }
+      }
+    } else {
+      loaded = await loadFile(flags.file!)
+    }
+
+    let result = lintConfigurations(loaded, {versioned})
+    if (estimate) {
+      const settings = await this.awsSettings(flags)
+      const progress = this.progress()
+      const request = await estimateRequest(flags, {aws: () => this.awsClients(flags), now: new Date(), prefix: flags.prefix ?? '', region: settings.region, signal: this.abortController.signal})
+      result = await addEstimate(result, {...request, onProgress: (n) => progress.update({detail: `${n} objects`, label: 'Sampling'})})
+      progress.stop()
+    }
+
+    if (result.errors > 0) this.reportFindings()
+    if (!this.jsonEnabled()) this.log(renderLint(result))
+    return result
+  }
+}

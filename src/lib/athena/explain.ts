@@ -1,0 +1,181 @@
+/**
+ * `athena explain-error`: match an error message against the catalogue of known Athena / Hive /
+ * Trino errors, lint the names the message quotes, and fetch failed queries (one by id, or the
+ * last N of a workgroup grouped by cause).
+ */
+import {type AthenaClient, BatchGetQueryExecutionCommand, GetQueryExecutionCommand, ListQueryExecutionsCommand, type QueryExecution} from '@aws-sdk/client-athena'
+
+import {KNOWN_ERRORS, type KnownError} from './error-catalogue.js'
+import {checkName} from './lint.js'
+import {RULE_IDS} from './rules.js'
+
+export interface NameHint {
+  name: string
+  /** What lint-columns says about the name (rule ids with messages). */
+  problems: Array<{message: string; rule: string}>
+}
+
+export interface Explanation {
+  known: boolean
+  match?: {cause: string; fix: string; id: string; rules: string[]; source: string; title: string}
+  message: string
+  /** Names quoted in the message that lint-columns flags. */
+  names: NameHint[]
+  /** What to do next when the message is unknown. */
+  next?: string
+}
+
+const ALL_RULES = new Set(RULE_IDS)
+
+/** Names in quotes in the message: 'x', "x", `x`, near 'a' 'b'. */
+function quotedNames(message: string): string[] {
+  const out = new Set<string>()
+  for (const m of message.matchAll(/'([^'\n]{1,255})'|"([^"\n]{1,255})"|`([^`\n]{1,255})`/g)) {
+    let name = m[1] ?? m[2] ?? m[3] ?? ''
+    // Hive quotes "near" tokens with their punctuation: '_id:struct' → _id
+    if (/^[^:<>]+:(struct|array|map|string|int|bigint|double|boolean)\b/i.test(name)) name = name.split(':')[0]!
+    if (name.length > 80 || /\s{2,}/.test(name) || /^(struct|array|map)</i.test(name)) continue
+    // Punctuation Hive quotes as "near" tokens ('<', '-') is not a name.
+    if (!/[\p{L}\p{N}_]/u.test(name)) continue
+    out.add(name)
+  }
+
+  return [...out]
+}
+
+function publicMatch(k: KnownError): NonNullable<Explanation['match']> {
+  return {cause: k.cause, fix: k.fix, id: k.id, rules: k.rules, source: k.source, title: k.title}
+}
+
+/** Explain one message. Unknown messages say so and point at lint-columns. */
+export function explainMessage(raw: string): Explanation {
+  const message = raw.trim()
+  const known = KNOWN_ERRORS.find((k) => k.patterns.some((p) => p.test(message)))
+  const names: NameHint[] = []
+  for (const name of quotedNames(message)) {
+    const problems = checkName(name, {kind: 'column', partition: false}, ALL_RULES).filter((h) => !(known?.rules.length && h.rule === 'upper-case' && !known.rules.includes('upper-case')))
+    if (problems.length > 0) names.push({name, problems: problems.map((p) => ({message: p.message, rule: p.rule}))})
+  }
+
+  const explanation: Explanation = {known: Boolean(known), message, names}
+  if (known) explanation.match = publicMatch(known)
+  else explanation.next = 'This message is not in the catalogue. If it mentions a column or table, lint the table: pipeops athena lint-columns --database DB --table TABLE (or --ddl FILE).'
+  return explanation
+}
+
+export interface FailedQuery {
+  errorCategory?: string | undefined
+  errorType?: number | undefined
+  query?: string | undefined
+  queryExecutionId: string
+  reason: string
+  retryable?: boolean | undefined
+  state: string
+  submitted?: string | undefined
+  workgroup?: string | undefined
+}
+
+export interface QueryExplanation extends FailedQuery {
+  explanation?: Explanation
+}
+
+const CATEGORY: Record<number, string> = {1: 'SYSTEM', 2: 'USER', 3: 'OTHER'}
+
+function toFailed(q: QueryExecution): FailedQuery {
+  const err = q.Status?.AthenaError
+  return {
+    errorCategory: err?.ErrorCategory === undefined ? undefined : (CATEGORY[err.ErrorCategory] ?? String(err.ErrorCategory)),
+    errorType: err?.ErrorType,
+    query: q.Query,
+    queryExecutionId: q.QueryExecutionId ?? '',
+    reason: q.Status?.StateChangeReason ?? err?.ErrorMessage ?? '',
+    retryable: err?.Retryable,
+    state: q.Status?.State ?? 'UNKNOWN',
+    submitted: q.Status?.SubmissionDateTime?.toISOString(),
+    workgroup: q.WorkGroup,
+  }
+}
+
+/** GetQueryExecution and explain its failure (a query that did not fail is reported as such). */
+export async function explainQueryExecution(athena: AthenaClient, id: string): Promise<QueryExplanation> {
+  const response = await athena.send(new GetQueryExecutionCommand({QueryExecutionId: id}))
+  const failed = toFailed(response.QueryExecution ?? {QueryExecutionId: id})
+  if (failed.state !== 'FAILED' || failed.reason === '') return failed
+  return {...failed, explanation: explainMessage(failed.reason)}
+}
+
+export interface CauseGroup {
+  cause: string
+  count: number
+  fix?: string
+  id: string
+  queries: FailedQuery[]
+  rules: string[]
+}
+
+export interface RecentReport {
+  failed: number
+  groups: CauseGroup[]
+  /** Query executions looked at (newest first). */
+  scanned: number
+  /** True when the scan stopped at the page limit before N failures were found. */
+  truncated: boolean
+  workgroup: null | string
+}
+
+/**
+ * The last `count` failed queries of a workgroup (ListQueryExecutions, newest first, then
+ * BatchGetQueryExecution by 50), grouped by cause: the incident view.
+ */
+export async function explainRecent(athena: AthenaClient, options: {count: number; maxScanned?: number; workgroup?: string | undefined}): Promise<RecentReport> {
+  const maxScanned = options.maxScanned ?? Math.max(500, options.count * 20)
+  const failed: FailedQuery[] = []
+  let scanned = 0
+  let nextToken: string | undefined
+  let truncated = false
+  do {
+    const page = await athena.send(new ListQueryExecutionsCommand({MaxResults: 50, NextToken: nextToken, ...(options.workgroup ? {WorkGroup: options.workgroup} : {})}))
+    nextToken = page.NextToken
+    const ids = page.QueryExecutionIds ?? []
+    if (ids.length === 0) break
+    scanned += ids.length
+    const batch = await athena.send(new BatchGetQueryExecutionCommand({QueryExecutionIds: ids}))
+    const byId = new Map((batch.QueryExecutions ?? []).map((q) => [q.QueryExecutionId, q]))
+    // Keep ListQueryExecutions' order (newest first).
+    for (const id of ids) {
+      const q = byId.get(id)
+      if (q?.Status?.State === 'FAILED') failed.push(toFailed(q))
+      if (failed.length >= options.count) break
+    }
+
+    if (failed.length >= options.count) break
+    if (scanned >= maxScanned && nextToken) {
+      truncated = true
+      break
+    }
+  } while (nextToken)
+
+  const groups = new Map<string, CauseGroup>()
+  for (const q of failed) {
+    const e = explainMessage(q.reason)
+    const id = e.match?.id ?? 'unknown'
+    let group = groups.get(id)
+    if (!group) {
+      group = e.match
+        ? {cause: e.match.title, count: 0, fix: e.match.fix, id, queries: [], rules: e.match.rules}
+        : {cause: 'Not in the catalogue', count: 0, id, queries: [], rules: []}
+      groups.set(id, group)
+    }
+
+    group.count++
+    group.queries.push(q)
+  }
+
+  return {
+    failed: failed.length,
+    groups: [...groups.values()].sort((a, b) => b.count - a.count || (a.id === 'unknown' ? 1 : b.id === 'unknown' ? -1 : a.id.localeCompare(b.id))),
+    scanned,
+    truncated,
+    workgroup: options.workgroup ?? null,
+  }
+}

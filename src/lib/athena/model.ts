@@ -1,0 +1,146 @@
+/** The schema model every input is turned into, and the lint result shapes. */
+
+export interface Position {
+  column: number
+  file: string
+  line: number
+}
+
+export type HiveType =
+  | {element: HiveType; kind: 'array'}
+  | {fields: StructField[]; kind: 'struct'}
+  | {key: HiveType; kind: 'map'; value: HiveType}
+  | {kind: 'primitive'; name: string}
+  | {kind: 'union'; members: HiveType[]}
+
+export interface StructField {
+  name: string
+  /** Offset of the name in the parsed text (DDL positions are derived from it). */
+  offset?: number | undefined
+  position?: Position | undefined
+  type: HiveType
+}
+
+export interface ColumnDef {
+  name: string
+  position?: Position | undefined
+  /** Undefined when the input has no types (CSV headers). */
+  type?: HiveType | undefined
+}
+
+export type SourceKind = 'athena' | 'csv' | 'ddl' | 'glue' | 'glue-json' | 'json-sample' | 'parquet'
+
+export interface TableDef {
+  columns: ColumnDef[]
+  /** Null when the input does not name one (local files, unqualified DDL). */
+  database: null | string
+  databasePosition?: Position | undefined
+  kind: 'table' | 'view'
+  location?: string | undefined
+  partitionKeys: ColumnDef[]
+  /** SerDe class (`org.openx.data.jsonserde.JsonSerDe`, …) when known. */
+  serde?: string | undefined
+  source: {file?: string | undefined; kind: SourceKind}
+  table: string
+  /** True when the table name was made up from a file name: it is not linted then. */
+  tableNameInferred?: boolean | undefined
+  tablePosition?: Position | undefined
+}
+
+/** A database named on its own (CREATE DATABASE, --database without tables). */
+export interface DatabaseDef {
+  database: string
+  position?: Position | undefined
+  source: {file?: string | undefined; kind: SourceKind}
+}
+
+export interface SchemaInput {
+  databases: DatabaseDef[]
+  /** Things the reader skipped or could not interpret, for the person (warnings). */
+  notes: string[]
+  tables: TableDef[]
+}
+
+export type Severity = 'error' | 'warning'
+export type RuleContext = 'both' | 'ddl' | 'dml'
+
+/** One finding, exactly the shape of `--json` (`position` is dropped there, used by SARIF). */
+export interface Finding {
+  column: null | string
+  context: RuleContext
+  database: null | string
+  message: string
+  path: null | string
+  rule: string
+  severity: Severity
+  suggestion: string
+  table: null | string
+}
+
+/**
+ * A finding as the linter makes it: the nine `--json` fields as own properties, and where it comes
+ * from (kind, name, position, source; used by SARIF) in private fields, so it serialises to exactly
+ * the documented shape without a copy.
+ */
+export class LocatedFinding implements Finding {
+  column: null | string
+  context: RuleContext
+  database: null | string
+  message: string
+  path: null | string
+  rule: string
+  severity: Severity
+  suggestion: string
+  table: null | string
+  readonly #kind: NameKind
+  readonly #name: string
+  readonly #position: Position | undefined
+  readonly #source: TableDef['source'] | undefined
+
+  /** Positional on purpose: the linter makes one of these per finding, without a temporary options object. */
+  // eslint-disable-next-line max-params -- see above
+  constructor(
+    where: {column: null | string; database: null | string; source?: TableDef['source'] | undefined; table: null | string},
+    rule: {context: RuleContext; id: string; severity: Severity},
+    message: string,
+    suggestion: string,
+    kind: NameKind,
+    name: string,
+    path: null | string,
+    position: Position | undefined,
+  ) {
+    this.column = where.column
+    this.context = rule.context
+    this.database = where.database
+    this.message = message
+    this.path = path
+    this.rule = rule.id
+    this.severity = rule.severity
+    this.suggestion = suggestion
+    this.table = where.table
+    this.#kind = kind
+    this.#name = name
+    this.#position = position
+    this.#source = where.source
+  }
+
+  /** Which kind of name the finding is about. */
+  get kind(): NameKind {
+    return this.#kind
+  }
+
+  /** The offending name itself. */
+  get name(): string {
+    return this.#name
+  }
+
+  get position(): Position | undefined {
+    return this.#position
+  }
+
+  get source(): TableDef['source'] | undefined {
+    return this.#source
+  }
+}
+
+export type NameKind = 'column' | 'database' | 'field' | 'partition' | 'table'

@@ -1,0 +1,277 @@
+/**
+ * `kinesis key-spread`: how a sample of records would spread over N shards with AWS's initial even
+ * ranges, for several N at once, and the smallest N (if any) that keeps every shard under the
+ * threshold. One pass over the records; each distinct key is hashed once.
+ */
+import {UsageError} from '../core/errors.js'
+import {evenRanges, type ShardRange} from './hash-key.js'
+import {writeUtilisation} from './load-profile.js'
+import {HashCache, LoadTally} from './load-tally.js'
+import {readRecordsInto} from './records-file.js'
+
+export interface KeySpreadOptions {
+  /** The record file as raw bytes (fast path) … */
+  chunks?: AsyncIterable<Uint8Array> | undefined
+  /** … or as lines of text. */
+  lines?: AsyncIterable<string | string[]> | Iterable<string | string[]> | undefined
+  /** Distinct keys remembered exactly (for the smallest-count search); beyond it that search is skipped. */
+  maxDistinctKeys?: number | undefined
+  /** Shard counts to evaluate. */
+  shardCounts: number[]
+  sourceName: string
+  threshold: number
+  topKeys: number
+  /** The span the file covers, when its records carry no timestamps (rates need a span). */
+  windowSeconds?: number | undefined
+}
+
+export interface SpreadShard {
+  bytes: number
+  bytesPerSec: null | number
+  bytesShare: number
+  endingHashKey: string
+  records: number
+  recordsPerSec: null | number
+  recordsShare: number
+  shardId: string
+  startingHashKey: string
+  /** Average utilisation over the span; null when the span is unknown. */
+  utilisation: null | number
+}
+
+export interface SpreadForCount {
+  hottest: {shardId: string; share: number; topKeys: Array<{bytes: number; partitionKey: string; records: number; share: number}>; utilisation: null | number}
+  /** max/mean of per-shard bytes and records (1 = perfectly even). */
+  imbalance: {bytes: number; records: number}
+  shardCount: number
+  shards: SpreadShard[]
+  /** True when every shard stays under the threshold (null when rates are unknown). */
+  underThreshold: boolean | null
+}
+
+export interface KeySpreadResult {
+  bytes: number
+  counts: SpreadForCount[]
+  distinctKeys: number
+  records: number
+  smallestShardCount: null | {maxUtilisation: number; shardCount: number}
+  /** Why there is no smallest shard count, when there is none. */
+  smallestShardCountNote?: string | undefined
+  /** Span the rates are computed over (seconds), and where it came from. */
+  span: null | {seconds: number; source: 'timestamps' | 'window'}
+  threshold: number
+}
+
+/** The largest stream pipeops searches (UpdateShardCount's per-stream ceiling). */
+export const MAX_SEARCH_SHARDS = 10_000
+const TWO_32 = 4_294_967_296
+const TWO_64 = TWO_32 * TWO_32
+
+export async function analyseKeySpread(options: KeySpreadOptions): Promise<KeySpreadResult> {
+  if (options.shardCounts.length === 0) throw new UsageError('give at least one shard count with --shards')
+  const counts = [...new Set(options.shardCounts)].sort((a, b) => a - b)
+  const cache = new HashCache(options.maxDistinctKeys ?? 1_500_000)
+  const tallies = counts.map((n) => ({n, ranges: evenRanges(n), tally: new LoadTally(evenRanges(n), 200)}))
+  let exact = true
+  const ehkLoad = new Map<string, {bytes: number; records: number}>()
+  let totalBytes = 0
+  let totalRecords = 0
+  let minTs = Number.POSITIVE_INFINITY
+  let maxTs = Number.NEGATIVE_INFINITY
+  const record = {bytes: 0, explicitHashKey: undefined as string | undefined, partitionKey: '', records: 1, timestampMs: undefined as number | undefined}
+  await readRecordsInto(options.chunks ? {chunks: options.chunks} : {lines: options.lines ?? []}, options.sourceName, cache, (slot, offset, keyLen, pk, dataBytes, ts, ehk) => {
+    const bytes = (dataBytes ?? 0) + keyLen
+    totalBytes += bytes
+    totalRecords++
+    if (ts !== undefined) {
+      if (ts < minTs) minTs = ts
+      if (ts > maxTs) maxTs = ts
+    }
+
+    if (slot >= 0) {
+      // Kept keys: exact totals per key; the shards of every count are folded in at the end.
+      cache.addLastTotals(bytes, 1)
+      return
+    }
+
+    record.bytes = bytes
+    record.explicitHashKey = ehk
+    record.partitionKey = pk!
+    for (const t of tallies) t.tally.addHashed(record, cache.lastWords, offset)
+    if (ehk === undefined) {
+      exact = false
+    } else {
+      const e = ehkLoad.get(ehk) ?? {bytes: 0, records: 0}
+      e.bytes += bytes
+      e.records++
+      ehkLoad.set(ehk, e)
+    }
+  })
+  for (const t of tallies) t.tally.fold(cache)
+
+  const span: KeySpreadResult['span'] = Number.isFinite(minTs)
+    ? {seconds: Math.max(1, Math.floor(maxTs / 1000) - Math.floor(minTs / 1000) + 1), source: 'timestamps'}
+    : options.windowSeconds
+      ? {seconds: options.windowSeconds, source: 'window'}
+      : null
+
+  const results: SpreadForCount[] = tallies.map(({n, tally}) => spreadFor(n, tally, totalBytes, totalRecords, span, options))
+  const result: KeySpreadResult = {
+    bytes: totalBytes,
+    counts: results,
+    distinctKeys: cache.size + ehkLoad.size,
+    records: totalRecords,
+    smallestShardCount: null,
+    span,
+    threshold: options.threshold,
+  }
+  if (!span) {
+    result.smallestShardCountNote = 'the records have no timestamps: pass --window with the span the file covers to compute rates'
+    return result
+  }
+
+  if (!exact) {
+    result.smallestShardCountNote = `more than ${cache.capacity} distinct keys: the smallest shard count is not searched`
+    return result
+  }
+
+  // Keys as (top 64 bits as a double, bytes/s, records/s) for the search.
+  const n = cache.size
+  const hi = new Float64Array(n + ehkLoad.size)
+  const bps = new Float64Array(n + ehkLoad.size)
+  const rps = new Float64Array(n + ehkLoad.size)
+  const words = cache.allWords
+  for (let i = 0; i < n; i++) {
+    hi[i] = words[i * 4]! * TWO_32 + words[i * 4 + 1]!
+    bps[i] = cache.bytesOf(i) / span.seconds
+    rps[i] = cache.recordsOf(i) / span.seconds
+  }
+
+  let j = n
+  for (const [ehk, load] of ehkLoad) {
+    hi[j] = Number(BigInt(ehk) >> 64n)
+    bps[j] = load.bytes / span.seconds
+    rps[j] = load.records / span.seconds
+    j++
+  }
+
+  let worstKey = 0
+  for (let i = 0; i < hi.length; i++) worstKey = Math.max(worstKey, writeUtilisation(bps[i]!, rps[i]!))
+  if (worstKey >= options.threshold) {
+    result.smallestShardCountNote = `one key alone uses ${Math.round(worstKey * 100)} % of a shard's write limit: no shard count keeps it under ${Math.round(options.threshold * 100)} %; re-key it`
+    return result
+  }
+
+  const maxUtilFor = (count: number): number => {
+    const b = new Float64Array(count)
+    const r = new Float64Array(count)
+    for (const [i, element] of hi.entries()) {
+      const idx = Math.min(count - 1, Math.floor((element! / TWO_64) * count))
+      b[idx] = b[idx]! + bps[i]!
+      r[idx] = r[idx]! + rps[i]!
+    }
+
+    let worst = 0
+    for (let s = 0; s < count; s++) worst = Math.max(worst, writeUtilisation(b[s]!, r[s]!))
+    return worst
+  }
+
+  const lower = Math.max(1, Math.ceil(writeUtilisation(totalBytes / span.seconds, totalRecords / span.seconds) / options.threshold))
+  let candidate = lower
+  let step = 1
+  while (candidate <= MAX_SEARCH_SHARDS) {
+    const worst = maxUtilFor(candidate)
+    if (worst < options.threshold) {
+      // Confirm with exact BigInt-derived ranges (the double search can misplace keys on a boundary).
+      const exactWorst = exactMaxUtil(candidate, cache, ehkLoad, span.seconds)
+      if (exactWorst < options.threshold) {
+        result.smallestShardCount = {maxUtilisation: Math.round(exactWorst * 10_000) / 10_000, shardCount: candidate}
+        return result
+      }
+    }
+
+    if (candidate - lower >= 64) step = Math.max(1, Math.ceil(candidate * 0.05))
+    candidate += step
+  }
+
+  result.smallestShardCountNote = `no shard count up to ${MAX_SEARCH_SHARDS} keeps every shard under ${Math.round(options.threshold * 100)} %`
+  return result
+}
+
+function exactMaxUtil(count: number, cache: HashCache, ehkLoad: Map<string, {bytes: number; records: number}>, seconds: number): number {
+  const tally = new LoadTally(evenRanges(count), 1)
+  const words = cache.allWords
+  const b = new Float64Array(count)
+  const r = new Float64Array(count)
+  for (let i = 0; i < cache.size; i++) {
+    const idx = tally.locate(words, i * 4)
+    b[idx] = b[idx]! + cache.bytesOf(i)
+    r[idx] = r[idx]! + cache.recordsOf(i)
+  }
+
+  const tmp = new Uint32Array(4)
+  for (const [ehk, load] of ehkLoad) {
+    const v = BigInt(ehk)
+    tmp[0] = Number((v >> 96n) & 0xff_ff_ff_ffn)
+    tmp[1] = Number((v >> 64n) & 0xff_ff_ff_ffn)
+    tmp[2] = Number((v >> 32n) & 0xff_ff_ff_ffn)
+    tmp[3] = Number(v & 0xff_ff_ff_ffn)
+    const idx = tally.locate(tmp, 0)
+    b[idx] = b[idx]! + load.bytes
+    r[idx] = r[idx]! + load.records
+  }
+
+  let worst = 0
+  for (let s = 0; s < count; s++) worst = Math.max(worst, writeUtilisation(b[s]! / seconds, r[s]! / seconds))
+  return worst
+}
+
+function spreadFor(n: number, tally: LoadTally, totalBytes: number, totalRecords: number, span: KeySpreadResult['span'], options: KeySpreadOptions): SpreadForCount {
+  const shards: SpreadShard[] = tally.shards.map((range: ShardRange, i) => {
+    const s = tally.shard(i)
+    const bps = span ? s.bytes / span.seconds : null
+    const rps = span ? s.records / span.seconds : null
+    return {
+      bytes: s.bytes,
+      bytesPerSec: bps === null ? null : Math.round(bps * 100) / 100,
+      bytesShare: totalBytes > 0 ? round4(s.bytes / totalBytes) : 0,
+      endingHashKey: range.endingHashKey.toString(),
+      records: s.records,
+      recordsPerSec: rps === null ? null : Math.round(rps * 100) / 100,
+      recordsShare: totalRecords > 0 ? round4(s.records / totalRecords) : 0,
+      shardId: range.shardId,
+      startingHashKey: range.startingHashKey.toString(),
+      utilisation: bps === null || rps === null ? null : round4(writeUtilisation(bps, rps)),
+    }
+  })
+  const meanB = totalBytes / n
+  const meanR = totalRecords / n
+  const maxB = Math.max(...shards.map((s) => s.bytes))
+  const maxR = Math.max(...shards.map((s) => s.records))
+  let hottestIndex = 0
+  const weight = (s: SpreadShard): number => (s.utilisation ?? Math.max(s.bytesShare, s.recordsShare))
+  for (const [i, s] of shards.entries()) if (weight(s) > weight(shards[hottestIndex]!)) hottestIndex = i
+  const hottest = shards[hottestIndex]!
+  const ht = tally.shard(hottestIndex)
+  return {
+    hottest: {
+      shardId: hottest.shardId,
+      share: Math.max(hottest.bytesShare, hottest.recordsShare),
+      topKeys: tally.shardTopKeys(hottestIndex, options.topKeys).map((k) => ({
+        bytes: k.bytes,
+        partitionKey: k.partitionKey,
+        records: k.records,
+        share: round4(Math.max(ht.bytes > 0 ? k.bytes / ht.bytes : 0, ht.records > 0 ? k.records / ht.records : 0)),
+      })),
+      utilisation: hottest.utilisation,
+    },
+    imbalance: {bytes: meanB > 0 ? round4(maxB / meanB) : 0, records: meanR > 0 ? round4(maxR / meanR) : 0},
+    shardCount: n,
+    shards,
+    underThreshold: span ? shards.every((s) => (s.utilisation ?? 0) < options.threshold) : null,
+  }
+}
+
+function round4(x: number): number {
+  return Math.round(x * 10_000) / 10_000
+}

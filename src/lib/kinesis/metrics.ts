@@ -1,0 +1,213 @@
+/**
+ * Stage 1 of hot-shard detection: CloudWatch shard-level metrics (namespace AWS/Kinesis,
+ * dimensions StreamName + ShardId, 1-minute granularity). Rates are Sum over 60 s ÷ 60: Min/Max/
+ * Average of these metrics are per put call, not per second, so they are never used for rates.
+ */
+import {type CloudWatchClient, GetMetricDataCommand, type MetricDataQuery} from '@aws-sdk/client-cloudwatch'
+
+/** GetMetricData accepts up to 500 queries per call (and 100,800 data points, paged by NextToken). */
+export const METRIC_QUERIES_PER_CALL = 500
+
+/** The shard-level metrics we read, and the statistic that makes sense for each. */
+export const SHARD_METRICS = [
+  {name: 'IncomingBytes', stat: 'Sum'},
+  {name: 'IncomingRecords', stat: 'Sum'},
+  {name: 'WriteProvisionedThroughputExceeded', stat: 'Sum'},
+  {name: 'ReadProvisionedThroughputExceeded', stat: 'Sum'},
+  {name: 'IteratorAgeMilliseconds', stat: 'Maximum'},
+  {name: 'OutgoingBytes', stat: 'Sum'},
+] as const
+
+export type ShardMetricName = (typeof SHARD_METRICS)[number]['name']
+
+/** Per metric, one value per minute of the window (index 0 = first minute); missing minutes are 0. */
+export type MinuteSeries = Record<ShardMetricName, number[]>
+
+export interface MetricsWindow {
+  /** Number of whole minutes. */
+  minutes: number
+  /** First minute, ms since epoch, aligned to a minute. */
+  startMs: number
+}
+
+/**
+ * Align [start, end) to whole minutes (CloudWatch's 1-minute periods), both rounded down so the
+ * still-filling current minute is left out. At least one minute.
+ */
+export function alignToMinutes(startMs: number, endMs: number): MetricsWindow {
+  const start = Math.floor(startMs / 60_000) * 60_000
+  const end = Math.max(start + 60_000, Math.floor(endMs / 60_000) * 60_000)
+  return {minutes: (end - start) / 60_000, startMs: start}
+}
+
+function emptySeries(minutes: number): MinuteSeries {
+  const s = {} as MinuteSeries
+  for (const m of SHARD_METRICS) s[m.name] = Array.from({length: minutes}, () => 0)
+  return s
+}
+
+export interface FetchedMetrics {
+  /** Calls made to GetMetricData (pages included). */
+  calls: number
+  /** Data points returned, over all shards and metrics. */
+  dataPoints: number
+  series: Map<string, MinuteSeries>
+}
+
+async function runQueries(
+  cloudwatch: CloudWatchClient,
+  queries: MetricDataQuery[],
+  window: MetricsWindow,
+  onResult: (id: string, timestamps: Date[], values: number[]) => void,
+  signal?: AbortSignal,
+): Promise<{calls: number; dataPoints: number}> {
+  let calls = 0
+  let dataPoints = 0
+  for (let i = 0; i < queries.length; i += METRIC_QUERIES_PER_CALL) {
+    const batch = queries.slice(i, i + METRIC_QUERIES_PER_CALL)
+    let nextToken: string | undefined
+    do {
+      signal?.throwIfAborted()
+       
+      const page = await cloudwatch.send(
+        new GetMetricDataCommand({
+          EndTime: new Date(window.startMs + window.minutes * 60_000),
+          MetricDataQueries: batch,
+          NextToken: nextToken,
+          ScanBy: 'TimestampAscending',
+          StartTime: new Date(window.startMs),
+        }),
+        signal ? {abortSignal: signal} : {},
+      )
+      calls++
+      for (const r of page.MetricDataResults ?? []) {
+        const ts = r.Timestamps ?? []
+        const vals = r.Values ?? []
+        dataPoints += vals.length
+        if (r.Id) onResult(r.Id, ts, vals)
+      }
+
+      nextToken = page.NextToken
+    } while (nextToken)
+  }
+
+  return {calls, dataPoints}
+}
+
+function place(target: number[], window: MetricsWindow, timestamps: Date[], values: number[], combine: 'max' | 'sum'): void {
+  for (const [j, t] of timestamps.entries()) {
+    const idx = Math.floor((t.getTime() - window.startMs) / 60_000)
+    if (idx < 0 || idx >= target.length) continue
+    const v = values[j] ?? 0
+    target[idx] = combine === 'sum' ? target[idx]! + v : Math.max(target[idx]!, v)
+  }
+}
+
+/** Per-minute shard-level metrics for each shard, batched 500 queries per GetMetricData call. */
+export async function fetchShardMetrics(
+  cloudwatch: CloudWatchClient,
+  streamName: string,
+  shardIds: readonly string[],
+  window: MetricsWindow,
+  signal?: AbortSignal,
+): Promise<FetchedMetrics> {
+  const series = new Map<string, MinuteSeries>()
+  const queries: MetricDataQuery[] = []
+  const lookup = new Map<string, {metric: (typeof SHARD_METRICS)[number]; shardId: string}>()
+  for (const [si, shardId] of shardIds.entries()) {
+    series.set(shardId, emptySeries(window.minutes))
+    for (const [mi, metric] of SHARD_METRICS.entries()) {
+      const id = `s${si}m${mi}`
+      lookup.set(id, {metric, shardId})
+      queries.push({
+        Id: id,
+        MetricStat: {
+          Metric: {
+            Dimensions: [
+              {Name: 'StreamName', Value: streamName},
+              {Name: 'ShardId', Value: shardId},
+            ],
+            MetricName: metric.name,
+            Namespace: 'AWS/Kinesis',
+          },
+          Period: 60,
+          Stat: metric.stat,
+        },
+        ReturnData: true,
+      })
+    }
+  }
+
+  const {calls, dataPoints} = await runQueries(
+    cloudwatch,
+    queries,
+    window,
+    (id, ts, vals) => {
+      const q = lookup.get(id)
+      if (!q) return
+      place(series.get(q.shardId)![q.metric.name], window, ts, vals, q.metric.stat === 'Sum' ? 'sum' : 'max')
+    },
+    signal,
+  )
+  return {calls, dataPoints, series}
+}
+
+export interface StreamMinuteSeries {
+  IncomingBytes: number[]
+  IncomingRecords: number[]
+  WriteProvisionedThroughputExceeded: number[]
+}
+
+/** Stream-level per-minute sums (always available, free): the fallback when shard metrics are off. */
+export async function fetchStreamMetrics(
+  cloudwatch: CloudWatchClient,
+  streamName: string,
+  window: MetricsWindow,
+  signal?: AbortSignal,
+): Promise<{calls: number; dataPoints: number; series: StreamMinuteSeries}> {
+  const names = ['IncomingBytes', 'IncomingRecords', 'WriteProvisionedThroughputExceeded'] as const
+  const series: StreamMinuteSeries = {
+    IncomingBytes: Array.from({length: window.minutes}, () => 0),
+    IncomingRecords: Array.from({length: window.minutes}, () => 0),
+    WriteProvisionedThroughputExceeded: Array.from({length: window.minutes}, () => 0),
+  }
+  const queries: MetricDataQuery[] = names.map((name, i) => ({
+    Id: `stream${i}`,
+    MetricStat: {
+      Metric: {Dimensions: [{Name: 'StreamName', Value: streamName}], MetricName: name, Namespace: 'AWS/Kinesis'},
+      Period: 60,
+      Stat: 'Sum',
+    },
+    ReturnData: true,
+  }))
+  const r = await runQueries(
+    cloudwatch,
+    queries,
+    window,
+    (id, ts, vals) => {
+      const name = names[Number(id.slice('stream'.length))]
+      if (name) place(series[name], window, ts, vals, 'sum')
+    },
+    signal,
+  )
+  return {...r, series}
+}
+
+/** CloudWatch custom-metric price per metric-month, first tier (us-east-1). Shard-level metrics are billed as custom metrics. */
+export const CLOUDWATCH_PRICE_PER_METRIC_MONTH_USD = 0.3
+
+/** The shard-level metrics pipeops asks to enable (write side for detection, read side for pressure). */
+export const METRICS_TO_ENABLE: readonly ShardMetricName[] = SHARD_METRICS.map((m) => m.name)
+
+export function enableShardMetricsAdvice(streamName: string, openShards: number): {awsCli: string; monthlyCostUsd: number; pipeops: string} {
+  return {
+    awsCli: `aws kinesis enable-enhanced-monitoring --stream-name ${streamName} --shard-level-metrics ${METRICS_TO_ENABLE.join(' ')}`,
+    monthlyCostUsd: Math.round(openShards * METRICS_TO_ENABLE.length * CLOUDWATCH_PRICE_PER_METRIC_MONTH_USD * 100) / 100,
+    pipeops: `pipeops kinesis hot-shards --stream ${streamName} --enable-shard-metrics`,
+  }
+}
+
+/** True when the stream's enhanced monitoring covers the write metrics we need. */
+export function shardMetricsEnabled(enabled: readonly string[]): boolean {
+  return enabled.includes('ALL') || (enabled.includes('IncomingBytes') && enabled.includes('IncomingRecords'))
+}

@@ -1,0 +1,66 @@
+/**
+ * Where `kinesis reshard` gets shard load: the hot-shards analysis (`analyseHotShards`), either
+ * live (shard-level metrics, then a record sample of the hot shards) or offline on a record file
+ * (--records) routed through the stream's current open ranges.
+ */
+import type {CloudWatchClient} from '@aws-sdk/client-cloudwatch'
+import type {KinesisClient} from '@aws-sdk/client-kinesis'
+
+import type {ShardLoadProfile} from '../load-profile.js'
+import type {StreamState} from './stream.js'
+
+import {analyseHotShards, type HotShardsOptions} from '../hot-shards.js'
+import {openLines} from '../offline-input.js'
+
+export interface LoadSourceOptions {
+  /** Live analysis: CloudWatch (absent: record sample only) and Kinesis. */
+  cloudwatch?: CloudWatchClient | undefined
+  kinesis: KinesisClient
+  /** Minutes at or above the threshold that make a shard hot (the analysis' own rule). */
+  minMinutes?: number | undefined
+  now: () => number
+  /** Problems the analysis found, for the user. */
+  onWarning: (message: string) => void
+  /** Analyse this local record file instead of the live stream ("-": stdin). */
+  records?: string | undefined
+  signal?: AbortSignal | undefined
+  sleep: (ms: number, signal?: AbortSignal) => Promise<void>
+  stdin: NodeJS.ReadableStream
+  /** Utilisation that counts as hot. */
+  threshold: number
+  window: {endMs: number; given: boolean; startMs: number}
+}
+
+/**
+ * A loader of the open shards' load profiles. Shards the analysis did not measure (not sampled,
+ * no metrics) are left out, so planners treat their load as unknown rather than zero.
+ */
+export function hotShardsLoadSource(options: LoadSourceOptions): (state: StreamState) => Promise<ShardLoadProfile[]> {
+  return async (state) => {
+    const base: HotShardsOptions = {
+      endMs: options.window.endMs,
+      minMinutes: options.minMinutes ?? 1,
+      source: options.cloudwatch ? 'auto' : 'records',
+      startMs: options.window.startMs,
+      threshold: options.threshold,
+      windowGiven: options.window.given,
+    }
+    const deps = {now: options.now, signal: options.signal, sleep: options.sleep}
+    let analysis
+    if (options.records === undefined) {
+      analysis = await analyseHotShards({cloudwatch: options.cloudwatch, kinesis: options.kinesis}, {...base, stream: state.streamArn || state.streamName}, deps)
+    } else {
+      const lines = await openLines(options.records, options.stdin)
+      try {
+        const ranges = state.open.map((r) => ({endingHashKey: r.endingHashKey, shardId: r.shardId!, startingHashKey: r.startingHashKey}))
+        analysis = await analyseHotShards({}, {...base, offline: {lines, ranges, rangesSource: `the open shards of ${state.streamName}`, sourceName: options.records}}, deps)
+      } finally {
+        lines.close()
+      }
+    }
+
+    for (const w of analysis.warnings) options.onWarning(w)
+    const measured = new Set(analysis.result.shards.filter((s) => s.measured).map((s) => s.shardId))
+    return analysis.profiles.filter((p) => measured.has(p.shardId))
+  }
+}

@@ -1,0 +1,735 @@
+/**
+ * The signature catalogue of `mwaa triage`, kept as data.
+ *
+ * Each rule: id, category (one of the 18), the literal keywords one of which every match contains
+ * (used to pre-filter text quickly), a pattern, the log group kinds where the line is expected, an
+ * optional stream-name condition, severity, confidence, cause, fix steps and a doc link.
+ * Sources for the signatures: docs/mwaa-triage.md and ../shared/reference/mwaa-cloudtrail.md
+ * (MWAA's own `_PATTERNS`, container messages, MWAA troubleshooting pages, Airflow log texts).
+ *
+ * Patterns are written in the common subset of JavaScript regular expressions and POSIX ERE
+ * (no `\d`, no `(?:`, no look-arounds) so the benchmark can hand the same patterns to `grep -E`.
+ * A record is attributed to the FIRST rule that matches it, so specific rules come first.
+ */
+import type {Category, GroupKind, Severity} from './types.js'
+
+export interface Rule {
+  category: Category
+  /** `{1}`, `{2}` are replaced by the pattern's capture groups. */
+  cause: string
+  /** Confidence that this line means what `cause` says (0–1), before linking. */
+  confidence: number
+  doc: string
+  fix: string[]
+  /** Log group kinds where the line is expected; records from other known kinds are ignored. */
+  groups?: GroupKind[]
+  id: string
+  keywords: string[]
+  pattern: RegExp
+  severity: Severity
+  /** The stream name must match (requirements_install_* / startup_script_execution_* streams). */
+  stream?: RegExp
+  title: string
+}
+
+/** Context lines that are not findings themselves but explain one (SIGTERM neighbours, failed tasks). */
+export type SignalId = 'dag-run-failed' | 'pid-mismatch' | 'state-externally-set' | 'task-failed' | 'warm-shutdown'
+
+export interface Signal {
+  id: SignalId
+  keywords: string[]
+  pattern: RegExp
+}
+
+export interface NoiseRule {
+  id: string
+  keywords: string[]
+  pattern: RegExp
+}
+
+const MWAA_DOC = 'https://docs.aws.amazon.com/mwaa/latest/userguide'
+const DOC = {
+  airflow202: `${MWAA_DOC}/t-apache-airflow-202.html`,
+  autoscaling: `${MWAA_DOC}/mwaa-autoscaling.html`,
+  createUpdate: `${MWAA_DOC}/t-create-update-environment.html`,
+  dependencies: `${MWAA_DOC}/working-dags-dependencies.html`,
+  executionRole: `${MWAA_DOC}/mwaa-create-role.html`,
+  logs: `${MWAA_DOC}/t-cloudwatch-cloudtrail-logs.html`,
+  monitoring: `${MWAA_DOC}/monitoring-airflow.html`,
+  networking: `${MWAA_DOC}/networking-about.html`,
+  plugins: `${MWAA_DOC}/configuring-dag-import-plugins.html`,
+  secrets: `${MWAA_DOC}/connections-secrets-manager.html`,
+  startup: `${MWAA_DOC}/using-startup-script.html`,
+}
+
+const REQUIREMENTS_STREAM = /requirements_install/
+const STARTUP_STREAM = /startup_script_execution|startup_script/
+
+export const RULES: readonly Rule[] = [
+  // --- requirements-install-failure (before module-not-found: pip output names modules too) ---
+  {
+    category: 'requirements-install-failure',
+    cause: 'pip could not resolve requirements.txt: two requirements (or a requirement and the MWAA constraints file) pin incompatible versions, so nothing from requirements.txt was installed.',
+    confidence: 0.95,
+    doc: DOC.dependencies,
+    fix: [
+      'Read the pip lines around this one: they name the two conflicting pins.',
+      'Pin versions allowed by the constraints file of your Airflow version (add `--constraint "https://raw.githubusercontent.com/apache/airflow/constraints-<airflow>/constraints-<python>.txt"` as the first line of requirements.txt).',
+      'Test the file locally with aws-mwaa-docker-images / aws-mwaa-local-runner (`./mwaa-local-env test-requirements`) before updating the environment.',
+    ],
+    groups: ['scheduler', 'worker', 'webserver'],
+    id: 'pip-resolution-impossible',
+    keywords: ['ResolutionImpossible', 'conflicting dependencies'],
+    pattern: /ResolutionImpossible|Cannot install .+ because these package versions have conflicting dependencies|conflicting dependencies/,
+    severity: 'critical',
+    title: 'requirements.txt failed to install: conflicting package versions',
+  },
+  {
+    category: 'requirements-install-failure',
+    cause: 'pip found no distribution of {2} for this Python and platform (typo, version that does not exist, private index not reachable, or a wheel for another architecture).',
+    confidence: 0.95,
+    doc: DOC.dependencies,
+    fix: [
+      'Check the package name and version on PyPI for the environment\'s Python version.',
+      'In a private network, package the wheels into plugins.zip and install with `--no-index --find-links /usr/local/airflow/plugins`.',
+      'Test with `./mwaa-local-env test-requirements` before updating the environment.',
+    ],
+    groups: ['scheduler', 'worker', 'webserver'],
+    id: 'pip-no-matching-distribution',
+    keywords: ['Could not find a version that satisfies', 'No matching distribution found'],
+    pattern: /(Could not find a version that satisfies the requirement|No matching distribution found for) ([^ ]+)/,
+    severity: 'critical',
+    title: 'requirements.txt failed to install: package not found',
+  },
+  {
+    category: 'requirements-install-failure',
+    cause: 'A package from requirements.txt had to be compiled and the build failed (missing system library or compiler on the MWAA image).',
+    confidence: 0.9,
+    doc: DOC.dependencies,
+    fix: [
+      'Use a version of the package that ships a manylinux wheel for the environment\'s Python.',
+      'Or build the wheel on Amazon Linux with the same Python and ship it in plugins.zip.',
+    ],
+    groups: ['scheduler', 'worker', 'webserver'],
+    id: 'pip-build-failed',
+    keywords: ['Failed building wheel', 'Failed to build installable wheels', 'subprocess-exited-with-error', 'Could not build wheels'],
+    pattern: /Failed building wheel for|Failed to build installable wheels|subprocess-exited-with-error|Could not build wheels for/,
+    severity: 'critical',
+    title: 'requirements.txt failed to install: a package did not build',
+  },
+  {
+    category: 'requirements-install-failure',
+    cause: 'MWAA\'s requirements installer reported that pip failed; MWAA also refuses to override the versions of critical packages such as Airflow and Celery.',
+    confidence: 0.9,
+    doc: DOC.dependencies,
+    fix: [
+      'Find the pip `ERROR:` lines just before this one in the same stream: they give the failing package.',
+      'Do not pin apache-airflow, celery or other packages the MWAA image provides.',
+    ],
+    id: 'mwaa-pip-nonzero-exit',
+    keywords: ['pip installation exited with a non-zero error code'],
+    pattern: /pip installation exited with a non-zero error code/,
+    severity: 'critical',
+    title: 'requirements.txt failed to install (pip exited non-zero)',
+  },
+  {
+    category: 'requirements-install-failure',
+    cause: 'Installing requirements.txt took longer than MWAA allows (9 minutes per install in the MWAA image) and was stopped.',
+    confidence: 0.9,
+    doc: DOC.createUpdate,
+    fix: [
+      'Pin every package version so pip does not backtrack through many candidates.',
+      'Pre-build wheels into plugins.zip and install with `--no-index --find-links`.',
+    ],
+    id: 'requirements-install-timeout',
+    keywords: ['Process timed out after running for more than'],
+    pattern: /Process timed out after running for more than [0-9]+ milliseconds/,
+    severity: 'critical',
+    stream: REQUIREMENTS_STREAM,
+    title: 'requirements.txt install timed out',
+  },
+  {
+    category: 'requirements-install-failure',
+    cause: 'requirements.txt has no `--constraint` line, so MWAA forced its local constraints; packages that conflict with them are not installed.',
+    confidence: 0.5,
+    doc: DOC.dependencies,
+    fix: ['Add the Airflow constraints file for your Airflow and Python versions as the first line of requirements.txt.'],
+    id: 'requirements-no-constraints',
+    keywords: ['Constraints should be specified for requirements.txt'],
+    pattern: /Constraints should be specified for requirements\.txt/,
+    severity: 'warning',
+    title: 'requirements.txt has no constraints file',
+  },
+  // --- plugin-import-error ---
+  {
+    category: 'plugin-import-error',
+    cause: 'Airflow could not import plugin {1}; operators, hooks and views from plugins.zip that depend on it are unavailable.',
+    confidence: 0.9,
+    doc: DOC.plugins,
+    fix: [
+      'Read the traceback under this line: a missing module means the plugin\'s dependency is not in requirements.txt.',
+      'Check the plugins.zip layout (modules at the top level of the zip) and the PluginsS3ObjectVersion the environment uses.',
+      'For plugins that need native libraries, set `core.lazy_load_plugins=False` in the Airflow configuration options.',
+    ],
+    id: 'plugin-import-failed',
+    keywords: ['Failed to import plugin'],
+    pattern: /Failed to import plugin ([^ ]+)/,
+    severity: 'error',
+    title: 'A plugin failed to import',
+  },
+  {
+    category: 'plugin-import-error',
+    cause: 'The Airflow plugins manager logged an error while loading plugins.zip.',
+    confidence: 0.75,
+    doc: DOC.plugins,
+    fix: ['Read the traceback under this line, fix the plugin module, and upload a new plugins.zip version.'],
+    id: 'plugins-manager-error',
+    keywords: ['plugins_manager.py'],
+    pattern: /plugins_manager\.py:[0-9]+\}\}? (ERROR|CRITICAL)/,
+    severity: 'error',
+    title: 'Plugins manager error',
+  },
+  // --- startup-script-failure ---
+  {
+    category: 'startup-script-failure',
+    cause: 'The startup script ran but the environment variables it exports could not be loaded, so MWAA ignored them.',
+    confidence: 0.9,
+    doc: DOC.startup,
+    fix: ['Export variables with plain `export NAME=value` lines; do not exit early from the script.', 'Test it with `./mwaa-local-env test-startup-script`.'],
+    id: 'startup-script-env-load',
+    keywords: ['environment variables from startup script', 'environment variables file from startup script'],
+    pattern: /Failed to load environment variables from startup script|Failed to locate environment variables file from startup script/,
+    severity: 'error',
+    title: 'Startup script: exported variables were not loaded',
+  },
+  {
+    category: 'startup-script-failure',
+    cause: 'After the startup script ran, MWAA found that it changed a component MWAA depends on ({1} version).',
+    confidence: 0.95,
+    doc: DOC.startup,
+    fix: ['Do not install or upgrade Python, apache-airflow or watchtower from the startup script; use requirements.txt for Python packages.'],
+    id: 'startup-script-validation',
+    keywords: ['Validation Error:'],
+    pattern: /Validation Error: ([A-Za-z-]+) version [^ ]+ expected/,
+    severity: 'critical',
+    title: 'Startup script broke a required component',
+  },
+  {
+    category: 'startup-script-failure',
+    cause: 'The startup script ran longer than MWAA allows (5 minutes) and was stopped.',
+    confidence: 0.9,
+    doc: DOC.startup,
+    fix: ['Move long installs out of the startup script (requirements.txt, or pre-built artifacts in plugins.zip).', 'Time it with `./mwaa-local-env test-startup-script`.'],
+    id: 'startup-script-timeout',
+    keywords: ['Process timed out after running for more than', 'Startup script timed out'],
+    pattern: /Process timed out after running for more than [0-9]+ milliseconds|Startup script timed out after [0-9]+ seconds/,
+    severity: 'critical',
+    stream: STARTUP_STREAM,
+    title: 'Startup script timed out',
+  },
+  {
+    category: 'startup-script-failure',
+    cause: 'A command in the startup script failed.',
+    confidence: 0.7,
+    doc: DOC.startup,
+    fix: ['Run the script locally with `./mwaa-local-env test-startup-script` and fix the failing command.', 'Start the script with `set -euo pipefail` so failures stop it at the right line.'],
+    id: 'startup-script-command-error',
+    keywords: ['command not found', 'No such file or directory', 'Permission denied', '[ERROR]'],
+    pattern: /command not found|No such file or directory|Permission denied|^\[ERROR\] - /,
+    severity: 'error',
+    stream: STARTUP_STREAM,
+    title: 'Startup script: a command failed',
+  },
+  // --- dagbag-import-timeout (before task-timeout: same exception class) ---
+  {
+    category: 'dagbag-import-timeout',
+    cause: 'Parsing the DAG file {1} took longer than core.dagbag_import_timeout, so its DAGs were not loaded (top-level code doing I/O, heavy imports, or an overloaded scheduler).',
+    confidence: 0.95,
+    doc: DOC.airflow202,
+    fix: [
+      'Move API calls, database queries and heavy imports out of the DAG file\'s top level into tasks.',
+      'Raise core.dagbag_import_timeout (and core.dag_file_processor_timeout) in the Airflow configuration options if parsing is legitimately slow.',
+      'Check the environment class: DAG count and scheduler CPU near their limits slow every parse.',
+    ],
+    groups: ['dag-processing', 'scheduler', 'webserver', 'worker'],
+    id: 'dagbag-import-timeout',
+    keywords: ['DagBag import timeout for'],
+    pattern: /DagBag import timeout for ([^ ]+) after/,
+    severity: 'error',
+    title: 'DAG file import timed out',
+  },
+  {
+    category: 'dagbag-import-timeout',
+    cause: 'The DAG processor killed the parse of {1} because it ran past dag_file_processor_timeout.',
+    confidence: 0.9,
+    doc: DOC.airflow202,
+    fix: ['Make the DAG file cheaper to import (no top-level I/O).', 'Raise core.dag_file_processor_timeout if parsing is legitimately slow.'],
+    groups: ['dag-processing', 'scheduler'],
+    id: 'dag-processor-timeout',
+    keywords: ['has timed out, killing it'],
+    pattern: /Processor for ([^ ]+) with PID [0-9]+ started at .+ has timed out, killing it/,
+    severity: 'error',
+    title: 'DAG file processing timed out',
+  },
+  // --- module-not-found ---
+  {
+    category: 'module-not-found',
+    cause: 'Python module {2} is not installed where this code runs: it is missing from requirements.txt, requirements.txt failed to install, or the module is in plugins.zip under another path.',
+    confidence: 0.85,
+    doc: DOC.dependencies,
+    fix: [
+      'Add the package that provides the module to requirements.txt (with a version allowed by the constraints file) and update the environment.',
+      'If it is in requirements.txt, look for a failed install in the requirements_install_* streams (pipeops links them when both are in the window).',
+      'For your own modules, put them in the dags folder or plugins.zip and import them by their path from there.',
+    ],
+    id: 'module-not-found',
+    keywords: ['No module named'],
+    pattern: /(ModuleNotFoundError|ImportError|Broken DAG)[^\n]*No module named '?([A-Za-z0-9_.]+)'?/,
+    severity: 'error',
+    title: 'Python module not found',
+  },
+  {
+    category: 'module-not-found',
+    cause: 'Module {2} is installed but does not provide {1}: an installed version differs from the one the code was written for.',
+    confidence: 0.8,
+    doc: DOC.dependencies,
+    fix: ['Pin the package version the code expects in requirements.txt, within the constraints file of your Airflow version.'],
+    id: 'cannot-import-name',
+    keywords: ['cannot import name'],
+    pattern: /ImportError: cannot import name '?([A-Za-z0-9_]+)'? from '?([A-Za-z0-9_.]+)'?/,
+    severity: 'error',
+    title: 'Python import failed: name not in installed version',
+  },
+  {
+    category: 'module-not-found',
+    cause: 'A native library ({1}) the code loads is not on the MWAA image (for example the Oracle client).',
+    confidence: 0.85,
+    doc: DOC.logs,
+    fix: ['Ship the library in plugins.zip and point LD_LIBRARY_PATH at it from the startup script.', 'For plugins that load it, set `core.lazy_load_plugins=False`.'],
+    id: 'shared-library-missing',
+    keywords: ['cannot open shared object file'],
+    pattern: /([A-Za-z0-9_.+-]+\.so[.0-9]*): cannot open shared object file/,
+    severity: 'error',
+    title: 'Native library not found',
+  },
+  // --- dag-import-error ---
+  {
+    category: 'dag-import-error',
+    cause: 'A DAG file has a Python syntax error, so none of its DAGs are loaded.',
+    confidence: 0.9,
+    doc: DOC.airflow202,
+    fix: ['Run `python -m py_compile <dag file>` locally, fix the line the traceback names, and upload the file again.'],
+    groups: ['dag-processing', 'scheduler', 'webserver'],
+    id: 'dag-syntax-error',
+    keywords: ['SyntaxError', 'IndentationError', 'TabError'],
+    pattern: /(SyntaxError|IndentationError|TabError): /,
+    severity: 'error',
+    title: 'DAG file has a syntax error',
+  },
+  {
+    category: 'dag-import-error',
+    cause: 'Airflow failed to import the DAG file {1}; its DAGs are missing from the UI and will not be scheduled.',
+    confidence: 0.9,
+    doc: DOC.airflow202,
+    fix: [
+      'Read the traceback under this line for the failing line of the DAG file.',
+      'Reproduce locally with `python <dag file>` in aws-mwaa-docker-images, or `airflow dags list-import-errors`.',
+    ],
+    groups: ['dag-processing', 'scheduler', 'webserver'],
+    id: 'dag-import-failed',
+    keywords: ['Failed to import:', 'Broken DAG'],
+    pattern: /Failed to import: ([^ ]+)|Broken DAG: \[?([^]\n]+)/,
+    severity: 'error',
+    title: 'DAG file failed to import',
+  },
+  {
+    category: 'dag-import-error',
+    cause: 'A task referred to a DAG the scheduler or worker could not load ({1}): the file failed to import there or was removed.',
+    confidence: 0.6,
+    doc: DOC.airflow202,
+    fix: ['Check the DAGProcessing logs for this DAG file\'s import error.', 'Make sure the file exists in the DAGs folder on S3 and parses on every component.'],
+    id: 'dag-not-found',
+    keywords: ['Couldn\'t find dag'],
+    pattern: /Couldn't find dag ([^ ]+) in DagBag\/DB!/,
+    severity: 'error',
+    title: 'DAG not found in DagBag',
+  },
+  // --- access-denied ---
+  {
+    category: 'access-denied',
+    cause: 'An AWS call made from Airflow was denied ({1} on {2}).',
+    confidence: 0.95,
+    doc: DOC.executionRole,
+    fix: [
+      'Add the minimal statement below to the execution role (identity-based) or to the resource\'s policy (resource-based).',
+      'Verify with the `aws iam simulate-principal-policy` command below before re-running the task.',
+    ],
+    id: 'aws-access-denied',
+    keywords: ['An error occurred (', 'is not authorized to perform'],
+    pattern: /An error occurred \((AccessDenied|AccessDeniedException|UnauthorizedOperation|UnauthorizedAccess|AuthorizationError|AuthorizationErrorException|Forbidden|403)\) when calling the ([A-Za-z0-9]+) operation|is not authorized to perform: [a-z0-9-]+:[A-Za-z0-9*]+/,
+    severity: 'error',
+    title: 'AWS access denied',
+  },
+  // --- worker-autoscaling (before oom-sigkill: WorkerLostError often carries SIGKILL) ---
+  {
+    category: 'worker-autoscaling',
+    cause: 'A worker shut down while it still ran tasks (scale-in or replacement); those tasks were interrupted.',
+    confidence: 0.85,
+    doc: DOC.autoscaling,
+    fix: [
+      'Raise --min-workers, or set min = max during the busy period, so autoscaling does not remove workers with running tasks.',
+      'Clear the interrupted task instances so they run again; make tasks idempotent and retried (retries > 0).',
+    ],
+    groups: ['worker', 'scheduler'],
+    id: 'worker-interrupted',
+    keywords: ['Worker was not shutdown via expected methods', 'There are non-zero ongoing tasks'],
+    pattern: /Worker was not shutdown via expected methods|There are non-zero ongoing tasks/,
+    severity: 'error',
+    title: 'Worker shut down with tasks running',
+  },
+  {
+    category: 'worker-autoscaling',
+    cause: 'A Celery worker process or host was lost while running tasks (killed — often by the out-of-memory killer when the text shows SIGKILL —, scaled in or replaced).',
+    confidence: 0.8,
+    doc: DOC.autoscaling,
+    fix: ['Check MemoryUtilization/CPUUtilization of the workers at that time (OOM kills worker processes).', 'Raise --min-workers or set min = max so scale-in does not remove busy workers.'],
+    groups: ['worker', 'scheduler'],
+    id: 'worker-lost',
+    keywords: ['WorkerLostError', 'Worker exited prematurely', 'missed heartbeat from celery'],
+    pattern: /WorkerLostError|Worker exited prematurely|missed heartbeat from celery@/,
+    severity: 'error',
+    title: 'Celery worker lost',
+  },
+  // --- oom-sigkill ---
+  {
+    category: 'oom-sigkill',
+    cause: 'The task process was killed with SIGKILL (-9). On MWAA this is almost always the worker running out of memory.',
+    confidence: 0.85,
+    doc: DOC.airflow202,
+    fix: [
+      'Reduce the task\'s memory: stream or chunk data instead of loading it whole (pandas read in chunks, S3 multipart, Athena/Glue for heavy transforms).',
+      'Lower celery.worker_autoscale (tasks per worker) so fewer tasks share a worker\'s memory, or move to a larger environment class.',
+      'Check the AWS/MWAA MemoryUtilization metric of the workers around the failure; scaling out workers alone does not fix a single task that needs more memory.',
+    ],
+    groups: ['task', 'worker', 'scheduler'],
+    id: 'task-sigkill',
+    keywords: ['return code -9', 'SIGKILL', 'signal=-9', 'signal 9'],
+    pattern: /return code -9|Negsignal\.SIGKILL|signal 9 \(SIGKILL\)|terminated by signal.*SIGKILL|signal=-9|exited with 'signal 9/,
+    severity: 'critical',
+    title: 'Task killed with SIGKILL (likely out of memory)',
+  },
+  {
+    category: 'oom-sigkill',
+    cause: 'Airflow reports that the job was killed before it finished, likely because it ran out of memory.',
+    confidence: 0.9,
+    doc: DOC.airflow202,
+    fix: ['Reduce the task\'s memory use or tasks per worker (celery.worker_autoscale); consider a larger environment class.'],
+    id: 'job-killed-oom',
+    keywords: ['running out of memory'],
+    pattern: /was killed before it finished \(likely due to running out of memory\)/,
+    severity: 'critical',
+    title: 'Job killed (out of memory)',
+  },
+  {
+    category: 'oom-sigkill',
+    cause: 'Python or the OS could not allocate memory in the task.',
+    confidence: 0.85,
+    doc: DOC.airflow202,
+    fix: ['Process the data in smaller pieces, or reduce tasks per worker / use a larger environment class.'],
+    groups: ['task', 'worker', 'scheduler', 'dag-processing'],
+    id: 'memory-error',
+    keywords: ['MemoryError', 'Cannot allocate memory', 'Out of memory', 'OOMKilled'],
+    pattern: /(^|[^A-Za-z])MemoryError|Cannot allocate memory|Out of memory: Kill|OOMKilled/,
+    severity: 'error',
+    title: 'Out of memory',
+  },
+  // --- task-timeout ---
+  {
+    category: 'task-timeout',
+    cause: 'The task ran past its execution_timeout and Airflow stopped it.',
+    confidence: 0.9,
+    doc: DOC.airflow202,
+    fix: [
+      'Raise execution_timeout on the task if the work legitimately takes longer.',
+      'Otherwise find what is slow (a query, an external API); long waits belong in deferrable operators or sensors in reschedule mode.',
+    ],
+    groups: ['task', 'worker'],
+    id: 'task-execution-timeout',
+    keywords: ['AirflowTaskTimeout'],
+    pattern: /AirflowTaskTimeout/,
+    severity: 'error',
+    title: 'Task hit its execution_timeout',
+  },
+  {
+    category: 'task-timeout',
+    cause: 'The DAG run {1} ran past dagrun_timeout; the scheduler failed it and sent SIGTERM to its running tasks.',
+    confidence: 0.9,
+    doc: DOC.airflow202,
+    fix: ['Raise dagrun_timeout on the DAG, or make the slowest tasks faster.', 'Check for tasks waiting in the queue (queued-stuck findings) that eat the run\'s time.'],
+    groups: ['scheduler'],
+    id: 'dagrun-timeout',
+    keywords: ['has timed-out'],
+    pattern: /Run ([^ ]+) of ([^ ]+) has timed-out/,
+    severity: 'error',
+    title: 'DAG run timed out (dagrun_timeout)',
+  },
+  // --- zombie-task ---
+  {
+    category: 'zombie-task',
+    cause: 'The scheduler found a running task whose process stopped heartbeating (a zombie) and failed it: the worker or process died without reporting back.',
+    confidence: 0.8,
+    doc: DOC.airflow202,
+    fix: [
+      'Look for the cause on the worker at the same time: OOM (SIGKILL), worker scale-in, or a worker that was replaced.',
+      'If tasks hold the CPU without yielding (tight loops), the heartbeat thread starves; move heavy work off the worker.',
+    ],
+    groups: ['scheduler', 'dag-processing', 'task'],
+    id: 'zombie-detected',
+    keywords: ['zombie'],
+    pattern: /Detected zombie job|[0-9]+ zombie task instances|zombie task instance|Failing zombie/,
+    severity: 'error',
+    title: 'Zombie task detected',
+  },
+  {
+    category: 'zombie-task',
+    cause: 'The executor says the task finished ({1}) while the task instance still says it is running: the task was killed outside Airflow (worker lost, OOM, or MWAA\'s 12-hour task limit).',
+    confidence: 0.8,
+    doc: DOC.logs,
+    fix: [
+      'Check the Worker logs for the same time (warm shutdown, SIGKILL, worker replaced).',
+      'Split tasks that run for hours: MWAA limits a single task to 12 hours.',
+    ],
+    groups: ['scheduler'],
+    id: 'executor-reports-running',
+    keywords: ['Executor reports task instance'],
+    pattern: /Executor reports task instance .+ finished \(([a-z]+)\) although the task says (its|it's) running/,
+    severity: 'error',
+    title: 'Task killed externally while running',
+  },
+  // --- queued-stuck ---
+  {
+    category: 'queued-stuck',
+    cause: 'The executor says the task finished ({1}) while it was still queued: it never started on a worker (worker lost or replaced, queue not served, or the task could not be launched).',
+    confidence: 0.85,
+    doc: DOC.airflow202,
+    fix: [
+      'Remove any `queue` argument from default_args or operators: MWAA workers only serve the default queue.',
+      'Check the Worker logs for lost or restarted workers at the same time, and the TaskQueued/QueuedTasks metrics.',
+      'If the backlog is high, raise --min-workers (or set min = max) so workers are not scaled in while tasks wait.',
+    ],
+    groups: ['scheduler'],
+    id: 'executor-reports-queued',
+    keywords: ['Executor reports task instance'],
+    pattern: /Executor reports task instance .+ finished \(([a-z]+)\) although the task says (its|it's) queued/,
+    severity: 'error',
+    title: 'Task finished while still queued (never ran)',
+  },
+  {
+    category: 'queued-stuck',
+    cause: 'The task stayed in the queued state past scheduler.task_queued_timeout and was failed without running.',
+    confidence: 0.85,
+    doc: DOC.autoscaling,
+    fix: [
+      'Check the QueuedTasks and RunningTasks metrics: if the queue is long, raise MaxWorkers or lower the DAGs\' concurrency.',
+      'Raise --min-workers so capacity is already there when the backlog starts.',
+    ],
+    groups: ['scheduler'],
+    id: 'stuck-in-queued',
+    keywords: ['stuck in queued'],
+    pattern: /stuck in queued/,
+    severity: 'error',
+    title: 'Task stuck in queued',
+  },
+  {
+    category: 'queued-stuck',
+    cause: 'The Celery executor could not queue the task (the SQS queue or its permissions/KMS key are not usable).',
+    confidence: 0.85,
+    doc: DOC.executionRole,
+    fix: ['Check that the execution role allows sqs:SendMessage and the other sqs actions on airflow-celery-* and kms actions for the queue\'s key.'],
+    groups: ['scheduler'],
+    id: 'could-not-queue-task',
+    keywords: ['could not queue task'],
+    pattern: /could not queue task/,
+    severity: 'error',
+    title: 'Task could not be queued',
+  },
+  {
+    category: 'queued-stuck',
+    cause: 'Tasks adopted from a previous scheduler were still pending on the queue after the adoption timeout.',
+    confidence: 0.75,
+    doc: DOC.airflow202,
+    fix: ['Check for workers that were replaced or scaled in; clear the affected task instances so they are queued again.'],
+    groups: ['scheduler'],
+    id: 'adopted-tasks-pending',
+    keywords: ['Adopted tasks were still pending'],
+    pattern: /Adopted tasks were still pending after/,
+    severity: 'warning',
+    title: 'Adopted tasks still pending',
+  },
+  {
+    category: 'queued-stuck',
+    cause: 'The worker received the task but the `airflow tasks run` command failed on it before the task ran.',
+    confidence: 0.5,
+    doc: DOC.airflow202,
+    fix: ['Read the lines before this one on the same worker: the command\'s own error (DAG not found on the worker, import error, DB error) is the cause.'],
+    groups: ['worker'],
+    id: 'celery-command-failed',
+    keywords: ['Celery command failed on host', 'execute_command encountered a CalledProcessError', 'Failed to execute task'],
+    pattern: /Celery command failed on host:|execute_command encountered a CalledProcessError|Failed to execute task/,
+    severity: 'warning',
+    title: 'Worker failed to launch a task',
+  },
+  // --- sigterm ---
+  {
+    category: 'sigterm',
+    cause: 'The task received SIGTERM: something stopped it from outside. Neighbouring lines usually say why (state set externally, DAG run timeout, worker scale-in, OOM).',
+    confidence: 0.6,
+    doc: DOC.airflow202,
+    fix: [
+      'Look at the linked explanation below; without one, check who changed the task state (UI/API "mark failed", clear) and Worker logs for a warm shutdown at the same time.',
+      'If workers are being scaled in under running tasks, raise --min-workers or set min = max for the busy period.',
+    ],
+    id: 'task-sigterm',
+    keywords: ['Received SIGTERM', 'signal 15 (SIGTERM)', 'return code -15', 'Negsignal.SIGTERM'],
+    pattern: /Received SIGTERM|signal 15 \(SIGTERM\)|return code -15|Negsignal\.SIGTERM/,
+    severity: 'error',
+    title: 'Task received SIGTERM',
+  },
+  // --- database-connection ---
+  {
+    category: 'database-connection',
+    cause: 'A component lost or could not open its connection to the Airflow metadata database. On MWAA this is usually a symptom of an overloaded scheduler or a security group that blocks port 5432, not the root cause.',
+    confidence: 0.75,
+    doc: DOC.logs,
+    fix: [
+      'Check the security group: it must allow 5432 between the environment\'s own ENIs (self-referencing rule).',
+      'Check scheduler CPU/memory (AWS/MWAA metrics); add schedulers or a larger class if it is saturated.',
+      'Reduce connections: fewer DAG files parsed per loop, lower parallelism.',
+    ],
+    id: 'metadata-db-connection',
+    keywords: ['OperationalError', 'server closed the connection unexpectedly', 'could not connect to server', 'QueuePool limit'],
+    pattern: /psycopg2\.OperationalError|sqlalchemy\.exc\.OperationalError|server closed the connection unexpectedly|could not connect to server|QueuePool limit of size/,
+    severity: 'error',
+    title: 'Metadata database connection error',
+  },
+  // --- scheduler-heartbeat ---
+  {
+    category: 'scheduler-heartbeat',
+    cause: 'The scheduler is not heartbeating: nothing new is scheduled.',
+    confidence: 0.85,
+    doc: DOC.airflow202,
+    fix: [
+      'Check the Scheduler log group for the last error before the heartbeat stopped (DB errors, requirements/plugin failures that crash it).',
+      'Check scheduler CPU; too many or too heavy DAG files starve it — reduce them or use a larger class / more schedulers.',
+    ],
+    id: 'scheduler-not-running',
+    keywords: ['The scheduler does not appear to be running', 'heartbeat got an exception'],
+    pattern: /The scheduler does not appear to be running|[Hh]eartbeat got an exception/,
+    severity: 'critical',
+    title: 'Scheduler not heartbeating',
+  },
+  {
+    category: 'scheduler-heartbeat',
+    cause: 'The DAG file processor manager stopped heartbeating and the scheduler restarted it.',
+    confidence: 0.8,
+    doc: DOC.airflow202,
+    fix: ['Look for heavy or slow DAG files (dagbag-import-timeout findings); reduce top-level code; consider a larger class.'],
+    groups: ['scheduler', 'dag-processing'],
+    id: 'dag-processor-manager-no-heartbeat',
+    keywords: ['last sent a heartbeat'],
+    pattern: /DagFileProcessorManager \(PID=.+\) last sent a heartbeat .+ seconds ago! Restarting it/,
+    severity: 'error',
+    title: 'DAG processor manager restarted (no heartbeat)',
+  },
+  // --- secrets-backend ---
+  {
+    category: 'secrets-backend',
+    cause: 'Airflow could not read a connection or variable from the secrets backend and fell back to the next one.',
+    confidence: 0.8,
+    doc: DOC.secrets,
+    fix: [
+      'Check secrets.backend_kwargs (connections_prefix / variables_prefix) and that the secret name is <prefix>/<conn_id>.',
+      'The execution role needs secretsmanager:GetSecretValue (and kms:Decrypt for a customer key) on those secrets.',
+      'Private networks need a Secrets Manager VPC endpoint.',
+    ],
+    id: 'secrets-backend-read-failed',
+    keywords: ['from secrets backend'],
+    pattern: /Unable to retrieve (connection|variable) from secrets backend/,
+    severity: 'error',
+    title: 'Secrets backend read failed',
+  },
+  {
+    category: 'secrets-backend',
+    cause: 'Connection {1} is not defined in any secrets backend, environment variable or the metadata DB.',
+    confidence: 0.75,
+    doc: DOC.secrets,
+    fix: ['Create the secret <connections_prefix>/{1} in Secrets Manager (or the connection in Airflow), or fix the conn_id in the DAG.'],
+    id: 'connection-not-defined',
+    keywords: ['isn\'t defined'],
+    pattern: /The conn_id `([^`]+)` isn't defined/,
+    severity: 'error',
+    title: 'Airflow connection not defined',
+  },
+  // --- network-timeout ---
+  {
+    category: 'network-timeout',
+    cause: 'A network call from the environment timed out or could not reach its endpoint: private subnets without a NAT gateway or VPC endpoint for the service, a security group or NACL that blocks it, or DNS.',
+    confidence: 0.7,
+    doc: DOC.networking,
+    fix: [
+      'For AWS services: add an interface VPC endpoint (or a NAT route) for the service named in the error.',
+      'For other hosts: check the route tables, security group egress and NACLs of the environment\'s subnets.',
+      'Raise the client\'s connect/read timeouts only after the path is known to work.',
+    ],
+    id: 'network-timeout',
+    keywords: ['ConnectTimeout', 'EndpointConnectionError', 'ReadTimeout', 'Connect timeout on endpoint', 'Could not connect to the endpoint', 'Connection timed out', 'Max retries exceeded', 'NewConnectionError', 'Temporary failure in name resolution', 'Name or service not known', 'Network is unreachable'],
+    pattern: /ConnectTimeout|EndpointConnectionError|ReadTimeout|Connect timeout on endpoint URL|Could not connect to the endpoint URL|Connection timed out|Max retries exceeded with url|NewConnectionError|Temporary failure in name resolution|Name or service not known|Network is unreachable/,
+    severity: 'error',
+    title: 'Network timeout or unreachable endpoint',
+  },
+  // --- remote-log-unavailable ---
+  {
+    category: 'remote-log-unavailable',
+    cause: 'The task\'s CloudWatch log stream could not be read: usually the task never started on a worker, or the execution role cannot write task logs (CloudWatch Logs permissions or KMS key policy).',
+    confidence: 0.8,
+    doc: DOC.logs,
+    fix: [
+      'Check that task logs are enabled at INFO or lower.',
+      'Check the execution role allows logs:CreateLogStream, logs:PutLogEvents, logs:GetLogEvents on arn:aws:logs:*:*:log-group:airflow-<env>-*.',
+      'If the task never ran, look at queued-stuck / worker findings and remove any `queue` from default_args.',
+    ],
+    id: 'remote-log-unreadable',
+    keywords: ['Could not read remote logs', 'The specified log stream does not exist', 'Log file does not exist', 'Could not read served logs', 'Failed to fetch log file from worker'],
+    pattern: /Could not read remote logs|The specified log stream does not exist|Log file does not exist|Could not read served logs|Failed to fetch log file from worker/,
+    severity: 'warning',
+    title: 'Task log unavailable',
+  },
+]
+
+export const SIGNALS: readonly Signal[] = [
+  {id: 'state-externally-set', keywords: ['externally set to'], pattern: /[Ss]tate of this instance has been externally set to ([a-z_]+)|externally set to ([a-z_]+)/},
+  {id: 'pid-mismatch', keywords: ['does not match the current pid'], pattern: /Recorded pid [0-9]+ does not match the current pid [0-9]+/},
+  {id: 'warm-shutdown', keywords: ['Warm shutdown'], pattern: /Warm shutdown/},
+  {id: 'task-failed', keywords: ['Marking task as FAILED'], pattern: /Marking task as FAILED\. *dag_id=([^,]+), task_id=([^,]+)/},
+  {id: 'dag-run-failed', keywords: ['Marking run'], pattern: /Marking run .+ failed/},
+]
+
+/** Known chatter: suppressed before classification. */
+export const NOISE: readonly NoiseRule[] = [
+  {id: 'pip-upgrade-notice', keywords: ['A new release of pip', 'pip install --upgrade pip'], pattern: /\[notice\] A new release of pip|pip install --upgrade pip/},
+  {id: 'metric-validator', keywords: ['basic metric validator'], pattern: /The basic metric validator will be deprecated/},
+  {id: 'health-check', keywords: ['/health', 'ELB-HealthChecker'], pattern: /GET \/(api\/v[0-9]\/)?(monitor\/)?health|ELB-HealthChecker/},
+  {id: 'zombie-check-chatter', keywords: ['without a recent heartbeat', 'jobs without heartbeat'], pattern: /Finding 'running' jobs without a recent heartbeat|Failing jobs without heartbeat after/},
+]
+
+/** Every literal that can start a classification: rules, signals and noise. */
+export function allKeywords(): string[] {
+  const set = new Set<string>()
+  for (const r of RULES) for (const k of r.keywords) set.add(k)
+  for (const s of SIGNALS) for (const k of s.keywords) set.add(k)
+  return [...set]
+}
+
+export function ruleById(id: string): Rule | undefined {
+  return RULES.find((r) => r.id === id)
+}

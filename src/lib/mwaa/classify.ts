@@ -1,0 +1,287 @@
+import type {GroupKind, LogRecord, SourceEvent} from './types.js'
+
+/**
+ * The classifier: finds records that contain a catalogue keyword, groups each hit into its whole
+ * record (header + traceback / continuation lines), drops known noise, attributes the record to
+ * the first matching rule (or context signal) and aggregates per rule with bounded memory.
+ *
+ * Text without any keyword is never parsed line by line: one pre-compiled alternation of the
+ * catalogue's literals scans whole blocks, so 1 GiB of mostly-INFO logs costs one regex pass.
+ */
+import {allKeywords, NOISE, type Rule, RULES, type Signal, type SignalId, SIGNALS} from './catalogue.js'
+import {isContinuation, parseHeader, textSeverity} from './parse.js'
+
+/** One matched record, kept (up to a cap) for evidence and for linking findings. */
+export interface Occurrence {
+  captures: string[]
+  kind: GroupKind
+  /** The line of the record that matched, without trailing whitespace. */
+  line: string
+  logGroup: string
+  /** Full record text (only kept for access-denied records, which are parsed further). */
+  record?: string
+  stream: string
+  timestamp: number | undefined
+}
+
+export interface RuleAggregate {
+  count: number
+  firstSeen: number | undefined
+  lastSeen: number | undefined
+  occurrences: Occurrence[]
+  rule: Rule
+}
+
+export interface ScanTotals {
+  bytes: number
+  events: number
+  /** Records dropped as known noise. */
+  suppressed: number
+}
+
+const MAX_OCCURRENCES = 200
+const MAX_RECORD_LINES = 200
+const MAX_RECORD_CHARS = 64 * 1024
+
+function escapeRegExp(s: string): string {
+  return s.replaceAll(/[$()*+.?[\\\]^{|}]/g, String.raw`\$&`)
+}
+
+/** The prefilter: any keyword of any rule, signal or noise pattern. */
+export const KEYWORD_RE = new RegExp(allKeywords().map((k) => escapeRegExp(k)).join('|'), 'g')
+
+export interface TextMeta {
+  /** Start offset of each event in the text and its timestamp (CloudWatch events joined by \n). */
+  eventStarts?: number[]
+  eventTimes?: Array<number | undefined>
+  kind: GroupKind
+  logGroup: string
+  stream: string
+}
+
+export class Classifier {
+  readonly aggregates = new Map<string, RuleAggregate>()
+  readonly signals = new Map<SignalId, Occurrence[]>()
+  readonly totals: ScanTotals = {bytes: 0, events: 0, suppressed: 0}
+  /** This classifier's own copy of the prefilter (a global regex keeps state in lastIndex). */
+  private readonly keywords = new RegExp(KEYWORD_RE.source, 'g')
+  private window: undefined | {end: number; start: number}
+
+  constructor(options: {window?: undefined | {end: number; start: number}} = {}) {
+    this.window = options.window
+  }
+
+  /** Classify a batch of events of ONE stream, in time order. Counts events and bytes. */
+  scanEvents(events: SourceEvent[], kind: GroupKind): void {
+    if (events.length === 0) return
+    const first = events[0]!
+    const starts: number[] = []
+    const times: Array<number | undefined> = []
+    const parts: string[] = []
+    let offset = 0
+    for (const e of events) {
+      const message = e.message.endsWith('\n') ? e.message.slice(0, -1) : e.message
+      starts.push(offset)
+      times.push(e.timestamp)
+      parts.push(message)
+      offset += message.length + 1
+      this.totals.bytes += Buffer.byteLength(e.message)
+    }
+
+    this.totals.events += events.length
+    this.scanText(parts.join('\n'), {eventStarts: starts, eventTimes: times, kind, logGroup: first.logGroup, stream: first.stream})
+  }
+
+  /**
+   * Classify a block of text from one stream. Every record must be complete inside `text` (the
+   * file reader cuts blocks at record starts). Does not count events or bytes.
+   */
+  scanText(text: string, meta: TextMeta): void {
+    const re = this.keywords
+    re.lastIndex = 0
+    let m: null | RegExpExecArray
+    while ((m = re.exec(text)) !== null) {
+      const [start, end] = expandRecord(text, m.index)
+      this.processRecord(text, start, end, meta)
+      re.lastIndex = Math.max(end, m.index + 1)
+    }
+  }
+
+  private addSignal(signal: Signal, occurrence: Occurrence): void {
+    const list = this.signals.get(signal.id) ?? []
+    if (list.length < MAX_OCCURRENCES * 5) list.push(detachOccurrence(occurrence))
+    this.signals.set(signal.id, list)
+  }
+
+  private processRecord(text: string, start: number, end: number, meta: TextMeta): void {
+    const raw = text.slice(start, end)
+    const firstLineEnd = raw.indexOf('\n')
+    const firstLine = firstLineEnd === -1 ? raw : raw.slice(0, firstLineEnd)
+    for (const noise of NOISE) {
+      if (noise.pattern.test(firstLine)) {
+        this.totals.suppressed++
+        return
+      }
+    }
+
+    const header = parseHeader(firstLine)
+    // JSON events are matched on their rendered text (event + exception), not on the JSON syntax.
+    const body = header?.shape === 'airflow3-json' ? `${header.message}${firstLineEnd === -1 ? '' : raw.slice(firstLineEnd)}` : raw
+    let timestamp = header?.timestamp
+    if (timestamp === undefined && meta.eventStarts) timestamp = eventTimeAt(meta, start)
+    if (timestamp !== undefined && this.window && (timestamp < this.window.start || timestamp > this.window.end)) return
+    const rule = matchRule(body, meta.kind, meta.stream)
+    if (rule) {
+      const {captures, index} = rule
+      const occurrence: Occurrence = {
+        captures,
+        kind: meta.kind,
+        line: lineAt(body, index),
+        logGroup: meta.logGroup,
+        stream: meta.stream,
+        timestamp,
+        ...(rule.rule.category === 'access-denied' ? {record: body.slice(0, 8192)} : {}),
+      }
+      this.record(rule.rule, occurrence)
+      return
+    }
+
+    for (const signal of SIGNALS) {
+      if (!signal.keywords.some((k) => body.includes(k))) continue
+      const sm = signal.pattern.exec(body)
+      if (sm) {
+        this.addSignal(signal, {captures: sm.slice(1).map((c) => c ?? ''), kind: meta.kind, line: lineAt(body, sm.index), logGroup: meta.logGroup, stream: meta.stream, timestamp})
+        return
+      }
+    }
+  }
+
+  private record(rule: Rule, occurrence: Occurrence): void {
+    let agg = this.aggregates.get(rule.id)
+    if (!agg) {
+      agg = {count: 0, firstSeen: undefined, lastSeen: undefined, occurrences: [], rule}
+      this.aggregates.set(rule.id, agg)
+    }
+
+    agg.count++
+    const t = occurrence.timestamp
+    if (t !== undefined) {
+      if (agg.firstSeen === undefined || t < agg.firstSeen) agg.firstSeen = t
+      if (agg.lastSeen === undefined || t > agg.lastSeen) agg.lastSeen = t
+    }
+
+    if (agg.occurrences.length < MAX_OCCURRENCES) agg.occurrences.push(detachOccurrence(occurrence))
+  }
+}
+
+/**
+ * A copy that does not share memory with the block it was cut from: V8 keeps a substring's whole
+ * parent string alive, so a kept evidence line would otherwise pin a 1 MiB read block.
+ */
+function detach(s: string): string {
+  return Buffer.from(s, 'utf8').toString('utf8')
+}
+
+function detachOccurrence(o: Occurrence): Occurrence {
+  return {...o, captures: o.captures.map((c) => detach(c)), line: detach(o.line), ...(o.record === undefined ? {} : {record: detach(o.record)})}
+}
+
+/** The first rule that matches a record, with its captures and the match offset. */
+export function matchRule(body: string, kind: GroupKind, stream: string): undefined | {captures: string[]; index: number; rule: Rule} {
+  for (const rule of RULES) {
+    if (rule.groups && kind !== 'unknown' && !rule.groups.includes(kind)) continue
+    if (rule.stream && !rule.stream.test(stream)) continue
+    if (!rule.keywords.some((k) => body.includes(k))) continue
+    const m = rule.pattern.exec(body)
+    if (m) return {captures: m.slice(1).map((c) => c ?? ''), index: m.index, rule}
+  }
+
+  return undefined
+}
+
+/** Parse one record's text into a LogRecord (used by tests and the sample renderer). */
+export function toLogRecord(text: string, meta: {kind: GroupKind; logGroup: string; stream: string; timestamp?: number | undefined}): LogRecord {
+  const firstLine = text.split('\n', 1)[0] ?? ''
+  const header = parseHeader(firstLine)
+  const rest = text.slice(firstLine.length)
+  const body = header ? `${header.shape === 'airflow3-json' ? header.message : firstLine}${rest}` : text
+  return {
+    kind: meta.kind,
+    level: header?.level,
+    logger: header?.logger,
+    logGroup: meta.logGroup,
+    severity: textSeverity(header ? `${header.message}${rest}` : text, header?.level, header?.shape),
+    shape: header?.shape ?? 'plain',
+    stream: meta.stream,
+    text: body,
+    timestamp: header?.timestamp ?? meta.timestamp,
+  }
+}
+
+/** Split text into records: header lines start one, continuation lines join the record above. */
+export function groupRecords(text: string): string[] {
+  const records: string[] = []
+  let current: string[] = []
+  for (const line of text.split('\n')) {
+    if (current.length > 0 && current.length < MAX_RECORD_LINES && isContinuation(line) && !parseHeader(line)) {
+      current.push(line)
+      continue
+    }
+
+    if (current.length > 0) records.push(current.join('\n'))
+    current = line === '' ? [] : [line]
+  }
+
+  if (current.length > 0) records.push(current.join('\n'))
+  return records
+}
+
+/** [start, end) of the record around offset `at`: back to its header, forward over continuations. */
+export function expandRecord(text: string, at: number): [number, number] {
+  let start = text.lastIndexOf('\n', at - 1) + 1
+  let end = text.indexOf('\n', at)
+  if (end === -1) end = text.length
+  // Back over continuation lines to the header.
+  let lines = 0
+  while (start > 0 && lines < MAX_RECORD_LINES && at - start < MAX_RECORD_CHARS) {
+    const lineEnd = text.indexOf('\n', start)
+    const line = text.slice(start, lineEnd === -1 ? text.length : lineEnd)
+    if (!isContinuation(line) || parseHeader(line)) break
+    // The previous line ends at start - 1; at 0 it is an empty first line.
+    start = start === 1 ? 0 : text.lastIndexOf('\n', start - 2) + 1
+    lines++
+  }
+
+  // Forward over continuation lines.
+  lines = 0
+  while (end < text.length && lines < MAX_RECORD_LINES && end - at < MAX_RECORD_CHARS) {
+    const nextEnd = text.indexOf('\n', end + 1)
+    const line = text.slice(end + 1, nextEnd === -1 ? text.length : nextEnd)
+    if (!isContinuation(line) || parseHeader(line)) break
+    end = nextEnd === -1 ? text.length : nextEnd
+    lines++
+  }
+
+  return [start, end]
+}
+
+function lineAt(text: string, index: number): string {
+  const start = text.lastIndexOf('\n', index - 1) + 1
+  let end = text.indexOf('\n', index)
+  if (end === -1) end = text.length
+  const line = text.slice(start, end).trimEnd()
+  return line.length > 500 ? `${line.slice(0, 497)}...` : line
+}
+
+function eventTimeAt(meta: TextMeta, offset: number): number | undefined {
+  const starts = meta.eventStarts!
+  let lo = 0
+  let hi = starts.length - 1
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1
+    if (starts[mid]! <= offset) lo = mid
+    else hi = mid - 1
+  }
+
+  return meta.eventTimes?.[lo]
+}

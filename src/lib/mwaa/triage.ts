@@ -1,0 +1,243 @@
+/**
+ * `mwaa triage`: sources (an environment's log groups, or local files) → classifier → ranked
+ * findings → AccessDenied/CloudTrail analysis → optional redaction. Read-only.
+ */
+import type {CloudTrailClient} from '@aws-sdk/client-cloudtrail'
+import type {MWAAClient} from '@aws-sdk/client-mwaa'
+
+import pLimit from 'p-limit'
+
+import type {RateLimiter} from '../cloudtrail/lookup.js'
+import type {Budget, EnvironmentGroup, LogsApi} from './cloudwatch.js'
+import type {TaskRef} from './streams.js'
+import type {AccessDeniedAnalysis, EnvironmentContext, Finding, SourceEvent, TriageResult} from './types.js'
+
+import {analyseDenial, parseAccessDenied, type ParsedDenial} from './access-denied.js'
+import {Classifier, type Occurrence} from './classify.js'
+import {scanLocalInputs} from './input.js'
+import {buildFindings, DOC_PREFIX} from './rank.js'
+import {redactDeep, redactText} from './redact.js'
+
+export interface TriageInput {
+  /** Look up AccessDenied in CloudTrail (needs `trail`). */
+  cloudtrail: boolean
+  env?: string | undefined
+  logs?: string[] | undefined
+  maxEvents: number
+  now: Date
+  redact: boolean
+  ref?: TaskRef | undefined
+  /** Required with env; optional filter for local logs. */
+  window?: undefined | {end: Date; start: Date}
+}
+
+export interface TriageProgress {
+  detail?: string
+  done: number
+  label: string
+  total?: number
+}
+
+export interface TriageIo {
+  concurrency?: number
+  limiter?: RateLimiter
+  logs?: LogsApi | undefined
+  mwaa?: Pick<MWAAClient, 'send'> | undefined
+  progress?: (p: TriageProgress) => void
+  region: string
+  signal?: AbortSignal | undefined
+  stdin: NodeJS.ReadableStream
+  trail?: ((region: string) => Pick<CloudTrailClient, 'send'>) | undefined
+  warn: (message: string) => void
+}
+
+const MAX_DENIALS = 5
+
+export async function runTriage(input: TriageInput, io: TriageIo): Promise<TriageResult> {
+  const warn = (message: string): void => io.warn(input.redact ? redactText(message) : message)
+  const window = input.window ? {end: input.window.end.getTime(), start: input.window.start.getTime()} : undefined
+  const classifier = new Classifier({window: input.env ? undefined : window})
+  let environment: EnvironmentContext | undefined
+  let groups = 0
+  let streams = 0
+  let missingTask: undefined | {prefixes: string[]; ref: TaskRef}
+
+  if (input.env) {
+    if (!io.mwaa || !io.logs || !input.window) throw new Error('runTriage: --env needs the MWAA and CloudWatch Logs clients and a window')
+    // The AWS side is loaded on demand so offline triage starts fast and stays small.
+    const {describeEnvironment} = await import('./cloudwatch.js')
+    const info = await describeEnvironment(io.mwaa, input.env, io.region, io.signal)
+    environment = info.context
+    for (const w of info.warnings) warn(w)
+    const scan = await fetchEnvironmentLogs(info.groups, {classifier, input, io, warn})
+    groups = scan.groups
+    streams = scan.streams
+    missingTask = scan.missingTask
+  } else if (input.logs && input.logs.length > 0) {
+    const summary = await scanLocalInputs(input.logs, classifier, {
+      onFile: (file, i, total) => io.progress?.({detail: file, done: i, label: 'Reading logs', total}),
+      signal: io.signal,
+      stdin: io.stdin,
+    })
+    groups = summary.groups.size
+    streams = [...summary.streams.values()].reduce((n, s) => n + s.size, 0)
+  }
+
+  const findings = buildFindings({aggregates: classifier.aggregates, missingTask, signals: classifier.signals})
+  await analyseAccessDenied(findings, {classifier, input, io, warn}, environment?.executionRoleArn ?? null)
+  const result: TriageResult = {
+    ...(environment ? {environment} : {}),
+    findings,
+    scanned: {bytes: classifier.totals.bytes, events: classifier.totals.events, groups, streams},
+    window: {end: input.window ? input.window.end.toISOString() : null, start: input.window ? input.window.start.toISOString() : null},
+  }
+  return input.redact ? redactDeep(result) : result
+}
+
+interface Run {
+  classifier: Classifier
+  input: TriageInput
+  io: TriageIo
+  warn: (m: string) => void
+}
+
+async function fetchEnvironmentLogs(
+  envGroups: EnvironmentGroup[],
+  {classifier, input, io, warn}: Run,
+): Promise<{groups: number; missingTask?: {prefixes: string[]; ref: TaskRef}; streams: number}> {
+  const {fetchTaskStreams, filterGroup, MAX_TASK_STREAMS} = await import('./cloudwatch.js')
+  const window = input.window!
+  const logs = io.logs!
+  const budget: Budget = {remaining: input.maxEvents, truncated: false}
+  const limit = pLimit(io.concurrency ?? 3)
+  let done = 0
+  let fetched = 0
+  const report = (detail: string): void => io.progress?.({detail: `${fetched.toLocaleString('en-US')} events · ${detail}`, done, label: 'Fetching logs', total: envGroups.length})
+  const onEvents = (n: number): void => {
+    fetched += n
+    report('reading')
+  }
+
+  let streams = 0
+  let missingTask: undefined | {prefixes: string[]; ref: TaskRef}
+  const denied: unknown[] = []
+  const taskGroup = envGroups.find((g) => g.kind === 'task')
+  if (input.ref && !taskGroup) warn('Task logs are disabled, so the task\'s own log cannot be read; only the other groups were searched.')
+  report('starting')
+  await Promise.all(
+    envGroups.map((g) =>
+      limit(async () => {
+        let byStream: Map<string, SourceEvent[]>
+        const reader = {budget, group: g.name, logs, onEvents, signal: io.signal}
+        try {
+          if (g.kind === 'task' && input.ref) {
+            const found = await fetchTaskStreams(reader, input.ref, window)
+            byStream = found.streams
+            if (found.skipped > 0) warn(`${found.skipped} more task log streams match; only the ${MAX_TASK_STREAMS} most recent were read. Pass --run and --task to narrow it.`)
+            if (found.method === 'filter') warn(`The task's log streams follow neither naming scheme; found ${found.streams.size} by searching the Task group for the DAG id.`)
+            if (found.method === 'none') missingTask = {prefixes: found.prefixes, ref: input.ref}
+          } else {
+            byStream = await filterGroup(reader, window)
+          }
+        } catch (error) {
+          done++
+          const name = (error as {name?: string}).name ?? ''
+          if (name === 'ResourceNotFoundException') {
+            warn(`Log group ${g.name} (${g.logType}) does not exist although logging is enabled; it may have been deleted.`)
+            return
+          }
+
+          // One unreadable group should not hide what the others show; all unreadable is an error.
+          if (/AccessDenied|UnauthorizedOperation/.test(name)) {
+            denied.push(error)
+            warn(`Cannot read log group ${g.name} (${name}): its evidence is missing. Allow logs:FilterLogEvents, logs:GetLogEvents and logs:DescribeLogStreams on it.`)
+            return
+          }
+
+          throw error
+        }
+
+        for (const events of byStream.values()) classifier.scanEvents(events, g.kind)
+        streams += byStream.size
+        done++
+        report(g.name)
+      }),
+    ),
+  )
+  if (denied.length > 0 && denied.length === envGroups.length) throw denied[0]
+  if (budget.truncated) {
+    warn(`Stopped reading at --max-events ${input.maxEvents.toLocaleString('en-US')}: the findings cover part of the window. Narrow the window (--since, --start/--end, --dag) or raise --max-events.`)
+  }
+
+  return {groups: envGroups.length, streams, ...(missingTask ? {missingTask} : {})}
+}
+
+/** Parse each distinct denial, look it up in CloudTrail, and sharpen the finding's text. */
+async function analyseAccessDenied(findings: Finding[], {classifier, input, io}: Run, executionRoleArn: null | string): Promise<void> {
+  let {limiter} = io
+  for (const finding of findings) {
+    if (finding.category !== 'access-denied') continue
+    // One limiter for every look-up of the run: CloudTrail allows 2 LookupEvents per second.
+    limiter ??= (await import('../cloudtrail/lookup.js')).createIntervalLimiter()
+    const occurrences = classifier.aggregates.get(finding.rule)?.occurrences ?? []
+    const distinct = distinctDenials(occurrences)
+    const analyses: AccessDeniedAnalysis[] = []
+    for (const {denial, occurrence} of distinct.slice(0, MAX_DENIALS)) {
+      io.progress?.({detail: denial.action ?? denial.operation ?? '', done: analyses.length, label: 'CloudTrail', total: Math.min(distinct.length, MAX_DENIALS)})
+      // Sequential on purpose: every look-up shares the 2 requests/s limiter.
+       
+      analyses.push(await analyseDenial(denial, occurrence.timestamp, {cloudtrail: input.cloudtrail, executionRoleArn, limiter, now: input.now, region: io.region, signal: io.signal, trail: io.trail}))
+    }
+
+    if (analyses.length > 0) describeDenials(finding, analyses)
+  }
+}
+
+/** One entry per distinct (action, resource, principal), keeping the latest occurrence: the freshest is likeliest to be in Event history. */
+function distinctDenials(occurrences: Occurrence[]): Array<{denial: ParsedDenial; occurrence: Occurrence}> {
+  const distinct = new Map<string, {denial: ParsedDenial; occurrence: Occurrence}>()
+  for (const o of occurrences) {
+    const denial = parseAccessDenied(o.record ?? o.line)
+    if (!denial) continue
+    const key = `${denial.action ?? denial.operation}|${denial.resource ?? ''}|${denial.principal ?? ''}`
+    const prev = distinct.get(key)
+    if (!prev || (o.timestamp ?? 0) > (prev.occurrence.timestamp ?? 0)) distinct.set(key, {denial, occurrence: o})
+  }
+
+  return [...distinct.values()]
+}
+
+function describeDenials(finding: Finding, analyses: AccessDeniedAnalysis[]): void {
+  finding.cloudtrail = analyses
+  const first = analyses[0]!
+  const what = first.action ?? first.eventName ?? 'an AWS call'
+  finding.title = `AWS access denied: ${what}${analyses.length > 1 ? ` (+${analyses.length - 1} more)` : ''}`
+  finding.cause = `${first.principal ?? 'The caller'} may not call ${what}${first.resource ? ` on ${first.resource}` : ''}${policyPhrase(first.policyType)}.`
+  const steps: string[] = []
+  for (const a of analyses) {
+    if (a.policyStatement) steps.push(`${a.policyType === 'resource' ? `Add to the resource policy of ${a.resource ?? 'the resource'}` : `Add to ${a.roleArn ?? 'the execution role'}`}:\n${a.policyStatement}`)
+    if (a.simulateCommand) steps.push(`Verify: ${a.simulateCommand}`)
+  }
+
+  if (steps.length > 0) finding.fix = [...steps, ...finding.fix.filter((f) => f.startsWith(DOC_PREFIX))]
+}
+
+function policyPhrase(type: AccessDeniedAnalysis['policyType']): string {
+  switch (type) {
+    case 'explicit-deny': {
+      return ': an explicit Deny blocks it'
+    }
+
+    case 'identity': {
+      return ': no identity-based policy allows it'
+    }
+
+    case 'resource': {
+      return ': no resource-based policy allows it'
+    }
+
+    default: {
+      return ''
+    }
+  }
+}

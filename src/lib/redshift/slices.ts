@@ -1,0 +1,278 @@
+/**
+ * How many slices the target cluster has, and where that number came from.
+ *
+ * Order of trust: --slices (the user knows) > STV_SLICES through the Redshift Data API (the live
+ * cluster) > DescribeClusters node type × count × the documented table (an estimate: elastic
+ * resize and restores change slices per node) > --node-type/--nodes offline (same table).
+ * Serverless workgroups have no slices (STV tables are provisioned-only), so files are planned by size.
+ * Source of the table: Redshift management guide, "Node type details" (reference/redshift-lifecycle.md A1).
+ */
+import {type Cluster, DescribeClustersCommand, type RedshiftClient} from '@aws-sdk/client-redshift'
+import {
+  DescribeStatementCommand,
+  ExecuteStatementCommand,
+  GetStatementResultCommand,
+  type RedshiftDataClient,
+} from '@aws-sdk/client-redshift-data'
+
+import {classifyError, InputError, NotFoundError, PipeopsError, UsageError} from '../core/errors.js'
+
+/** Default slices per node, from the management guide's node table (old names map to their successors). */
+export const SLICES_PER_NODE: Readonly<Record<string, number>> = {
+  'dc1.8xlarge': 32,
+  'dc1.large': 2,
+  'dc2.8xlarge': 16,
+  'dc2.large': 2,
+  'ds1.8xlarge': 16,
+  'ds1.xlarge': 2,
+  'ds2.8xlarge': 16,
+  'ds2.xlarge': 2,
+  'dw1.8xlarge': 16,
+  'dw1.xlarge': 2,
+  'dw2.8xlarge': 32,
+  'dw2.large': 2,
+  'dw.hs1.8xlarge': 16,
+  'dw.hs1.xlarge': 2,
+  'ra3.4xlarge': 4,
+  'ra3.16xlarge': 16,
+  'ra3.xlplus': 2,
+}
+
+export interface SliceInfo {
+  /** null for Serverless: there are no slices, files are planned by size. */
+  count: null | number
+  /** True when the count comes from the node table rather than the live cluster. */
+  estimate: boolean
+  source: string
+}
+
+export interface SliceQuery {
+  cluster?: string | undefined
+  database?: string | undefined
+  dbUser?: string | undefined
+  nodes?: number | undefined
+  nodeType?: string | undefined
+  /** Poll interval of DescribeStatement (ms); tests pass 0. */
+  pollMs?: number | undefined
+  secretArn?: string | undefined
+  signal?: AbortSignal | undefined
+  slices?: number | undefined
+  /** Give up on the Data API after this long (ms). */
+  timeoutMs?: number | undefined
+  workgroup?: string | undefined
+}
+
+export interface SliceClients {
+  data?: () => RedshiftDataClient
+  redshift?: () => RedshiftClient
+}
+
+export interface SliceResolution {
+  slices: SliceInfo
+  warnings: string[]
+}
+
+export function slicesForNodeType(nodeType: string, nodes: number): number | undefined {
+  const perNode = SLICES_PER_NODE[nodeType.trim().toLowerCase()]
+  return perNode === undefined ? undefined : perNode * nodes
+}
+
+function unknownNodeType(nodeType: string): PipeopsError {
+  return new UsageError(`node type "${nodeType}" is not in the documented slices-per-node table`, {
+    suggestions: [
+      `Known types: ${Object.keys(SLICES_PER_NODE)
+        .filter((t) => !t.startsWith('dw') && !t.startsWith('ds1'))
+        .join(', ')}.`,
+      'Newer types (ra3.large, rg.*) have no published slice count: use --cluster to count STV_SLICES, or give --slices N (SELECT COUNT(*) FROM stv_slices).',
+    ],
+  })
+}
+
+/** Exactly one way of knowing the slices must be given; the command checks flag combinations first. */
+export async function resolveSlices(query: SliceQuery, clients: SliceClients): Promise<SliceResolution> {
+  if (query.slices !== undefined)
+    return {slices: {count: query.slices, estimate: false, source: 'given with --slices'}, warnings: []}
+  if (query.nodeType !== undefined) {
+    const nodes = query.nodes ?? 1
+    const count = slicesForNodeType(query.nodeType, nodes)
+    if (count === undefined) throw unknownNodeType(query.nodeType)
+    return {
+      slices: {
+        count,
+        estimate: true,
+        source: `${query.nodeType} × ${nodes} node(s) × ${count / nodes} slices per node, from the documented node table (estimate: elastic resize can change slices per node)`,
+      },
+      warnings: [],
+    }
+  }
+
+  if (query.workgroup !== undefined) {
+    return {
+      slices: {
+        count: null,
+        estimate: false,
+        source: `Serverless workgroup ${query.workgroup}: Serverless has no slices to query (STV_SLICES is provisioned-only), so the file count is planned by size`,
+      },
+      warnings: [],
+    }
+  }
+
+  if (query.cluster === undefined)
+    throw new UsageError('no slice source given', {
+      suggestions: ['Give one of --slices, --cluster, --workgroup or --node-type with --nodes.'],
+    })
+  return clusterSlices(query as SliceQuery & {cluster: string}, clients)
+}
+
+async function clusterSlices(query: SliceQuery & {cluster: string}, clients: SliceClients): Promise<SliceResolution> {
+  const warnings: string[] = []
+  const redshift = clients.redshift?.()
+  let cluster: Cluster | undefined
+  if (redshift) {
+    try {
+      const out = await redshift.send(
+        new DescribeClustersCommand({ClusterIdentifier: query.cluster}),
+        query.signal ? {abortSignal: query.signal} : {},
+      )
+      cluster = out.Clusters?.[0]
+    } catch (error) {
+      if ((error as {name?: string}).name === 'ClusterNotFoundFault') {
+        throw new NotFoundError(`cluster "${query.cluster}" was not found`, {
+          cause: error,
+          code: 'ClusterNotFound',
+          requestId: (error as {$metadata?: {requestId?: string}}).$metadata?.requestId,
+          suggestions: [
+            'Check the cluster identifier and --region (aws redshift describe-clusters).',
+            'For Redshift Serverless use --workgroup.',
+          ],
+        })
+      }
+
+      throw error
+    }
+
+    if (!cluster)
+      throw new NotFoundError(`cluster "${query.cluster}" was not found`, {
+        suggestions: ['Check the cluster identifier and --region.'],
+      })
+  }
+
+  const table =
+    cluster?.NodeType && cluster.NumberOfNodes ? slicesForNodeType(cluster.NodeType, cluster.NumberOfNodes) : undefined
+  let dataApiProblem: string | undefined
+  if (query.database === undefined) dataApiProblem = 'no --database given'
+  else if (query.dbUser === undefined && query.secretArn === undefined)
+    dataApiProblem = 'neither --db-user nor --secret-arn given'
+  else if (clients.data) {
+    try {
+      const live = await countStvSlices(clients.data(), query as SliceQuery & {cluster: string; database: string})
+      const nodes = cluster?.NumberOfNodes ?? 1
+      if (live >= nodes && live > 0) {
+        if (table !== undefined && table !== live)
+          warnings.push(
+            `the cluster has ${live} slices, not the ${table} the node table gives for ${cluster?.NodeType} × ${nodes}: it was probably resized or restored`,
+          )
+        return {
+          slices: {
+            count: live,
+            estimate: false,
+            source: `SELECT COUNT(*) FROM stv_slices on cluster ${query.cluster} (Redshift Data API)`,
+          },
+          warnings,
+        }
+      }
+
+      dataApiProblem = `STV_SLICES showed only ${live} row(s) for ${nodes} node(s); a user who is not a superuser may not see every slice`
+    } catch (error) {
+      if (error instanceof PipeopsError && error.code === 'Aborted') throw error
+      const classified = classifyError(error)
+      dataApiProblem = `the Data API query failed: ${classified.message}`
+    }
+  }
+
+  if (!cluster?.NodeType || !cluster.NumberOfNodes) {
+    throw new InputError(
+      `cannot count the slices of cluster "${query.cluster}": ${dataApiProblem ?? 'no node type known'}`,
+      {
+        suggestions: ['Give --slices N (run SELECT COUNT(*) FROM stv_slices as a superuser).'],
+      },
+    )
+  }
+
+  if (table === undefined) {
+    throw new InputError(
+      `cannot count the slices of cluster "${query.cluster}": ${dataApiProblem ?? 'Data API not used'}, and node type ${cluster.NodeType} is not in the documented table`,
+      {
+        suggestions: ['Fix the Data API access (--database with --db-user or --secret-arn), or give --slices N.'],
+      },
+    )
+  }
+
+  warnings.push(
+    `slice count is an estimate from the node table (${dataApiProblem ?? 'Data API not used'}); elastic resize changes slices per node, so check with SELECT COUNT(*) FROM stv_slices`,
+  )
+  return {
+    slices: {
+      count: table,
+      estimate: true,
+      source: `DescribeClusters: ${cluster.NodeType} × ${cluster.NumberOfNodes} node(s) × ${table / cluster.NumberOfNodes} slices per node from the documented table (estimate; Data API not usable: ${dataApiProblem ?? 'not tried'})`,
+    },
+    warnings,
+  }
+}
+
+/** ExecuteStatement → poll DescribeStatement → GetStatementResult. */
+export async function countStvSlices(
+  client: RedshiftDataClient,
+  query: SliceQuery & {cluster: string; database: string},
+): Promise<number> {
+  const opts = query.signal ? {abortSignal: query.signal} : {}
+  const started = await client.send(
+    new ExecuteStatementCommand({
+      ClusterIdentifier: query.cluster,
+      Database: query.database,
+      ...(query.secretArn ? {SecretArn: query.secretArn} : {DbUser: query.dbUser}),
+      Sql: 'SELECT COUNT(*) FROM stv_slices',
+      StatementName: 'pipeops-copy-split-slices',
+    }),
+    opts,
+  )
+  const id = started.Id
+  if (!id) throw new Error('ExecuteStatement returned no statement id')
+  const deadline = Date.now() + (query.timeoutMs ?? 60_000)
+  let wait = query.pollMs ?? 250
+  for (;;) {
+    // Each poll needs the previous answer: the statement runs asynchronously on the cluster.
+    const status = await client.send(new DescribeStatementCommand({Id: id}), opts)
+    if (status.Status === 'FINISHED') break
+    if (status.Status === 'FAILED' || status.Status === 'ABORTED')
+      throw new Error(`statement ${status.Status}: ${status.Error ?? 'no error text'}`)
+    if (Date.now() > deadline)
+      throw new Error(
+        `statement still ${status.Status ?? 'pending'} after ${Math.round((query.timeoutMs ?? 60_000) / 1000)} s`,
+      )
+    await sleep(wait, query.signal)
+    wait = Math.min(wait * 2, 2000)
+  }
+
+  const result = await client.send(new GetStatementResultCommand({Id: id}), opts)
+  const cell = result.Records?.[0]?.[0]
+  const value = cell?.longValue ?? (cell?.stringValue === undefined ? undefined : Number(cell.stringValue))
+  if (value === undefined || !Number.isInteger(value)) throw new Error('GetStatementResult returned no count')
+  return value
+}
+
+async function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  if (ms <= 0) return
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(resolve, ms)
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer)
+        reject(new Error('aborted'))
+      },
+      {once: true},
+    )
+  })
+}

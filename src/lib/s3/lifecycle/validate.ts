@@ -1,0 +1,650 @@
+/**
+ * The lifecycle validator: every rule S3 applies when it accepts a configuration (errors, with
+ * S3's own wording where it is known) and the traps that S3 accepts but that cost money (warnings).
+ * Sources: reference/redshift-lifecycle.md part B5 (S3 API reference and user guide).
+ */
+import {type Finding, type FindingId, makeFinding} from './findings.js'
+import {
+  ALLOWED_TRANSITIONS,
+  canTransition,
+  CLASS_INFO,
+  DEFAULT_MIN_SIZE_VALUES,
+  describeFilter,
+  filterConditions,
+  type FilterConditions,
+  isTransitionClass,
+  KB128,
+  type LifecycleConfiguration,
+  type LifecycleRule,
+  ruleLabel,
+  type StorageClassName,
+  type TransitionClass,
+} from './model.js'
+
+export const MAX_RULES = 1000
+export const MAX_ID_LENGTH = 255
+export const MAX_NEWER_NONCURRENT = 100
+
+export interface ValidateOptions {
+  /** The bucket has (or had) versioning enabled; enables the noncurrent clean-up warning. */
+  versioned?: boolean | undefined
+}
+
+const MALFORMED = 'MalformedXML: The XML you provided was not well-formed or did not validate against our published schema'
+
+export function validateConfiguration(config: LifecycleConfiguration, options: ValidateOptions = {}): Finding[] {
+  const out: Finding[] = []
+  const rules = config.Rules
+  if (rules.length === 0) {
+    out.push(makeFinding('no-action', 'the configuration has no rules', {path: 'Rules', s3Message: MALFORMED, suggestion: 'Add at least one rule, or delete the configuration instead (aws s3api delete-bucket-lifecycle).'}))
+  }
+
+  if (rules.length > MAX_RULES) {
+    out.push(
+      makeFinding('too-many-rules', `the configuration has ${rules.length} rules; S3 allows at most ${MAX_RULES} per bucket (not adjustable)`, {
+        path: 'Rules',
+        suggestion: 'Merge rules that share actions, or move data under fewer prefixes.',
+      }),
+    )
+  }
+
+  const tdm = config.TransitionDefaultMinimumObjectSize
+  if (tdm !== undefined && !(DEFAULT_MIN_SIZE_VALUES as readonly string[]).includes(tdm)) {
+    out.push(
+      makeFinding('invalid-value', `TransitionDefaultMinimumObjectSize is "${tdm}"; S3 accepts ${DEFAULT_MIN_SIZE_VALUES.join(' or ')}`, {
+        path: 'TransitionDefaultMinimumObjectSize',
+        suggestion: 'Use all_storage_classes_128K (the default) or varies_by_storage_class.',
+      }),
+    )
+  }
+
+  const seen = new Map<string, number>()
+  for (const [i, rule] of rules.entries()) {
+    out.push(...validateRule(rule, i))
+    if (rule.ID !== undefined) {
+      const first = seen.get(rule.ID)
+      if (first === undefined) seen.set(rule.ID, i)
+      else {
+        out.push(
+          makeFinding('duplicate-id', `rules #${first + 1} and #${i + 1} both have ID "${rule.ID}"`, {
+            path: `Rules[${i}].ID`,
+            ruleId: rule.ID,
+            ruleIndex: i,
+            s3Message: 'Rule ID must be unique. Found same ID for more than one rule',
+            suggestion: 'Give every rule its own ID.',
+          }),
+        )
+      }
+    }
+  }
+
+  out.push(...legacyOverlaps(rules), ...configWarnings(config, options))
+  return out
+}
+
+function find(id: FindingId, at: {i: number; r: LifecycleRule}, message: string, extra: {path?: string; s3Message?: string; suggestion?: string} = {}): Finding {
+  return makeFinding(id, `${ruleLabel(at.r, at.i)}: ${message}`, {...extra, ruleId: at.r.ID, ruleIndex: at.i})
+}
+
+interface DayStep {
+  cls: string
+  day: number
+  path: string
+}
+
+// eslint-disable-next-line complexity -- one linear list of S3's checks reads better than many helpers
+function validateRule(rule: LifecycleRule, i: number): Finding[] {
+  const out: Finding[] = []
+  const p = `Rules[${i}]`
+  const f = (id: FindingId, message: string, extra: {path?: string; s3Message?: string; suggestion?: string} = {}) => out.push(find(id, {i, r: rule}, message, extra))
+
+  if (rule.Status !== 'Enabled' && rule.Status !== 'Disabled') {
+    f('invalid-value', `Status is ${JSON.stringify(rule.Status)}; it must be "Enabled" or "Disabled"`, {path: `${p}.Status`, s3Message: MALFORMED, suggestion: 'Set "Status": "Enabled".'})
+  }
+
+  if (rule.ID !== undefined && rule.ID.length > MAX_ID_LENGTH) {
+    f('id-too-long', `ID is ${rule.ID.length} characters; S3 allows at most ${MAX_ID_LENGTH}`, {
+      path: `${p}.ID`,
+      s3Message: 'ID length should not exceed allowed limit of 255',
+      suggestion: 'Shorten the ID.',
+    })
+  }
+
+  // Whole numbers in range (input that did not come through the s3api reader: flags, CloudFormation, Terraform).
+  const ints: Array<[string, number | undefined, number]> = [
+    ['Expiration.Days', rule.Expiration?.Days, 1],
+    ['NoncurrentVersionExpiration.NoncurrentDays', rule.NoncurrentVersionExpiration?.NoncurrentDays, 1],
+    ['AbortIncompleteMultipartUpload.DaysAfterInitiation', rule.AbortIncompleteMultipartUpload?.DaysAfterInitiation, 1],
+    ...(rule.Transitions ?? []).map((t, j): [string, number | undefined, number] => [`Transitions[${j}].Days`, t.Days, 0]),
+    ...(rule.NoncurrentVersionTransitions ?? []).map((t, j): [string, number | undefined, number] => [`NoncurrentVersionTransitions[${j}].NoncurrentDays`, t.NoncurrentDays, 0]),
+  ]
+  for (const [member, value, min] of ints) {
+    if (value !== undefined && (!Number.isInteger(value) || value < min)) {
+      f('invalid-value', `${member} is ${value}; it must be a whole number ≥ ${min}`, {path: `${p}.${member}`, s3Message: MALFORMED, suggestion: `Use a whole number of days ≥ ${min}.`})
+    }
+  }
+
+  // Filter forms.
+  if (rule.Filter && rule.Prefix !== undefined) {
+    f('legacy-prefix-with-filter', 'has both the legacy rule-level Prefix and a Filter', {
+      path: `${p}.Prefix`,
+      s3Message: MALFORMED,
+      suggestion: 'Move the prefix into Filter.Prefix (or Filter.And.Prefix) and delete the rule-level Prefix.',
+    })
+  } else if (!rule.Filter && rule.Prefix === undefined) {
+    f('filter-missing', 'has neither Filter nor Prefix; S3 requires a Filter ("Filter": {} applies the rule to every object)', {
+      path: `${p}.Filter`,
+      s3Message: MALFORMED,
+      suggestion: 'Add "Filter": {} for the whole bucket, or "Filter": {"Prefix": "…"}.',
+    })
+  }
+
+  if (rule.Filter) {
+    const present = (['And', 'ObjectSizeGreaterThan', 'ObjectSizeLessThan', 'Prefix', 'Tag'] as const).filter((k) => rule.Filter![k] !== undefined)
+    if (present.length > 1) {
+      f('filter-form', `Filter has ${present.join(' and ')}; a Filter can have exactly one of Prefix, Tag, ObjectSizeGreaterThan, ObjectSizeLessThan, or And`, {
+        path: `${p}.Filter`,
+        s3Message: MALFORMED,
+        suggestion: `Combine them under And: "Filter": {"And": {${present.filter((k) => k !== 'And').map((k) => `"${k === 'Tag' ? 'Tags' : k}": …`).join(', ')}}}.`,
+      })
+    }
+  }
+
+  const cond = filterConditions(rule)
+  const hasTags = cond.tags.length > 0
+  const hasSize = cond.minSize !== undefined || cond.maxSize !== undefined
+  if (cond.minSize !== undefined && cond.maxSize !== undefined && cond.maxSize <= cond.minSize) {
+    f('invalid-value', `ObjectSizeLessThan (${cond.maxSize}) must be greater than ObjectSizeGreaterThan (${cond.minSize}); no object can match`, {
+      path: `${p}.Filter`,
+      suggestion: 'Swap the two sizes or widen the range.',
+    })
+  }
+
+  const tagKeys = cond.tags.map((t) => t.Key)
+  const dupTag = tagKeys.find((k, j) => tagKeys.indexOf(k) !== j)
+  if (dupTag !== undefined) f('invalid-value', `the filter names tag key "${dupTag}" twice`, {path: `${p}.Filter`, suggestion: 'Keep one value per tag key.'})
+
+  // Actions present at all.
+  const actions = [rule.Transitions?.length, rule.Expiration, rule.NoncurrentVersionTransitions?.length, rule.NoncurrentVersionExpiration, rule.AbortIncompleteMultipartUpload].filter(Boolean)
+  if (actions.length === 0) {
+    f('no-action', 'has no action (Transitions, Expiration, NoncurrentVersionTransitions, NoncurrentVersionExpiration or AbortIncompleteMultipartUpload)', {
+      path: p,
+      s3Message: MALFORMED,
+      suggestion: 'Add an action, or delete the rule.',
+    })
+  }
+
+  // AbortIncompleteMultipartUpload limits.
+  if (rule.AbortIncompleteMultipartUpload) {
+    if (rule.AbortIncompleteMultipartUpload.DaysAfterInitiation === undefined) {
+      f('invalid-value', 'AbortIncompleteMultipartUpload needs DaysAfterInitiation', {path: `${p}.AbortIncompleteMultipartUpload`, s3Message: MALFORMED, suggestion: 'Set "DaysAfterInitiation": 7.'})
+    }
+
+    if (hasTags) {
+      f('abort-mpu-with-tags', 'AbortIncompleteMultipartUpload cannot be combined with a tag filter (uploads in progress have no tags)', {
+        path: `${p}.AbortIncompleteMultipartUpload`,
+        s3Message: 'InvalidRequest: AbortIncompleteMultipartUpload cannot be specified with Tags.',
+        suggestion: 'Move AbortIncompleteMultipartUpload to its own rule filtered by prefix only (or "Filter": {}).',
+      })
+    }
+
+    if (hasSize) {
+      f('abort-mpu-with-size', 'AbortIncompleteMultipartUpload cannot be combined with an object-size filter', {
+        path: `${p}.AbortIncompleteMultipartUpload`,
+        s3Message: 'AbortIncompleteMultipartUpload cannot be specified with Object Size.',
+        suggestion: 'Move AbortIncompleteMultipartUpload to its own rule filtered by prefix only (or "Filter": {}).',
+      })
+    }
+  }
+
+  // Expiration.
+  const exp = rule.Expiration
+  if (exp) {
+    const hasWhen = exp.Days !== undefined || exp.Date !== undefined
+    if (exp.ExpiredObjectDeleteMarker !== undefined && hasWhen) {
+      f('delete-marker-with-days', 'Expiration has ExpiredObjectDeleteMarker together with Days or Date', {
+        path: `${p}.Expiration`,
+        s3Message: MALFORMED,
+        suggestion: 'ExpiredObjectDeleteMarker cannot be specified with Days or Date in a Lifecycle Expiration Policy: put it in a separate rule.',
+      })
+    }
+
+    if (exp.ExpiredObjectDeleteMarker === true && (hasTags || hasSize)) {
+      f('delete-marker-with-filter', `ExpiredObjectDeleteMarker cannot be used with a ${hasTags ? 'tag' : 'size'} filter (delete markers have neither)`, {
+        path: `${p}.Expiration.ExpiredObjectDeleteMarker`,
+        ...(hasSize && !hasTags ? {s3Message: 'ExpiredObjectDeleteMarker cannot be specified with Object Size.'} : {}),
+        suggestion: 'Put ExpiredObjectDeleteMarker in a rule filtered by prefix only.',
+      })
+    }
+
+    if (exp.Days !== undefined && exp.Date !== undefined) {
+      f('days-date-mixed', 'Expiration has both Days and Date', {path: `${p}.Expiration`, s3Message: MALFORMED, suggestion: 'Keep one of Days or Date.'})
+    }
+
+    if (!hasWhen && exp.ExpiredObjectDeleteMarker === undefined) {
+      f('invalid-value', 'Expiration is empty', {path: `${p}.Expiration`, s3Message: MALFORMED, suggestion: 'Set Days, Date or ExpiredObjectDeleteMarker.'})
+    }
+  }
+
+  for (const [path, date] of datesOf(rule, p)) {
+    const d = new Date(date)
+    if (d.getUTCHours() !== 0 || d.getUTCMinutes() !== 0 || d.getUTCSeconds() !== 0 || d.getUTCMilliseconds() !== 0) {
+      f('date-not-midnight', `${path.slice(p.length + 1)} ${date} is not at midnight UTC`, {
+        path,
+        s3Message: "'Date' must be at midnight GMT",
+        suggestion: `Use ${d.toISOString().slice(0, 10)}T00:00:00Z (or the next day).`,
+      })
+    }
+  }
+
+  // Days vs Date across the rule's transitions and expiration.
+  const usesDays = (rule.Transitions ?? []).some((t) => t.Days !== undefined) || exp?.Days !== undefined
+  const usesDate = (rule.Transitions ?? []).some((t) => t.Date !== undefined) || exp?.Date !== undefined
+  if (usesDays && usesDate) {
+    f('days-date-mixed', 'mixes Days-based and Date-based actions; S3 requires one kind per rule', {
+      path: p,
+      suggestion: 'Use Days everywhere in the rule (or Date everywhere), or split it into two rules.',
+    })
+  }
+
+  // Current-version transitions.
+  const steps: DayStep[] = []
+  for (const [j, t] of (rule.Transitions ?? []).entries()) {
+    const tp = `${p}.Transitions[${j}]`
+    if (!isTransitionClass(t.StorageClass)) {
+      f('invalid-value', `Transitions[${j}].StorageClass is "${t.StorageClass}"; S3 accepts ${['STANDARD_IA', 'ONEZONE_IA', 'INTELLIGENT_TIERING', 'GLACIER_IR', 'GLACIER', 'DEEP_ARCHIVE'].join(', ')}`, {
+        path: `${tp}.StorageClass`,
+        s3Message: MALFORMED,
+        suggestion: 'Objects can only move to a colder class; STANDARD and REDUCED_REDUNDANCY are not lifecycle targets.',
+      })
+      continue
+    }
+
+    if (t.Days === undefined && t.Date === undefined) {
+      f('invalid-value', `Transitions[${j}] has neither Days nor Date`, {path: tp, s3Message: MALFORMED, suggestion: 'Set "Days": n.'})
+      continue
+    }
+
+    if (t.Days !== undefined && t.Date !== undefined) {
+      f('days-date-mixed', `Transitions[${j}] has both Days and Date`, {path: tp, s3Message: MALFORMED, suggestion: 'Keep one of Days or Date.'})
+    }
+
+    if (t.Days !== undefined && CLASS_INFO[t.StorageClass].infrequent && t.Days < 30) {
+      f('ia-min-days', `transition to ${t.StorageClass} after ${t.Days} days; objects must stay at least 30 days in Standard first`, {
+        path: `${tp}.Days`,
+        s3Message: `'Days' in Transition action must be greater than or equal to 30 for storageClass '${t.StorageClass}'`,
+        suggestion: `Use "Days": 30 or more, or transition to GLACIER_IR / INTELLIGENT_TIERING, which have no 30-day minimum.`,
+      })
+    }
+
+    const day = t.Days ?? dayOfDate(t.Date!)
+    steps.push({cls: t.StorageClass, day, path: tp})
+  }
+
+  out.push(...checkWaterfall(rule, i, steps, {action: 'Transition', gapId: 'ia-glacier-gap', orderId: 'transition-order'}))
+
+  if (exp && steps.length > 0) {
+    let last = steps[0]!
+    for (const s of steps) if (s.day > last.day) last = s
+    const expDay = exp.Days ?? (exp.Date === undefined ? undefined : dayOfDate(exp.Date))
+    if (expDay !== undefined && expDay <= last.day) {
+      const what = exp.Days === undefined ? 'Date' : 'Days'
+      f('expiration-not-after-transition', `expires at ${describeWhen(exp.Days, exp.Date)} but transitions to ${last.cls} at ${describeWhen(last.day, exp.Date === undefined ? undefined : rule.Transitions?.find((t) => t.StorageClass === last.cls)?.Date)}; expiration must come after every transition`, {
+        path: `${p}.Expiration.${what}`,
+        s3Message: `InvalidArgument: '${what}' in the Expiration action for filter '(prefix=${cond.prefix})' must be greater than '${what}' in the Transition action`,
+        suggestion: `Expire later than ${what === 'Days' ? `day ${last.day}` : 'the last transition date'}, or drop the transition.`,
+      })
+    }
+  }
+
+  // Noncurrent versions.
+  const nsteps: DayStep[] = []
+  for (const [j, t] of (rule.NoncurrentVersionTransitions ?? []).entries()) {
+    const tp = `${p}.NoncurrentVersionTransitions[${j}]`
+    if (!isTransitionClass(t.StorageClass)) {
+      f('invalid-value', `NoncurrentVersionTransitions[${j}].StorageClass is "${t.StorageClass}"`, {path: `${tp}.StorageClass`, s3Message: MALFORMED, suggestion: 'Use one of STANDARD_IA, ONEZONE_IA, INTELLIGENT_TIERING, GLACIER_IR, GLACIER, DEEP_ARCHIVE.'})
+      continue
+    }
+
+    if (t.NoncurrentDays === undefined) {
+      f('invalid-value', `NoncurrentVersionTransitions[${j}] has no NoncurrentDays`, {path: tp, s3Message: MALFORMED, suggestion: 'Set "NoncurrentDays": n.'})
+      continue
+    }
+
+    if (CLASS_INFO[t.StorageClass].infrequent && t.NoncurrentDays < 30) {
+      f('noncurrent-ia-min-days', `noncurrent versions move to ${t.StorageClass} after ${t.NoncurrentDays} days; they must be at least 30 days noncurrent first`, {
+        path: `${tp}.NoncurrentDays`,
+        s3Message: `'NoncurrentDays' in NoncurrentVersionTransition action must be greater than or equal to 30 for storageClass '${t.StorageClass}'`,
+        suggestion: 'Use "NoncurrentDays": 30 or more.',
+      })
+    }
+
+    if (t.NewerNoncurrentVersions !== undefined) checkNewer(f, t.NewerNoncurrentVersions, `${tp}.NewerNoncurrentVersions`)
+    nsteps.push({cls: t.StorageClass, day: t.NoncurrentDays, path: tp})
+  }
+
+  out.push(...checkWaterfall(rule, i, nsteps, {action: 'NoncurrentVersionTransition', gapId: 'noncurrent-ia-glacier-gap', orderId: 'noncurrent-transition-order'}))
+
+  const nce = rule.NoncurrentVersionExpiration
+  if (nce) {
+    if (nce.NoncurrentDays === undefined) {
+      f('invalid-value', 'NoncurrentVersionExpiration has no NoncurrentDays', {path: `${p}.NoncurrentVersionExpiration`, s3Message: MALFORMED, suggestion: 'Set "NoncurrentDays": n.'})
+    } else if (nsteps.length > 0) {
+      const last = Math.max(...nsteps.map((s) => s.day))
+      if (nce.NoncurrentDays <= last) {
+        f('noncurrent-expiration-not-after-transition', `noncurrent versions expire after ${nce.NoncurrentDays} days but transition at day ${last}`, {
+          path: `${p}.NoncurrentVersionExpiration.NoncurrentDays`,
+          s3Message: "'NoncurrentDays' in the NoncurrentVersionExpiration action must be greater than 'NoncurrentDays' in the NoncurrentVersionTransition action",
+          suggestion: `Expire noncurrent versions after more than ${last} days.`,
+        })
+      }
+    }
+
+    if (nce.NewerNoncurrentVersions !== undefined) checkNewer(f, nce.NewerNoncurrentVersions, `${p}.NoncurrentVersionExpiration.NewerNoncurrentVersions`)
+  }
+
+  return out
+}
+
+function checkNewer(f: (id: FindingId, message: string, extra?: {path?: string; s3Message?: string; suggestion?: string}) => void, n: number, path: string): void {
+  if (n < 1 || n > MAX_NEWER_NONCURRENT) {
+    f('newer-noncurrent-range', `NewerNoncurrentVersions is ${n}; S3 retains 1 to ${MAX_NEWER_NONCURRENT} noncurrent versions`, {path, suggestion: `Use a number from 1 to ${MAX_NEWER_NONCURRENT}.`})
+  }
+}
+
+function checkWaterfall(rule: LifecycleRule, i: number, steps: DayStep[], kind: {action: string; gapId: FindingId; orderId: FindingId}): Finding[] {
+  const {action, gapId, orderId} = kind
+  const out: Finding[] = []
+  const sorted = [...steps].sort((a, b) => a.day - b.day)
+  let from: StorageClassName = 'STANDARD'
+  let fromDay = 0
+  let lastIa: DayStep | undefined
+  const daysWord = action === 'Transition' ? 'Days' : 'NoncurrentDays'
+  for (const [k, s] of sorted.entries()) {
+    const to = s.cls as TransitionClass
+    const prev = sorted[k - 1]
+    if (prev && prev.day === s.day) {
+      out.push(
+        find(orderId, {i, r: rule}, `two ${action}s on day ${s.day} (${prev.cls} and ${s.cls}); each transition needs its own day`, {
+          path: s.path,
+          suggestion: `Keep only the colder class (${CLASS_INFO[to].costRank < CLASS_INFO[prev.cls as TransitionClass].costRank ? s.cls : prev.cls}), or move one to a later day.`,
+        }),
+      )
+      continue
+    }
+
+    if (!canTransition(from, to)) {
+      const allowed = ALLOWED_TRANSITIONS[from].join(', ')
+      out.push(
+        find(orderId, {i, r: rule}, `${action} to ${to} on day ${s.day} follows ${from} (day ${fromDay}); S3 cannot move objects from ${CLASS_INFO[from].label} to ${CLASS_INFO[to].label}`, {
+          path: s.path,
+          suggestion: `Order transitions from warmer to colder: STANDARD_IA → INTELLIGENT_TIERING → ONEZONE_IA → GLACIER_IR → GLACIER → DEEP_ARCHIVE (from ${from}: ${allowed || 'none'}).`,
+        }),
+      )
+      continue
+    }
+
+    if (lastIa && CLASS_INFO[to].flexibleArchive && s.day - lastIa.day < 30) {
+      out.push(
+        find(gapId, {i, r: rule}, `${action} to ${to} on day ${s.day} is only ${s.day - lastIa.day} days after the ${lastIa.cls} transition on day ${lastIa.day}; one rule needs at least 30 days between them`, {
+          path: `${s.path}.${daysWord}`,
+          suggestion: `Move the ${to} transition to day ${lastIa.day + 30} or later, or put it in a separate rule.`,
+        }),
+      )
+    }
+
+    if (CLASS_INFO[to].infrequent) lastIa = s
+    from = to
+    fromDay = s.day
+  }
+
+  return out
+}
+
+function datesOf(rule: LifecycleRule, p: string): Array<[string, string]> {
+  const out: Array<[string, string]> = []
+  for (const [j, t] of (rule.Transitions ?? []).entries()) if (t.Date !== undefined) out.push([`${p}.Transitions[${j}].Date`, t.Date])
+  if (rule.Expiration?.Date !== undefined) out.push([`${p}.Expiration.Date`, rule.Expiration.Date])
+  return out
+}
+
+/** Date-based actions are ordered by date; days since the epoch keeps the comparisons uniform. */
+function dayOfDate(date: string): number {
+  return Math.floor(Date.parse(date) / 86_400_000)
+}
+
+function describeWhen(days: number | undefined, date: string | undefined): string {
+  return days === undefined ? `${date}` : `day ${days}`
+}
+
+/** The action types S3 names in its overlap error. */
+function actionTypes(rule: LifecycleRule): string[] {
+  const out: string[] = []
+  if (rule.Transitions?.length) out.push('Transition')
+  if (rule.Expiration) out.push('Expiration')
+  if (rule.NoncurrentVersionTransitions?.length) out.push('NoncurrentVersionTransition')
+  if (rule.NoncurrentVersionExpiration) out.push('NoncurrentVersionExpiration')
+  if (rule.AbortIncompleteMultipartUpload) out.push('AbortIncompleteMultipartUpload')
+  return out
+}
+
+/** Legacy (V1, rule-level Prefix) rules may not overlap for the same action type. */
+function legacyOverlaps(rules: LifecycleRule[]): Finding[] {
+  const out: Finding[] = []
+  const legacy = rules.map((r, i) => ({i, r})).filter(({r}) => !r.Filter && r.Prefix !== undefined)
+  for (const [a, x] of legacy.entries()) {
+    for (const y of legacy.slice(a + 1)) {
+      const px = x.r.Prefix!
+      const py = y.r.Prefix!
+      if (!px.startsWith(py) && !py.startsWith(px)) continue
+      const shared = actionTypes(x.r).find((t) => actionTypes(y.r).includes(t))
+      if (!shared) continue
+      out.push(
+        find('legacy-prefix-overlap', {i: y.i, r: y.r}, `legacy prefix "${py}" overlaps "${px}" of ${ruleLabel(x.r, x.i)} for ${shared}`, {
+          path: `Rules[${y.i}].Prefix`,
+          s3Message: `Found overlapping prefixes '${px}' and '${py}' for same action type '${shared}'`,
+          suggestion: 'Rewrite the rules with Filter (V2 rules may overlap; S3 then applies its precedence), or make the prefixes disjoint.',
+        }),
+      )
+    }
+  }
+
+  return out
+}
+
+/** Can two filters match the same object? */
+export function filtersOverlap(a: FilterConditions, b: FilterConditions): boolean {
+  if (!a.prefix.startsWith(b.prefix) && !b.prefix.startsWith(a.prefix)) return false
+  for (const t of a.tags) {
+    const other = b.tags.find((u) => u.Key === t.Key)
+    if (other && other.Value !== t.Value) return false
+  }
+
+  const lo = Math.max(a.minSize ?? -1, b.minSize ?? -1)
+  const hi = Math.min(a.maxSize ?? Number.POSITIVE_INFINITY, b.maxSize ?? Number.POSITIVE_INFINITY)
+  return hi - lo > 1
+}
+
+function firstTransitionClass(rule: LifecycleRule): string {
+  return [...(rule.Transitions ?? [])].sort((a, b) => (a.Days ?? 0) - (b.Days ?? 0))[0]?.StorageClass ?? ''
+}
+
+interface EnabledRule {
+  cond: FilterConditions
+  i: number
+  r: LifecycleRule
+}
+
+function configWarnings(config: LifecycleConfiguration, options: ValidateOptions): Finding[] {
+  const enabled = config.Rules.map((r, i) => ({cond: filterConditions(r), i, r})).filter(({r}) => r.Status === 'Enabled')
+  const out: Finding[] = []
+  for (const e of enabled) out.push(...sizeWarnings(e, config.TransitionDefaultMinimumObjectSize === 'varies_by_storage_class'), ...durationWarnings(e.r, e.i), ...noncurrentDurationWarnings(e.r, e.i))
+  out.push(...overlapWarnings(enabled))
+  if (enabled.length > 0 && !enabled.some(({r}) => r.AbortIncompleteMultipartUpload)) {
+    out.push(
+      makeFinding('no-abort-multipart', 'no enabled rule has AbortIncompleteMultipartUpload: parts of failed multipart uploads are stored (and billed) until someone aborts them', {
+        path: 'Rules',
+        suggestion: 'Add a rule with "Filter": {} and "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 7} (generate --abort-multipart-after 7d).',
+      }),
+    )
+  }
+
+  const expiring = enabled.filter(({r}) => deletes(r))
+  if (options.versioned && expiring.length > 0 && !enabled.some(({r}) => r.NoncurrentVersionExpiration)) {
+    const {i, r} = expiring[0]!
+    out.push(
+      find('versioned-without-noncurrent-cleanup', {i, r}, 'expires current versions on a versioned bucket, but no rule expires noncurrent versions: "expired" objects become noncurrent versions that are kept (and billed) forever', {
+        path: `Rules[${i}].Expiration`,
+        suggestion: 'Add NoncurrentVersionExpiration (generate --noncurrent-expire-after 30d) and ExpiredObjectDeleteMarker in a prefix-only rule (--delete-expired-markers).',
+      }),
+    )
+  }
+
+  return out
+}
+
+/** The 128 KB traps: the default minimum transition size, minimum billable sizes, archive overhead. */
+function sizeWarnings({cond, i, r}: EnabledRule, smallClassesMove: boolean): Finding[] {
+  const out: Finding[] = []
+  const classes = (r.Transitions ?? []).map((t) => t.StorageClass).filter((c) => isTransitionClass(c))
+  const sizeGuarded = cond.minSize !== undefined && cond.minSize >= KB128
+  if (classes.length === 0 || sizeGuarded) return out
+  const archive = classes.filter((c) => CLASS_INFO[c].flexibleArchive)
+  const other = classes.filter((c) => !CLASS_INFO[c].flexibleArchive && c !== 'INTELLIGENT_TIERING')
+  const explicitSmall = cond.minSize !== undefined
+  const parts: string[] = []
+  if (explicitSmall && other.length > 0) {
+    parts.push(`its size filter (> ${cond.minSize} bytes) lets objects under 128 KB move to ${other.join(', ')}: each is billed as at least 128 KB there and costs one transition request`)
+  } else if (!explicitSmall && (other.length > 0 || (archive.length > 0 && !smallClassesMove))) {
+    parts.push(`objects under 128 KB will not transition (S3's default minimum transition size, ${smallClassesMove ? `varies_by_storage_class: for ${other.join(', ')}` : 'all_storage_classes_128K'})`)
+  }
+
+  if (archive.length > 0 && (smallClassesMove || explicitSmall)) {
+    parts.push(`small objects moved to ${archive.join(', ')} pay 40 KB of overhead each (8 KB at Standard rates, 32 KB at archive rates) and one transition request`)
+  }
+
+  if (parts.length > 0) {
+    out.push(
+      find('small-objects', {i, r}, parts.join('; '), {
+        path: `Rules[${i}].Filter`,
+        suggestion: 'Add --min-size 128KiB (Filter ObjectSizeGreaterThan 131072) so only objects that save money move, or aggregate small files before archiving.',
+      }),
+    )
+  }
+
+  if (classes.includes('INTELLIGENT_TIERING')) {
+    out.push(
+      find('intelligent-tiering-small-objects', {i, r}, 'moves objects to INTELLIGENT_TIERING without a size filter of at least 128 KB: objects under 128 KB are never auto-tiered and stay at Frequent Access rates', {
+        path: `Rules[${i}].Filter`,
+        suggestion: 'Add --min-size 128KiB (ObjectSizeGreaterThan 131072) to the rule.',
+      }),
+    )
+  }
+
+  return out
+}
+
+function deletes(r: LifecycleRule): boolean {
+  return r.Expiration?.Days !== undefined || r.Expiration?.Date !== undefined
+}
+
+/** Enabled Filter (V2) rules that can match the same object with actions that interact. */
+function overlapWarnings(enabled: EnabledRule[]): Finding[] {
+  const out: Finding[] = []
+  for (const [a, x] of enabled.entries()) {
+    for (const y of enabled.slice(a + 1)) {
+      if (!x.r.Filter || !y.r.Filter || !filtersOverlap(x.cond, y.cond)) continue
+      const shared = actionTypes(x.r).filter((t) => actionTypes(y.r).includes(t))
+      const crossDelete = (deletes(x.r) && y.r.Transitions?.length) || (deletes(y.r) && x.r.Transitions?.length)
+      if (shared.length === 0 && !crossDelete) continue
+      out.push(
+        find('overlapping-rules', {i: y.i, r: y.r}, `overlaps ${ruleLabel(x.r, x.i)}: objects matching both (${describeFilter(x.cond)} / ${describeFilter(y.cond)}) get ${overlapWinner(x.r, x.i, y.r, y.i)}`, {
+          path: `Rules[${y.i}].Filter`,
+          suggestion: 'Make the filters disjoint if that is not what you want; `pipeops s3 lifecycle explain --key … --size …` shows the result for one object.',
+        }),
+      )
+    }
+  }
+
+  return out
+}
+
+/** When two rules' transitions are both due, S3 picks the cheaper class. */
+function cheaperTransition(x: LifecycleRule, xi: number, y: LifecycleRule, yi: number): string | undefined {
+  const xc = firstTransitionClass(x)
+  const yc = firstTransitionClass(y)
+  if (!isTransitionClass(xc) || !isTransitionClass(yc)) return undefined
+  const [w, wi, c] = CLASS_INFO[xc].costRank <= CLASS_INFO[yc].costRank ? [x, xi, xc] : [y, yi, yc]
+  return `when both transitions are due, the cheaper class (${c}, ${ruleLabel(w, wi)})`
+}
+
+/** Which rule wins where two overlap, in S3's documented precedence. */
+function overlapWinner(x: LifecycleRule, xi: number, y: LifecycleRule, yi: number): string {
+  const notes: string[] = []
+  const xe = x.Expiration?.Days
+  const ye = y.Expiration?.Days
+  if (xe !== undefined && ye !== undefined) {
+    const [w, wi] = xe <= ye ? [x, xi] : [y, yi]
+    notes.push(`the shorter expiration (${Math.min(xe, ye)} days, ${ruleLabel(w, wi)})`)
+  } else if ((xe !== undefined && y.Transitions?.length) || (ye !== undefined && x.Transitions?.length)) {
+    notes.push('the expiration (permanent deletion takes precedence over transition)')
+  }
+
+  const cheaper = cheaperTransition(x, xi, y, yi)
+  if (cheaper) notes.push(cheaper)
+
+  if (x.NoncurrentVersionExpiration?.NoncurrentDays !== undefined && y.NoncurrentVersionExpiration?.NoncurrentDays !== undefined) {
+    notes.push(`noncurrent versions expire after ${Math.min(x.NoncurrentVersionExpiration.NoncurrentDays, y.NoncurrentVersionExpiration.NoncurrentDays)} days (the shorter)`)
+  }
+
+  if (notes.length === 0) notes.push('both rules\' actions; where they conflict, deletion beats transition and the cheaper class wins')
+  return notes.join('; ')
+}
+
+function durationWarnings(rule: LifecycleRule, i: number): Finding[] {
+  const out: Finding[] = []
+  const steps = (rule.Transitions ?? []).filter((t) => isTransitionClass(t.StorageClass) && t.Days !== undefined).sort((a, b) => a.Days! - b.Days!)
+  const expDays = rule.Expiration?.Days
+  for (const [k, t] of steps.entries()) {
+    const cls = t.StorageClass as TransitionClass
+    const min = CLASS_INFO[cls].minDays
+    if (min === 0) continue
+    const next = steps[k + 1]
+    const leaveDay = next?.Days ?? expDays
+    if (leaveDay === undefined) continue
+    const stay = leaveDay - t.Days!
+    if (stay >= min || stay <= 0) continue
+    const how = next ? `moves on to ${next.StorageClass}` : 'expires'
+    out.push(
+      find('min-storage-duration', {i, r: rule}, `objects stay ${stay} days in ${cls} (day ${t.Days} → ${leaveDay}) and then ${how}; ${CLASS_INFO[cls].label} bills at least ${min} days, so each object is charged ${min - stay} more days (early ${next ? 'transition' : 'deletion'} charge)`, {
+        path: `Rules[${i}].Transitions`,
+        suggestion: `Keep objects in ${cls} for at least ${min} days (${next ? 'transition' : 'expire'} at day ${t.Days! + min} or later), or skip ${cls}.`,
+      }),
+    )
+  }
+
+  return out
+}
+
+/** The noncurrent analogue of durationWarnings. */
+function noncurrentDurationWarnings(rule: LifecycleRule, i: number): Finding[] {
+  const out: Finding[] = []
+  const nsteps = (rule.NoncurrentVersionTransitions ?? []).filter((t) => isTransitionClass(t.StorageClass) && t.NoncurrentDays !== undefined).sort((a, b) => a.NoncurrentDays! - b.NoncurrentDays!)
+  const nexp = rule.NoncurrentVersionExpiration?.NoncurrentDays
+  for (const [k, t] of nsteps.entries()) {
+    const cls = t.StorageClass as TransitionClass
+    const min = CLASS_INFO[cls].minDays
+    const leave = nsteps[k + 1]?.NoncurrentDays ?? nexp
+    if (min === 0 || leave === undefined) continue
+    const stay = leave - t.NoncurrentDays!
+    if (stay >= min || stay <= 0) continue
+    out.push(
+      find('min-storage-duration', {i, r: rule}, `noncurrent versions stay ${stay} days in ${cls} before they ${nsteps[k + 1] ? 'move on' : 'expire'}; ${CLASS_INFO[cls].label} bills at least ${min} days`, {
+        path: `Rules[${i}].NoncurrentVersionTransitions`,
+        suggestion: `Keep noncurrent versions in ${cls} for at least ${min} days, or skip ${cls}.`,
+      }),
+    )
+  }
+
+  return out
+}

@@ -1,0 +1,122 @@
+/**
+ * `kinesis hot-shards --watch`: a live view on stdout, one bar per shard coloured by
+ * utilisation, throttling marks, and the top keys of sampled shards; refreshed every interval.
+ */
+import {Box, render, Text} from 'ink'
+
+import type {HotShardsAnalysis, HotShardsResult} from '../lib/kinesis/hot-shards.js'
+
+import {displayKey, pct} from './kinesis-hot-shards.js'
+
+export interface WatchState {
+  error?: string | undefined
+  refreshing: boolean
+  result?: HotShardsResult | undefined
+  threshold: number
+  updatedAt?: Date | undefined
+  warnings: string[]
+}
+
+const BAR_WIDTH = 24
+
+function colourFor(u: number, threshold: number): 'green' | 'red' | 'yellow' {
+  if (u >= threshold) return 'red'
+  if (u >= threshold * 0.6) return 'yellow'
+  return 'green'
+}
+
+export function bar(u: number, width = BAR_WIDTH): string {
+  const filled = Math.max(0, Math.min(width, Math.round(Math.min(u, 1) * width)))
+  return '█'.repeat(filled) + '░'.repeat(width - filled)
+}
+
+export function WatchView({state}: {state: WatchState}) {
+  const r = state.result
+  const idWidth = Math.max(12, ...(r?.shards ?? []).map((s) => s.shardId.length))
+  return (
+    <Box flexDirection="column">
+      <Text>
+        <Text bold>{r?.stream ?? 'stream'}</Text>
+        {r ? <Text dimColor>{`  ${r.mode}  window ${r.window.seconds}s  source ${r.source}`}</Text> : null}
+        {r ? <Text color={r.verdict === 'healthy' ? 'green' : 'red'}>{`  ${r.verdict}`}</Text> : null}
+      </Text>
+      <Text dimColor>{`${''.padEnd(idWidth + BAR_WIDTH + 2)}   avg /   p99 /   max`}</Text>
+      {(r?.shards ?? []).map((s) => (
+        <Text key={s.shardId}>
+          <Text>{s.shardId.padEnd(idWidth)} </Text>
+          <Text color={colourFor(s.utilisation.max, state.threshold)}>{bar(s.utilisation.max)}</Text>
+          <Text>{` ${[s.utilisation.avg, s.utilisation.p99, s.utilisation.max].map((u) => pct(u).padStart(6)).join(' /')}`}</Text>
+          {s.throttledRecords ? <Text color="red">{`  ⚠ ${Math.round(s.throttledRecords)} throttled`}</Text> : null}
+          {s.measured ? null : <Text dimColor>  not measured</Text>}
+        </Text>
+      ))}
+      {(r?.shards ?? [])
+        .filter((s) => s.topKeys.length > 0)
+        .map((s) => (
+          <Text dimColor key={`k-${s.shardId}`}>
+            {`${s.shardId} top keys: ${s.topKeys
+              .slice(0, 3)
+              .map((k) => `${displayKey(k.partitionKey, 24)} ${pct(k.share)}`)
+              .join(', ')}`}
+          </Text>
+        ))}
+      {state.warnings.map((w) => (
+        <Text color="yellow" key={w}>{`! ${w}`}</Text>
+      ))}
+      {state.error ? <Text color="red">{`Refresh failed: ${state.error}`}</Text> : null}
+      <Text dimColor>
+        {state.refreshing ? 'refreshing… ' : ''}
+        {state.updatedAt ? `updated ${state.updatedAt.toISOString()}  ` : ''}Ctrl-C to exit
+      </Text>
+    </Box>
+  )
+}
+
+export interface WatchOptions {
+  analyse: (signal: AbortSignal) => Promise<HotShardsAnalysis>
+  intervalMs: number
+  signal: AbortSignal
+  stdout?: NodeJS.WriteStream
+  threshold: number
+}
+
+/** Refresh until the signal aborts (Ctrl-C); returns the last result. */
+export async function runWatch(options: WatchOptions): Promise<HotShardsResult | undefined> {
+  const state: WatchState = {refreshing: true, threshold: options.threshold, warnings: []}
+  const app = render(<WatchView state={state} />, {exitOnCtrlC: false, patchConsole: false, ...(options.stdout ? {stdout: options.stdout} : {})})
+  const redraw = (): void => app.rerender(<WatchView state={{...state}} />)
+  try {
+    while (!options.signal.aborted) {
+      state.refreshing = true
+      redraw()
+      try {
+         
+        const analysis = await options.analyse(options.signal)
+        state.result = analysis.result
+        state.warnings = analysis.warnings
+        state.error = undefined
+      } catch (error) {
+        if (options.signal.aborted) break
+        state.error = error instanceof Error ? error.message : String(error)
+      }
+
+      state.refreshing = false
+      state.updatedAt = new Date()
+      redraw()
+       
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, options.intervalMs)
+        options.signal.addEventListener('abort', () => {
+          clearTimeout(timer)
+          resolve()
+        }, {once: true})
+      })
+    }
+  } finally {
+    const exited = app.waitUntilExit()
+    app.unmount()
+    await exited
+  }
+
+  return state.result
+}
