@@ -16,6 +16,8 @@ import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {promisify} from 'node:util'
 
+import {compileSources} from '../test/helpers/compile-sources.js'
+
 const exec = promisify(execFile)
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const work = path.join(root, 'bench', '.work', 'redshift')
@@ -101,31 +103,7 @@ const compiled = path.join(root, 'node_modules', '.cache', 'pipeops-bench-redshi
 
 async function compile(): Promise<void> {
   await rm(compiled, {force: true, recursive: true})
-  const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc')
-  await exec(
-    process.execPath,
-    [
-      tsc,
-      '--outDir',
-      compiled,
-      '--rootDir',
-      path.join(root, 'src'),
-      '--module',
-      'node16',
-      '--moduleResolution',
-      'node16',
-      '--target',
-      'es2022',
-      '--lib',
-      'es2023',
-      '--strict',
-      '--skipLibCheck',
-      '--types',
-      'node',
-      path.join(root, 'src/lib/redshift/copy-split.ts'),
-    ],
-    {cwd: root},
-  )
+  await compileSources('src/lib/redshift/copy-split.ts', compiled)
   await writeFile(path.join(compiled, 'runner.mjs'), RUNNER)
 }
 

@@ -34,7 +34,7 @@ import {
   type TableInfo,
 } from './catalog.js'
 import {parseDateFormat} from './date-format.js'
-import {type Anomaly, classifyObject, discoverPartitions, type Discovery, type IgnoredCounts} from './discover.js'
+import {type Anomaly, classifyObject, discoverPartitions, type Discovery} from './discover.js'
 import {sdDifferences} from './drift.js'
 import {hiveLayout, type Layout, type PartitionKey, templateLayout} from './layout.js'
 import {type ProjectionSuggestion, suggestProjection} from './projection.js'
@@ -128,15 +128,7 @@ export interface PartitionSyncResult {
   projection?: (ProjectionSuggestion & {enabledOnTable: boolean}) | undefined
   /** Guard rails that an --apply would refuse on (without --force). */
   refusals: string[]
-  scanned: {
-    empty: number
-    ignored: IgnoredCounts
-    mode: 'full-listing' | 'walk'
-    partitions: number
-    prefixes: number
-    pruned: number
-    requests: number
-  }
+  scanned: Discovery['scanned']
   scope: {expression?: string | undefined; since?: string | undefined; where: Record<string, string>}
   table: string
   template: string

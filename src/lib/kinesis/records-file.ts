@@ -383,6 +383,10 @@ export async function readRecordsInto(input: RecordInput, source: string, cache:
     onRecord(slot, offset, len, slot >= 0 ? undefined : decoder.decode(buf.subarray(start, end)))
   }
 
+  const BATCH = 512
+  const batchStart = new Int32Array(BATCH)
+  const batchEnd = new Int32Array(BATCH)
+  const batchHash = new Int32Array(BATCH)
   // One reusable buffer: the unfinished line of the previous chunk, then the new chunk.
   let work = new Uint8Array(0)
   let carried = 0
@@ -403,19 +407,35 @@ export async function readRecordsInto(input: RecordInput, source: string, cache:
     let pos = 0
     while (pos < n) {
       if (parser.format === 'csv' && parser.cols?.only) {
-        // Hot loop: FNV-1a over the key while looking for the line end.
-        let i = pos
-        let h = FNV_OFFSET
-        let c = 0
-        while (i < n && (c = buf[i]!) !== 10) {
-          h = Math.imul(h ^ c, FNV_PRIME)
-          i++
+        // Hot loop: FNV-1a over each key while looking for its line end, a batch of lines at a
+        // time; the batch's table entries are touched first so their cache misses overlap.
+        let count = 0
+        while (count < BATCH) {
+          let i = pos
+          let h = FNV_OFFSET
+          let c = 0
+          while (i < n && (c = buf[i]!) !== 10) {
+            h = Math.imul(h ^ c, FNV_PRIME)
+            i++
+          }
+
+          if (i >= n) break
+          let end = i
+          if (end > pos && buf[end - 1] === 13) {
+            end--
+            h = fnv1a(buf, pos, end)
+          }
+
+          batchStart[count] = pos
+          batchEnd[count] = end
+          batchHash[count] = h
+          count++
+          pos = i + 1
         }
 
-        if (i >= n) break
-        if (i > pos && buf[i - 1] === 13) keyLine(buf, pos, i - 1, fnv1a(buf, pos, i - 1))
-        else keyLine(buf, pos, i, h >>> 0)
-        pos = i + 1
+        cache.touch(batchHash, count)
+        for (let k = 0; k < count; k++) keyLine(buf, batchStart[k]!, batchEnd[k]!, batchHash[k]! >>> 0)
+        if (count < BATCH) break
         continue
       }
 

@@ -7,6 +7,8 @@ import {promisify} from 'node:util'
 import {gunzipSync} from 'node:zlib'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
+import {compileSources} from '../../helpers/compile-sources.js'
+
 const run = promisify(execFile)
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..')
 let dir: string
@@ -23,31 +25,7 @@ describe('compression workers outside TypeScript', () => {
     // Compile the engine with tsc (as `npm run build` does) under node_modules, so its imports
     // resolve, then run it with bare node: no tsx, no TypeScript loader in the worker threads.
     const outDir = path.join(root, 'node_modules', '.cache', `pipeops-worker-test-${process.pid}`)
-    const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc')
-    await run(
-      process.execPath,
-      [
-        tsc,
-        '--outDir',
-        outDir,
-        '--rootDir',
-        path.join(root, 'src'),
-        '--module',
-        'node16',
-        '--moduleResolution',
-        'node16',
-        '--target',
-        'es2022',
-        '--lib',
-        'es2023',
-        '--strict',
-        '--skipLibCheck',
-        '--types',
-        'node',
-        path.join(root, 'src/lib/redshift/copy-split.ts'),
-      ],
-      {cwd: root},
-    )
+    await compileSources('src/lib/redshift/copy-split.ts', outDir)
     const outfile = path.join(outDir, 'entry.mjs')
     await writeFile(
       outfile,
