@@ -40,12 +40,12 @@ export function WatchView({state}: {state: WatchState}) {
         {r ? <Text dimColor>{`  ${r.mode}  window ${r.window.seconds}s  source ${r.source}`}</Text> : null}
         {r ? <Text color={r.verdict === 'healthy' ? 'green' : 'red'}>{`  ${r.verdict}`}</Text> : null}
       </Text>
-      <Text dimColor>{`${''.padEnd(idWidth + BAR_WIDTH + 2)}   avg /   p99 /   max`}</Text>
+      <Text dimColor>{`${''.padEnd(idWidth + BAR_WIDTH + 2)}    avg /     p99 /     max`}</Text>
       {(r?.shards ?? []).map((s) => (
         <Text key={s.shardId}>
           <Text>{s.shardId.padEnd(idWidth)} </Text>
           <Text color={colourFor(s.utilisation.max, state.threshold)}>{bar(s.utilisation.max)}</Text>
-          <Text>{` ${[s.utilisation.avg, s.utilisation.p99, s.utilisation.max].map((u) => pct(u).padStart(6)).join(' /')}`}</Text>
+          <Text>{` ${[s.utilisation.avg, s.utilisation.p99, s.utilisation.max].map((u) => pct(u).padStart(7)).join(' /')}`}</Text>
           {s.throttledRecords ? <Text color="red">{`  ⚠ ${Math.round(s.throttledRecords)} throttled`}</Text> : null}
           {s.measured ? null : <Text dimColor>  not measured</Text>}
         </Text>

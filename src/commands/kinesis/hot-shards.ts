@@ -113,7 +113,7 @@ export default class KinesisHotShards extends BaseCommand {
       const {ranges, source} = await offlineShardRanges({shardMap: flags['shard-map'], shards: flags.shards})
       const input = await openRecords(flags.records!, process.stdin)
       this.onCleanup(() => input.close())
-      const analysis = await analyseHotShards({}, {...base, offline: {chunks: input.chunks, ranges, rangesSource: source, sourceName: flags.records!}}, deps)
+      const analysis = await analyseHotShards({}, {...base, offline: {chunks: input.chunks, ranges, rangesSource: source, sourceName: flags.records === '-' ? 'stdin' : flags.records!}}, deps)
       progress.stop()
       return this.finishRun(analysis.result, analysis.warnings)
     }
@@ -130,7 +130,7 @@ export default class KinesisHotShards extends BaseCommand {
       const last = await runWatch({
         async analyse(signal) {
           const end = Date.now()
-          return analyseHotShards(clients, {...base, endMs: end, live: base.source === 'metrics' ? base.live : true, sampleSeconds: Math.min(base.sampleSeconds ?? 30, Math.max(5, Math.floor(intervalMs / 2000))), startMs: end - windowMs}, {...deps, onProgress: undefined, signal})
+          return analyseHotShards(clients, {...base, endMs: end, live: base.source === 'metrics' ? base.live : true, sampleSeconds: Math.min(base.sampleSeconds ?? 30, Math.max(5, Math.floor(intervalMs / 2000))), startMs: end - windowMs, stream: flags.stream}, {...deps, onProgress: undefined, signal})
         },
         intervalMs,
         signal: this.abortController.signal,

@@ -38,7 +38,7 @@ export default class KinesisKeySpread extends BaseCommand {
     this.onCleanup(() => input.close())
     const progress = this.progress()
     progress.update({label: `Hashing ${flags.records === '-' ? 'stdin' : flags.records}`})
-    const result = await analyseKeySpread({chunks: input.chunks, shardCounts, sourceName: flags.records, threshold, topKeys: flags['top-keys'], windowSeconds})
+    const result = await analyseKeySpread({chunks: input.chunks, shardCounts, sourceName: flags.records === '-' ? 'stdin' : flags.records, threshold, topKeys: flags['top-keys'], windowSeconds})
     progress.stop()
     if (!this.jsonEnabled()) this.log(renderKeySpread(result))
     return result

@@ -187,7 +187,7 @@ async function analyseOffline(input: OfflineInput, options: HotShardsOptions, de
   const cache = new HashCache()
   const tally = new LoadTally(input.ranges, options.heavyHitterCapacity ?? 1000)
   let keyBytesOnly = false
-  deps.onProgress?.({label: `Reading ${input.sourceName === '-' ? 'stdin' : input.sourceName}`})
+  deps.onProgress?.({label: `Reading ${input.sourceName}`})
   const record = {bytes: 0, explicitHashKey: undefined as string | undefined, partitionKey: '', records: 1, timestampMs: undefined as number | undefined}
   const summary = await readRecordsInto(input.chunks ? {chunks: input.chunks} : {lines: input.lines ?? []}, input.sourceName, cache, (slot, offset, keyBytes, pk, bytes, ts, ehk) => {
     // AWS counts the partition key's UTF-8 bytes toward the 1 MiB/s limit.
@@ -581,7 +581,7 @@ function recommend(f: FinishInput, shards: ShardResult[], hotKeys: HotKeyResult[
       )
     }
 
-    const offlineArgs = f.kind === 'offline' && f.recordsFileHint ? ` --records ${f.recordsFileHint}` : ''
+    const offlineArgs = f.kind === 'offline' && f.recordsFileHint ? ` --records ${f.recordsFileHint === 'stdin' ? 'FILE' : f.recordsFileHint}` : ''
     out.push(`Run: pipeops kinesis reshard --stream ${streamArg} --split-hot --threshold ${f.options.threshold}${offlineArgs}  (prints the plan; add --apply to reshard)`)
     if (hot.some((s) => s.split?.basis.startsWith('midpoint'))) {
       out.push(`Split points marked "midpoint" assume even load inside the shard; sample records for a load-weighted split: pipeops kinesis hot-shards --stream ${streamArg} --source records`)

@@ -199,6 +199,10 @@ export class HashCache {
     return slot * 4
   }
 
+  recordsOf(slot: number): number {
+    return slot < this.count ? this.t64[this.slotEntry[slot]! * 8 + 3]! : 0
+  }
+
   /**
    * Read the table entries of a batch of FNV hashes before looking the keys up: independent loads
    * whose cache misses the CPU overlaps, instead of one miss after another (a software prefetch).
@@ -208,10 +212,6 @@ export class HashCache {
     let acc = 0
     for (let i = 0; i < count; i++) acc += t32[(hashes[i]! & mask) * 16 + 1]!
     this.touched = acc
-  }
-
-  recordsOf(slot: number): number {
-    return slot < this.count ? this.t64[this.slotEntry[slot]! * 8 + 3]! : 0
   }
 
   private grow(slot: number, len: number): void {
@@ -332,6 +332,8 @@ export class LoadTally {
   private slotShard = new Int32Array(0)
   private readonly startHi: Float64Array
   private readonly starts: Uint32Array
+  private readonly topCache = new Map<number, {keys: TallyTopKey[]; wanted: number}>()
+  private topDirty = false
   private readonly widthHi: Float64Array
 
   constructor(ranges: readonly ShardRange[], readonly heavyHitterCapacity = 1000) {
@@ -363,6 +365,7 @@ export class LoadTally {
 
   /** Count one record whose hash words are at words[offset..offset+3]; `shardIndex` when already known (read from that shard). */
   addHashed(record: TallyRecord, words: Uint32Array, offset: number, shardIndex?: number): void {
+    this.topDirty = true
     const i = shardIndex ?? this.locate(words, offset)
     if (i < 0) {
       this.unrouted.bytes += record.bytes
@@ -410,6 +413,7 @@ export class LoadTally {
     }
 
     this.folded = cache
+    this.topDirty = true
     this.shardSlots = this.shards.map(() => [])
     const words = cache.allWords
     for (let slot = 0; slot < cache.size; slot++) {
@@ -494,6 +498,23 @@ export class LoadTally {
 
   /** Heaviest keys of a shard (by load share), with both weights and their error bounds. */
   shardTopKeys(index: number, limit: number): TallyTopKey[] {
+    // Computed once per shard for the largest list anyone asks for (the key load wants 1000).
+    if (this.topDirty) {
+      this.topCache.clear()
+      this.topDirty = false
+    }
+
+    const wanted = Math.max(limit, KEY_LOAD_HEAVY_KEYS)
+    let cached = this.topCache.get(index)
+    if (!cached || (cached.wanted < wanted && cached.keys.length >= cached.wanted)) {
+      cached = {keys: this.computeTopKeys(index, wanted), wanted}
+      this.topCache.set(index, cached)
+    }
+
+    return cached.keys.slice(0, limit)
+  }
+
+  private computeTopKeys(index: number, limit: number): TallyTopKey[] {
     const hb = this.hhBytes[index]!
     const hr = this.hhRecords[index]!
     const ids = new Set<string>()

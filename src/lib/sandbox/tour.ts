@@ -134,6 +134,30 @@ export const TOUR: TourStep[] = [
   },
   // kinesis reshard (issue 4): split the hot shard the hot-shards steps found, then look again.
   {
+    argv: ['kinesis', 'hot-shards', '--stream', 'pipeops-demo-clicks', '--source', 'records', '--window', '5m', '--threshold', '0.02', '--min-minutes', '1'],
+    expectExit: [1],
+    explain:
+      'Which shard is hot, and why? The emulator has no CloudWatch metrics, so this samples records of every shard from the start of the window (GetShardIterator AT_TIMESTAMP, one GetRecords call per second per shard), unpacks the KPL aggregates, and counts bytes and records per key. The sandbox producer is small, so the demo lowers the hot threshold to 2 %: one shard stands out, tenant-acme carries about 80 % of it, and the output gives the load-weighted split point and the reshard command to run.',
+    title: 'Kinesis: find the hot shard and the hot key of a stream',
+  },
+  {
+    argv: ['kinesis', 'where-is', 'tenant-acme', 'device-42', '--stream', 'pipeops-demo-clicks'],
+    explain: 'Where does a key go? MD5 of its UTF-8 bytes as a 128-bit integer, placed in the real open ranges from ListShards (exact BigInt maths, never assumed even).',
+    title: 'Kinesis: which shard a key goes to',
+  },
+  {
+    argv: ['kinesis', 'hot-shards', '--records', '{workDir}/kinesis/clicks.jsonl', '--shard-map', '{workDir}/kinesis/shards.json'],
+    expectExit: [1],
+    explain:
+      'The same analysis offline, on three minutes of the same traffic at production rates (a JSON Lines record dump) against the stream\'s saved ListShards output: per-second utilisation with avg/p99/max, the hot shard at about 90 % of its write limit, tenant-acme at about 60 % alone, so a split (not re-keying) is the fix.',
+    title: 'Kinesis: analyse a record dump offline',
+  },
+  {
+    argv: ['kinesis', 'key-spread', '--records', '{workDir}/kinesis/clicks.jsonl', '--shards', '4,8,16'],
+    explain: 'What if the stream had 4, 8 or 16 evenly split shards? Each shard\'s share, the max/mean imbalance, the hottest shard and its top keys, and the smallest shard count that keeps every shard under 80 %.',
+    title: 'Kinesis: what-if shard counts for a key sample',
+  },
+  {
     argv: ['kinesis', 'reshard', '--stream', 'pipeops-demo-clicks', '--split-hot', '--threshold', '5%', '--records', '{workDir}/kinesis/clicks.jsonl'],
     explain:
       'Plan the fix for the hot shard, from the same traffic as a record file routed through the stream\'s live ranges: split it at the load-weighted median hash key (not the midpoint), again until every predicted child is under 5 %. Each step shows its exact NewStartingHashKey, the reason and the children\'s predicted load; the checks cover provisioned mode, the UpdateShardCount quota and the account shard limit. The note says what no split can fix: tenant-acme alone is 10 % of a shard, so re-keying is its cure. Nothing is changed.',
@@ -164,29 +188,5 @@ export const TOUR: TourStep[] = [
     expectExit: [0, 1],
     explain: 'The same traffic against the new shards: the neighbours of tenant-acme are back to a few percent, and tenant-acme sits alone in a narrow shard of its own, where only re-keying can spread it further.',
     title: 'Kinesis: hot shards after the reshard',
-  },
-  {
-    argv: ['kinesis', 'hot-shards', '--stream', 'pipeops-demo-clicks', '--source', 'records', '--window', '5m', '--threshold', '0.02', '--min-minutes', '1'],
-    expectExit: [1],
-    explain:
-      'Which shard is hot, and why? The emulator has no CloudWatch metrics, so this samples records of every shard from the start of the window (GetShardIterator AT_TIMESTAMP, one GetRecords call per second per shard), unpacks the KPL aggregates, and counts bytes and records per key. The sandbox producer is small, so the demo lowers the hot threshold to 2 %: one shard stands out, tenant-acme carries about 80 % of it, and the output gives the load-weighted split point and the reshard command to run.',
-    title: 'Kinesis: find the hot shard and the hot key of a stream',
-  },
-  {
-    argv: ['kinesis', 'where-is', 'tenant-acme', 'device-42', '--stream', 'pipeops-demo-clicks'],
-    explain: 'Where does a key go? MD5 of its UTF-8 bytes as a 128-bit integer, placed in the real open ranges from ListShards (exact BigInt maths, never assumed even).',
-    title: 'Kinesis: which shard a key goes to',
-  },
-  {
-    argv: ['kinesis', 'hot-shards', '--records', '{workDir}/kinesis/clicks.jsonl', '--shard-map', '{workDir}/kinesis/shards.json'],
-    expectExit: [1],
-    explain:
-      'The same analysis offline, on three minutes of the same traffic at production rates (a JSON Lines record dump) against the stream\'s saved ListShards output: per-second utilisation with avg/p99/max, the hot shard at about 90 % of its write limit, tenant-acme at about 60 % alone, so a split (not re-keying) is the fix.',
-    title: 'Kinesis: analyse a record dump offline',
-  },
-  {
-    argv: ['kinesis', 'key-spread', '--records', '{workDir}/kinesis/clicks.jsonl', '--shards', '4,8,16'],
-    explain: 'What if the stream had 4, 8 or 16 evenly split shards? Each shard\'s share, the max/mean imbalance, the hottest shard and its top keys, and the smallest shard count that keeps every shard under 80 %.',
-    title: 'Kinesis: what-if shard counts for a key sample',
   },
 ]
