@@ -328,6 +328,12 @@ export class LoadTally {
   /** Per shard, the cache slots of its keys (after fold). */
   private shardSlots: number[][] = []
   private readonly slices: Float64Array
+  /**
+   * Exact totals of each cached key, by slot, copied out of the cache by `fold`: top-key selection
+   * then reads them in slot order instead of one random 64-byte table entry per key.
+   */
+  private slotBytes = new Float64Array(0)
+  private slotRecords = new Float64Array(0)
   /** Shard index of each cache slot (−2 = not located yet, −1 = in a gap). */
   private slotShard = new Int32Array(0)
   private readonly startHi: Float64Array
@@ -415,10 +421,14 @@ export class LoadTally {
     this.folded = cache
     this.topDirty = true
     this.shardSlots = this.shards.map(() => [])
+    this.slotBytes = new Float64Array(cache.size)
+    this.slotRecords = new Float64Array(cache.size)
     const words = cache.allWords
     for (let slot = 0; slot < cache.size; slot++) {
       const bytes = cache.bytesOf(slot)
       const records = cache.recordsOf(slot)
+      this.slotBytes[slot] = bytes
+      this.slotRecords[slot] = records
       if (bytes === 0 && records === 0) continue
       const i = this.shardOfSlot(cache, slot)
       if (i < 0) {
@@ -547,17 +557,20 @@ export class LoadTally {
     if (cache && slots.length > 0) {
       // Exact totals of the cached keys: take the heaviest by either weight.
       const s = this.perShard[index]!
-      const weight = (slot: number): number => Math.max(s.bytes > 0 ? cache.bytesOf(slot) / s.bytes : 0, s.records > 0 ? cache.recordsOf(slot) / s.records : 0)
+      const {slotBytes, slotRecords} = this
+      const perByte = s.bytes > 0 ? 1 / s.bytes : 0
+      const perRecord = s.records > 0 ? 1 / s.records : 0
+      const weight = (slot: number): number => Math.max(slotBytes[slot]! * perByte, slotRecords[slot]! * perRecord)
       const wanted = Number.isFinite(limit) ? Math.min(slots.length, Math.max(limit, 64)) : slots.length
       const chosen = wanted === slots.length ? slots : topBy(slots, weight, wanted)
       for (const slot of chosen) {
         keys.push({
-          bytes: cache.bytesOf(slot),
+          bytes: this.slotBytes[slot]!,
           bytesErrorBound: 0,
           explicitHashKey: undefined,
           hashKey: wordsToBigInt(cache.allWords, slot * 4),
           partitionKey: cache.keyOf(slot),
-          records: cache.recordsOf(slot),
+          records: this.slotRecords[slot]!,
           recordsErrorBound: 0,
         })
       }
@@ -596,10 +609,12 @@ export class LoadTally {
 
 /** The `count` slots with the largest weight (partial selection, then sorted). */
 function topBy(slots: number[], weight: (slot: number) => number, count: number): number[] {
-  const w = Float64Array.from(slots, weight)
-  const cut = kthLargest(Float64Array.from(w), count)
+  const n = slots.length
+  const w = new Float64Array(n)
+  for (let i = 0; i < n; i++) w[i] = weight(slots[i]!)
+  const cut = kthLargest([...w], count)
   const out: number[] = []
-  for (const [i, slot] of slots.entries()) if (w[i]! > cut) out.push(slot)
-  for (const [i, slot] of slots.entries()) if (out.length < count && w[i] === cut) out.push(slot)
+  for (let i = 0; i < n; i++) if (w[i]! > cut) out.push(slots[i]!)
+  for (let i = 0; i < n && out.length < count; i++) if (w[i] === cut) out.push(slots[i]!)
   return out
 }
