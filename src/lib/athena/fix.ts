@@ -8,7 +8,7 @@ import type {Rename} from './lint.js'
 import type {ColumnDef, SchemaInput, TableDef} from './model.js'
 
 import {awswranglerName, cleanName, displayName} from './names.js'
-import {isReservedAnywhere} from './reserved-words.js'
+import {isReservedLowerCase} from './reserved-words.js'
 import {backtick, doubleQuote, type FieldRenamer, formatHiveType, formatTrinoType, hasNestedRename} from './type-string.js'
 
 export interface ViewArtefact {
@@ -79,7 +79,17 @@ function groupRenames(renames: Rename[]): Map<string, Rename[]> {
   return byTable
 }
 
-function renamerFor(list: Rename[]): {field: FieldRenamer; top: (name: string, partition: boolean) => string | undefined} {
+interface Renamer {
+  field: FieldRenamer
+  /** True when some struct field of the table is renamed. */
+  hasFields: boolean
+  /** Renamed partition keys (original → clean). */
+  keys: Map<string, string>
+  /** Renamed data columns (original → clean). */
+  top: Map<string, string>
+}
+
+function renamerFor(list: Rename[]): Renamer {
   const fields = new Map<string, string>()
   const columns = new Map<string, string>()
   const keys = new Map<string, string>()
@@ -91,7 +101,9 @@ function renamerFor(list: Rename[]): {field: FieldRenamer; top: (name: string, p
 
   return {
     field: (path) => (fields.size === 0 ? undefined : fields.get(path.join('\u0000'))),
-    top: (name, partition) => (partition ? keys : columns).get(name),
+    hasFields: fields.size > 0,
+    keys,
+    top: columns,
   }
 }
 
@@ -99,86 +111,177 @@ function qualified(database: null | string, name: string): string {
   return database === null ? doubleQuote(name) : `${doubleQuote(database)}.${doubleQuote(name)}`
 }
 
-function selectItem(col: ColumnDef, partition: boolean, renamer: ReturnType<typeof renamerFor>): string {
-  const to = renamer.top(col.name, partition)
-  const nested = col.type !== undefined && col.type.kind !== 'primitive' && hasNestedRename(col.type, renamer.field, [col.name])
+function selectItem(col: ColumnDef, to: string | undefined, renamer: Renamer): string {
+  const {type} = col
+  const nested = renamer.hasFields && type !== undefined && type.kind !== 'primitive' && hasNestedRename(type, renamer.field, [col.name])
   // A clean, unreserved name needs no quotes; everything else is selected by its quoted original.
-  if (!to && !nested && SAFE.test(col.name) && !isReservedAnywhere(col.name)) return col.name
+  // (SAFE names are lower case, so the lower-case reserved-word set answers for every list.)
+  if (!to && !nested && SAFE.test(col.name) && !isReservedLowerCase(col.name)) return col.name
   const source = doubleQuote(col.name)
-  if (nested) return `CAST(${source} AS ${formatTrinoType(col.type!, renamer.field, [col.name])}) AS ${doubleQuote(to ?? col.name)}`
+  if (nested) return `CAST(${source} AS ${formatTrinoType(type, renamer.field, [col.name])}) AS ${doubleQuote(to ?? col.name)}`
   if (to) return `${source} AS ${to}`
   return source
 }
 
-/** CREATE OR REPLACE VIEW selecting every column, bad ones by quoted original name aliased to the clean one. */
-export function buildView(table: TableDef, renames: Rename[], tableRename: string | undefined): undefined | ViewArtefact {
-  const list = groupRenames(renames).get(tableKey(table.database, table.table)) ?? []
-  return viewFor(table, list, tableRename)
+function ddlType(col: ColumnDef, renamer: Renamer): string {
+  const {type} = col
+  return type ? (type.kind === 'primitive' ? type.name : formatHiveType(type, renamer.field, [col.name])) : 'string'
 }
 
-function viewFor(table: TableDef, list: Rename[], tableRename: string | undefined): undefined | ViewArtefact {
-  if (list.length === 0 && !tableRename) return undefined
-  const renamer = renamerFor(list)
-  const view = `${tableRename ?? cleanName(table.table, 'table')}_clean`
-  const items = [...table.columns.map((c) => selectItem(c, false, renamer)), ...table.partitionKeys.map((c) => selectItem(c, true, renamer))]
-  const untyped = list.filter((r) => r.kind === 'field').map((r) => r.column).filter((c, i, a) => a.indexOf(c) === i)
-  const notes = untyped
-    .filter((c) => {
-      const col = [...table.columns, ...table.partitionKeys].find((x) => x.name === c)
-      return !col?.type
-    })
-    .map((c) => `-- nested fields of ${doubleQuote(c!)} need renaming but its type is unknown: rebuild it with CAST(... AS ROW(...))\n`)
-  const fromDb = table.database === null ? '-- qualify the table with its database:\n' : ''
-  const sql =
-    `${notes.join('')}${fromDb}CREATE OR REPLACE VIEW ${qualified(table.database, view)} AS\nSELECT\n` +
-    items.map((s) => `  ${s}`).join(',\n') +
-    `\nFROM ${qualified(table.database, table.table)}`
-  return {database: table.database, sql, table: table.table, view}
+const isJsonTable = (table: TableDef): boolean => OPENX.test(table.serde ?? '') || table.source.kind === 'json-sample'
+
+interface SerdeWanted {
+  cleanNames: {database?: string | undefined; table?: string | undefined}
+  hasCaseDuplicates: boolean
+  /** `mapping.<clean>` property names by clean name, shared by the tables of one buildFixes call. */
+  mappingKeys: Map<string, string>
 }
 
-/** OpenX JSON SerDe properties: `mapping.<clean>` = original key, `case.insensitive` when keys differ only in case. */
-export function buildSerde(table: TableDef, renames: Rename[], hasCaseDuplicates: boolean, cleanNames: {database?: string | undefined; table?: string | undefined} = {}): SerdeArtefact | undefined {
-  return serdeFor(table, groupRenames(renames).get(tableKey(table.database, table.table)) ?? [], hasCaseDuplicates, cleanNames)
-}
-
-function serdeFor(table: TableDef, list: Rename[], hasCaseDuplicates: boolean, cleanNames: {database?: string | undefined; table?: string | undefined}): SerdeArtefact | undefined {
-  if (!(OPENX.test(table.serde ?? '') || table.source.kind === 'json-sample')) return undefined
-  if (list.length === 0) return undefined
-  const properties: Record<string, string> = {}
-  const warnings: string[] = []
-  if (hasCaseDuplicates) properties['case.insensitive'] = 'FALSE'
-  // Partition values come from S3 paths, not from the JSON: only data columns and fields are mapped.
-  for (const r of list.filter((x) => x.kind !== 'partition')) {
-    const key = `mapping.${r.to}`
-    const existing = properties[key]
-    if (existing !== undefined && existing !== r.from) {
-      warnings.push(`"${r.to}" would map to both "${displayName(existing)}" and "${displayName(r.from)}" (nested fields of different structs); OpenX mappings are by key name, rename one of them by hand`)
-      continue
-    }
-
-    properties[key] = r.from
+/**
+ * The view and (for OpenX JSON tables, when asked) the SerDe definition of one table, built in one
+ * pass over its columns: each column's rename is looked up once, and each SQL text is one join.
+ */
+// eslint-disable-next-line max-params -- internal: shared by buildFixes, buildView and buildSerde
+function artefactsFor(table: TableDef, list: Rename[], renamer: Renamer, tableRename: string | undefined, serdeWanted?: SerdeWanted): {serde?: SerdeArtefact | undefined; view?: undefined | ViewArtefact} {
+  const wantView = list.length > 0 || Boolean(tableRename)
+  const wantSerde = serdeWanted !== undefined && list.length > 0 && isJsonTable(table)
+  if (!wantView && !wantSerde) return {}
+  const viewName = wantView ? `${tableRename ?? cleanName(table.table, 'table')}_clean` : ''
+  const view = wantView ? viewHeader(table, list, renamer, viewName) : undefined
+  // The SerDe definition is written straight into its parts while the columns are visited.
+  const ddl = wantSerde ? serdeHeader(table, serdeWanted.cleanNames) : undefined
+  pushColumns(table.columns, false, true, view, ddl, renamer)
+  ddl?.push('\n)')
+  if (table.partitionKeys.length > 0) {
+    ddl?.push('\nPARTITIONED BY (\n')
+    pushColumns(table.partitionKeys, true, table.columns.length === 0, view, ddl, renamer)
+    ddl?.push('\n)')
   }
 
-  const renamer = renamerFor(list)
-  const columnDdl = (cols: ColumnDef[], partition: boolean): string[] =>
-    cols.map((c) => `  ${backtick(renamer.top(c.name, partition) ?? c.name)} ${c.type ? (c.type.kind === 'primitive' ? c.type.name : formatHiveType(c.type, renamer.field, [c.name])) : 'string'}`)
-  const props = Object.entries(properties)
-    .map(([k, v]) => `  '${k}' = '${/['\\]/.test(v) ? v.replaceAll('\\', '\\\\').replaceAll("'", String.raw`\'`) : v}'`)
-    .join(',\n')
+  const out: {serde?: SerdeArtefact | undefined; view?: undefined | ViewArtefact} = {}
+  if (view) {
+    view.push('\nFROM ', qualified(table.database, table.table))
+    out.view = {database: table.database, sql: view.join(''), table: table.table, view: viewName}
+  }
+
+  if (ddl && serdeWanted) out.serde = finishSerde(table, list, ddl, serdeWanted)
+  return out
+}
+
+function viewHeader(table: TableDef, list: Rename[], renamer: Renamer, viewName: string): string[] {
+  const view: string[] = []
+  if (renamer.hasFields) {
+    // Columns whose nested fields need renaming but whose type is unknown (first column of that name).
+    const seen = new Set<null | string>()
+    for (const r of list) {
+      if (r.kind !== 'field' || seen.has(r.column)) continue
+      seen.add(r.column)
+      const col = table.columns.find((x) => x.name === r.column) ?? table.partitionKeys.find((x) => x.name === r.column)
+      if (!col?.type) view.push(`-- nested fields of ${doubleQuote(r.column!)} need renaming but its type is unknown: rebuild it with CAST(... AS ROW(...))\n`)
+    }
+  }
+
+  if (table.database === null) view.push('-- qualify the table with its database:\n')
+  view.push('CREATE OR REPLACE VIEW ', qualified(table.database, viewName), ' AS\nSELECT\n')
+  return view
+}
+
+/**
+ * One select item per column into `view` and one column definition into `ddl` (either may be
+ * undefined). `firstInView`: the view's select list starts here (partition keys follow the columns
+ * in the view, but start their own list in the DDL).
+ */
+// eslint-disable-next-line max-params -- hot path: one call per column list
+function pushColumns(cols: ColumnDef[], partition: boolean, firstInView: boolean, view: string[] | undefined, ddl: string[] | undefined, renamer: Renamer): void {
+  let sep = firstInView ? '  ' : ',\n  '
+  let ddlSep = '  `'
+  const renamed = partition ? renamer.keys : renamer.top
+  for (const c of cols) {
+    const to = renamed.size === 0 ? undefined : renamed.get(c.name)
+    view?.push(sep + selectItem(c, to, renamer))
+    if (ddl) pushColumnDdl(ddl, ddlSep, to ?? c.name, c, renamer)
+    sep = ',\n  '
+    ddlSep = ',\n  `'
+  }
+}
+
+/** `sep` ends with the opening backtick. */
+// eslint-disable-next-line max-params -- hot path: one call per column
+function pushColumnDdl(parts: string[], sep: string, name: string, col: ColumnDef, renamer: Renamer): void {
+  if (name.includes('`')) parts.push(sep.slice(0, -1), backtick(name), ' ', ddlType(col, renamer))
+  else parts.push(`${sep}${name}\` ${ddlType(col, renamer)}`)
+}
+
+function serdeHeader(table: TableDef, cleanNames: SerdeWanted['cleanNames']): string[] {
   const database = cleanNames.database ?? table.database
   const tableName = cleanNames.table ?? table.table
   const name = database === null ? backtick(tableName) : `${backtick(database)}.${backtick(tableName)}`
   const same = tableName === table.table && database === table.database
   const original = table.database === null ? backtick(table.table) : `${backtick(table.database)}.${backtick(table.table)}`
-  const header = same
-    ? `-- Replaces the definition of ${original}: run DROP TABLE ${original} first (the data in S3 is not touched).\n`
-    : `-- A new definition with clean names next to ${original} (same data in S3).\n`
-  const partitions = table.partitionKeys.length > 0 ? `\nPARTITIONED BY (\n${columnDdl(table.partitionKeys, true).join(',\n')}\n)` : ''
-  const sql =
-    `${header}CREATE EXTERNAL TABLE ${name} (\n${columnDdl(table.columns, false).join(',\n')}\n)${partitions}\n` +
-    `ROW FORMAT SERDE 'org.openx.data.jsonserde.JsonSerDe'\nWITH SERDEPROPERTIES (\n${props}\n)\n` +
-    `LOCATION '${table.location ?? 's3://REPLACE-WITH-THE-TABLE-LOCATION/'}'`
-  return {database: table.database, properties, sql, table: table.table, warnings}
+  return [
+    same ? `-- Replaces the definition of ${original}: run DROP TABLE ${original} first (the data in S3 is not touched).\n` : `-- A new definition with clean names next to ${original} (same data in S3).\n`,
+    'CREATE EXTERNAL TABLE ',
+    name,
+    ' (\n',
+  ]
+}
+
+const sqlString = (v: string): string => (/['\\]/.test(v) ? v.replaceAll('\\', '\\\\').replaceAll("'", String.raw`\'`) : v)
+
+/** The mapping properties, appended to the column DDL already in `parts`. */
+function finishSerde(table: TableDef, list: Rename[], parts: string[], {hasCaseDuplicates, mappingKeys}: SerdeWanted): SerdeArtefact {
+  const properties: Record<string, string> = {}
+  const warnings: string[] = []
+  // Clean name → original key: finds clashes without a property lookup per rename.
+  const mapped = new Map<string, string>()
+  parts.push("\nROW FORMAT SERDE 'org.openx.data.jsonserde.JsonSerDe'\nWITH SERDEPROPERTIES (\n")
+  let sep = "  '"
+  if (hasCaseDuplicates) {
+    properties['case.insensitive'] = 'FALSE'
+    parts.push("  'case.insensitive' = 'FALSE'")
+    sep = ",\n  '"
+  }
+
+  // Partition values come from S3 paths, not from the JSON: only data columns and fields are mapped.
+  for (const r of list) {
+    if (r.kind === 'partition') continue
+    const existing = mapped.get(r.to)
+    if (existing !== undefined) {
+      if (existing !== r.from) {
+        warnings.push(`"${r.to}" would map to both "${displayName(existing)}" and "${displayName(r.from)}" (nested fields of different structs); OpenX mappings are by key name, rename one of them by hand`)
+      }
+
+      continue
+    }
+
+    mapped.set(r.to, r.from)
+    // The same clean names recur across tables: reuse the property name string.
+    let key = mappingKeys.get(r.to)
+    if (key === undefined) {
+      key = `mapping.${r.to}`
+      mappingKeys.set(r.to, key)
+    }
+
+    properties[key] = r.from
+    parts.push(sep, key, "' = '", sqlString(r.from), "'")
+    sep = ",\n  '"
+  }
+
+  parts.push("\n)\nLOCATION '", table.location ?? 's3://REPLACE-WITH-THE-TABLE-LOCATION/', "'")
+  return {database: table.database, properties, sql: parts.join(''), table: table.table, warnings}
+}
+
+/** CREATE OR REPLACE VIEW selecting every column, bad ones by quoted original name aliased to the clean one. */
+export function buildView(table: TableDef, renames: Rename[], tableRename: string | undefined): undefined | ViewArtefact {
+  const list = groupRenames(renames).get(tableKey(table.database, table.table)) ?? []
+  return artefactsFor(table, list, renamerFor(list), tableRename).view
+}
+
+/** OpenX JSON SerDe properties: `mapping.<clean>` = original key, `case.insensitive` when keys differ only in case. */
+export function buildSerde(table: TableDef, renames: Rename[], hasCaseDuplicates: boolean, cleanNames: {database?: string | undefined; table?: string | undefined} = {}): SerdeArtefact | undefined {
+  const list = groupRenames(renames).get(tableKey(table.database, table.table)) ?? []
+  if (list.length === 0) return undefined
+  return artefactsFor(table, list, renamerFor(list), undefined, {cleanNames, hasCaseDuplicates, mappingKeys: new Map()}).serde
 }
 
 function invalidReason(name: string): string | undefined {
@@ -232,13 +335,14 @@ export function buildFixes(input: SchemaInput, renames: Rename[], options: {comp
     else if (r.kind === 'database') databaseRenames.set(r.database, r.to)
   }
 
+  const mappingKeys = new Map<string, string>()
   for (const table of input.tables) {
     const key = tableKey(table.database, table.table)
     const list = byTable.get(key) ?? []
     const tableRename = tableRenames.get(key)
-    const view = viewFor(table, list, tableRename)
+    if (list.length === 0 && !tableRename) continue
+    const {serde, view} = artefactsFor(table, list, renamerFor(list), tableRename, {cleanNames: {database: databaseRenames.get(table.database), table: tableRename}, hasCaseDuplicates: options.duplicateTables.has(key), mappingKeys})
     if (view) report.views.push(view)
-    const serde = serdeFor(table, list, options.duplicateTables.has(key), {database: databaseRenames.get(table.database), table: tableRename})
     if (serde) report.serdeProperties.push(serde)
   }
 

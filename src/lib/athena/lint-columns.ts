@@ -156,7 +156,8 @@ export function lintAndFix(schema: SchemaInput, options: Omit<LintColumnsOptions
   const {findings} = outcome
   const result: LintColumnsResult = {findings, summary: outcome.summary}
   if (options.fix) {
-    const duplicateTables = new Set(outcome.findings.filter((f) => f.rule === 'duplicate-name').map((f) => `${f.database ?? ''}\u0000${f.table ?? ''}`))
+    const duplicateTables = new Set<string>()
+    for (const f of outcome.findings) if (f.rule === 'duplicate-name') duplicateTables.add(`${f.database ?? ''}\u0000${f.table ?? ''}`)
     result.fixes = buildFixes(schema, outcome.renames, {compat: options.compat, duplicateTables})
   }
 

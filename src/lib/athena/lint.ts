@@ -56,11 +56,13 @@ export interface LintOutcome {
 interface Namespace {
   /** The top-level column for struct fields; undefined for the table's own columns. */
   column: string | undefined
-  items: ReadonlyArray<{name: string; position?: Position | undefined}>
+  items: ReadonlyArray<{name: string; position?: Position | undefined; type?: HiveType | undefined}>
+  /** Partition keys, after the items (not copied into one array). */
+  keys: ReadonlyArray<{name: string; position?: Position | undefined; type?: HiveType | undefined}>
+  /** When set, items and keys with a nested (non-primitive) type are added to it, in order. */
+  nested?: ColumnDef[] | undefined
   /** Path of the enclosing struct ([] for top-level names); a name's own path is parent + name. */
   parent: string[]
-  /** Items from this index on are partition keys. */
-  partitionFrom: number
 }
 
 interface NameRef {
@@ -82,6 +84,7 @@ interface Hit {
 
 const CLEAN = /^[a-z][a-z0-9_]*$/
 const NO_HITS: Hit[] = []
+const NO_KEYS: ColumnDef[] = []
 const WHITESPACE = /[\t\n\v\f\r \u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]/u
 // eslint-disable-next-line no-control-regex -- control characters are what this finds
 const INVISIBLE_ONE = /[\p{Cf}\u0000-\u0008\u000E-\u001F\u007F-\u009F]/u
@@ -226,6 +229,58 @@ function shortShown(s: string): string {
   return s.length > 40 ? `${s.slice(0, 20)}…${s.slice(-12)}` : s
 }
 
+/**
+ * Per-run memo of the work for flagged names, by name kind: a catalogue repeats the same bad names
+ * across tables (`Order ID`, `_id`), and their hits (messages included) and clean names depend only
+ * on the name, its kind and the active rules. Hit arrays are shared and never mutated.
+ */
+class NameMemo {
+  readonly #clean = [new Map<string, string>(), new Map<string, string>(), new Map<string, string>()]
+  readonly #hits = [new Map<string, Hit[]>(), new Map<string, Hit[]>(), new Map<string, Hit[]>()]
+  readonly #suggestions = [new Map<string, {json: boolean; text: string; to: string}>(), new Map<string, {json: boolean; text: string; to: string}>(), new Map<string, {json: boolean; text: string; to: string}>()]
+
+  constructor(private readonly active: ReadonlySet<string>) {}
+
+  clean(name: string, kind: 'column' | 'field' | 'partition'): string {
+    const cache = this.#clean[kindSlot(kind)]!
+    let to = cache.get(name)
+    if (to === undefined) {
+      to = cleanName(name, kind)
+      cache.set(name, to)
+    }
+
+    return to
+  }
+
+  hits(name: string, kind: 'column' | 'field' | 'partition'): Hit[] {
+    const cache = this.#hits[kindSlot(kind)]!
+    let hits = cache.get(name)
+    if (hits === undefined) {
+      hits = checkName(name, kind === 'partition' ? PARTITION_REF : kind === 'field' ? FIELD_REF : COLUMN_REF, this.active)
+      cache.set(name, hits)
+    }
+
+    return hits
+  }
+
+  /** The finding suggestion for renaming `name` to `to`; reused while a name keeps getting the same clean name. */
+  suggestion(name: string, kind: 'column' | 'field' | 'partition', to: string, json: boolean): string {
+    const cache = this.#suggestions[kindSlot(kind)]!
+    const cached = cache.get(name)
+    if (cached !== undefined && cached.to === to && cached.json === json) return cached.text
+    const quoted = kind === 'field' ? '' : ` or keep it and quote it: ${backtick(name)} in DDL, ${doubleQuote(name)} in queries`
+    const mapping = json && kind !== 'partition' ? ` (OpenX JSON: "mapping.${to}" = "${name}")` : ''
+    const text = `Rename to "${to}"${mapping}${quoted}.`
+    cache.set(name, {json, text, to})
+    return text
+  }
+}
+
+const kindSlot = (kind: 'column' | 'field' | 'partition'): number => (kind === 'column' ? 0 : kind === 'field' ? 1 : 2)
+const COLUMN_REF = {kind: 'column' as const, partition: false}
+const FIELD_REF = {kind: 'field' as const, partition: false}
+const PARTITION_REF = {kind: 'partition' as const, partition: true}
+
 const OPENX = /openx/i
 
 /** Lint a whole schema input with the active rules. */
@@ -234,6 +289,7 @@ export function lintSchema(input: SchemaInput, active: ReadonlySet<string>): Lin
   const renames: Rename[] = []
   let columns = 0
   const seenDatabases = new Set<string>()
+  const names = new NameMemo(active)
   const lintDatabase = (db: DatabaseDef | {database: string; position?: Position | undefined; source: TableDef['source']}): void => {
     const key = `${db.database}\u0000${db.source.file ?? ''}`
     if (seenDatabases.has(key)) return
@@ -251,7 +307,7 @@ export function lintSchema(input: SchemaInput, active: ReadonlySet<string>): Lin
   for (const table of input.tables) {
     if (table.database !== null) lintDatabase({database: table.database, position: table.databasePosition, source: table.source})
     columns += table.columns.length + table.partitionKeys.length
-    lintTable(table, active, findings, renames)
+    lintTable(table, active, findings, renames, names)
   }
 
   let errors = 0
@@ -264,7 +320,8 @@ export function lintSchema(input: SchemaInput, active: ReadonlySet<string>): Lin
   return {findings, renames, summary: {columns, errors, tables: input.tables.length, warnings}}
 }
 
-function lintTable(table: TableDef, active: ReadonlySet<string>, findings: LocatedFinding[], renames: Rename[]): void {
+// eslint-disable-next-line max-params -- internal recursion helpers share these
+function lintTable(table: TableDef, active: ReadonlySet<string>, findings: LocatedFinding[], renames: Rename[], names: NameMemo): void {
   const base = {database: table.database, source: table.source, table: table.table}
   // The table name itself.
   const tableHits = table.tableNameInferred ? [] : checkName(table.table, {kind: 'table', partition: false}, active)
@@ -276,22 +333,22 @@ function lintTable(table: TableDef, active: ReadonlySet<string>, findings: Locat
   }
 
   const ctx: NamespaceContext = {...base, json: OPENX.test(table.serde ?? '') || table.source.kind === 'json-sample'}
-  const all = table.partitionKeys.length === 0 ? table.columns : [...table.columns, ...table.partitionKeys]
-  lintNamespace({column: undefined, items: all, parent: TOP, partitionFrom: table.columns.length}, ctx, active, findings, renames)
-  for (const col of all) {
-    if (col.type && col.type.kind !== 'primitive') lintNested(col, col.type, [col.name], ctx, active, findings, renames)
-  }
+  // The columns with nested types are collected by the same pass over the names.
+  const nested: ColumnDef[] = []
+  lintNamespace({column: undefined, items: table.columns, keys: table.partitionKeys, nested, parent: TOP}, ctx, active, findings, renames, names)
+  for (const col of nested) lintNested(col, col.type!, [col.name], ctx, active, findings, renames, names)
 }
 
-function lintNested(col: ColumnDef, type: HiveType, path: string[], ctx: NamespaceContext, active: ReadonlySet<string>, findings: LocatedFinding[], renames: Rename[]): void {
+// eslint-disable-next-line max-params -- internal recursion helpers share these
+function lintNested(col: ColumnDef, type: HiveType, path: string[], ctx: NamespaceContext, active: ReadonlySet<string>, findings: LocatedFinding[], renames: Rename[], names: NameMemo): void {
   switch (type.kind) {
     case 'array': {
-      lintNested(col, type.element, [...path, '[]'], ctx, active, findings, renames)
+      lintNested(col, type.element, [...path, '[]'], ctx, active, findings, renames, names)
       return
     }
 
     case 'map': {
-      lintNested(col, type.value, [...path, '{}'], ctx, active, findings, renames)
+      lintNested(col, type.value, [...path, '{}'], ctx, active, findings, renames, names)
       return
     }
 
@@ -300,13 +357,13 @@ function lintNested(col: ColumnDef, type: HiveType, path: string[], ctx: Namespa
     }
 
     case 'struct': {
-      lintNamespace({column: col.name, items: type.fields, parent: path, partitionFrom: type.fields.length}, ctx, active, findings, renames)
-      for (const f of type.fields) lintNested(col, f.type, [...path, f.name], ctx, active, findings, renames)
+      lintNamespace({column: col.name, items: type.fields, keys: NO_KEYS, parent: path}, ctx, active, findings, renames, names)
+      for (const f of type.fields) lintNested(col, f.type, [...path, f.name], ctx, active, findings, renames, names)
       return
     }
 
     case 'union': {
-      for (const m of type.members) lintNested(col, m, path, ctx, active, findings, renames)
+      for (const m of type.members) lintNested(col, m, path, ctx, active, findings, renames, names)
     }
   }
 }
@@ -318,65 +375,82 @@ interface NamespaceContext {
   table: string
 }
 
+/** Namespaces up to this size find duplicates with a list instead of a Map (struct fields). */
+const SMALL_NAMESPACE = 16
+
+function itemOf(ns: Namespace, i: number): {name: string; position?: Position | undefined} {
+  return i < ns.items.length ? ns.items[i]! : ns.keys[i - ns.items.length]!
+}
+
+function refOf(ns: Namespace, i: number): NameRef {
+  const item = itemOf(ns, i)
+  const partition = i >= ns.items.length
+  return {column: ns.column ?? item.name, kind: ns.column === undefined ? (partition ? 'partition' : 'column') : 'field', name: item.name, parent: ns.parent, partition, position: item.position}
+}
+
 /** Per-name rules, duplicates, and collision-free renames for one namespace. */
-function lintNamespace(ns: Namespace, ctx: NamespaceContext, active: ReadonlySet<string>, findings: LocatedFinding[], renames: Rename[]): void {
-  const {items} = ns
-  const n = items.length
+// eslint-disable-next-line max-params -- hot path: called once per table and per struct
+function lintNamespace(ns: Namespace, ctx: NamespaceContext, active: ReadonlySet<string>, findings: LocatedFinding[], renames: Rename[], names: NameMemo): void {
+  const {items, keys, nested} = ns
+  const partitionFrom = items.length
+  const n = partitionFrom + keys.length
   const field = ns.column !== undefined
-  const refAt = (i: number): NameRef => {
-    const item = items[i]!
-    const partition = i >= ns.partitionFrom
-    return {column: ns.column ?? item.name, kind: field ? 'field' : partition ? 'partition' : 'column', name: item.name, parent: ns.parent, partition, position: item.position}
-  }
-
-  const refKind = {kind: field ? ('field' as const) : ('column' as const), partition: false}
-  const partitionKind = {kind: 'partition' as const, partition: true}
-  const hitsByRef: Hit[][] = Array.from({length: n})
-  let anyHits = false
-  for (let i = 0; i < n; i++) {
-    const hits = checkName(items[i]!.name, i >= ns.partitionFrom ? partitionKind : refKind, active)
-    hitsByRef[i] = hits
-    if (hits.length > 0) anyHits = true
-  }
-
-  // Duplicates: in each group of names equal ignoring case, one keeps the name (a data column
-  // before a partition key, a clean name before a flagged one, else the first); the others are flagged.
-  const firstIndex = new Map<string, number>()
+  const nameKind = field ? 'field' : 'column'
+  // Per-name rules and duplicate detection in one pass. A clean name (lower-case [a-z0-9_], not
+  // reserved) has no hits and is its own lower-case key: it allocates nothing.
+  const hitsByRef: Hit[][] = []
+  let flaggedCount = 0
   let groups: Map<string, number[]> | undefined
+  // Lower-case key → first index: a Map for a table's columns, a plain list for a struct's few fields.
+  const firstIndex = n > SMALL_NAMESPACE ? new Map<string, number>() : undefined
+  const smallKeys: string[] = []
   for (let i = 0; i < n; i++) {
-    const key = items[i]!.name.toLowerCase()
-    const first = firstIndex.get(key)
-    if (first === undefined) {
-      firstIndex.set(key, i)
-      continue
+    const item = i < partitionFrom ? items[i]! : keys[i - partitionFrom]!
+    const {name} = item
+    if (nested && item.type && item.type.kind !== 'primitive') nested.push(item as ColumnDef)
+    let hits: Hit[]
+    let key: string
+    if (name.length <= MAX_NAME_BYTES && CLEAN.test(name)) {
+      key = name
+      hits = isReservedLowerCase(name) ? names.hits(name, i >= partitionFrom ? 'partition' : nameKind) : NO_HITS
+    } else {
+      key = name.toLowerCase()
+      hits = names.hits(name, i >= partitionFrom ? 'partition' : nameKind)
     }
 
+    hitsByRef.push(hits)
+    if (hits.length > 0) flaggedCount++
+    let first: number | undefined
+    if (firstIndex) {
+      first = firstIndex.get(key)
+      if (first === undefined) {
+        firstIndex.set(key, i)
+        continue
+      }
+    } else {
+      const at = smallKeys.indexOf(key)
+      smallKeys.push(key)
+      if (at === -1) continue
+      first = at
+    }
+
+    // Duplicates: in each group of names equal ignoring case, one keeps the name (a data column
+    // before a partition key, a clean name before a flagged one, else the first); the others are flagged.
     groups ??= new Map()
     const group = groups.get(key)
     if (group) group.push(i)
     else groups.set(key, [first, i])
   }
 
-  if (!anyHits && !groups) return
-  const duplicateOf = new Set<number>()
-  for (const idxs of groups?.values() ?? []) {
-    const dataColumns = idxs.filter((i) => i < ns.partitionFrom)
-    const pool = dataColumns.length > 0 ? dataColumns : idxs
-    const keeperIndex = pool.find((i) => hitsByRef[i]!.length === 0) ?? pool[0]!
-    const keeper = refAt(keeperIndex)
-    for (const i of idxs) {
-      if (i === keeperIndex) continue
-      const ref = refAt(i)
-      const hit = duplicateHit(ref, keeper, ctx, active)
-      if (!hit) continue
-      hitsByRef[i] = [...hitsByRef[i]!, hit]
-      duplicateOf.add(i)
-    }
+  if (flaggedCount === 0 && !groups) return
+  let duplicateOf: Set<number> | undefined
+  if (groups) {
+    duplicateOf = flagDuplicates(groups, hitsByRef, partitionFrom, (i) => refOf(ns, i), (ref, keeper) => duplicateHit(ref, keeper, ctx, active))
+    if (duplicateOf) flaggedCount = hitsByRef.reduce((count, hits) => count + (hits.length > 0 ? 1 : 0), 0)
   }
 
+  if (flaggedCount === 0) return
   // Collision-free renames: names without findings keep theirs (lower-cased, as Athena sees them).
-  const flagged: number[] = []
-  for (let i = 0; i < n; i++) if (hitsByRef[i]!.length > 0) flagged.push(i)
   // A lower-cased name is taken when a name that keeps it (no findings) has it, or a rename got it.
   const assigned = new Set<string>()
   const taken = {
@@ -385,37 +459,93 @@ function lintNamespace(ns: Namespace, ctx: NamespaceContext, active: ReadonlySet
     },
     has(name: string): boolean {
       if (assigned.has(name)) return true
-      const first = firstIndex.get(name)
+      const first = firstIndex ? firstIndex.get(name) : smallKeys.includes(name) ? smallKeys.indexOf(name) : undefined
       if (first === undefined) return false
       const group = groups?.get(name)
       return group ? group.some((i) => hitsByRef[i]!.length === 0) : hitsByRef[first]!.length === 0
     },
   }
 
-  if (flagged.length === 0) return
-  // Names flagged only as duplicates are renamed last, so the name they share goes to the keeper.
-  const order = duplicateOf.size === 0 ? flagged : [...flagged.filter((i) => !duplicateOf.has(i)), ...flagged.filter((i) => duplicateOf.has(i))]
-  const perRef = new Map<number, LocatedFinding[]>()
-  for (const i of order) {
-    const ref = refAt(i)
+  // Both constructors copy these fields: one scratch object per namespace, updated per name.
+  const where: {column: null | string; database: null | string; source: TableDef['source']; table: string} = {column: ns.column ?? null, database: ctx.database, source: ctx.source, table: ctx.table}
+  const fields: ConstructorParameters<typeof Rename>[0] = {column: null, database: ctx.database, from: '', kind: 'column', path: null, rules: [], table: ctx.table, to: ''}
+  const renameOne = (i: number, out: LocatedFinding[]): void => {
+    const item = itemOf(ns, i)
+    const {name} = item
+    const kind: NameKind = field ? 'field' : i >= partitionFrom ? 'partition' : 'column'
     const hits = hitsByRef[i]!
-    const wanted = cleanName(ref.name, ref.kind)
+    const wanted = names.clean(name, kind)
     const to = uniqueName(wanted, taken)
-    const segments = ref.parent.length === 0 ? [ref.name] : [...ref.parent, ref.name]
+    const segments = ns.parent.length === 0 ? [name] : [...ns.parent, name]
     const path = segments.length > 1 ? formatPath(segments) : null
-    const rename = new Rename({column: ref.column, database: ctx.database, from: ref.name, kind: ref.kind, path, rules: hits.map((h) => h.rule), table: ctx.table, to}, segments)
-    if (to !== wanted) rename.note = `"${wanted}" is already used in this ${ref.kind === 'field' ? 'struct' : 'table'}`
+    const column = field ? ns.column! : name
+    const rules: string[] = []
+    for (const hit of hits) rules.push(hit.rule)
+    fields.column = column
+    fields.from = name
+    fields.kind = kind
+    fields.path = path
+    fields.rules = rules
+    fields.to = to
+    const rename = new Rename(fields, segments)
+    if (to !== wanted) rename.note = `"${wanted}" is already used in this ${field ? 'struct' : 'table'}`
     renames.push(rename)
-    const quoted = ref.kind === 'partition' || ref.kind === 'column' ? ` or keep it and quote it: ${backtick(ref.name)} in DDL, ${doubleQuote(ref.name)} in queries` : ''
-    const mapping = ctx.json && ref.kind !== 'partition' ? ` (OpenX JSON: "mapping.${to}" = "${ref.name}")` : ''
-    const suggestion = `Rename to "${to}"${mapping}${quoted}.`
-    perRef.set(
-      i,
-      hits.map((hit) => makeFinding(hit, {column: ref.column, database: ctx.database, source: ctx.source, table: ctx.table}, ref.kind, ref.name, path, ref.position, suggestion)),
-    )
+    const suggestion = names.suggestion(name, kind, to, ctx.json)
+    where.column = column
+    for (const hit of hits) out.push(makeFinding(hit, where, kind, name, path, item.position, suggestion))
   }
 
-  for (const i of flagged) for (const f of perRef.get(i)!) findings.push(f)
+  if (duplicateOf) renameDuplicatesLast(hitsByRef, duplicateOf, renameOne, findings)
+  else for (let i = 0; i < n; i++) if (hitsByRef[i]!.length > 0) renameOne(i, findings)
+}
+
+/**
+ * In each group of names equal ignoring case, one keeps the name (a data column before a partition
+ * key, a clean name before a flagged one, else the first); the others get a duplicate hit (added to
+ * a copy of their hits). Returns the indexes flagged as duplicates, if any.
+ */
+// eslint-disable-next-line max-params -- internal helper of lintNamespace
+function flagDuplicates(groups: Map<string, number[]>, hitsByRef: Hit[][], partitionFrom: number, refAt: (i: number) => NameRef, hitFor: (ref: NameRef, keeper: NameRef) => Hit | undefined): Set<number> | undefined {
+  let duplicateOf: Set<number> | undefined
+  for (const idxs of groups.values()) {
+    const dataColumns = idxs.filter((i) => i < partitionFrom)
+    const pool = dataColumns.length > 0 ? dataColumns : idxs
+    const keeperIndex = pool.find((i) => hitsByRef[i]!.length === 0) ?? pool[0]!
+    const keeper = refAt(keeperIndex)
+    for (const i of idxs) {
+      if (i === keeperIndex) continue
+      const hit = hitFor(refAt(i), keeper)
+      if (!hit) continue
+      const before = hitsByRef[i]!
+      hitsByRef[i] = before.length === 0 ? [hit] : [...before, hit]
+      duplicateOf ??= new Set()
+      duplicateOf.add(i)
+    }
+  }
+
+  return duplicateOf
+}
+
+/**
+ * Names flagged only as duplicates are renamed last, so the name they share goes to the keeper;
+ * findings stay in name order.
+ */
+function renameDuplicatesLast(hitsByRef: Hit[][], duplicateOf: Set<number>, renameOne: (i: number, out: LocatedFinding[]) => void, findings: LocatedFinding[]): void {
+  // Findings of each flagged name (in name order), filled in rename order.
+  const flagged: number[] = []
+  const perFlagged: LocatedFinding[][] = []
+  // A plain index loop: entries() would allocate a pair per name.
+  // eslint-disable-next-line unicorn/no-for-loop -- see above
+  for (let i = 0; i < hitsByRef.length; i++) {
+    if (hitsByRef[i]!.length === 0) continue
+    const out: LocatedFinding[] = []
+    flagged.push(i)
+    perFlagged.push(out)
+    if (!duplicateOf.has(i)) renameOne(i, out)
+  }
+
+  for (const [k, i] of flagged.entries()) if (duplicateOf.has(i)) renameOne(i, perFlagged[k]!)
+  for (const out of perFlagged) for (const f of out) findings.push(f)
 }
 
 function duplicateHit(ref: NameRef, keeper: NameRef, ctx: NamespaceContext, active: ReadonlySet<string>): Hit | undefined {

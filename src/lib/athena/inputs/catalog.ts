@@ -28,41 +28,47 @@ export interface GlueTableLike {
 const PRIMITIVES = new Map<string, HiveType>()
 const SIMPLE_TYPE = /^[A-Za-z]\w*$/
 
-function toColumn(c: GlueColumnLike, where: string, notes: string[]): ColumnDef {
-  const name = c.Name ?? ''
-  const column: ColumnDef = {name}
-  if (c.Type && SIMPLE_TYPE.test(c.Type)) {
-    let type = PRIMITIVES.get(c.Type)
-    if (!type) {
-      type = {kind: 'primitive', name: c.Type.toLowerCase()}
-      PRIMITIVES.set(c.Type, type)
-    }
-
-    column.type = type
-  } else if (c.Type) {
-    try {
-      column.type = parseHiveType(c.Type)
-    } catch (error) {
-      if (!(error instanceof TypeParseError)) throw error
-      notes.push(`${where}: the type of column "${name}" could not be read (${error.message}); nested names in it were not linted`)
-      column.type = {kind: 'primitive', name: c.Type}
-    }
+function primitive(typeName: string): HiveType {
+  let type = PRIMITIVES.get(typeName)
+  if (!type) {
+    type = {kind: 'primitive', name: typeName.toLowerCase()}
+    PRIMITIVES.set(typeName, type)
   }
 
-  return column
+  return type
+}
+
+function toColumn(c: GlueColumnLike, where: () => string, notes: string[]): ColumnDef {
+  const name = c.Name ?? ''
+  const {Type} = c
+  if (!Type) return {name}
+  if (SIMPLE_TYPE.test(Type)) return {name, type: primitive(Type)}
+  try {
+    return {name, type: parseHiveType(Type)}
+  } catch (error) {
+    if (!(error instanceof TypeParseError)) throw error
+    notes.push(`${where()}: the type of column "${name}" could not be read (${error.message}); nested names in it were not linted`)
+    return {name, type: {kind: 'primitive', name: Type}}
+  }
+}
+
+/** The columns of one Glue column list (an exact-size array; primitive types shared). */
+function toColumns(list: GlueColumnLike[] | undefined, where: () => string, notes: string[]): ColumnDef[] {
+  return list ? list.map((c) => toColumn(c, where, notes)) : []
 }
 
 /** One Glue `Table` structure → our model. */
 export function tableFromGlue(t: GlueTableLike, source: {file?: string | undefined; kind: SourceKind}, notes: string[], fallbackDatabase: null | string = null): TableDef {
   const table = t.Name ?? ''
   const database = t.DatabaseName ?? fallbackDatabase
-  const where = `${source.file ? `${source.file}: ` : ''}${database ? `${database}.` : ''}${table}`
+  // Only needed for notes about unreadable types.
+  const where = (): string => `${source.file ? `${source.file}: ` : ''}${database ? `${database}.` : ''}${table}`
   return {
-    columns: (t.StorageDescriptor?.Columns ?? []).map((c) => toColumn(c, where, notes)),
+    columns: toColumns(t.StorageDescriptor?.Columns, where, notes),
     database,
     kind: t.TableType === 'VIRTUAL_VIEW' ? 'view' : 'table',
     location: t.StorageDescriptor?.Location,
-    partitionKeys: (t.PartitionKeys ?? []).map((c) => toColumn(c, where, notes)),
+    partitionKeys: toColumns(t.PartitionKeys, where, notes),
     serde: t.StorageDescriptor?.SerdeInfo?.SerializationLibrary,
     source,
     table,
