@@ -17,7 +17,22 @@ const work = path.join(root, 'bench', '.work', 'athena')
 const TABLES = 1000
 const COLUMNS = 500
 
-const BAD = ['Order ID', 'select', 'date', '/var/log', 'processedAt', '1st_visit', '_id', 'total.tags', '売上', 'URL', 'Url', 's3 storage (gb)', '\uFEFFid', 'a-b']
+const BAD = [
+  'Order ID',
+  'select',
+  'date',
+  '/var/log',
+  'processedAt',
+  '1st_visit',
+  '_id',
+  'total.tags',
+  '売上',
+  'URL',
+  'Url',
+  's3 storage (gb)',
+  '\uFEFFid',
+  'a-b',
+]
 
 function columnName(t: number, c: number): string {
   const r = (t * 7919 + c * 104_729) % 100
@@ -28,16 +43,30 @@ function columnName(t: number, c: number): string {
 async function ensureInput(): Promise<string> {
   await mkdir(work, {recursive: true})
   const file = path.join(work, `glue-${TABLES}x${COLUMNS}.json`)
-  if (await stat(file).then(() => true, () => false)) return file
+  if (
+    await stat(file).then(
+      () => true,
+      () => false,
+    )
+  )
+    return file
   const TableList = []
   for (let t = 0; t < TABLES; t++) {
     const Columns = []
     for (let c = 0; c < COLUMNS; c++) {
       const nested = c % 50 === 7
-      Columns.push({Name: columnName(t, c), Type: nested ? `struct<${columnName(t + 1, c)}:string,inner_${c}:array<struct<\`_x\`:int,ok:int>>>` : 'string'})
+      Columns.push({
+        Name: columnName(t, c),
+        Type: nested ? `struct<${columnName(t + 1, c)}:string,inner_${c}:array<struct<\`_x\`:int,ok:int>>>` : 'string',
+      })
     }
 
-    TableList.push({DatabaseName: 'bench', Name: `table_${t}`, PartitionKeys: [{Name: 'dt', Type: 'string'}], StorageDescriptor: {Columns, SerdeInfo: {SerializationLibrary: 'org.openx.data.jsonserde.JsonSerDe'}}})
+    TableList.push({
+      DatabaseName: 'bench',
+      Name: `table_${t}`,
+      PartitionKeys: [{Name: 'dt', Type: 'string'}],
+      StorageDescriptor: {Columns, SerdeInfo: {SerializationLibrary: 'org.openx.data.jsonserde.JsonSerDe'}},
+    })
   }
 
   await writeFile(file, JSON.stringify({TableList}))
@@ -46,7 +75,9 @@ async function ensureInput(): Promise<string> {
 
 async function peer(file: string): Promise<number> {
   const valid = /^[a-z][a-z0-9_]*$/
-  const doc = JSON.parse(await readFile(file, 'utf8')) as {TableList: Array<{PartitionKeys?: Array<{Name: string}>; StorageDescriptor: {Columns: Array<{Name: string}>}}>}
+  const doc = JSON.parse(await readFile(file, 'utf8')) as {
+    TableList: Array<{PartitionKeys?: Array<{Name: string}>; StorageDescriptor: {Columns: Array<{Name: string}>}}>
+  }
   let bad = 0
   for (const t of doc.TableList) {
     for (const c of t.StorageDescriptor.Columns) if (!valid.test(c.Name)) bad++
@@ -99,10 +130,18 @@ export default async function bench(): Promise<void> {
 
   const ratio = median(ourMs) / median(peerMs)
   const cpuRatio = median(ourCpu) / median(peerCpu)
-  console.log(`Input: ${TABLES} tables × ${COLUMNS} columns + 1 partition key (${(size / 2 ** 20).toFixed(1)} MiB get-tables JSON). ${cpus().length} cores, load ${loadavg()[0]!.toFixed(2)}, Node ${process.version}.\n`)
+  console.log(
+    `Input: ${TABLES} tables × ${COLUMNS} columns + 1 partition key (${(size / 2 ** 20).toFixed(1)} MiB get-tables JSON). ${cpus().length} cores, load ${loadavg()[0]!.toFixed(2)}, Node ${process.version}.\n`,
+  )
   console.log('| run | wall, median of 3 | CPU, median of 3 | result |')
   console.log('|---|---|---|---|')
-  console.log(`| bare script: JSON.parse + one precompiled regex per name | ${median(peerMs).toFixed(0)} ms | ${median(peerCpu).toFixed(0)} ms | ${peerBad} names fail the regex |`)
-  console.log(`| pipeops lint-columns --glue-json --fix (every rule, nested fields, renames, views, SerDe mappings) | ${median(ourMs).toFixed(0)} ms | ${median(ourCpu).toFixed(0)} ms | ${summary.findings} findings, ${summary.renames} renames |`)
-  console.log(`\npipeops / bare script: ${ratio.toFixed(2)}× wall, ${cpuRatio.toFixed(2)}× CPU (target ≤ 3×). Wall runs: peer ${peerMs.map((m) => m.toFixed(0)).join(', ')} ms; pipeops ${ourMs.map((m) => m.toFixed(0)).join(', ')} ms.`)
+  console.log(
+    `| bare script: JSON.parse + one precompiled regex per name | ${median(peerMs).toFixed(0)} ms | ${median(peerCpu).toFixed(0)} ms | ${peerBad} names fail the regex |`,
+  )
+  console.log(
+    `| pipeops lint-columns --glue-json --fix (every rule, nested fields, renames, views, SerDe mappings) | ${median(ourMs).toFixed(0)} ms | ${median(ourCpu).toFixed(0)} ms | ${summary.findings} findings, ${summary.renames} renames |`,
+  )
+  console.log(
+    `\npipeops / bare script: ${ratio.toFixed(2)}× wall, ${cpuRatio.toFixed(2)}× CPU (target ≤ 3×). Wall runs: peer ${peerMs.map((m) => m.toFixed(0)).join(', ')} ms; pipeops ${ourMs.map((m) => m.toFixed(0)).join(', ')} ms.`,
+  )
 }

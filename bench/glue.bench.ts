@@ -41,16 +41,21 @@ const TABLE: Table = {
     InputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat',
     Location: `s3://bench-lake/${ROOT}`,
     OutputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat',
-    SerdeInfo: {Parameters: {'serialization.format': '1'}, SerializationLibrary: 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe'},
+    SerdeInfo: {
+      Parameters: {'serialization.format': '1'},
+      SerializationLibrary: 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe',
+    },
   },
 }
 
 function objects(): Array<{key: string; size: number}> {
   const out: Array<{key: string; size: number}> = []
-  for (const r of REGIONS) for (const d of DAYS) for (const s of SOURCES) {
-    const dir = `${ROOT}region=${r}/dt=${d}/source=${s}/`
-    out.push({key: `${dir}part-00000.snappy.parquet`, size: 1024}, {key: `${dir}_SUCCESS`, size: 0})
-  }
+  for (const r of REGIONS)
+    for (const d of DAYS)
+      for (const s of SOURCES) {
+        const dir = `${ROOT}region=${r}/dt=${d}/source=${s}/`
+        out.push({key: `${dir}part-00000.snappy.parquet`, size: 1024}, {key: `${dir}_SUCCESS`, size: 0})
+      }
 
   return out
 }
@@ -85,12 +90,22 @@ async function awswranglerWay(s: Side): Promise<void> {
   const dirs = new Map<string, string[]>()
   let token: string | undefined
   do {
-    const page: ListObjectsV2CommandOutput = await s.s3.send(new ListObjectsV2Command({Bucket: 'bench-lake', ContinuationToken: token, MaxKeys: 1000, Prefix: ROOT}))
+    const page: ListObjectsV2CommandOutput = await s.s3.send(
+      new ListObjectsV2Command({Bucket: 'bench-lake', ContinuationToken: token, MaxKeys: 1000, Prefix: ROOT}),
+    )
     for (const o of page.Contents ?? []) {
       const key = o.Key ?? ''
       if (key.endsWith('/_SUCCESS')) continue
       const dir = key.slice(0, key.lastIndexOf('/') + 1)
-      if (!dirs.has(dir)) dirs.set(dir, dir.slice(ROOT.length).split('/').filter((seg) => seg.includes('=')).map((seg) => seg.split('=', 2)[1]!))
+      if (!dirs.has(dir))
+        dirs.set(
+          dir,
+          dir
+            .slice(ROOT.length)
+            .split('/')
+            .filter((seg) => seg.includes('='))
+            .map((seg) => seg.split('=', 2)[1]!),
+        )
     }
 
     token = page.NextContinuationToken
@@ -100,7 +115,16 @@ async function awswranglerWay(s: Side): Promise<void> {
   const existing = new Set<string>()
   let next: string | undefined
   do {
-    const page = await s.glue.send(new GetPartitionsCommand({DatabaseName: 'bench', ExcludeColumnSchema: true, MaxResults: 1000, NextToken: next, Segment: {SegmentNumber: 0, TotalSegments: 1}, TableName: 'events'}))
+    const page = await s.glue.send(
+      new GetPartitionsCommand({
+        DatabaseName: 'bench',
+        ExcludeColumnSchema: true,
+        MaxResults: 1000,
+        NextToken: next,
+        Segment: {SegmentNumber: 0, TotalSegments: 1},
+        TableName: 'events',
+      }),
+    )
     for (const p of page.Partitions ?? []) existing.add(JSON.stringify(p.Values))
     next = page.NextToken
   } while (next)
@@ -121,7 +145,13 @@ async function awswranglerWay(s: Side): Promise<void> {
       Values: values,
     }))
   for (let i = 0; i < inputs.length; i += 100) {
-    await s.glue.send(new BatchCreatePartitionCommand({DatabaseName: 'bench', PartitionInputList: inputs.slice(i, i + 100), TableName: 'events'}))
+    await s.glue.send(
+      new BatchCreatePartitionCommand({
+        DatabaseName: 'bench',
+        PartitionInputList: inputs.slice(i, i + 100),
+        TableName: 'events',
+      }),
+    )
   }
 }
 
@@ -149,7 +179,12 @@ async function pipeopsWay(s: Side): Promise<void> {
 }
 
 function catalogOf(memory: MemoryGlue): Map<string, string> {
-  return new Map([...memory.partitions.values()].map((p: Partition) => [JSON.stringify(p.Values), p.StorageDescriptor?.Location ?? '']))
+  return new Map(
+    [...memory.partitions.values()].map((p: Partition) => [
+      JSON.stringify(p.Values),
+      p.StorageDescriptor?.Location ?? '',
+    ]),
+  )
 }
 
 export default async function bench(): Promise<void> {
@@ -167,13 +202,26 @@ export default async function bench(): Promise<void> {
   const a = catalogOf(wranglerSide.memory)
   const b = catalogOf(pipeopsSide.memory)
   const same = a.size === b.size && [...a].every(([k, v]) => b.get(k) === v)
-  const expectedWalk = Math.ceil(REGIONS.length / 1000) + REGIONS.length * Math.ceil(DAYS.length / 1000) + REGIONS.length * DAYS.length * Math.ceil(SOURCES.length / 1000)
-  console.log(`50,000 new partitions (region × dt × source = ${REGIONS.length} × ${DAYS.length} × ${SOURCES.length}), 100,000 objects; ${LATENCY_MS} ms per S3 and Glue call on both sides.\n`)
+  const expectedWalk =
+    Math.ceil(REGIONS.length / 1000) +
+    REGIONS.length * Math.ceil(DAYS.length / 1000) +
+    REGIONS.length * DAYS.length * Math.ceil(SOURCES.length / 1000)
+  console.log(
+    `50,000 new partitions (region × dt × source = ${REGIONS.length} × ${DAYS.length} × ${SOURCES.length}), 100,000 objects; ${LATENCY_MS} ms per S3 and Glue call on both sides.\n`,
+  )
   console.log('| way | wall time | S3 list requests | Glue calls (BatchCreatePartition) | partitions in catalog |')
   console.log('|---|---:|---:|---:|---:|')
-  console.log(`| awswrangler way (full listing, 1 segment, sequential batches of 100) | ${(wranglerMs / 1000).toFixed(2)} s | ${wranglerSide.listRequests()} | ${wranglerSide.memory.calls.length} (${wranglerSide.memory.count('BatchCreatePartition')}) | ${a.size} |`)
-  console.log(`| pipeops glue partition-sync (walk, 10 segments, --concurrency 16) | ${(pipeopsMs / 1000).toFixed(2)} s | ${pipeopsSide.listRequests()} | ${pipeopsSide.memory.calls.length} (${pipeopsSide.memory.count('BatchCreatePartition')}) | ${b.size} |`)
-  console.log(`\nSpeed-up: ${(wranglerMs / pipeopsMs).toFixed(1)}× (target ≥ 6×). Same resulting catalog (values and locations): ${same ? 'yes' : 'NO'}.`)
-  console.log(`pipeops S3 list requests: ${pipeopsSide.listRequests()}; the walk needs Σ⌈children/1000⌉ = ${expectedWalk}: ${pipeopsSide.listRequests() <= expectedWalk ? 'ok' : 'TOO MANY'}.`)
+  console.log(
+    `| awswrangler way (full listing, 1 segment, sequential batches of 100) | ${(wranglerMs / 1000).toFixed(2)} s | ${wranglerSide.listRequests()} | ${wranglerSide.memory.calls.length} (${wranglerSide.memory.count('BatchCreatePartition')}) | ${a.size} |`,
+  )
+  console.log(
+    `| pipeops glue partition-sync (walk, 10 segments, --concurrency 16) | ${(pipeopsMs / 1000).toFixed(2)} s | ${pipeopsSide.listRequests()} | ${pipeopsSide.memory.calls.length} (${pipeopsSide.memory.count('BatchCreatePartition')}) | ${b.size} |`,
+  )
+  console.log(
+    `\nSpeed-up: ${(wranglerMs / pipeopsMs).toFixed(1)}× (target ≥ 6×). Same resulting catalog (values and locations): ${same ? 'yes' : 'NO'}.`,
+  )
+  console.log(
+    `pipeops S3 list requests: ${pipeopsSide.listRequests()}; the walk needs Σ⌈children/1000⌉ = ${expectedWalk}: ${pipeopsSide.listRequests() <= expectedWalk ? 'ok' : 'TOO MANY'}.`,
+  )
   if (!same) process.exitCode = 1
 }

@@ -44,7 +44,8 @@ function prng(seed: number): () => number {
 /** The distinct keys and a Zipf(s = 1) sequence of indexes into them. */
 function makeKeys(): {distinct: string[]; sequence: Uint32Array} {
   const distinct: string[] = []
-  for (let i = 0; i < DISTINCT; i++) distinct.push(`tenant-${(Math.imul(i, 2_654_435_761) >>> 0) % 100_000}/device-${i}`)
+  for (let i = 0; i < DISTINCT; i++)
+    distinct.push(`tenant-${(Math.imul(i, 2_654_435_761) >>> 0) % 100_000}/device-${i}`)
   const cdf = new Float64Array(DISTINCT)
   let sum = 0
   for (let r = 0; r < DISTINCT; r++) {
@@ -98,7 +99,15 @@ async function child(mode: string, file: string): Promise<void> {
     case 'hot-shards': {
       const r = await analyseHotShards(
         {},
-        {endMs: 600_000, minMinutes: 3, offline: {chunks: input.chunks, ranges: evenRanges(SHARDS), rangesSource: 'even', sourceName: file}, source: 'auto', startMs: 0, threshold: 0.8, windowGiven: true},
+        {
+          endMs: 600_000,
+          minMinutes: 3,
+          offline: {chunks: input.chunks, ranges: evenRanges(SHARDS), rangesSource: 'even', sourceName: file},
+          source: 'auto',
+          startMs: 0,
+          threshold: 0.8,
+          windowGiven: true,
+        },
         {now: () => 0, async sleep() {}},
       )
       checksum = `${r.result.shards[0]!.shardId} top ${r.result.shards[0]!.topKeys[0]!.partitionKey}`
@@ -106,7 +115,14 @@ async function child(mode: string, file: string): Promise<void> {
     }
 
     case 'key-spread': {
-      const r = await analyseKeySpread({chunks: input.chunks, shardCounts: [SHARDS], sourceName: file, threshold: 0.8, topKeys: 5, windowSeconds: 600})
+      const r = await analyseKeySpread({
+        chunks: input.chunks,
+        shardCounts: [SHARDS],
+        sourceName: file,
+        threshold: 0.8,
+        topKeys: 5,
+        windowSeconds: 600,
+      })
       checksum = `${r.counts[0]!.hottest.shardId} top ${r.counts[0]!.hottest.topKeys[0]!.partitionKey}`
       break
     }
@@ -137,12 +153,22 @@ async function child(mode: string, file: string): Promise<void> {
   }
 
   const ms = performance.now() - t0
-  const result: ChildResult = {checksum, keysPerSec: (TOTAL / ms) * 1000, ms, rssMb: process.resourceUsage().maxRSS / 1024}
+  const result: ChildResult = {
+    checksum,
+    keysPerSec: (TOTAL / ms) * 1000,
+    ms,
+    rssMb: process.resourceUsage().maxRSS / 1024,
+  }
   process.stdout.write(`${JSON.stringify(result)}\n`)
 }
 
 function runChild(mode: string, file: string): ChildResult {
-  const out = spawnSync(process.execPath, ['--import', 'tsx', here, CHILD_FLAG, mode, file], {cwd: root, encoding: 'utf8', env: {...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true'}, maxBuffer: 1 << 20})
+  const out = spawnSync(process.execPath, ['--import', 'tsx', here, CHILD_FLAG, mode, file], {
+    cwd: root,
+    encoding: 'utf8',
+    env: {...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true'},
+    maxBuffer: 1 << 20,
+  })
   if (out.status !== 0) throw new Error(`bench child ${mode} failed: ${out.stderr}`)
   return JSON.parse(out.stdout.trim().split('\n').pop()!) as ChildResult
 }
@@ -152,7 +178,6 @@ async function writeCsv(file: string): Promise<void> {
   const tmp = `${file}.tmp`
   const out = createWriteStream(tmp)
   for (const batch of lineBatches(distinct, sequence)) {
-     
     if (!out.write(`${batch.join('\n')}\n`)) await once(out, 'drain')
   }
 
@@ -163,12 +188,32 @@ async function writeCsv(file: string): Promise<void> {
 
 function runCli(file: string): {ms: number; rssMb: number} {
   const t0 = performance.now()
-  const out = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, '--import', 'tsx', path.join(root, 'bin', 'dev.js'), 'kinesis', 'key-spread', '--records', file, '--shards', String(SHARDS), '--window', '10m', '--json'], {
-    cwd: root,
-    encoding: 'utf8',
-    env: {...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true'},
-    maxBuffer: 1 << 26,
-  })
+  const out = spawnSync(
+    '/usr/bin/time',
+    [
+      '-f',
+      '%M',
+      process.execPath,
+      '--import',
+      'tsx',
+      path.join(root, 'bin', 'dev.js'),
+      'kinesis',
+      'key-spread',
+      '--records',
+      file,
+      '--shards',
+      String(SHARDS),
+      '--window',
+      '10m',
+      '--json',
+    ],
+    {
+      cwd: root,
+      encoding: 'utf8',
+      env: {...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true'},
+      maxBuffer: 1 << 26,
+    },
+  )
   const ms = performance.now() - t0
   if (out.status !== 0) throw new Error(`CLI run failed: ${out.stderr}`)
   const rssKb = Number(out.stderr.trim().split('\n').pop())
@@ -190,23 +235,32 @@ export default async function kinesisBench(): Promise<void> {
 
   const peer = best.get('peer')!
   const rows: Array<[string, {keysPerSec: number; ms: number; rssMb: number}]> = [
-    ['bare loop: `crypto.hash(\'md5\', key)` per key (peer: hashing only)', peer],
+    ["bare loop: `crypto.hash('md5', key)` per key (peer: hashing only)", peer],
     [`pipeops \`kinesis key-spread\` analysis (${SHARDS} shards)`, best.get('key-spread')!],
     [`pipeops \`kinesis hot-shards --records\` analysis (${SHARDS} shards)`, best.get('hot-shards')!],
   ]
   if (existsSync('/usr/bin/time')) {
     const cli = runCli(file)
-    rows.push([`\`pipeops kinesis key-spread --records\` whole CLI process via bin/dev.js (tsx start-up included)`, {...cli, keysPerSec: (TOTAL / cli.ms) * 1000}])
+    rows.push([
+      `\`pipeops kinesis key-spread --records\` whole CLI process via bin/dev.js (tsx start-up included)`,
+      {...cli, keysPerSec: (TOTAL / cli.ms) * 1000},
+    ])
   }
 
-  console.log(`${TOTAL.toLocaleString('en')} keys (${DISTINCT.toLocaleString('en')} distinct, Zipf s = 1) streamed from a ${Math.round(statSync(file).size / 1e6)} MB CSV file; Node ${process.version}; best of 2 alternating runs\n`)
+  console.log(
+    `${TOTAL.toLocaleString('en')} keys (${DISTINCT.toLocaleString('en')} distinct, Zipf s = 1) streamed from a ${Math.round(statSync(file).size / 1e6)} MB CSV file; Node ${process.version}; best of 2 alternating runs\n`,
+  )
   console.log('| path | time | keys/s | vs peer | peak RSS |')
   console.log('|---|---:|---:|---:|---:|')
   for (const [name, r] of rows) {
-    console.log(`| ${name} | ${(r.ms / 1000).toFixed(2)} s | ${(r.keysPerSec / 1e6).toFixed(2)} M | ${(r.keysPerSec / peer.keysPerSec).toFixed(2)}× | ${Math.round(r.rssMb)} MB |`)
+    console.log(
+      `| ${name} | ${(r.ms / 1000).toFixed(2)} s | ${(r.keysPerSec / 1e6).toFixed(2)} M | ${(r.keysPerSec / peer.keysPerSec).toFixed(2)}× | ${Math.round(r.rssMb)} MB |`,
+    )
   }
 
-  console.log(`\nChecks: key-spread hottest ${best.get('key-spread')!.checksum}; hot-shards hottest ${best.get('hot-shards')!.checksum}.`)
+  console.log(
+    `\nChecks: key-spread hottest ${best.get('key-spread')!.checksum}; hot-shards hottest ${best.get('hot-shards')!.checksum}.`,
+  )
 }
 
 if (process.argv[2] === CHILD_FLAG) await child(process.argv[3]!, process.argv[4]!)

@@ -39,29 +39,45 @@ function ts(ms: number): string {
 }
 
 const NORMAL: Array<(t: number, n: number) => string> = [
-  (t, n) => `[${ts(t)}] {{taskinstance.py:1956}} INFO - Dependencies all met for dep_context=non-requeueable deps ti=<TaskInstance: etl_${n % 40}.load scheduled__2026-11-22T05:00:00+00:00 [queued]>`,
+  (t, n) =>
+    `[${ts(t)}] {{taskinstance.py:1956}} INFO - Dependencies all met for dep_context=non-requeueable deps ti=<TaskInstance: etl_${n % 40}.load scheduled__2026-11-22T05:00:00+00:00 [queued]>`,
   (t, n) => `[${ts(t)}] {{standard_task_runner.py:57}} INFO - Started process ${n % 65_000} to run task`,
-  (t, n) => `[${ts(t)}] {{logging_mixin.py:188}} INFO - Loaded ${n} rows from s3://lake/events/dt=2026-11-22/part-${n % 1000}.parquet`,
+  (t, n) =>
+    `[${ts(t)}] {{logging_mixin.py:188}} INFO - Loaded ${n} rows from s3://lake/events/dt=2026-11-22/part-${n % 1000}.parquet`,
   (t) => `[${ts(t)}] {{base.py:84}} INFO - Retrieving connection 'aws_default'`,
-  (t) => `[${ts(t)}] {{taskinstance.py:1400}} INFO - Marking task as SUCCESS. dag_id=etl, task_id=load, execution_date=20261122T050000`,
-  (t, n) => `[${new Date(t).toISOString().replace('T', ' ').replace('.', ',').slice(0, 23)}: INFO/ForkPoolWorker-${n % 8}] Executing command in Celery: ['airflow', 'tasks', 'run', 'etl', 'load']`,
+  (t) =>
+    `[${ts(t)}] {{taskinstance.py:1400}} INFO - Marking task as SUCCESS. dag_id=etl, task_id=load, execution_date=20261122T050000`,
+  (t, n) =>
+    `[${new Date(t).toISOString().replace('T', ' ').replace('.', ',').slice(0, 23)}: INFO/ForkPoolWorker-${n % 8}] Executing command in Celery: ['airflow', 'tasks', 'run', 'etl', 'load']`,
   (t, n) => `[${ts(t)}] {{scheduler_job_runner.py:411}} INFO - ${n % 16} tasks up for execution`,
   (t) => `[${ts(t)}] {{dagbag.py:538}} INFO - Filling up the DagBag from /usr/local/airflow/dags/etl.py`,
-  (_t, n) => `[INFO] - Requirement already satisfied: boto3>=1.28.${n % 50} in /usr/local/airflow/.local/lib/python3.11/site-packages`,
+  (_t, n) =>
+    `[INFO] - Requirement already satisfied: boto3>=1.28.${n % 50} in /usr/local/airflow/.local/lib/python3.11/site-packages`,
   (t) => `${new Date(t).toISOString()} [info     ] Task finished [airflow.task] loc=taskinstance.py:1200`,
-  (t, n) => JSON.stringify({event: `Processed batch ${n}`, level: 'info', logger: 'airflow.task', timestamp: new Date(t).toISOString()}),
+  (t, n) =>
+    JSON.stringify({
+      event: `Processed batch ${n}`,
+      level: 'info',
+      logger: 'airflow.task',
+      timestamp: new Date(t).toISOString(),
+    }),
   (t) => `[${ts(t)}] {{app.py:90}} INFO - 10.0.1.200 - - "GET /health HTTP/1.1" 200 187 "-" "ELB-HealthChecker/2.0"`,
 ]
 
 const MATCHING: Array<(t: number, n: number) => string> = [
   (t) => `[${ts(t)}] {{local_task_job_runner.py:228}} INFO - Task exited with return code -9`,
   (t) => `[${ts(t)}] {{taskinstance.py:1400}} ERROR - Received SIGTERM. Terminating subprocesses.`,
-  (t, n) => `[${ts(t)}] {{dagbag.py:346}} ERROR - Failed to import: /usr/local/airflow/dags/etl_${n % 9}.py\nTraceback (most recent call last):\n  File "/usr/local/airflow/dags/etl.py", line 4, in <module>\n    import pandas_gbq\nModuleNotFoundError: No module named 'pandas_gbq'`,
-  () => '[WARNING] - ERROR: Cannot install pandas-gbq==0.24.0 and google-auth==1.35.0 because these package versions have conflicting dependencies.',
-  (t) => `[${ts(t)}] {{taskinstance.py:1937}} ERROR - botocore.exceptions.ClientError: An error occurred (AccessDenied) when calling the PutObject operation: Access Denied`,
-  (t) => `[${ts(t)}] {{scheduler_job_runner.py:771}} ERROR - Executor reports task instance <TaskInstance: etl.load scheduled__x [queued]> finished (failed) although the task says it's queued. (Info: None)`,
+  (t, n) =>
+    `[${ts(t)}] {{dagbag.py:346}} ERROR - Failed to import: /usr/local/airflow/dags/etl_${n % 9}.py\nTraceback (most recent call last):\n  File "/usr/local/airflow/dags/etl.py", line 4, in <module>\n    import pandas_gbq\nModuleNotFoundError: No module named 'pandas_gbq'`,
+  () =>
+    '[WARNING] - ERROR: Cannot install pandas-gbq==0.24.0 and google-auth==1.35.0 because these package versions have conflicting dependencies.',
+  (t) =>
+    `[${ts(t)}] {{taskinstance.py:1937}} ERROR - botocore.exceptions.ClientError: An error occurred (AccessDenied) when calling the PutObject operation: Access Denied`,
+  (t) =>
+    `[${ts(t)}] {{scheduler_job_runner.py:771}} ERROR - Executor reports task instance <TaskInstance: etl.load scheduled__x [queued]> finished (failed) although the task says it's queued. (Info: None)`,
   (t) => `[${ts(t)}] {{timeout.py:68}} ERROR - airflow.exceptions.AirflowTaskTimeout: Timeout, PID: 1234`,
-  (t) => `[${ts(t)}] {{x.py:1}} ERROR - sqlalchemy.exc.OperationalError: (psycopg2.OperationalError) server closed the connection unexpectedly`,
+  (t) =>
+    `[${ts(t)}] {{x.py:1}} ERROR - sqlalchemy.exc.OperationalError: (psycopg2.OperationalError) server closed the connection unexpectedly`,
 ]
 
 function generate(): void {
@@ -101,11 +117,21 @@ interface Measured {
 }
 
 function timed(cmd: string, args: string[]): Measured {
-  const r = spawnSync('/usr/bin/time', ['-f', '%e %M %U %S', cmd, ...args], {cwd: ROOT, encoding: 'utf8', env: {...process.env, NODE_ENV: 'production'}, maxBuffer: 64 * 1024 * 1024})
+  const r = spawnSync('/usr/bin/time', ['-f', '%e %M %U %S', cmd, ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: {...process.env, NODE_ENV: 'production'},
+    maxBuffer: 64 * 1024 * 1024,
+  })
   const last = r.stderr.trim().split('\n').pop() ?? ''
   const [seconds, kb, user, sys] = last.split(' ').map(Number)
   if (r.status !== 0 && r.status !== 1) throw new Error(`${cmd} failed (${r.status}): ${r.stderr}`)
-  return {count: r.stdout.trim(), cpu: (user ?? 0) + (sys ?? 0), rssMb: Math.round((kb ?? 0) / 1024), seconds: seconds ?? Number.NaN}
+  return {
+    count: r.stdout.trim(),
+    cpu: (user ?? 0) + (sys ?? 0),
+    rssMb: Math.round((kb ?? 0) / 1024),
+    seconds: seconds ?? Number.NaN,
+  }
 }
 
 export default async function bench(): Promise<void> {
@@ -122,12 +148,20 @@ export default async function bench(): Promise<void> {
   const result = JSON.parse(pipeops.count) as {findings: Array<{count: number}>; scanned: {events: number}}
   const records = result.findings.reduce((s, f) => s + f.count, 0)
   const mib = SIZE / 1024 ** 2
-  console.log(`File: ${(SIZE / 1024 ** 2).toLocaleString('en-US')} MiB, ${result.scanned.events.toLocaleString('en-US')} lines, ${MATCH_RATE * 100} % of lines from matching signatures; ${RULES.length} patterns. ${grepVersion}.\n`)
+  console.log(
+    `File: ${(SIZE / 1024 ** 2).toLocaleString('en-US')} MiB, ${result.scanned.events.toLocaleString('en-US')} lines, ${MATCH_RATE * 100} % of lines from matching signatures; ${RULES.length} patterns. ${grepVersion}.\n`,
+  )
   console.log('| tool | wall time | CPU time | throughput (wall) | peak RSS | matches |')
   console.log('|---|---:|---:|---:|---:|---|')
-  console.log(`| \`grep -E -c -f patterns.txt\` | ${grep.seconds.toFixed(2)} s | ${grep.cpu.toFixed(2)} s | ${(mib / grep.seconds).toFixed(0)} MiB/s | ${grep.rssMb} MB | ${Number(grep.count).toLocaleString('en-US')} matching lines |`)
-  console.log(`| \`pipeops mwaa triage --logs\` | ${pipeops.seconds.toFixed(2)} s | ${pipeops.cpu.toFixed(2)} s | ${(mib / pipeops.seconds).toFixed(0)} MiB/s | ${pipeops.rssMb} MB | ${records.toLocaleString('en-US')} classified records in ${result.findings.length} findings |`)
-  console.log(`\nRatio pipeops / grep: ${(pipeops.seconds / grep.seconds).toFixed(2)}× wall, ${(pipeops.cpu / grep.cpu).toFixed(2)}× CPU (target ≤ 2×); peak RSS target < 200 MB.`)
+  console.log(
+    `| \`grep -E -c -f patterns.txt\` | ${grep.seconds.toFixed(2)} s | ${grep.cpu.toFixed(2)} s | ${(mib / grep.seconds).toFixed(0)} MiB/s | ${grep.rssMb} MB | ${Number(grep.count).toLocaleString('en-US')} matching lines |`,
+  )
+  console.log(
+    `| \`pipeops mwaa triage --logs\` | ${pipeops.seconds.toFixed(2)} s | ${pipeops.cpu.toFixed(2)} s | ${(mib / pipeops.seconds).toFixed(0)} MiB/s | ${pipeops.rssMb} MB | ${records.toLocaleString('en-US')} classified records in ${result.findings.length} findings |`,
+  )
+  console.log(
+    `\nRatio pipeops / grep: ${(pipeops.seconds / grep.seconds).toFixed(2)}× wall, ${(pipeops.cpu / grep.cpu).toFixed(2)}× CPU (target ≤ 2×); peak RSS target < 200 MB.`,
+  )
 }
 
 const CHILD_FLAG = '--mwaa-triage-child'

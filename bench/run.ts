@@ -14,7 +14,11 @@ const files = readdirSync(dir)
   .filter((f) => wanted.length === 0 || wanted.some((w) => f.startsWith(w)))
   .sort()
 if (files.length === 0) {
-  console.error(`no benchmark matches ${wanted.join(', ')}; available: ${readdirSync(dir).filter((f) => f.endsWith('.bench.ts')).join(', ')}`)
+  console.error(
+    `no benchmark matches ${wanted.join(', ')}; available: ${readdirSync(dir)
+      .filter((f) => f.endsWith('.bench.ts'))
+      .join(', ')}`,
+  )
   process.exit(2)
 }
 

@@ -28,7 +28,10 @@ interface CfnLintMatch {
 }
 
 /** Write each case as a pair of CloudFormation templates, when CloudFormation can express it. */
-async function writeCorpus(): Promise<{expressible: Array<{bad: string; good: string; id: keyof typeof FINDING_CATALOG}>; notExpressible: string[]}> {
+async function writeCorpus(): Promise<{
+  expressible: Array<{bad: string; good: string; id: keyof typeof FINDING_CATALOG}>
+  notExpressible: string[]
+}> {
   await rm(work, {force: true, recursive: true})
   await mkdir(work, {recursive: true})
   const expressible: Array<{bad: string; good: string; id: keyof typeof FINDING_CATALOG}> = []
@@ -37,7 +40,8 @@ async function writeCorpus(): Promise<{expressible: Array<{bad: string; good: st
     const bad = toCloudFormation(c.bad, {syntax: 'json'})
     const good = toCloudFormation(c.good, {syntax: 'json'})
     // Keep the case only if the CloudFormation form still carries the defect (and the fix).
-    const lintOf = (text: string) => lintConfigurations(parseConfigurationText(text, 'x.json'), {versioned: c.versioned})
+    const lintOf = (text: string) =>
+      lintConfigurations(parseConfigurationText(text, 'x.json'), {versioned: c.versioned})
     const stillBad = lintOf(bad).configurations[0]!.findings.some((f) => f.id === c.id)
     const stillGood = !lintOf(good).configurations[0]!.findings.some((f) => f.id === c.id)
     if (!stillBad || !stillGood) {
@@ -97,18 +101,26 @@ export default async function bench(): Promise<void> {
     const weBad = ours.get(e.bad)!.has(e.id)
     const weGood = !ours.get(e.good)!.has(e.id)
     const peerBad = [...(theirs.get(e.bad) ?? [])]
-    const peerGood = new Set((theirs.get(e.good) ?? []))
+    const peerGood = new Set(theirs.get(e.good) ?? [])
     const peerFlags = peerBad.filter((x) => !peerGood.has(x))
     if (weBad && weGood) oursCaught++
     if (peerFlags.length > 0) peerCaught++
-    rows.push(`| ${entry.code} ${e.id} (${entry.severity}) | ${weBad && weGood ? 'yes' : 'no'} | ${peerFlags.length > 0 ? `yes: ${peerFlags.join(', ')}` : 'no'} |`)
+    rows.push(
+      `| ${entry.code} ${e.id} (${entry.severity}) | ${weBad && weGood ? 'yes' : 'no'} | ${peerFlags.length > 0 ? `yes: ${peerFlags.join(', ')}` : 'no'} |`,
+    )
   }
 
-  console.log(`Machine: ${cpus().length} cores, load ${loadavg()[0]!.toFixed(2)}; ${version}; ${expressible.length} finding types expressible in CloudFormation (${files.length} templates).\n`)
+  console.log(
+    `Machine: ${cpus().length} cores, load ${loadavg()[0]!.toFixed(2)}; ${version}; ${expressible.length} finding types expressible in CloudFormation (${files.length} templates).\n`,
+  )
   console.log('| Finding (bad template vs its good twin) | pipeops lint | cfn-lint |')
   console.log('|---|---|---|')
   for (const r of rows) console.log(r)
   console.log(`| **Caught** | **${oursCaught} / ${expressible.length}** | **${peerCaught} / ${expressible.length}** |`)
-  console.log(`| Wall time, whole corpus | ${oursMs.toFixed(0)} ms (in process) | ${peerMs.toFixed(0)} ms (one process) |`)
-  console.log(`\nNot expressible in CloudFormation (flat Prefix/TagFilters, no Filter element): ${notExpressible.join(', ')}.`)
+  console.log(
+    `| Wall time, whole corpus | ${oursMs.toFixed(0)} ms (in process) | ${peerMs.toFixed(0)} ms (one process) |`,
+  )
+  console.log(
+    `\nNot expressible in CloudFormation (flat Prefix/TagFilters, no Filter element): ${notExpressible.join(', ')}.`,
+  )
 }

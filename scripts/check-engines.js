@@ -10,9 +10,12 @@ const lock = JSON.parse(readFileSync('package-lock.json', 'utf8'))
 const bad = []
 for (const [name, meta] of Object.entries(lock.packages)) {
   const range = meta.engines?.node
-  if (name && range && !semver.satisfies(process.versions.node, range)) bad.push(`${name}@${meta.version} needs node ${range}`)
+  if (name && range && !semver.satisfies(process.versions.node, range))
+    bad.push(`${name}@${meta.version} needs node ${range}`)
 }
 
-console.log(`node ${process.versions.node}: ${Object.keys(lock.packages).length - 1} locked packages, ${bad.length} whose engines exclude it`)
+console.log(
+  `node ${process.versions.node}: ${Object.keys(lock.packages).length - 1} locked packages, ${bad.length} whose engines exclude it`,
+)
 for (const b of bad) console.log(`  ${b}`)
 process.exit(bad.length === 0 ? 0 : 1)

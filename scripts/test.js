@@ -2,17 +2,41 @@
 // `npm test`: type-check sources and tests, lint, all Vitest suites (unit, commands, integration
 // against the local emulators), then build and smoke-test the built CLI in a subprocess.
 import {spawnSync} from 'node:child_process'
-import {rmSync} from 'node:fs'
+import {mkdtempSync, readFileSync, rmSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import path from 'node:path'
+
+// Vitest also writes a JSON report per suite, so the run can end with one plain total line.
+const reports = mkdtempSync(path.join(tmpdir(), 'pipeops-test-'))
+const suiteReport = path.join(reports, 'suites.json')
+const smokeReport = path.join(reports, 'smoke.json')
 
 const steps = [
   ['engines', 'node', ['scripts/check-engines.js']],
   ['type-check', 'npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']],
   ['type-check tests', 'npx', ['tsc', '-p', 'test/tsconfig.json', '--noEmit']],
   ['lint', 'npx', ['eslint', '.']],
+  ['format', 'npx', ['prettier', '--check', 'src', 'test', 'bench', 'scripts', 'eslint.config.mjs']],
   // dist/ is removed first so that tests can only pass against the TypeScript sources (stack notes, pitfall 2).
-  ['unit, command and integration tests', 'npx', ['vitest', 'run']],
+  [
+    'unit, command and integration tests',
+    'npx',
+    ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${suiteReport}`],
+  ],
   ['build', 'npx', ['tsc', '-p', 'tsconfig.json']],
-  ['smoke tests of bin/run.js', 'npx', ['vitest', 'run', '--config', 'vitest.smoke.config.ts']],
+  [
+    'smoke tests of bin/run.js',
+    'npx',
+    [
+      'vitest',
+      'run',
+      '--config',
+      'vitest.smoke.config.ts',
+      '--reporter=default',
+      '--reporter=json',
+      `--outputFile.json=${smokeReport}`,
+    ],
+  ],
 ]
 
 rmSync('dist', {force: true, recursive: true})
@@ -30,3 +54,14 @@ for (const [name, cmd, args] of steps) {
 
   process.stdout.write(`=== ${name} passed in ${seconds}s\n`)
 }
+
+let passed = 0
+let failed = 0
+for (const file of [suiteReport, smokeReport]) {
+  const report = JSON.parse(readFileSync(file, 'utf8'))
+  passed += report.numPassedTests
+  failed += report.numFailedTests
+}
+
+process.stdout.write(`\ntests: ${passed} passed, ${failed} failed\n`)
+process.exit(failed === 0 ? 0 : 1)

@@ -6,7 +6,15 @@ import type {IamDeclaration} from './lib/aws/iam.js'
 import {type ClientFactory, createClientFactory} from './lib/aws/clients.js'
 import {resolveAwsSettings, type ResolvedAwsSettings} from './lib/aws/settings.js'
 import {AbortedError, classifyError, ExitCode, type PipeopsError} from './lib/core/errors.js'
-import {applyPlan, type ApplyReport, decideApplyMode, type Plan, type PlanExecutor, readPlanFile, writePlanFile} from './lib/core/plan.js'
+import {
+  applyPlan,
+  type ApplyReport,
+  decideApplyMode,
+  type Plan,
+  type PlanExecutor,
+  readPlanFile,
+  writePlanFile,
+} from './lib/core/plan.js'
 import {paint, setColorEnabled, shouldUseColor} from './ui/color.js'
 import {confirm} from './ui/confirm.js'
 import {renderApplyReport, renderPlan} from './ui/plan-table.js'
@@ -28,7 +36,9 @@ export interface ErrorEnvelope {
   warnings: string[]
 }
 
-const VERSION: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {version: string}).version
+const VERSION: string = (
+  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {version: string}
+).version
 
 export const PIPEOPS_VERSION = VERSION
 
@@ -44,7 +54,12 @@ export const planFlags = {
     summary: 'Apply a plan saved with --plan-out, after checking live state still matches it (implies --apply).',
   }),
   'plan-out': Flags.string({helpGroup: 'PLAN', summary: 'Save the plan as JSON to this file (written atomically).'}),
-  yes: Flags.boolean({char: 'y', default: false, helpGroup: 'PLAN', summary: 'Do not ask for confirmation (required with --apply when not on a terminal).'}),
+  yes: Flags.boolean({
+    char: 'y',
+    default: false,
+    helpGroup: 'PLAN',
+    summary: 'Do not ask for confirmation (required with --apply when not on a terminal).',
+  }),
 }
 
 export interface PlanFlagValues {
@@ -75,7 +90,8 @@ export abstract class BaseCommand extends Command {
     }),
     'endpoint-url': Flags.string({
       helpGroup: 'AWS',
-      summary: 'Send AWS calls to this endpoint (LocalStack, emulators). AWS_ENDPOINT_URL_<SERVICE> and AWS_ENDPOINT_URL also work.',
+      summary:
+        'Send AWS calls to this endpoint (LocalStack, emulators). AWS_ENDPOINT_URL_<SERVICE> and AWS_ENDPOINT_URL also work.',
     }),
     'max-attempts': Flags.integer({
       helpGroup: 'AWS',
@@ -83,13 +99,19 @@ export abstract class BaseCommand extends Command {
       min: 1,
       summary: 'Attempts per AWS call, with adaptive retries (default 5).',
     }),
-    profile: Flags.string({helpGroup: 'AWS', summary: 'AWS shared-config profile (default: AWS_PROFILE, then "default").'}),
-    region: Flags.string({helpGroup: 'AWS', summary: 'AWS region (default: AWS_REGION, AWS_DEFAULT_REGION, then the profile).'}),
+    profile: Flags.string({
+      helpGroup: 'AWS',
+      summary: 'AWS shared-config profile (default: AWS_PROFILE, then "default").',
+    }),
+    region: Flags.string({
+      helpGroup: 'AWS',
+      summary: 'AWS region (default: AWS_REGION, AWS_DEFAULT_REGION, then the profile).',
+    }),
   }
   static override enableJsonFlag = true
   /** The IAM actions this command may call; read by `iam-policy` and `doctor`. */
   static iam: IamDeclaration = []
-protected readonly abortController = new AbortController()
+  protected readonly abortController = new AbortController()
   /**
    * True: Ctrl-C stops the command with exit 8 (after cleanups). Long-running views (sandbox,
    * --watch) set it to false: Ctrl-C then only aborts `abortController`, and the command returns
@@ -105,7 +127,7 @@ protected readonly abortController = new AbortController()
       // handleSigint never rejects; nothing to report if it did
     })
   }
-private sigints = 0
+  private sigints = 0
   private readonly warnings: string[] = []
 
   /** Space-separated id, as users type it: "kinesis hot-shards". */
@@ -114,12 +136,22 @@ private sigints = 0
   }
 
   /** Build the client factory from the shared flags (profile, region, endpoint, retries). */
-  protected async awsClients(flags: {'endpoint-url'?: string | undefined; 'max-attempts'?: number | undefined; profile?: string | undefined; region?: string | undefined}): Promise<ClientFactory> {
+  protected async awsClients(flags: {
+    'endpoint-url'?: string | undefined
+    'max-attempts'?: number | undefined
+    profile?: string | undefined
+    region?: string | undefined
+  }): Promise<ClientFactory> {
     const settings = await this.awsSettings(flags)
     return createClientFactory(settings, `pipeops/${VERSION}`)
   }
 
-  protected async awsSettings(flags: {'endpoint-url'?: string | undefined; 'max-attempts'?: number | undefined; profile?: string | undefined; region?: string | undefined}): Promise<ResolvedAwsSettings> {
+  protected async awsSettings(flags: {
+    'endpoint-url'?: string | undefined
+    'max-attempts'?: number | undefined
+    profile?: string | undefined
+    region?: string | undefined
+  }): Promise<ResolvedAwsSettings> {
     return resolveAwsSettings({
       endpointUrl: flags['endpoint-url'],
       env: process.env,
@@ -152,7 +184,9 @@ private sigints = 0
     await super.init()
     process.on('SIGINT', this.onSigint)
     const colorFlag = !this.argv.includes('--no-color')
-    setColorEnabled(!this.jsonEnabled() && shouldUseColor({env: process.env, flag: colorFlag, isTTY: Boolean(process.stdout.isTTY)}))
+    setColorEnabled(
+      !this.jsonEnabled() && shouldUseColor({env: process.env, flag: colorFlag, isTTY: Boolean(process.stdout.isTTY)}),
+    )
   }
 
   /** Register work to run on exit or Ctrl-C (stop child processes, remove temp files). */
@@ -193,13 +227,20 @@ private sigints = 0
     this.log((options.render ?? renderPlan)(plan))
     if (flags['plan-out']) this.logToStderr(`Plan saved to ${flags['plan-out']}.`)
     if (plan.steps.length === 0) return {mode: 'up-to-date', plan}
-    const mode = decideApplyMode({apply: flags.apply || Boolean(flags.plan), interactive: Boolean(process.stdin.isTTY && process.stderr.isTTY), yes: flags.yes})
+    const mode = decideApplyMode({
+      apply: flags.apply || Boolean(flags.plan),
+      interactive: Boolean(process.stdin.isTTY && process.stderr.isTTY),
+      yes: flags.yes,
+    })
     if (mode === 'dry-run') {
       this.logToStderr(paint('dim', 'Dry run: nothing was changed. Re-run with --apply to make these changes.'))
       return {mode, plan}
     }
 
-    if (mode === 'confirm' && !(await confirm(`Apply ${plan.steps.length} step(s) to ${Object.values(plan.target).join(' / ')}?`))) {
+    if (
+      mode === 'confirm' &&
+      !(await confirm(`Apply ${plan.steps.length} step(s) to ${Object.values(plan.target).join(' / ')}?`))
+    ) {
       throw new AbortedError('confirmation declined: nothing was changed')
     }
 
@@ -207,7 +248,13 @@ private sigints = 0
     this.interruptible = false
     try {
       const report = await applyPlan(plan, options.executor, {
-        onStep: (e) => progress.update({detail: e.step.operation, done: e.index + (e.status === 'started' ? 0 : 1), label: 'Applying', total: e.total}),
+        onStep: (e) =>
+          progress.update({
+            detail: e.step.operation,
+            done: e.index + (e.status === 'started' ? 0 : 1),
+            label: 'Applying',
+            total: e.total,
+          }),
         resumeCommand: `${options.resumeCommand} --apply`,
         signal: this.abortController.signal,
       })
@@ -255,12 +302,16 @@ private sigints = 0
     this.abortController.abort()
     if (!this.exitOnInterrupt && this.sigints === 1) return
     if (!this.interruptible && this.sigints === 1) {
-      process.stderr.write('\nInterrupted: finishing the current step so state stays consistent (Ctrl-C again to stop now).\n')
+      process.stderr.write(
+        '\nInterrupted: finishing the current step so state stays consistent (Ctrl-C again to stop now).\n',
+      )
       return
     }
 
     await this.runCleanups()
-    const error = new AbortedError('interrupted by Ctrl-C', {suggestions: ['Run the command again; apply commands resume where they stopped.']})
+    const error = new AbortedError('interrupted by Ctrl-C', {
+      suggestions: ['Run the command again; apply commands resume where they stopped.'],
+    })
     if (this.jsonEnabled()) this.logJson(this.errorEnvelope(error))
     else this.printError(error)
     process.exit(ExitCode.Aborted)

@@ -12,25 +12,37 @@ import {renderDoctor} from '../ui/doctor.js'
 
 export default class Doctor extends BaseCommand {
   static override description =
-    'Shows the Node and pipeops versions, the region and profile in use and where they came from, endpoint overrides, and the AWS identity (STS GetCallerIdentity). With --check-permissions it simulates every command\'s IAM actions for that identity.'
+    "Shows the Node and pipeops versions, the region and profile in use and where they came from, endpoint overrides, and the AWS identity (STS GetCallerIdentity). With --check-permissions it simulates every command's IAM actions for that identity."
   static override examples = [
     '<%= config.bin %> <%= command.id %>',
     '<%= config.bin %> <%= command.id %> --profile prod --region eu-west-1 --check-permissions',
     '<%= config.bin %> <%= command.id %> --json',
   ]
   static override flags = {
-    'check-permissions': Flags.boolean({default: false, summary: 'Simulate each command\'s declared IAM actions with iam:SimulatePrincipalPolicy.'}),
+    'check-permissions': Flags.boolean({
+      default: false,
+      summary: "Simulate each command's declared IAM actions with iam:SimulatePrincipalPolicy.",
+    }),
   }
-  static override iam = ['sts:GetCallerIdentity', {action: 'iam:SimulatePrincipalPolicy', when: 'with --check-permissions'}]
+  static override iam = [
+    'sts:GetCallerIdentity',
+    {action: 'iam:SimulatePrincipalPolicy', when: 'with --check-permissions'},
+  ]
   static override summary = 'Check versions, region, profile, endpoints, credentials and permissions.'
 
   public async run(): Promise<DoctorReport> {
     const {flags} = await this.parse(Doctor)
     const settings = await this.awsSettings(flags)
     const setup = describeSetup(settings, {node: process.version, pipeops: PIPEOPS_VERSION})
-    if (!settings.region) this.warnUser('no AWS region is set: pass --region, export AWS_REGION, or set region in your profile. Checking credentials against us-east-1.')
+    if (!settings.region)
+      this.warnUser(
+        'no AWS region is set: pass --region, export AWS_REGION, or set region in your profile. Checking credentials against us-east-1.',
+      )
     // STS answers in every region; doctor must work before a region is configured.
-    const clients = createClientFactory({...settings, region: settings.region ?? 'us-east-1'}, `pipeops/${PIPEOPS_VERSION}`)
+    const clients = createClientFactory(
+      {...settings, region: settings.region ?? 'us-east-1'},
+      `pipeops/${PIPEOPS_VERSION}`,
+    )
     const identity = await checkIdentity(clients.create(STSClient, 'sts'), setup)
     const report: DoctorReport = {...setup, identity}
     if (flags['check-permissions']) {

@@ -13,7 +13,10 @@ export interface IamPolicyResult {
 
 export default class IamPolicy extends BaseCommand {
   static override args = {
-    command: Args.string({description: 'Commands to cover, e.g. "kinesis hot-shards" or kinesis:reshard (all when none).', required: false}),
+    command: Args.string({
+      description: 'Commands to cover, e.g. "kinesis hot-shards" or kinesis:reshard (all when none).',
+      required: false,
+    }),
   }
   static override description =
     'Every pipeops command declares the IAM actions it calls. This prints the least-privilege policy for the commands you name (all of them when none), as IAM JSON, a CloudFormation resource or Terraform. Resources are "*": scope them down to your stream, table or bucket ARNs.'
@@ -23,7 +26,11 @@ export default class IamPolicy extends BaseCommand {
     '<%= config.bin %> <%= command.id %> doctor --format cloudformation',
   ]
   static override flags = {
-    format: Flags.string({default: 'json', options: ['json', 'cloudformation', 'terraform'], summary: 'Output format of the policy.'}),
+    format: Flags.string({
+      default: 'json',
+      options: ['json', 'cloudformation', 'terraform'],
+      summary: 'Output format of the policy.',
+    }),
   }
   static override strict = false
   static override summary = 'Print the least-privilege IAM policy for pipeops commands.'
@@ -34,14 +41,19 @@ export default class IamPolicy extends BaseCommand {
     const {ids: names, unknown} = matchCommandIds(argv as string[], known)
     if (unknown.length > 0) {
       throw new UsageError(`unknown command ${unknown.map((u) => `"${u}"`).join(', ')}`, {
-        suggestions: [`Name commands as you type them, quoted: "kinesis hot-shards". Known: ${[...known].sort().join(', ').replaceAll(':', ' ')}`],
+        suggestions: [
+          `Name commands as you type them, quoted: "kinesis hot-shards". Known: ${[...known].sort().join(', ').replaceAll(':', ' ')}`,
+        ],
       })
     }
 
     const declarations = await loadIamDeclarations(this.config, names)
     const policy = buildPolicy(declarations)
     const result: IamPolicyResult = {
-      commands: declarations.map((d) => ({actions: d.iam.map((a) => (typeof a === 'string' ? {action: a} : a)), command: d.commandId})),
+      commands: declarations.map((d) => ({
+        actions: d.iam.map((a) => (typeof a === 'string' ? {action: a} : a)),
+        command: d.commandId,
+      })),
       policy,
     }
     if (!this.jsonEnabled()) this.log(formatPolicy(policy, flags.format as PolicyFormat))

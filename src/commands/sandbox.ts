@@ -45,38 +45,68 @@ export default class Sandbox extends BaseCommand {
   ]
   static override flags = {
     demo: Flags.boolean({default: false, summary: 'Run the scripted tour against a fresh sandbox, then stop it.'}),
-    dir: Flags.string({summary: 'Folder for the sandbox\'s S3 data and demo files (default: a pipeops-sandbox folder in the temp directory).'}),
-    'kinesis-port': Flags.integer({max: 65_535, min: 0, summary: 'Port of the Kinesis emulator (default 4567; 0 = any free port).'}),
-    's3-port': Flags.integer({max: 65_535, min: 0, summary: 'Port of the S3 emulator (default 4569; 0 = any free port).'}),
-    seed: Flags.boolean({allowNo: true, default: true, summary: 'Create the demo data (--no-seed starts empty emulators).'}),
-    'sts-port': Flags.integer({max: 65_535, min: 0, summary: 'Port of the local STS (default 4570; 0 = any free port).'}),
+    dir: Flags.string({
+      summary:
+        "Folder for the sandbox's S3 data and demo files (default: a pipeops-sandbox folder in the temp directory).",
+    }),
+    'kinesis-port': Flags.integer({
+      max: 65_535,
+      min: 0,
+      summary: 'Port of the Kinesis emulator (default 4567; 0 = any free port).',
+    }),
+    's3-port': Flags.integer({
+      max: 65_535,
+      min: 0,
+      summary: 'Port of the S3 emulator (default 4569; 0 = any free port).',
+    }),
+    seed: Flags.boolean({
+      allowNo: true,
+      default: true,
+      summary: 'Create the demo data (--no-seed starts empty emulators).',
+    }),
+    'sts-port': Flags.integer({
+      max: 65_535,
+      min: 0,
+      summary: 'Port of the local STS (default 4570; 0 = any free port).',
+    }),
   }
   static override summary = 'Run local Kinesis and S3 emulators with demo data, or a guided demo.'
-protected override exitOnInterrupt = false
+  protected override exitOnInterrupt = false
 
   public async run(): Promise<SandboxResult | undefined> {
     const {flags} = await this.parse(Sandbox)
     // The tour uses free ports so it never collides with a sandbox already running.
     const port = (value: number | undefined, fallback: number) => value ?? (flags.demo ? 0 : fallback)
-    const workDir = path.resolve(flags.dir ?? path.join(tmpdir(), `pipeops-sandbox${flags.demo ? `-demo-${process.pid}` : ''}`))
+    const workDir = path.resolve(
+      flags.dir ?? path.join(tmpdir(), `pipeops-sandbox${flags.demo ? `-demo-${process.pid}` : ''}`),
+    )
     const progress = this.progress()
     progress.update({label: 'Starting kinesis-local, s3rver and STS on 127.0.0.1'})
     const sandbox = await startSandbox({
       dataDir: workDir,
       env: process.env,
-      ports: {kinesis: port(flags['kinesis-port'], 4567), s3: port(flags['s3-port'], 4569), sts: port(flags['sts-port'], 4570)},
+      ports: {
+        kinesis: port(flags['kinesis-port'], 4567),
+        s3: port(flags['s3-port'], 4569),
+        sts: port(flags['sts-port'], 4570),
+      },
     }).catch((error: unknown) => {
       throw new PipeopsError(ExitCode.Usage, `cannot start the sandbox: ${(error as Error).message}`, {
         cause: error,
         code: 'SandboxStartFailed',
-        suggestions: ['Is another sandbox running? Stop it, or choose other ports with --kinesis-port, --s3-port and --sts-port.'],
+        suggestions: [
+          'Is another sandbox running? Stop it, or choose other ports with --kinesis-port, --s3-port and --sts-port.',
+        ],
       })
     })
     this.onCleanup(() => sandbox.stop())
 
     // This process talks to the sandbox like any other client would: through the exported variables.
     Object.assign(process.env, sandbox.env)
-    const clients = createClientFactory(await resolveAwsSettings({env: process.env, maxAttempts: 3}), `pipeops/${PIPEOPS_VERSION}`)
+    const clients = createClientFactory(
+      await resolveAwsSettings({env: process.env, maxAttempts: 3}),
+      `pipeops/${PIPEOPS_VERSION}`,
+    )
     progress.update({label: 'Seeding demo data'})
     const resources = flags.seed
       ? await runSeeds(SEEDS, {
@@ -93,13 +123,20 @@ protected override exitOnInterrupt = false
       result.tour = await this.runTour(TOUR, sandbox.env, workDir)
       const failed = result.tour.filter((s) => !s.ok)
       if (failed.length > 0) {
-        throw new PipeopsError(ExitCode.Internal, `the demo tour failed at: ${failed.map((s) => `"${s.title}" (exit ${s.exitCode})`).join(', ')}`, {
-          details: result,
-          suggestions: ['This is a bug in pipeops or its demo data; run the failing command by hand against `pipeops sandbox` to see it.'],
-        })
+        throw new PipeopsError(
+          ExitCode.Internal,
+          `the demo tour failed at: ${failed.map((s) => `"${s.title}" (exit ${s.exitCode})`).join(', ')}`,
+          {
+            details: result,
+            suggestions: [
+              'This is a bug in pipeops or its demo data; run the failing command by hand against `pipeops sandbox` to see it.',
+            ],
+          },
+        )
       }
 
-      if (!this.jsonEnabled()) this.log(paint('green', `\n✔ Tour finished: ${result.tour.length} steps. The sandbox has been stopped.`))
+      if (!this.jsonEnabled())
+        this.log(paint('green', `\n✔ Tour finished: ${result.tour.length} steps. The sandbox has been stopped.`))
       return result
     }
 
@@ -116,15 +153,29 @@ protected override exitOnInterrupt = false
   }
 
   /** Run each tour step as a real `pipeops` process against the sandbox. */
-  private async runTour(steps: readonly TourStep[], env: Record<string, string>, workDir: string): Promise<TourStepResult[]> {
+  private async runTour(
+    steps: readonly TourStep[],
+    env: Record<string, string>,
+    workDir: string,
+  ): Promise<TourStepResult[]> {
     const results: TourStepResult[] = []
     for (const [i, step] of steps.entries()) {
       const argv = step.argv.map((a) => a.replaceAll('{workDir}', workDir))
       if (!this.jsonEnabled()) this.log(renderTourHeader(i + 1, steps.length, step, argv))
       const started = Date.now()
       // Steps run in order: later ones build on what earlier ones changed (plan, then apply).
-      const exitCode = await runCli(argv, {...process.env, ...env, FORCE_COLOR: process.stdout.isTTY && !this.jsonEnabled() ? '1' : '0'}, this.jsonEnabled())
-      results.push({argv, durationMs: Date.now() - started, exitCode, ok: (step.expectExit ?? [0]).includes(exitCode), title: step.title})
+      const exitCode = await runCli(
+        argv,
+        {...process.env, ...env, FORCE_COLOR: process.stdout.isTTY && !this.jsonEnabled() ? '1' : '0'},
+        this.jsonEnabled(),
+      )
+      results.push({
+        argv,
+        durationMs: Date.now() - started,
+        exitCode,
+        ok: (step.expectExit ?? [0]).includes(exitCode),
+        title: step.title,
+      })
       if (this.abortController.signal.aborted) break
     }
 
@@ -136,7 +187,9 @@ protected override exitOnInterrupt = false
 function cliInvocation(): string[] {
   const here = fileURLToPath(import.meta.url)
   const root = path.resolve(path.dirname(here), '..', '..')
-  return here.endsWith('.ts') ? ['--import', 'tsx', path.join(root, 'bin', 'dev.js')] : [path.join(root, 'bin', 'run.js')]
+  return here.endsWith('.ts')
+    ? ['--import', 'tsx', path.join(root, 'bin', 'dev.js')]
+    : [path.join(root, 'bin', 'run.js')]
 }
 
 async function runCli(argv: string[], env: Record<string, string | undefined>, quiet: boolean): Promise<number> {

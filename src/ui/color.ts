@@ -1,5 +1,9 @@
 /** Colour only for a human at a terminal: not with --no-color, NO_COLOR, or when stdout is piped. */
-export function shouldUseColor(input: {env: Readonly<Record<string, string | undefined>>; flag: boolean; isTTY: boolean}): boolean {
+export function shouldUseColor(input: {
+  env: Readonly<Record<string, string | undefined>>
+  flag: boolean
+  isTTY: boolean
+}): boolean {
   if (!input.flag) return false
   if (input.env.NO_COLOR !== undefined && input.env.NO_COLOR !== '') return false
   if (input.env.FORCE_COLOR !== undefined && input.env.FORCE_COLOR !== '0') return true

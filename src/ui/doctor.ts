@@ -15,7 +15,13 @@ export function renderDoctor(report: DoctorReport): string {
     ]),
   ]
   if (report.endpoints.length > 0) {
-    parts.push(renderTable({head: ['Service', 'Endpoint', 'From'], rows: report.endpoints.map((e) => [e.service, e.url, e.source]), title: 'Endpoint overrides'}))
+    parts.push(
+      renderTable({
+        head: ['Service', 'Endpoint', 'From'],
+        rows: report.endpoints.map((e) => [e.service, e.url, e.source]),
+        title: 'Endpoint overrides',
+      }),
+    )
   }
 
   if (report.permissions && 'skipped' in report.permissions) {
@@ -24,7 +30,11 @@ export function renderDoctor(report: DoctorReport): string {
     parts.push(
       renderTable({
         head: ['Command', 'Allowed', 'Denied'],
-        rows: report.permissions.commands.map((c) => [c.command, String(c.allowed.length), c.denied.length === 0 ? paint('green', 'none') : paint('red', c.denied.join('\n'))]),
+        rows: report.permissions.commands.map((c) => [
+          c.command,
+          String(c.allowed.length),
+          c.denied.length === 0 ? paint('green', 'none') : paint('red', c.denied.join('\n')),
+        ]),
         title: `Permissions of ${report.permissions.principalArn}`,
       }),
     )

@@ -25,13 +25,21 @@ export function renderPartitionSync(r: PartitionSyncResult): string {
       ['Location', r.location],
       ['Keys', r.keyTypes.map((k) => `${k.name} ${k.type}${k.format ? ` (${k.format})` : ''}`).join(', ')],
       ['Layout', r.template],
-      ['Scope', [r.scope.since ? `since ${r.scope.since}` : '', ...Object.entries(r.scope.where).map(([k, v]) => `${k}=${v}`)].filter(Boolean).join(', ') || 'whole table'],
+      [
+        'Scope',
+        [r.scope.since ? `since ${r.scope.since}` : '', ...Object.entries(r.scope.where).map(([k, v]) => `${k}=${v}`)]
+          .filter(Boolean)
+          .join(', ') || 'whole table',
+      ],
       [
         'S3',
         `${r.scanned.partitions} partition(s) with data${r.scanned.empty ? `, ${r.scanned.empty} empty (markers only)` : ''}; ${r.scanned.requests} list request(s) over ${r.scanned.prefixes} prefix(es) (${r.scanned.mode})${r.scanned.pruned ? `, ${r.scanned.pruned} pruned` : ''}`,
       ],
       ['Ignored', ignored || 'nothing'],
-      ['Catalog', `${r.catalog.partitions} partition(s)${r.catalog.requests ? ` in ${r.catalog.requests} GetPartitions call(s)` : ''}`],
+      [
+        'Catalog',
+        `${r.catalog.partitions} partition(s)${r.catalog.requests ? ` in ${r.catalog.requests} GetPartitions call(s)` : ''}`,
+      ],
     ]),
   ]
   const p = r.plan
@@ -43,32 +51,86 @@ export function renderPartitionSync(r: PartitionSyncResult): string {
     `${p.anomalies.length} anomal${p.anomalies.length === 1 ? 'y' : 'ies'}`,
   ]
   if (r.catalog.stale) counts.push(`${r.catalog.stale} only in the catalog (use --prune)`)
-  const inSync = p.add.length + p.drop.length + p.relocate.length + p.drift.length + p.anomalies.length + r.catalog.stale === 0
-  out.push('', inSync ? paint('green', '✔ The catalog matches S3.') : paint('bold', `Differences: ${counts.join(', ')}`))
+  const inSync =
+    p.add.length + p.drop.length + p.relocate.length + p.drift.length + p.anomalies.length + r.catalog.stale === 0
+  out.push(
+    '',
+    inSync ? paint('green', '✔ The catalog matches S3.') : paint('bold', `Differences: ${counts.join(', ')}`),
+  )
 
   if (p.add.length > 0) {
-    out.push('', renderTable({head: ['Values', 'Location'], rows: p.add.slice(0, SHOW).map((a) => [values(a.values), a.location]), title: `Add (${p.add.length}): BatchCreatePartition, storage descriptor copied from the table`}), more(p.add.length))
+    out.push(
+      '',
+      renderTable({
+        head: ['Values', 'Location'],
+        rows: p.add.slice(0, SHOW).map((a) => [values(a.values), a.location]),
+        title: `Add (${p.add.length}): BatchCreatePartition, storage descriptor copied from the table`,
+      }),
+      more(p.add.length),
+    )
   }
 
   if (p.relocate.length > 0) {
-    out.push('', renderTable({head: ['Values', 'Catalog location', 'S3 location'], rows: p.relocate.slice(0, SHOW).map((x) => [values(x.values), x.from ?? '(none)', x.to]), title: `Relocate (${p.relocate.length}): BatchUpdatePartition`}), more(p.relocate.length))
+    out.push(
+      '',
+      renderTable({
+        head: ['Values', 'Catalog location', 'S3 location'],
+        rows: p.relocate.slice(0, SHOW).map((x) => [values(x.values), x.from ?? '(none)', x.to]),
+        title: `Relocate (${p.relocate.length}): BatchUpdatePartition`,
+      }),
+      more(p.relocate.length),
+    )
   }
 
   if (p.drop.length > 0) {
-    out.push('', renderTable({head: ['Values', 'Location', 'Data left'], rows: p.drop.slice(0, SHOW).map((d) => [values(d.values), d.location ?? '(none)', d.hasData ? paint('red', 'yes') : 'no']), title: `Drop (${p.drop.length}): BatchDeletePartition`}), more(p.drop.length))
+    out.push(
+      '',
+      renderTable({
+        head: ['Values', 'Location', 'Data left'],
+        rows: p.drop
+          .slice(0, SHOW)
+          .map((d) => [values(d.values), d.location ?? '(none)', d.hasData ? paint('red', 'yes') : 'no']),
+        title: `Drop (${p.drop.length}): BatchDeletePartition`,
+      }),
+      more(p.drop.length),
+    )
   }
 
   if (p.drift.length > 0) {
-    out.push('', renderTable({head: ['Values', 'Differences from the table'], rows: p.drift.slice(0, SHOW).map((d) => [values(d.values), d.differences.join('\n')]), title: `Schema drift (${p.drift.length})`}), more(p.drift.length))
+    out.push(
+      '',
+      renderTable({
+        head: ['Values', 'Differences from the table'],
+        rows: p.drift.slice(0, SHOW).map((d) => [values(d.values), d.differences.join('\n')]),
+        title: `Schema drift (${p.drift.length})`,
+      }),
+      more(p.drift.length),
+    )
   }
 
   if (p.anomalies.length > 0) {
-    out.push('', renderTable({head: ['Kind', 'Location', 'Detail'], rows: p.anomalies.slice(0, SHOW).map((a) => [a.kind, a.location, a.detail]), title: `Anomalies (${p.anomalies.length}): not synced`}), more(p.anomalies.length))
+    out.push(
+      '',
+      renderTable({
+        head: ['Kind', 'Location', 'Detail'],
+        rows: p.anomalies.slice(0, SHOW).map((a) => [a.kind, a.location, a.detail]),
+        title: `Anomalies (${p.anomalies.length}): not synced`,
+      }),
+      more(p.anomalies.length),
+    )
   }
 
-  if (r.refusals.length > 0) out.push('', paint('red', `--apply would refuse without --force: ${r.refusals.join('; ')}`))
+  if (r.refusals.length > 0)
+    out.push('', paint('red', `--apply would refuse without --force: ${r.refusals.join('; ')}`))
   if (r.projection?.recommended && !r.projection.enabledOnTable) {
-    out.push('', paint('dim', `Tip: the layout is regular (${r.projection.reason}); Athena partition projection could replace syncing:`), ...Object.entries(r.projection.properties).map(([k, v]) => paint('dim', `  '${k}'='${v}'`)))
+    out.push(
+      '',
+      paint(
+        'dim',
+        `Tip: the layout is regular (${r.projection.reason}); Athena partition projection could replace syncing:`,
+      ),
+      ...Object.entries(r.projection.properties).map(([k, v]) => paint('dim', `  '${k}'='${v}'`)),
+    )
   }
 
   return out.filter((l, i, all) => !(l === '' && all[i - 1] === '')).join('\n')
@@ -82,7 +144,14 @@ export function renderApplied(r: PartitionSyncResult): string {
       `${r.applied.failed.length > 0 ? paint('yellow', '!') : paint('green', '✔')} Created ${r.applied.created}, updated ${r.applied.updated}, dropped ${r.applied.deleted}${r.applied.failed.length > 0 ? `, ${r.applied.failed.length} failed` : ''}.`,
     )
     if (r.applied.failed.length > 0) {
-      out.push(renderTable({head: ['Operation', 'Values', 'Error'], rows: r.applied.failed.slice(0, SHOW).map((f) => [f.operation, values(f.values), `${f.code}: ${f.message}`]), title: 'Failed'}), more(r.applied.failed.length))
+      out.push(
+        renderTable({
+          head: ['Operation', 'Values', 'Error'],
+          rows: r.applied.failed.slice(0, SHOW).map((f) => [f.operation, values(f.values), `${f.code}: ${f.message}`]),
+          title: 'Failed',
+        }),
+        more(r.applied.failed.length),
+      )
     }
   }
 

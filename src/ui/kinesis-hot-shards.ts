@@ -38,7 +38,7 @@ function topKeyCell(s: ShardResult): string {
 
 const VERDICT_TEXT: Record<HotShardsResult['verdict'], string> = {
   healthy: 'healthy',
-  'hot-key': 'hot key: one key alone is at a shard\'s limit',
+  'hot-key': "hot key: one key alone is at a shard's limit",
   'hot-shard': 'hot shard: a range is overloaded',
 }
 
@@ -51,7 +51,11 @@ export function renderHotShards(r: HotShardsResult): string {
     ['Source', r.source],
     ['Hot rule', `utilisation ≥ ${pct(r.threshold)} for ≥ ${r.minMinutes} min, or any throttled record`],
   ]
-  if (r.sample) header.push(['Sample', `${r.sample.type} from ${r.sample.startedAt}, ${r.sample.seconds} s of ${r.sample.shards.length} shard(s); ${r.sample.note}`])
+  if (r.sample)
+    header.push([
+      'Sample',
+      `${r.sample.type} from ${r.sample.startedAt}, ${r.sample.seconds} s of ${r.sample.shards.length} shard(s); ${r.sample.note}`,
+    ])
   out.push(renderKeyValues(header), '')
 
   const rows = r.shards.map((s) => {
@@ -63,14 +67,26 @@ export function renderHotShards(r: HotShardsResult): string {
       s.measured ? paint(colour, `${pct(u.avg)} / ${pct(u.p99)} / ${pct(u.max)}`) : paint('dim', 'not measured'),
       s.measured ? `${rate(s.bytesPerSec.avg)} / ${rate(s.bytesPerSec.p99)}` : '',
       s.measured ? `${records(s.recordsPerSec.avg)} / ${records(s.recordsPerSec.p99)}` : '',
-      s.throttledRecords === null ? paint('dim', '?') : s.throttledRecords > 0 ? paint('red', String(Math.round(s.throttledRecords))) : '0',
+      s.throttledRecords === null
+        ? paint('dim', '?')
+        : s.throttledRecords > 0
+          ? paint('red', String(Math.round(s.throttledRecords)))
+          : '0',
       topKeyCell(s),
     ]
   })
   out.push(
     renderTable({
       align: ['left', 'right', 'right', 'right', 'right', 'right', 'left'],
-      head: ['Shard', 'Key space', 'Utilisation avg / p99 / max', 'Bytes/s avg / p99', 'Records/s avg / p99', 'Throttled', 'Top key (share)'],
+      head: [
+        'Shard',
+        'Key space',
+        'Utilisation avg / p99 / max',
+        'Bytes/s avg / p99',
+        'Records/s avg / p99',
+        'Throttled',
+        'Top key (share)',
+      ],
       rows,
       title: `Shards by utilisation (${r.shards.length} open)`,
     }),
@@ -81,8 +97,14 @@ export function renderHotShards(r: HotShardsResult): string {
     out.push(
       '',
       renderKeyValues([
-        ['Stream-level', `${rate(sm.bytesPerSec.avg)} avg, ${records(sm.recordsPerSec.avg)} records/s avg, ${Math.round(sm.throttledRecords)} throttled`],
-        ['If spread evenly', `${pct(sm.utilisationIfEven.avg)} avg / ${pct(sm.utilisationIfEven.max)} max per shard (a hot shard can be far above this)`],
+        [
+          'Stream-level',
+          `${rate(sm.bytesPerSec.avg)} avg, ${records(sm.recordsPerSec.avg)} records/s avg, ${Math.round(sm.throttledRecords)} throttled`,
+        ],
+        [
+          'If spread evenly',
+          `${pct(sm.utilisationIfEven.avg)} avg / ${pct(sm.utilisationIfEven.max)} max per shard (a hot shard can be far above this)`,
+        ],
       ]),
     )
   }
@@ -93,7 +115,13 @@ export function renderHotShards(r: HotShardsResult): string {
       renderTable({
         align: ['left', 'right', 'right', 'right', 'right'],
         head: ['Key', 'Share', 'Bytes/s', 'Records/s', 'Hash key'],
-        rows: s.topKeys.map((k) => [displayKey(k.partitionKey), pct(k.share), rate(k.bytesPerSec), records(k.recordsPerSec), k.hashKey]),
+        rows: s.topKeys.map((k) => [
+          displayKey(k.partitionKey),
+          pct(k.share),
+          rate(k.bytesPerSec),
+          records(k.recordsPerSec),
+          k.hashKey,
+        ]),
         title: `Top keys of ${s.shardId}${s.topKeys[0] && (s.topKeys[0].errorBound.bytes > 0 || s.topKeys[0].errorBound.records > 0) ? ` (counts may be low by up to ${formatBytes(Math.round(s.topKeys[0].errorBound.bytes))} / ${records(s.topKeys[0].errorBound.records)} records)` : ''}`,
       }),
     )
@@ -104,8 +132,15 @@ export function renderHotShards(r: HotShardsResult): string {
       '',
       renderTable({
         align: ['left', 'left', 'right', 'right', 'right', 'left'],
-        head: ['Hot key', 'Shard', 'Share', 'Bytes/s', 'Records/s', 'Over a shard\'s limit'],
-        rows: r.hotKeys.map((k) => [displayKey(k.partitionKey), k.shardId, pct(k.share), rate(k.bytesPerSec), records(k.recordsPerSec), k.exceedsShardLimit ? paint('red', 'yes') : 'no']),
+        head: ['Hot key', 'Shard', 'Share', 'Bytes/s', 'Records/s', "Over a shard's limit"],
+        rows: r.hotKeys.map((k) => [
+          displayKey(k.partitionKey),
+          k.shardId,
+          pct(k.share),
+          rate(k.bytesPerSec),
+          records(k.recordsPerSec),
+          k.exceedsShardLimit ? paint('red', 'yes') : 'no',
+        ]),
       }),
     )
   }

@@ -9,14 +9,27 @@ export function renderKeySpread(r: KeySpreadResult): string {
   const out: string[] = [
     renderKeyValues([
       ['Records', `${r.records} (${r.distinctKeys} distinct keys, ${formatBytes(r.bytes)} incl. partition keys)`],
-      ['Rates over', r.span ? `${r.span.seconds} s (${r.span.source === 'timestamps' ? 'the records\' timestamps' : '--window'})` : paint('dim', 'unknown (no timestamps; pass --window for rates)')],
+      [
+        'Rates over',
+        r.span
+          ? `${r.span.seconds} s (${r.span.source === 'timestamps' ? "the records' timestamps" : '--window'})`
+          : paint('dim', 'unknown (no timestamps; pass --window for rates)'),
+      ],
     ]),
     '',
   ]
   out.push(
     renderTable({
       align: ['right', 'right', 'right', 'left', 'right', 'right', 'left'],
-      head: ['Shards', 'Max/mean bytes', 'Max/mean records', 'Hottest shard', 'Its share', 'Its utilisation', 'Its top key'],
+      head: [
+        'Shards',
+        'Max/mean bytes',
+        'Max/mean records',
+        'Hottest shard',
+        'Its share',
+        'Its utilisation',
+        'Its top key',
+      ],
       rows: r.counts.map((c) => {
         const top = c.hottest.topKeys[0]
         return [
@@ -25,11 +38,13 @@ export function renderKeySpread(r: KeySpreadResult): string {
           c.imbalance.records.toFixed(2),
           c.hottest.shardId,
           pct(c.hottest.share),
-          c.hottest.utilisation === null ? paint('dim', '?') : paint(utilColour(c.hottest.utilisation, r.threshold), pct(c.hottest.utilisation)),
+          c.hottest.utilisation === null
+            ? paint('dim', '?')
+            : paint(utilColour(c.hottest.utilisation, r.threshold), pct(c.hottest.utilisation)),
           top ? `${displayKey(top.partitionKey, 24)} (${pct(top.share)} of it)` : '',
         ]
       }),
-      title: 'Spread over AWS\'s initial even ranges',
+      title: "Spread over AWS's initial even ranges",
     }),
   )
   for (const c of r.counts.filter((x) => x.shardCount <= 16)) {
@@ -38,7 +53,12 @@ export function renderKeySpread(r: KeySpreadResult): string {
       renderTable({
         align: ['left', 'right', 'right', 'right'],
         head: ['Shard', 'Bytes share', 'Records share', 'Utilisation'],
-        rows: c.shards.map((s) => [s.shardId, pct(s.bytesShare), pct(s.recordsShare), s.utilisation === null ? '?' : paint(utilColour(s.utilisation, r.threshold), pct(s.utilisation))]),
+        rows: c.shards.map((s) => [
+          s.shardId,
+          pct(s.bytesShare),
+          pct(s.recordsShare),
+          s.utilisation === null ? '?' : paint(utilColour(s.utilisation, r.threshold), pct(s.utilisation)),
+        ]),
         title: `${c.shardCount} shard(s)`,
       }),
     )

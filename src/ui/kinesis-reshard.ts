@@ -1,5 +1,12 @@
 import type {ReshardPlan} from '../lib/kinesis/reshard/plan.js'
-import type {MergeShardsParams, RangeView, ReshardResult, SplitShardParams, UpdateShardCountParams, ValidationCheck} from '../lib/kinesis/reshard/types.js'
+import type {
+  MergeShardsParams,
+  RangeView,
+  ReshardResult,
+  SplitShardParams,
+  UpdateShardCountParams,
+  ValidationCheck,
+} from '../lib/kinesis/reshard/types.js'
 
 import {paint} from './color.js'
 import {renderKeyValues, renderTable} from './table.js'
@@ -22,7 +29,13 @@ export function renderRanges(title: string, ranges: readonly RangeView[], utilis
   return renderTable({
     align: ['left', 'right', 'right', 'right', 'right'],
     head: ['Shard', 'StartingHashKey', 'EndingHashKey', 'Key space', ...(withLoad ? [utilisationLabel] : [])],
-    rows: ranges.map((r) => [r.shardId ?? paint('cyan', '(new)'), r.startingHashKey, r.endingHashKey, share(r), ...(withLoad ? [util(r.predictedUtilisation)] : [])]),
+    rows: ranges.map((r) => [
+      r.shardId ?? paint('cyan', '(new)'),
+      r.startingHashKey,
+      r.endingHashKey,
+      share(r),
+      ...(withLoad ? [util(r.predictedUtilisation)] : []),
+    ]),
     title,
   })
 }
@@ -50,7 +63,9 @@ const STATUS_MARK: Record<ValidationCheck['status'], string> = {fail: '✘', ok:
 const STATUS_COLOR = {fail: 'red', ok: 'green', unknown: 'dim', warn: 'yellow'} as const
 
 function renderChecks(checks: readonly ValidationCheck[]): string {
-  return checks.map((c) => `${paint(STATUS_COLOR[c.status], STATUS_MARK[c.status])} ${paint('bold', c.check)}: ${c.detail}`).join('\n')
+  return checks
+    .map((c) => `${paint(STATUS_COLOR[c.status], STATUS_MARK[c.status])} ${paint('bold', c.check)}: ${c.detail}`)
+    .join('\n')
 }
 
 function wrap(text: string, width = 60): string {
@@ -80,8 +95,21 @@ export function renderReshardPlan(plan: ReshardPlan): string {
       ['Stream', plan.baseline.streamName],
       ['Strategy', s.strategy],
       ['Open shards', `${s.before.length} → ${s.after.length}`],
-      ['API calls', `${s.apiCalls} (${plan.steps.map((st) => st.operation).filter((v, i, a) => a.indexOf(v) === i).join(', ') || 'none'}), one at a time`],
-      ['Estimated time', s.apiCalls === 0 ? '—' : `about ${formatSeconds(s.estimatedSeconds)} (waits for ACTIVE included; AWS takes seconds to minutes per step)`],
+      [
+        'API calls',
+        `${s.apiCalls} (${
+          plan.steps
+            .map((st) => st.operation)
+            .filter((v, i, a) => a.indexOf(v) === i)
+            .join(', ') || 'none'
+        }), one at a time`,
+      ],
+      [
+        'Estimated time',
+        s.apiCalls === 0
+          ? '—'
+          : `about ${formatSeconds(s.estimatedSeconds)} (waits for ACTIVE included; AWS takes seconds to minutes per step)`,
+      ],
     ]),
     '',
     paint('bold', 'Checks'),
@@ -94,13 +122,28 @@ export function renderReshardPlan(plan: ReshardPlan): string {
     parts.push(
       renderTable({
         head: ['#', 'Operation', 'Parameters', 'Reason', 'Predicted'],
-        rows: plan.steps.map((st) => [st.id, st.operation, stepParams(st.operation, st.params), wrap(st.reason, 48), wrap(st.effect ?? '', 28)]),
+        rows: plan.steps.map((st) => [
+          st.id,
+          st.operation,
+          stepParams(st.operation, st.params),
+          wrap(st.reason, 48),
+          wrap(st.effect ?? '', 28),
+        ]),
         title: `Steps (${plan.steps.length})`,
       }),
     )
   }
 
-  parts.push('', renderRanges('Open shards before', s.before), '', renderRanges(plan.steps.length === 0 ? 'Open shards after (unchanged)' : 'Open shards after (predicted)', s.after, 'Predicted'))
+  parts.push(
+    '',
+    renderRanges('Open shards before', s.before),
+    '',
+    renderRanges(
+      plan.steps.length === 0 ? 'Open shards after (unchanged)' : 'Open shards after (predicted)',
+      s.after,
+      'Predicted',
+    ),
+  )
   if (s.notes.length > 0) parts.push('', ...s.notes.map((n) => `${paint('yellow', 'Note:')} ${n}`))
   return parts.join('\n')
 }

@@ -47,7 +47,7 @@ export function WatchView({state}: {state: WatchState}) {
           <Text color={colourFor(s.utilisation.max, state.threshold)}>{bar(s.utilisation.max)}</Text>
           <Text>{` ${[s.utilisation.avg, s.utilisation.p99, s.utilisation.max].map((u) => pct(u).padStart(7)).join(' /')}`}</Text>
           {s.throttledRecords ? <Text color="red">{`  ⚠ ${Math.round(s.throttledRecords)} throttled`}</Text> : null}
-          {s.measured ? null : <Text dimColor>  not measured</Text>}
+          {s.measured ? null : <Text dimColor> not measured</Text>}
         </Text>
       ))}
       {(r?.shards ?? [])
@@ -83,14 +83,17 @@ export interface WatchOptions {
 /** Refresh until the signal aborts (Ctrl-C); returns the last result. */
 export async function runWatch(options: WatchOptions): Promise<HotShardsResult | undefined> {
   const state: WatchState = {refreshing: true, threshold: options.threshold, warnings: []}
-  const app = render(<WatchView state={state} />, {exitOnCtrlC: false, patchConsole: false, ...(options.stdout ? {stdout: options.stdout} : {})})
+  const app = render(<WatchView state={state} />, {
+    exitOnCtrlC: false,
+    patchConsole: false,
+    ...(options.stdout ? {stdout: options.stdout} : {}),
+  })
   const redraw = (): void => app.rerender(<WatchView state={{...state}} />)
   try {
     while (!options.signal.aborted) {
       state.refreshing = true
       redraw()
       try {
-         
         const analysis = await options.analyse(options.signal)
         state.result = analysis.result
         state.warnings = analysis.warnings
@@ -103,13 +106,17 @@ export async function runWatch(options: WatchOptions): Promise<HotShardsResult |
       state.refreshing = false
       state.updatedAt = new Date()
       redraw()
-       
+
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, options.intervalMs)
-        options.signal.addEventListener('abort', () => {
-          clearTimeout(timer)
-          resolve()
-        }, {once: true})
+        options.signal.addEventListener(
+          'abort',
+          () => {
+            clearTimeout(timer)
+            resolve()
+          },
+          {once: true},
+        )
       })
     }
   } finally {

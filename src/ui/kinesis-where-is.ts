@@ -6,7 +6,9 @@ import {renderTable} from './table.js'
 
 export function renderWhereIs(r: WhereIsResult): string {
   const rows = r.keys.map((k) => [
-    k.partitionKey === undefined ? paint('dim', `explicit ${displayKey(k.explicitHashKey ?? '', 44)}`) : displayKey(k.partitionKey),
+    k.partitionKey === undefined
+      ? paint('dim', `explicit ${displayKey(k.explicitHashKey ?? '', 44)}`)
+      : displayKey(k.partitionKey),
     k.hashKey,
     k.shardId ?? paint('red', 'no open shard holds this hash'),
     k.positionInShard === null ? '' : `${(k.positionInShard * 100).toFixed(1)} %`,

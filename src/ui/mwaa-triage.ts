@@ -16,14 +16,21 @@ function header(result: TriageResult): string[] {
   const lines: string[] = []
   const env = result.environment
   if (env) {
-    const bits = [env.airflowVersion ? `Airflow ${env.airflowVersion}` : '', env.environmentClass ?? '', env.minWorkers === null ? '' : `workers ${env.minWorkers}–${env.maxWorkers ?? '?'}`, env.status ?? '']
+    const bits = [
+      env.airflowVersion ? `Airflow ${env.airflowVersion}` : '',
+      env.environmentClass ?? '',
+      env.minWorkers === null ? '' : `workers ${env.minWorkers}–${env.maxWorkers ?? '?'}`,
+      env.status ?? '',
+    ]
     lines.push(`Environment ${env.name} (${bits.filter(Boolean).join(', ')})`)
     if (env.executionRoleArn) lines.push(`Execution role ${env.executionRoleArn}`)
   }
 
   if (result.window.start) lines.push(`Window ${result.window.start} → ${result.window.end}`)
   const s = result.scanned
-  lines.push(`Scanned ${s.groups} log group(s), ${s.streams} stream(s), ${s.events.toLocaleString('en-US')} event(s), ${formatBytes(s.bytes)}`)
+  lines.push(
+    `Scanned ${s.groups} log group(s), ${s.streams} stream(s), ${s.events.toLocaleString('en-US')} event(s), ${formatBytes(s.bytes)}`,
+  )
   return lines
 }
 
@@ -31,7 +38,10 @@ const SEVERITY_COLOR = {critical: 'red', error: 'red', warning: 'yellow'} as con
 
 function cloudtrailLines(a: AccessDeniedAnalysis): string[] {
   const lines = [`${a.action ?? a.eventName ?? 'call'}${a.resource ? ` on ${a.resource}` : ''} — ${a.status}`]
-  for (const e of a.events) lines.push(`  event ${e.eventId} at ${e.eventTime} (${e.offsetSeconds >= 0 ? '+' : ''}${e.offsetSeconds}s) ${e.consoleUrl}`)
+  for (const e of a.events)
+    lines.push(
+      `  event ${e.eventId} at ${e.eventTime} (${e.offsetSeconds >= 0 ? '+' : ''}${e.offsetSeconds}s) ${e.consoleUrl}`,
+    )
   lines.push(`  ${a.note}`)
   return lines
 }
@@ -41,7 +51,13 @@ export function renderTriage(result: TriageResult): string {
   const out = header(result).map((l) => paint('dim', l))
   out.push('')
   if (result.findings.length === 0) {
-    out.push(paint('green', 'No known failure signature found.'), paint('dim', 'Widen the window (--since), add --dag/--run/--task, or check that the right log groups are enabled.'))
+    out.push(
+      paint('green', 'No known failure signature found.'),
+      paint(
+        'dim',
+        'Widen the window (--since), add --dag/--run/--task, or check that the right log groups are enabled.',
+      ),
+    )
     return out.join('\n')
   }
 
@@ -50,7 +66,10 @@ export function renderTriage(result: TriageResult): string {
     out.push(
       `${paint('bold', `${i + 1}. ${f.title}`)}  ${paint(SEVERITY_COLOR[f.severity], f.severity.toUpperCase())}  ${paint('dim', `${f.category} · ${f.rule} · confidence ${confidenceLabel(f.confidence)} (${f.confidence}) · ×${f.count}`)}`,
     )
-    if (f.firstSeen) out.push(paint('dim', `   seen ${f.firstSeen}${f.lastSeen && f.lastSeen !== f.firstSeen ? ` → ${f.lastSeen}` : ''}`))
+    if (f.firstSeen)
+      out.push(
+        paint('dim', `   seen ${f.firstSeen}${f.lastSeen && f.lastSeen !== f.firstSeen ? ` → ${f.lastSeen}` : ''}`),
+      )
     out.push(`   ${f.cause}`, `   ${paint('cyan', 'Fix:')}`)
     for (const [n, step] of f.fix.entries()) out.push(...indent(`${n + 1}. ${step}`, '     '))
     if (f.cloudtrail?.length) {
@@ -91,7 +110,9 @@ export function renderTriageMarkdown(result: TriageResult): string {
 
   out.push('| # | Finding | Category | Severity | Confidence | Count |', '|---|---|---|---|---|---|')
   for (const [i, f] of result.findings.entries()) {
-    out.push(`| ${i + 1} | ${mdEscape(f.title)} | \`${f.category}\` | ${f.severity} | ${confidenceLabel(f.confidence)} (${f.confidence}) | ${f.count} |`)
+    out.push(
+      `| ${i + 1} | ${mdEscape(f.title)} | \`${f.category}\` | ${f.severity} | ${confidenceLabel(f.confidence)} (${f.confidence}) | ${f.count} |`,
+    )
   }
 
   for (const [i, f] of result.findings.entries()) out.push('', ...findingMarkdown(f, i + 1))
@@ -99,7 +120,16 @@ export function renderTriageMarkdown(result: TriageResult): string {
 }
 
 function findingMarkdown(f: Finding, n: number): string[] {
-  const out = [`### ${n}. ${f.title}`, '', `**Rule** \`${f.rule}\` · **first seen** ${f.firstSeen ?? 'n/a'} · **last seen** ${f.lastSeen ?? 'n/a'}`, '', f.cause, '', '**Fix**', '']
+  const out = [
+    `### ${n}. ${f.title}`,
+    '',
+    `**Rule** \`${f.rule}\` · **first seen** ${f.firstSeen ?? 'n/a'} · **last seen** ${f.lastSeen ?? 'n/a'}`,
+    '',
+    f.cause,
+    '',
+    '**Fix**',
+    '',
+  ]
   for (const [i, step] of f.fix.entries()) {
     const [first, ...rest] = step.split('\n')
     out.push(`${i + 1}. ${first}`)
@@ -109,7 +139,9 @@ function findingMarkdown(f: Finding, n: number): string[] {
   if (f.cloudtrail?.length) {
     out.push('', '**CloudTrail**', '')
     for (const a of f.cloudtrail) {
-      out.push(`- \`${a.action ?? a.eventName ?? 'call'}\`${a.resource ? ` on \`${a.resource}\`` : ''}: **${a.status}**. ${a.note}`)
+      out.push(
+        `- \`${a.action ?? a.eventName ?? 'call'}\`${a.resource ? ` on \`${a.resource}\`` : ''}: **${a.status}**. ${a.note}`,
+      )
       for (const e of a.events) out.push(`  - event \`${e.eventId}\` at ${e.eventTime}: ${e.consoleUrl}`)
     }
   }

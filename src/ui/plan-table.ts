@@ -21,7 +21,9 @@ export function renderPlan(plan: Plan<unknown, unknown>): string {
 }
 
 export function renderApplyReport(report: ApplyReport): string {
-  const lines = [`${paint('green', '✔')} ${report.applied.length} step(s) applied, ${report.skipped.length} already done.`]
+  const lines = [
+    `${paint('green', '✔')} ${report.applied.length} step(s) applied, ${report.skipped.length} already done.`,
+  ]
   if (report.failed) lines.push(`${paint('red', '✘')} step ${report.failed.stepId} failed: ${report.failed.message}`)
   return lines.join('\n')
 }

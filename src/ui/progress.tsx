@@ -25,7 +25,12 @@ function Spinner() {
 }
 
 export function ProgressLine(props: ProgressState) {
-  const counts = props.total === undefined ? (props.done === undefined ? '' : ` ${props.done}`) : ` ${props.done ?? 0}/${props.total}`
+  const counts =
+    props.total === undefined
+      ? props.done === undefined
+        ? ''
+        : ` ${props.done}`
+      : ` ${props.done ?? 0}/${props.total}`
   return (
     <Box>
       <Spinner />

@@ -51,7 +51,13 @@ export function renderFindings(findings: Finding[]): string {
     f.severity === 'error' ? paint('red', 'error') : paint('yellow', 'warning'),
     `${f.code}\n${f.id}`,
     f.ruleId ?? (f.ruleIndex === undefined ? '' : `#${f.ruleIndex + 1}`),
-    [wrap(f.message), f.s3Message ? paint('dim', wrap(`S3 says: ${f.s3Message}`)) : '', f.suggestion ? wrap(`→ ${f.suggestion}`) : ''].filter(Boolean).join('\n'),
+    [
+      wrap(f.message),
+      f.s3Message ? paint('dim', wrap(`S3 says: ${f.s3Message}`)) : '',
+      f.suggestion ? wrap(`→ ${f.suggestion}`) : '',
+    ]
+      .filter(Boolean)
+      .join('\n'),
   ])
   return renderTable({head: ['Severity', 'Finding', 'Rule', 'Detail'], rows})
 }
@@ -61,7 +67,13 @@ export function renderGenerate(result: GenerateResult): string {
   if (result.notes.length > 0) parts.push(result.notes.map((n) => `${paint('cyan', 'Note:')} ${n}`).join('\n'))
   if (!result.valid) {
     const errors = result.findings.filter((f) => f.severity === 'error').length
-    parts.push(renderFindings(result.findings), paint('red', `✘ S3 would reject this policy (${errors} error(s)): it is not printed. Fix the flags or spec and run again.`))
+    parts.push(
+      renderFindings(result.findings),
+      paint(
+        'red',
+        `✘ S3 would reject this policy (${errors} error(s)): it is not printed. Fix the flags or spec and run again.`,
+      ),
+    )
     return parts.filter(Boolean).join('\n\n')
   }
 
@@ -70,8 +82,19 @@ export function renderGenerate(result: GenerateResult): string {
     warnings.length === 0
       ? paint('green', '✔ Valid: S3 would accept this configuration; no warnings.')
       : `${paint('green', '✔ Valid: S3 would accept this configuration.')} ${paint('yellow', `${warnings.length} warning(s):`)}\n${renderFindings(warnings)}`,
-    paint('bold', `${result.format === 's3api' ? 's3api JSON' : result.format === 'cloudformation' ? 'CloudFormation' : 'Terraform'}:`), (result.output ?? '').trimEnd())
-  if (result.commandLine) parts.push(paint('dim', `Save as lifecycle.json and apply with:\n  ${result.commandLine}\n(or: pipeops s3 lifecycle generate … --apply --bucket BUCKET, which merges with the rules already there)`))
+    paint(
+      'bold',
+      `${result.format === 's3api' ? 's3api JSON' : result.format === 'cloudformation' ? 'CloudFormation' : 'Terraform'}:`,
+    ),
+    (result.output ?? '').trimEnd(),
+  )
+  if (result.commandLine)
+    parts.push(
+      paint(
+        'dim',
+        `Save as lifecycle.json and apply with:\n  ${result.commandLine}\n(or: pipeops s3 lifecycle generate … --apply --bucket BUCKET, which merges with the rules already there)`,
+      ),
+    )
   return parts.filter(Boolean).join('\n\n')
 }
 
@@ -80,11 +103,15 @@ export function renderLint(result: LintResult): string {
   for (const c of result.configurations) {
     const head = `${paint('bold', c.source)} (${c.format})`
     if (c.status === 'no-configuration') {
-      parts.push(`${head}: ${paint('dim', 'no configuration')}${c.findings.length > 0 ? `\n${renderFindings(c.findings)}` : ''}`)
+      parts.push(
+        `${head}: ${paint('dim', 'no configuration')}${c.findings.length > 0 ? `\n${renderFindings(c.findings)}` : ''}`,
+      )
       continue
     }
 
-    parts.push(`${head}: ${c.rules} rule(s), ${c.errors > 0 ? paint('red', `${c.errors} error(s)`) : '0 errors'}, ${c.warnings > 0 ? paint('yellow', `${c.warnings} warning(s)`) : '0 warnings'}\n${renderFindings(c.findings)}`)
+    parts.push(
+      `${head}: ${c.rules} rule(s), ${c.errors > 0 ? paint('red', `${c.errors} error(s)`) : '0 errors'}, ${c.warnings > 0 ? paint('yellow', `${c.warnings} warning(s)`) : '0 warnings'}\n${renderFindings(c.findings)}`,
+    )
   }
 
   if (result.estimate) parts.push(renderEstimate(result.estimate))
@@ -93,7 +120,10 @@ export function renderLint(result: LintResult): string {
       ? paint('red', `✘ ${result.errors} error(s): S3 would reject this configuration.`)
       : result.configurations.every((c) => c.status === 'no-configuration')
         ? paint('dim', 'No lifecycle configuration to check.')
-        : paint('green', `✔ S3 would accept this configuration${result.warnings > 0 ? ` (${result.warnings} warning(s) to review)` : ''}.`),
+        : paint(
+            'green',
+            `✔ S3 would accept this configuration${result.warnings > 0 ? ` (${result.warnings} warning(s) to review)` : ''}.`,
+          ),
   )
   return parts.join('\n\n')
 }
@@ -102,7 +132,10 @@ export function renderEstimate(est: EstimateOutput): string {
   const cur = est.prices.currency
   const parts: string[] = [
     paint('bold', `Estimate over ${est.horizonDays} days`) +
-      paint('dim', ` — prices as of ${est.prices.asOf}, ${est.prices.region}${est.prices.fallbackFrom ? ` (no table for ${est.prices.fallbackFrom})` : ''}, ${est.prices.source}`),
+      paint(
+        'dim',
+        ` — prices as of ${est.prices.asOf}, ${est.prices.region}${est.prices.fallbackFrom ? ` (no table for ${est.prices.fallbackFrom})` : ''}, ${est.prices.source}`,
+      ),
   ]
   if (est.sample) {
     const s = est.sample
@@ -118,29 +151,59 @@ export function renderEstimate(est: EstimateOutput): string {
 
   for (const sc of est.scenarios) {
     const lines: Array<[string, string]> = [
-      ['Objects', `${sc.objects.toLocaleString('en-US')} (${formatBytes(sc.bytes)}; ${sc.smallObjects.toLocaleString('en-US')} under 128 KiB)`],
-      ['Transition requests', sc.transitions.length === 0 ? 'none' : sc.transitions.map((t) => `${t.requests.toLocaleString('en-US')} → ${t.storageClass} ${formatMoney(t.cost, cur)}`).join('; ')],
+      [
+        'Objects',
+        `${sc.objects.toLocaleString('en-US')} (${formatBytes(sc.bytes)}; ${sc.smallObjects.toLocaleString('en-US')} under 128 KiB)`,
+      ],
+      [
+        'Transition requests',
+        sc.transitions.length === 0
+          ? 'none'
+          : sc.transitions
+              .map((t) => `${t.requests.toLocaleString('en-US')} → ${t.storageClass} ${formatMoney(t.cost, cur)}`)
+              .join('; '),
+      ],
       ['Storage', formatMoney(sc.totals.storage, cur)],
-      ...(sc.totals.monitoring > 0 ? [['Intelligent-Tiering monitoring', formatMoney(sc.totals.monitoring, cur)] as [string, string]] : []),
-      ...(sc.totals.earlyDeletion > 0 ? [['Minimum-duration charges', formatMoney(sc.totals.earlyDeletion, cur)] as [string, string]] : []),
+      ...(sc.totals.monitoring > 0
+        ? [['Intelligent-Tiering monitoring', formatMoney(sc.totals.monitoring, cur)] as [string, string]]
+        : []),
+      ...(sc.totals.earlyDeletion > 0
+        ? [['Minimum-duration charges', formatMoney(sc.totals.earlyDeletion, cur)] as [string, string]]
+        : []),
       ['Total with lifecycle', paint('bold', formatMoney(sc.totals.total, cur))],
       ['Without lifecycle', `${formatMoney(sc.baseline.storage, cur)} (${sc.baseline.description})`],
-      ['Difference', sc.baseline.storage - sc.totals.total >= 0 ? paint('green', `saves ${formatMoney(sc.baseline.storage - sc.totals.total, cur)}`) : paint('red', `costs ${formatMoney(sc.totals.total - sc.baseline.storage, cur)} more`)],
-      ...(sc.deletedObjects > 0 ? [['Deleted within the horizon', sc.deletedObjects.toLocaleString('en-US')] as [string, string]] : []),
+      [
+        'Difference',
+        sc.baseline.storage - sc.totals.total >= 0
+          ? paint('green', `saves ${formatMoney(sc.baseline.storage - sc.totals.total, cur)}`)
+          : paint('red', `costs ${formatMoney(sc.totals.total - sc.baseline.storage, cur)} more`),
+      ],
+      ...(sc.deletedObjects > 0
+        ? [['Deleted within the horizon', sc.deletedObjects.toLocaleString('en-US')] as [string, string]]
+        : []),
     ]
     parts.push(`${paint('bold', sc.name)}\n${renderKeyValues(lines)}`)
     // Months where the mix of classes changes, plus the first and last.
-    const rows = sc.monthly.filter((m, i, all) => i === 0 || i === all.length - 1 || Object.keys(m.byClass).join(',') !== Object.keys(all[i - 1]!.byClass).join(','))
+    const rows = sc.monthly.filter(
+      (m, i, all) =>
+        i === 0 ||
+        i === all.length - 1 ||
+        Object.keys(m.byClass).join(',') !== Object.keys(all[i - 1]!.byClass).join(','),
+    )
     const classes = [...new Set(sc.monthly.flatMap((m) => Object.keys(m.byClass)))]
     if (classes.length > 0) {
       parts.push(
         renderTable({
           align: ['right', ...classes.map(() => 'right' as const), 'right'],
           head: ['Month', ...classes, 'Per month'],
-          rows: rows.map((m) => [m.month, ...classes.map((c) => {
-            const v = m.byClass[c as keyof typeof m.byClass]
-            return v ? `${formatMoney(v.cost, cur)}\n${formatBytes(Math.round(v.gb * 2 ** 30))}` : ''
-          }), formatMoney(m.total, cur)]),
+          rows: rows.map((m) => [
+            m.month,
+            ...classes.map((c) => {
+              const v = m.byClass[c as keyof typeof m.byClass]
+              return v ? `${formatMoney(v.cost, cur)}\n${formatBytes(Math.round(v.gb * 2 ** 30))}` : ''
+            }),
+            formatMoney(m.total, cur),
+          ]),
           title: 'Monthly storage by class (months where the mix changes)',
         }),
       )
@@ -153,7 +216,9 @@ export function renderEstimate(est: EstimateOutput): string {
 
 export function renderExplain(r: ExplainResult): string {
   const cur = r.prices.currency
-  const tags = Object.entries(r.object.tags).map(([k, v]) => `${k}=${v}`).join(', ')
+  const tags = Object.entries(r.object.tags)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(', ')
   const parts = [
     renderKeyValues([
       ['Object', r.object.key],
@@ -175,7 +240,11 @@ export function renderExplain(r: ExplainResult): string {
       head: ['Day', 'Event', 'Rule', 'Storage / month', 'Request', 'Cost so far'],
       rows: r.steps.map((s) => [
         s.day,
-        s.action === 'start' ? `written to ${s.storageClass}` : s.action === 'expire' ? paint('red', 'deleted (expired)') : `→ ${s.storageClass}`,
+        s.action === 'start'
+          ? `written to ${s.storageClass}`
+          : s.action === 'expire'
+            ? paint('red', 'deleted (expired)')
+            : `→ ${s.storageClass}`,
         s.rule ?? '',
         s.action === 'expire' ? '' : formatMoney(s.monthlyStorage, cur),
         s.requestCost ? formatMoney(s.requestCost, cur) : '',
@@ -184,11 +253,19 @@ export function renderExplain(r: ExplainResult): string {
       title: 'Timeline of this object (per object; prices as of ' + r.prices.asOf + ', ' + r.prices.region + ')',
     }),
   )
-  if (r.skipped.length > 0) parts.push(r.skipped.map((s) => `${paint('yellow', 'Skipped:')} day ${s.day} ${s.to ? `→ ${s.to} ` : ''}(${s.rule}): ${s.reason}`).join('\n'))
+  if (r.skipped.length > 0)
+    parts.push(
+      r.skipped
+        .map((s) => `${paint('yellow', 'Skipped:')} day ${s.day} ${s.to ? `→ ${s.to} ` : ''}(${s.rule}): ${s.reason}`)
+        .join('\n'),
+    )
   if (r.noncurrent.length > 0) parts.push(r.noncurrent.map((n) => `• ${n}`).join('\n'))
   parts.push(
     renderKeyValues([
-      [`Cost over ${r.horizonDays} days`, `${formatMoney(r.totals.total, cur)} per object (storage ${formatMoney(r.totals.storage, cur)}, requests ${formatMoney(r.totals.requests, cur)}${r.totals.earlyDeletion ? `, minimum-duration ${formatMoney(r.totals.earlyDeletion, cur)}` : ''})`],
+      [
+        `Cost over ${r.horizonDays} days`,
+        `${formatMoney(r.totals.total, cur)} per object (storage ${formatMoney(r.totals.storage, cur)}, requests ${formatMoney(r.totals.requests, cur)}${r.totals.earlyDeletion ? `, minimum-duration ${formatMoney(r.totals.earlyDeletion, cur)}` : ''})`,
+      ],
       ['Per million such objects', formatMoney(r.totals.perMillionObjects, cur)],
     ]),
   )
@@ -206,7 +283,17 @@ export function renderDiff(changes: RuleChange[], bucket: string): string {
   }
   return renderTable({
     head: ['Change', 'Rule ID', 'Detail'],
-    rows: changes.map((c) => [mark[c.change], c.id, c.change === 'replace' ? `changes ${c.fields?.join(', ')}` : c.change === 'keep' ? 'not in the new policy; kept (use --replace-all to remove)' : c.change === 'remove' ? 'removed by --replace-all' : '']),
+    rows: changes.map((c) => [
+      mark[c.change],
+      c.id,
+      c.change === 'replace'
+        ? `changes ${c.fields?.join(', ')}`
+        : c.change === 'keep'
+          ? 'not in the new policy; kept (use --replace-all to remove)'
+          : c.change === 'remove'
+            ? 'removed by --replace-all'
+            : '',
+    ]),
     title: `Lifecycle rules of s3://${bucket}`,
   })
 }

@@ -17,10 +17,19 @@ export function renderSandboxReady(result: SandboxResult): string {
     }),
   ]
   if (result.resources.length > 0) {
-    parts.push(renderTable({head: ['Kind', 'Name', 'Note'], rows: result.resources.map((r) => [r.kind, r.name, r.note ?? '']), title: 'Demo resources'}))
+    parts.push(
+      renderTable({
+        head: ['Kind', 'Name', 'Note'],
+        rows: result.resources.map((r) => [r.kind, r.name, r.note ?? '']),
+        title: 'Demo resources',
+      }),
+    )
   }
 
-  parts.push(`${paint('bold', 'Paste these lines into another shell')} to point pipeops and the AWS CLI at the sandbox:\n\n${result.exports.join('\n')}`, `Files: ${result.workDir}`)
+  parts.push(
+    `${paint('bold', 'Paste these lines into another shell')} to point pipeops and the AWS CLI at the sandbox:\n\n${result.exports.join('\n')}`,
+    `Files: ${result.workDir}`,
+  )
   return parts.join('\n\n')
 }
 

@@ -20,7 +20,8 @@ class ToyApply extends BaseCommand {
     const {flags} = await this.parse(ToyApply)
     const executor: PlanExecutor<Set<string>, string[], {name: string}> = {
       async applyStep(step) {
-        if (step.params.name === flags.fail) throw Object.assign(new Error('Rate exceeded'), {name: 'ThrottlingException'})
+        if (step.params.name === flags.fail)
+          throw Object.assign(new Error('Rate exceeded'), {name: 'ThrottlingException'})
         world.add(step.params.name)
       },
       checkStart: () => ({ok: true}),
@@ -37,7 +38,9 @@ class ToyApply extends BaseCommand {
           createdAt: new Date().toISOString(),
           formatVersion: PLAN_FORMAT_VERSION,
           kind: 'toy apply',
-          steps: flags.add.filter((n) => !world.has(n)).map((name) => ({id: name, operation: 'Add', params: {name}, reason: 'asked'})),
+          steps: flags.add
+            .filter((n) => !world.has(n))
+            .map((name) => ({id: name, operation: 'Add', params: {name}, reason: 'asked'})),
           summary: {},
           target: {world: 'toy'},
         }
@@ -53,7 +56,8 @@ class ToyFindings extends BaseCommand {
 
   public async run(): Promise<unknown> {
     const {flags} = await this.parse(ToyFindings)
-    if (flags.bad) throw new InputError('input.csv line 3: unbalanced quote', {suggestions: ['Close the quote on line 3.']})
+    if (flags.bad)
+      throw new InputError('input.csv line 3: unbalanced quote', {suggestions: ['Close the quote on line 3.']})
     this.warnUser('something to know')
     if (flags.found) this.reportFindings()
     return {found: flags.found}
@@ -68,7 +72,9 @@ beforeAll(async () => {
 async function run(cmd: typeof BaseCommand, argv: string[]) {
   process.exitCode = undefined
   const out = await captureOutput(async () => (cmd as unknown as typeof ToyFindings).run(argv, config))
-  const exitCode = (out.error as undefined | {oclif?: {exit?: number}})?.oclif?.exit ?? (typeof process.exitCode === 'number' ? process.exitCode : 0)
+  const exitCode =
+    (out.error as undefined | {oclif?: {exit?: number}})?.oclif?.exit ??
+    (typeof process.exitCode === 'number' ? process.exitCode : 0)
   process.exitCode = undefined
   return {...out, exitCode}
 }
@@ -91,7 +97,12 @@ describe('BaseCommand envelope and exit codes', () => {
   it('maps domain errors to their exit code in JSON and in text, without a stack trace', async () => {
     const json = await run(ToyFindings, ['--json', '--bad'])
     expect(json.exitCode).toBe(6)
-    expect((JSON.parse(json.stdout) as ErrorEnvelope).error).toEqual({code: 'InvalidInput', exitCode: 6, message: 'input.csv line 3: unbalanced quote', suggestions: ['Close the quote on line 3.']})
+    expect((JSON.parse(json.stdout) as ErrorEnvelope).error).toEqual({
+      code: 'InvalidInput',
+      exitCode: 6,
+      message: 'input.csv line 3: unbalanced quote',
+      suggestions: ['Close the quote on line 3.'],
+    })
     const text = await run(ToyFindings, ['--bad'])
     expect(text.exitCode).toBe(6)
     expect(text.stdout).toBe('')
@@ -146,10 +157,26 @@ describe('BaseCommand.runPlan', () => {
 
   it('exits 7 with the report when an apply stops part-way', async () => {
     world.clear()
-    const r = await run(ToyApply, ['--add', 'a', '--add', 'b', '--add', 'c', '--fail', 'b', '--apply', '--yes', '--json'])
+    const r = await run(ToyApply, [
+      '--add',
+      'a',
+      '--add',
+      'b',
+      '--add',
+      'c',
+      '--fail',
+      'b',
+      '--apply',
+      '--yes',
+      '--json',
+    ])
     expect(r.exitCode).toBe(7)
-    const {error} = (JSON.parse(r.stdout) as ErrorEnvelope)
-    expect(error.details).toMatchObject({applied: ['a'], failed: {code: 'ThrottlingException', stepId: 'b'}, notRun: ['c']})
+    const {error} = JSON.parse(r.stdout) as ErrorEnvelope
+    expect(error.details).toMatchObject({
+      applied: ['a'],
+      failed: {code: 'ThrottlingException', stepId: 'b'},
+      notRun: ['c'],
+    })
     expect(error.suggestions[0]).toBe('Run again to resume: pipeops toy --apply')
   })
 })

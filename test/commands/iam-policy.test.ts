@@ -16,12 +16,18 @@ describe('iam-policy', () => {
   it('limits the policy to the named commands, in any spelling', async () => {
     const result = resultOf(await runJson<IamPolicyResult>(['iam-policy', 'trail', 'lookup']))
     expect(result.commands.map((c) => c.command)).toEqual(['trail lookup'])
-    expect(result.policy.Statement).toEqual([{Action: ['cloudtrail:LookupEvents'], Effect: 'Allow', Resource: '*', Sid: 'PipeopsRead'}])
+    expect(result.policy.Statement).toEqual([
+      {Action: ['cloudtrail:LookupEvents'], Effect: 'Allow', Resource: '*', Sid: 'PipeopsRead'},
+    ])
   })
 
   it('prints Terraform and CloudFormation forms', async () => {
-    expect((await runText(['iam-policy', 'doctor', '--format', 'terraform'])).stdout).toContain('data "aws_iam_policy_document"')
-    expect((await runText(['iam-policy', 'doctor', '--format', 'cloudformation'])).stdout).toContain('AWS::IAM::ManagedPolicy')
+    expect((await runText(['iam-policy', 'doctor', '--format', 'terraform'])).stdout).toContain(
+      'data "aws_iam_policy_document"',
+    )
+    expect((await runText(['iam-policy', 'doctor', '--format', 'cloudformation'])).stdout).toContain(
+      'AWS::IAM::ManagedPolicy',
+    )
   })
 
   it('rejects unknown commands with exit 2 and lists the known ones', async () => {

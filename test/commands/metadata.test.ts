@@ -15,7 +15,8 @@ beforeAll(async () => {
 
 /** oclif loads commands through its own import, so `instanceof` cannot see our BaseCommand: compare by name. */
 function extendsBaseCommand(cls: unknown): boolean {
-  for (let c = Object.getPrototypeOf(cls); c; c = Object.getPrototypeOf(c)) if ((c as {name?: string}).name === BaseCommand.name) return true
+  for (let c = Object.getPrototypeOf(cls); c; c = Object.getPrototypeOf(c))
+    if ((c as {name?: string}).name === BaseCommand.name) return true
   return false
 }
 
@@ -48,7 +49,8 @@ describe('every command', () => {
       const loaded = (await cmd.load()) as typeof BaseCommand
       for (const d of loaded.iam) {
         const action = typeof d === 'string' ? d : d.action
-        if (!/^[a-z0-9-]+:[A-Z][A-Za-z0-9]+$/.test(action)) problems.push(`${cmd.id}: "${action}" is not service:Action`)
+        if (!/^[a-z0-9-]+:[A-Z][A-Za-z0-9]+$/.test(action))
+          problems.push(`${cmd.id}: "${action}" is not service:Action`)
       }
     }
 

@@ -12,7 +12,26 @@ export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.u
  */
 export async function compileSources(entry: string, outDir: string): Promise<void> {
   const tsc = path.join(projectRoot, 'node_modules', 'typescript', 'bin', 'tsc')
-  const args = ['--outDir', outDir, '--rootDir', path.join(projectRoot, 'src'), '--module', 'node16', '--moduleResolution', 'node16']
-  args.push('--target', 'es2022', '--lib', 'es2023', '--strict', '--skipLibCheck', '--types', 'node', path.join(projectRoot, entry))
+  const args = [
+    '--outDir',
+    outDir,
+    '--rootDir',
+    path.join(projectRoot, 'src'),
+    '--module',
+    'node16',
+    '--moduleResolution',
+    'node16',
+  ]
+  args.push(
+    '--target',
+    'es2022',
+    '--lib',
+    'es2023',
+    '--strict',
+    '--skipLibCheck',
+    '--types',
+    'node',
+    path.join(projectRoot, entry),
+  )
   await exec(process.execPath, [tsc, ...args], {cwd: projectRoot})
 }

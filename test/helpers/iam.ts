@@ -10,8 +10,12 @@ import {iamActionForSdkCommand, type IamDeclaration, normaliseDeclaration} from 
  * Every SDK command that the mocks received must map to an IAM action the command declares,
  * so `pipeops iam-policy` never under-grants.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- stubs of different clients
-export function expectCallsDeclared(iam: IamDeclaration, mocks: Partial<Record<ServiceName, AwsStub<any, any, any>>>): void {
+
+export function expectCallsDeclared(
+  iam: IamDeclaration,
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- stubs of different clients
+  mocks: Partial<Record<ServiceName, AwsStub<any, any, any>>>,
+): void {
   const declared = new Set(normaliseDeclaration(iam).map((d) => d.action))
   const sent = new Set<string>()
   for (const [service, mock] of Object.entries(mocks)) {

@@ -16,13 +16,17 @@ export interface JsonRun<T> {
 export async function runJson<T = unknown>(argv: string[]): Promise<JsonRun<T>> {
   process.exitCode = undefined
   const {error, stderr, stdout} = await runCommand([...argv, '--json'])
-  const exitCode = (error as undefined | {oclif?: {exit?: number}})?.oclif?.exit ?? (typeof process.exitCode === 'number' ? process.exitCode : 0)
+  const exitCode =
+    (error as undefined | {oclif?: {exit?: number}})?.oclif?.exit ??
+    (typeof process.exitCode === 'number' ? process.exitCode : 0)
   process.exitCode = undefined
   let envelope: JsonRun<T>['envelope']
   try {
     envelope = JSON.parse(stdout) as JsonRun<T>['envelope']
   } catch {
-    throw new Error(`stdout is not one JSON document (exit ${exitCode}):\n${stdout}\nstderr:\n${stderr}\nerror: ${String(error?.stack ?? error)}`)
+    throw new Error(
+      `stdout is not one JSON document (exit ${exitCode}):\n${stdout}\nstderr:\n${stderr}\nerror: ${String(error?.stack ?? error)}`,
+    )
   }
 
   return {envelope, exitCode, stderr, stdout}
@@ -38,7 +42,9 @@ export interface TextRun {
 export async function runText(argv: string[]): Promise<TextRun> {
   process.exitCode = undefined
   const {error, stderr, stdout} = await runCommand(argv)
-  const exitCode = (error as undefined | {oclif?: {exit?: number}})?.oclif?.exit ?? (typeof process.exitCode === 'number' ? process.exitCode : 0)
+  const exitCode =
+    (error as undefined | {oclif?: {exit?: number}})?.oclif?.exit ??
+    (typeof process.exitCode === 'number' ? process.exitCode : 0)
   process.exitCode = undefined
   return {exitCode, stderr, stdout}
 }
@@ -53,6 +59,7 @@ export function resultOf<T>(run: JsonRun<T>): T {
 }
 
 export function errorOf(run: JsonRun<unknown>): ErrorEnvelope['error'] {
-  if (run.envelope.status !== 'error') throw new Error(`expected an error, got ${JSON.stringify(run.envelope, null, 2)}`)
+  if (run.envelope.status !== 'error')
+    throw new Error(`expected an error, got ${JSON.stringify(run.envelope, null, 2)}`)
   return run.envelope.error
 }

@@ -23,7 +23,12 @@ describe('glue partition-sync against s3rver', () => {
 
   beforeAll(async () => {
     workDir = await mkdtemp(path.join(tmpdir(), 'pipeops-glue-int-'))
-    s3 = new S3Client({credentials: {accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER'}, endpoint: emu.s3!.url, forcePathStyle: true, region: 'us-east-1'})
+    s3 = new S3Client({
+      credentials: {accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER'},
+      endpoint: emu.s3!.url,
+      forcePathStyle: true,
+      region: 'us-east-1',
+    })
     await glueSeed.run({kinesis: undefined as never, log() {}, s3, workDir})
     // A wide level: 1,200 partitions, each with an s3n `_$folder$` marker next to it, so that one
     // delimiter listing has 2,400 entries and must follow continuation tokens.
@@ -31,8 +36,12 @@ describe('glue partition-sync against s3rver', () => {
     const limit = pLimit(16)
     await Promise.all(
       Array.from({length: 1200}, (_, i) => String(i).padStart(4, '0')).flatMap((id) => [
-        limit(() => s3.send(new PutObjectCommand({Body: Buffer.from('x'), Bucket: 'wide', Key: `events/id=${id}/part-0.json`}))),
-        limit(() => s3.send(new PutObjectCommand({Body: Buffer.alloc(0), Bucket: 'wide', Key: `events/id=${id}_$folder$`}))),
+        limit(() =>
+          s3.send(new PutObjectCommand({Body: Buffer.from('x'), Bucket: 'wide', Key: `events/id=${id}/part-0.json`})),
+        ),
+        limit(() =>
+          s3.send(new PutObjectCommand({Body: Buffer.alloc(0), Bucket: 'wide', Key: `events/id=${id}_$folder$`})),
+        ),
       ]),
     )
   }, 180_000)
@@ -43,11 +52,19 @@ describe('glue partition-sync against s3rver', () => {
 
   beforeEach(() => {
     // s3rver checks signatures against its own default key pair.
-    Object.assign(process.env, {AWS_ACCESS_KEY_ID: 'S3RVER', AWS_ENDPOINT_URL_S3: emu.s3!.url, AWS_SECRET_ACCESS_KEY: 'S3RVER'})
+    Object.assign(process.env, {
+      AWS_ACCESS_KEY_ID: 'S3RVER',
+      AWS_ENDPOINT_URL_S3: emu.s3!.url,
+      AWS_SECRET_ACCESS_KEY: 'S3RVER',
+    })
   })
 
   it('walks a level of 1,200 partitions with real ListObjectsV2 paging (delimiter + continuation tokens)', async () => {
-    const d = await discoverPartitions(s3, {concurrency: 4, layout: hiveLayout('s3://wide/events/', [{name: 'id', type: 'int'}]), scope: makeScope([], {})})
+    const d = await discoverPartitions(s3, {
+      concurrency: 4,
+      layout: hiveLayout('s3://wide/events/', [{name: 'id', type: 'int'}]),
+      scope: makeScope([], {}),
+    })
     expect(d.partitions).toHaveLength(1200)
     expect(new Set(d.partitions.map((p) => p.values[0])).size).toBe(1200)
     expect(d.partitions[1199]).toMatchObject({location: 's3://wide/events/id=1199/', values: ['1199']})
@@ -71,13 +88,30 @@ describe('glue partition-sync against s3rver', () => {
     ])
     expect(run.exitCode).toBe(1)
     const r = resultOf(run)
-    expect(r.plan.add).toEqual([{location: `s3://${GLUE_DEMO_BUCKET}/warehouse/orders/region=us/dt=2026-11-21/`, values: ['us', '2026-11-21']}])
-    expect(r.plan.relocate).toEqual([
-      {from: `s3://${GLUE_DEMO_BUCKET}/staging/orders/region=eu/dt=2026-11-18/`, to: `s3://${GLUE_DEMO_BUCKET}/warehouse/orders/region=eu/dt=2026-11-18/`, values: ['eu', '2026-11-18']},
+    expect(r.plan.add).toEqual([
+      {location: `s3://${GLUE_DEMO_BUCKET}/warehouse/orders/region=us/dt=2026-11-21/`, values: ['us', '2026-11-21']},
     ])
-    expect(r.plan.drop).toEqual([{hasData: false, location: `s3://${GLUE_DEMO_BUCKET}/warehouse/orders/region=eu/dt=2026-11-16/`, values: ['eu', '2026-11-16']}])
+    expect(r.plan.relocate).toEqual([
+      {
+        from: `s3://${GLUE_DEMO_BUCKET}/staging/orders/region=eu/dt=2026-11-18/`,
+        to: `s3://${GLUE_DEMO_BUCKET}/warehouse/orders/region=eu/dt=2026-11-18/`,
+        values: ['eu', '2026-11-18'],
+      },
+    ])
+    expect(r.plan.drop).toEqual([
+      {
+        hasData: false,
+        location: `s3://${GLUE_DEMO_BUCKET}/warehouse/orders/region=eu/dt=2026-11-16/`,
+        values: ['eu', '2026-11-16'],
+      },
+    ])
     expect(r.plan.drift.map((d) => d.values)).toEqual([['us', '2026-11-19']])
-    expect(r.plan.anomalies.map((a) => a.kind).sort()).toEqual(['invalid-value', 'nested-table', 'no-template-match', 'outside-root'])
+    expect(r.plan.anomalies.map((a) => a.kind).sort()).toEqual([
+      'invalid-value',
+      'nested-table',
+      'no-template-match',
+      'outside-root',
+    ])
     expect(r.scanned.empty).toBe(1)
     expect(r.scanned.ignored).toMatchObject({folderMarkers: 1, hidden: 1})
     expect(r.refusals).toEqual([])
@@ -85,7 +119,14 @@ describe('glue partition-sync against s3rver', () => {
 
   it('plans the sandbox Firehose table from its storage.location.template', async () => {
     const dir = path.join(workDir, 'glue')
-    const run = await runJson<PartitionSyncResult>(['glue', 'partition-sync', '--table-json', path.join(dir, 'clicks-table.json'), '--partitions-json', path.join(dir, 'clicks-partitions.json')])
+    const run = await runJson<PartitionSyncResult>([
+      'glue',
+      'partition-sync',
+      '--table-json',
+      path.join(dir, 'clicks-table.json'),
+      '--partitions-json',
+      path.join(dir, 'clicks-partitions.json'),
+    ])
     expect(run.exitCode).toBe(1)
     const r = resultOf(run)
     expect(r.template).toBe(`s3://${GLUE_DEMO_BUCKET}/firehose/clicks/\${dt}/`)

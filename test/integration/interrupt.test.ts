@@ -12,10 +12,21 @@ describe('Ctrl-C', () => {
       server.listen(0, '127.0.0.1', resolve)
     })
     const {port} = server.address() as {port: number}
-    const child = spawn(process.execPath, ['--import', 'tsx', 'bin/dev.js', 'trail', 'lookup', '--json', '--endpoint-url', `http://127.0.0.1:${port}`], {
-      env: {...process.env, AWS_ACCESS_KEY_ID: 'x', AWS_EC2_METADATA_DISABLED: 'true', AWS_REGION: 'us-east-1', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', AWS_SECRET_ACCESS_KEY: 'y'},
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'bin/dev.js', 'trail', 'lookup', '--json', '--endpoint-url', `http://127.0.0.1:${port}`],
+      {
+        env: {
+          ...process.env,
+          AWS_ACCESS_KEY_ID: 'x',
+          AWS_EC2_METADATA_DISABLED: 'true',
+          AWS_REGION: 'us-east-1',
+          AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+          AWS_SECRET_ACCESS_KEY: 'y',
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    )
     let stdout = ''
     child.stdout.on('data', (c: Buffer) => {
       stdout += c.toString()

@@ -32,11 +32,16 @@ describe('kinesis sandbox seed and tour steps (kinesis-local)', () => {
 
     process.env.AWS_ENDPOINT_URL_KINESIS = emu.kinesis!.url
     // The hot-shards flow's own steps (the resharding demo's steps follow them in the tour).
-    const steps = TOUR.filter((t) => t.argv[0] === 'kinesis' && ['hot-shards', 'key-spread', 'where-is'].includes(t.argv[1]!) && !t.argv.some((a) => a.includes('shards-after')))
+    const steps = TOUR.filter(
+      (t) =>
+        t.argv[0] === 'kinesis' &&
+        ['hot-shards', 'key-spread', 'where-is'].includes(t.argv[1]!) &&
+        !t.argv.some((a) => a.includes('shards-after')),
+    )
     expect(steps.length).toBe(4)
     for (const step of steps) {
       const argv = step.argv.map((a) => a.replaceAll('{workDir}', workDir))
-       
+
       const run = await runJson(argv)
       expect({exit: run.exitCode, step: step.title}).toEqual({exit: (step.expectExit ?? [0])[0], step: step.title})
       if (argv[1] === 'hot-shards') {

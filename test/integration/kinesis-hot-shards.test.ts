@@ -1,4 +1,10 @@
-import {CreateStreamCommand, DescribeStreamSummaryCommand, KinesisClient, PutRecordsCommand, type PutRecordsRequestEntry} from '@aws-sdk/client-kinesis'
+import {
+  CreateStreamCommand,
+  DescribeStreamSummaryCommand,
+  KinesisClient,
+  PutRecordsCommand,
+  type PutRecordsRequestEntry,
+} from '@aws-sdk/client-kinesis'
 import {Config} from '@oclif/core'
 import fc from 'fast-check'
 import {spawnSync} from 'node:child_process'
@@ -57,16 +63,25 @@ describe('kinesis hot-shards / where-is against kinesis-local', () => {
       fc.string({maxLength: 30, minLength: 1, unit: 'grapheme'}),
       fc.string({maxLength: 20, minLength: 1, unit: fc.constantFrom('🔥', '😀', '🚀', 'ключ', '鍵', 'é', '👩‍👩‍👧')}),
     )
-    const keys = [...new Set(fc.sample(gen, {numRuns: 1300, seed: 42}).filter((k) => k.length > 0 && k.length <= 256))].slice(0, 1200)
+    const keys = [
+      ...new Set(fc.sample(gen, {numRuns: 1300, seed: 42}).filter((k) => k.length > 0 && k.length <= 256)),
+    ].slice(0, 1200)
     expect(keys.length).toBe(1200)
-    const emulatorShards = await putAll(kinesis, 'where-is-keys', keys.map((k) => ({Data: new TextEncoder().encode('x'), PartitionKey: k})))
+    const emulatorShards = await putAll(
+      kinesis,
+      'where-is-keys',
+      keys.map((k) => ({Data: new TextEncoder().encode('x'), PartitionKey: k})),
+    )
     // The command class is run with the argv array as a shell would pass it (runCommand re-splits
     // on spaces); "--" ends the flags, since random keys may start with "-".
     const config = await Config.load(process.cwd())
     const quiet = vi.spyOn(process.stdout, 'write').mockImplementation(() => true)
     let r: WhereIsResult
     try {
-      r = await KinesisWhereIs.run(['--stream', 'where-is-keys', '--endpoint-url', emu.kinesis!.url, '--json', '--', ...keys], config)
+      r = await KinesisWhereIs.run(
+        ['--stream', 'where-is-keys', '--endpoint-url', emu.kinesis!.url, '--json', '--', ...keys],
+        config,
+      )
     } finally {
       quiet.mockRestore()
     }
@@ -89,13 +104,32 @@ describe('kinesis hot-shards / where-is against kinesis-local', () => {
     // A KPL producer packs user records whose keys belong together; route it by its first key's hash.
     const kplUsers = Array.from({length: 20}, () => ({data: new Uint8Array(200), partitionKey: 'kpl-tenant'}))
     for (let i = 0; i < 20; i++) {
-      entries.push({Data: aggregate(kplUsers), ExplicitHashKey: hashKeyOfPartitionKey('kpl-tenant').toString(), PartitionKey: 'kpl-batch'})
+      entries.push({
+        Data: aggregate(kplUsers),
+        ExplicitHashKey: hashKeyOfPartitionKey('kpl-tenant').toString(),
+        PartitionKey: 'kpl-batch',
+      })
     }
 
     const shards = await putAll(kinesis, 'skewed', entries)
     const hotShard = shards[0]!
     const run = await runJson<HotShardsResult>([
-      'kinesis', 'hot-shards', '--stream', 'skewed', '--source', 'records', '--window', '2m', '--threshold', '0.02', '--min-minutes', '1', '--sample-seconds', '20', '--endpoint-url', emu.kinesis!.url,
+      'kinesis',
+      'hot-shards',
+      '--stream',
+      'skewed',
+      '--source',
+      'records',
+      '--window',
+      '2m',
+      '--threshold',
+      '0.02',
+      '--min-minutes',
+      '1',
+      '--sample-seconds',
+      '20',
+      '--endpoint-url',
+      emu.kinesis!.url,
     ])
     expect(run.exitCode).toBe(1)
     const r = resultOf(run)
@@ -121,12 +155,29 @@ describe('kinesis hot-shards / where-is against kinesis-local', () => {
 
   it('reads a record file from stdin with --records - (the built CLI path)', () => {
     const input = ['partitionKey,bytes', ...Array.from({length: 300}, (_, i) => `k-${i % 7},100`)].join('\n')
-    const out = spawnSync(process.execPath, ['--import', 'tsx', 'bin/dev.js', 'kinesis', 'hot-shards', '--records', '-', '--shards', '2', '--window', '1m', '--json'], {
-      encoding: 'utf8',
-      env: {...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true'},
-      input,
-      timeout: 60_000,
-    })
+    const out = spawnSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'bin/dev.js',
+        'kinesis',
+        'hot-shards',
+        '--records',
+        '-',
+        '--shards',
+        '2',
+        '--window',
+        '1m',
+        '--json',
+      ],
+      {
+        encoding: 'utf8',
+        env: {...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true'},
+        input,
+        timeout: 60_000,
+      },
+    )
     expect(out.status).toBe(0)
     const envelope = JSON.parse(out.stdout) as {result: HotShardsResult; status: string}
     expect(envelope.status).toBe('ok')

@@ -59,7 +59,11 @@ async function allShards(name: string): Promise<Shard[]> {
 async function openRanges(name: string) {
   return (await allShards(name))
     .filter((s) => !s.SequenceNumberRange?.EndingSequenceNumber)
-    .map((s) => ({endingHashKey: BigInt(s.HashKeyRange!.EndingHashKey!), shardId: s.ShardId!, startingHashKey: BigInt(s.HashKeyRange!.StartingHashKey!)}))
+    .map((s) => ({
+      endingHashKey: BigInt(s.HashKeyRange!.EndingHashKey!),
+      shardId: s.ShardId!,
+      startingHashKey: BigInt(s.HashKeyRange!.StartingHashKey!),
+    }))
     .sort((a, b) => (a.startingHashKey < b.startingHashKey ? -1 : 1))
 }
 
@@ -82,7 +86,12 @@ function keysIn(range: {endingHashKey: bigint; startingHashKey: bigint}, count: 
 async function put(name: string, records: Array<{key: string; size: number}>): Promise<void> {
   for (let i = 0; i < records.length; i += 500) {
     const batch = records.slice(i, i + 500)
-    const out = await client.send(new PutRecordsCommand({Records: batch.map((r) => ({Data: Buffer.alloc(r.size, 120), PartitionKey: r.key})), StreamName: name}))
+    const out = await client.send(
+      new PutRecordsCommand({
+        Records: batch.map((r) => ({Data: Buffer.alloc(r.size, 120), PartitionKey: r.key})),
+        StreamName: name,
+      }),
+    )
     expect(out.FailedRecordCount ?? 0).toBe(0)
   }
 }
@@ -91,7 +100,12 @@ describe('kinesis reshard against kinesis-local', () => {
   useTestAwsEnv()
   beforeAll(async () => {
     emulator = await startKinesisLocal({env: {PATH: process.env.PATH}, operationDelayMs: 400})
-    client = new KinesisClient({credentials: {accessKeyId: 'local', secretAccessKey: 'local'}, endpoint: emulator.url, region: 'us-east-1', requestHandler: new NodeHttpHandler()})
+    client = new KinesisClient({
+      credentials: {accessKeyId: 'local', secretAccessKey: 'local'},
+      endpoint: emulator.url,
+      region: 'us-east-1',
+      requestHandler: new NodeHttpHandler(),
+    })
     dir = await mkdtemp(path.join(tmpdir(), 'pipeops-reshard-it-'))
   })
   afterAll(async () => {
@@ -115,7 +129,21 @@ describe('kinesis reshard against kinesis-local', () => {
     for (const key of keysIn(cold!, 5, 'quiet')) records.push({key, size: 100})
     await put('skewed', records)
     const file = path.join(dir, 'split.json')
-    const planned = resultOf(await runJson<ReshardResult>(['kinesis', 'reshard', '--stream', 'skewed', '--split-hot', '--threshold', '0.3%', '--window', '2m', '--plan-out', file]))
+    const planned = resultOf(
+      await runJson<ReshardResult>([
+        'kinesis',
+        'reshard',
+        '--stream',
+        'skewed',
+        '--split-hot',
+        '--threshold',
+        '0.3%',
+        '--window',
+        '2m',
+        '--plan-out',
+        file,
+      ]),
+    )
     expect(planned.steps.length).toBeGreaterThan(0)
     const first = planned.steps[0]!
     expect(first.op).toBe('SplitShard')
@@ -125,10 +153,14 @@ describe('kinesis reshard against kinesis-local', () => {
     const midpoint = hot!.startingHashKey + (hot!.endingHashKey - hot!.startingHashKey + 1n) / 2n
     expect(at).not.toBe(midpoint)
     // The split leaves as much load below as above: the 10 heavy keys (400 records) vs the 50 light ones (200) → boundary inside the heavy keys.
-    const below = records.filter((r) => hashKeyOfPartitionKey(r.key) < at && hashKeyOfPartitionKey(r.key) >= hot!.startingHashKey).length
+    const below = records.filter(
+      (r) => hashKeyOfPartitionKey(r.key) < at && hashKeyOfPartitionKey(r.key) >= hot!.startingHashKey,
+    ).length
     expect(below).toBeGreaterThan(200)
     expect(below).toBeLessThan(400)
-    const applied = resultOf(await runJson<ReshardResult>(['kinesis', 'reshard', '--stream', 'skewed', '--plan', file, '--yes']))
+    const applied = resultOf(
+      await runJson<ReshardResult>(['kinesis', 'reshard', '--stream', 'skewed', '--plan', file, '--yes']),
+    )
     expect(applied.applied).toBe(true)
     expect(applied.steps.every((s) => s.status === 'applied')).toBe(true)
     const open = await openRanges('skewed')
@@ -137,14 +169,25 @@ describe('kinesis reshard against kinesis-local', () => {
     await expectFullCoverage('skewed')
   })
 
-  it('--isolate-key leaves the key\'s hash alone in one shard, and records with that key land there', async () => {
+  it("--isolate-key leaves the key's hash alone in one shard, and records with that key land there", async () => {
     await createStream('isolate', 3)
-    const run = await runJson<ReshardResult>(['kinesis', 'reshard', '--stream', 'isolate', '--isolate-key', 'tenant-42', '--apply', '--yes'])
+    const run = await runJson<ReshardResult>([
+      'kinesis',
+      'reshard',
+      '--stream',
+      'isolate',
+      '--isolate-key',
+      'tenant-42',
+      '--apply',
+      '--yes',
+    ])
     expect(run.exitCode).toBe(0)
     const hk = hashKeyOfPartitionKey('tenant-42')
     const own = (await openRanges('isolate')).filter((r) => r.startingHashKey === hk && r.endingHashKey === hk)
     expect(own).toHaveLength(1)
-    const putOut = await client.send(new PutRecordCommand({Data: Buffer.from('x'), PartitionKey: 'tenant-42', StreamName: 'isolate'}))
+    const putOut = await client.send(
+      new PutRecordCommand({Data: Buffer.from('x'), PartitionKey: 'tenant-42', StreamName: 'isolate'}),
+    )
     expect(putOut.ShardId).toBe(own[0]!.shardId)
     await expectFullCoverage('isolate')
   })
@@ -154,10 +197,23 @@ describe('kinesis reshard against kinesis-local', () => {
     const ranges = await openRanges('cold')
     const records: Array<{key: string; size: number}> = []
     for (const key of keysIn(ranges[3]!, 30, 'busy')) for (let c = 0; c < 30; c++) records.push({key, size: 500})
-    for (const [i, r] of ranges.slice(0, 3).entries()) for (const key of keysIn(r, 3, `idle${i}`)) records.push({key, size: 50})
+    for (const [i, r] of ranges.slice(0, 3).entries())
+      for (const key of keysIn(r, 3, `idle${i}`)) records.push({key, size: 50})
     await put('cold', records)
     // Over 2 minutes the busy shard runs at 0.75 % of a shard, the idle ones near 0: only idle neighbours merge under 0.5 %.
-    const run = await runJson<ReshardResult>(['kinesis', 'reshard', '--stream', 'cold', '--merge-cold', '--below', '0.5%', '--window', '2m', '--apply', '--yes'])
+    const run = await runJson<ReshardResult>([
+      'kinesis',
+      'reshard',
+      '--stream',
+      'cold',
+      '--merge-cold',
+      '--below',
+      '0.5%',
+      '--window',
+      '2m',
+      '--apply',
+      '--yes',
+    ])
     expect(run.exitCode).toBe(0)
     const result = resultOf(run)
     expect(result.steps.length).toBeGreaterThan(0)
@@ -174,7 +230,16 @@ describe('kinesis reshard against kinesis-local', () => {
 
   it('--target-shards 4 → 16 takes two UpdateShardCount calls', async () => {
     await createStream('scale', 4)
-    const run = await runJson<ReshardResult>(['kinesis', 'reshard', '--stream', 'scale', '--target-shards', '16', '--apply', '--yes'])
+    const run = await runJson<ReshardResult>([
+      'kinesis',
+      'reshard',
+      '--stream',
+      'scale',
+      '--target-shards',
+      '16',
+      '--apply',
+      '--yes',
+    ])
     expect(run.exitCode).toBe(0)
     const result = resultOf(run)
     expect(result.steps.map((s) => [s.op, s.status])).toEqual([
@@ -190,11 +255,30 @@ describe('kinesis reshard against kinesis-local', () => {
     await createStream('killed', 2)
     const file = path.join(dir, 'killed.json')
     const env = {...process.env, AWS_ENDPOINT_URL_KINESIS: emulator.url}
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bin/dev.js'), 'kinesis', 'reshard', '--stream', 'killed', '--target-shards', '8', '--plan-out', file, '--apply', '--yes', '--json'], {
-      cwd: ROOT,
-      env,
-      stdio: 'ignore',
-    })
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        path.join(ROOT, 'bin/dev.js'),
+        'kinesis',
+        'reshard',
+        '--stream',
+        'killed',
+        '--target-shards',
+        '8',
+        '--plan-out',
+        file,
+        '--apply',
+        '--yes',
+        '--json',
+      ],
+      {
+        cwd: ROOT,
+        env,
+        stdio: 'ignore',
+      },
+    )
     const exited = new Promise<void>((resolve) => {
       child.once('exit', () => resolve())
     })
@@ -224,11 +308,27 @@ describe('kinesis reshard against kinesis-local', () => {
   it('Ctrl-C during an apply finishes the current call, exits 8 with the resume command, and the resume reaches the target', async () => {
     await createStream('interrupted', 2)
     const env = {...process.env, AWS_ENDPOINT_URL_KINESIS: emulator.url}
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bin/dev.js'), 'kinesis', 'reshard', '--stream', 'interrupted', '--target-shards', '8', '--apply', '--yes'], {
-      cwd: ROOT,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        path.join(ROOT, 'bin/dev.js'),
+        'kinesis',
+        'reshard',
+        '--stream',
+        'interrupted',
+        '--target-shards',
+        '8',
+        '--apply',
+        '--yes',
+      ],
+      {
+        cwd: ROOT,
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    )
     let stderr = ''
     child.stderr!.on('data', (chunk: Buffer) => {
       stderr += chunk.toString('utf8')
@@ -248,15 +348,28 @@ describe('kinesis reshard against kinesis-local', () => {
     const code = await exited
     expect(sawUpdating).toBe(true)
     expect(code).toBe(8)
-    expect(stderr).toContain('Run again to resume: pipeops kinesis reshard --stream interrupted --target-shards 8 --apply')
+    expect(stderr).toContain(
+      'Run again to resume: pipeops kinesis reshard --stream interrupted --target-shards 8 --apply',
+    )
     // The interrupted call itself completed: the stream is consistent and part-way.
     await waitActive('interrupted')
     const left = (await openRanges('interrupted')).length
     // Normally stopped after step 1 (2 → 4); on a slow machine the poll may only catch step 2.
     expect([4, 8]).toContain(left)
     await expectFullCoverage('interrupted')
-    const run = await runJson<ReshardResult>(['kinesis', 'reshard', '--stream', 'interrupted', '--target-shards', '8', '--apply', '--yes'])
-    expect(resultOf(run).steps.map((s) => [s.op, s.status])).toEqual(left === 4 ? [['UpdateShardCount', 'applied']] : [])
+    const run = await runJson<ReshardResult>([
+      'kinesis',
+      'reshard',
+      '--stream',
+      'interrupted',
+      '--target-shards',
+      '8',
+      '--apply',
+      '--yes',
+    ])
+    expect(resultOf(run).steps.map((s) => [s.op, s.status])).toEqual(
+      left === 4 ? [['UpdateShardCount', 'applied']] : [],
+    )
     expect(await openRanges('interrupted')).toHaveLength(8)
     await expectFullCoverage('interrupted')
   }, 120_000)
@@ -266,13 +379,33 @@ describe('kinesis reshard against kinesis-local', () => {
     const [first] = await openRanges('uneven')
     // A manual split and merge leave 3 shards with uneven ranges.
     const {MergeShardsCommand, SplitShardCommand} = await import('@aws-sdk/client-kinesis')
-    await client.send(new SplitShardCommand({NewStartingHashKey: (first!.startingHashKey + 1000n).toString(), ShardToSplit: first!.shardId, StreamName: 'uneven'}))
+    await client.send(
+      new SplitShardCommand({
+        NewStartingHashKey: (first!.startingHashKey + 1000n).toString(),
+        ShardToSplit: first!.shardId,
+        StreamName: 'uneven',
+      }),
+    )
     await waitActive('uneven')
     const split = await openRanges('uneven')
-    await client.send(new MergeShardsCommand({AdjacentShardToMerge: split[3]!.shardId, ShardToMerge: split[2]!.shardId, StreamName: 'uneven'}))
+    await client.send(
+      new MergeShardsCommand({
+        AdjacentShardToMerge: split[3]!.shardId,
+        ShardToMerge: split[2]!.shardId,
+        StreamName: 'uneven',
+      }),
+    )
     await waitActive('uneven')
     expect(await openRanges('uneven')).toHaveLength(3)
-    const run = await runJson<ReshardResult>(['kinesis', 'reshard', '--stream', 'uneven', '--even-out', '--apply', '--yes'])
+    const run = await runJson<ReshardResult>([
+      'kinesis',
+      'reshard',
+      '--stream',
+      'uneven',
+      '--even-out',
+      '--apply',
+      '--yes',
+    ])
     expect(run.exitCode).toBe(0)
     const open = await openRanges('uneven')
     expect(open).toHaveLength(3)
@@ -283,6 +416,8 @@ describe('kinesis reshard against kinesis-local', () => {
     }
 
     await expectFullCoverage('uneven')
-    expect(resultOf(await runJson<ReshardResult>(['kinesis', 'reshard', '--stream', 'uneven', '--even-out'])).steps).toEqual([])
+    expect(
+      resultOf(await runJson<ReshardResult>(['kinesis', 'reshard', '--stream', 'uneven', '--even-out'])).steps,
+    ).toEqual([])
   })
 })

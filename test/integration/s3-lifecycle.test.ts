@@ -24,23 +24,59 @@ describe('s3 lifecycle against s3rver (seed, --sample-bucket, tour)', () => {
   })
 
   it('seeds idempotently, samples the bucket and runs every lifecycle tour step with its expected exit code', async () => {
-    const s3 = new S3Client({credentials: {accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER'}, endpoint: emu.s3!.url, forcePathStyle: true, region: 'us-east-1'})
+    const s3 = new S3Client({
+      credentials: {accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER'},
+      endpoint: emu.s3!.url,
+      forcePathStyle: true,
+      region: 'us-east-1',
+    })
     const first = await s3LifecycleSeed.run({kinesis: undefined as never, log, s3, workDir})
     const second = await s3LifecycleSeed.run({kinesis: undefined as never, log, s3, workDir})
     expect(second).toEqual(first)
 
     const result = resultOf(
-      await runJson<GenerateCommandResult>(['s3', 'lifecycle', 'generate', '--prefix', 'raw/csv/', '--ia-after', '6months', '--glacier-after', '2y', '--sample-bucket', LIFECYCLE_DEMO_BUCKET]),
+      await runJson<GenerateCommandResult>([
+        's3',
+        'lifecycle',
+        'generate',
+        '--prefix',
+        'raw/csv/',
+        '--ia-after',
+        '6months',
+        '--glacier-after',
+        '2y',
+        '--sample-bucket',
+        LIFECYCLE_DEMO_BUCKET,
+      ]),
     )
     const objects = lifecycleDemoObjects()
-    expect(result.estimate!.sample).toMatchObject({bucket: LIFECYCLE_DEMO_BUCKET, complete: true, objects: objects.length})
+    expect(result.estimate!.sample).toMatchObject({
+      bucket: LIFECYCLE_DEMO_BUCKET,
+      complete: true,
+      objects: objects.length,
+    })
     expect(result.estimate!.sample!.bytes).toBe(objects.reduce((s, o) => s + o.size, 0))
     // The 40 tiny files never move (128 KB default minimum); the 6 large new ones go to IA at day 180 and Glacier at 730.
     expect(result.estimate!.scenarios[0]!.smallObjects).toBe(40)
-    expect(result.estimate!.scenarios[0]!.transitions.map((t) => [t.storageClass, t.requests])).toEqual([['STANDARD_IA', 6], ['GLACIER', 6]])
+    expect(result.estimate!.scenarios[0]!.transitions.map((t) => [t.storageClass, t.requests])).toEqual([
+      ['STANDARD_IA', 6],
+      ['GLACIER', 6],
+    ])
 
     // --sample-limit stops the listing and the sample says it is partial.
-    const limited = resultOf(await runJson<GenerateCommandResult>(['s3', 'lifecycle', 'generate', '--expire-after', '30d', '--sample-bucket', LIFECYCLE_DEMO_BUCKET, '--sample-limit', '10']))
+    const limited = resultOf(
+      await runJson<GenerateCommandResult>([
+        's3',
+        'lifecycle',
+        'generate',
+        '--expire-after',
+        '30d',
+        '--sample-bucket',
+        LIFECYCLE_DEMO_BUCKET,
+        '--sample-limit',
+        '10',
+      ]),
+    )
     expect(limited.estimate!.sample).toMatchObject({complete: false, objects: 10})
 
     const steps = TOUR.filter((s) => s.argv[0] === 's3' && s.argv[1] === 'lifecycle')

@@ -59,8 +59,25 @@ describe('pipeops sandbox', () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'pipeops-sbx-test-'))
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', 'bin/dev.js', 'sandbox', '--json', '--dir', dir, '--kinesis-port', String(kinesisPort), '--s3-port', String(s3Port), '--sts-port', String(stsPort)],
-      {env: {...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true'}, stdio: ['ignore', 'pipe', 'pipe']},
+      [
+        '--import',
+        'tsx',
+        'bin/dev.js',
+        'sandbox',
+        '--json',
+        '--dir',
+        dir,
+        '--kinesis-port',
+        String(kinesisPort),
+        '--s3-port',
+        String(s3Port),
+        '--sts-port',
+        String(stsPort),
+      ],
+      {
+        env: {...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true'},
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
     )
     let stdout = ''
     let stderr = ''
@@ -73,7 +90,10 @@ describe('pipeops sandbox', () => {
     // The envelope is printed once the emulators accept connections and the demo data is seeded.
     const deadline = Date.now() + 90_000
     while (!stdout.trim().endsWith('}') && Date.now() < deadline && child.exitCode === null) await delay(200)
-    let envelope: {result: {endpoints: Record<string, string>; exports: string[]; resources: Array<{name: string}>}; status: string}
+    let envelope: {
+      result: {endpoints: Record<string, string>; exports: string[]; resources: Array<{name: string}>}
+      status: string
+    }
     try {
       envelope = JSON.parse(stdout)
     } catch {
@@ -82,18 +102,28 @@ describe('pipeops sandbox', () => {
     }
 
     expect(envelope.status).toBe('ok')
-    expect(envelope.result.endpoints).toEqual({kinesis: `http://127.0.0.1:${kinesisPort}`, s3: `http://127.0.0.1:${s3Port}`, sts: `http://127.0.0.1:${stsPort}`})
+    expect(envelope.result.endpoints).toEqual({
+      kinesis: `http://127.0.0.1:${kinesisPort}`,
+      s3: `http://127.0.0.1:${s3Port}`,
+      sts: `http://127.0.0.1:${stsPort}`,
+    })
     expect(envelope.result.resources.map((r) => r.name)).toContain('pipeops-sandbox')
     for (const port of [kinesisPort, s3Port, stsPort]) expect(listeningAddresses(port)).toEqual(['0100007F'])
 
     // Another shell: only the export lines, nothing else from the test's environment.
-    const env: Record<string, string> = {AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', PATH: process.env.PATH ?? ''}
+    const env: Record<string, string> = {
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      PATH: process.env.PATH ?? '',
+    }
     for (const line of envelope.result.exports) {
       const m = /^export (\w+)=(.*)$/.exec(line)
       if (m) env[m[1]!] = m[2]!
     }
 
-    const client = spawn(process.execPath, ['--input-type=module', '-e', CLIENT_SCRIPT], {env, stdio: ['ignore', 'pipe', 'pipe']})
+    const client = spawn(process.execPath, ['--input-type=module', '-e', CLIENT_SCRIPT], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     let clientOut = ''
     let clientErr = ''
     client.stdout.on('data', (c: Buffer) => {
@@ -106,7 +136,10 @@ describe('pipeops sandbox', () => {
     expect(clientCode, clientErr).toBe(0)
     expect(JSON.parse(clientOut).buckets).toContain('pipeops-sandbox')
 
-    const doctor = spawn(process.execPath, ['--import', 'tsx', 'bin/dev.js', 'doctor', '--json'], {env: {...env, HOME: dir}, stdio: ['ignore', 'pipe', 'pipe']})
+    const doctor = spawn(process.execPath, ['--import', 'tsx', 'bin/dev.js', 'doctor', '--json'], {
+      env: {...env, HOME: dir},
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     let doctorOut = ''
     doctor.stdout.on('data', (c: Buffer) => {
       doctorOut += c.toString()

@@ -26,7 +26,18 @@ describe('bin/run.js', () => {
   it('--help lists every topic and the top-level commands', () => {
     const r = pipeops(['--help'])
     expect(r.code).toBe(0)
-    for (const topic of ['kinesis', 'glue', 'athena', 'redshift', 'mwaa', 's3', 'trail', 'sandbox', 'doctor', 'iam-policy']) {
+    for (const topic of [
+      'kinesis',
+      'glue',
+      'athena',
+      'redshift',
+      'mwaa',
+      's3',
+      'trail',
+      'sandbox',
+      'doctor',
+      'iam-policy',
+    ]) {
       expect(r.stdout).toMatch(new RegExp(`^\\s+${topic}\\s`, 'm'))
     }
   })
@@ -50,7 +61,10 @@ describe('bin/run.js', () => {
 
   it('sandbox --demo runs the whole tour against the local emulators and exits 0', () => {
     const r = pipeops(['sandbox', '--demo', '--json'], cleanEnv, 600_000)
-    const envelope = JSON.parse(r.stdout) as {result: {tour: Array<{exitCode: number; ok: boolean; title: string}>}; status: string}
+    const envelope = JSON.parse(r.stdout) as {
+      result: {tour: Array<{exitCode: number; ok: boolean; title: string}>}
+      status: string
+    }
     expect(envelope.result.tour.filter((s) => !s.ok)).toEqual([])
     expect(r.code).toBe(0)
     expect(envelope.result.tour.length).toBeGreaterThan(0)

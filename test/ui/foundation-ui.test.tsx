@@ -37,7 +37,13 @@ describe('tables', () => {
   })
 
   it('aligns key/value blocks and drops empty values', () => {
-    expect(renderKeyValues([['Region', 'us-east-1'], ['Account', undefined], ['Profile', 'default']])).toBe('Region   us-east-1\nProfile  default')
+    expect(
+      renderKeyValues([
+        ['Region', 'us-east-1'],
+        ['Account', undefined],
+        ['Profile', 'default'],
+      ]),
+    ).toBe('Region   us-east-1\nProfile  default')
   })
 
   it('render a plan as a step table, or say there is nothing to do', () => {
@@ -46,7 +52,15 @@ describe('tables', () => {
       createdAt: '',
       formatVersion: 1 as const,
       kind: 'kinesis reshard',
-      steps: [{effect: '2 children at 48 % and 51 %', id: '1', operation: 'SplitShard', params: {NewStartingHashKey: '170141183460469231731687303715884105728', ShardToSplit: 'shardId-000'}, reason: 'hot'}],
+      steps: [
+        {
+          effect: '2 children at 48 % and 51 %',
+          id: '1',
+          operation: 'SplitShard',
+          params: {NewStartingHashKey: '170141183460469231731687303715884105728', ShardToSplit: 'shardId-000'},
+          reason: 'hot',
+        },
+      ],
       summary: {},
       target: {stream: 'orders'},
     }

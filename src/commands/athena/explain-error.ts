@@ -3,21 +3,35 @@ import {Args, Flags} from '@oclif/core'
 import {readFile} from 'node:fs/promises'
 
 import {BaseCommand} from '../../base-command.js'
-import {explainMessage, explainQueryExecution, explainRecent, type Explanation, type QueryExplanation, type RecentReport} from '../../lib/athena/explain.js'
+import {
+  explainMessage,
+  explainQueryExecution,
+  explainRecent,
+  type Explanation,
+  type QueryExplanation,
+  type RecentReport,
+} from '../../lib/athena/explain.js'
 import {InputError, UsageError} from '../../lib/core/errors.js'
 import {renderExplanation, renderQueryExplanation, renderRecent} from '../../ui/athena-explain.js'
 
-export type ExplainResult = {explanation: Explanation; mode: 'message'} | {mode: 'query'; query: QueryExplanation} | {mode: 'recent'; recent: RecentReport}
+export type ExplainResult =
+  | {explanation: Explanation; mode: 'message'}
+  | {mode: 'query'; query: QueryExplanation}
+  | {mode: 'recent'; recent: RecentReport}
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = []
-  for await (const chunk of process.stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer))
+  for await (const chunk of process.stdin)
+    chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer))
   return Buffer.concat(chunks).toString('utf8')
 }
 
 export default class AthenaExplainError extends BaseCommand {
   static override args = {
-    message: Args.string({description: 'The error message (quoting it is best; unquoted words are joined with spaces). "-" reads it from stdin, as does piping with no argument.'}),
+    message: Args.string({
+      description:
+        'The error message (quoting it is best; unquoted words are joined with spaces). "-" reads it from stdin, as does piping with no argument.',
+    }),
   }
   static override description =
     'Matches an Athena / Hive / Trino error message against a catalogue of known messages and prints the cause, the fix and the lint-columns rule that would have caught it; names quoted in the message are linted too. With --query-execution-id it fetches the failed query (GetQueryExecution: state change reason, AthenaError category/type/retryable, query text); with --recent N it groups the last N failed queries of a workgroup by cause (ListQueryExecutions + BatchGetQueryExecution). Unknown messages say so.'
@@ -29,10 +43,24 @@ export default class AthenaExplainError extends BaseCommand {
     '<%= config.bin %> <%= command.id %> --recent 50 --workgroup analysts',
   ]
   static override flags = {
-    file: Flags.string({exclusive: ['query-execution-id', 'recent'], summary: 'Read the error message from this file.'}),
-    'query-execution-id': Flags.string({exclusive: ['file', 'recent'], summary: 'Fetch this query execution (GetQueryExecution) and explain why it failed.'}),
-    recent: Flags.integer({exclusive: ['file', 'query-execution-id'], max: 1000, min: 1, summary: 'Group the last N failed queries by cause (ListQueryExecutions + BatchGetQueryExecution).'}),
-    workgroup: Flags.string({dependsOn: ['recent'], summary: 'Workgroup for --recent (default: the primary workgroup).'}),
+    file: Flags.string({
+      exclusive: ['query-execution-id', 'recent'],
+      summary: 'Read the error message from this file.',
+    }),
+    'query-execution-id': Flags.string({
+      exclusive: ['file', 'recent'],
+      summary: 'Fetch this query execution (GetQueryExecution) and explain why it failed.',
+    }),
+    recent: Flags.integer({
+      exclusive: ['file', 'query-execution-id'],
+      max: 1000,
+      min: 1,
+      summary: 'Group the last N failed queries by cause (ListQueryExecutions + BatchGetQueryExecution).',
+    }),
+    workgroup: Flags.string({
+      dependsOn: ['recent'],
+      summary: 'Workgroup for --recent (default: the primary workgroup).',
+    }),
   }
   static override iam = [
     {action: 'athena:GetQueryExecution', when: 'with --query-execution-id'},
@@ -47,8 +75,14 @@ export default class AthenaExplainError extends BaseCommand {
     const {argv, flags} = await this.parse(AthenaExplainError)
     const words = argv as string[]
     const args = {message: words.length > 0 ? words.join(' ') : undefined}
-    if (args.message !== undefined && args.message !== '-' && (flags.file || flags['query-execution-id'] || flags.recent)) {
-      throw new UsageError('give the message either as an argument or with --file / --query-execution-id / --recent, not both')
+    if (
+      args.message !== undefined &&
+      args.message !== '-' &&
+      (flags.file || flags['query-execution-id'] || flags.recent)
+    ) {
+      throw new UsageError(
+        'give the message either as an argument or with --file / --query-execution-id / --recent, not both',
+      )
     }
 
     if (flags['query-execution-id'] || flags.recent) {
@@ -74,7 +108,9 @@ export default class AthenaExplainError extends BaseCommand {
       try {
         message = await readFile(flags.file, 'utf8')
       } catch (error) {
-        throw new InputError(`cannot read ${flags.file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`)
+        throw new InputError(
+          `cannot read ${flags.file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`,
+        )
       }
     } else if (args.message !== undefined && args.message !== '-') {
       message = args.message
@@ -82,16 +118,23 @@ export default class AthenaExplainError extends BaseCommand {
       message = await readStdin()
       if (message.trim() === '') {
         throw new UsageError('no error message given: standard input was empty', {
-          suggestions: ['Pass the message in quotes, --file FILE, pipe it on stdin, --query-execution-id ID, or --recent N.'],
+          suggestions: [
+            'Pass the message in quotes, --file FILE, pipe it on stdin, --query-execution-id ID, or --recent N.',
+          ],
         })
       }
     } else {
       throw new UsageError('no error message given', {
-        suggestions: ['Pass the message in quotes, --file FILE, pipe it on stdin, --query-execution-id ID, or --recent N.'],
+        suggestions: [
+          'Pass the message in quotes, --file FILE, pipe it on stdin, --query-execution-id ID, or --recent N.',
+        ],
       })
     }
 
-    if (message.trim() === '') throw new InputError('the error message is empty', {suggestions: ['Paste the full message Athena printed, in quotes.']})
+    if (message.trim() === '')
+      throw new InputError('the error message is empty', {
+        suggestions: ['Paste the full message Athena printed, in quotes.'],
+      })
     const explanation = explainMessage(message)
     if (!this.jsonEnabled()) this.log(renderExplanation(explanation))
     return {explanation, mode: 'message'}

@@ -28,23 +28,80 @@ Rules: ${RULE_IDS.join(', ')}.
     '<%= config.bin %> <%= command.id %> --ddl tables.sql --format sarif --output athena-names.sarif',
   ]
   static override flags = {
-    catalog: Flags.string({dependsOn: ['database'], helpGroup: 'INPUT', summary: 'Athena data catalog to read with the Athena API (ListTableMetadata/GetTableMetadata); needs --database.'}),
-    compat: Flags.string({helpGroup: 'FIX', options: ['awswrangler'], summary: 'Also predict the names awswrangler would produce (≥ 2.13 and legacy ≤ 2.12) and flag its collisions.'}),
-    context: Flags.string({default: 'both', options: ['ddl', 'dml', 'both'], summary: 'Lint for DDL (Hive, backticks), DML (Trino, double quotes) or both.'}),
-    'csv': Flags.string({helpGroup: 'INPUT', multiple: true, summary: 'CSV file: lint its header row (a byte-order mark is detected). Gzip is fine.'}),
-    'csv-delimiter': Flags.string({helpGroup: 'INPUT', summary: 'CSV field delimiter (default: detected from the header).'}),
-    database: Flags.string({helpGroup: 'INPUT', summary: 'Glue database to read (GetTables, paginated), or with --catalog the database in that catalog.'}),
-    ddl: Flags.string({helpGroup: 'INPUT', multiple: true, summary: 'DDL file: CREATE [EXTERNAL] TABLE, CREATE TABLE AS SELECT, CREATE VIEW, CREATE DATABASE.'}),
-    fix: Flags.boolean({default: false, helpGroup: 'FIX', summary: 'Print a collision-free rename map, a CREATE OR REPLACE VIEW with clean names, and OpenX SerDe mappings.'}),
-    format: Flags.string({default: 'table', options: ['table', 'sarif'], summary: 'Output for people (table) or SARIF 2.1.0 for CI code scanning (use --json for the JSON envelope).'}),
-    'glue-json': Flags.string({helpGroup: 'INPUT', multiple: true, summary: 'Output of `aws glue get-table` or `aws glue get-tables` saved to a file.'}),
+    catalog: Flags.string({
+      dependsOn: ['database'],
+      helpGroup: 'INPUT',
+      summary:
+        'Athena data catalog to read with the Athena API (ListTableMetadata/GetTableMetadata); needs --database.',
+    }),
+    compat: Flags.string({
+      helpGroup: 'FIX',
+      options: ['awswrangler'],
+      summary: 'Also predict the names awswrangler would produce (≥ 2.13 and legacy ≤ 2.12) and flag its collisions.',
+    }),
+    context: Flags.string({
+      default: 'both',
+      options: ['ddl', 'dml', 'both'],
+      summary: 'Lint for DDL (Hive, backticks), DML (Trino, double quotes) or both.',
+    }),
+    csv: Flags.string({
+      helpGroup: 'INPUT',
+      multiple: true,
+      summary: 'CSV file: lint its header row (a byte-order mark is detected). Gzip is fine.',
+    }),
+    'csv-delimiter': Flags.string({
+      helpGroup: 'INPUT',
+      summary: 'CSV field delimiter (default: detected from the header).',
+    }),
+    database: Flags.string({
+      helpGroup: 'INPUT',
+      summary: 'Glue database to read (GetTables, paginated), or with --catalog the database in that catalog.',
+    }),
+    ddl: Flags.string({
+      helpGroup: 'INPUT',
+      multiple: true,
+      summary: 'DDL file: CREATE [EXTERNAL] TABLE, CREATE TABLE AS SELECT, CREATE VIEW, CREATE DATABASE.',
+    }),
+    fix: Flags.boolean({
+      default: false,
+      helpGroup: 'FIX',
+      summary:
+        'Print a collision-free rename map, a CREATE OR REPLACE VIEW with clean names, and OpenX SerDe mappings.',
+    }),
+    format: Flags.string({
+      default: 'table',
+      options: ['table', 'sarif'],
+      summary: 'Output for people (table) or SARIF 2.1.0 for CI code scanning (use --json for the JSON envelope).',
+    }),
+    'glue-json': Flags.string({
+      helpGroup: 'INPUT',
+      multiple: true,
+      summary: 'Output of `aws glue get-table` or `aws glue get-tables` saved to a file.',
+    }),
     ignore: Flags.string({multiple: true, summary: 'Rule ids to skip (comma-separated or repeated).'}),
-    'json-sample': Flags.string({helpGroup: 'INPUT', multiple: true, summary: 'JSON Lines sample: every key path at every depth, case-only duplicate keys. Gzip is fine.'}),
+    'json-sample': Flags.string({
+      helpGroup: 'INPUT',
+      multiple: true,
+      summary: 'JSON Lines sample: every key path at every depth, case-only duplicate keys. Gzip is fine.',
+    }),
     output: Flags.string({summary: 'With --format sarif: write the SARIF file here (atomically) instead of stdout.'}),
-    parquet: Flags.string({helpGroup: 'INPUT', multiple: true, summary: 'Parquet file: lint the schema in its footer (no data is read).'}),
+    parquet: Flags.string({
+      helpGroup: 'INPUT',
+      multiple: true,
+      summary: 'Parquet file: lint the schema in its footer (no data is read).',
+    }),
     rules: Flags.string({multiple: true, summary: 'Only these rule ids (comma-separated or repeated).'}),
-    table: Flags.string({dependsOn: ['database'], helpGroup: 'INPUT', multiple: true, summary: 'Only this table of --database (GetTable / GetTableMetadata); repeatable.'}),
-    workgroup: Flags.string({dependsOn: ['catalog'], helpGroup: 'INPUT', summary: 'Athena workgroup for --catalog calls.'}),
+    table: Flags.string({
+      dependsOn: ['database'],
+      helpGroup: 'INPUT',
+      multiple: true,
+      summary: 'Only this table of --database (GetTable / GetTableMetadata); repeatable.',
+    }),
+    workgroup: Flags.string({
+      dependsOn: ['catalog'],
+      helpGroup: 'INPUT',
+      summary: 'Athena workgroup for --catalog calls.',
+    }),
   }
   static override iam = [
     {action: 'glue:GetTables', when: 'with --database (Glue)'},
@@ -56,15 +113,21 @@ Rules: ${RULE_IDS.join(', ')}.
 
   public async run(): Promise<LintColumnsResult> {
     const {flags} = await this.parse(AthenaLintColumns)
-    const local = [flags.ddl, flags['glue-json'], flags.csv, flags['json-sample'], flags.parquet].some((list) => (list ?? []).length > 0)
+    const local = [flags.ddl, flags['glue-json'], flags.csv, flags['json-sample'], flags.parquet].some(
+      (list) => (list ?? []).length > 0,
+    )
     if (!local && !flags.database) {
       throw new UsageError('nothing to lint: give at least one input', {
-        suggestions: ['Pass --database D [--table T], --catalog C --database D, --ddl FILE, --glue-json FILE, --csv FILE, --json-sample FILE or --parquet FILE.'],
+        suggestions: [
+          'Pass --database D [--table T], --catalog C --database D, --ddl FILE, --glue-json FILE, --csv FILE, --json-sample FILE or --parquet FILE.',
+        ],
       })
     }
 
-    if (flags.format === 'sarif' && this.jsonEnabled()) throw new UsageError('--format sarif and --json are two different outputs: choose one')
-    if (flags.output && flags.format !== 'sarif') throw new UsageError('--output is for --format sarif', {suggestions: ['Add --format sarif, or redirect stdout.']})
+    if (flags.format === 'sarif' && this.jsonEnabled())
+      throw new UsageError('--format sarif and --json are two different outputs: choose one')
+    if (flags.output && flags.format !== 'sarif')
+      throw new UsageError('--output is for --format sarif', {suggestions: ['Add --format sarif, or redirect stdout.']})
     const needsAws = Boolean(flags.database)
     const aws = needsAws ? await this.awsClients(flags) : undefined
     const tables = parseCommaList(flags.table)
@@ -73,7 +136,10 @@ Rules: ${RULE_IDS.join(', ')}.
         compat: flags.compat === 'awswrangler' ? 'awswrangler' : undefined,
         fix: flags.fix || Boolean(flags.compat),
         inputs: {
-          athena: flags.catalog && flags.database ? {catalog: flags.catalog, database: flags.database, tables, workgroup: flags.workgroup} : undefined,
+          athena:
+            flags.catalog && flags.database
+              ? {catalog: flags.catalog, database: flags.database, tables, workgroup: flags.workgroup}
+              : undefined,
           csv: flags.csv ?? [],
           csvDelimiter: flags['csv-delimiter'] === String.raw`\t` ? '\t' : flags['csv-delimiter'],
           ddl: flags.ddl ?? [],
@@ -82,7 +148,11 @@ Rules: ${RULE_IDS.join(', ')}.
           jsonSample: flags['json-sample'] ?? [],
           parquet: flags.parquet ?? [],
         },
-        selection: {context: flags.context as 'both' | 'ddl' | 'dml', ignore: parseCommaList(flags.ignore), only: parseCommaList(flags.rules)},
+        selection: {
+          context: flags.context as 'both' | 'ddl' | 'dml',
+          ignore: parseCommaList(flags.ignore),
+          only: parseCommaList(flags.rules),
+        },
       },
       {
         athena: aws && flags.catalog ? aws.create(AthenaClient, 'athena') : undefined,

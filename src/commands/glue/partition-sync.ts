@@ -36,29 +36,71 @@ Exit codes: 0 in sync or applied, 1 differences found (dry run), 7 applied parti
   static override examples = [
     '<%= config.bin %> <%= command.id %> --database sales --table orders',
     '<%= config.bin %> <%= command.id %> --database sales --table orders --since 7d --apply --yes',
-    '<%= config.bin %> <%= command.id %> --database logs --table firehose_events --template \'s3://logs/events/${dt}/\' --key-format dt=yyyy/MM/dd/HH --since 2d',
+    "<%= config.bin %> <%= command.id %> --database logs --table firehose_events --template 's3://logs/events/${dt}/' --key-format dt=yyyy/MM/dd/HH --since 2d",
     '<%= config.bin %> <%= command.id %> --database sales --table orders --where region=eu --prune --plan-out plan.json',
     '<%= config.bin %> <%= command.id %> --table-json table.json --partitions-json partitions.json --json',
   ]
   static override flags = {
     ...planFlags,
-    'check-columns': Flags.boolean({default: false, summary: 'Also compare partition columns with the table\'s (reads partitions without ExcludeColumnSchema).'}),
-    'check-empty': Flags.boolean({default: false, summary: 'Look inside each new partition (one request each) and skip those holding only marker objects.'}),
-    concurrency: Flags.integer({default: 16, max: 64, min: 1, summary: 'Parallel S3 list requests and Glue batch calls.'}),
+    'check-columns': Flags.boolean({
+      default: false,
+      summary: "Also compare partition columns with the table's (reads partitions without ExcludeColumnSchema).",
+    }),
+    'check-empty': Flags.boolean({
+      default: false,
+      summary: 'Look inside each new partition (one request each) and skip those holding only marker objects.',
+    }),
+    concurrency: Flags.integer({
+      default: 16,
+      max: 64,
+      min: 1,
+      summary: 'Parallel S3 list requests and Glue batch calls.',
+    }),
     database: Flags.string({char: 'd', summary: 'Glue database of the table.'}),
-    force: Flags.boolean({default: false, summary: 'Apply despite the guard rails (drops over --max-drop-pct, drops of prefixes that still hold data, projection-enabled tables).'}),
-    'full-listing': Flags.boolean({default: false, summary: 'List every object under the table once instead of walking level by level (flat or shallow tables).'}),
-    'key-format': Flags.string({multiple: true, summary: 'Date format of a key in its path, KEY=FORMAT (Athena projection syntax), e.g. dt=yyyy/MM/dd/HH.'}),
-    'max-drop-pct': Flags.integer({default: 10, max: 100, min: 0, summary: 'Refuse to drop more than this percentage of the catalog partitions read (without --force).'}),
-    'partitions-json': Flags.string({summary: 'Offline: output of aws glue get-partitions, instead of reading the catalog.'}),
+    force: Flags.boolean({
+      default: false,
+      summary:
+        'Apply despite the guard rails (drops over --max-drop-pct, drops of prefixes that still hold data, projection-enabled tables).',
+    }),
+    'full-listing': Flags.boolean({
+      default: false,
+      summary: 'List every object under the table once instead of walking level by level (flat or shallow tables).',
+    }),
+    'key-format': Flags.string({
+      multiple: true,
+      summary: 'Date format of a key in its path, KEY=FORMAT (Athena projection syntax), e.g. dt=yyyy/MM/dd/HH.',
+    }),
+    'max-drop-pct': Flags.integer({
+      default: 10,
+      max: 100,
+      min: 0,
+      summary: 'Refuse to drop more than this percentage of the catalog partitions read (without --force).',
+    }),
+    'partitions-json': Flags.string({
+      summary: 'Offline: output of aws glue get-partitions, instead of reading the catalog.',
+    }),
     prune: Flags.boolean({default: false, summary: 'Drop catalog partitions whose prefix no longer exists in S3.'}),
-    'repair-schema': Flags.boolean({default: false, summary: 'Rewrite partitions whose storage descriptor differs from the table\'s (columns, formats, SerDe) from the table.'}),
-    segments: Flags.integer({default: 10, max: 10, min: 1, summary: 'Parallel GetPartitions segments (Glue allows up to 10).'}),
-    since: Flags.string({summary: 'Only partitions whose date is within this duration (7d, 36h, 2 weeks); needs a date key or template.'}),
+    'repair-schema': Flags.boolean({
+      default: false,
+      summary:
+        "Rewrite partitions whose storage descriptor differs from the table's (columns, formats, SerDe) from the table.",
+    }),
+    segments: Flags.integer({
+      default: 10,
+      max: 10,
+      min: 1,
+      summary: 'Parallel GetPartitions segments (Glue allows up to 10).',
+    }),
+    since: Flags.string({
+      summary: 'Only partitions whose date is within this duration (7d, 36h, 2 weeks); needs a date key or template.',
+    }),
     table: Flags.string({char: 't', summary: 'Glue table name.'}),
     'table-json': Flags.string({summary: 'Offline: output of aws glue get-table, instead of calling GetTable.'}),
     'tables-json': Flags.string({summary: 'Offline: output of aws glue get-tables, for the nested-table check.'}),
-    template: Flags.string({summary: 'Path layout in Athena projection syntax, e.g. s3://bucket/prefix/${year}/${month}/${day}/ (default: the table\'s storage.location.template, else Hive key=value).'}),
+    template: Flags.string({
+      summary:
+        "Path layout in Athena projection syntax, e.g. s3://bucket/prefix/${year}/${month}/${day}/ (default: the table's storage.location.template, else Hive key=value).",
+    }),
     where: Flags.string({multiple: true, summary: 'Only partitions with these key values: KEY=VALUE[,KEY=VALUE…].'}),
   }
   static override iam = [
@@ -71,12 +113,14 @@ Exit codes: 0 in sync or applied, 1 differences found (dry run), 7 applied parti
     {action: 'glue:BatchDeletePartition', when: 'with --apply and --prune'},
     {action: 'glue:BatchUpdatePartition', when: 'with --apply (relocations, --repair-schema)'},
   ]
-  static override summary = 'Sync Glue catalog partitions with what exists in S3 (add, drop, relocate, repair), any path layout.'
+  static override summary =
+    'Sync Glue catalog partitions with what exists in S3 (add, drop, relocate, repair), any path layout.'
 
   public async run(): Promise<PartitionSyncResult> {
     const {flags} = await this.parse(GluePartitionSync)
     const offline = checkModes(flags)
-    const sinceMs = flags.since === undefined ? undefined : Date.now() - durationToMs(parseDuration(flags.since, '--since'))
+    const sinceMs =
+      flags.since === undefined ? undefined : Date.now() - durationToMs(parseDuration(flags.since, '--since'))
     const aws = await this.awsClients(flags)
     const s3 = aws.create(S3Client, 's3')
     const glue = offline ? undefined : aws.create(GlueClient, 'glue')
@@ -86,14 +130,24 @@ Exit codes: 0 in sync or applied, 1 differences found (dry run), 7 applied parti
       saved = await readPlanFile<SyncBaseline, SyncStepParams>(flags.plan, PLAN_KIND)
       const refusals = (saved.summary as {refusals?: string[]}).refusals ?? []
       if (refusals.length > 0 && !flags.force) {
-        throw new UsageError(`refusing to apply ${flags.plan}: ${refusals.join('; ')}`, {code: 'DropGuard', suggestions: ['Pass --force if these drops are intended.']})
+        throw new UsageError(`refusing to apply ${flags.plan}: ${refusals.join('; ')}`, {
+          code: 'DropGuard',
+          suggestions: ['Pass --force if these drops are intended.'],
+        })
       }
     }
 
     let prepared: PreparedSync | undefined
     const progress = this.progress()
-    const executor = new PartitionSyncExecutor(glue!, () => (prepared?.plan ?? saved)!, {concurrency: flags.concurrency})
-    const resume = ['pipeops', 'glue', 'partition-sync', ...this.argv.filter((a) => a !== '--apply' && a !== '--yes' && a !== '-y')].join(' ')
+    const executor = new PartitionSyncExecutor(glue!, () => (prepared?.plan ?? saved)!, {
+      concurrency: flags.concurrency,
+    })
+    const resume = [
+      'pipeops',
+      'glue',
+      'partition-sync',
+      ...this.argv.filter((a) => a !== '--apply' && a !== '--yes' && a !== '-y'),
+    ].join(' ')
     let result: PartitionSyncResult | undefined
     try {
       const run = await this.runPlan({
@@ -101,11 +155,14 @@ Exit codes: 0 in sync or applied, 1 differences found (dry run), 7 applied parti
         flags,
         kind: PLAN_KIND,
         makePlan: async () => {
-          prepared = await planPartitionSync({glue, s3}, {
-            ...syncOptions(flags, offline, sinceMs),
-            onProgress: (p) => progress.update(p),
-            signal: this.abortController.signal,
-          })
+          prepared = await planPartitionSync(
+            {glue, s3},
+            {
+              ...syncOptions(flags, offline, sinceMs),
+              onProgress: (p) => progress.update(p),
+              signal: this.abortController.signal,
+            },
+          )
           progress.stop()
           for (const w of prepared.warnings) this.warnUser(w)
           return prepared.plan
@@ -118,7 +175,15 @@ Exit codes: 0 in sync or applied, 1 differences found (dry run), 7 applied parti
         result.applied = {...executor.tally}
       } else if (run.mode === 'dry-run' || !flags.apply) {
         const p = result.plan
-        this.reportFindings(p.add.length + p.drop.length + p.relocate.length + p.drift.length + p.anomalies.length + result.catalog.stale > 0)
+        this.reportFindings(
+          p.add.length +
+            p.drop.length +
+            p.relocate.length +
+            p.drift.length +
+            p.anomalies.length +
+            result.catalog.stale >
+            0,
+        )
       }
     } catch (error) {
       // The engine counts whole steps; a step that stopped half-way has still changed the catalog.
@@ -133,7 +198,9 @@ Exit codes: 0 in sync or applied, 1 differences found (dry run), 7 applied parti
       if (result.applied.failed.length > 0) {
         this.reportFindings()
         process.exitCode = ExitCode.Partial
-        this.warnUser(`${result.applied.failed.length} partition(s) were not applied; fix the cause and run again to resume: ${resume} --apply`)
+        this.warnUser(
+          `${result.applied.failed.length} partition(s) were not applied; fix the cause and run again to resume: ${resume} --apply`,
+        )
       }
     }
 
@@ -149,7 +216,10 @@ function stoppedApply(error: unknown, tally: ApplyTally): {entry: EntryFailure; 
   const report = cause.details as undefined | {failed?: {code: string; message: string; stepId: string}}
   const stopped = report?.failed ?? {code: cause.code, message: cause.message, stepId: undefined}
   const at = stopped.stepId ? ` at step ${stopped.stepId}` : ''
-  return {entry: {code: stopped.code, message: `apply stopped${at}: ${stopped.message}`, operation: 'step', values: []}, message: cause.message}
+  return {
+    entry: {code: stopped.code, message: `apply stopped${at}: ${stopped.message}`, operation: 'step', values: []},
+    message: cause.message,
+  }
 }
 
 type Parsed = Interfaces.InferredFlags<(typeof GluePartitionSync)['flags']>
@@ -159,20 +229,30 @@ function checkModes(flags: Parsed): boolean {
   const offline = Boolean(flags['table-json'] || flags['partitions-json'])
   if (offline && !(flags['table-json'] && flags['partitions-json'])) {
     throw new UsageError('offline mode needs both --table-json and --partitions-json', {
-      suggestions: ['Export them with: aws glue get-table --database-name D --name T > table.json; aws glue get-partitions --database-name D --table-name T > partitions.json'],
+      suggestions: [
+        'Export them with: aws glue get-table --database-name D --name T > table.json; aws glue get-partitions --database-name D --table-name T > partitions.json',
+      ],
     })
   }
 
   if (!offline && !flags.plan && (!flags.database || !flags.table)) {
-    throw new UsageError(`missing ${[flags.database ? '' : '--database', flags.table ? '' : '--table'].filter(Boolean).join(' and ')}`, {
-      suggestions: ['Name the table: --database DB --table TABLE (or work offline with --table-json and --partitions-json).'],
-    })
+    throw new UsageError(
+      `missing ${[flags.database ? '' : '--database', flags.table ? '' : '--table'].filter(Boolean).join(' and ')}`,
+      {
+        suggestions: [
+          'Name the table: --database DB --table TABLE (or work offline with --table-json and --partitions-json).',
+        ],
+      },
+    )
   }
 
   if (offline && (flags.apply || flags.plan)) {
-    throw new UsageError('--apply needs the live catalog; offline files (--table-json/--partitions-json) can only be planned', {
-      suggestions: ['Drop --apply to see the plan, or run with --database and --table against AWS.'],
-    })
+    throw new UsageError(
+      '--apply needs the live catalog; offline files (--table-json/--partitions-json) can only be planned',
+      {
+        suggestions: ['Drop --apply to see the plan, or run with --database and --table against AWS.'],
+      },
+    )
   }
 
   return offline
@@ -189,7 +269,9 @@ function syncOptions(flags: Parsed, offline: boolean, sinceMs: number | undefine
     fullListing: flags['full-listing'],
     keyFormats: parseKeyValueList(flags['key-format'], '--key-format'),
     maxDropPct: flags['max-drop-pct'],
-    offline: offline ? {partitionsJson: flags['partitions-json']!, tableJson: flags['table-json']!, tablesJson: flags['tables-json']} : undefined,
+    offline: offline
+      ? {partitionsJson: flags['partitions-json']!, tableJson: flags['table-json']!, tablesJson: flags['tables-json']}
+      : undefined,
     prune: flags.prune,
     repairSchema: flags['repair-schema'],
     segments: flags.segments,

@@ -16,7 +16,9 @@ import {runWatch} from '../../ui/kinesis-watch.js'
 export function parseThreshold(text: string): number {
   const n = Number(text.trim().endsWith('%') ? Number(text.trim().slice(0, -1)) / 100 : text)
   if (!Number.isFinite(n) || n <= 0 || n > 1) {
-    throw new UsageError(`--threshold must be a fraction of a shard's write limit above 0 and at most 1 (e.g. 0.8 or 80%), not "${text}"`)
+    throw new UsageError(
+      `--threshold must be a fraction of a shard's write limit above 0 and at most 1 (e.g. 0.8 or 80%), not "${text}"`,
+    )
   }
 
   return n
@@ -32,10 +34,10 @@ const sleep = async (ms: number, signal?: AbortSignal): Promise<void> => {
 
 export default class KinesisHotShards extends BaseCommand {
   static override description = [
-    'Stage 1 reads shard-level CloudWatch metrics (Sum per minute ÷ 60: IncomingBytes, IncomingRecords, WriteProvisionedThroughputExceeded, and the read side) for every open shard and computes each shard\'s write utilisation, max(bytes/1 MiB, records/1000) per second, with avg, p99 and max over the window.',
+    "Stage 1 reads shard-level CloudWatch metrics (Sum per minute ÷ 60: IncomingBytes, IncomingRecords, WriteProvisionedThroughputExceeded, and the read side) for every open shard and computes each shard's write utilisation, max(bytes/1 MiB, records/1000) per second, with avg, p99 and max over the window.",
     'A shard is hot when its utilisation stays at or above --threshold for --min-minutes, or when records were throttled.',
     'Stage 2 (--source records, or auto when shards are hot or shard metrics are off) samples records of the hottest shards (at most 10) with GetRecords, at most one call per second per shard, unpacks KPL aggregation and finds the heavy keys.',
-    'The verdict says whether one key is at a shard\'s limit (then only re-keying helps) or a range is overloaded (then a split at the load-weighted median helps, with the reshard command to run).',
+    "The verdict says whether one key is at a shard's limit (then only re-keying helps) or a range is overloaded (then a split at the load-weighted median helps, with the reshard command to run).",
     'With --records FILE and --shards N or --shard-map FILE the same analysis runs offline on a record file. Exit 1 when the verdict is not healthy.',
   ].join('\n\n')
   static override examples = [
@@ -48,24 +50,72 @@ export default class KinesisHotShards extends BaseCommand {
     '<%= config.bin %> <%= command.id %> --stream orders --watch --interval 60s',
   ]
   static override flags = {
-    'enable-shard-metrics': Flags.boolean({default: false, summary: 'Turn on shard-level metrics (EnableEnhancedMonitoring, billed per shard and metric) when they are off.'}),
+    'enable-shard-metrics': Flags.boolean({
+      default: false,
+      summary: 'Turn on shard-level metrics (EnableEnhancedMonitoring, billed per shard and metric) when they are off.',
+    }),
     end: Flags.string({summary: 'End of the window (ISO-8601, epoch, or a duration ago); needs --start.'}),
     interval: Flags.string({default: '60s', summary: 'Refresh interval of --watch (at least 10s).'}),
-    live: Flags.boolean({default: false, summary: 'Sample new records from LATEST instead of reading the window from its start (AT_TIMESTAMP).'}),
-    'min-minutes': Flags.integer({default: 3, max: 1440, min: 1, summary: 'Minutes at or above --threshold that make a shard hot.'}),
-    records: Flags.string({summary: 'Analyse a local record file instead of a stream: JSON Lines or CSV with partitionKey and optional bytes, timestamp, explicitHashKey ("-" reads stdin).'}),
-    'records-per-call': Flags.integer({default: 1000, max: 10_000, min: 1, summary: 'GetRecords Limit per call while sampling (small keeps the shard\'s reads free for consumers).'}),
-    'sample-bytes': Flags.string({default: '100MiB', summary: 'Stop sampling after reading this much data over all shards.'}),
-    'sample-seconds': Flags.integer({default: 30, max: 3600, min: 1, summary: 'Wall-clock budget of the record sample.'}),
-    'shard-map': Flags.string({summary: 'With --records: saved ListShards output (open shards) for the real hash ranges.'}),
-    shards: Flags.integer({max: 100_000, min: 1, summary: 'With --records: assume AWS\'s initial even ranges for this many shards.'}),
-    'shards-to-sample': Flags.integer({max: 10, min: 1, summary: 'Sample this many of the hottest shards (default: the hot ones; at most 10).'}),
-    source: Flags.string({default: 'auto', options: ['auto', 'metrics', 'records'], summary: 'metrics only; records sample only; or auto (metrics, then a sample of hot shards or when shard metrics are off).'}),
+    live: Flags.boolean({
+      default: false,
+      summary: 'Sample new records from LATEST instead of reading the window from its start (AT_TIMESTAMP).',
+    }),
+    'min-minutes': Flags.integer({
+      default: 3,
+      max: 1440,
+      min: 1,
+      summary: 'Minutes at or above --threshold that make a shard hot.',
+    }),
+    records: Flags.string({
+      summary:
+        'Analyse a local record file instead of a stream: JSON Lines or CSV with partitionKey and optional bytes, timestamp, explicitHashKey ("-" reads stdin).',
+    }),
+    'records-per-call': Flags.integer({
+      default: 1000,
+      max: 10_000,
+      min: 1,
+      summary: "GetRecords Limit per call while sampling (small keeps the shard's reads free for consumers).",
+    }),
+    'sample-bytes': Flags.string({
+      default: '100MiB',
+      summary: 'Stop sampling after reading this much data over all shards.',
+    }),
+    'sample-seconds': Flags.integer({
+      default: 30,
+      max: 3600,
+      min: 1,
+      summary: 'Wall-clock budget of the record sample.',
+    }),
+    'shard-map': Flags.string({
+      summary: 'With --records: saved ListShards output (open shards) for the real hash ranges.',
+    }),
+    shards: Flags.integer({
+      max: 100_000,
+      min: 1,
+      summary: "With --records: assume AWS's initial even ranges for this many shards.",
+    }),
+    'shards-to-sample': Flags.integer({
+      max: 10,
+      min: 1,
+      summary: 'Sample this many of the hottest shards (default: the hot ones; at most 10).',
+    }),
+    source: Flags.string({
+      default: 'auto',
+      options: ['auto', 'metrics', 'records'],
+      summary:
+        'metrics only; records sample only; or auto (metrics, then a sample of hot shards or when shard metrics are off).',
+    }),
     start: Flags.string({summary: 'Start of the window (ISO-8601, epoch, or a duration ago such as 1h).'}),
     stream: Flags.string({summary: 'Stream name or ARN.'}),
-    threshold: Flags.string({default: '0.8', summary: 'Utilisation (fraction of a shard\'s write limit) that counts as hot, e.g. 0.8 or 80%.'}),
+    threshold: Flags.string({
+      default: '0.8',
+      summary: "Utilisation (fraction of a shard's write limit) that counts as hot, e.g. 0.8 or 80%.",
+    }),
     'top-keys': Flags.integer({default: 5, max: 100, min: 1, summary: 'Top keys listed per sampled shard.'}),
-    watch: Flags.boolean({default: false, summary: 'Live view: one bar per shard, refreshed every --interval; Ctrl-C exits.'}),
+    watch: Flags.boolean({
+      default: false,
+      summary: 'Live view: one bar per shard, refreshed every --interval; Ctrl-C exits.',
+    }),
     window: Flags.string({summary: 'Window ending now, e.g. 15m, 1h (default 15m).'}),
   }
   static override iam = [
@@ -82,15 +132,26 @@ export default class KinesisHotShards extends BaseCommand {
     const {flags} = await this.parse(KinesisHotShards)
     const threshold = parseThreshold(flags.threshold)
     const offline = flags.records !== undefined
-    if (offline && flags.stream) throw new UsageError('--records and --stream cannot be combined', {suggestions: ['Use --stream to analyse a live stream, or --records FILE with --shards N / --shard-map FILE offline.']})
-    if (!offline && !flags.stream) throw new UsageError('give --stream NAME or --records FILE', {suggestions: ['e.g. --stream orders, or --records records.jsonl --shards 4']})
-    if (!offline && (flags.shards !== undefined || flags['shard-map'])) throw new UsageError('--shards and --shard-map only apply with --records')
+    if (offline && flags.stream)
+      throw new UsageError('--records and --stream cannot be combined', {
+        suggestions: [
+          'Use --stream to analyse a live stream, or --records FILE with --shards N / --shard-map FILE offline.',
+        ],
+      })
+    if (!offline && !flags.stream)
+      throw new UsageError('give --stream NAME or --records FILE', {
+        suggestions: ['e.g. --stream orders, or --records records.jsonl --shards 4'],
+      })
+    if (!offline && (flags.shards !== undefined || flags['shard-map']))
+      throw new UsageError('--shards and --shard-map only apply with --records')
     if (offline && flags.watch) throw new UsageError('--watch needs --stream (a record file does not change)')
-    if (flags.window && (flags.start || flags.end)) throw new UsageError('--window cannot be combined with --start/--end')
+    if (flags.window && (flags.start || flags.end))
+      throw new UsageError('--window cannot be combined with --start/--end')
     if (flags.window) parseDuration(flags.window, '--window')
     const now = new Date()
     const window = parseTimeWindow({end: flags.end, fallbackSince: '15m', now, since: flags.window, start: flags.start})
-    if (window.end.getTime() <= window.start.getTime()) throw new UsageError('the window is empty: --end must be after --start')
+    if (window.end.getTime() <= window.start.getTime())
+      throw new UsageError('the window is empty: --end must be after --start')
     const base: HotShardsOptions = {
       enableShardMetrics: flags['enable-shard-metrics'],
       endMs: window.end.getTime(),
@@ -107,19 +168,39 @@ export default class KinesisHotShards extends BaseCommand {
       windowGiven: Boolean(flags.window || flags.start),
     }
     const progress = this.progress()
-    const deps = {now: () => Date.now(), onProgress: (p: {detail?: string; done?: number; label: string; total?: number}) => progress.update(p), signal: this.abortController.signal, sleep}
+    const deps = {
+      now: () => Date.now(),
+      onProgress: (p: {detail?: string; done?: number; label: string; total?: number}) => progress.update(p),
+      signal: this.abortController.signal,
+      sleep,
+    }
 
     if (offline) {
       const {ranges, source} = await offlineShardRanges({shardMap: flags['shard-map'], shards: flags.shards})
       const input = await openRecords(flags.records!, process.stdin)
       this.onCleanup(() => input.close())
-      const analysis = await analyseHotShards({}, {...base, offline: {chunks: input.chunks, ranges, rangesSource: source, sourceName: flags.records === '-' ? 'stdin' : flags.records!}}, deps)
+      const analysis = await analyseHotShards(
+        {},
+        {
+          ...base,
+          offline: {
+            chunks: input.chunks,
+            ranges,
+            rangesSource: source,
+            sourceName: flags.records === '-' ? 'stdin' : flags.records!,
+          },
+        },
+        deps,
+      )
       progress.stop()
       return this.finishRun(analysis.result, analysis.warnings)
     }
 
     const aws = await this.awsClients(flags)
-    const clients = {cloudwatch: aws.create(CloudWatchClient, 'cloudwatch'), kinesis: aws.create(KinesisClient, 'kinesis')}
+    const clients = {
+      cloudwatch: aws.create(CloudWatchClient, 'cloudwatch'),
+      kinesis: aws.create(KinesisClient, 'kinesis'),
+    }
     if (flags.watch && !this.jsonEnabled()) {
       // Ctrl-C is the normal way out of the live view (exit 0).
       this.exitOnInterrupt = false
@@ -130,7 +211,18 @@ export default class KinesisHotShards extends BaseCommand {
       const last = await runWatch({
         async analyse(signal) {
           const end = Date.now()
-          return analyseHotShards(clients, {...base, endMs: end, live: base.source === 'metrics' ? base.live : true, sampleSeconds: Math.min(base.sampleSeconds ?? 30, Math.max(5, Math.floor(intervalMs / 2000))), startMs: end - windowMs, stream: flags.stream}, {...deps, onProgress: undefined, signal})
+          return analyseHotShards(
+            clients,
+            {
+              ...base,
+              endMs: end,
+              live: base.source === 'metrics' ? base.live : true,
+              sampleSeconds: Math.min(base.sampleSeconds ?? 30, Math.max(5, Math.floor(intervalMs / 2000))),
+              startMs: end - windowMs,
+              stream: flags.stream,
+            },
+            {...deps, onProgress: undefined, signal},
+          )
         },
         intervalMs,
         signal: this.abortController.signal,
@@ -146,7 +238,19 @@ export default class KinesisHotShards extends BaseCommand {
 
   private emptyWatchResult(stream: string): HotShardsResult {
     const now = new Date().toISOString()
-    return {hotKeys: [], hotShards: [], minMinutes: 0, mode: 'PROVISIONED', recommendations: [], shards: [], source: 'metrics', stream, threshold: 0, verdict: 'healthy', window: {end: now, seconds: 0, start: now}}
+    return {
+      hotKeys: [],
+      hotShards: [],
+      minMinutes: 0,
+      mode: 'PROVISIONED',
+      recommendations: [],
+      shards: [],
+      source: 'metrics',
+      stream,
+      threshold: 0,
+      verdict: 'healthy',
+      window: {end: now, seconds: 0, start: now},
+    }
   }
 
   private finishRun(result: HotShardsResult, warnings: string[]): HotShardsResult {

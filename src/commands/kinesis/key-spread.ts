@@ -11,18 +11,27 @@ import {parseThreshold} from './hot-shards.js'
 
 export default class KinesisKeySpread extends BaseCommand {
   static override description =
-    'For each shard count, hashes every record\'s partition key as Kinesis does and shows each shard\'s share of bytes (data + key) and records under AWS\'s initial even ranges, the max/mean imbalance, the hottest shard and its top keys, and the smallest shard count (if any) that keeps every shard under --threshold at the records\' average rates. Needs no AWS access.'
+    "For each shard count, hashes every record's partition key as Kinesis does and shows each shard's share of bytes (data + key) and records under AWS's initial even ranges, the max/mean imbalance, the hottest shard and its top keys, and the smallest shard count (if any) that keeps every shard under --threshold at the records' average rates. Needs no AWS access."
   static override examples = [
     '<%= config.bin %> <%= command.id %> --records records.jsonl --shards 4,8,16',
     '<%= config.bin %> <%= command.id %> --records keys.csv --shards 2,4 --window 1h --json',
     'cat records.jsonl | <%= config.bin %> <%= command.id %> --records - --shards 8',
   ]
   static override flags = {
-    records: Flags.string({required: true, summary: 'Record file: JSON Lines or CSV with partitionKey and optional bytes, timestamp, explicitHashKey ("-" reads stdin).'}),
+    records: Flags.string({
+      required: true,
+      summary:
+        'Record file: JSON Lines or CSV with partitionKey and optional bytes, timestamp, explicitHashKey ("-" reads stdin).',
+    }),
     shards: Flags.string({required: true, summary: 'Shard count(s) to try, comma-separated, e.g. 4,8,16.'}),
-    threshold: Flags.string({default: '0.8', summary: 'Utilisation (fraction of a shard\'s write limit) each shard must stay under.'}),
+    threshold: Flags.string({
+      default: '0.8',
+      summary: "Utilisation (fraction of a shard's write limit) each shard must stay under.",
+    }),
     'top-keys': Flags.integer({default: 5, max: 100, min: 1, summary: 'Top keys shown for the hottest shard.'}),
-    window: Flags.string({summary: 'The span the file covers, when records have no timestamps (e.g. 1h): needed for rates.'}),
+    window: Flags.string({
+      summary: 'The span the file covers, when records have no timestamps (e.g. 1h): needed for rates.',
+    }),
   }
   static override iam = []
   static override summary = 'What-if: how a record sample spreads over N shards, and the smallest N that fits.'
@@ -33,12 +42,20 @@ export default class KinesisKeySpread extends BaseCommand {
     if (shardCounts.length === 0) throw new UsageError('--shards needs at least one count, e.g. --shards 4,8')
     const threshold = parseThreshold(flags.threshold)
     const windowSeconds = flags.window ? durationToSeconds(parseDuration(flags.window, '--window')) : undefined
-    if (windowSeconds !== undefined && windowSeconds < 1) throw new UsageError(`--window must be at least 1s, not "${flags.window}"`)
+    if (windowSeconds !== undefined && windowSeconds < 1)
+      throw new UsageError(`--window must be at least 1s, not "${flags.window}"`)
     const input = await openRecords(flags.records, process.stdin)
     this.onCleanup(() => input.close())
     const progress = this.progress()
     progress.update({label: `Hashing ${flags.records === '-' ? 'stdin' : flags.records}`})
-    const result = await analyseKeySpread({chunks: input.chunks, shardCounts, sourceName: flags.records === '-' ? 'stdin' : flags.records, threshold, topKeys: flags['top-keys'], windowSeconds})
+    const result = await analyseKeySpread({
+      chunks: input.chunks,
+      shardCounts,
+      sourceName: flags.records === '-' ? 'stdin' : flags.records,
+      threshold,
+      topKeys: flags['top-keys'],
+      windowSeconds,
+    })
     progress.stop()
     if (!this.jsonEnabled()) this.log(renderKeySpread(result))
     return result

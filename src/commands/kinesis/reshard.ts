@@ -31,30 +31,88 @@ Choose one strategy:
   --merge-cold        merge adjacent shards whose combined utilisation stays below --below
   --even-out          restore equal ranges for the current shard count`
   static override examples = [
-    {command: '<%= config.bin %> <%= command.id %> --stream orders --target-shards 16', description: 'Plan 4 → 16 shards (two UpdateShardCount calls).'},
-    {command: '<%= config.bin %> <%= command.id %> --stream orders --split-hot --threshold 80%', description: 'Split hot shards where their load divides, from shard metrics and a record sample.'},
-    {command: '<%= config.bin %> <%= command.id %> --stream orders --split-hot --records sample.jsonl', description: 'Plan from a local record sample instead of metrics.'},
-    {command: '<%= config.bin %> <%= command.id %> --stream orders --isolate-key tenant-42 --plan-out isolate.json', description: 'Save a plan for review.'},
-    {command: '<%= config.bin %> <%= command.id %> --stream orders --plan isolate.json --yes', description: 'Apply (or resume) the reviewed plan.'},
-    {command: '<%= config.bin %> <%= command.id %> --stream orders --merge-cold --below 25% --apply --yes', description: 'Merge cold neighbours without a prompt (runbooks).'},
-    {command: '<%= config.bin %> <%= command.id %> --stream orders --even-out', description: 'Plan equal ranges again after manual splits.'},
+    {
+      command: '<%= config.bin %> <%= command.id %> --stream orders --target-shards 16',
+      description: 'Plan 4 → 16 shards (two UpdateShardCount calls).',
+    },
+    {
+      command: '<%= config.bin %> <%= command.id %> --stream orders --split-hot --threshold 80%',
+      description: 'Split hot shards where their load divides, from shard metrics and a record sample.',
+    },
+    {
+      command: '<%= config.bin %> <%= command.id %> --stream orders --split-hot --records sample.jsonl',
+      description: 'Plan from a local record sample instead of metrics.',
+    },
+    {
+      command: '<%= config.bin %> <%= command.id %> --stream orders --isolate-key tenant-42 --plan-out isolate.json',
+      description: 'Save a plan for review.',
+    },
+    {
+      command: '<%= config.bin %> <%= command.id %> --stream orders --plan isolate.json --yes',
+      description: 'Apply (or resume) the reviewed plan.',
+    },
+    {
+      command: '<%= config.bin %> <%= command.id %> --stream orders --merge-cold --below 25% --apply --yes',
+      description: 'Merge cold neighbours without a prompt (runbooks).',
+    },
+    {
+      command: '<%= config.bin %> <%= command.id %> --stream orders --even-out',
+      description: 'Plan equal ranges again after manual splits.',
+    },
   ]
   static override flags = {
     ...planFlags,
-    below: Flags.string({default: '0.25', helpGroup: 'STRATEGY', summary: 'With --merge-cold: merge while the combined utilisation stays below this (0.25 or 25%).'}),
-    'even-out': Flags.boolean({default: false, helpGroup: 'STRATEGY', summary: 'Restore equal ranges for the current shard count (splits and merges).'}),
-    'isolate-key': Flags.string({helpGroup: 'STRATEGY', summary: 'Give this partition key a shard of its own (two splits around its hash key).'}),
-    'merge-cold': Flags.boolean({default: false, helpGroup: 'STRATEGY', summary: 'Merge adjacent open shards whose combined utilisation stays below --below.'}),
-    records: Flags.string({helpGroup: 'LOAD', summary: 'Take shard load from this local record file (JSON Lines or CSV with partitionKey, bytes, timestamp; "-" reads stdin) instead of metrics and a sample.'}),
+    below: Flags.string({
+      default: '0.25',
+      helpGroup: 'STRATEGY',
+      summary: 'With --merge-cold: merge while the combined utilisation stays below this (0.25 or 25%).',
+    }),
+    'even-out': Flags.boolean({
+      default: false,
+      helpGroup: 'STRATEGY',
+      summary: 'Restore equal ranges for the current shard count (splits and merges).',
+    }),
+    'isolate-key': Flags.string({
+      helpGroup: 'STRATEGY',
+      summary: 'Give this partition key a shard of its own (two splits around its hash key).',
+    }),
+    'merge-cold': Flags.boolean({
+      default: false,
+      helpGroup: 'STRATEGY',
+      summary: 'Merge adjacent open shards whose combined utilisation stays below --below.',
+    }),
+    records: Flags.string({
+      helpGroup: 'LOAD',
+      summary:
+        'Take shard load from this local record file (JSON Lines or CSV with partitionKey, bytes, timestamp; "-" reads stdin) instead of metrics and a sample.',
+    }),
     'shard-map-out': Flags.string({
       helpGroup: 'PLAN',
-      summary: 'Save the open shards after the run (live after --apply, predicted otherwise) as ListShards JSON, for kinesis hot-shards --shard-map.',
+      summary:
+        'Save the open shards after the run (live after --apply, predicted otherwise) as ListShards JSON, for kinesis hot-shards --shard-map.',
     }),
-    'split-hot': Flags.boolean({default: false, helpGroup: 'STRATEGY', summary: 'Split each hot shard at its load-weighted median hash key, recursively.'}),
+    'split-hot': Flags.boolean({
+      default: false,
+      helpGroup: 'STRATEGY',
+      summary: 'Split each hot shard at its load-weighted median hash key, recursively.',
+    }),
     stream: Flags.string({required: true, summary: 'Stream name or ARN.'}),
-    'target-shards': Flags.integer({helpGroup: 'STRATEGY', max: 10_000, min: 1, summary: 'Uniform scaling to this many open shards (UpdateShardCount in legal steps).'}),
-    threshold: Flags.string({default: '0.8', helpGroup: 'STRATEGY', summary: 'With --split-hot: split until every predicted child is under this utilisation (0.8 or 80%).'}),
-    window: Flags.string({helpGroup: 'LOAD', summary: 'Window of the load analysis, ending now (default 15m); for a --records file without timestamps, the span it covers.'}),
+    'target-shards': Flags.integer({
+      helpGroup: 'STRATEGY',
+      max: 10_000,
+      min: 1,
+      summary: 'Uniform scaling to this many open shards (UpdateShardCount in legal steps).',
+    }),
+    threshold: Flags.string({
+      default: '0.8',
+      helpGroup: 'STRATEGY',
+      summary: 'With --split-hot: split until every predicted child is under this utilisation (0.8 or 80%).',
+    }),
+    window: Flags.string({
+      helpGroup: 'LOAD',
+      summary:
+        'Window of the load analysis, ending now (default 15m); for a --records file without timestamps, the span it covers.',
+    }),
   }
   static override iam = [
     'kinesis:DescribeStreamSummary',
@@ -68,7 +126,8 @@ Choose one strategy:
     {action: 'kinesis:SplitShard', when: 'with --split-hot, --isolate-key or --even-out and --apply'},
     {action: 'kinesis:MergeShards', when: 'with --merge-cold or --even-out and --apply'},
   ]
-  static override summary = 'Plan and apply resharding: uniform scaling, hot-shard splits, key isolation, cold merges, even ranges.'
+  static override summary =
+    'Plan and apply resharding: uniform scaling, hot-shard splits, key isolation, cold merges, even ranges.'
 
   public async run(): Promise<ReshardResult> {
     const {flags} = await this.parse(KinesisReshard)
@@ -78,9 +137,11 @@ Choose one strategy:
     const kinesis = aws.create(KinesisClient, 'kinesis')
     // CloudTrail of the real account means nothing for an emulator stream: only ask it when it is local too, or neither is.
     const local = resolveEndpoint(aws.settings, 'kinesis') !== undefined
-    const cloudtrail = !local || resolveEndpoint(aws.settings, 'cloudtrail') ? aws.create(CloudTrailClient, 'cloudtrail') : undefined
+    const cloudtrail =
+      !local || resolveEndpoint(aws.settings, 'cloudtrail') ? aws.create(CloudTrailClient, 'cloudtrail') : undefined
     // No CloudWatch emulator exists: against a local Kinesis the load comes from a record sample only.
-    const cloudwatch = !local || resolveEndpoint(aws.settings, 'cloudwatch') ? aws.create(CloudWatchClient, 'cloudwatch') : undefined
+    const cloudwatch =
+      !local || resolveEndpoint(aws.settings, 'cloudwatch') ? aws.create(CloudWatchClient, 'cloudwatch') : undefined
     const windowEnd = Date.now()
     const windowMs = durationToMs(parseDuration(flags.window ?? '15m', '--window'))
     const loadProfiles = hotShardsLoadSource({
@@ -98,7 +159,8 @@ Choose one strategy:
     const executor = createReshardExecutor({kinesis, stream: ref})
     const wait = {
       onWaiting: (status: string) => {
-        if (!this.jsonEnabled()) this.logToStderr(`Stream ${flags.stream} is ${status}: waiting for ACTIVE (one reshard at a time)…`)
+        if (!this.jsonEnabled())
+          this.logToStderr(`Stream ${flags.stream} is ${status}: waiting for ACTIVE (one reshard at a time)…`)
       },
     }
     const deps = {cloudtrail, kinesis, now: () => new Date(), signal: this.abortController.signal, wait}
@@ -121,13 +183,18 @@ Choose one strategy:
           {
             ...deps,
             // Live analysis (metrics + a record sample) only where the strategy needs load; a --records file is cheap, so it is used by every strategy.
-            loadProfiles: flags.records !== undefined || request.kind === 'split-hot' || request.kind === 'merge-cold' ? loadProfiles : undefined,
+            loadProfiles:
+              flags.records !== undefined || request.kind === 'split-hot' || request.kind === 'merge-cold'
+                ? loadProfiles
+                : undefined,
           },
           flags.stream,
           request,
         )
         // People see the checks in the plan; scripts get the warnings in the envelope.
-        if (this.jsonEnabled()) for (const check of plan.summary.checks) if (check.status === 'warn') this.warnUser(`${check.check}: ${check.detail}`)
+        if (this.jsonEnabled())
+          for (const check of plan.summary.checks)
+            if (check.status === 'warn') this.warnUser(`${check.check}: ${check.detail}`)
         return plan
       },
       render: (plan) => renderReshardPlan(plan as ReshardPlan),
@@ -137,7 +204,9 @@ Choose one strategy:
     if (!this.jsonEnabled() && result.applied) this.log(renderReshardResult(result))
     if (flags['shard-map-out']) {
       await writeFileAtomic(flags['shard-map-out'], `${JSON.stringify(shardMapDocument(result), null, 2)}\n`)
-      this.logToStderr(`Open shards ${result.applied || result.steps.length === 0 ? 'now' : 'after the plan (predicted)'} saved to ${flags['shard-map-out']}.`)
+      this.logToStderr(
+        `Open shards ${result.applied || result.steps.length === 0 ? 'now' : 'after the plan (predicted)'} saved to ${flags['shard-map-out']}.`,
+      )
     }
 
     return result

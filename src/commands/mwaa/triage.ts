@@ -28,18 +28,40 @@ Exit codes: 0 nothing found, 1 findings, 2 bad flags, 3 credentials/access, 4 en
       allowNo: true,
       summary: 'Match AccessDenied errors to CloudTrail events (default: on with --env, off with --logs).',
     }),
-    dag: Flags.string({helpGroup: 'TASK', summary: 'DAG id: read this DAG\'s task log streams directly.'}),
+    dag: Flags.string({helpGroup: 'TASK', summary: "DAG id: read this DAG's task log streams directly."}),
     end: Flags.string({summary: 'Window end (ISO-8601, epoch, or a duration ago); needs --start.'}),
     env: Flags.string({exclusive: ['logs'], summary: 'MWAA environment name: read its CloudWatch log groups.'}),
-    format: Flags.string({default: 'text', options: ['text', 'markdown'], summary: 'Output for people: text, or markdown for a ticket (redacted by default).'}),
-    logs: Flags.string({exclusive: ['env'], multiple: true, summary: 'Local log files or folders (CloudWatch JSON, console copies, plain text, .gz); - reads stdin.'}),
-    'map-index': Flags.integer({dependsOn: ['dag'], helpGroup: 'TASK', min: -1, summary: 'map_index of a mapped task instance.'}),
-    'max-events': Flags.integer({default: 200_000, min: 1, summary: 'Stop reading CloudWatch Logs after this many events.'}),
+    format: Flags.string({
+      default: 'text',
+      options: ['text', 'markdown'],
+      summary: 'Output for people: text, or markdown for a ticket (redacted by default).',
+    }),
+    logs: Flags.string({
+      exclusive: ['env'],
+      multiple: true,
+      summary: 'Local log files or folders (CloudWatch JSON, console copies, plain text, .gz); - reads stdin.',
+    }),
+    'map-index': Flags.integer({
+      dependsOn: ['dag'],
+      helpGroup: 'TASK',
+      min: -1,
+      summary: 'map_index of a mapped task instance.',
+    }),
+    'max-events': Flags.integer({
+      default: 200_000,
+      min: 1,
+      summary: 'Stop reading CloudWatch Logs after this many events.',
+    }),
     redact: Flags.boolean({
       allowNo: true,
-      summary: 'Remove account ids, ARNs, passwords in connection strings, access keys and tokens from the output (default: on for markdown).',
+      summary:
+        'Remove account ids, ARNs, passwords in connection strings, access keys and tokens from the output (default: on for markdown).',
     }),
-    run: Flags.string({dependsOn: ['dag'], helpGroup: 'TASK', summary: 'DAG run id (e.g. scheduled__2026-11-22T06:00:00+00:00).'}),
+    run: Flags.string({
+      dependsOn: ['dag'],
+      helpGroup: 'TASK',
+      summary: 'DAG run id (e.g. scheduled__2026-11-22T06:00:00+00:00).',
+    }),
     since: Flags.string({summary: 'Window: this long before now (30m, 2h, 1d). Default 2h with --env.'}),
     start: Flags.string({summary: 'Window start (ISO-8601, epoch, or a duration ago).'}),
     task: Flags.string({dependsOn: ['dag'], helpGroup: 'TASK', summary: 'Task id.'}),
@@ -58,17 +80,25 @@ Exit codes: 0 nothing found, 1 findings, 2 bad flags, 3 credentials/access, 4 en
     const {flags} = await this.parse(MwaaTriage)
     if (!flags.env && !flags.logs?.length) {
       throw new UsageError('nothing to triage: pass --env NAME or --logs PATH', {
-        suggestions: ['pipeops mwaa triage --env my-environment --since 2h', 'pipeops mwaa triage --logs ./exported-logs (or --logs - to paste a snippet)'],
+        suggestions: [
+          'pipeops mwaa triage --env my-environment --since 2h',
+          'pipeops mwaa triage --logs ./exported-logs (or --logs - to paste a snippet)',
+        ],
       })
     }
 
     if (flags.logs && flags.dag) {
-      throw new UsageError('--dag/--run/--task/--try pick CloudWatch task log streams and need --env', {suggestions: ['With --logs, pass the task\'s own log file or folder instead.']})
+      throw new UsageError('--dag/--run/--task/--try pick CloudWatch task log streams and need --env', {
+        suggestions: ["With --logs, pass the task's own log file or folder instead."],
+      })
     }
 
     const now = new Date()
     const windowGiven = Boolean(flags.since || flags.start || flags.end)
-    const window = flags.env || windowGiven ? parseTimeWindow({end: flags.end, fallbackSince: '2h', now, since: flags.since, start: flags.start}) : undefined
+    const window =
+      flags.env || windowGiven
+        ? parseTimeWindow({end: flags.end, fallbackSince: '2h', now, since: flags.since, start: flags.start})
+        : undefined
     const cloudtrail = flags.cloudtrail ?? Boolean(flags.env)
     const redact = flags.redact ?? (flags.format === 'markdown' && !this.jsonEnabled())
     const io = await this.triageIo(flags, cloudtrail)
@@ -82,7 +112,9 @@ Exit codes: 0 nothing found, 1 findings, 2 bad flags, 3 credentials/access, 4 en
         maxEvents: flags['max-events'],
         now,
         redact,
-        ref: flags.dag ? {dag: flags.dag, mapIndex: flags['map-index'], run: flags.run, task: flags.task, tryNumber: flags.try} : undefined,
+        ref: flags.dag
+          ? {dag: flags.dag, mapIndex: flags['map-index'], run: flags.run, task: flags.task, tryNumber: flags.try}
+          : undefined,
         window,
       },
       io,
@@ -95,7 +127,12 @@ Exit codes: 0 nothing found, 1 findings, 2 bad flags, 3 credentials/access, 4 en
 
   /** Clients for the AWS side, loaded only when used: offline triage starts without the SDK clients. */
   private async triageIo(flags: BaseFlags & {env?: string | undefined}, cloudtrail: boolean): Promise<TriageIo> {
-    const io: TriageIo = {region: '', signal: this.abortController.signal, stdin: process.stdin, warn: (m) => this.warnUser(m)}
+    const io: TriageIo = {
+      region: '',
+      signal: this.abortController.signal,
+      stdin: process.stdin,
+      warn: (m) => this.warnUser(m),
+    }
     if (!flags.env && !cloudtrail) return io
     const aws = await this.awsClients(flags)
     io.region = requireRegion(aws.settings)
@@ -111,7 +148,13 @@ Exit codes: 0 nothing found, 1 findings, 2 bad flags, 3 credentials/access, 4 en
         let client = trails.get(region)
         if (!client) {
           // IAM and STS events are recorded in us-east-1: a second factory for that Region.
-          client = region === io.region ? aws.create(TrailClient, 'cloudtrail') : createClientFactory({...aws.settings, region}, `pipeops/${PIPEOPS_VERSION}`).create(TrailClient, 'cloudtrail')
+          client =
+            region === io.region
+              ? aws.create(TrailClient, 'cloudtrail')
+              : createClientFactory({...aws.settings, region}, `pipeops/${PIPEOPS_VERSION}`).create(
+                  TrailClient,
+                  'cloudtrail',
+                )
           trails.set(region, client)
         }
 

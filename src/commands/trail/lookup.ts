@@ -10,7 +10,13 @@ import {renderTrailEvents} from '../../ui/trail.js'
 export interface TrailLookupOutput {
   events: TrailEvent[]
   pages: number
-  query: {errorsOnly: boolean; eventName: null | string; eventSource: null | string; resourceName: null | string; user: null | string}
+  query: {
+    errorsOnly: boolean
+    eventName: null | string
+    eventSource: null | string
+    resourceName: null | string
+    user: null | string
+  }
   truncated: boolean
   window: {end: string; start: string}
 }
@@ -25,7 +31,10 @@ export default class TrailLookup extends BaseCommand {
   ]
   static override flags = {
     end: Flags.string({summary: 'End of the window (ISO-8601, epoch, or a duration ago such as 1h); needs --start.'}),
-    'errors-only': Flags.boolean({default: false, summary: 'Only events that failed (errorCode set), e.g. AccessDenied.'}),
+    'errors-only': Flags.boolean({
+      default: false,
+      summary: 'Only events that failed (errorCode set), e.g. AccessDenied.',
+    }),
     'event-name': Flags.string({summary: 'API operation, e.g. UpdateShardCount, PutObject.'}),
     'event-source': Flags.string({summary: 'Service, e.g. kinesis.amazonaws.com.'}),
     limit: Flags.string({default: '1000', summary: 'Stop after this many matching events.'}),
@@ -39,7 +48,13 @@ export default class TrailLookup extends BaseCommand {
 
   public async run(): Promise<TrailLookupOutput> {
     const {flags} = await this.parse(TrailLookup)
-    const window = parseTimeWindow({end: flags.end, fallbackSince: '1h', now: new Date(), since: flags.since, start: flags.start})
+    const window = parseTimeWindow({
+      end: flags.end,
+      fallbackSince: '1h',
+      now: new Date(),
+      since: flags.since,
+      start: flags.start,
+    })
     const limit = parsePositiveInt(flags.limit, '--limit', {max: 100_000})
     const aws = await this.awsClients(flags)
     const progress = this.progress()
@@ -55,10 +70,17 @@ export default class TrailLookup extends BaseCommand {
         ...(flags['resource-name'] ? {resourceName: flags['resource-name']} : {}),
         ...(flags.user ? {user: flags.user} : {}),
       },
-      {onPage: (pages, matched) => progress.update({detail: `${matched} matching`, done: pages, label: 'Reading CloudTrail pages'}), signal: this.abortController.signal},
+      {
+        onPage: (pages, matched) =>
+          progress.update({detail: `${matched} matching`, done: pages, label: 'Reading CloudTrail pages'}),
+        signal: this.abortController.signal,
+      },
     )
     progress.stop()
-    if (found.truncated) this.warnUser(`stopped at --limit ${limit} events; more exist in the window (raise --limit or narrow the window).`)
+    if (found.truncated)
+      this.warnUser(
+        `stopped at --limit ${limit} events; more exist in the window (raise --limit or narrow the window).`,
+      )
     const output: TrailLookupOutput = {
       events: found.events,
       pages: found.pages,

@@ -3,7 +3,13 @@
  * Trino errors, lint the names the message quotes, and fetch failed queries (one by id, or the
  * last N of a workgroup grouped by cause).
  */
-import {type AthenaClient, BatchGetQueryExecutionCommand, GetQueryExecutionCommand, ListQueryExecutionsCommand, type QueryExecution} from '@aws-sdk/client-athena'
+import {
+  type AthenaClient,
+  BatchGetQueryExecutionCommand,
+  GetQueryExecutionCommand,
+  ListQueryExecutionsCommand,
+  type QueryExecution,
+} from '@aws-sdk/client-athena'
 
 import {KNOWN_ERRORS, type KnownError} from './error-catalogue.js'
 import {checkName} from './lint.js'
@@ -53,13 +59,17 @@ export function explainMessage(raw: string): Explanation {
   const known = KNOWN_ERRORS.find((k) => k.patterns.some((p) => p.test(message)))
   const names: NameHint[] = []
   for (const name of quotedNames(message)) {
-    const problems = checkName(name, {kind: 'column', partition: false}, ALL_RULES).filter((h) => !(known?.rules.length && h.rule === 'upper-case' && !known.rules.includes('upper-case')))
+    const problems = checkName(name, {kind: 'column', partition: false}, ALL_RULES).filter(
+      (h) => !(known?.rules.length && h.rule === 'upper-case' && !known.rules.includes('upper-case')),
+    )
     if (problems.length > 0) names.push({name, problems: problems.map((p) => ({message: p.message, rule: p.rule}))})
   }
 
   const explanation: Explanation = {known: Boolean(known), message, names}
   if (known) explanation.match = publicMatch(known)
-  else explanation.next = 'This message is not in the catalogue. If it mentions a column or table, lint the table: pipeops athena lint-columns --database DB --table TABLE (or --ddl FILE).'
+  else
+    explanation.next =
+      'This message is not in the catalogue. If it mentions a column or table, lint the table: pipeops athena lint-columns --database DB --table TABLE (or --ddl FILE).'
   return explanation
 }
 
@@ -84,7 +94,8 @@ const CATEGORY: Record<number, string> = {1: 'SYSTEM', 2: 'USER', 3: 'OTHER'}
 function toFailed(q: QueryExecution): FailedQuery {
   const err = q.Status?.AthenaError
   return {
-    errorCategory: err?.ErrorCategory === undefined ? undefined : (CATEGORY[err.ErrorCategory] ?? String(err.ErrorCategory)),
+    errorCategory:
+      err?.ErrorCategory === undefined ? undefined : (CATEGORY[err.ErrorCategory] ?? String(err.ErrorCategory)),
     errorType: err?.ErrorType,
     query: q.Query,
     queryExecutionId: q.QueryExecutionId ?? '',
@@ -127,14 +138,23 @@ export interface RecentReport {
  * The last `count` failed queries of a workgroup (ListQueryExecutions, newest first, then
  * BatchGetQueryExecution by 50), grouped by cause: the incident view.
  */
-export async function explainRecent(athena: AthenaClient, options: {count: number; maxScanned?: number; workgroup?: string | undefined}): Promise<RecentReport> {
+export async function explainRecent(
+  athena: AthenaClient,
+  options: {count: number; maxScanned?: number; workgroup?: string | undefined},
+): Promise<RecentReport> {
   const maxScanned = options.maxScanned ?? Math.max(500, options.count * 20)
   const failed: FailedQuery[] = []
   let scanned = 0
   let nextToken: string | undefined
   let truncated = false
   do {
-    const page = await athena.send(new ListQueryExecutionsCommand({MaxResults: 50, NextToken: nextToken, ...(options.workgroup ? {WorkGroup: options.workgroup} : {})}))
+    const page = await athena.send(
+      new ListQueryExecutionsCommand({
+        MaxResults: 50,
+        NextToken: nextToken,
+        ...(options.workgroup ? {WorkGroup: options.workgroup} : {}),
+      }),
+    )
     nextToken = page.NextToken
     const ids = page.QueryExecutionIds ?? []
     if (ids.length === 0) break
@@ -173,7 +193,9 @@ export async function explainRecent(athena: AthenaClient, options: {count: numbe
 
   return {
     failed: failed.length,
-    groups: [...groups.values()].sort((a, b) => b.count - a.count || (a.id === 'unknown' ? 1 : b.id === 'unknown' ? -1 : a.id.localeCompare(b.id))),
+    groups: [...groups.values()].sort(
+      (a, b) => b.count - a.count || (a.id === 'unknown' ? 1 : b.id === 'unknown' ? -1 : a.id.localeCompare(b.id)),
+    ),
     scanned,
     truncated,
     workgroup: options.workgroup ?? null,

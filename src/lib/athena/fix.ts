@@ -9,7 +9,14 @@ import type {ColumnDef, SchemaInput, TableDef} from './model.js'
 
 import {awswranglerName, cleanName, displayName} from './names.js'
 import {isReservedLowerCase} from './reserved-words.js'
-import {backtick, doubleQuote, type FieldRenamer, formatHiveType, formatTrinoType, hasNestedRename} from './type-string.js'
+import {
+  backtick,
+  doubleQuote,
+  type FieldRenamer,
+  formatHiveType,
+  formatTrinoType,
+  hasNestedRename,
+} from './type-string.js'
 
 export interface ViewArtefact {
   database: null | string
@@ -113,12 +120,17 @@ function qualified(database: null | string, name: string): string {
 
 function selectItem(col: ColumnDef, to: string | undefined, renamer: Renamer): string {
   const {type} = col
-  const nested = renamer.hasFields && type !== undefined && type.kind !== 'primitive' && hasNestedRename(type, renamer.field, [col.name])
+  const nested =
+    renamer.hasFields &&
+    type !== undefined &&
+    type.kind !== 'primitive' &&
+    hasNestedRename(type, renamer.field, [col.name])
   // A clean, unreserved name needs no quotes; everything else is selected by its quoted original.
   // (SAFE names are lower case, so the lower-case reserved-word set answers for every list.)
   if (!to && !nested && SAFE.test(col.name) && !isReservedLowerCase(col.name)) return col.name
   const source = doubleQuote(col.name)
-  if (nested) return `CAST(${source} AS ${formatTrinoType(type, renamer.field, [col.name])}) AS ${doubleQuote(to ?? col.name)}`
+  if (nested)
+    return `CAST(${source} AS ${formatTrinoType(type, renamer.field, [col.name])}) AS ${doubleQuote(to ?? col.name)}`
   if (to) return `${source} AS ${to}`
   return source
 }
@@ -142,7 +154,13 @@ interface SerdeWanted {
  * pass over its columns: each column's rename is looked up once, and each SQL text is one join.
  */
 // eslint-disable-next-line max-params -- internal: shared by buildFixes, buildView and buildSerde
-function artefactsFor(table: TableDef, list: Rename[], renamer: Renamer, tableRename: string | undefined, serdeWanted?: SerdeWanted): {serde?: SerdeArtefact | undefined; view?: undefined | ViewArtefact} {
+function artefactsFor(
+  table: TableDef,
+  list: Rename[],
+  renamer: Renamer,
+  tableRename: string | undefined,
+  serdeWanted?: SerdeWanted,
+): {serde?: SerdeArtefact | undefined; view?: undefined | ViewArtefact} {
   const wantView = list.length > 0 || Boolean(tableRename)
   const wantSerde = serdeWanted !== undefined && list.length > 0 && isJsonTable(table)
   if (!wantView && !wantSerde) return {}
@@ -177,7 +195,10 @@ function viewHeader(table: TableDef, list: Rename[], renamer: Renamer, viewName:
       if (r.kind !== 'field' || seen.has(r.column)) continue
       seen.add(r.column)
       const col = table.columns.find((x) => x.name === r.column) ?? table.partitionKeys.find((x) => x.name === r.column)
-      if (!col?.type) view.push(`-- nested fields of ${doubleQuote(r.column!)} need renaming but its type is unknown: rebuild it with CAST(... AS ROW(...))\n`)
+      if (!col?.type)
+        view.push(
+          `-- nested fields of ${doubleQuote(r.column!)} need renaming but its type is unknown: rebuild it with CAST(... AS ROW(...))\n`,
+        )
     }
   }
 
@@ -192,7 +213,14 @@ function viewHeader(table: TableDef, list: Rename[], renamer: Renamer, viewName:
  * in the view, but start their own list in the DDL).
  */
 // eslint-disable-next-line max-params -- hot path: one call per column list
-function pushColumns(cols: ColumnDef[], partition: boolean, firstInView: boolean, view: string[] | undefined, ddl: string[] | undefined, renamer: Renamer): void {
+function pushColumns(
+  cols: ColumnDef[],
+  partition: boolean,
+  firstInView: boolean,
+  view: string[] | undefined,
+  ddl: string[] | undefined,
+  renamer: Renamer,
+): void {
   let sep = firstInView ? '  ' : ',\n  '
   let ddlSep = '  `'
   const renamed = partition ? renamer.keys : renamer.top
@@ -217,19 +245,28 @@ function serdeHeader(table: TableDef, cleanNames: SerdeWanted['cleanNames']): st
   const tableName = cleanNames.table ?? table.table
   const name = database === null ? backtick(tableName) : `${backtick(database)}.${backtick(tableName)}`
   const same = tableName === table.table && database === table.database
-  const original = table.database === null ? backtick(table.table) : `${backtick(table.database)}.${backtick(table.table)}`
+  const original =
+    table.database === null ? backtick(table.table) : `${backtick(table.database)}.${backtick(table.table)}`
   return [
-    same ? `-- Replaces the definition of ${original}: run DROP TABLE ${original} first (the data in S3 is not touched).\n` : `-- A new definition with clean names next to ${original} (same data in S3).\n`,
+    same
+      ? `-- Replaces the definition of ${original}: run DROP TABLE ${original} first (the data in S3 is not touched).\n`
+      : `-- A new definition with clean names next to ${original} (same data in S3).\n`,
     'CREATE EXTERNAL TABLE ',
     name,
     ' (\n',
   ]
 }
 
-const sqlString = (v: string): string => (/['\\]/.test(v) ? v.replaceAll('\\', '\\\\').replaceAll("'", String.raw`\'`) : v)
+const sqlString = (v: string): string =>
+  /['\\]/.test(v) ? v.replaceAll('\\', '\\\\').replaceAll("'", String.raw`\'`) : v
 
 /** The mapping properties, appended to the column DDL already in `parts`. */
-function finishSerde(table: TableDef, list: Rename[], parts: string[], {hasCaseDuplicates, mappingKeys}: SerdeWanted): SerdeArtefact {
+function finishSerde(
+  table: TableDef,
+  list: Rename[],
+  parts: string[],
+  {hasCaseDuplicates, mappingKeys}: SerdeWanted,
+): SerdeArtefact {
   const properties: Record<string, string> = {}
   const warnings: string[] = []
   // Clean name → original key: finds clashes without a property lookup per rename.
@@ -248,7 +285,9 @@ function finishSerde(table: TableDef, list: Rename[], parts: string[], {hasCaseD
     const existing = mapped.get(r.to)
     if (existing !== undefined) {
       if (existing !== r.from) {
-        warnings.push(`"${r.to}" would map to both "${displayName(existing)}" and "${displayName(r.from)}" (nested fields of different structs); OpenX mappings are by key name, rename one of them by hand`)
+        warnings.push(
+          `"${r.to}" would map to both "${displayName(existing)}" and "${displayName(r.from)}" (nested fields of different structs); OpenX mappings are by key name, rename one of them by hand`,
+        )
       }
 
       continue
@@ -272,16 +311,26 @@ function finishSerde(table: TableDef, list: Rename[], parts: string[], {hasCaseD
 }
 
 /** CREATE OR REPLACE VIEW selecting every column, bad ones by quoted original name aliased to the clean one. */
-export function buildView(table: TableDef, renames: Rename[], tableRename: string | undefined): undefined | ViewArtefact {
+export function buildView(
+  table: TableDef,
+  renames: Rename[],
+  tableRename: string | undefined,
+): undefined | ViewArtefact {
   const list = groupRenames(renames).get(tableKey(table.database, table.table)) ?? []
   return artefactsFor(table, list, renamerFor(list), tableRename).view
 }
 
 /** OpenX JSON SerDe properties: `mapping.<clean>` = original key, `case.insensitive` when keys differ only in case. */
-export function buildSerde(table: TableDef, renames: Rename[], hasCaseDuplicates: boolean, cleanNames: {database?: string | undefined; table?: string | undefined} = {}): SerdeArtefact | undefined {
+export function buildSerde(
+  table: TableDef,
+  renames: Rename[],
+  hasCaseDuplicates: boolean,
+  cleanNames: {database?: string | undefined; table?: string | undefined} = {},
+): SerdeArtefact | undefined {
   const list = groupRenames(renames).get(tableKey(table.database, table.table)) ?? []
   if (list.length === 0) return undefined
-  return artefactsFor(table, list, renamerFor(list), undefined, {cleanNames, hasCaseDuplicates, mappingKeys: new Map()}).serde
+  return artefactsFor(table, list, renamerFor(list), undefined, {cleanNames, hasCaseDuplicates, mappingKeys: new Map()})
+    .serde
 }
 
 function invalidReason(name: string): string | undefined {
@@ -295,7 +344,11 @@ function invalidReason(name: string): string | undefined {
 /** awswrangler's names for the table and its top-level columns, collisions and still-invalid names. */
 export function buildCompat(table: TableDef): CompatTable {
   const cols = [...table.columns, ...table.partitionKeys]
-  const columns = cols.map((c) => ({awswrangler: awswranglerName(c.name, false), awswranglerLegacy: awswranglerName(c.name, true), name: c.name}))
+  const columns = cols.map((c) => ({
+    awswrangler: awswranglerName(c.name, false),
+    awswranglerLegacy: awswranglerName(c.name, true),
+    name: c.name,
+  }))
   const collisions: CompatCollision[] = []
   const stillInvalid: CompatTable['stillInvalid'] = []
   for (const version of ['>=2.13', '<=2.12'] as const) {
@@ -314,14 +367,23 @@ export function buildCompat(table: TableDef): CompatTable {
     collisions,
     columns,
     database: table.database,
-    stillInvalid: stillInvalid.filter((s, i, a) => a.findIndex((x) => x.name === s.name && x.version === s.version) === i),
+    stillInvalid: stillInvalid.filter(
+      (s, i, a) => a.findIndex((x) => x.name === s.name && x.version === s.version) === i,
+    ),
     table: table.table,
-    tableName: {awswrangler: awswranglerName(table.table, false), awswranglerLegacy: awswranglerName(table.table, true)},
+    tableName: {
+      awswrangler: awswranglerName(table.table, false),
+      awswranglerLegacy: awswranglerName(table.table, true),
+    },
   }
 }
 
 /** All fix artefacts for a linted schema. */
-export function buildFixes(input: SchemaInput, renames: Rename[], options: {compat?: 'awswrangler' | undefined; duplicateTables: Set<string>}): FixReport {
+export function buildFixes(
+  input: SchemaInput,
+  renames: Rename[],
+  options: {compat?: 'awswrangler' | undefined; duplicateTables: Set<string>},
+): FixReport {
   const report: FixReport = {
     renames,
     serdeProperties: [],
@@ -341,7 +403,11 @@ export function buildFixes(input: SchemaInput, renames: Rename[], options: {comp
     const list = byTable.get(key) ?? []
     const tableRename = tableRenames.get(key)
     if (list.length === 0 && !tableRename) continue
-    const {serde, view} = artefactsFor(table, list, renamerFor(list), tableRename, {cleanNames: {database: databaseRenames.get(table.database), table: tableRename}, hasCaseDuplicates: options.duplicateTables.has(key), mappingKeys})
+    const {serde, view} = artefactsFor(table, list, renamerFor(list), tableRename, {
+      cleanNames: {database: databaseRenames.get(table.database), table: tableRename},
+      hasCaseDuplicates: options.duplicateTables.has(key),
+      mappingKeys,
+    })
     if (view) report.views.push(view)
     if (serde) report.serdeProperties.push(serde)
   }

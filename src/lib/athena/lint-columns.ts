@@ -70,8 +70,11 @@ async function readText(file: string): Promise<string> {
 }
 
 function fileError(file: string, error: unknown): InputError {
-  const {code} = (error as NodeJS.ErrnoException)
-  if (code === 'ENOENT') return new InputError(`${file} does not exist`, {suggestions: ['Check the path; it is relative to the current directory.']})
+  const {code} = error as NodeJS.ErrnoException
+  if (code === 'ENOENT')
+    return new InputError(`${file} does not exist`, {
+      suggestions: ['Check the path; it is relative to the current directory.'],
+    })
   if (code === 'EISDIR') return new InputError(`${file} is a directory, not a file`)
   return new InputError(`cannot read ${file}: ${(error as Error).message}`)
 }
@@ -81,8 +84,13 @@ async function wrap<T>(file: string, fn: () => Promise<T>, hint: string): Promis
     return await fn()
   } catch (error) {
     if (error instanceof InputError) throw error
-    if (error instanceof DdlParseError) throw new InputError(`cannot read the DDL: ${error.message}`, {details: {position: error.position}, suggestions: [hint]})
-    if (error instanceof FileInputError || error instanceof GlueJsonError) throw new InputError(error.message, {suggestions: [hint]})
+    if (error instanceof DdlParseError)
+      throw new InputError(`cannot read the DDL: ${error.message}`, {
+        details: {position: error.position},
+        suggestions: [hint],
+      })
+    if (error instanceof FileInputError || error instanceof GlueJsonError)
+      throw new InputError(error.message, {suggestions: [hint]})
     if ((error as NodeJS.ErrnoException).code) throw fileError(file, error)
     throw error
   }
@@ -105,7 +113,10 @@ async function expandDdlPaths(paths: string[]): Promise<string[]> {
     }
 
     const files = (await readdir(p)).filter((f) => /\.(sql|ddl|hql)$/i.test(f)).sort()
-    if (files.length === 0) throw new InputError(`${p} has no .sql, .ddl or .hql files`, {suggestions: ['Pass the DDL files themselves, or a folder that holds them.']})
+    if (files.length === 0)
+      throw new InputError(`${p} has no .sql, .ddl or .hql files`, {
+        suggestions: ['Pass the DDL files themselves, or a folder that holds them.'],
+      })
     out.push(...files.map((f) => path.join(p, f)))
   }
 
@@ -113,26 +124,51 @@ async function expandDdlPaths(paths: string[]): Promise<string[]> {
 }
 
 /** Read all inputs into one schema. */
-export async function readInputs(inputs: LintInputs, clients: {athena?: AthenaClient | undefined; glue?: GlueClient | undefined}): Promise<SchemaInput> {
+export async function readInputs(
+  inputs: LintInputs,
+  clients: {athena?: AthenaClient | undefined; glue?: GlueClient | undefined},
+): Promise<SchemaInput> {
   const parts: SchemaInput[] = []
   for (const file of await expandDdlPaths(inputs.ddl)) {
-    parts.push(await wrap(file, async () => parseDdl(await readText(file), file), 'The DDL reader understands CREATE [EXTERNAL] TABLE, CREATE TABLE AS SELECT, CREATE [OR REPLACE] VIEW and CREATE DATABASE; fix the statement at that line.'))
+    parts.push(
+      await wrap(
+        file,
+        async () => parseDdl(await readText(file), file),
+        'The DDL reader understands CREATE [EXTERNAL] TABLE, CREATE TABLE AS SELECT, CREATE [OR REPLACE] VIEW and CREATE DATABASE; fix the statement at that line.',
+      ),
+    )
   }
 
   for (const file of inputs.glueJson) {
-    parts.push(await wrap(file, async () => readGlueJson(await readText(file), file), 'Save it with: aws glue get-table --database-name D --name T > table.json (or get-tables).'))
+    parts.push(
+      await wrap(
+        file,
+        async () => readGlueJson(await readText(file), file),
+        'Save it with: aws glue get-table --database-name D --name T > table.json (or get-tables).',
+      ),
+    )
   }
 
   for (const file of inputs.csv) {
-    parts.push(await wrap(file, () => readCsvHeader(file, {delimiter: inputs.csvDelimiter}), 'Pass a CSV file whose first row is the header (gzip is fine).'))
+    parts.push(
+      await wrap(
+        file,
+        () => readCsvHeader(file, {delimiter: inputs.csvDelimiter}),
+        'Pass a CSV file whose first row is the header (gzip is fine).',
+      ),
+    )
   }
 
   for (const file of inputs.jsonSample) {
-    parts.push(await wrap(file, () => readJsonSample(file), 'Pass JSON Lines: one JSON object per line (gzip is fine).'))
+    parts.push(
+      await wrap(file, () => readJsonSample(file), 'Pass JSON Lines: one JSON object per line (gzip is fine).'),
+    )
   }
 
   for (const file of inputs.parquet) {
-    parts.push(await wrap(file, () => readParquetSchema(file), 'Pass a Parquet file (the schema is read from its footer).'))
+    parts.push(
+      await wrap(file, () => readParquetSchema(file), 'Pass a Parquet file (the schema is read from its footer).'),
+    )
   }
 
   if (inputs.glue) {
@@ -145,7 +181,11 @@ export async function readInputs(inputs: LintInputs, clients: {athena?: AthenaCl
     parts.push(await readAthenaCatalog(clients.athena, inputs.athena))
   }
 
-  return {databases: parts.flatMap((p) => p.databases), notes: parts.flatMap((p) => p.notes), tables: parts.flatMap((p) => p.tables)}
+  return {
+    databases: parts.flatMap((p) => p.databases),
+    notes: parts.flatMap((p) => p.notes),
+    tables: parts.flatMap((p) => p.tables),
+  }
 }
 
 /** Lint an already-read schema (pure; also what the benchmark times after reading). */
@@ -157,14 +197,18 @@ export function lintAndFix(schema: SchemaInput, options: Omit<LintColumnsOptions
   const result: LintColumnsResult = {findings, summary: outcome.summary}
   if (options.fix) {
     const duplicateTables = new Set<string>()
-    for (const f of outcome.findings) if (f.rule === 'duplicate-name') duplicateTables.add(`${f.database ?? ''}\u0000${f.table ?? ''}`)
+    for (const f of outcome.findings)
+      if (f.rule === 'duplicate-name') duplicateTables.add(`${f.database ?? ''}\u0000${f.table ?? ''}`)
     result.fixes = buildFixes(schema, outcome.renames, {compat: options.compat, duplicateTables})
   }
 
   return {located: outcome.findings, notes: schema.notes, result}
 }
 
-export async function lintColumns(options: LintColumnsOptions, clients: {athena?: AthenaClient | undefined; glue?: GlueClient | undefined}): Promise<LintColumnsOutcome> {
+export async function lintColumns(
+  options: LintColumnsOptions,
+  clients: {athena?: AthenaClient | undefined; glue?: GlueClient | undefined},
+): Promise<LintColumnsOutcome> {
   resolveRules(options.selection)
   const schema = await readInputs(options.inputs, clients)
   return lintAndFix(schema, options)

@@ -4,7 +4,16 @@
  * partition keys; the fields of each struct), and every flagged name gets a collision-free rename
  * that the finding's suggestion names.
  */
-import {type ColumnDef, type DatabaseDef, type HiveType, LocatedFinding, type NameKind, type Position, type SchemaInput, type TableDef} from './model.js'
+import {
+  type ColumnDef,
+  type DatabaseDef,
+  type HiveType,
+  LocatedFinding,
+  type NameKind,
+  type Position,
+  type SchemaInput,
+  type TableDef,
+} from './model.js'
 import {cleanName, describeChar, displayName, MAX_NAME_BYTES, uniqueName} from './names.js'
 import {isReservedLowerCase, reservedLists} from './reserved-words.js'
 import {RULES} from './rules.js'
@@ -28,7 +37,19 @@ export class Rename {
   to: string
   readonly #segments: string[]
 
-  constructor(fields: {column: null | string; database: null | string; from: string; kind: NameKind; path: null | string; rules: string[]; table: null | string; to: string}, segments: string[]) {
+  constructor(
+    fields: {
+      column: null | string
+      database: null | string
+      from: string
+      kind: NameKind
+      path: null | string
+      rules: string[]
+      table: null | string
+      to: string
+    },
+    segments: string[],
+  ) {
     this.column = fields.column
     this.database = fields.database
     this.from = fields.from
@@ -121,7 +142,12 @@ export function checkName(name: string, ref: {kind: NameKind; partition: boolean
   const shown = displayName(name)
 
   if (name === '') {
-    if (active.has('empty-name')) hits.push({message: 'The name is empty: Glue needs 1–255 bytes and Trino rejects "" ("Zero-length delimited identifier not allowed").', rule: 'empty-name'})
+    if (active.has('empty-name'))
+      hits.push({
+        message:
+          'The name is empty: Glue needs 1–255 bytes and Trino rejects "" ("Zero-length delimited identifier not allowed").',
+        rule: 'empty-name',
+      })
     return hits
   }
 
@@ -130,7 +156,10 @@ export function checkName(name: string, ref: {kind: NameKind; partition: boolean
     const bytes = Buffer.byteLength(name, 'utf8')
     if (bytes > MAX_NAME_BYTES) {
       const chars = [...name].length
-      hits.push({message: `"${shortShown(shown)}" is ${bytes} UTF-8 bytes (${chars} characters); Athena and Glue allow at most ${MAX_NAME_BYTES} bytes.`, rule: 'too-long'})
+      hits.push({
+        message: `"${shortShown(shown)}" is ${bytes} UTF-8 bytes (${chars} characters); Athena and Glue allow at most ${MAX_NAME_BYTES} bytes.`,
+        rule: 'too-long',
+      })
     }
   }
 
@@ -147,7 +176,9 @@ export function checkName(name: string, ref: {kind: NameKind; partition: boolean
 
   if (active.has('invisible-character') && INVISIBLE_ONE.test(name)) {
     const chars = [...new Set(name.match(INVISIBLE_ALL) ?? [])].map((c) => describeChar(c))
-    const bom = name.startsWith('\uFEFF') ? ' A BOM at the start of a CSV header becomes part of the first column name ("?" in the console).' : ''
+    const bom = name.startsWith('\uFEFF')
+      ? ' A BOM at the start of a CSV header becomes part of the first column name ("?" in the console).'
+      : ''
     hits.push({
       message: `"${shown}" contains invisible ${chars.join(', ')}: queries that type the name without it fail with "Column … cannot be resolved".${bom}`,
       rule: 'invisible-character',
@@ -174,9 +205,15 @@ export function checkName(name: string, ref: {kind: NameKind; partition: boolean
   }
 
   if (active.has('non-ascii') && NON_ASCII.test(name)) {
-    const nonAscii = [...new Set([...name].filter((c) => c.codePointAt(0)! > 0x7e && !INVISIBLE_ONE.test(c) && !WHITESPACE.test(c)))]
+    const nonAscii = [
+      ...new Set([...name].filter((c) => c.codePointAt(0)! > 0x7e && !INVISIBLE_ONE.test(c) && !WHITESPACE.test(c))),
+    ]
     if (nonAscii.length > 0) {
-      const list = nonAscii.slice(0, 5).map((c) => describeChar(c)).join(', ') + (nonAscii.length > 5 ? ', …' : '')
+      const list =
+        nonAscii
+          .slice(0, 5)
+          .map((c) => describeChar(c))
+          .join(', ') + (nonAscii.length > 5 ? ', …' : '')
       hits.push({
         message: `"${shown}" contains non-ASCII ${list}: outside Athena's documented [a-z0-9_] set; it needs quoting and sanitisers such as awswrangler collapse it to "_".`,
         rule: 'non-ascii',
@@ -192,11 +229,17 @@ export function checkName(name: string, ref: {kind: NameKind; partition: boolean
   }
 
   if (active.has('leading-digit') && /^\d/.test(name)) {
-    hits.push({message: `"${shown}" starts with a digit: SELECT, CTAS and views must double-quote it ("identifiers must not start with a digit").`, rule: 'leading-digit'})
+    hits.push({
+      message: `"${shown}" starts with a digit: SELECT, CTAS and views must double-quote it ("identifiers must not start with a digit").`,
+      rule: 'leading-digit',
+    })
   }
 
   if (active.has('leading-underscore') && name.startsWith('_')) {
-    const msck = ref.kind === 'partition' ? ' MSCK REPAIR TABLE does not add partition keys that start with "_", so new partitions never appear.' : ''
+    const msck =
+      ref.kind === 'partition'
+        ? ' MSCK REPAIR TABLE does not add partition keys that start with "_", so new partitions never appear.'
+        : ''
     hits.push({
       message: `"${shown}" starts with "_": DDL must enclose it in backticks (unquoted it fails with "ParseException … cannot recognize input near '${name}'").${msck}`,
       rule: 'leading-underscore',
@@ -210,7 +253,10 @@ export function checkName(name: string, ref: {kind: NameKind; partition: boolean
 function checkReserved(name: string, shown: string, active: ReadonlySet<string>, hits: Hit[]): void {
   const lists = reservedLists(name)
   if (lists.ddl && active.has('reserved-ddl')) {
-    hits.push({message: `"${shown}" is in Athena's DDL reserved-word list: CREATE/ALTER statements must write it as ${backtick(name)}.`, rule: 'reserved-ddl'})
+    hits.push({
+      message: `"${shown}" is in Athena's DDL reserved-word list: CREATE/ALTER statements must write it as ${backtick(name)}.`,
+      rule: 'reserved-ddl',
+    })
   }
 
   if (lists.dml && active.has('reserved-dml')) {
@@ -221,7 +267,10 @@ function checkReserved(name: string, shown: string, active: ReadonlySet<string>,
   }
 
   if (lists.trinoOnly && active.has('reserved-trino')) {
-    hits.push({message: `"${shown}" is reserved in Trino (not in Athena's published SELECT list): write it as ${doubleQuote(name)} in queries to be safe.`, rule: 'reserved-trino'})
+    hits.push({
+      message: `"${shown}" is reserved in Trino (not in Athena's published SELECT list): write it as ${doubleQuote(name)} in queries to be safe.`,
+      rule: 'reserved-trino',
+    })
   }
 }
 
@@ -237,7 +286,11 @@ function shortShown(s: string): string {
 class NameMemo {
   readonly #clean = [new Map<string, string>(), new Map<string, string>(), new Map<string, string>()]
   readonly #hits = [new Map<string, Hit[]>(), new Map<string, Hit[]>(), new Map<string, Hit[]>()]
-  readonly #suggestions = [new Map<string, {json: boolean; text: string; to: string}>(), new Map<string, {json: boolean; text: string; to: string}>(), new Map<string, {json: boolean; text: string; to: string}>()]
+  readonly #suggestions = [
+    new Map<string, {json: boolean; text: string; to: string}>(),
+    new Map<string, {json: boolean; text: string; to: string}>(),
+    new Map<string, {json: boolean; text: string; to: string}>(),
+  ]
 
   constructor(private readonly active: ReadonlySet<string>) {}
 
@@ -256,7 +309,11 @@ class NameMemo {
     const cache = this.#hits[kindSlot(kind)]!
     let hits = cache.get(name)
     if (hits === undefined) {
-      hits = checkName(name, kind === 'partition' ? PARTITION_REF : kind === 'field' ? FIELD_REF : COLUMN_REF, this.active)
+      hits = checkName(
+        name,
+        kind === 'partition' ? PARTITION_REF : kind === 'field' ? FIELD_REF : COLUMN_REF,
+        this.active,
+      )
       cache.set(name, hits)
     }
 
@@ -268,7 +325,8 @@ class NameMemo {
     const cache = this.#suggestions[kindSlot(kind)]!
     const cached = cache.get(name)
     if (cached !== undefined && cached.to === to && cached.json === json) return cached.text
-    const quoted = kind === 'field' ? '' : ` or keep it and quote it: ${backtick(name)} in DDL, ${doubleQuote(name)} in queries`
+    const quoted =
+      kind === 'field' ? '' : ` or keep it and quote it: ${backtick(name)} in DDL, ${doubleQuote(name)} in queries`
     const mapping = json && kind !== 'partition' ? ` (OpenX JSON: "mapping.${to}" = "${name}")` : ''
     const text = `Rename to "${to}"${mapping}${quoted}.`
     cache.set(name, {json, text, to})
@@ -290,22 +348,49 @@ export function lintSchema(input: SchemaInput, active: ReadonlySet<string>): Lin
   let columns = 0
   const seenDatabases = new Set<string>()
   const names = new NameMemo(active)
-  const lintDatabase = (db: DatabaseDef | {database: string; position?: Position | undefined; source: TableDef['source']}): void => {
+  const lintDatabase = (
+    db: DatabaseDef | {database: string; position?: Position | undefined; source: TableDef['source']},
+  ): void => {
     const key = `${db.database}\u0000${db.source.file ?? ''}`
     if (seenDatabases.has(key)) return
     seenDatabases.add(key)
     const hits = checkName(db.database, {kind: 'database', partition: false}, active)
     if (hits.length === 0) return
     const to = cleanName(db.database, 'database')
-    renames.push(new Rename({column: null, database: db.database, from: db.database, kind: 'database', path: null, rules: hits.map((h) => h.rule), table: null, to}, []))
+    renames.push(
+      new Rename(
+        {
+          column: null,
+          database: db.database,
+          from: db.database,
+          kind: 'database',
+          path: null,
+          rules: hits.map((h) => h.rule),
+          table: null,
+          to,
+        },
+        [],
+      ),
+    )
     for (const hit of hits) {
-      findings.push(makeFinding(hit, {column: null, database: db.database, source: db.source, table: null}, 'database', db.database, null, db.position, `Glue cannot rename databases: create "${to}" and move the tables, or always quote the name.`))
+      findings.push(
+        makeFinding(
+          hit,
+          {column: null, database: db.database, source: db.source, table: null},
+          'database',
+          db.database,
+          null,
+          db.position,
+          `Glue cannot rename databases: create "${to}" and move the tables, or always quote the name.`,
+        ),
+      )
     }
   }
 
   for (const db of input.databases) lintDatabase(db)
   for (const table of input.tables) {
-    if (table.database !== null) lintDatabase({database: table.database, position: table.databasePosition, source: table.source})
+    if (table.database !== null)
+      lintDatabase({database: table.database, position: table.databasePosition, source: table.source})
     columns += table.columns.length + table.partitionKeys.length
     lintTable(table, active, findings, renames, names)
   }
@@ -321,26 +406,76 @@ export function lintSchema(input: SchemaInput, active: ReadonlySet<string>): Lin
 }
 
 // eslint-disable-next-line max-params -- internal recursion helpers share these
-function lintTable(table: TableDef, active: ReadonlySet<string>, findings: LocatedFinding[], renames: Rename[], names: NameMemo): void {
+function lintTable(
+  table: TableDef,
+  active: ReadonlySet<string>,
+  findings: LocatedFinding[],
+  renames: Rename[],
+  names: NameMemo,
+): void {
   const base = {database: table.database, source: table.source, table: table.table}
   // The table name itself.
   const tableHits = table.tableNameInferred ? [] : checkName(table.table, {kind: 'table', partition: false}, active)
   if (tableHits.length > 0) {
     const to = cleanName(table.table, 'table')
-    renames.push(new Rename({column: null, database: table.database, from: table.table, kind: 'table', path: null, rules: tableHits.map((h) => h.rule), table: table.table, to}, []))
-    const how = table.kind === 'view' ? `re-create the view as "${to}"` : `create a view or CTAS named "${to}" (Glue cannot rename tables)`
-    for (const hit of tableHits) findings.push(makeFinding(hit, {...base, column: null}, 'table', table.table, null, table.tablePosition, `Rename: ${how}; until then quote it: ${backtick(table.table)} in DDL, ${doubleQuote(table.table)} in queries.`))
+    renames.push(
+      new Rename(
+        {
+          column: null,
+          database: table.database,
+          from: table.table,
+          kind: 'table',
+          path: null,
+          rules: tableHits.map((h) => h.rule),
+          table: table.table,
+          to,
+        },
+        [],
+      ),
+    )
+    const how =
+      table.kind === 'view'
+        ? `re-create the view as "${to}"`
+        : `create a view or CTAS named "${to}" (Glue cannot rename tables)`
+    for (const hit of tableHits)
+      findings.push(
+        makeFinding(
+          hit,
+          {...base, column: null},
+          'table',
+          table.table,
+          null,
+          table.tablePosition,
+          `Rename: ${how}; until then quote it: ${backtick(table.table)} in DDL, ${doubleQuote(table.table)} in queries.`,
+        ),
+      )
   }
 
   const ctx: NamespaceContext = {...base, json: OPENX.test(table.serde ?? '') || table.source.kind === 'json-sample'}
   // The columns with nested types are collected by the same pass over the names.
   const nested: ColumnDef[] = []
-  lintNamespace({column: undefined, items: table.columns, keys: table.partitionKeys, nested, parent: TOP}, ctx, active, findings, renames, names)
+  lintNamespace(
+    {column: undefined, items: table.columns, keys: table.partitionKeys, nested, parent: TOP},
+    ctx,
+    active,
+    findings,
+    renames,
+    names,
+  )
   for (const col of nested) lintNested(col, col.type!, [col.name], ctx, active, findings, renames, names)
 }
 
 // eslint-disable-next-line max-params -- internal recursion helpers share these
-function lintNested(col: ColumnDef, type: HiveType, path: string[], ctx: NamespaceContext, active: ReadonlySet<string>, findings: LocatedFinding[], renames: Rename[], names: NameMemo): void {
+function lintNested(
+  col: ColumnDef,
+  type: HiveType,
+  path: string[],
+  ctx: NamespaceContext,
+  active: ReadonlySet<string>,
+  findings: LocatedFinding[],
+  renames: Rename[],
+  names: NameMemo,
+): void {
   switch (type.kind) {
     case 'array': {
       lintNested(col, type.element, [...path, '[]'], ctx, active, findings, renames, names)
@@ -357,7 +492,14 @@ function lintNested(col: ColumnDef, type: HiveType, path: string[], ctx: Namespa
     }
 
     case 'struct': {
-      lintNamespace({column: col.name, items: type.fields, keys: NO_KEYS, parent: path}, ctx, active, findings, renames, names)
+      lintNamespace(
+        {column: col.name, items: type.fields, keys: NO_KEYS, parent: path},
+        ctx,
+        active,
+        findings,
+        renames,
+        names,
+      )
       for (const f of type.fields) lintNested(col, f.type, [...path, f.name], ctx, active, findings, renames, names)
       return
     }
@@ -385,12 +527,26 @@ function itemOf(ns: Namespace, i: number): {name: string; position?: Position | 
 function refOf(ns: Namespace, i: number): NameRef {
   const item = itemOf(ns, i)
   const partition = i >= ns.items.length
-  return {column: ns.column ?? item.name, kind: ns.column === undefined ? (partition ? 'partition' : 'column') : 'field', name: item.name, parent: ns.parent, partition, position: item.position}
+  return {
+    column: ns.column ?? item.name,
+    kind: ns.column === undefined ? (partition ? 'partition' : 'column') : 'field',
+    name: item.name,
+    parent: ns.parent,
+    partition,
+    position: item.position,
+  }
 }
 
 /** Per-name rules, duplicates, and collision-free renames for one namespace. */
 // eslint-disable-next-line max-params -- hot path: called once per table and per struct
-function lintNamespace(ns: Namespace, ctx: NamespaceContext, active: ReadonlySet<string>, findings: LocatedFinding[], renames: Rename[], names: NameMemo): void {
+function lintNamespace(
+  ns: Namespace,
+  ctx: NamespaceContext,
+  active: ReadonlySet<string>,
+  findings: LocatedFinding[],
+  renames: Rename[],
+  names: NameMemo,
+): void {
   const {items, keys, nested} = ns
   const partitionFrom = items.length
   const n = partitionFrom + keys.length
@@ -445,7 +601,13 @@ function lintNamespace(ns: Namespace, ctx: NamespaceContext, active: ReadonlySet
   if (flaggedCount === 0 && !groups) return
   let duplicateOf: Set<number> | undefined
   if (groups) {
-    duplicateOf = flagDuplicates(groups, hitsByRef, partitionFrom, (i) => refOf(ns, i), (ref, keeper) => duplicateHit(ref, keeper, ctx, active))
+    duplicateOf = flagDuplicates(
+      groups,
+      hitsByRef,
+      partitionFrom,
+      (i) => refOf(ns, i),
+      (ref, keeper) => duplicateHit(ref, keeper, ctx, active),
+    )
     if (duplicateOf) flaggedCount = hitsByRef.reduce((count, hits) => count + (hits.length > 0 ? 1 : 0), 0)
   }
 
@@ -467,8 +629,22 @@ function lintNamespace(ns: Namespace, ctx: NamespaceContext, active: ReadonlySet
   }
 
   // Both constructors copy these fields: one scratch object per namespace, updated per name.
-  const where: {column: null | string; database: null | string; source: TableDef['source']; table: string} = {column: ns.column ?? null, database: ctx.database, source: ctx.source, table: ctx.table}
-  const fields: ConstructorParameters<typeof Rename>[0] = {column: null, database: ctx.database, from: '', kind: 'column', path: null, rules: [], table: ctx.table, to: ''}
+  const where: {column: null | string; database: null | string; source: TableDef['source']; table: string} = {
+    column: ns.column ?? null,
+    database: ctx.database,
+    source: ctx.source,
+    table: ctx.table,
+  }
+  const fields: ConstructorParameters<typeof Rename>[0] = {
+    column: null,
+    database: ctx.database,
+    from: '',
+    kind: 'column',
+    path: null,
+    rules: [],
+    table: ctx.table,
+    to: '',
+  }
   const renameOne = (i: number, out: LocatedFinding[]): void => {
     const item = itemOf(ns, i)
     const {name} = item
@@ -505,7 +681,13 @@ function lintNamespace(ns: Namespace, ctx: NamespaceContext, active: ReadonlySet
  * a copy of their hits). Returns the indexes flagged as duplicates, if any.
  */
 // eslint-disable-next-line max-params -- internal helper of lintNamespace
-function flagDuplicates(groups: Map<string, number[]>, hitsByRef: Hit[][], partitionFrom: number, refAt: (i: number) => NameRef, hitFor: (ref: NameRef, keeper: NameRef) => Hit | undefined): Set<number> | undefined {
+function flagDuplicates(
+  groups: Map<string, number[]>,
+  hitsByRef: Hit[][],
+  partitionFrom: number,
+  refAt: (i: number) => NameRef,
+  hitFor: (ref: NameRef, keeper: NameRef) => Hit | undefined,
+): Set<number> | undefined {
   let duplicateOf: Set<number> | undefined
   for (const idxs of groups.values()) {
     const dataColumns = idxs.filter((i) => i < partitionFrom)
@@ -530,7 +712,12 @@ function flagDuplicates(groups: Map<string, number[]>, hitsByRef: Hit[][], parti
  * Names flagged only as duplicates are renamed last, so the name they share goes to the keeper;
  * findings stay in name order.
  */
-function renameDuplicatesLast(hitsByRef: Hit[][], duplicateOf: Set<number>, renameOne: (i: number, out: LocatedFinding[]) => void, findings: LocatedFinding[]): void {
+function renameDuplicatesLast(
+  hitsByRef: Hit[][],
+  duplicateOf: Set<number>,
+  renameOne: (i: number, out: LocatedFinding[]) => void,
+  findings: LocatedFinding[],
+): void {
   // Findings of each flagged name (in name order), filled in rename order.
   const flagged: number[] = []
   const perFlagged: LocatedFinding[][] = []
@@ -548,7 +735,12 @@ function renameDuplicatesLast(hitsByRef: Hit[][], duplicateOf: Set<number>, rena
   for (const out of perFlagged) for (const f of out) findings.push(f)
 }
 
-function duplicateHit(ref: NameRef, keeper: NameRef, ctx: NamespaceContext, active: ReadonlySet<string>): Hit | undefined {
+function duplicateHit(
+  ref: NameRef,
+  keeper: NameRef,
+  ctx: NamespaceContext,
+  active: ReadonlySet<string>,
+): Hit | undefined {
   if (ref.partition && !keeper.partition) {
     if (!active.has('partition-key-duplicates-column')) return undefined
     return {
@@ -573,6 +765,19 @@ function duplicateHit(ref: NameRef, keeper: NameRef, ctx: NamespaceContext, acti
 const RULE_BY_ID = new Map(RULES.map((r) => [r.id, r]))
 
 // eslint-disable-next-line max-params -- hot path: no options object per finding
-function makeFinding(hit: Hit, where: {column: null | string; database: null | string; source?: TableDef['source'] | undefined; table: null | string}, kind: NameKind, name: string, path: null | string, position: Position | undefined, suggestion: string): LocatedFinding {
+function makeFinding(
+  hit: Hit,
+  where: {
+    column: null | string
+    database: null | string
+    source?: TableDef['source'] | undefined
+    table: null | string
+  },
+  kind: NameKind,
+  name: string,
+  path: null | string,
+  position: Position | undefined,
+  suggestion: string,
+): LocatedFinding {
   return new LocatedFinding(where, RULE_BY_ID.get(hit.rule)!, hit.message, suggestion, kind, name, path, position)
 }

@@ -100,7 +100,12 @@ export class LocatedFinding implements Finding {
   /** Positional on purpose: the linter makes one of these per finding, without a temporary options object. */
   // eslint-disable-next-line max-params -- see above
   constructor(
-    where: {column: null | string; database: null | string; source?: TableDef['source'] | undefined; table: null | string},
+    where: {
+      column: null | string
+      database: null | string
+      source?: TableDef['source'] | undefined
+      table: null | string
+    },
     rule: {context: RuleContext; id: string; severity: Severity},
     message: string,
     suggestion: string,

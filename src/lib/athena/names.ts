@@ -100,7 +100,13 @@ export function describeChar(c: string): string {
   const cp = c.codePointAt(0)!
   const code = `U+${cp.toString(16).toUpperCase().padStart(4, '0')}`
   const label = CHAR_NAMES[cp]
-  return label ? `${code} (${label})` : cp >= 0x20 && cp < 0x7f ? `"${c}"` : /\p{Cc}|\p{Cf}/u.test(c) ? code : `"${c}" ${code}`
+  return label
+    ? `${code} (${label})`
+    : cp >= 0x20 && cp < 0x7f
+      ? `"${c}"`
+      : /\p{Cc}|\p{Cf}/u.test(c)
+        ? code
+        : `"${c}" ${code}`
 }
 
 export {INVISIBLE}

@@ -24,63 +24,72 @@ export const RULES: readonly RuleInfo[] = [
   },
   {
     context: 'both',
-    description: 'Athena and Glue allow at most 255 bytes; counted in UTF-8 bytes, so 255 × "é" (510 bytes) is too long.',
+    description:
+      'Athena and Glue allow at most 255 bytes; counted in UTF-8 bytes, so 255 × "é" (510 bytes) is too long.',
     id: 'too-long',
     severity: 'error',
     title: 'Longer than 255 UTF-8 bytes',
   },
   {
     context: 'both',
-    description: 'Leading, trailing or inner whitespace: the name only works quoted and exactly spelled; leading spaces are easy to create by accident.',
+    description:
+      'Leading, trailing or inner whitespace: the name only works quoted and exactly spelled; leading spaces are easy to create by accident.',
     id: 'whitespace',
     severity: 'error',
     title: 'Whitespace in name',
   },
   {
     context: 'both',
-    description: 'Byte-order marks, zero-width and other invisible characters: queries typed without them fail with "Column … cannot be resolved" (a CSV BOM ends up in the first column name).',
+    description:
+      'Byte-order marks, zero-width and other invisible characters: queries typed without them fail with "Column … cannot be resolved" (a CSV BOM ends up in the first column name).',
     id: 'invisible-character',
     severity: 'error',
     title: 'BOM or invisible character',
   },
   {
     context: 'both',
-    description: 'Hive uses "." and ":" as struct and type separators: such names fail when queried, also inside nested fields ("identifiers must not contain \':\'"). OpenX JSON needs mapping.* for them.',
+    description:
+      'Hive uses "." and ":" as struct and type separators: such names fail when queried, also inside nested fields ("identifiers must not contain \':\'"). OpenX JSON needs mapping.* for them.',
     id: 'dot-or-colon',
     severity: 'error',
     title: 'Dot or colon in name',
   },
   {
     context: 'both',
-    description: 'Athena supports lower-case letters, digits and "_" only; other characters need quoting everywhere and some statements fail even quoted (e.g. "missing EOF at \'-\'").',
+    description:
+      'Athena supports lower-case letters, digits and "_" only; other characters need quoting everywhere and some statements fail even quoted (e.g. "missing EOF at \'-\'").',
     id: 'special-character',
     severity: 'error',
     title: 'Character outside [a-z0-9_]',
   },
   {
     context: 'both',
-    description: 'Non-ASCII names are outside the documented [a-z0-9_] set; they need quoting and break tools that sanitise names (awswrangler turns every non-Latin name into "_").',
+    description:
+      'Non-ASCII names are outside the documented [a-z0-9_] set; they need quoting and break tools that sanitise names (awswrangler turns every non-Latin name into "_").',
     id: 'non-ascii',
     severity: 'error',
     title: 'Non-ASCII character',
   },
   {
     context: 'both',
-    description: 'Athena lower-cases names: casing cannot tell names apart and case-sensitive readers (JSON, Parquet) may not match.',
+    description:
+      'Athena lower-cases names: casing cannot tell names apart and case-sensitive readers (JSON, Parquet) may not match.',
     id: 'upper-case',
     severity: 'warning',
     title: 'Upper-case letters',
   },
   {
     context: 'dml',
-    description: 'In SELECT, CTAS and views a name starting with a digit must be double-quoted ("identifiers must not start with a digit").',
+    description:
+      'In SELECT, CTAS and views a name starting with a digit must be double-quoted ("identifiers must not start with a digit").',
     id: 'leading-digit',
     severity: 'error',
     title: 'Starts with a digit',
   },
   {
     context: 'ddl',
-    description: 'DDL must enclose names that start with "_" in backticks (unquoted nested `_id` fails with ParseException); MSCK REPAIR TABLE does not add partition keys that start with "_".',
+    description:
+      'DDL must enclose names that start with "_" in backticks (unquoted nested `_id` fails with ParseException); MSCK REPAIR TABLE does not add partition keys that start with "_".',
     id: 'leading-underscore',
     severity: 'error',
     title: 'Starts with an underscore',
@@ -101,21 +110,24 @@ export const RULES: readonly RuleInfo[] = [
   },
   {
     context: 'dml',
-    description: "Reserved in current Trino but not in Athena's published SELECT list (AUTO, CURRENT_ROLE, PRIMARY): quote it to be safe.",
+    description:
+      "Reserved in current Trino but not in Athena's published SELECT list (AUTO, CURRENT_ROLE, PRIMARY): quote it to be safe.",
     id: 'reserved-trino',
     severity: 'warning',
     title: 'Reserved word (Trino only)',
   },
   {
     context: 'both',
-    description: 'Names that differ only in case (or repeat exactly) among columns and partition keys, or among the fields of one struct: "Multiple entries with same key", "JSONException: Duplicate key".',
+    description:
+      'Names that differ only in case (or repeat exactly) among columns and partition keys, or among the fields of one struct: "Multiple entries with same key", "JSONException: Duplicate key".',
     id: 'duplicate-name',
     severity: 'error',
     title: 'Case-insensitive duplicate',
   },
   {
     context: 'both',
-    description: 'A partition key with the name of a data column: "HIVE_INVALID_METADATA … Table descriptor contains duplicate columns".',
+    description:
+      'A partition key with the name of a data column: "HIVE_INVALID_METADATA … Table descriptor contains duplicate columns".',
     id: 'partition-key-duplicates-column',
     severity: 'error',
     title: 'Partition key repeats a data column',

@@ -27,7 +27,15 @@ export function toSarif(findings: LocatedFinding[], toolVersion: string): SarifL
           },
         }
       : {}
-    locations.push({...physical, logicalLocations: [{fullyQualifiedName: logical || f.name, kind: f.kind === 'database' ? 'namespace' : f.kind === 'table' ? 'type' : 'member'}]})
+    locations.push({
+      ...physical,
+      logicalLocations: [
+        {
+          fullyQualifiedName: logical || f.name,
+          kind: f.kind === 'database' ? 'namespace' : f.kind === 'table' ? 'type' : 'member',
+        },
+      ],
+    })
     return {
       level: f.severity === 'error' ? 'error' : 'warning',
       locations,

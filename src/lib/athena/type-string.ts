@@ -24,7 +24,8 @@ export function parseHiveType(text: string, baseOffset = 0): HiveType {
   const p = new TypeParser(text, baseOffset)
   const type = p.parseType()
   p.skipWs()
-  if (p.i < text.length) throw new TypeParseError(`unexpected "${text.slice(p.i, p.i + 10)}" after the type`, baseOffset + p.i)
+  if (p.i < text.length)
+    throw new TypeParseError(`unexpected "${text.slice(p.i, p.i + 10)}" after the type`, baseOffset + p.i)
   return type
 }
 
@@ -40,7 +41,10 @@ class TypeParser {
     this.skipWs()
     if (this.s[this.i] !== ch) {
       const found = this.i < this.s.length ? `"${this.s[this.i]}"` : 'the end of the type'
-      throw new TypeParseError(`expected "${ch}" but found ${found} at position ${this.i} of "${this.s}"`, this.base + this.i)
+      throw new TypeParseError(
+        `expected "${ch}" but found ${found} at position ${this.i} of "${this.s}"`,
+        this.base + this.i,
+      )
     }
 
     this.i++
@@ -74,8 +78,16 @@ class TypeParser {
     }
 
     const start = this.i
-    while (this.i < this.s.length && this.s[this.i] !== ':' && this.s[this.i] !== '<' && this.s[this.i] !== '>' && this.s[this.i] !== ',') this.i++
-    if (this.s[this.i] !== ':') throw new TypeParseError(`expected "name:type" in struct at position ${start} of "${this.s}"`, this.base + start)
+    while (
+      this.i < this.s.length &&
+      this.s[this.i] !== ':' &&
+      this.s[this.i] !== '<' &&
+      this.s[this.i] !== '>' &&
+      this.s[this.i] !== ','
+    )
+      this.i++
+    if (this.s[this.i] !== ':')
+      throw new TypeParseError(`expected "name:type" in struct at position ${start} of "${this.s}"`, this.base + start)
     // Keep inner spaces (they are part of the name as Glue stores it) but not the padding.
     const raw = this.s.slice(start, this.i)
     const lead = raw.length - raw.trimStart().length
@@ -89,7 +101,10 @@ class TypeParser {
     const word = this.s.slice(start, this.i).trim().toLowerCase()
     if (!word) {
       const found = this.i < this.s.length ? `"${this.s[this.i]}"` : 'the end'
-      throw new TypeParseError(`type expected at position ${start} of "${this.s}" but ${found} found`, this.base + start)
+      throw new TypeParseError(
+        `type expected at position ${start} of "${this.s}" but ${found} found`,
+        this.base + start,
+      )
     }
 
     switch (word) {
@@ -200,7 +215,10 @@ export function formatHiveType(type: HiveType, rename: FieldRenamer = noRename, 
 
     case 'struct': {
       return `struct<${type.fields
-        .map((f) => `${backtick(rename([...path, f.name]) ?? f.name)}:${formatHiveType(f.type, rename, [...path, f.name])}`)
+        .map(
+          (f) =>
+            `${backtick(rename([...path, f.name]) ?? f.name)}:${formatHiveType(f.type, rename, [...path, f.name])}`,
+        )
         .join(',')}>`
     }
 
@@ -270,7 +288,9 @@ export function hasNestedRename(type: HiveType, rename: FieldRenamer, path: stri
     }
 
     case 'struct': {
-      return type.fields.some((f) => rename([...path, f.name]) !== undefined || hasNestedRename(f.type, rename, [...path, f.name]))
+      return type.fields.some(
+        (f) => rename([...path, f.name]) !== undefined || hasNestedRename(f.type, rename, [...path, f.name]),
+      )
     }
   }
 }

@@ -119,7 +119,9 @@ function endpointTagger(label: string) {
       } catch (error) {
         if (typeof error === 'object' && error !== null) {
           const request = args.request as RequestLike
-          const host = request.hostname ? `${request.protocol ?? 'https:'}//${request.hostname}${request.port ? `:${request.port}` : ''}` : undefined
+          const host = request.hostname
+            ? `${request.protocol ?? 'https:'}//${request.hostname}${request.port ? `:${request.port}` : ''}`
+            : undefined
           Object.assign(error, {pipeopsEndpoint: host, pipeopsService: label})
         }
 

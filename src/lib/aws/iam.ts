@@ -92,7 +92,10 @@ export function buildPolicy(declarations: Array<{commandId: string; iam: IamDecl
 }
 
 function sidFor(key: string): string {
-  const words = key.replace(/[^A-Za-z0-9]+/g, ' ').trim().split(' ')
+  const words = key
+    .replace(/[^A-Za-z0-9]+/g, ' ')
+    .trim()
+    .split(' ')
   return `Pipeops${words.map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('')}`
 }
 

@@ -20,9 +20,13 @@ export function formatPolicy(policy: PolicyDocument, format: PolicyFormat, name 
 
     case 'terraform': {
       const statements = policy.Statement.map(
-        (s) => `  statement {\n    sid       = ${JSON.stringify(s.Sid)}\n    effect    = "Allow"\n    actions   = [\n${s.Action.map((a) => `      ${JSON.stringify(a)},`).join('\n')}\n    ]\n    resources = ["*"]\n  }`,
+        (s) =>
+          `  statement {\n    sid       = ${JSON.stringify(s.Sid)}\n    effect    = "Allow"\n    actions   = [\n${s.Action.map((a) => `      ${JSON.stringify(a)},`).join('\n')}\n    ]\n    resources = ["*"]\n  }`,
       )
-      const id = name.replaceAll(/[^A-Za-z0-9_]/g, '_').replaceAll(/([a-z])([A-Z])/g, '$1_$2').toLowerCase()
+      const id = name
+        .replaceAll(/[^A-Za-z0-9_]/g, '_')
+        .replaceAll(/([a-z])([A-Z])/g, '$1_$2')
+        .toLowerCase()
       return `data "aws_iam_policy_document" "${id}" {\n${statements.join('\n\n')}\n}\n\nresource "aws_iam_policy" "${id}" {\n  name   = "${name}"\n  policy = data.aws_iam_policy_document.${id}.json\n}\n`
     }
 

@@ -34,7 +34,11 @@ export const DEFAULT_MAX_ATTEMPTS = 5
 export async function resolveAwsSettings(input: AwsSettingsInput): Promise<ResolvedAwsSettings> {
   const {env} = input
   const profile = nonEmpty(input.profile) ?? nonEmpty(env.AWS_PROFILE)
-  const profileSource = nonEmpty(input.profile) ? 'flag --profile' : nonEmpty(env.AWS_PROFILE) ? 'AWS_PROFILE' : 'default'
+  const profileSource = nonEmpty(input.profile)
+    ? 'flag --profile'
+    : nonEmpty(env.AWS_PROFILE)
+      ? 'AWS_PROFILE'
+      : 'default'
   let region: string | undefined
   let regionSource: RegionSource | undefined
   if (nonEmpty(input.region)) {
@@ -84,11 +88,15 @@ export function validateEndpointUrl(value: string, source: string): URL {
   try {
     url = new URL(value)
   } catch {
-    throw new UsageError(`${source} "${value}" is not a URL`, {suggestions: ['Use a full URL such as http://127.0.0.1:4567.']})
+    throw new UsageError(`${source} "${value}" is not a URL`, {
+      suggestions: ['Use a full URL such as http://127.0.0.1:4567.'],
+    })
   }
 
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new UsageError(`${source} "${value}" must use http or https`, {suggestions: ['Use a full URL such as http://127.0.0.1:4567.']})
+    throw new UsageError(`${source} "${value}" must use http or https`, {
+      suggestions: ['Use a full URL such as http://127.0.0.1:4567.'],
+    })
   }
 
   return url

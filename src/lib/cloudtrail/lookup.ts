@@ -65,10 +65,14 @@ export function createIntervalLimiter(intervalMs = 500, now: () => number = Date
       if (at > t) {
         await new Promise<void>((resolve, reject) => {
           const timer = setTimeout(resolve, at - t)
-          signal?.addEventListener('abort', () => {
-            clearTimeout(timer)
-            reject(signal.reason)
-          }, {once: true})
+          signal?.addEventListener(
+            'abort',
+            () => {
+              clearTimeout(timer)
+              reject(signal.reason)
+            },
+            {once: true},
+          )
         })
       }
     },
@@ -76,7 +80,9 @@ export function createIntervalLimiter(intervalMs = 500, now: () => number = Date
 }
 
 /** The one attribute sent to the API: the most selective of those given. */
-export function chooseLookupAttribute(query: TrailQuery): undefined | {AttributeKey: LookupAttributeKey; AttributeValue: string} {
+export function chooseLookupAttribute(
+  query: TrailQuery,
+): undefined | {AttributeKey: LookupAttributeKey; AttributeValue: string} {
   if (query.resourceName) return {AttributeKey: 'ResourceName', AttributeValue: query.resourceName}
   if (query.eventName) return {AttributeKey: 'EventName', AttributeValue: query.eventName}
   if (query.user) return {AttributeKey: 'Username', AttributeValue: query.user}
@@ -87,7 +93,11 @@ export function chooseLookupAttribute(query: TrailQuery): undefined | {Attribute
 export async function lookupEvents(
   client: Pick<CloudTrailClient, 'send'>,
   query: TrailQuery,
-  options: {limiter?: RateLimiter | undefined; onPage?: ((pages: number, matched: number) => void) | undefined; signal?: AbortSignal | undefined} = {},
+  options: {
+    limiter?: RateLimiter | undefined
+    onPage?: ((pages: number, matched: number) => void) | undefined
+    signal?: AbortSignal | undefined
+  } = {},
 ): Promise<TrailLookupResult> {
   const limiter = options.limiter ?? createIntervalLimiter()
   const attribute = chooseLookupAttribute(query)
@@ -179,7 +189,11 @@ function matches(event: TrailEvent, query: TrailQuery): boolean {
   if (query.eventName && event.eventName !== query.eventName) return false
   if (query.eventSource && event.eventSource !== query.eventSource) return false
   if (query.user && event.userName !== query.user) return false
-  if (query.resourceName && !event.resources.some((r) => r.name === query.resourceName || r.name.endsWith(`/${query.resourceName}`))) return false
+  if (
+    query.resourceName &&
+    !event.resources.some((r) => r.name === query.resourceName || r.name.endsWith(`/${query.resourceName}`))
+  )
+    return false
   if (query.errorsOnly && !event.errorCode) return false
   return true
 }

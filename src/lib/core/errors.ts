@@ -235,26 +235,41 @@ interface ErrorRule {
 const ERROR_RULES: ErrorRule[] = [
   {
     // oclif's own parse errors carry their exit code (2) already.
-    build: (f) => new UsageError(f.message, {cause: f.opts.cause, suggestions: ['Run the command with --help to see its flags.']}),
+    build: (f) =>
+      new UsageError(f.message, {cause: f.opts.cause, suggestions: ['Run the command with --help to see its flags.']}),
     matches: (f) => (f.err as {oclif?: {exit?: number}}).oclif?.exit === ExitCode.Usage,
   },
   {
     // Exit 5: the service could not be reached after retries. It is not a bug (70) and not bad input (6).
     build(f) {
       const endpoint = f.err.pipeopsEndpoint
-      return new PipeopsError(ExitCode.Throttled, `cannot reach ${endpoint ?? 'the AWS endpoint'}${f.err.pipeopsService ? ` (${f.err.pipeopsService})` : ''}: ${findNetworkCode(f.err)}`, {
-        ...f.opts,
-        code: 'EndpointUnreachable',
-        suggestions: endpoint
-          ? [`Check that the endpoint ${endpoint} is right and listening (--endpoint-url, AWS_ENDPOINT_URL_*, AWS_ENDPOINT_URL).`, 'For the local sandbox, start it first: pipeops sandbox']
-          : ['Check your network connection, proxy settings and --region.'],
-      })
+      return new PipeopsError(
+        ExitCode.Throttled,
+        `cannot reach ${endpoint ?? 'the AWS endpoint'}${f.err.pipeopsService ? ` (${f.err.pipeopsService})` : ''}: ${findNetworkCode(f.err)}`,
+        {
+          ...f.opts,
+          code: 'EndpointUnreachable',
+          suggestions: endpoint
+            ? [
+                `Check that the endpoint ${endpoint} is right and listening (--endpoint-url, AWS_ENDPOINT_URL_*, AWS_ENDPOINT_URL).`,
+                'For the local sandbox, start it first: pipeops sandbox',
+              ]
+            : ['Check your network connection, proxy settings and --region.'],
+        },
+      )
     },
     matches: (f) => findNetworkCode(f.err) !== undefined,
   },
   {
-    build: (f) => new PipeopsError(ExitCode.Auth, `AWS credentials not found: ${f.message}`, {...f.opts, code: 'CredentialsMissing', suggestions: credentialSuggestions()}),
-    matches: (f) => f.name === 'CredentialsProviderError' || /could not load credentials|credential is missing|Unable to locate credentials/i.test(f.message),
+    build: (f) =>
+      new PipeopsError(ExitCode.Auth, `AWS credentials not found: ${f.message}`, {
+        ...f.opts,
+        code: 'CredentialsMissing',
+        suggestions: credentialSuggestions(),
+      }),
+    matches: (f) =>
+      f.name === 'CredentialsProviderError' ||
+      /could not load credentials|credential is missing|Unable to locate credentials/i.test(f.message),
   },
   {
     // An endpoint (an emulator, an S3-compatible store) that lacks the operation: not AWS's fault,
@@ -262,7 +277,9 @@ const ERROR_RULES: ErrorRule[] = [
     build: (f) =>
       new PipeopsError(ExitCode.Usage, `the endpoint does not implement this operation: ${f.message}${f.where}`, {
         ...f.opts,
-        suggestions: ['Local emulators implement only part of each API: use the command\'s offline mode (local files), or run it against AWS.'],
+        suggestions: [
+          "Local emulators implement only part of each API: use the command's offline mode (local files), or run it against AWS.",
+        ],
       }),
     matches: (f) => f.name === 'NotImplemented' || f.name === 'NotImplementedException' || f.status === 501,
   },
@@ -272,13 +289,17 @@ const ERROR_RULES: ErrorRule[] = [
         ...f.opts,
         suggestions: ['Refresh your credentials (for SSO: aws sso login --profile NAME) and run the command again.'],
       }),
-    matches: (f) => EXPIRED_NAMES.has(f.name) || /expired/i.test(f.name) || /token.*expired|expired.*token/i.test(f.message),
+    matches: (f) =>
+      EXPIRED_NAMES.has(f.name) || /expired/i.test(f.name) || /token.*expired|expired.*token/i.test(f.message),
   },
   {
     build: (f) =>
       new PipeopsError(ExitCode.Auth, `access denied: ${f.message}${f.where}`, {
         ...f.opts,
-        suggestions: ['Check which identity you are using: pipeops doctor', 'Print the least-privilege policy this command needs: pipeops iam-policy COMMAND'],
+        suggestions: [
+          'Check which identity you are using: pipeops doctor',
+          'Print the least-privilege policy this command needs: pipeops iam-policy COMMAND',
+        ],
       }),
     matches: (f) => AUTH_NAMES.has(f.name) || f.name.startsWith('AccessDenied') || f.status === 403,
   },
@@ -286,23 +307,38 @@ const ERROR_RULES: ErrorRule[] = [
     build: (f) =>
       new PipeopsError(ExitCode.NotFound, `not found: ${f.message}${f.where}`, {
         ...f.opts,
-        suggestions: [`Check the resource name, the account and the region${f.context.scope ? ` (${f.context.scope})` : ''}.`],
+        suggestions: [
+          `Check the resource name, the account and the region${f.context.scope ? ` (${f.context.scope})` : ''}.`,
+        ],
       }),
     // Redshift and other Query-protocol services say ClusterNotFoundFault, SnapshotNotFoundFault, …
-    matches: (f) => NOT_FOUND_NAMES.has(f.name) || f.name.startsWith('NoSuch') || /NotFound(Exception|Fault)?$/.test(f.name) || (f.status === 404 && f.name !== 'UnknownOperationException'),
+    matches: (f) =>
+      NOT_FOUND_NAMES.has(f.name) ||
+      f.name.startsWith('NoSuch') ||
+      /NotFound(Exception|Fault)?$/.test(f.name) ||
+      (f.status === 404 && f.name !== 'UnknownOperationException'),
   },
   {
     build: (f) =>
       new PipeopsError(ExitCode.Throttled, `throttled or over a service limit after retries: ${f.message}${f.where}`, {
         ...f.opts,
-        suggestions: ['Wait a minute and run the command again; apply commands resume where they stopped.', 'Raise retries with --max-attempts, or lower --concurrency where the command has it.'],
+        suggestions: [
+          'Wait a minute and run the command again; apply commands resume where they stopped.',
+          'Raise retries with --max-attempts, or lower --concurrency where the command has it.',
+        ],
       }),
-    matches: (f) => THROTTLE_NAMES.has(f.name) || /Throttl|TooManyRequests|LimitExceeded|RateExceeded/i.test(f.name) || f.status === 429,
+    matches: (f) =>
+      THROTTLE_NAMES.has(f.name) ||
+      /Throttl|TooManyRequests|LimitExceeded|RateExceeded/i.test(f.name) ||
+      f.status === 429,
   },
   {
     // A request AWS rejected as invalid: the input was wrong, not the program.
     build: (f) =>
-      new PipeopsError(ExitCode.InvalidInput, `${f.name}: ${f.message}${f.where}`, {...f.opts, suggestions: ["Check the values given to the command; the message above is AWS's own."]}),
+      new PipeopsError(ExitCode.InvalidInput, `${f.name}: ${f.message}${f.where}`, {
+        ...f.opts,
+        suggestions: ["Check the values given to the command; the message above is AWS's own."],
+      }),
     matches: (f) => f.err.$fault === 'client' || (f.status !== undefined && f.status >= 400 && f.status < 500),
   },
   {
@@ -328,7 +364,11 @@ export function classifyError(thrown: unknown, context: ErrorContext = {}): Pipe
     err,
     message: (err.message ?? '').trim() || name,
     name,
-    opts: {cause: thrown, code: name, requestId: err.$metadata?.requestId ?? err.$response?.headers?.['x-amzn-requestid']},
+    opts: {
+      cause: thrown,
+      code: name,
+      requestId: err.$metadata?.requestId ?? err.$response?.headers?.['x-amzn-requestid'],
+    },
     status: err.$metadata?.httpStatusCode,
     where: err.pipeopsEndpoint ? ` (${err.pipeopsService ?? 'AWS'} endpoint ${err.pipeopsEndpoint})` : '',
   }

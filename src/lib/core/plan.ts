@@ -82,7 +82,11 @@ export interface ApplyOptions {
   signal?: AbortSignal
 }
 
-export async function applyPlan<S, B, P>(plan: Plan<B, P>, executor: PlanExecutor<S, B, P>, options: ApplyOptions): Promise<ApplyReport> {
+export async function applyPlan<S, B, P>(
+  plan: Plan<B, P>,
+  executor: PlanExecutor<S, B, P>,
+  options: ApplyOptions,
+): Promise<ApplyReport> {
   const signal = options.signal ?? new AbortController().signal
   const report: ApplyReport = {applied: [], notRun: [], skipped: []}
   let state = await executor.observe(signal)
@@ -126,7 +130,12 @@ export async function applyPlan<S, B, P>(plan: Plan<B, P>, executor: PlanExecuto
   return report
 }
 
-function stoppedEarly(report: ApplyReport, options: ApplyOptions, cause: PipeopsError | undefined, aborted: boolean): PipeopsError {
+function stoppedEarly(
+  report: ApplyReport,
+  options: ApplyOptions,
+  cause: PipeopsError | undefined,
+  aborted: boolean,
+): PipeopsError {
   const done = report.applied.length + report.skipped.length
   const summary = `${report.applied.length} step(s) applied, ${report.skipped.length} already done, ${report.failed ? `step ${report.failed.stepId} failed, ` : ''}${report.notRun.length} not run`
   const suggestions = [`Run again to resume: ${options.resumeCommand}`]
@@ -170,22 +179,31 @@ export async function readPlanFile<B, P>(file: string, kind: string): Promise<Pl
 
   const plan = data as Partial<Plan<B, P>>
   if (typeof plan !== 'object' || plan === null || !Array.isArray(plan.steps) || typeof plan.kind !== 'string') {
-    throw new InputError(`${file} is not a pipeops plan (no "kind" and "steps")`, {suggestions: ['Save a plan with --plan-out FILE.']})
-  }
-
-  if (plan.formatVersion !== PLAN_FORMAT_VERSION) {
-    throw new InputError(`${file} has plan format ${String(plan.formatVersion)}; this pipeops reads format ${PLAN_FORMAT_VERSION}`, {
-      suggestions: ['Make the plan again with this version of pipeops.'],
+    throw new InputError(`${file} is not a pipeops plan (no "kind" and "steps")`, {
+      suggestions: ['Save a plan with --plan-out FILE.'],
     })
   }
 
+  if (plan.formatVersion !== PLAN_FORMAT_VERSION) {
+    throw new InputError(
+      `${file} has plan format ${String(plan.formatVersion)}; this pipeops reads format ${PLAN_FORMAT_VERSION}`,
+      {
+        suggestions: ['Make the plan again with this version of pipeops.'],
+      },
+    )
+  }
+
   if (plan.kind !== kind) {
-    throw new InputError(`${file} is a plan for "${plan.kind}", not "${kind}"`, {suggestions: [`Pass it to: pipeops ${plan.kind} --plan ${file}`]})
+    throw new InputError(`${file} is a plan for "${plan.kind}", not "${kind}"`, {
+      suggestions: [`Pass it to: pipeops ${plan.kind} --plan ${file}`],
+    })
   }
 
   for (const [i, step] of plan.steps.entries()) {
     if (typeof step?.id !== 'string' || typeof step.operation !== 'string' || typeof step.params !== 'object') {
-      throw new InputError(`${file}: step ${i + 1} is malformed (needs id, operation, params)`, {suggestions: ['Save the plan again with --plan-out FILE.']})
+      throw new InputError(`${file}: step ${i + 1} is malformed (needs id, operation, params)`, {
+        suggestions: ['Save the plan again with --plan-out FILE.'],
+      })
     }
   }
 

@@ -18,7 +18,10 @@ export interface DoctorReport {
 }
 
 /** Everything doctor can tell without calling AWS: versions, profile, region and endpoint choices. */
-export function describeSetup(settings: ResolvedAwsSettings, versions: {node: string; pipeops: string}): Omit<DoctorReport, 'identity'> {
+export function describeSetup(
+  settings: ResolvedAwsSettings,
+  versions: {node: string; pipeops: string},
+): Omit<DoctorReport, 'identity'> {
   const endpoints = (Object.keys(SERVICES) as ServiceName[]).flatMap((service) => {
     const e = resolveEndpoint(settings, service)
     return e ? [{service: SERVICES[service].label, source: e.source, url: e.url}] : []
@@ -33,11 +36,20 @@ export function describeSetup(settings: ResolvedAwsSettings, versions: {node: st
 }
 
 /** STS GetCallerIdentity; a failure is classified (exit 3 for credentials) with the setup attached. */
-export async function checkIdentity(sts: Pick<STSClient, 'send'>, setup: Omit<DoctorReport, 'identity'>): Promise<CallerIdentity> {
+export async function checkIdentity(
+  sts: Pick<STSClient, 'send'>,
+  setup: Omit<DoctorReport, 'identity'>,
+): Promise<CallerIdentity> {
   try {
     return await getCallerIdentity(sts)
   } catch (error) {
     const c = classifyError(error)
-    throw new PipeopsError(c.exitCode, c.message, {cause: error, code: c.code, details: {...setup, identity: null}, requestId: c.requestId, suggestions: c.suggestions})
+    throw new PipeopsError(c.exitCode, c.message, {
+      cause: error,
+      code: c.code,
+      details: {...setup, identity: null},
+      requestId: c.requestId,
+      suggestions: c.suggestions,
+    })
   }
 }

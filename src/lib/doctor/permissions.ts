@@ -29,7 +29,11 @@ export async function checkPermissions(
     let marker: string | undefined
     do {
       const page = await iam.send(
-        new SimulatePrincipalPolicyCommand({ActionNames: actions.slice(i, i + 128), PolicySourceArn: principalArn, ...(marker ? {Marker: marker} : {})}),
+        new SimulatePrincipalPolicyCommand({
+          ActionNames: actions.slice(i, i + 128),
+          PolicySourceArn: principalArn,
+          ...(marker ? {Marker: marker} : {}),
+        }),
       )
       for (const r of page.EvaluationResults ?? []) {
         if (r.EvalActionName) decisions.set(r.EvalActionName, r.EvalDecision ?? 'implicitDeny')

@@ -69,7 +69,11 @@ export function callFailureKind(error: unknown): 'ambiguous' | 'fatal' | 'thrott
 }
 
 /** Entry codes that are safe to retry (the entry was not applied). */
-export const RETRYABLE_ENTRY_CODES = new Set(['ConcurrentModificationException', 'ResourceNotReadyException', 'ThrottlingException'])
+export const RETRYABLE_ENTRY_CODES = new Set([
+  'ConcurrentModificationException',
+  'ResourceNotReadyException',
+  'ThrottlingException',
+])
 /** Entry codes after which the entry may or may not have been applied. */
 export const AMBIGUOUS_ENTRY_CODES = new Set(['InternalServiceException', 'OperationTimeoutException'])
 
@@ -112,7 +116,13 @@ export function valuesKey(values: string[]): string {
  * Apply `entries` with `op`. Entries that end up done are pushed to `outcome.done` as soon as they
  * are known, so a caller that catches a fatal error still knows exactly what was applied.
  */
-export async function runBatches<E>(glue: GlueClient, op: BatchOp<E>, entries: E[], options: BatchRunnerOptions, outcome: BatchOutcome<E>): Promise<void> {
+export async function runBatches<E>(
+  glue: GlueClient,
+  op: BatchOp<E>,
+  entries: E[],
+  options: BatchRunnerOptions,
+  outcome: BatchOutcome<E>,
+): Promise<void> {
   const sleep = options.sleep ?? sleepMs
   const delay = new AdaptiveDelay(options.baseDelayMs ?? 200)
   const maxAttempts = options.maxAttempts ?? 6
@@ -127,7 +137,13 @@ export async function runBatches<E>(glue: GlueClient, op: BatchOp<E>, entries: E
     const n = (attempts.get(entry) ?? 0) + 1
     attempts.set(entry, n)
     lastError.set(entry, {code, message})
-    if (n >= maxAttempts) outcome.failed.push({code, message: `${message} (gave up after ${n} attempts)`, operation: op.name, values: op.valuesOf(entry)})
+    if (n >= maxAttempts)
+      outcome.failed.push({
+        code,
+        message: `${message} (gave up after ${n} attempts)`,
+        operation: op.name,
+        values: op.valuesOf(entry),
+      })
     else next.push(entry)
   }
 
@@ -159,7 +175,8 @@ export async function runBatches<E>(glue: GlueClient, op: BatchOp<E>, entries: E
             } else if (kind === 'timeout' || kind === 'ambiguous') {
               // The call may have been applied: look before sending again; a timeout also means "smaller batches".
               if (kind === 'timeout') batchSize = Math.max(1, Math.floor(Math.min(batchSize, batch.length) / 2))
-              for (const entry of batch) lastError.set(entry, {code: e.name ?? 'Error', message: e.message ?? String(error)})
+              for (const entry of batch)
+                lastError.set(entry, {code: e.name ?? 'Error', message: e.message ?? String(error)})
               recheck.push(...batch)
             } else {
               fatal ??= error
@@ -187,7 +204,12 @@ export async function runBatches<E>(glue: GlueClient, op: BatchOp<E>, entries: E
               }
 
               case 'fail': {
-                outcome.failed.push({code: err.code, message: err.message, operation: op.name, values: op.valuesOf(entry)})
+                outcome.failed.push({
+                  code: err.code,
+                  message: err.message,
+                  operation: op.name,
+                  values: op.valuesOf(entry),
+                })
                 break
               }
 
@@ -210,14 +232,25 @@ export async function runBatches<E>(glue: GlueClient, op: BatchOp<E>, entries: E
     if (fatal !== undefined) throw fatal
     if (recheck.length > 0) {
       const live = new Map<string, Partition>()
-      for (const p of await batchGetPartitions(glue, options.target, recheck.map((e) => op.valuesOf(e)), {signal: options.signal, sleep})) {
+      for (const p of await batchGetPartitions(
+        glue,
+        options.target,
+        recheck.map((e) => op.valuesOf(e)),
+        {signal: options.signal, sleep},
+      )) {
         live.set(valuesKey(p.Values ?? []), p)
       }
 
       for (const entry of recheck) {
         const verdict = op.check(entry, live.get(valuesKey(op.valuesOf(entry))))
         if (verdict.verdict === 'done') outcome.done.push(entry)
-        else if (verdict.verdict === 'fail') outcome.failed.push({code: lastError.get(entry)?.code ?? 'Conflict', message: verdict.conflict, operation: op.name, values: op.valuesOf(entry)})
+        else if (verdict.verdict === 'fail')
+          outcome.failed.push({
+            code: lastError.get(entry)?.code ?? 'Conflict',
+            message: verdict.conflict,
+            operation: op.name,
+            values: op.valuesOf(entry),
+          })
         else {
           const last = lastError.get(entry) ?? {code: 'Unknown', message: 'not applied'}
           retry(entry, last.code, last.message, next)

@@ -48,9 +48,14 @@ export interface OtherTable {
 export function tableInfoFromApi(table: Table, source: string): TableInfo {
   const location = table.StorageDescriptor?.Location
   if (!location) {
-    throw new InputError(`table ${table.DatabaseName ?? '?'}.${table.Name ?? '?'} (${source}) has no StorageDescriptor.Location`, {
-      suggestions: ['partition-sync needs the table root in S3; set the table LOCATION (ALTER TABLE … SET LOCATION) first.'],
-    })
+    throw new InputError(
+      `table ${table.DatabaseName ?? '?'}.${table.Name ?? '?'} (${source}) has no StorageDescriptor.Location`,
+      {
+        suggestions: [
+          'partition-sync needs the table root in S3; set the table LOCATION (ALTER TABLE … SET LOCATION) first.',
+        ],
+      },
+    )
   }
 
   return {
@@ -65,12 +70,23 @@ export function tableInfoFromApi(table: Table, source: string): TableInfo {
 }
 
 export function partitionFromApi(p: Partition): CatalogPartition {
-  return {location: p.StorageDescriptor?.Location, parameters: p.Parameters, sd: p.StorageDescriptor, values: p.Values ?? []}
+  return {
+    location: p.StorageDescriptor?.Location,
+    parameters: p.Parameters,
+    sd: p.StorageDescriptor,
+    values: p.Values ?? [],
+  }
 }
 
-export async function readTable(glue: GlueClient, database: string, table: string, signal?: AbortSignal): Promise<TableInfo> {
+export async function readTable(
+  glue: GlueClient,
+  database: string,
+  table: string,
+  signal?: AbortSignal,
+): Promise<TableInfo> {
   const out = await glue.send(new GetTableCommand({DatabaseName: database, Name: table}), abortOpts(signal))
-  if (!out.Table) throw new PipeopsError(ExitCode.NotFound, `table ${database}.${table} not found`, {code: 'EntityNotFoundException'})
+  if (!out.Table)
+    throw new PipeopsError(ExitCode.NotFound, `table ${database}.${table} not found`, {code: 'EntityNotFoundException'})
   return tableInfoFromApi(out.Table, `${database}.${table}`)
 }
 
@@ -122,14 +138,20 @@ export async function readPartitions(glue: GlueClient, options: ReadPartitionsOp
 }
 
 /** Other tables of the database with an S3 location (for the nested-table guard). */
-export async function readOtherTables(glue: GlueClient, database: string, except: string, signal?: AbortSignal): Promise<OtherTable[]> {
+export async function readOtherTables(
+  glue: GlueClient,
+  database: string,
+  except: string,
+  signal?: AbortSignal,
+): Promise<OtherTable[]> {
   const out: OtherTable[] = []
   let token: string | undefined
   do {
     const page = await glue.send(new GetTablesCommand({DatabaseName: database, NextToken: token}), abortOpts(signal))
     for (const t of page.TableList ?? []) {
       const location = t.StorageDescriptor?.Location
-      if (location && t.Name && t.Name.toLowerCase() !== except.toLowerCase()) out.push({location, name: `${t.DatabaseName ?? database}.${t.Name}`})
+      if (location && t.Name && t.Name.toLowerCase() !== except.toLowerCase())
+        out.push({location, name: `${t.DatabaseName ?? database}.${t.Name}`})
     }
 
     token = page.NextToken
@@ -159,7 +181,11 @@ export async function batchGetPartitions(
     while (pending.length > 0) {
       options.signal?.throwIfAborted()
       const out = await glue.send(
-        new BatchGetPartitionCommand({DatabaseName: target.database, PartitionsToGet: pending.map((v) => ({Values: v})), TableName: target.table}),
+        new BatchGetPartitionCommand({
+          DatabaseName: target.database,
+          PartitionsToGet: pending.map((v) => ({Values: v})),
+          TableName: target.table,
+        }),
         abortOpts(options.signal),
       )
       found.push(...(out.Partitions ?? []))
@@ -167,10 +193,14 @@ export async function batchGetPartitions(
       if (unprocessed.length >= pending.length) {
         stalls++
         if (stalls >= 3) {
-          throw new PipeopsError(ExitCode.Throttled, `BatchGetPartition made no progress on ${unprocessed.length} partition(s) after ${stalls} tries`, {
-            code: 'NoProgress',
-            suggestions: ['Glue is overloaded or throttling; wait a minute and run the command again (it resumes).'],
-          })
+          throw new PipeopsError(
+            ExitCode.Throttled,
+            `BatchGetPartition made no progress on ${unprocessed.length} partition(s) after ${stalls} tries`,
+            {
+              code: 'NoProgress',
+              suggestions: ['Glue is overloaded or throttling; wait a minute and run the command again (it resumes).'],
+            },
+          )
         }
 
         await sleep(200 * 2 ** stalls)
@@ -193,14 +223,18 @@ async function readJson(file: string, flag: string): Promise<unknown> {
   try {
     text = await readFile(file, 'utf8')
   } catch (error) {
-    throw new InputError(`${flag}: cannot read ${file}: ${(error as Error).message}`, {suggestions: [`Check the path given to ${flag}.`]})
+    throw new InputError(`${flag}: cannot read ${file}: ${(error as Error).message}`, {
+      suggestions: [`Check the path given to ${flag}.`],
+    })
   }
 
   try {
     return JSON.parse(text) as unknown
   } catch (error) {
     throw new InputError(`${flag}: ${file} is not valid JSON: ${(error as Error).message}`, {
-      suggestions: ['Save it again with the AWS CLI, e.g. aws glue get-table --database-name D --name T --output json > table.json'],
+      suggestions: [
+        'Save it again with the AWS CLI, e.g. aws glue get-table --database-name D --name T --output json > table.json',
+      ],
     })
   }
 }
@@ -230,7 +264,9 @@ export async function loadPartitionsJson(file: string): Promise<CatalogPartition
 
   return list.map((p, i) => {
     if (!p || !Array.isArray(p.Values) || p.Values.some((v) => typeof v !== 'string')) {
-      throw new InputError(`--partitions-json: partition ${i + 1} in ${file} has no "Values" list of strings`, {suggestions: ['Export the partitions again with aws glue get-partitions.']})
+      throw new InputError(`--partitions-json: partition ${i + 1} in ${file} has no "Values" list of strings`, {
+        suggestions: ['Export the partitions again with aws glue get-partitions.'],
+      })
     }
 
     return partitionFromApi(p)
@@ -242,7 +278,9 @@ export async function loadTablesJson(file: string, except: string): Promise<Othe
   const data = (await readJson(file, '--tables-json')) as Table[] | {TableList?: Table[]}
   const list = Array.isArray(data) ? data : data?.TableList
   if (!Array.isArray(list)) {
-    throw new InputError(`--tables-json: ${file} has no "TableList" array`, {suggestions: ['Use the output of: aws glue get-tables --database-name D --output json']})
+    throw new InputError(`--tables-json: ${file} has no "TableList" array`, {
+      suggestions: ['Use the output of: aws glue get-tables --database-name D --output json'],
+    })
   }
 
   return list

@@ -11,7 +11,15 @@ export type DateToken = {field: DateField; kind: 'field'; width: number} | {kind
 
 export type DateComponents = Partial<Record<DateField, number>>
 
-const LETTERS: Record<string, DateField> = {d: 'day', H: 'hour', M: 'month', m: 'minute', s: 'second', u: 'year', y: 'year'}
+const LETTERS: Record<string, DateField> = {
+  d: 'day',
+  H: 'hour',
+  M: 'month',
+  m: 'minute',
+  s: 'second',
+  u: 'year',
+  y: 'year',
+}
 
 /** Parse `yyyy/MM/dd/HH`; quoted text ('T') is literal. Throws a usage error naming the flag on anything else. */
 export function parseDateFormat(format: string, where = 'date format'): DateToken[] {
@@ -21,7 +29,10 @@ export function parseDateFormat(format: string, where = 'date format'): DateToke
     const ch = format[i]!
     if (ch === "'") {
       const end = format.indexOf("'", i + 1)
-      if (end === -1) throw new UsageError(`${where} "${format}" has an unclosed quote`, {suggestions: ["Quote literal text like this: yyyy-MM-dd'T'HH"]})
+      if (end === -1)
+        throw new UsageError(`${where} "${format}" has an unclosed quote`, {
+          suggestions: ["Quote literal text like this: yyyy-MM-dd'T'HH"],
+        })
       pushLiteral(tokens, end === i + 1 ? "'" : format.slice(i + 1, end))
       i = end + 1
       continue
@@ -34,7 +45,9 @@ export function parseDateFormat(format: string, where = 'date format'): DateToke
       const width = j - i
       if (!field || (field === 'year' && width !== 4 && width !== 2) || (field !== 'year' && width > 2)) {
         throw new UsageError(`${where} "${format}": "${format.slice(i, j)}" is not supported`, {
-          suggestions: ['Use yyyy, MM, M, dd, d, HH, H, mm, ss and literal separators, as in Athena partition projection (e.g. yyyy/MM/dd/HH).'],
+          suggestions: [
+            'Use yyyy, MM, M, dd, d, HH, H, mm, ss and literal separators, as in Athena partition projection (e.g. yyyy/MM/dd/HH).',
+          ],
         })
       }
 
@@ -47,7 +60,10 @@ export function parseDateFormat(format: string, where = 'date format'): DateToke
     i++
   }
 
-  if (!tokens.some((t) => t.kind === 'field')) throw new UsageError(`${where} "${format}" has no date fields`, {suggestions: ['Use e.g. yyyy-MM-dd or yyyy/MM/dd/HH.']})
+  if (!tokens.some((t) => t.kind === 'field'))
+    throw new UsageError(`${where} "${format}" has no date fields`, {
+      suggestions: ['Use e.g. yyyy-MM-dd or yyyy/MM/dd/HH.'],
+    })
   return tokens
 }
 
@@ -66,7 +82,14 @@ export function escapeRegex(text: string): string {
   return text.replaceAll(/[$()*+.?[\\\]^{|}]/g, String.raw`\$&`)
 }
 
-const RANGES: Record<DateField, [number, number]> = {day: [1, 31], hour: [0, 23], minute: [0, 59], month: [1, 12], second: [0, 59], year: [0, 9999]}
+const RANGES: Record<DateField, [number, number]> = {
+  day: [1, 31],
+  hour: [0, 23],
+  minute: [0, 59],
+  month: [1, 12],
+  second: [0, 59],
+  year: [0, 9999],
+}
 
 /** Components of `value` in `tokens`' format, or undefined if it does not match exactly or is not a real date. */
 const compiled = new WeakMap<DateToken[], {fields: Array<{field: DateField; width: number}>; regex: RegExp}>()
@@ -117,7 +140,15 @@ function daysInMonth(year: number, month: number): number {
 }
 
 export function checkComponents(c: DateComponents): boolean {
-  if (!inRange(c.year, 'year') || !inRange(c.month, 'month') || !inRange(c.day, 'day') || !inRange(c.hour, 'hour') || !inRange(c.minute, 'minute') || !inRange(c.second, 'second')) return false
+  if (
+    !inRange(c.year, 'year') ||
+    !inRange(c.month, 'month') ||
+    !inRange(c.day, 'day') ||
+    !inRange(c.hour, 'hour') ||
+    !inRange(c.minute, 'minute') ||
+    !inRange(c.second, 'second')
+  )
+    return false
   return c.day === undefined || c.month === undefined || c.day <= daysInMonth(c.year ?? 2000, c.month)
 }
 

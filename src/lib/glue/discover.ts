@@ -130,7 +130,15 @@ export async function discoverPartitions(s3: S3Client, options: DiscoverOptions)
     caseMismatches: [],
     listed: new Set(),
     partitions: [],
-    scanned: {empty: 0, ignored: emptyIgnored(), mode: options.fullListing ? 'full-listing' : 'walk', partitions: 0, prefixes: 0, pruned: 0, requests: 0},
+    scanned: {
+      empty: 0,
+      ignored: emptyIgnored(),
+      mode: options.fullListing ? 'full-listing' : 'walk',
+      partitions: 0,
+      prefixes: 0,
+      pruned: 0,
+      requests: 0,
+    },
     seen: new Set(),
   }
   const limit = pLimit(Math.max(1, options.concurrency))
@@ -138,9 +146,19 @@ export async function discoverPartitions(s3: S3Client, options: DiscoverOptions)
   const exclude = (options.exclude ?? []).filter((e) => e.startsWith(layout.root.key) && e !== layout.root.key)
   const byValues = new Map<string, DiscoveredPartition>()
   const caseSeen = new Set<string>()
-  const progress = () => options.onProgress?.({partitions: discovery.partitions.length, prefixes: discovery.scanned.prefixes, requests: discovery.scanned.requests})
+  const progress = () =>
+    options.onProgress?.({
+      partitions: discovery.partitions.length,
+      prefixes: discovery.scanned.prefixes,
+      requests: discovery.scanned.requests,
+    })
 
-  const listPage = async (input: {ContinuationToken?: string | undefined; Delimiter?: string; MaxKeys?: number; Prefix: string}): Promise<ListObjectsV2CommandOutput> =>
+  const listPage = async (input: {
+    ContinuationToken?: string | undefined
+    Delimiter?: string
+    MaxKeys?: number
+    Prefix: string
+  }): Promise<ListObjectsV2CommandOutput> =>
     limit(async () => {
       options.signal?.throwIfAborted()
       discovery.scanned.requests++
@@ -195,7 +213,9 @@ export async function discoverPartitions(s3: S3Client, options: DiscoverOptions)
   const datesNeeded = options.scope.sinceMs !== undefined
   const isExcluded = (prefix: string): string | undefined => exclude.find((e) => prefix.startsWith(e))
 
-  await (options.fullListing ? fullListing() : walk(layout.root.key, 0, {components: {}, texts: layout.keys.map(() => '')}));
+  await (options.fullListing
+    ? fullListing()
+    : walk(layout.root.key, 0, {components: {}, texts: layout.keys.map(() => '')}))
 
   discovery.partitions.sort((a, b) => compareValues(a.values, b.values))
   const anomalyKeys = new Set<string>()
@@ -217,10 +237,11 @@ export async function discoverPartitions(s3: S3Client, options: DiscoverOptions)
     do {
       const page = await listPage({ContinuationToken: token, Delimiter: '/', Prefix: prefix})
       for (const o of page.Contents ?? []) if (o.Key !== undefined) objects.push({key: o.Key, size: o.Size ?? 0})
-      for (const p of page.CommonPrefixes ?? []) if (p.Prefix !== undefined && !discovery.seen.has(p.Prefix)) {
-        discovery.seen.add(p.Prefix)
-        prefixes.push(p.Prefix)
-      }
+      for (const p of page.CommonPrefixes ?? [])
+        if (p.Prefix !== undefined && !discovery.seen.has(p.Prefix)) {
+          discovery.seen.add(p.Prefix)
+          prefixes.push(p.Prefix)
+        }
 
       token = page.IsTruncated ? page.NextContinuationToken : undefined
     } while (token)
@@ -272,7 +293,11 @@ export async function discoverPartitions(s3: S3Client, options: DiscoverOptions)
 
       const nested = isExcluded(child)
       if (nested) {
-        discovery.anomalies.push({detail: `another catalog table's location (${uri(bucket, nested)}) is nested under this table; not walked`, kind: 'nested-table', location: uri(bucket, child)})
+        discovery.anomalies.push({
+          detail: `another catalog table's location (${uri(bucket, nested)}) is nested under this table; not walked`,
+          kind: 'nested-table',
+          location: uri(bucket, child),
+        })
         continue
       }
 
@@ -360,17 +385,28 @@ export async function discoverPartitions(s3: S3Client, options: DiscoverOptions)
 
     discovery.scanned.prefixes = directories.size
     for (const [at, n] of outside) {
-      discovery.anomalies.push({detail: `${n} object(s) above the partition level; they belong to no partition`, kind: 'objects-outside-partitions', location: uri(bucket, at)})
+      discovery.anomalies.push({
+        detail: `${n} object(s) above the partition level; they belong to no partition`,
+        kind: 'objects-outside-partitions',
+        location: uri(bucket, at),
+      })
     }
 
     for (const e of nestedSeen) {
-      discovery.anomalies.push({detail: `another catalog table's location (${uri(bucket, e)}) is nested under this table; not read as partitions`, kind: 'nested-table', location: uri(bucket, e)})
+      discovery.anomalies.push({
+        detail: `another catalog table's location (${uri(bucket, e)}) is nested under this table; not read as partitions`,
+        kind: 'nested-table',
+        location: uri(bucket, e),
+      })
     }
 
     for (const [leafPrefix, partial] of [...leaves.entries()].sort(([a], [b]) => a.localeCompare(b))) {
       if (!partial) continue
       const values = [...partial.texts]
-      if (!prefixInScope(options.scope, new Map(values.map((v, i) => [i, v])), partial.components) || !valuesInScope(options.scope, layout.keys, values)) {
+      if (
+        !prefixInScope(options.scope, new Map(values.map((v, i) => [i, v])), partial.components) ||
+        !valuesInScope(options.scope, layout.keys, values)
+      ) {
         discovery.scanned.pruned++
         continue
       }

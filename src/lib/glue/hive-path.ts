@@ -10,7 +10,8 @@ export const HIVE_DEFAULT_PARTITION = '__HIVE_DEFAULT_PARTITION__'
 /** Hive's escape set: U+0000–U+001F, " # % ' * / : = ? \ U+007F { [ ] ^. Nothing ≥ 0x80 is escaped. */
 const ESCAPED = new Set<number>()
 for (let c = 0; c <= 0x1f; c++) ESCAPED.add(c)
-for (const ch of ['"', '#', '%', "'", '*', '/', ':', '=', '?', '\\', '\u007F', '{', '[', ']', '^']) ESCAPED.add(ch.codePointAt(0)!)
+for (const ch of ['"', '#', '%', "'", '*', '/', ':', '=', '?', '\\', '\u007F', '{', '[', ']', '^'])
+  ESCAPED.add(ch.codePointAt(0)!)
 
 export function needsEscape(ch: string): boolean {
   return ESCAPED.has(ch.codePointAt(0)!)

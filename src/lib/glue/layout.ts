@@ -8,7 +8,14 @@
  */
 import {UsageError} from '../core/errors.js'
 import {parseS3Uri, type S3Location} from '../core/parse/s3-uri.js'
-import {type DateComponents, type DateToken, escapeRegex, fieldPattern, parseDateValue, parseTypedDate} from './date-format.js'
+import {
+  type DateComponents,
+  type DateToken,
+  escapeRegex,
+  fieldPattern,
+  parseDateValue,
+  parseTypedDate,
+} from './date-format.js'
 import {HIVE_DEFAULT_PARTITION, parseHiveSegment} from './hive-path.js'
 
 export interface PartitionKey {
@@ -82,9 +89,12 @@ export function templateLayout(template: string, keys: PartitionKey[], where = '
   const text = template.trim()
   const loc = parseS3Uri(text, where)
   if (!text.endsWith('/')) {
-    throw new UsageError(`${where} "${template}" must end with "/" (Athena requires templated locations to end with a forward slash)`, {
-      suggestions: [`Write it as ${text}/`],
-    })
+    throw new UsageError(
+      `${where} "${template}" must end with "/" (Athena requires templated locations to end with a forward slash)`,
+      {
+        suggestions: [`Write it as ${text}/`],
+      },
+    )
   }
 
   const byName = new Map(keys.map((k, i) => [k.name.toLowerCase(), i]))
@@ -105,14 +115,18 @@ export function templateLayout(template: string, keys: PartitionKey[], where = '
       const name = m[1]!.trim()
       const key = byName.get(name.toLowerCase())
       if (key === undefined) {
-        throw new UsageError(`${where}: \${${name}} is not a partition key of the table`, {suggestions: [`Partition keys: ${keys.map((k) => k.name).join(', ') || '(none)'}.`]})
+        throw new UsageError(`${where}: \${${name}} is not a partition key of the table`, {
+          suggestions: [`Partition keys: ${keys.map((k) => k.name).join(', ') || '(none)'}.`],
+        })
       }
 
-      if (seen.has(key)) throw new UsageError(`${where}: \${${name}} appears twice`, {suggestions: ['Use each partition key once.']})
+      if (seen.has(key))
+        throw new UsageError(`${where}: \${${name}} appears twice`, {suggestions: ['Use each partition key once.']})
       seen.add(key)
-      const {format} = (keys[key]!)
+      const {format} = keys[key]!
       if (format) {
-        for (const t of format.tokens) tokens.push(t.kind === 'field' ? {field: t, key, kind: 'field'} : {key, kind: 'keyLiteral', text: t.text})
+        for (const t of format.tokens)
+          tokens.push(t.kind === 'field' ? {field: t, key, kind: 'field'} : {key, kind: 'keyLiteral', text: t.text})
       } else {
         tokens.push({key, kind: 'value'})
       }
@@ -150,14 +164,24 @@ export function templateLayout(template: string, keys: PartitionKey[], where = '
   }
 
   if (current.length > 0) flush()
-  const prefix = segments.slice(0, rootSegments).map((s) => `${s}/`).join('')
+  const prefix = segments
+    .slice(0, rootSegments)
+    .map((s) => `${s}/`)
+    .join('')
   return {keys, kind: 'template', levels, root: {bucket: loc.bucket, key: prefix}, template: text}
 }
 
 function compileLevel(tokens: PatternToken[]): Level {
   if (tokens.every((t) => t.kind === 'literal')) {
     const literal = tokens.map((t) => (t as {text: string}).text).join('')
-    return {fieldGroups: [], keyGroups: [], kind: 'pattern', literal, regex: new RegExp(`^${escapeRegex(literal)}$`), source: literal}
+    return {
+      fieldGroups: [],
+      keyGroups: [],
+      kind: 'pattern',
+      literal,
+      regex: new RegExp(`^${escapeRegex(literal)}$`),
+      source: literal,
+    }
   }
 
   let source = '^'
@@ -202,13 +226,21 @@ function compileLevel(tokens: PatternToken[]): Level {
   }
 
   closeKey()
-  return {fieldGroups, keyGroups, kind: 'pattern', regex: new RegExp(`${source}$`, 's'), source: tokens.map((t) => describeToken(t)).join('')}
+  return {
+    fieldGroups,
+    keyGroups,
+    kind: 'pattern',
+    regex: new RegExp(`${source}$`, 's'),
+    source: tokens.map((t) => describeToken(t)).join(''),
+  }
 }
 
 function describeToken(t: PatternToken): string {
   switch (t.kind) {
     case 'field': {
-      return ({day: 'd', hour: 'H', minute: 'm', month: 'M', second: 's', year: 'y'} as const)[t.field.field].repeat(t.field.width)
+      return ({day: 'd', hour: 'H', minute: 'm', month: 'M', second: 's', year: 'y'} as const)[t.field.field].repeat(
+        t.field.width,
+      )
     }
 
     case 'value': {
@@ -233,7 +265,12 @@ export function keyComponents(key: PartitionKey, value: string): DateComponents 
 }
 
 /** Keys whose name says which part of a date they hold (year=2024/month=01/day=15). */
-export const DATE_KEY_NAMES: Record<string, 'day' | 'hour' | 'month' | 'year'> = {day: 'day', hour: 'hour', month: 'month', year: 'year'}
+export const DATE_KEY_NAMES: Record<string, 'day' | 'hour' | 'month' | 'year'> = {
+  day: 'day',
+  hour: 'hour',
+  month: 'month',
+  year: 'year',
+}
 
 /** `varchar(10)` → `varchar`; `decimal(5,2)` → `decimal`. */
 export function baseType(type: string): string {
@@ -247,15 +284,29 @@ export function matchLevel(layout: Layout, levelIndex: number, segment: string, 
   if (level.kind === 'hive') {
     const key = layout.keys[level.key]!
     const parsed = parseHiveSegment(segment)
-    if (!parsed) return {detail: `"${segment}" is not key=value (expected ${key.name}=…)`, kind: 'no-template-match', ok: false}
+    if (!parsed)
+      return {detail: `"${segment}" is not key=value (expected ${key.name}=…)`, kind: 'no-template-match', ok: false}
     if (parsed.key.toLowerCase() !== key.name.toLowerCase()) {
       const other = layout.keys.findIndex((k) => k.name.toLowerCase() === parsed.key.toLowerCase())
       return other === -1
-        ? {detail: `key "${parsed.key}" is not a partition key (expected ${key.name} at this level)`, kind: 'no-template-match', ok: false}
-        : {detail: `key "${parsed.key}" found where ${key.name} belongs (partition keys are ${layout.keys.map((k) => k.name).join(', ')}, in this order)`, kind: 'wrong-key-order', ok: false}
+        ? {
+            detail: `key "${parsed.key}" is not a partition key (expected ${key.name} at this level)`,
+            kind: 'no-template-match',
+            ok: false,
+          }
+        : {
+            detail: `key "${parsed.key}" found where ${key.name} belongs (partition keys are ${layout.keys.map((k) => k.name).join(', ')}, in this order)`,
+            kind: 'wrong-key-order',
+            ok: false,
+          }
     }
 
-    if (parsed.value === '') return {detail: `"${segment}" has an empty value (Hive writes ${HIVE_DEFAULT_PARTITION} for null)`, kind: 'empty-value', ok: false}
+    if (parsed.value === '')
+      return {
+        detail: `"${segment}" has an empty value (Hive writes ${HIVE_DEFAULT_PARTITION} for null)`,
+        kind: 'empty-value',
+        ok: false,
+      }
     return {
       caseMismatch: parsed.key === key.name ? undefined : {expected: key.name, found: parsed.key},
       components: dates ? (keyComponents(key, parsed.value) ?? {}) : {},

@@ -3,7 +3,14 @@
  * its layout and the partitions found in S3. Athena recommends traditional partitions when more
  * than half of the projected partitions would be empty, so the suggestion says how dense it is.
  */
-import {type DateComponents, type DateField, type DateToken, finestField, parseDateValue, parseTypedDate} from './date-format.js'
+import {
+  type DateComponents,
+  type DateField,
+  type DateToken,
+  finestField,
+  parseDateValue,
+  parseTypedDate,
+} from './date-format.js'
 import {HIVE_DEFAULT_PARTITION} from './hive-path.js'
 import {baseType, type Layout} from './layout.js'
 
@@ -20,7 +27,14 @@ export interface ProjectionSuggestion {
   regular: boolean
 }
 
-const UNIT: Record<DateField, string> = {day: 'DAYS', hour: 'HOURS', minute: 'MINUTES', month: 'MONTHS', second: 'SECONDS', year: 'YEARS'}
+const UNIT: Record<DateField, string> = {
+  day: 'DAYS',
+  hour: 'HOURS',
+  minute: 'MINUTES',
+  month: 'MONTHS',
+  second: 'SECONDS',
+  year: 'YEARS',
+}
 const YYYY_MM_DD: DateToken[] = [
   {field: 'year', kind: 'field', width: 4},
   {kind: 'literal', text: '-'},
@@ -44,7 +58,11 @@ function set(props: Record<string, string>, prefix: string, entries: Array<[stri
   for (const [name, value] of entries) props[`${prefix}.${name}`] = value
 }
 
-export function suggestProjection(layout: Layout, partitions: Array<{values: string[]}>, irregular: number): ProjectionSuggestion | undefined {
+export function suggestProjection(
+  layout: Layout,
+  partitions: Array<{values: string[]}>,
+  irregular: number,
+): ProjectionSuggestion | undefined {
   if (partitions.length === 0) return undefined
   const props: Record<string, string> = {'projection.enabled': 'true'}
   let projected = 1
@@ -54,7 +72,11 @@ export function suggestProjection(layout: Layout, partitions: Array<{values: str
     const values = [...new Set(partitions.map((p) => p.values[i] ?? ''))].filter((v) => v !== HIVE_DEFAULT_PARTITION)
     const p = `projection.${key.name}`
     const tokens = key.format?.tokens ?? (baseType(key.type) === 'date' ? YYYY_MM_DD : undefined)
-    const dates = tokens ? values.map((v) => parseDateValue(v, tokens) ?? (baseType(key.type) === 'date' ? parseTypedDate(v, 'date') : undefined)) : []
+    const dates = tokens
+      ? values.map(
+          (v) => parseDateValue(v, tokens) ?? (baseType(key.type) === 'date' ? parseTypedDate(v, 'date') : undefined),
+        )
+      : []
     if (tokens && dates.length > 0 && dates.every(Boolean)) {
       const unit = finestField(tokens)
       const idx = (dates as DateComponents[]).map((d) => periodIndex(d, unit))
@@ -79,7 +101,8 @@ export function suggestProjection(layout: Layout, partitions: Array<{values: str
         ['range', `${min},${max}`],
       ])
       const widths = new Set(values.map((v) => v.length))
-      if (widths.size === 1 && values.some((v) => v.length > 1 && v.startsWith('0'))) props[`${p}.digits`] = String(values[0]!.length)
+      if (widths.size === 1 && values.some((v) => v.length > 1 && v.startsWith('0')))
+        props[`${p}.digits`] = String(values[0]!.length)
       projected *= max - min + 1
       continue
     }
@@ -93,7 +116,9 @@ export function suggestProjection(layout: Layout, partitions: Array<{values: str
       projected *= Math.max(1, distinct.length)
     } else {
       props[`${p}.type`] = 'injected'
-      notes.push(`${key.name} has ${distinct.length} distinct values: injected (every query must filter on ${key.name} with =)`)
+      notes.push(
+        `${key.name} has ${distinct.length} distinct values: injected (every query must filter on ${key.name} with =)`,
+      )
     }
   }
 

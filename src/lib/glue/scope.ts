@@ -19,10 +19,13 @@ export function makeScope(keys: PartitionKey[], where: Record<string, string>, s
   for (const [name, value] of Object.entries(where)) {
     const i = keys.findIndex((k) => k.name.toLowerCase() === name.toLowerCase())
     if (i === -1) {
-      throw new UsageError(`--where: "${name}" is not a partition key of the table`, {suggestions: [`Partition keys: ${keys.map((k) => k.name).join(', ') || '(none)'}.`]})
+      throw new UsageError(`--where: "${name}" is not a partition key of the table`, {
+        suggestions: [`Partition keys: ${keys.map((k) => k.name).join(', ') || '(none)'}.`],
+      })
     }
 
-    if (value === '') throw new UsageError(`--where ${name}= has no value`, {suggestions: [`Write it as --where ${name}=VALUE.`]})
+    if (value === '')
+      throw new UsageError(`--where ${name}= has no value`, {suggestions: [`Write it as --where ${name}=VALUE.`]})
     map.set(i, value)
   }
 
@@ -67,7 +70,8 @@ export function valuesInScope(scope: Scope, keys: PartitionKey[], values: string
   if (scope.sinceMs === undefined && scope.where.size === 0) return true
   const complete = new Map(values.map((v, i) => [i, v]))
   const components: DateComponents = {}
-  if (scope.sinceMs !== undefined) for (const [i, k] of keys.entries()) Object.assign(components, keyComponents(k, values[i] ?? '') ?? {})
+  if (scope.sinceMs !== undefined)
+    for (const [i, k] of keys.entries()) Object.assign(components, keyComponents(k, values[i] ?? '') ?? {})
   return prefixInScope(scope, complete, components)
 }
 

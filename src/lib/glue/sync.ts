@@ -18,7 +18,14 @@ import pLimit from 'p-limit'
 import {InputError, UsageError} from '../core/errors.js'
 import {parseS3Uri} from '../core/parse/s3-uri.js'
 import {type Plan, PLAN_FORMAT_VERSION, type PlanExecutor, type PlanStep, type StartCheck} from '../core/plan.js'
-import {AMBIGUOUS_ENTRY_CODES, type BatchOp, type EntryFailure, RETRYABLE_ENTRY_CODES, runBatches, valuesKey} from './batch.js'
+import {
+  AMBIGUOUS_ENTRY_CODES,
+  type BatchOp,
+  type EntryFailure,
+  RETRYABLE_ENTRY_CODES,
+  runBatches,
+  valuesKey,
+} from './batch.js'
 import {
   abortOpts,
   BATCH_GET_MAX,
@@ -165,7 +172,10 @@ export function sameLocation(a: string | undefined, b: string | undefined): bool
 }
 
 export function sdHash(table: TableInfo): string {
-  return createHash('sha256').update(stableJson({...table.sd, Location: undefined})).digest('hex').slice(0, 16)
+  return createHash('sha256')
+    .update(stableJson({...table.sd, Location: undefined}))
+    .digest('hex')
+    .slice(0, 16)
 }
 
 function stableJson(value: unknown): string {
@@ -193,9 +203,18 @@ export function resolveKeys(table: TableInfo, keyFormats: Record<string, string>
 
   return table.keys.map((k) => {
     const flag = Object.entries(keyFormats).find(([n]) => n.toLowerCase() === k.name.toLowerCase())?.[1]
-    const fromTable = table.parameters[`projection.${k.name}.type`]?.toLowerCase() === 'date' ? table.parameters[`projection.${k.name}.format`] : undefined
+    const fromTable =
+      table.parameters[`projection.${k.name}.type`]?.toLowerCase() === 'date'
+        ? table.parameters[`projection.${k.name}.format`]
+        : undefined
     const text = flag ?? fromTable
-    return {format: text ? {text, tokens: parseDateFormat(text, flag ? `--key-format ${k.name}` : `projection.${k.name}.format`)} : undefined, name: k.name, type: k.type}
+    return {
+      format: text
+        ? {text, tokens: parseDateFormat(text, flag ? `--key-format ${k.name}` : `projection.${k.name}.format`)}
+        : undefined,
+      name: k.name,
+      type: k.type,
+    }
   })
 }
 
@@ -236,11 +255,21 @@ export function diffPartitions(input: {
     const cat = inCatalog.get(key)
     if (!cat) {
       const problems = preflight(input.keys, s3.values, s3.location)
-      if (problems.length > 0) lists.anomalies.push({detail: `not added: ${problems.join('; ')}`, kind: 'invalid-value', location: s3.location})
+      if (problems.length > 0)
+        lists.anomalies.push({
+          detail: `not added: ${problems.join('; ')}`,
+          kind: 'invalid-value',
+          location: s3.location,
+        })
       else lists.add.push({location: s3.location, values: s3.values})
     } else if (!sameLocation(cat.location, s3.location)) {
       const problems = preflight(input.keys, s3.values, s3.location)
-      if (problems.length > 0) lists.anomalies.push({detail: `not relocated: ${problems.join('; ')}`, kind: 'invalid-value', location: s3.location})
+      if (problems.length > 0)
+        lists.anomalies.push({
+          detail: `not relocated: ${problems.join('; ')}`,
+          kind: 'invalid-value',
+          location: s3.location,
+        })
       else lists.relocate.push({from: cat.location, to: s3.location, values: s3.values})
     }
   }
@@ -249,7 +278,11 @@ export function diffPartitions(input: {
     const differences = sdDifferences(input.tableSd, cat.sd)
     if (differences.length > 0) lists.drift.push({differences, location: cat.location, values: cat.values})
     if (cat.location && !cat.location.replace(/^s3[an]:/i, 's3:').startsWith(root)) {
-      lists.anomalies.push({detail: `catalog partition ${JSON.stringify(cat.values)} points outside the table location ${root}`, kind: 'outside-root', location: cat.location})
+      lists.anomalies.push({
+        detail: `catalog partition ${JSON.stringify(cat.values)} points outside the table location ${root}`,
+        kind: 'outside-root',
+        location: cat.location,
+      })
     }
 
     if (inS3.has(key)) continue
@@ -281,7 +314,10 @@ function describeValues(entries: Array<{values: string[]}>): string {
 export const BATCHES_PER_STEP = 50
 
 /** Steps of the plan: creates, then updates, then drops. */
-export function buildSteps(lists: SyncLists, options: {concurrency: number; repairSchema: boolean}): Array<PlanStep<SyncStepParams>> {
+export function buildSteps(
+  lists: SyncLists,
+  options: {concurrency: number; repairSchema: boolean},
+): Array<PlanStep<SyncStepParams>> {
   const steps: Array<PlanStep<SyncStepParams>> = []
   // A whole number of rounds of --concurrency calls per step, so no round runs half-empty.
   const c = Math.max(1, options.concurrency)
@@ -297,7 +333,8 @@ export function buildSteps(lists: SyncLists, options: {concurrency: number; repa
   }
 
   const updates = new Map<string, UpdateEntry>()
-  for (const r of lists.relocate) updates.set(valuesKey(r.values), {from: r.from, repair: false, to: r.to, values: r.values})
+  for (const r of lists.relocate)
+    updates.set(valuesKey(r.values), {from: r.from, repair: false, to: r.to, values: r.values})
   if (options.repairSchema) {
     for (const d of lists.drift) {
       const existing = updates.get(valuesKey(d.values))
@@ -314,7 +351,12 @@ export function buildSteps(lists: SyncLists, options: {concurrency: number; repa
       id: `update-${i + 1}`,
       operation: 'BatchUpdatePartition',
       params: {entries: group},
-      reason: [moves ? `${moves} at another location in S3` : '', repairs ? `${repairs} with a storage descriptor unlike the table's (--repair-schema)` : ''].filter(Boolean).join('; '),
+      reason: [
+        moves ? `${moves} at another location in S3` : '',
+        repairs ? `${repairs} with a storage descriptor unlike the table's (--repair-schema)` : '',
+      ]
+        .filter(Boolean)
+        .join('; '),
     })
   }
 
@@ -368,7 +410,10 @@ async function hasDataUnder(
         do {
           requests++
           signal?.throwIfAborted()
-          const page = await s3.send(new ListObjectsV2Command({Bucket: loc.bucket, ContinuationToken: token, Prefix: prefix}), abortOpts(signal))
+          const page = await s3.send(
+            new ListObjectsV2Command({Bucket: loc.bucket, ContinuationToken: token, Prefix: prefix}),
+            abortOpts(signal),
+          )
           for (const o of page.Contents ?? []) {
             const cls = classifyObject((o.Key ?? '').slice(prefix.length), o.Size)
             if (cls === 'data') {
@@ -395,9 +440,15 @@ export interface PreparedSync {
 }
 
 /** GetTable and GetTables together (or their offline files), checked for what a sync needs. */
-async function loadTable(deps: SyncDeps, options: PartitionSyncOptions): Promise<{othersRead: OtherTable[]; table: TableInfo}> {
+async function loadTable(
+  deps: SyncDeps,
+  options: PartitionSyncOptions,
+): Promise<{othersRead: OtherTable[]; table: TableInfo}> {
   const [table, othersRead] = options.offline
-    ? await Promise.all([loadTableJson(options.offline.tableJson), options.offline.tablesJson ? loadTablesJson(options.offline.tablesJson, options.table ?? '') : []])
+    ? await Promise.all([
+        loadTableJson(options.offline.tableJson),
+        options.offline.tablesJson ? loadTablesJson(options.offline.tablesJson, options.table ?? '') : [],
+      ])
     : await Promise.all([
         readTable(requireGlue(deps), options.database ?? '', options.table ?? '', options.signal),
         readOtherTables(requireGlue(deps), options.database ?? '', options.table ?? '', options.signal),
@@ -408,7 +459,9 @@ async function loadTable(deps: SyncDeps, options: PartitionSyncOptions): Promise
       ['--table', options.table, table.name],
     ] as const) {
       if (want && got && want.toLowerCase() !== got.toLowerCase()) {
-        throw new UsageError(`${flag} ${want} does not match the table in --table-json (${got})`, {suggestions: [`Drop ${flag}, or export the right table.`]})
+        throw new UsageError(`${flag} ${want} does not match the table in --table-json (${got})`, {
+          suggestions: [`Drop ${flag}, or export the right table.`],
+        })
       }
     }
   }
@@ -427,9 +480,15 @@ export function dropRefusals(drops: DropEntry[], catalogCount: number, maxDropPc
   const refusals: string[] = []
   if (drops.length === 0) return refusals
   const pct = catalogCount === 0 ? 100 : (drops.length / catalogCount) * 100
-  if (pct > maxDropPct) refusals.push(`would drop ${drops.length} of ${catalogCount} catalog partition(s) (${pct.toFixed(1)} % > --max-drop-pct ${maxDropPct})`)
+  if (pct > maxDropPct)
+    refusals.push(
+      `would drop ${drops.length} of ${catalogCount} catalog partition(s) (${pct.toFixed(1)} % > --max-drop-pct ${maxDropPct})`,
+    )
   const withData = drops.filter((d) => d.hasData)
-  if (withData.length > 0) refusals.push(`${withData.length} partition(s) to drop still hold data under their location, e.g. ${withData[0]!.location}`)
+  if (withData.length > 0)
+    refusals.push(
+      `${withData.length} partition(s) to drop still hold data under their location, e.g. ${withData[0]!.location}`,
+    )
   return refusals
 }
 
@@ -443,7 +502,7 @@ function projectionRefusal(table: TableInfo, projection: PartitionSyncResult['pr
       suggestions: [
         projection?.regular
           ? `The layout is regular (${projection.reason}); these table properties describe it: ${properties.join(', ')}`
-          : 'Check the table\'s projection.* properties and storage.location.template instead of syncing partitions.',
+          : "Check the table's projection.* properties and storage.location.template instead of syncing partitions.",
         'Other engines (Redshift Spectrum, EMR, Glue ETL) still read catalog partitions: re-run with --force to sync them anyway.',
       ],
     },
@@ -477,7 +536,8 @@ export async function planPartitionSync(deps: SyncDeps, options: PartitionSyncOp
       exclude,
       fullListing: options.fullListing,
       layout,
-      onProgress: (p) => progress({detail: `${p.requests} list request(s), ${p.partitions} partition(s)`, label: 'Listing S3'}),
+      onProgress: (p) =>
+        progress({detail: `${p.requests} list request(s), ${p.partitions} partition(s)`, label: 'Listing S3'}),
       scope,
       signal: options.signal,
     }),
@@ -492,25 +552,43 @@ export async function planPartitionSync(deps: SyncDeps, options: PartitionSyncOp
           table: table.name,
         }),
   ])
-  for (const n of nested) warnings.push(`table ${n.name} (${n.location}) lies inside this table's location; its prefix was not walked`)
+  for (const n of nested)
+    warnings.push(`table ${n.name} (${n.location}) lies inside this table's location; its prefix was not walked`)
   for (const m of discovery.caseMismatches) {
-    warnings.push(`S3 uses "${m.found}=" for partition key ${m.expected}; matched case-insensitively, but MSCK REPAIR TABLE and some engines would skip these prefixes`)
+    warnings.push(
+      `S3 uses "${m.found}=" for partition key ${m.expected}; matched case-insensitively, but MSCK REPAIR TABLE and some engines would skip these prefixes`,
+    )
   }
 
   const catalog = catalogRead.partitions.filter((p) => valuesInScope(scope, keys, p.values))
   for (const p of catalog) {
     if (p.values.length !== keys.length) {
-      warnings.push(`catalog partition ${JSON.stringify(p.values)} has ${p.values.length} value(s) for ${keys.length} key(s)`)
+      warnings.push(
+        `catalog partition ${JSON.stringify(p.values)} has ${p.values.length} value(s) for ${keys.length} key(s)`,
+      )
     }
   }
 
-  const {lists, stale} = diffPartitions({catalog, discovery, keys, prune: options.prune, repairSchema: options.repairSchema, root: layout.kind === 'hive' ? table.location : `s3://${layout.root.bucket}/${layout.root.key}`, tableSd: table.sd})
-  if (stale.length > 0) warnings.push(`${stale.length} partition(s) are in the catalog but not in S3; re-run with --prune to drop them`)
+  const {lists, stale} = diffPartitions({
+    catalog,
+    discovery,
+    keys,
+    prune: options.prune,
+    repairSchema: options.repairSchema,
+    root: layout.kind === 'hive' ? table.location : `s3://${layout.root.bucket}/${layout.root.key}`,
+    tableSd: table.sd,
+  })
+  if (stale.length > 0)
+    warnings.push(`${stale.length} partition(s) are in the catalog but not in S3; re-run with --prune to drop them`)
   const look = {bucket: layout.root.bucket, concurrency: options.concurrency, discovery, signal: options.signal}
   let extraRequests = 0
   if (options.checkEmpty && !options.fullListing && lists.add.length > 0) {
     // Only new partitions are looked into: those already in the catalog cost nothing.
-    const inside = await hasDataUnder(deps.s3, lists.add.map((a) => a.location), look)
+    const inside = await hasDataUnder(
+      deps.s3,
+      lists.add.map((a) => a.location),
+      look,
+    )
     extraRequests += inside.requests
     const empty = lists.add.filter((a) => !inside.data.get(a.location))
     lists.add = lists.add.filter((a) => inside.data.get(a.location))
@@ -519,17 +597,27 @@ export async function planPartitionSync(deps: SyncDeps, options: PartitionSyncOp
   }
 
   if (lists.drop.length > 0) {
-    const inside = await hasDataUnder(deps.s3, lists.drop.map((d) => d.location ?? ''), look)
+    const inside = await hasDataUnder(
+      deps.s3,
+      lists.drop.map((d) => d.location ?? ''),
+      look,
+    )
     extraRequests += inside.requests
     for (const d of lists.drop) d.hasData = d.location ? inside.data.get(d.location) : false
   }
 
   if (lists.drift.length > 0 && !options.repairSchema) {
-    warnings.push(`${lists.drift.length} partition(s) have a storage descriptor unlike the table's (HIVE_PARTITION_SCHEMA_MISMATCH risk); --repair-schema rewrites them from the table`)
+    warnings.push(
+      `${lists.drift.length} partition(s) have a storage descriptor unlike the table's (HIVE_PARTITION_SCHEMA_MISMATCH risk); --repair-schema rewrites them from the table`,
+    )
   }
 
-  const irregular = lists.anomalies.filter((a) => a.kind === 'no-template-match' || a.kind === 'wrong-key-order' || a.kind === 'empty-value').length
-  const regular = discovery.partitions.filter((p) => p.hasData !== false && preflight(keys, p.values, p.location).length === 0)
+  const irregular = lists.anomalies.filter(
+    (a) => a.kind === 'no-template-match' || a.kind === 'wrong-key-order' || a.kind === 'empty-value',
+  ).length
+  const regular = discovery.partitions.filter(
+    (p) => p.hasData !== false && preflight(keys, p.values, p.location).length === 0,
+  )
   const suggestion = suggestProjection(layout, regular, irregular)
 
   const refusals = dropRefusals(lists.drop, catalog.length, options.maxDropPct)
@@ -543,7 +631,11 @@ export async function planPartitionSync(deps: SyncDeps, options: PartitionSyncOp
     projection: suggestion ? {...suggestion, enabledOnTable: projectionEnabled(table)} : undefined,
     refusals,
     scanned: {...discovery.scanned, requests: discovery.scanned.requests + extraRequests},
-    scope: {expression, since: options.sinceMs === undefined ? undefined : new Date(options.sinceMs).toISOString(), where: options.where},
+    scope: {
+      expression,
+      since: options.sinceMs === undefined ? undefined : new Date(options.sinceMs).toISOString(),
+      where: options.where,
+    },
     table: table.name,
     template: layout.template,
   }
@@ -562,7 +654,13 @@ export async function planPartitionSync(deps: SyncDeps, options: PartitionSyncOp
   }
 
   const plan: SyncPlan = {
-    baseline: {database: table.database, keys: table.keys.map((k) => k.name), location: table.location, sdHash: sdHash(table), table: table.name},
+    baseline: {
+      database: table.database,
+      keys: table.keys.map((k) => k.name),
+      location: table.location,
+      sdHash: sdHash(table),
+      table: table.name,
+    },
     createdAt: new Date().toISOString(),
     formatVersion: PLAN_FORMAT_VERSION,
     kind: PLAN_KIND,
@@ -584,7 +682,10 @@ function isUnder(location: string, bucket: string, prefix: string): boolean {
 }
 
 function requireGlue(deps: SyncDeps): GlueClient {
-  if (!deps.glue) throw new UsageError('this run needs the Glue API', {suggestions: ['Pass --database and --table (and AWS credentials), or --table-json and --partitions-json.']})
+  if (!deps.glue)
+    throw new UsageError('this run needs the Glue API', {
+      suggestions: ['Pass --database and --table (and AWS credentials), or --table-json and --partitions-json.'],
+    })
   return deps.glue
 }
 
@@ -592,8 +693,20 @@ function requireGlue(deps: SyncDeps): GlueClient {
 function summaryOf(result: PartitionSyncResult): Record<string, unknown> {
   return {
     ...result,
-    counts: {add: result.plan.add.length, anomalies: result.plan.anomalies.length, drift: result.plan.drift.length, drop: result.plan.drop.length, relocate: result.plan.relocate.length},
-    plan: {add: [], anomalies: result.plan.anomalies, drift: result.plan.drift, drop: result.plan.drop, relocate: result.plan.relocate},
+    counts: {
+      add: result.plan.add.length,
+      anomalies: result.plan.anomalies.length,
+      drift: result.plan.drift.length,
+      drop: result.plan.drop.length,
+      relocate: result.plan.relocate.length,
+    },
+    plan: {
+      add: [],
+      anomalies: result.plan.anomalies,
+      drift: result.plan.drift,
+      drop: result.plan.drop,
+      relocate: result.plan.relocate,
+    },
   }
 }
 
@@ -601,7 +714,9 @@ function summaryOf(result: PartitionSyncResult): Record<string, unknown> {
 export function resultFromPlan(plan: SyncPlan): PartitionSyncResult {
   const summary = {...(plan.summary as unknown as PartitionSyncResult & {counts?: unknown})}
   delete summary.counts
-  const add = plan.steps.filter((s) => s.operation === 'BatchCreatePartition').flatMap((s) => s.params.entries as AddEntry[])
+  const add = plan.steps
+    .filter((s) => s.operation === 'BatchCreatePartition')
+    .flatMap((s) => s.params.entries as AddEntry[])
   return {...summary, plan: {...summary.plan, add}}
 }
 
@@ -646,24 +761,34 @@ function isDone(step: PlanStep<SyncStepParams>, entry: AddEntry | DropEntry | Up
 }
 
 /** Why live state is neither the plan's start nor a state that applying part of it leads to. */
-function entryConflict(step: PlanStep<SyncStepParams>, entry: AddEntry | DropEntry | UpdateEntry, state: LiveState): string | undefined {
+function entryConflict(
+  step: PlanStep<SyncStepParams>,
+  entry: AddEntry | DropEntry | UpdateEntry,
+  state: LiveState,
+): string | undefined {
   const live = state.live.get(valuesKey(entry.values))
   const where = live?.StorageDescriptor?.Location
   const name = JSON.stringify(entry.values)
   switch (step.operation) {
     case 'BatchCreatePartition': {
-      return live && !sameLocation(where, (entry as AddEntry).location) ? `partition ${name} now exists at ${where ?? '(no location)'}` : undefined
+      return live && !sameLocation(where, (entry as AddEntry).location)
+        ? `partition ${name} now exists at ${where ?? '(no location)'}`
+        : undefined
     }
 
     case 'BatchDeletePartition': {
       const d = entry as DropEntry
-      return live && !sameLocation(where, d.location) ? `partition ${name} now points at ${where ?? '(no location)'}, not ${d.location ?? '(none)'}` : undefined
+      return live && !sameLocation(where, d.location)
+        ? `partition ${name} now points at ${where ?? '(no location)'}, not ${d.location ?? '(none)'}`
+        : undefined
     }
 
     default: {
       const u = entry as UpdateEntry
       if (!live) return `partition ${name} no longer exists`
-      return u.to && !sameLocation(where, u.from) && !sameLocation(where, u.to) ? `partition ${name} now points at ${where ?? '(no location)'}` : undefined
+      return u.to && !sameLocation(where, u.from) && !sameLocation(where, u.to)
+        ? `partition ${name} now points at ${where ?? '(no location)'}`
+        : undefined
     }
   }
 }
@@ -675,7 +800,11 @@ type EntryErrorLike = {
 }
 
 function entryErrors(errors: EntryErrorLike[] | undefined): Array<{code: string; message: string; values: string[]}> {
-  return (errors ?? []).map((e) => ({code: e.ErrorDetail?.ErrorCode ?? 'Unknown', message: e.ErrorDetail?.ErrorMessage ?? '', values: e.PartitionValues ?? e.PartitionValueList ?? []}))
+  return (errors ?? []).map((e) => ({
+    code: e.ErrorDetail?.ErrorCode ?? 'Unknown',
+    message: e.ErrorDetail?.ErrorMessage ?? '',
+    values: e.PartitionValues ?? e.PartitionValueList ?? [],
+  }))
 }
 
 /** The executor for the shared plan engine: observe = GetTable + BatchGetPartition of every planned partition. */
@@ -698,7 +827,13 @@ export class PartitionSyncExecutor implements PlanExecutor<LiveState, SyncBaseli
     const state = this.state ?? (await this.observe(signal))
     const pending = step.params.entries.filter((e) => !isDone(step, e, state))
     const target = {database: this.plan.baseline.database, table: this.plan.baseline.table}
-    const runner = {concurrency: this.options.concurrency, signal, target, ...(this.options.baseDelayMs === undefined ? {} : {baseDelayMs: this.options.baseDelayMs}), ...(this.options.sleep ? {sleep: this.options.sleep} : {})}
+    const runner = {
+      concurrency: this.options.concurrency,
+      signal,
+      target,
+      ...(this.options.baseDelayMs === undefined ? {} : {baseDelayMs: this.options.baseDelayMs}),
+      ...(this.options.sleep ? {sleep: this.options.sleep} : {}),
+    }
     const outcome = {done: [] as Array<AddEntry | DropEntry | UpdateEntry>, failed: [] as EntryFailure[], requests: 0}
     try {
       await runBatches(this.glue, this.opFor(step, state), pending, runner, outcome)
@@ -712,10 +847,16 @@ export class PartitionSyncExecutor implements PlanExecutor<LiveState, SyncBaseli
 
   checkStart(plan: SyncPlan, state: LiveState): StartCheck {
     const b = plan.baseline
-    if (!sameLocation(state.table.location, b.location)) return {ok: false, reason: `the table location is now ${state.table.location}, not ${b.location}`}
+    if (!sameLocation(state.table.location, b.location))
+      return {ok: false, reason: `the table location is now ${state.table.location}, not ${b.location}`}
     const keys = state.table.keys.map((k) => k.name)
-    if (keys.join(',') !== b.keys.join(',')) return {ok: false, reason: `the partition keys are now ${keys.join(', ')}, not ${b.keys.join(', ')}`}
-    if (sdHash(state.table) !== b.sdHash) return {ok: false, reason: 'the table\'s storage descriptor (columns, formats or SerDe) changed since the plan was made'}
+    if (keys.join(',') !== b.keys.join(','))
+      return {ok: false, reason: `the partition keys are now ${keys.join(', ')}, not ${b.keys.join(', ')}`}
+    if (sdHash(state.table) !== b.sdHash)
+      return {
+        ok: false,
+        reason: "the table's storage descriptor (columns, formats or SerDe) changed since the plan was made",
+      }
     const conflicts: string[] = []
     for (const step of plan.steps) {
       for (const e of step.params.entries) {
@@ -724,7 +865,11 @@ export class PartitionSyncExecutor implements PlanExecutor<LiveState, SyncBaseli
       }
     }
 
-    if (conflicts.length > 0) return {ok: false, reason: `${conflicts.length} planned partition(s) changed meanwhile: ${conflicts.slice(0, 3).join('; ')}${conflicts.length > 3 ? '; …' : ''}`}
+    if (conflicts.length > 0)
+      return {
+        ok: false,
+        reason: `${conflicts.length} planned partition(s) changed meanwhile: ${conflicts.slice(0, 3).join('; ')}${conflicts.length > 3 ? '; …' : ''}`,
+      }
     return {ok: true}
   }
 
@@ -743,7 +888,14 @@ export class PartitionSyncExecutor implements PlanExecutor<LiveState, SyncBaseli
       // Many planned partitions, few in the catalog (a backfill): scanning the catalog in 10 segments
       // is cheaper than BatchGetPartition for every planned value.
       const wanted = new Set(values.map((v) => valuesKey(v)))
-      const read = await readPartitions(this.glue, {database, excludeColumnSchema: false, expression: summary.scope?.expression, segments: 10, signal, table})
+      const read = await readPartitions(this.glue, {
+        database,
+        excludeColumnSchema: false,
+        expression: summary.scope?.expression,
+        segments: 10,
+        signal,
+        table,
+      })
       for (const p of read.partitions) {
         const k = valuesKey(p.values)
         if (wanted.has(k)) live.set(k, {Parameters: p.parameters, StorageDescriptor: p.sd, Values: p.values})
@@ -757,7 +909,11 @@ export class PartitionSyncExecutor implements PlanExecutor<LiveState, SyncBaseli
     await Promise.all(
       chunk(values, BATCH_GET_MAX).map((group) =>
         limit(async () => {
-          for (const p of await batchGetPartitions(this.glue, {database, table}, group, {signal, ...(this.options.sleep ? {sleep: this.options.sleep} : {})})) live.set(valuesKey(p.Values ?? []), p)
+          for (const p of await batchGetPartitions(this.glue, {database, table}, group, {
+            signal,
+            ...(this.options.sleep ? {sleep: this.options.sleep} : {}),
+          }))
+            live.set(valuesKey(p.Values ?? []), p)
         }),
       ),
     )
@@ -780,14 +936,29 @@ export class PartitionSyncExecutor implements PlanExecutor<LiveState, SyncBaseli
             const e = entry as AddEntry
             return sameLocation(live.StorageDescriptor?.Location, e.location)
               ? {verdict: 'done'}
-              : {conflict: `already exists at ${live.StorageDescriptor?.Location ?? '(no location)'}, not ${e.location}; re-run to plan a relocation`, verdict: 'fail'}
+              : {
+                  conflict: `already exists at ${live.StorageDescriptor?.Location ?? '(no location)'}, not ${e.location}; re-run to plan a relocation`,
+                  verdict: 'fail',
+                }
           },
           maxBatch: BATCH_CREATE_MAX,
           name: 'BatchCreatePartition',
-          onEntryError: (code) => (code === 'AlreadyExistsException' || AMBIGUOUS_ENTRY_CODES.has(code) ? 'recheck' : RETRYABLE_ENTRY_CODES.has(code) ? 'retry' : 'fail'),
+          onEntryError: (code) =>
+            code === 'AlreadyExistsException' || AMBIGUOUS_ENTRY_CODES.has(code)
+              ? 'recheck'
+              : RETRYABLE_ENTRY_CODES.has(code)
+                ? 'retry'
+                : 'fail',
           async send(batch, signal) {
-            const input: PartitionInput[] = (batch as AddEntry[]).map((e) => ({Parameters: {}, StorageDescriptor: {...state.table.sd, Location: e.location}, Values: e.values}))
-            const out = await glue.send(new BatchCreatePartitionCommand({DatabaseName: database, PartitionInputList: input, TableName: table}), abortOpts(signal))
+            const input: PartitionInput[] = (batch as AddEntry[]).map((e) => ({
+              Parameters: {},
+              StorageDescriptor: {...state.table.sd, Location: e.location},
+              Values: e.values,
+            }))
+            const out = await glue.send(
+              new BatchCreatePartitionCommand({DatabaseName: database, PartitionInputList: input, TableName: table}),
+              abortOpts(signal),
+            )
             return entryErrors(out.Errors)
           },
         }
@@ -799,9 +970,23 @@ export class PartitionSyncExecutor implements PlanExecutor<LiveState, SyncBaseli
           check: (_entry, live) => (live ? {verdict: 'retry'} : {verdict: 'done'}),
           maxBatch: BATCH_DELETE_MAX,
           name: 'BatchDeletePartition',
-          onEntryError: (code) => (code === 'EntityNotFoundException' ? 'done' : AMBIGUOUS_ENTRY_CODES.has(code) ? 'recheck' : RETRYABLE_ENTRY_CODES.has(code) ? 'retry' : 'fail'),
+          onEntryError: (code) =>
+            code === 'EntityNotFoundException'
+              ? 'done'
+              : AMBIGUOUS_ENTRY_CODES.has(code)
+                ? 'recheck'
+                : RETRYABLE_ENTRY_CODES.has(code)
+                  ? 'retry'
+                  : 'fail',
           async send(batch, signal) {
-            const out = await glue.send(new BatchDeletePartitionCommand({DatabaseName: database, PartitionsToDelete: batch.map((e) => ({Values: e.values})), TableName: table}), abortOpts(signal))
+            const out = await glue.send(
+              new BatchDeletePartitionCommand({
+                DatabaseName: database,
+                PartitionsToDelete: batch.map((e) => ({Values: e.values})),
+                TableName: table,
+              }),
+              abortOpts(signal),
+            )
             return entryErrors(out.Errors)
           },
         }
@@ -817,12 +1002,15 @@ export class PartitionSyncExecutor implements PlanExecutor<LiveState, SyncBaseli
           },
           maxBatch: BATCH_UPDATE_MAX,
           name: 'BatchUpdatePartition',
-          onEntryError: (code) => (AMBIGUOUS_ENTRY_CODES.has(code) ? 'recheck' : RETRYABLE_ENTRY_CODES.has(code) ? 'retry' : 'fail'),
+          onEntryError: (code) =>
+            AMBIGUOUS_ENTRY_CODES.has(code) ? 'recheck' : RETRYABLE_ENTRY_CODES.has(code) ? 'retry' : 'fail',
           async send(batch, signal) {
             const entries = (batch as UpdateEntry[]).map((u) => {
               const live = state.live.get(valuesKey(u.values))
               const location = u.to ?? live?.StorageDescriptor?.Location
-              const sd = u.repair ? {...state.table.sd, Location: location} : {...live?.StorageDescriptor, Location: location}
+              const sd = u.repair
+                ? {...state.table.sd, Location: location}
+                : {...live?.StorageDescriptor, Location: location}
               const input: PartitionInput = {
                 Parameters: live?.Parameters ?? {},
                 StorageDescriptor: sd,
@@ -832,7 +1020,10 @@ export class PartitionSyncExecutor implements PlanExecutor<LiveState, SyncBaseli
               }
               return {PartitionInput: input, PartitionValueList: u.values}
             })
-            const out = await glue.send(new BatchUpdatePartitionCommand({DatabaseName: database, Entries: entries, TableName: table}), abortOpts(signal))
+            const out = await glue.send(
+              new BatchUpdatePartitionCommand({DatabaseName: database, Entries: entries, TableName: table}),
+              abortOpts(signal),
+            )
             return entryErrors(out.Errors)
           },
         }
@@ -840,13 +1031,21 @@ export class PartitionSyncExecutor implements PlanExecutor<LiveState, SyncBaseli
     }
   }
 
-  private record(step: PlanStep<SyncStepParams>, state: LiveState, done: Array<AddEntry | DropEntry | UpdateEntry>): void {
+  private record(
+    step: PlanStep<SyncStepParams>,
+    state: LiveState,
+    done: Array<AddEntry | DropEntry | UpdateEntry>,
+  ): void {
     for (const e of done) {
       const key = valuesKey(e.values)
       switch (step.operation) {
         case 'BatchCreatePartition': {
           this.tally.created++
-          state.live.set(key, {Parameters: {}, StorageDescriptor: {...state.table.sd, Location: (e as AddEntry).location}, Values: e.values})
+          state.live.set(key, {
+            Parameters: {},
+            StorageDescriptor: {...state.table.sd, Location: (e as AddEntry).location},
+            Values: e.values,
+          })
           break
         }
 
@@ -861,7 +1060,13 @@ export class PartitionSyncExecutor implements PlanExecutor<LiveState, SyncBaseli
           const u = e as UpdateEntry
           const live = state.live.get(key)
           const location = u.to ?? live?.StorageDescriptor?.Location
-          state.live.set(key, {...live, StorageDescriptor: u.repair ? {...state.table.sd, Location: location} : {...live?.StorageDescriptor, Location: location}, Values: e.values})
+          state.live.set(key, {
+            ...live,
+            StorageDescriptor: u.repair
+              ? {...state.table.sd, Location: location}
+              : {...live?.StorageDescriptor, Location: location},
+            Values: e.values,
+          })
         }
       }
     }

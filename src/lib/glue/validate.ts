@@ -37,19 +37,25 @@ export function typeProblem(key: PartitionKey, value: string): string | undefine
     case 'char':
     case 'varchar': {
       const max = Number(/\((\d+)\)/.exec(key.type)?.[1])
-      return Number.isFinite(max) && [...value].length > max ? `"${value}" is longer than ${key.type} allows (${key.name})` : undefined
+      return Number.isFinite(max) && [...value].length > max
+        ? `"${value}" is longer than ${key.type} allows (${key.name})`
+        : undefined
     }
 
     case 'date':
     case 'timestamp': {
-      return parseTypedDate(value, type) ? undefined : `"${value}" is not a ${type} (${type === 'date' ? 'yyyy-MM-dd' : 'yyyy-MM-dd HH:mm:ss'}) (${key.name})`
+      return parseTypedDate(value, type)
+        ? undefined
+        : `"${value}" is not a ${type} (${type === 'date' ? 'yyyy-MM-dd' : 'yyyy-MM-dd HH:mm:ss'}) (${key.name})`
     }
 
     case 'decimal':
     case 'double':
     case 'float':
     case 'real': {
-      return /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(value) ? undefined : `"${value}" is not a number (${key.name} is ${key.type})`
+      return /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(value)
+        ? undefined
+        : `"${value}" is not a number (${key.name} is ${key.type})`
     }
 
     default: {
@@ -84,11 +90,13 @@ export function preflight(keys: PartitionKey[], values: string[], location: stri
     const value = values[i]
     if (value === undefined) continue
     if (value.length === 0) problems.push(`${key.name} is empty (Glue needs 1–${MAX_VALUE_LENGTH} characters)`)
-    else if (value.length > MAX_VALUE_LENGTH) problems.push(`${key.name} is ${value.length} characters long (Glue allows ${MAX_VALUE_LENGTH})`)
+    else if (value.length > MAX_VALUE_LENGTH)
+      problems.push(`${key.name} is ${value.length} characters long (Glue allows ${MAX_VALUE_LENGTH})`)
     const type = cachedTypeProblem(key, value)
     if (type) problems.push(type)
   }
 
-  if (location.length > MAX_LOCATION_LENGTH) problems.push(`location is ${location.length} characters long (Glue allows ${MAX_LOCATION_LENGTH})`)
+  if (location.length > MAX_LOCATION_LENGTH)
+    problems.push(`location is ${location.length} characters long (Glue allows ${MAX_LOCATION_LENGTH})`)
   return problems
 }

@@ -155,7 +155,12 @@ function digest(len: number, out: Uint32Array, offset: number): void {
 
 /** Four big-endian uint32 words → the 128-bit value. */
 export function wordsToBigInt(w: ArrayLike<number>, offset = 0): bigint {
-  return (BigInt(w[offset]!) << 96n) | (BigInt(w[offset + 1]!) << 64n) | (BigInt(w[offset + 2]!) << 32n) | BigInt(w[offset + 3]!)
+  return (
+    (BigInt(w[offset]!) << 96n) |
+    (BigInt(w[offset + 1]!) << 64n) |
+    (BigInt(w[offset + 2]!) << 32n) |
+    BigInt(w[offset + 3]!)
+  )
 }
 
 /** The 128-bit value → four big-endian uint32 words. */

@@ -83,7 +83,9 @@ export function evenRanges(shardCount: number): ShardRange[] {
 
 /** Sort by starting hash key (a copy). */
 export function sortRanges<R extends HashKeyRange>(ranges: readonly R[]): R[] {
-  return [...ranges].sort((a, b) => (a.startingHashKey < b.startingHashKey ? -1 : a.startingHashKey > b.startingHashKey ? 1 : 0))
+  return [...ranges].sort((a, b) =>
+    a.startingHashKey < b.startingHashKey ? -1 : a.startingHashKey > b.startingHashKey ? 1 : 0,
+  )
 }
 
 /** Binary search in ranges sorted by start; undefined when the hash falls in a gap. */
@@ -114,8 +116,12 @@ export function coverageProblems(ranges: readonly HashKeyRange[]): CoverageProbl
   let expected = 0n
   for (const r of sorted) {
     if (r.startingHashKey > expected) problems.push({from: expected, kind: 'gap', to: r.startingHashKey - 1n})
-    // eslint-disable-next-line unicorn/prefer-math-min-max -- BigInt: Math.min does not take bigints
-    else if (r.startingHashKey < expected) problems.push({from: r.startingHashKey, kind: 'overlap', to: expected - 1n < r.endingHashKey ? expected - 1n : r.endingHashKey})
+    else if (r.startingHashKey < expected)
+      problems.push({
+        from: r.startingHashKey,
+        kind: 'overlap',
+        to: expected - 1n < r.endingHashKey ? expected - 1n : r.endingHashKey,
+      })
     if (r.endingHashKey + 1n > expected) expected = r.endingHashKey + 1n
   }
 

@@ -29,7 +29,8 @@ export class HeavyHitters<M> {
   private readonly counters = new Map<string, Counter<M>>()
 
   constructor(readonly capacity: number) {
-    if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`capacity must be a positive integer, not ${capacity}`)
+    if (!Number.isInteger(capacity) || capacity < 1)
+      throw new RangeError(`capacity must be a positive integer, not ${capacity}`)
   }
 
   get size(): number {

@@ -15,10 +15,23 @@ import {UsageError} from '../core/errors.js'
 import {keySpaceShare, type ShardRange} from './hash-key.js'
 import {buildLoadProfiles, type ShardKeyLoadInput, type ShardLoadProfile, writeUtilisation} from './load-profile.js'
 import {HashCache, LoadTally} from './load-tally.js'
-import {alignToMinutes, enableShardMetricsAdvice, fetchShardMetrics, fetchStreamMetrics, METRICS_TO_ENABLE, shardMetricsEnabled} from './metrics.js'
+import {
+  alignToMinutes,
+  enableShardMetricsAdvice,
+  fetchShardMetrics,
+  fetchStreamMetrics,
+  METRICS_TO_ENABLE,
+  shardMetricsEnabled,
+} from './metrics.js'
 import {readRecordsInto} from './records-file.js'
 import {sampleShards, type ShardSampleReport} from './sampling.js'
-import {type RateStats, type ShardRateStats, statsFromMinuteSums, statsFromSeconds, statsFromTotals} from './shard-stats.js'
+import {
+  type RateStats,
+  type ShardRateStats,
+  statsFromMinuteSums,
+  statsFromSeconds,
+  statsFromTotals,
+} from './shard-stats.js'
 import {describeStream, listOpenShards, parseStreamRef, type StreamSummary} from './stream.js'
 import {decideVerdict, HOT_KEY_SHARE, hotReasons, keyExceedsShardLimit, splitPoint, type Verdict} from './verdict.js'
 
@@ -101,7 +114,17 @@ export interface ShardResult {
   minutesOverThreshold: number
   read?: undefined | {iteratorAgeMaxMs: number; outgoingBytesPerSec: number; throttledGetRecords: number}
   recordsPerSec: RateStats
-  sample?: undefined | {aggregatedRecords: number; bytes: number; calls: number; kinesisRecords: number; seconds: number; stoppedBy: string; userRecords: number}
+  sample?:
+    | undefined
+    | {
+        aggregatedRecords: number
+        bytes: number
+        calls: number
+        kinesisRecords: number
+        seconds: number
+        stoppedBy: string
+        userRecords: number
+      }
   secondsOverLimit?: number | undefined
   shardId: string
   split?:
@@ -137,14 +160,18 @@ export interface HotShardsResult {
   minMinutes: number
   mode: 'offline' | 'ON_DEMAND' | 'PROVISIONED'
   recommendations: string[]
-  sample?: undefined | {note: string; seconds: number; shards: string[]; startedAt: string; type: 'AT_TIMESTAMP' | 'LATEST'}
-  shardMetrics?: undefined | {awsCli: string; enabled: boolean; enabledNow: boolean; monthlyCostUsd: number; pipeops: string}
+  sample?:
+    undefined | {note: string; seconds: number; shards: string[]; startedAt: string; type: 'AT_TIMESTAMP' | 'LATEST'}
+  shardMetrics?:
+    undefined | {awsCli: string; enabled: boolean; enabledNow: boolean; monthlyCostUsd: number; pipeops: string}
   /** Shards sorted by utilisation (p99, then max), hottest first. */
   shards: ShardResult[]
   source: 'metrics' | 'metrics+records' | 'offline' | 'records'
   stream: null | string
   /** Stream-level rates (the fallback when shard-level metrics are off). */
-  streamMetrics?: undefined | {bytesPerSec: RateStats; recordsPerSec: RateStats; throttledRecords: number; utilisationIfEven: RateStats}
+  streamMetrics?:
+    | undefined
+    | {bytesPerSec: RateStats; recordsPerSec: RateStats; throttledRecords: number; utilisationIfEven: RateStats}
   threshold: number
   verdict: Verdict
   window: {end: string; seconds: number; start: string}
@@ -175,39 +202,61 @@ function rateText(bytesPerSec: number, recordsPerSec: number): string {
 }
 
 /** Run the hot-shard analysis: live (stream) or offline (record file). */
-export async function analyseHotShards(clients: HotShardsClients, options: HotShardsOptions, deps: HotShardsDeps): Promise<HotShardsAnalysis> {
+export async function analyseHotShards(
+  clients: HotShardsClients,
+  options: HotShardsOptions,
+  deps: HotShardsDeps,
+): Promise<HotShardsAnalysis> {
   if (options.offline) return analyseOffline(options.offline, options, deps)
   if (!options.stream) throw new UsageError('give --stream NAME (or --records FILE with --shards N / --shard-map FILE)')
   if (!clients.kinesis) throw new UsageError('a Kinesis client is needed for live analysis')
   return analyseLive({cloudwatch: clients.cloudwatch, kinesis: clients.kinesis}, options.stream, options, deps)
 }
 
-async function analyseOffline(input: OfflineInput, options: HotShardsOptions, deps: HotShardsDeps): Promise<HotShardsAnalysis> {
+async function analyseOffline(
+  input: OfflineInput,
+  options: HotShardsOptions,
+  deps: HotShardsDeps,
+): Promise<HotShardsAnalysis> {
   const warnings: string[] = []
   const cache = new HashCache()
   const tally = new LoadTally(input.ranges, options.heavyHitterCapacity ?? 1000)
   let keyBytesOnly = false
   deps.onProgress?.({label: `Reading ${input.sourceName}`})
-  const record = {bytes: 0, explicitHashKey: undefined as string | undefined, partitionKey: '', records: 1, timestampMs: undefined as number | undefined}
-  const summary = await readRecordsInto(input.chunks ? {chunks: input.chunks} : {lines: input.lines ?? []}, input.sourceName, cache, (slot, offset, keyBytes, pk, bytes, ts, ehk) => {
-    // AWS counts the partition key's UTF-8 bytes toward the 1 MiB/s limit.
-    const size = (bytes ?? 0) + keyBytes
-    if (bytes === undefined) keyBytesOnly = true
-    if (slot >= 0) {
-      // A key the table keeps: exact totals per key, folded into the shards at the end.
-      cache.addLastTotals(size, 1)
-      if (ts !== undefined) tally.addSlotted(cache, slot, ts, size, 1)
-      return
-    }
+  const record = {
+    bytes: 0,
+    explicitHashKey: undefined as string | undefined,
+    partitionKey: '',
+    records: 1,
+    timestampMs: undefined as number | undefined,
+  }
+  const summary = await readRecordsInto(
+    input.chunks ? {chunks: input.chunks} : {lines: input.lines ?? []},
+    input.sourceName,
+    cache,
+    (slot, offset, keyBytes, pk, bytes, ts, ehk) => {
+      // AWS counts the partition key's UTF-8 bytes toward the 1 MiB/s limit.
+      const size = (bytes ?? 0) + keyBytes
+      if (bytes === undefined) keyBytesOnly = true
+      if (slot >= 0) {
+        // A key the table keeps: exact totals per key, folded into the shards at the end.
+        cache.addLastTotals(size, 1)
+        if (ts !== undefined) tally.addSlotted(cache, slot, ts, size, 1)
+        return
+      }
 
-    record.bytes = size
-    record.explicitHashKey = ehk
-    record.partitionKey = pk!
-    record.timestampMs = ts
-    tally.addHashed(record, cache.lastWords, offset)
-  })
+      record.bytes = size
+      record.explicitHashKey = ehk
+      record.partitionKey = pk!
+      record.timestampMs = ts
+      tally.addHashed(record, cache.lastWords, offset)
+    },
+  )
   tally.fold(cache)
-  if (keyBytesOnly) warnings.push('some records have no bytes: their byte counts include only the partition key; add a bytes column (data size) for byte rates')
+  if (keyBytesOnly)
+    warnings.push(
+      'some records have no bytes: their byte counts include only the partition key; add a bytes column (data size) for byte rates',
+    )
   if (tally.unrouted.records > 0) warnings.push(`${tally.unrouted.records} record(s) fell in no shard's range`)
 
   let startMs: number
@@ -219,7 +268,10 @@ async function analyseOffline(input: OfflineInput, options: HotShardsOptions, de
   } else {
     startMs = options.startMs
     endMs = options.endMs
-    if (!options.windowGiven) warnings.push(`the records have no timestamps: rates assume the file covers ${formatSeconds((endMs - startMs) / 1000)} (set --window to the span the file covers)`)
+    if (!options.windowGiven)
+      warnings.push(
+        `the records have no timestamps: rates assume the file covers ${formatSeconds((endMs - startMs) / 1000)} (set --window to the span the file covers)`,
+      )
   }
 
   const working: Working[] = tally.shards.map((range, i) => {
@@ -251,7 +303,12 @@ export function formatSeconds(seconds: number): string {
   return `${Math.round(seconds)}s`
 }
 
-async function analyseLive(clients: {cloudwatch?: CloudWatchClient | undefined; kinesis: KinesisClient}, streamText: string, options: HotShardsOptions, deps: HotShardsDeps): Promise<HotShardsAnalysis> {
+async function analyseLive(
+  clients: {cloudwatch?: CloudWatchClient | undefined; kinesis: KinesisClient},
+  streamText: string,
+  options: HotShardsOptions,
+  deps: HotShardsDeps,
+): Promise<HotShardsAnalysis> {
   const warnings: string[] = []
   const ref = parseStreamRef(streamText)
   deps.onProgress?.({label: 'Describing the stream'})
@@ -262,9 +319,16 @@ async function analyseLive(clients: {cloudwatch?: CloudWatchClient | undefined; 
   const advice = enableShardMetricsAdvice(summary.streamName, ranges.length)
   let enabledNow = false
   if (options.enableShardMetrics && !metricsOn) {
-    await clients.kinesis.send(new EnableEnhancedMonitoringCommand({...(liveRef.streamArn ? {StreamARN: liveRef.streamArn} : {StreamName: liveRef.streamName}), ShardLevelMetrics: [...METRICS_TO_ENABLE]}))
+    await clients.kinesis.send(
+      new EnableEnhancedMonitoringCommand({
+        ...(liveRef.streamArn ? {StreamARN: liveRef.streamArn} : {StreamName: liveRef.streamName}),
+        ShardLevelMetrics: [...METRICS_TO_ENABLE],
+      }),
+    )
     enabledNow = true
-    warnings.push(`shard-level metrics enabled on ${summary.streamName} (${METRICS_TO_ENABLE.length} metrics × ${ranges.length} shards ≈ $${advice.monthlyCostUsd}/month); data points appear within a few minutes: run this command again then`)
+    warnings.push(
+      `shard-level metrics enabled on ${summary.streamName} (${METRICS_TO_ENABLE.length} metrics × ${ranges.length} shards ≈ $${advice.monthlyCostUsd}/month); data points appear within a few minutes: run this command again then`,
+    )
   }
 
   const working: Working[] = ranges.map((range) => ({range, statsSource: 'none', throttled: null}))
@@ -275,9 +339,18 @@ async function analyseLive(clients: {cloudwatch?: CloudWatchClient | undefined; 
     if (!clients.cloudwatch) throw new UsageError('a CloudWatch client is needed for --source metrics/auto')
     if (metricsOn) {
       deps.onProgress?.({detail: `${ranges.length} shards`, label: 'Reading shard-level metrics'})
-      const fetched = await fetchShardMetrics(clients.cloudwatch, summary.streamName, ranges.map((r) => r.shardId), window, deps.signal)
+      const fetched = await fetchShardMetrics(
+        clients.cloudwatch,
+        summary.streamName,
+        ranges.map((r) => r.shardId),
+        window,
+        deps.signal,
+      )
       usedMetrics = true
-      if (fetched.dataPoints === 0) warnings.push('CloudWatch returned no shard-level data points for the window (metrics enabled only recently, or no traffic)')
+      if (fetched.dataPoints === 0)
+        warnings.push(
+          'CloudWatch returned no shard-level data points for the window (metrics enabled only recently, or no traffic)',
+        )
       for (const w of working) {
         const m = fetched.series.get(w.range.shardId)!
         w.stats = statsFromMinuteSums(m.IncomingBytes, m.IncomingRecords, options.threshold)
@@ -310,7 +383,9 @@ async function analyseLive(clients: {cloudwatch?: CloudWatchClient | undefined; 
   // Stage 2: which shards to sample.
   let sampleInfo: HotShardsResult['sample']
   const tally = new LoadTally(ranges, options.heavyHitterCapacity ?? 1000)
-  const wantSample = options.source === 'records' || (options.source === 'auto' && (!usedMetrics || working.some((w) => isHot(w, options))))
+  const wantSample =
+    options.source === 'records' ||
+    (options.source === 'auto' && (!usedMetrics || working.some((w) => isHot(w, options))))
   if (wantSample) {
     const limit = Math.min(MAX_SHARDS_TO_SAMPLE, options.shardsToSample ?? MAX_SHARDS_TO_SAMPLE)
     let chosen: number[]
@@ -318,16 +393,24 @@ async function analyseLive(clients: {cloudwatch?: CloudWatchClient | undefined; 
       const ranked = working
         .map((w, i) => ({hot: isHot(w, options), i, u: w.stats?.utilisation.max ?? 0}))
         .sort((a, b) => Number(b.hot) - Number(a.hot) || b.u - a.u)
-      chosen = (options.shardsToSample === undefined ? ranked.filter((r) => r.hot) : ranked).slice(0, limit).map((r) => r.i)
+      chosen = (options.shardsToSample === undefined ? ranked.filter((r) => r.hot) : ranked)
+        .slice(0, limit)
+        .map((r) => r.i)
     } else {
       chosen = working.map((_, i) => i).slice(0, limit)
-      if (working.length > limit) warnings.push(`without shard-level metrics pipeops cannot rank shards: sampled the first ${limit} of ${working.length} open shards (by hash range); the others are not measured`)
+      if (working.length > limit)
+        warnings.push(
+          `without shard-level metrics pipeops cannot rank shards: sampled the first ${limit} of ${working.length} open shards (by hash range); the others are not measured`,
+        )
     }
 
     if (chosen.length > 0) {
       const live = Boolean(options.live)
       const budgetMs = (options.sampleSeconds ?? 30) * 1000
-      deps.onProgress?.({detail: `${chosen.length} shard(s)`, label: live ? 'Sampling new records' : 'Sampling records'})
+      deps.onProgress?.({
+        detail: `${chosen.length} shard(s)`,
+        label: live ? 'Sampling new records' : 'Sampling records',
+      })
       const reports = await sampleShards(
         clients.kinesis,
         liveRef,
@@ -344,7 +427,13 @@ async function analyseLive(clients: {cloudwatch?: CloudWatchClient | undefined; 
         },
         {
           now: deps.now,
-          onProgress: (p) => deps.onProgress?.({detail: `${p.records} records, ${p.calls} calls`, done: p.shardsDone, label: 'Sampling records', total: p.shardsTotal}),
+          onProgress: (p) =>
+            deps.onProgress?.({
+              detail: `${p.records} records, ${p.calls} calls`,
+              done: p.shardsDone,
+              label: 'Sampling records',
+              total: p.shardsTotal,
+            }),
           signal: deps.signal,
           sleep: deps.sleep,
         },
@@ -354,7 +443,8 @@ async function analyseLive(clients: {cloudwatch?: CloudWatchClient | undefined; 
         const w = working[i]!
         w.report = report
         w.tallyIndex = i
-        if (report.stoppedBy === 'error') warnings.push(`sampling ${report.shardId} stopped: ${report.error ?? 'unknown error'}`)
+        if (report.stoppedBy === 'error')
+          warnings.push(`sampling ${report.shardId} stopped: ${report.error ?? 'unknown error'}`)
         if (!w.stats) {
           const s = tally.shard(i)
           const startSec = Math.floor(report.coveredStartMs / 1000)
@@ -366,7 +456,9 @@ async function analyseLive(clients: {cloudwatch?: CloudWatchClient | undefined; 
 
       const spanSec = Math.max(...reports.map((r) => (r.coveredEndMs - r.coveredStartMs) / 1000))
       if (!live && reports.some((r) => r.stoppedBy === 'budget-time' || r.stoppedBy === 'budget-bytes')) {
-        warnings.push(`the sample budget (--sample-seconds/--sample-bytes) ended before the window did: the sample covers ${formatSeconds(Math.round(spanSec))} from the window's start; use a shorter --window for the latest minutes`)
+        warnings.push(
+          `the sample budget (--sample-seconds/--sample-bytes) ended before the window did: the sample covers ${formatSeconds(Math.round(spanSec))} from the window's start; use a shorter --window for the latest minutes`,
+        )
       }
 
       sampleInfo = {
@@ -379,7 +471,8 @@ async function analyseLive(clients: {cloudwatch?: CloudWatchClient | undefined; 
     }
   }
 
-  if (!usedMetrics && !sampleInfo) warnings.push('no per-shard data: shard-level metrics are off and no records were sampled')
+  if (!usedMetrics && !sampleInfo)
+    warnings.push('no per-shard data: shard-level metrics are off and no records were sampled')
   const source: HotShardsResult['source'] = usedMetrics ? (sampleInfo ? 'metrics+records' : 'metrics') : 'records'
   return finish({
     advice: {...advice, enabled: metricsOn, enabledNow},
@@ -394,13 +487,25 @@ async function analyseLive(clients: {cloudwatch?: CloudWatchClient | undefined; 
     summary,
     tally,
     warnings,
-    window: usedMetrics ? {endMs: window.startMs + window.minutes * 60_000, startMs: window.startMs} : {endMs: options.endMs, startMs: options.startMs},
+    window: usedMetrics
+      ? {endMs: window.startMs + window.minutes * 60_000, startMs: window.startMs}
+      : {endMs: options.endMs, startMs: options.startMs},
     working,
   })
 }
 
 function isHot(w: Working, options: HotShardsOptions): boolean {
-  return w.stats ? hotReasons({minutesObserved: w.stats.minutesObserved, minutesOverThreshold: w.stats.minutesOverThreshold, throttledRecords: w.throttled}, options.threshold, options.minMinutes).length > 0 : (w.throttled ?? 0) > 0
+  return w.stats
+    ? hotReasons(
+        {
+          minutesObserved: w.stats.minutesObserved,
+          minutesOverThreshold: w.stats.minutesOverThreshold,
+          throttledRecords: w.throttled,
+        },
+        options.threshold,
+        options.minMinutes,
+      ).length > 0
+    : (w.throttled ?? 0) > 0
 }
 
 interface FinishInput {
@@ -431,7 +536,23 @@ function finish(f: FinishInput): HotShardsAnalysis {
   const keyLoads = new Map<string, ShardKeyLoadInput>()
   for (const w of f.working) {
     const {stats} = w
-    const reasons = stats ? hotReasons({minutesObserved: stats.minutesObserved, minutesOverThreshold: stats.minutesOverThreshold, throttledRecords: w.throttled}, options.threshold, options.minMinutes) : w.throttled ? hotReasons({minutesObserved: 0, minutesOverThreshold: 0, throttledRecords: w.throttled}, options.threshold, options.minMinutes) : []
+    const reasons = stats
+      ? hotReasons(
+          {
+            minutesObserved: stats.minutesObserved,
+            minutesOverThreshold: stats.minutesOverThreshold,
+            throttledRecords: w.throttled,
+          },
+          options.threshold,
+          options.minMinutes,
+        )
+      : w.throttled
+        ? hotReasons(
+            {minutesObserved: 0, minutesOverThreshold: 0, throttledRecords: w.throttled},
+            options.threshold,
+            options.minMinutes,
+          )
+        : []
     const bytes = stats?.bytesPerSec ?? ZERO
     const records = stats?.recordsPerSec ?? ZERO
     const sampled = w.tallyIndex !== undefined && tally.shard(w.tallyIndex).records > 0
@@ -465,7 +586,15 @@ function finish(f: FinishInput): HotShardsAnalysis {
         }
 
         if (exceeds || (reasons.length > 0 && share >= HOT_KEY_SHARE)) {
-          hotKeys.push({bytesPerSec: round(bytesPerSec), exceedsShardLimit: exceeds, explicitHashKey: k.explicitHashKey, partitionKey: k.partitionKey, recordsPerSec: round(recordsPerSec), shardId: w.range.shardId, share: round(share, 4)})
+          hotKeys.push({
+            bytesPerSec: round(bytesPerSec),
+            exceedsShardLimit: exceeds,
+            explicitHashKey: k.explicitHashKey,
+            partitionKey: k.partitionKey,
+            recordsPerSec: round(recordsPerSec),
+            shardId: w.range.shardId,
+            share: round(share, 4),
+          })
         }
       }
 
@@ -474,7 +603,8 @@ function finish(f: FinishInput): HotShardsAnalysis {
     }
 
     const hot = reasons.length > 0
-    const split = hot && f.mode !== 'ON_DEMAND' ? splitPoint(w.range, keyLoad?.keyLoad ?? [], bytes, records) : undefined
+    const split =
+      hot && f.mode !== 'ON_DEMAND' ? splitPoint(w.range, keyLoad?.keyLoad ?? [], bytes, records) : undefined
     shards.push({
       bytesPerSec: roundStats(bytes),
       endingHashKey: w.range.endingHashKey.toString(),
@@ -484,7 +614,13 @@ function finish(f: FinishInput): HotShardsAnalysis {
       measured: Boolean(stats),
       minutesObserved: stats?.minutesObserved ?? 0,
       minutesOverThreshold: stats?.minutesOverThreshold ?? 0,
-      read: w.read ? {iteratorAgeMaxMs: w.read.iteratorAgeMaxMs, outgoingBytesPerSec: round(w.read.outgoingBytesPerSec), throttledGetRecords: w.read.throttledGetRecords} : undefined,
+      read: w.read
+        ? {
+            iteratorAgeMaxMs: w.read.iteratorAgeMaxMs,
+            outgoingBytesPerSec: round(w.read.outgoingBytesPerSec),
+            throttledGetRecords: w.read.throttledGetRecords,
+          }
+        : undefined,
       recordsPerSec: roundStats(records),
       sample:
         w.report && sampled
@@ -519,8 +655,18 @@ function finish(f: FinishInput): HotShardsAnalysis {
     })
   }
 
-  shards.sort((a, b) => Number(b.hot) - Number(a.hot) || b.utilisation.p99 - a.utilisation.p99 || b.utilisation.max - a.utilisation.max || (a.shardId < b.shardId ? -1 : 1))
-  hotKeys.sort((a, b) => Number(b.exceedsShardLimit) - Number(a.exceedsShardLimit) || writeUtilisation(b.bytesPerSec, b.recordsPerSec) - writeUtilisation(a.bytesPerSec, a.recordsPerSec))
+  shards.sort(
+    (a, b) =>
+      Number(b.hot) - Number(a.hot) ||
+      b.utilisation.p99 - a.utilisation.p99 ||
+      b.utilisation.max - a.utilisation.max ||
+      (a.shardId < b.shardId ? -1 : 1),
+  )
+  hotKeys.sort(
+    (a, b) =>
+      Number(b.exceedsShardLimit) - Number(a.exceedsShardLimit) ||
+      writeUtilisation(b.bytesPerSec, b.recordsPerSec) - writeUtilisation(a.bytesPerSec, a.recordsPerSec),
+  )
   const hotShards = shards.filter((s) => s.hot).map((s) => s.shardId)
   const verdict = decideVerdict(hotShards.length, hotKeys.filter((k) => k.exceedsShardLimit).length)
   const recommendations = recommend(f, shards, hotKeys, verdict)
@@ -548,7 +694,14 @@ function finish(f: FinishInput): HotShardsAnalysis {
       shards,
       source: f.source,
       stream: f.stream,
-      streamMetrics: f.streamMetrics ? {bytesPerSec: roundStats(f.streamMetrics.bytesPerSec), recordsPerSec: roundStats(f.streamMetrics.recordsPerSec), throttledRecords: f.streamMetrics.throttledRecords, utilisationIfEven: roundStats(f.streamMetrics.utilisationIfEven, 4)} : undefined,
+      streamMetrics: f.streamMetrics
+        ? {
+            bytesPerSec: roundStats(f.streamMetrics.bytesPerSec),
+            recordsPerSec: roundStats(f.streamMetrics.recordsPerSec),
+            throttledRecords: f.streamMetrics.throttledRecords,
+            utilisationIfEven: roundStats(f.streamMetrics.utilisationIfEven, 4),
+          }
+        : undefined,
       threshold: options.threshold,
       verdict,
       window: {end: new Date(f.window.endMs).toISOString(), seconds, start: new Date(f.window.startMs).toISOString()},
@@ -569,27 +722,38 @@ function recommend(f: FinishInput, shards: ShardResult[], hotKeys: HotKeyResult[
   const hot = shards.filter((s) => s.hot)
   if (f.mode === 'ON_DEMAND' && hot.length > 0) {
     out.push(
-      'This is an on-demand stream: AWS splits a shard that stays above about 500 KB/s, evenly and within about 15 minutes, but does not isolate hot keys, and SplitShard/MergeShards/UpdateShardCount are not available in on-demand mode. For skewed keys, switch to provisioned mode (aws kinesis update-stream-mode, at most twice per 24 h) and split the hot shards; a single key still cannot exceed one shard\'s 1 MiB/s and 1000 records/s.',
+      "This is an on-demand stream: AWS splits a shard that stays above about 500 KB/s, evenly and within about 15 minutes, but does not isolate hot keys, and SplitShard/MergeShards/UpdateShardCount are not available in on-demand mode. For skewed keys, switch to provisioned mode (aws kinesis update-stream-mode, at most twice per 24 h) and split the hot shards; a single key still cannot exceed one shard's 1 MiB/s and 1000 records/s.",
     )
   } else if (hot.some((s) => s.split)) {
     for (const s of hot) {
       if (!s.split) continue
-      const dominant = s.topKeys.find((k) => k.share >= 0.5 && !hotKeys.some((h) => h.exceedsShardLimit && h.partitionKey === k.partitionKey))
+      const dominant = s.topKeys.find(
+        (k) => k.share >= 0.5 && !hotKeys.some((h) => h.exceedsShardLimit && h.partitionKey === k.partitionKey),
+      )
       const [a, b] = s.split.children
       out.push(
         `Split ${s.shardId} at hash key ${s.split.newStartingHashKey} (${s.split.basis}): predicted children at ${fmtPct(a!.utilisation.avg)} and ${fmtPct(b!.utilisation.avg)} average utilisation (p99 ${fmtPct(a!.utilisation.p99)} / ${fmtPct(b!.utilisation.p99)}).${dominant ? ` Key "${dominant.partitionKey}" carries ${fmtPct(dominant.share)} of it: pipeops kinesis reshard --stream ${streamArg} --isolate-key '${dominant.partitionKey.replaceAll("'", String.raw`'\''`)}' gives it a shard of its own.` : ''}`,
       )
     }
 
-    const offlineArgs = f.kind === 'offline' && f.recordsFileHint ? ` --records ${f.recordsFileHint === 'stdin' ? 'FILE' : f.recordsFileHint}` : ''
-    out.push(`Run: pipeops kinesis reshard --stream ${streamArg} --split-hot --threshold ${f.options.threshold}${offlineArgs}  (prints the plan; add --apply to reshard)`)
+    const offlineArgs =
+      f.kind === 'offline' && f.recordsFileHint
+        ? ` --records ${f.recordsFileHint === 'stdin' ? 'FILE' : f.recordsFileHint}`
+        : ''
+    out.push(
+      `Run: pipeops kinesis reshard --stream ${streamArg} --split-hot --threshold ${f.options.threshold}${offlineArgs}  (prints the plan; add --apply to reshard)`,
+    )
     if (hot.some((s) => s.split?.basis.startsWith('midpoint'))) {
-      out.push(`Split points marked "midpoint" assume even load inside the shard; sample records for a load-weighted split: pipeops kinesis hot-shards --stream ${streamArg} --source records`)
+      out.push(
+        `Split points marked "midpoint" assume even load inside the shard; sample records for a load-weighted split: pipeops kinesis hot-shards --stream ${streamArg} --source records`,
+      )
     }
   }
 
   if (f.advice && !f.advice.enabled && !f.advice.enabledNow) {
-    out.push(`Enable shard-level metrics for per-shard rates and throttling: ${f.advice.awsCli} (≈ $${f.advice.monthlyCostUsd}/month), or ${f.advice.pipeops}`)
+    out.push(
+      `Enable shard-level metrics for per-shard rates and throttling: ${f.advice.awsCli} (≈ $${f.advice.monthlyCostUsd}/month), or ${f.advice.pipeops}`,
+    )
   }
 
   for (const s of shards) {

@@ -40,7 +40,12 @@ export interface SpreadShard {
 }
 
 export interface SpreadForCount {
-  hottest: {shardId: string; share: number; topKeys: Array<{bytes: number; partitionKey: string; records: number; share: number}>; utilisation: null | number}
+  hottest: {
+    shardId: string
+    share: number
+    topKeys: Array<{bytes: number; partitionKey: string; records: number; share: number}>
+    utilisation: null | number
+  }
   /** max/mean of per-shard bytes and records (1 = perfectly even). */
   imbalance: {bytes: number; records: number}
   shardCount: number
@@ -78,35 +83,46 @@ export async function analyseKeySpread(options: KeySpreadOptions): Promise<KeySp
   let totalRecords = 0
   let minTs = Number.POSITIVE_INFINITY
   let maxTs = Number.NEGATIVE_INFINITY
-  const record = {bytes: 0, explicitHashKey: undefined as string | undefined, partitionKey: '', records: 1, timestampMs: undefined as number | undefined}
-  await readRecordsInto(options.chunks ? {chunks: options.chunks} : {lines: options.lines ?? []}, options.sourceName, cache, (slot, offset, keyLen, pk, dataBytes, ts, ehk) => {
-    const bytes = (dataBytes ?? 0) + keyLen
-    totalBytes += bytes
-    totalRecords++
-    if (ts !== undefined) {
-      if (ts < minTs) minTs = ts
-      if (ts > maxTs) maxTs = ts
-    }
+  const record = {
+    bytes: 0,
+    explicitHashKey: undefined as string | undefined,
+    partitionKey: '',
+    records: 1,
+    timestampMs: undefined as number | undefined,
+  }
+  await readRecordsInto(
+    options.chunks ? {chunks: options.chunks} : {lines: options.lines ?? []},
+    options.sourceName,
+    cache,
+    (slot, offset, keyLen, pk, dataBytes, ts, ehk) => {
+      const bytes = (dataBytes ?? 0) + keyLen
+      totalBytes += bytes
+      totalRecords++
+      if (ts !== undefined) {
+        if (ts < minTs) minTs = ts
+        if (ts > maxTs) maxTs = ts
+      }
 
-    if (slot >= 0) {
-      // Kept keys: exact totals per key; the shards of every count are folded in at the end.
-      cache.addLastTotals(bytes, 1)
-      return
-    }
+      if (slot >= 0) {
+        // Kept keys: exact totals per key; the shards of every count are folded in at the end.
+        cache.addLastTotals(bytes, 1)
+        return
+      }
 
-    record.bytes = bytes
-    record.explicitHashKey = ehk
-    record.partitionKey = pk!
-    for (const t of tallies) t.tally.addHashed(record, cache.lastWords, offset)
-    if (ehk === undefined) {
-      exact = false
-    } else {
-      const e = ehkLoad.get(ehk) ?? {bytes: 0, records: 0}
-      e.bytes += bytes
-      e.records++
-      ehkLoad.set(ehk, e)
-    }
-  })
+      record.bytes = bytes
+      record.explicitHashKey = ehk
+      record.partitionKey = pk!
+      for (const t of tallies) t.tally.addHashed(record, cache.lastWords, offset)
+      if (ehk === undefined) {
+        exact = false
+      } else {
+        const e = ehkLoad.get(ehk) ?? {bytes: 0, records: 0}
+        e.bytes += bytes
+        e.records++
+        ehkLoad.set(ehk, e)
+      }
+    },
+  )
   for (const t of tallies) t.tally.fold(cache)
 
   const span: KeySpreadResult['span'] = Number.isFinite(minTs)
@@ -115,7 +131,9 @@ export async function analyseKeySpread(options: KeySpreadOptions): Promise<KeySp
       ? {seconds: options.windowSeconds, source: 'window'}
       : null
 
-  const results: SpreadForCount[] = tallies.map(({n, tally}) => spreadFor(n, tally, totalBytes, totalRecords, span, options))
+  const results: SpreadForCount[] = tallies.map(({n, tally}) =>
+    spreadFor(n, tally, totalBytes, totalRecords, span, options),
+  )
   const result: KeySpreadResult = {
     bytes: totalBytes,
     counts: results,
@@ -126,7 +144,8 @@ export async function analyseKeySpread(options: KeySpreadOptions): Promise<KeySp
     threshold: options.threshold,
   }
   if (!span) {
-    result.smallestShardCountNote = 'the records have no timestamps: pass --window with the span the file covers to compute rates'
+    result.smallestShardCountNote =
+      'the records have no timestamps: pass --window with the span the file covers to compute rates'
     return result
   }
 
@@ -176,7 +195,10 @@ export async function analyseKeySpread(options: KeySpreadOptions): Promise<KeySp
     return worst
   }
 
-  const lower = Math.max(1, Math.ceil(writeUtilisation(totalBytes / span.seconds, totalRecords / span.seconds) / options.threshold))
+  const lower = Math.max(
+    1,
+    Math.ceil(writeUtilisation(totalBytes / span.seconds, totalRecords / span.seconds) / options.threshold),
+  )
   let candidate = lower
   let step = 1
   while (candidate <= MAX_SEARCH_SHARDS) {
@@ -198,7 +220,12 @@ export async function analyseKeySpread(options: KeySpreadOptions): Promise<KeySp
   return result
 }
 
-function exactMaxUtil(count: number, cache: HashCache, ehkLoad: Map<string, {bytes: number; records: number}>, seconds: number): number {
+function exactMaxUtil(
+  count: number,
+  cache: HashCache,
+  ehkLoad: Map<string, {bytes: number; records: number}>,
+  seconds: number,
+): number {
   const tally = new LoadTally(evenRanges(count), 1)
   const words = cache.allWords
   const b = new Float64Array(count)
@@ -226,7 +253,14 @@ function exactMaxUtil(count: number, cache: HashCache, ehkLoad: Map<string, {byt
   return worst
 }
 
-function spreadFor(n: number, tally: LoadTally, totalBytes: number, totalRecords: number, span: KeySpreadResult['span'], options: KeySpreadOptions): SpreadForCount {
+function spreadFor(
+  n: number,
+  tally: LoadTally,
+  totalBytes: number,
+  totalRecords: number,
+  span: KeySpreadResult['span'],
+  options: KeySpreadOptions,
+): SpreadForCount {
   const shards: SpreadShard[] = tally.shards.map((range: ShardRange, i) => {
     const s = tally.shard(i)
     const bps = span ? s.bytes / span.seconds : null
@@ -249,7 +283,7 @@ function spreadFor(n: number, tally: LoadTally, totalBytes: number, totalRecords
   const maxB = Math.max(...shards.map((s) => s.bytes))
   const maxR = Math.max(...shards.map((s) => s.records))
   let hottestIndex = 0
-  const weight = (s: SpreadShard): number => (s.utilisation ?? Math.max(s.bytesShare, s.recordsShare))
+  const weight = (s: SpreadShard): number => s.utilisation ?? Math.max(s.bytesShare, s.recordsShare)
   for (const [i, s] of shards.entries()) if (weight(s) > weight(shards[hottestIndex]!)) hottestIndex = i
   const hottest = shards[hottestIndex]!
   const ht = tally.shard(hottestIndex)

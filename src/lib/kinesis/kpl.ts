@@ -92,7 +92,13 @@ const decoder = new TextDecoder('utf8')
 
 /** True when the data starts with the KPL magic and is long enough to hold a checksum. */
 export function looksAggregated(data: Uint8Array): boolean {
-  return data.length >= KPL_MAGIC.length + DIGEST_BYTES && data[0] === 0xf3 && data[1] === 0x89 && data[2] === 0x9a && data[3] === 0xc2
+  return (
+    data.length >= KPL_MAGIC.length + DIGEST_BYTES &&
+    data[0] === 0xf3 &&
+    data[1] === 0x89 &&
+    data[2] === 0x9a &&
+    data[3] === 0xc2
+  )
 }
 
 /**
@@ -196,7 +202,8 @@ export function aggregate(records: readonly UserRecord[]): Uint8Array {
   const ehkIndex = new Map<string, number>()
   for (const r of records) {
     if (!pkIndex.has(r.partitionKey)) pkIndex.set(r.partitionKey, pkIndex.size)
-    if (r.explicitHashKey !== undefined && !ehkIndex.has(r.explicitHashKey)) ehkIndex.set(r.explicitHashKey, ehkIndex.size)
+    if (r.explicitHashKey !== undefined && !ehkIndex.has(r.explicitHashKey))
+      ehkIndex.set(r.explicitHashKey, ehkIndex.size)
   }
 
   const w = new Writer()

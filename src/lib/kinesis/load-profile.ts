@@ -77,7 +77,10 @@ export function aggregateKeyLoad(entries: Iterable<KeyLoad>): KeyLoad[] {
 }
 
 /** Profiles from per-shard rates, with the key load of the shards that were sampled (by shard id). */
-export function buildLoadProfiles(shards: readonly ShardRateInput[], keyLoads: ReadonlyMap<string, ShardKeyLoadInput> = new Map()): ShardLoadProfile[] {
+export function buildLoadProfiles(
+  shards: readonly ShardRateInput[],
+  keyLoads: ReadonlyMap<string, ShardKeyLoadInput> = new Map(),
+): ShardLoadProfile[] {
   return shards.map((s) => {
     const kl = keyLoads.get(s.shardId)
     return {

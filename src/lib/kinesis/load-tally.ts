@@ -114,7 +114,7 @@ export class HashCache {
   }
 
   /** The cached keys, in slot order. */
-  * keys(): IterableIterator<string> {
+  *keys(): IterableIterator<string> {
     for (let slot = 0; slot < this.count; slot++) yield this.keyOf(slot)
   }
 
@@ -342,7 +342,10 @@ export class LoadTally {
   private topDirty = false
   private readonly widthHi: Float64Array
 
-  constructor(ranges: readonly ShardRange[], readonly heavyHitterCapacity = 1000) {
+  constructor(
+    ranges: readonly ShardRange[],
+    readonly heavyHitterCapacity = 1000,
+  ) {
     this.shards = sortRanges(ranges)
     const n = this.shards.length
     this.starts = new Uint32Array(4 * n)
@@ -394,7 +397,10 @@ export class LoadTally {
     const at = (i * SLICES_PER_SHARD + this.sliceOf(i, words, offset)) * 2
     this.slices[at] = this.slices[at]! + record.bytes
     this.slices[at + 1] = this.slices[at + 1]! + record.records
-    const id = record.explicitHashKey === undefined ? record.partitionKey : record.partitionKey + EHK_SEPARATOR + record.explicitHashKey
+    const id =
+      record.explicitHashKey === undefined
+        ? record.partitionKey
+        : record.partitionKey + EHK_SEPARATOR + record.explicitHashKey
     this.hhBytes[i]!.add(id, record.bytes, null)
     this.hhRecords[i]!.add(id, record.records, null)
   }
@@ -577,7 +583,8 @@ export class LoadTally {
     }
 
     const s = this.perShard[index]!
-    const load = (k: TallyTopKey): number => Math.max(s.bytes > 0 ? k.bytes / s.bytes : 0, s.records > 0 ? k.records / s.records : 0)
+    const load = (k: TallyTopKey): number =>
+      Math.max(s.bytes > 0 ? k.bytes / s.bytes : 0, s.records > 0 ? k.records / s.records : 0)
     keys.sort((a, b) => load(b) - load(a) || b.bytes - a.bytes || (a.partitionKey < b.partitionKey ? -1 : 1))
     return keys.slice(0, limit)
   }
@@ -612,7 +619,7 @@ function topBy(slots: number[], weight: (slot: number) => number, count: number)
   const n = slots.length
   const w = new Float64Array(n)
   for (let i = 0; i < n; i++) w[i] = weight(slots[i]!)
-  const cut = kthLargest([...w], count)
+  const cut = kthLargest(new Float64Array(w), count)
   const out: number[] = []
   for (let i = 0; i < n; i++) if (w[i]! > cut) out.push(slots[i]!)
   for (let i = 0; i < n && out.length < count; i++) if (w[i] === cut) out.push(slots[i]!)

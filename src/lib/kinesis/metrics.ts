@@ -68,7 +68,7 @@ async function runQueries(
     let nextToken: string | undefined
     do {
       signal?.throwIfAborted()
-       
+
       const page = await cloudwatch.send(
         new GetMetricDataCommand({
           EndTime: new Date(window.startMs + window.minutes * 60_000),
@@ -94,7 +94,13 @@ async function runQueries(
   return {calls, dataPoints}
 }
 
-function place(target: number[], window: MetricsWindow, timestamps: Date[], values: number[], combine: 'max' | 'sum'): void {
+function place(
+  target: number[],
+  window: MetricsWindow,
+  timestamps: Date[],
+  values: number[],
+  combine: 'max' | 'sum',
+): void {
   for (const [j, t] of timestamps.entries()) {
     const idx = Math.floor((t.getTime() - window.startMs) / 60_000)
     if (idx < 0 || idx >= target.length) continue
@@ -199,10 +205,14 @@ export const CLOUDWATCH_PRICE_PER_METRIC_MONTH_USD = 0.3
 /** The shard-level metrics pipeops asks to enable (write side for detection, read side for pressure). */
 export const METRICS_TO_ENABLE: readonly ShardMetricName[] = SHARD_METRICS.map((m) => m.name)
 
-export function enableShardMetricsAdvice(streamName: string, openShards: number): {awsCli: string; monthlyCostUsd: number; pipeops: string} {
+export function enableShardMetricsAdvice(
+  streamName: string,
+  openShards: number,
+): {awsCli: string; monthlyCostUsd: number; pipeops: string} {
   return {
     awsCli: `aws kinesis enable-enhanced-monitoring --stream-name ${streamName} --shard-level-metrics ${METRICS_TO_ENABLE.join(' ')}`,
-    monthlyCostUsd: Math.round(openShards * METRICS_TO_ENABLE.length * CLOUDWATCH_PRICE_PER_METRIC_MONTH_USD * 100) / 100,
+    monthlyCostUsd:
+      Math.round(openShards * METRICS_TO_ENABLE.length * CLOUDWATCH_PRICE_PER_METRIC_MONTH_USD * 100) / 100,
     pipeops: `pipeops kinesis hot-shards --stream ${streamName} --enable-shard-metrics`,
   }
 }

@@ -42,7 +42,10 @@ export interface ByteChunks {
  * The raw bytes of a record file, or of `stdin` when path is "-" (the fast path of
  * readRecordsInto). Missing or unreadable files → InputError (exit 6).
  */
-export async function openRecords(path: string, stdin: NodeJS.ReadableStream & {destroy?: () => void}): Promise<ByteChunks> {
+export async function openRecords(
+  path: string,
+  stdin: NodeJS.ReadableStream & {destroy?: () => void},
+): Promise<ByteChunks> {
   if (path !== '-') await checkReadable(path)
   const stream = path === '-' ? stdin : createReadStream(path, {highWaterMark: 1 << 20})
   return {
@@ -59,7 +62,9 @@ async function checkReadable(path: string): Promise<void> {
     if (!s.isFile()) throw new InputError(`--records ${path} is not a file`)
   } catch (error) {
     if (error instanceof InputError) throw error
-    throw new InputError(`cannot read --records ${path}: ${(error as Error).message}`, {suggestions: ['Check the path, or pass - to read records from stdin.']})
+    throw new InputError(`cannot read --records ${path}: ${(error as Error).message}`, {
+      suggestions: ['Check the path, or pass - to read records from stdin.'],
+    })
   }
 }
 
@@ -75,16 +80,23 @@ export async function openLines(path: string, stdin: NodeJS.ReadableStream): Pro
     if (!s.isFile()) throw new InputError(`--records ${path} is not a file`)
   } catch (error) {
     if (error instanceof InputError) throw error
-    throw new InputError(`cannot read --records ${path}: ${(error as Error).message}`, {suggestions: ['Check the path, or pass - to read records from stdin.']})
+    throw new InputError(`cannot read --records ${path}: ${(error as Error).message}`, {
+      suggestions: ['Check the path, or pass - to read records from stdin.'],
+    })
   }
 
   return lineBatches(createReadStream(path, {encoding: 'utf8', highWaterMark: 1 << 20}))
 }
 
 /** Shard ranges for offline analysis. Exactly one of shards / shardMap. */
-export async function offlineShardRanges(options: {shardMap?: string | undefined; shards?: number | undefined}): Promise<{ranges: ShardRange[]; source: string}> {
+export async function offlineShardRanges(options: {
+  shardMap?: string | undefined
+  shards?: number | undefined
+}): Promise<{ranges: ShardRange[]; source: string}> {
   if (options.shards !== undefined && options.shardMap !== undefined) {
-    throw new UsageError('--shards and --shard-map cannot be combined', {suggestions: ['Use --shards N for a new stream\'s even ranges, or --shard-map FILE for the real ranges.']})
+    throw new UsageError('--shards and --shard-map cannot be combined', {
+      suggestions: ["Use --shards N for a new stream's even ranges, or --shard-map FILE for the real ranges."],
+    })
   }
 
   if (options.shardMap !== undefined) {
@@ -93,15 +105,20 @@ export async function offlineShardRanges(options: {shardMap?: string | undefined
       text = await readFile(options.shardMap, 'utf8')
     } catch (error) {
       throw new InputError(`cannot read --shard-map ${options.shardMap}: ${(error as Error).message}`, {
-        suggestions: ['Save one with: aws kinesis list-shards --stream-name NAME --shard-filter Type=AT_LATEST > shards.json'],
+        suggestions: [
+          'Save one with: aws kinesis list-shards --stream-name NAME --shard-filter Type=AT_LATEST > shards.json',
+        ],
       })
     }
 
     return {ranges: parseShardMap(text, options.shardMap), source: options.shardMap}
   }
 
-  if (options.shards !== undefined) return {ranges: evenRanges(options.shards), source: `${options.shards} even shard range(s)`}
+  if (options.shards !== undefined)
+    return {ranges: evenRanges(options.shards), source: `${options.shards} even shard range(s)`}
   throw new UsageError('offline analysis needs --shards N or --shard-map FILE', {
-    suggestions: ['Add --shards 4 (AWS\'s initial even ranges for 4 shards), or --shard-map shards.json (saved aws kinesis list-shards output).'],
+    suggestions: [
+      "Add --shards 4 (AWS's initial even ranges for 4 shards), or --shard-map shards.json (saved aws kinesis list-shards output).",
+    ],
   })
 }

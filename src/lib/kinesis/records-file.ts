@@ -7,7 +7,12 @@ import {coverageProblems, MAX_HASH_KEY, parseExplicitHashKey, type ShardRange, s
 import {fnv1a, FNV_OFFSET, FNV_PRIME, type HashCache} from './load-tally.js'
 
 /** Called once per record: bytes = the data size (undefined when the file has none); timestamp in ms. */
-export type OnOfflineRecord = (partitionKey: string, bytes?: number | undefined, timestampMs?: number | undefined, explicitHashKey?: string | undefined) => void
+export type OnOfflineRecord = (
+  partitionKey: string,
+  bytes?: number | undefined,
+  timestampMs?: number | undefined,
+  explicitHashKey?: string | undefined,
+) => void
 
 export interface RecordFileSummary {
   format: 'csv' | 'jsonl'
@@ -31,7 +36,8 @@ const KEY_NAMES: Record<string, 'bytes' | 'explicitHashKey' | 'partitionKey' | '
   ts: 'timestamp',
 }
 
-const FIELD_HELP = 'Each record needs partitionKey; bytes (data size), timestamp (ISO 8601 or epoch seconds/ms) and explicitHashKey are optional.'
+const FIELD_HELP =
+  'Each record needs partitionKey; bytes (data size), timestamp (ISO 8601 or epoch seconds/ms) and explicitHashKey are optional.'
 
 function bad(source: string, line: number, message: string): InputError {
   return new InputError(`${source} line ${line}: ${message}`, {suggestions: [FIELD_HELP]})
@@ -49,15 +55,18 @@ export function parseTimestamp(value: unknown): number | undefined {
 
 function checkBytes(value: unknown, source: string, line: number): number | undefined {
   if (value === undefined || value === null || value === '') return undefined
-  const n = typeof value === 'number' ? value : typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : Number.NaN
-  if (!Number.isFinite(n) || n < 0) throw bad(source, line, `bytes "${String(value)}" is not a non-negative whole number`)
+  const n =
+    typeof value === 'number' ? value : typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : Number.NaN
+  if (!Number.isFinite(n) || n < 0)
+    throw bad(source, line, `bytes "${String(value)}" is not a non-negative whole number`)
   return n
 }
 
 function checkKey(value: unknown, source: string, line: number): string {
   if (typeof value !== 'string' && typeof value !== 'number') throw bad(source, line, 'no partitionKey')
   const key = String(value)
-  if (key.length === 0 || key.length > 256) throw bad(source, line, `partitionKey must be 1 to 256 characters, not ${key.length}`)
+  if (key.length === 0 || key.length > 256)
+    throw bad(source, line, `partitionKey must be 1 to 256 characters, not ${key.length}`)
   return key
 }
 
@@ -135,7 +144,12 @@ class RecordLineParser {
 
   summary(): RecordFileSummary {
     if (this.records === 0) throw new InputError(`${this.source} holds no records`, {suggestions: [FIELD_HELP]})
-    return {format: this.format ?? 'jsonl', hasBytes: this.hasBytes, hasTimestamps: this.hasTimestamps, records: this.records}
+    return {
+      format: this.format ?? 'jsonl',
+      hasBytes: this.hasBytes,
+      hasTimestamps: this.hasTimestamps,
+      records: this.records,
+    }
   }
 
   private csvLine(line: string): void {
@@ -144,10 +158,18 @@ class RecordLineParser {
       const header = splitCsvLine(line)
       const idx = (name: string): number => header.findIndex((f) => KEY_NAMES[f.trim().toLowerCase()] === name)
       const key = idx('partitionKey')
-      this.cols = {bytes: idx('bytes'), ehk: idx('explicitHashKey'), key, only: header.length === 1, ts: idx('timestamp')}
+      this.cols = {
+        bytes: idx('bytes'),
+        ehk: idx('explicitHashKey'),
+        key,
+        only: header.length === 1,
+        ts: idx('timestamp'),
+      }
       if (key < 0) {
         throw new InputError(`${source}: the CSV header "${line.slice(0, 80)}" has no partitionKey column`, {
-          suggestions: ['Start the file with a header row, e.g. "partitionKey,bytes,timestamp"; or use JSON Lines ({"partitionKey": "..."}).'],
+          suggestions: [
+            'Start the file with a header row, e.g. "partitionKey,bytes,timestamp"; or use JSON Lines ({"partitionKey": "..."}).',
+          ],
         })
       }
 
@@ -166,7 +188,8 @@ class RecordLineParser {
     const bytes = cols.bytes < 0 ? undefined : checkBytes(fields[cols.bytes], source, lineNo)
     const tsText = cols.ts < 0 ? undefined : fields[cols.ts]
     const ts = parseTimestamp(tsText)
-    if (ts !== undefined && Number.isNaN(ts)) throw bad(source, lineNo, `timestamp "${tsText}" is neither ISO 8601 nor epoch seconds/ms`)
+    if (ts !== undefined && Number.isNaN(ts))
+      throw bad(source, lineNo, `timestamp "${tsText}" is neither ISO 8601 nor epoch seconds/ms`)
     this.emit(key, bytes, ts, cols.ehk < 0 ? undefined : checkEhk(fields[cols.ehk], source, lineNo))
   }
 
@@ -199,7 +222,8 @@ class RecordLineParser {
     const key = checkKey(fields.partitionKey, source, lineNo)
     const bytes = checkBytes(bytesV, source, lineNo)
     const ts = parseTimestamp(fields.timestamp)
-    if (ts !== undefined && Number.isNaN(ts)) throw bad(source, lineNo, `timestamp "${String(fields.timestamp)}" is neither ISO 8601 nor epoch seconds/ms`)
+    if (ts !== undefined && Number.isNaN(ts))
+      throw bad(source, lineNo, `timestamp "${String(fields.timestamp)}" is neither ISO 8601 nor epoch seconds/ms`)
     this.emit(key, bytes, ts, checkEhk(fields.explicitHashKey, source, lineNo))
   }
 }
@@ -226,7 +250,8 @@ export async function readRecordLines(
 }
 
 /** A record file as text lines, or as raw bytes (the fast path: no string per line). */
-export type RecordInput = {chunks: AsyncIterable<Uint8Array>} | {lines: AsyncIterable<string | string[]> | Iterable<string | string[]>}
+export type RecordInput =
+  {chunks: AsyncIterable<Uint8Array>} | {lines: AsyncIterable<string | string[]> | Iterable<string | string[]>}
 
 /**
  * Called once per record by `readRecordsInto`: the key's slot in the HashCache (−1 when not kept),
@@ -265,7 +290,12 @@ function digitsValue(buf: Uint8Array, start: number, end: number): number {
  * Lines, quoted CSV lines and explicit hash keys go through the text parser. Same validation and
  * messages either way.
  */
-export async function readRecordsInto(input: RecordInput, source: string, cache: HashCache, onRecord: OnTableRecord): Promise<RecordFileSummary> {
+export async function readRecordsInto(
+  input: RecordInput,
+  source: string,
+  cache: HashCache,
+  onRecord: OnTableRecord,
+): Promise<RecordFileSummary> {
   const viaText: OnOfflineRecord = (pk, dataBytes, ts, ehk) => {
     const offset = cache.lookup(pk, ehk)
     const slot = cache.lastSlot
@@ -305,34 +335,34 @@ export async function readRecordsInto(input: RecordInput, source: string, cache:
       let comma = buf.indexOf(44, fieldStart)
       if (comma < 0 || comma > end) comma = end
       switch (field) {
-      case cols.bytes: {
-        bytesS = fieldStart
-        bytesE = comma
-      
-      break;
-      }
+        case cols.bytes: {
+          bytesS = fieldStart
+          bytesE = comma
 
-      case cols.ehk: {
-        ehkS = fieldStart
-        ehkE = comma
-      
-      break;
-      }
+          break
+        }
 
-      case cols.key: {
-        keyS = fieldStart
-        keyE = comma
-      
-      break;
-      }
+        case cols.ehk: {
+          ehkS = fieldStart
+          ehkE = comma
 
-      case cols.ts: {
-        tsS = fieldStart
-        tsE = comma
-      
-      break;
-      }
-      // No default
+          break
+        }
+
+        case cols.key: {
+          keyS = fieldStart
+          keyE = comma
+
+          break
+        }
+
+        case cols.ts: {
+          tsS = fieldStart
+          tsE = comma
+
+          break
+        }
+        // No default
       }
 
       field++
@@ -474,13 +504,27 @@ export function parseShardMap(text: string, source: string): ShardRange[] {
   try {
     doc = JSON.parse(text)
   } catch {
-    throw new InputError(`${source} is not valid JSON`, {suggestions: ['Save the map with: aws kinesis list-shards --stream-name NAME --shard-filter Type=AT_LATEST > shards.json']})
+    throw new InputError(`${source} is not valid JSON`, {
+      suggestions: [
+        'Save the map with: aws kinesis list-shards --stream-name NAME --shard-filter Type=AT_LATEST > shards.json',
+      ],
+    })
   }
 
   const d = doc as {Shards?: unknown; StreamDescription?: {Shards?: unknown}}
-  const list = Array.isArray(doc) ? doc : Array.isArray(d?.Shards) ? d.Shards : Array.isArray(d?.StreamDescription?.Shards) ? d.StreamDescription.Shards : undefined
+  const list = Array.isArray(doc)
+    ? doc
+    : Array.isArray(d?.Shards)
+      ? d.Shards
+      : Array.isArray(d?.StreamDescription?.Shards)
+        ? d.StreamDescription.Shards
+        : undefined
   if (!list) {
-    throw new InputError(`${source} has no "Shards" list`, {suggestions: ['Save the map with: aws kinesis list-shards --stream-name NAME --shard-filter Type=AT_LATEST > shards.json']})
+    throw new InputError(`${source} has no "Shards" list`, {
+      suggestions: [
+        'Save the map with: aws kinesis list-shards --stream-name NAME --shard-filter Type=AT_LATEST > shards.json',
+      ],
+    })
   }
 
   const ranges: ShardRange[] = []
@@ -498,10 +542,13 @@ export function parseShardMap(text: string, source: string): ShardRange[] {
       startingHashKey = parseExplicitHashKey(start)
       endingHashKey = parseExplicitHashKey(end)
     } catch {
-      throw new InputError(`${source}: shard ${s.ShardId} has a hash key range that is not two decimal numbers from 0 to 2^128−1`)
+      throw new InputError(
+        `${source}: shard ${s.ShardId} has a hash key range that is not two decimal numbers from 0 to 2^128−1`,
+      )
     }
 
-    if (endingHashKey < startingHashKey) throw new InputError(`${source}: shard ${s.ShardId} ends (${end}) before it starts (${start})`)
+    if (endingHashKey < startingHashKey)
+      throw new InputError(`${source}: shard ${s.ShardId} ends (${end}) before it starts (${start})`)
     ranges.push({endingHashKey, shardId: s.ShardId, startingHashKey})
   }
 
@@ -509,10 +556,15 @@ export function parseShardMap(text: string, source: string): ShardRange[] {
   const problems = coverageProblems(ranges)
   if (problems.length > 0) {
     const p = problems[0]!
-    throw new InputError(`${source}: the open shards have ${problems.length} ${problems.length === 1 ? 'problem' : 'problems'} covering the key space, first a ${p.kind} from ${p.from} to ${p.to}`, {
-      details: problems.map((x) => ({from: x.from.toString(), kind: x.kind, to: x.to.toString()})),
-      suggestions: ['Save only open shards: aws kinesis list-shards --stream-name NAME --shard-filter Type=AT_LATEST'],
-    })
+    throw new InputError(
+      `${source}: the open shards have ${problems.length} ${problems.length === 1 ? 'problem' : 'problems'} covering the key space, first a ${p.kind} from ${p.from} to ${p.to}`,
+      {
+        details: problems.map((x) => ({from: x.from.toString(), kind: x.kind, to: x.to.toString()})),
+        suggestions: [
+          'Save only open shards: aws kinesis list-shards --stream-name NAME --shard-filter Type=AT_LATEST',
+        ],
+      },
+    )
   }
 
   return sortRanges(ranges)

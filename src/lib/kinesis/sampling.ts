@@ -8,7 +8,12 @@
  * Bytes are data + partition key (UTF-8), counted per second of ApproximateArrivalTimestamp; KPL
  * aggregated records are unpacked so the user keys are counted.
  */
-import {GetRecordsCommand, GetShardIteratorCommand, type KinesisClient, type _Record as KinesisRecord} from '@aws-sdk/client-kinesis'
+import {
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  type KinesisClient,
+  type _Record as KinesisRecord,
+} from '@aws-sdk/client-kinesis'
 
 import type {HashCache, LoadTally} from './load-tally.js'
 
@@ -61,12 +66,32 @@ export interface RecordCounter {
 }
 
 /** Count one Kinesis record (unpacking KPL aggregation) into the tally as belonging to shard `shardIndex`. */
-export function countKinesisRecord(counter: RecordCounter, shardIndex: number, record: {data: Uint8Array; explicitHashKey?: string | undefined; partitionKey: string; timestampMs?: number | undefined}): {aggregated: boolean; userRecords: number} {
+export function countKinesisRecord(
+  counter: RecordCounter,
+  shardIndex: number,
+  record: {
+    data: Uint8Array
+    explicitHashKey?: string | undefined
+    partitionKey: string
+    timestampMs?: number | undefined
+  },
+): {aggregated: boolean; userRecords: number} {
   const outerBytes = record.data.length + utf8.encode(record.partitionKey).length
   const users = deaggregate(record.data)
   if (!users || users.length === 0) {
     const offset = counter.cache.lookup(record.partitionKey, record.explicitHashKey)
-    counter.tally.addHashed({bytes: outerBytes, explicitHashKey: record.explicitHashKey, partitionKey: record.partitionKey, records: 1, timestampMs: record.timestampMs}, counter.cache.lastWords, offset, shardIndex)
+    counter.tally.addHashed(
+      {
+        bytes: outerBytes,
+        explicitHashKey: record.explicitHashKey,
+        partitionKey: record.partitionKey,
+        records: 1,
+        timestampMs: record.timestampMs,
+      },
+      counter.cache.lastWords,
+      offset,
+      shardIndex,
+    )
     return {aggregated: false, userRecords: 1}
   }
 
@@ -77,7 +102,13 @@ export function countKinesisRecord(counter: RecordCounter, shardIndex: number, r
   for (const [i, u] of users.entries()) {
     const offset = counter.cache.lookup(u.partitionKey, u.explicitHashKey)
     counter.tally.addHashed(
-      {bytes: (outerBytes * weights[i]!) / sum, explicitHashKey: u.explicitHashKey, partitionKey: u.partitionKey, records: 1 / users.length, timestampMs: record.timestampMs},
+      {
+        bytes: (outerBytes * weights[i]!) / sum,
+        explicitHashKey: u.explicitHashKey,
+        partitionKey: u.partitionKey,
+        records: 1 / users.length,
+        timestampMs: record.timestampMs,
+      },
       counter.cache.lastWords,
       offset,
       shardIndex,
@@ -123,7 +154,9 @@ export async function sampleShards(
         new GetShardIteratorCommand({
           ...streamRef,
           ShardId: shard.shardId,
-          ...(options.live ? {ShardIteratorType: 'LATEST'} : {ShardIteratorType: 'AT_TIMESTAMP', Timestamp: new Date(options.startMs)}),
+          ...(options.live
+            ? {ShardIteratorType: 'LATEST'}
+            : {ShardIteratorType: 'AT_TIMESTAMP', Timestamp: new Date(options.startMs)}),
         }),
         deps.signal ? {abortSignal: deps.signal} : {},
       )
@@ -156,12 +189,15 @@ export async function sampleShards(
         }
 
         const wait = lastCall + options.callSpacingMs - now
-         
+
         if (wait > 0) await deps.sleep(Math.min(wait, deadline - now), deps.signal)
         if (deps.now() >= deadline) continue
         lastCall = deps.now()
-         
-        const page = await kinesis.send(new GetRecordsCommand({Limit: options.recordsPerCall, ShardIterator: iterator}), deps.signal ? {abortSignal: deps.signal} : {})
+
+        const page = await kinesis.send(
+          new GetRecordsCommand({Limit: options.recordsPerCall, ShardIterator: iterator}),
+          deps.signal ? {abortSignal: deps.signal} : {},
+        )
         report.calls++
         totalCalls++
         let pastEnd = false
@@ -174,7 +210,11 @@ export async function sampleShards(
 
           const data = r.Data ?? new Uint8Array(0)
           const pk = r.PartitionKey ?? ''
-          const {aggregated, userRecords} = countKinesisRecord(counter, shardIndex, {data, partitionKey: pk, timestampMs: ts})
+          const {aggregated, userRecords} = countKinesisRecord(counter, shardIndex, {
+            data,
+            partitionKey: pk,
+            timestampMs: ts,
+          })
           const bytes = data.length + utf8.encode(pk).length
           report.kinesisRecords++
           report.userRecords += userRecords
@@ -185,7 +225,13 @@ export async function sampleShards(
           if (ts + 1 > report.coveredEndMs) report.coveredEndMs = ts + 1
         }
 
-        deps.onProgress?.({bytes: totalBytes, calls: totalCalls, records: totalRecords, shardsDone, shardsTotal: shardIndexes.length})
+        deps.onProgress?.({
+          bytes: totalBytes,
+          calls: totalCalls,
+          records: totalRecords,
+          shardsDone,
+          shardsTotal: shardIndexes.length,
+        })
         iterator = page.NextShardIterator
         if (pastEnd) {
           report.stoppedBy = 'window-end'
@@ -213,7 +259,13 @@ export async function sampleShards(
     }
 
     shardsDone++
-    deps.onProgress?.({bytes: totalBytes, calls: totalCalls, records: totalRecords, shardsDone, shardsTotal: shardIndexes.length})
+    deps.onProgress?.({
+      bytes: totalBytes,
+      calls: totalCalls,
+      records: totalRecords,
+      shardsDone,
+      shardsTotal: shardIndexes.length,
+    })
     return report
   }
 

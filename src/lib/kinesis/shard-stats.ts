@@ -43,7 +43,11 @@ function stats(values: readonly number[], avg: number): RateStats {
 /**
  * From per-minute Sums (CloudWatch Sum over 60 s): rate = Sum / 60. Missing minutes are zero.
  */
-export function statsFromMinuteSums(bytesSums: readonly number[], recordsSums: readonly number[], threshold: number): ShardRateStats {
+export function statsFromMinuteSums(
+  bytesSums: readonly number[],
+  recordsSums: readonly number[],
+  threshold: number,
+): ShardRateStats {
   const n = Math.max(bytesSums.length, recordsSums.length)
   const b: number[] = []
   const r: number[] = []
@@ -127,7 +131,13 @@ export function statsFromSeconds(
 /** Above 6 hours, avg/p99/max are taken over minutes (per-second series would be too long). */
 export const MAX_PER_SECOND_SPAN = 6 * 3600
 
-function statsFromLongSpan(perSecondBytes: ReadonlyMap<number, number>, perSecondRecords: ReadonlyMap<number, number>, startSec: number, n: number, threshold: number): ShardRateStats {
+function statsFromLongSpan(
+  perSecondBytes: ReadonlyMap<number, number>,
+  perSecondRecords: ReadonlyMap<number, number>,
+  startSec: number,
+  n: number,
+  threshold: number,
+): ShardRateStats {
   const firstMinute = Math.floor(startSec / 60)
   const minutes = Math.ceil((startSec + n) / 60) - firstMinute
   const bytes = Array.from({length: minutes}, () => 0)

@@ -17,14 +17,18 @@ export function parseStreamRef(text: string): StreamRef {
   if (text.startsWith('arn:')) {
     const m = /^arn:aws[\w-]*:kinesis:[\w-]+:\d{12}:stream\/([\w.-]{1,128})$/.exec(text)
     if (!m) {
-      throw new UsageError(`"${text}" is not a Kinesis stream ARN`, {suggestions: ['Use arn:aws:kinesis:REGION:ACCOUNT:stream/NAME, or just the stream name.']})
+      throw new UsageError(`"${text}" is not a Kinesis stream ARN`, {
+        suggestions: ['Use arn:aws:kinesis:REGION:ACCOUNT:stream/NAME, or just the stream name.'],
+      })
     }
 
     return {streamArn: text, streamName: m[1]!}
   }
 
   if (!/^[\w.-]{1,128}$/.test(text)) {
-    throw new UsageError(`"${text}" is not a valid stream name (1–128 letters, digits, "_", "-" or ".")`, {suggestions: ['Pass the stream name or its ARN with --stream.']})
+    throw new UsageError(`"${text}" is not a valid stream name (1–128 letters, digits, "_", "-" or ".")`, {
+      suggestions: ['Pass the stream name or its ARN with --stream.'],
+    })
   }
 
   return {streamName: text}
@@ -43,7 +47,11 @@ export interface StreamSummary {
   streamName: string
 }
 
-export async function describeStream(kinesis: KinesisClient, ref: StreamRef, signal?: AbortSignal): Promise<StreamSummary> {
+export async function describeStream(
+  kinesis: KinesisClient,
+  ref: StreamRef,
+  signal?: AbortSignal,
+): Promise<StreamSummary> {
   const out = await kinesis.send(new DescribeStreamSummaryCommand(apiRef(ref)), signal ? {abortSignal: signal} : {})
   const d = out.StreamDescriptionSummary
   return {
@@ -57,11 +65,14 @@ export async function describeStream(kinesis: KinesisClient, ref: StreamRef, sig
 }
 
 /** The open shards (ShardFilter AT_LATEST, every page), sorted by starting hash key. */
-export async function listOpenShards(kinesis: KinesisClient, ref: StreamRef, signal?: AbortSignal): Promise<ShardRange[]> {
+export async function listOpenShards(
+  kinesis: KinesisClient,
+  ref: StreamRef,
+  signal?: AbortSignal,
+): Promise<ShardRange[]> {
   const shards: Shard[] = []
   let nextToken: string | undefined
   do {
-     
     const page = await kinesis.send(
       new ListShardsCommand(nextToken ? {NextToken: nextToken} : {...apiRef(ref), ShardFilter: {Type: 'AT_LATEST'}}),
       signal ? {abortSignal: signal} : {},

@@ -24,10 +24,13 @@ export function hotReasons(s: HotRuleInput, threshold: number, minMinutes: numbe
   const reasons: string[] = []
   const needed = Math.max(1, Math.min(minMinutes, s.minutesObserved))
   if (s.minutesObserved > 0 && s.minutesOverThreshold >= needed) {
-    reasons.push(`utilisation ≥ ${Math.round(threshold * 100)} % for ${s.minutesOverThreshold} of ${s.minutesObserved} minute(s)`)
+    reasons.push(
+      `utilisation ≥ ${Math.round(threshold * 100)} % for ${s.minutesOverThreshold} of ${s.minutesObserved} minute(s)`,
+    )
   }
 
-  if (s.throttledRecords !== null && s.throttledRecords > 0) reasons.push(`${Math.round(s.throttledRecords)} record(s) throttled (WriteProvisionedThroughputExceeded)`)
+  if (s.throttledRecords !== null && s.throttledRecords > 0)
+    reasons.push(`${Math.round(s.throttledRecords)} record(s) throttled (WriteProvisionedThroughputExceeded)`)
   return reasons
 }
 
@@ -43,7 +46,14 @@ export interface SplitPoint {
   newStartingHashKey: bigint
 }
 
-function childPrediction(start: bigint, end: bigint, bytesShare: number, recordsShare: number, bytes: RateStats, records: RateStats): ChildPrediction {
+function childPrediction(
+  start: bigint,
+  end: bigint,
+  bytesShare: number,
+  recordsShare: number,
+  bytes: RateStats,
+  records: RateStats,
+): ChildPrediction {
   return {
     endingHashKey: end,
     startingHashKey: start,
@@ -59,7 +69,12 @@ function childPrediction(start: bigint, end: bigint, bytesShare: number, records
  * that drives its utilisation), choosing the side of the median key that balances the children
  * best; the midpoint when there is no key sample. Exact BigInt hash keys.
  */
-export function splitPoint(range: {endingHashKey: bigint; startingHashKey: bigint}, keyLoad: readonly KeyLoad[], bytes: RateStats, records: RateStats): SplitPoint | undefined {
+export function splitPoint(
+  range: {endingHashKey: bigint; startingHashKey: bigint},
+  keyLoad: readonly KeyLoad[],
+  bytes: RateStats,
+  records: RateStats,
+): SplitPoint | undefined {
   const {endingHashKey: end, startingHashKey: start} = range
   if (end <= start) return undefined
   const totalB = keyLoad.reduce((a, k) => a + k.bytes, 0)
@@ -68,13 +83,17 @@ export function splitPoint(range: {endingHashKey: bigint; startingHashKey: bigin
     const mid = start + (end - start + 1n) / 2n
     return {
       basis: 'midpoint (no key sample)',
-      children: [childPrediction(start, mid - 1n, 0.5, 0.5, bytes, records), childPrediction(mid, end, 0.5, 0.5, bytes, records)],
+      children: [
+        childPrediction(start, mid - 1n, 0.5, 0.5, bytes, records),
+        childPrediction(mid, end, 0.5, 0.5, bytes, records),
+      ],
       newStartingHashKey: mid,
     }
   }
 
   const byBytes = bytes.avg / SHARD_WRITE_BYTES_PER_SEC >= records.avg / SHARD_WRITE_RECORDS_PER_SEC
-  const weight = (k: KeyLoad): number => (byBytes ? (totalB > 0 ? k.bytes / totalB : 0) : totalR > 0 ? k.records / totalR : 0)
+  const weight = (k: KeyLoad): number =>
+    byBytes ? (totalB > 0 ? k.bytes / totalB : 0) : totalR > 0 ? k.records / totalR : 0
   const sorted = [...keyLoad].sort((a, b) => (a.hashKey < b.hashKey ? -1 : a.hashKey > b.hashKey ? 1 : 0))
   let cum = 0
   let j = 0

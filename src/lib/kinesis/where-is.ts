@@ -25,7 +25,10 @@ export interface WhereIsResult {
   stream: null | string
 }
 
-function locate(sorted: readonly ShardRange[], hash: bigint): Pick<KeyLocation, 'endingHashKey' | 'positionInShard' | 'shardId' | 'startingHashKey'> {
+function locate(
+  sorted: readonly ShardRange[],
+  hash: bigint,
+): Pick<KeyLocation, 'endingHashKey' | 'positionInShard' | 'shardId' | 'startingHashKey'> {
   const r = findRange(sorted, hash)
   if (!r) return {endingHashKey: null, positionInShard: null, shardId: null, startingHashKey: null}
   const width = r.endingHashKey - r.startingHashKey
@@ -37,12 +40,21 @@ function locate(sorted: readonly ShardRange[], hash: bigint): Pick<KeyLocation, 
   }
 }
 
-export function whereIs(partitionKeys: readonly string[], explicitHashKeys: readonly string[], ranges: readonly ShardRange[]): KeyLocation[] {
+export function whereIs(
+  partitionKeys: readonly string[],
+  explicitHashKeys: readonly string[],
+  ranges: readonly ShardRange[],
+): KeyLocation[] {
   const sorted = sortRanges(ranges)
   const out: KeyLocation[] = []
   for (const key of partitionKeys) {
     const hash = hashKeyOfPartitionKey(key)
-    out.push({hashKey: hash.toString(), md5: hash.toString(16).padStart(32, '0'), partitionKey: key, ...locate(sorted, hash)})
+    out.push({
+      hashKey: hash.toString(),
+      md5: hash.toString(16).padStart(32, '0'),
+      partitionKey: key,
+      ...locate(sorted, hash),
+    })
   }
 
   for (const text of explicitHashKeys) {

@@ -23,9 +23,12 @@ export interface ParsedDenial {
   service: null | string
 }
 
-const BOTOCORE = /An error occurred \(([A-Za-z0-9.]+)\) when calling the ([A-Za-z0-9]+) operation(?: \([^)]*\))?: ?([^\n]*)/
-const NOT_AUTHORIZED = /(?:User|Principal): (arn:\S+) is not authorized to perform: ([a-z0-9-]+):([A-Za-z0-9*]+)(?: on resource: "?([^\s"]+)"?)?(?: because ([^\n]+))?/
-const NOT_AUTHORIZED_NO_PRINCIPAL = /not authorized to perform: ([a-z0-9-]+):([A-Za-z0-9*]+)(?: on resource: "?([^\s"]+)"?)?/
+const BOTOCORE =
+  /An error occurred \(([A-Za-z0-9.]+)\) when calling the ([A-Za-z0-9]+) operation(?: \([^)]*\))?: ?([^\n]*)/
+const NOT_AUTHORIZED =
+  /(?:User|Principal): (arn:\S+) is not authorized to perform: ([a-z0-9-]+):([A-Za-z0-9*]+)(?: on resource: "?([^\s"]+)"?)?(?: because ([^\n]+))?/
+const NOT_AUTHORIZED_NO_PRINCIPAL =
+  /not authorized to perform: ([a-z0-9-]+):([A-Za-z0-9*]+)(?: on resource: "?([^\s"]+)"?)?/
 
 /** Operation name → service prefix, for messages that name only the operation (S3's bare 403). */
 const OPERATION_SERVICE: Record<string, string> = {
@@ -78,19 +81,55 @@ const OPERATION_SERVICE: Record<string, string> = {
 
 /** Data events: not in CloudTrail Event history (S3 object-level, Lambda Invoke, DynamoDB items). */
 const DATA_EVENTS: Record<string, Set<string>> = {
-  dynamodb: new Set(['BatchGetItem', 'BatchWriteItem', 'DeleteItem', 'GetItem', 'PutItem', 'Query', 'Scan', 'TransactGetItems', 'TransactWriteItems', 'UpdateItem']),
+  dynamodb: new Set([
+    'BatchGetItem',
+    'BatchWriteItem',
+    'DeleteItem',
+    'GetItem',
+    'PutItem',
+    'Query',
+    'Scan',
+    'TransactGetItems',
+    'TransactWriteItems',
+    'UpdateItem',
+  ]),
   lambda: new Set(['Invoke', 'InvokeAsync', 'InvokeFunction', 'InvokeWithResponseStream']),
   s3: new Set([
-    'AbortMultipartUpload', 'CompleteMultipartUpload', 'CopyObject', 'CreateMultipartUpload', 'DeleteObject', 'DeleteObjects', 'DeleteObjectTagging',
-    'GetObject', 'GetObjectAcl', 'GetObjectAttributes', 'GetObjectTagging', 'HeadObject', 'ListBucket', 'ListMultipartUploadParts', 'ListObjects',
-    'ListObjectsV2', 'ListObjectVersions', 'ListParts', 'PutObject', 'PutObjectAcl', 'PutObjectTagging', 'RestoreObject', 'SelectObjectContent',
-    'UploadPart', 'UploadPartCopy',
+    'AbortMultipartUpload',
+    'CompleteMultipartUpload',
+    'CopyObject',
+    'CreateMultipartUpload',
+    'DeleteObject',
+    'DeleteObjects',
+    'DeleteObjectTagging',
+    'GetObject',
+    'GetObjectAcl',
+    'GetObjectAttributes',
+    'GetObjectTagging',
+    'HeadObject',
+    'ListBucket',
+    'ListMultipartUploadParts',
+    'ListObjects',
+    'ListObjectsV2',
+    'ListObjectVersions',
+    'ListParts',
+    'PutObject',
+    'PutObjectAcl',
+    'PutObjectTagging',
+    'RestoreObject',
+    'SelectObjectContent',
+    'UploadPart',
+    'UploadPartCopy',
   ]),
 }
 
 /** IAM service prefix → CloudTrail eventSource. */
 function eventSourceFor(service: string): string {
-  const special: Record<string, string> = {airflow: 'airflow.amazonaws.com', 'emr-serverless': 'emr-serverless.amazonaws.com', es: 'es.amazonaws.com'}
+  const special: Record<string, string> = {
+    airflow: 'airflow.amazonaws.com',
+    'emr-serverless': 'emr-serverless.amazonaws.com',
+    es: 'es.amazonaws.com',
+  }
   return special[service] ?? `${service}.amazonaws.com`
 }
 
@@ -153,7 +192,7 @@ function policyTypeOf(text: string, reason: string | undefined): Pick<ParsedDeni
 /** The event name CloudTrail records: the API operation (or the action name when that is all we have). */
 export function eventNameOf(d: ParsedDenial): null | string {
   if (d.operation) return d.operation
-  return d.action ? d.action.split(':')[1] ?? null : null
+  return d.action ? (d.action.split(':')[1] ?? null) : null
 }
 
 export function isDataEvent(d: ParsedDenial): boolean {
@@ -188,7 +227,13 @@ export function policyStatementFor(d: ParsedDenial, roleArn: null | string): nul
   const resource = d.resource ?? '*'
   const statement: Record<string, unknown> =
     d.policyType === 'resource'
-      ? {Action: d.action, Effect: 'Allow', Principal: {AWS: roleArn ?? '<execution role ARN>'}, Resource: resource, Sid: 'AllowMwaaExecutionRole'}
+      ? {
+          Action: d.action,
+          Effect: 'Allow',
+          Principal: {AWS: roleArn ?? '<execution role ARN>'},
+          Resource: resource,
+          Sid: 'AllowMwaaExecutionRole',
+        }
       : {Action: d.action, Effect: 'Allow', Resource: resource, Sid: 'AllowMwaaTaskCall'}
   return JSON.stringify(statement, null, 2)
 }
@@ -217,7 +262,11 @@ export interface CorrelateOptions {
 }
 
 /** Analyse one denial and, for management events, find its CloudTrail event. */
-export async function analyseDenial(d: ParsedDenial, time: number | undefined, options: CorrelateOptions): Promise<AccessDeniedAnalysis> {
+export async function analyseDenial(
+  d: ParsedDenial,
+  time: number | undefined,
+  options: CorrelateOptions,
+): Promise<AccessDeniedAnalysis> {
   const roleArn = roleToFix(d, options.executionRoleArn)
   const eventName = eventNameOf(d)
   const base: AccessDeniedAnalysis = {
@@ -252,7 +301,10 @@ export async function analyseDenial(d: ParsedDenial, time: number | undefined, o
     events = result.events
   } catch (error) {
     if (options.signal?.aborted) throw error
-    return {...base, note: `CloudTrail look-up failed (${(error as Error).name}: ${(error as Error).message}). ${where}`}
+    return {
+      ...base,
+      note: `CloudTrail look-up failed (${(error as Error).name}: ${(error as Error).message}). ${where}`,
+    }
   }
 
   const matched = events
@@ -269,11 +321,20 @@ export async function analyseDenial(d: ParsedDenial, time: number | undefined, o
       offsetSeconds: offset,
       principalArn: e.principalArn,
     }))
-    return {...base, events: refs, note: `CloudTrail event ${refs[0]!.eventId} (${region}) records this denial. ${where}`, status: 'matched'}
+    return {
+      ...base,
+      events: refs,
+      note: `CloudTrail event ${refs[0]!.eventId} (${region}) records this denial. ${where}`,
+      status: 'matched',
+    }
   }
 
   if (options.now.getTime() - time < LAG_MS) {
-    return {...base, note: `No CloudTrail event yet: the failure is under 10 minutes old and CloudTrail delivers events about 5 minutes after the call. Not delivered yet, re-run in a few minutes. ${where}`, status: 'not-delivered-yet'}
+    return {
+      ...base,
+      note: `No CloudTrail event yet: the failure is under 10 minutes old and CloudTrail delivers events about 5 minutes after the call. Not delivered yet, re-run in a few minutes. ${where}`,
+      status: 'not-delivered-yet',
+    }
   }
 
   return {
@@ -284,7 +345,13 @@ export async function analyseDenial(d: ParsedDenial, time: number | undefined, o
 }
 
 /** The outcome when CloudTrail cannot or must not be searched; undefined when it should be. */
-function withoutLookup(input: {base: AccessDeniedAnalysis; d: ParsedDenial; options: CorrelateOptions; time: number | undefined; where: string}): AccessDeniedAnalysis | undefined {
+function withoutLookup(input: {
+  base: AccessDeniedAnalysis
+  d: ParsedDenial
+  options: CorrelateOptions
+  time: number | undefined
+  where: string
+}): AccessDeniedAnalysis | undefined {
   const {base, d, options, time, where} = input
   const {eventName} = base
   if (base.eventCategory === 'data') {
@@ -295,11 +362,25 @@ function withoutLookup(input: {base: AccessDeniedAnalysis; d: ParsedDenial; opti
     }
   }
 
-  if (!options.cloudtrail) return {...base, note: `CloudTrail look-up skipped (--no-cloudtrail, or local --logs without --cloudtrail). ${where}`}
-  if (!options.trail) return {...base, note: `CloudTrail look-up needs AWS access (run with --env, or pass --cloudtrail with --logs). ${where}`}
-  if (time === undefined) return {...base, note: `The log line carries no time, so CloudTrail cannot be searched. ${where}`}
-  if (!eventName) return {...base, note: `The message does not name the API operation, so CloudTrail cannot be searched by EventName. ${where}`}
-  if (options.now.getTime() - time > HISTORY_MS) return {...base, note: `The failure is older than 90 days: beyond CloudTrail Event history. ${where}`}
+  if (!options.cloudtrail)
+    return {
+      ...base,
+      note: `CloudTrail look-up skipped (--no-cloudtrail, or local --logs without --cloudtrail). ${where}`,
+    }
+  if (!options.trail)
+    return {
+      ...base,
+      note: `CloudTrail look-up needs AWS access (run with --env, or pass --cloudtrail with --logs). ${where}`,
+    }
+  if (time === undefined)
+    return {...base, note: `The log line carries no time, so CloudTrail cannot be searched. ${where}`}
+  if (!eventName)
+    return {
+      ...base,
+      note: `The message does not name the API operation, so CloudTrail cannot be searched by EventName. ${where}`,
+    }
+  if (options.now.getTime() - time > HISTORY_MS)
+    return {...base, note: `The failure is older than 90 days: beyond CloudTrail Event history. ${where}`}
   return undefined
 }
 
@@ -329,7 +410,12 @@ function policyAdvice(d: ParsedDenial, roleArn: null | string): string {
   }
 }
 
-function matchesDenial(e: TrailEvent, d: ParsedDenial, executionRoleArn: null | string, eventSource: null | string): boolean {
+function matchesDenial(
+  e: TrailEvent,
+  d: ParsedDenial,
+  executionRoleArn: null | string,
+  eventSource: null | string,
+): boolean {
   if (!e.errorCode || !DENIED_CODES.test(e.errorCode)) return false
   if (eventSource && e.eventSource && e.eventSource !== eventSource) return false
   const byRole = executionRoleArn !== null && e.sessionIssuerArn === executionRoleArn

@@ -69,7 +69,8 @@ export const RULES: readonly Rule[] = [
   // --- requirements-install-failure (before module-not-found: pip output names modules too) ---
   {
     category: 'requirements-install-failure',
-    cause: 'pip could not resolve requirements.txt: two requirements (or a requirement and the MWAA constraints file) pin incompatible versions, so nothing from requirements.txt was installed.',
+    cause:
+      'pip could not resolve requirements.txt: two requirements (or a requirement and the MWAA constraints file) pin incompatible versions, so nothing from requirements.txt was installed.',
     confidence: 0.95,
     doc: DOC.dependencies,
     fix: [
@@ -80,17 +81,19 @@ export const RULES: readonly Rule[] = [
     groups: ['scheduler', 'worker', 'webserver'],
     id: 'pip-resolution-impossible',
     keywords: ['ResolutionImpossible', 'conflicting dependencies'],
-    pattern: /ResolutionImpossible|Cannot install .+ because these package versions have conflicting dependencies|conflicting dependencies/,
+    pattern:
+      /ResolutionImpossible|Cannot install .+ because these package versions have conflicting dependencies|conflicting dependencies/,
     severity: 'critical',
     title: 'requirements.txt failed to install: conflicting package versions',
   },
   {
     category: 'requirements-install-failure',
-    cause: 'pip found no distribution of {2} for this Python and platform (typo, version that does not exist, private index not reachable, or a wheel for another architecture).',
+    cause:
+      'pip found no distribution of {2} for this Python and platform (typo, version that does not exist, private index not reachable, or a wheel for another architecture).',
     confidence: 0.95,
     doc: DOC.dependencies,
     fix: [
-      'Check the package name and version on PyPI for the environment\'s Python version.',
+      "Check the package name and version on PyPI for the environment's Python version.",
       'In a private network, package the wheels into plugins.zip and install with `--no-index --find-links /usr/local/airflow/plugins`.',
       'Test with `./mwaa-local-env test-requirements` before updating the environment.',
     ],
@@ -103,23 +106,31 @@ export const RULES: readonly Rule[] = [
   },
   {
     category: 'requirements-install-failure',
-    cause: 'A package from requirements.txt had to be compiled and the build failed (missing system library or compiler on the MWAA image).',
+    cause:
+      'A package from requirements.txt had to be compiled and the build failed (missing system library or compiler on the MWAA image).',
     confidence: 0.9,
     doc: DOC.dependencies,
     fix: [
-      'Use a version of the package that ships a manylinux wheel for the environment\'s Python.',
+      "Use a version of the package that ships a manylinux wheel for the environment's Python.",
       'Or build the wheel on Amazon Linux with the same Python and ship it in plugins.zip.',
     ],
     groups: ['scheduler', 'worker', 'webserver'],
     id: 'pip-build-failed',
-    keywords: ['Failed building wheel', 'Failed to build installable wheels', 'subprocess-exited-with-error', 'Could not build wheels'],
-    pattern: /Failed building wheel for|Failed to build installable wheels|subprocess-exited-with-error|Could not build wheels for/,
+    keywords: [
+      'Failed building wheel',
+      'Failed to build installable wheels',
+      'subprocess-exited-with-error',
+      'Could not build wheels',
+    ],
+    pattern:
+      /Failed building wheel for|Failed to build installable wheels|subprocess-exited-with-error|Could not build wheels for/,
     severity: 'critical',
     title: 'requirements.txt failed to install: a package did not build',
   },
   {
     category: 'requirements-install-failure',
-    cause: 'MWAA\'s requirements installer reported that pip failed; MWAA also refuses to override the versions of critical packages such as Airflow and Celery.',
+    cause:
+      "MWAA's requirements installer reported that pip failed; MWAA also refuses to override the versions of critical packages such as Airflow and Celery.",
     confidence: 0.9,
     doc: DOC.dependencies,
     fix: [
@@ -134,7 +145,8 @@ export const RULES: readonly Rule[] = [
   },
   {
     category: 'requirements-install-failure',
-    cause: 'Installing requirements.txt took longer than MWAA allows (9 minutes per install in the MWAA image) and was stopped.',
+    cause:
+      'Installing requirements.txt took longer than MWAA allows (9 minutes per install in the MWAA image) and was stopped.',
     confidence: 0.9,
     doc: DOC.createUpdate,
     fix: [
@@ -150,10 +162,13 @@ export const RULES: readonly Rule[] = [
   },
   {
     category: 'requirements-install-failure',
-    cause: 'requirements.txt has no `--constraint` line, so MWAA forced its local constraints; packages that conflict with them are not installed.',
+    cause:
+      'requirements.txt has no `--constraint` line, so MWAA forced its local constraints; packages that conflict with them are not installed.',
     confidence: 0.5,
     doc: DOC.dependencies,
-    fix: ['Add the Airflow constraints file for your Airflow and Python versions as the first line of requirements.txt.'],
+    fix: [
+      'Add the Airflow constraints file for your Airflow and Python versions as the first line of requirements.txt.',
+    ],
     id: 'requirements-no-constraints',
     keywords: ['Constraints should be specified for requirements.txt'],
     pattern: /Constraints should be specified for requirements\.txt/,
@@ -163,11 +178,12 @@ export const RULES: readonly Rule[] = [
   // --- plugin-import-error ---
   {
     category: 'plugin-import-error',
-    cause: 'Airflow could not import plugin {1}; operators, hooks and views from plugins.zip that depend on it are unavailable.',
+    cause:
+      'Airflow could not import plugin {1}; operators, hooks and views from plugins.zip that depend on it are unavailable.',
     confidence: 0.9,
     doc: DOC.plugins,
     fix: [
-      'Read the traceback under this line: a missing module means the plugin\'s dependency is not in requirements.txt.',
+      "Read the traceback under this line: a missing module means the plugin's dependency is not in requirements.txt.",
       'Check the plugins.zip layout (modules at the top level of the zip) and the PluginsS3ObjectVersion the environment uses.',
       'For plugins that need native libraries, set `core.lazy_load_plugins=False` in the Airflow configuration options.',
     ],
@@ -195,10 +211,14 @@ export const RULES: readonly Rule[] = [
     cause: 'The startup script ran but the environment variables it exports could not be loaded, so MWAA ignored them.',
     confidence: 0.9,
     doc: DOC.startup,
-    fix: ['Export variables with plain `export NAME=value` lines; do not exit early from the script.', 'Test it with `./mwaa-local-env test-startup-script`.'],
+    fix: [
+      'Export variables with plain `export NAME=value` lines; do not exit early from the script.',
+      'Test it with `./mwaa-local-env test-startup-script`.',
+    ],
     id: 'startup-script-env-load',
     keywords: ['environment variables from startup script', 'environment variables file from startup script'],
-    pattern: /Failed to load environment variables from startup script|Failed to locate environment variables file from startup script/,
+    pattern:
+      /Failed to load environment variables from startup script|Failed to locate environment variables file from startup script/,
     severity: 'error',
     title: 'Startup script: exported variables were not loaded',
   },
@@ -207,7 +227,9 @@ export const RULES: readonly Rule[] = [
     cause: 'After the startup script ran, MWAA found that it changed a component MWAA depends on ({1} version).',
     confidence: 0.95,
     doc: DOC.startup,
-    fix: ['Do not install or upgrade Python, apache-airflow or watchtower from the startup script; use requirements.txt for Python packages.'],
+    fix: [
+      'Do not install or upgrade Python, apache-airflow or watchtower from the startup script; use requirements.txt for Python packages.',
+    ],
     id: 'startup-script-validation',
     keywords: ['Validation Error:'],
     pattern: /Validation Error: ([A-Za-z-]+) version [^ ]+ expected/,
@@ -219,10 +241,14 @@ export const RULES: readonly Rule[] = [
     cause: 'The startup script ran longer than MWAA allows (5 minutes) and was stopped.',
     confidence: 0.9,
     doc: DOC.startup,
-    fix: ['Move long installs out of the startup script (requirements.txt, or pre-built artifacts in plugins.zip).', 'Time it with `./mwaa-local-env test-startup-script`.'],
+    fix: [
+      'Move long installs out of the startup script (requirements.txt, or pre-built artifacts in plugins.zip).',
+      'Time it with `./mwaa-local-env test-startup-script`.',
+    ],
     id: 'startup-script-timeout',
     keywords: ['Process timed out after running for more than', 'Startup script timed out'],
-    pattern: /Process timed out after running for more than [0-9]+ milliseconds|Startup script timed out after [0-9]+ seconds/,
+    pattern:
+      /Process timed out after running for more than [0-9]+ milliseconds|Startup script timed out after [0-9]+ seconds/,
     severity: 'critical',
     stream: STARTUP_STREAM,
     title: 'Startup script timed out',
@@ -232,7 +258,10 @@ export const RULES: readonly Rule[] = [
     cause: 'A command in the startup script failed.',
     confidence: 0.7,
     doc: DOC.startup,
-    fix: ['Run the script locally with `./mwaa-local-env test-startup-script` and fix the failing command.', 'Start the script with `set -euo pipefail` so failures stop it at the right line.'],
+    fix: [
+      'Run the script locally with `./mwaa-local-env test-startup-script` and fix the failing command.',
+      'Start the script with `set -euo pipefail` so failures stop it at the right line.',
+    ],
     id: 'startup-script-command-error',
     keywords: ['command not found', 'No such file or directory', 'Permission denied', '[ERROR]'],
     pattern: /command not found|No such file or directory|Permission denied|^\[ERROR\] - /,
@@ -243,11 +272,12 @@ export const RULES: readonly Rule[] = [
   // --- dagbag-import-timeout (before task-timeout: same exception class) ---
   {
     category: 'dagbag-import-timeout',
-    cause: 'Parsing the DAG file {1} took longer than core.dagbag_import_timeout, so its DAGs were not loaded (top-level code doing I/O, heavy imports, or an overloaded scheduler).',
+    cause:
+      'Parsing the DAG file {1} took longer than core.dagbag_import_timeout, so its DAGs were not loaded (top-level code doing I/O, heavy imports, or an overloaded scheduler).',
     confidence: 0.95,
     doc: DOC.airflow202,
     fix: [
-      'Move API calls, database queries and heavy imports out of the DAG file\'s top level into tasks.',
+      "Move API calls, database queries and heavy imports out of the DAG file's top level into tasks.",
       'Raise core.dagbag_import_timeout (and core.dag_file_processor_timeout) in the Airflow configuration options if parsing is legitimately slow.',
       'Check the environment class: DAG count and scheduler CPU near their limits slow every parse.',
     ],
@@ -263,7 +293,10 @@ export const RULES: readonly Rule[] = [
     cause: 'The DAG processor killed the parse of {1} because it ran past dag_file_processor_timeout.',
     confidence: 0.9,
     doc: DOC.airflow202,
-    fix: ['Make the DAG file cheaper to import (no top-level I/O).', 'Raise core.dag_file_processor_timeout if parsing is legitimately slow.'],
+    fix: [
+      'Make the DAG file cheaper to import (no top-level I/O).',
+      'Raise core.dag_file_processor_timeout if parsing is legitimately slow.',
+    ],
     groups: ['dag-processing', 'scheduler'],
     id: 'dag-processor-timeout',
     keywords: ['has timed out, killing it'],
@@ -274,7 +307,8 @@ export const RULES: readonly Rule[] = [
   // --- module-not-found ---
   {
     category: 'module-not-found',
-    cause: 'Python module {2} is not installed where this code runs: it is missing from requirements.txt, requirements.txt failed to install, or the module is in plugins.zip under another path.',
+    cause:
+      'Python module {2} is not installed where this code runs: it is missing from requirements.txt, requirements.txt failed to install, or the module is in plugins.zip under another path.',
     confidence: 0.85,
     doc: DOC.dependencies,
     fix: [
@@ -290,10 +324,13 @@ export const RULES: readonly Rule[] = [
   },
   {
     category: 'module-not-found',
-    cause: 'Module {2} is installed but does not provide {1}: an installed version differs from the one the code was written for.',
+    cause:
+      'Module {2} is installed but does not provide {1}: an installed version differs from the one the code was written for.',
     confidence: 0.8,
     doc: DOC.dependencies,
-    fix: ['Pin the package version the code expects in requirements.txt, within the constraints file of your Airflow version.'],
+    fix: [
+      'Pin the package version the code expects in requirements.txt, within the constraints file of your Airflow version.',
+    ],
     id: 'cannot-import-name',
     keywords: ['cannot import name'],
     pattern: /ImportError: cannot import name '?([A-Za-z0-9_]+)'? from '?([A-Za-z0-9_.]+)'?/,
@@ -305,7 +342,10 @@ export const RULES: readonly Rule[] = [
     cause: 'A native library ({1}) the code loads is not on the MWAA image (for example the Oracle client).',
     confidence: 0.85,
     doc: DOC.logs,
-    fix: ['Ship the library in plugins.zip and point LD_LIBRARY_PATH at it from the startup script.', 'For plugins that load it, set `core.lazy_load_plugins=False`.'],
+    fix: [
+      'Ship the library in plugins.zip and point LD_LIBRARY_PATH at it from the startup script.',
+      'For plugins that load it, set `core.lazy_load_plugins=False`.',
+    ],
     id: 'shared-library-missing',
     keywords: ['cannot open shared object file'],
     pattern: /([A-Za-z0-9_.+-]+\.so[.0-9]*): cannot open shared object file/,
@@ -318,7 +358,9 @@ export const RULES: readonly Rule[] = [
     cause: 'A DAG file has a Python syntax error, so none of its DAGs are loaded.',
     confidence: 0.9,
     doc: DOC.airflow202,
-    fix: ['Run `python -m py_compile <dag file>` locally, fix the line the traceback names, and upload the file again.'],
+    fix: [
+      'Run `python -m py_compile <dag file>` locally, fix the line the traceback names, and upload the file again.',
+    ],
     groups: ['dag-processing', 'scheduler', 'webserver'],
     id: 'dag-syntax-error',
     keywords: ['SyntaxError', 'IndentationError', 'TabError'],
@@ -344,12 +386,16 @@ export const RULES: readonly Rule[] = [
   },
   {
     category: 'dag-import-error',
-    cause: 'A task referred to a DAG the scheduler or worker could not load ({1}): the file failed to import there or was removed.',
+    cause:
+      'A task referred to a DAG the scheduler or worker could not load ({1}): the file failed to import there or was removed.',
     confidence: 0.6,
     doc: DOC.airflow202,
-    fix: ['Check the DAGProcessing logs for this DAG file\'s import error.', 'Make sure the file exists in the DAGs folder on S3 and parses on every component.'],
+    fix: [
+      "Check the DAGProcessing logs for this DAG file's import error.",
+      'Make sure the file exists in the DAGs folder on S3 and parses on every component.',
+    ],
     id: 'dag-not-found',
-    keywords: ['Couldn\'t find dag'],
+    keywords: ["Couldn't find dag"],
     pattern: /Couldn't find dag ([^ ]+) in DagBag\/DB!/,
     severity: 'error',
     title: 'DAG not found in DagBag',
@@ -361,12 +407,13 @@ export const RULES: readonly Rule[] = [
     confidence: 0.95,
     doc: DOC.executionRole,
     fix: [
-      'Add the minimal statement below to the execution role (identity-based) or to the resource\'s policy (resource-based).',
+      "Add the minimal statement below to the execution role (identity-based) or to the resource's policy (resource-based).",
       'Verify with the `aws iam simulate-principal-policy` command below before re-running the task.',
     ],
     id: 'aws-access-denied',
     keywords: ['An error occurred (', 'is not authorized to perform'],
-    pattern: /An error occurred \((AccessDenied|AccessDeniedException|UnauthorizedOperation|UnauthorizedAccess|AuthorizationError|AuthorizationErrorException|Forbidden|403)\) when calling the ([A-Za-z0-9]+) operation|is not authorized to perform: [a-z0-9-]+:[A-Za-z0-9*]+/,
+    pattern:
+      /An error occurred \((AccessDenied|AccessDeniedException|UnauthorizedOperation|UnauthorizedAccess|AuthorizationError|AuthorizationErrorException|Forbidden|403)\) when calling the ([A-Za-z0-9]+) operation|is not authorized to perform: [a-z0-9-]+:[A-Za-z0-9*]+/,
     severity: 'error',
     title: 'AWS access denied',
   },
@@ -389,10 +436,14 @@ export const RULES: readonly Rule[] = [
   },
   {
     category: 'worker-autoscaling',
-    cause: 'A Celery worker process or host was lost while running tasks (killed — often by the out-of-memory killer when the text shows SIGKILL —, scaled in or replaced).',
+    cause:
+      'A Celery worker process or host was lost while running tasks (killed — often by the out-of-memory killer when the text shows SIGKILL —, scaled in or replaced).',
     confidence: 0.8,
     doc: DOC.autoscaling,
-    fix: ['Check MemoryUtilization/CPUUtilization of the workers at that time (OOM kills worker processes).', 'Raise --min-workers or set min = max so scale-in does not remove busy workers.'],
+    fix: [
+      'Check MemoryUtilization/CPUUtilization of the workers at that time (OOM kills worker processes).',
+      'Raise --min-workers or set min = max so scale-in does not remove busy workers.',
+    ],
     groups: ['worker', 'scheduler'],
     id: 'worker-lost',
     keywords: ['WorkerLostError', 'Worker exited prematurely', 'missed heartbeat from celery'],
@@ -403,18 +454,20 @@ export const RULES: readonly Rule[] = [
   // --- oom-sigkill ---
   {
     category: 'oom-sigkill',
-    cause: 'The task process was killed with SIGKILL (-9). On MWAA this is almost always the worker running out of memory.',
+    cause:
+      'The task process was killed with SIGKILL (-9). On MWAA this is almost always the worker running out of memory.',
     confidence: 0.85,
     doc: DOC.airflow202,
     fix: [
-      'Reduce the task\'s memory: stream or chunk data instead of loading it whole (pandas read in chunks, S3 multipart, Athena/Glue for heavy transforms).',
-      'Lower celery.worker_autoscale (tasks per worker) so fewer tasks share a worker\'s memory, or move to a larger environment class.',
+      "Reduce the task's memory: stream or chunk data instead of loading it whole (pandas read in chunks, S3 multipart, Athena/Glue for heavy transforms).",
+      "Lower celery.worker_autoscale (tasks per worker) so fewer tasks share a worker's memory, or move to a larger environment class.",
       'Check the AWS/MWAA MemoryUtilization metric of the workers around the failure; scaling out workers alone does not fix a single task that needs more memory.',
     ],
     groups: ['task', 'worker', 'scheduler'],
     id: 'task-sigkill',
     keywords: ['return code -9', 'SIGKILL', 'signal=-9', 'signal 9'],
-    pattern: /return code -9|Negsignal\.SIGKILL|signal 9 \(SIGKILL\)|terminated by signal.*SIGKILL|signal=-9|exited with 'signal 9/,
+    pattern:
+      /return code -9|Negsignal\.SIGKILL|signal 9 \(SIGKILL\)|terminated by signal.*SIGKILL|signal=-9|exited with 'signal 9/,
     severity: 'critical',
     title: 'Task killed with SIGKILL (likely out of memory)',
   },
@@ -423,7 +476,9 @@ export const RULES: readonly Rule[] = [
     cause: 'Airflow reports that the job was killed before it finished, likely because it ran out of memory.',
     confidence: 0.9,
     doc: DOC.airflow202,
-    fix: ['Reduce the task\'s memory use or tasks per worker (celery.worker_autoscale); consider a larger environment class.'],
+    fix: [
+      "Reduce the task's memory use or tasks per worker (celery.worker_autoscale); consider a larger environment class.",
+    ],
     id: 'job-killed-oom',
     keywords: ['running out of memory'],
     pattern: /was killed before it finished \(likely due to running out of memory\)/,
@@ -465,7 +520,10 @@ export const RULES: readonly Rule[] = [
     cause: 'The DAG run {1} ran past dagrun_timeout; the scheduler failed it and sent SIGTERM to its running tasks.',
     confidence: 0.9,
     doc: DOC.airflow202,
-    fix: ['Raise dagrun_timeout on the DAG, or make the slowest tasks faster.', 'Check for tasks waiting in the queue (queued-stuck findings) that eat the run\'s time.'],
+    fix: [
+      'Raise dagrun_timeout on the DAG, or make the slowest tasks faster.',
+      "Check for tasks waiting in the queue (queued-stuck findings) that eat the run's time.",
+    ],
     groups: ['scheduler'],
     id: 'dagrun-timeout',
     keywords: ['has timed-out'],
@@ -476,7 +534,8 @@ export const RULES: readonly Rule[] = [
   // --- zombie-task ---
   {
     category: 'zombie-task',
-    cause: 'The scheduler found a running task whose process stopped heartbeating (a zombie) and failed it: the worker or process died without reporting back.',
+    cause:
+      'The scheduler found a running task whose process stopped heartbeating (a zombie) and failed it: the worker or process died without reporting back.',
     confidence: 0.8,
     doc: DOC.airflow202,
     fix: [
@@ -492,7 +551,8 @@ export const RULES: readonly Rule[] = [
   },
   {
     category: 'zombie-task',
-    cause: 'The executor says the task finished ({1}) while the task instance still says it is running: the task was killed outside Airflow (worker lost, OOM, or MWAA\'s 12-hour task limit).',
+    cause:
+      "The executor says the task finished ({1}) while the task instance still says it is running: the task was killed outside Airflow (worker lost, OOM, or MWAA's 12-hour task limit).",
     confidence: 0.8,
     doc: DOC.logs,
     fix: [
@@ -509,7 +569,8 @@ export const RULES: readonly Rule[] = [
   // --- queued-stuck ---
   {
     category: 'queued-stuck',
-    cause: 'The executor says the task finished ({1}) while it was still queued: it never started on a worker (worker lost or replaced, queue not served, or the task could not be launched).',
+    cause:
+      'The executor says the task finished ({1}) while it was still queued: it never started on a worker (worker lost or replaced, queue not served, or the task could not be launched).',
     confidence: 0.85,
     doc: DOC.airflow202,
     fix: [
@@ -530,7 +591,7 @@ export const RULES: readonly Rule[] = [
     confidence: 0.85,
     doc: DOC.autoscaling,
     fix: [
-      'Check the QueuedTasks and RunningTasks metrics: if the queue is long, raise MaxWorkers or lower the DAGs\' concurrency.',
+      "Check the QueuedTasks and RunningTasks metrics: if the queue is long, raise MaxWorkers or lower the DAGs' concurrency.",
       'Raise --min-workers so capacity is already there when the backlog starts.',
     ],
     groups: ['scheduler'],
@@ -545,7 +606,9 @@ export const RULES: readonly Rule[] = [
     cause: 'The Celery executor could not queue the task (the SQS queue or its permissions/KMS key are not usable).',
     confidence: 0.85,
     doc: DOC.executionRole,
-    fix: ['Check that the execution role allows sqs:SendMessage and the other sqs actions on airflow-celery-* and kms actions for the queue\'s key.'],
+    fix: [
+      "Check that the execution role allows sqs:SendMessage and the other sqs actions on airflow-celery-* and kms actions for the queue's key.",
+    ],
     groups: ['scheduler'],
     id: 'could-not-queue-task',
     keywords: ['could not queue task'],
@@ -558,7 +621,9 @@ export const RULES: readonly Rule[] = [
     cause: 'Tasks adopted from a previous scheduler were still pending on the queue after the adoption timeout.',
     confidence: 0.75,
     doc: DOC.airflow202,
-    fix: ['Check for workers that were replaced or scaled in; clear the affected task instances so they are queued again.'],
+    fix: [
+      'Check for workers that were replaced or scaled in; clear the affected task instances so they are queued again.',
+    ],
     groups: ['scheduler'],
     id: 'adopted-tasks-pending',
     keywords: ['Adopted tasks were still pending'],
@@ -571,10 +636,16 @@ export const RULES: readonly Rule[] = [
     cause: 'The worker received the task but the `airflow tasks run` command failed on it before the task ran.',
     confidence: 0.5,
     doc: DOC.airflow202,
-    fix: ['Read the lines before this one on the same worker: the command\'s own error (DAG not found on the worker, import error, DB error) is the cause.'],
+    fix: [
+      "Read the lines before this one on the same worker: the command's own error (DAG not found on the worker, import error, DB error) is the cause.",
+    ],
     groups: ['worker'],
     id: 'celery-command-failed',
-    keywords: ['Celery command failed on host', 'execute_command encountered a CalledProcessError', 'Failed to execute task'],
+    keywords: [
+      'Celery command failed on host',
+      'execute_command encountered a CalledProcessError',
+      'Failed to execute task',
+    ],
     pattern: /Celery command failed on host:|execute_command encountered a CalledProcessError|Failed to execute task/,
     severity: 'warning',
     title: 'Worker failed to launch a task',
@@ -582,7 +653,8 @@ export const RULES: readonly Rule[] = [
   // --- sigterm ---
   {
     category: 'sigterm',
-    cause: 'The task received SIGTERM: something stopped it from outside. Neighbouring lines usually say why (state set externally, DAG run timeout, worker scale-in, OOM).',
+    cause:
+      'The task received SIGTERM: something stopped it from outside. Neighbouring lines usually say why (state set externally, DAG run timeout, worker scale-in, OOM).',
     confidence: 0.6,
     doc: DOC.airflow202,
     fix: [
@@ -598,17 +670,24 @@ export const RULES: readonly Rule[] = [
   // --- database-connection ---
   {
     category: 'database-connection',
-    cause: 'A component lost or could not open its connection to the Airflow metadata database. On MWAA this is usually a symptom of an overloaded scheduler or a security group that blocks port 5432, not the root cause.',
+    cause:
+      'A component lost or could not open its connection to the Airflow metadata database. On MWAA this is usually a symptom of an overloaded scheduler or a security group that blocks port 5432, not the root cause.',
     confidence: 0.75,
     doc: DOC.logs,
     fix: [
-      'Check the security group: it must allow 5432 between the environment\'s own ENIs (self-referencing rule).',
+      "Check the security group: it must allow 5432 between the environment's own ENIs (self-referencing rule).",
       'Check scheduler CPU/memory (AWS/MWAA metrics); add schedulers or a larger class if it is saturated.',
       'Reduce connections: fewer DAG files parsed per loop, lower parallelism.',
     ],
     id: 'metadata-db-connection',
-    keywords: ['OperationalError', 'server closed the connection unexpectedly', 'could not connect to server', 'QueuePool limit'],
-    pattern: /psycopg2\.OperationalError|sqlalchemy\.exc\.OperationalError|server closed the connection unexpectedly|could not connect to server|QueuePool limit of size/,
+    keywords: [
+      'OperationalError',
+      'server closed the connection unexpectedly',
+      'could not connect to server',
+      'QueuePool limit',
+    ],
+    pattern:
+      /psycopg2\.OperationalError|sqlalchemy\.exc\.OperationalError|server closed the connection unexpectedly|could not connect to server|QueuePool limit of size/,
     severity: 'error',
     title: 'Metadata database connection error',
   },
@@ -633,7 +712,9 @@ export const RULES: readonly Rule[] = [
     cause: 'The DAG file processor manager stopped heartbeating and the scheduler restarted it.',
     confidence: 0.8,
     doc: DOC.airflow202,
-    fix: ['Look for heavy or slow DAG files (dagbag-import-timeout findings); reduce top-level code; consider a larger class.'],
+    fix: [
+      'Look for heavy or slow DAG files (dagbag-import-timeout findings); reduce top-level code; consider a larger class.',
+    ],
     groups: ['scheduler', 'dag-processing'],
     id: 'dag-processor-manager-no-heartbeat',
     keywords: ['last sent a heartbeat'],
@@ -663,9 +744,11 @@ export const RULES: readonly Rule[] = [
     cause: 'Connection {1} is not defined in any secrets backend, environment variable or the metadata DB.',
     confidence: 0.75,
     doc: DOC.secrets,
-    fix: ['Create the secret <connections_prefix>/{1} in Secrets Manager (or the connection in Airflow), or fix the conn_id in the DAG.'],
+    fix: [
+      'Create the secret <connections_prefix>/{1} in Secrets Manager (or the connection in Airflow), or fix the conn_id in the DAG.',
+    ],
     id: 'connection-not-defined',
-    keywords: ['isn\'t defined'],
+    keywords: ["isn't defined"],
     pattern: /The conn_id `([^`]+)` isn't defined/,
     severity: 'error',
     title: 'Airflow connection not defined',
@@ -673,24 +756,39 @@ export const RULES: readonly Rule[] = [
   // --- network-timeout ---
   {
     category: 'network-timeout',
-    cause: 'A network call from the environment timed out or could not reach its endpoint: private subnets without a NAT gateway or VPC endpoint for the service, a security group or NACL that blocks it, or DNS.',
+    cause:
+      'A network call from the environment timed out or could not reach its endpoint: private subnets without a NAT gateway or VPC endpoint for the service, a security group or NACL that blocks it, or DNS.',
     confidence: 0.7,
     doc: DOC.networking,
     fix: [
       'For AWS services: add an interface VPC endpoint (or a NAT route) for the service named in the error.',
-      'For other hosts: check the route tables, security group egress and NACLs of the environment\'s subnets.',
-      'Raise the client\'s connect/read timeouts only after the path is known to work.',
+      "For other hosts: check the route tables, security group egress and NACLs of the environment's subnets.",
+      "Raise the client's connect/read timeouts only after the path is known to work.",
     ],
     id: 'network-timeout',
-    keywords: ['ConnectTimeout', 'EndpointConnectionError', 'ReadTimeout', 'Connect timeout on endpoint', 'Could not connect to the endpoint', 'Connection timed out', 'Max retries exceeded', 'NewConnectionError', 'Temporary failure in name resolution', 'Name or service not known', 'Network is unreachable'],
-    pattern: /ConnectTimeout|EndpointConnectionError|ReadTimeout|Connect timeout on endpoint URL|Could not connect to the endpoint URL|Connection timed out|Max retries exceeded with url|NewConnectionError|Temporary failure in name resolution|Name or service not known|Network is unreachable/,
+    keywords: [
+      'ConnectTimeout',
+      'EndpointConnectionError',
+      'ReadTimeout',
+      'Connect timeout on endpoint',
+      'Could not connect to the endpoint',
+      'Connection timed out',
+      'Max retries exceeded',
+      'NewConnectionError',
+      'Temporary failure in name resolution',
+      'Name or service not known',
+      'Network is unreachable',
+    ],
+    pattern:
+      /ConnectTimeout|EndpointConnectionError|ReadTimeout|Connect timeout on endpoint URL|Could not connect to the endpoint URL|Connection timed out|Max retries exceeded with url|NewConnectionError|Temporary failure in name resolution|Name or service not known|Network is unreachable/,
     severity: 'error',
     title: 'Network timeout or unreachable endpoint',
   },
   // --- remote-log-unavailable ---
   {
     category: 'remote-log-unavailable',
-    cause: 'The task\'s CloudWatch log stream could not be read: usually the task never started on a worker, or the execution role cannot write task logs (CloudWatch Logs permissions or KMS key policy).',
+    cause:
+      "The task's CloudWatch log stream could not be read: usually the task never started on a worker, or the execution role cannot write task logs (CloudWatch Logs permissions or KMS key policy).",
     confidence: 0.8,
     doc: DOC.logs,
     fix: [
@@ -699,27 +797,62 @@ export const RULES: readonly Rule[] = [
       'If the task never ran, look at queued-stuck / worker findings and remove any `queue` from default_args.',
     ],
     id: 'remote-log-unreadable',
-    keywords: ['Could not read remote logs', 'The specified log stream does not exist', 'Log file does not exist', 'Could not read served logs', 'Failed to fetch log file from worker'],
-    pattern: /Could not read remote logs|The specified log stream does not exist|Log file does not exist|Could not read served logs|Failed to fetch log file from worker/,
+    keywords: [
+      'Could not read remote logs',
+      'The specified log stream does not exist',
+      'Log file does not exist',
+      'Could not read served logs',
+      'Failed to fetch log file from worker',
+    ],
+    pattern:
+      /Could not read remote logs|The specified log stream does not exist|Log file does not exist|Could not read served logs|Failed to fetch log file from worker/,
     severity: 'warning',
     title: 'Task log unavailable',
   },
 ]
 
 export const SIGNALS: readonly Signal[] = [
-  {id: 'state-externally-set', keywords: ['externally set to'], pattern: /[Ss]tate of this instance has been externally set to ([a-z_]+)|externally set to ([a-z_]+)/},
-  {id: 'pid-mismatch', keywords: ['does not match the current pid'], pattern: /Recorded pid [0-9]+ does not match the current pid [0-9]+/},
+  {
+    id: 'state-externally-set',
+    keywords: ['externally set to'],
+    pattern: /[Ss]tate of this instance has been externally set to ([a-z_]+)|externally set to ([a-z_]+)/,
+  },
+  {
+    id: 'pid-mismatch',
+    keywords: ['does not match the current pid'],
+    pattern: /Recorded pid [0-9]+ does not match the current pid [0-9]+/,
+  },
   {id: 'warm-shutdown', keywords: ['Warm shutdown'], pattern: /Warm shutdown/},
-  {id: 'task-failed', keywords: ['Marking task as FAILED'], pattern: /Marking task as FAILED\. *dag_id=([^,]+), task_id=([^,]+)/},
+  {
+    id: 'task-failed',
+    keywords: ['Marking task as FAILED'],
+    pattern: /Marking task as FAILED\. *dag_id=([^,]+), task_id=([^,]+)/,
+  },
   {id: 'dag-run-failed', keywords: ['Marking run'], pattern: /Marking run .+ failed/},
 ]
 
 /** Known chatter: suppressed before classification. */
 export const NOISE: readonly NoiseRule[] = [
-  {id: 'pip-upgrade-notice', keywords: ['A new release of pip', 'pip install --upgrade pip'], pattern: /\[notice\] A new release of pip|pip install --upgrade pip/},
-  {id: 'metric-validator', keywords: ['basic metric validator'], pattern: /The basic metric validator will be deprecated/},
-  {id: 'health-check', keywords: ['/health', 'ELB-HealthChecker'], pattern: /GET \/(api\/v[0-9]\/)?(monitor\/)?health|ELB-HealthChecker/},
-  {id: 'zombie-check-chatter', keywords: ['without a recent heartbeat', 'jobs without heartbeat'], pattern: /Finding 'running' jobs without a recent heartbeat|Failing jobs without heartbeat after/},
+  {
+    id: 'pip-upgrade-notice',
+    keywords: ['A new release of pip', 'pip install --upgrade pip'],
+    pattern: /\[notice\] A new release of pip|pip install --upgrade pip/,
+  },
+  {
+    id: 'metric-validator',
+    keywords: ['basic metric validator'],
+    pattern: /The basic metric validator will be deprecated/,
+  },
+  {
+    id: 'health-check',
+    keywords: ['/health', 'ELB-HealthChecker'],
+    pattern: /GET \/(api\/v[0-9]\/)?(monitor\/)?health|ELB-HealthChecker/,
+  },
+  {
+    id: 'zombie-check-chatter',
+    keywords: ['without a recent heartbeat', 'jobs without heartbeat'],
+    pattern: /Finding 'running' jobs without a recent heartbeat|Failing jobs without heartbeat after/,
+  },
 ]
 
 /** Every literal that can start a classification: rules, signals and noise. */

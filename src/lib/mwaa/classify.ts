@@ -48,7 +48,12 @@ function escapeRegExp(s: string): string {
 }
 
 /** The prefilter: any keyword of any rule, signal or noise pattern. */
-export const KEYWORD_RE = new RegExp(allKeywords().map((k) => escapeRegExp(k)).join('|'), 'g')
+export const KEYWORD_RE = new RegExp(
+  allKeywords()
+    .map((k) => escapeRegExp(k))
+    .join('|'),
+  'g',
+)
 
 export interface TextMeta {
   /** Start offset of each event in the text and its timestamp (CloudWatch events joined by \n). */
@@ -89,7 +94,13 @@ export class Classifier {
     }
 
     this.totals.events += events.length
-    this.scanText(parts.join('\n'), {eventStarts: starts, eventTimes: times, kind, logGroup: first.logGroup, stream: first.stream})
+    this.scanText(parts.join('\n'), {
+      eventStarts: starts,
+      eventTimes: times,
+      kind,
+      logGroup: first.logGroup,
+      stream: first.stream,
+    })
   }
 
   /**
@@ -126,7 +137,8 @@ export class Classifier {
 
     const header = parseHeader(firstLine)
     // JSON events are matched on their rendered text (event + exception), not on the JSON syntax.
-    const body = header?.shape === 'airflow3-json' ? `${header.message}${firstLineEnd === -1 ? '' : raw.slice(firstLineEnd)}` : raw
+    const body =
+      header?.shape === 'airflow3-json' ? `${header.message}${firstLineEnd === -1 ? '' : raw.slice(firstLineEnd)}` : raw
     let timestamp = header?.timestamp
     if (timestamp === undefined && meta.eventStarts) timestamp = eventTimeAt(meta, start)
     if (timestamp !== undefined && this.window && (timestamp < this.window.start || timestamp > this.window.end)) return
@@ -150,7 +162,14 @@ export class Classifier {
       if (!signal.keywords.some((k) => body.includes(k))) continue
       const sm = signal.pattern.exec(body)
       if (sm) {
-        this.addSignal(signal, {captures: sm.slice(1).map((c) => c ?? ''), kind: meta.kind, line: lineAt(body, sm.index), logGroup: meta.logGroup, stream: meta.stream, timestamp})
+        this.addSignal(signal, {
+          captures: sm.slice(1).map((c) => c ?? ''),
+          kind: meta.kind,
+          line: lineAt(body, sm.index),
+          logGroup: meta.logGroup,
+          stream: meta.stream,
+          timestamp,
+        })
         return
       }
     }
@@ -183,11 +202,20 @@ function detach(s: string): string {
 }
 
 function detachOccurrence(o: Occurrence): Occurrence {
-  return {...o, captures: o.captures.map((c) => detach(c)), line: detach(o.line), ...(o.record === undefined ? {} : {record: detach(o.record)})}
+  return {
+    ...o,
+    captures: o.captures.map((c) => detach(c)),
+    line: detach(o.line),
+    ...(o.record === undefined ? {} : {record: detach(o.record)}),
+  }
 }
 
 /** The first rule that matches a record, with its captures and the match offset. */
-export function matchRule(body: string, kind: GroupKind, stream: string): undefined | {captures: string[]; index: number; rule: Rule} {
+export function matchRule(
+  body: string,
+  kind: GroupKind,
+  stream: string,
+): undefined | {captures: string[]; index: number; rule: Rule} {
   for (const rule of RULES) {
     if (rule.groups && kind !== 'unknown' && !rule.groups.includes(kind)) continue
     if (rule.stream && !rule.stream.test(stream)) continue
@@ -200,7 +228,10 @@ export function matchRule(body: string, kind: GroupKind, stream: string): undefi
 }
 
 /** Parse one record's text into a LogRecord (used by tests and the sample renderer). */
-export function toLogRecord(text: string, meta: {kind: GroupKind; logGroup: string; stream: string; timestamp?: number | undefined}): LogRecord {
+export function toLogRecord(
+  text: string,
+  meta: {kind: GroupKind; logGroup: string; stream: string; timestamp?: number | undefined},
+): LogRecord {
   const firstLine = text.split('\n', 1)[0] ?? ''
   const header = parseHeader(firstLine)
   const rest = text.slice(firstLine.length)

@@ -34,12 +34,43 @@ export interface EnvironmentInfo {
   warnings: string[]
 }
 
-const LOG_TYPES: Array<{hides: string; key: string; kind: EnvironmentGroup['kind']; label: string; needs: string;}> = [
-  {hides: 'import errors of DAG files', key: 'DagProcessingLogs', kind: 'dag-processing', label: 'DAG processing', needs: 'WARNING'},
-  {hides: 'executor reports, DAG run timeouts, zombie detection and requirements installs on the scheduler', key: 'SchedulerLogs', kind: 'scheduler', label: 'Scheduler', needs: 'INFO'},
-  {hides: 'task exit codes (return code -9 = OOM), SIGTERM neighbours and AccessDenied tracebacks', key: 'TaskLogs', kind: 'task', label: 'Task', needs: 'INFO'},
-  {hides: 'web server errors and its requirements install output', key: 'WebserverLogs', kind: 'webserver', label: 'Web server', needs: 'WARNING'},
-  {hides: 'worker shutdowns (scale-in), lost workers and requirements/startup-script output (pip errors arrive as WARNING)', key: 'WorkerLogs', kind: 'worker', label: 'Worker', needs: 'INFO'},
+const LOG_TYPES: Array<{hides: string; key: string; kind: EnvironmentGroup['kind']; label: string; needs: string}> = [
+  {
+    hides: 'import errors of DAG files',
+    key: 'DagProcessingLogs',
+    kind: 'dag-processing',
+    label: 'DAG processing',
+    needs: 'WARNING',
+  },
+  {
+    hides: 'executor reports, DAG run timeouts, zombie detection and requirements installs on the scheduler',
+    key: 'SchedulerLogs',
+    kind: 'scheduler',
+    label: 'Scheduler',
+    needs: 'INFO',
+  },
+  {
+    hides: 'task exit codes (return code -9 = OOM), SIGTERM neighbours and AccessDenied tracebacks',
+    key: 'TaskLogs',
+    kind: 'task',
+    label: 'Task',
+    needs: 'INFO',
+  },
+  {
+    hides: 'web server errors and its requirements install output',
+    key: 'WebserverLogs',
+    kind: 'webserver',
+    label: 'Web server',
+    needs: 'WARNING',
+  },
+  {
+    hides:
+      'worker shutdowns (scale-in), lost workers and requirements/startup-script output (pip errors arrive as WARNING)',
+    key: 'WorkerLogs',
+    kind: 'worker',
+    label: 'Worker',
+    needs: 'INFO',
+  },
 ]
 const LEVELS = ['DEBUG', 'INFO', 'WARNING', 'ERROR', 'CRITICAL']
 
@@ -56,14 +87,22 @@ interface ModuleConfig {
   LogLevel?: string | undefined
 }
 
-export async function describeEnvironment(mwaa: Pick<MWAAClient, 'send'>, name: string, region: string, signal?: AbortSignal): Promise<EnvironmentInfo> {
+export async function describeEnvironment(
+  mwaa: Pick<MWAAClient, 'send'>,
+  name: string,
+  region: string,
+  signal?: AbortSignal,
+): Promise<EnvironmentInfo> {
   let env: Environment | undefined
   try {
     env = (await mwaa.send(new GetEnvironmentCommand({Name: name}), signal ? {abortSignal: signal} : {})).Environment
   } catch (error) {
     if (isNotFound(error)) {
       throw new NotFoundError(`MWAA environment "${name}" does not exist in ${region}`, {
-        suggestions: [`List environments with: aws mwaa list-environments --region ${region}`, 'Pass --region if the environment is in another Region.'],
+        suggestions: [
+          `List environments with: aws mwaa list-environments --region ${region}`,
+          'Pass --region if the environment is in another Region.',
+        ],
       })
     }
 
@@ -87,7 +126,9 @@ export async function describeEnvironment(mwaa: Pick<MWAAClient, 'send'>, name: 
 
     groups.push({kind: t.kind, logType: t.key, name: m.logGroup})
     if (m.level && LEVELS.indexOf(m.level) > LEVELS.indexOf(t.needs)) {
-      warnings.push(`${t.label} logs are at ${m.level}: lines below that level are not published, which hides ${t.hides}. Set the level to ${t.needs} or lower to see them.`)
+      warnings.push(
+        `${t.label} logs are at ${m.level}: lines below that level are not published, which hides ${t.hides}. Set the level to ${t.needs} or lower to see them.`,
+      )
     }
   }
 
@@ -96,7 +137,11 @@ export async function describeEnvironment(mwaa: Pick<MWAAClient, 'send'>, name: 
 
 function moduleLogging(m: ModuleConfig | undefined): ModuleLogging {
   if (!m) return {enabled: false, level: null, logGroup: null}
-  return {enabled: Boolean(m.Enabled), level: m.LogLevel ?? null, logGroup: m.CloudWatchLogGroupArn ? logGroupNameFromArn(m.CloudWatchLogGroupArn) : null}
+  return {
+    enabled: Boolean(m.Enabled),
+    level: m.LogLevel ?? null,
+    logGroup: m.CloudWatchLogGroupArn ? logGroupNameFromArn(m.CloudWatchLogGroupArn) : null,
+  }
 }
 
 function contextOf(env: Environment, name: string, logging: Record<string, ModuleLogging>): EnvironmentContext {
@@ -136,7 +181,11 @@ function sendOptions(r: GroupReader): {abortSignal?: AbortSignal} {
 }
 
 /** Every event of a group in the window (FilterLogEvents, all pages), grouped by stream. */
-export async function filterGroup(r: GroupReader, window: {end: Date; start: Date}, filterPattern?: string): Promise<Map<string, SourceEvent[]>> {
+export async function filterGroup(
+  r: GroupReader,
+  window: {end: Date; start: Date},
+  filterPattern?: string,
+): Promise<Map<string, SourceEvent[]>> {
   const byStream = new Map<string, SourceEvent[]>()
   let nextToken: string | undefined
   do {
@@ -186,7 +235,13 @@ export async function readStream(r: GroupReader, stream: string): Promise<Source
     let page
     try {
       page = await r.logs.send(
-        new GetLogEventsCommand({limit: Math.min(10_000, r.budget.remaining), logGroupName: r.group, logStreamName: stream, startFromHead: true, ...(token ? {nextToken: token} : {})}),
+        new GetLogEventsCommand({
+          limit: Math.min(10_000, r.budget.remaining),
+          logGroupName: r.group,
+          logStreamName: stream,
+          startFromHead: true,
+          ...(token ? {nextToken: token} : {}),
+        }),
         sendOptions(r),
       )
     } catch (error) {
@@ -212,7 +267,14 @@ async function describeByPrefix(r: GroupReader, prefix: string): Promise<LogStre
   do {
     let page
     try {
-      page = await r.logs.send(new DescribeLogStreamsCommand({logGroupName: r.group, logStreamNamePrefix: prefix, ...(nextToken ? {nextToken} : {})}), sendOptions(r))
+      page = await r.logs.send(
+        new DescribeLogStreamsCommand({
+          logGroupName: r.group,
+          logStreamNamePrefix: prefix,
+          ...(nextToken ? {nextToken} : {}),
+        }),
+        sendOptions(r),
+      )
     } catch (error) {
       if (isNotFound(error)) return out
       throw error
@@ -243,17 +305,23 @@ export interface TaskStreamsResult {
  * name prefixes (filtered to the reference and, without a run id, to the window), then
  * FilterLogEvents for the DAG id when the names follow neither scheme.
  */
-export async function fetchTaskStreams(r: GroupReader, ref: TaskRef, window: {end: Date; start: Date}): Promise<TaskStreamsResult> {
+export async function fetchTaskStreams(
+  r: GroupReader,
+  ref: TaskRef,
+  window: {end: Date; start: Date},
+): Promise<TaskStreamsResult> {
   const prefixes = taskStreamPrefixes(ref)
   const exact = await readExact(r, ref)
   if (exact.size > 0) return {method: 'exact', prefixes, skipped: 0, streams: exact}
   const described = await readByPrefix(r, ref, window, prefixes)
-  if (described.streams.size > 0) return {method: 'describe', prefixes, skipped: described.skipped, streams: described.streams}
+  if (described.streams.size > 0)
+    return {method: 'describe', prefixes, skipped: described.skipped, streams: described.streams}
   // Names that follow neither template: search the window's events for the DAG id.
   const streams = new Map<string, SourceEvent[]>()
   const found = await filterGroup(r, window, JSON.stringify(ref.dag))
   const dag = ref.dag.replaceAll(':', '_')
-  for (const [name, events] of found) if (name.includes(dag) && (!ref.task || name.includes(ref.task))) streams.set(name, events)
+  for (const [name, events] of found)
+    if (name.includes(dag) && (!ref.task || name.includes(ref.task))) streams.set(name, events)
   return {method: streams.size > 0 ? 'filter' : 'none', prefixes, skipped: 0, streams}
 }
 
@@ -273,19 +341,32 @@ async function readExact(r: GroupReader, ref: TaskRef): Promise<Map<string, Sour
   return streams
 }
 
-async function readByPrefix(r: GroupReader, ref: TaskRef, window: {end: Date; start: Date}, prefixes: string[]): Promise<{skipped: number; streams: Map<string, SourceEvent[]>}> {
+async function readByPrefix(
+  r: GroupReader,
+  ref: TaskRef,
+  window: {end: Date; start: Date},
+  prefixes: string[],
+): Promise<{skipped: number; streams: Map<string, SourceEvent[]>}> {
   const candidates = new Map<string, LogStream>()
   for (const prefix of prefixes) {
     for (const s of await describeByPrefix(r, prefix)) {
-      if (s.logStreamName && streamMatchesRef(s.logStreamName.replace(/\.trigger\.\d+\.log$/, ''), ref) && (ref.run || overlaps(s, window))) {
+      if (
+        s.logStreamName &&
+        streamMatchesRef(s.logStreamName.replace(/\.trigger\.\d+\.log$/, ''), ref) &&
+        (ref.run || overlaps(s, window))
+      ) {
         candidates.set(s.logStreamName, s)
       }
     }
   }
 
-  const chosen = [...candidates.values()].sort((a, b) => (b.lastEventTimestamp ?? 0) - (a.lastEventTimestamp ?? 0)).slice(0, MAX_TASK_STREAMS)
+  const chosen = [...candidates.values()]
+    .sort((a, b) => (b.lastEventTimestamp ?? 0) - (a.lastEventTimestamp ?? 0))
+    .slice(0, MAX_TASK_STREAMS)
   const limit = pLimit(4)
-  const read = await Promise.all(chosen.map((s) => limit(async () => [s.logStreamName!, await readStream(r, s.logStreamName!)] as const)))
+  const read = await Promise.all(
+    chosen.map((s) => limit(async () => [s.logStreamName!, await readStream(r, s.logStreamName!)] as const)),
+  )
   const streams = new Map<string, SourceEvent[]>()
   for (const [name, events] of read) if (events) streams.set(name, events)
   return {skipped: candidates.size - chosen.length, streams}

@@ -57,7 +57,11 @@ interface LocalFile {
   stream: string
 }
 
-export async function scanLocalInputs(paths: string[], classifier: Classifier, options: LocalInputOptions): Promise<LocalScanSummary> {
+export async function scanLocalInputs(
+  paths: string[],
+  classifier: Classifier,
+  options: LocalInputOptions,
+): Promise<LocalScanSummary> {
   const summary: LocalScanSummary = {groups: new Set(), streams: new Map()}
   const files: LocalFile[] = []
   for (const p of paths) {
@@ -83,14 +87,19 @@ async function expandPath(p: string): Promise<LocalFile[]> {
   try {
     info = await stat(p)
   } catch {
-    throw new InputError(`--logs ${p}: no such file or folder`, {suggestions: ['Check the path; use - to read a pasted snippet from stdin.']})
+    throw new InputError(`--logs ${p}: no such file or folder`, {
+      suggestions: ['Check the path; use - to read a pasted snippet from stdin.'],
+    })
   }
 
   if (info.isFile()) return [placeFile(p, path.dirname(p))]
   if (!info.isDirectory()) throw new InputError(`--logs ${p} is neither a file nor a folder`)
   const out: LocalFile[] = []
   await walk(p, p, out)
-  if (out.length === 0) throw new InputError(`--logs ${p}: the folder has no log files`, {suggestions: ['Point --logs at the folder that holds the exported .log/.txt/.json files.']})
+  if (out.length === 0)
+    throw new InputError(`--logs ${p}: the folder has no log files`, {
+      suggestions: ['Point --logs at the folder that holds the exported .log/.txt/.json files.'],
+    })
   return out
 }
 
@@ -124,7 +133,13 @@ export function placeFile(file: string, root: string): LocalFile {
 
   const base = path.basename(file)
   const byName = kindFromName(base.replace(/\.(log|txt|json|gz)$/g, ''))
-  return {group: base, kind: byName === 'unknown' ? kindFromStream(base) : byName, label: file, path: file, stream: base}
+  return {
+    group: base,
+    kind: byName === 'unknown' ? kindFromStream(base) : byName,
+    label: file,
+    path: file,
+    stream: base,
+  }
 }
 
 async function* readChunks(file: LocalFile, stdin: NodeJS.ReadableStream): AsyncGenerator<Buffer> {
@@ -137,7 +152,10 @@ async function* readChunks(file: LocalFile, stdin: NodeJS.ReadableStream): Async
       first = false
       if (chunk[0] === 0x1f && chunk[1] === 0x8b) {
         // gzip: restart through a decompressor (files only; stdin is not re-readable).
-        if (file.path === '-') throw new InputError('stdin is gzip-compressed', {suggestions: ['Pipe it through gunzip first: gunzip -c file.gz | pipeops mwaa triage --logs -']})
+        if (file.path === '-')
+          throw new InputError('stdin is gzip-compressed', {
+            suggestions: ['Pipe it through gunzip first: gunzip -c file.gz | pipeops mwaa triage --logs -'],
+          })
         ;(source as unknown as {destroy: () => void}).destroy()
         stream = createReadStream(file.path).pipe(createGunzip())
         break
@@ -151,7 +169,9 @@ async function* readChunks(file: LocalFile, stdin: NodeJS.ReadableStream): Async
     try {
       for await (const raw of stream) yield raw as Buffer
     } catch (error) {
-      throw new InputError(`${file.label}: the gzip data is corrupt (${(error as Error).message})`, {suggestions: ['Download the file again, or pass the uncompressed log.']})
+      throw new InputError(`${file.label}: the gzip data is corrupt (${(error as Error).message})`, {
+        suggestions: ['Download the file again, or pass the uncompressed log.'],
+      })
     }
   }
 }
@@ -178,15 +198,24 @@ export function detectFormat(head: string): Format {
   }
 
   if (/^Timestamp: .+\r?\nStream: .+\r?\nMessage:/m.test(head)) return 'retrieval'
-  const lines = t.split('\n').slice(0, 20).filter((l) => l.trim() !== '')
+  const lines = t
+    .split('\n')
+    .slice(0, 20)
+    .filter((l) => l.trim() !== '')
   const consoleLines = lines.filter((l) => CONSOLE_LINE.test(l)).length
   if (consoleLines > 0 && consoleLines >= lines.length / 2) return 'console'
   return 'plain'
 }
 
-const CONSOLE_LINE = /^\s*(?:\|\s*)?(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)?|\d{13})\s*(?:\||\t)\s?(.*)$/
+const CONSOLE_LINE =
+  /^\s*(?:\|\s*)?(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)?|\d{13})\s*(?:\||\t)\s?(.*)$/
 
-async function scanFile(file: LocalFile, classifier: Classifier, summary: LocalScanSummary, options: LocalInputOptions): Promise<void> {
+async function scanFile(
+  file: LocalFile,
+  classifier: Classifier,
+  summary: LocalScanSummary,
+  options: LocalInputOptions,
+): Promise<void> {
   const chunks = readChunks(file, options.stdin)
   const decoder = new StringDecoder('utf8')
   // Enough of the start to recognise the format (stdin may arrive a few bytes at a time).
@@ -202,7 +231,9 @@ async function scanFile(file: LocalFile, classifier: Classifier, summary: LocalS
   if (headSize === 0) return
   const head = Buffer.concat(headParts)
   if (head.subarray(0, 4096).includes(0)) {
-    throw new InputError(`${file.label} is not a text log file (it contains binary data)`, {suggestions: ['Pass exported .log/.txt/.json files, or a gzip from a CloudWatch export.']})
+    throw new InputError(`${file.label} is not a text log file (it contains binary data)`, {
+      suggestions: ['Pass exported .log/.txt/.json files, or a gzip from a CloudWatch export.'],
+    })
   }
 
   const headText = decoder.write(head)
@@ -219,7 +250,9 @@ async function scanFile(file: LocalFile, classifier: Classifier, summary: LocalS
   for await (const chunk of chunks) {
     size += chunk.length
     if (size > MAX_WHOLE_FILE) {
-      throw new InputError(`${file.label}: ${format} files over 512 MiB are not supported`, {suggestions: ['Split the file, or convert it to plain text lines.']})
+      throw new InputError(`${file.label}: ${format} files over 512 MiB are not supported`, {
+        suggestions: ['Split the file, or convert it to plain text lines.'],
+      })
     }
 
     parts.push(decoder.write(chunk))
@@ -337,7 +370,11 @@ interface JsonEventLike {
 }
 
 /** Events of the non-plain formats. */
-export function parseEventsFile(text: string, format: Exclude<Format, 'plain'>, file: Pick<LocalFile, 'group' | 'label' | 'stream'>): SourceEvent[] {
+export function parseEventsFile(
+  text: string,
+  format: Exclude<Format, 'plain'>,
+  file: Pick<LocalFile, 'group' | 'label' | 'stream'>,
+): SourceEvent[] {
   switch (format) {
     case 'cloudwatch-json': {
       let doc: unknown
@@ -345,13 +382,17 @@ export function parseEventsFile(text: string, format: Exclude<Format, 'plain'>, 
         doc = JSON.parse(text)
       } catch (error) {
         throw new InputError(`${file.label} is not valid JSON (${(error as Error).message})`, {
-          suggestions: ['Pass the output of `aws logs filter-log-events --output json` or `aws logs get-log-events` unchanged, or a plain text log.'],
+          suggestions: [
+            'Pass the output of `aws logs filter-log-events --output json` or `aws logs get-log-events` unchanged, or a plain text log.',
+          ],
         })
       }
 
       const list = Array.isArray(doc) ? doc : (doc as {events?: unknown}).events
       if (!Array.isArray(list)) {
-        throw new InputError(`${file.label}: JSON without an "events" array`, {suggestions: ['Expected the output of aws logs filter-log-events or get-log-events.']})
+        throw new InputError(`${file.label}: JSON without an "events" array`, {
+          suggestions: ['Expected the output of aws logs filter-log-events or get-log-events.'],
+        })
       }
 
       return list.map((e, i) => toEvent(e as JsonEventLike, file, `${file.label} event ${i + 1}`))
@@ -365,7 +406,9 @@ export function parseEventsFile(text: string, format: Exclude<Format, 'plain'>, 
         try {
           doc = JSON.parse(line) as JsonEventLike
         } catch {
-          throw new InputError(`${file.label} line ${i + 1} is not JSON`, {suggestions: ['Each line must be one CloudWatch event object.']})
+          throw new InputError(`${file.label} line ${i + 1} is not JSON`, {
+            suggestions: ['Each line must be one CloudWatch event object.'],
+          })
         }
 
         out.push(toEvent(doc, file, `${file.label} line ${i + 1}`))
@@ -386,7 +429,9 @@ export function parseEventsFile(text: string, format: Exclude<Format, 'plain'>, 
 
 function toEvent(e: JsonEventLike, file: Pick<LocalFile, 'group' | 'stream'>, where: string): SourceEvent {
   if (typeof e !== 'object' || e === null || typeof e.message !== 'string') {
-    throw new InputError(`${where} has no "message" string`, {suggestions: ['Expected CloudWatch Logs events: {"timestamp": …, "message": "…", "logStreamName": "…"}.']})
+    throw new InputError(`${where} has no "message" string`, {
+      suggestions: ['Expected CloudWatch Logs events: {"timestamp": …, "message": "…", "logStreamName": "…"}.'],
+    })
   }
 
   return {

@@ -53,27 +53,66 @@ export function parseHeader(line: string): ParsedHeader | undefined {
   const c = line.codePointAt(0)
   if (c === 91 /* [ */) {
     let m = AIRFLOW.exec(line)
-    if (m) return {level: m[3], logger: m[2], message: line.slice(m[0].length), shape: 'airflow', timestamp: parseLogTimestamp(m[1]!)}
+    if (m)
+      return {
+        level: m[3],
+        logger: m[2],
+        message: line.slice(m[0].length),
+        shape: 'airflow',
+        timestamp: parseLogTimestamp(m[1]!),
+      }
     m = LEVEL_DASH.exec(line)
-    if (m) return {level: m[1], logger: undefined, message: line.slice(m[0].length), shape: 'level-dash', timestamp: undefined}
+    if (m)
+      return {
+        level: m[1],
+        logger: undefined,
+        message: line.slice(m[0].length),
+        shape: 'level-dash',
+        timestamp: undefined,
+      }
     m = CELERY.exec(line)
-    if (m) return {level: m[2], logger: m[3], message: line.slice(m[0].length), shape: 'celery', timestamp: parseLogTimestamp(m[1]!)}
+    if (m)
+      return {
+        level: m[2],
+        logger: m[3],
+        message: line.slice(m[0].length),
+        shape: 'celery',
+        timestamp: parseLogTimestamp(m[1]!),
+      }
     return undefined
   }
 
   if (c === 123 /* { */) return parseJsonEvent(line)
   if (c !== undefined && c >= 48 && c <= 57) {
     let m = A3_CONSOLE.exec(line)
-    if (m) return {level: m[2]!.toUpperCase(), logger: undefined, message: line.slice(m[0].length), shape: 'airflow3-console', timestamp: parseLogTimestamp(m[1]!)}
+    if (m)
+      return {
+        level: m[2]!.toUpperCase(),
+        logger: undefined,
+        message: line.slice(m[0].length),
+        shape: 'airflow3-console',
+        timestamp: parseLogTimestamp(m[1]!),
+      }
     m = TIMESTAMPED.exec(line)
-    if (m) return {level: m[2], logger: undefined, message: line.slice(m[0].length), shape: 'timestamped', timestamp: parseLogTimestamp(m[1]!)}
+    if (m)
+      return {
+        level: m[2],
+        logger: undefined,
+        message: line.slice(m[0].length),
+        shape: 'timestamped',
+        timestamp: parseLogTimestamp(m[1]!),
+      }
   }
 
   return undefined
 }
 
 interface JsonEvent {
-  error_detail?: Array<{exc_type?: string; exc_value?: string; frames?: Array<{filename?: string; lineno?: number; name?: string}>}>
+  error_detail?: Array<{
+    exc_type?: string
+    exc_value?: string
+    frames?: Array<{filename?: string; lineno?: number; name?: string}>
+  }>
   event?: unknown
   exception?: unknown
   level?: unknown
@@ -100,7 +139,8 @@ function exceptionLines(doc: JsonEvent): string[] {
   for (const detail of doc.error_detail ?? []) {
     if (detail.frames?.length) {
       lines.push('Traceback (most recent call last):')
-      for (const f of detail.frames) lines.push(`  File "${f.filename ?? '?'}", line ${f.lineno ?? '?'}, in ${f.name ?? '?'}`)
+      for (const f of detail.frames)
+        lines.push(`  File "${f.filename ?? '?'}", line ${f.lineno ?? '?'}, in ${f.name ?? '?'}`)
     }
 
     if (detail.exc_type) lines.push(`${detail.exc_type}: ${detail.exc_value ?? ''}`)
@@ -122,7 +162,10 @@ export function parseJsonEvent(line: string): ParsedHeader | undefined {
   }
 
   if (typeof doc !== 'object' || doc === null || !('event' in doc)) return undefined
-  const parts = [`${typeof doc.event === 'string' ? doc.event : JSON.stringify(doc.event)}${extraFields(doc)}`, ...exceptionLines(doc)]
+  const parts = [
+    `${typeof doc.event === 'string' ? doc.event : JSON.stringify(doc.event)}${extraFields(doc)}`,
+    ...exceptionLines(doc),
+  ]
   let timestamp: number | undefined
   if (typeof doc.timestamp === 'string') timestamp = parseLogTimestamp(doc.timestamp)
   else if (typeof doc.timestamp === 'number') timestamp = doc.timestamp > 1e12 ? doc.timestamp : doc.timestamp * 1000
@@ -144,7 +187,8 @@ export function isContinuation(line: string): boolean {
   return CONTINUATION.test(line)
 }
 
-const ERROR_TEXT = /\b(?:ERROR|CRITICAL|FATAL)\b|Traceback \(most recent call last\)|\b\w*(?:Error|Exception):|\berror:|\b(?:fail(?:ed|ure|s)?|FAILED|denied|Denied|SIGKILL|SIGTERM|[Kk]illed)\b/
+const ERROR_TEXT =
+  /\b(?:ERROR|CRITICAL|FATAL)\b|Traceback \(most recent call last\)|\b\w*(?:Error|Exception):|\berror:|\b(?:fail(?:ed|ure|s)?|FAILED|denied|Denied|SIGKILL|SIGTERM|[Kk]illed)\b/
 const WARNING_TEXT = /\bWARN(?:ING)?\b|\bwarning:|[Dd]eprecat/
 const RANK: Record<TextSeverity, number> = {debug: 0, error: 3, info: 1, warning: 2}
 

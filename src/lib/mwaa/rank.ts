@@ -100,8 +100,20 @@ export function buildFindings(input: RankInput): Finding[] {
     const installText = install.occurrences.map((o) => o.line).join('\n')
     for (const missing of [...byCategory('module-not-found'), ...byCategory('plugin-import-error')]) {
       const modules = [...new Set(missing.occurrences.flatMap((o) => (o.captures[1] ? [o.captures[1]] : [])))]
-      const named = modules.filter((m) => installText.toLowerCase().includes((m.split('.')[0] ?? m).toLowerCase().replaceAll('_', '-')) || installText.includes(m.split('.')[0] ?? m))
-      link(install, missing, {root: `This explains the ${missing.finding.title.toLowerCase()} finding (${missing.finding.count}×${modules.length > 0 ? `: ${modules.join(', ')}` : ''}).`, symptom: `Linked cause: requirements.txt failed to install${firstTime(install.occurrences)} (${install.finding.rule}); fix the install first and this should go away.`}, named.length > 0 ? 0.99 : 0.95)
+      const named = modules.filter(
+        (m) =>
+          installText.toLowerCase().includes((m.split('.')[0] ?? m).toLowerCase().replaceAll('_', '-')) ||
+          installText.includes(m.split('.')[0] ?? m),
+      )
+      link(
+        install,
+        missing,
+        {
+          root: `This explains the ${missing.finding.title.toLowerCase()} finding (${missing.finding.count}×${modules.length > 0 ? `: ${modules.join(', ')}` : ''}).`,
+          symptom: `Linked cause: requirements.txt failed to install${firstTime(install.occurrences)} (${install.finding.rule}); fix the install first and this should go away.`,
+        },
+        named.length > 0 ? 0.99 : 0.95,
+      )
     }
   }
 
@@ -110,7 +122,15 @@ export function buildFindings(input: RankInput): Finding[] {
   for (const loss of workerLoss) {
     for (const symptom of [...byCategory('queued-stuck'), ...byCategory('zombie-task')]) {
       if (!near(loss.occurrences, symptom.occurrences, 30 * 60 * 1000)) continue
-      link(loss, symptom, {root: `Workers were lost while tasks were queued or running: this explains the ${symptom.finding.title.toLowerCase()} finding.`, symptom: `Linked cause: worker loss${firstTime(loss.occurrences)} (${loss.finding.rule}).`}, 0.9)
+      link(
+        loss,
+        symptom,
+        {
+          root: `Workers were lost while tasks were queued or running: this explains the ${symptom.finding.title.toLowerCase()} finding.`,
+          symptom: `Linked cause: worker loss${firstTime(loss.occurrences)} (${loss.finding.rule}).`,
+        },
+        0.9,
+      )
     }
   }
 
@@ -118,7 +138,15 @@ export function buildFindings(input: RankInput): Finding[] {
   for (const oom of byCategory('oom-sigkill')) {
     for (const zombie of byCategory('zombie-task')) {
       if (!near(oom.occurrences, zombie.occurrences, 30 * 60 * 1000)) continue
-      link(oom, zombie, {root: 'Killed task processes stop heartbeating, which explains the zombie tasks.', symptom: `Linked cause: out-of-memory kill${firstTime(oom.occurrences)}.`}, 0.9)
+      link(
+        oom,
+        zombie,
+        {
+          root: 'Killed task processes stop heartbeating, which explains the zombie tasks.',
+          symptom: `Linked cause: out-of-memory kill${firstTime(oom.occurrences)}.`,
+        },
+        0.9,
+      )
     }
   }
 
@@ -127,13 +155,29 @@ export function buildFindings(input: RankInput): Finding[] {
     const text = denied.occurrences.map((o) => o.record ?? o.line).join('\n')
     if (/logs:|CreateLogStream|PutLogEvents/.test(text)) {
       for (const remote of byCategory('remote-log-unavailable')) {
-        link(denied, remote, {root: 'The execution role cannot use CloudWatch Logs, which explains the missing task logs.', symptom: 'Linked cause: CloudWatch Logs access denied for the execution role.'}, 0.95)
+        link(
+          denied,
+          remote,
+          {
+            root: 'The execution role cannot use CloudWatch Logs, which explains the missing task logs.',
+            symptom: 'Linked cause: CloudWatch Logs access denied for the execution role.',
+          },
+          0.95,
+        )
       }
     }
 
     if (/secretsmanager:|GetSecretValue|kms:Decrypt/.test(text)) {
       for (const secrets of byCategory('secrets-backend')) {
-        link(denied, secrets, {root: 'This explains the secrets backend failures.', symptom: 'Linked cause: the execution role is denied access to Secrets Manager (or its KMS key).'}, 0.95)
+        link(
+          denied,
+          secrets,
+          {
+            root: 'This explains the secrets backend failures.',
+            symptom: 'Linked cause: the execution role is denied access to Secrets Manager (or its KMS key).',
+          },
+          0.95,
+        )
       }
     }
   }
@@ -144,14 +188,28 @@ export function buildFindings(input: RankInput): Finding[] {
   // database errors are usually a symptom of scheduler trouble (MWAA troubleshooting guide).
   for (const db of byCategory('database-connection')) {
     for (const hb of byCategory('scheduler-heartbeat')) {
-      link(hb, db, {root: 'Metadata database errors at the same time are usually a consequence of this.', symptom: 'Linked: the scheduler was not heartbeating at the same time; database errors are usually a symptom of scheduler failure, not the root cause.'}, 0.9)
+      link(
+        hb,
+        db,
+        {
+          root: 'Metadata database errors at the same time are usually a consequence of this.',
+          symptom:
+            'Linked: the scheduler was not heartbeating at the same time; database errors are usually a symptom of scheduler failure, not the root cause.',
+        },
+        0.9,
+      )
     }
   }
 
   if (input.missingTask) drafts.push(missingTaskDraft(input.missingTask, drafts))
 
   return drafts
-    .sort((a, b) => score(b) - score(a) || b.finding.count - a.finding.count || (a.finding.firstSeen ?? '').localeCompare(b.finding.firstSeen ?? ''))
+    .sort(
+      (a, b) =>
+        score(b) - score(a) ||
+        b.finding.count - a.finding.count ||
+        (a.finding.firstSeen ?? '').localeCompare(b.finding.firstSeen ?? ''),
+    )
     .map((d) => ({...d.finding, confidence: Math.round(d.finding.confidence * 100) / 100}))
 }
 
@@ -169,18 +227,27 @@ function score(d: Draft): number {
   return base + (d.role === 'root' ? 3 : 0) - (d.role === 'symptom' ? 2 : 0)
 }
 
-function explainSigterm(
-  sigterm: Draft,
-  drafts: Draft[],
-  signals: Map<SignalId, Occurrence[]>,
-): void {
+function explainSigterm(sigterm: Draft, drafts: Draft[], signals: Map<SignalId, Occurrence[]>): void {
   const explanations: string[] = []
   const sameStreamOrNear = (others: Occurrence[], ms: number): Occurrence[] =>
-    others.filter((o) => sigterm.occurrences.some((s) => s.stream === o.stream || s.timestamp === undefined || o.timestamp === undefined || Math.abs(s.timestamp - o.timestamp) <= ms))
-  const external = sameStreamOrNear([...(signals.get('state-externally-set') ?? []), ...(signals.get('pid-mismatch') ?? [])], 2 * 60 * 1000)
+    others.filter((o) =>
+      sigterm.occurrences.some(
+        (s) =>
+          s.stream === o.stream ||
+          s.timestamp === undefined ||
+          o.timestamp === undefined ||
+          Math.abs(s.timestamp - o.timestamp) <= ms,
+      ),
+    )
+  const external = sameStreamOrNear(
+    [...(signals.get('state-externally-set') ?? []), ...(signals.get('pid-mismatch') ?? [])],
+    2 * 60 * 1000,
+  )
   if (external.length > 0) {
     const state = external.map((o) => o.captures.find((c) => c !== '')).find(Boolean)
-    explanations.push(`the task state was changed outside the task${state ? ` (externally set to ${state})` : ''}: someone marked it in the UI/API, cleared it, or the run was changed`)
+    explanations.push(
+      `the task state was changed outside the task${state ? ` (externally set to ${state})` : ''}: someone marked it in the UI/API, cleared it, or the run was changed`,
+    )
     sigterm.finding.evidence = [...sigterm.finding.evidence, ...toEvidence(external, 2)].slice(0, MAX_EVIDENCE + 2)
   }
 
@@ -189,7 +256,12 @@ function explainSigterm(
       if (!categories.includes(d.finding.category) || (rules && !rules.includes(d.finding.rule))) continue
       if (!near(d.occurrences, sigterm.occurrences)) continue
       explanations.push(what)
-      link(d, sigterm, {root: 'It also explains the SIGTERM the task received.', symptom: `Explained by: ${what}.`}, Math.max(d.finding.confidence, 0.85))
+      link(
+        d,
+        sigterm,
+        {root: 'It also explains the SIGTERM the task received.', symptom: `Explained by: ${what}.`},
+        Math.max(d.finding.confidence, 0.85),
+      )
     }
   }
 
@@ -207,7 +279,8 @@ function explainSigterm(
     const note = `Explained by: ${[...new Set(explanations)].join('; ')}.`
     if (!sigterm.finding.cause.includes(note)) sigterm.finding.cause += ` ${note}`
   } else {
-    sigterm.finding.cause += ' No neighbouring line explains it: check who changed the task state and the Worker logs for a shutdown at the same time.'
+    sigterm.finding.cause +=
+      ' No neighbouring line explains it: check who changed the task state and the Worker logs for a shutdown at the same time.'
     sigterm.finding.confidence = 0.5
   }
 }
@@ -216,15 +289,33 @@ function missingTaskDraft(missing: NonNullable<RankInput['missingTask']>, drafts
   const {ref} = missing
   const has = (c: Category): boolean => drafts.some((d) => d.finding.category === c)
   const fits: string[] = []
-  if (has('queued-stuck')) fits.push('the task was queued but never picked up by a worker (see the queued-stuck finding)')
+  if (has('queued-stuck'))
+    fits.push('the task was queued but never picked up by a worker (see the queued-stuck finding)')
   if (has('worker-autoscaling')) fits.push('the worker it was sent to was lost or scaled in before the task started')
-  if (drafts.some((d) => d.finding.category === 'access-denied' && /logs:|CreateLogStream|PutLogEvents/.test(d.occurrences.map((o) => o.record ?? o.line).join('\n')))) {
+  if (
+    drafts.some(
+      (d) =>
+        d.finding.category === 'access-denied' &&
+        /logs:|CreateLogStream|PutLogEvents/.test(d.occurrences.map((o) => o.record ?? o.line).join('\n')),
+    )
+  ) {
     fits.push('the execution role cannot create task log streams (CloudWatch Logs access denied)')
   }
 
-  if (has('dag-import-error') || has('module-not-found') || has('dagbag-import-timeout')) fits.push('the DAG file does not import on the worker, so the task could not start there')
-  fits.push('the task has a `queue` argument (in default_args or the operator): MWAA workers only serve the default queue, and such tasks fail without logs', 'the task never reached the running state in this run (upstream failed, DAG paused, or the run/task id is mistyped)')
-  const what = [`dag ${ref.dag}`, ref.run ? `run ${ref.run}` : '', ref.task ? `task ${ref.task}` : '', ref.tryNumber === undefined ? '' : `try ${ref.tryNumber}`].filter(Boolean).join(', ')
+  if (has('dag-import-error') || has('module-not-found') || has('dagbag-import-timeout'))
+    fits.push('the DAG file does not import on the worker, so the task could not start there')
+  fits.push(
+    'the task has a `queue` argument (in default_args or the operator): MWAA workers only serve the default queue, and such tasks fail without logs',
+    'the task never reached the running state in this run (upstream failed, DAG paused, or the run/task id is mistyped)',
+  )
+  const what = [
+    `dag ${ref.dag}`,
+    ref.run ? `run ${ref.run}` : '',
+    ref.task ? `task ${ref.task}` : '',
+    ref.tryNumber === undefined ? '' : `try ${ref.tryNumber}`,
+  ]
+    .filter(Boolean)
+    .join(', ')
   return {
     finding: {
       category: 'remote-log-unavailable',

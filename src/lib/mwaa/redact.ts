@@ -40,7 +40,10 @@ const RULES: Array<[RegExp, ((...m: string[]) => string) | string]> = [
 export function redactText(text: string): string {
   let out = text
   for (const [re, replacement] of RULES) {
-    out = typeof replacement === 'string' ? out.replace(re, replacement) : out.replace(re, replacement as (...m: string[]) => string)
+    out =
+      typeof replacement === 'string'
+        ? out.replace(re, replacement)
+        : out.replace(re, replacement as (...m: string[]) => string)
   }
 
   return out

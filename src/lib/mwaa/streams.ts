@@ -45,7 +45,9 @@ export function logicalDateOfRun(run: string): string | undefined {
 export function exactTaskStreams(ref: TaskRef): string[] {
   if (!ref.run || !ref.task || ref.tryNumber === undefined) return []
   const map = ref.mapIndex !== undefined && ref.mapIndex >= 0 ? `map_index=${ref.mapIndex}/` : ''
-  const names = [cloudwatchSafe(`dag_id=${ref.dag}/run_id=${ref.run}/task_id=${ref.task}/${map}attempt=${ref.tryNumber}.log`)]
+  const names = [
+    cloudwatchSafe(`dag_id=${ref.dag}/run_id=${ref.run}/task_id=${ref.task}/${map}attempt=${ref.tryNumber}.log`),
+  ]
   const ts = logicalDateOfRun(ref.run)
   if (ts && map === '') names.push(cloudwatchSafe(`${ref.dag}/${ref.task}/${ts}/${ref.tryNumber}.log`))
   return names
@@ -55,7 +57,11 @@ export function exactTaskStreams(ref: TaskRef): string[] {
 export function taskStreamPrefixes(ref: TaskRef): string[] {
   const prefixes: string[] = []
   if (ref.run) {
-    prefixes.push(cloudwatchSafe(ref.task ? `dag_id=${ref.dag}/run_id=${ref.run}/task_id=${ref.task}/` : `dag_id=${ref.dag}/run_id=${ref.run}/`))
+    prefixes.push(
+      cloudwatchSafe(
+        ref.task ? `dag_id=${ref.dag}/run_id=${ref.run}/task_id=${ref.task}/` : `dag_id=${ref.dag}/run_id=${ref.run}/`,
+      ),
+    )
   } else {
     prefixes.push(cloudwatchSafe(`dag_id=${ref.dag}/`))
   }
@@ -66,7 +72,8 @@ export function taskStreamPrefixes(ref: TaskRef): string[] {
   return prefixes
 }
 
-const NEW_SCHEME = /^dag_id=([^/]+)\/run_id=([^/]+)\/task_id=([^/]+)\/(?:map_index=(-?\d+)\/)?attempt=(\d+)\.log(?:\.trigger\.(\d+)\.log)?$/
+const NEW_SCHEME =
+  /^dag_id=([^/]+)\/run_id=([^/]+)\/task_id=([^/]+)\/(?:map_index=(-?\d+)\/)?attempt=(\d+)\.log(?:\.trigger\.(\d+)\.log)?$/
 const OLD_SCHEME = /^([^/]+)\/([^/]+)\/(\d{4}-\d\d-\d\dT[^/]+)\/(\d+)\.log$/
 
 export function parseTaskStream(name: string): ParsedTaskStream | undefined {
@@ -84,7 +91,16 @@ export function parseTaskStream(name: string): ParsedTaskStream | undefined {
   }
 
   m = OLD_SCHEME.exec(name)
-  if (m) return {dag: m[1]!, mapIndex: undefined, run: m[3]!, scheme: 'old', task: m[2]!, trigger: undefined, tryNumber: Number(m[4])}
+  if (m)
+    return {
+      dag: m[1]!,
+      mapIndex: undefined,
+      run: m[3]!,
+      scheme: 'old',
+      task: m[2]!,
+      trigger: undefined,
+      tryNumber: Number(m[4]),
+    }
   return undefined
 }
 
@@ -97,7 +113,8 @@ export function streamMatchesRef(name: string, ref: TaskRef): boolean {
   if (ref.tryNumber !== undefined && parsed.tryNumber !== ref.tryNumber) return false
   if (ref.mapIndex !== undefined && parsed.scheme === 'new' && (parsed.mapIndex ?? -1) !== ref.mapIndex) return false
   if (ref.run) {
-    const wanted = parsed.scheme === 'new' ? cloudwatchSafe(ref.run) : cloudwatchSafe(logicalDateOfRun(ref.run) ?? ref.run)
+    const wanted =
+      parsed.scheme === 'new' ? cloudwatchSafe(ref.run) : cloudwatchSafe(logicalDateOfRun(ref.run) ?? ref.run)
     if (parsed.run !== wanted) return false
   }
 
@@ -107,7 +124,16 @@ export function streamMatchesRef(name: string, ref: TaskRef): boolean {
 /** The kind of log group a name (group, folder, file or stream) points to. */
 export function kindFromName(name: string): GroupKind {
   const suffix = /-(DAGProcessing|Scheduler|Task|WebServer|Worker)$/.exec(name)
-  if (suffix) return ({DAGProcessing: 'dag-processing', Scheduler: 'scheduler', Task: 'task', WebServer: 'webserver', Worker: 'worker'} as const)[suffix[1] as 'Task']
+  if (suffix)
+    return (
+      {
+        DAGProcessing: 'dag-processing',
+        Scheduler: 'scheduler',
+        Task: 'task',
+        WebServer: 'webserver',
+        Worker: 'worker',
+      } as const
+    )[suffix[1] as 'Task']
   if (/dag_?processing|dag_processor|dagprocessor/i.test(name)) return 'dag-processing'
   if (/web_?server/i.test(name)) return 'webserver'
   if (/worker/i.test(name)) return 'worker'

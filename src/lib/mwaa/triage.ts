@@ -63,7 +63,8 @@ export async function runTriage(input: TriageInput, io: TriageIo): Promise<Triag
   let missingTask: undefined | {prefixes: string[]; ref: TaskRef}
 
   if (input.env) {
-    if (!io.mwaa || !io.logs || !input.window) throw new Error('runTriage: --env needs the MWAA and CloudWatch Logs clients and a window')
+    if (!io.mwaa || !io.logs || !input.window)
+      throw new Error('runTriage: --env needs the MWAA and CloudWatch Logs clients and a window')
     // The AWS side is loaded on demand so offline triage starts fast and stays small.
     const {describeEnvironment} = await import('./cloudwatch.js')
     const info = await describeEnvironment(io.mwaa, input.env, io.region, io.signal)
@@ -89,7 +90,10 @@ export async function runTriage(input: TriageInput, io: TriageIo): Promise<Triag
     ...(environment ? {environment} : {}),
     findings,
     scanned: {bytes: classifier.totals.bytes, events: classifier.totals.events, groups, streams},
-    window: {end: input.window ? input.window.end.toISOString() : null, start: input.window ? input.window.start.toISOString() : null},
+    window: {
+      end: input.window ? input.window.end.toISOString() : null,
+      start: input.window ? input.window.start.toISOString() : null,
+    },
   }
   return input.redact ? redactDeep(result) : result
 }
@@ -112,7 +116,13 @@ async function fetchEnvironmentLogs(
   const limit = pLimit(io.concurrency ?? 3)
   let done = 0
   let fetched = 0
-  const report = (detail: string): void => io.progress?.({detail: `${fetched.toLocaleString('en-US')} events · ${detail}`, done, label: 'Fetching logs', total: envGroups.length})
+  const report = (detail: string): void =>
+    io.progress?.({
+      detail: `${fetched.toLocaleString('en-US')} events · ${detail}`,
+      done,
+      label: 'Fetching logs',
+      total: envGroups.length,
+    })
   const onEvents = (n: number): void => {
     fetched += n
     report('reading')
@@ -122,7 +132,8 @@ async function fetchEnvironmentLogs(
   let missingTask: undefined | {prefixes: string[]; ref: TaskRef}
   const denied: unknown[] = []
   const taskGroup = envGroups.find((g) => g.kind === 'task')
-  if (input.ref && !taskGroup) warn('Task logs are disabled, so the task\'s own log cannot be read; only the other groups were searched.')
+  if (input.ref && !taskGroup)
+    warn("Task logs are disabled, so the task's own log cannot be read; only the other groups were searched.")
   report('starting')
   await Promise.all(
     envGroups.map((g) =>
@@ -133,8 +144,14 @@ async function fetchEnvironmentLogs(
           if (g.kind === 'task' && input.ref) {
             const found = await fetchTaskStreams(reader, input.ref, window)
             byStream = found.streams
-            if (found.skipped > 0) warn(`${found.skipped} more task log streams match; only the ${MAX_TASK_STREAMS} most recent were read. Pass --run and --task to narrow it.`)
-            if (found.method === 'filter') warn(`The task's log streams follow neither naming scheme; found ${found.streams.size} by searching the Task group for the DAG id.`)
+            if (found.skipped > 0)
+              warn(
+                `${found.skipped} more task log streams match; only the ${MAX_TASK_STREAMS} most recent were read. Pass --run and --task to narrow it.`,
+              )
+            if (found.method === 'filter')
+              warn(
+                `The task's log streams follow neither naming scheme; found ${found.streams.size} by searching the Task group for the DAG id.`,
+              )
             if (found.method === 'none') missingTask = {prefixes: found.prefixes, ref: input.ref}
           } else {
             byStream = await filterGroup(reader, window)
@@ -143,14 +160,18 @@ async function fetchEnvironmentLogs(
           done++
           const name = (error as {name?: string}).name ?? ''
           if (name === 'ResourceNotFoundException') {
-            warn(`Log group ${g.name} (${g.logType}) does not exist although logging is enabled; it may have been deleted.`)
+            warn(
+              `Log group ${g.name} (${g.logType}) does not exist although logging is enabled; it may have been deleted.`,
+            )
             return
           }
 
           // One unreadable group should not hide what the others show; all unreadable is an error.
           if (/AccessDenied|UnauthorizedOperation/.test(name)) {
             denied.push(error)
-            warn(`Cannot read log group ${g.name} (${name}): its evidence is missing. Allow logs:FilterLogEvents, logs:GetLogEvents and logs:DescribeLogStreams on it.`)
+            warn(
+              `Cannot read log group ${g.name} (${name}): its evidence is missing. Allow logs:FilterLogEvents, logs:GetLogEvents and logs:DescribeLogStreams on it.`,
+            )
             return
           }
 
@@ -166,14 +187,20 @@ async function fetchEnvironmentLogs(
   )
   if (denied.length > 0 && denied.length === envGroups.length) throw denied[0]
   if (budget.truncated) {
-    warn(`Stopped reading at --max-events ${input.maxEvents.toLocaleString('en-US')}: the findings cover part of the window. Narrow the window (--since, --start/--end, --dag) or raise --max-events.`)
+    warn(
+      `Stopped reading at --max-events ${input.maxEvents.toLocaleString('en-US')}: the findings cover part of the window. Narrow the window (--since, --start/--end, --dag) or raise --max-events.`,
+    )
   }
 
   return {groups: envGroups.length, streams, ...(missingTask ? {missingTask} : {})}
 }
 
 /** Parse each distinct denial, look it up in CloudTrail, and sharpen the finding's text. */
-async function analyseAccessDenied(findings: Finding[], {classifier, input, io}: Run, executionRoleArn: null | string): Promise<void> {
+async function analyseAccessDenied(
+  findings: Finding[],
+  {classifier, input, io}: Run,
+  executionRoleArn: null | string,
+): Promise<void> {
   let {limiter} = io
   for (const finding of findings) {
     if (finding.category !== 'access-denied') continue
@@ -183,10 +210,25 @@ async function analyseAccessDenied(findings: Finding[], {classifier, input, io}:
     const distinct = distinctDenials(occurrences)
     const analyses: AccessDeniedAnalysis[] = []
     for (const {denial, occurrence} of distinct.slice(0, MAX_DENIALS)) {
-      io.progress?.({detail: denial.action ?? denial.operation ?? '', done: analyses.length, label: 'CloudTrail', total: Math.min(distinct.length, MAX_DENIALS)})
+      io.progress?.({
+        detail: denial.action ?? denial.operation ?? '',
+        done: analyses.length,
+        label: 'CloudTrail',
+        total: Math.min(distinct.length, MAX_DENIALS),
+      })
       // Sequential on purpose: every look-up shares the 2 requests/s limiter.
-       
-      analyses.push(await analyseDenial(denial, occurrence.timestamp, {cloudtrail: input.cloudtrail, executionRoleArn, limiter, now: input.now, region: io.region, signal: io.signal, trail: io.trail}))
+
+      analyses.push(
+        await analyseDenial(denial, occurrence.timestamp, {
+          cloudtrail: input.cloudtrail,
+          executionRoleArn,
+          limiter,
+          now: input.now,
+          region: io.region,
+          signal: io.signal,
+          trail: io.trail,
+        }),
+      )
     }
 
     if (analyses.length > 0) describeDenials(finding, analyses)
@@ -215,7 +257,10 @@ function describeDenials(finding: Finding, analyses: AccessDeniedAnalysis[]): vo
   finding.cause = `${first.principal ?? 'The caller'} may not call ${what}${first.resource ? ` on ${first.resource}` : ''}${policyPhrase(first.policyType)}.`
   const steps: string[] = []
   for (const a of analyses) {
-    if (a.policyStatement) steps.push(`${a.policyType === 'resource' ? `Add to the resource policy of ${a.resource ?? 'the resource'}` : `Add to ${a.roleArn ?? 'the execution role'}`}:\n${a.policyStatement}`)
+    if (a.policyStatement)
+      steps.push(
+        `${a.policyType === 'resource' ? `Add to the resource policy of ${a.resource ?? 'the resource'}` : `Add to ${a.roleArn ?? 'the execution role'}`}:\n${a.policyStatement}`,
+      )
     if (a.simulateCommand) steps.push(`Verify: ${a.simulateCommand}`)
   }
 

@@ -5,7 +5,14 @@
 /** Which MWAA log group a line came from; `unknown` for pasted snippets and files we cannot place. */
 export type GroupKind = 'dag-processing' | 'scheduler' | 'task' | 'unknown' | 'webserver' | 'worker'
 
-export const GROUP_KINDS: readonly GroupKind[] = ['dag-processing', 'scheduler', 'task', 'webserver', 'worker', 'unknown']
+export const GROUP_KINDS: readonly GroupKind[] = [
+  'dag-processing',
+  'scheduler',
+  'task',
+  'webserver',
+  'worker',
+  'unknown',
+]
 
 /** The 18 categories of the issue, exactly. */
 export const CATEGORIES = [
@@ -65,13 +72,7 @@ export interface LogRecord {
 }
 
 export type LineShape =
-  | 'airflow3-console'
-  | 'airflow3-json'
-  | 'airflow'
-  | 'celery'
-  | 'level-dash'
-  | 'plain'
-  | 'timestamped'
+  'airflow3-console' | 'airflow3-json' | 'airflow' | 'celery' | 'level-dash' | 'plain' | 'timestamped'
 
 export interface Evidence {
   line: string

@@ -197,9 +197,14 @@ export async function copySplit(
   const declared = /\.(gz|gzip)$/i.test(input.name) ? 'gzip' : /\.(zst|zstd)$/i.test(input.name) ? 'zstd' : undefined
   if (declared && compression !== declared) {
     raw.destroy()
-    throw new InputError(`the input ${input.name} is named like a ${declared} file but its content is ${compression === 'none' ? 'not compressed' : compression}`, {
-      suggestions: [`Check the file (${declared === 'gzip' ? 'gzip -t FILE' : 'zstd -t FILE'}); if it really is plain text, rename it or pipe it in with --input -.`],
-    })
+    throw new InputError(
+      `the input ${input.name} is named like a ${declared} file but its content is ${compression === 'none' ? 'not compressed' : compression}`,
+      {
+        suggestions: [
+          `Check the file (${declared === 'gzip' ? 'gzip -t FILE' : 'zstd -t FILE'}); if it really is plain text, rename it or pipe it in with --input -.`,
+        ],
+      },
+    )
   }
 
   const iterator = decompressed.chunks[Symbol.asyncIterator]()

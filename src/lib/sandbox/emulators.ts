@@ -49,7 +49,9 @@ export async function findFreePort(): Promise<number> {
   })
 }
 
-export async function startKinesisLocal(options: EmulatorOptions & {operationDelayMs?: number; shardLimit?: number;}): Promise<EmulatorHandle> {
+export async function startKinesisLocal(
+  options: EmulatorOptions & {operationDelayMs?: number; shardLimit?: number},
+): Promise<EmulatorHandle> {
   const port = options.port || (await findFreePort())
   const tlsPort = await findFreePort()
   const delay = String(options.operationDelayMs ?? 500)
@@ -81,7 +83,20 @@ export async function startS3rver(options: EmulatorOptions & {directory?: string
   // s3rver's paginated listing needs the legacy OpenSSL provider on Node 17+.
   const child = spawn(
     process.execPath,
-    ['--openssl-legacy-provider', '--require', EXIT_WITH_PARENT_PRELOAD, require.resolve('s3rver/bin/s3rver.js'), '--address', '127.0.0.1', '--port', String(port), '--directory', directory, '--silent', '--no-vhost-buckets'],
+    [
+      '--openssl-legacy-provider',
+      '--require',
+      EXIT_WITH_PARENT_PRELOAD,
+      require.resolve('s3rver/bin/s3rver.js'),
+      '--address',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--directory',
+      directory,
+      '--silent',
+      '--no-vhost-buckets',
+    ],
     {env: {...options.env}, stdio: ['ignore', 'pipe', 'pipe']},
   )
   const handle = await waitUntilListening('s3rver', child, port, options)
@@ -94,7 +109,12 @@ export async function startS3rver(options: EmulatorOptions & {directory?: string
   }
 }
 
-async function waitUntilListening(name: EmulatorHandle['name'], child: ChildProcess, port: number, options: EmulatorOptions): Promise<EmulatorHandle> {
+async function waitUntilListening(
+  name: EmulatorHandle['name'],
+  child: ChildProcess,
+  port: number,
+  options: EmulatorOptions,
+): Promise<EmulatorHandle> {
   const output: string[] = []
   const onData = (chunk: Buffer) => {
     for (const line of chunk.toString('utf8').split('\n')) {
@@ -123,10 +143,16 @@ async function waitUntilListening(name: EmulatorHandle['name'], child: ChildProc
   }
 
   await stop()
-  throw new PipeopsError(70, `${name} did not start on 127.0.0.1:${port} (${exited ?? 'timed out'})${output.length > 0 ? `:\n${output.slice(-10).join('\n')}` : ''}`, {
-    code: 'EmulatorStartFailed',
-    suggestions: ['Check that the port is free (choose another one with the port flags) and that `npm ci` installed kinesis-local and s3rver.'],
-  })
+  throw new PipeopsError(
+    70,
+    `${name} did not start on 127.0.0.1:${port} (${exited ?? 'timed out'})${output.length > 0 ? `:\n${output.slice(-10).join('\n')}` : ''}`,
+    {
+      code: 'EmulatorStartFailed',
+      suggestions: [
+        'Check that the port is free (choose another one with the port flags) and that `npm ci` installed kinesis-local and s3rver.',
+      ],
+    },
+  )
 }
 
 async function canConnect(port: number): Promise<boolean> {

@@ -32,7 +32,12 @@ export interface RunningSandbox {
   stop(): Promise<void>
 }
 
-export async function startSandbox(options: {dataDir: string; env: Readonly<Record<string, string | undefined>>; onOutput?: (line: string) => void; ports: SandboxPorts}): Promise<RunningSandbox> {
+export async function startSandbox(options: {
+  dataDir: string
+  env: Readonly<Record<string, string | undefined>>
+  onOutput?: (line: string) => void
+  ports: SandboxPorts
+}): Promise<RunningSandbox> {
   await mkdir(options.dataDir, {recursive: true})
   const started: Array<EmulatorHandle | StsStubHandle> = []
   const stopAll = async () => {
@@ -46,7 +51,12 @@ export async function startSandbox(options: {dataDir: string; env: Readonly<Reco
         started.push(h)
         return h
       }),
-      startS3rver({directory: path.join(options.dataDir, 's3'), env: childEnv, onOutput: options.onOutput, port: options.ports.s3}).then((h) => {
+      startS3rver({
+        directory: path.join(options.dataDir, 's3'),
+        env: childEnv,
+        onOutput: options.onOutput,
+        port: options.ports.s3,
+      }).then((h) => {
         started.push(h)
         return h
       }),
@@ -84,7 +94,10 @@ export function exportLines(env: Record<string, string>): string[] {
 }
 
 /** Run every seed in order; each is idempotent, so a restarted sandbox converges to the same state. */
-export async function runSeeds(seeds: readonly Seed[], context: SeedContext): Promise<Array<SeededResource & {seed: string}>> {
+export async function runSeeds(
+  seeds: readonly Seed[],
+  context: SeedContext,
+): Promise<Array<SeededResource & {seed: string}>> {
   const resources: Array<SeededResource & {seed: string}> = []
   for (const seed of seeds) {
     // Seeds run one after another: their log lines stay readable and emulators are not flooded.

@@ -48,7 +48,9 @@ export async function startStsStub(port = 0): Promise<StsStubHandle> {
         return
       }
 
-      res.end(`<ErrorResponse><Error><Type>Sender</Type><Code>NotEmulatedInSandbox</Code><Message>${message}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`)
+      res.end(
+        `<ErrorResponse><Error><Type>Sender</Type><Code>NotEmulatedInSandbox</Code><Message>${message}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`,
+      )
     })
   })
   await new Promise<void>((resolve, reject) => {

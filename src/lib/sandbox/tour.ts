@@ -42,7 +42,14 @@ export const TOUR: TourStep[] = [
     title: 'Glue: partition sync plan (Hive layout)',
   },
   {
-    argv: ['glue', 'partition-sync', '--table-json', '{workDir}/glue/clicks-table.json', '--partitions-json', '{workDir}/glue/clicks-partitions.json'],
+    argv: [
+      'glue',
+      'partition-sync',
+      '--table-json',
+      '{workDir}/glue/clicks-table.json',
+      '--partitions-json',
+      '{workDir}/glue/clicks-partitions.json',
+    ],
     expectExit: [1],
     explain:
       "A Firehose table: one key dt spans four path segments (yyyy/MM/dd/HH). The layout comes from the table's storage.location.template and projection.dt.format. In a scheduled run, --since 2d would list only the newest prefixes instead of the whole table.",
@@ -90,7 +97,8 @@ export const TOUR: TourStep[] = [
   {
     argv: ['athena', 'lint-columns', '--json-sample', '{workDir}/athena/events.jsonl', '--fix'],
     expectExit: [1],
-    explain: 'A JSON Lines sample: keys at every depth; URL in one record and Url in another would fail a query with "Duplicate key". The fix maps both with case.insensitive = FALSE.',
+    explain:
+      'A JSON Lines sample: keys at every depth; URL in one record and Url in another would fail a query with "Duplicate key". The fix maps both with case.insensitive = FALSE.',
     title: 'Athena: case-only duplicate keys in JSON data',
   },
   {
@@ -105,13 +113,41 @@ export const TOUR: TourStep[] = [
     title: 'S3 lifecycle: generate the classic policy (s3api JSON)',
   },
   {
-    argv: ['s3', 'lifecycle', 'generate', '--prefix', 'raw/csv/', '--ia-after', '6months', '--glacier-after', '2y', '--format', 'cloudformation'],
-    explain: 'The same rules for CloudFormation, with its own field names: Id, flat Prefix, TransitionInDays, and TransitionDefaultMinimumObjectSize.',
+    argv: [
+      's3',
+      'lifecycle',
+      'generate',
+      '--prefix',
+      'raw/csv/',
+      '--ia-after',
+      '6months',
+      '--glacier-after',
+      '2y',
+      '--format',
+      'cloudformation',
+    ],
+    explain:
+      'The same rules for CloudFormation, with its own field names: Id, flat Prefix, TransitionInDays, and TransitionDefaultMinimumObjectSize.',
     title: 'S3 lifecycle: the same policy for CloudFormation',
   },
   {
-    argv: ['s3', 'lifecycle', 'generate', '--prefix', 'raw/csv/', '--ia-after', '6months', '--glacier-after', '2y', '--format', 'terraform', '--bucket', 'pipeops-demo-lifecycle'],
-    explain: 'And for Terraform: aws_s3_bucket_lifecycle_configuration with a filter block and the default minimum object size setting spelled out.',
+    argv: [
+      's3',
+      'lifecycle',
+      'generate',
+      '--prefix',
+      'raw/csv/',
+      '--ia-after',
+      '6months',
+      '--glacier-after',
+      '2y',
+      '--format',
+      'terraform',
+      '--bucket',
+      'pipeops-demo-lifecycle',
+    ],
+    explain:
+      'And for Terraform: aws_s3_bucket_lifecycle_configuration with a filter block and the default minimum object size setting spelled out.',
     title: 'S3 lifecycle: the same policy for Terraform',
   },
   {
@@ -122,19 +158,61 @@ export const TOUR: TourStep[] = [
     title: 'S3 lifecycle: lint a broken policy',
   },
   {
-    argv: ['s3', 'lifecycle', 'generate', '--prefix', 'raw/csv/', '--ia-after', '6months', '--glacier-after', '2y', '--sample-bucket', 'pipeops-demo-lifecycle', '--horizon', '3y'],
+    argv: [
+      's3',
+      'lifecycle',
+      'generate',
+      '--prefix',
+      'raw/csv/',
+      '--ia-after',
+      '6months',
+      '--glacier-after',
+      '2y',
+      '--sample-bucket',
+      'pipeops-demo-lifecycle',
+      '--horizon',
+      '3y',
+    ],
     explain:
       'Estimate before applying: sample the bucket with ListObjectsV2 for counts and sizes, then add up transition requests and monthly storage per class over 3 years with the bundled, dated price table. Most objects are tiny CSV files under 128 KB: they would never move.',
     title: 'S3 lifecycle: estimate from a sample of the bucket',
   },
   {
-    argv: ['s3', 'lifecycle', 'explain', '--file', '{workDir}/s3-lifecycle/broken-lifecycle.json', '--key', 'raw/csv/2026/11/daily-0.csv', '--size', '512KiB', '--tag', 'team=data', '--age', '1y'],
-    explain: 'One object through the rules: which match and why, S3\'s precedence (deletion beats transition), its timeline and what it costs to get there.',
+    argv: [
+      's3',
+      'lifecycle',
+      'explain',
+      '--file',
+      '{workDir}/s3-lifecycle/broken-lifecycle.json',
+      '--key',
+      'raw/csv/2026/11/daily-0.csv',
+      '--size',
+      '512KiB',
+      '--tag',
+      'team=data',
+      '--age',
+      '1y',
+    ],
+    explain:
+      "One object through the rules: which match and why, S3's precedence (deletion beats transition), its timeline and what it costs to get there.",
     title: 'S3 lifecycle: explain one object',
   },
   // kinesis reshard (issue 4): split the hot shard the hot-shards steps found, then look again.
   {
-    argv: ['kinesis', 'hot-shards', '--stream', 'pipeops-demo-clicks', '--source', 'records', '--window', '5m', '--threshold', '0.02', '--min-minutes', '1'],
+    argv: [
+      'kinesis',
+      'hot-shards',
+      '--stream',
+      'pipeops-demo-clicks',
+      '--source',
+      'records',
+      '--window',
+      '5m',
+      '--threshold',
+      '0.02',
+      '--min-minutes',
+      '1',
+    ],
     expectExit: [1],
     explain:
       'Which shard is hot, and why? The emulator has no CloudWatch metrics, so this samples records of every shard from the start of the window (GetShardIterator AT_TIMESTAMP, one GetRecords call per second per shard), unpacks the KPL aggregates, and counts bytes and records per key. The sandbox producer is small, so the demo lowers the hot threshold to 2 %: one shard stands out, tenant-acme carries about 80 % of it, and the output gives the load-weighted split point and the reshard command to run.',
@@ -142,25 +220,44 @@ export const TOUR: TourStep[] = [
   },
   {
     argv: ['kinesis', 'where-is', 'tenant-acme', 'device-42', '--stream', 'pipeops-demo-clicks'],
-    explain: 'Where does a key go? MD5 of its UTF-8 bytes as a 128-bit integer, placed in the real open ranges from ListShards (exact BigInt maths, never assumed even).',
+    explain:
+      'Where does a key go? MD5 of its UTF-8 bytes as a 128-bit integer, placed in the real open ranges from ListShards (exact BigInt maths, never assumed even).',
     title: 'Kinesis: which shard a key goes to',
   },
   {
-    argv: ['kinesis', 'hot-shards', '--records', '{workDir}/kinesis/clicks.jsonl', '--shard-map', '{workDir}/kinesis/shards.json'],
+    argv: [
+      'kinesis',
+      'hot-shards',
+      '--records',
+      '{workDir}/kinesis/clicks.jsonl',
+      '--shard-map',
+      '{workDir}/kinesis/shards.json',
+    ],
     expectExit: [1],
     explain:
-      'The same analysis offline, on three minutes of the same traffic at production rates (a JSON Lines record dump) against the stream\'s saved ListShards output: per-second utilisation with avg/p99/max, the hot shard at about 90 % of its write limit, tenant-acme at about 60 % alone, so a split (not re-keying) is the fix.',
+      "The same analysis offline, on three minutes of the same traffic at production rates (a JSON Lines record dump) against the stream's saved ListShards output: per-second utilisation with avg/p99/max, the hot shard at about 90 % of its write limit, tenant-acme at about 60 % alone, so a split (not re-keying) is the fix.",
     title: 'Kinesis: analyse a record dump offline',
   },
   {
     argv: ['kinesis', 'key-spread', '--records', '{workDir}/kinesis/clicks.jsonl', '--shards', '4,8,16'],
-    explain: 'What if the stream had 4, 8 or 16 evenly split shards? Each shard\'s share, the max/mean imbalance, the hottest shard and its top keys, and the smallest shard count that keeps every shard under 80 %.',
+    explain:
+      "What if the stream had 4, 8 or 16 evenly split shards? Each shard's share, the max/mean imbalance, the hottest shard and its top keys, and the smallest shard count that keeps every shard under 80 %.",
     title: 'Kinesis: what-if shard counts for a key sample',
   },
   {
-    argv: ['kinesis', 'reshard', '--stream', 'pipeops-demo-clicks', '--split-hot', '--threshold', '5%', '--records', '{workDir}/kinesis/clicks.jsonl'],
+    argv: [
+      'kinesis',
+      'reshard',
+      '--stream',
+      'pipeops-demo-clicks',
+      '--split-hot',
+      '--threshold',
+      '5%',
+      '--records',
+      '{workDir}/kinesis/clicks.jsonl',
+    ],
     explain:
-      'Plan the fix for the hot shard, from the same traffic as a record file routed through the stream\'s live ranges: split it at the load-weighted median hash key (not the midpoint), again until every predicted child is under 5 %. Each step shows its exact NewStartingHashKey, the reason and the children\'s predicted load; the checks cover provisioned mode, the UpdateShardCount quota and the account shard limit. The note says what no split can fix: tenant-acme alone is 10 % of a shard, so re-keying is its cure. Nothing is changed.',
+      "Plan the fix for the hot shard, from the same traffic as a record file routed through the stream's live ranges: split it at the load-weighted median hash key (not the midpoint), again until every predicted child is under 5 %. Each step shows its exact NewStartingHashKey, the reason and the children's predicted load; the checks cover provisioned mode, the UpdateShardCount quota and the account shard limit. The note says what no split can fix: tenant-acme alone is 10 % of a shard, so re-keying is its cure. Nothing is changed.",
     title: 'Kinesis: plan a split of the hot shard',
   },
   {
@@ -184,9 +281,21 @@ export const TOUR: TourStep[] = [
     title: 'Kinesis: apply the split',
   },
   {
-    argv: ['kinesis', 'hot-shards', '--records', '{workDir}/kinesis/clicks.jsonl', '--shard-map', '{workDir}/kinesis/shards-after.json', '--threshold', '5%', '--min-minutes', '1'],
+    argv: [
+      'kinesis',
+      'hot-shards',
+      '--records',
+      '{workDir}/kinesis/clicks.jsonl',
+      '--shard-map',
+      '{workDir}/kinesis/shards-after.json',
+      '--threshold',
+      '5%',
+      '--min-minutes',
+      '1',
+    ],
     expectExit: [0, 1],
-    explain: 'The same traffic against the new shards: the neighbours of tenant-acme are back to a few percent, and tenant-acme sits alone in a narrow shard of its own, where only re-keying can spread it further.',
+    explain:
+      'The same traffic against the new shards: the neighbours of tenant-acme are back to a few percent, and tenant-acme sits alone in a narrow shard of its own, where only re-keying can spread it further.',
     title: 'Kinesis: hot shards after the reshard',
   },
 ]

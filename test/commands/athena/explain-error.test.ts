@@ -1,4 +1,10 @@
-import {AthenaClient, BatchGetQueryExecutionCommand, GetQueryExecutionCommand, ListQueryExecutionsCommand, type QueryExecution} from '@aws-sdk/client-athena'
+import {
+  AthenaClient,
+  BatchGetQueryExecutionCommand,
+  GetQueryExecutionCommand,
+  ListQueryExecutionsCommand,
+  type QueryExecution,
+} from '@aws-sdk/client-athena'
 import {mockClient} from 'aws-sdk-client-mock'
 import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
@@ -20,14 +26,22 @@ const DUP = 'HIVE_CURSOR_ERROR: Row is not a valid JSON Object - JSONException: 
 const failed = (id: string, reason: string, extra: Partial<QueryExecution> = {}): QueryExecution => ({
   Query: 'SELECT * FROM events',
   QueryExecutionId: id,
-  Status: {AthenaError: {ErrorCategory: 2, ErrorType: 1301, Retryable: false}, State: 'FAILED', StateChangeReason: reason, SubmissionDateTime: new Date('2026-11-20T10:00:00Z')},
+  Status: {
+    AthenaError: {ErrorCategory: 2, ErrorType: 1301, Retryable: false},
+    State: 'FAILED',
+    StateChangeReason: reason,
+    SubmissionDateTime: new Date('2026-11-20T10:00:00Z'),
+  },
   WorkGroup: 'analysts',
   ...extra,
 })
 
 async function withStdin<T>(text: string, fn: () => Promise<T>): Promise<T> {
   const original = Object.getOwnPropertyDescriptor(process, 'stdin')!
-  Object.defineProperty(process, 'stdin', {configurable: true, value: Object.assign(Readable.from([Buffer.from(text)]), {isTTY: false})})
+  Object.defineProperty(process, 'stdin', {
+    configurable: true,
+    value: Object.assign(Readable.from([Buffer.from(text)]), {isTTY: false}),
+  })
   try {
     return await fn()
   } finally {
@@ -52,7 +66,11 @@ describe('athena explain-error', () => {
   })
 
   it('prints cause, fix and the lint rule for people', async () => {
-    const run = await runText(['athena', 'explain-error', "FAILED: ParseException line 1:8 missing EOF at '-' near 'glue'"])
+    const run = await runText([
+      'athena',
+      'explain-error',
+      "FAILED: ParseException line 1:8 missing EOF at '-' near 'glue'",
+    ])
     expect(run.stdout).toMatch(/DDL parse error at a hyphen/)
     expect(run.stdout).toMatch(/Fix\s+Enclose the name in backticks/)
     expect(run.stdout).toMatch(/Lint rule\s+special-character/)
@@ -60,10 +78,12 @@ describe('athena explain-error', () => {
 
   it('reads --file and stdin', async () => {
     const p = path.join(dir, 'err.txt')
-    writeFileSync(p, "line 1:8: identifiers must not start with a digit; surround the identifier with double quotes\n")
+    writeFileSync(p, 'line 1:8: identifiers must not start with a digit; surround the identifier with double quotes\n')
     const fromFile = resultOf(await runJson<ExplainResult>(['athena', 'explain-error', '--file', p]))
     expect(fromFile.mode === 'message' && fromFile.explanation.match?.id).toBe('leading-digit')
-    const fromStdin = await withStdin("SYNTAX_ERROR: line 1:8: Column '\uFEFFid' cannot be resolved", () => runJson<ExplainResult>(['athena', 'explain-error', '-']))
+    const fromStdin = await withStdin("SYNTAX_ERROR: line 1:8: Column '\uFEFFid' cannot be resolved", () =>
+      runJson<ExplainResult>(['athena', 'explain-error', '-']),
+    )
     const r = resultOf(fromStdin)
     expect(r.mode === 'message' && r.explanation.match?.id).toBe('column-cannot-be-resolved')
     expect(r.mode === 'message' && r.explanation.names[0]?.problems[0]?.rule).toBe('invisible-character')
@@ -81,13 +101,27 @@ describe('athena explain-error', () => {
     const result = resultOf(await runJson<ExplainResult>(['athena', 'explain-error', '--query-execution-id', 'q-1']))
     expect(result.mode).toBe('query')
     if (result.mode !== 'query') return
-    expect(result.query).toMatchObject({errorCategory: 'USER', errorType: 1301, query: 'SELECT * FROM events', queryExecutionId: 'q-1', retryable: false, state: 'FAILED', workgroup: 'analysts'})
+    expect(result.query).toMatchObject({
+      errorCategory: 'USER',
+      errorType: 1301,
+      query: 'SELECT * FROM events',
+      queryExecutionId: 'q-1',
+      retryable: false,
+      state: 'FAILED',
+      workgroup: 'analysts',
+    })
     expect(result.query.explanation?.match?.id).toBe('json-duplicate-key')
     expectCallsDeclared(AthenaExplainError.iam, {athena})
-    athena.on(GetQueryExecutionCommand, {QueryExecutionId: 'q-ok'}).resolves({QueryExecution: {QueryExecutionId: 'q-ok', Status: {State: 'SUCCEEDED'}}})
+    athena
+      .on(GetQueryExecutionCommand, {QueryExecutionId: 'q-ok'})
+      .resolves({QueryExecution: {QueryExecutionId: 'q-ok', Status: {State: 'SUCCEEDED'}}})
     const ok = await runText(['athena', 'explain-error', '--query-execution-id', 'q-ok'])
     expect(ok.stdout).toMatch(/did not fail \(state SUCCEEDED\)/)
-    athena.on(GetQueryExecutionCommand, {QueryExecutionId: 'nope'}).rejects(Object.assign(new Error('QueryExecution nope was not found'), {$metadata: {}, name: 'InvalidRequestException'}))
+    athena
+      .on(GetQueryExecutionCommand, {QueryExecutionId: 'nope'})
+      .rejects(
+        Object.assign(new Error('QueryExecution nope was not found'), {$metadata: {}, name: 'InvalidRequestException'}),
+      )
     expect((await runJson(['athena', 'explain-error', '--query-execution-id', 'nope'])).exitCode).not.toBe(0)
   })
 
@@ -103,7 +137,12 @@ describe('athena explain-error', () => {
           ? {QueryExecutionId: id, Status: {State: 'SUCCEEDED'}}
           : id === 'd'
             ? failed(id, 'Something odd')
-            : failed(id, id === 'e' ? 'HIVE_INVALID_METADATA: Hive metadata for table t is invalid: Table descriptor contains duplicate columns' : DUP),
+            : failed(
+                id,
+                id === 'e'
+                  ? 'HIVE_INVALID_METADATA: Hive metadata for table t is invalid: Table descriptor contains duplicate columns'
+                  : DUP,
+              ),
       ),
     }))
     const run = await runJson<ExplainResult>(['athena', 'explain-error', '--recent', '4', '--workgroup', 'analysts'])
@@ -116,7 +155,10 @@ describe('athena explain-error', () => {
       ['duplicate-columns', 1, ['e']],
       ['unknown', 1, ['d']],
     ])
-    expect(athena.commandCalls(ListQueryExecutionsCommand)[0]!.args[0].input).toMatchObject({MaxResults: 50, WorkGroup: 'analysts'})
+    expect(athena.commandCalls(ListQueryExecutionsCommand)[0]!.args[0].input).toMatchObject({
+      MaxResults: 50,
+      WorkGroup: 'analysts',
+    })
     expectCallsDeclared(AthenaExplainError.iam, {athena})
     const text = await runText(['athena', 'explain-error', '--recent', '4', '--workgroup', 'analysts'])
     expect(text.stdout).toMatch(/4 failed queries in the last 5 of workgroup analysts, by cause/)
@@ -126,7 +168,9 @@ describe('athena explain-error', () => {
     const p = path.join(dir, 'empty.txt')
     writeFileSync(p, '  \n')
     expect((await runJson(['athena', 'explain-error', '--file', p])).exitCode).toBe(6)
-    expect(errorOf(await runJson(['athena', 'explain-error', '--file', path.join(dir, 'missing.txt')])).message).toMatch(/no such file/)
+    expect(
+      errorOf(await runJson(['athena', 'explain-error', '--file', path.join(dir, 'missing.txt')])).message,
+    ).toMatch(/no such file/)
     expect((await runJson(['athena', 'explain-error', DUP, '--recent', '3'])).exitCode).toBe(2)
     expect((await runJson(['athena', 'explain-error', '--recent', '0'])).exitCode).toBe(2)
     const empty = await withStdin('', () => runJson(['athena', 'explain-error']))

@@ -37,7 +37,10 @@ const glueTable = (name: string, columns: Array<[string, string]>, partitionKeys
   DatabaseName: 'analytics',
   Name: name,
   PartitionKeys: partitionKeys.map(([Name, Type]) => ({Name, Type})),
-  StorageDescriptor: {Columns: columns.map(([Name, Type]) => ({Name, Type})), SerdeInfo: {SerializationLibrary: 'org.openx.data.jsonserde.JsonSerDe'}},
+  StorageDescriptor: {
+    Columns: columns.map(([Name, Type]) => ({Name, Type})),
+    SerdeInfo: {SerializationLibrary: 'org.openx.data.jsonserde.JsonSerDe'},
+  },
 })
 
 describe('athena lint-columns', () => {
@@ -55,7 +58,19 @@ describe('athena lint-columns', () => {
     const result = resultOf(run)
     expect(Object.keys(result).sort()).toEqual(['findings', 'summary'])
     expect(result.summary).toEqual({columns: 4, errors: 3, tables: 1, warnings: 0})
-    expect(result.findings.map((f) => Object.keys(f).sort())).toEqual(Array.from({length: 3}, () => ['column', 'context', 'database', 'message', 'path', 'rule', 'severity', 'suggestion', 'table']))
+    expect(result.findings.map((f) => Object.keys(f).sort())).toEqual(
+      Array.from({length: 3}, () => [
+        'column',
+        'context',
+        'database',
+        'message',
+        'path',
+        'rule',
+        'severity',
+        'suggestion',
+        'table',
+      ]),
+    )
     expect(result.findings.map((f) => [f.column, f.rule, f.severity, f.context])).toEqual([
       ['/var/log', 'special-character', 'error', 'both'],
       ['date', 'reserved-ddl', 'error', 'ddl'],
@@ -85,16 +100,42 @@ describe('athena lint-columns', () => {
     const ddl = file('logs2.sql', DDL)
     const dml = resultOf(await runJson<LintColumnsResult>(['athena', 'lint-columns', '--ddl', ddl, '--context', 'dml']))
     expect(dml.findings.map((f) => f.rule)).toEqual(['special-character'])
-    const only = resultOf(await runJson<LintColumnsResult>(['athena', 'lint-columns', '--ddl', ddl, '--rules', 'reserved-ddl,leading-underscore']))
+    const only = resultOf(
+      await runJson<LintColumnsResult>([
+        'athena',
+        'lint-columns',
+        '--ddl',
+        ddl,
+        '--rules',
+        'reserved-ddl,leading-underscore',
+      ]),
+    )
     expect(only.findings.map((f) => f.rule)).toEqual(['reserved-ddl', 'leading-underscore'])
-    const run = await runJson<LintColumnsResult>(['athena', 'lint-columns', '--ddl', ddl, '--ignore', 'special-character', '--ignore', 'reserved-ddl,leading-underscore'])
+    const run = await runJson<LintColumnsResult>([
+      'athena',
+      'lint-columns',
+      '--ddl',
+      ddl,
+      '--ignore',
+      'special-character',
+      '--ignore',
+      'reserved-ddl,leading-underscore',
+    ])
     expect(run.exitCode).toBe(0)
     expect(run.envelope.status).toBe('ok')
     expect(resultOf(run).findings).toEqual([])
   })
 
   it('--fix adds collision-free renames and a view', async () => {
-    const result = resultOf(await runJson<LintColumnsResult>(['athena', 'lint-columns', '--ddl', file('logs3.sql', DDL.replace('ok string', 'var_log string')), '--fix']))
+    const result = resultOf(
+      await runJson<LintColumnsResult>([
+        'athena',
+        'lint-columns',
+        '--ddl',
+        file('logs3.sql', DDL.replace('ok string', 'var_log string')),
+        '--fix',
+      ]),
+    )
     expect(result.fixes?.renames.map((r) => [r.from, r.to])).toEqual([
       ['/var/log', 'var_log_2'],
       ['date', 'date_col'],
@@ -107,11 +148,26 @@ describe('athena lint-columns', () => {
     const ddl = file('sarif.sql', DDL)
     const run = await runText(['athena', 'lint-columns', '--ddl', ddl, '--format', 'sarif'])
     expect(run.exitCode).toBe(1)
-    const sarif = JSON.parse(run.stdout) as {runs: Array<{results: Array<{level: string; locations: Array<{physicalLocation: {artifactLocation: {uri: string}; region: {startColumn: number; startLine: number}}}>; ruleId: string}>; tool: {driver: {rules: Array<{id: string}>}}}>; version: string}
+    const sarif = JSON.parse(run.stdout) as {
+      runs: Array<{
+        results: Array<{
+          level: string
+          locations: Array<{
+            physicalLocation: {artifactLocation: {uri: string}; region: {startColumn: number; startLine: number}}
+          }>
+          ruleId: string
+        }>
+        tool: {driver: {rules: Array<{id: string}>}}
+      }>
+      version: string
+    }
     expect(sarif.version).toBe('2.1.0')
     const [first] = sarif.runs[0]!.results
     expect(first).toMatchObject({level: 'error', ruleId: 'special-character'})
-    expect(first!.locations[0]!.physicalLocation).toEqual({artifactLocation: {uri: ddl}, region: {startColumn: 3, startLine: 2}})
+    expect(first!.locations[0]!.physicalLocation).toEqual({
+      artifactLocation: {uri: ddl},
+      region: {startColumn: 3, startLine: 2},
+    })
     expect(sarif.runs[0]!.tool.driver.rules.map((r) => r.id)).toContain('duplicate-name')
     const out = path.join(dir, 'out.sarif')
     const written = await runText(['athena', 'lint-columns', '--ddl', ddl, '--format', 'sarif', '--output', out])
@@ -129,12 +185,37 @@ describe('athena lint-columns', () => {
   })
 
   it('reads --glue-json, --csv, --json-sample and --parquet together', async () => {
-    const glueJson = file('t.json', JSON.stringify({Table: glueTable('orders', [['Order ID', 'string'], ['items', 'array<struct<sku:string,SKU:string>>']])}))
+    const glueJson = file(
+      't.json',
+      JSON.stringify({
+        Table: glueTable('orders', [
+          ['Order ID', 'string'],
+          ['items', 'array<struct<sku:string,SKU:string>>'],
+        ]),
+      }),
+    )
     const csv = file('export.csv', '\uFEFFa,b\n1,2\n')
     const sample = file('s.jsonl', '{"x":1}\n{"X":2}\n')
     const pq = path.join(dir, 'p.parquet')
-    writeParquetFooter(pq, [{name: 'fine', type: 'INT32'}, {name: 'bad col', type: 'STRING'}])
-    const result = resultOf(await runJson<LintColumnsResult>(['athena', 'lint-columns', '--glue-json', glueJson, '--csv', csv, '--json-sample', sample, '--parquet', pq, '--fix']))
+    writeParquetFooter(pq, [
+      {name: 'fine', type: 'INT32'},
+      {name: 'bad col', type: 'STRING'},
+    ])
+    const result = resultOf(
+      await runJson<LintColumnsResult>([
+        'athena',
+        'lint-columns',
+        '--glue-json',
+        glueJson,
+        '--csv',
+        csv,
+        '--json-sample',
+        sample,
+        '--parquet',
+        pq,
+        '--fix',
+      ]),
+    )
     expect(result.summary.tables).toBe(4)
     expect(result.findings.map((f) => [f.table, f.path ?? f.column, f.rule])).toEqual([
       ['orders', 'Order ID', 'whitespace'],
@@ -153,9 +234,26 @@ describe('athena lint-columns', () => {
   })
 
   it('--compat awswrangler predicts names and flags collisions', async () => {
-    const glueJson = file('c.json', JSON.stringify({TableList: [glueTable('t', [['日本語', 'string'], ['売上', 'double'], ['processedAt', 'timestamp']])]}))
-    const result = resultOf(await runJson<LintColumnsResult>(['athena', 'lint-columns', '--glue-json', glueJson, '--compat', 'awswrangler']))
-    expect(result.fixes?.compat?.[0]?.columns.find((c) => c.name === 'processedAt')).toEqual({awswrangler: 'processedat', awswranglerLegacy: 'processed_at', name: 'processedAt'})
+    const glueJson = file(
+      'c.json',
+      JSON.stringify({
+        TableList: [
+          glueTable('t', [
+            ['日本語', 'string'],
+            ['売上', 'double'],
+            ['processedAt', 'timestamp'],
+          ]),
+        ],
+      }),
+    )
+    const result = resultOf(
+      await runJson<LintColumnsResult>(['athena', 'lint-columns', '--glue-json', glueJson, '--compat', 'awswrangler']),
+    )
+    expect(result.fixes?.compat?.[0]?.columns.find((c) => c.name === 'processedAt')).toEqual({
+      awswrangler: 'processedat',
+      awswranglerLegacy: 'processed_at',
+      name: 'processedAt',
+    })
     expect(result.fixes?.compat?.[0]?.collisions[0]).toEqual({from: ['日本語', '売上'], name: '_', version: '>=2.13'})
     expect(result.fixes?.renames.map((r) => r.to)).toEqual(['ribenyu', 'maishang', 'processedat'])
   })
@@ -171,27 +269,64 @@ describe('athena lint-columns', () => {
     const result = resultOf(run)
     expect(glue.commandCalls(GetTablesCommand)).toHaveLength(2)
     expect(result.summary).toEqual({columns: 3, errors: 1, tables: 2, warnings: 0})
-    expect(result.findings[0]).toMatchObject({column: 'doc', database: 'analytics', path: 'doc._id', rule: 'leading-underscore', table: 'b'})
+    expect(result.findings[0]).toMatchObject({
+      column: 'doc',
+      database: 'analytics',
+      path: 'doc._id',
+      rule: 'leading-underscore',
+      table: 'b',
+    })
     expectCallsDeclared(AthenaLintColumns.iam, {glue})
   })
 
   it('reads named Glue tables with GetTable; a missing table exits 4', async () => {
-    glue.on(GetTableCommand, {DatabaseName: 'analytics', Name: 'a'}).resolves({Table: glueTable('a', [['Bad Name', 'string']])})
-    const result = resultOf(await runJson<LintColumnsResult>(['athena', 'lint-columns', '--database', 'analytics', '--table', 'a']))
+    glue
+      .on(GetTableCommand, {DatabaseName: 'analytics', Name: 'a'})
+      .resolves({Table: glueTable('a', [['Bad Name', 'string']])})
+    const result = resultOf(
+      await runJson<LintColumnsResult>(['athena', 'lint-columns', '--database', 'analytics', '--table', 'a']),
+    )
     expect(result.findings.map((f) => f.rule)).toEqual(['whitespace', 'upper-case'])
     expectCallsDeclared(AthenaLintColumns.iam, {glue})
-    glue.on(GetTableCommand, {DatabaseName: 'analytics', Name: 'nope'}).rejects(Object.assign(new Error('Table nope not found.'), {$metadata: {requestId: 'r-1'}, name: 'EntityNotFoundException'}))
+    glue.on(GetTableCommand, {DatabaseName: 'analytics', Name: 'nope'}).rejects(
+      Object.assign(new Error('Table nope not found.'), {
+        $metadata: {requestId: 'r-1'},
+        name: 'EntityNotFoundException',
+      }),
+    )
     const missing = await runJson(['athena', 'lint-columns', '--database', 'analytics', '--table', 'nope'])
     expect(missing.exitCode).toBe(4)
   })
 
   it('reads any Athena catalog with ListTableMetadata / GetTableMetadata and the workgroup', async () => {
     athena.on(ListTableMetadataCommand).resolves({
-      TableMetadataList: [{Columns: [{Name: 'select', Type: 'string'}], Name: 'hive_t', Parameters: {'serde.serialization.lib': 'org.openx.data.jsonserde.JsonSerDe'}, PartitionKeys: [{Name: 'Select', Type: 'string'}]}],
+      TableMetadataList: [
+        {
+          Columns: [{Name: 'select', Type: 'string'}],
+          Name: 'hive_t',
+          Parameters: {'serde.serialization.lib': 'org.openx.data.jsonserde.JsonSerDe'},
+          PartitionKeys: [{Name: 'Select', Type: 'string'}],
+        },
+      ],
     })
     athena.on(GetTableMetadataCommand).resolves({TableMetadata: {Columns: [{Name: 'x-y', Type: 'int'}], Name: 'one'}})
-    const all = resultOf(await runJson<LintColumnsResult>(['athena', 'lint-columns', '--catalog', 'hive', '--database', 'web', '--workgroup', 'analysts']))
-    expect(athena.commandCalls(ListTableMetadataCommand)[0]!.args[0].input).toMatchObject({CatalogName: 'hive', DatabaseName: 'web', WorkGroup: 'analysts'})
+    const all = resultOf(
+      await runJson<LintColumnsResult>([
+        'athena',
+        'lint-columns',
+        '--catalog',
+        'hive',
+        '--database',
+        'web',
+        '--workgroup',
+        'analysts',
+      ]),
+    )
+    expect(athena.commandCalls(ListTableMetadataCommand)[0]!.args[0].input).toMatchObject({
+      CatalogName: 'hive',
+      DatabaseName: 'web',
+      WorkGroup: 'analysts',
+    })
     expect(all.findings.map((f) => [f.column, f.rule])).toEqual([
       ['select', 'reserved-ddl'],
       ['select', 'reserved-dml'],
@@ -200,22 +335,47 @@ describe('athena lint-columns', () => {
       ['Select', 'reserved-dml'],
       ['Select', 'partition-key-duplicates-column'],
     ])
-    const one = resultOf(await runJson<LintColumnsResult>(['athena', 'lint-columns', '--catalog', 'hive', '--database', 'web', '--table', 'one']))
+    const one = resultOf(
+      await runJson<LintColumnsResult>([
+        'athena',
+        'lint-columns',
+        '--catalog',
+        'hive',
+        '--database',
+        'web',
+        '--table',
+        'one',
+      ]),
+    )
     expect(one.findings.map((f) => f.rule)).toEqual(['special-character'])
-    expect(athena.commandCalls(GetTableMetadataCommand)[0]!.args[0].input).toEqual({CatalogName: 'hive', DatabaseName: 'web', TableName: 'one'})
+    expect(athena.commandCalls(GetTableMetadataCommand)[0]!.args[0].input).toEqual({
+      CatalogName: 'hive',
+      DatabaseName: 'web',
+      TableName: 'one',
+    })
     expectCallsDeclared(AthenaLintColumns.iam, {athena})
     expect(glue.calls()).toHaveLength(0)
   })
 
   it('exits 0 with status ok on clean input, and needs no AWS region for local files', async () => {
     delete process.env.AWS_REGION
-    const run = await runJson<LintColumnsResult>(['athena', 'lint-columns', '--ddl', file('clean.sql', 'CREATE TABLE t (id int, name string) PARTITIONED BY (dt string);')])
+    const run = await runJson<LintColumnsResult>([
+      'athena',
+      'lint-columns',
+      '--ddl',
+      file('clean.sql', 'CREATE TABLE t (id int, name string) PARTITIONED BY (dt string);'),
+    ])
     expect(run.exitCode).toBe(0)
     expect(resultOf(run).summary).toEqual({columns: 3, errors: 0, tables: 1, warnings: 0})
   })
 
   it('bad input: unreadable DDL and missing files exit 6, no input and unknown rules exit 2', async () => {
-    const bad = await runJson(['athena', 'lint-columns', '--ddl', file('bad.sql', 'CREATE TABLE t (\n  a struct<b:int\n)')])
+    const bad = await runJson([
+      'athena',
+      'lint-columns',
+      '--ddl',
+      file('bad.sql', 'CREATE TABLE t (\n  a struct<b:int\n)'),
+    ])
     expect(bad.exitCode).toBe(6)
     expect(errorOf(bad).message).toMatch(/bad.sql:2:\d+/)
     const missing = await runJson(['athena', 'lint-columns', '--csv', path.join(dir, 'nope.csv')])
@@ -226,7 +386,14 @@ describe('athena lint-columns', () => {
     const none = await runJson(['athena', 'lint-columns'])
     expect(none.exitCode).toBe(2)
     expect(errorOf(none).suggestions.join(' ')).toMatch(/--ddl FILE/)
-    const rule = await runJson(['athena', 'lint-columns', '--ddl', file('ok.sql', 'CREATE TABLE t (a int);'), '--rules', 'no-such-rule'])
+    const rule = await runJson([
+      'athena',
+      'lint-columns',
+      '--ddl',
+      file('ok.sql', 'CREATE TABLE t (a int);'),
+      '--rules',
+      'no-such-rule',
+    ])
     expect(rule.exitCode).toBe(2)
     expect(errorOf(rule).suggestions[0]).toMatch(/reserved-ddl/)
   })

@@ -23,7 +23,10 @@ const SD = {
   Columns: [{Name: 'amount', Type: 'double'}],
   InputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat',
   OutputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat',
-  SerdeInfo: {Parameters: {'serialization.format': '1'}, SerializationLibrary: 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe'},
+  SerdeInfo: {
+    Parameters: {'serialization.format': '1'},
+    SerializationLibrary: 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe',
+  },
 }
 const TABLE: Table = {
   DatabaseName: 'sales',
@@ -68,7 +71,14 @@ describe('glue partition-sync', () => {
     expect(run.exitCode).toBe(0)
     const result = resultOf(run)
     expect(run.envelope.status).toBe('ok')
-    expect(result).toMatchObject({catalog: {partitions: 6, stale: 0}, database: 'sales', keys: ['region', 'dt'], location: 's3://lake/orders/', table: 'orders', template: 's3://lake/orders/region=${region}/dt=${dt}/'})
+    expect(result).toMatchObject({
+      catalog: {partitions: 6, stale: 0},
+      database: 'sales',
+      keys: ['region', 'dt'],
+      location: 's3://lake/orders/',
+      table: 'orders',
+      template: 's3://lake/orders/region=${region}/dt=${dt}/',
+    })
     expect(result.plan).toEqual({add: [], anomalies: [], drift: [], drop: [], relocate: []})
     expect(result.scanned).toMatchObject({mode: 'walk', partitions: 6, prefixes: 3, requests: 3})
     expectCallsDeclared(GluePartitionSync.iam, {glue: glueMock, s3: s3Mock})
@@ -81,7 +91,10 @@ describe('glue partition-sync', () => {
     expect(run.exitCode).toBe(1)
     expect(run.envelope.status).toBe('findings')
     expect(resultOf(run).plan.add).toHaveLength(5)
-    expect(resultOf(run).plan.add[0]).toEqual({location: 's3://lake/orders/region=eu/dt=2024-06-02/', values: ['eu', '2024-06-02']})
+    expect(resultOf(run).plan.add[0]).toEqual({
+      location: 's3://lake/orders/region=eu/dt=2024-06-02/',
+      values: ['eu', '2024-06-02'],
+    })
     expect(glue.count('BatchCreatePartition')).toBe(0)
     expect(glue.partitions.size).toBe(1)
   })
@@ -95,7 +108,9 @@ describe('glue partition-sync', () => {
     const result = resultOf(run)
     expect(result.applied).toEqual({created: 5, deleted: 1, failed: [], updated: 1})
     expect(glue.partitions.size).toBe(6)
-    expect(glue.partitions.get(JSON.stringify(['eu', '2024-06-01']))!.StorageDescriptor!.Location).toBe('s3://lake/orders/region=eu/dt=2024-06-01/')
+    expect(glue.partitions.get(JSON.stringify(['eu', '2024-06-01']))!.StorageDescriptor!.Location).toBe(
+      's3://lake/orders/region=eu/dt=2024-06-01/',
+    )
     expectCallsDeclared(GluePartitionSync.iam, {glue: glueMock, s3: s3Mock})
   })
 
@@ -108,12 +123,22 @@ describe('glue partition-sync', () => {
 
   it('exits 7 with the failed entries when some partitions could not be applied, and a re-run finishes', async () => {
     const glue = useLake(dataKeys)
-    glue.intercept = (op, _input, call) => (op === 'BatchCreatePartition' && call === 1 ? {entryErrors: [{code: 'ResourceNumberLimitExceededException', values: ['us', '2024-06-03']}]} : undefined)
+    glue.intercept = (op, _input, call) =>
+      op === 'BatchCreatePartition' && call === 1
+        ? {entryErrors: [{code: 'ResourceNumberLimitExceededException', values: ['us', '2024-06-03']}]}
+        : undefined
     const run = await runJson<PartitionSyncResult>([...BASE, '--apply', '--yes'])
     expect(run.exitCode).toBe(7)
     const result = resultOf(run)
     expect(result.applied!.created).toBe(5)
-    expect(result.applied!.failed).toEqual([{code: 'ResourceNumberLimitExceededException', message: 'ResourceNumberLimitExceededException (test)', operation: 'BatchCreatePartition', values: ['us', '2024-06-03']}])
+    expect(result.applied!.failed).toEqual([
+      {
+        code: 'ResourceNumberLimitExceededException',
+        message: 'ResourceNumberLimitExceededException (test)',
+        operation: 'BatchCreatePartition',
+        values: ['us', '2024-06-03'],
+      },
+    ])
     expect(run.envelope.warnings.join(' ')).toMatch(/run again to resume/)
     glue.intercept = undefined
     const again = await runJson<PartitionSyncResult>([...BASE, '--apply', '--yes'])
@@ -123,13 +148,25 @@ describe('glue partition-sync', () => {
   })
 
   it('exits 7, not 3, when access is denied half-way through a step (some partitions were created)', async () => {
-    const glue = useLake(Array.from({length: 250}, (_, i) => `orders/region=r${String(i).padStart(3, '0')}/dt=2024-06-01/part-0.parquet`))
-    glue.intercept = (op, _input, call) => (op === 'BatchCreatePartition' && call === 2 ? awsError('AccessDeniedException', 'User is not authorized to perform: glue:BatchCreatePartition') : undefined)
+    const glue = useLake(
+      Array.from({length: 250}, (_, i) => `orders/region=r${String(i).padStart(3, '0')}/dt=2024-06-01/part-0.parquet`),
+    )
+    glue.intercept = (op, _input, call) =>
+      op === 'BatchCreatePartition' && call === 2
+        ? awsError('AccessDeniedException', 'User is not authorized to perform: glue:BatchCreatePartition')
+        : undefined
     const run = await runJson<PartitionSyncResult>([...BASE, '--apply', '--yes', '--concurrency', '1'])
     expect(run.exitCode).toBe(7)
     const result = resultOf(run)
     expect(result.applied!.created).toBe(100)
-    expect(result.applied!.failed).toEqual([{code: 'AccessDeniedException', message: expect.stringMatching(/apply stopped: access denied: User is not authorized/), operation: 'step', values: []}])
+    expect(result.applied!.failed).toEqual([
+      {
+        code: 'AccessDeniedException',
+        message: expect.stringMatching(/apply stopped: access denied: User is not authorized/),
+        operation: 'step',
+        values: [],
+      },
+    ])
     expect(glue.partitions.size).toBe(100)
   })
 
@@ -144,21 +181,34 @@ describe('glue partition-sync', () => {
     expect(calls[0]!.Expression).toMatch(/^region = 'eu' AND dt >= '\d{4}-\d{2}-\d{2}'$/)
     expect(resultOf(run).plan.add.map((a) => a.values[0])).toEqual(['eu', 'eu', 'eu'])
     // Only region=eu/ was listed below the root.
-    expect(s3Mock.commandCalls(ListObjectsV2Command).map((c) => c.args[0].input.Prefix)).toEqual(['orders/', 'orders/region=eu/'])
+    expect(s3Mock.commandCalls(ListObjectsV2Command).map((c) => c.args[0].input.Prefix)).toEqual([
+      'orders/',
+      'orders/region=eu/',
+    ])
   })
 
   it('reads partition columns with --check-columns and reports column drift', async () => {
     const glue = useLake(dataKeys.slice(0, 1))
-    glue.put(['eu', '2024-06-01'], 's3://lake/orders/region=eu/dt=2024-06-01/', {Columns: [{Name: 'amount', Type: 'float'}]})
+    glue.put(['eu', '2024-06-01'], 's3://lake/orders/region=eu/dt=2024-06-01/', {
+      Columns: [{Name: 'amount', Type: 'float'}],
+    })
     const plain = await runJson<PartitionSyncResult>(BASE)
     expect(plain.exitCode).toBe(0)
     const checked = await runJson<PartitionSyncResult>([...BASE, '--check-columns'])
     expect(checked.exitCode).toBe(1)
-    expect(resultOf(checked).plan.drift).toEqual([{differences: ['column amount: float ≠ table double'], location: 's3://lake/orders/region=eu/dt=2024-06-01/', values: ['eu', '2024-06-01']}])
+    expect(resultOf(checked).plan.drift).toEqual([
+      {
+        differences: ['column amount: float ≠ table double'],
+        location: 's3://lake/orders/region=eu/dt=2024-06-01/',
+        values: ['eu', '2024-06-01'],
+      },
+    ])
     expect(glueMock.commandCalls(GetPartitionsCommand).at(-1)!.args[0].input.ExcludeColumnSchema).toBe(false)
     const repaired = await runJson<PartitionSyncResult>([...BASE, '--repair-schema', '--apply', '--yes'])
     expect(resultOf(repaired).applied).toMatchObject({updated: 1})
-    expect(glue.partitions.get(JSON.stringify(['eu', '2024-06-01']))!.StorageDescriptor!.Columns).toEqual([{Name: 'amount', Type: 'double'}])
+    expect(glue.partitions.get(JSON.stringify(['eu', '2024-06-01']))!.StorageDescriptor!.Columns).toEqual([
+      {Name: 'amount', Type: 'double'},
+    ])
   })
 
   it('maps a missing table to exit 4', async () => {
@@ -195,8 +245,27 @@ describe('glue partition-sync', () => {
   it('works offline from aws glue get-table / get-partitions output', async () => {
     useLake(dataKeys)
     await writeFile(path.join(dir, 'table.json'), JSON.stringify({Table: TABLE}))
-    await writeFile(path.join(dir, 'partitions.json'), JSON.stringify({Partitions: [{StorageDescriptor: {...SD, Location: 's3://lake/orders/region=eu/dt=2024-06-01/'}, Values: ['eu', '2024-06-01']}]}))
-    const run = await runJson<PartitionSyncResult>(['glue', 'partition-sync', '--table-json', path.join(dir, 'table.json'), '--partitions-json', path.join(dir, 'partitions.json'), '--where', 'region=eu'])
+    await writeFile(
+      path.join(dir, 'partitions.json'),
+      JSON.stringify({
+        Partitions: [
+          {
+            StorageDescriptor: {...SD, Location: 's3://lake/orders/region=eu/dt=2024-06-01/'},
+            Values: ['eu', '2024-06-01'],
+          },
+        ],
+      }),
+    )
+    const run = await runJson<PartitionSyncResult>([
+      'glue',
+      'partition-sync',
+      '--table-json',
+      path.join(dir, 'table.json'),
+      '--partitions-json',
+      path.join(dir, 'partitions.json'),
+      '--where',
+      'region=eu',
+    ])
     expect(run.exitCode).toBe(1)
     const result = resultOf(run)
     expect(result.plan.add.map((a) => a.values)).toEqual([
@@ -210,7 +279,14 @@ describe('glue partition-sync', () => {
   it('rejects bad input with the documented codes', async () => {
     useLake(dataKeys)
     await writeFile(path.join(dir, 'bad.json'), '{not json')
-    const badFile = await runJson(['glue', 'partition-sync', '--table-json', path.join(dir, 'bad.json'), '--partitions-json', path.join(dir, 'bad.json')])
+    const badFile = await runJson([
+      'glue',
+      'partition-sync',
+      '--table-json',
+      path.join(dir, 'bad.json'),
+      '--partitions-json',
+      path.join(dir, 'bad.json'),
+    ])
     expect(badFile.exitCode).toBe(6)
     expect(errorOf(badFile).message).toMatch(/--table-json: .*bad.json is not valid JSON/)
     const missing = await runJson(['glue', 'partition-sync', '--database', 'sales'])
@@ -232,7 +308,10 @@ describe('glue partition-sync', () => {
     const file = path.join(dir, 'plan.json')
     const dry = await runJson([...BASE, '--plan-out', file])
     expect(dry.exitCode).toBe(1)
-    const saved = JSON.parse(await readFile(file, 'utf8')) as {kind: string; steps: Array<{operation: string; params: {entries: unknown[]}}>}
+    const saved = JSON.parse(await readFile(file, 'utf8')) as {
+      kind: string
+      steps: Array<{operation: string; params: {entries: unknown[]}}>
+    }
     expect(saved.kind).toBe('glue partition-sync')
     expect(saved.steps.map((s) => [s.operation, s.params.entries.length])).toEqual([['BatchCreatePartition', 6]])
     const applied = await runJson<PartitionSyncResult>([...BASE, '--plan', file, '--yes'])
@@ -244,7 +323,9 @@ describe('glue partition-sync', () => {
 
   it('prints a readable report for people', async () => {
     const glue = useLake([...dataKeys, 'orders/region=eu/_SUCCESS', 'orders/junk/x'])
-    glue.put(['us', '2024-06-01'], 's3://lake/orders/region=us/dt=2024-06-01/', {InputFormat: 'org.apache.hadoop.mapred.TextInputFormat'})
+    glue.put(['us', '2024-06-01'], 's3://lake/orders/region=us/dt=2024-06-01/', {
+      InputFormat: 'org.apache.hadoop.mapred.TextInputFormat',
+    })
     const run = await runText(BASE)
     expect(run.exitCode).toBe(1)
     expect(run.stdout).toMatch(/Table\s+sales\.orders/)

@@ -1,5 +1,12 @@
 import {CloudWatchClient, GetMetricDataCommand, type GetMetricDataCommandInput} from '@aws-sdk/client-cloudwatch'
-import {DescribeStreamSummaryCommand, GetRecordsCommand, GetShardIteratorCommand, KinesisClient, ListShardsCommand, type MetricsName} from '@aws-sdk/client-kinesis'
+import {
+  DescribeStreamSummaryCommand,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  KinesisClient,
+  ListShardsCommand,
+  type MetricsName,
+} from '@aws-sdk/client-kinesis'
 import {mockClient} from 'aws-sdk-client-mock'
 import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
@@ -33,7 +40,11 @@ function streamFixture(metrics: MetricsName[]): void {
     },
   })
   kinesis.on(ListShardsCommand).resolves({
-    Shards: ranges.map((r) => ({HashKeyRange: {EndingHashKey: r.endingHashKey.toString(), StartingHashKey: r.startingHashKey.toString()}, SequenceNumberRange: {StartingSequenceNumber: '1'}, ShardId: r.shardId})),
+    Shards: ranges.map((r) => ({
+      HashKeyRange: {EndingHashKey: r.endingHashKey.toString(), StartingHashKey: r.startingHashKey.toString()},
+      SequenceNumberRange: {StartingSequenceNumber: '1'},
+      ShardId: r.shardId,
+    })),
   })
 }
 
@@ -48,7 +59,8 @@ function metricsFixture(): void {
         const shard = q.MetricStat!.Metric!.Dimensions!.find((d) => d.Name === 'ShardId')?.Value
         const name = q.MetricStat!.Metric!.MetricName
         const hot = shard === 'shardId-000000000001'
-        if (name === 'IncomingBytes') return {Id: q.Id, Timestamps: ts, Values: ts.map(() => (hot ? 0.9 : 0.1) * 1_048_576 * 60)}
+        if (name === 'IncomingBytes')
+          return {Id: q.Id, Timestamps: ts, Values: ts.map(() => (hot ? 0.9 : 0.1) * 1_048_576 * 60)}
         if (name === 'IncomingRecords') return {Id: q.Id, Timestamps: ts, Values: ts.map(() => 100 * 60)}
         return {Id: q.Id, Timestamps: [], Values: []}
       }),
@@ -68,16 +80,60 @@ describe('kinesis hot-shards', () => {
   it('metrics stage: JSON result shape, hot shard first, exit 1, IAM declared', async () => {
     streamFixture(['ALL'])
     metricsFixture()
-    const run = await runJson<HotShardsResult>(['kinesis', 'hot-shards', '--stream', 'clicks', '--source', 'metrics', '--window', '10m'])
+    const run = await runJson<HotShardsResult>([
+      'kinesis',
+      'hot-shards',
+      '--stream',
+      'clicks',
+      '--source',
+      'metrics',
+      '--window',
+      '10m',
+    ])
     expect(run.exitCode).toBe(1)
     expect(run.envelope.status).toBe('findings')
     const r = resultOf(run)
-    expect(Object.keys(r)).toEqual(expect.arrayContaining(['stream', 'mode', 'window', 'source', 'shards', 'hotShards', 'hotKeys', 'verdict', 'recommendations']))
-    expect(r).toMatchObject({hotShards: ['shardId-000000000001'], mode: 'PROVISIONED', source: 'metrics', stream: 'clicks', verdict: 'hot-shard'})
+    expect(Object.keys(r)).toEqual(
+      expect.arrayContaining([
+        'stream',
+        'mode',
+        'window',
+        'source',
+        'shards',
+        'hotShards',
+        'hotKeys',
+        'verdict',
+        'recommendations',
+      ]),
+    )
+    expect(r).toMatchObject({
+      hotShards: ['shardId-000000000001'],
+      mode: 'PROVISIONED',
+      source: 'metrics',
+      stream: 'clicks',
+      verdict: 'hot-shard',
+    })
     expect(r.window.seconds).toBe(600)
     const s = r.shards[0]!
-    expect(Object.keys(s)).toEqual(expect.arrayContaining(['shardId', 'startingHashKey', 'endingHashKey', 'bytesPerSec', 'recordsPerSec', 'utilisation', 'throttledRecords', 'hot', 'topKeys']))
-    expect(s).toMatchObject({hot: true, shardId: 'shardId-000000000001', startingHashKey: ranges[1]!.startingHashKey.toString(), throttledRecords: 0})
+    expect(Object.keys(s)).toEqual(
+      expect.arrayContaining([
+        'shardId',
+        'startingHashKey',
+        'endingHashKey',
+        'bytesPerSec',
+        'recordsPerSec',
+        'utilisation',
+        'throttledRecords',
+        'hot',
+        'topKeys',
+      ]),
+    )
+    expect(s).toMatchObject({
+      hot: true,
+      shardId: 'shardId-000000000001',
+      startingHashKey: ranges[1]!.startingHashKey.toString(),
+      throttledRecords: 0,
+    })
     expect(s.utilisation).toEqual({avg: 0.9, max: 0.9, p99: 0.9})
     expect(typeof s.endingHashKey).toBe('string')
     expectCallsDeclared(KinesisHotShards.iam, {cloudwatch, kinesis})
@@ -97,12 +153,23 @@ describe('kinesis hot-shards', () => {
     streamFixture([])
     kinesis.on(GetShardIteratorCommand).resolves({ShardIterator: 'it'})
     kinesis.on(GetRecordsCommand).resolves({MillisBehindLatest: 0, NextShardIterator: 'it', Records: []})
-    const run = await runJson<HotShardsResult>(['kinesis', 'hot-shards', '--stream', 'arn:aws:kinesis:us-east-1:123456789012:stream/clicks', '--source', 'records', '--window', '2m'])
+    const run = await runJson<HotShardsResult>([
+      'kinesis',
+      'hot-shards',
+      '--stream',
+      'arn:aws:kinesis:us-east-1:123456789012:stream/clicks',
+      '--source',
+      'records',
+      '--window',
+      '2m',
+    ])
     expect(run.exitCode).toBe(0)
     const r = resultOf(run)
     expect(r.source).toBe('records')
     expect(cloudwatch.commandCalls(GetMetricDataCommand)).toHaveLength(0)
-    expect(kinesis.commandCalls(GetShardIteratorCommand).map((c) => c.args[0].input.StreamARN)).toEqual(Array.from({length: 3}, () => 'arn:aws:kinesis:us-east-1:123456789012:stream/clicks'))
+    expect(kinesis.commandCalls(GetShardIteratorCommand).map((c) => c.args[0].input.StreamARN)).toEqual(
+      Array.from({length: 3}, () => 'arn:aws:kinesis:us-east-1:123456789012:stream/clicks'),
+    )
     expectCallsDeclared(KinesisHotShards.iam, {cloudwatch, kinesis})
   })
 
@@ -119,7 +186,11 @@ describe('kinesis hot-shards', () => {
     expect(run.exitCode).toBe(1)
     const r = resultOf(run)
     expect(r).toMatchObject({mode: 'offline', source: 'offline', stream: null, verdict: 'hot-key'})
-    expect(r.hotKeys[0]).toMatchObject({exceedsShardLimit: true, partitionKey: 'big-tenant', shardId: findRange(ranges, hashKeyOfPartitionKey('big-tenant'))!.shardId})
+    expect(r.hotKeys[0]).toMatchObject({
+      exceedsShardLimit: true,
+      partitionKey: 'big-tenant',
+      shardId: findRange(ranges, hashKeyOfPartitionKey('big-tenant'))!.shardId,
+    })
     expect(r.recommendations[0]).toMatch(/splitting cannot help; salt or re-key/)
     expect(kinesis.calls()).toHaveLength(0)
   })
@@ -147,7 +218,12 @@ describe('kinesis hot-shards', () => {
   })
 
   it('maps a missing stream to exit 4', async () => {
-    kinesis.on(DescribeStreamSummaryCommand).rejects(Object.assign(new Error('Stream nope under account 123456789012 not found.'), {$metadata: {}, name: 'ResourceNotFoundException'}))
+    kinesis.on(DescribeStreamSummaryCommand).rejects(
+      Object.assign(new Error('Stream nope under account 123456789012 not found.'), {
+        $metadata: {},
+        name: 'ResourceNotFoundException',
+      }),
+    )
     const run = await runJson(['kinesis', 'hot-shards', '--stream', 'nope'])
     expect(run.exitCode).toBe(4)
   })

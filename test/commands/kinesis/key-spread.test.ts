@@ -17,9 +17,19 @@ describe('kinesis key-spread', () => {
   it('compares shard counts and finds the smallest one under the threshold', async () => {
     const file = join(dir, 'keys.jsonl')
     const lines: string[] = []
-    for (let i = 0; i < 6000; i++) lines.push(JSON.stringify({bytes: 2000, partitionKey: i % 3 === 0 ? 'tenant-a' : `t-${i % 400}`}))
+    for (let i = 0; i < 6000; i++)
+      lines.push(JSON.stringify({bytes: 2000, partitionKey: i % 3 === 0 ? 'tenant-a' : `t-${i % 400}`}))
     writeFileSync(file, lines.join('\n'))
-    const run = await runJson<KeySpreadResult>(['kinesis', 'key-spread', '--records', file, '--shards', '2,4', '--window', '10s'])
+    const run = await runJson<KeySpreadResult>([
+      'kinesis',
+      'key-spread',
+      '--records',
+      file,
+      '--shards',
+      '2,4',
+      '--window',
+      '10s',
+    ])
     expect(run.exitCode).toBe(0)
     const r = resultOf(run)
     expect(r.span).toEqual({seconds: 10, source: 'window'})

@@ -1,6 +1,13 @@
 import {CloudTrailClient, LookupEventsCommand} from '@aws-sdk/client-cloudtrail'
 import {CloudWatchClient, GetMetricDataCommand, type MetricDataQuery} from '@aws-sdk/client-cloudwatch'
-import {GetRecordsCommand, GetShardIteratorCommand, KinesisClient, MergeShardsCommand, SplitShardCommand, UpdateShardCountCommand} from '@aws-sdk/client-kinesis'
+import {
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  KinesisClient,
+  MergeShardsCommand,
+  SplitShardCommand,
+  UpdateShardCountCommand,
+} from '@aws-sdk/client-kinesis'
 import {mockClient} from 'aws-sdk-client-mock'
 import {mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
@@ -23,7 +30,11 @@ const cloudwatch = mockClient(CloudWatchClient)
 
 function trailEvent(stream: string, at: Date, errorCode?: string) {
   return {
-    CloudTrailEvent: JSON.stringify({awsRegion: 'us-east-1', ...(errorCode ? {errorCode} : {}), requestParameters: {scalingType: 'UNIFORM_SCALING', streamName: stream, targetShardCount: 8}}),
+    CloudTrailEvent: JSON.stringify({
+      awsRegion: 'us-east-1',
+      ...(errorCode ? {errorCode} : {}),
+      requestParameters: {scalingType: 'UNIFORM_SCALING', streamName: stream, targetShardCount: 8},
+    }),
     EventId: `e-${Math.random()}`,
     EventName: 'UpdateShardCount',
     EventSource: 'kinesis.amazonaws.com',
@@ -32,7 +43,10 @@ function trailEvent(stream: string, at: Date, errorCode?: string) {
 }
 
 function openRanges(fake: FakeStream) {
-  return fake.open.map((s) => ({endingHashKey: BigInt(s.HashKeyRange!.EndingHashKey!), startingHashKey: BigInt(s.HashKeyRange!.StartingHashKey!)}))
+  return fake.open.map((s) => ({
+    endingHashKey: BigInt(s.HashKeyRange!.EndingHashKey!),
+    startingHashKey: BigInt(s.HashKeyRange!.StartingHashKey!),
+  }))
 }
 
 describe('kinesis reshard', () => {
@@ -56,19 +70,35 @@ describe('kinesis reshard', () => {
     fake.install(kinesis)
     const now = Date.now()
     cloudtrail.on(LookupEventsCommand).resolves({
-      Events: [trailEvent('orders', new Date(now - 3_600_000)), trailEvent('orders', new Date(now - 7_200_000)), trailEvent('orders', new Date(now - 60_000), 'LimitExceededException'), trailEvent('other', new Date(now - 60_000))],
+      Events: [
+        trailEvent('orders', new Date(now - 3_600_000)),
+        trailEvent('orders', new Date(now - 7_200_000)),
+        trailEvent('orders', new Date(now - 60_000), 'LimitExceededException'),
+        trailEvent('other', new Date(now - 60_000)),
+      ],
     })
     const run = await runJson<ReshardResult>(['kinesis', 'reshard', '--stream', 'orders', '--target-shards', '16'])
     expect(run.exitCode).toBe(0)
     const result = resultOf(run)
     expect(Object.keys(result).sort()).toEqual(['after', 'applied', 'before', 'quota', 'steps', 'strategy', 'stream'])
-    expect(result).toMatchObject({applied: false, quota: {limit: 10, updateShardCountUsed24h: 2}, strategy: 'target-shards', stream: 'orders'})
-    expect(result.steps.map((s) => [s.op, (s.params as {TargetShardCount: number}).TargetShardCount, s.status])).toEqual([
+    expect(result).toMatchObject({
+      applied: false,
+      quota: {limit: 10, updateShardCountUsed24h: 2},
+      strategy: 'target-shards',
+      stream: 'orders',
+    })
+    expect(
+      result.steps.map((s) => [s.op, (s.params as {TargetShardCount: number}).TargetShardCount, s.status]),
+    ).toEqual([
       ['UpdateShardCount', 8, 'planned'],
       ['UpdateShardCount', 16, 'planned'],
     ])
     expect(result.before).toHaveLength(4)
-    expect(result.before[0]).toEqual({endingHashKey: evenRanges(4)[0]!.endingHashKey.toString(), shardId: 'shardId-000000000000', startingHashKey: '0'})
+    expect(result.before[0]).toEqual({
+      endingHashKey: evenRanges(4)[0]!.endingHashKey.toString(),
+      shardId: 'shardId-000000000000',
+      startingHashKey: '0',
+    })
     expect(result.after).toHaveLength(16)
     expect(kinesis.commandCalls(UpdateShardCountCommand)).toHaveLength(0)
     const lookup = cloudtrail.commandCalls(LookupEventsCommand)[0]!.args[0].input
@@ -81,7 +111,9 @@ describe('kinesis reshard', () => {
     const fake = new FakeStream('orders', 4)
     fake.install(kinesis)
     const now = Date.now()
-    cloudtrail.on(LookupEventsCommand).resolves({Events: Array.from({length: 9}, (_, i) => trailEvent('orders', new Date(now - (i + 1) * 600_000)))})
+    cloudtrail
+      .on(LookupEventsCommand)
+      .resolves({Events: Array.from({length: 9}, (_, i) => trailEvent('orders', new Date(now - (i + 1) * 600_000)))})
     const run = await runJson(['kinesis', 'reshard', '--stream', 'orders', '--target-shards', '16'])
     expect(run.exitCode).toBe(5)
     const error = errorOf(run)
@@ -92,11 +124,18 @@ describe('kinesis reshard', () => {
 
   it('says the quota is unknown (with a warning) when CloudTrail cannot be read', async () => {
     new FakeStream('orders', 2).install(kinesis)
-    cloudtrail.on(LookupEventsCommand).rejects(Object.assign(new Error('not authorized to perform cloudtrail:LookupEvents'), {$metadata: {httpStatusCode: 400}, name: 'AccessDeniedException'}))
+    cloudtrail.on(LookupEventsCommand).rejects(
+      Object.assign(new Error('not authorized to perform cloudtrail:LookupEvents'), {
+        $metadata: {httpStatusCode: 400},
+        name: 'AccessDeniedException',
+      }),
+    )
     const run = await runJson<ReshardResult>(['kinesis', 'reshard', '--stream', 'orders', '--target-shards', '3'])
     expect(run.exitCode).toBe(0)
     expect(resultOf(run).quota).toEqual({limit: 10, updateShardCountUsed24h: 'unknown'})
-    expect(run.envelope.warnings.join('\n')).toMatch(/UpdateShardCount quota: calls in the last 24 h unknown \(CloudTrail LookupEvents failed: access denied/)
+    expect(run.envelope.warnings.join('\n')).toMatch(
+      /UpdateShardCount quota: calls in the last 24 h unknown \(CloudTrail LookupEvents failed: access denied/,
+    )
   })
 
   it('refuses an on-demand stream with exit 6 and explains UpdateStreamMode', async () => {
@@ -122,7 +161,16 @@ describe('kinesis reshard', () => {
     const fake = new FakeStream('orders', 2)
     fake.install(kinesis)
     const hk = hashKeyOfPartitionKey('tenant-42')
-    const run = await runJson<ReshardResult>(['kinesis', 'reshard', '--stream', 'orders', '--isolate-key', 'tenant-42', '--apply', '--yes'])
+    const run = await runJson<ReshardResult>([
+      'kinesis',
+      'reshard',
+      '--stream',
+      'orders',
+      '--isolate-key',
+      'tenant-42',
+      '--apply',
+      '--yes',
+    ])
     expect(run.exitCode).toBe(0)
     const result = resultOf(run)
     expect(result.applied).toBe(true)
@@ -132,10 +180,23 @@ describe('kinesis reshard', () => {
     ])
     const splits = kinesis.commandCalls(SplitShardCommand).map((c) => c.args[0].input)
     expect(splits.map((s) => s.NewStartingHashKey)).toEqual([hk.toString(), (hk + 1n).toString()])
-    expect(result.after.filter((r) => r.startingHashKey === hk.toString() && r.endingHashKey === hk.toString())).toHaveLength(1)
+    expect(
+      result.after.filter((r) => r.startingHashKey === hk.toString() && r.endingHashKey === hk.toString()),
+    ).toHaveLength(1)
     expect(result.after.every((r) => r.shardId !== null)).toBe(true)
     expect(coverageProblems(openRanges(fake))).toEqual([])
-    const again = resultOf(await runJson<ReshardResult>(['kinesis', 'reshard', '--stream', 'orders', '--isolate-key', 'tenant-42', '--apply', '--yes']))
+    const again = resultOf(
+      await runJson<ReshardResult>([
+        'kinesis',
+        'reshard',
+        '--stream',
+        'orders',
+        '--isolate-key',
+        'tenant-42',
+        '--apply',
+        '--yes',
+      ]),
+    )
     expect(again.steps).toEqual([])
     expect(kinesis.commandCalls(SplitShardCommand)).toHaveLength(2)
     expectCallsDeclared(KinesisReshard.iam, {cloudtrail, kinesis})
@@ -145,14 +206,25 @@ describe('kinesis reshard', () => {
     const fake = new FakeStream('orders', 2)
     fake.install(kinesis)
     const file = path.join(dir, 'plan.json')
-    const planned = await runJson<ReshardResult>(['kinesis', 'reshard', '--stream', 'orders', '--isolate-key', 'tenant-42', '--plan-out', file])
+    const planned = await runJson<ReshardResult>([
+      'kinesis',
+      'reshard',
+      '--stream',
+      'orders',
+      '--isolate-key',
+      'tenant-42',
+      '--plan-out',
+      file,
+    ])
     expect(planned.exitCode).toBe(0)
     const saved = JSON.parse(await readFile(file, 'utf8')) as {kind: string; steps: unknown[]}
     expect(saved.kind).toBe('kinesis reshard')
     expect(saved.steps).toHaveLength(2)
     // Someone (a killed earlier run) already made the first split.
     const hk = hashKeyOfPartitionKey('tenant-42')
-    const home = fake.open.find((s) => BigInt(s.HashKeyRange!.StartingHashKey!) <= hk && hk <= BigInt(s.HashKeyRange!.EndingHashKey!))!
+    const home = fake.open.find(
+      (s) => BigInt(s.HashKeyRange!.StartingHashKey!) <= hk && hk <= BigInt(s.HashKeyRange!.EndingHashKey!),
+    )!
     fake.split(home.ShardId!, hk)
     const run = await runJson<ReshardResult>(['kinesis', 'reshard', '--stream', 'orders', '--plan', file, '--yes'])
     expect(run.exitCode).toBe(0)
@@ -177,16 +249,23 @@ describe('kinesis reshard', () => {
     const fake = new FakeStream('orders', 4)
     fake.install(kinesis)
     const file = path.join(dir, 'scale.json')
-    expect((await runJson(['kinesis', 'reshard', '--stream', 'orders', '--target-shards', '16', '--plan-out', file])).exitCode).toBe(0)
+    expect(
+      (await runJson(['kinesis', 'reshard', '--stream', 'orders', '--target-shards', '16', '--plan-out', file]))
+        .exitCode,
+    ).toBe(0)
     // Meanwhile someone used 9 of the 10 calls: the saved plan's two calls no longer fit.
     const now = Date.now()
-    cloudtrail.on(LookupEventsCommand).resolves({Events: Array.from({length: 9}, (_, i) => trailEvent('orders', new Date(now - (i + 1) * 60_000)))})
+    cloudtrail
+      .on(LookupEventsCommand)
+      .resolves({Events: Array.from({length: 9}, (_, i) => trailEvent('orders', new Date(now - (i + 1) * 60_000)))})
     const refused = await runJson(['kinesis', 'reshard', '--stream', 'orders', '--plan', file, '--yes'])
     expect(refused.exitCode).toBe(5)
     expect(errorOf(refused).code).toBe('UpdateShardCountQuota')
     expect(kinesis.commandCalls(UpdateShardCountCommand)).toHaveLength(0)
     // Once the first step is done (by someone else), the one remaining call fits.
-    await direct.send(new UpdateShardCountCommand({ScalingType: 'UNIFORM_SCALING', StreamName: 'orders', TargetShardCount: 8}))
+    await direct.send(
+      new UpdateShardCountCommand({ScalingType: 'UNIFORM_SCALING', StreamName: 'orders', TargetShardCount: 8}),
+    )
     const run = await runJson<ReshardResult>(['kinesis', 'reshard', '--stream', 'orders', '--plan', file, '--yes'])
     expect(run.exitCode).toBe(0)
     expect(resultOf(run).steps.map((s) => s.status)).toEqual(['already-done', 'applied'])
@@ -198,7 +277,16 @@ describe('kinesis reshard', () => {
     const fake = new FakeStream('orders', 2)
     fake.install(kinesis)
     fake.pendingFailures = ['LimitExceededException', 'ResourceInUseException']
-    const run = await runJson<ReshardResult>(['kinesis', 'reshard', '--stream', 'orders', '--target-shards', '4', '--apply', '--yes'])
+    const run = await runJson<ReshardResult>([
+      'kinesis',
+      'reshard',
+      '--stream',
+      'orders',
+      '--target-shards',
+      '4',
+      '--apply',
+      '--yes',
+    ])
     expect(run.exitCode).toBe(0)
     expect(kinesis.commandCalls(UpdateShardCountCommand)).toHaveLength(3)
     expect(fake.open).toHaveLength(4)
@@ -214,13 +302,30 @@ describe('kinesis reshard', () => {
         fake.split(input.ShardToSplit, BigInt(input.NewStartingHashKey))
         return {}
       })
-      .rejects(Object.assign(new Error('Shard has already been merged or split'), {$fault: 'client', $metadata: {httpStatusCode: 400}, name: 'InvalidArgumentException'}))
+      .rejects(
+        Object.assign(new Error('Shard has already been merged or split'), {
+          $fault: 'client',
+          $metadata: {httpStatusCode: 400},
+          name: 'InvalidArgumentException',
+        }),
+      )
     // callsFakeOnce then rejects: the first call splits, the second is rejected.
-    const run = await runJson(['kinesis', 'reshard', '--stream', 'orders', '--isolate-key', 'tenant-42', '--apply', '--yes'])
+    const run = await runJson([
+      'kinesis',
+      'reshard',
+      '--stream',
+      'orders',
+      '--isolate-key',
+      'tenant-42',
+      '--apply',
+      '--yes',
+    ])
     expect(run.exitCode).toBe(7)
     const error = errorOf(run)
     expect(error.code).toBe('PartialApply')
-    expect(error.suggestions[0]).toBe('Run again to resume: pipeops kinesis reshard --stream orders --isolate-key tenant-42 --apply')
+    expect(error.suggestions[0]).toBe(
+      'Run again to resume: pipeops kinesis reshard --stream orders --isolate-key tenant-42 --apply',
+    )
     expect(error.details).toMatchObject({applied: ['1'], failed: {code: 'InvalidArgumentException', stepId: '2'}})
   })
 
@@ -235,16 +340,32 @@ describe('kinesis reshard', () => {
       const hk = hashKeyOfPartitionKey(key)
       const shard = ranges.findIndex((r) => hk >= r.startingHashKey && hk <= r.endingHashKey)
       const copies = shard === 2 ? 20 : 1
-      for (let c = 0; c < copies; c++) lines.push(JSON.stringify({bytes: 1000, partitionKey: key, timestamp: 1_700_000_000 + (lines.length % 10)}))
+      for (let c = 0; c < copies; c++)
+        lines.push(JSON.stringify({bytes: 1000, partitionKey: key, timestamp: 1_700_000_000 + (lines.length % 10)}))
     }
 
     const file = path.join(dir, 'records.jsonl')
     await writeFile(file, `${lines.join('\n')}\n`)
-    const run = await runJson<ReshardResult>(['kinesis', 'reshard', '--stream', 'orders', '--merge-cold', '--below', '25%', '--records', file, '--apply', '--yes'])
+    const run = await runJson<ReshardResult>([
+      'kinesis',
+      'reshard',
+      '--stream',
+      'orders',
+      '--merge-cold',
+      '--below',
+      '25%',
+      '--records',
+      file,
+      '--apply',
+      '--yes',
+    ])
     expect(run.exitCode).toBe(0)
     const merges = kinesis.commandCalls(MergeShardsCommand).map((c) => c.args[0].input)
     expect(merges.length).toBeGreaterThan(0)
-    expect(merges[0]).toMatchObject({AdjacentShardToMerge: 'shardId-000000000001', ShardToMerge: 'shardId-000000000000'})
+    expect(merges[0]).toMatchObject({
+      AdjacentShardToMerge: 'shardId-000000000001',
+      ShardToMerge: 'shardId-000000000000',
+    })
     expect(coverageProblems(openRanges(fake))).toEqual([])
   })
 
@@ -253,27 +374,45 @@ describe('kinesis reshard', () => {
     fake.enhancedMetrics = ['ALL']
     fake.install(kinesis)
     // shard 0 writes 1.5 MiB/s every minute of the window; shard 1 is idle.
-    cloudwatch.on(GetMetricDataCommand).callsFake((input: {EndTime: Date; MetricDataQueries: MetricDataQuery[]; StartTime: Date}) => {
-      const minutes = Math.round((input.EndTime.getTime() - input.StartTime.getTime()) / 60_000)
-      const timestamps = Array.from({length: minutes}, (_, i) => new Date(input.StartTime.getTime() + i * 60_000))
-      return {
-        MetricDataResults: input.MetricDataQueries.map((q) => {
-          const dims = q.MetricStat!.Metric!.Dimensions!
-          const hot = dims.some((d) => d.Name === 'ShardId' && d.Value === 'shardId-000000000000') && q.MetricStat!.Metric!.MetricName === 'IncomingBytes'
-          return {Id: q.Id, Timestamps: timestamps, Values: timestamps.map(() => (hot ? 1.5 * 1_048_576 * 60 : 0))}
-        }),
-      }
-    })
+    cloudwatch
+      .on(GetMetricDataCommand)
+      .callsFake((input: {EndTime: Date; MetricDataQueries: MetricDataQuery[]; StartTime: Date}) => {
+        const minutes = Math.round((input.EndTime.getTime() - input.StartTime.getTime()) / 60_000)
+        const timestamps = Array.from({length: minutes}, (_, i) => new Date(input.StartTime.getTime() + i * 60_000))
+        return {
+          MetricDataResults: input.MetricDataQueries.map((q) => {
+            const dims = q.MetricStat!.Metric!.Dimensions!
+            const hot =
+              dims.some((d) => d.Name === 'ShardId' && d.Value === 'shardId-000000000000') &&
+              q.MetricStat!.Metric!.MetricName === 'IncomingBytes'
+            return {Id: q.Id, Timestamps: timestamps, Values: timestamps.map(() => (hot ? 1.5 * 1_048_576 * 60 : 0))}
+          }),
+        }
+      })
     kinesis.on(GetShardIteratorCommand).resolves({ShardIterator: 'it-1'})
     kinesis.on(GetRecordsCommand).resolves({MillisBehindLatest: 0, NextShardIterator: 'it-2', Records: []})
-    const run = await runJson<ReshardResult>(['kinesis', 'reshard', '--stream', 'orders', '--split-hot', '--threshold', '0.8', '--window', '10m'])
+    const run = await runJson<ReshardResult>([
+      'kinesis',
+      'reshard',
+      '--stream',
+      'orders',
+      '--split-hot',
+      '--threshold',
+      '0.8',
+      '--window',
+      '10m',
+    ])
     expect(run.exitCode).toBe(0)
     const result = resultOf(run)
     // 1.5 → two children of 0.75 each (no record sample: split at the midpoint of the range).
     expect(result.steps).toHaveLength(1)
     const hot = evenRanges(2)[0]!
-    expect((result.steps[0]!.params as {NewStartingHashKey: string}).NewStartingHashKey).toBe(((hot.endingHashKey + 1n) / 2n).toString())
-    expect(result.steps[0]!.reason).toMatch(/shardId-000000000000 is at 150 % \(threshold 80 %\).*midpoint.*75 % \+ 75 %/)
+    expect((result.steps[0]!.params as {NewStartingHashKey: string}).NewStartingHashKey).toBe(
+      ((hot.endingHashKey + 1n) / 2n).toString(),
+    )
+    expect(result.steps[0]!.reason).toMatch(
+      /shardId-000000000000 is at 150 % \(threshold 80 %\).*midpoint.*75 % \+ 75 %/,
+    )
     expect(result.after.map((r) => r.predictedUtilisation)).toEqual([0.75, 0.75, 0])
     expect(result.before.map((r) => r.predictedUtilisation)).toEqual([1.5, 0])
     expectCallsDeclared(KinesisReshard.iam, {cloudtrail, cloudwatch, kinesis})
@@ -282,12 +421,26 @@ describe('kinesis reshard', () => {
   it('--split-hot from a --records file splits at the load-weighted median of the sample', async () => {
     new FakeStream('orders', 1).install(kinesis)
     // 20 keys; the first five (by hash) carry most of the load.
-    const keys = Array.from({length: 20}, (_, i) => `key-${i}`).sort((a, b) => (hashKeyOfPartitionKey(a) < hashKeyOfPartitionKey(b) ? -1 : 1))
+    const keys = Array.from({length: 20}, (_, i) => `key-${i}`).sort((a, b) =>
+      hashKeyOfPartitionKey(a) < hashKeyOfPartitionKey(b) ? -1 : 1,
+    )
     const lines: string[] = []
-    for (const [i, key] of keys.entries()) for (let c = 0; c < (i < 5 ? 300 : 20); c++) lines.push(JSON.stringify({bytes: 100, partitionKey: key, timestamp: 1_700_000_000 + (lines.length % 60)}))
+    for (const [i, key] of keys.entries())
+      for (let c = 0; c < (i < 5 ? 300 : 20); c++)
+        lines.push(JSON.stringify({bytes: 100, partitionKey: key, timestamp: 1_700_000_000 + (lines.length % 60)}))
     const file = path.join(dir, 'sample.jsonl')
     await writeFile(file, `${lines.join('\n')}\n`)
-    const run = await runJson<ReshardResult>(['kinesis', 'reshard', '--stream', 'orders', '--split-hot', '--threshold', '2%', '--records', file])
+    const run = await runJson<ReshardResult>([
+      'kinesis',
+      'reshard',
+      '--stream',
+      'orders',
+      '--split-hot',
+      '--threshold',
+      '2%',
+      '--records',
+      file,
+    ])
     expect(run.exitCode).toBe(0)
     const result = resultOf(run)
     const at = BigInt((result.steps[0]!.params as {NewStartingHashKey: string}).NewStartingHashKey)
@@ -299,11 +452,29 @@ describe('kinesis reshard', () => {
   it('writes the open shards as ListShards JSON with --shard-map-out', async () => {
     new FakeStream('orders', 2).install(kinesis)
     const file = path.join(dir, 'after.json')
-    const run = await runJson<ReshardResult>(['kinesis', 'reshard', '--stream', 'orders', '--isolate-key', 'tenant-42', '--shard-map-out', file])
+    const run = await runJson<ReshardResult>([
+      'kinesis',
+      'reshard',
+      '--stream',
+      'orders',
+      '--isolate-key',
+      'tenant-42',
+      '--shard-map-out',
+      file,
+    ])
     expect(run.exitCode).toBe(0)
-    const doc = JSON.parse(await readFile(file, 'utf8')) as {Shards: Array<{HashKeyRange: {EndingHashKey: string; StartingHashKey: string}; ShardId: string}>}
+    const doc = JSON.parse(await readFile(file, 'utf8')) as {
+      Shards: Array<{HashKeyRange: {EndingHashKey: string; StartingHashKey: string}; ShardId: string}>
+    }
     expect(doc.Shards.map((s) => s.ShardId)).toEqual(['shardId-000000000000', 'planned-1', 'planned-2', 'planned-3'])
-    expect(coverageProblems(doc.Shards.map((s) => ({endingHashKey: BigInt(s.HashKeyRange.EndingHashKey), startingHashKey: BigInt(s.HashKeyRange.StartingHashKey)})))).toEqual([])
+    expect(
+      coverageProblems(
+        doc.Shards.map((s) => ({
+          endingHashKey: BigInt(s.HashKeyRange.EndingHashKey),
+          startingHashKey: BigInt(s.HashKeyRange.StartingHashKey),
+        })),
+      ),
+    ).toEqual([])
   })
 
   it('usage errors exit 2: two strategies, none, a bad --threshold, --apply without --yes in a script', async () => {

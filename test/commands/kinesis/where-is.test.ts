@@ -18,8 +18,16 @@ const dir = mkdtempSync(join(tmpdir(), 'pipeops-where-is-'))
 // Uneven ranges, as after a manual split: never assume even ranges.
 const SPLIT = 1n << 120n
 const shards = [
-  {HashKeyRange: {EndingHashKey: (SPLIT - 1n).toString(), StartingHashKey: '0'}, SequenceNumberRange: {StartingSequenceNumber: '1'}, ShardId: 'shardId-000000000003'},
-  {HashKeyRange: {EndingHashKey: MAX_HASH_KEY.toString(), StartingHashKey: SPLIT.toString()}, SequenceNumberRange: {StartingSequenceNumber: '1'}, ShardId: 'shardId-000000000004'},
+  {
+    HashKeyRange: {EndingHashKey: (SPLIT - 1n).toString(), StartingHashKey: '0'},
+    SequenceNumberRange: {StartingSequenceNumber: '1'},
+    ShardId: 'shardId-000000000003',
+  },
+  {
+    HashKeyRange: {EndingHashKey: MAX_HASH_KEY.toString(), StartingHashKey: SPLIT.toString()},
+    SequenceNumberRange: {StartingSequenceNumber: '1'},
+    ShardId: 'shardId-000000000004',
+  },
 ]
 
 describe('kinesis where-is', () => {
@@ -28,9 +36,18 @@ describe('kinesis where-is', () => {
   beforeEach(() => kinesis.reset())
   afterAll(() => rmSync(dir, {force: true, recursive: true}))
 
-  it('uses the stream\'s real (uneven) ranges', async () => {
+  it("uses the stream's real (uneven) ranges", async () => {
     kinesis.on(ListShardsCommand).resolves({Shards: shards})
-    const run = await runJson<WhereIsResult>(['kinesis', 'where-is', 'user-1', 'ключ-🔥', '--stream', 'orders', '--explicit-hash-key', String(SPLIT - 1n)])
+    const run = await runJson<WhereIsResult>([
+      'kinesis',
+      'where-is',
+      'user-1',
+      'ключ-🔥',
+      '--stream',
+      'orders',
+      '--explicit-hash-key',
+      String(SPLIT - 1n),
+    ])
     expect(run.exitCode).toBe(0)
     const r = resultOf(run)
     expect(r.stream).toBe('orders')
@@ -40,7 +57,10 @@ describe('kinesis where-is', () => {
       'shardId-000000000003',
     ])
     expect(r.keys[1]!.hashKey).toBe(hashKeyOfPartitionKey('ключ-🔥').toString())
-    expect(kinesis.commandCalls(ListShardsCommand)[0]!.args[0].input).toEqual({ShardFilter: {Type: 'AT_LATEST'}, StreamName: 'orders'})
+    expect(kinesis.commandCalls(ListShardsCommand)[0]!.args[0].input).toEqual({
+      ShardFilter: {Type: 'AT_LATEST'},
+      StreamName: 'orders',
+    })
     expectCallsDeclared(KinesisWhereIs.iam, {kinesis})
   })
 
@@ -49,7 +69,9 @@ describe('kinesis where-is', () => {
     expect(even.keys[0]!.shardId).toBe('shardId-000000000000')
     const map = join(dir, 'shards.json')
     writeFileSync(map, JSON.stringify({Shards: shards}))
-    const r = resultOf(await runJson<WhereIsResult>(['kinesis', 'where-is', '--explicit-hash-key', '0', '--shard-map', map]))
+    const r = resultOf(
+      await runJson<WhereIsResult>(['kinesis', 'where-is', '--explicit-hash-key', '0', '--shard-map', map]),
+    )
     expect(r.keys[0]).toMatchObject({explicitHashKey: '0', positionInShard: 0, shardId: 'shardId-000000000003'})
     expect(kinesis.calls()).toHaveLength(0)
   })

@@ -74,7 +74,9 @@ type Ev = {logStreamName: string; message: string; timestamp: number}
 /** A FilterLogEvents fake: events per group, served 2 per page to exercise pagination. */
 function serveGroups(byGroup: Record<string, Ev[]>) {
   logs.on(FilterLogEventsCommand).callsFake((input: FilterLogEventsCommandInput) => {
-    const all = (byGroup[input.logGroupName!] ?? []).filter((e) => e.timestamp >= input.startTime! && e.timestamp <= input.endTime!)
+    const all = (byGroup[input.logGroupName!] ?? []).filter(
+      (e) => e.timestamp >= input.startTime! && e.timestamp <= input.endTime!,
+    )
     const start = input.nextToken ? Number(input.nextToken) : 0
     const page = all.slice(start, start + Math.min(2, input.limit ?? 2))
     const next = start + page.length
@@ -110,11 +112,25 @@ describe('mwaa triage', () => {
       const missing = result.findings.find((f) => f.rule === 'module-not-found')!
       expect(missing.cause).toMatch(/Linked cause: requirements\.txt failed to install/)
       expect(result.findings.find((f) => f.rule === 'pip-resolution-impossible')!.confidence).toBe(0.99)
-      expect(result.findings.find((f) => f.rule === 'task-sigterm')!.cause).toMatch(/Explained by: the DAG run hit its dagrun_timeout/)
+      expect(result.findings.find((f) => f.rule === 'task-sigterm')!.cause).toMatch(
+        /Explained by: the DAG run hit its dagrun_timeout/,
+      )
       // noise never becomes a finding
       expect(JSON.stringify(result)).not.toMatch(/ELB-HealthChecker|A new release of pip/)
       const f = result.findings[0]!
-      expect(Object.keys(f).sort()).toEqual(['category', 'cause', 'confidence', 'count', 'evidence', 'firstSeen', 'fix', 'lastSeen', 'rule', 'severity', 'title'])
+      expect(Object.keys(f).sort()).toEqual([
+        'category',
+        'cause',
+        'confidence',
+        'count',
+        'evidence',
+        'firstSeen',
+        'fix',
+        'lastSeen',
+        'rule',
+        'severity',
+        'title',
+      ])
       expect(Object.keys(f.evidence[0]!).sort()).toEqual(['line', 'logGroup', 'stream', 'timestamp'])
       const denied = result.findings.find((x) => x.category === 'access-denied')!
       expect(denied.cloudtrail!.map((c) => c.status).sort()).toEqual(['data-event', 'skipped'])
@@ -123,16 +139,30 @@ describe('mwaa triage', () => {
 
     it('exits 0 with no findings on clean logs', async () => {
       const file = path.join(workDir, 'clean.log')
-      const content = '[2026-11-22T05:00:00.000+0000] {{taskinstance.py:1956}} INFO - Dependencies all met\n[2026-11-22T05:00:01.000+0000] {{taskinstance.py:1400}} INFO - Marking task as SUCCESS.\n'
+      const content =
+        '[2026-11-22T05:00:00.000+0000] {{taskinstance.py:1956}} INFO - Dependencies all met\n[2026-11-22T05:00:01.000+0000] {{taskinstance.py:1400}} INFO - Marking task as SUCCESS.\n'
       writeFileSync(file, content)
       const run = await runJson<TriageResult>(['mwaa', 'triage', '--logs', file])
       expect(run.exitCode).toBe(0)
       expect(run.envelope.status).toBe('ok')
-      expect(resultOf(run)).toEqual({findings: [], scanned: {bytes: content.length, events: 2, groups: 1, streams: 1}, window: {end: null, start: null}})
+      expect(resultOf(run)).toEqual({
+        findings: [],
+        scanned: {bytes: content.length, events: 2, groups: 1, streams: 1},
+        window: {end: null, start: null},
+      })
     })
 
     it('filters local logs to --start/--end', async () => {
-      const run = await runJson<TriageResult>(['mwaa', 'triage', '--logs', samples, '--start', '2026-11-22T05:50:00Z', '--end', '2026-11-22T06:10:00Z'])
+      const run = await runJson<TriageResult>([
+        'mwaa',
+        'triage',
+        '--logs',
+        samples,
+        '--start',
+        '2026-11-22T05:50:00Z',
+        '--end',
+        '2026-11-22T06:10:00Z',
+      ])
       const rules = resultOf(run).findings.map((f) => f.rule)
       expect(rules).toContain('dagrun-timeout')
       expect(rules).not.toContain('task-sigkill')
@@ -149,7 +179,9 @@ describe('mwaa triage', () => {
       expect(md.exitCode).toBe(1)
       expect(md.stdout).toMatch(/^## MWAA triage/)
       expect(md.stdout).toMatch(/\| 1 \| requirements\.txt failed to install/)
-      expect(md.stdout).not.toMatch(/111122223333|AmazonMWAA-demo-env-x1y2z3|ZXhhbXBsZS10b2tlbi1ub3QtcmVhbA|demo-sales-bucket/)
+      expect(md.stdout).not.toMatch(
+        /111122223333|AmazonMWAA-demo-env-x1y2z3|ZXhhbXBsZS10b2tlbi1ub3QtcmVhbA|demo-sales-bucket/,
+      )
       const unredacted = await runText(['mwaa', 'triage', '--logs', samples, '--format', 'markdown', '--no-redact'])
       expect(unredacted.stdout).toContain('111122223333')
     })
@@ -167,48 +199,102 @@ describe('mwaa triage', () => {
       serveGroups({
         'airflow-prod-DAGProcessing': [],
         'airflow-prod-Scheduler': [
-          {logStreamName: 'scheduler_ip-1_1.log', message: `[${iso(minutesAgo(50))}] {{x.py:1}} INFO - 4 tasks up for execution`, timestamp: minutesAgo(50)},
-          {logStreamName: 'scheduler_ip-1_1.log', message: `[${iso(minutesAgo(40))}] {{x.py:1}} INFO - heartbeat`, timestamp: minutesAgo(40)},
-          {logStreamName: 'scheduler_ip-1_1.log', message: `[${iso(minutesAgo(35))}] {{x.py:1}} ERROR - Error sending Celery task: could not queue task etl.load`, timestamp: minutesAgo(35)},
-          {logStreamName: 'scheduler_ip-1_1.log', message: `[${iso(minutesAgo(300))}] {{x.py:1}} ERROR - could not queue task etl.old`, timestamp: minutesAgo(300)},
+          {
+            logStreamName: 'scheduler_ip-1_1.log',
+            message: `[${iso(minutesAgo(50))}] {{x.py:1}} INFO - 4 tasks up for execution`,
+            timestamp: minutesAgo(50),
+          },
+          {
+            logStreamName: 'scheduler_ip-1_1.log',
+            message: `[${iso(minutesAgo(40))}] {{x.py:1}} INFO - heartbeat`,
+            timestamp: minutesAgo(40),
+          },
+          {
+            logStreamName: 'scheduler_ip-1_1.log',
+            message: `[${iso(minutesAgo(35))}] {{x.py:1}} ERROR - Error sending Celery task: could not queue task etl.load`,
+            timestamp: minutesAgo(35),
+          },
+          {
+            logStreamName: 'scheduler_ip-1_1.log',
+            message: `[${iso(minutesAgo(300))}] {{x.py:1}} ERROR - could not queue task etl.old`,
+            timestamp: minutesAgo(300),
+          },
         ],
         'airflow-prod-Task': [
-          {logStreamName: TASK_STREAM, message: `[${iso(denied)}] {{taskinstance.py:1937}} ERROR - Task failed with exception`, timestamp: denied},
+          {
+            logStreamName: TASK_STREAM,
+            message: `[${iso(denied)}] {{taskinstance.py:1937}} ERROR - Task failed with exception`,
+            timestamp: denied,
+          },
           {logStreamName: TASK_STREAM, message: 'Traceback (most recent call last):', timestamp: denied},
-          {logStreamName: TASK_STREAM, message: `botocore.errorfactory.AccessDeniedException: An error occurred (AccessDeniedException) when calling the RunTask operation: User: ${SESSION} is not authorized to perform: ecs:RunTask on resource: arn:aws:ecs:us-east-1:${ACCOUNT}:task-definition/report:7 because no identity-based policy allows the ecs:RunTask action`, timestamp: denied},
+          {
+            logStreamName: TASK_STREAM,
+            message: `botocore.errorfactory.AccessDeniedException: An error occurred (AccessDeniedException) when calling the RunTask operation: User: ${SESSION} is not authorized to perform: ecs:RunTask on resource: arn:aws:ecs:us-east-1:${ACCOUNT}:task-definition/report:7 because no identity-based policy allows the ecs:RunTask action`,
+            timestamp: denied,
+          },
         ],
         'airflow-prod-Worker': [],
       })
       trail.on(LookupEventsCommand).resolves({
-        Events: [{
-          CloudTrailEvent: JSON.stringify({errorCode: 'AccessDenied', userIdentity: {arn: SESSION, sessionContext: {sessionIssuer: {arn: ROLE}}}}),
-          EventId: 'evt-1234',
-          EventName: 'RunTask',
-          EventSource: 'ecs.amazonaws.com',
-          EventTime: new Date(denied + 1000),
-        }],
+        Events: [
+          {
+            CloudTrailEvent: JSON.stringify({
+              errorCode: 'AccessDenied',
+              userIdentity: {arn: SESSION, sessionContext: {sessionIssuer: {arn: ROLE}}},
+            }),
+            EventId: 'evt-1234',
+            EventName: 'RunTask',
+            EventSource: 'ecs.amazonaws.com',
+            EventTime: new Date(denied + 1000),
+          },
+        ],
       })
       const run = await runJson<TriageResult>(['mwaa', 'triage', '--env', 'prod', '--since', '2h'])
       expect(run.exitCode).toBe(1)
       const result = resultOf(run)
-      expect(result.environment).toMatchObject({airflowVersion: '2.10.3', environmentClass: 'mw1.small', executionRoleArn: ROLE, maxWorkers: 10, minWorkers: 1, name: 'prod'})
-      expect(result.environment!.logging.TaskLogs).toEqual({enabled: true, level: 'INFO', logGroup: 'airflow-prod-Task'})
+      expect(result.environment).toMatchObject({
+        airflowVersion: '2.10.3',
+        environmentClass: 'mw1.small',
+        executionRoleArn: ROLE,
+        maxWorkers: 10,
+        minWorkers: 1,
+        name: 'prod',
+      })
+      expect(result.environment!.logging.TaskLogs).toEqual({
+        enabled: true,
+        level: 'INFO',
+        logGroup: 'airflow-prod-Task',
+      })
       // `:*` stripped before calling CloudWatch Logs; the disabled WebServer group is not read.
       const groups = logs.commandCalls(FilterLogEventsCommand).map((c) => c.args[0].input.logGroupName)
-      expect(new Set(groups)).toEqual(new Set(['airflow-prod-DAGProcessing', 'airflow-prod-Scheduler', 'airflow-prod-Task', 'airflow-prod-Worker']))
+      expect(new Set(groups)).toEqual(
+        new Set(['airflow-prod-DAGProcessing', 'airflow-prod-Scheduler', 'airflow-prod-Task', 'airflow-prod-Worker']),
+      )
       // full pagination: 3 in-window scheduler events at 2 per page
       expect(groups.filter((g) => g === 'airflow-prod-Scheduler')).toHaveLength(2)
       expect(result.scanned).toEqual({bytes: expect.any(Number), events: 6, groups: 4, streams: 2})
       expect(result.window.start).toBe(new Date(Date.parse(result.window.end!) - 7_200_000).toISOString())
-      const {warnings} = (run.envelope as {warnings: string[]})
+      const {warnings} = run.envelope as {warnings: string[]}
       expect(warnings.some((w) => /Web server logs \(WebserverLogs\) are disabled/.test(w))).toBe(true)
       expect(warnings.some((w) => /Worker logs are at ERROR/.test(w))).toBe(true)
       expect(result.findings.map((f) => f.rule)).toEqual(['aws-access-denied', 'could-not-queue-task'])
       const ad = result.findings[0]!
-      expect(ad.cloudtrail![0]).toMatchObject({action: 'ecs:RunTask', eventCategory: 'management', policyType: 'identity', roleArn: ROLE, status: 'matched'})
+      expect(ad.cloudtrail![0]).toMatchObject({
+        action: 'ecs:RunTask',
+        eventCategory: 'management',
+        policyType: 'identity',
+        roleArn: ROLE,
+        status: 'matched',
+      })
       expect(ad.cloudtrail![0]!.events[0]).toMatchObject({eventId: 'evt-1234', offsetSeconds: 1})
-      expect(ad.fix.join('\n')).toContain(`aws iam simulate-principal-policy --policy-source-arn ${ROLE} --action-names ecs:RunTask`)
-      expect(ad.evidence[0]).toMatchObject({logGroup: 'airflow-prod-Task', stream: TASK_STREAM, timestamp: new Date(denied).toISOString()})
+      expect(ad.fix.join('\n')).toContain(
+        `aws iam simulate-principal-policy --policy-source-arn ${ROLE} --action-names ecs:RunTask`,
+      )
+      expect(ad.evidence[0]).toMatchObject({
+        logGroup: 'airflow-prod-Task',
+        stream: TASK_STREAM,
+        timestamp: new Date(denied).toISOString(),
+      })
       expectCallsDeclared(MwaaTriage.iam, {cloudtrail: trail, logs, mwaa})
     })
 
@@ -216,13 +302,44 @@ describe('mwaa triage', () => {
       mwaa.on(GetEnvironmentCommand).resolves(environment())
       serveGroups({})
       logs.on(GetLogEventsCommand).callsFake((input: GetLogEventsCommandInput) => {
-        if (input.logStreamName !== TASK_STREAM) throw Object.assign(new Error('The specified log stream does not exist.'), {name: 'ResourceNotFoundException'})
+        if (input.logStreamName !== TASK_STREAM)
+          throw Object.assign(new Error('The specified log stream does not exist.'), {
+            name: 'ResourceNotFoundException',
+          })
         if (input.nextToken === 'f/2') return {events: [], nextBackwardToken: 'b/2', nextForwardToken: 'f/2'}
-        if (input.nextToken === 'f/1') return {events: [{message: `[${iso(minutesAgo(5))}] {{x.py:1}} INFO - Task exited with return code -9`, timestamp: minutesAgo(5)}], nextBackwardToken: 'b/1', nextForwardToken: 'f/2'}
-        return {events: [{message: `[${iso(minutesAgo(6))}] {{x.py:1}} INFO - Started`, timestamp: minutesAgo(6)}], nextBackwardToken: 'b/0', nextForwardToken: 'f/1'}
+        if (input.nextToken === 'f/1')
+          return {
+            events: [
+              {
+                message: `[${iso(minutesAgo(5))}] {{x.py:1}} INFO - Task exited with return code -9`,
+                timestamp: minutesAgo(5),
+              },
+            ],
+            nextBackwardToken: 'b/1',
+            nextForwardToken: 'f/2',
+          }
+        return {
+          events: [{message: `[${iso(minutesAgo(6))}] {{x.py:1}} INFO - Started`, timestamp: minutesAgo(6)}],
+          nextBackwardToken: 'b/0',
+          nextForwardToken: 'f/1',
+        }
       })
       logs.on(DescribeLogStreamsCommand).resolves({logStreams: []})
-      const run = await runJson<TriageResult>(['mwaa', 'triage', '--env', 'prod', '--dag', 'etl', '--run', 'scheduled__2026-11-22T05:00:00+00:00', '--task', 'launch', '--try', '2', '--no-cloudtrail'])
+      const run = await runJson<TriageResult>([
+        'mwaa',
+        'triage',
+        '--env',
+        'prod',
+        '--dag',
+        'etl',
+        '--run',
+        'scheduled__2026-11-22T05:00:00+00:00',
+        '--task',
+        'launch',
+        '--try',
+        '2',
+        '--no-cloudtrail',
+      ])
       expect(run.exitCode).toBe(1)
       const names = logs.commandCalls(GetLogEventsCommand).map((c) => c.args[0].input.logStreamName)
       expect(names[0]).toBe(TASK_STREAM)
@@ -231,7 +348,9 @@ describe('mwaa triage', () => {
       expect(result.findings.map((f) => f.rule)).toEqual(['task-sigkill'])
       expect(result.findings[0]!.evidence[0]!.stream).toBe(TASK_STREAM)
       // the task group is read directly, not filtered
-      expect(logs.commandCalls(FilterLogEventsCommand).map((c) => c.args[0].input.logGroupName)).not.toContain('airflow-prod-Task')
+      expect(logs.commandCalls(FilterLogEventsCommand).map((c) => c.args[0].input.logGroupName)).not.toContain(
+        'airflow-prod-Task',
+      )
       expect(trail.calls()).toHaveLength(0)
       expectCallsDeclared(MwaaTriage.iam, {logs, mwaa})
     })
@@ -240,10 +359,36 @@ describe('mwaa triage', () => {
       mwaa.on(GetEnvironmentCommand).resolves(environment())
       serveGroups({})
       logs.on(DescribeLogStreamsCommand).callsFake((input: {logStreamNamePrefix: string}) => ({
-        logStreams: input.logStreamNamePrefix === 'etl/launch/2026-11-22T05_00_00+00_00/' ? [{logStreamName: 'etl/launch/2026-11-22T05_00_00+00_00/1.log'}, {logStreamName: 'etl/launch/2026-11-22T05_00_00+00_00/2.log'}] : [],
+        logStreams:
+          input.logStreamNamePrefix === 'etl/launch/2026-11-22T05_00_00+00_00/'
+            ? [
+                {logStreamName: 'etl/launch/2026-11-22T05_00_00+00_00/1.log'},
+                {logStreamName: 'etl/launch/2026-11-22T05_00_00+00_00/2.log'},
+              ]
+            : [],
       }))
-      logs.on(GetLogEventsCommand).callsFake((input: GetLogEventsCommandInput) => (input.nextToken ? {events: [], nextForwardToken: input.nextToken} : {events: [{message: 'Received SIGTERM. Terminating subprocesses.', timestamp: minutesAgo(3)}], nextForwardToken: 'f/x'}))
-      const result = resultOf(await runJson<TriageResult>(['mwaa', 'triage', '--env', 'prod', '--dag', 'etl', '--run', 'scheduled__2026-11-22T05:00:00+00:00', '--task', 'launch']))
+      logs.on(GetLogEventsCommand).callsFake((input: GetLogEventsCommandInput) =>
+        input.nextToken
+          ? {events: [], nextForwardToken: input.nextToken}
+          : {
+              events: [{message: 'Received SIGTERM. Terminating subprocesses.', timestamp: minutesAgo(3)}],
+              nextForwardToken: 'f/x',
+            },
+      )
+      const result = resultOf(
+        await runJson<TriageResult>([
+          'mwaa',
+          'triage',
+          '--env',
+          'prod',
+          '--dag',
+          'etl',
+          '--run',
+          'scheduled__2026-11-22T05:00:00+00:00',
+          '--task',
+          'launch',
+        ]),
+      )
       expect(result.findings[0]).toMatchObject({count: 2, rule: 'task-sigterm'})
       expect(result.scanned.streams).toBe(2)
     })
@@ -252,12 +397,35 @@ describe('mwaa triage', () => {
       mwaa.on(GetEnvironmentCommand).resolves(environment())
       serveGroups({
         'airflow-prod-Scheduler': [
-          {logStreamName: 's', message: `[${iso(minutesAgo(20))}] {{x.py:1}} ERROR - Executor reports task instance <TaskInstance: etl.launch scheduled__2026-11-22T05:00:00+00:00 [queued]> finished (failed) although the task says it's queued. (Info: None) Was the task killed externally?`, timestamp: minutesAgo(20)},
+          {
+            logStreamName: 's',
+            message: `[${iso(minutesAgo(20))}] {{x.py:1}} ERROR - Executor reports task instance <TaskInstance: etl.launch scheduled__2026-11-22T05:00:00+00:00 [queued]> finished (failed) although the task says it's queued. (Info: None) Was the task killed externally?`,
+            timestamp: minutesAgo(20),
+          },
         ],
       })
-      logs.on(GetLogEventsCommand).rejects(Object.assign(new Error('The specified log stream does not exist.'), {name: 'ResourceNotFoundException'}))
+      logs
+        .on(GetLogEventsCommand)
+        .rejects(
+          Object.assign(new Error('The specified log stream does not exist.'), {name: 'ResourceNotFoundException'}),
+        )
       logs.on(DescribeLogStreamsCommand).resolves({logStreams: []})
-      const result = resultOf(await runJson<TriageResult>(['mwaa', 'triage', '--env', 'prod', '--dag', 'etl', '--run', 'scheduled__2026-11-22T05:00:00+00:00', '--task', 'launch', '--try', '1']))
+      const result = resultOf(
+        await runJson<TriageResult>([
+          'mwaa',
+          'triage',
+          '--env',
+          'prod',
+          '--dag',
+          'etl',
+          '--run',
+          'scheduled__2026-11-22T05:00:00+00:00',
+          '--task',
+          'launch',
+          '--try',
+          '1',
+        ]),
+      )
       const missing = result.findings.find((f) => f.rule === 'no-task-log-stream')!
       expect(missing.category).toBe('remote-log-unavailable')
       expect(missing.cause).toMatch(/the task never ran on a worker/)
@@ -270,9 +438,21 @@ describe('mwaa triage', () => {
 
     it('stops at --max-events and says so', async () => {
       mwaa.on(GetEnvironmentCommand).resolves(environment())
-      const many = Array.from({length: 10}, (_, i) => ({logStreamName: 's', message: `line ${i}`, timestamp: minutesAgo(10) + i}))
+      const many = Array.from({length: 10}, (_, i) => ({
+        logStreamName: 's',
+        message: `line ${i}`,
+        timestamp: minutesAgo(10) + i,
+      }))
       serveGroups({'airflow-prod-Scheduler': many})
-      const run = await runJson<TriageResult>(['mwaa', 'triage', '--env', 'prod', '--max-events', '3', '--no-cloudtrail'])
+      const run = await runJson<TriageResult>([
+        'mwaa',
+        'triage',
+        '--env',
+        'prod',
+        '--max-events',
+        '3',
+        '--no-cloudtrail',
+      ])
       expect(run.exitCode).toBe(0)
       expect(resultOf(run).scanned.events).toBeLessThanOrEqual(3)
       expect((run.envelope as {warnings: string[]}).warnings.join('\n')).toMatch(/Stopped reading at --max-events 3/)
@@ -280,15 +460,22 @@ describe('mwaa triage', () => {
 
     it('goes on without a log group it may not read, and exits 3 when it may read none', async () => {
       mwaa.on(GetEnvironmentCommand).resolves(environment())
-      const denied = Object.assign(new Error('User is not authorized to perform: logs:FilterLogEvents'), {$metadata: {httpStatusCode: 400}, name: 'AccessDeniedException'})
+      const denied = Object.assign(new Error('User is not authorized to perform: logs:FilterLogEvents'), {
+        $metadata: {httpStatusCode: 400},
+        name: 'AccessDeniedException',
+      })
       logs.on(FilterLogEventsCommand, {logGroupName: 'airflow-prod-Worker'}).rejects(denied)
-      logs.on(FilterLogEventsCommand, {logGroupName: 'airflow-prod-Scheduler'}).resolves({events: [{logStreamName: 's', message: 'could not queue task etl.load', timestamp: minutesAgo(5)}]})
+      logs
+        .on(FilterLogEventsCommand, {logGroupName: 'airflow-prod-Scheduler'})
+        .resolves({events: [{logStreamName: 's', message: 'could not queue task etl.load', timestamp: minutesAgo(5)}]})
       logs.on(FilterLogEventsCommand, {logGroupName: 'airflow-prod-Task'}).resolves({events: []})
       logs.on(FilterLogEventsCommand, {logGroupName: 'airflow-prod-DAGProcessing'}).resolves({events: []})
       const run = await runJson<TriageResult>(['mwaa', 'triage', '--env', 'prod', '--no-cloudtrail'])
       expect(run.exitCode).toBe(1)
       expect(resultOf(run).findings.map((f) => f.rule)).toEqual(['could-not-queue-task'])
-      expect((run.envelope as {warnings: string[]}).warnings.join('\n')).toMatch(/Cannot read log group airflow-prod-Worker \(AccessDeniedException\)/)
+      expect((run.envelope as {warnings: string[]}).warnings.join('\n')).toMatch(
+        /Cannot read log group airflow-prod-Worker \(AccessDeniedException\)/,
+      )
 
       logs.reset()
       logs.on(FilterLogEventsCommand).rejects(denied)
@@ -297,7 +484,12 @@ describe('mwaa triage', () => {
     })
 
     it('exits 4 when the environment does not exist', async () => {
-      mwaa.on(GetEnvironmentCommand).rejects(Object.assign(new Error('Environment nope not found'), {$metadata: {httpStatusCode: 404}, name: 'ResourceNotFoundException'}))
+      mwaa.on(GetEnvironmentCommand).rejects(
+        Object.assign(new Error('Environment nope not found'), {
+          $metadata: {httpStatusCode: 404},
+          name: 'ResourceNotFoundException',
+        }),
+      )
       const run = await runJson(['mwaa', 'triage', '--env', 'nope'])
       expect(run.exitCode).toBe(4)
       expect(errorOf(run)).toMatchObject({message: 'MWAA environment "nope" does not exist in us-east-1'})

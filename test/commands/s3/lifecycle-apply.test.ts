@@ -1,4 +1,10 @@
-import {GetBucketLifecycleConfigurationCommand, type LifecycleRule, PutBucketLifecycleConfigurationCommand, type PutBucketLifecycleConfigurationCommandInput, S3Client} from '@aws-sdk/client-s3'
+import {
+  GetBucketLifecycleConfigurationCommand,
+  type LifecycleRule,
+  PutBucketLifecycleConfigurationCommand,
+  type PutBucketLifecycleConfigurationCommandInput,
+  S3Client,
+} from '@aws-sdk/client-s3'
 import {mockClient} from 'aws-sdk-client-mock'
 import {existsSync, mkdtempSync, readFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
@@ -13,13 +19,28 @@ import {expectCallsDeclared} from '../../helpers/iam.js'
 import {errorOf, resultOf, runJson, runText} from '../../helpers/run.js'
 
 const s3 = mockClient(S3Client)
-const CLASSIC = ['s3', 'lifecycle', 'generate', '--prefix', 'raw/csv/', '--ia-after', '6months', '--glacier-after', '2y', '--bucket', 'lake']
+const CLASSIC = [
+  's3',
+  'lifecycle',
+  'generate',
+  '--prefix',
+  'raw/csv/',
+  '--ia-after',
+  '6months',
+  '--glacier-after',
+  '2y',
+  '--bucket',
+  'lake',
+]
 
 let stored: undefined | {Rules: LifecycleRule[]; TransitionDefaultMinimumObjectSize?: string}
 let dir: string
 
 function noSuch(): Error {
-  return Object.assign(new Error('The lifecycle configuration does not exist'), {$metadata: {httpStatusCode: 404}, name: 'NoSuchLifecycleConfiguration'})
+  return Object.assign(new Error('The lifecycle configuration does not exist'), {
+    $metadata: {httpStatusCode: 404},
+    name: 'NoSuchLifecycleConfiguration',
+  })
 }
 
 /** A bucket that stores what is PUT and returns it on GET, as S3 does. */
@@ -36,7 +57,12 @@ function fakeBucket(initial?: {Rules: LifecycleRule[]}): void {
 }
 
 const OTHER: LifecycleRule = {Expiration: {Days: 30}, Filter: {Prefix: 'tmp/'}, ID: 'tmp-cleanup', Status: 'Enabled'}
-const OLD: LifecycleRule = {Filter: {Prefix: 'raw/csv/'}, ID: 'raw-csv-lifecycle', Status: 'Enabled', Transitions: [{Days: 90, StorageClass: 'STANDARD_IA'}]}
+const OLD: LifecycleRule = {
+  Filter: {Prefix: 'raw/csv/'},
+  ID: 'raw-csv-lifecycle',
+  Status: 'Enabled',
+  Transitions: [{Days: 90, StorageClass: 'STANDARD_IA'}],
+}
 
 describe('s3 lifecycle generate --apply', () => {
   useTestAwsEnv()
@@ -52,13 +78,35 @@ describe('s3 lifecycle generate --apply', () => {
     const run = await runJson<GenerateCommandResult>([...CLASSIC, '--apply', '--yes', '--backup', backup])
     expect(run.exitCode).toBe(0)
     const result = resultOf(run)
-    expect(result.apply).toMatchObject({backupFile: backup, bucket: 'lake', mode: 'applied', rulesAfter: 1, verified: true})
+    expect(result.apply).toMatchObject({
+      backupFile: backup,
+      bucket: 'lake',
+      mode: 'applied',
+      rulesAfter: 1,
+      verified: true,
+    })
     expect(result.apply!.changes.map((c) => [c.id, c.change])).toEqual([['raw-csv-lifecycle', 'add']])
     const saved = JSON.parse(readFileSync(backup, 'utf8')) as BackupFile
-    expect(saved).toMatchObject({bucket: 'lake', configuration: null, restore: 'aws s3api delete-bucket-lifecycle --bucket lake'})
+    expect(saved).toMatchObject({
+      bucket: 'lake',
+      configuration: null,
+      restore: 'aws s3api delete-bucket-lifecycle --bucket lake',
+    })
     expect(s3.commandCalls(PutBucketLifecycleConfigurationCommand)[0]!.args[0].input).toEqual({
       Bucket: 'lake',
-      LifecycleConfiguration: {Rules: [{Filter: {Prefix: 'raw/csv/'}, ID: 'raw-csv-lifecycle', Status: 'Enabled', Transitions: [{Days: 180, StorageClass: 'STANDARD_IA'}, {Days: 730, StorageClass: 'GLACIER'}]}]},
+      LifecycleConfiguration: {
+        Rules: [
+          {
+            Filter: {Prefix: 'raw/csv/'},
+            ID: 'raw-csv-lifecycle',
+            Status: 'Enabled',
+            Transitions: [
+              {Days: 180, StorageClass: 'STANDARD_IA'},
+              {Days: 730, StorageClass: 'GLACIER'},
+            ],
+          },
+        ],
+      },
     })
     // GET (plan), GET (engine observe), PUT, GET (verify).
     expect(s3.calls().map((c) => (c.args[0] as object).constructor.name)).toEqual([
@@ -75,7 +123,10 @@ describe('s3 lifecycle generate --apply', () => {
     fakeBucket({Rules: [OTHER, OLD]})
     const backup = path.join(dir, 'b.json')
     const result = resultOf(await runJson<GenerateCommandResult>([...CLASSIC, '--apply', '--yes', '--backup', backup]))
-    expect(result.apply!.changes.map((c) => [c.id, c.change])).toEqual([['tmp-cleanup', 'keep'], ['raw-csv-lifecycle', 'replace']])
+    expect(result.apply!.changes.map((c) => [c.id, c.change])).toEqual([
+      ['tmp-cleanup', 'keep'],
+      ['raw-csv-lifecycle', 'replace'],
+    ])
     expect(result.apply!.changes[1]!.fields).toEqual(['Transitions'])
     const put = s3.commandCalls(PutBucketLifecycleConfigurationCommand)[0]!.args[0].input
     expect(put.LifecycleConfiguration!.Rules!.map((r) => r.ID)).toEqual(['tmp-cleanup', 'raw-csv-lifecycle'])
@@ -87,7 +138,16 @@ describe('s3 lifecycle generate --apply', () => {
 
   it('--replace-all drops the rules the new policy does not contain', async () => {
     fakeBucket({Rules: [OTHER, OLD]})
-    const result = resultOf(await runJson<GenerateCommandResult>([...CLASSIC, '--apply', '--yes', '--replace-all', '--backup', path.join(dir, 'b.json')]))
+    const result = resultOf(
+      await runJson<GenerateCommandResult>([
+        ...CLASSIC,
+        '--apply',
+        '--yes',
+        '--replace-all',
+        '--backup',
+        path.join(dir, 'b.json'),
+      ]),
+    )
     expect(result.apply!.changes.map((c) => c.change)).toEqual(['remove', 'replace'])
     expect(stored!.Rules.map((r) => r.ID)).toEqual(['raw-csv-lifecycle'])
   })
@@ -103,13 +163,29 @@ describe('s3 lifecycle generate --apply', () => {
     const text = await runText([...CLASSIC, '--diff', '--backup', backup])
     expect(text.stdout).toMatch(/= keep\s+│ tmp-cleanup\s+│ not in the new policy; kept/)
     expect(text.stdout).toMatch(/\+ add\s+│ raw-csv-lifecycle/)
-    expect(text.stdout).toMatch(/Plan: PutBucketLifecycleConfiguration on s3:\/\/lake — 2 rule\(s\) after the change: 1 added, 0 replaced, 1 kept, 0 removed/)
+    expect(text.stdout).toMatch(
+      /Plan: PutBucketLifecycleConfiguration on s3:\/\/lake — 2 rule\(s\) after the change: 1 added, 0 replaced, 1 kept, 0 removed/,
+    )
     expect(text.stderr).toMatch(/Dry run: nothing was changed/)
   })
 
   it('does nothing when the bucket already has the rules', async () => {
-    fakeBucket({Rules: [{Filter: {Prefix: 'raw/csv/'}, ID: 'raw-csv-lifecycle', Status: 'Enabled', Transitions: [{Days: 730, StorageClass: 'GLACIER'}, {Days: 180, StorageClass: 'STANDARD_IA'}]}]})
-    const result = resultOf(await runJson<GenerateCommandResult>([...CLASSIC, '--apply', '--yes', '--backup', path.join(dir, 'b.json')]))
+    fakeBucket({
+      Rules: [
+        {
+          Filter: {Prefix: 'raw/csv/'},
+          ID: 'raw-csv-lifecycle',
+          Status: 'Enabled',
+          Transitions: [
+            {Days: 730, StorageClass: 'GLACIER'},
+            {Days: 180, StorageClass: 'STANDARD_IA'},
+          ],
+        },
+      ],
+    })
+    const result = resultOf(
+      await runJson<GenerateCommandResult>([...CLASSIC, '--apply', '--yes', '--backup', path.join(dir, 'b.json')]),
+    )
     expect(result.apply).toMatchObject({mode: 'up-to-date'})
     expect(s3.commandCalls(PutBucketLifecycleConfigurationCommand)).toHaveLength(0)
   })
@@ -134,8 +210,29 @@ describe('s3 lifecycle generate --apply', () => {
   })
 
   it('refuses a merge that S3 would reject (duplicate of a kept rule by legacy prefix overlap)', async () => {
-    fakeBucket({Rules: [{Expiration: {Days: 30}, ID: 'legacy', Prefix: '', Status: 'Enabled'}, {Expiration: {Days: 60}, ID: 'raw-csv-lifecycle', Prefix: 'raw/', Status: 'Enabled'}]})
-    const run = await runJson(['s3', 'lifecycle', 'generate', '--id', 'other', '--prefix', 'x/', '--expire-after', '40d', '--bucket', 'lake', '--apply', '--yes', '--backup', path.join(dir, 'b.json')])
+    fakeBucket({
+      Rules: [
+        {Expiration: {Days: 30}, ID: 'legacy', Prefix: '', Status: 'Enabled'},
+        {Expiration: {Days: 60}, ID: 'raw-csv-lifecycle', Prefix: 'raw/', Status: 'Enabled'},
+      ],
+    })
+    const run = await runJson([
+      's3',
+      'lifecycle',
+      'generate',
+      '--id',
+      'other',
+      '--prefix',
+      'x/',
+      '--expire-after',
+      '40d',
+      '--bucket',
+      'lake',
+      '--apply',
+      '--yes',
+      '--backup',
+      path.join(dir, 'b.json'),
+    ])
     expect(run.exitCode).toBe(6)
     expect(errorOf(run).code).toBe('MergedPolicyInvalid')
     expect(s3.commandCalls(PutBucketLifecycleConfigurationCommand)).toHaveLength(0)
@@ -147,7 +244,9 @@ describe('s3 lifecycle generate --apply', () => {
     const backup = path.join(dir, 'b.json')
     resultOf(await runJson([...CLASSIC, '--plan-out', planFile, '--backup', backup]))
     expect(s3.commandCalls(PutBucketLifecycleConfigurationCommand)).toHaveLength(0)
-    const applied = resultOf(await runJson<GenerateCommandResult>(['s3', 'lifecycle', 'generate', '--plan', planFile, '--yes']))
+    const applied = resultOf(
+      await runJson<GenerateCommandResult>(['s3', 'lifecycle', 'generate', '--plan', planFile, '--yes']),
+    )
     expect(applied.apply).toMatchObject({backupFile: backup, mode: 'applied', rulesAfter: 2})
     expect(stored!.Rules.map((r) => r.ID)).toEqual(['tmp-cleanup', 'raw-csv-lifecycle'])
     // The bucket changed since: a stale plan is refused.

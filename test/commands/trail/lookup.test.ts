@@ -18,7 +18,10 @@ describe('trail lookup', () => {
     cloudtrail.on(LookupEventsCommand).resolves({
       Events: [
         {
-          CloudTrailEvent: JSON.stringify({errorCode: 'AccessDenied', userIdentity: {arn: 'arn:aws:sts::1:assumed-role/Airflow/x'}}),
+          CloudTrailEvent: JSON.stringify({
+            errorCode: 'AccessDenied',
+            userIdentity: {arn: 'arn:aws:sts::1:assumed-role/Airflow/x'},
+          }),
           EventId: 'e-1',
           EventName: 'GetObject',
           EventSource: 's3.amazonaws.com',
@@ -27,18 +30,43 @@ describe('trail lookup', () => {
         },
       ],
     })
-    const run = await runJson<TrailLookupOutput>(['trail', 'lookup', '--event-name', 'GetObject', '--errors-only', '--start', '2026-11-22T09:00:00Z', '--end', '2026-11-22T11:00:00Z'])
+    const run = await runJson<TrailLookupOutput>([
+      'trail',
+      'lookup',
+      '--event-name',
+      'GetObject',
+      '--errors-only',
+      '--start',
+      '2026-11-22T09:00:00Z',
+      '--end',
+      '2026-11-22T11:00:00Z',
+    ])
     expect(run.exitCode).toBe(0)
     const result = resultOf(run)
     expect(result.window).toEqual({end: '2026-11-22T11:00:00.000Z', start: '2026-11-22T09:00:00.000Z'})
     expect(result.events).toHaveLength(1)
-    expect(result.events[0]).toMatchObject({errorCode: 'AccessDenied', eventId: 'e-1', principalArn: 'arn:aws:sts::1:assumed-role/Airflow/x'})
-    expect(cloudtrail.commandCalls(LookupEventsCommand)[0]!.args[0].input.LookupAttributes).toEqual([{AttributeKey: 'EventName', AttributeValue: 'GetObject'}])
+    expect(result.events[0]).toMatchObject({
+      errorCode: 'AccessDenied',
+      eventId: 'e-1',
+      principalArn: 'arn:aws:sts::1:assumed-role/Airflow/x',
+    })
+    expect(cloudtrail.commandCalls(LookupEventsCommand)[0]!.args[0].input.LookupAttributes).toEqual([
+      {AttributeKey: 'EventName', AttributeValue: 'GetObject'},
+    ])
     expectCallsDeclared(TrailLookup.iam, {cloudtrail})
   })
 
   it('renders a table for people', async () => {
-    cloudtrail.on(LookupEventsCommand).resolves({Events: [{EventId: 'e-2', EventName: 'SplitShard', EventSource: 'kinesis.amazonaws.com', EventTime: new Date('2026-11-22T10:00:00Z')}]})
+    cloudtrail.on(LookupEventsCommand).resolves({
+      Events: [
+        {
+          EventId: 'e-2',
+          EventName: 'SplitShard',
+          EventSource: 'kinesis.amazonaws.com',
+          EventTime: new Date('2026-11-22T10:00:00Z'),
+        },
+      ],
+    })
     const run = await runText(['trail', 'lookup', '--since', '1h'])
     expect(run.stdout).toMatch(/1 CloudTrail event/)
     expect(run.stdout).toMatch(/SplitShard/)
@@ -55,7 +83,12 @@ describe('trail lookup', () => {
     const bad = await runJson(['trail', 'lookup', '--since', '1h', '--start', '2h'])
     expect(bad.exitCode).toBe(2)
     expect(errorOf(bad).message).toMatch(/--since cannot be combined/)
-    cloudtrail.on(LookupEventsCommand).rejects(Object.assign(new Error('User is not authorized to perform: cloudtrail:LookupEvents'), {$metadata: {httpStatusCode: 400, requestId: 'r-7'}, name: 'AccessDeniedException'}))
+    cloudtrail.on(LookupEventsCommand).rejects(
+      Object.assign(new Error('User is not authorized to perform: cloudtrail:LookupEvents'), {
+        $metadata: {httpStatusCode: 400, requestId: 'r-7'},
+        name: 'AccessDeniedException',
+      }),
+    )
     const denied = await runJson(['trail', 'lookup'])
     expect(denied.exitCode).toBe(3)
     expect(errorOf(denied)).toMatchObject({requestId: 'r-7'})

@@ -30,7 +30,13 @@ describe('parseDdl', () => {
 
   it('reads CREATE EXTERNAL TABLE with backticks, comments, nested types and PARTITIONED BY', () => {
     const t = out.tables[0]!
-    expect([t.database, t.table, t.kind, t.serde, t.location]).toEqual(['web-logs', 'events', 'table', 'org.openx.data.jsonserde.JsonSerDe', 's3://bucket/events/'])
+    expect([t.database, t.table, t.kind, t.serde, t.location]).toEqual([
+      'web-logs',
+      'events',
+      'table',
+      'org.openx.data.jsonserde.JsonSerDe',
+      's3://bucket/events/',
+    ])
     expect(t.columns.map((c) => c.name)).toEqual(['/var/log', 'id', 'payload', 'amount'])
     expect(t.partitionKeys.map((c) => c.name)).toEqual(['dt', '_region'])
     expect(t.columns[0]!.position).toEqual({column: 3, file: 'tables.sql', line: 5})
@@ -59,7 +65,10 @@ describe('parseDdl', () => {
   })
 
   it('reads AS (SELECT …) and skips CREATE TABLE … LIKE with a note', () => {
-    const out2 = parseDdl('CREATE TABLE t2 AS (SELECT a AS "First Name", b FROM src);\nCREATE TABLE db1.t3 LIKE t2;', 'x.sql')
+    const out2 = parseDdl(
+      'CREATE TABLE t2 AS (SELECT a AS "First Name", b FROM src);\nCREATE TABLE db1.t3 LIKE t2;',
+      'x.sql',
+    )
     expect(out2.tables.map((t) => [t.table, t.columns.map((c) => c.name)])).toEqual([['t2', ['First Name', 'b']]])
     expect(out2.notes).toEqual([expect.stringMatching(/x.sql:2: "t3" is CREATE TABLE … LIKE/)])
     expect(out2.databases.map((d) => d.database)).toEqual(['db1'])
@@ -68,7 +77,9 @@ describe('parseDdl', () => {
   it('fails with file:line:column on broken DDL', () => {
     expect(() => parseDdl('CREATE TABLE t (\n  a struct<b:int\n)', 'bad.sql')).toThrow(DdlParseError)
     expect(() => parseDdl('CREATE TABLE t (\n  a struct<b:int\n)', 'bad.sql')).toThrow(/^bad.sql:2:/)
-    expect(() => parseDdl("CREATE TABLE t (a int) LOCATION 's3://x", 'bad.sql')).toThrow(/bad.sql:1:33: unterminated string/)
+    expect(() => parseDdl("CREATE TABLE t (a int) LOCATION 's3://x", 'bad.sql')).toThrow(
+      /bad.sql:1:33: unterminated string/,
+    )
     expect(() => parseDdl('SELECT 1', 'q.sql')).toThrow(/no CREATE TABLE/)
   })
 })

@@ -6,23 +6,71 @@ import {RULE_IDS} from '../../../src/lib/athena/rules.js'
 
 describe('explainMessage', () => {
   it.each([
-    ['HIVE_CURSOR_ERROR: Row is not a valid JSON Object - JSONException: Duplicate key "url"', 'json-duplicate-key', ['duplicate-name']],
-    ['HIVE_UNKNOWN_ERROR: Multiple entries with same key: instance id=270 and instance id=115', 'multiple-entries-same-key', ['duplicate-name']],
-    ['HIVE_INVALID_METADATA: Hive metadata for table xxx is invalid: Table descriptor contains duplicate columns', 'duplicate-columns', ['partition-key-duplicates-column', 'duplicate-name']],
+    [
+      'HIVE_CURSOR_ERROR: Row is not a valid JSON Object - JSONException: Duplicate key "url"',
+      'json-duplicate-key',
+      ['duplicate-name'],
+    ],
+    [
+      'HIVE_UNKNOWN_ERROR: Multiple entries with same key: instance id=270 and instance id=115',
+      'multiple-entries-same-key',
+      ['duplicate-name'],
+    ],
+    [
+      'HIVE_INVALID_METADATA: Hive metadata for table xxx is invalid: Table descriptor contains duplicate columns',
+      'duplicate-columns',
+      ['partition-key-duplicates-column', 'duplicate-name'],
+    ],
     ["FAILED: ParseException line 1:8 missing EOF at '-' near 'glue'", 'missing-eof-hyphen', ['special-character']],
-    ['line 1:8: identifiers must not start with a digit; surround the identifier with double quotes', 'leading-digit', ['leading-digit']],
-    ['line 1:19: backquoted identifiers are not supported; use double quotes to quote identifiers', 'backquoted-identifier', ['special-character', 'reserved-dml']],
+    [
+      'line 1:8: identifiers must not start with a digit; surround the identifier with double quotes',
+      'leading-digit',
+      ['leading-digit'],
+    ],
+    [
+      'line 1:19: backquoted identifiers are not supported; use double quotes to quote identifiers',
+      'backquoted-identifier',
+      ['special-character', 'reserved-dml'],
+    ],
     ["line 1:15: identifiers must not contain ':'", 'colon-in-identifier', ['dot-or-colon']],
     ['Zero-length delimited identifier not allowed', 'zero-length-identifier', ['empty-name']],
-    ["ParseException line 1:4736 cannot recognize input near '_id:struct' '<' 'Doid' i", 'cannot-recognize-input', ['leading-underscore', 'reserved-ddl', 'special-character']],
-    ["SYNTAX_ERROR: line 4:3: Column 'line_item_resource_id' cannot be resolved", 'column-cannot-be-resolved', expect.any(Array)],
-    ["COLUMN_NOT_FOUND: line 3:7: Column 'symbol' cannot be resolved or requester is not authorized to access requested resources", 'column-cannot-be-resolved', expect.any(Array)],
-    ["HIVE_PARTITION_SCHEMA_MISMATCH: There is a mismatch between the table and partition schemas. The column 'x' in table 'y' is declared as type 'double', but partition 'upgrade=4' declared column 'x' as type 'int'", 'partition-schema-mismatch', []],
-    ['GENERIC_INTERNAL_ERROR: Number of partition values does not match number of filters', 'partition-values-filters', []],
-    ['FAILED: Execution Error, return code 1 from org.apache.hadoop.hive.ql.exec.DDLTask. AlreadyExistsException(message:Partition already exists.)', 'partition-already-exists', []],
+    [
+      "ParseException line 1:4736 cannot recognize input near '_id:struct' '<' 'Doid' i",
+      'cannot-recognize-input',
+      ['leading-underscore', 'reserved-ddl', 'special-character'],
+    ],
+    [
+      "SYNTAX_ERROR: line 4:3: Column 'line_item_resource_id' cannot be resolved",
+      'column-cannot-be-resolved',
+      expect.any(Array),
+    ],
+    [
+      "COLUMN_NOT_FOUND: line 3:7: Column 'symbol' cannot be resolved or requester is not authorized to access requested resources",
+      'column-cannot-be-resolved',
+      expect.any(Array),
+    ],
+    [
+      "HIVE_PARTITION_SCHEMA_MISMATCH: There is a mismatch between the table and partition schemas. The column 'x' in table 'y' is declared as type 'double', but partition 'upgrade=4' declared column 'x' as type 'int'",
+      'partition-schema-mismatch',
+      [],
+    ],
+    [
+      'GENERIC_INTERNAL_ERROR: Number of partition values does not match number of filters',
+      'partition-values-filters',
+      [],
+    ],
+    [
+      'FAILED: Execution Error, return code 1 from org.apache.hadoop.hive.ql.exec.DDLTask. AlreadyExistsException(message:Partition already exists.)',
+      'partition-already-exists',
+      [],
+    ],
     ['Partitions missing from filesystem: events:dt=2024-01-01', 'partitions-missing', []],
     ['FAILED: NullPointerException Name is null', 'name-is-null', []],
-    ["HIVE_METASTORE_ERROR: com.facebook.presto.spi.PrestoException: Error: type expected at the position 0 of 'bool' but 'bool' is found.", 'type-string-position', expect.any(Array)],
+    [
+      "HIVE_METASTORE_ERROR: com.facebook.presto.spi.PrestoException: Error: type expected at the position 0 of 'bool' but 'bool' is found.",
+      'type-string-position',
+      expect.any(Array),
+    ],
     ['Queries of this type are not supported', 'reserved-word-query', ['reserved-dml', 'reserved-trino']],
   ])('%s → %s', (message, id, rules) => {
     const e = explainMessage(message)

@@ -71,7 +71,9 @@ describe('awswrangler names (documented examples)', () => {
   })
 
   it('flags collisions and names that are still invalid', () => {
-    const compat = buildCompat(table([col('日本語'), col('売上'), col('sinceEpoch'), col('SinceEpoch'), col('1st col')]))
+    const compat = buildCompat(
+      table([col('日本語'), col('売上'), col('sinceEpoch'), col('SinceEpoch'), col('1st col')]),
+    )
     expect(compat.collisions).toEqual(
       expect.arrayContaining([
         {from: ['日本語', '売上'], name: '_', version: '>=2.13'},
@@ -79,7 +81,12 @@ describe('awswrangler names (documented examples)', () => {
         {from: ['sinceEpoch', 'SinceEpoch'], name: 'since_epoch', version: '<=2.12'},
       ]),
     )
-    expect(compat.stillInvalid).toEqual(expect.arrayContaining([{name: '_', problem: 'only underscores', version: '>=2.13'}, {name: '1st_col', problem: 'starts with a digit', version: '>=2.13'}]))
+    expect(compat.stillInvalid).toEqual(
+      expect.arrayContaining([
+        {name: '_', problem: 'only underscores', version: '>=2.13'},
+        {name: '1st_col', problem: 'starts with a digit', version: '>=2.13'},
+      ]),
+    )
   })
 })
 
@@ -96,7 +103,14 @@ describe('fix artefacts', () => {
   })
 
   it('builds a view that selects bad columns by quoted original name, with nested renames by CAST', () => {
-    const t = table([col('id', 'bigint'), col('/var/log', 'string'), col('payload', 'struct<`_id`:string,tags:array<struct<Key:string>>>')], {partitionKeys: [col('dt', 'string')]})
+    const t = table(
+      [
+        col('id', 'bigint'),
+        col('/var/log', 'string'),
+        col('payload', 'struct<`_id`:string,tags:array<struct<Key:string>>>'),
+      ],
+      {partitionKeys: [col('dt', 'string')]},
+    )
     const out = lintSchema(schema(t), ALL)
     const fixes = buildFixes(schema(t), out.renames, {duplicateTables: new Set()})
     expect(fixes.views).toHaveLength(1)
@@ -114,58 +128,117 @@ describe('fix artefacts', () => {
   })
 
   it('builds OpenX mapping.* properties and case.insensitive for case-only duplicates', () => {
-    const t = table([col('URL', 'string'), col('Url', 'string'), col('a.b', 'int')], {location: 's3://b/t/', serde: 'org.openx.data.jsonserde.JsonSerDe'})
+    const t = table([col('URL', 'string'), col('Url', 'string'), col('a.b', 'int')], {
+      location: 's3://b/t/',
+      serde: 'org.openx.data.jsonserde.JsonSerDe',
+    })
     const out = lintSchema(schema(t), ALL)
     const fixes = buildFixes(schema(t), out.renames, {duplicateTables: new Set(['db\u0000t'])})
-    expect(fixes.serdeProperties[0]!.properties).toEqual({'case.insensitive': 'FALSE', 'mapping.a_b': 'a.b', 'mapping.url': 'URL', 'mapping.url_2': 'Url'})
-    expect(fixes.serdeProperties[0]!.sql).toMatch(/ROW FORMAT SERDE 'org.openx.data.jsonserde.JsonSerDe'\nWITH SERDEPROPERTIES \(\n {2}'case.insensitive' = 'FALSE'/)
+    expect(fixes.serdeProperties[0]!.properties).toEqual({
+      'case.insensitive': 'FALSE',
+      'mapping.a_b': 'a.b',
+      'mapping.url': 'URL',
+      'mapping.url_2': 'Url',
+    })
+    expect(fixes.serdeProperties[0]!.sql).toMatch(
+      /ROW FORMAT SERDE 'org.openx.data.jsonserde.JsonSerDe'\nWITH SERDEPROPERTIES \(\n {2}'case.insensitive' = 'FALSE'/,
+    )
     expect(fixes.serdeProperties[0]!.sql).toMatch(/LOCATION 's3:\/\/b\/t\/'/)
     // Not for non-JSON tables.
-    expect(buildFixes(schema({...t, serde: 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe'}), out.renames, {duplicateTables: new Set()}).serdeProperties).toEqual([])
+    expect(
+      buildFixes(schema({...t, serde: 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe'}), out.renames, {
+        duplicateTables: new Set(),
+      }).serdeProperties,
+    ).toEqual([])
   })
 })
 
 const nameArb = fc.oneof(
   fc.string({maxLength: 12, unit: 'grapheme'}),
   fc.string({maxLength: 12, unit: 'binary'}),
-  fc.constantFrom('select', 'date', 'URL', 'url', 'Url', '_id', '1st', '/var/log', 'var_log', '日本語', '売上', '\uFEFFid', ' a', 'a.b', 'col_1', 'auto', '', 'é'.repeat(200)),
+  fc.constantFrom(
+    'select',
+    'date',
+    'URL',
+    'url',
+    'Url',
+    '_id',
+    '1st',
+    '/var/log',
+    'var_log',
+    '日本語',
+    '売上',
+    '\uFEFFid',
+    ' a',
+    'a.b',
+    'col_1',
+    'auto',
+    '',
+    'é'.repeat(200),
+  ),
 )
 
 describe('property: --fix output passes the linter and is pairwise distinct', () => {
   it('for top-level columns, partition keys and nested fields', () => {
     fc.assert(
-      fc.property(fc.array(nameArb, {maxLength: 14}), fc.array(nameArb, {maxLength: 4}), fc.array(nameArb, {maxLength: 6}), (names, keys, fields) => {
-        const struct: ColumnDef = {name: 'nested', type: {fields: fields.map((name) => ({name, type: {kind: 'primitive', name: 'int'}})), kind: 'struct'}}
-        const t = table([...names.map((n) => col(n)), ...(fields.length > 0 ? [struct] : [])], {partitionKeys: keys.map((n) => col(n))})
-        const {renames} = lintSchema(schema(t), ALL)
-        const rename = (name: string, kind: string, i: number, list: string[]) => {
-          // Identical names get identical per-name findings; with duplicates only the later
-          // occurrences are renamed, in order.
-          const same = renames.filter((r) => r.kind === kind && r.from === name && r.segments.length === 1)
-          const before = list.slice(0, i).filter((x) => x === name).length
-          const flagged = same.length
-          const total = list.filter((x) => x === name).length
-          const idx = before - (total - flagged)
-          return idx >= 0 ? same[idx]!.to : name
-        }
+      fc.property(
+        fc.array(nameArb, {maxLength: 14}),
+        fc.array(nameArb, {maxLength: 4}),
+        fc.array(nameArb, {maxLength: 6}),
+        (names, keys, fields) => {
+          const struct: ColumnDef = {
+            name: 'nested',
+            type: {fields: fields.map((name) => ({name, type: {kind: 'primitive', name: 'int'}})), kind: 'struct'},
+          }
+          const t = table([...names.map((n) => col(n)), ...(fields.length > 0 ? [struct] : [])], {
+            partitionKeys: keys.map((n) => col(n)),
+          })
+          const {renames} = lintSchema(schema(t), ALL)
+          const rename = (name: string, kind: string, i: number, list: string[]) => {
+            // Identical names get identical per-name findings; with duplicates only the later
+            // occurrences are renamed, in order.
+            const same = renames.filter((r) => r.kind === kind && r.from === name && r.segments.length === 1)
+            const before = list.slice(0, i).filter((x) => x === name).length
+            const flagged = same.length
+            const total = list.filter((x) => x === name).length
+            const idx = before - (total - flagged)
+            return idx >= 0 ? same[idx]!.to : name
+          }
 
-        const fixedColumns = names.map((n, i) => rename(n, 'column', i, names))
-        const fixedKeys = keys.map((n, i) => rename(n, 'partition', i, keys))
-        const fieldRenames = renames.filter((r) => r.kind === 'field')
-        const fixedFields = fields.map((n, i) => {
-          const same = fieldRenames.filter((r) => r.from === n)
-          const total = fields.filter((x) => x === n).length
-          const idx = fields.slice(0, i).filter((x) => x === n).length - (total - same.length)
-          return idx >= 0 ? same[idx]!.to : n
-        })
-        const fixedTop = [...fixedColumns, ...(fields.length > 0 ? ['nested'] : []), ...fixedKeys]
-        const fixed = table([...fixedColumns.map((n) => col(n)), ...(fields.length > 0 ? [{name: 'nested', type: {fields: fixedFields.map((name) => ({name, type: {kind: 'primitive' as const, name: 'int'}})), kind: 'struct' as const}}] : [])], {
-          partitionKeys: fixedKeys.map((n) => col(n)),
-        })
-        expect(lintSchema(schema(fixed), ALL).findings).toEqual([])
-        expect(new Set(fixedTop.map((n) => n.toLowerCase())).size).toBe(fixedTop.length)
-        expect(new Set(fixedFields.map((n) => n.toLowerCase())).size).toBe(fixedFields.length)
-      }),
+          const fixedColumns = names.map((n, i) => rename(n, 'column', i, names))
+          const fixedKeys = keys.map((n, i) => rename(n, 'partition', i, keys))
+          const fieldRenames = renames.filter((r) => r.kind === 'field')
+          const fixedFields = fields.map((n, i) => {
+            const same = fieldRenames.filter((r) => r.from === n)
+            const total = fields.filter((x) => x === n).length
+            const idx = fields.slice(0, i).filter((x) => x === n).length - (total - same.length)
+            return idx >= 0 ? same[idx]!.to : n
+          })
+          const fixedTop = [...fixedColumns, ...(fields.length > 0 ? ['nested'] : []), ...fixedKeys]
+          const fixed = table(
+            [
+              ...fixedColumns.map((n) => col(n)),
+              ...(fields.length > 0
+                ? [
+                    {
+                      name: 'nested',
+                      type: {
+                        fields: fixedFields.map((name) => ({name, type: {kind: 'primitive' as const, name: 'int'}})),
+                        kind: 'struct' as const,
+                      },
+                    },
+                  ]
+                : []),
+            ],
+            {
+              partitionKeys: fixedKeys.map((n) => col(n)),
+            },
+          )
+          expect(lintSchema(schema(fixed), ALL).findings).toEqual([])
+          expect(new Set(fixedTop.map((n) => n.toLowerCase())).size).toBe(fixedTop.length)
+          expect(new Set(fixedFields.map((n) => n.toLowerCase())).size).toBe(fixedFields.length)
+        },
+      ),
       {numRuns: 400},
     )
   })

@@ -20,7 +20,8 @@ describe('reserved word lists (verbatim data)', () => {
   })
 })
 
-const msg = (n: string) => checkName(n, {kind: 'column', partition: false}, ALL).find((h) => h.rule === 'whitespace')?.message
+const msg = (n: string) =>
+  checkName(n, {kind: 'column', partition: false}, ALL).find((h) => h.rule === 'whitespace')?.message
 
 describe('per-name rules', () => {
   it('empty-name', () => {
@@ -47,7 +48,9 @@ describe('per-name rules', () => {
 
   it('invisible-character: BOM, zero-width space', () => {
     expect(rules('\uFEFFid')).toEqual(['invisible-character'])
-    expect(checkName('\uFEFFid', {kind: 'column', partition: false}, ALL)[0]!.message).toMatch(/U\+FEFF \(byte-order mark\).*CSV header/)
+    expect(checkName('\uFEFFid', {kind: 'column', partition: false}, ALL)[0]!.message).toMatch(
+      /U\+FEFF \(byte-order mark\).*CSV header/,
+    )
     expect(rules('a\u200Bb')).toEqual(['invisible-character'])
     expect(rules('ab')).toEqual([])
   })
@@ -63,7 +66,9 @@ describe('per-name rules', () => {
   it('special-character: the textbook /var/log', () => {
     expect(rules('/var/log')).toEqual(['special-character'])
     expect(rules('a-b')).toEqual(['special-character'])
-    expect(rules("14-day average network i/o")).toEqual(expect.arrayContaining(['special-character', 'whitespace', 'leading-digit']))
+    expect(rules('14-day average network i/o')).toEqual(
+      expect.arrayContaining(['special-character', 'whitespace', 'leading-digit']),
+    )
     expect(rules('var_log')).toEqual([])
   })
 
@@ -88,7 +93,9 @@ describe('per-name rules', () => {
 
   it('leading-underscore (DDL), with the MSCK note for partition keys', () => {
     expect(rules('_id')).toEqual(['leading-underscore'])
-    expect(checkName('_region', {kind: 'partition', partition: true}, ALL)[0]!.message).toMatch(/MSCK REPAIR TABLE does not add partition keys/)
+    expect(checkName('_region', {kind: 'partition', partition: true}, ALL)[0]!.message).toMatch(
+      /MSCK REPAIR TABLE does not add partition keys/,
+    )
     expect(checkName('_id', {kind: 'column', partition: false}, ALL)[0]!.message).not.toMatch(/MSCK/)
     expect(rules('id_')).toEqual([])
   })
@@ -102,14 +109,18 @@ describe('per-name rules', () => {
     expect(rules('date')).toEqual(['reserved-ddl'])
     expect(rules('Date')).toEqual(['upper-case', 'reserved-ddl'])
     expect(rules('cashe')).toEqual(['reserved-ddl'])
-    expect(checkName('date', {kind: 'column', partition: false}, ALL)[0]!.message).toMatch(/DDL reserved-word list.*`date`/)
+    expect(checkName('date', {kind: 'column', partition: false}, ALL)[0]!.message).toMatch(
+      /DDL reserved-word list.*`date`/,
+    )
     expect(rules('dates')).toEqual([])
   })
 
   it('reserved-dml names the SELECT list: json_table, and both lists for select', () => {
     expect(rules('json_table')).toEqual(['reserved-dml'])
     expect(rules('select')).toEqual(['reserved-ddl', 'reserved-dml'])
-    expect(checkName('json_table', {kind: 'column', partition: false}, ALL)[0]!.message).toMatch(/SELECT reserved-word list.*"json_table"/)
+    expect(checkName('json_table', {kind: 'column', partition: false}, ALL)[0]!.message).toMatch(
+      /SELECT reserved-word list.*"json_table"/,
+    )
     expect(rules('selected')).toEqual([])
   })
 
@@ -143,7 +154,9 @@ describe('duplicates', () => {
   })
 
   it('JSON sources name the Duplicate key error', () => {
-    const f = lintTable(table([col('url'), col('URL')], {source: {kind: 'json-sample'}})).find((x) => x.rule === 'duplicate-name')
+    const f = lintTable(table([col('url'), col('URL')], {source: {kind: 'json-sample'}})).find(
+      (x) => x.rule === 'duplicate-name',
+    )
     expect(f?.message).toMatch(/JSONException: Duplicate key/)
     const g = lintTable(table([col('url'), col('URL')])).find((x) => x.rule === 'duplicate-name')
     expect(g?.message).toMatch(/Multiple entries with same key/)
@@ -151,16 +164,22 @@ describe('duplicates', () => {
 
   it('partition-key-duplicates-column', () => {
     const findings = lintTable(table([col('dt'), col('x')], {partitionKeys: [col('DT')]}))
-    expect(findings.filter((f) => f.rule === 'partition-key-duplicates-column').map((f) => [f.column, f.message])).toEqual([
-      ['DT', expect.stringMatching(/Table descriptor contains duplicate columns/)],
-    ])
+    expect(
+      findings.filter((f) => f.rule === 'partition-key-duplicates-column').map((f) => [f.column, f.message]),
+    ).toEqual([['DT', expect.stringMatching(/Table descriptor contains duplicate columns/)]])
     expect(lintTable(table([col('dt')], {partitionKeys: [col('day')]}))).toEqual([])
   })
 })
 
 describe('database and table names', () => {
   it('lints database and table names once', () => {
-    const out = lintSchema(schema(table([col('a')], {database: 'glue-athena', table: 'My Table'}), table([col('a')], {database: 'glue-athena', table: 't2'})), ALL)
+    const out = lintSchema(
+      schema(
+        table([col('a')], {database: 'glue-athena', table: 'My Table'}),
+        table([col('a')], {database: 'glue-athena', table: 't2'}),
+      ),
+      ALL,
+    )
     expect(out.findings.map((f) => [f.kind, f.rule])).toEqual([
       ['database', 'special-character'],
       ['table', 'whitespace'],

@@ -25,9 +25,28 @@ describe('athena sandbox seed and tour', () => {
       expect(step.expectExit ?? [0]).toContain(run.exitCode)
     }
 
-    const lint = resultOf(await runJson<LintColumnsResult>(['athena', 'lint-columns', '--ddl', path.join(workDir, 'athena', 'tables.sql'), '--fix']))
+    const lint = resultOf(
+      await runJson<LintColumnsResult>([
+        'athena',
+        'lint-columns',
+        '--ddl',
+        path.join(workDir, 'athena', 'tables.sql'),
+        '--fix',
+      ]),
+    )
     const rules = new Set(lint.findings.map((f) => f.rule))
-    for (const r of ['special-character', 'reserved-ddl', 'upper-case', 'duplicate-name', 'leading-digit', 'non-ascii', 'leading-underscore', 'dot-or-colon', 'partition-key-duplicates-column', 'whitespace']) {
+    for (const r of [
+      'special-character',
+      'reserved-ddl',
+      'upper-case',
+      'duplicate-name',
+      'leading-digit',
+      'non-ascii',
+      'leading-underscore',
+      'dot-or-colon',
+      'partition-key-duplicates-column',
+      'whitespace',
+    ]) {
       expect(rules).toContain(r)
     }
 

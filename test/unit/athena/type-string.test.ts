@@ -5,7 +5,9 @@ import {formatHiveType, formatTrinoType, parseHiveType, TypeParseError} from '..
 describe('parseHiveType', () => {
   it('parses nested struct, array and map types', () => {
     const t = parseHiveType('struct<a:int,b:array<struct<c:string,d:map<string,struct<e:decimal(10, 2)>>>>>')
-    expect(formatHiveType(t)).toBe('struct<`a`:int,`b`:array<struct<`c`:string,`d`:map<string,struct<`e`:decimal(10,2)>>>>>')
+    expect(formatHiveType(t)).toBe(
+      'struct<`a`:int,`b`:array<struct<`c`:string,`d`:map<string,struct<`e`:decimal(10,2)>>>>>',
+    )
   })
 
   it('reads backticked names with anything in them, and raw Glue names with spaces', () => {

@@ -21,7 +21,14 @@ describe('iamActionForSdkCommand', () => {
 
 describe('buildPolicy', () => {
   const declarations = [
-    {commandId: 'kinesis reshard', iam: ['kinesis:ListShards', {action: 'kinesis:SplitShard', when: 'with --apply'}, {action: 'kinesis:ListShards', when: 'with --apply'}]},
+    {
+      commandId: 'kinesis reshard',
+      iam: [
+        'kinesis:ListShards',
+        {action: 'kinesis:SplitShard', when: 'with --apply'},
+        {action: 'kinesis:ListShards', when: 'with --apply'},
+      ],
+    },
     {commandId: 'kinesis hot-shards', iam: ['kinesis:ListShards', 'cloudwatch:GetMetricData']},
   ]
 
@@ -29,7 +36,12 @@ describe('buildPolicy', () => {
     const policy = buildPolicy(declarations)
     expect(policy).toEqual({
       Statement: [
-        {Action: ['cloudwatch:GetMetricData', 'kinesis:ListShards'], Effect: 'Allow', Resource: '*', Sid: 'PipeopsRead'},
+        {
+          Action: ['cloudwatch:GetMetricData', 'kinesis:ListShards'],
+          Effect: 'Allow',
+          Resource: '*',
+          Sid: 'PipeopsRead',
+        },
         {Action: ['kinesis:SplitShard'], Effect: 'Allow', Resource: '*', Sid: 'PipeopsKinesisReshardWithApply'},
       ],
       Version: '2012-10-17',
@@ -40,7 +52,9 @@ describe('buildPolicy', () => {
   it('renders the same actions as JSON, CloudFormation and Terraform', () => {
     const policy = buildPolicy(declarations)
     expect(JSON.parse(formatPolicy(policy, 'json'))).toEqual(policy)
-    const cfn = parse(formatPolicy(policy, 'cloudformation')) as {Resources: {PipeopsPolicy: {Properties: {PolicyDocument: unknown}; Type: string}}}
+    const cfn = parse(formatPolicy(policy, 'cloudformation')) as {
+      Resources: {PipeopsPolicy: {Properties: {PolicyDocument: unknown}; Type: string}}
+    }
     expect(cfn.Resources.PipeopsPolicy.Type).toBe('AWS::IAM::ManagedPolicy')
     expect(cfn.Resources.PipeopsPolicy.Properties.PolicyDocument).toEqual(policy)
     const tf = formatPolicy(policy, 'terraform')
@@ -53,8 +67,14 @@ describe('matchCommandIds', () => {
   const known = new Set(['doctor', 'kinesis:hot-shards', 'kinesis:reshard', 's3:lifecycle:generate'])
 
   it('accepts quoted, colon and separate-word forms', () => {
-    expect(matchCommandIds(['kinesis hot-shards', 'kinesis:reshard'], known)).toEqual({ids: ['kinesis:hot-shards', 'kinesis:reshard'], unknown: []})
-    expect(matchCommandIds(['s3', 'lifecycle', 'generate', 'doctor'], known)).toEqual({ids: ['s3:lifecycle:generate', 'doctor'], unknown: []})
+    expect(matchCommandIds(['kinesis hot-shards', 'kinesis:reshard'], known)).toEqual({
+      ids: ['kinesis:hot-shards', 'kinesis:reshard'],
+      unknown: [],
+    })
+    expect(matchCommandIds(['s3', 'lifecycle', 'generate', 'doctor'], known)).toEqual({
+      ids: ['s3:lifecycle:generate', 'doctor'],
+      unknown: [],
+    })
     expect(matchCommandIds(['kinesis', 'nope'], known)).toEqual({ids: [], unknown: ['kinesis', 'nope']})
   })
 })

@@ -30,12 +30,25 @@ describe('resolveAwsSettings', () => {
   it('takes the region from the flag first, then AWS_REGION, AWS_DEFAULT_REGION, then the profile', async () => {
     await withConfigFile('[default]\nregion = eu-central-1\n[profile prod]\nregion = ap-southeast-2\n')
     const env = {AWS_DEFAULT_REGION: 'us-west-2', AWS_REGION: 'eu-west-1'}
-    expect(await resolveAwsSettings({env, region: 'us-east-2'})).toMatchObject({region: 'us-east-2', regionSource: 'flag --region'})
+    expect(await resolveAwsSettings({env, region: 'us-east-2'})).toMatchObject({
+      region: 'us-east-2',
+      regionSource: 'flag --region',
+    })
     expect(await resolveAwsSettings({env})).toMatchObject({region: 'eu-west-1', regionSource: 'AWS_REGION'})
-    expect(await resolveAwsSettings({env: {AWS_DEFAULT_REGION: 'us-west-2'}})).toMatchObject({region: 'us-west-2', regionSource: 'AWS_DEFAULT_REGION'})
+    expect(await resolveAwsSettings({env: {AWS_DEFAULT_REGION: 'us-west-2'}})).toMatchObject({
+      region: 'us-west-2',
+      regionSource: 'AWS_DEFAULT_REGION',
+    })
     expect(await resolveAwsSettings({env: {}})).toMatchObject({region: 'eu-central-1', regionSource: 'profile default'})
-    expect(await resolveAwsSettings({env: {AWS_PROFILE: 'prod'}})).toMatchObject({profile: 'prod', profileSource: 'AWS_PROFILE', region: 'ap-southeast-2'})
-    expect(await resolveAwsSettings({env: {AWS_PROFILE: 'prod'}, profile: 'default'})).toMatchObject({profileSource: 'flag --profile', region: 'eu-central-1'})
+    expect(await resolveAwsSettings({env: {AWS_PROFILE: 'prod'}})).toMatchObject({
+      profile: 'prod',
+      profileSource: 'AWS_PROFILE',
+      region: 'ap-southeast-2',
+    })
+    expect(await resolveAwsSettings({env: {AWS_PROFILE: 'prod'}, profile: 'default'})).toMatchObject({
+      profileSource: 'flag --profile',
+      region: 'eu-central-1',
+    })
   })
 
   it('has no region when none is configured, and requireRegion exits 2 with the fix', async () => {
@@ -53,17 +66,26 @@ describe('resolveAwsSettings', () => {
 
   it('rejects malformed regions, endpoints and attempt counts', async () => {
     await expect(resolveAwsSettings({env: {}, region: 'mars'})).rejects.toThrow(/"mars" is not an AWS region name/)
-    await expect(resolveAwsSettings({endpointUrl: 'localhost:4567', env: {}, region: 'us-east-1'})).rejects.toThrow(/--endpoint-url "localhost:4567"/)
+    await expect(resolveAwsSettings({endpointUrl: 'localhost:4567', env: {}, region: 'us-east-1'})).rejects.toThrow(
+      /--endpoint-url "localhost:4567"/,
+    )
     await expect(resolveAwsSettings({env: {}, maxAttempts: 0, region: 'us-east-1'})).rejects.toThrow(/--max-attempts/)
   })
 })
 
 describe('endpoint resolution', () => {
   it('uses flag > AWS_ENDPOINT_URL_<SERVICE> > AWS_ENDPOINT_URL', async () => {
-    const env = {AWS_ENDPOINT_URL: 'http://127.0.0.1:1000', AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: 'http://127.0.0.1:3000', AWS_ENDPOINT_URL_KINESIS: 'http://127.0.0.1:2000'}
+    const env = {
+      AWS_ENDPOINT_URL: 'http://127.0.0.1:1000',
+      AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: 'http://127.0.0.1:3000',
+      AWS_ENDPOINT_URL_KINESIS: 'http://127.0.0.1:2000',
+    }
     const s = await resolveAwsSettings({env, region: 'us-east-1'})
     expect(resolveEndpoint(s, 'kinesis')).toEqual({source: 'AWS_ENDPOINT_URL_KINESIS', url: 'http://127.0.0.1:2000'})
-    expect(resolveEndpoint(s, 'logs')).toEqual({source: 'AWS_ENDPOINT_URL_CLOUDWATCH_LOGS', url: 'http://127.0.0.1:3000'})
+    expect(resolveEndpoint(s, 'logs')).toEqual({
+      source: 'AWS_ENDPOINT_URL_CLOUDWATCH_LOGS',
+      url: 'http://127.0.0.1:3000',
+    })
     expect(resolveEndpoint(s, 'glue')).toEqual({source: 'AWS_ENDPOINT_URL', url: 'http://127.0.0.1:1000'})
     const flagged = await resolveAwsSettings({endpointUrl: 'http://127.0.0.1:9', env, region: 'us-east-1'})
     expect(resolveEndpoint(flagged, 'kinesis')).toEqual({source: '--endpoint-url', url: 'http://127.0.0.1:9'})
@@ -78,7 +100,10 @@ describe('endpoint resolution', () => {
 
 describe('createClientFactory', () => {
   it('configures region, adaptive retries, attempts and the pipeops user agent', async () => {
-    const factory = createClientFactory(await resolveAwsSettings({env: {}, maxAttempts: 7, region: 'eu-west-1'}), 'pipeops/9.9.9')
+    const factory = createClientFactory(
+      await resolveAwsSettings({env: {}, maxAttempts: 7, region: 'eu-west-1'}),
+      'pipeops/9.9.9',
+    )
     const kinesis = factory.create(KinesisClient, 'kinesis')
     expect(await kinesis.config.region()).toBe('eu-west-1')
     expect(await kinesis.config.maxAttempts()).toBe(7)
@@ -87,7 +112,10 @@ describe('createClientFactory', () => {
   })
 
   it('uses HTTP/1.1, path-style S3 and no host prefix when the endpoint is overridden', async () => {
-    const factory = createClientFactory(await resolveAwsSettings({endpointUrl: 'http://127.0.0.1:4567', env: {}, region: 'us-east-1'}), 'pipeops/test')
+    const factory = createClientFactory(
+      await resolveAwsSettings({endpointUrl: 'http://127.0.0.1:4567', env: {}, region: 'us-east-1'}),
+      'pipeops/test',
+    )
     const kinesis = factory.create(KinesisClient, 'kinesis')
     expect(kinesis.config.requestHandler).toBeInstanceOf(NodeHttpHandler)
     const s3 = factory.create(S3Client, 's3')
@@ -103,9 +131,15 @@ describe('createClientFactory', () => {
     // Credentials are needed first: signing runs before the request is sent.
     process.env.AWS_ACCESS_KEY_ID = 'AKIDTEST'
     process.env.AWS_SECRET_ACCESS_KEY = 'secret'
-    const factory = createClientFactory(await resolveAwsSettings({endpointUrl: 'http://127.0.0.1:9', env: {}, maxAttempts: 1, region: 'us-east-1'}), 'pipeops/test')
+    const factory = createClientFactory(
+      await resolveAwsSettings({endpointUrl: 'http://127.0.0.1:9', env: {}, maxAttempts: 1, region: 'us-east-1'}),
+      'pipeops/test',
+    )
     const kinesis = factory.create(KinesisClient, 'kinesis')
-    const error = (await kinesis.send(new ListStreamsCommand({})).catch((error_: unknown) => error_)) as {pipeopsEndpoint?: string; pipeopsService?: string}
+    const error = (await kinesis.send(new ListStreamsCommand({})).catch((error_: unknown) => error_)) as {
+      pipeopsEndpoint?: string
+      pipeopsService?: string
+    }
     expect(error.pipeopsEndpoint).toBe('http://127.0.0.1:9')
     expect(error.pipeopsService).toBe('Kinesis')
     delete process.env.AWS_ACCESS_KEY_ID

@@ -2,12 +2,31 @@ import {CloudTrailClient, LookupEventsCommand} from '@aws-sdk/client-cloudtrail'
 import {mockClient} from 'aws-sdk-client-mock'
 import {describe, expect, it} from 'vitest'
 
-import {chooseLookupAttribute, createIntervalLimiter, lookupEvents, normaliseEvent} from '../../../src/lib/cloudtrail/lookup.js'
+import {
+  chooseLookupAttribute,
+  createIntervalLimiter,
+  lookupEvents,
+  normaliseEvent,
+} from '../../../src/lib/cloudtrail/lookup.js'
 
 const noWait = {async wait() {}}
 
-function event(id: string, name: string, doc: Record<string, unknown> = {}, resources: Array<{ResourceName: string; ResourceType: string}> = []) {
-  return {CloudTrailEvent: JSON.stringify(doc), EventId: id, EventName: name, EventSource: 'kinesis.amazonaws.com', EventTime: new Date('2026-11-22T10:00:00Z'), ReadOnly: 'false', Resources: resources, Username: 'ops'}
+function event(
+  id: string,
+  name: string,
+  doc: Record<string, unknown> = {},
+  resources: Array<{ResourceName: string; ResourceType: string}> = [],
+) {
+  return {
+    CloudTrailEvent: JSON.stringify(doc),
+    EventId: id,
+    EventName: name,
+    EventSource: 'kinesis.amazonaws.com',
+    EventTime: new Date('2026-11-22T10:00:00Z'),
+    ReadOnly: 'false',
+    Resources: resources,
+    Username: 'ops',
+  }
 }
 
 describe('lookupEvents', () => {
@@ -18,10 +37,26 @@ describe('lookupEvents', () => {
     const mock = mockClient(client)
     mock
       .on(LookupEventsCommand, {NextToken: undefined})
-      .resolves({Events: [event('1', 'UpdateShardCount', {}, [{ResourceName: 'arn:aws:kinesis:us-east-1:1:stream/orders', ResourceType: 'AWS::Kinesis::Stream'}])], NextToken: 't2'})
+      .resolves({
+        Events: [
+          event('1', 'UpdateShardCount', {}, [
+            {ResourceName: 'arn:aws:kinesis:us-east-1:1:stream/orders', ResourceType: 'AWS::Kinesis::Stream'},
+          ]),
+        ],
+        NextToken: 't2',
+      })
       .on(LookupEventsCommand, {NextToken: 't2'})
-      .resolves({Events: [event('2', 'UpdateShardCount', {}, [{ResourceName: 'other', ResourceType: 'AWS::Kinesis::Stream'}]), event('3', 'UpdateShardCount', {}, [{ResourceName: 'orders', ResourceType: 'AWS::Kinesis::Stream'}])]})
-    const found = await lookupEvents(client, {...window, eventName: 'UpdateShardCount', resourceName: 'orders'}, {limiter: noWait})
+      .resolves({
+        Events: [
+          event('2', 'UpdateShardCount', {}, [{ResourceName: 'other', ResourceType: 'AWS::Kinesis::Stream'}]),
+          event('3', 'UpdateShardCount', {}, [{ResourceName: 'orders', ResourceType: 'AWS::Kinesis::Stream'}]),
+        ],
+      })
+    const found = await lookupEvents(
+      client,
+      {...window, eventName: 'UpdateShardCount', resourceName: 'orders'},
+      {limiter: noWait},
+    )
     expect(found.events.map((e) => e.eventId)).toEqual(['1', '3'])
     expect(found.pages).toBe(2)
     expect(found.truncated).toBe(false)
@@ -35,7 +70,11 @@ describe('lookupEvents', () => {
     const client = new CloudTrailClient({region: 'us-east-1'})
     const mock = mockClient(client)
     mock.on(LookupEventsCommand).resolves({
-      Events: [event('1', 'GetObject', {errorCode: 'AccessDenied', errorMessage: 'no'}), event('2', 'GetObject'), event('3', 'GetObject', {errorCode: 'AccessDenied'})],
+      Events: [
+        event('1', 'GetObject', {errorCode: 'AccessDenied', errorMessage: 'no'}),
+        event('2', 'GetObject'),
+        event('3', 'GetObject', {errorCode: 'AccessDenied'}),
+      ],
       NextToken: 'more',
     })
     const found = await lookupEvents(client, {...window, errorsOnly: true, limit: 2}, {limiter: noWait})
@@ -56,7 +95,10 @@ describe('normaliseEvent', () => {
         errorCode: 'LimitExceededException',
         requestParameters: {streamName: 'orders'},
         sourceIPAddress: '203.0.113.5',
-        userIdentity: {arn: 'arn:aws:sts::1:assumed-role/Ops/alice', sessionContext: {sessionIssuer: {arn: 'arn:aws:iam::1:role/Ops'}}},
+        userIdentity: {
+          arn: 'arn:aws:sts::1:assumed-role/Ops/alice',
+          sessionContext: {sessionIssuer: {arn: 'arn:aws:iam::1:role/Ops'}},
+        },
       }),
     )
     expect(e).toMatchObject({
@@ -74,8 +116,14 @@ describe('normaliseEvent', () => {
 
   it('chooses the most selective attribute', () => {
     const w = {end: new Date(), start: new Date()}
-    expect(chooseLookupAttribute({...w, eventName: 'A', resourceName: 'r'})).toEqual({AttributeKey: 'ResourceName', AttributeValue: 'r'})
-    expect(chooseLookupAttribute({...w, eventSource: 's', user: 'u'})).toEqual({AttributeKey: 'Username', AttributeValue: 'u'})
+    expect(chooseLookupAttribute({...w, eventName: 'A', resourceName: 'r'})).toEqual({
+      AttributeKey: 'ResourceName',
+      AttributeValue: 'r',
+    })
+    expect(chooseLookupAttribute({...w, eventSource: 's', user: 'u'})).toEqual({
+      AttributeKey: 'Username',
+      AttributeValue: 'u',
+    })
     expect(chooseLookupAttribute(w)).toBeUndefined()
   })
 })

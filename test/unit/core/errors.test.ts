@@ -3,7 +3,12 @@ import {describe, expect, it} from 'vitest'
 import {classifyError, ExitCode, InputError, PipeopsError} from '../../../src/lib/core/errors.js'
 
 function awsError(name: string, message = 'boom', extra: Record<string, unknown> = {}) {
-  return Object.assign(new Error(message), {$fault: 'client', $metadata: {httpStatusCode: 400, requestId: 'req-1'}, name, ...extra})
+  return Object.assign(new Error(message), {
+    $fault: 'client',
+    $metadata: {httpStatusCode: 400, requestId: 'req-1'},
+    name,
+    ...extra,
+  })
 }
 
 describe('classifyError', () => {
@@ -38,12 +43,18 @@ describe('classifyError', () => {
   })
 
   it('treats HTTP 403 without a known name as access denied and 429 as throttling', () => {
-    expect(classifyError(Object.assign(new Error('x'), {$metadata: {httpStatusCode: 403}, name: 'Weird'})).exitCode).toBe(ExitCode.Auth)
-    expect(classifyError(Object.assign(new Error('x'), {$metadata: {httpStatusCode: 429}, name: 'Weird'})).exitCode).toBe(ExitCode.Throttled)
+    expect(
+      classifyError(Object.assign(new Error('x'), {$metadata: {httpStatusCode: 403}, name: 'Weird'})).exitCode,
+    ).toBe(ExitCode.Auth)
+    expect(
+      classifyError(Object.assign(new Error('x'), {$metadata: {httpStatusCode: 429}, name: 'Weird'})).exitCode,
+    ).toBe(ExitCode.Throttled)
   })
 
   it('maps missing credentials to exit 3 with set-up suggestions', () => {
-    const e = classifyError(Object.assign(new Error('Could not load credentials from any providers'), {name: 'CredentialsProviderError'}))
+    const e = classifyError(
+      Object.assign(new Error('Could not load credentials from any providers'), {name: 'CredentialsProviderError'}),
+    )
     expect(e.exitCode).toBe(ExitCode.Auth)
     expect(e.code).toBe('CredentialsMissing')
     expect(e.suggestions.join('\n')).toMatch(/--profile/)
@@ -51,7 +62,12 @@ describe('classifyError', () => {
 
   it('names the endpoint when it cannot be reached, also through a nested cause', () => {
     const inner = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:4567'), {code: 'ECONNREFUSED'})
-    const outer = Object.assign(new Error('socket hang up'), {cause: inner, name: 'Error', pipeopsEndpoint: 'http://127.0.0.1:4567', pipeopsService: 'Kinesis'})
+    const outer = Object.assign(new Error('socket hang up'), {
+      cause: inner,
+      name: 'Error',
+      pipeopsEndpoint: 'http://127.0.0.1:4567',
+      pipeopsService: 'Kinesis',
+    })
     const e = classifyError(outer)
     expect(e.exitCode).toBe(ExitCode.Throttled)
     expect(e.code).toBe('EndpointUnreachable')
@@ -79,7 +95,9 @@ describe('classifyError', () => {
   })
 
   it('treats 5xx server faults as retryable service errors (exit 5)', () => {
-    const e = classifyError(Object.assign(new Error('oops'), {$fault: 'server', $metadata: {httpStatusCode: 503}, name: 'InternalFailure'}))
+    const e = classifyError(
+      Object.assign(new Error('oops'), {$fault: 'server', $metadata: {httpStatusCode: 503}, name: 'InternalFailure'}),
+    )
     expect(e.exitCode).toBe(ExitCode.Throttled)
   })
 })

@@ -2,7 +2,13 @@ import fc from 'fast-check'
 import {describe, expect, it} from 'vitest'
 
 import {UsageError} from '../../../src/lib/core/errors.js'
-import {durationToDays, durationToMs, explainDays, formatDurationMs, parseDuration} from '../../../src/lib/core/parse/duration.js'
+import {
+  durationToDays,
+  durationToMs,
+  explainDays,
+  formatDurationMs,
+  parseDuration,
+} from '../../../src/lib/core/parse/duration.js'
 import {parseCommaList, parseKeyValueList, parsePositiveInt} from '../../../src/lib/core/parse/lists.js'
 import {formatS3Uri, isS3Uri, parseS3Uri} from '../../../src/lib/core/parse/s3-uri.js'
 import {formatBytes, parseSize} from '../../../src/lib/core/parse/size.js'
@@ -40,10 +46,13 @@ describe('parseDuration', () => {
     expect(explainDays(parseDuration('6 months'))).toBe('180 days (6 months × 30)')
   })
 
-  it.each(['', 'soon', '15', 'm15', '5 parsecs', '2h2h', 'P', 'PT', 'P1H'])('rejects %j with a usage error naming the value', (text) => {
-    expect(() => parseDuration(text, '--since')).toThrow(UsageError)
-    if (text !== '') expect(() => parseDuration(text, '--since')).toThrow(new RegExp(`--since "${text}"`))
-  })
+  it.each(['', 'soon', '15', 'm15', '5 parsecs', '2h2h', 'P', 'PT', 'P1H'])(
+    'rejects %j with a usage error naming the value',
+    (text) => {
+      expect(() => parseDuration(text, '--since')).toThrow(UsageError)
+      if (text !== '') expect(() => parseDuration(text, '--since')).toThrow(new RegExp(`--since "${text}"`))
+    },
+  )
 
   it('rejects fractions of a day for S3 day counts', () => {
     expect(() => durationToDays(parseDuration('36h'), '--ia-after')).toThrow(/whole days/)
@@ -131,9 +140,12 @@ describe('parseS3Uri', () => {
     expect(formatS3Uri({bucket: 'b-1', key: 'k'})).toBe('s3://b-1/k')
   })
 
-  it.each(['http://b/k', 'bucket/key', 's3://', 's3://UPPER/k', 's3://ab/k', 's3://192.168.1.1/k', 's3://a..b/k'])('rejects %j', (text) => {
-    expect(() => parseS3Uri(text, '--input')).toThrow(UsageError)
-  })
+  it.each(['http://b/k', 'bucket/key', 's3://', 's3://UPPER/k', 's3://ab/k', 's3://192.168.1.1/k', 's3://a..b/k'])(
+    'rejects %j',
+    (text) => {
+      expect(() => parseS3Uri(text, '--input')).toThrow(UsageError)
+    },
+  )
 })
 
 describe('lists', () => {

@@ -4,7 +4,15 @@ import path from 'node:path'
 import {describe, expect, it} from 'vitest'
 
 import {AbortedError, ExitCode, PartialApplyError, PipeopsError} from '../../../src/lib/core/errors.js'
-import {applyPlan, decideApplyMode, type Plan, PLAN_FORMAT_VERSION, type PlanExecutor, readPlanFile, writePlanFile} from '../../../src/lib/core/plan.js'
+import {
+  applyPlan,
+  decideApplyMode,
+  type Plan,
+  PLAN_FORMAT_VERSION,
+  type PlanExecutor,
+  readPlanFile,
+  writePlanFile,
+} from '../../../src/lib/core/plan.js'
 
 /** A toy world: a set of names; each step adds one. */
 function makePlan(names: string[], baseline: string[] = []): Plan<string[], {name: string}> {
@@ -19,7 +27,10 @@ function makePlan(names: string[], baseline: string[] = []): Plan<string[], {nam
   }
 }
 
-function makeExecutor(world: Set<string>, failOn?: {error: unknown; name: string}): PlanExecutor<Set<string>, string[], {name: string}> & {calls: string[]} {
+function makeExecutor(
+  world: Set<string>,
+  failOn?: {error: unknown; name: string},
+): PlanExecutor<Set<string>, string[], {name: string}> & {calls: string[]} {
   const calls: string[] = []
   return {
     async applyStep(step) {
@@ -46,7 +57,10 @@ describe('applyPlan', () => {
     const world = new Set<string>()
     const exec = makeExecutor(world)
     const events: string[] = []
-    const report = await applyPlan(makePlan(['a', 'b', 'c']), exec, {onStep: (e) => events.push(`${e.step.id}:${e.status}`), resumeCommand: 'toy'})
+    const report = await applyPlan(makePlan(['a', 'b', 'c']), exec, {
+      onStep: (e) => events.push(`${e.step.id}:${e.status}`),
+      resumeCommand: 'toy',
+    })
     expect(report).toEqual({applied: ['a', 'b', 'c'], notRun: [], skipped: []})
     expect(exec.calls).toEqual(['a', 'b', 'c'])
     expect(events).toEqual(['a:started', 'a:applied', 'b:started', 'b:applied', 'c:started', 'c:applied'])
@@ -62,15 +76,25 @@ describe('applyPlan', () => {
 
   it('reports a partial apply with exit 7 and the resume command', async () => {
     const world = new Set<string>()
-    const throttle = Object.assign(new Error('Rate exceeded'), {$metadata: {requestId: 'r-9'}, name: 'ThrottlingException'})
+    const throttle = Object.assign(new Error('Rate exceeded'), {
+      $metadata: {requestId: 'r-9'},
+      name: 'ThrottlingException',
+    })
     const exec = makeExecutor(world, {error: throttle, name: 'b'})
-    const error = await applyPlan(makePlan(['a', 'b', 'c']), exec, {resumeCommand: 'pipeops toy --apply'}).catch((error_: unknown) => error_)
+    const error = await applyPlan(makePlan(['a', 'b', 'c']), exec, {resumeCommand: 'pipeops toy --apply'}).catch(
+      (error_: unknown) => error_,
+    )
     expect(error).toBeInstanceOf(PartialApplyError)
     const e = error as PartialApplyError
     expect(e.exitCode).toBe(ExitCode.Partial)
     expect(e.details).toEqual({
       applied: ['a'],
-      failed: {code: 'ThrottlingException', message: expect.stringContaining('Rate exceeded'), requestId: 'r-9', stepId: 'b'},
+      failed: {
+        code: 'ThrottlingException',
+        message: expect.stringContaining('Rate exceeded'),
+        requestId: 'r-9',
+        stepId: 'b',
+      },
       notRun: ['c'],
       skipped: [],
     })
@@ -82,7 +106,9 @@ describe('applyPlan', () => {
 
   it('reports the underlying error (not "partial") when nothing was changed', async () => {
     const denied = Object.assign(new Error('not allowed'), {name: 'AccessDeniedException'})
-    const error = await applyPlan(makePlan(['a']), makeExecutor(new Set(), {error: denied, name: 'a'}), {resumeCommand: 'toy'}).catch((error_: unknown) => error_)
+    const error = await applyPlan(makePlan(['a']), makeExecutor(new Set(), {error: denied, name: 'a'}), {
+      resumeCommand: 'toy',
+    }).catch((error_: unknown) => error_)
     expect((error as PipeopsError).exitCode).toBe(ExitCode.Auth)
   })
 
@@ -103,7 +129,9 @@ describe('applyPlan', () => {
   })
 
   it('refuses a plan whose start state no longer matches (exit 6)', async () => {
-    const error = await applyPlan(makePlan(['a']), makeExecutor(new Set(['zzz'])), {resumeCommand: 'toy'}).catch((error_: unknown) => error_)
+    const error = await applyPlan(makePlan(['a']), makeExecutor(new Set(['zzz'])), {resumeCommand: 'toy'}).catch(
+      (error_: unknown) => error_,
+    )
     expect((error as PipeopsError).exitCode).toBe(ExitCode.InvalidInput)
     expect((error as PipeopsError).code).toBe('PlanStale')
     expect((error as PipeopsError).message).toMatch(/unexpected zzz/)
@@ -116,7 +144,9 @@ describe('plan files', () => {
     const file = path.join(dir, 'plan.json')
     await writePlanFile(file, makePlan(['a']) as Plan<unknown, unknown>)
     expect((await readPlanFile(file, 'toy add')).steps[0]?.id).toBe('a')
-    await expect(readPlanFile(file, 'kinesis reshard')).rejects.toThrow(/is a plan for "toy add", not "kinesis reshard"/)
+    await expect(readPlanFile(file, 'kinesis reshard')).rejects.toThrow(
+      /is a plan for "toy add", not "kinesis reshard"/,
+    )
     await writeFile(file, '{not json')
     await expect(readPlanFile(file, 'toy add')).rejects.toThrow(/not valid JSON/)
     await writeFile(file, JSON.stringify({...makePlan(['a']), formatVersion: 99}))

@@ -13,17 +13,27 @@ import {MemoryS3} from '../../fixtures/glue/memory-s3.js'
 function s3Over(objects: Array<[string, number?]>): {memory: MemoryS3; s3: S3Client} {
   const memory = new MemoryS3(objects.map(([key, size]) => ({key, size: size ?? 10})))
   const s3 = new S3Client({credentials: {accessKeyId: 'x', secretAccessKey: 'y'}, region: 'us-east-1'})
-  mockClient(s3).on(ListObjectsV2Command).callsFake((input) => memory.list(input))
+  mockClient(s3)
+    .on(ListObjectsV2Command)
+    .callsFake((input) => memory.list(input))
   return {memory, s3}
 }
 
-const key = (name: string, type = 'string', format?: string): PartitionKey => ({format: format ? {text: format, tokens: parseDateFormat(format)} : undefined, name, type})
+const key = (name: string, type = 'string', format?: string): PartitionKey => ({
+  format: format ? {text: format, tokens: parseDateFormat(format)} : undefined,
+  name,
+  type,
+})
 const noScope = makeScope([], {})
 
 describe('S3 discovery: the walk', () => {
   it('pages past 1,000 common prefixes at one level and costs Σ⌈children/1000⌉ requests', async () => {
     const objects: Array<[string]> = []
-    for (let d = 0; d < 2500; d++) objects.push([`t/id=${String(d).padStart(4, '0')}/part-0.parquet`], [`t/id=${String(d).padStart(4, '0')}/part-1.parquet`])
+    for (let d = 0; d < 2500; d++)
+      objects.push(
+        [`t/id=${String(d).padStart(4, '0')}/part-0.parquet`],
+        [`t/id=${String(d).padStart(4, '0')}/part-1.parquet`],
+      )
     const {memory, s3} = s3Over(objects)
     const layout = hiveLayout('s3://lake/t/', [key('id', 'int')])
     const d = await discoverPartitions(s3, {concurrency: 4, layout, scope: noScope})
@@ -37,9 +47,15 @@ describe('S3 discovery: the walk', () => {
 
   it('walks each level once per prefix and never lists inside partitions', async () => {
     const objects: Array<[string]> = []
-    for (const r of ['eu', 'us', 'apac']) for (let day = 1; day <= 30; day++) objects.push([`t/region=${r}/dt=2024-06-${String(day).padStart(2, '0')}/f.parquet`])
+    for (const r of ['eu', 'us', 'apac'])
+      for (let day = 1; day <= 30; day++)
+        objects.push([`t/region=${r}/dt=2024-06-${String(day).padStart(2, '0')}/f.parquet`])
     const {s3} = s3Over(objects)
-    const d = await discoverPartitions(s3, {concurrency: 16, layout: hiveLayout('s3://lake/t/', [key('region'), key('dt', 'date')]), scope: noScope})
+    const d = await discoverPartitions(s3, {
+      concurrency: 16,
+      layout: hiveLayout('s3://lake/t/', [key('region'), key('dt', 'date')]),
+      scope: noScope,
+    })
     expect(d.partitions).toHaveLength(90)
     expect(d.scanned.requests).toBe(1 + 3)
     expect(d.scanned.prefixes).toBe(4)
@@ -59,7 +75,12 @@ describe('S3 discovery: the walk', () => {
       ['t/region=us/dt=2024-01-03/data.json'],
       ['t/region=us/dt=2024-01-03/_SUCCESS', 0],
     ])
-    const d = await discoverPartitions(s3, {checkEmpty: true, concurrency: 2, layout: hiveLayout('s3://lake/t/', [key('region'), key('dt', 'date')]), scope: noScope})
+    const d = await discoverPartitions(s3, {
+      checkEmpty: true,
+      concurrency: 2,
+      layout: hiveLayout('s3://lake/t/', [key('region'), key('dt', 'date')]),
+      scope: noScope,
+    })
     expect(d.partitions.map((p) => [p.values.join('/'), p.hasData])).toEqual([
       ['eu/2024-01-01', true],
       ['us/2024-01-01', false],
@@ -81,7 +102,12 @@ describe('S3 discovery: the walk', () => {
       ['t/returns/part-0'],
       ['t/Region=us/dt=2024-01-01/a'],
     ])
-    const d = await discoverPartitions(s3, {concurrency: 2, exclude: ['t/returns/'], layout: hiveLayout('s3://lake/t/', [key('region'), key('dt', 'date')]), scope: noScope})
+    const d = await discoverPartitions(s3, {
+      concurrency: 2,
+      exclude: ['t/returns/'],
+      layout: hiveLayout('s3://lake/t/', [key('region'), key('dt', 'date')]),
+      scope: noScope,
+    })
     expect(d.partitions.map((p) => p.values)).toEqual([
       ['eu', '2024-01-01'],
       ['us', '2024-01-01'],
@@ -98,13 +124,23 @@ describe('S3 discovery: the walk', () => {
 
   it('prunes by --since on a Firehose layout without listing old prefixes', async () => {
     const objects: Array<[string]> = []
-    for (const day of ['28', '29', '30']) for (let h = 0; h < 24; h++) objects.push([`fh/2024/06/${day}/${String(h).padStart(2, '0')}/f.gz`])
+    for (const day of ['28', '29', '30'])
+      for (let h = 0; h < 24; h++) objects.push([`fh/2024/06/${day}/${String(h).padStart(2, '0')}/f.gz`])
     objects.push(['fh/2023/12/31/23/f.gz'])
     const {memory, s3} = s3Over(objects)
     const keys = [key('dt', 'string', 'yyyy/MM/dd/HH')]
     const layout = templateLayout('s3://lake/fh/${dt}/', keys)
-    const d = await discoverPartitions(s3, {concurrency: 4, layout, scope: makeScope(keys, {}, Date.UTC(2024, 5, 30, 20, 30))})
-    expect(d.partitions.map((p) => p.values[0])).toEqual(['2024/06/30/20', '2024/06/30/21', '2024/06/30/22', '2024/06/30/23'])
+    const d = await discoverPartitions(s3, {
+      concurrency: 4,
+      layout,
+      scope: makeScope(keys, {}, Date.UTC(2024, 5, 30, 20, 30)),
+    })
+    expect(d.partitions.map((p) => p.values[0])).toEqual([
+      '2024/06/30/20',
+      '2024/06/30/21',
+      '2024/06/30/22',
+      '2024/06/30/23',
+    ])
     expect(d.partitions[0]!.location).toBe('s3://lake/fh/2024/06/30/20/')
     // fh/, fh/2024/, fh/2024/06/, fh/2024/06/30/: 2023 and days 28–29 are never listed.
     expect(memory.calls.map((c) => c.prefix)).toEqual(['fh/', 'fh/2024/', 'fh/2024/06/', 'fh/2024/06/30/'])
@@ -114,7 +150,11 @@ describe('S3 discovery: the walk', () => {
   it('prunes by --where before listing', async () => {
     const {memory, s3} = s3Over([['t/region=eu/dt=2024-01-01/a'], ['t/region=us/dt=2024-01-01/a']])
     const keys = [key('region'), key('dt', 'date')]
-    const d = await discoverPartitions(s3, {concurrency: 2, layout: hiveLayout('s3://lake/t/', keys), scope: makeScope(keys, {region: 'us'})})
+    const d = await discoverPartitions(s3, {
+      concurrency: 2,
+      layout: hiveLayout('s3://lake/t/', keys),
+      scope: makeScope(keys, {region: 'us'}),
+    })
     expect(d.partitions.map((p) => p.values)).toEqual([['us', '2024-01-01']])
     expect(memory.calls.map((c) => c.prefix)).toEqual(['t/', 't/region=us/'])
   })
@@ -135,7 +175,11 @@ describe('S3 discovery: the walk', () => {
         inFlight--
         return memory.list(input)
       })
-    const d = await discoverPartitions(s3, {concurrency: 3, layout: hiveLayout('s3://lake/t/', [key('a'), key('b')]), scope: noScope})
+    const d = await discoverPartitions(s3, {
+      concurrency: 3,
+      layout: hiveLayout('s3://lake/t/', [key('a'), key('b')]),
+      scope: noScope,
+    })
     expect(d.partitions).toHaveLength(40)
     expect(peak).toBe(3)
   })
@@ -147,7 +191,12 @@ describe('S3 discovery: --full-listing', () => {
     for (let i = 0; i < 1500; i++) objects.push([`t/k=${i}/part.parquet`])
     objects.push(['t/k=empty/_SUCCESS', 0], ['t/k=1/_SUCCESS', 0], ['t/_temporary/0/x'], ['t/top.csv'], ['t/bad/x'])
     const {s3} = s3Over(objects)
-    const d = await discoverPartitions(s3, {concurrency: 2, fullListing: true, layout: hiveLayout('s3://lake/t/', [key('k')]), scope: noScope})
+    const d = await discoverPartitions(s3, {
+      concurrency: 2,
+      fullListing: true,
+      layout: hiveLayout('s3://lake/t/', [key('k')]),
+      scope: noScope,
+    })
     expect(d.scanned.requests).toBe(2)
     expect(d.scanned.partitions).toBe(1500)
     expect(d.scanned.empty).toBe(1)

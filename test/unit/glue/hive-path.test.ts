@@ -1,7 +1,13 @@
 import fc from 'fast-check'
 import {describe, expect, it} from 'vitest'
 
-import {escapePathName, HIVE_DEFAULT_PARTITION, makePartName, parseHiveSegment, unescapePathName} from '../../../src/lib/glue/hive-path.js'
+import {
+  escapePathName,
+  HIVE_DEFAULT_PARTITION,
+  makePartName,
+  parseHiveSegment,
+  unescapePathName,
+} from '../../../src/lib/glue/hive-path.js'
 
 describe('Hive path encoding', () => {
   it.each([

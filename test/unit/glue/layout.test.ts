@@ -1,11 +1,27 @@
 /* eslint-disable no-template-curly-in-string -- Athena location templates are literal ${key} placeholders */
 import {describe, expect, it} from 'vitest'
 
-import {formatDate, parseDateFormat, parseDateValue, periodEnd, sortsLexically} from '../../../src/lib/glue/date-format.js'
-import {hiveLayout, keysCompleteAfter, matchLevel, type PartitionKey, templateLayout} from '../../../src/lib/glue/layout.js'
+import {
+  formatDate,
+  parseDateFormat,
+  parseDateValue,
+  periodEnd,
+  sortsLexically,
+} from '../../../src/lib/glue/date-format.js'
+import {
+  hiveLayout,
+  keysCompleteAfter,
+  matchLevel,
+  type PartitionKey,
+  templateLayout,
+} from '../../../src/lib/glue/layout.js'
 import {makeScope, prefixInScope, scopeExpression, valuesInScope} from '../../../src/lib/glue/scope.js'
 
-const key = (name: string, type = 'string', format?: string): PartitionKey => ({format: format ? {text: format, tokens: parseDateFormat(format)} : undefined, name, type})
+const key = (name: string, type = 'string', format?: string): PartitionKey => ({
+  format: format ? {text: format, tokens: parseDateFormat(format)} : undefined,
+  name,
+  type,
+})
 
 describe('date formats', () => {
   it('parses the Firehose format and reads values strictly', () => {
@@ -26,7 +42,9 @@ describe('date formats', () => {
     expect(new Date(periodEnd({year: 2024})!).toISOString()).toBe('2025-01-01T00:00:00.000Z')
     expect(new Date(periodEnd({month: 12, year: 2024})!).toISOString()).toBe('2025-01-01T00:00:00.000Z')
     expect(new Date(periodEnd({day: 31, month: 1, year: 2024})!).toISOString()).toBe('2024-02-01T00:00:00.000Z')
-    expect(new Date(periodEnd({day: 1, hour: 23, month: 3, year: 2024})!).toISOString()).toBe('2024-03-02T00:00:00.000Z')
+    expect(new Date(periodEnd({day: 1, hour: 23, month: 3, year: 2024})!).toISOString()).toBe(
+      '2024-03-02T00:00:00.000Z',
+    )
     expect(periodEnd({month: 3})).toBeUndefined()
   })
 
@@ -49,8 +67,14 @@ describe('layouts', () => {
 
   it('matches Hive segments: decoding, case-insensitive keys, wrong order, empty values', () => {
     const layout = hiveLayout('s3://lake/t/', [key('region'), key('ts', 'timestamp')])
-    expect(matchLevel(layout, 1, 'ts=2024-01-01 10%3A00%3A00')).toMatchObject({ok: true, parts: [{key: 1, text: '2024-01-01 10:00:00'}]})
-    expect(matchLevel(layout, 0, 'Region=eu')).toMatchObject({caseMismatch: {expected: 'region', found: 'Region'}, ok: true})
+    expect(matchLevel(layout, 1, 'ts=2024-01-01 10%3A00%3A00')).toMatchObject({
+      ok: true,
+      parts: [{key: 1, text: '2024-01-01 10:00:00'}],
+    })
+    expect(matchLevel(layout, 0, 'Region=eu')).toMatchObject({
+      caseMismatch: {expected: 'region', found: 'Region'},
+      ok: true,
+    })
     expect(matchLevel(layout, 0, 'ts=2024-01-01')).toMatchObject({kind: 'wrong-key-order', ok: false})
     expect(matchLevel(layout, 0, 'region=')).toMatchObject({kind: 'empty-value', ok: false})
     expect(matchLevel(layout, 0, 'misc')).toMatchObject({kind: 'no-template-match', ok: false})
@@ -83,7 +107,9 @@ describe('layouts', () => {
     const keys = [key('year'), key('month')]
     expect(() => templateLayout('s3://bkt/p/${year}/${month}', keys)).toThrow(/must end with "\/"/)
     expect(() => templateLayout('s3://bkt/p/${year}/', keys)).toThrow(/no placeholder for \$\{month\}/)
-    expect(() => templateLayout('s3://bkt/p/${year}/${month}/${day}/', keys)).toThrow(/\$\{day\} is not a partition key/)
+    expect(() => templateLayout('s3://bkt/p/${year}/${month}/${day}/', keys)).toThrow(
+      /\$\{day\} is not a partition key/,
+    )
     expect(() => templateLayout('b/p/${year}/${month}/', keys)).toThrow(/not an S3 URI/)
   })
 })
@@ -103,11 +129,17 @@ describe('scope', () => {
   })
 
   it('pushes a superset of the scope down to GetPartitions', () => {
-    expect(scopeExpression(makeScope(keys, {region: "o'brien"}, since), layout)).toBe("region = 'o''brien' AND dt >= '2024-06-10'")
+    expect(scopeExpression(makeScope(keys, {region: "o'brien"}, since), layout)).toBe(
+      "region = 'o''brien' AND dt >= '2024-06-10'",
+    )
     const fh = [key('dt', 'string', 'yyyy/MM/dd/HH')]
-    expect(scopeExpression(makeScope(fh, {}, since), templateLayout('s3://bkt/t/${dt}/', fh))).toBe("dt >= '2024/06/10/12'")
+    expect(scopeExpression(makeScope(fh, {}, since), templateLayout('s3://bkt/t/${dt}/', fh))).toBe(
+      "dt >= '2024/06/10/12'",
+    )
     const ymd = [key('year', 'int'), key('month', 'int')]
-    expect(scopeExpression(makeScope(ymd, {}, since), templateLayout('s3://bkt/t/${year}/${month}/', ymd))).toBe('year >= 2024')
+    expect(scopeExpression(makeScope(ymd, {}, since), templateLayout('s3://bkt/t/${year}/${month}/', ymd))).toBe(
+      'year >= 2024',
+    )
     expect(scopeExpression(makeScope(keys, {}), layout)).toBeUndefined()
   })
 

@@ -7,7 +7,12 @@ import {describe, expect, it} from 'vitest'
 import {PartialApplyError} from '../../../src/lib/core/errors.js'
 import {applyPlan} from '../../../src/lib/core/plan.js'
 import {callFailureKind} from '../../../src/lib/glue/batch.js'
-import {diffPartitions, PartitionSyncExecutor, type PartitionSyncOptions, planPartitionSync} from '../../../src/lib/glue/sync.js'
+import {
+  diffPartitions,
+  PartitionSyncExecutor,
+  type PartitionSyncOptions,
+  planPartitionSync,
+} from '../../../src/lib/glue/sync.js'
 import {preflight} from '../../../src/lib/glue/validate.js'
 import {awsError, MemoryGlue} from '../../fixtures/glue/memory-glue.js'
 import {MemoryS3} from '../../fixtures/glue/memory-s3.js'
@@ -16,7 +21,10 @@ const PARQUET = {
   Columns: [{Name: 'id', Type: 'bigint'}],
   InputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat',
   OutputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat',
-  SerdeInfo: {Parameters: {'serialization.format': '1'}, SerializationLibrary: 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe'},
+  SerdeInfo: {
+    Parameters: {'serialization.format': '1'},
+    SerializationLibrary: 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe',
+  },
 }
 
 function table(extra: Partial<Table> = {}): Table {
@@ -35,7 +43,9 @@ function table(extra: Partial<Table> = {}): Table {
 function makeEnv(objects: string[], t: Table = table()) {
   const memory = new MemoryS3(objects.map((k) => ({key: k, size: k.endsWith('/') || k.endsWith('_SUCCESS') ? 0 : 10})))
   const s3 = new S3Client({credentials: {accessKeyId: 'x', secretAccessKey: 'y'}, region: 'us-east-1'})
-  mockClient(s3).on(ListObjectsV2Command).callsFake((input) => memory.list(input))
+  mockClient(s3)
+    .on(ListObjectsV2Command)
+    .callsFake((input) => memory.list(input))
   const glue = new GlueClient({credentials: {accessKeyId: 'x', secretAccessKey: 'y'}, region: 'us-east-1'})
   const catalog = new MemoryGlue(t)
   catalog.install(mockClient(glue))
@@ -69,7 +79,10 @@ function partitionObjects(regions: string[], n: number): string[] {
 }
 
 async function syncAndApply(env: ReturnType<typeof makeEnv>, extra: Partial<PartitionSyncOptions> = {}) {
-  const {plan, result} = await planPartitionSync({glue: env.glue, s3: env.s3}, options({applyRequested: true, ...extra}))
+  const {plan, result} = await planPartitionSync(
+    {glue: env.glue, s3: env.s3},
+    options({applyRequested: true, ...extra}),
+  )
   const executor = new PartitionSyncExecutor(env.glue, plan, fast)
   const report = await applyPlan(plan, executor, {resumeCommand: 'x'})
   return {executor, plan, report, result}
@@ -82,7 +95,11 @@ describe('diff', () => {
       catalog: [
         {location: 's3://lake/t/region=eu/n=1', sd: tableSd, values: ['eu', '1']},
         {location: 's3://lake/old/region=eu/n=2/', sd: tableSd, values: ['eu', '2']},
-        {location: 's3://lake/t/region=eu/n=3/', sd: {...tableSd, SerdeInfo: {SerializationLibrary: 'org.openx.data.jsonserde.JsonSerDe'}}, values: ['eu', '3']},
+        {
+          location: 's3://lake/t/region=eu/n=3/',
+          sd: {...tableSd, SerdeInfo: {SerializationLibrary: 'org.openx.data.jsonserde.JsonSerDe'}},
+          values: ['eu', '3'],
+        },
         {location: 's3://lake/t/region=eu/n=9/', sd: tableSd, values: ['eu', '9']},
       ],
       discovery: {
@@ -106,7 +123,9 @@ describe('diff', () => {
     }
     const pruned = diffPartitions({...input, prune: true})
     expect(pruned.lists.add).toEqual([{location: 's3://lake/t/region=eu/n=0/', values: ['eu', '0']}])
-    expect(pruned.lists.relocate).toEqual([{from: 's3://lake/old/region=eu/n=2/', to: 's3://lake/t/region=eu/n=2/', values: ['eu', '2']}])
+    expect(pruned.lists.relocate).toEqual([
+      {from: 's3://lake/old/region=eu/n=2/', to: 's3://lake/t/region=eu/n=2/', values: ['eu', '2']},
+    ])
     expect(pruned.lists.drift).toHaveLength(1)
     expect(pruned.lists.drift[0]!.differences.join(' ')).toMatch(/SerDe org.openx.data.jsonserde.JsonSerDe ≠ table/)
     expect(pruned.lists.drop).toEqual([{location: 's3://lake/t/region=eu/n=9/', values: ['eu', '9']}])
@@ -162,15 +181,29 @@ describe('plan and apply', () => {
 
   it('drops in batches of 25 with --prune, and relocates and repairs in batches of 100', async () => {
     const env = makeEnv(partitionObjects(['eu'], 120))
-    for (let i = 0; i < 120; i++) env.catalog.put(['eu', String(i)], i < 110 ? `s3://lake/old/region=eu/n=${i}/` : `s3://lake/t/region=eu/n=${i}/`, i >= 110 ? {InputFormat: 'x'} : {})
+    for (let i = 0; i < 120; i++)
+      env.catalog.put(
+        ['eu', String(i)],
+        i < 110 ? `s3://lake/old/region=eu/n=${i}/` : `s3://lake/t/region=eu/n=${i}/`,
+        i >= 110 ? {InputFormat: 'x'} : {},
+      )
     for (let i = 0; i < 30; i++) env.catalog.put(['gone', String(i)], `s3://lake/t/region=gone/n=${i}/`)
     const {executor, plan} = await syncAndApply(env, {force: true, prune: true, repairSchema: true})
     expect(plan.steps.map((s) => s.operation)).toEqual(['BatchUpdatePartition', 'BatchDeletePartition'])
     expect(env.catalog.calls.filter((c) => c.op === 'BatchDeletePartition').map((c) => c.size)).toEqual([25, 5])
-    expect(env.catalog.calls.filter((c) => c.op === 'BatchUpdatePartition').map((c) => c.size).sort((a, b) => b - a)).toEqual([100, 20])
+    expect(
+      env.catalog.calls
+        .filter((c) => c.op === 'BatchUpdatePartition')
+        .map((c) => c.size)
+        .sort((a, b) => b - a),
+    ).toEqual([100, 20])
     expect(executor.tally).toMatchObject({created: 0, deleted: 30, updated: 120})
-    expect(env.catalog.partitions.get(JSON.stringify(['eu', '5']))!.StorageDescriptor!.Location).toBe('s3://lake/t/region=eu/n=5/')
-    expect(env.catalog.partitions.get(JSON.stringify(['eu', '115']))!.StorageDescriptor!.InputFormat).toBe(PARQUET.InputFormat)
+    expect(env.catalog.partitions.get(JSON.stringify(['eu', '5']))!.StorageDescriptor!.Location).toBe(
+      's3://lake/t/region=eu/n=5/',
+    )
+    expect(env.catalog.partitions.get(JSON.stringify(['eu', '115']))!.StorageDescriptor!.InputFormat).toBe(
+      PARQUET.InputFormat,
+    )
   })
 
   it('refuses to drop more than --max-drop-pct, or prefixes that still hold data, unless --force', async () => {
@@ -178,10 +211,14 @@ describe('plan and apply', () => {
     for (let i = 0; i < 5; i++) env.catalog.put(['eu', String(i)], `s3://lake/t/region=eu/n=${i}/`)
     env.catalog.put(['x', '1'], 's3://lake/t/elsewhere/region=x/')
     const attempt = planPartitionSync({glue: env.glue, s3: env.s3}, options({applyRequested: true, prune: true}))
-    await expect(attempt).rejects.toThrow(/refusing to apply: would drop 1 of 6 catalog partition\(s\) \(16.7 % > --max-drop-pct 10\); 1 partition\(s\) to drop still hold data/)
+    await expect(attempt).rejects.toThrow(
+      /refusing to apply: would drop 1 of 6 catalog partition\(s\) \(16.7 % > --max-drop-pct 10\); 1 partition\(s\) to drop still hold data/,
+    )
     const dry = await planPartitionSync({glue: env.glue, s3: env.s3}, options({prune: true}))
     expect(dry.result.refusals).toHaveLength(2)
-    expect(dry.result.plan.drop).toEqual([{hasData: true, location: 's3://lake/t/elsewhere/region=x/', values: ['x', '1']}])
+    expect(dry.result.plan.drop).toEqual([
+      {hasData: true, location: 's3://lake/t/elsewhere/region=x/', values: ['x', '1']},
+    ])
   })
 
   it('stops on projection-enabled tables unless --force, printing the properties to use', async () => {
@@ -199,21 +236,33 @@ describe('plan and apply', () => {
   })
 
   it('with --check-empty looks inside new partitions only, and leaves marker-only ones out', async () => {
-    const env = makeEnv(['t/region=eu/n=0/part-0.parquet', 't/region=eu/n=1/part-0.parquet', 't/region=eu/n=2/_SUCCESS', 't/region=eu/n=2/_temporary/0/x'])
+    const env = makeEnv([
+      't/region=eu/n=0/part-0.parquet',
+      't/region=eu/n=1/part-0.parquet',
+      't/region=eu/n=2/_SUCCESS',
+      't/region=eu/n=2/_temporary/0/x',
+    ])
     env.catalog.put(['eu', '0'], 's3://lake/t/region=eu/n=0/')
     const {result} = await planPartitionSync({glue: env.glue, s3: env.s3}, options({checkEmpty: true}))
     expect(result.plan.add).toEqual([{location: 's3://lake/t/region=eu/n=1/', values: ['eu', '1']}])
     expect(result.scanned).toMatchObject({empty: 1, partitions: 2, requests: 2 + 2})
-    expect(env.memory.calls.filter((c) => c.delimiter === undefined).map((c) => c.prefix)).toEqual(['t/region=eu/n=1/', 't/region=eu/n=2/'])
+    expect(env.memory.calls.filter((c) => c.delimiter === undefined).map((c) => c.prefix)).toEqual([
+      't/region=eu/n=1/',
+      't/region=eu/n=2/',
+    ])
     expect(result.scanned.ignored).toMatchObject({successFiles: 1, temporary: 1})
   })
 
   it('guards against another table nested under this one (never walked, reported)', async () => {
     const env = makeEnv([...partitionObjects(['eu'], 2), 't/returns/part-0.parquet', 't/returns/region=eu/n=0/x'])
-    env.catalog.otherTables = [{DatabaseName: 'db', Name: 'returns', StorageDescriptor: {Location: 's3://lake/t/returns'}}]
+    env.catalog.otherTables = [
+      {DatabaseName: 'db', Name: 'returns', StorageDescriptor: {Location: 's3://lake/t/returns'}},
+    ]
     const {result, warnings} = await planPartitionSync({glue: env.glue, s3: env.s3}, options())
     expect(result.plan.add).toHaveLength(2)
-    expect(result.plan.anomalies).toEqual([expect.objectContaining({kind: 'nested-table', location: 's3://lake/t/returns/'})])
+    expect(result.plan.anomalies).toEqual([
+      expect.objectContaining({kind: 'nested-table', location: 's3://lake/t/returns/'}),
+    ])
     expect(warnings.join(' ')).toMatch(/table db.returns .* lies inside this table's location/)
   })
 })
@@ -223,13 +272,25 @@ describe('apply: errors, retries, resume', () => {
     const env = makeEnv(partitionObjects(['eu'], 10))
     env.catalog.intercept = (op, _input, call) => {
       if (op !== 'BatchCreatePartition') return
-      if (call === 1) return {entryErrors: [{code: 'ThrottlingException', values: ['eu', '3']}, {code: 'InvalidInputException', values: ['eu', '4']}]}
-      
+      if (call === 1)
+        return {
+          entryErrors: [
+            {code: 'ThrottlingException', values: ['eu', '3']},
+            {code: 'InvalidInputException', values: ['eu', '4']},
+          ],
+        }
     }
 
     const {executor} = await syncAndApply(env)
     expect(executor.tally.created).toBe(9)
-    expect(executor.tally.failed).toEqual([{code: 'InvalidInputException', message: 'InvalidInputException (test)', operation: 'BatchCreatePartition', values: ['eu', '4']}])
+    expect(executor.tally.failed).toEqual([
+      {
+        code: 'InvalidInputException',
+        message: 'InvalidInputException (test)',
+        operation: 'BatchCreatePartition',
+        values: ['eu', '4'],
+      },
+    ])
     expect(env.catalog.partitions.has(JSON.stringify(['eu', '3']))).toBe(true)
     expect(env.catalog.count('BatchCreatePartition')).toBe(2)
   })
@@ -242,14 +303,18 @@ describe('apply: errors, retries, resume', () => {
         env.catalog.put(['eu', '0'], 's3://lake/elsewhere/eu0/')
         env.catalog.put(['eu', '1'], 's3://lake/t/region=eu/n=1/')
       }
-
-      
     }
 
     const {executor} = await syncAndApply(env)
     expect(executor.tally.created).toBe(2)
     expect(executor.tally.failed).toEqual([
-      {code: 'AlreadyExistsException', message: 'already exists at s3://lake/elsewhere/eu0/, not s3://lake/t/region=eu/n=0/; re-run to plan a relocation', operation: 'BatchCreatePartition', values: ['eu', '0']},
+      {
+        code: 'AlreadyExistsException',
+        message:
+          'already exists at s3://lake/elsewhere/eu0/, not s3://lake/t/region=eu/n=0/; re-run to plan a relocation',
+        operation: 'BatchCreatePartition',
+        values: ['eu', '0'],
+      },
     ])
   })
 
@@ -261,8 +326,6 @@ describe('apply: errors, retries, resume', () => {
         throttles++
         return awsError('ThrottlingException', 'Rate exceeded')
       }
-
-      
     }
 
     const {plan} = await planPartitionSync({glue: env.glue, s3: env.s3}, options({applyRequested: true}))
@@ -285,7 +348,10 @@ describe('apply: errors, retries, resume', () => {
 
   it('re-checks after an ambiguous timeout instead of repeating, and shrinks the batch', async () => {
     const env = makeEnv(partitionObjects(['eu'], 100))
-    env.catalog.intercept = (op, _input, call) => (op === 'BatchCreatePartition' && call === 1 ? {applyThenThrow: awsError('OperationTimeoutException', 'timed out', 400)} : undefined)
+    env.catalog.intercept = (op, _input, call) =>
+      op === 'BatchCreatePartition' && call === 1
+        ? {applyThenThrow: awsError('OperationTimeoutException', 'timed out', 400)}
+        : undefined
     const {executor} = await syncAndApply(env)
     expect(executor.tally).toMatchObject({created: 100, failed: []})
     // The timed-out call had in fact created everything: the re-check found it; nothing was sent twice.
@@ -295,7 +361,8 @@ describe('apply: errors, retries, resume', () => {
 
   it('retries the part a timed-out call did not apply, in smaller batches', async () => {
     const env = makeEnv(partitionObjects(['eu'], 100))
-    env.catalog.intercept = (op, _input, call) => (op === 'BatchCreatePartition' && call === 1 ? awsError('OperationTimeoutException', 'timed out', 400) : undefined)
+    env.catalog.intercept = (op, _input, call) =>
+      op === 'BatchCreatePartition' && call === 1 ? awsError('OperationTimeoutException', 'timed out', 400) : undefined
     await syncAndApply(env)
     expect(env.catalog.partitions.size).toBe(100)
     expect(env.catalog.calls.filter((c) => c.op === 'BatchCreatePartition').map((c) => c.size)).toEqual([100, 50, 50])
@@ -306,11 +373,16 @@ describe('apply: errors, retries, resume', () => {
     const {plan} = await planPartitionSync({glue: env.glue, s3: env.s3}, options({applyRequested: true}))
     expect(plan.steps.map((st) => st.params.entries.length)).toEqual([5200, 5200, 1600])
     // Steps hold 52 batches (a whole number of rounds of 4): call 55 is the 3rd batch of step 2, so step 1 is done and step 2 stops after 200 partitions.
-    env.catalog.intercept = (op, _input, call) => (op === 'BatchCreatePartition' && call === 55 ? awsError('AccessDeniedException', 'not allowed', 400) : undefined)
+    env.catalog.intercept = (op, _input, call) =>
+      op === 'BatchCreatePartition' && call === 55 ? awsError('AccessDeniedException', 'not allowed', 400) : undefined
     const first = new PartitionSyncExecutor(env.glue, plan, {...fast, concurrency: 1})
     const error = await applyPlan(plan, first, {resumeCommand: 'again'}).catch((error_: unknown) => error_)
     expect(error).toBeInstanceOf(PartialApplyError)
-    expect((error as PartialApplyError).details).toMatchObject({applied: ['create-1'], failed: {code: 'AccessDeniedException', stepId: 'create-2'}, notRun: ['create-3']})
+    expect((error as PartialApplyError).details).toMatchObject({
+      applied: ['create-1'],
+      failed: {code: 'AccessDeniedException', stepId: 'create-2'},
+      notRun: ['create-3'],
+    })
     expect(first.tally.created).toBe(5400)
     expect(env.catalog.partitions.size).toBe(5400)
     env.catalog.intercept = undefined
@@ -329,10 +401,16 @@ describe('apply: errors, retries, resume', () => {
     const env = makeEnv(partitionObjects(['eu'], 3))
     const {plan} = await planPartitionSync({glue: env.glue, s3: env.s3}, options({applyRequested: true}))
     env.catalog.put(['eu', '2'], 's3://lake/other/')
-    await expect(applyPlan(plan, new PartitionSyncExecutor(env.glue, plan, fast), {resumeCommand: 'x'})).rejects.toThrow(/live state no longer matches the plan: 1 planned partition\(s\) changed meanwhile: partition \["eu","2"\] now exists at s3:\/\/lake\/other\//)
+    await expect(
+      applyPlan(plan, new PartitionSyncExecutor(env.glue, plan, fast), {resumeCommand: 'x'}),
+    ).rejects.toThrow(
+      /live state no longer matches the plan: 1 planned partition\(s\) changed meanwhile: partition \["eu","2"\] now exists at s3:\/\/lake\/other\//,
+    )
     env.catalog.partitions.clear()
     env.catalog.table = table({StorageDescriptor: {...PARQUET, InputFormat: 'changed', Location: 's3://lake/t/'}})
-    await expect(applyPlan(plan, new PartitionSyncExecutor(env.glue, plan, fast), {resumeCommand: 'x'})).rejects.toThrow(/storage descriptor .* changed/)
+    await expect(
+      applyPlan(plan, new PartitionSyncExecutor(env.glue, plan, fast), {resumeCommand: 'x'}),
+    ).rejects.toThrow(/storage descriptor .* changed/)
   })
 })
 
@@ -348,6 +426,8 @@ describe('callFailureKind', () => {
     ['AccessDeniedException', 400, 'fatal'],
     ['InvalidInputException', 400, 'fatal'],
   ])('%s (HTTP %d) is %s', (name, status, kind) => {
-    expect(callFailureKind(Object.assign(new Error(name), {$metadata: status ? {httpStatusCode: status} : {}, name}))).toBe(kind)
+    expect(
+      callFailureKind(Object.assign(new Error(name), {$metadata: status ? {httpStatusCode: status} : {}, name})),
+    ).toBe(kind)
   })
 })

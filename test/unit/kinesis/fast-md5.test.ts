@@ -15,7 +15,10 @@ describe('fast MD5 for partition keys', () => {
       ['a', '0cc175b9c0f1b6a831c399e269772661'],
       ['abc', '900150983cd24fb0d6963f7d28e17f72'],
       ['message digest', 'f96b697d7cb7938d525a2f31aaf161d0'],
-      ['12345678901234567890123456789012345678901234567890123456789012345678901234567890', '57edf4a22be3c955ac49da2e2107b67a'],
+      [
+        '12345678901234567890123456789012345678901234567890123456789012345678901234567890',
+        '57edf4a22be3c955ac49da2e2107b67a',
+      ],
     ]
     for (const [text, hex] of cases) {
       md5Words(text, out)
@@ -38,7 +41,8 @@ describe('fast MD5 for partition keys', () => {
   })
 
   it('encodes lone surrogates as U+FFFD, as Buffer does', () => {
-    for (const key of ['\uD800', 'a\uDC00b', '\uD83D', '🔥\uD83D']) expect(hashKeyOfPartitionKey(key)).toBe(reference(key))
+    for (const key of ['\uD800', 'a\uDC00b', '\uD83D', '🔥\uD83D'])
+      expect(hashKeyOfPartitionKey(key)).toBe(reference(key))
   })
 
   it('writes at an offset and converts words ↔ BigInt both ways', () => {

@@ -17,7 +17,10 @@ describe('HeavyHitters (batched Misra–Gries)', () => {
     fc.assert(
       fc.property(
         fc.integer({max: 20, min: 1}),
-        fc.array(fc.tuple(fc.integer({max: 200, min: 0}), fc.integer({max: 1000, min: 1})), {maxLength: 2000, minLength: 1}),
+        fc.array(fc.tuple(fc.integer({max: 200, min: 0}), fc.integer({max: 1000, min: 1})), {
+          maxLength: 2000,
+          minLength: 1,
+        }),
         (capacity, stream) => {
           const hh = new HeavyHitters<null>(capacity)
           const truth = new Map<string, number>()

@@ -33,7 +33,8 @@ const shardsApi = ranges.map((r) => ({
 /** Keys that really hash into shard 2 (as records read from it would). */
 function keysIn(shardIndex: number, prefix: string, count: number): string[] {
   const out: string[] = []
-  for (let i = 0; out.length < count; i++) if (findRange(ranges, hashKeyOfPartitionKey(`${prefix}${i}`)) === ranges[shardIndex]) out.push(`${prefix}${i}`)
+  for (let i = 0; out.length < count; i++)
+    if (findRange(ranges, hashKeyOfPartitionKey(`${prefix}${i}`)) === ranges[shardIndex]) out.push(`${prefix}${i}`)
   return out
 }
 
@@ -52,7 +53,15 @@ function fakeClock(start: number): {now: () => number; sleep: (ms: number) => Pr
 }
 
 function options(over: Partial<HotShardsOptions> = {}): HotShardsOptions {
-  return {endMs: T0 + WINDOW_MIN * 60_000, minMinutes: 3, source: 'metrics', startMs: T0, stream: 'orders', threshold: 0.8, ...over}
+  return {
+    endMs: T0 + WINDOW_MIN * 60_000,
+    minMinutes: 3,
+    source: 'metrics',
+    startMs: T0,
+    stream: 'orders',
+    threshold: 0.8,
+    ...over,
+  }
 }
 
 /** Shard 2 runs at ~96 % (records), 5 records throttled; the others at ~10 %. */
@@ -105,7 +114,17 @@ describe('analyseHotShards (live, mocked AWS)', () => {
     // Two pages; the API returns open shards only with AT_LATEST, but a closed one is filtered anyway.
     kMock
       .on(ListShardsCommand, {StreamName: 'orders'})
-      .resolves({NextToken: 'tok', Shards: [...shardsApi.slice(0, 2), {...shardsApi[0]!, SequenceNumberRange: {EndingSequenceNumber: '9', StartingSequenceNumber: '1'}, ShardId: 'shardId-closed'}]})
+      .resolves({
+        NextToken: 'tok',
+        Shards: [
+          ...shardsApi.slice(0, 2),
+          {
+            ...shardsApi[0]!,
+            SequenceNumberRange: {EndingSequenceNumber: '9', StartingSequenceNumber: '1'},
+            ShardId: 'shardId-closed',
+          },
+        ],
+      })
       .on(ListShardsCommand, {NextToken: 'tok'})
       .resolves({Shards: shardsApi.slice(2)})
   })
@@ -114,9 +133,17 @@ describe('analyseHotShards (live, mocked AWS)', () => {
     metricsFixture()
     const clock = fakeClock(T0 + WINDOW_MIN * 60_000)
     const {profiles, result} = await analyseHotShards({cloudwatch, kinesis}, options(), clock)
-    expect(kMock.commandCalls(ListShardsCommand)[0]!.args[0].input).toEqual({ShardFilter: {Type: 'AT_LATEST'}, StreamName: 'orders'})
+    expect(kMock.commandCalls(ListShardsCommand)[0]!.args[0].input).toEqual({
+      ShardFilter: {Type: 'AT_LATEST'},
+      StreamName: 'orders',
+    })
     expect(kMock.commandCalls(ListShardsCommand)[1]!.args[0].input).toEqual({NextToken: 'tok'})
-    expect(result.shards.map((s) => s.shardId)).toEqual(['shardId-000000000002', 'shardId-000000000000', 'shardId-000000000001', 'shardId-000000000003'])
+    expect(result.shards.map((s) => s.shardId)).toEqual([
+      'shardId-000000000002',
+      'shardId-000000000000',
+      'shardId-000000000001',
+      'shardId-000000000003',
+    ])
     const hot = result.shards[0]!
     expect(hot).toMatchObject({hot: true, measured: true, statsSource: 'metrics', throttledRecords: 5})
     expect(hot.recordsPerSec).toEqual({avg: 960, max: 960, p99: 960})
@@ -128,7 +155,9 @@ describe('analyseHotShards (live, mocked AWS)', () => {
     expect(result.source).toBe('metrics')
     // Without a key sample the split is at the midpoint, and the output says so.
     expect(hot.split?.basis).toBe('midpoint (no key sample)')
-    expect(result.recommendations.join('\n')).toMatch(/pipeops kinesis reshard --stream orders --split-hot --threshold 0.8/)
+    expect(result.recommendations.join('\n')).toMatch(
+      /pipeops kinesis reshard --stream orders --split-hot --threshold 0.8/,
+    )
     expect(result.recommendations.join('\n')).toMatch(/--source records/)
     expect(profiles).toHaveLength(4)
     const p = profiles.find((x) => x.shardId === 'shardId-000000000002')!
@@ -153,8 +182,20 @@ describe('analyseHotShards (live, mocked AWS)', () => {
       const records = []
       for (let s = 0; s < 20; s++) {
         const at = new Date(T0 + ((calls - 1) * 20 + s) * 1000)
-        for (let i = 0; i < 950; i++) records.push({ApproximateArrivalTimestamp: at, Data: new Uint8Array(1000), PartitionKey: WHALE, SequenceNumber: '1'})
-        for (let i = 0; i < 10; i++) records.push({ApproximateArrivalTimestamp: at, Data: new Uint8Array(1000), PartitionKey: MINNOWS[i], SequenceNumber: '1'})
+        for (let i = 0; i < 950; i++)
+          records.push({
+            ApproximateArrivalTimestamp: at,
+            Data: new Uint8Array(1000),
+            PartitionKey: WHALE,
+            SequenceNumber: '1',
+          })
+        for (let i = 0; i < 10; i++)
+          records.push({
+            ApproximateArrivalTimestamp: at,
+            Data: new Uint8Array(1000),
+            PartitionKey: MINNOWS[i],
+            SequenceNumber: '1',
+          })
       }
 
       return {MillisBehindLatest: 1000, NextShardIterator: `it-${calls}`, Records: records}
@@ -162,7 +203,13 @@ describe('analyseHotShards (live, mocked AWS)', () => {
     const {profiles, result} = await analyseHotShards({cloudwatch, kinesis}, options({source: 'auto'}), clock)
     const it = kMock.commandCalls(GetShardIteratorCommand)
     expect(it).toHaveLength(1)
-    expect(it[0]!.args[0].input as GetShardIteratorCommandInput).toEqual({ShardId: 'shardId-000000000002', ShardIteratorType: 'AT_TIMESTAMP', StreamARN: undefined, StreamName: 'orders', Timestamp: new Date(T0)})
+    expect(it[0]!.args[0].input as GetShardIteratorCommandInput).toEqual({
+      ShardId: 'shardId-000000000002',
+      ShardIteratorType: 'AT_TIMESTAMP',
+      StreamARN: undefined,
+      StreamName: 'orders',
+      Timestamp: new Date(T0),
+    })
     // Paced: at least one second between two GetRecords calls on the shard.
     for (let i = 1; i < callTimes.length; i++) expect(callTimes[i]! - callTimes[i - 1]!).toBeGreaterThanOrEqual(1000)
     expect(result.source).toBe('metrics+records')
@@ -172,7 +219,11 @@ describe('analyseHotShards (live, mocked AWS)', () => {
     expect(hot.topKeys[0]).toMatchObject({partitionKey: WHALE})
     expect(hot.topKeys[0]!.hashKey).toBe(hashKeyOfPartitionKey(WHALE).toString())
     expect(hot.topKeys[0]!.share).toBeCloseTo(950 / 960, 3)
-    expect(result.hotKeys[0]).toMatchObject({exceedsShardLimit: true, partitionKey: WHALE, shardId: 'shardId-000000000002'})
+    expect(result.hotKeys[0]).toMatchObject({
+      exceedsShardLimit: true,
+      partitionKey: WHALE,
+      shardId: 'shardId-000000000002',
+    })
     expect(result.verdict).toBe('hot-key')
     expect(result.recommendations[0]).toContain(`Key "${WHALE}" alone writes`)
     expect(result.recommendations[0]).toMatch(/alone writes .*splitting cannot help; salt or re-key/)
@@ -182,7 +233,9 @@ describe('analyseHotShards (live, mocked AWS)', () => {
     expect(whale.hashKey).toBe(hashKeyOfPartitionKey(WHALE))
     expect(p.keyLoad.reduce((a, k) => a + k.records, 0)).toBeCloseTo(960 * 60, 6)
     expect(p.keyLoadScale).toBeCloseTo(1 / (WINDOW_MIN * 60), 9)
-    expect([...p.keyLoad].map((k) => k.hashKey)).toEqual([...p.keyLoad].map((k) => k.hashKey).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)))
+    expect([...p.keyLoad].map((k) => k.hashKey)).toEqual(
+      [...p.keyLoad].map((k) => k.hashKey).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)),
+    )
     expect(p.keyLoad.every((k) => k.hashKey >= p.startingHashKey && k.hashKey <= p.endingHashKey)).toBe(true)
   })
 
@@ -203,7 +256,13 @@ describe('analyseHotShards (live, mocked AWS)', () => {
       MetricDataResults: input.MetricDataQueries!.map((q) => ({
         Id: q.Id,
         Timestamps: [new Date(T0)],
-        Values: [q.MetricStat!.Metric!.MetricName === 'IncomingRecords' ? 120_000 : q.MetricStat!.Metric!.MetricName === 'IncomingBytes' ? 60 * 400_000 : 3],
+        Values: [
+          q.MetricStat!.Metric!.MetricName === 'IncomingRecords'
+            ? 120_000
+            : q.MetricStat!.Metric!.MetricName === 'IncomingBytes'
+              ? 60 * 400_000
+              : 3,
+        ],
       })),
     }))
     kMock.on(GetShardIteratorCommand).resolves({ShardIterator: 'it'})
@@ -213,7 +272,9 @@ describe('analyseHotShards (live, mocked AWS)', () => {
     const queries = cwMock.commandCalls(GetMetricDataCommand).flatMap((c) => c.args[0].input.MetricDataQueries!)
     expect(queries.every((q) => q.MetricStat!.Metric!.Dimensions!.length === 1)).toBe(true)
     expect(warnings[0]).toContain('shard-level metrics are off for orders')
-    expect(warnings[0]).toContain('aws kinesis enable-enhanced-monitoring --stream-name orders --shard-level-metrics IncomingBytes IncomingRecords')
+    expect(warnings[0]).toContain(
+      'aws kinesis enable-enhanced-monitoring --stream-name orders --shard-level-metrics IncomingBytes IncomingRecords',
+    )
     expect(warnings[0]).toContain('$7.2/month')
     expect(result.shardMetrics).toMatchObject({enabled: false, enabledNow: false, monthlyCostUsd: 7.2})
     expect(result.streamMetrics!.recordsPerSec.max).toBe(2000)
@@ -237,9 +298,20 @@ describe('analyseHotShards (live, mocked AWS)', () => {
     })
     kMock.on(EnableEnhancedMonitoringCommand).resolves({})
     cwMock.on(GetMetricDataCommand).resolves({MetricDataResults: []})
-    const {result, warnings} = await analyseHotShards({cloudwatch, kinesis}, options({enableShardMetrics: true}), fakeClock(T0))
+    const {result, warnings} = await analyseHotShards(
+      {cloudwatch, kinesis},
+      options({enableShardMetrics: true}),
+      fakeClock(T0),
+    )
     expect(kMock.commandCalls(EnableEnhancedMonitoringCommand)[0]!.args[0].input).toEqual({
-      ShardLevelMetrics: ['IncomingBytes', 'IncomingRecords', 'WriteProvisionedThroughputExceeded', 'ReadProvisionedThroughputExceeded', 'IteratorAgeMilliseconds', 'OutgoingBytes'],
+      ShardLevelMetrics: [
+        'IncomingBytes',
+        'IncomingRecords',
+        'WriteProvisionedThroughputExceeded',
+        'ReadProvisionedThroughputExceeded',
+        'IteratorAgeMilliseconds',
+        'OutgoingBytes',
+      ],
       StreamName: 'orders',
     })
     expect(warnings.join('\n')).toMatch(/shard-level metrics enabled on orders .*run this command again/)
@@ -272,14 +344,30 @@ describe('analyseHotShards (live, mocked AWS)', () => {
   it('--source records --live reads from LATEST, and KPL-aggregated records count their user keys', async () => {
     const clock = fakeClock(T0)
     kMock.on(GetShardIteratorCommand).resolves({ShardIterator: 'it'})
-    const users = Array.from({length: 50}, (_, i) => ({data: new Uint8Array(100), partitionKey: i < 40 ? 'kpl-hot' : `u-${i}`}))
+    const users = Array.from({length: 50}, (_, i) => ({
+      data: new Uint8Array(100),
+      partitionKey: i < 40 ? 'kpl-hot' : `u-${i}`,
+    }))
     kMock.on(GetRecordsCommand).callsFake(() => ({
       MillisBehindLatest: 0,
       NextShardIterator: 'it',
-      Records: [{ApproximateArrivalTimestamp: new Date(clock.now()), Data: aggregate(users), PartitionKey: 'agg', SequenceNumber: '1'}],
+      Records: [
+        {
+          ApproximateArrivalTimestamp: new Date(clock.now()),
+          Data: aggregate(users),
+          PartitionKey: 'agg',
+          SequenceNumber: '1',
+        },
+      ],
     }))
-    const {result} = await analyseHotShards({kinesis}, options({live: true, sampleSeconds: 5, source: 'records'}), clock)
-    expect(kMock.commandCalls(GetShardIteratorCommand).every((c) => c.args[0].input.ShardIteratorType === 'LATEST')).toBe(true)
+    const {result} = await analyseHotShards(
+      {kinesis},
+      options({live: true, sampleSeconds: 5, source: 'records'}),
+      clock,
+    )
+    expect(
+      kMock.commandCalls(GetShardIteratorCommand).every((c) => c.args[0].input.ShardIteratorType === 'LATEST'),
+    ).toBe(true)
     expect(cwMock.commandCalls(GetMetricDataCommand)).toHaveLength(0)
     expect(result.sample?.type).toBe('LATEST')
     const sampled = result.shards.filter((s) => s.sample)

@@ -17,7 +17,13 @@ function handBuilt(): Uint8Array {
   const tag = field(4, [...field(1, str('env')), ...field(2, str('prod'))])
   const rec1 = field(3, [0x08, 0x00, ...field(3, str('hello')), ...tag])
   const rec2 = field(3, [0x08, 0x01, 0x10, 0x00, ...field(3, str('world!'))])
-  const body = Uint8Array.from([...field(1, str('user-1')), ...field(1, str('user-2')), ...field(2, str('12345')), ...rec1, ...rec2])
+  const body = Uint8Array.from([
+    ...field(1, str('user-1')),
+    ...field(1, str('user-2')),
+    ...field(2, str('12345')),
+    ...rec1,
+    ...rec2,
+  ])
   const digest = createHash('md5').update(body).digest()
   return Uint8Array.from([...KPL_MAGIC, ...body, ...digest])
 }
@@ -45,7 +51,9 @@ describe('KPL de-aggregation', () => {
         ),
         (records) => {
           const back = deaggregate(aggregate(records))
-          expect(back?.map((r) => ({data: [...r.data], explicitHashKey: r.explicitHashKey, partitionKey: r.partitionKey}))).toEqual(
+          expect(
+            back?.map((r) => ({data: [...r.data], explicitHashKey: r.explicitHashKey, partitionKey: r.partitionKey})),
+          ).toEqual(
             records.map((r) => ({data: [...r.data], explicitHashKey: r.explicitHashKey, partitionKey: r.partitionKey})),
           )
         },
@@ -68,13 +76,17 @@ describe('KPL de-aggregation', () => {
     // Index past the partition key table.
     const r = [0x1a, 5, 0x08, 0x07, 0x1a, 0x01, 0x41]
     const b2 = Uint8Array.from([0x0a, 1, 0x61, ...r])
-    expect(deaggregate(Uint8Array.from([...KPL_MAGIC, ...b2, ...createHash('md5').update(b2).digest()]))).toBeUndefined()
+    expect(
+      deaggregate(Uint8Array.from([...KPL_MAGIC, ...b2, ...createHash('md5').update(b2).digest()])),
+    ).toBeUndefined()
     // Well-formed but without user records.
     const b3 = Uint8Array.from([0x0a, 1, 0x61])
-    expect(deaggregate(Uint8Array.from([...KPL_MAGIC, ...b3, ...createHash('md5').update(b3).digest()]))).toBeUndefined()
+    expect(
+      deaggregate(Uint8Array.from([...KPL_MAGIC, ...b3, ...createHash('md5').update(b3).digest()])),
+    ).toBeUndefined()
   })
 
-  it('counts the user keys of an aggregated record, sharing the real record\'s bytes and its one record', () => {
+  it("counts the user keys of an aggregated record, sharing the real record's bytes and its one record", () => {
     const ranges = evenRanges(1)
     const tally = new LoadTally(ranges)
     const cache = new HashCache()

@@ -2,7 +2,13 @@ import {CloudWatchClient, GetMetricDataCommand, type GetMetricDataCommandInput} 
 import {mockClient} from 'aws-sdk-client-mock'
 import {beforeEach, describe, expect, it} from 'vitest'
 
-import {alignToMinutes, enableShardMetricsAdvice, fetchShardMetrics, METRIC_QUERIES_PER_CALL, shardMetricsEnabled} from '../../../src/lib/kinesis/metrics.js'
+import {
+  alignToMinutes,
+  enableShardMetricsAdvice,
+  fetchShardMetrics,
+  METRIC_QUERIES_PER_CALL,
+  shardMetricsEnabled,
+} from '../../../src/lib/kinesis/metrics.js'
 import {percentile, statsFromMinuteSums, statsFromSeconds} from '../../../src/lib/kinesis/shard-stats.js'
 import {hotReasons} from '../../../src/lib/kinesis/verdict.js'
 
@@ -29,11 +35,17 @@ describe('shard-level metrics (GetMetricData)', () => {
     const out = await fetchShardMetrics(cw, 'orders', shardIds, alignToMinutes(T0, T0 + 15 * 60_000))
     // 100 shards × 6 metrics = 600 queries → 2 batches, the first with 2 pages.
     expect(out.calls).toBe(3)
-    expect(inputs.map((i) => i.MetricDataQueries!.length)).toEqual([METRIC_QUERIES_PER_CALL, METRIC_QUERIES_PER_CALL, 100])
+    expect(inputs.map((i) => i.MetricDataQueries!.length)).toEqual([
+      METRIC_QUERIES_PER_CALL,
+      METRIC_QUERIES_PER_CALL,
+      100,
+    ])
     expect(inputs[1]!.NextToken).toBe('page-2')
     expect(inputs[1]!.MetricDataQueries).toEqual(inputs[0]!.MetricDataQueries)
     const q = inputs[0]!.MetricDataQueries!
-    const stat = (name: string): string[] => [...new Set(q.filter((x) => x.MetricStat!.Metric!.MetricName === name).map((x) => x.MetricStat!.Stat!))]
+    const stat = (name: string): string[] => [
+      ...new Set(q.filter((x) => x.MetricStat!.Metric!.MetricName === name).map((x) => x.MetricStat!.Stat!)),
+    ]
     expect(stat('IncomingBytes')).toEqual(['Sum'])
     expect(stat('IncomingRecords')).toEqual(['Sum'])
     expect(stat('WriteProvisionedThroughputExceeded')).toEqual(['Sum'])
@@ -52,10 +64,16 @@ describe('shard-level metrics (GetMetricData)', () => {
       MetricDataResults: input.MetricDataQueries!.map((q) => {
         const name = q.MetricStat!.Metric!.MetricName
         // IncomingBytes: 60 MiB in minute 0 (1 MiB/s), 30 MiB in minute 2; nothing in minute 1.
-        if (name === 'IncomingBytes') return {Id: q.Id, Timestamps: [new Date(T0), new Date(T0 + 120_000)], Values: [60 * 1_048_576, 30 * 1_048_576]}
+        if (name === 'IncomingBytes')
+          return {
+            Id: q.Id,
+            Timestamps: [new Date(T0), new Date(T0 + 120_000)],
+            Values: [60 * 1_048_576, 30 * 1_048_576],
+          }
         if (name === 'IncomingRecords') return {Id: q.Id, Timestamps: [new Date(T0 + 60_000)], Values: [90_000]}
         if (name === 'WriteProvisionedThroughputExceeded') return {Id: q.Id, Timestamps: [new Date(T0)], Values: [42]}
-        if (name === 'IteratorAgeMilliseconds') return {Id: q.Id, Timestamps: [new Date(T0), new Date(T0 + 60_000)], Values: [5000, 120_000]}
+        if (name === 'IteratorAgeMilliseconds')
+          return {Id: q.Id, Timestamps: [new Date(T0), new Date(T0 + 60_000)], Values: [5000, 120_000]}
         return {Id: q.Id, Timestamps: [], Values: []}
       }),
     }))
@@ -79,14 +97,19 @@ describe('shard-level metrics (GetMetricData)', () => {
   it('applies the hot rule: ≥ threshold for ≥ min-minutes, or any throttling', () => {
     expect(hotReasons({minutesObserved: 15, minutesOverThreshold: 2, throttledRecords: 0}, 0.8, 3)).toEqual([])
     expect(hotReasons({minutesObserved: 15, minutesOverThreshold: 3, throttledRecords: 0}, 0.8, 3)).toHaveLength(1)
-    expect(hotReasons({minutesObserved: 15, minutesOverThreshold: 0, throttledRecords: 7}, 0.8, 3)[0]).toMatch(/7 record\(s\) throttled/)
+    expect(hotReasons({minutesObserved: 15, minutesOverThreshold: 0, throttledRecords: 7}, 0.8, 3)[0]).toMatch(
+      /7 record\(s\) throttled/,
+    )
     // A 1-minute sample cannot show 3 minutes: every observed minute counts.
     expect(hotReasons({minutesObserved: 1, minutesOverThreshold: 1, throttledRecords: null}, 0.8, 3)).toHaveLength(1)
   })
 
   it('per-second stats: zeros for silent seconds, seconds over the limit, partial minutes', () => {
     const b = new Map([[100, 2_097_152]])
-    const r = new Map([[100, 10], [101, 500]])
+    const r = new Map([
+      [100, 10],
+      [101, 500],
+    ])
     const s = statsFromSeconds(b, r, 100, 110, 0.8)
     expect(s.bytesPerSec.max).toBe(2_097_152)
     expect(s.bytesPerSec.avg).toBeCloseTo(209_715.2, 6)
@@ -103,7 +126,9 @@ describe('shard-level metrics (GetMetricData)', () => {
     expect(shardMetricsEnabled(['IncomingBytes'])).toBe(false)
     expect(shardMetricsEnabled([])).toBe(false)
     const a = enableShardMetricsAdvice('orders', 10)
-    expect(a.awsCli).toBe('aws kinesis enable-enhanced-monitoring --stream-name orders --shard-level-metrics IncomingBytes IncomingRecords WriteProvisionedThroughputExceeded ReadProvisionedThroughputExceeded IteratorAgeMilliseconds OutgoingBytes')
+    expect(a.awsCli).toBe(
+      'aws kinesis enable-enhanced-monitoring --stream-name orders --shard-level-metrics IncomingBytes IncomingRecords WriteProvisionedThroughputExceeded ReadProvisionedThroughputExceeded IteratorAgeMilliseconds OutgoingBytes',
+    )
     // 10 shards × 6 metrics × $0.30
     expect(a.monthlyCostUsd).toBe(18)
   })
@@ -113,7 +138,10 @@ describe('long spans', () => {
   it('switch to per-minute statistics beyond 6 hours', () => {
     const start = 1_795_000_000
     const b = new Map([[start + 10, 60 * 1_048_576]])
-    const r = new Map([[start + 10, 10], [start + 86_399, 2000]])
+    const r = new Map([
+      [start + 10, 10],
+      [start + 86_399, 2000],
+    ])
     const s = statsFromSeconds(b, r, start, start + 86_400, 0.8)
     expect(s.minutesObserved).toBe(1441)
     // 60 MiB in one second = 1 MiB/s over that minute.

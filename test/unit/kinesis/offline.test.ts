@@ -10,7 +10,9 @@ import {whereIs} from '../../../src/lib/kinesis/where-is.js'
 
 const deps = {now: () => Date.parse('2026-11-22T10:15:00Z'), async sleep() {}}
 
-async function collect(lines: string[]): Promise<Array<[string, number | undefined, number | undefined, string | undefined]>> {
+async function collect(
+  lines: string[],
+): Promise<Array<[string, number | undefined, number | undefined, string | undefined]>> {
   const out: Array<[string, number | undefined, number | undefined, string | undefined]> = []
   await readRecordLines(lines, 'recs', (k, b, t, e) => out.push([k, b, t, e]))
   return out
@@ -33,7 +35,9 @@ describe('record files', () => {
   })
 
   it('reads CSV with a header, quotes and CRLF', async () => {
-    expect(await collect(['timestamp,partitionKey,bytes\r', '1795000000123,"a,b",5\r', '1795000000,"say ""hi""",'])).toEqual([
+    expect(
+      await collect(['timestamp,partitionKey,bytes\r', '1795000000123,"a,b",5\r', '1795000000,"say ""hi""",']),
+    ).toEqual([
       ['a,b', 5, 1_795_000_000_123, undefined],
       ['say "hi"', undefined, 1_795_000_000_000, undefined],
     ])
@@ -41,9 +45,14 @@ describe('record files', () => {
   })
 
   it('names the line and the fix for bad input', async () => {
-    await expect(collect(['{"partitionKey":"a"}', '{nope'])).rejects.toMatchObject({exitCode: 6, message: 'recs line 2: is not valid JSON'})
+    await expect(collect(['{"partitionKey":"a"}', '{nope'])).rejects.toMatchObject({
+      exitCode: 6,
+      message: 'recs line 2: is not valid JSON',
+    })
     await expect(collect(['{"bytes":1}'])).rejects.toMatchObject({message: 'recs line 1: no partitionKey'})
-    await expect(collect(['{"partitionKey":"a","bytes":-1}'])).rejects.toThrow(/bytes "-1" is not a non-negative whole number/)
+    await expect(collect(['{"partitionKey":"a","bytes":-1}'])).rejects.toThrow(
+      /bytes "-1" is not a non-negative whole number/,
+    )
     await expect(collect(['{"partitionKey":"a","timestamp":"yesterday"}'])).rejects.toThrow(/timestamp "yesterday"/)
     await expect(collect(['{"partitionKey":"a","explicitHashKey":"0123"}'])).rejects.toThrow(/explicitHashKey "0123"/)
     await expect(collect([`{"partitionKey":"${'k'.repeat(257)}"}`])).rejects.toThrow(/1 to 256 characters/)
@@ -53,11 +62,24 @@ describe('record files', () => {
   })
 
   it('loads a saved shard map, drops closed shards, rejects gaps', () => {
-    const shards = evenRanges(2).map((r) => ({HashKeyRange: {EndingHashKey: r.endingHashKey.toString(), StartingHashKey: r.startingHashKey.toString()}, SequenceNumberRange: {StartingSequenceNumber: '1'}, ShardId: r.shardId}))
-    const closed = {...shards[0]!, SequenceNumberRange: {EndingSequenceNumber: '5', StartingSequenceNumber: '1'}, ShardId: 'old'}
-    expect(parseShardMap(JSON.stringify({Shards: [closed, ...shards]}), 'm.json').map((r) => r.shardId)).toEqual(['shardId-000000000000', 'shardId-000000000001'])
+    const shards = evenRanges(2).map((r) => ({
+      HashKeyRange: {EndingHashKey: r.endingHashKey.toString(), StartingHashKey: r.startingHashKey.toString()},
+      SequenceNumberRange: {StartingSequenceNumber: '1'},
+      ShardId: r.shardId,
+    }))
+    const closed = {
+      ...shards[0]!,
+      SequenceNumberRange: {EndingSequenceNumber: '5', StartingSequenceNumber: '1'},
+      ShardId: 'old',
+    }
+    expect(parseShardMap(JSON.stringify({Shards: [closed, ...shards]}), 'm.json').map((r) => r.shardId)).toEqual([
+      'shardId-000000000000',
+      'shardId-000000000001',
+    ])
     expect(parseShardMap(JSON.stringify({StreamDescription: {Shards: shards}}), 'm.json')).toHaveLength(2)
-    expect(() => parseShardMap(JSON.stringify({Shards: [shards[0]]}), 'm.json')).toThrow(/1 problem covering the key space, first a gap from 170141183460469231731687303715884105728 to 340282366920938463463374607431768211455/)
+    expect(() => parseShardMap(JSON.stringify({Shards: [shards[0]]}), 'm.json')).toThrow(
+      /1 problem covering the key space, first a gap from 170141183460469231731687303715884105728 to 340282366920938463463374607431768211455/,
+    )
     expect(() => parseShardMap('nope', 'm.json')).toThrow(/m.json is not valid JSON/)
     expect(() => parseShardMap('{"x":1}', 'm.json')).toThrow(/no "Shards" list/)
   })
@@ -70,16 +92,37 @@ describe('offline hot-shard analysis', () => {
     const lines: string[] = []
     // 4 minutes: 'whale' 800 records/s of 1 KB, plus 1000 other keys at 300 records/s in total.
     for (let s = 0; s < 240; s++) {
-      for (let i = 0; i < 800; i++) lines.push(JSON.stringify({bytes: 1000, partitionKey: 'whale', timestamp: t0 + s * 1000}))
-      for (let i = 0; i < 300; i++) lines.push(JSON.stringify({bytes: 1000, partitionKey: `k-${(s * 300 + i) % 1000}`, timestamp: t0 + s * 1000}))
+      for (let i = 0; i < 800; i++)
+        lines.push(JSON.stringify({bytes: 1000, partitionKey: 'whale', timestamp: t0 + s * 1000}))
+      for (let i = 0; i < 300; i++)
+        lines.push(JSON.stringify({bytes: 1000, partitionKey: `k-${(s * 300 + i) % 1000}`, timestamp: t0 + s * 1000}))
     }
 
-    const {profiles, result} = await analyseHotShards({}, {endMs: 0, minMinutes: 3, offline: {lines, ranges, rangesSource: '4 even', sourceName: 'recs.jsonl'}, source: 'auto', startMs: 0, threshold: 0.8}, deps)
+    const {profiles, result} = await analyseHotShards(
+      {},
+      {
+        endMs: 0,
+        minMinutes: 3,
+        offline: {lines, ranges, rangesSource: '4 even', sourceName: 'recs.jsonl'},
+        source: 'auto',
+        startMs: 0,
+        threshold: 0.8,
+      },
+      deps,
+    )
     const whaleShard = findRange(ranges, hashKeyOfPartitionKey('whale'))!.shardId
-    expect(result.window).toEqual({end: new Date(t0 + 240_000).toISOString(), seconds: 240, start: new Date(t0).toISOString()})
+    expect(result.window).toEqual({
+      end: new Date(t0 + 240_000).toISOString(),
+      seconds: 240,
+      start: new Date(t0).toISOString(),
+    })
     expect(result.shards[0]!.shardId).toBe(whaleShard)
     expect(result.shards[0]!.hot).toBe(true)
-    expect(result.shards[0]!.topKeys[0]).toMatchObject({errorBound: {bytes: 0, records: 0}, partitionKey: 'whale', recordsPerSec: 800})
+    expect(result.shards[0]!.topKeys[0]).toMatchObject({
+      errorBound: {bytes: 0, records: 0},
+      partitionKey: 'whale',
+      recordsPerSec: 800,
+    })
     expect(result.hotKeys[0]).toMatchObject({exceedsShardLimit: false, partitionKey: 'whale', shardId: whaleShard})
     expect(result.verdict).toBe('hot-shard')
     const split = result.shards[0]!.split!
@@ -95,7 +138,19 @@ describe('offline hot-shard analysis', () => {
   it('without timestamps assumes the window and says so', async () => {
     const {result, warnings} = await analyseHotShards(
       {},
-      {endMs: 60_000, minMinutes: 3, offline: {lines: ['partitionKey', 'a', 'b'], ranges: evenRanges(2), rangesSource: '2 even', sourceName: 'k.csv'}, source: 'auto', startMs: 0, threshold: 0.8},
+      {
+        endMs: 60_000,
+        minMinutes: 3,
+        offline: {
+          lines: ['partitionKey', 'a', 'b'],
+          ranges: evenRanges(2),
+          rangesSource: '2 even',
+          sourceName: 'k.csv',
+        },
+        source: 'auto',
+        startMs: 0,
+        threshold: 0.8,
+      },
       deps,
     )
     expect(warnings.join('\n')).toMatch(/rates assume the file covers 1m/)
@@ -111,11 +166,21 @@ describe('split points', () => {
       fc.property(
         fc.bigInt({max: MAX_HASH_KEY - 10n, min: 0n}),
         fc.bigInt({max: 1n << 120n, min: 2n}),
-        fc.array(fc.record({b: fc.integer({max: 10_000, min: 0}), pos: fc.double({max: 1, min: 0, noNaN: true}), r: fc.integer({max: 100, min: 0})}), {maxLength: 50}),
+        fc.array(
+          fc.record({
+            b: fc.integer({max: 10_000, min: 0}),
+            pos: fc.double({max: 1, min: 0, noNaN: true}),
+            r: fc.integer({max: 100, min: 0}),
+          }),
+          {maxLength: 50},
+        ),
         (start, width, loads) => {
-          // eslint-disable-next-line unicorn/prefer-math-min-max -- BigInt
           const end = start + width > MAX_HASH_KEY ? MAX_HASH_KEY : start + width
-          const keyLoad = loads.map((l) => ({bytes: l.b, hashKey: start + (((end - start) * BigInt(Math.floor(l.pos * 1e6))) / 1_000_000n), records: l.r}))
+          const keyLoad = loads.map((l) => ({
+            bytes: l.b,
+            hashKey: start + ((end - start) * BigInt(Math.floor(l.pos * 1e6))) / 1_000_000n,
+            records: l.r,
+          }))
           const bytes = {avg: 800_000, max: 900_000, p99: 850_000}
           const records = {avg: 500, max: 600, p99: 550}
           const sp = splitPoint({endingHashKey: end, startingHashKey: start}, keyLoad, bytes, records)!
@@ -136,7 +201,12 @@ describe('split points', () => {
       {bytes: 100, hashKey: 10n, records: 1},
       {bytes: 100, hashKey: 90n, records: 1},
     ]
-    const sp = splitPoint({endingHashKey: 100n, startingHashKey: 0n}, keyLoad, {avg: 1_048_576, max: 1_048_576, p99: 1_048_576}, {avg: 2, max: 2, p99: 2})!
+    const sp = splitPoint(
+      {endingHashKey: 100n, startingHashKey: 0n},
+      keyLoad,
+      {avg: 1_048_576, max: 1_048_576, p99: 1_048_576},
+      {avg: 2, max: 2, p99: 2},
+    )!
     expect(sp.newStartingHashKey > 10n && sp.newStartingHashKey <= 90n).toBe(true)
     expect(sp.children.map((c) => c.utilisation.avg)).toEqual([0.5, 0.5])
   })
@@ -215,10 +285,16 @@ describe('LoadTally with a bounded key table', () => {
     for (let i = 0; i < 4; i++) {
       expect(boundedTally.shard(i).bytes).toBe(exactTally.shard(i).bytes)
       expect(boundedTally.shard(i).records).toBe(exactTally.shard(i).records)
-      expect([...boundedTally.shard(i).perSecondRecords.values()].reduce((a, b) => a + b, 0)).toBe(exactTally.shard(i).records)
+      expect([...boundedTally.shard(i).perSecondRecords.values()].reduce((a, b) => a + b, 0)).toBe(
+        exactTally.shard(i).records,
+      )
     }
 
-    expect(exactTally.shardTopKeys(heavyShard, 1)[0]).toMatchObject({bytesErrorBound: 0, partitionKey: 'heavy', records: 4000})
+    expect(exactTally.shardTopKeys(heavyShard, 1)[0]).toMatchObject({
+      bytesErrorBound: 0,
+      partitionKey: 'heavy',
+      records: 4000,
+    })
     const top = boundedTally.shardTopKeys(heavyShard, 1)[0]!
     expect(top.partitionKey).toBe('heavy')
     expect(top.records).toBeLessThanOrEqual(4000)
@@ -231,38 +307,58 @@ describe('LoadTally with a bounded key table', () => {
 })
 
 async function viaBoth(text: string, chunkSize: number): Promise<{bytes: unknown[]; lines: unknown[]}> {
-    const {HashCache} = await import('../../../src/lib/kinesis/load-tally.js')
-    const {readRecordsInto} = await import('../../../src/lib/kinesis/records-file.js')
-    const raw = new TextEncoder().encode(text)
-    const chunks: Uint8Array[] = []
-    for (let i = 0; i < raw.length; i += chunkSize) chunks.push(raw.slice(i, i + chunkSize))
-    async function* gen(): AsyncGenerator<Uint8Array> {
-      yield* chunks
-    }
+  const {HashCache} = await import('../../../src/lib/kinesis/load-tally.js')
+  const {readRecordsInto} = await import('../../../src/lib/kinesis/records-file.js')
+  const raw = new TextEncoder().encode(text)
+  const chunks: Uint8Array[] = []
+  for (let i = 0; i < raw.length; i += chunkSize) chunks.push(raw.slice(i, i + chunkSize))
+  async function* gen(): AsyncGenerator<Uint8Array> {
+    yield* chunks
+  }
 
-    const run = async (input: Parameters<typeof readRecordsInto>[0]): Promise<unknown[]> => {
-      const cache = new HashCache(3)
-      const out: unknown[] = []
-      const summary = await readRecordsInto(input, 'f.csv', cache, (slot, offset, keyBytes, pk, bytes, ts, ehk) => {
-        const words = [...cache.lastWords.subarray(offset, offset + 4)]
-        out.push([slot >= 0 ? cache.keyOf(slot) : pk, keyBytes, bytes, ts, ehk, words])
-      })
-      out.push(summary)
-      return out
-    }
+  const run = async (input: Parameters<typeof readRecordsInto>[0]): Promise<unknown[]> => {
+    const cache = new HashCache(3)
+    const out: unknown[] = []
+    const summary = await readRecordsInto(input, 'f.csv', cache, (slot, offset, keyBytes, pk, bytes, ts, ehk) => {
+      const words = [...cache.lastWords.subarray(offset, offset + 4)]
+      out.push([slot >= 0 ? cache.keyOf(slot) : pk, keyBytes, bytes, ts, ehk, words])
+    })
+    out.push(summary)
+    return out
+  }
 
-    return {bytes: await run({chunks: gen()}), lines: await run({lines: text.split('\n')})}
+  return {bytes: await run({chunks: gen()}), lines: await run({lines: text.split('\n')})}
 }
 
 describe('the byte fast path (readRecordsInto with raw chunks)', () => {
   it('gives the same records as the text path: key lists, CRLF, quotes, Unicode split across chunks, overflow', async () => {
-    const keyList = ['partitionKey', 'a', 'ключ-🔥', '', '  spaced', '"quo,ted"', 'a', 'b', 'c', 'd', 'ключ-🔥\r', 'last-no-newline'].join('\n')
+    const keyList = [
+      'partitionKey',
+      'a',
+      'ключ-🔥',
+      '',
+      '  spaced',
+      '"quo,ted"',
+      'a',
+      'b',
+      'c',
+      'd',
+      'ключ-🔥\r',
+      'last-no-newline',
+    ].join('\n')
     for (const size of [1, 3, 7, 64, 4096]) {
       const {bytes, lines} = await viaBoth(keyList, size)
       expect(bytes).toEqual(lines)
     }
 
-    const multi = ['ts,partitionKey,bytes,explicitHashKey', '1795000000,k1,10,', '2026-11-22T10:00:00Z,ключ,5,', '1795000000123,"x,y",,', '1795000001,k1,,42', ',k2,7,'].join('\r\n')
+    const multi = [
+      'ts,partitionKey,bytes,explicitHashKey',
+      '1795000000,k1,10,',
+      '2026-11-22T10:00:00Z,ключ,5,',
+      '1795000000123,"x,y",,',
+      '1795000001,k1,,42',
+      ',k2,7,',
+    ].join('\r\n')
     for (const size of [2, 5, 4096]) {
       const {bytes, lines} = await viaBoth(multi, size)
       expect(bytes).toEqual(lines)
@@ -271,7 +367,11 @@ describe('the byte fast path (readRecordsInto with raw chunks)', () => {
   })
 
   it('reports bad lines with their number on the fast path too', async () => {
-    await expect(viaBoth(['partitionKey,bytes', 'a,1', 'b,x'].join('\n'), 4)).rejects.toThrow(/f.csv line 3: bytes "x" is not a non-negative whole number/)
-    await expect(viaBoth(['partitionKey', 'a', 'k'.repeat(300)].join('\n'), 16)).rejects.toThrow(/f.csv line 3: partitionKey must be 1 to 256 characters, not 300/)
+    await expect(viaBoth(['partitionKey,bytes', 'a,1', 'b,x'].join('\n'), 4)).rejects.toThrow(
+      /f.csv line 3: bytes "x" is not a non-negative whole number/,
+    )
+    await expect(viaBoth(['partitionKey', 'a', 'k'.repeat(300)].join('\n'), 16)).rejects.toThrow(
+      /f.csv line 3: partitionKey must be 1 to 256 characters, not 300/,
+    )
   })
 })

@@ -34,7 +34,21 @@ const result: HotShardsResult = {
   mode: 'PROVISIONED',
   recommendations: [],
   shards: [
-    shard('shardId-000000000001', 0.95, {throttledRecords: 12, topKeys: [{bytes: 1, bytesPerSec: 1, errorBound: {bytes: 0, records: 0}, hashKey: '5', partitionKey: 'tenant-x', records: 1, recordsPerSec: 1, share: 0.7}]}),
+    shard('shardId-000000000001', 0.95, {
+      throttledRecords: 12,
+      topKeys: [
+        {
+          bytes: 1,
+          bytesPerSec: 1,
+          errorBound: {bytes: 0, records: 0},
+          hashKey: '5',
+          partitionKey: 'tenant-x',
+          records: 1,
+          recordsPerSec: 1,
+          share: 0.7,
+        },
+      ],
+    }),
     shard('shardId-000000000000', 0.1),
   ],
   source: 'metrics+records',
@@ -46,7 +60,17 @@ const result: HotShardsResult = {
 
 describe('hot-shards --watch view', () => {
   it('draws one bar per shard, throttling marks and top keys', () => {
-    const {lastFrame} = render(<WatchView state={{refreshing: false, result, threshold: 0.8, updatedAt: new Date('2026-11-22T10:15:01Z'), warnings: ['metrics lag']}} />)
+    const {lastFrame} = render(
+      <WatchView
+        state={{
+          refreshing: false,
+          result,
+          threshold: 0.8,
+          updatedAt: new Date('2026-11-22T10:15:01Z'),
+          warnings: ['metrics lag'],
+        }}
+      />,
+    )
     const frame = lastFrame()!
     expect(frame).toContain('orders')
     expect(frame).toContain('hot-shard')
@@ -61,7 +85,11 @@ describe('hot-shards --watch view', () => {
 
   it('refreshes every interval and stops cleanly on abort, returning the last result', async () => {
     const controller = new AbortController()
-    const stdout = Object.assign(new PassThrough(), {columns: 120, isTTY: false, rows: 40}) as unknown as NodeJS.WriteStream
+    const stdout = Object.assign(new PassThrough(), {
+      columns: 120,
+      isTTY: false,
+      rows: 40,
+    }) as unknown as NodeJS.WriteStream
     let calls = 0
     const last = await runWatch({
       async analyse(): Promise<HotShardsAnalysis> {

@@ -7,7 +7,8 @@ import {analyseDenial, isDataEvent, parseAccessDenied, roleArnOfPrincipal} from 
 const ROLE = 'arn:aws:iam::704533066374:role/service-role/AmazonMWAA-hybrid-demo-kwZCZS'
 const SESSION = 'arn:aws:sts::704533066374:assumed-role/AmazonMWAA-hybrid-demo-kwZCZS/AmazonMWAA-airflow'
 const RUN_TASK = `botocore.errorfactory.AccessDeniedException: An error occurred (AccessDeniedException) when calling the RunTask operation: User: ${SESSION} is not authorized to perform: ecs:RunTask on resource: arn:aws:ecs:eu-west-1:704533066374:task-definition/hybrid:3 because no identity-based policy allows the ecs:RunTask action`
-const KMS = 'An error occurred (AccessDeniedException) when calling the Decrypt operation: User: arn:aws:sts::704533066374:assumed-role/MWAA-Env-role/AmazonMWAA-airflow is not authorized to perform: kms:Decrypt on resource: arn:aws:kms:eu-west-1:704533066374:key/1234abcd-12ab-34cd-56ef-1234567890ab because no resource-based policy allows the kms:Decrypt action'
+const KMS =
+  'An error occurred (AccessDeniedException) when calling the Decrypt operation: User: arn:aws:sts::704533066374:assumed-role/MWAA-Env-role/AmazonMWAA-airflow is not authorized to perform: kms:Decrypt on resource: arn:aws:kms:eu-west-1:704533066374:key/1234abcd-12ab-34cd-56ef-1234567890ab because no resource-based policy allows the kms:Decrypt action'
 const noLimit = {async wait() {}}
 
 const trail = mockClient(CloudTrailClient)
@@ -45,19 +46,40 @@ describe('parseAccessDenied', () => {
   })
 
   it('reads explicit denies and where they come from', () => {
-    const text = 'User: arn:aws:sts::111122223333:assumed-role/R/s is not authorized to perform: s3:GetObject on resource: "arn:aws:s3:::b/k.csv" with an explicit deny in a service control policy'
-    expect(parseAccessDenied(text)).toMatchObject({action: 's3:GetObject', denySource: 'service control policy', policyType: 'explicit-deny', resource: 'arn:aws:s3:::b/k.csv'})
+    const text =
+      'User: arn:aws:sts::111122223333:assumed-role/R/s is not authorized to perform: s3:GetObject on resource: "arn:aws:s3:::b/k.csv" with an explicit deny in a service control policy'
+    expect(parseAccessDenied(text)).toMatchObject({
+      action: 's3:GetObject',
+      denySource: 'service control policy',
+      policyType: 'explicit-deny',
+      resource: 'arn:aws:s3:::b/k.csv',
+    })
   })
 
   it('maps a bare S3 403 on HeadObject to s3:GetObject', () => {
-    expect(parseAccessDenied('botocore.exceptions.ClientError: An error occurred (403) when calling the HeadObject operation: Forbidden')).toMatchObject({
-      action: 's3:GetObject', errorCode: '403', operation: 'HeadObject', policyType: 'unknown', principal: null, service: 's3',
+    expect(
+      parseAccessDenied(
+        'botocore.exceptions.ClientError: An error occurred (403) when calling the HeadObject operation: Forbidden',
+      ),
+    ).toMatchObject({
+      action: 's3:GetObject',
+      errorCode: '403',
+      operation: 'HeadObject',
+      policyType: 'unknown',
+      principal: null,
+      service: 's3',
     })
   })
 
   it('tells data events from management events', () => {
-    expect(isDataEvent(parseAccessDenied('An error occurred (AccessDenied) when calling the PutObject operation: Access Denied')!)).toBe(true)
-    expect(isDataEvent(parseAccessDenied('An error occurred (AccessDeniedException) when calling the Invoke operation: x')!)).toBe(true)
+    expect(
+      isDataEvent(
+        parseAccessDenied('An error occurred (AccessDenied) when calling the PutObject operation: Access Denied')!,
+      ),
+    ).toBe(true)
+    expect(
+      isDataEvent(parseAccessDenied('An error occurred (AccessDeniedException) when calling the Invoke operation: x')!),
+    ).toBe(true)
     expect(isDataEvent(parseAccessDenied(RUN_TASK)!)).toBe(false)
   })
 
@@ -83,7 +105,12 @@ describe('analyseDenial (CloudTrail through aws-sdk-client-mock)', () => {
   it('finds the event by EventName in ±10 minutes, matched to the execution role, and shows its id', async () => {
     trail.on(LookupEventsCommand).resolves({
       Events: [
-        event('other-principal', '2026-11-22T05:12:01Z', {userIdentity: {arn: 'arn:aws:sts::704533066374:assumed-role/Other/x', sessionContext: {sessionIssuer: {arn: 'arn:aws:iam::704533066374:role/Other'}}}}),
+        event('other-principal', '2026-11-22T05:12:01Z', {
+          userIdentity: {
+            arn: 'arn:aws:sts::704533066374:assumed-role/Other/x',
+            sessionContext: {sessionIssuer: {arn: 'arn:aws:iam::704533066374:role/Other'}},
+          },
+        }),
         event('far', '2026-11-22T05:19:00Z'),
         event('near', '2026-11-22T05:12:02Z'),
         event('succeeded', '2026-11-22T05:12:00Z', {errorCode: undefined}),
@@ -96,11 +123,21 @@ describe('analyseDenial (CloudTrail through aws-sdk-client-mock)', () => {
     expect(input.EndTime).toEqual(new Date(t + 600_000))
     expect(a.status).toBe('matched')
     expect(a.events.map((e) => e.eventId)).toEqual(['near', 'far'])
-    expect(a.events[0]).toMatchObject({consoleUrl: 'https://eu-west-1.console.aws.amazon.com/cloudtrailv2/home?region=eu-west-1#/events/near', offsetSeconds: 2})
+    expect(a.events[0]).toMatchObject({
+      consoleUrl: 'https://eu-west-1.console.aws.amazon.com/cloudtrailv2/home?region=eu-west-1#/events/near',
+      offsetSeconds: 2,
+    })
     expect(a.note).toContain('near')
     expect(a.roleArn).toBe(ROLE)
-    expect(JSON.parse(a.policyStatement!)).toEqual({Action: 'ecs:RunTask', Effect: 'Allow', Resource: 'arn:aws:ecs:eu-west-1:704533066374:task-definition/hybrid:3', Sid: 'AllowMwaaTaskCall'})
-    expect(a.simulateCommand).toBe(`aws iam simulate-principal-policy --policy-source-arn ${ROLE} --action-names ecs:RunTask --resource-arns arn:aws:ecs:eu-west-1:704533066374:task-definition/hybrid:3`)
+    expect(JSON.parse(a.policyStatement!)).toEqual({
+      Action: 'ecs:RunTask',
+      Effect: 'Allow',
+      Resource: 'arn:aws:ecs:eu-west-1:704533066374:task-definition/hybrid:3',
+      Sid: 'AllowMwaaTaskCall',
+    })
+    expect(a.simulateCommand).toBe(
+      `aws iam simulate-principal-policy --policy-source-arn ${ROLE} --action-names ecs:RunTask --resource-arns arn:aws:ecs:eu-west-1:704533066374:task-definition/hybrid:3`,
+    )
   })
 
   it('says "not delivered yet, re-run" for a failure younger than 10 minutes with no match', async () => {
@@ -111,14 +148,20 @@ describe('analyseDenial (CloudTrail through aws-sdk-client-mock)', () => {
   })
 
   it('explains a miss on an older failure', async () => {
-    trail.on(LookupEventsCommand).resolves({Events: [event('other', '2026-11-22T05:12:01Z', {errorCode: 'ThrottlingException'})]})
+    trail
+      .on(LookupEventsCommand)
+      .resolves({Events: [event('other', '2026-11-22T05:12:01Z', {errorCode: 'ThrottlingException'})]})
     const a = await analyseDenial(parseAccessDenied(RUN_TASK)!, t, options())
     expect(a.status).toBe('no-match')
     expect(a.note).toMatch(/another Region|another principal/)
   })
 
   it('does not look up data events and says why', async () => {
-    const a = await analyseDenial(parseAccessDenied('An error occurred (AccessDenied) when calling the GetObject operation: Access Denied')!, t, options())
+    const a = await analyseDenial(
+      parseAccessDenied('An error occurred (AccessDenied) when calling the GetObject operation: Access Denied')!,
+      t,
+      options(),
+    )
     expect(trail.commandCalls(LookupEventsCommand)).toHaveLength(0)
     expect(a.status).toBe('data-event')
     expect(a.note).toMatch(/data event: CloudTrail Event history holds management events only/)
@@ -133,7 +176,10 @@ describe('analyseDenial (CloudTrail through aws-sdk-client-mock)', () => {
   it('writes a resource-policy statement for resource-based gaps', async () => {
     trail.on(LookupEventsCommand).resolves({Events: []})
     const a = await analyseDenial(parseAccessDenied(KMS)!, t, options({executionRoleArn: null}))
-    expect(JSON.parse(a.policyStatement!)).toMatchObject({Action: 'kms:Decrypt', Principal: {AWS: 'arn:aws:iam::704533066374:role/MWAA-Env-role'}})
+    expect(JSON.parse(a.policyStatement!)).toMatchObject({
+      Action: 'kms:Decrypt',
+      Principal: {AWS: 'arn:aws:iam::704533066374:role/MWAA-Env-role'},
+    })
     expect(a.simulateCommand).toContain('--resource-policy file://resource-policy.json')
     expect(a.note).toMatch(/resource-based policy/)
   })
@@ -148,10 +194,18 @@ describe('analyseDenial (CloudTrail through aws-sdk-client-mock)', () => {
   it('looks up IAM and STS denials in us-east-1', async () => {
     trail.on(LookupEventsCommand).resolves({Events: []})
     const regions: string[] = []
-    await analyseDenial(parseAccessDenied(`User: ${SESSION} is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::1:role/x`)!, t, options({trail(r: string) {
-      regions.push(r)
-      return new CloudTrailClient({region: r})
-    }}))
+    await analyseDenial(
+      parseAccessDenied(
+        `User: ${SESSION} is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::1:role/x`,
+      )!,
+      t,
+      options({
+        trail(r: string) {
+          regions.push(r)
+          return new CloudTrailClient({region: r})
+        },
+      }),
+    )
     expect(regions).toEqual(['us-east-1'])
   })
 })

@@ -9,7 +9,11 @@ import {Classifier, matchRule} from '../../../src/lib/mwaa/classify.js'
 import {CATEGORIES} from '../../../src/lib/mwaa/types.js'
 import {SIGNATURE_FIXTURES} from '../../fixtures/mwaa/signatures.js'
 
-function classify(text: string, kind: (typeof SIGNATURE_FIXTURES)[number]['kind'], stream = 'fixture-stream'): string[] {
+function classify(
+  text: string,
+  kind: (typeof SIGNATURE_FIXTURES)[number]['kind'],
+  stream = 'fixture-stream',
+): string[] {
   const c = new Classifier()
   c.scanText(text, {kind, logGroup: 'airflow-test-Group', stream})
   return [...c.aggregates.keys()]
@@ -19,12 +23,31 @@ describe('signature catalogue', () => {
   it('has exactly the 18 categories of the issue, each with at least one rule', () => {
     expect([...CATEGORIES].sort()).toEqual(
       [
-        'access-denied', 'dag-import-error', 'dagbag-import-timeout', 'database-connection', 'module-not-found', 'network-timeout', 'oom-sigkill',
-        'plugin-import-error', 'queued-stuck', 'remote-log-unavailable', 'requirements-install-failure', 'scheduler-heartbeat', 'secrets-backend',
-        'sigterm', 'startup-script-failure', 'task-timeout', 'worker-autoscaling', 'zombie-task',
+        'access-denied',
+        'dag-import-error',
+        'dagbag-import-timeout',
+        'database-connection',
+        'module-not-found',
+        'network-timeout',
+        'oom-sigkill',
+        'plugin-import-error',
+        'queued-stuck',
+        'remote-log-unavailable',
+        'requirements-install-failure',
+        'scheduler-heartbeat',
+        'secrets-backend',
+        'sigterm',
+        'startup-script-failure',
+        'task-timeout',
+        'worker-autoscaling',
+        'zombie-task',
       ].sort(),
     )
-    for (const category of CATEGORIES) expect(RULES.some((r) => r.category === category), category).toBe(true)
+    for (const category of CATEGORIES)
+      expect(
+        RULES.some((r) => r.category === category),
+        category,
+      ).toBe(true)
     expect(new Set(RULES.map((r) => r.category)).size).toBe(18)
   })
 
@@ -60,14 +83,20 @@ describe('signature catalogue', () => {
   })
 
   it('only applies stream-bound rules to their streams', () => {
-    const timeout = '[ERROR] - Process timed out after running for more than 540000 milliseconds when the maximum running time is 540000 milliseconds.'
-    expect(classify(timeout, 'worker', 'requirements_install_ip-10-0-1-1_1.log')).toEqual(['requirements-install-timeout'])
-    expect(classify(timeout, 'worker', 'startup_script_execution_ip-10-0-1-1_1.log')).toEqual(['startup-script-timeout'])
+    const timeout =
+      '[ERROR] - Process timed out after running for more than 540000 milliseconds when the maximum running time is 540000 milliseconds.'
+    expect(classify(timeout, 'worker', 'requirements_install_ip-10-0-1-1_1.log')).toEqual([
+      'requirements-install-timeout',
+    ])
+    expect(classify(timeout, 'worker', 'startup_script_execution_ip-10-0-1-1_1.log')).toEqual([
+      'startup-script-timeout',
+    ])
     expect(classify(timeout, 'worker', 'worker_ip-10-0-1-1_1.log')).toEqual([])
   })
 
   it('ignores rules outside their log group kinds, but applies every rule to unknown sources', () => {
-    const line = '[2024-07-08T07:30:04.511+0000] {{scheduler_job_runner.py:1487}} INFO - Run scheduled__x of etl has timed-out'
+    const line =
+      '[2024-07-08T07:30:04.511+0000] {{scheduler_job_runner.py:1487}} INFO - Run scheduled__x of etl has timed-out'
     expect(classify(line, 'task')).toEqual([])
     expect(classify(line, 'unknown')).toEqual(['dagrun-timeout'])
   })

@@ -27,40 +27,71 @@ describe('parseLogTimestamp', () => {
 describe('parseHeader: every line shape', () => {
   it('Airflow 2 on MWAA, double braces, ISO timestamp', () => {
     expect(parseHeader('[2024-07-08T07:30:04.511+0000] {{taskinstance.py:1956}} INFO - Dependencies all met')).toEqual({
-      level: 'INFO', logger: 'taskinstance.py:1956', message: 'Dependencies all met', shape: 'airflow', timestamp: T,
+      level: 'INFO',
+      logger: 'taskinstance.py:1956',
+      message: 'Dependencies all met',
+      shape: 'airflow',
+      timestamp: T,
     })
   })
 
   it('upstream Airflow, single braces, comma milliseconds', () => {
     expect(parseHeader('[2024-07-08 07:30:04,511] {taskinstance.py:1482} ERROR - Task failed')).toMatchObject({
-      level: 'ERROR', logger: 'taskinstance.py:1482', message: 'Task failed', shape: 'airflow', timestamp: T,
+      level: 'ERROR',
+      logger: 'taskinstance.py:1482',
+      message: 'Task failed',
+      shape: 'airflow',
+      timestamp: T,
     })
   })
 
   it('copied from the Airflow UI', () => {
-    expect(parseHeader('[2024-07-08, 07:30:04 UTC] {{taskinstance.py:1280}} INFO - Marking task as FAILED')).toMatchObject({shape: 'airflow', timestamp: T - 511})
+    expect(
+      parseHeader('[2024-07-08, 07:30:04 UTC] {{taskinstance.py:1280}} INFO - Marking task as FAILED'),
+    ).toMatchObject({shape: 'airflow', timestamp: T - 511})
   })
 
   it('[LEVEL] - lines of requirements_install / startup_script_execution', () => {
     expect(parseHeader('[WARNING] - ERROR: Cannot install pandas==2.1.4')).toEqual({
-      level: 'WARNING', logger: undefined, message: 'ERROR: Cannot install pandas==2.1.4', shape: 'level-dash', timestamp: undefined,
+      level: 'WARNING',
+      logger: undefined,
+      message: 'ERROR: Cannot install pandas==2.1.4',
+      shape: 'level-dash',
+      timestamp: undefined,
     })
   })
 
   it('[LEVEL] lines without the dash (startup script messages)', () => {
-    expect(parseHeader('[ERROR] Failed to load environment variables from startup script.')).toMatchObject({level: 'ERROR', message: 'Failed to load environment variables from startup script.', shape: 'level-dash'})
+    expect(parseHeader('[ERROR] Failed to load environment variables from startup script.')).toMatchObject({
+      level: 'ERROR',
+      message: 'Failed to load environment variables from startup script.',
+      shape: 'level-dash',
+    })
   })
 
   it('Celery [ts: LEVEL/Process]', () => {
-    expect(parseHeader("[2024-07-08 07:30:04,511: ERROR/MainProcess] Process 'ForkPoolWorker-2' pid:20 exited with 'signal 15 (SIGTERM)'")).toMatchObject({
-      level: 'ERROR', logger: 'MainProcess', message: "Process 'ForkPoolWorker-2' pid:20 exited with 'signal 15 (SIGTERM)'", shape: 'celery', timestamp: T,
+    expect(
+      parseHeader(
+        "[2024-07-08 07:30:04,511: ERROR/MainProcess] Process 'ForkPoolWorker-2' pid:20 exited with 'signal 15 (SIGTERM)'",
+      ),
+    ).toMatchObject({
+      level: 'ERROR',
+      logger: 'MainProcess',
+      message: "Process 'ForkPoolWorker-2' pid:20 exited with 'signal 15 (SIGTERM)'",
+      shape: 'celery',
+      timestamp: T,
     })
   })
 
   it('Airflow 3 JSON task events, with their exception details', () => {
     const line = JSON.stringify({
-      // eslint-disable-next-line camelcase -- Airflow 3's own field names
-      error_detail: [{exc_type: 'ModuleNotFoundError', exc_value: "No module named 'pandas_gbq'", frames: [{filename: '/dags/x.py', lineno: 3, name: '<module>'}]}],
+      error_detail: [
+        {
+          exc_type: 'ModuleNotFoundError',
+          exc_value: "No module named 'pandas_gbq'",
+          frames: [{filename: '/dags/x.py', lineno: 3, name: '<module>'}],
+        },
+      ],
       event: 'Task failed with exception',
       level: 'error',
       logger: 'task',
@@ -68,48 +99,88 @@ describe('parseHeader: every line shape', () => {
     })
     const h = parseHeader(line)!
     expect(h).toMatchObject({level: 'ERROR', logger: 'task', shape: 'airflow3-json', timestamp: T})
-    expect(h.message).toBe("Task failed with exception\nTraceback (most recent call last):\n  File \"/dags/x.py\", line 3, in <module>\nModuleNotFoundError: No module named 'pandas_gbq'")
+    expect(h.message).toBe(
+      'Task failed with exception\nTraceback (most recent call last):\n  File "/dags/x.py", line 3, in <module>\nModuleNotFoundError: No module named \'pandas_gbq\'',
+    )
   })
 
   it('Airflow 3 JSON with an epoch timestamp', () => {
-    expect(parseHeader('{"event": "Hook impls: []", "level": "debug", "logger": "airflow.listeners.listener", "timestamp": 1720423804.511}')).toMatchObject({level: 'DEBUG', shape: 'airflow3-json', timestamp: T})
+    expect(
+      parseHeader(
+        '{"event": "Hook impls: []", "level": "debug", "logger": "airflow.listeners.listener", "timestamp": 1720423804.511}',
+      ),
+    ).toMatchObject({level: 'DEBUG', shape: 'airflow3-json', timestamp: T})
   })
 
   it('Airflow 3 component console lines', () => {
-    expect(parseHeader('2024-07-08T07:30:04.511906Z [error    ] Task execute_workload[abc] raised unexpected: ReadTimeout() [celery.app.trace] loc=trace.py:285')).toMatchObject({
-      level: 'ERROR', message: 'Task execute_workload[abc] raised unexpected: ReadTimeout() [celery.app.trace] loc=trace.py:285', shape: 'airflow3-console', timestamp: T,
+    expect(
+      parseHeader(
+        '2024-07-08T07:30:04.511906Z [error    ] Task execute_workload[abc] raised unexpected: ReadTimeout() [celery.app.trace] loc=trace.py:285',
+      ),
+    ).toMatchObject({
+      level: 'ERROR',
+      message: 'Task execute_workload[abc] raised unexpected: ReadTimeout() [celery.app.trace] loc=trace.py:285',
+      shape: 'airflow3-console',
+      timestamp: T,
     })
   })
 
   it('lines that start with a timestamp (CloudWatch exports, Python default format)', () => {
-    expect(parseHeader('2024-07-08T07:30:04.511Z [INFO] - Collecting boto3')).toMatchObject({shape: 'timestamped', timestamp: T})
-    expect(parseHeader('2024-07-08 07:30:04,511 ERROR something broke')).toMatchObject({level: 'ERROR', message: 'something broke', shape: 'timestamped'})
+    expect(parseHeader('2024-07-08T07:30:04.511Z [INFO] - Collecting boto3')).toMatchObject({
+      shape: 'timestamped',
+      timestamp: T,
+    })
+    expect(parseHeader('2024-07-08 07:30:04,511 ERROR something broke')).toMatchObject({
+      level: 'ERROR',
+      message: 'something broke',
+      shape: 'timestamped',
+    })
   })
 
   it('nested log-of-a-log keeps the outer header', () => {
-    expect(parseHeader('[2022-03-14 00:00:01,000] {{logging_mixin.py:104}} INFO - [2022-03-14 00:00:01,000] {{base_aws.py:368}} INFO - Airflow Connection')).toMatchObject({
-      logger: 'logging_mixin.py:104', message: '[2022-03-14 00:00:01,000] {{base_aws.py:368}} INFO - Airflow Connection',
+    expect(
+      parseHeader(
+        '[2022-03-14 00:00:01,000] {{logging_mixin.py:104}} INFO - [2022-03-14 00:00:01,000] {{base_aws.py:368}} INFO - Airflow Connection',
+      ),
+    ).toMatchObject({
+      logger: 'logging_mixin.py:104',
+      message: '[2022-03-14 00:00:01,000] {{base_aws.py:368}} INFO - Airflow Connection',
     })
   })
 
   it('is undefined for continuation and free text', () => {
-    for (const line of ['Traceback (most recent call last):', '  File "x.py", line 1', 'just words', '{"not": "an event"}', '[not a header]']) {
+    for (const line of [
+      'Traceback (most recent call last):',
+      '  File "x.py", line 1',
+      'just words',
+      '{"not": "an event"}',
+      '[not a header]',
+    ]) {
       expect(parseHeader(line), line).toBeUndefined()
     }
   })
 })
 
 describe('isContinuation', () => {
-  it.each(['  File "/x.py", line 3, in <module>', '\tThis probably means', 'Traceback (most recent call last):', "ModuleNotFoundError: No module named 'x'", 'botocore.exceptions.ClientError: An error', 'During handling of the above exception, another exception occurred:', '    ^^^^^'])(
-    '%s continues a record',
-    (line) => expect(isContinuation(line)).toBe(true),
+  it.each([
+    '  File "/x.py", line 3, in <module>',
+    '\tThis probably means',
+    'Traceback (most recent call last):',
+    "ModuleNotFoundError: No module named 'x'",
+    'botocore.exceptions.ClientError: An error',
+    'During handling of the above exception, another exception occurred:',
+    '    ^^^^^',
+  ])('%s continues a record', (line) => expect(isContinuation(line)).toBe(true))
+  it.each(['[INFO] - Collecting x', 'Some free text', ''])('%s does not', (line) =>
+    expect(isContinuation(line)).toBe(false),
   )
-  it.each(['[INFO] - Collecting x', 'Some free text', ''])('%s does not', (line) => expect(isContinuation(line)).toBe(false))
 })
 
 describe('severity comes from the text, not the printed level', () => {
   it('pip ERROR relayed as [WARNING] is an error', () => {
-    expect(toLogRecord('[WARNING] - ERROR: Cannot install pandas', {kind: 'worker', logGroup: 'g', stream: 's'}).severity).toBe('error')
+    expect(
+      toLogRecord('[WARNING] - ERROR: Cannot install pandas', {kind: 'worker', logGroup: 'g', stream: 's'}).severity,
+    ).toBe('error')
   })
 
   it('a traceback printed at INFO is an error', () => {
@@ -168,13 +239,27 @@ describe('record grouping', () => {
 
   it('uses the event time when the line has none', () => {
     const c = new Classifier()
-    c.scanEvents([{logGroup: 'g', message: '[WARNING] - ERROR: ResolutionImpossible: for help visit …', stream: 'requirements_install_ip_1.log', timestamp: 42_000}], 'worker')
+    c.scanEvents(
+      [
+        {
+          logGroup: 'g',
+          message: '[WARNING] - ERROR: ResolutionImpossible: for help visit …',
+          stream: 'requirements_install_ip_1.log',
+          timestamp: 42_000,
+        },
+      ],
+      'worker',
+    )
     expect(c.aggregates.get('pip-resolution-impossible')?.firstSeen).toBe(42_000)
   })
 
   it('stops at an empty first line when walking back from a hit', () => {
     const c = new Classifier()
-    c.scanText("\nTraceback (most recent call last):\nModuleNotFoundError: No module named 'x'", {kind: 'task', logGroup: 'g', stream: 's'})
+    c.scanText("\nTraceback (most recent call last):\nModuleNotFoundError: No module named 'x'", {
+      kind: 'task',
+      logGroup: 'g',
+      stream: 's',
+    })
     expect(c.aggregates.get('module-not-found')?.occurrences[0]?.line).toBe("ModuleNotFoundError: No module named 'x'")
   })
 
@@ -196,7 +281,11 @@ describe('record grouping', () => {
 
   it('drops records outside the window', () => {
     const c = new Classifier({window: {end: T - 1, start: T - 60_000}})
-    c.scanText('[2024-07-08T07:30:04.511+0000] {{x.py:1}} ERROR - Received SIGTERM. Terminating subprocesses.', {kind: 'task', logGroup: 'g', stream: 's'})
+    c.scanText('[2024-07-08T07:30:04.511+0000] {{x.py:1}} ERROR - Received SIGTERM. Terminating subprocesses.', {
+      kind: 'task',
+      logGroup: 'g',
+      stream: 's',
+    })
     expect(c.aggregates.size).toBe(0)
   })
 })

@@ -18,8 +18,20 @@ const at = (min: number): string => `[2026-11-22T05:${String(min).padStart(2, '0
 describe('ranking causes, not counts', () => {
   it('puts a requirements install failure above the missing modules it explains, even when they are more numerous', () => {
     const findings = rank([
-      {kind: 'dag-processing', stream: 'scheduler_a.py.log', text: Array.from({length: 5}, (_, i) => `${at(i)} {{dagbag.py:1}} ERROR - Failed to import: /dags/a${i}.py\nModuleNotFoundError: No module named 'pandas_gbq'`).join('\n')},
-      {kind: 'worker', stream: 'requirements_install_ip_1.log', text: '[WARNING] - ERROR: Cannot install pandas-gbq==0.24.0 and google-auth==1.35.0 because these package versions have conflicting dependencies.'},
+      {
+        kind: 'dag-processing',
+        stream: 'scheduler_a.py.log',
+        text: Array.from(
+          {length: 5},
+          (_, i) =>
+            `${at(i)} {{dagbag.py:1}} ERROR - Failed to import: /dags/a${i}.py\nModuleNotFoundError: No module named 'pandas_gbq'`,
+        ).join('\n'),
+      },
+      {
+        kind: 'worker',
+        stream: 'requirements_install_ip_1.log',
+        text: '[WARNING] - ERROR: Cannot install pandas-gbq==0.24.0 and google-auth==1.35.0 because these package versions have conflicting dependencies.',
+      },
     ])
     expect(findings.map((f) => f.rule)).toEqual(['pip-resolution-impossible', 'module-not-found'])
     expect(findings[0]!.confidence).toBe(0.99)
@@ -30,8 +42,16 @@ describe('ranking causes, not counts', () => {
 
   it('links tasks that finished while queued to worker loss', () => {
     const findings = rank([
-      {kind: 'scheduler', stream: 's', text: `${at(41)} {{x.py:1}} ERROR - Executor reports task instance <TaskInstance: a.b r [queued]> finished (failed) although the task says it's queued. (Info: None)`},
-      {kind: 'worker', stream: 'w', text: '[2026-11-22 05:40:03,512: ERROR/MainProcess] [ERROR] - Worker was not shutdown via expected methods and some tasks were interrupted.'},
+      {
+        kind: 'scheduler',
+        stream: 's',
+        text: `${at(41)} {{x.py:1}} ERROR - Executor reports task instance <TaskInstance: a.b r [queued]> finished (failed) although the task says it's queued. (Info: None)`,
+      },
+      {
+        kind: 'worker',
+        stream: 'w',
+        text: '[2026-11-22 05:40:03,512: ERROR/MainProcess] [ERROR] - Worker was not shutdown via expected methods and some tasks were interrupted.',
+      },
     ])
     expect(findings.map((f) => f.rule)).toEqual(['worker-interrupted', 'executor-reports-queued'])
     expect(findings[1]!.cause).toMatch(/Linked cause: worker loss at 2026-11-22T05:40:03\.512Z/)
@@ -39,67 +59,135 @@ describe('ranking causes, not counts', () => {
 
   it('does not link events hours apart', () => {
     const findings = rank([
-      {kind: 'scheduler', stream: 's', text: `[2026-11-22T09:41:00.000+0000] {{x.py:1}} ERROR - Executor reports task instance <TaskInstance: a.b r [queued]> finished (failed) although the task says it's queued.`},
-      {kind: 'worker', stream: 'w', text: '[2026-11-22 05:40:03,512: ERROR/MainProcess] Worker was not shutdown via expected methods'},
+      {
+        kind: 'scheduler',
+        stream: 's',
+        text: `[2026-11-22T09:41:00.000+0000] {{x.py:1}} ERROR - Executor reports task instance <TaskInstance: a.b r [queued]> finished (failed) although the task says it's queued.`,
+      },
+      {
+        kind: 'worker',
+        stream: 'w',
+        text: '[2026-11-22 05:40:03,512: ERROR/MainProcess] Worker was not shutdown via expected methods',
+      },
     ])
     expect(findings.find((f) => f.rule === 'executor-reports-queued')!.cause).not.toMatch(/Linked cause/)
   })
 
   it('explains SIGTERM by an externally set state in the same stream', () => {
     const findings = rank([
-      {kind: 'task', stream: 't', text: `${at(10)} {{local_task_job.py:1}} WARNING - State of this instance has been externally set to failed. Terminating instance.\n${at(10)} {{taskinstance.py:1}} ERROR - Received SIGTERM. Terminating subprocesses.`},
+      {
+        kind: 'task',
+        stream: 't',
+        text: `${at(10)} {{local_task_job.py:1}} WARNING - State of this instance has been externally set to failed. Terminating instance.\n${at(10)} {{taskinstance.py:1}} ERROR - Received SIGTERM. Terminating subprocesses.`,
+      },
     ])
     expect(findings).toHaveLength(1)
-    expect(findings[0]!.cause).toMatch(/Explained by: the task state was changed outside the task \(externally set to failed\)/)
+    expect(findings[0]!.cause).toMatch(
+      /Explained by: the task state was changed outside the task \(externally set to failed\)/,
+    )
     expect(findings[0]!.confidence).toBe(0.85)
     expect(findings[0]!.evidence.some((e) => e.line.includes('externally set'))).toBe(true)
   })
 
   it('explains SIGTERM by a worker warm shutdown at the same time', () => {
     const findings = rank([
-      {kind: 'task', stream: 't', text: `${at(10)} {{taskinstance.py:1}} ERROR - Received SIGTERM. Terminating subprocesses.`},
-      {kind: 'worker', stream: 'w', text: '[2026-11-22 05:09:30,000: INFO/MainProcess] worker: Warm shutdown (MainProcess)'},
+      {
+        kind: 'task',
+        stream: 't',
+        text: `${at(10)} {{taskinstance.py:1}} ERROR - Received SIGTERM. Terminating subprocesses.`,
+      },
+      {
+        kind: 'worker',
+        stream: 'w',
+        text: '[2026-11-22 05:09:30,000: INFO/MainProcess] worker: Warm shutdown (MainProcess)',
+      },
     ])
     expect(findings[0]!.cause).toMatch(/Warm shutdown.*autoscaling removed it/)
   })
 
   it('explains SIGTERM by OOM and ranks the OOM first', () => {
     const findings = rank([
-      {kind: 'task', stream: 't1', text: `${at(10)} {{taskinstance.py:1}} ERROR - Received SIGTERM. Terminating subprocesses.`},
-      {kind: 'task', stream: 't2', text: `${at(9)} {{local_task_job_runner.py:228}} INFO - Task exited with return code -9`},
+      {
+        kind: 'task',
+        stream: 't1',
+        text: `${at(10)} {{taskinstance.py:1}} ERROR - Received SIGTERM. Terminating subprocesses.`,
+      },
+      {
+        kind: 'task',
+        stream: 't2',
+        text: `${at(9)} {{local_task_job_runner.py:228}} INFO - Task exited with return code -9`,
+      },
     ])
     expect(findings.map((f) => f.rule)).toEqual(['task-sigkill', 'task-sigterm'])
     expect(findings[1]!.cause).toMatch(/memory pressure/)
   })
 
   it('says when nothing explains a SIGTERM and lowers confidence', () => {
-    const findings = rank([{kind: 'task', stream: 't', text: `${at(10)} {{taskinstance.py:1}} ERROR - Received SIGTERM. Terminating subprocesses.`}])
+    const findings = rank([
+      {
+        kind: 'task',
+        stream: 't',
+        text: `${at(10)} {{taskinstance.py:1}} ERROR - Received SIGTERM. Terminating subprocesses.`,
+      },
+    ])
     expect(findings[0]!.confidence).toBe(0.5)
     expect(findings[0]!.cause).toMatch(/No neighbouring line explains it/)
   })
 
   it('treats database errors as a symptom of a scheduler that stopped heartbeating', () => {
     const findings = rank([
-      {kind: 'scheduler', stream: 's', text: Array.from({length: 4}, () => `${at(5)} {{x.py:1}} ERROR - sqlalchemy.exc.OperationalError: (psycopg2.OperationalError) server closed the connection unexpectedly`).join('\n')},
-      {kind: 'webserver', stream: 'w', text: 'The scheduler does not appear to be running. Last heartbeat was received 3 hours ago.'},
+      {
+        kind: 'scheduler',
+        stream: 's',
+        text: Array.from(
+          {length: 4},
+          () =>
+            `${at(5)} {{x.py:1}} ERROR - sqlalchemy.exc.OperationalError: (psycopg2.OperationalError) server closed the connection unexpectedly`,
+        ).join('\n'),
+      },
+      {
+        kind: 'webserver',
+        stream: 'w',
+        text: 'The scheduler does not appear to be running. Last heartbeat was received 3 hours ago.',
+      },
     ])
     expect(findings.map((f) => f.rule)).toEqual(['scheduler-not-running', 'metadata-db-connection'])
   })
 
   it('turns a missing task stream into a finding with the explanations that fit', () => {
-    const findings = rank([{kind: 'worker', stream: 'w', text: '[ERROR] - Worker was not shutdown via expected methods and some tasks were interrupted.'}], {
-      prefixes: ['dag_id=etl/run_id=r/task_id=t/', 'etl/t/'],
-      ref: {dag: 'etl', run: 'r', task: 't', tryNumber: 1},
-    })
+    const findings = rank(
+      [
+        {
+          kind: 'worker',
+          stream: 'w',
+          text: '[ERROR] - Worker was not shutdown via expected methods and some tasks were interrupted.',
+        },
+      ],
+      {
+        prefixes: ['dag_id=etl/run_id=r/task_id=t/', 'etl/t/'],
+        ref: {dag: 'etl', run: 'r', task: 't', tryNumber: 1},
+      },
+    )
     const missing = findings.find((f) => f.rule === 'no-task-log-stream')!
     expect(missing).toMatchObject({category: 'remote-log-unavailable', count: 1, evidence: [], severity: 'error'})
-    expect(missing.cause).toMatch(/No task log stream exists for dag etl, run r, task t, try 1: the task never ran on a worker/)
+    expect(missing.cause).toMatch(
+      /No task log stream exists for dag etl, run r, task t, try 1: the task never ran on a worker/,
+    )
     expect(missing.cause).toMatch(/lost or scaled in/)
     expect(missing.fix[0]).toBe('Looked for streams starting with: dag_id=etl/run_id=r/task_id=t/, etl/t/.')
   })
 
   it('keeps evidence bounded and distinct', () => {
-    const findings = rank([{kind: 'task', stream: 't', text: Array.from({length: 50}, (_, i) => `${at(i % 60)} {{x.py:1}} INFO - Task exited with return code -9`).join('\n')}])
+    const findings = rank([
+      {
+        kind: 'task',
+        stream: 't',
+        text: Array.from(
+          {length: 50},
+          (_, i) => `${at(i % 60)} {{x.py:1}} INFO - Task exited with return code -9`,
+        ).join('\n'),
+      },
+    ])
     expect(findings[0]!.count).toBe(50)
     expect(findings[0]!.evidence.length).toBeLessThanOrEqual(5)
   })

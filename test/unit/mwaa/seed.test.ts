@@ -22,10 +22,17 @@ describe('mwaa sandbox seed', () => {
     const first = await mwaaSeed.run(context)
     const second = await mwaaSeed.run(context)
     expect(second).toEqual(first)
-    expect(first).toEqual([{kind: 'local folder', name: path.join(workDir, 'mwaa-logs'), note: expect.stringContaining('mwaa triage --logs')}])
+    expect(first).toEqual([
+      {
+        kind: 'local folder',
+        name: path.join(workDir, 'mwaa-logs'),
+        note: expect.stringContaining('mwaa triage --logs'),
+      },
+    ])
     const dir = path.join(workDir, 'mwaa-logs')
     expect(listFiles(dir)).toEqual(Object.keys(MWAA_SAMPLE_FILES).sort())
-    for (const [rel, content] of Object.entries(MWAA_SAMPLE_FILES)) expect(readFileSync(path.join(dir, rel), 'utf8')).toBe(content)
+    for (const [rel, content] of Object.entries(MWAA_SAMPLE_FILES))
+      expect(readFileSync(path.join(dir, rel), 'utf8')).toBe(content)
     expect(logs[0]).toMatch(/wrote 9 sample log files/)
   })
 })

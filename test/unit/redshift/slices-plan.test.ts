@@ -189,7 +189,7 @@ describe('plan', () => {
 describe('manifest and COPY', () => {
   it('writes mandatory entries with content_length, as plain JSON', () => {
     const m = JSON.parse(buildManifest([{bytes: 10, url: 's3://b/p/part-0000.csv.gz'}])) as unknown
-    // eslint-disable-next-line camelcase -- AWS's manifest field
+
     expect(m).toEqual({entries: [{mandatory: true, meta: {content_length: 10}, url: 's3://b/p/part-0000.csv.gz'}]})
   })
 

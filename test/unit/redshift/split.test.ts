@@ -298,7 +298,11 @@ describe('copySplit bad input (exit 6, nothing left behind)', () => {
   it('a file named .gz whose content is not gzip', async () => {
     const file = path.join(dir, `named-${run++}.csv.gz`)
     await writeFile(file, 'a,b\n1,2\n')
-    await expectFailure(Buffer.alloc(0), {input: {kind: 'file', path: file}}, /named like a gzip file but its content is not compressed/)
+    await expectFailure(
+      Buffer.alloc(0),
+      {input: {kind: 'file', path: file}},
+      /named like a gzip file but its content is not compressed/,
+    )
   })
 
   it('an empty input, and a gzip of nothing', async () => {

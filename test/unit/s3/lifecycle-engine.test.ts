@@ -13,13 +13,27 @@ const NOW = new Date('2026-11-22T00:00:00Z')
 const PRICES = pricesForRegion(BUNDLED_PRICES, 'us-east-1')
 const GiB = 2 ** 30
 
-const rule = (id: string, over: Partial<LifecycleRule>): LifecycleRule => ({Filter: {}, ID: id, Status: 'Enabled', ...over})
-const obj = (over: Partial<{ageDays: number; key: string; size: number; tags: Record<string, string>}> = {}) => ({ageDays: 0, key: 'raw/a.csv', size: 10 * 2 ** 20, tags: {}, ...over})
+const rule = (id: string, over: Partial<LifecycleRule>): LifecycleRule => ({
+  Filter: {},
+  ID: id,
+  Status: 'Enabled',
+  ...over,
+})
+const obj = (over: Partial<{ageDays: number; key: string; size: number; tags: Record<string, string>}> = {}) => ({
+  ageDays: 0,
+  key: 'raw/a.csv',
+  size: 10 * 2 ** 20,
+  tags: {},
+  ...over,
+})
 
 describe('spec → rules (day arithmetic)', () => {
   it('counts months as 30 days and years as 365, and explains it', () => {
     const out = buildConfiguration([{spec: {'glacier-after': '2y', 'ia-after': '6 months', prefix: 'raw/csv/'}}])
-    expect(out.config.Rules[0]!.Transitions).toEqual([{Days: 180, StorageClass: 'STANDARD_IA'}, {Days: 730, StorageClass: 'GLACIER'}])
+    expect(out.config.Rules[0]!.Transitions).toEqual([
+      {Days: 180, StorageClass: 'STANDARD_IA'},
+      {Days: 730, StorageClass: 'GLACIER'},
+    ])
     expect(out.days.map((d) => [d.action, d.days, d.explanation])).toEqual([
       ['→ STANDARD_IA', 180, '180 days (6 months × 30)'],
       ['→ GLACIER', 730, '730 days (2 years × 365)'],
@@ -29,18 +43,62 @@ describe('spec → rules (day arithmetic)', () => {
   })
 
   it('combines prefix, tags and sizes under And', () => {
-    const out = buildConfiguration([{spec: {'expire-after': 30, 'max-size': '1GB', 'min-size': '128KiB', prefix: 'p/', tags: ['team=data', 'env=prod']}}])
-    expect(out.config.Rules[0]!.Filter).toEqual({And: {ObjectSizeGreaterThan: 131_072, ObjectSizeLessThan: 1e9, Prefix: 'p/', Tags: [{Key: 'team', Value: 'data'}, {Key: 'env', Value: 'prod'}]}})
+    const out = buildConfiguration([
+      {
+        spec: {
+          'expire-after': 30,
+          'max-size': '1GB',
+          'min-size': '128KiB',
+          prefix: 'p/',
+          tags: ['team=data', 'env=prod'],
+        },
+      },
+    ])
+    expect(out.config.Rules[0]!.Filter).toEqual({
+      And: {
+        ObjectSizeGreaterThan: 131_072,
+        ObjectSizeLessThan: 1e9,
+        Prefix: 'p/',
+        Tags: [
+          {Key: 'team', Value: 'data'},
+          {Key: 'env', Value: 'prod'},
+        ],
+      },
+    })
   })
 
   it('moves abort-multipart and delete-marker clean-up to a companion rule when S3 would reject them together', () => {
-    const out = buildConfiguration([{spec: {'abort-multipart-after': '7d', 'delete-expired-markers': true, 'expire-after': '90d', prefix: 'logs/', tags: ['team=data']}}])
+    const out = buildConfiguration([
+      {
+        spec: {
+          'abort-multipart-after': '7d',
+          'delete-expired-markers': true,
+          'expire-after': '90d',
+          prefix: 'logs/',
+          tags: ['team=data'],
+        },
+      },
+    ])
     expect(out.config.Rules).toHaveLength(2)
-    expect(out.config.Rules[1]).toEqual({AbortIncompleteMultipartUpload: {DaysAfterInitiation: 7}, Expiration: {ExpiredObjectDeleteMarker: true}, Filter: {Prefix: 'logs/'}, ID: 'logs-team-data-lifecycle-cleanup', Status: 'Enabled'})
+    expect(out.config.Rules[1]).toEqual({
+      AbortIncompleteMultipartUpload: {DaysAfterInitiation: 7},
+      Expiration: {ExpiredObjectDeleteMarker: true},
+      Filter: {Prefix: 'logs/'},
+      ID: 'logs-team-data-lifecycle-cleanup',
+      Status: 'Enabled',
+    })
     expect(out.notes).toHaveLength(2)
     // Without filters or expiration they stay in the rule.
     const plain = buildConfiguration([{spec: {'abort-multipart-after': '7d', 'delete-expired-markers': true}}])
-    expect(plain.config.Rules).toEqual([{AbortIncompleteMultipartUpload: {DaysAfterInitiation: 7}, Expiration: {ExpiredObjectDeleteMarker: true}, Filter: {}, ID: 'whole-bucket-lifecycle', Status: 'Enabled'}])
+    expect(plain.config.Rules).toEqual([
+      {
+        AbortIncompleteMultipartUpload: {DaysAfterInitiation: 7},
+        Expiration: {ExpiredObjectDeleteMarker: true},
+        Filter: {},
+        ID: 'whole-bucket-lifecycle',
+        Status: 'Enabled',
+      },
+    ])
   })
 
   it('keeps the N newest noncurrent versions only together with a noncurrent expiration', () => {
@@ -61,8 +119,17 @@ describe('spec → rules (day arithmetic)', () => {
   })
 
   it('reads spec files and names unknown keys', () => {
-    const spec = parseSpec({rules: [{'ia-after': '6 months', id: 'a', prefix: 'raw/'}], 'transition-default-minimum-object-size': 'varies_by_storage_class'}, 's.yaml')
-    expect(spec).toEqual({defaultMinSize: 'varies_by_storage_class', specs: [{spec: {'ia-after': '6 months', id: 'a', prefix: 'raw/'}, where: 's.yaml rules[0]'}]})
+    const spec = parseSpec(
+      {
+        rules: [{'ia-after': '6 months', id: 'a', prefix: 'raw/'}],
+        'transition-default-minimum-object-size': 'varies_by_storage_class',
+      },
+      's.yaml',
+    )
+    expect(spec).toEqual({
+      defaultMinSize: 'varies_by_storage_class',
+      specs: [{spec: {'ia-after': '6 months', id: 'a', prefix: 'raw/'}, where: 's.yaml rules[0]'}],
+    })
     expect(() => parseSpec({rules: [{iaAfter: '6 months'}]}, 's.yaml')).toThrow(/unknown key "iaAfter"/)
     expect(() => parseSpec({rules: []}, 's.yaml')).toThrow(/has no rules/)
     expect(() => parseSpec({rules: [{'ia-after': true}]}, 's.yaml')).toThrow(/ia-after is true; expected a duration/)
@@ -71,14 +138,25 @@ describe('spec → rules (day arithmetic)', () => {
 
 describe('object timeline (S3 precedence)', () => {
   it('the cheaper class wins when two transitions are due the same day', () => {
-    const config = {Rules: [rule('ia', {Transitions: [{Days: 30, StorageClass: 'STANDARD_IA'}]}), rule('gl', {Transitions: [{Days: 30, StorageClass: 'GLACIER'}]})]}
+    const config = {
+      Rules: [
+        rule('ia', {Transitions: [{Days: 30, StorageClass: 'STANDARD_IA'}]}),
+        rule('gl', {Transitions: [{Days: 30, StorageClass: 'GLACIER'}]}),
+      ],
+    }
     const tl = objectTimeline(config, obj(), NOW)
     expect(tl.events).toEqual([{action: 'transition', day: 30, from: 'STANDARD', rule: 'rule "gl"', to: 'GLACIER'}])
     expect(tl.skipped[0]).toMatchObject({rule: 'rule "ia"', to: 'STANDARD_IA'})
   })
 
   it('deletion beats transition, and the shortest expiration wins', () => {
-    const config = {Rules: [rule('exp365', {Expiration: {Days: 365}}), rule('exp100', {Expiration: {Days: 100}}), rule('gl', {Transitions: [{Days: 200, StorageClass: 'GLACIER'}]})]}
+    const config = {
+      Rules: [
+        rule('exp365', {Expiration: {Days: 365}}),
+        rule('exp100', {Expiration: {Days: 100}}),
+        rule('gl', {Transitions: [{Days: 200, StorageClass: 'GLACIER'}]}),
+      ],
+    }
     const tl = objectTimeline(config, obj(), NOW)
     expect(tl.expiresDay).toBe(100)
     expect(tl.events).toEqual([{action: 'expire', day: 100, from: 'STANDARD', rule: 'rule "exp100"'}])
@@ -88,31 +166,67 @@ describe('object timeline (S3 precedence)', () => {
   })
 
   it('skips a transition the waterfall does not allow', () => {
-    const config = {Rules: [rule('gl', {Transitions: [{Days: 90, StorageClass: 'GLACIER'}]}), rule('ia', {Transitions: [{Days: 180, StorageClass: 'STANDARD_IA'}]})]}
+    const config = {
+      Rules: [
+        rule('gl', {Transitions: [{Days: 90, StorageClass: 'GLACIER'}]}),
+        rule('ia', {Transitions: [{Days: 180, StorageClass: 'STANDARD_IA'}]}),
+      ],
+    }
     const tl = objectTimeline(config, obj(), NOW)
     expect(tl.events.map((e) => e.to)).toEqual(['GLACIER'])
     expect(tl.skipped[0]!.reason).toMatch(/already in GLACIER/)
   })
 
   it('applies the 128 KB default minimum unless the rule has its own size filter', () => {
-    const t = [{Days: 30, StorageClass: 'STANDARD_IA'}, {Days: 120, StorageClass: 'GLACIER'}]
+    const t = [
+      {Days: 30, StorageClass: 'STANDARD_IA'},
+      {Days: 120, StorageClass: 'GLACIER'},
+    ]
     const small = obj({size: 4000})
     expect(objectTimeline({Rules: [rule('r', {Transitions: t})]}, small, NOW).events).toEqual([])
-    expect(objectTimeline({Rules: [rule('r', {Transitions: t})], TransitionDefaultMinimumObjectSize: 'varies_by_storage_class'}, small, NOW).events.map((e) => e.to)).toEqual(['GLACIER'])
-    expect(objectTimeline({Rules: [rule('r', {Filter: {ObjectSizeGreaterThan: 1000}, Transitions: t})]}, small, NOW).events.map((e) => e.to)).toEqual(['STANDARD_IA', 'GLACIER'])
+    expect(
+      objectTimeline(
+        {Rules: [rule('r', {Transitions: t})], TransitionDefaultMinimumObjectSize: 'varies_by_storage_class'},
+        small,
+        NOW,
+      ).events.map((e) => e.to),
+    ).toEqual(['GLACIER'])
+    expect(
+      objectTimeline(
+        {Rules: [rule('r', {Filter: {ObjectSizeGreaterThan: 1000}, Transitions: t})]},
+        small,
+        NOW,
+      ).events.map((e) => e.to),
+    ).toEqual(['STANDARD_IA', 'GLACIER'])
   })
 
   it('explains why rules do not match', () => {
-    const config = {Rules: [rule('p', {Expiration: {Days: 1}, Filter: {Prefix: 'logs/'}}), rule('t', {Expiration: {Days: 1}, Filter: {Tag: {Key: 'team', Value: 'x'}}}), rule('s', {Expiration: {Days: 1}, Filter: {ObjectSizeGreaterThan: 1e9}}), rule('d', {Expiration: {Days: 1}, Status: 'Disabled'})]}
+    const config = {
+      Rules: [
+        rule('p', {Expiration: {Days: 1}, Filter: {Prefix: 'logs/'}}),
+        rule('t', {Expiration: {Days: 1}, Filter: {Tag: {Key: 'team', Value: 'x'}}}),
+        rule('s', {Expiration: {Days: 1}, Filter: {ObjectSizeGreaterThan: 1e9}}),
+        rule('d', {Expiration: {Days: 1}, Status: 'Disabled'}),
+      ],
+    }
     const reasons = objectTimeline(config, obj({tags: {team: 'data'}}), NOW).matches.map((m) => m.reason)
-    expect(reasons).toEqual(['key does not start with "logs/"', 'tag team is "data", rule wants "x"', 'size 10485760 is not greater than 1000000000 bytes', 'status is Disabled'])
+    expect(reasons).toEqual([
+      'key does not start with "logs/"',
+      'tag team is "data", rule wants "x"',
+      'size 10485760 is not greater than 1000000000 bytes',
+      'status is Disabled',
+    ])
   })
 })
 
 describe('estimate', () => {
   it('adds up storage per class, archive overhead and transition requests', () => {
     const config = {Rules: [rule('gl', {Transitions: [{Days: 30, StorageClass: 'GLACIER'}]})]}
-    const s = estimateScenario('t', config, [{...obj({size: GiB}), count: 1000, storageClass: 'STANDARD'}], {horizonDays: 90, now: NOW, prices: PRICES})
+    const s = estimateScenario('t', config, [{...obj({size: GiB}), count: 1000, storageClass: 'STANDARD'}], {
+      horizonDays: 90,
+      now: NOW,
+      prices: PRICES,
+    })
     expect(s.transitions).toEqual([{cost: expect.closeTo(0.03, 10), requests: 1000, storageClass: 'GLACIER'}])
     const glacier = 1000 * ((GiB + 32 * 1024) / GiB) * 0.0036 * 2 + 1000 * ((8 * 1024) / GiB) * 0.023 * 2
     expect(s.totals.storage).toBeCloseTo(23 + glacier, 6)
@@ -123,15 +237,30 @@ describe('estimate', () => {
   })
 
   it('charges minimum storage durations and bills small objects as 128 KB in Standard-IA', () => {
-    const config = {Rules: [rule('r', {Expiration: {Days: 60}, Filter: {ObjectSizeGreaterThan: 0}, Transitions: [{Days: 30, StorageClass: 'GLACIER_IR'}]})]}
-    const s = estimateScenario('t', config, [{...obj({size: 1000}), count: 1_000_000, storageClass: 'STANDARD'}], {horizonDays: 365, now: NOW, prices: PRICES})
+    const config = {
+      Rules: [
+        rule('r', {
+          Expiration: {Days: 60},
+          Filter: {ObjectSizeGreaterThan: 0},
+          Transitions: [{Days: 30, StorageClass: 'GLACIER_IR'}],
+        }),
+      ],
+    }
+    const s = estimateScenario('t', config, [{...obj({size: 1000}), count: 1_000_000, storageClass: 'STANDARD'}], {
+      horizonDays: 365,
+      now: NOW,
+      prices: PRICES,
+    })
     // Glacier IR: 30 days stayed, 90 billed → 60 extra days at 128 KiB.
-    expect(s.totals.earlyDeletion).toBeCloseTo((1e6 * (128 * 1024) / GiB) * (0.004 / 30) * 60, 6)
+    expect(s.totals.earlyDeletion).toBeCloseTo(((1e6 * (128 * 1024)) / GiB) * (0.004 / 30) * 60, 6)
     expect(s.deletedObjects).toBe(1_000_000)
   })
 
   it('warns when transition requests cost more than the storage they save (and not otherwise)', () => {
-    const config: LifecycleConfiguration = {Rules: [rule('da', {Transitions: [{Days: 0, StorageClass: 'DEEP_ARCHIVE'}]})], TransitionDefaultMinimumObjectSize: 'varies_by_storage_class'}
+    const config: LifecycleConfiguration = {
+      Rules: [rule('da', {Transitions: [{Days: 0, StorageClass: 'DEEP_ARCHIVE'}]})],
+      TransitionDefaultMinimumObjectSize: 'varies_by_storage_class',
+    }
     const small = estimateByRule(config, 2_000_000, 50_000, {horizonDays: 90, now: NOW, prices: PRICES})
     const [f] = costFindings(small)
     expect(f).toMatchObject({code: 'LW003', id: 'transition-request-cost', severity: 'warning'})
@@ -141,9 +270,14 @@ describe('estimate', () => {
   })
 
   it('uses another region with a note when the region has no bundled prices, and checks --prices files', () => {
-    expect(pricesForRegion(BUNDLED_PRICES, 'ap-south-2')).toMatchObject({fallbackFrom: 'ap-south-2', region: 'us-east-1'})
+    expect(pricesForRegion(BUNDLED_PRICES, 'ap-south-2')).toMatchObject({
+      fallbackFrom: 'ap-south-2',
+      region: 'us-east-1',
+    })
     expect(() => checkPriceTable({asOf: '2025', regions: {}}, 'p.json')).toThrow(/"asOf" must be the date/)
-    const copy = structuredClone(BUNDLED_PRICES) as unknown as {regions: Record<string, {storageGbMonth: Record<string, unknown>}>}
+    const copy = structuredClone(BUNDLED_PRICES) as unknown as {
+      regions: Record<string, {storageGbMonth: Record<string, unknown>}>
+    }
     delete copy.regions['us-east-1']!.storageGbMonth.GLACIER
     expect(() => checkPriceTable(copy, 'p.json')).toThrow(/storageGbMonth.GLACIER must be a number/)
   })
@@ -151,9 +285,29 @@ describe('estimate', () => {
 
 describe('explain', () => {
   it('gives the timeline, the class at --age and the cost per object', () => {
-    const config = {Rules: [rule('classic', {Expiration: {Days: 2555}, Filter: {Prefix: 'raw/'}, Transitions: [{Days: 180, StorageClass: 'STANDARD_IA'}, {Days: 730, StorageClass: 'GLACIER'}]})]}
-    const r = explainObject({config, findings: [], format: 's3api', source: 'x.json'}, obj({ageDays: 200, size: GiB}), {horizonDays: 1095, now: NOW, prices: PRICES})
-    expect(r.steps.map((s) => [s.day, s.storageClass])).toEqual([[0, 'STANDARD'], [180, 'STANDARD_IA'], [730, 'GLACIER'], [2555, 'deleted']])
+    const config = {
+      Rules: [
+        rule('classic', {
+          Expiration: {Days: 2555},
+          Filter: {Prefix: 'raw/'},
+          Transitions: [
+            {Days: 180, StorageClass: 'STANDARD_IA'},
+            {Days: 730, StorageClass: 'GLACIER'},
+          ],
+        }),
+      ],
+    }
+    const r = explainObject({config, findings: [], format: 's3api', source: 'x.json'}, obj({ageDays: 200, size: GiB}), {
+      horizonDays: 1095,
+      now: NOW,
+      prices: PRICES,
+    })
+    expect(r.steps.map((s) => [s.day, s.storageClass])).toEqual([
+      [0, 'STANDARD'],
+      [180, 'STANDARD_IA'],
+      [730, 'GLACIER'],
+      [2555, 'deleted'],
+    ])
     expect(r.atAge).toEqual({ageDays: 200, storageClass: 'STANDARD_IA'})
     expect(r.steps[1]!.costSoFar).toBeCloseTo(0.023 * 6 + 0.01 / 1000, 9)
     expect(r.steps[1]!.monthlyStorage).toBeCloseTo(0.0125, 9)
@@ -162,14 +316,37 @@ describe('explain', () => {
 })
 
 describe('merge by rule id', () => {
-  const current: LifecycleConfiguration = {Rules: [rule('a', {Expiration: {Days: 30}}), rule('b', {Expiration: {Days: 60}}), rule('c', {Expiration: {Days: 90}})], TransitionDefaultMinimumObjectSize: 'varies_by_storage_class'}
-  const incoming: LifecycleConfiguration = {Rules: [rule('b', {Expiration: {Days: 61}}), rule('c', {Expiration: {Days: 90}}), rule('d', {Expiration: {Days: 1}})]}
+  const current: LifecycleConfiguration = {
+    Rules: [
+      rule('a', {Expiration: {Days: 30}}),
+      rule('b', {Expiration: {Days: 60}}),
+      rule('c', {Expiration: {Days: 90}}),
+    ],
+    TransitionDefaultMinimumObjectSize: 'varies_by_storage_class',
+  }
+  const incoming: LifecycleConfiguration = {
+    Rules: [
+      rule('b', {Expiration: {Days: 61}}),
+      rule('c', {Expiration: {Days: 90}}),
+      rule('d', {Expiration: {Days: 1}}),
+    ],
+  }
 
   it('replaces the same id, keeps the others and adds the new ones', () => {
     const m = mergeConfigurations(current, incoming, {replaceAll: false})
-    expect(m.changes.map((c) => [c.id, c.change])).toEqual([['a', 'keep'], ['b', 'replace'], ['c', 'unchanged'], ['d', 'add']])
+    expect(m.changes.map((c) => [c.id, c.change])).toEqual([
+      ['a', 'keep'],
+      ['b', 'replace'],
+      ['c', 'unchanged'],
+      ['d', 'add'],
+    ])
     expect(m.changes[1]!.fields).toEqual(['Expiration'])
-    expect(m.target.Rules.map((r) => [r.ID, r.Expiration?.Days])).toEqual([['a', 30], ['b', 61], ['c', 90], ['d', 1]])
+    expect(m.target.Rules.map((r) => [r.ID, r.Expiration?.Days])).toEqual([
+      ['a', 30],
+      ['b', 61],
+      ['c', 90],
+      ['d', 1],
+    ])
     expect(m.target.TransitionDefaultMinimumObjectSize).toBe('varies_by_storage_class')
   })
 
@@ -177,12 +354,39 @@ describe('merge by rule id', () => {
     const m = mergeConfigurations(current, incoming, {replaceAll: true})
     expect(m.changes.map((c) => c.change)).toEqual(['remove', 'replace', 'unchanged', 'add'])
     expect(m.target.Rules.map((r) => r.ID)).toEqual(['b', 'c', 'd'])
-    expect(mergeConfigurations(undefined, incoming, {replaceAll: false}).changes.map((c) => c.change)).toEqual(['add', 'add', 'add'])
+    expect(mergeConfigurations(undefined, incoming, {replaceAll: false}).changes.map((c) => c.change)).toEqual([
+      'add',
+      'add',
+      'add',
+    ])
   })
 
   it('compares configurations by meaning, not spelling', () => {
-    const a = {Rules: [rule('x', {Filter: {}, Transitions: [{Days: 30, StorageClass: 'STANDARD_IA'}, {Days: 90, StorageClass: 'GLACIER'}]})]}
-    const b = {Rules: [{Filter: {And: {}}, ID: 'x', Status: 'Enabled', Transitions: [{Days: 90, StorageClass: 'GLACIER'}, {Days: 30, StorageClass: 'STANDARD_IA'}]}], TransitionDefaultMinimumObjectSize: 'all_storage_classes_128K'}
+    const a = {
+      Rules: [
+        rule('x', {
+          Filter: {},
+          Transitions: [
+            {Days: 30, StorageClass: 'STANDARD_IA'},
+            {Days: 90, StorageClass: 'GLACIER'},
+          ],
+        }),
+      ],
+    }
+    const b = {
+      Rules: [
+        {
+          Filter: {And: {}},
+          ID: 'x',
+          Status: 'Enabled',
+          Transitions: [
+            {Days: 90, StorageClass: 'GLACIER'},
+            {Days: 30, StorageClass: 'STANDARD_IA'},
+          ],
+        },
+      ],
+      TransitionDefaultMinimumObjectSize: 'all_storage_classes_128K',
+    }
     expect(sameConfiguration(b, a)).toBe(true)
     expect(sameConfiguration(a, {...a, TransitionDefaultMinimumObjectSize: 'varies_by_storage_class'})).toBe(false)
   })

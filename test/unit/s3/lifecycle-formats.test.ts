@@ -14,16 +14,43 @@ import {generatePolicy, lintConfigurations} from '../../../src/lib/s3/lifecycle/
 const RICH: LifecycleConfiguration = {
   Rules: [
     {
-      Filter: {And: {ObjectSizeGreaterThan: 131_072, ObjectSizeLessThan: 5_000_000_000, Prefix: 'raw/csv/', Tags: [{Key: 'team', Value: 'data'}, {Key: 'tier', Value: 'gold'}]}},
+      Filter: {
+        And: {
+          ObjectSizeGreaterThan: 131_072,
+          ObjectSizeLessThan: 5_000_000_000,
+          Prefix: 'raw/csv/',
+          Tags: [
+            {Key: 'team', Value: 'data'},
+            {Key: 'tier', Value: 'gold'},
+          ],
+        },
+      },
       ID: 'csv-archive',
       NoncurrentVersionExpiration: {NewerNoncurrentVersions: 3, NoncurrentDays: 400},
-      NoncurrentVersionTransitions: [{NoncurrentDays: 30, StorageClass: 'STANDARD_IA'}, {NewerNoncurrentVersions: 2, NoncurrentDays: 90, StorageClass: 'GLACIER'}],
+      NoncurrentVersionTransitions: [
+        {NoncurrentDays: 30, StorageClass: 'STANDARD_IA'},
+        {NewerNoncurrentVersions: 2, NoncurrentDays: 90, StorageClass: 'GLACIER'},
+      ],
       Status: 'Enabled',
-      Transitions: [{Days: 180, StorageClass: 'STANDARD_IA'}, {Days: 730, StorageClass: 'GLACIER'}],
+      Transitions: [
+        {Days: 180, StorageClass: 'STANDARD_IA'},
+        {Days: 730, StorageClass: 'GLACIER'},
+      ],
     },
-    {AbortIncompleteMultipartUpload: {DaysAfterInitiation: 7}, Filter: {Prefix: 'raw/'}, ID: 'abort', Status: 'Enabled'},
+    {
+      AbortIncompleteMultipartUpload: {DaysAfterInitiation: 7},
+      Filter: {Prefix: 'raw/'},
+      ID: 'abort',
+      Status: 'Enabled',
+    },
     {Expiration: {ExpiredObjectDeleteMarker: true}, Filter: {}, ID: 'markers', Status: 'Disabled'},
-    {Expiration: {Date: '2030-01-01T00:00:00.000Z'}, Filter: {Tag: {Key: 'temp', Value: 'yes'}}, ID: 'dated', Status: 'Enabled', Transitions: [{Date: '2029-01-01T00:00:00.000Z', StorageClass: 'GLACIER_IR'}]},
+    {
+      Expiration: {Date: '2030-01-01T00:00:00.000Z'},
+      Filter: {Tag: {Key: 'temp', Value: 'yes'}},
+      ID: 'dated',
+      Status: 'Enabled',
+      Transitions: [{Date: '2029-01-01T00:00:00.000Z', StorageClass: 'GLACIER_IR'}],
+    },
     {Expiration: {Days: 90}, Filter: {ObjectSizeLessThan: 1024}, ID: 'tiny', Status: 'Enabled'},
   ],
   TransitionDefaultMinimumObjectSize: 'varies_by_storage_class',
@@ -39,24 +66,52 @@ function readBack(text: string, file: string): LifecycleConfiguration {
 describe('output formats', () => {
   it('CloudFormation uses its own names and string sizes', () => {
     const cfn = toCfnRule(RICH.Rules[0]!)
-    expect(cfn).toMatchObject({Id: 'csv-archive', ObjectSizeGreaterThan: '131072', ObjectSizeLessThan: '5000000000', Prefix: 'raw/csv/', TagFilters: [{Key: 'team', Value: 'data'}, {Key: 'tier', Value: 'gold'}]})
-    expect(cfn.Transitions).toEqual([{StorageClass: 'STANDARD_IA', TransitionInDays: 180}, {StorageClass: 'GLACIER', TransitionInDays: 730}])
-    expect(cfn.NoncurrentVersionTransitions).toEqual([{StorageClass: 'STANDARD_IA', TransitionInDays: 30}, {NewerNoncurrentVersions: 2, StorageClass: 'GLACIER', TransitionInDays: 90}])
+    expect(cfn).toMatchObject({
+      Id: 'csv-archive',
+      ObjectSizeGreaterThan: '131072',
+      ObjectSizeLessThan: '5000000000',
+      Prefix: 'raw/csv/',
+      TagFilters: [
+        {Key: 'team', Value: 'data'},
+        {Key: 'tier', Value: 'gold'},
+      ],
+    })
+    expect(cfn.Transitions).toEqual([
+      {StorageClass: 'STANDARD_IA', TransitionInDays: 180},
+      {StorageClass: 'GLACIER', TransitionInDays: 730},
+    ])
+    expect(cfn.NoncurrentVersionTransitions).toEqual([
+      {StorageClass: 'STANDARD_IA', TransitionInDays: 30},
+      {NewerNoncurrentVersions: 2, StorageClass: 'GLACIER', TransitionInDays: 90},
+    ])
     expect(cfn).not.toHaveProperty('Filter')
     expect(cfn).not.toHaveProperty('ID')
-    expect(toCfnRule(RICH.Rules[2]!)).toMatchObject({ExpiredObjectDeleteMarker: true, Id: 'markers', Status: 'Disabled'})
-    expect(toCfnRule({Expiration: {Days: 90}, Filter: {}, ID: 'x', Status: 'Enabled'})).toEqual({ExpirationInDays: 90, Id: 'x', Status: 'Enabled'})
+    expect(toCfnRule(RICH.Rules[2]!)).toMatchObject({
+      ExpiredObjectDeleteMarker: true,
+      Id: 'markers',
+      Status: 'Disabled',
+    })
+    expect(toCfnRule({Expiration: {Days: 90}, Filter: {}, ID: 'x', Status: 'Enabled'})).toEqual({
+      ExpirationInDays: 90,
+      Id: 'x',
+      Status: 'Enabled',
+    })
   })
 
   it('Terraform uses filter {}, and/tags, and the default minimum size setting', () => {
-    const tf = toTerraform({Rules: [{Expiration: {Days: 90}, Filter: {}, ID: 'all', Status: 'Enabled'}]}, {bucket: 'my-bucket'})
+    const tf = toTerraform(
+      {Rules: [{Expiration: {Days: 90}, Filter: {}, ID: 'all', Status: 'Enabled'}]},
+      {bucket: 'my-bucket'},
+    )
     expect(tf).toMatch(/resource "aws_s3_bucket_lifecycle_configuration" "this" \{/)
     expect(tf).toMatch(/bucket\s+= "my-bucket"/)
     expect(tf).toMatch(/transition_default_minimum_object_size = "all_storage_classes_128K"/)
     expect(tf).toMatch(/filter \{\}/)
     const rich = toTerraform(RICH)
     expect(rich).toMatch(/and \{\n\s+prefix\s+= "raw\/csv\/"[\s\S]*tags = \{\n\s+team = "data"/)
-    expect(rich).toMatch(/noncurrent_version_transition \{\n\s+noncurrent_days\s+= 90\n\s+newer_noncurrent_versions = 2/)
+    expect(rich).toMatch(
+      /noncurrent_version_transition \{\n\s+noncurrent_days\s+= 90\n\s+newer_noncurrent_versions = 2/,
+    )
     expect(rich).toMatch(/expired_object_delete_marker = true/)
     expect(rich).toMatch(/bucket\s+= aws_s3_bucket.this.id/)
     // It is valid HCL for our reader: one resource with five rule blocks.
@@ -108,10 +163,16 @@ resource "aws_s3_bucket_lifecycle_configuration" "c" {
 }
 `
     const loaded = parseConfigurationText(text, 'main.tf')
-    expect(loaded.map((l) => l.source)).toEqual(['main.tf aws_s3_bucket_lifecycle_configuration.a', 'main.tf aws_s3_bucket_lifecycle_configuration.c'])
+    expect(loaded.map((l) => l.source)).toEqual([
+      'main.tf aws_s3_bucket_lifecycle_configuration.a',
+      'main.tf aws_s3_bucket_lifecycle_configuration.c',
+    ])
     expect(loaded[0]!.config!.Rules).toEqual([{Expiration: {Days: 30}, Filter: {}, ID: 'x', Status: 'Enabled'}])
     // Two predicates outside and {}: kept as written, so lint reports the filter form (and abort with size).
-    expect(lintConfigurations([loaded[1]!]).configurations[0]!.findings.map((f) => f.id)).toEqual(['filter-form', 'abort-mpu-with-size'])
+    expect(lintConfigurations([loaded[1]!]).configurations[0]!.findings.map((f) => f.id)).toEqual([
+      'filter-form',
+      'abort-mpu-with-size',
+    ])
   })
 
   it('reads every bucket of a CloudFormation template with intrinsic functions', () => {
@@ -151,12 +212,36 @@ Resources:
   })
 
   it('flags CloudFormation sizes that are not strings, and s3api names in a template', () => {
-    const loaded = parseConfigurationText(JSON.stringify({Resources: {B: {Properties: {LifecycleConfiguration: {Rules: [{ExpirationInDays: 30, ID: 'x', ObjectSizeGreaterThan: 100, Status: 'Enabled'}]}}, Type: 'AWS::S3::Bucket'}}}), 't.json')
-    expect(loaded[0]!.findings.map((f) => f.message)).toEqual([expect.stringMatching(/\.ID: unknown property \(CloudFormation spells it Id\)/), expect.stringMatching(/ObjectSizeGreaterThan: is 100; CloudFormation types sizes as String/)])
+    const loaded = parseConfigurationText(
+      JSON.stringify({
+        Resources: {
+          B: {
+            Properties: {
+              LifecycleConfiguration: {
+                Rules: [{ExpirationInDays: 30, ID: 'x', ObjectSizeGreaterThan: 100, Status: 'Enabled'}],
+              },
+            },
+            Type: 'AWS::S3::Bucket',
+          },
+        },
+      }),
+      't.json',
+    )
+    expect(loaded[0]!.findings.map((f) => f.message)).toEqual([
+      expect.stringMatching(/\.ID: unknown property \(CloudFormation spells it Id\)/),
+      expect.stringMatching(/ObjectSizeGreaterThan: is 100; CloudFormation types sizes as String/),
+    ])
   })
 })
 
-const ORDER = ['ia-after', 'intelligent-tiering-after', 'onezone-ia-after', 'glacier-ir-after', 'glacier-after', 'deep-archive-after'] as const
+const ORDER = [
+  'ia-after',
+  'intelligent-tiering-after',
+  'onezone-ia-after',
+  'glacier-ir-after',
+  'glacier-after',
+  'deep-archive-after',
+] as const
 
 /** Transitions in a plausible order with increasing days: sometimes valid, sometimes not. */
 const specArb: fc.Arbitrary<RuleSpec> = fc
@@ -221,7 +306,11 @@ describe('generate → lint round trip (property)', () => {
 
         accepted++
 
-        for (const [format, file] of [['s3api', 'l.json'], ['cloudformation', 't.yaml'], ['terraform', 'm.tf']] as const) {
+        for (const [format, file] of [
+          ['s3api', 'l.json'],
+          ['cloudformation', 't.yaml'],
+          ['terraform', 'm.tf'],
+        ] as const) {
           const loaded = parseConfigurationText(render(result.configuration, format), file)
           const lint = lintConfigurations(loaded)
           expect(lint.errors, `${format}: ${JSON.stringify(lint.configurations[0]?.findings)}`).toBe(0)

@@ -26,7 +26,9 @@ describe('lifecycle validator', () => {
 
   it('covers every catalogued finding with a case (except the estimate-driven cost warning, tested with the estimate)', () => {
     const covered = new Set(CASES.map((c) => c.id))
-    const missing = Object.keys(FINDING_CATALOG).filter((id) => !covered.has(id as FindingId) && id !== 'transition-request-cost')
+    const missing = Object.keys(FINDING_CATALOG).filter(
+      (id) => !covered.has(id as FindingId) && id !== 'transition-request-cost',
+    )
     expect(missing).toEqual([])
   })
 
@@ -34,8 +36,19 @@ describe('lifecycle validator', () => {
     // awsdocs how-to-set-lifecycle-configuration-intro.md and API_LifecycleRuleFilter.html
     const doc = {
       Rules: [
-        {Expiration: {Days: 3650}, Filter: {Prefix: 'documents/'}, ID: 'ExampleRule', Status: 'Enabled', Transitions: [{Days: 365, StorageClass: 'GLACIER'}]},
-        {Expiration: {Days: 365}, Filter: {And: {Prefix: 'myprefix', Tags: [{Key: 'k', Value: 'v'}]}}, ID: 'AndRule', Status: 'Enabled'},
+        {
+          Expiration: {Days: 3650},
+          Filter: {Prefix: 'documents/'},
+          ID: 'ExampleRule',
+          Status: 'Enabled',
+          Transitions: [{Days: 365, StorageClass: 'GLACIER'}],
+        },
+        {
+          Expiration: {Days: 365},
+          Filter: {And: {Prefix: 'myprefix', Tags: [{Key: 'k', Value: 'v'}]}},
+          ID: 'AndRule',
+          Status: 'Enabled',
+        },
         {AbortIncompleteMultipartUpload: {DaysAfterInitiation: 7}, Filter: {}, ID: 'abort', Status: 'Enabled'},
       ],
     }
@@ -45,12 +58,17 @@ describe('lifecycle validator', () => {
   })
 
   it('warns about archive overhead when small objects may move to Glacier', () => {
-    const out = validateConfiguration({Rules: [base({Filter: {Prefix: 'raw/'}, Transitions: [{Days: 90, StorageClass: 'GLACIER'}]}), abortRule], TransitionDefaultMinimumObjectSize: 'varies_by_storage_class'})
+    const out = validateConfiguration({
+      Rules: [base({Filter: {Prefix: 'raw/'}, Transitions: [{Days: 90, StorageClass: 'GLACIER'}]}), abortRule],
+      TransitionDefaultMinimumObjectSize: 'varies_by_storage_class',
+    })
     expect(out.find((f) => f.id === 'small-objects')?.message).toMatch(/40 KB of overhead/)
   })
 
   it('names the rule and path of each error', () => {
-    const f = validateConfiguration({Rules: [base({ID: 'csv', Transitions: [{Days: 5, StorageClass: 'ONEZONE_IA'}]}), abortRule]}).find((x) => x.severity === 'error')
+    const f = validateConfiguration({
+      Rules: [base({ID: 'csv', Transitions: [{Days: 5, StorageClass: 'ONEZONE_IA'}]}), abortRule],
+    }).find((x) => x.severity === 'error')
     expect(f).toMatchObject({path: 'Rules[0].Transitions[0].Days', ruleId: 'csv', ruleIndex: 0})
     expect(f!.message).toMatch(/rule "csv"/)
   })
@@ -63,13 +81,20 @@ describe('lifecycle validator', () => {
 
 describe('s3api reader', () => {
   it('reports CloudFormation spellings and wrong types as findings with the s3api name', () => {
-    const {findings} = parseS3ApiConfiguration({Rules: [{Expiration: {Days: '30'}, Filter: {}, Id: 'x', Status: 'Enabled'}]})
-    expect(findings.map((f) => f.message)).toEqual([expect.stringMatching(/unknown member "Id" \(the s3api name is "ID"\)/), expect.stringMatching(/Expiration.Days is "30"; expected a whole number ≥ 1/)])
+    const {findings} = parseS3ApiConfiguration({
+      Rules: [{Expiration: {Days: '30'}, Filter: {}, Id: 'x', Status: 'Enabled'}],
+    })
+    expect(findings.map((f) => f.message)).toEqual([
+      expect.stringMatching(/unknown member "Id" \(the s3api name is "ID"\)/),
+      expect.stringMatching(/Expiration.Days is "30"; expected a whole number ≥ 1/),
+    ])
     expect(findings.every((f) => f.ruleIndex === 0)).toBe(true)
   })
 
   it('unwraps {"LifecycleConfiguration": …} and keeps TransitionDefaultMinimumObjectSize', () => {
-    const {config, findings} = parseS3ApiConfiguration({LifecycleConfiguration: {Rules: [abortRule], TransitionDefaultMinimumObjectSize: 'varies_by_storage_class'}})
+    const {config, findings} = parseS3ApiConfiguration({
+      LifecycleConfiguration: {Rules: [abortRule], TransitionDefaultMinimumObjectSize: 'varies_by_storage_class'},
+    })
     expect(findings).toEqual([])
     expect(config.TransitionDefaultMinimumObjectSize).toBe('varies_by_storage_class')
   })

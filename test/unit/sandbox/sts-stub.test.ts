@@ -19,7 +19,10 @@ describe('sandbox STS and catch-all endpoint', () => {
   useTestAwsEnv()
 
   async function clients() {
-    return createClientFactory(await resolveAwsSettings({env: {AWS_ENDPOINT_URL: stub.url}, region: 'us-east-1'}), 'pipeops/test')
+    return createClientFactory(
+      await resolveAwsSettings({env: {AWS_ENDPOINT_URL: stub.url}, region: 'us-east-1'}),
+      'pipeops/test',
+    )
   }
 
   it('answers GetCallerIdentity with the sandbox identity', async () => {
@@ -30,15 +33,20 @@ describe('sandbox STS and catch-all endpoint', () => {
   it.each([
     ['JSON 1.1 (Glue)', GlueClient, 'glue', new GetTableCommand({DatabaseName: 'd', Name: 't'})],
     ['REST-JSON (MWAA)', MWAAClient, 'mwaa', new GetEnvironmentCommand({Name: 'env'})],
-  ] as const)('refuses %s with a clear client error instead of reaching AWS', async (_label, Client, service, command) => {
-    const factory = await clients()
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- one loop over two client types
-    const error = await (factory.create(Client as any, service) as {send: (c: unknown) => Promise<unknown>}).send(command).catch((error_: unknown) => error_)
-    const classified = classifyError(error)
-    expect(classified.code).toBe('NotEmulatedInSandbox')
-    expect(classified.exitCode).toBe(6)
-    expect(classified.message).toMatch(/does not emulate/)
-  })
+  ] as const)(
+    'refuses %s with a clear client error instead of reaching AWS',
+    async (_label, Client, service, command) => {
+      const factory = await clients()
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any -- one loop over two client types
+      const error = await (factory.create(Client as any, service) as {send: (c: unknown) => Promise<unknown>})
+        .send(command)
+        .catch((error_: unknown) => error_)
+      const classified = classifyError(error)
+      expect(classified.code).toBe('NotEmulatedInSandbox')
+      expect(classified.exitCode).toBe(6)
+      expect(classified.message).toMatch(/does not emulate/)
+    },
+  )
 
   it('exports every endpoint and the catch-all', () => {
     const env = sandboxEnv({kinesis: 'http://127.0.0.1:1', s3: 'http://127.0.0.1:2', sts: 'http://127.0.0.1:3'})

@@ -20,12 +20,22 @@ export default class S3LifecycleExplain extends BaseCommand {
   ]
   static override flags = {
     ...priceFlags,
-    age: Flags.string({default: '0d', summary: 'How old the object is now (e.g. 200d, 1y): shows the class it is in today.'}),
+    age: Flags.string({
+      default: '0d',
+      summary: 'How old the object is now (e.g. 200d, 1y): shows the class it is in today.',
+    }),
     bucket: Flags.string({exactlyOne: ['file', 'bucket'], summary: 'Use the live configuration of this bucket.'}),
-    file: Flags.string({char: 'f', exactlyOne: ['file', 'bucket'], summary: 's3api JSON, CloudFormation template or Terraform file.'}),
+    file: Flags.string({
+      char: 'f',
+      exactlyOne: ['file', 'bucket'],
+      summary: 's3api JSON, CloudFormation template or Terraform file.',
+    }),
     key: Flags.string({required: true, summary: 'Object key, e.g. raw/csv/2024/orders.csv.'}),
     size: Flags.string({required: true, summary: 'Object size, e.g. 4KB, 40MB.'}),
-    source: Flags.string({summary: 'Which bucket of a CloudFormation template or Terraform file (its logical id or resource name), when it has several.'}),
+    source: Flags.string({
+      summary:
+        'Which bucket of a CloudFormation template or Terraform file (its logical id or resource name), when it has several.',
+    }),
     tag: Flags.string({multiple: true, summary: 'Object tag key=value (repeatable).'}),
   }
   static override iam = [{action: 's3:GetLifecycleConfiguration', when: 'with --bucket'}]
@@ -45,24 +55,36 @@ export default class S3LifecycleExplain extends BaseCommand {
       loaded = await loadFile(flags.file!)
     }
 
-    const chosen = flags.source ? loaded.filter((l) => l.source.includes(flags.source!)) : loaded.filter((l) => l.config)
+    const chosen = flags.source
+      ? loaded.filter((l) => l.source.includes(flags.source!))
+      : loaded.filter((l) => l.config)
     if (chosen.length !== 1) {
       const names = loaded.filter((l) => l.config).map((l) => l.source)
       if (loaded.length === 1) chosen.splice(0, chosen.length, loaded[0]!)
       else {
-        throw new UsageError(`${chosen.length === 0 ? 'no' : chosen.length} configuration(s) match; choose one with --source`, {
-          suggestions: [`Configurations in the input: ${names.join(', ') || 'none'}.`],
-        })
+        throw new UsageError(
+          `${chosen.length === 0 ? 'no' : chosen.length} configuration(s) match; choose one with --source`,
+          {
+            suggestions: [`Configurations in the input: ${names.join(', ') || 'none'}.`],
+          },
+        )
       }
     }
 
     const errors = chosen[0]!.findings.filter((f) => f.severity === 'error')
-    if (errors.length > 0) this.warnUser(`the configuration has ${errors.length} problem(s) S3 would reject (run lint); explaining what can be read.`)
-    const result = explainObject(chosen[0]!, {ageDays, key: flags.key, size, storageClass: 'STANDARD', tags}, {
-      horizonDays: horizonDays(flags),
-      now: new Date(),
-      prices: await resolvePrices(flags, settings.region),
-    })
+    if (errors.length > 0)
+      this.warnUser(
+        `the configuration has ${errors.length} problem(s) S3 would reject (run lint); explaining what can be read.`,
+      )
+    const result = explainObject(
+      chosen[0]!,
+      {ageDays, key: flags.key, size, storageClass: 'STANDARD', tags},
+      {
+        horizonDays: horizonDays(flags),
+        now: new Date(),
+        prices: await resolvePrices(flags, settings.region),
+      },
+    )
     if (!this.jsonEnabled()) this.log(renderExplain(result))
     return result
   }

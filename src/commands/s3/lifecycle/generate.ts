@@ -5,18 +5,34 @@ import {BaseCommand, type BaseFlags, planFlags} from '../../../base-command.js'
 import {writeFileAtomic} from '../../../lib/core/atomic-write.js'
 import {InputError, UsageError} from '../../../lib/core/errors.js'
 import {readPlanFile} from '../../../lib/core/plan.js'
-import {type ApplyBaseline, makeApplyPlan, makeExecutor, mergeConfigurations, type PutParams, type RuleChange} from '../../../lib/s3/lifecycle/apply.js'
+import {
+  type ApplyBaseline,
+  makeApplyPlan,
+  makeExecutor,
+  mergeConfigurations,
+  type PutParams,
+  type RuleChange,
+} from '../../../lib/s3/lifecycle/apply.js'
 import {hasErrors} from '../../../lib/s3/lifecycle/findings.js'
 import {FORMATS, type OutputFormat} from '../../../lib/s3/lifecycle/formats.js'
 import {getBucketConfiguration} from '../../../lib/s3/lifecycle/load.js'
 import {DEFAULT_MIN_SIZE_VALUES} from '../../../lib/s3/lifecycle/model.js'
-import {type EstimateOutput, generatePolicy, type GenerateResult, runEstimate} from '../../../lib/s3/lifecycle/service.js'
+import {
+  type EstimateOutput,
+  generatePolicy,
+  type GenerateResult,
+  runEstimate,
+} from '../../../lib/s3/lifecycle/service.js'
 import {loadSpecFile, type RuleSpec, SPEC_KEYS} from '../../../lib/s3/lifecycle/spec.js'
 import {validateConfiguration} from '../../../lib/s3/lifecycle/validate.js'
 import {estimateFlags, estimateRequest, wantsEstimate} from '../../../ui/s3-lifecycle-flags.js'
 import {renderApplyPlan, renderEstimate, renderGenerate} from '../../../ui/s3-lifecycle.js'
 
-const afterFlag = (what: string) => Flags.string({helpGroup: 'RULE', summary: `${what} after this long (e.g. 30d, 6months, 2y; month = 30 days, year = 365).`})
+const afterFlag = (what: string) =>
+  Flags.string({
+    helpGroup: 'RULE',
+    summary: `${what} after this long (e.g. 30d, 6months, 2y; month = 30 days, year = 365).`,
+  })
 
 export interface GenerateCommandResult extends GenerateResult {
   apply?: {
@@ -37,25 +53,38 @@ type GenerateFlags = BaseFlags & Interfaces.InferredFlags<(typeof S3LifecycleGen
 function checkBucketFlags(flags: GenerateFlags): void {
   const needsBucket = (['apply', 'diff', 'plan-out', 'replace-all', 'backup'] as const).filter((k) => flags[k])
   if (needsBucket.length > 0 && !flags.bucket) {
-    throw new UsageError(`${needsBucket.map((k) => `--${k}`).join(', ')} need${needsBucket.length === 1 ? 's' : ''} --bucket`, {suggestions: ['Add --bucket NAME: the rules are merged with those already on the bucket.']})
+    throw new UsageError(
+      `${needsBucket.map((k) => `--${k}`).join(', ')} need${needsBucket.length === 1 ? 's' : ''} --bucket`,
+      {suggestions: ['Add --bucket NAME: the rules are merged with those already on the bucket.']},
+    )
   }
 }
 
 /** The rules asked for: the spec file, or one rule from the rule flags (never both). */
-async function rulesFromInput(flags: GenerateFlags): Promise<{defaultMinSize?: string | undefined; specs: Array<{spec: RuleSpec; where?: string}>}> {
+async function rulesFromInput(
+  flags: GenerateFlags,
+): Promise<{defaultMinSize?: string | undefined; specs: Array<{spec: RuleSpec; where?: string}>}> {
   const values = flags as unknown as Record<string, unknown>
   const ruleKeys = SPEC_KEYS.filter((k) => k !== 'tags')
   const given = ruleKeys.filter((k) => values[k] !== undefined && values[k] !== false)
   if (flags.tag) given.push('tag')
   if (flags.spec) {
-    if (given.length > 0) throw new UsageError(`--spec cannot be combined with rule flags (${given.map((g) => `--${g}`).join(', ')})`, {suggestions: ['Put every rule in the spec file, or drop --spec.']})
+    if (given.length > 0)
+      throw new UsageError(`--spec cannot be combined with rule flags (${given.map((g) => `--${g}`).join(', ')})`, {
+        suggestions: ['Put every rule in the spec file, or drop --spec.'],
+      })
     const loaded = await loadSpecFile(flags.spec)
-    return {defaultMinSize: flags['transition-default-minimum-object-size'] ?? loaded.defaultMinSize, specs: loaded.specs}
+    return {
+      defaultMinSize: flags['transition-default-minimum-object-size'] ?? loaded.defaultMinSize,
+      specs: loaded.specs,
+    }
   }
 
   if (given.filter((g) => !['disabled', 'id', 'max-size', 'min-size', 'prefix', 'tag'].includes(g)).length === 0) {
     throw new UsageError('no lifecycle action given', {
-      suggestions: ['Add actions, e.g. --ia-after 6months --glacier-after 2y, --expire-after 90d, --abort-multipart-after 7d; or give --spec FILE.'],
+      suggestions: [
+        'Add actions, e.g. --ia-after 6months --glacier-after 2y, --expire-after 90d, --abort-multipart-after 7d; or give --spec FILE.',
+      ],
     })
   }
 
@@ -80,23 +109,51 @@ With --bucket it reads the bucket's current configuration and shows what would c
   static override flags = {
     ...planFlags,
     ...estimateFlags,
-    'abort-multipart-after': Flags.string({helpGroup: 'RULE', summary: 'Abort incomplete multipart uploads this long after they start (e.g. 7d).'}),
-    backup: Flags.string({summary: 'Where --apply saves the previous configuration (default ./lifecycle-backup-BUCKET-TIME.json).'}),
-    bucket: Flags.string({summary: 'The bucket: named in CloudFormation/Terraform output; with it, the current rules are read and merged (see --apply).'}),
+    'abort-multipart-after': Flags.string({
+      helpGroup: 'RULE',
+      summary: 'Abort incomplete multipart uploads this long after they start (e.g. 7d).',
+    }),
+    backup: Flags.string({
+      summary: 'Where --apply saves the previous configuration (default ./lifecycle-backup-BUCKET-TIME.json).',
+    }),
+    bucket: Flags.string({
+      summary:
+        'The bucket: named in CloudFormation/Terraform output; with it, the current rules are read and merged (see --apply).',
+    }),
     'deep-archive-after': afterFlag('Move to Glacier Deep Archive (DEEP_ARCHIVE)'),
-    'delete-expired-markers': Flags.boolean({helpGroup: 'RULE', summary: 'Remove delete markers that have no noncurrent versions left (ExpiredObjectDeleteMarker).'}),
-    diff: Flags.boolean({default: false, summary: 'With --bucket: read the bucket\'s rules and show what --apply would change (read-only).'}),
+    'delete-expired-markers': Flags.boolean({
+      helpGroup: 'RULE',
+      summary: 'Remove delete markers that have no noncurrent versions left (ExpiredObjectDeleteMarker).',
+    }),
+    diff: Flags.boolean({
+      default: false,
+      summary: "With --bucket: read the bucket's rules and show what --apply would change (read-only).",
+    }),
     disabled: Flags.boolean({helpGroup: 'RULE', summary: 'Create the rule with Status Disabled.'}),
     'expire-after': afterFlag('Delete current versions'),
     format: Flags.string({default: 's3api', options: [...FORMATS], summary: 'Output format.'}),
     'glacier-after': afterFlag('Move to Glacier Flexible Retrieval (GLACIER)'),
     'glacier-ir-after': afterFlag('Move to Glacier Instant Retrieval (GLACIER_IR)'),
     'ia-after': afterFlag('Move to Standard-IA (STANDARD_IA; at least 30 days)'),
-    id: Flags.string({helpGroup: 'RULE', summary: 'Rule ID (default: derived from the prefix and tags); --apply replaces the rule with the same ID.'}),
+    id: Flags.string({
+      helpGroup: 'RULE',
+      summary: 'Rule ID (default: derived from the prefix and tags); --apply replaces the rule with the same ID.',
+    }),
     'intelligent-tiering-after': afterFlag('Move to Intelligent-Tiering (INTELLIGENT_TIERING)'),
-    'keep-newer-noncurrent': Flags.integer({helpGroup: 'RULE', max: 100, min: 1, summary: 'With --noncurrent-expire-after: keep this many newest noncurrent versions (1–100).'}),
-    'max-size': Flags.string({helpGroup: 'RULE', summary: 'Only objects smaller than this (ObjectSizeLessThan), e.g. 1GB.'}),
-    'min-size': Flags.string({helpGroup: 'RULE', summary: 'Only objects larger than this (ObjectSizeGreaterThan), e.g. 128KiB (131072 bytes, S3\'s "128 KB").'}),
+    'keep-newer-noncurrent': Flags.integer({
+      helpGroup: 'RULE',
+      max: 100,
+      min: 1,
+      summary: 'With --noncurrent-expire-after: keep this many newest noncurrent versions (1–100).',
+    }),
+    'max-size': Flags.string({
+      helpGroup: 'RULE',
+      summary: 'Only objects smaller than this (ObjectSizeLessThan), e.g. 1GB.',
+    }),
+    'min-size': Flags.string({
+      helpGroup: 'RULE',
+      summary: 'Only objects larger than this (ObjectSizeGreaterThan), e.g. 128KiB (131072 bytes, S3\'s "128 KB").',
+    }),
     'noncurrent-deep-archive-after': afterFlag('Move noncurrent versions to DEEP_ARCHIVE'),
     'noncurrent-expire-after': afterFlag('Delete noncurrent versions'),
     'noncurrent-glacier-after': afterFlag('Move noncurrent versions to GLACIER'),
@@ -106,20 +163,39 @@ With --bucket it reads the bucket's current configuration and shows what would c
     'noncurrent-onezone-ia-after': afterFlag('Move noncurrent versions to ONEZONE_IA (at least 30 days)'),
     'onezone-ia-after': afterFlag('Move to One Zone-IA (ONEZONE_IA; at least 30 days)'),
     out: Flags.string({summary: 'Also write the policy to this file (atomically).'}),
-    prefix: Flags.string({helpGroup: 'RULE', summary: 'Only keys starting with this prefix (also the --sample-bucket prefix).'}),
-    'replace-all': Flags.boolean({default: false, summary: 'With --bucket: drop existing rules that the new policy does not contain (default: keep them).'}),
-    spec: Flags.string({summary: 'YAML or JSON file with several rules (keys are these flags\' names); excludes the rule flags.'}),
+    prefix: Flags.string({
+      helpGroup: 'RULE',
+      summary: 'Only keys starting with this prefix (also the --sample-bucket prefix).',
+    }),
+    'replace-all': Flags.boolean({
+      default: false,
+      summary: 'With --bucket: drop existing rules that the new policy does not contain (default: keep them).',
+    }),
+    spec: Flags.string({
+      summary: "YAML or JSON file with several rules (keys are these flags' names); excludes the rule flags.",
+    }),
     syntax: Flags.string({default: 'yaml', options: ['yaml', 'json'], summary: 'CloudFormation output syntax.'}),
-    tag: Flags.string({helpGroup: 'RULE', multiple: true, summary: 'Only objects with this tag, key=value (repeatable; all must match).'}),
-    'transition-default-minimum-object-size': Flags.string({options: [...DEFAULT_MIN_SIZE_VALUES], summary: 'S3\'s default minimum size for transitions (S3 default all_storage_classes_128K).'}),
-    versioned: Flags.boolean({default: false, summary: 'The bucket is versioned: warn when current versions expire but noncurrent ones are kept.'}),
+    tag: Flags.string({
+      helpGroup: 'RULE',
+      multiple: true,
+      summary: 'Only objects with this tag, key=value (repeatable; all must match).',
+    }),
+    'transition-default-minimum-object-size': Flags.string({
+      options: [...DEFAULT_MIN_SIZE_VALUES],
+      summary: "S3's default minimum size for transitions (S3 default all_storage_classes_128K).",
+    }),
+    versioned: Flags.boolean({
+      default: false,
+      summary: 'The bucket is versioned: warn when current versions expire but noncurrent ones are kept.',
+    }),
   }
   static override iam = [
     {action: 's3:GetLifecycleConfiguration', when: 'with --bucket'},
     {action: 's3:PutLifecycleConfiguration', when: 'with --apply'},
     {action: 's3:ListBucket', when: 'with --sample-bucket'},
   ]
-  static override summary = 'Build a validated S3 lifecycle policy (s3api, CloudFormation, Terraform) and optionally merge-apply it.'
+  static override summary =
+    'Build a validated S3 lifecycle policy (s3api, CloudFormation, Terraform) and optionally merge-apply it.'
 
   public async run(): Promise<GenerateCommandResult> {
     const {flags} = await this.parse(S3LifecycleGenerate)
@@ -163,7 +239,9 @@ With --bucket it reads the bucket's current configuration and shows what would c
     if (flags.bucket && (flags.apply || flags.diff || flags['plan-out'] || flags['replace-all'] || flags.backup)) {
       result.apply = await this.mergeAndApply(flags.bucket, result, flags, now)
     } else if (flags.bucket && !this.jsonEnabled()) {
-      this.logToStderr(`Add --diff to see what would change on s3://${flags.bucket}, or --apply to merge these rules into it (the previous configuration is backed up first).`)
+      this.logToStderr(
+        `Add --diff to see what would change on s3://${flags.bucket}, or --apply to merge these rules into it (the previous configuration is backed up first).`,
+      )
     }
 
     return result
@@ -184,9 +262,19 @@ With --bucket it reads the bucket's current configuration and shows what would c
       resumeCommand: `pipeops s3 lifecycle generate --plan ${file}`,
     })
     const target = saved.steps[0]?.params.configuration ?? saved.baseline.current ?? {Rules: []}
-    if (run.mode === 'applied') this.warnUser('S3 may take up to 48 hours to run new or changed lifecycle rules; billing changes as soon as a rule\'s condition is met.')
+    if (run.mode === 'applied')
+      this.warnUser(
+        "S3 may take up to 48 hours to run new or changed lifecycle rules; billing changes as soon as a rule's condition is met.",
+      )
     return {
-      apply: {backupFile: executor.backupWritten, bucket, changes: saved.baseline.changes, mode: run.mode, rulesAfter: target.Rules.length, verified: run.mode === 'applied'},
+      apply: {
+        backupFile: executor.backupWritten,
+        bucket,
+        changes: saved.baseline.changes,
+        mode: run.mode,
+        rulesAfter: target.Rules.length,
+        verified: run.mode === 'applied',
+      },
       configuration: target,
       days: [],
       findings: [],
@@ -199,8 +287,17 @@ With --bucket it reads the bucket's current configuration and shows what would c
   private async estimate(result: GenerateResult, flags: GenerateFlags, now: Date): Promise<EstimateOutput> {
     const settings = await this.awsSettings(flags)
     const progress = this.progress()
-    const request = await estimateRequest(flags, {aws: () => this.awsClients(flags), now, prefix: flags.prefix ?? '', region: settings.region, signal: this.abortController.signal})
-    const estimate = await runEstimate(result.configuration, {...request, onProgress: (n) => progress.update({detail: `${n} objects`, label: 'Sampling'})})
+    const request = await estimateRequest(flags, {
+      aws: () => this.awsClients(flags),
+      now,
+      prefix: flags.prefix ?? '',
+      region: settings.region,
+      signal: this.abortController.signal,
+    })
+    const estimate = await runEstimate(result.configuration, {
+      ...request,
+      onProgress: (n) => progress.update({detail: `${n} objects`, label: 'Sampling'}),
+    })
     progress.stop()
     return estimate
   }
@@ -218,11 +315,17 @@ With --bucket it reads the bucket's current configuration and shows what would c
     const mergedFindings = validateConfiguration(merge.target)
     if (hasErrors(mergedFindings)) {
       const errors = mergedFindings.filter((f) => f.severity === 'error')
-      throw new InputError(`merged with the rules already on s3://${bucket}, the configuration would be rejected:\n${errors.map((f) => `  ${f.code} ${f.message}`).join('\n')}`, {
-        code: 'MergedPolicyInvalid',
-        details: {findings: errors},
-        suggestions: ['Use --id to replace the conflicting existing rule, or --replace-all to drop the existing rules.', ...errors.flatMap((f) => (f.suggestion ? [f.suggestion] : []))],
-      })
+      throw new InputError(
+        `merged with the rules already on s3://${bucket}, the configuration would be rejected:\n${errors.map((f) => `  ${f.code} ${f.message}`).join('\n')}`,
+        {
+          code: 'MergedPolicyInvalid',
+          details: {findings: errors},
+          suggestions: [
+            'Use --id to replace the conflicting existing rule, or --replace-all to drop the existing rules.',
+            ...errors.flatMap((f) => (f.suggestion ? [f.suggestion] : [])),
+          ],
+        },
+      )
     }
 
     const stamp = now.toISOString().replaceAll(/[:.]/g, '-')
@@ -237,8 +340,12 @@ With --bucket it reads the bucket's current configuration and shows what would c
       resumeCommand: `pipeops s3 lifecycle generate ${this.argv.filter((a) => !['--apply', '--yes', '-y'].includes(a)).join(' ')}`,
     })
     if (run.mode === 'applied') {
-      this.logToStderr(`Previous configuration saved to ${backupFile}; s3://${bucket} now has ${merge.target.Rules.length} rule(s) (read back and verified).`)
-      this.warnUser('S3 may take up to 48 hours to run new or changed lifecycle rules; billing changes as soon as a rule\'s condition is met.')
+      this.logToStderr(
+        `Previous configuration saved to ${backupFile}; s3://${bucket} now has ${merge.target.Rules.length} rule(s) (read back and verified).`,
+      )
+      this.warnUser(
+        "S3 may take up to 48 hours to run new or changed lifecycle rules; billing changes as soon as a rule's condition is met.",
+      )
     }
 
     return {

@@ -21,10 +21,20 @@ Every finding has a stable code (LC… errors, LW… warnings) and name. Exit 1 
   ]
   static override flags = {
     ...estimateFlags,
-    bucket: Flags.string({exactlyOne: ['file', 'bucket'], summary: 'Lint the live configuration of this bucket (GetBucketLifecycleConfiguration).'}),
-    file: Flags.string({char: 'f', exactlyOne: ['file', 'bucket'], summary: 's3api JSON, CloudFormation template (YAML/JSON) or Terraform file.'}),
+    bucket: Flags.string({
+      exactlyOne: ['file', 'bucket'],
+      summary: 'Lint the live configuration of this bucket (GetBucketLifecycleConfiguration).',
+    }),
+    file: Flags.string({
+      char: 'f',
+      exactlyOne: ['file', 'bucket'],
+      summary: 's3api JSON, CloudFormation template (YAML/JSON) or Terraform file.',
+    }),
     prefix: Flags.string({helpGroup: 'ESTIMATE', summary: 'With --sample-bucket: sample only keys under this prefix.'}),
-    versioned: Flags.boolean({allowNo: true, summary: 'The bucket is versioned (with --bucket it is read from GetBucketVersioning unless given).'}),
+    versioned: Flags.boolean({
+      allowNo: true,
+      summary: 'The bucket is versioned (with --bucket it is read from GetBucketVersioning unless given).',
+    }),
   }
   static override iam = [
     {action: 's3:GetLifecycleConfiguration', when: 'with --bucket'},
@@ -36,7 +46,10 @@ Every finding has a stable code (LC… errors, LW… warnings) and name. Exit 1 
   public async run(): Promise<LintResult> {
     const {flags} = await this.parse(S3LifecycleLint)
     const estimate = wantsEstimate(flags)
-    if (flags.prefix !== undefined && !flags['sample-bucket']) throw new UsageError('--prefix only applies to --sample-bucket', {suggestions: ['Add --sample-bucket BUCKET, or drop --prefix.']})
+    if (flags.prefix !== undefined && !flags['sample-bucket'])
+      throw new UsageError('--prefix only applies to --sample-bucket', {
+        suggestions: ['Add --sample-bucket BUCKET, or drop --prefix.'],
+      })
     let loaded: LoadedConfiguration[]
     let {versioned} = flags
     if (flags.bucket) {
@@ -46,7 +59,9 @@ Every finding has a stable code (LC… errors, LW… warnings) and name. Exit 1 
         try {
           versioned = await isBucketVersioned(s3, flags.bucket)
         } catch (error) {
-          this.warnUser(`could not read the versioning of ${flags.bucket} (${classifyError(error).message}); pass --versioned if it is versioned.`)
+          this.warnUser(
+            `could not read the versioning of ${flags.bucket} (${classifyError(error).message}); pass --versioned if it is versioned.`,
+          )
         }
       }
     } else {
@@ -57,8 +72,17 @@ Every finding has a stable code (LC… errors, LW… warnings) and name. Exit 1 
     if (estimate) {
       const settings = await this.awsSettings(flags)
       const progress = this.progress()
-      const request = await estimateRequest(flags, {aws: () => this.awsClients(flags), now: new Date(), prefix: flags.prefix ?? '', region: settings.region, signal: this.abortController.signal})
-      result = await addEstimate(result, {...request, onProgress: (n) => progress.update({detail: `${n} objects`, label: 'Sampling'})})
+      const request = await estimateRequest(flags, {
+        aws: () => this.awsClients(flags),
+        now: new Date(),
+        prefix: flags.prefix ?? '',
+        region: settings.region,
+        signal: this.abortController.signal,
+      })
+      result = await addEstimate(result, {
+        ...request,
+        onProgress: (n) => progress.update({detail: `${n} objects`, label: 'Sampling'}),
+      })
       progress.stop()
     }
 

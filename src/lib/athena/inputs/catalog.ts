@@ -3,7 +3,12 @@
  * prints) and any Athena data catalog through the Athena API (ListTableMetadata /
  * GetTableMetadata, honouring the workgroup). Column type strings are parsed into nested fields.
  */
-import {type AthenaClient, GetTableMetadataCommand, paginateListTableMetadata, type TableMetadata} from '@aws-sdk/client-athena'
+import {
+  type AthenaClient,
+  GetTableMetadataCommand,
+  paginateListTableMetadata,
+  type TableMetadata,
+} from '@aws-sdk/client-athena'
 import {GetTableCommand, type GlueClient, paginateGetTables} from '@aws-sdk/client-glue'
 
 import type {ColumnDef, HiveType, SchemaInput, SourceKind, TableDef} from '../model.js'
@@ -20,7 +25,13 @@ export interface GlueTableLike {
   Name?: string | undefined
   Parameters?: Record<string, string> | undefined
   PartitionKeys?: GlueColumnLike[] | undefined
-  StorageDescriptor?: undefined | {Columns?: GlueColumnLike[] | undefined; Location?: string | undefined; SerdeInfo?: undefined | {SerializationLibrary?: string | undefined}}
+  StorageDescriptor?:
+    | undefined
+    | {
+        Columns?: GlueColumnLike[] | undefined
+        Location?: string | undefined
+        SerdeInfo?: undefined | {SerializationLibrary?: string | undefined}
+      }
   TableType?: string | undefined
 }
 
@@ -47,7 +58,9 @@ function toColumn(c: GlueColumnLike, where: () => string, notes: string[]): Colu
     return {name, type: parseHiveType(Type)}
   } catch (error) {
     if (!(error instanceof TypeParseError)) throw error
-    notes.push(`${where()}: the type of column "${name}" could not be read (${error.message}); nested names in it were not linted`)
+    notes.push(
+      `${where()}: the type of column "${name}" could not be read (${error.message}); nested names in it were not linted`,
+    )
     return {name, type: {kind: 'primitive', name: Type}}
   }
 }
@@ -58,7 +71,12 @@ function toColumns(list: GlueColumnLike[] | undefined, where: () => string, note
 }
 
 /** One Glue `Table` structure → our model. */
-export function tableFromGlue(t: GlueTableLike, source: {file?: string | undefined; kind: SourceKind}, notes: string[], fallbackDatabase: null | string = null): TableDef {
+export function tableFromGlue(
+  t: GlueTableLike,
+  source: {file?: string | undefined; kind: SourceKind},
+  notes: string[],
+  fallbackDatabase: null | string = null,
+): TableDef {
   const table = t.Name ?? ''
   const database = t.DatabaseName ?? fallbackDatabase
   // Only needed for notes about unreadable types.
@@ -96,20 +114,31 @@ export function readGlueJson(text: string, file: string): SchemaInput {
 
   let list: unknown[]
   if (Array.isArray(doc)) list = doc
-  else if (doc && typeof doc === 'object' && 'TableList' in doc && Array.isArray((doc as {TableList: unknown}).TableList)) list = (doc as {TableList: unknown[]}).TableList
+  else if (
+    doc &&
+    typeof doc === 'object' &&
+    'TableList' in doc &&
+    Array.isArray((doc as {TableList: unknown}).TableList)
+  )
+    list = (doc as {TableList: unknown[]}).TableList
   else if (doc && typeof doc === 'object' && 'Table' in doc) list = [(doc as {Table: unknown}).Table]
   else if (doc && typeof doc === 'object' && 'Name' in doc) list = [doc]
-  else throw new GlueJsonError(`${file} holds neither "Table" (aws glue get-table) nor "TableList" (aws glue get-tables)`)
+  else
+    throw new GlueJsonError(`${file} holds neither "Table" (aws glue get-table) nor "TableList" (aws glue get-tables)`)
   const notes: string[] = []
   const tables = list.map((t, i) => {
-    if (!t || typeof t !== 'object' || typeof (t as GlueTableLike).Name !== 'string') throw new GlueJsonError(`${file}: table ${i + 1} has no "Name"`)
+    if (!t || typeof t !== 'object' || typeof (t as GlueTableLike).Name !== 'string')
+      throw new GlueJsonError(`${file}: table ${i + 1} has no "Name"`)
     return tableFromGlue(t as GlueTableLike, {file, kind: 'glue-json'}, notes)
   })
   return {databases: [], notes, tables}
 }
 
 /** Tables of a Glue database: all (GetTables, paginated) or the named ones (GetTable). */
-export async function readGlueCatalog(glue: GlueClient, options: {catalogId?: string | undefined; database: string; tables: string[]}): Promise<SchemaInput> {
+export async function readGlueCatalog(
+  glue: GlueClient,
+  options: {catalogId?: string | undefined; database: string; tables: string[]},
+): Promise<SchemaInput> {
   const notes: string[] = []
   const source = {kind: 'glue' as const}
   const tables: TableDef[] = []
@@ -120,7 +149,10 @@ export async function readGlueCatalog(glue: GlueClient, options: {catalogId?: st
       if (response.Table) tables.push(tableFromGlue(response.Table, source, notes, options.database))
     }
   } else {
-    for await (const page of paginateGetTables({client: glue, pageSize: 100}, {...catalog, DatabaseName: options.database})) {
+    for await (const page of paginateGetTables(
+      {client: glue, pageSize: 100},
+      {...catalog, DatabaseName: options.database},
+    )) {
       for (const t of page.TableList ?? []) tables.push(tableFromGlue(t, source, notes, options.database))
     }
   }
@@ -136,7 +168,11 @@ function tableFromAthena(t: TableMetadata, database: string, notes: string[]): T
         DatabaseName: database,
         Name: t.Name,
         PartitionKeys: t.PartitionKeys,
-        StorageDescriptor: {Columns: t.Columns, Location: params.location, SerdeInfo: {SerializationLibrary: params['serde.serialization.lib']}},
+        StorageDescriptor: {
+          Columns: t.Columns,
+          Location: params.location,
+          SerdeInfo: {SerializationLibrary: params['serde.serialization.lib']},
+        },
         TableType: t.TableType,
       },
       {kind: 'athena'},
@@ -156,11 +192,21 @@ export async function readAthenaCatalog(
   const wg = options.workgroup ? {WorkGroup: options.workgroup} : {}
   if (options.tables.length > 0) {
     for (const name of options.tables) {
-      const response = await athena.send(new GetTableMetadataCommand({CatalogName: options.catalog, DatabaseName: options.database, TableName: name, ...wg}))
+      const response = await athena.send(
+        new GetTableMetadataCommand({
+          CatalogName: options.catalog,
+          DatabaseName: options.database,
+          TableName: name,
+          ...wg,
+        }),
+      )
       if (response.TableMetadata) tables.push(tableFromAthena(response.TableMetadata, options.database, notes))
     }
   } else {
-    for await (const page of paginateListTableMetadata({client: athena, pageSize: 50}, {CatalogName: options.catalog, DatabaseName: options.database, ...wg})) {
+    for await (const page of paginateListTableMetadata(
+      {client: athena, pageSize: 50},
+      {CatalogName: options.catalog, DatabaseName: options.database, ...wg},
+    )) {
       for (const t of page.TableMetadataList ?? []) tables.push(tableFromAthena(t, options.database, notes))
     }
   }

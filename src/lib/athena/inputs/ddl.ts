@@ -86,7 +86,8 @@ function tokenize(src: Source): Token[] {
       let value = ''
       i++
       for (;;) {
-        if (i >= s.length) throw src.error(`unterminated ${ch === '`' ? 'backtick' : 'double-quoted'} identifier`, start)
+        if (i >= s.length)
+          throw src.error(`unterminated ${ch === '`' ? 'backtick' : 'double-quoted'} identifier`, start)
         if (s[i] === ch) {
           if (s[i + 1] === ch) {
             value += ch
@@ -185,7 +186,8 @@ class StatementParser {
 
   expectPunct(p: string, what: string): Token {
     const tok = this.t[this.i]
-    if (!tok || tok.type !== 'punct' || tok.value !== p) throw this.src.error(`expected "${p}" ${what}, found ${describe(tok)}`, tok?.start ?? this.src.text.length)
+    if (!tok || tok.type !== 'punct' || tok.value !== p)
+      throw this.src.error(`expected "${p}" ${what}, found ${describe(tok)}`, tok?.start ?? this.src.text.length)
     this.i++
     return tok
   }
@@ -202,13 +204,18 @@ class StatementParser {
       return {name: tok.value, offset: tok.start}
     }
 
-    if (tok.type !== 'word' && tok.type !== 'number') throw this.src.error(`expected ${what}, found ${describe(tok)}`, tok.start)
+    if (tok.type !== 'word' && tok.type !== 'number')
+      throw this.src.error(`expected ${what}, found ${describe(tok)}`, tok.start)
     let {end} = tok
     this.i++
     for (;;) {
       const next = this.t[this.i]
       if (!next || next.start !== end) break
-      if (next.type === 'word' || next.type === 'number' || (next.type === 'punct' && /^[-@#$/]$/.test(next.value) && this.t[this.i + 1]?.start === next.end)) {
+      if (
+        next.type === 'word' ||
+        next.type === 'number' ||
+        (next.type === 'punct' && /^[-@#$/]$/.test(next.value) && this.t[this.i + 1]?.start === next.end)
+      ) {
         end = next.end
         this.i++
         continue
@@ -281,7 +288,11 @@ export function parseDdl(text: string, file: string): SchemaInput {
 
   flush()
   if (out.tables.length === 0 && out.databases.length === 0) {
-    throw new DdlParseError('no CREATE TABLE, CREATE VIEW or CREATE DATABASE statement found', {column: 1, file, line: 1})
+    throw new DdlParseError('no CREATE TABLE, CREATE VIEW or CREATE DATABASE statement found', {
+      column: 1,
+      file,
+      line: 1,
+    })
   }
 
   return out
@@ -291,7 +302,9 @@ function parseStatement(src: Source, tokens: Token[], out: SchemaInput): void {
   const p = new StatementParser(src, tokens)
   const firstPos = src.position(tokens[0]!.start)
   if (!p.eat('CREATE')) {
-    out.notes.push(`${file(firstPos)}: skipped a ${upper(tokens[0]) || 'non-CREATE'} statement (only CREATE TABLE / VIEW / DATABASE are read)`)
+    out.notes.push(
+      `${file(firstPos)}: skipped a ${upper(tokens[0]) || 'non-CREATE'} statement (only CREATE TABLE / VIEW / DATABASE are read)`,
+    )
     return
   }
 
@@ -302,7 +315,11 @@ function parseStatement(src: Source, tokens: Token[], out: SchemaInput): void {
   if (p.eat('DATABASE') || p.eat('SCHEMA')) {
     eatIfNotExists(p)
     const name = p.identifier('a database name')
-    out.databases.push({database: name.name, position: src.position(name.offset), source: {file: src.file, kind: 'ddl'}})
+    out.databases.push({
+      database: name.name,
+      position: src.position(name.offset),
+      source: {file: src.file, kind: 'ddl'},
+    })
     return
   }
 
@@ -341,8 +358,11 @@ function parseStatement(src: Source, tokens: Token[], out: SchemaInput): void {
     table.columns = readColumnList(src, inner, open)
     readTableClauses(src, p, table)
   } else if (p.at('LIKE')) {
-    out.notes.push(`${file(firstPos)}: "${table.table}" is CREATE TABLE … LIKE: its columns are those of the other table, lint that one`)
-    if (table.database !== null) out.databases.push({database: table.database, position: table.databasePosition, source: table.source})
+    out.notes.push(
+      `${file(firstPos)}: "${table.table}" is CREATE TABLE … LIKE: its columns are those of the other table, lint that one`,
+    )
+    if (table.database !== null)
+      out.databases.push({database: table.database, position: table.databasePosition, source: table.source})
     return
   } else {
     // CREATE TABLE … [WITH (…)] AS SELECT: Trino syntax.
@@ -353,7 +373,11 @@ function parseStatement(src: Source, tokens: Token[], out: SchemaInput): void {
       readCtasProperties(props, table, partitionedBy)
     }
 
-    if (!p.eat('AS')) throw src.error('expected "(" with a column list or AS SELECT after the table name', p.peek()?.start ?? src.text.length)
+    if (!p.eat('AS'))
+      throw src.error(
+        'expected "(" with a column list or AS SELECT after the table name',
+        p.peek()?.start ?? src.text.length,
+      )
     readSelectList(src, p, table, out)
     if (partitionedBy.length > 0) {
       const wanted = new Set(partitionedBy.map((n) => n.toLowerCase()))
@@ -377,7 +401,11 @@ function eatIfNotExists(p: StatementParser): void {
   }
 }
 
-function newTable(src: Source, name: {database?: {name: string; offset: number}; name: string; offset: number}, kind: 'table' | 'view'): TableDef {
+function newTable(
+  src: Source,
+  name: {database?: {name: string; offset: number}; name: string; offset: number},
+  kind: 'table' | 'view',
+): TableDef {
   return {
     columns: [],
     database: name.database?.name ?? null,
@@ -486,7 +514,12 @@ function readTableClauses(src: Source, p: StatementParser, table: TableDef): voi
       const open = p.peek()!
       const inner = p.skipGroup()
       // Iceberg: PARTITIONED BY (day(ts), region) refers to columns; Hive: (dt string, …) declares keys.
-      const declares = splitTopLevel(inner).some((part) => part.length >= 2 && (part[1]!.type === 'word' || part[1]!.type === 'punct') && !(part[1]!.type === 'punct' && part[1]!.value === '('))
+      const declares = splitTopLevel(inner).some(
+        (part) =>
+          part.length >= 2 &&
+          (part[1]!.type === 'word' || part[1]!.type === 'punct') &&
+          !(part[1]!.type === 'punct' && part[1]!.value === '('),
+      )
       if (declares) table.partitionKeys = readColumnList(src, inner, open)
       continue
     }
@@ -553,7 +586,18 @@ function isName(t: Token | undefined): boolean {
   return t !== undefined && (t.type === 'word' || t.type === 'dquote' || t.type === 'bquote')
 }
 
-const CLAUSE_END = new Set(['EXCEPT', 'FROM', 'GROUP', 'HAVING', 'INTERSECT', 'LIMIT', 'ORDER', 'UNION', 'WHERE', 'WINDOW'])
+const CLAUSE_END = new Set([
+  'EXCEPT',
+  'FROM',
+  'GROUP',
+  'HAVING',
+  'INTERSECT',
+  'LIMIT',
+  'ORDER',
+  'UNION',
+  'WHERE',
+  'WINDOW',
+])
 
 /**
  * Output names of the top-level SELECT after AS: `expr AS name`, `expr name`, `t.col` → `col`,
@@ -604,14 +648,26 @@ function readSelectList(src: Source, p: StatementParser, table: TableDef, out: S
     if (item.length === 0) continue
     const last = item.at(-1)!
     if (last.type === 'punct' && last.value === '*') {
-      out.notes.push(`${file(src.position(last.start))}: "${table.table}" selects *: its columns come from the source table, lint that table too`)
+      out.notes.push(
+        `${file(src.position(last.start))}: "${table.table}" selects *: its columns come from the source table, lint that table too`,
+      )
       continue
     }
 
     const before = item.at(-2)
     let named: Token | undefined
     const caseEnd = last.type === 'word' && upper(last) === 'END' && item.some((t) => upper(t) === 'CASE')
-    if (!caseEnd && isName(last) && (item.length === 1 || upper(before) === 'AS' || (before?.type === 'punct' && before.value === '.') || isName(before) || (before?.type === 'punct' && before.value === ')') || before?.type === 'string' || before?.type === 'number')) {
+    if (
+      !caseEnd &&
+      isName(last) &&
+      (item.length === 1 ||
+        upper(before) === 'AS' ||
+        (before?.type === 'punct' && before.value === '.') ||
+        isName(before) ||
+        (before?.type === 'punct' && before.value === ')') ||
+        before?.type === 'string' ||
+        before?.type === 'number')
+    ) {
       named = last
     }
 
@@ -619,7 +675,9 @@ function readSelectList(src: Source, p: StatementParser, table: TableDef, out: S
       table.columns.push({name: named.value, position: src.position(named.start)})
     } else {
       table.columns.push({name: `_col${index}`, position: src.position(item[0]!.start)})
-      out.notes.push(`${file(src.position(item[0]!.start))}: select item ${index + 1} of "${table.table}" has no alias; Athena names it _col${index}`)
+      out.notes.push(
+        `${file(src.position(item[0]!.start))}: select item ${index + 1} of "${table.table}" has no alias; Athena names it _col${index}`,
+      )
     }
   }
 }

@@ -22,7 +22,10 @@ export class FileInputError extends Error {
 
 /** `events.csv.gz` → `events` */
 export function tableNameFromFile(file: string): string {
-  return path.basename(file).replace(/(\.gz)?$/i, '').replace(/\.[^.]+$/, '')
+  return path
+    .basename(file)
+    .replace(/(\.gz)?$/i, '')
+    .replace(/\.[^.]+$/, '')
 }
 
 async function isGzip(file: string): Promise<boolean> {
@@ -81,15 +84,34 @@ export async function readCsvHeader(file: string, options: CsvOptions = {}): Pro
     notes.push(`${file}: UTF-16 BE byte-order mark; Athena reads CSV as UTF-8, convert the file first`)
   } else {
     text = new TextDecoder('utf8', {ignoreBOM: true}).decode(bytes)
-    if (text.startsWith('\uFEFF')) notes.push(`${file}: starts with a UTF-8 byte-order mark; it becomes part of the first column name`)
+    if (text.startsWith('\uFEFF'))
+      notes.push(`${file}: starts with a UTF-8 byte-order mark; it becomes part of the first column name`)
   }
 
-  if (text.replace(/^\uFEFF/, '').trim() === '') throw new FileInputError(`${file} is empty: a CSV header row is needed`)
+  if (text.replace(/^\uFEFF/, '').trim() === '')
+    throw new FileInputError(`${file} is empty: a CSV header row is needed`)
   const delimiter = options.delimiter ?? detectDelimiter(text)
   const {fields, terminated} = parseCsvRecord(text, delimiter)
-  if (!terminated && !complete) throw new FileInputError(`${file}: no end of the header row in the first ${HEAD_BYTES / 1024 / 1024} MiB (unclosed quote?)`)
+  if (!terminated && !complete)
+    throw new FileInputError(
+      `${file}: no end of the header row in the first ${HEAD_BYTES / 1024 / 1024} MiB (unclosed quote?)`,
+    )
   const columns: ColumnDef[] = fields.map((name) => ({name}))
-  return {databases: [], notes, tables: [{columns, database: null, kind: 'table', partitionKeys: [], source: {file, kind: 'csv'}, table: tableNameFromFile(file), tableNameInferred: true}]}
+  return {
+    databases: [],
+    notes,
+    tables: [
+      {
+        columns,
+        database: null,
+        kind: 'table',
+        partitionKeys: [],
+        source: {file, kind: 'csv'},
+        table: tableNameFromFile(file),
+        tableNameInferred: true,
+      },
+    ],
+  }
 }
 
 function detectDelimiter(text: string): string {
@@ -158,7 +180,10 @@ export function parseCsvRecord(text: string, delimiter: string): {fields: string
   return {fields, terminated: false}
 }
 
-type Shape = {element: Shape | undefined; kind: 'array'} | {fields: Map<string, Shape>; kind: 'object'} | {kind: 'scalar'; types: Set<string>}
+type Shape =
+  | {element: Shape | undefined; kind: 'array'}
+  | {fields: Map<string, Shape>; kind: 'object'}
+  | {kind: 'scalar'; types: Set<string>}
 
 function merge(shape: Shape | undefined, value: unknown): Shape {
   if (Array.isArray(value)) {
@@ -176,7 +201,15 @@ function merge(shape: Shape | undefined, value: unknown): Shape {
   if (shape && shape.kind !== 'scalar') return shape
   const s: Shape = shape ?? {kind: 'scalar', types: new Set()}
   if (value === null) return s
-  s.types.add(typeof value === 'number' ? (Number.isInteger(value) ? 'bigint' : 'double') : typeof value === 'boolean' ? 'boolean' : 'string')
+  s.types.add(
+    typeof value === 'number'
+      ? Number.isInteger(value)
+        ? 'bigint'
+        : 'double'
+      : typeof value === 'boolean'
+        ? 'boolean'
+        : 'string',
+  )
   return s
 }
 
@@ -205,15 +238,22 @@ function shapeToType(shape: Shape | undefined): HiveType {
  * records. Keys that differ only in case stay separate, so the linter can flag them before the
  * OpenX SerDe fails with "Duplicate key".
  */
-export async function readJsonSample(file: string, options: {maxRecords?: number | undefined} = {}): Promise<SchemaInput> {
+export async function readJsonSample(
+  file: string,
+  options: {maxRecords?: number | undefined} = {},
+): Promise<SchemaInput> {
   const max = options.maxRecords ?? Number.POSITIVE_INFINITY
   let root: Shape | undefined
   let records = 0
   const head = await readHead(file, 64)
-  const firstChar = head.bytes.toString('utf8').replace(/^\uFEFF/, '').trimStart()[0]
+  const firstChar = head.bytes
+    .toString('utf8')
+    .replace(/^\uFEFF/, '')
+    .trimStart()[0]
   if (firstChar === '[') {
     const {bytes, complete} = await readHead(file, 512 * 1024 * 1024)
-    if (!complete) throw new FileInputError(`${file}: a JSON array sample larger than 512 MiB; use JSON Lines (one object per line)`)
+    if (!complete)
+      throw new FileInputError(`${file}: a JSON array sample larger than 512 MiB; use JSON Lines (one object per line)`)
     let doc: unknown
     try {
       doc = JSON.parse(bytes.toString('utf8').replace(/^\uFEFF/, ''))
@@ -223,7 +263,8 @@ export async function readJsonSample(file: string, options: {maxRecords?: number
 
     for (const item of doc as unknown[]) {
       if (records >= max) break
-      if (item === null || typeof item !== 'object' || Array.isArray(item)) throw new FileInputError(`${file}: item ${records + 1} of the array is not a JSON object`)
+      if (item === null || typeof item !== 'object' || Array.isArray(item))
+        throw new FileInputError(`${file}: item ${records + 1} of the array is not a JSON object`)
       root = merge(root, item)
       records++
     }
@@ -240,12 +281,16 @@ export async function readJsonSample(file: string, options: {maxRecords?: number
         value = JSON.parse(line)
       } catch (error) {
         lines.close()
-        throw new FileInputError(`${file}:${lineNo}: not a JSON object (${(error as Error).message}); --json-sample expects JSON Lines, one object per line`)
+        throw new FileInputError(
+          `${file}:${lineNo}: not a JSON object (${(error as Error).message}); --json-sample expects JSON Lines, one object per line`,
+        )
       }
 
       if (value === null || typeof value !== 'object' || Array.isArray(value)) {
         lines.close()
-        throw new FileInputError(`${file}:${lineNo}: a JSON Lines record must be an object, found ${Array.isArray(value) ? 'an array' : JSON.stringify(value)}`)
+        throw new FileInputError(
+          `${file}:${lineNo}: a JSON Lines record must be an object, found ${Array.isArray(value) ? 'an array' : JSON.stringify(value)}`,
+        )
       }
 
       root = merge(root, value)
@@ -258,7 +303,18 @@ export async function readJsonSample(file: string, options: {maxRecords?: number
   return {
     databases: [],
     notes: [],
-    tables: [{columns, database: null, kind: 'table', partitionKeys: [], serde: 'org.openx.data.jsonserde.JsonSerDe', source: {file, kind: 'json-sample'}, table: tableNameFromFile(file), tableNameInferred: true}],
+    tables: [
+      {
+        columns,
+        database: null,
+        kind: 'table',
+        partitionKeys: [],
+        serde: 'org.openx.data.jsonserde.JsonSerDe',
+        source: {file, kind: 'json-sample'},
+        table: tableNameFromFile(file),
+        tableNameInferred: true,
+      },
+    ],
   }
 }
 
@@ -266,11 +322,27 @@ function parquetLeafType(node: SchemaTree): string {
   const e = node.element
   const logical = e.logical_type as undefined | {precision?: number; scale?: number; type: string}
   const converted = e.converted_type
-  if (logical?.type === 'DECIMAL' || converted === 'DECIMAL') return `decimal(${logical?.precision ?? e.precision ?? 38},${logical?.scale ?? e.scale ?? 0})`
+  if (logical?.type === 'DECIMAL' || converted === 'DECIMAL')
+    return `decimal(${logical?.precision ?? e.precision ?? 38},${logical?.scale ?? e.scale ?? 0})`
   if (logical?.type === 'DATE' || converted === 'DATE') return 'date'
-  if (logical?.type === 'TIMESTAMP' || converted === 'TIMESTAMP_MILLIS' || converted === 'TIMESTAMP_MICROS' || e.type === 'INT96') return 'timestamp'
-  // eslint-disable-next-line unicorn/text-encoding-identifier-case -- Parquet's converted-type name
-  if (logical?.type === 'STRING' || logical?.type === 'ENUM' || logical?.type === 'JSON' || converted === 'UTF8' || converted === 'ENUM' || converted === 'JSON') return 'string'
+  if (
+    logical?.type === 'TIMESTAMP' ||
+    converted === 'TIMESTAMP_MILLIS' ||
+    converted === 'TIMESTAMP_MICROS' ||
+    e.type === 'INT96'
+  )
+    return 'timestamp'
+
+  if (
+    logical?.type === 'STRING' ||
+    logical?.type === 'ENUM' ||
+    logical?.type === 'JSON' ||
+    // eslint-disable-next-line unicorn/text-encoding-identifier-case -- Parquet's ConvertedType is spelled UTF8
+    converted === 'UTF8' ||
+    converted === 'ENUM' ||
+    converted === 'JSON'
+  )
+    return 'string'
   switch (e.type) {
     case 'BOOLEAN': {
       return 'boolean'
@@ -306,10 +378,19 @@ function parquetNodeType(node: SchemaTree): HiveType {
     type = {kind: 'primitive', name: parquetLeafType(node)}
   } else if ((logical === 'LIST' || e.converted_type === 'LIST') && node.children.length === 1) {
     const repeated = node.children[0]!
-    const single = repeated.children.length === 1 && repeated.element.name !== 'array' && repeated.element.name !== `${e.name}_tuple`
-    const element = single ? parquetNodeType(repeated.children[0]!) : repeated.children.length === 0 ? {kind: 'primitive' as const, name: parquetLeafType(repeated)} : structOf(repeated)
+    const single =
+      repeated.children.length === 1 && repeated.element.name !== 'array' && repeated.element.name !== `${e.name}_tuple`
+    const element = single
+      ? parquetNodeType(repeated.children[0]!)
+      : repeated.children.length === 0
+        ? {kind: 'primitive' as const, name: parquetLeafType(repeated)}
+        : structOf(repeated)
     return {element, kind: 'array'}
-  } else if ((logical === 'MAP' || e.converted_type === 'MAP' || e.converted_type === 'MAP_KEY_VALUE') && node.children.length === 1 && node.children[0]!.children.length === 2) {
+  } else if (
+    (logical === 'MAP' || e.converted_type === 'MAP' || e.converted_type === 'MAP_KEY_VALUE') &&
+    node.children.length === 1 &&
+    node.children[0]!.children.length === 2
+  ) {
     const [k, v] = node.children[0]!.children as [SchemaTree, SchemaTree]
     return {key: parquetNodeType(k), kind: 'map', value: parquetNodeType(v)}
   } else {
@@ -335,5 +416,20 @@ export async function readParquetSchema(file: string): Promise<SchemaInput> {
   }
 
   const columns: ColumnDef[] = tree.children.map((c) => ({name: c.element.name, type: parquetNodeType(c)}))
-  return {databases: [], notes: [], tables: [{columns, database: null, kind: 'table', partitionKeys: [], serde: 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe', source: {file, kind: 'parquet'}, table: tableNameFromFile(file), tableNameInferred: true}]}
+  return {
+    databases: [],
+    notes: [],
+    tables: [
+      {
+        columns,
+        database: null,
+        kind: 'table',
+        partitionKeys: [],
+        serde: 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe',
+        source: {file, kind: 'parquet'},
+        table: tableNameFromFile(file),
+        tableNameInferred: true,
+      },
+    ],
+  }
 }

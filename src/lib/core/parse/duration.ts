@@ -66,7 +66,9 @@ export function parseDuration(text: string, flag = 'duration'): Duration {
   if (input === '') throw new UsageError(`${flag} is empty`, {suggestions: [`Give a duration, ${EXAMPLES}.`]})
   const parts = /^p/i.test(input) ? parseIso(input) : parseHuman(input)
   if (!parts) {
-    throw new UsageError(`${flag} "${text}" is not a duration`, {suggestions: [`Use a number and a unit, ${EXAMPLES}.`]})
+    throw new UsageError(`${flag} "${text}" is not a duration`, {
+      suggestions: [`Use a number and a unit, ${EXAMPLES}.`],
+    })
   }
 
   return {input, parts}
@@ -89,7 +91,10 @@ function parseHuman(input: string): Duration['parts'] | undefined {
 }
 
 function parseIso(input: string): Duration['parts'] | undefined {
-  const m = /^P(?:(\d+(?:\.\d+)?)Y)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/i.exec(input)
+  const m =
+    /^P(?:(\d+(?:\.\d+)?)Y)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/i.exec(
+      input,
+    )
   if (!m || input.length < 3 || /T$/i.test(input)) return undefined
   const units: DurationUnit[] = ['years', 'months', 'weeks', 'days', 'hours', 'minutes', 'seconds']
   const parts: Duration['parts'] = {}
@@ -139,6 +144,7 @@ export function formatDurationMs(ms: number): string {
   const s = Math.round(ms / 1000)
   if (s < 60) return `${s}s`
   if (s < 3600) return `${Math.floor(s / 60)}m${s % 60 ? ` ${s % 60}s` : ''}`
-  if (s < 86_400) return `${Math.floor(s / 3600)}h${Math.floor((s % 3600) / 60) ? ` ${Math.floor((s % 3600) / 60)}m` : ''}`
+  if (s < 86_400)
+    return `${Math.floor(s / 3600)}h${Math.floor((s % 3600) / 60) ? ` ${Math.floor((s % 3600) / 60)}m` : ''}`
   return `${Math.floor(s / 86_400)}d${Math.floor((s % 86_400) / 3600) ? ` ${Math.floor((s % 86_400) / 3600)}h` : ''}`
 }

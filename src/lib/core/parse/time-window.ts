@@ -33,16 +33,22 @@ export function parseTimeWindow(input: TimeWindowInput): TimeWindow {
     start = parseInstant(input.start, '--start', now)
     if (input.end) end = parseInstant(input.end, '--end', now)
   } else {
-    if (input.end) throw new UsageError('--end needs --start', {suggestions: ['Add --start, or use --since for a window ending now.']})
+    if (input.end)
+      throw new UsageError('--end needs --start', {
+        suggestions: ['Add --start, or use --since for a window ending now.'],
+      })
     const since = input.since ?? input.fallbackSince
     if (!since) throw new UsageError('no time window given', {suggestions: ['Add --since 2h, or --start and --end.']})
     start = new Date(now.getTime() - durationToMs(parseDuration(since, '--since')))
   }
 
   if (end.getTime() <= start.getTime()) {
-    throw new UsageError(`the window is empty: --start ${start.toISOString()} is not before --end ${end.toISOString()}`, {
-      suggestions: ['Swap the two times, or give a later --end.'],
-    })
+    throw new UsageError(
+      `the window is empty: --start ${start.toISOString()} is not before --end ${end.toISOString()}`,
+      {
+        suggestions: ['Swap the two times, or give a later --end.'],
+      },
+    )
   }
 
   return {end, start}

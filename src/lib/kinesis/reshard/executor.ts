@@ -12,7 +12,16 @@ import type {OpenRange, PlannedOp, ReshardBaseline, ReshardStepParams} from './t
 import {AbortedError, InputError} from '../../core/errors.js'
 import {toPlannedOp} from './plan.js'
 import {rangeKey, sameLayout, sameRange, simulate} from './ranges.js'
-import {type KinesisLike, type ListedShard, readStreamState, sleep as realSleep, type Sleep, type StreamRef, type StreamState, type WaitOptions} from './stream.js'
+import {
+  type KinesisLike,
+  type ListedShard,
+  readStreamState,
+  sleep as realSleep,
+  type Sleep,
+  type StreamRef,
+  type StreamState,
+  type WaitOptions,
+} from './stream.js'
 
 type ReshardPlanLike = Plan<ReshardBaseline, ReshardStepParams>
 
@@ -32,7 +41,11 @@ export interface ExecutorOptions {
 const RETRYABLE = new Set(['LimitExceededException', 'ResourceInUseException'])
 
 function baselineRanges(plan: ReshardPlanLike): OpenRange[] {
-  return plan.baseline.openRanges.map((r) => ({endingHashKey: BigInt(r.endingHashKey), shardId: r.shardId, startingHashKey: BigInt(r.startingHashKey)}))
+  return plan.baseline.openRanges.map((r) => ({
+    endingHashKey: BigInt(r.endingHashKey),
+    shardId: r.shardId,
+    startingHashKey: BigInt(r.startingHashKey),
+  }))
 }
 
 /**
@@ -70,7 +83,9 @@ export function doneByLineage(op: PlannedOp, shards: readonly ListedShard[]): bo
   }
 
   const merged = {endingHashKey: op.upper.endingHashKey, startingHashKey: op.lower.startingHashKey}
-  return shards.some((s) => sameRange(s, merged) && hasRange(s.parentShardId, op.lower) && hasRange(s.adjacentParentShardId, op.upper))
+  return shards.some(
+    (s) => sameRange(s, merged) && hasRange(s.parentShardId, op.lower) && hasRange(s.adjacentParentShardId, op.upper),
+  )
 }
 
 function describeOpen(open: readonly OpenRange[]): string {
@@ -104,10 +119,13 @@ export function createReshardExecutor(options: ExecutorOptions): ReshardExecutor
   const openWith = (state: StreamState, r: {endingHashKey: bigint; startingHashKey: bigint}, what: string): string => {
     const shard = state.open.find((o) => sameRange(o, r))
     if (!shard?.shardId) {
-      throw new InputError(`no open shard has the range of ${what} [${r.startingHashKey} … ${r.endingHashKey}]; the stream changed outside this plan`, {
-        code: 'PlanStale',
-        suggestions: ['Make a new plan from the current state (run the command without --plan) and review it.'],
-      })
+      throw new InputError(
+        `no open shard has the range of ${what} [${r.startingHashKey} … ${r.endingHashKey}]; the stream changed outside this plan`,
+        {
+          code: 'PlanStale',
+          suggestions: ['Make a new plan from the current state (run the command without --plan) and review it.'],
+        },
+      )
     }
 
     return shard.shardId
@@ -118,13 +136,23 @@ export function createReshardExecutor(options: ExecutorOptions): ReshardExecutor
       case 'merge': {
         // Always the lower-hash shard as ShardToMerge (AWS accepts both; kinesis-local only this one).
         await options.kinesis.send(
-          new MergeShardsCommand({...options.stream, AdjacentShardToMerge: openWith(state, op.upper, 'the upper shard'), ShardToMerge: openWith(state, op.lower, 'the lower shard')}),
+          new MergeShardsCommand({
+            ...options.stream,
+            AdjacentShardToMerge: openWith(state, op.upper, 'the upper shard'),
+            ShardToMerge: openWith(state, op.lower, 'the lower shard'),
+          }),
         )
         return
       }
 
       case 'split': {
-        await options.kinesis.send(new SplitShardCommand({...options.stream, NewStartingHashKey: op.newStartingHashKey.toString(), ShardToSplit: openWith(state, op.parent, 'the shard to split')}))
+        await options.kinesis.send(
+          new SplitShardCommand({
+            ...options.stream,
+            NewStartingHashKey: op.newStartingHashKey.toString(),
+            ShardToSplit: openWith(state, op.parent, 'the shard to split'),
+          }),
+        )
         return
       }
 
@@ -136,7 +164,9 @@ export function createReshardExecutor(options: ExecutorOptions): ReshardExecutor
           })
         }
 
-        await options.kinesis.send(new UpdateShardCountCommand({...options.stream, ScalingType: 'UNIFORM_SCALING', TargetShardCount: op.to}))
+        await options.kinesis.send(
+          new UpdateShardCountCommand({...options.stream, ScalingType: 'UNIFORM_SCALING', TargetShardCount: op.to}),
+        )
       }
     }
   }
@@ -198,4 +228,3 @@ export function createReshardExecutor(options: ExecutorOptions): ReshardExecutor
     observe,
   }
 }
-

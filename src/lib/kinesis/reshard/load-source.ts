@@ -48,12 +48,32 @@ export function hotShardsLoadSource(options: LoadSourceOptions): (state: StreamS
     const deps = {now: options.now, signal: options.signal, sleep: options.sleep}
     let analysis
     if (options.records === undefined) {
-      analysis = await analyseHotShards({cloudwatch: options.cloudwatch, kinesis: options.kinesis}, {...base, stream: state.streamArn || state.streamName}, deps)
+      analysis = await analyseHotShards(
+        {cloudwatch: options.cloudwatch, kinesis: options.kinesis},
+        {...base, stream: state.streamArn || state.streamName},
+        deps,
+      )
     } else {
       const lines = await openLines(options.records, options.stdin)
       try {
-        const ranges = state.open.map((r) => ({endingHashKey: r.endingHashKey, shardId: r.shardId!, startingHashKey: r.startingHashKey}))
-        analysis = await analyseHotShards({}, {...base, offline: {lines, ranges, rangesSource: `the open shards of ${state.streamName}`, sourceName: options.records}}, deps)
+        const ranges = state.open.map((r) => ({
+          endingHashKey: r.endingHashKey,
+          shardId: r.shardId!,
+          startingHashKey: r.startingHashKey,
+        }))
+        analysis = await analyseHotShards(
+          {},
+          {
+            ...base,
+            offline: {
+              lines,
+              ranges,
+              rangesSource: `the open shards of ${state.streamName}`,
+              sourceName: options.records,
+            },
+          },
+          deps,
+        )
       } finally {
         lines.close()
       }

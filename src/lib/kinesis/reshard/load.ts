@@ -22,9 +22,9 @@ function width(r: HashKeyRange): bigint {
 
 function overlap(a: HashKeyRange, b: HashKeyRange): HashKeyRange | undefined {
   // BigInt: Math.max/min do not take bigint.
-  // eslint-disable-next-line unicorn/prefer-math-min-max
+
   const start = a.startingHashKey > b.startingHashKey ? a.startingHashKey : b.startingHashKey
-  // eslint-disable-next-line unicorn/prefer-math-min-max
+
   const end = a.endingHashKey < b.endingHashKey ? a.endingHashKey : b.endingHashKey
   return start <= end ? {endingHashKey: end, startingHashKey: start} : undefined
 }

@@ -7,7 +7,9 @@ export function parseUtilisation(text: string, flag: string): number {
   const value = m ? Number(m[1]) / (m[2] ? 100 : 1) : Number.NaN
   if (!m || !(value > 0) || value > 1) {
     throw new UsageError(`${flag} "${text}" is not a utilisation level`, {
-      suggestions: [`Give a fraction of one shard's write limit (1 MiB/s or 1000 records/s) above 0 and at most 1, e.g. ${flag} 0.8 or ${flag} 80%.`],
+      suggestions: [
+        `Give a fraction of one shard's write limit (1 MiB/s or 1000 records/s) above 0 and at most 1, e.g. ${flag} 0.8 or ${flag} 80%.`,
+      ],
     })
   }
 
@@ -40,21 +42,29 @@ export function strategyFromFlags(flags: StrategyFlags): import('./plan.js').Str
     flags['even-out'] ? '--even-out' : undefined,
   ].filter((f): f is string => f !== undefined)
   if (flags.plan) {
-    if (chosen.length > 0) throw new UsageError(`--plan applies a saved plan; do not combine it with ${chosen.join(', ')}`, {suggestions: ['Drop the strategy flag, or drop --plan to make a new plan.']})
+    if (chosen.length > 0)
+      throw new UsageError(`--plan applies a saved plan; do not combine it with ${chosen.join(', ')}`, {
+        suggestions: ['Drop the strategy flag, or drop --plan to make a new plan.'],
+      })
     return undefined
   }
 
   if (chosen.length !== 1) {
-    throw new UsageError(chosen.length === 0 ? 'choose a strategy' : `choose one strategy at a time, not ${chosen.join(' and ')}`, {
-      suggestions: [`Pass exactly one of ${STRATEGY_FLAGS.join(', ')} (or --plan FILE to apply a saved plan).`],
-    })
+    throw new UsageError(
+      chosen.length === 0 ? 'choose a strategy' : `choose one strategy at a time, not ${chosen.join(' and ')}`,
+      {
+        suggestions: [`Pass exactly one of ${STRATEGY_FLAGS.join(', ')} (or --plan FILE to apply a saved plan).`],
+      },
+    )
   }
 
   if (flags['target-shards'] !== undefined) return {kind: 'target-shards', target: flags['target-shards']}
   if (flags['split-hot']) return {kind: 'split-hot', threshold: parseUtilisation(flags.threshold, '--threshold')}
   if (flags['isolate-key'] !== undefined) {
     if (flags['isolate-key'].length === 0 || flags['isolate-key'].length > 256) {
-      throw new UsageError(`--isolate-key must be a partition key of 1 to 256 characters, not ${flags['isolate-key'].length} characters`)
+      throw new UsageError(
+        `--isolate-key must be a partition key of 1 to 256 characters, not ${flags['isolate-key'].length} characters`,
+      )
     }
 
     return {kind: 'isolate-key', partitionKey: flags['isolate-key']}
@@ -70,13 +80,17 @@ function q(s: string): string {
 }
 
 /** The command line that resumes an apply (the engine appends --apply). */
-export function reshardResumeCommand(flags: StrategyFlags & {'plan-out'?: string | undefined; records?: string | undefined; stream: string}): string {
+export function reshardResumeCommand(
+  flags: StrategyFlags & {'plan-out'?: string | undefined; records?: string | undefined; stream: string},
+): string {
   const base = `pipeops kinesis reshard --stream ${q(flags.stream)}`
   const file = flags.plan ?? flags['plan-out']
   if (file) return `${base} --plan ${q(file)}`
   if (flags['target-shards'] !== undefined) return `${base} --target-shards ${flags['target-shards']}`
-  if (flags['split-hot']) return `${base} --split-hot --threshold ${q(flags.threshold)}${flags.records ? ` --records ${q(flags.records)}` : ''}`
+  if (flags['split-hot'])
+    return `${base} --split-hot --threshold ${q(flags.threshold)}${flags.records ? ` --records ${q(flags.records)}` : ''}`
   if (flags['isolate-key'] !== undefined) return `${base} --isolate-key ${q(flags['isolate-key'])}`
-  if (flags['merge-cold']) return `${base} --merge-cold --below ${q(flags.below)}${flags.records ? ` --records ${q(flags.records)}` : ''}`
+  if (flags['merge-cold'])
+    return `${base} --merge-cold --below ${q(flags.below)}${flags.records ? ` --records ${q(flags.records)}` : ''}`
   return `${base} --even-out`
 }

@@ -102,7 +102,12 @@ export function toPlanStep(op: PlannedOp, index: number, streamName: string): Pl
         effect: `${op.from} → ${op.to} open shards (equal ranges)`,
         id,
         operation: 'UpdateShardCount',
-        params: {CurrentShardCount: op.from, ScalingType: 'UNIFORM_SCALING', StreamName: streamName, TargetShardCount: op.to},
+        params: {
+          CurrentShardCount: op.from,
+          ScalingType: 'UNIFORM_SCALING',
+          StreamName: streamName,
+          TargetShardCount: op.to,
+        },
         reason: op.reason,
       }
     }
@@ -114,7 +119,12 @@ export function toPlanStep(op: PlannedOp, index: number, streamName: string): Pl
           : `children get ${keySpace(op.parent.startingHashKey, op.newStartingHashKey - 1n)} and ${keySpace(op.newStartingHashKey, op.parent.endingHashKey)} of the key space`,
         id,
         operation: 'SplitShard',
-        params: {HashKeyRange: toApiRange(op.parent), NewStartingHashKey: op.newStartingHashKey.toString(), ShardToSplit: op.parent.shardId, StreamName: streamName},
+        params: {
+          HashKeyRange: toApiRange(op.parent),
+          NewStartingHashKey: op.newStartingHashKey.toString(),
+          ShardToSplit: op.parent.shardId,
+          StreamName: streamName,
+        },
         reason: op.reason,
       }
     }
@@ -127,18 +137,34 @@ export function toPlannedOp(step: PlanStep<ReshardStepParams>): PlannedOp {
   try {
     switch (step.operation) {
       case 'MergeShards': {
-        const m = p as unknown as {AdjacentShardRange: {EndingHashKey: string; StartingHashKey: string}; AdjacentShardToMerge: null | string; ShardToMerge: null | string; ShardToMergeRange: {EndingHashKey: string; StartingHashKey: string}}
-        return {kind: 'merge', lower: {...fromApiRange(m.ShardToMergeRange), shardId: m.ShardToMerge}, reason: step.reason, upper: {...fromApiRange(m.AdjacentShardRange), shardId: m.AdjacentShardToMerge}}
+        const m = p as unknown as {
+          AdjacentShardRange: {EndingHashKey: string; StartingHashKey: string}
+          AdjacentShardToMerge: null | string
+          ShardToMerge: null | string
+          ShardToMergeRange: {EndingHashKey: string; StartingHashKey: string}
+        }
+        return {
+          kind: 'merge',
+          lower: {...fromApiRange(m.ShardToMergeRange), shardId: m.ShardToMerge},
+          reason: step.reason,
+          upper: {...fromApiRange(m.AdjacentShardRange), shardId: m.AdjacentShardToMerge},
+        }
       }
 
       case 'SplitShard': {
         const s = step.params as SplitShardParams
-        return {kind: 'split', newStartingHashKey: BigInt(s.NewStartingHashKey), parent: {...fromApiRange(s.HashKeyRange), shardId: s.ShardToSplit}, reason: step.reason}
+        return {
+          kind: 'split',
+          newStartingHashKey: BigInt(s.NewStartingHashKey),
+          parent: {...fromApiRange(s.HashKeyRange), shardId: s.ShardToSplit},
+          reason: step.reason,
+        }
       }
 
       case 'UpdateShardCount': {
         const u = p as {CurrentShardCount: number; TargetShardCount: number}
-        if (!Number.isInteger(u.CurrentShardCount) || !Number.isInteger(u.TargetShardCount)) throw new TypeError('shard counts must be integers')
+        if (!Number.isInteger(u.CurrentShardCount) || !Number.isInteger(u.TargetShardCount))
+          throw new TypeError('shard counts must be integers')
         return {from: u.CurrentShardCount, kind: 'scale', reason: step.reason, to: u.TargetShardCount}
       }
 
@@ -147,35 +173,53 @@ export function toPlannedOp(step: PlanStep<ReshardStepParams>): PlannedOp {
       }
     }
   } catch (error) {
-    throw new InputError(`plan step ${step.id} (${step.operation}) has malformed parameters: ${(error as Error).message}`, {
-      suggestions: ['Save the plan again with --plan-out FILE; do not edit it by hand.'],
-    })
+    throw new InputError(
+      `plan step ${step.id} (${step.operation}) has malformed parameters: ${(error as Error).message}`,
+      {
+        suggestions: ['Save the plan again with --plan-out FILE; do not edit it by hand.'],
+      },
+    )
   }
 }
 
 function onDemandError(name: string): PipeopsError {
-  return new PipeopsError(6, `stream ${name} is in ON_DEMAND capacity mode: Kinesis manages its shards, and SplitShard, MergeShards and UpdateShardCount are refused`, {
-    code: 'OnDemandStream',
-    suggestions: [
-      'For a hot key on an on-demand stream, re-key it (add a suffix or salt to the partition key): see pipeops kinesis hot-shards.',
-      `To reshard by hand, switch to provisioned first: aws kinesis update-stream-mode --stream-arn ARN --stream-mode-details StreamMode=PROVISIONED (at most 2 mode switches per rolling 24 h; the stream keeps its current shards).`,
-    ],
-  })
+  return new PipeopsError(
+    6,
+    `stream ${name} is in ON_DEMAND capacity mode: Kinesis manages its shards, and SplitShard, MergeShards and UpdateShardCount are refused`,
+    {
+      code: 'OnDemandStream',
+      suggestions: [
+        'For a hot key on an on-demand stream, re-key it (add a suffix or salt to the partition key): see pipeops kinesis hot-shards.',
+        `To reshard by hand, switch to provisioned first: aws kinesis update-stream-mode --stream-arn ARN --stream-mode-details StreamMode=PROVISIONED (at most 2 mode switches per rolling 24 h; the stream keeps its current shards).`,
+      ],
+    },
+  )
 }
 
 function checkProfiles(profiles: readonly ShardLoadProfile[], open: readonly OpenRange[]): void {
   for (const p of profiles) {
     if (!open.some((r) => sameRange(r, p))) {
-      throw new InputError(`the load profile of ${p.shardId} [${p.startingHashKey} … ${p.endingHashKey}] does not match any open shard of the stream`, {
-        suggestions: ['The analysis is from an older shard layout: run the analysis again against the current stream.'],
-      })
+      throw new InputError(
+        `the load profile of ${p.shardId} [${p.startingHashKey} … ${p.endingHashKey}] does not match any open shard of the stream`,
+        {
+          suggestions: [
+            'The analysis is from an older shard layout: run the analysis again against the current stream.',
+          ],
+        },
+      )
     }
   }
 }
 
-async function profilesFor(deps: PlanDeps, state: StreamState, required: boolean, strategy: string): Promise<ShardLoadProfile[] | undefined> {
+async function profilesFor(
+  deps: PlanDeps,
+  state: StreamState,
+  required: boolean,
+  strategy: string,
+): Promise<ShardLoadProfile[] | undefined> {
   if (!deps.loadProfiles) {
-    if (required) throw new UsageError(`--${strategy} needs shard load (the hot-shards analysis), which is not available here`)
+    if (required)
+      throw new UsageError(`--${strategy} needs shard load (the hot-shards analysis), which is not available here`)
     return undefined
   }
 
@@ -184,14 +228,22 @@ async function profilesFor(deps: PlanDeps, state: StreamState, required: boolean
   return profiles
 }
 
-function runPlanner(request: StrategyRequest, state: StreamState, profiles: ShardLoadProfile[] | undefined): PlannerResult {
+function runPlanner(
+  request: StrategyRequest,
+  state: StreamState,
+  profiles: ShardLoadProfile[] | undefined,
+): PlannerResult {
   switch (request.kind) {
     case 'even-out': {
       return planEvenOut(state.open, profiles)
     }
 
     case 'isolate-key': {
-      return planIsolateKey(state.open, {hashKey: hashKeyOfPartitionKey(request.partitionKey), label: `partition key "${request.partitionKey}"`, profiles})
+      return planIsolateKey(state.open, {
+        hashKey: hashKeyOfPartitionKey(request.partitionKey),
+        label: `partition key "${request.partitionKey}"`,
+        profiles,
+      })
     }
 
     case 'merge-cold': {
@@ -203,16 +255,27 @@ function runPlanner(request: StrategyRequest, state: StreamState, profiles: Shar
     }
 
     case 'target-shards': {
-      if (!Number.isInteger(request.target) || request.target < 1 || request.target > MAX_SHARDS_PER_STREAM_FOR_SCALING) {
-        throw new UsageError(`--target-shards ${request.target} is out of range: UpdateShardCount allows 1 to ${MAX_SHARDS_PER_STREAM_FOR_SCALING} shards`)
+      if (
+        !Number.isInteger(request.target) ||
+        request.target < 1 ||
+        request.target > MAX_SHARDS_PER_STREAM_FOR_SCALING
+      ) {
+        throw new UsageError(
+          `--target-shards ${request.target} is out of range: UpdateShardCount allows 1 to ${MAX_SHARDS_PER_STREAM_FOR_SCALING} shards`,
+        )
       }
 
       const plan = planUniformScaling(state.open.length, request.target)
       const calls = plan.ops.length
       if (calls > UPDATE_SHARD_COUNT_PER_24H) {
-        throw new UsageError(`going from ${state.open.length} to ${request.target} shards needs ${calls} UpdateShardCount calls, more than the ${UPDATE_SHARD_COUNT_PER_24H} allowed per rolling 24 h`, {
-          suggestions: [`Scale in two goes a day apart, e.g. first to --target-shards ${(plan.ops[UPDATE_SHARD_COUNT_PER_24H - 1] as {to: number}).to}.`],
-        })
+        throw new UsageError(
+          `going from ${state.open.length} to ${request.target} shards needs ${calls} UpdateShardCount calls, more than the ${UPDATE_SHARD_COUNT_PER_24H} allowed per rolling 24 h`,
+          {
+            suggestions: [
+              `Scale in two goes a day apart, e.g. first to --target-shards ${(plan.ops[UPDATE_SHARD_COUNT_PER_24H - 1] as {to: number}).to}.`,
+            ],
+          },
+        )
       }
 
       return plan
@@ -232,21 +295,32 @@ export async function makeReshardPlan(deps: PlanDeps, stream: string, request: S
   const notes: string[] = []
   const gaps = coverageProblems(state.open)
   if (gaps.length > 0) {
-    throw new PipeopsError(70, `the open shards of ${state.streamName} do not cover the hash key space exactly (${gaps.length} gap(s) or overlap(s)); refusing to plan`, {
-      code: 'InconsistentShards',
-      details: {problems: gaps.map((g) => ({from: g.from.toString(), kind: g.kind, to: g.to.toString()}))},
-      suggestions: ['Run the command again in a minute (ListShards can lag during a reshard); if it persists, contact AWS support.'],
-    })
+    throw new PipeopsError(
+      70,
+      `the open shards of ${state.streamName} do not cover the hash key space exactly (${gaps.length} gap(s) or overlap(s)); refusing to plan`,
+      {
+        code: 'InconsistentShards',
+        details: {problems: gaps.map((g) => ({from: g.from.toString(), kind: g.kind, to: g.to.toString()}))},
+        suggestions: [
+          'Run the command again in a minute (ListShards can lag during a reshard); if it persists, contact AWS support.',
+        ],
+      },
+    )
   }
 
   const needsLoad = request.kind === 'split-hot' || request.kind === 'merge-cold'
-  const profiles = request.kind === 'target-shards' ? undefined : await profilesFor(deps, state, needsLoad, request.kind)
+  const profiles =
+    request.kind === 'target-shards' ? undefined : await profilesFor(deps, state, needsLoad, request.kind)
   const planned = runPlanner(request, state, profiles)
   notes.push(...planned.notes)
   const states = simulate(state.open, planned.ops)
   const after = states.at(-1)!
   const [quota, limits] = await Promise.all([
-    countUpdateShardCount24h(deps.cloudtrail, {arn: state.streamArn, name: state.streamName}, {limiter: deps.trailLimiter, now: deps.now(), signal: deps.signal}),
+    countUpdateShardCount24h(
+      deps.cloudtrail,
+      {arn: state.streamArn, name: state.streamName},
+      {limiter: deps.trailLimiter, now: deps.now(), signal: deps.signal},
+    ),
     readShardLimits(deps.kinesis, deps.signal),
   ])
   const checks = validatePlan({limits, ops: planned.ops, quota, streamOpen: state.open.length})
@@ -254,8 +328,14 @@ export async function makeReshardPlan(deps: PlanDeps, stream: string, request: S
   const before: RangeView[] = state.open.map((r) => toRangeView(r, utilisationOf(r)))
   const afterViews: RangeView[] = after.map((r) => toRangeView(r, utilisationOf(r)))
   const scaleSteps = planned.ops.filter((o): o is Extract<PlannedOp, {kind: 'scale'}> => o.kind === 'scale')
-  const estimatedSeconds = planned.ops.reduce((s, o) => s + (o.kind === 'scale' ? secondsForScaling(o.from, o.to) : SECONDS_PER_SPLIT_OR_MERGE), 0)
-  if (scaleSteps.length > 0) notes.push('UpdateShardCount picks the exact new boundaries itself: the "after" ranges are the even split AWS aims for.')
+  const estimatedSeconds = planned.ops.reduce(
+    (s, o) => s + (o.kind === 'scale' ? secondsForScaling(o.from, o.to) : SECONDS_PER_SPLIT_OR_MERGE),
+    0,
+  )
+  if (scaleSteps.length > 0)
+    notes.push(
+      'UpdateShardCount picks the exact new boundaries itself: the "after" ranges are the even split AWS aims for.',
+    )
   const summary: ReshardSummary = {
     after: afterViews,
     apiCalls: planned.ops.length,
@@ -268,7 +348,11 @@ export async function makeReshardPlan(deps: PlanDeps, stream: string, request: S
   }
   return {
     baseline: {
-      openRanges: state.open.map((r) => ({endingHashKey: r.endingHashKey.toString(), shardId: r.shardId!, startingHashKey: r.startingHashKey.toString()})),
+      openRanges: state.open.map((r) => ({
+        endingHashKey: r.endingHashKey.toString(),
+        shardId: r.shardId!,
+        startingHashKey: r.startingHashKey.toString(),
+      })),
       streamArn: state.streamArn,
       streamName: state.streamName,
     },

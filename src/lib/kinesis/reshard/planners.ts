@@ -26,7 +26,14 @@ const pct = (u: number): string => `${Math.round(u * 1000) / 10} %`
 
 /** AWS's rule for one UpdateShardCount call: within ×2 and ÷2 of the open count, at most 10,000. */
 export function isLegalScalingStep(from: number, to: number): boolean {
-  return Number.isInteger(to) && to >= 1 && to !== from && to <= 2 * from && to >= Math.ceil(from / 2) && to <= MAX_SHARDS_PER_STREAM_FOR_SCALING
+  return (
+    Number.isInteger(to) &&
+    to >= 1 &&
+    to !== from &&
+    to <= 2 * from &&
+    to >= Math.ceil(from / 2) &&
+    to <= MAX_SHARDS_PER_STREAM_FOR_SCALING
+  )
 }
 
 /** AWS recommends targets that are a multiple of 25 % of the current count (faster, fewer short-lived shards). */
@@ -60,10 +67,18 @@ export function scalingCounts(current: number, target: number): number[] {
       for (const to of candidates) {
         if (!isLegalScalingStep(count, to) || (seen.has(to) && to !== target)) continue
         // Never move away from the target.
-        if ((target > current && (to < count || to > target)) || (target < current && (to > count || to < target))) continue
-        const candidate = {counts: [...path.counts, to], other: path.other + (isRecommendedScalingStep(count, to) ? 0 : 1)}
+        if ((target > current && (to < count || to > target)) || (target < current && (to > count || to < target)))
+          continue
+        const candidate = {
+          counts: [...path.counts, to],
+          other: path.other + (isRecommendedScalingStep(count, to) ? 0 : 1),
+        }
         const best = next.get(to)
-        if (!best || candidate.other < best.other || (candidate.other === best.other && isSteadier(candidate.counts, best.counts, target > current))) {
+        if (
+          !best ||
+          candidate.other < best.other ||
+          (candidate.other === best.other && isSteadier(candidate.counts, best.counts, target > current))
+        ) {
           next.set(to, candidate)
         }
       }
@@ -94,7 +109,9 @@ export function planUniformScaling(current: number, target: number): PlannerResu
   for (const [i, to] of counts.entries()) {
     const factor = `${Math.round((to / from) * 10_000) / 100} %`
     const last = i === counts.length - 1
-    const recommended = isRecommendedScalingStep(from, to) ? 'a 25 %-multiple step, as AWS recommends' : 'not a 25 %-multiple of the current count: AWS allows it but it may create more short-lived shards and take longer'
+    const recommended = isRecommendedScalingStep(from, to)
+      ? 'a 25 %-multiple step, as AWS recommends'
+      : 'not a 25 %-multiple of the current count: AWS allows it but it may create more short-lived shards and take longer'
     ops.push({
       from,
       kind: 'scale',
@@ -104,7 +121,10 @@ export function planUniformScaling(current: number, target: number): PlannerResu
     from = to
   }
 
-  const notes = counts.length > 1 ? [`${counts.length} UpdateShardCount calls: each call may at most double or halve the open shard count.`] : []
+  const notes =
+    counts.length > 1
+      ? [`${counts.length} UpdateShardCount calls: each call may at most double or halve the open shard count.`]
+      : []
   return {notes, ops}
 }
 
@@ -127,7 +147,8 @@ function weightsIn(keyLoad: readonly KeyLoad[], range: HashKeyRange, measure: 'b
   return out
 }
 
-export type SplitPoint = {at: bigint; kind: 'midpoint' | 'weighted-median'} | {key: Weighted; kind: 'single-key';} | {kind: 'too-narrow'}
+export type SplitPoint =
+  {at: bigint; kind: 'midpoint' | 'weighted-median'} | {key: Weighted; kind: 'single-key'} | {kind: 'too-narrow'}
 
 /**
  * Where to split `range` of `profile`: the load-weighted median hash key of the sampled load in
@@ -170,7 +191,9 @@ export interface SplitHotOptions {
 }
 
 function keyLabel(k: Weighted): string {
-  return k.partitionKey === undefined ? `hash key ${k.hashKey}` : `partition key "${k.partitionKey}" (hash key ${k.hashKey})`
+  return k.partitionKey === undefined
+    ? `hash key ${k.hashKey}`
+    : `partition key "${k.partitionKey}" (hash key ${k.hashKey})`
 }
 
 export function planSplitHot(profiles: readonly ShardLoadProfile[], options: SplitHotOptions): PlannerResult {
@@ -179,29 +202,44 @@ export function planSplitHot(profiles: readonly ShardLoadProfile[], options: Spl
   const notes: string[] = []
   for (const profile of sortRanges(profiles)) {
     if (profile.utilisation < options.threshold) continue
-    const queue: OpenRange[] = [{endingHashKey: profile.endingHashKey, shardId: profile.shardId, startingHashKey: profile.startingHashKey}]
+    const queue: OpenRange[] = [
+      {endingHashKey: profile.endingHashKey, shardId: profile.shardId, startingHashKey: profile.startingHashKey},
+    ]
     let children = 1
     while (queue.length > 0) {
       const range = queue.shift()!
       const load = predictLoad([profile], range)
       if (!load || load.utilisation < options.threshold) continue
       if (children >= maxChildren) {
-        notes.push(`${profile.shardId}: stopped after ${maxChildren} children; a child is still predicted at ${pct(load.utilisation)}.`)
+        notes.push(
+          `${profile.shardId}: stopped after ${maxChildren} children; a child is still predicted at ${pct(load.utilisation)}.`,
+        )
         break
       }
 
       const point = splitPoint(profile, range)
       if (point.kind === 'single-key' || point.kind === 'too-narrow') {
-        const what = point.kind === 'single-key' ? keyLabel(point.key) : `the range [${range.startingHashKey} … ${range.endingHashKey}]`
-        const over = load.utilisation >= 1 ? 'exceeds one shard\'s write limit on its own' : `stays at ${pct(load.utilisation)} of a shard`
-        notes.push(`${profile.shardId}: ${what} ${over}; splitting cannot spread one hash key, so re-key it (add a suffix or salt to the partition key).`)
+        const what =
+          point.kind === 'single-key'
+            ? keyLabel(point.key)
+            : `the range [${range.startingHashKey} … ${range.endingHashKey}]`
+        const over =
+          load.utilisation >= 1
+            ? "exceeds one shard's write limit on its own"
+            : `stays at ${pct(load.utilisation)} of a shard`
+        notes.push(
+          `${profile.shardId}: ${what} ${over}; splitting cannot spread one hash key, so re-key it (add a suffix or salt to the partition key).`,
+        )
         continue
       }
 
       const lower: OpenRange = {endingHashKey: point.at - 1n, shardId: null, startingHashKey: range.startingHashKey}
       const upper: OpenRange = {endingHashKey: range.endingHashKey, shardId: null, startingHashKey: point.at}
       const predicted: [PredictedLoad, PredictedLoad] = [predictLoad([profile], lower)!, predictLoad([profile], upper)!]
-      const where = point.kind === 'weighted-median' ? 'at the load-weighted median hash key of the sample' : 'at the midpoint (no record sample: load assumed even across the range)'
+      const where =
+        point.kind === 'weighted-median'
+          ? 'at the load-weighted median hash key of the sample'
+          : 'at the midpoint (no record sample: load assumed even across the range)'
       ops.push({
         kind: 'split',
         newStartingHashKey: point.at,
@@ -214,7 +252,8 @@ export function planSplitHot(profiles: readonly ShardLoadProfile[], options: Spl
     }
   }
 
-  if (ops.length === 0 && notes.length === 0) notes.push(`No shard is at or above the threshold of ${pct(options.threshold)}: nothing to split.`)
+  if (ops.length === 0 && notes.length === 0)
+    notes.push(`No shard is at or above the threshold of ${pct(options.threshold)}: nothing to split.`)
   return {notes, ops}
 }
 
@@ -247,7 +286,9 @@ export function planIsolateKey(ranges: readonly OpenRange[], options: IsolateKey
   const notes: string[] = []
   const keyLoad = options.profiles ? keyLoadOf(options.profiles, options.hashKey) : undefined
   if (keyLoad && keyLoad.utilisation >= 1) {
-    notes.push(`${options.label} alone is at ${pct(keyLoad.utilisation)} of one shard's write limit (${Math.round(keyLoad.bytesPerSec)} B/s, ${Math.round(keyLoad.recordsPerSec)} records/s): a shard of its own will still throttle; re-key it (add a suffix or salt to the partition key).`)
+    notes.push(
+      `${options.label} alone is at ${pct(keyLoad.utilisation)} of one shard's write limit (${Math.round(keyLoad.bytesPerSec)} B/s, ${Math.round(keyLoad.recordsPerSec)} records/s): a shard of its own will still throttle; re-key it (add a suffix or salt to the partition key).`,
+    )
   }
 
   if (home.startingHashKey === options.hashKey && home.endingHashKey === options.hashKey) {
@@ -297,7 +338,11 @@ export interface MergeColdOptions {
   below: number
 }
 
-export function planMergeCold(ranges: readonly OpenRange[], profiles: readonly ShardLoadProfile[], options: MergeColdOptions): PlannerResult {
+export function planMergeCold(
+  ranges: readonly OpenRange[],
+  profiles: readonly ShardLoadProfile[],
+  options: MergeColdOptions,
+): PlannerResult {
   const sorted = sortRanges(ranges)
   const ops: PlannedOp[] = []
   const notes: string[] = []
@@ -327,7 +372,8 @@ export function planMergeCold(ranges: readonly OpenRange[], profiles: readonly S
     groupLoad = nextLoad
   }
 
-  if (ops.length === 0) notes.push(`No two adjacent shards together stay below ${pct(options.below)}: nothing to merge.`)
+  if (ops.length === 0)
+    notes.push(`No two adjacent shards together stay below ${pct(options.below)}: nothing to merge.`)
   return {notes, ops}
 }
 
@@ -340,7 +386,9 @@ export function planEvenOut(ranges: readonly OpenRange[], profiles?: readonly Sh
   let state = sortRanges(ranges)
   const n = state.length
   const tolerance = HASH_KEY_SPACE / BigInt(n) / EVEN_OUT_TOLERANCE
-  const targets = evenRanges(n).slice(1).map((r) => r.startingHashKey)
+  const targets = evenRanges(n)
+    .slice(1)
+    .map((r) => r.startingHashKey)
   const currents = state.slice(1).map((r) => r.startingHashKey)
   const toAdd: bigint[] = []
   const toRemove: bigint[] = []
@@ -369,7 +417,13 @@ export function planEvenOut(ranges: readonly OpenRange[], profiles?: readonly Sh
     const parent = state.find((r) => at > r.startingHashKey && at <= r.endingHashKey)!
     const pl = predictedOf({endingHashKey: at - 1n, startingHashKey: parent.startingHashKey})
     const pu = predictedOf({endingHashKey: parent.endingHashKey, startingHashKey: at})
-    const split: PlannedOp = {kind: 'split', newStartingHashKey: at, parent, predicted: pl && pu ? [pl, pu] : undefined, reason: `add the even boundary ${at} (1/${n} steps of the key space)`}
+    const split: PlannedOp = {
+      kind: 'split',
+      newStartingHashKey: at,
+      parent,
+      predicted: pl && pu ? [pl, pu] : undefined,
+      reason: `add the even boundary ${at} (1/${n} steps of the key space)`,
+    }
     state = applyOp(state, split)
     ops.push(split)
     const boundary = toRemove[k]
@@ -387,6 +441,9 @@ export function planEvenOut(ranges: readonly OpenRange[], profiles?: readonly Sh
     ops.push(merge)
   }
 
-  const notes = ops.length === 0 ? [`The ${n} open shards already have equal ranges (within 1/${EVEN_OUT_TOLERANCE} of a shard's width).`] : []
+  const notes =
+    ops.length === 0
+      ? [`The ${n} open shards already have equal ranges (within 1/${EVEN_OUT_TOLERANCE} of a shard's width).`]
+      : []
   return {notes, ops}
 }

@@ -58,7 +58,9 @@ export function applyOp(ranges: readonly OpenRange[], op: PlannedOp): OpenRange[
       if (lower === -1) throw new InputError(`MergeShards: no open shard has the range ${describe(op.lower)}`)
       if (upper === -1) throw new InputError(`MergeShards: no open shard has the range ${describe(op.upper)}`)
       if (op.lower.endingHashKey + 1n !== op.upper.startingHashKey) {
-        throw new InputError(`MergeShards: ${describe(op.lower)} and ${describe(op.upper)} are not adjacent with the lower one first`)
+        throw new InputError(
+          `MergeShards: ${describe(op.lower)} and ${describe(op.upper)} are not adjacent with the lower one first`,
+        )
       }
 
       const next = ranges.filter((_, i) => i !== lower && i !== upper)
@@ -67,7 +69,8 @@ export function applyOp(ranges: readonly OpenRange[], op: PlannedOp): OpenRange[
     }
 
     case 'scale': {
-      if (ranges.length !== op.from) throw new InputError(`UpdateShardCount step expects ${op.from} open shards, found ${ranges.length}`)
+      if (ranges.length !== op.from)
+        throw new InputError(`UpdateShardCount step expects ${op.from} open shards, found ${ranges.length}`)
       // AWS creates equal ranges; the exact boundaries are AWS's choice, so this is the prediction.
       return evenRanges(op.to).map((r) => ({...r, shardId: null}))
     }
@@ -77,7 +80,9 @@ export function applyOp(ranges: readonly OpenRange[], op: PlannedOp): OpenRange[
       if (index === -1) throw new InputError(`SplitShard: no open shard has the range ${describe(op.parent)}`)
       const parent = ranges[index]!
       if (op.newStartingHashKey <= parent.startingHashKey || op.newStartingHashKey > parent.endingHashKey) {
-        throw new InputError(`SplitShard: new starting hash key ${op.newStartingHashKey} is not inside ${describe(parent)} (it must be above the start)`)
+        throw new InputError(
+          `SplitShard: new starting hash key ${op.newStartingHashKey} is not inside ${describe(parent)} (it must be above the start)`,
+        )
       }
 
       const next = ranges.filter((_, i) => i !== index)

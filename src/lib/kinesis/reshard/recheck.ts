@@ -21,7 +21,11 @@ export async function recheckSavedPlan(
   const done = stepsDoneByLayout(plan, state) ?? 0
   const remaining = plan.steps.slice(done).map((s) => toPlannedOp(s))
   const [quota, limits] = await Promise.all([
-    countUpdateShardCount24h(deps.cloudtrail, {arn: state.streamArn, name: state.streamName}, {limiter: deps.trailLimiter, now: deps.now(), signal: deps.signal}),
+    countUpdateShardCount24h(
+      deps.cloudtrail,
+      {arn: state.streamArn, name: state.streamName},
+      {limiter: deps.trailLimiter, now: deps.now(), signal: deps.signal},
+    ),
     readShardLimits(deps.kinesis, deps.signal),
   ])
   const checks = validatePlan({limits, ops: remaining, quota, streamOpen: state.open.length})

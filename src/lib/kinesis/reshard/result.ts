@@ -27,14 +27,24 @@ export function buildReshardResult(run: PlanRunLike, live?: StreamState, quota?:
   }
 
   const applied = run.mode === 'applied'
-  const appliedScaling = applied ? plan.steps.filter((s) => s.operation === 'UpdateShardCount' && status(s.id) === 'applied').length : 0
+  const appliedScaling = applied
+    ? plan.steps.filter((s) => s.operation === 'UpdateShardCount' && status(s.id) === 'applied').length
+    : 0
   const used = (quota ?? plan.summary.quota).updateShardCountUsed24h
   return {
     after: applied && live ? live.open.map((r) => toRangeView(r)) : plan.summary.after,
     applied,
     before: plan.summary.before,
-    quota: {limit: plan.summary.quota.limit, updateShardCountUsed24h: used === 'unknown' ? 'unknown' : used + appliedScaling},
-    steps: plan.steps.map((s) => ({op: s.operation as ReshardOperation, params: s.params, reason: s.reason, status: status(s.id)})),
+    quota: {
+      limit: plan.summary.quota.limit,
+      updateShardCountUsed24h: used === 'unknown' ? 'unknown' : used + appliedScaling,
+    },
+    steps: plan.steps.map((s) => ({
+      op: s.operation as ReshardOperation,
+      params: s.params,
+      reason: s.reason,
+      status: status(s.id),
+    })),
     strategy: plan.summary.strategy,
     stream: plan.baseline.streamName,
   }
@@ -45,7 +55,9 @@ export function buildReshardResult(run: PlanRunLike, live?: StreamState, quota?:
  * `kinesis hot-shards --records FILE --shard-map FILE`. Shards a dry-run plan would create get
  * placeholder ids ("planned-1", …).
  */
-export function shardMapDocument(result: ReshardResult): {Shards: Array<{HashKeyRange: {EndingHashKey: string; StartingHashKey: string}; ShardId: string}>} {
+export function shardMapDocument(result: ReshardResult): {
+  Shards: Array<{HashKeyRange: {EndingHashKey: string; StartingHashKey: string}; ShardId: string}>
+} {
   let planned = 0
   return {
     Shards: result.after.map((r) => ({

@@ -31,7 +31,9 @@ export function parseStreamRef(text: string): {name: string; ref: StreamRef} {
   if (arn) return {name: arn[1]!, ref: {StreamARN: text}}
   if (NAME.test(text)) return {name: text, ref: {StreamName: text}}
   throw new UsageError(`--stream "${text}" is neither a stream name nor a Kinesis stream ARN`, {
-    suggestions: ['A stream name has 1–128 letters, digits, "_", "-" or "."; an ARN looks like arn:aws:kinesis:us-east-1:123456789012:stream/orders.'],
+    suggestions: [
+      'A stream name has 1–128 letters, digits, "_", "-" or "."; an ARN looks like arn:aws:kinesis:us-east-1:123456789012:stream/orders.',
+    ],
   })
 }
 
@@ -63,7 +65,11 @@ export interface StreamSummary {
   streamName: string
 }
 
-export async function describeStream(kinesis: KinesisLike, ref: StreamRef, signal?: AbortSignal): Promise<StreamSummary> {
+export async function describeStream(
+  kinesis: KinesisLike,
+  ref: StreamRef,
+  signal?: AbortSignal,
+): Promise<StreamSummary> {
   let out
   try {
     out = await kinesis.send(new DescribeStreamSummaryCommand(ref), signal ? {abortSignal: signal} : {})
@@ -90,7 +96,11 @@ export async function describeStream(kinesis: KinesisLike, ref: StreamRef, signa
 }
 
 /** Every shard of the stream (all pages), with lineage. */
-export async function listAllShards(kinesis: KinesisLike, ref: StreamRef, signal?: AbortSignal): Promise<ListedShard[]> {
+export async function listAllShards(
+  kinesis: KinesisLike,
+  ref: StreamRef,
+  signal?: AbortSignal,
+): Promise<ListedShard[]> {
   const shards: ListedShard[] = []
   let nextToken: string | undefined
   do {
@@ -150,7 +160,11 @@ export interface WaitOptions {
 }
 
 /** Poll DescribeStreamSummary (backoff ×1.5 up to maxPollMs) until the stream is ACTIVE. */
-export async function waitForActive(kinesis: KinesisLike, ref: StreamRef, options: WaitOptions = {}): Promise<StreamSummary> {
+export async function waitForActive(
+  kinesis: KinesisLike,
+  ref: StreamRef,
+  options: WaitOptions = {},
+): Promise<StreamSummary> {
   const now = options.now ?? Date.now
   const pause = options.sleep ?? sleep
   const deadline = now() + (options.timeoutMs ?? 30 * 60_000)
@@ -161,12 +175,19 @@ export async function waitForActive(kinesis: KinesisLike, ref: StreamRef, option
     if (summary.status === 'ACTIVE') return summary
     if (!told) options.onWaiting?.(summary.status)
     told = true
-    if (summary.status === 'DELETING') throw new NotFoundError(`stream ${summary.streamName} is being deleted`, {suggestions: ['Pick another stream.']})
+    if (summary.status === 'DELETING')
+      throw new NotFoundError(`stream ${summary.streamName} is being deleted`, {suggestions: ['Pick another stream.']})
     if (now() >= deadline) {
-      throw new PipeopsError(5, `stream ${summary.streamName} is still ${summary.status} after ${Math.round((options.timeoutMs ?? 30 * 60_000) / 1000)} s`, {
-        code: 'StreamNotActive',
-        suggestions: ['Another reshard or update is still running: wait until the stream is ACTIVE, then run the command again (it resumes).'],
-      })
+      throw new PipeopsError(
+        5,
+        `stream ${summary.streamName} is still ${summary.status} after ${Math.round((options.timeoutMs ?? 30 * 60_000) / 1000)} s`,
+        {
+          code: 'StreamNotActive',
+          suggestions: [
+            'Another reshard or update is still running: wait until the stream is ACTIVE, then run the command again (it resumes).',
+          ],
+        },
+      )
     }
 
     await pause(delay, options.signal)
@@ -175,12 +196,20 @@ export async function waitForActive(kinesis: KinesisLike, ref: StreamRef, option
 }
 
 /** The stream once it is ACTIVE, with every shard and its lineage. */
-export async function readStreamState(kinesis: KinesisLike, ref: StreamRef, options: WaitOptions = {}): Promise<StreamState> {
+export async function readStreamState(
+  kinesis: KinesisLike,
+  ref: StreamRef,
+  options: WaitOptions = {},
+): Promise<StreamState> {
   const summary = await waitForActive(kinesis, ref, options)
   const shards = await listAllShards(kinesis, ref, options.signal)
   return {
     mode: summary.mode,
-    open: sortRanges(shards.filter((s) => s.open).map((s) => ({endingHashKey: s.endingHashKey, shardId: s.shardId, startingHashKey: s.startingHashKey}))),
+    open: sortRanges(
+      shards
+        .filter((s) => s.open)
+        .map((s) => ({endingHashKey: s.endingHashKey, shardId: s.shardId, startingHashKey: s.startingHashKey})),
+    ),
     shards,
     status: summary.status,
     streamArn: summary.streamArn,

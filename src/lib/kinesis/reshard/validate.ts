@@ -27,7 +27,11 @@ export async function countUpdateShardCount24h(
   stream: {arn: string; name: string},
   options: {limiter?: RateLimiter | undefined; now: Date; signal?: AbortSignal | undefined},
 ): Promise<QuotaCount> {
-  if (!cloudtrail) return {reason: 'CloudTrail is not queried when Kinesis goes to a custom endpoint (emulator) and CloudTrail does not', used: 'unknown'}
+  if (!cloudtrail)
+    return {
+      reason: 'CloudTrail is not queried when Kinesis goes to a custom endpoint (emulator) and CloudTrail does not',
+      used: 'unknown',
+    }
   const start = new Date(options.now.getTime() - 24 * 3_600_000)
   try {
     const {events} = await lookupEvents(
@@ -48,7 +52,11 @@ export async function countUpdateShardCount24h(
 function namesStream(params: unknown, stream: {arn: string; name: string}): boolean {
   if (typeof params !== 'object' || params === null) return false
   const p = params as {streamARN?: unknown; streamName?: unknown}
-  return p.streamName === stream.name || (stream.arn !== '' && p.streamARN === stream.arn) || (typeof p.streamARN === 'string' && p.streamARN.endsWith(`:stream/${stream.name}`))
+  return (
+    p.streamName === stream.name ||
+    (stream.arn !== '' && p.streamARN === stream.arn) ||
+    (typeof p.streamARN === 'string' && p.streamARN.endsWith(`:stream/${stream.name}`))
+  )
 }
 
 export type ShardLimits = {openShardCount: number; shardLimit: number} | {reason: string; unknown: true}
@@ -56,7 +64,8 @@ export type ShardLimits = {openShardCount: number; shardLimit: number} | {reason
 export async function readShardLimits(kinesis: KinesisLike, signal?: AbortSignal): Promise<ShardLimits> {
   try {
     const out = await kinesis.send(new DescribeLimitsCommand({}), signal ? {abortSignal: signal} : {})
-    if (out.ShardLimit === undefined || out.OpenShardCount === undefined) return {reason: 'DescribeLimits returned no shard limit', unknown: true}
+    if (out.ShardLimit === undefined || out.OpenShardCount === undefined)
+      return {reason: 'DescribeLimits returned no shard limit', unknown: true}
     return {openShardCount: out.OpenShardCount, shardLimit: out.ShardLimit}
   } catch (error) {
     if (signal?.aborted) throw error
@@ -105,7 +114,11 @@ export interface ValidationInput {
  */
 export function validatePlan(input: ValidationInput): ValidationCheck[] {
   const checks: ValidationCheck[] = [
-    {check: 'capacity mode', detail: 'PROVISIONED: SplitShard, MergeShards and UpdateShardCount are allowed', status: 'ok'},
+    {
+      check: 'capacity mode',
+      detail: 'PROVISIONED: SplitShard, MergeShards and UpdateShardCount are allowed',
+      status: 'ok',
+    },
     {check: 'stream status', detail: 'ACTIVE; steps run one at a time, each waiting for ACTIVE', status: 'ok'},
   ]
   const scaleCalls = input.ops.filter((o) => o.kind === 'scale').length
@@ -124,32 +137,48 @@ export function validatePlan(input: ValidationInput): ValidationCheck[] {
       status: fits ? 'ok' : 'fail',
     })
     if (!fits) {
-      const free = input.quota.oldest ? new Date(Date.parse(input.quota.oldest) + 24 * 3_600_000).toISOString() : undefined
-      throw new PipeopsError(5, `the plan needs ${scaleCalls} UpdateShardCount call(s) but only ${Math.max(0, left)} of ${UPDATE_SHARD_COUNT_PER_24H} are left in the rolling 24 h`, {
-        code: 'UpdateShardCountQuota',
-        details: {checks},
-        suggestions: [
-          ...(free ? [`The oldest call leaves the 24-h window at ${free}; run again after that.`] : []),
-          'Choose a nearer --target-shards (fewer calls), or use --split-hot / --merge-cold, which do not use this quota.',
-        ],
-      })
+      const free = input.quota.oldest
+        ? new Date(Date.parse(input.quota.oldest) + 24 * 3_600_000).toISOString()
+        : undefined
+      throw new PipeopsError(
+        5,
+        `the plan needs ${scaleCalls} UpdateShardCount call(s) but only ${Math.max(0, left)} of ${UPDATE_SHARD_COUNT_PER_24H} are left in the rolling 24 h`,
+        {
+          code: 'UpdateShardCountQuota',
+          details: {checks},
+          suggestions: [
+            ...(free ? [`The oldest call leaves the 24-h window at ${free}; run again after that.`] : []),
+            'Choose a nearer --target-shards (fewer calls), or use --split-hot / --merge-cold, which do not use this quota.',
+          ],
+        },
+      )
     }
   }
 
   const peak = peakDuringPlan(input.streamOpen, input.ops)
   if ('unknown' in input.limits) {
-    checks.push({check: 'account shard limit', detail: `unknown (${input.limits.reason}); this stream peaks at about ${peak} open shards during the plan`, status: 'unknown'})
+    checks.push({
+      check: 'account shard limit',
+      detail: `unknown (${input.limits.reason}); this stream peaks at about ${peak} open shards during the plan`,
+      status: 'unknown',
+    })
   } else {
     const needed = input.limits.openShardCount - input.streamOpen + peak
     const ok = needed <= input.limits.shardLimit
     const detail = `${input.limits.openShardCount} of ${input.limits.shardLimit} open in the account; peak during the plan ≈ ${needed} (this stream up to ${peak}, short-lived shards included)`
     checks.push({check: 'account shard limit', detail, status: ok ? 'ok' : 'fail'})
     if (!ok) {
-      throw new PipeopsError(5, `the plan would need about ${needed} open shards in the account, over the limit of ${input.limits.shardLimit}`, {
-        code: 'ShardLimitExceeded',
-        details: {checks},
-        suggestions: ['Request a higher shard quota (Service Quotas, Kinesis "Shards per Region"), or plan fewer splits (a higher --threshold) or a smaller --target-shards.'],
-      })
+      throw new PipeopsError(
+        5,
+        `the plan would need about ${needed} open shards in the account, over the limit of ${input.limits.shardLimit}`,
+        {
+          code: 'ShardLimitExceeded',
+          details: {checks},
+          suggestions: [
+            'Request a higher shard quota (Service Quotas, Kinesis "Shards per Region"), or plan fewer splits (a higher --threshold) or a smaller --target-shards.',
+          ],
+        },
+      )
     }
   }
 

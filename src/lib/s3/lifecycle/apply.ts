@@ -42,11 +42,23 @@ function normalRule(rule: LifecycleRule): unknown {
   const c = filterConditions(rule)
   return {
     abort: rule.AbortIncompleteMultipartUpload?.DaysAfterInitiation,
-    expiration: rule.Expiration ? {...rule.Expiration, Date: rule.Expiration.Date === undefined ? undefined : new Date(rule.Expiration.Date).toISOString()} : undefined,
-    filter: {max: c.maxSize, min: c.minSize, prefix: c.prefix, tags: [...c.tags].sort((a, b) => a.Key.localeCompare(b.Key))},
+    expiration: rule.Expiration
+      ? {
+          ...rule.Expiration,
+          Date: rule.Expiration.Date === undefined ? undefined : new Date(rule.Expiration.Date).toISOString(),
+        }
+      : undefined,
+    filter: {
+      max: c.maxSize,
+      min: c.minSize,
+      prefix: c.prefix,
+      tags: [...c.tags].sort((a, b) => a.Key.localeCompare(b.Key)),
+    },
     id: rule.ID,
     nce: rule.NoncurrentVersionExpiration,
-    nct: [...(rule.NoncurrentVersionTransitions ?? [])].sort((a, b) => (a.NoncurrentDays ?? 0) - (b.NoncurrentDays ?? 0)),
+    nct: [...(rule.NoncurrentVersionTransitions ?? [])].sort(
+      (a, b) => (a.NoncurrentDays ?? 0) - (b.NoncurrentDays ?? 0),
+    ),
     status: rule.Status,
     transitions: [...(rule.Transitions ?? [])]
       .map((t) => ({...t, Date: t.Date === undefined ? undefined : new Date(t.Date).toISOString()}))
@@ -62,17 +74,37 @@ export function sameRule(a: LifecycleRule, b: LifecycleRule): boolean {
  * Same configuration as far as S3 is concerned. The default-minimum-size setting only counts when
  * `wanted` sets it (S3 reports its default when nobody chose one).
  */
-export function sameConfiguration(actual: LifecycleConfiguration | undefined, wanted: LifecycleConfiguration | undefined): boolean {
+export function sameConfiguration(
+  actual: LifecycleConfiguration | undefined,
+  wanted: LifecycleConfiguration | undefined,
+): boolean {
   const a = actual ?? {Rules: []}
   const w = wanted ?? {Rules: []}
-  if (w.TransitionDefaultMinimumObjectSize !== undefined && (a.TransitionDefaultMinimumObjectSize ?? 'all_storage_classes_128K') !== w.TransitionDefaultMinimumObjectSize) return false
+  if (
+    w.TransitionDefaultMinimumObjectSize !== undefined &&
+    (a.TransitionDefaultMinimumObjectSize ?? 'all_storage_classes_128K') !== w.TransitionDefaultMinimumObjectSize
+  )
+    return false
   const norm = (c: LifecycleConfiguration): string[] => c.Rules.map((r) => canonicalJson(normalRule(r))).sort()
   return canonicalJson(norm(a)) === canonicalJson(norm(w))
 }
 
-const MEMBERS = ['Status', 'Filter', 'Prefix', 'Transitions', 'Expiration', 'NoncurrentVersionTransitions', 'NoncurrentVersionExpiration', 'AbortIncompleteMultipartUpload'] as const
+const MEMBERS = [
+  'Status',
+  'Filter',
+  'Prefix',
+  'Transitions',
+  'Expiration',
+  'NoncurrentVersionTransitions',
+  'NoncurrentVersionExpiration',
+  'AbortIncompleteMultipartUpload',
+] as const
 
-export function mergeConfigurations(current: LifecycleConfiguration | undefined, incoming: LifecycleConfiguration, options: {replaceAll: boolean}): MergeResult {
+export function mergeConfigurations(
+  current: LifecycleConfiguration | undefined,
+  incoming: LifecycleConfiguration,
+  options: {replaceAll: boolean},
+): MergeResult {
   const existing = current?.Rules ?? []
   const byId = new Map(incoming.Rules.map((r, i) => [ruleKey(r, i), r]))
   const changes: RuleChange[] = []
@@ -86,8 +118,18 @@ export function mergeConfigurations(current: LifecycleConfiguration | undefined,
       rules.push(after)
       if (sameRule(before, after)) changes.push({after, before, change: 'unchanged', id})
       else {
-        const fields = MEMBERS.filter((m) => canonicalJson(m === 'Filter' || m === 'Prefix' ? filterConditions(before) : before[m]) !== canonicalJson(m === 'Filter' || m === 'Prefix' ? filterConditions(after) : after[m]))
-        changes.push({after, before, change: 'replace', fields: [...new Set(fields.map((f) => (f === 'Prefix' ? 'Filter' : f)))], id})
+        const fields = MEMBERS.filter(
+          (m) =>
+            canonicalJson(m === 'Filter' || m === 'Prefix' ? filterConditions(before) : before[m]) !==
+            canonicalJson(m === 'Filter' || m === 'Prefix' ? filterConditions(after) : after[m]),
+        )
+        changes.push({
+          after,
+          before,
+          change: 'replace',
+          fields: [...new Set(fields.map((f) => (f === 'Prefix' ? 'Filter' : f)))],
+          id,
+        })
       }
     } else if (options.replaceAll) {
       changes.push({before, change: 'remove', id})
@@ -105,7 +147,9 @@ export function mergeConfigurations(current: LifecycleConfiguration | undefined,
   }
 
   const target: LifecycleConfiguration = {Rules: rules}
-  const tdm = incoming.TransitionDefaultMinimumObjectSize ?? (options.replaceAll ? undefined : current?.TransitionDefaultMinimumObjectSize)
+  const tdm =
+    incoming.TransitionDefaultMinimumObjectSize ??
+    (options.replaceAll ? undefined : current?.TransitionDefaultMinimumObjectSize)
   if (tdm !== undefined) target.TransitionDefaultMinimumObjectSize = tdm
   return {changes, target}
 }
@@ -128,7 +172,14 @@ export interface LifecycleState {
   config: LifecycleConfiguration | undefined
 }
 
-export function makeApplyPlan(input: {backupFile: string; bucket: string; current: LifecycleConfiguration | undefined; merge: MergeResult; now: Date; region: string}): Plan<ApplyBaseline, PutParams> {
+export function makeApplyPlan(input: {
+  backupFile: string
+  bucket: string
+  current: LifecycleConfiguration | undefined
+  merge: MergeResult
+  now: Date
+  region: string
+}): Plan<ApplyBaseline, PutParams> {
   const {merge} = input
   const counts = (k: RuleChangeKind): number => merge.changes.filter((c) => c.change === k).length
   const upToDate = sameConfiguration(input.current, merge.target)
@@ -140,7 +191,8 @@ export function makeApplyPlan(input: {backupFile: string; bucket: string; curren
           id: 'put-lifecycle-configuration',
           operation: 'PutBucketLifecycleConfiguration',
           params: {backupFile: input.backupFile, bucket: input.bucket, configuration: merge.target},
-          reason: 'PUT replaces the whole configuration, so it carries the merged rules; the previous configuration is saved first',
+          reason:
+            'PUT replaces the whole configuration, so it carries the merged rules; the previous configuration is saved first',
         },
       ]
   return {
@@ -149,7 +201,14 @@ export function makeApplyPlan(input: {backupFile: string; bucket: string; curren
     formatVersion: 1,
     kind: 's3 lifecycle generate',
     steps,
-    summary: {added: counts('add'), kept: counts('keep'), removed: counts('remove'), replaced: counts('replace'), rulesAfter: merge.target.Rules.length, unchanged: counts('unchanged')},
+    summary: {
+      added: counts('add'),
+      kept: counts('keep'),
+      removed: counts('remove'),
+      replaced: counts('replace'),
+      rulesAfter: merge.target.Rules.length,
+      unchanged: counts('unchanged'),
+    },
     target: {bucket: input.bucket, region: input.region},
   }
 }
@@ -173,7 +232,10 @@ export interface BackupFile {
   savedAt: string
 }
 
-export function makeExecutor(s3: S3Client, options: {bucket: string; now: () => Date}): PlanExecutor<LifecycleState, ApplyBaseline, PutParams> & {backupWritten?: string} {
+export function makeExecutor(
+  s3: S3Client,
+  options: {bucket: string; now: () => Date},
+): PlanExecutor<LifecycleState, ApplyBaseline, PutParams> & {backupWritten?: string} {
   let observed: LifecycleConfiguration | undefined
   const executor: PlanExecutor<LifecycleState, ApplyBaseline, PutParams> & {backupWritten?: string} = {
     async applyStep(step, signal) {
@@ -192,17 +254,29 @@ export function makeExecutor(s3: S3Client, options: {bucket: string; now: () => 
         new PutBucketLifecycleConfigurationCommand({
           Bucket: bucket,
           LifecycleConfiguration: {Rules: toSdkRules(configuration)},
-          ...(configuration.TransitionDefaultMinimumObjectSize ? {TransitionDefaultMinimumObjectSize: configuration.TransitionDefaultMinimumObjectSize as TransitionDefaultMinimumObjectSize} : {}),
+          ...(configuration.TransitionDefaultMinimumObjectSize
+            ? {
+                TransitionDefaultMinimumObjectSize:
+                  configuration.TransitionDefaultMinimumObjectSize as TransitionDefaultMinimumObjectSize,
+              }
+            : {}),
         }),
         {abortSignal: signal},
       )
       const after = await getBucketConfiguration(s3, bucket, signal)
       if (!sameConfiguration(after, configuration)) {
-        throw new PipeopsError(7, `S3 accepted the new lifecycle configuration of ${bucket}, but reading it back shows something else`, {
-          code: 'VerificationFailed',
-          details: {read: after ?? null, wanted: configuration},
-          suggestions: [`Compare with: aws s3api get-bucket-lifecycle-configuration --bucket ${bucket}`, `The previous configuration is saved in ${backupFile}.`],
-        })
+        throw new PipeopsError(
+          7,
+          `S3 accepted the new lifecycle configuration of ${bucket}, but reading it back shows something else`,
+          {
+            code: 'VerificationFailed',
+            details: {read: after ?? null, wanted: configuration},
+            suggestions: [
+              `Compare with: aws s3api get-bucket-lifecycle-configuration --bucket ${bucket}`,
+              `The previous configuration is saved in ${backupFile}.`,
+            ],
+          },
+        )
       }
 
       observed = after
@@ -213,7 +287,10 @@ export function makeExecutor(s3: S3Client, options: {bucket: string; now: () => 
       const baseline = plan.baseline.current ?? undefined
       if (sameConfiguration(state.config, baseline) && sameConfiguration(baseline, state.config)) return {ok: true}
       if (target && sameConfiguration(state.config, target)) return {ok: true}
-      return {ok: false, reason: `the lifecycle configuration of ${plan.baseline.bucket} changed since the plan was made (${state.config?.Rules.length ?? 0} rule(s) now)`}
+      return {
+        ok: false,
+        reason: `the lifecycle configuration of ${plan.baseline.bucket} changed since the plan was made (${state.config?.Rules.length ?? 0} rule(s) now)`,
+      }
     },
     isStepDone(step, state) {
       return sameConfiguration(state.config, step.params.configuration)

@@ -7,7 +7,16 @@ import type {ResolvedPrices} from './prices.js'
  * the objects where they are. Source of the rules: reference/redshift-lifecycle.md B5/B6.
  */
 import {type Finding, makeFinding} from './findings.js'
-import {CLASS_INFO, filterConditions, KB128, type LifecycleConfiguration, type LifecycleRule, ruleLabel, type StorageClassName, type TransitionClass} from './model.js'
+import {
+  CLASS_INFO,
+  filterConditions,
+  KB128,
+  type LifecycleConfiguration,
+  type LifecycleRule,
+  ruleLabel,
+  type StorageClassName,
+  type TransitionClass,
+} from './model.js'
 import {type ObjectFacts, objectTimeline} from './timeline.js'
 
 const GB = 2 ** 30
@@ -66,7 +75,9 @@ export function dailyCost(size: number, cls: StorageClassName, prices: ResolvedP
 }
 
 function monitoringPerDay(size: number, cls: StorageClassName, prices: ResolvedPrices['prices']): number {
-  return cls === 'INTELLIGENT_TIERING' && size >= KB128 ? prices.intelligentTieringMonitoringPer1000 / 1000 / DAYS_PER_MONTH : 0
+  return cls === 'INTELLIGENT_TIERING' && size >= KB128
+    ? prices.intelligentTieringMonitoringPer1000 / 1000 / DAYS_PER_MONTH
+    : 0
 }
 
 interface Segment {
@@ -76,7 +87,12 @@ interface Segment {
 }
 
 /** Attribute a segment to the months whose last day falls inside it (the class at each month's end). */
-function addToMonths(monthly: MonthRow[], s: Segment, amount: {count: number; gb: number; perMonth: number}, horizonDays: number): void {
+function addToMonths(
+  monthly: MonthRow[],
+  s: Segment,
+  amount: {count: number; gb: number; perMonth: number},
+  horizonDays: number,
+): void {
   for (const row of monthly) {
     const endDay = Math.min(row.month * DAYS_PER_MONTH, horizonDays) - 0.5
     if (endDay < s.start || endDay >= s.end) continue
@@ -89,7 +105,12 @@ function addToMonths(monthly: MonthRow[], s: Segment, amount: {count: number; gb
   }
 }
 
-export function estimateScenario(name: string, config: LifecycleConfiguration, cohorts: Cohort[], options: {horizonDays: number; now: Date; prices: ResolvedPrices}): EstimateScenario {
+export function estimateScenario(
+  name: string,
+  config: LifecycleConfiguration,
+  cohorts: Cohort[],
+  options: {horizonDays: number; now: Date; prices: ResolvedPrices},
+): EstimateScenario {
   const {horizonDays, now} = options
   const p = options.prices.prices
   const months = Math.max(1, Math.ceil(horizonDays / DAYS_PER_MONTH))
@@ -180,11 +201,18 @@ export function estimateScenario(name: string, config: LifecycleConfiguration, c
       const mon = monitoringPerDay(c.size, s.cls, p)
       totals.storage += c.count * perDay * (s.end - s.start)
       totals.monitoring += c.count * mon * (s.end - s.start)
-      addToMonths(monthly, s, {count: c.count, gb: (c.count * c.size) / GB, perMonth: c.count * (perDay + mon) * DAYS_PER_MONTH}, horizonDays)
+      addToMonths(
+        monthly,
+        s,
+        {count: c.count, gb: (c.count * c.size) / GB, perMonth: c.count * (perDay + mon) * DAYS_PER_MONTH},
+        horizonDays,
+      )
     }
   }
 
-  const charges = [...transitions.values()].sort((a, b) => CLASS_INFO[b.storageClass].costRank - CLASS_INFO[a.storageClass].costRank)
+  const charges = [...transitions.values()].sort(
+    (a, b) => CLASS_INFO[b.storageClass].costRank - CLASS_INFO[a.storageClass].costRank,
+  )
   totals.transitions = charges.reduce((s, x) => s + x.cost, 0)
   totals.total = totals.storage + totals.monitoring + totals.transitions + totals.earlyDeletion
   return {
@@ -203,20 +231,45 @@ export function estimateScenario(name: string, config: LifecycleConfiguration, c
 /** One representative object per enabled rule: "if N objects of this size fall under the rule". */
 export function cohortsForRule(rule: LifecycleRule, objects: number, avgSize: number): Cohort[] {
   const c = filterConditions(rule)
-  return [{ageDays: 0, count: objects, key: `${c.prefix}example-object`, size: avgSize, storageClass: 'STANDARD', tags: Object.fromEntries(c.tags.map((t) => [t.Key, t.Value]))}]
+  return [
+    {
+      ageDays: 0,
+      count: objects,
+      key: `${c.prefix}example-object`,
+      size: avgSize,
+      storageClass: 'STANDARD',
+      tags: Object.fromEntries(c.tags.map((t) => [t.Key, t.Value])),
+    },
+  ]
 }
 
-export function estimateByRule(config: LifecycleConfiguration, objects: number, avgSize: number, options: {horizonDays: number; now: Date; prices: ResolvedPrices}): EstimateResult {
+export function estimateByRule(
+  config: LifecycleConfiguration,
+  objects: number,
+  avgSize: number,
+  options: {horizonDays: number; now: Date; prices: ResolvedPrices},
+): EstimateResult {
   const scenarios = config.Rules.map((rule, i) => ({i, rule}))
     .filter(({rule}) => rule.Status === 'Enabled' && (rule.Transitions?.length || rule.Expiration))
     .map(({i, rule}) =>
-      estimateScenario(`${ruleLabel(rule, i)}: ${objects.toLocaleString('en-US')} objects of ${avgSize} bytes`, {...config, Rules: [rule]}, cohortsForRule(rule, objects, avgSize), options),
+      estimateScenario(
+        `${ruleLabel(rule, i)}: ${objects.toLocaleString('en-US')} objects of ${avgSize} bytes`,
+        {...config, Rules: [rule]},
+        cohortsForRule(rule, objects, avgSize),
+        options,
+      ),
     )
   return {horizonDays: options.horizonDays, notes: [], prices: priceInfo(options.prices), scenarios}
 }
 
 export function priceInfo(p: ResolvedPrices): EstimateResult['prices'] {
-  return {asOf: p.asOf, currency: p.currency, ...(p.fallbackFrom ? {fallbackFrom: p.fallbackFrom} : {}), region: p.region, source: p.source}
+  return {
+    asOf: p.asOf,
+    currency: p.currency,
+    ...(p.fallbackFrom ? {fallbackFrom: p.fallbackFrom} : {}),
+    region: p.region,
+    source: p.source,
+  }
 }
 
 /** Warn where transition requests cost more than the lifecycle saves over the horizon. */
@@ -230,7 +283,10 @@ export function costFindings(result: EstimateResult): Finding[] {
         makeFinding(
           'transition-request-cost',
           `${s.name}: transition requests cost $${s.totals.transitions.toFixed(2)} but the storage saved over ${result.horizonDays} days is only $${storageSaved.toFixed(2)}${s.smallObjects > 0 ? ` (${s.smallObjects.toLocaleString('en-US')} objects are under 128 KB)` : ''}`,
-          {suggestion: 'Transition only large objects (--min-size 128KiB or more), transition later or straight to the final class, or aggregate small files first.'},
+          {
+            suggestion:
+              'Transition only large objects (--min-size 128KiB or more), transition later or straight to the final class, or aggregate small files first.',
+          },
         ),
       )
     }

@@ -31,7 +31,7 @@ export async function loadFile(file: string): Promise<LoadedConfiguration[]> {
   try {
     text = await readFile(file, 'utf8')
   } catch (error) {
-    const {code} = (error as NodeJS.ErrnoException)
+    const {code} = error as NodeJS.ErrnoException
     throw new InputError(`cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : (error as Error).message}`, {
       code: code === 'ENOENT' ? 'FileNotFound' : 'InvalidInput',
       suggestions: ['Check the path given to --file.'],
@@ -47,38 +47,63 @@ export function parseConfigurationText(text: string, file: string): LoadedConfig
   if (/\.tf$/i.test(file) || /^\s*resource\s+"aws_s3_bucket_lifecycle_configuration"/m.test(text)) {
     const configs = readTerraform(text, file)
     if (configs.length === 0) {
-      throw new InputError(`${file} has no aws_s3_bucket_lifecycle_configuration resource`, {suggestions: ['Point --file at the .tf file that defines the lifecycle configuration.']})
+      throw new InputError(`${file} has no aws_s3_bucket_lifecycle_configuration resource`, {
+        suggestions: ['Point --file at the .tf file that defines the lifecycle configuration.'],
+      })
     }
 
-    return configs.map((c) => ({config: c.config, findings: c.findings, format: 'terraform', source: `${name} ${c.source}`}))
+    return configs.map((c) => ({
+      config: c.config,
+      findings: c.findings,
+      format: 'terraform',
+      source: `${name} ${c.source}`,
+    }))
   }
 
   let data: unknown
   try {
     data = /^\s*[[{]/.test(text) ? JSON.parse(text) : parseYamlOrJson(text)
   } catch (error) {
-    throw new InputError(`${file} is not valid ${/^\s*[[{]/.test(text) ? 'JSON' : 'YAML'}: ${(error as Error).message.split('\n')[0]}`, {
-      suggestions: ['Fix the syntax; lint reads s3api JSON, CloudFormation templates (YAML or JSON) and Terraform .tf files.'],
-    })
+    throw new InputError(
+      `${file} is not valid ${/^\s*[[{]/.test(text) ? 'JSON' : 'YAML'}: ${(error as Error).message.split('\n')[0]}`,
+      {
+        suggestions: [
+          'Fix the syntax; lint reads s3api JSON, CloudFormation templates (YAML or JSON) and Terraform .tf files.',
+        ],
+      },
+    )
   }
 
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
-    throw new InputError(`${file} is not a lifecycle configuration (expected an object with "Rules", or a CloudFormation template)`, {
-      suggestions: ['Give the s3api JSON ({"Rules": [...]}), a CloudFormation template, or a Terraform file.'],
-    })
+    throw new InputError(
+      `${file} is not a lifecycle configuration (expected an object with "Rules", or a CloudFormation template)`,
+      {
+        suggestions: ['Give the s3api JSON ({"Rules": [...]}), a CloudFormation template, or a Terraform file.'],
+      },
+    )
   }
 
   const obj = data as Record<string, unknown>
   if (typeof obj.Resources === 'object' && obj.Resources !== null) {
     const buckets = readCfnTemplate(obj)
     if (buckets.length === 0) {
-      throw new InputError(`${file} is a CloudFormation template without any AWS::S3::Bucket`, {suggestions: ['Point --file at the template that declares the bucket.']})
+      throw new InputError(`${file} is a CloudFormation template without any AWS::S3::Bucket`, {
+        suggestions: ['Point --file at the template that declares the bucket.'],
+      })
     }
 
-    return buckets.map((b) => ({config: b.config, findings: b.findings, format: 'cloudformation', source: `${name} ${b.source}`}))
+    return buckets.map((b) => ({
+      config: b.config,
+      findings: b.findings,
+      format: 'cloudformation',
+      source: `${name} ${b.source}`,
+    }))
   }
 
-  const inner = typeof obj.LifecycleConfiguration === 'object' && obj.LifecycleConfiguration !== null ? (obj.LifecycleConfiguration as Record<string, unknown>) : obj
+  const inner =
+    typeof obj.LifecycleConfiguration === 'object' && obj.LifecycleConfiguration !== null
+      ? (obj.LifecycleConfiguration as Record<string, unknown>)
+      : obj
   if (looksLikeCfnRules(inner.Rules)) {
     const {config, findings} = readCfnLifecycle(inner, 'LifecycleConfiguration')
     return [{config, findings, format: 'cloudformation', source: name}]
@@ -94,20 +119,37 @@ function isNoSuchLifecycle(error: unknown): boolean {
 }
 
 /** The bucket's configuration, or undefined when it has none. Other errors propagate (exit 3/4/5). */
-export async function getBucketConfiguration(s3: S3Client, bucket: string, signal?: AbortSignal): Promise<LifecycleConfiguration | undefined> {
+export async function getBucketConfiguration(
+  s3: S3Client,
+  bucket: string,
+  signal?: AbortSignal,
+): Promise<LifecycleConfiguration | undefined> {
   try {
-    const out = await s3.send(new GetBucketLifecycleConfigurationCommand({Bucket: bucket}), signal ? {abortSignal: signal} : {})
-    const {config} = parseS3ApiConfiguration({Rules: out.Rules ?? [], ...(out.TransitionDefaultMinimumObjectSize ? {TransitionDefaultMinimumObjectSize: out.TransitionDefaultMinimumObjectSize} : {})})
+    const out = await s3.send(
+      new GetBucketLifecycleConfigurationCommand({Bucket: bucket}),
+      signal ? {abortSignal: signal} : {},
+    )
+    const {config} = parseS3ApiConfiguration({
+      Rules: out.Rules ?? [],
+      ...(out.TransitionDefaultMinimumObjectSize
+        ? {TransitionDefaultMinimumObjectSize: out.TransitionDefaultMinimumObjectSize}
+        : {}),
+    })
     return config
   } catch (error) {
     if (isNoSuchLifecycle(error)) return undefined
     if ((error as {name?: string})?.name === 'NotImplemented') {
       // s3rver (the sandbox's S3) and some S3-compatible servers have no lifecycle API.
-      throw new UsageError(`the S3 endpoint does not implement the bucket lifecycle API (GetBucketLifecycleConfiguration on ${bucket} answered NotImplemented)`, {
-        cause: error,
-        code: 'LifecycleApiNotImplemented',
-        suggestions: ['Local emulators such as s3rver have no lifecycle API: lint and explain a file instead (--file lifecycle.json), or use a real bucket.'],
-      })
+      throw new UsageError(
+        `the S3 endpoint does not implement the bucket lifecycle API (GetBucketLifecycleConfiguration on ${bucket} answered NotImplemented)`,
+        {
+          cause: error,
+          code: 'LifecycleApiNotImplemented',
+          suggestions: [
+            'Local emulators such as s3rver have no lifecycle API: lint and explain a file instead (--file lifecycle.json), or use a real bucket.',
+          ],
+        },
+      )
     }
 
     throw error

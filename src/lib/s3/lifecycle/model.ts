@@ -4,7 +4,14 @@
  * it, and every output format is produced from it.
  */
 
-export const STORAGE_CLASSES = ['STANDARD_IA', 'INTELLIGENT_TIERING', 'ONEZONE_IA', 'GLACIER_IR', 'GLACIER', 'DEEP_ARCHIVE'] as const
+export const STORAGE_CLASSES = [
+  'STANDARD_IA',
+  'INTELLIGENT_TIERING',
+  'ONEZONE_IA',
+  'GLACIER_IR',
+  'GLACIER',
+  'DEEP_ARCHIVE',
+] as const
 export type TransitionClass = (typeof STORAGE_CLASSES)[number]
 /** Where objects live before any transition, plus the transition targets. */
 export type StorageClassName = 'STANDARD' | TransitionClass
@@ -89,14 +96,63 @@ export interface ClassInfo {
 
 /** Source: S3 user guide, "Comparing the Amazon S3 storage classes" (reference B5). */
 export const CLASS_INFO: Record<StorageClassName, ClassInfo> = {
-  DEEP_ARCHIVE: {costRank: 1, flexibleArchive: true, infrequent: false, label: 'Glacier Deep Archive', minBillableBytes: 40 * 1024, minDays: 180},
-  GLACIER: {costRank: 2, flexibleArchive: true, infrequent: false, label: 'Glacier Flexible Retrieval', minBillableBytes: 40 * 1024, minDays: 90},
-  GLACIER_IR: {costRank: 3, flexibleArchive: false, infrequent: false, label: 'Glacier Instant Retrieval', minBillableBytes: KB128, minDays: 90},
+  DEEP_ARCHIVE: {
+    costRank: 1,
+    flexibleArchive: true,
+    infrequent: false,
+    label: 'Glacier Deep Archive',
+    minBillableBytes: 40 * 1024,
+    minDays: 180,
+  },
+  GLACIER: {
+    costRank: 2,
+    flexibleArchive: true,
+    infrequent: false,
+    label: 'Glacier Flexible Retrieval',
+    minBillableBytes: 40 * 1024,
+    minDays: 90,
+  },
+  GLACIER_IR: {
+    costRank: 3,
+    flexibleArchive: false,
+    infrequent: false,
+    label: 'Glacier Instant Retrieval',
+    minBillableBytes: KB128,
+    minDays: 90,
+  },
   // S3 favours Intelligent-Tiering over every class except the Glacier ones when rules conflict.
-  INTELLIGENT_TIERING: {costRank: 4, flexibleArchive: false, infrequent: false, label: 'Intelligent-Tiering', minBillableBytes: 0, minDays: 0},
-  ONEZONE_IA: {costRank: 5, flexibleArchive: false, infrequent: true, label: 'One Zone-IA', minBillableBytes: KB128, minDays: 30},
-  STANDARD: {costRank: 7, flexibleArchive: false, infrequent: false, label: 'Standard', minBillableBytes: 0, minDays: 0},
-  STANDARD_IA: {costRank: 6, flexibleArchive: false, infrequent: true, label: 'Standard-IA', minBillableBytes: KB128, minDays: 30},
+  INTELLIGENT_TIERING: {
+    costRank: 4,
+    flexibleArchive: false,
+    infrequent: false,
+    label: 'Intelligent-Tiering',
+    minBillableBytes: 0,
+    minDays: 0,
+  },
+  ONEZONE_IA: {
+    costRank: 5,
+    flexibleArchive: false,
+    infrequent: true,
+    label: 'One Zone-IA',
+    minBillableBytes: KB128,
+    minDays: 30,
+  },
+  STANDARD: {
+    costRank: 7,
+    flexibleArchive: false,
+    infrequent: false,
+    label: 'Standard',
+    minBillableBytes: 0,
+    minDays: 0,
+  },
+  STANDARD_IA: {
+    costRank: 6,
+    flexibleArchive: false,
+    infrequent: true,
+    label: 'Standard-IA',
+    minBillableBytes: KB128,
+    minDays: 30,
+  },
 }
 
 /**
@@ -140,10 +196,20 @@ export function filterConditions(rule: LifecycleRule): FilterConditions {
   if (!f) return {prefix: rule.Prefix ?? '', tags: []}
   const and = f.And
   if (and) {
-    return {maxSize: and.ObjectSizeLessThan, minSize: and.ObjectSizeGreaterThan, prefix: and.Prefix ?? '', tags: and.Tags ?? []}
+    return {
+      maxSize: and.ObjectSizeLessThan,
+      minSize: and.ObjectSizeGreaterThan,
+      prefix: and.Prefix ?? '',
+      tags: and.Tags ?? [],
+    }
   }
 
-  return {maxSize: f.ObjectSizeLessThan, minSize: f.ObjectSizeGreaterThan, prefix: f.Prefix ?? '', tags: f.Tag ? [f.Tag] : []}
+  return {
+    maxSize: f.ObjectSizeLessThan,
+    minSize: f.ObjectSizeGreaterThan,
+    prefix: f.Prefix ?? '',
+    tags: f.Tag ? [f.Tag] : [],
+  }
 }
 
 /** Build the Filter element S3 wants from flat conditions: one predicate alone, several under And. */
@@ -153,7 +219,8 @@ export function buildFilter(c: FilterConditions): RuleFilter {
   if (c.tags.length > 0) predicates.Tags = c.tags
   if (c.minSize !== undefined) predicates.ObjectSizeGreaterThan = c.minSize
   if (c.maxSize !== undefined) predicates.ObjectSizeLessThan = c.maxSize
-  const count = (c.prefix === '' ? 0 : 1) + c.tags.length + (c.minSize === undefined ? 0 : 1) + (c.maxSize === undefined ? 0 : 1)
+  const count =
+    (c.prefix === '' ? 0 : 1) + c.tags.length + (c.minSize === undefined ? 0 : 1) + (c.maxSize === undefined ? 0 : 1)
   if (count === 0) return {}
   if (count > 1) return {And: predicates}
   if (predicates.Prefix !== undefined) return {Prefix: predicates.Prefix}
@@ -184,7 +251,11 @@ export function clean<T>(value: T): T {
 function stripUndefined(value: unknown): unknown {
   if (Array.isArray(value)) return value.map((v) => stripUndefined(v))
   if (value && typeof value === 'object' && !(value instanceof Date)) {
-    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined).map(([k, v]) => [k, stripUndefined(v)]))
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]) => [k, stripUndefined(v)]),
+    )
   }
 
   return value

@@ -1,4 +1,13 @@
-import type {Expiration, LifecycleConfiguration, LifecycleRule, NoncurrentTransition, RuleAndOperator, RuleFilter, Tag, Transition} from './model.js'
+import type {
+  Expiration,
+  LifecycleConfiguration,
+  LifecycleRule,
+  NoncurrentTransition,
+  RuleAndOperator,
+  RuleFilter,
+  Tag,
+  Transition,
+} from './model.js'
 
 /**
  * Read the s3api JSON shape (what `aws s3api put-bucket-lifecycle-configuration` takes and
@@ -31,7 +40,8 @@ class Reader {
       makeFinding('invalid-value', `${path} is ${JSON.stringify(value)}; expected ${expected}`, {
         ...ruleIndexOf(path),
         path,
-        s3Message: 'MalformedXML: The XML you provided was not well-formed or did not validate against our published schema',
+        s3Message:
+          'MalformedXML: The XML you provided was not well-formed or did not validate against our published schema',
         suggestion: `Set ${path} to ${expected}.`,
       }),
     )
@@ -50,14 +60,16 @@ class Reader {
     const v = o[key]
     if (v === undefined) return undefined
     if (v instanceof Date) return v.toISOString()
-    if (typeof v !== 'string' || Number.isNaN(Date.parse(v))) return this.bad(`${path}.${key}`, v, 'an ISO 8601 date such as "2027-01-01T00:00:00Z"')
+    if (typeof v !== 'string' || Number.isNaN(Date.parse(v)))
+      return this.bad(`${path}.${key}`, v, 'an ISO 8601 date such as "2027-01-01T00:00:00Z"')
     return v
   }
 
   int(o: Obj, key: string, path: string, min: number): number | undefined {
     const v = o[key]
     if (v === undefined) return undefined
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < min) return this.bad(`${path}.${key}`, v, `a whole number ≥ ${min}`)
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min)
+      return this.bad(`${path}.${key}`, v, `a whole number ≥ ${min}`)
     return v
   }
 
@@ -66,12 +78,17 @@ class Reader {
       if (keys.includes(k)) continue
       const better = hint[k] ?? keys.find((x) => x.toLowerCase() === k.toLowerCase())
       this.findings.push(
-        makeFinding('invalid-value', `${path} has an unknown member "${k}"${better ? ` (the s3api name is "${better}")` : ''}`, {
-          ...ruleIndexOf(path),
-          path: `${path}.${k}`,
-          s3Message: 'MalformedXML: The XML you provided was not well-formed or did not validate against our published schema',
-          suggestion: better ? `Rename "${k}" to "${better}".` : `Remove "${k}"; allowed here: ${keys.join(', ')}.`,
-        }),
+        makeFinding(
+          'invalid-value',
+          `${path} has an unknown member "${k}"${better ? ` (the s3api name is "${better}")` : ''}`,
+          {
+            ...ruleIndexOf(path),
+            path: `${path}.${k}`,
+            s3Message:
+              'MalformedXML: The XML you provided was not well-formed or did not validate against our published schema',
+            suggestion: better ? `Rename "${k}" to "${better}".` : `Remove "${k}"; allowed here: ${keys.join(', ')}.`,
+          },
+        ),
       )
     }
   }
@@ -100,7 +117,17 @@ class Reader {
   }
 }
 
-const RULE_KEYS = ['AbortIncompleteMultipartUpload', 'Expiration', 'Filter', 'ID', 'NoncurrentVersionExpiration', 'NoncurrentVersionTransitions', 'Prefix', 'Status', 'Transitions'] as const
+const RULE_KEYS = [
+  'AbortIncompleteMultipartUpload',
+  'Expiration',
+  'Filter',
+  'ID',
+  'NoncurrentVersionExpiration',
+  'NoncurrentVersionTransitions',
+  'Prefix',
+  'Status',
+  'Transitions',
+] as const
 /** CloudFormation or Terraform spellings people paste into s3api JSON. */
 const RULE_HINTS: Record<string, string> = {
   ExpirationInDays: 'Expiration.Days',
@@ -177,7 +204,9 @@ function parseRule(r: Reader, raw: unknown, path: string): LifecycleRule | undef
       rule.NoncurrentVersionTransitions = nct.flatMap((t, j) => {
         const p = `${path}.NoncurrentVersionTransitions[${j}]`
         if (!isObj(t)) return r.bad(p, t, 'an object {"NoncurrentDays": n, "StorageClass": …}') ?? []
-        r.known(t, ['NewerNoncurrentVersions', 'NoncurrentDays', 'StorageClass'], p, {TransitionInDays: 'NoncurrentDays'})
+        r.known(t, ['NewerNoncurrentVersions', 'NoncurrentDays', 'StorageClass'], p, {
+          TransitionInDays: 'NoncurrentDays',
+        })
         const out: NoncurrentTransition = {StorageClass: r.str(t, 'StorageClass', p) ?? ''}
         const days = r.int(t, 'NoncurrentDays', p, 0)
         if (days !== undefined) out.NoncurrentDays = days
@@ -212,7 +241,9 @@ function parseRule(r: Reader, raw: unknown, path: string): LifecycleRule | undef
 }
 
 function parseFilter(r: Reader, raw: Obj, path: string): RuleFilter {
-  r.known(raw, ['And', 'ObjectSizeGreaterThan', 'ObjectSizeLessThan', 'Prefix', 'Tag'], path, {Tags: 'Tag (one) or And.Tags (several)'})
+  r.known(raw, ['And', 'ObjectSizeGreaterThan', 'ObjectSizeLessThan', 'Prefix', 'Tag'], path, {
+    Tags: 'Tag (one) or And.Tags (several)',
+  })
   const f: RuleFilter = {}
   const prefix = r.str(raw, 'Prefix', path)
   if (prefix !== undefined) f.Prefix = prefix

@@ -62,7 +62,8 @@ export const BUNDLED_PRICES: PriceTable = {
     'us-east-2': US_EAST_1,
     'us-west-2': US_EAST_1,
   },
-  source: 'https://aws.amazon.com/s3/pricing/ (list prices, first tier; transcribed by hand: check with the Price List API or pass --prices)',
+  source:
+    'https://aws.amazon.com/s3/pricing/ (list prices, first tier; transcribed by hand: check with the Price List API or pass --prices)',
 }
 
 export interface ResolvedPrices {
@@ -79,7 +80,14 @@ export function pricesForRegion(table: PriceTable, wanted = 'us-east-1'): Resolv
   const exact = table.regions[wanted]
   if (exact) return {asOf: table.asOf, currency: table.currency, prices: exact, region: wanted, source: table.source}
   const fallback = table.regions['us-east-1'] ? 'us-east-1' : Object.keys(table.regions)[0]!
-  return {asOf: table.asOf, currency: table.currency, fallbackFrom: wanted, prices: table.regions[fallback]!, region: fallback, source: table.source}
+  return {
+    asOf: table.asOf,
+    currency: table.currency,
+    fallbackFrom: wanted,
+    prices: table.regions[fallback]!,
+    region: fallback,
+    source: table.source,
+  }
 }
 
 /** Read and check a --prices file (the same shape as BUNDLED_PRICES). */
@@ -88,7 +96,9 @@ export async function loadPriceFile(file: string): Promise<PriceTable> {
   try {
     data = JSON.parse(await readFile(file, 'utf8'))
   } catch (error) {
-    throw new InputError(`cannot read --prices ${file}: ${(error as Error).message}`, {suggestions: ['Give a JSON file shaped like the bundled table (see docs/s3-lifecycle.md, "Prices").']})
+    throw new InputError(`cannot read --prices ${file}: ${(error as Error).message}`, {
+      suggestions: ['Give a JSON file shaped like the bundled table (see docs/s3-lifecycle.md, "Prices").'],
+    })
   }
 
   return checkPriceTable(data, file)
@@ -98,22 +108,36 @@ function checkRegion(region: string, p: Partial<RegionPrices> | undefined, fail:
   const storage = p?.storageGbMonth
   const trans = p?.transitionPer1000
   for (const cls of ['STANDARD', ...STORAGE_CLASSES] as const) {
-    if (typeof storage?.[cls] !== 'number' || storage[cls] < 0) fail(`regions.${region}.storageGbMonth.${cls} must be a number ≥ 0`)
-    if (cls !== 'STANDARD' && (typeof trans?.[cls] !== 'number' || trans[cls] < 0)) fail(`regions.${region}.transitionPer1000.${cls} must be a number ≥ 0`)
+    if (typeof storage?.[cls] !== 'number' || storage[cls] < 0)
+      fail(`regions.${region}.storageGbMonth.${cls} must be a number ≥ 0`)
+    if (cls !== 'STANDARD' && (typeof trans?.[cls] !== 'number' || trans[cls] < 0))
+      fail(`regions.${region}.transitionPer1000.${cls} must be a number ≥ 0`)
   }
 
-  if (typeof p?.intelligentTieringMonitoringPer1000 !== 'number') fail(`regions.${region}.intelligentTieringMonitoringPer1000 must be a number`)
+  if (typeof p?.intelligentTieringMonitoringPer1000 !== 'number')
+    fail(`regions.${region}.intelligentTieringMonitoringPer1000 must be a number`)
 }
 
 export function checkPriceTable(data: unknown, file: string): PriceTable {
   const fail = (what: string): never => {
-    throw new InputError(`--prices ${file}: ${what}`, {suggestions: ['See docs/s3-lifecycle.md, "Prices", for the shape: {asOf, currency, source, regions: {"us-east-1": {storageGbMonth, transitionPer1000, intelligentTieringMonitoringPer1000}}}.']})
+    throw new InputError(`--prices ${file}: ${what}`, {
+      suggestions: [
+        'See docs/s3-lifecycle.md, "Prices", for the shape: {asOf, currency, source, regions: {"us-east-1": {storageGbMonth, transitionPer1000, intelligentTieringMonitoringPer1000}}}.',
+      ],
+    })
   }
 
   const t = data as Partial<PriceTable>
   if (typeof t !== 'object' || t === null) return fail('not a JSON object')
-  if (typeof t.asOf !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(t.asOf)) fail('"asOf" must be the date of the prices, YYYY-MM-DD')
-  if (typeof t.regions !== 'object' || t.regions === null || Object.keys(t.regions).length === 0) fail('"regions" must map region names to prices')
+  if (typeof t.asOf !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(t.asOf))
+    fail('"asOf" must be the date of the prices, YYYY-MM-DD')
+  if (typeof t.regions !== 'object' || t.regions === null || Object.keys(t.regions).length === 0)
+    fail('"regions" must map region names to prices')
   for (const [region, p] of Object.entries(t.regions!)) checkRegion(region, p as Partial<RegionPrices>, fail)
-  return {asOf: t.asOf!, currency: typeof t.currency === 'string' ? t.currency : 'USD', regions: t.regions!, source: typeof t.source === 'string' ? t.source : file}
+  return {
+    asOf: t.asOf!,
+    currency: typeof t.currency === 'string' ? t.currency : 'USD',
+    regions: t.regions!,
+    source: typeof t.source === 'string' ? t.source : file,
+  }
 }

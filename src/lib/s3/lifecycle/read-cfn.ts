@@ -11,15 +11,44 @@ type Obj = Record<string, unknown>
 
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v)
 
-const INTRINSICS = ['Base64', 'Cidr', 'Condition', 'Equals', 'FindInMap', 'GetAtt', 'GetAZs', 'If', 'ImportValue', 'Join', 'Not', 'Or', 'And', 'Ref', 'Select', 'Split', 'Sub', 'Transform']
+const INTRINSICS = [
+  'Base64',
+  'Cidr',
+  'Condition',
+  'Equals',
+  'FindInMap',
+  'GetAtt',
+  'GetAZs',
+  'If',
+  'ImportValue',
+  'Join',
+  'Not',
+  'Or',
+  'And',
+  'Ref',
+  'Select',
+  'Split',
+  'Sub',
+  'Transform',
+]
 
 /** YAML tags for CloudFormation's short forms (!Ref, !Sub, …) so templates parse. */
 export const CFN_YAML_TAGS: Array<CollectionTag | ScalarTag> = INTRINSICS.flatMap((name) => {
   const key = name === 'Ref' || name === 'Condition' ? name : `Fn::${name}`
   return [
     {identify: () => false, resolve: (v: string) => ({[key]: v}), tag: `!${name}`} as ScalarTag,
-    {collection: 'seq', identify: () => false, resolve: (v: {toJSON(): unknown}) => ({[key]: v.toJSON()}), tag: `!${name}`} as unknown as CollectionTag,
-    {collection: 'map', identify: () => false, resolve: (v: {toJSON(): unknown}) => ({[key]: v.toJSON()}), tag: `!${name}`} as unknown as CollectionTag,
+    {
+      collection: 'seq',
+      identify: () => false,
+      resolve: (v: {toJSON(): unknown}) => ({[key]: v.toJSON()}),
+      tag: `!${name}`,
+    } as unknown as CollectionTag,
+    {
+      collection: 'map',
+      identify: () => false,
+      resolve: (v: {toJSON(): unknown}) => ({[key]: v.toJSON()}),
+      tag: `!${name}`,
+    } as unknown as CollectionTag,
   ]
 })
 
@@ -56,7 +85,11 @@ const CFN_RULE_KEYS = [
   'Transition',
   'Transitions',
 ]
-const CFN_HINTS: Record<string, string> = {Expiration: 'ExpirationInDays / ExpirationDate', Filter: 'Prefix / TagFilters / ObjectSizeGreaterThan (flat on the rule)', ID: 'Id'}
+const CFN_HINTS: Record<string, string> = {
+  Expiration: 'ExpirationInDays / ExpirationDate',
+  Filter: 'Prefix / TagFilters / ObjectSizeGreaterThan (flat on the rule)',
+  ID: 'Id',
+}
 
 /**
  * Does this object look like CloudFormation's LifecycleConfiguration rather than s3api JSON? Only
@@ -68,14 +101,22 @@ export function looksLikeCfnRules(rules: unknown): boolean {
   const objs = rules.filter((r) => isObj(r))
   const cfn = objs.some(
     (r) =>
-      ['ExpirationDate', 'ExpirationInDays', 'Id', 'NoncurrentVersionExpirationInDays', 'TagFilters', 'Transition'].some((k) => k in r) ||
+      [
+        'ExpirationDate',
+        'ExpirationInDays',
+        'Id',
+        'NoncurrentVersionExpirationInDays',
+        'TagFilters',
+        'Transition',
+      ].some((k) => k in r) ||
       (Array.isArray(r.Transitions) && r.Transitions.some((t) => isObj(t) && 'TransitionInDays' in t)),
   )
   const s3api = objs.some(
     (r) =>
       ['Expiration', 'Filter', 'ID'].some((k) => k in r) ||
       (Array.isArray(r.Transitions) && r.Transitions.some((t) => isObj(t) && 'Days' in t)) ||
-      (Array.isArray(r.NoncurrentVersionTransitions) && r.NoncurrentVersionTransitions.some((t) => isObj(t) && 'NoncurrentDays' in t)),
+      (Array.isArray(r.NoncurrentVersionTransitions) &&
+        r.NoncurrentVersionTransitions.some((t) => isObj(t) && 'NoncurrentDays' in t)),
   )
   return cfn && !s3api
 }
@@ -115,7 +156,11 @@ class CfnReader {
   num(v: unknown, p: string, min: number): number | undefined {
     if (v === undefined) return undefined
     if (isIntrinsic(v)) {
-      this.bad(p, 'is a CloudFormation function; pipeops cannot check it', 'Lint the deployed bucket instead (--bucket).')
+      this.bad(
+        p,
+        'is a CloudFormation function; pipeops cannot check it',
+        'Lint the deployed bucket instead (--bucket).',
+      )
       return undefined
     }
 
@@ -142,7 +187,11 @@ export function readCfnLifecycle(raw: unknown, root: string): {config?: Lifecycl
   const reader = new CfnReader()
   const {findings} = reader
   if (isIntrinsic(raw)) {
-    reader.bad(root, 'is a CloudFormation function; pipeops cannot resolve it', 'Lint the deployed bucket instead: pipeops s3 lifecycle lint --bucket NAME.')
+    reader.bad(
+      root,
+      'is a CloudFormation function; pipeops cannot resolve it',
+      'Lint the deployed bucket instead: pipeops s3 lifecycle lint --bucket NAME.',
+    )
     return {findings}
   }
 
@@ -152,7 +201,8 @@ export function readCfnLifecycle(raw: unknown, root: string): {config?: Lifecycl
   }
 
   const config: LifecycleConfiguration = {Rules: []}
-  if (typeof raw.TransitionDefaultMinimumObjectSize === 'string') config.TransitionDefaultMinimumObjectSize = raw.TransitionDefaultMinimumObjectSize
+  if (typeof raw.TransitionDefaultMinimumObjectSize === 'string')
+    config.TransitionDefaultMinimumObjectSize = raw.TransitionDefaultMinimumObjectSize
   for (const [i, r] of raw.Rules.entries()) {
     const path = `${root}.Rules[${i}]`
     if (!isObj(r)) {
@@ -169,14 +219,19 @@ export function readCfnLifecycle(raw: unknown, root: string): {config?: Lifecycl
 function readCfnFilter(reader: CfnReader, r: Obj, path: string): RuleFilter {
   // Sizes are strings in CloudFormation.
   if (r.ObjectSizeGreaterThan !== undefined && typeof r.ObjectSizeGreaterThan !== 'string') {
-    reader.bad(`${path}.ObjectSizeGreaterThan`, `is ${JSON.stringify(r.ObjectSizeGreaterThan)}; CloudFormation types sizes as String`, 'Quote the number of bytes, e.g. "131072".')
+    reader.bad(
+      `${path}.ObjectSizeGreaterThan`,
+      `is ${JSON.stringify(r.ObjectSizeGreaterThan)}; CloudFormation types sizes as String`,
+      'Quote the number of bytes, e.g. "131072".',
+    )
   }
 
   const tags: Tag[] = []
   if (r.TagFilters !== undefined) {
     if (Array.isArray(r.TagFilters)) {
       for (const [j, t] of r.TagFilters.entries()) {
-        if (isObj(t) && typeof t.Key === 'string') tags.push({Key: t.Key, Value: typeof t.Value === 'string' ? t.Value : String(t.Value ?? '')})
+        if (isObj(t) && typeof t.Key === 'string')
+          tags.push({Key: t.Key, Value: typeof t.Value === 'string' ? t.Value : String(t.Value ?? '')})
         else reader.bad(`${path}.TagFilters[${j}]`, 'needs Key and Value', 'Write {Key: k, Value: v}.')
       }
     } else reader.bad(`${path}.TagFilters`, 'is not a list', 'Write TagFilters: [{Key: k, Value: v}].')
@@ -188,28 +243,38 @@ function readCfnFilter(reader: CfnReader, r: Obj, path: string): RuleFilter {
     prefix: reader.str(r.Prefix, `${path}.Prefix`) ?? '',
     tags,
   })
-
 }
 
 /** Noncurrent-version actions and AbortIncompleteMultipartUpload, added to `rule`. */
 function readCfnNoncurrentAndAbort(reader: CfnReader, r: Obj, path: string, rule: LifecycleRule): void {
-  const ncts = [...(Array.isArray(r.NoncurrentVersionTransitions) ? r.NoncurrentVersionTransitions : []), ...(r.NoncurrentVersionTransition === undefined ? [] : [r.NoncurrentVersionTransition])]
+  const ncts = [
+    ...(Array.isArray(r.NoncurrentVersionTransitions) ? r.NoncurrentVersionTransitions : []),
+    ...(r.NoncurrentVersionTransition === undefined ? [] : [r.NoncurrentVersionTransition]),
+  ]
   if (ncts.length > 0) {
     rule.NoncurrentVersionTransitions = ncts.map((t, j) => {
       const p = `${path}.NoncurrentVersionTransitions[${j}]`
       const o = isObj(t) ? t : {}
       const days = reader.num(o.TransitionInDays, `${p}.TransitionInDays`, 0)
       const newer = reader.num(o.NewerNoncurrentVersions, `${p}.NewerNoncurrentVersions`, 0)
-      return {StorageClass: reader.cls(o.StorageClass, `${p}.StorageClass`), ...(days === undefined ? {} : {NoncurrentDays: days}), ...(newer === undefined ? {} : {NewerNoncurrentVersions: newer})}
+      return {
+        StorageClass: reader.cls(o.StorageClass, `${p}.StorageClass`),
+        ...(days === undefined ? {} : {NoncurrentDays: days}),
+        ...(newer === undefined ? {} : {NewerNoncurrentVersions: newer}),
+      }
     })
   }
 
   const nce = isObj(r.NoncurrentVersionExpiration) ? r.NoncurrentVersionExpiration : undefined
-  const nceDays = nce ? reader.num(nce.NoncurrentDays, `${path}.NoncurrentVersionExpiration.NoncurrentDays`, 1) : reader.num(r.NoncurrentVersionExpirationInDays, `${path}.NoncurrentVersionExpirationInDays`, 1)
+  const nceDays = nce
+    ? reader.num(nce.NoncurrentDays, `${path}.NoncurrentVersionExpiration.NoncurrentDays`, 1)
+    : reader.num(r.NoncurrentVersionExpirationInDays, `${path}.NoncurrentVersionExpirationInDays`, 1)
   if (nce || nceDays !== undefined) {
     rule.NoncurrentVersionExpiration = {}
     if (nceDays !== undefined) rule.NoncurrentVersionExpiration.NoncurrentDays = nceDays
-    const newer = nce ? reader.num(nce.NewerNoncurrentVersions, `${path}.NoncurrentVersionExpiration.NewerNoncurrentVersions`, 0) : undefined
+    const newer = nce
+      ? reader.num(nce.NewerNoncurrentVersions, `${path}.NoncurrentVersionExpiration.NewerNoncurrentVersions`, 0)
+      : undefined
     if (newer !== undefined) rule.NoncurrentVersionExpiration.NewerNoncurrentVersions = newer
   }
 
@@ -222,7 +287,12 @@ function readCfnNoncurrentAndAbort(reader: CfnReader, r: Obj, path: string, rule
 
 function readCfnRule(reader: CfnReader, r: Obj, path: string): LifecycleRule {
   for (const k of Object.keys(r)) {
-    if (!CFN_RULE_KEYS.includes(k)) reader.bad(`${path}.${k}`, `unknown property${CFN_HINTS[k] ? ` (CloudFormation spells it ${CFN_HINTS[k]})` : ''}`, CFN_HINTS[k] ? `Use ${CFN_HINTS[k]}.` : `Remove it; allowed: ${CFN_RULE_KEYS.join(', ')}.`)
+    if (!CFN_RULE_KEYS.includes(k))
+      reader.bad(
+        `${path}.${k}`,
+        `unknown property${CFN_HINTS[k] ? ` (CloudFormation spells it ${CFN_HINTS[k]})` : ''}`,
+        CFN_HINTS[k] ? `Use ${CFN_HINTS[k]}.` : `Remove it; allowed: ${CFN_RULE_KEYS.join(', ')}.`,
+      )
   }
 
   const rule: LifecycleRule = {Status: reader.str(r.Status, `${path}.Status`) ?? ''}
@@ -230,14 +300,21 @@ function readCfnRule(reader: CfnReader, r: Obj, path: string): LifecycleRule {
   if (id !== undefined) rule.ID = id
   rule.Filter = readCfnFilter(reader, r, path)
 
-  const transitions = [...(Array.isArray(r.Transitions) ? r.Transitions : []), ...(r.Transition === undefined ? [] : [r.Transition])]
+  const transitions = [
+    ...(Array.isArray(r.Transitions) ? r.Transitions : []),
+    ...(r.Transition === undefined ? [] : [r.Transition]),
+  ]
   if (transitions.length > 0) {
     rule.Transitions = transitions.map((t, j) => {
       const p = `${path}.Transitions[${j}]`
       const o = isObj(t) ? t : {}
       const days = reader.num(o.TransitionInDays, `${p}.TransitionInDays`, 0)
       const date = reader.str(o.TransitionDate, `${p}.TransitionDate`)
-      return {StorageClass: reader.cls(o.StorageClass, `${p}.StorageClass`), ...(days === undefined ? {} : {Days: days}), ...(date === undefined ? {} : {Date: date})}
+      return {
+        StorageClass: reader.cls(o.StorageClass, `${p}.StorageClass`),
+        ...(days === undefined ? {} : {Days: days}),
+        ...(date === undefined ? {} : {Date: date}),
+      }
     })
   }
 
@@ -249,7 +326,8 @@ function readCfnRule(reader: CfnReader, r: Obj, path: string): LifecycleRule {
     if (expDays !== undefined) rule.Expiration.Days = expDays
     if (expDate !== undefined) rule.Expiration.Date = expDate
     if (typeof eodm === 'boolean') rule.Expiration.ExpiredObjectDeleteMarker = eodm
-    else if (eodm !== undefined) reader.bad(`${path}.ExpiredObjectDeleteMarker`, `is ${JSON.stringify(eodm)}; expected true or false`, 'Use true.')
+    else if (eodm !== undefined)
+      reader.bad(`${path}.ExpiredObjectDeleteMarker`, `is ${JSON.stringify(eodm)}; expected true or false`, 'Use true.')
   }
 
   readCfnNoncurrentAndAbort(reader, r, path, rule)

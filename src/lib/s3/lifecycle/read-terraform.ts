@@ -5,7 +5,17 @@
  */
 import {InputError} from '../../core/errors.js'
 import {type Finding, makeFinding} from './findings.js'
-import {buildFilter, clean, type Expiration, type LifecycleConfiguration, type LifecycleRule, type NoncurrentTransition, type RuleFilter, type Tag, type Transition} from './model.js'
+import {
+  buildFilter,
+  clean,
+  type Expiration,
+  type LifecycleConfiguration,
+  type LifecycleRule,
+  type NoncurrentTransition,
+  type RuleFilter,
+  type Tag,
+  type Transition,
+} from './model.js'
 
 export type HclValue = boolean | number | string | {[k: string]: HclValue}
 
@@ -38,7 +48,8 @@ function readString(text: string, start: number, where: string): {end: number; v
     }
   }
 
-  if (j >= text.length) throw new InputError(`${where}: unterminated string`, {suggestions: ['Close the string with a double quote.']})
+  if (j >= text.length)
+    throw new InputError(`${where}: unterminated string`, {suggestions: ['Close the string with a double quote.']})
   return {end: j + 1, value: value.replaceAll('$${', '${').replaceAll('%%{', '%{')}
 }
 
@@ -50,7 +61,11 @@ function commentAt(text: string, start: number, where: string): string {
   }
 
   if (text[start] === '/' && text[start + 1] !== '/') {
-    throw new InputError(`${where}: unexpected character "/"`, {suggestions: ['pipeops reads literal Terraform (no expressions); lint the s3api JSON or the live bucket instead.']})
+    throw new InputError(`${where}: unexpected character "/"`, {
+      suggestions: [
+        'pipeops reads literal Terraform (no expressions); lint the s3api JSON or the live bucket instead.',
+      ],
+    })
   }
 
   const end = text.indexOf('\n', start)
@@ -64,53 +79,58 @@ function tokenize(text: string, file: string): Token[] {
   while (i < text.length) {
     const c = text[i]!
     switch (c) {
-    case '\n': {
-      out.push({line, type: 'nl', value: '\n'})
-      line++
-      i++
-    
-    break;
-    }
+      case '\n': {
+        out.push({line, type: 'nl', value: '\n'})
+        line++
+        i++
 
-    case ' ': 
-    case '\t': 
-    case '\r': {
-    i++
-    break;
-    }
+        break
+      }
 
-    case '"': {
-      const {end, value} = readString(text, i, `${file}:${line}`)
-      out.push({line, type: 'str', value})
-      i = end
-    
-    break;
-    }
- 
-    case '#':
-    case '/': {
-      const chunk = commentAt(text, i, `${file}:${line}`)
-      line += chunk.split('\n').length - 1
-      i += chunk.length
-    
-    break;
-    }
+      case ' ':
+      case '\t':
+      case '\r': {
+        i++
+        break
+      }
 
-    default: { if (/[-\d]/.test(c) && /\d/.test(text[c === '-' ? i + 1 : i] ?? '')) {
-      const m = /^-?\d+(\.\d+)?/.exec(text.slice(i))!
-      out.push({line, type: 'num', value: m[0]})
-      i += m[0].length
-    } else if (/[A-Za-z_]/.test(c)) {
-      const m = /^[\w.\-[\]*]+/.exec(text.slice(i))!
-      out.push({line, type: 'ident', value: m[0]})
-      i += m[0].length
-    } else if ('{}=,:[]()'.includes(c)) {
-      out.push({line, type: 'punct', value: c})
-      i++
-    } else {
-      throw new InputError(`${file}:${line}: unexpected character "${c}"`, {suggestions: ['pipeops reads literal Terraform (no expressions); lint the s3api JSON or the live bucket instead.']})
-    }
-    }
+      case '"': {
+        const {end, value} = readString(text, i, `${file}:${line}`)
+        out.push({line, type: 'str', value})
+        i = end
+
+        break
+      }
+
+      case '#':
+      case '/': {
+        const chunk = commentAt(text, i, `${file}:${line}`)
+        line += chunk.split('\n').length - 1
+        i += chunk.length
+
+        break
+      }
+
+      default: {
+        if (/[-\d]/.test(c) && /\d/.test(text[c === '-' ? i + 1 : i] ?? '')) {
+          const m = /^-?\d+(\.\d+)?/.exec(text.slice(i))!
+          out.push({line, type: 'num', value: m[0]})
+          i += m[0].length
+        } else if (/[A-Za-z_]/.test(c)) {
+          const m = /^[\w.\-[\]*]+/.exec(text.slice(i))!
+          out.push({line, type: 'ident', value: m[0]})
+          i += m[0].length
+        } else if ('{}=,:[]()'.includes(c)) {
+          out.push({line, type: 'punct', value: c})
+          i++
+        } else {
+          throw new InputError(`${file}:${line}: unexpected character "${c}"`, {
+            suggestions: [
+              'pipeops reads literal Terraform (no expressions); lint the s3api JSON or the live bucket instead.',
+            ],
+          })
+        }
+      }
     }
   }
 
@@ -128,9 +148,12 @@ export function parseHcl(text: string, file = 'input'): HclBlock[] {
   }
 
   const fail = (t: Token, what: string): never => {
-    throw new InputError(`${file}:${t.line}: expected ${what}, found ${t.type === 'eof' ? 'end of file' : `"${t.value}"`}`, {
-      suggestions: ['Check the Terraform syntax (terraform fmt / terraform validate).'],
-    })
+    throw new InputError(
+      `${file}:${t.line}: expected ${what}, found ${t.type === 'eof' ? 'end of file' : `"${t.value}"`}`,
+      {
+        suggestions: ['Check the Terraform syntax (terraform fmt / terraform validate).'],
+      },
+    )
   }
 
   const value = (): HclValue => {
@@ -192,7 +215,8 @@ export interface TerraformConfig {
   source: string
 }
 
-const num = (v: HclValue | undefined): number | undefined => (typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : undefined)
+const num = (v: HclValue | undefined): number | undefined =>
+  typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : undefined
 const str = (v: HclValue | undefined): string | undefined => (typeof v === 'string' ? v : undefined)
 
 /** A `filter {}` block: `and {}` with tags as a map, or single predicates (several are kept, for lint to report). */
@@ -201,36 +225,46 @@ function tfFilter(filter: HclBlock): RuleFilter {
   const tagBlock = filter.blocks.find((x) => x.type === 'tag')
   if (and) {
     const tagsMap = and.attrs.tags
-    const tags: Tag[] = typeof tagsMap === 'object' ? Object.entries(tagsMap).map(([Key, v]) => ({Key, Value: String(v)})) : []
+    const tags: Tag[] =
+      typeof tagsMap === 'object' ? Object.entries(tagsMap).map(([Key, v]) => ({Key, Value: String(v)})) : []
     return clean<RuleFilter>({
       And: {
         ...(str(and.attrs.prefix) === undefined ? {} : {Prefix: str(and.attrs.prefix)}),
         ...(tags.length > 0 ? {Tags: tags} : {}),
-        ...(num(and.attrs.object_size_greater_than) === undefined ? {} : {ObjectSizeGreaterThan: num(and.attrs.object_size_greater_than)}),
-        ...(num(and.attrs.object_size_less_than) === undefined ? {} : {ObjectSizeLessThan: num(and.attrs.object_size_less_than)}),
+        ...(num(and.attrs.object_size_greater_than) === undefined
+          ? {}
+          : {ObjectSizeGreaterThan: num(and.attrs.object_size_greater_than)}),
+        ...(num(and.attrs.object_size_less_than) === undefined
+          ? {}
+          : {ObjectSizeLessThan: num(and.attrs.object_size_less_than)}),
       },
     } as RuleFilter)
   }
- 
-    // Keep several top-level predicates as they are, so lint reports the filter-form error.
-    return clean<RuleFilter>({
-      ...(str(filter.attrs.prefix) === undefined ? {} : {Prefix: str(filter.attrs.prefix)}),
-      ...(tagBlock ? {Tag: {Key: str(tagBlock.attrs.key) ?? '', Value: str(tagBlock.attrs.value) ?? ''}} : {}),
-      ...(num(filter.attrs.object_size_greater_than) === undefined ? {} : {ObjectSizeGreaterThan: num(filter.attrs.object_size_greater_than)}),
-      ...(num(filter.attrs.object_size_less_than) === undefined ? {} : {ObjectSizeLessThan: num(filter.attrs.object_size_less_than)}),
-    } as RuleFilter)
-  
+
+  // Keep several top-level predicates as they are, so lint reports the filter-form error.
+  return clean<RuleFilter>({
+    ...(str(filter.attrs.prefix) === undefined ? {} : {Prefix: str(filter.attrs.prefix)}),
+    ...(tagBlock ? {Tag: {Key: str(tagBlock.attrs.key) ?? '', Value: str(tagBlock.attrs.value) ?? ''}} : {}),
+    ...(num(filter.attrs.object_size_greater_than) === undefined
+      ? {}
+      : {ObjectSizeGreaterThan: num(filter.attrs.object_size_greater_than)}),
+    ...(num(filter.attrs.object_size_less_than) === undefined
+      ? {}
+      : {ObjectSizeLessThan: num(filter.attrs.object_size_less_than)}),
+  } as RuleFilter)
 }
 
 /** The action blocks of a `rule {}`, added to `rule`. */
 function tfActions(b: HclBlock, rule: LifecycleRule): void {
   const transitions = b.blocks.filter((x) => x.type === 'transition')
   if (transitions.length > 0) {
-    rule.Transitions = transitions.map((t) => clean<Transition>({
-      StorageClass: str(t.attrs.storage_class) ?? '',
-      ...(num(t.attrs.days) === undefined ? {} : {Days: num(t.attrs.days)}),
-      ...(str(t.attrs.date) === undefined ? {} : {Date: str(t.attrs.date)}),
-    } as Transition))
+    rule.Transitions = transitions.map((t) =>
+      clean<Transition>({
+        StorageClass: str(t.attrs.storage_class) ?? '',
+        ...(num(t.attrs.days) === undefined ? {} : {Days: num(t.attrs.days)}),
+        ...(str(t.attrs.date) === undefined ? {} : {Date: str(t.attrs.date)}),
+      } as Transition),
+    )
   }
 
   const exp = b.blocks.find((x) => x.type === 'expiration')
@@ -238,29 +272,41 @@ function tfActions(b: HclBlock, rule: LifecycleRule): void {
     rule.Expiration = clean<Expiration>({
       ...(num(exp.attrs.days) === undefined ? {} : {Days: num(exp.attrs.days)}),
       ...(str(exp.attrs.date) === undefined ? {} : {Date: str(exp.attrs.date)}),
-      ...(typeof exp.attrs.expired_object_delete_marker === 'boolean' ? {ExpiredObjectDeleteMarker: exp.attrs.expired_object_delete_marker} : {}),
+      ...(typeof exp.attrs.expired_object_delete_marker === 'boolean'
+        ? {ExpiredObjectDeleteMarker: exp.attrs.expired_object_delete_marker}
+        : {}),
     } as Expiration)
   }
 
   const ncts = b.blocks.filter((x) => x.type === 'noncurrent_version_transition')
   if (ncts.length > 0) {
-    rule.NoncurrentVersionTransitions = ncts.map((t) => clean<NoncurrentTransition>({
-      StorageClass: str(t.attrs.storage_class) ?? '',
-      ...(num(t.attrs.noncurrent_days) === undefined ? {} : {NoncurrentDays: num(t.attrs.noncurrent_days)}),
-      ...(num(t.attrs.newer_noncurrent_versions) === undefined ? {} : {NewerNoncurrentVersions: num(t.attrs.newer_noncurrent_versions)}),
-    } as NoncurrentTransition))
+    rule.NoncurrentVersionTransitions = ncts.map((t) =>
+      clean<NoncurrentTransition>({
+        StorageClass: str(t.attrs.storage_class) ?? '',
+        ...(num(t.attrs.noncurrent_days) === undefined ? {} : {NoncurrentDays: num(t.attrs.noncurrent_days)}),
+        ...(num(t.attrs.newer_noncurrent_versions) === undefined
+          ? {}
+          : {NewerNoncurrentVersions: num(t.attrs.newer_noncurrent_versions)}),
+      } as NoncurrentTransition),
+    )
   }
 
   const nce = b.blocks.find((x) => x.type === 'noncurrent_version_expiration')
   if (nce) {
     rule.NoncurrentVersionExpiration = clean<{NewerNoncurrentVersions?: number; NoncurrentDays?: number}>({
       ...(num(nce.attrs.noncurrent_days) === undefined ? {} : {NoncurrentDays: num(nce.attrs.noncurrent_days)}),
-      ...(num(nce.attrs.newer_noncurrent_versions) === undefined ? {} : {NewerNoncurrentVersions: num(nce.attrs.newer_noncurrent_versions)}),
+      ...(num(nce.attrs.newer_noncurrent_versions) === undefined
+        ? {}
+        : {NewerNoncurrentVersions: num(nce.attrs.newer_noncurrent_versions)}),
     } as {NewerNoncurrentVersions?: number; NoncurrentDays?: number})
   }
 
   const abort = b.blocks.find((x) => x.type === 'abort_incomplete_multipart_upload')
-  if (abort) rule.AbortIncompleteMultipartUpload = num(abort.attrs.days_after_initiation) === undefined ? {} : {DaysAfterInitiation: num(abort.attrs.days_after_initiation)!}
+  if (abort)
+    rule.AbortIncompleteMultipartUpload =
+      num(abort.attrs.days_after_initiation) === undefined
+        ? {}
+        : {DaysAfterInitiation: num(abort.attrs.days_after_initiation)!}
 }
 
 /** Every `aws_s3_bucket_lifecycle_configuration` resource of the file, as model configurations. */
@@ -284,12 +330,16 @@ export function readTerraform(text: string, file: string): TerraformConfig[] {
       } else if (rule.Prefix === undefined) {
         rule.Filter = buildFilter({prefix: '', tags: []})
         findings.push(
-          makeFinding('filter-missing', `rule #${i + 1}${id ? ` "${id}"` : ''}: no filter block; the AWS provider requires one of filter or prefix ("filter {}" for the whole bucket)`, {
-            path: `${source}.rule[${i}]`,
-            ruleId: id,
-            ruleIndex: i,
-            suggestion: 'Add filter {} to the rule.',
-          }),
+          makeFinding(
+            'filter-missing',
+            `rule #${i + 1}${id ? ` "${id}"` : ''}: no filter block; the AWS provider requires one of filter or prefix ("filter {}" for the whole bucket)`,
+            {
+              path: `${source}.rule[${i}]`,
+              ruleId: id,
+              ruleIndex: i,
+              suggestion: 'Add filter {} to the rule.',
+            },
+          ),
         )
       }
 

@@ -43,7 +43,11 @@ export interface SampleOptions {
   signal?: AbortSignal | undefined
 }
 
-export async function sampleBucket(s3: S3Client, bucket: string, options: SampleOptions): Promise<{cohorts: Cohort[]; sample: BucketSample}> {
+export async function sampleBucket(
+  s3: S3Client,
+  bucket: string,
+  options: SampleOptions,
+): Promise<{cohorts: Cohort[]; sample: BucketSample}> {
   const cohorts: Cohort[] = []
   const sizes: SizeBucket[] = SIZE_EDGES.map(([, label]) => ({bytes: 0, label, objects: 0}))
   let token: string | undefined
@@ -52,7 +56,12 @@ export async function sampleBucket(s3: S3Client, bucket: string, options: Sample
   let complete = false
   do {
     const page = await s3.send(
-      new ListObjectsV2Command({Bucket: bucket, ContinuationToken: token, MaxKeys: Math.min(1000, options.limit - cohorts.length), ...(options.prefix ? {Prefix: options.prefix} : {})}),
+      new ListObjectsV2Command({
+        Bucket: bucket,
+        ContinuationToken: token,
+        MaxKeys: Math.min(1000, options.limit - cohorts.length),
+        ...(options.prefix ? {Prefix: options.prefix} : {}),
+      }),
       options.signal ? {abortSignal: options.signal} : {},
     )
     pages++
@@ -61,7 +70,14 @@ export async function sampleBucket(s3: S3Client, bucket: string, options: Sample
       const size = o.Size ?? 0
       const modified = o.LastModified ? new Date(o.LastModified).getTime() : options.now.getTime()
       const storageClass: StorageClassName = isStorageClassName(o.StorageClass) ? o.StorageClass : 'STANDARD'
-      cohorts.push({ageDays: Math.max(0, Math.floor((options.now.getTime() - modified) / 86_400_000)), count: 1, key: o.Key ?? '', size, storageClass, tags: {}})
+      cohorts.push({
+        ageDays: Math.max(0, Math.floor((options.now.getTime() - modified) / 86_400_000)),
+        count: 1,
+        key: o.Key ?? '',
+        size,
+        storageClass,
+        tags: {},
+      })
       bytes += size
       const idx = SIZE_EDGES.findIndex(([edge]) => size < edge)
       sizes[idx]!.objects++
@@ -73,5 +89,16 @@ export async function sampleBucket(s3: S3Client, bucket: string, options: Sample
     if (!token) complete = true
   } while (token && cohorts.length < options.limit)
 
-  return {cohorts, sample: {bucket, bytes, complete, objects: cohorts.length, pages, prefix: options.prefix, sizes: sizes.filter((s) => s.objects > 0)}}
+  return {
+    cohorts,
+    sample: {
+      bucket,
+      bytes,
+      complete,
+      objects: cohorts.length,
+      pages,
+      prefix: options.prefix,
+      sizes: sizes.filter((s) => s.objects > 0),
+    },
+  }
 }

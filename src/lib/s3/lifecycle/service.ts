@@ -8,7 +8,15 @@ import type {LoadedConfiguration} from './load.js'
 import type {ResolvedPrices} from './prices.js'
 
 import {InputError, UsageError} from '../../core/errors.js'
-import {type Cohort, costFindings, dailyCost, estimateByRule, type EstimateResult, estimateScenario, priceInfo} from './estimate.js'
+import {
+  type Cohort,
+  costFindings,
+  dailyCost,
+  estimateByRule,
+  type EstimateResult,
+  estimateScenario,
+  priceInfo,
+} from './estimate.js'
 import {type Finding, hasErrors} from './findings.js'
 import {type OutputFormat, render, s3ApiCommandLine} from './formats.js'
 import {CLASS_INFO, type LifecycleConfiguration, type StorageClassName} from './model.js'
@@ -37,8 +45,13 @@ export interface EstimateOutput extends EstimateResult {
 export async function runEstimate(config: LifecycleConfiguration, request: EstimateRequest): Promise<EstimateOutput> {
   const options = {horizonDays: request.horizonDays, now: request.now, prices: request.prices}
   const notes: string[] = []
-  if (request.prices.fallbackFrom) notes.push(`No bundled prices for ${request.prices.fallbackFrom}; ${request.prices.region} prices were used. Pass --prices FILE for exact figures.`)
-  notes.push('Intelligent-Tiering is priced at its Frequent Access tier (the most it can cost); retrieval and restore charges are not included.')
+  if (request.prices.fallbackFrom)
+    notes.push(
+      `No bundled prices for ${request.prices.fallbackFrom}; ${request.prices.region} prices were used. Pass --prices FILE for exact figures.`,
+    )
+  notes.push(
+    'Intelligent-Tiering is priced at its Frequent Access tier (the most it can cost); retrieval and restore charges are not included.',
+  )
   if (request.source.kind === 'counts') {
     const result = estimateByRule(config, request.source.objects, request.source.avgSize, options)
     notes.push('Each rule is estimated as if all the objects fell under it, written today.')
@@ -46,13 +59,29 @@ export async function runEstimate(config: LifecycleConfiguration, request: Estim
   }
 
   const src = request.source
-  const {cohorts, sample} = await sampleBucket(src.s3, src.bucket, {limit: src.limit, now: request.now, onPage: request.onProgress, prefix: src.prefix, signal: request.signal})
-  if (!sample.complete) notes.push(`The listing stopped at ${sample.objects.toLocaleString('en-US')} objects (--sample-limit): totals cover those objects only.`)
+  const {cohorts, sample} = await sampleBucket(src.s3, src.bucket, {
+    limit: src.limit,
+    now: request.now,
+    onPage: request.onProgress,
+    prefix: src.prefix,
+    signal: request.signal,
+  })
+  if (!sample.complete)
+    notes.push(
+      `The listing stopped at ${sample.objects.toLocaleString('en-US')} objects (--sample-limit): totals cover those objects only.`,
+    )
   if (config.Rules.some((r) => (r.Filter?.Tag ?? r.Filter?.And?.Tags?.length) !== undefined)) {
-    notes.push('ListObjectsV2 does not return tags: rules with tag filters are treated as not matching sampled objects.')
+    notes.push(
+      'ListObjectsV2 does not return tags: rules with tag filters are treated as not matching sampled objects.',
+    )
   }
 
-  const scenario = estimateScenario(`s3://${src.bucket}/${src.prefix}: ${sample.objects.toLocaleString('en-US')} sampled objects`, config, cohorts, options)
+  const scenario = estimateScenario(
+    `s3://${src.bucket}/${src.prefix}: ${sample.objects.toLocaleString('en-US')} sampled objects`,
+    config,
+    cohorts,
+    options,
+  )
   return {horizonDays: request.horizonDays, notes, prices: priceInfo(request.prices), sample, scenarios: [scenario]}
 }
 
@@ -87,14 +116,25 @@ export interface GenerateResult {
 export function generatePolicy(request: GenerateRequest): GenerateResult {
   const built = buildConfiguration(request.specs, request.defaultMinSize, request.fromFile)
   // Errors first, as lint shows them.
-  const findings = validateConfiguration(built.config, {versioned: request.versioned}).sort((a, b) => Number(a.severity === 'warning') - Number(b.severity === 'warning'))
+  const findings = validateConfiguration(built.config, {versioned: request.versioned}).sort(
+    (a, b) => Number(a.severity === 'warning') - Number(b.severity === 'warning'),
+  )
   if (hasErrors(findings)) {
-    return {configuration: built.config, days: built.days, findings, format: request.format, notes: built.notes, valid: false}
+    return {
+      configuration: built.config,
+      days: built.days,
+      findings,
+      format: request.format,
+      notes: built.notes,
+      valid: false,
+    }
   }
 
   const output = render(built.config, request.format, {bucket: request.bucket, syntax: request.syntax ?? 'yaml'})
   return {
-    ...(request.format === 's3api' ? {commandLine: s3ApiCommandLine(request.bucket ?? 'BUCKET', 'lifecycle.json', built.config)} : {}),
+    ...(request.format === 's3api'
+      ? {commandLine: s3ApiCommandLine(request.bucket ?? 'BUCKET', 'lifecycle.json', built.config)}
+      : {}),
     configuration: built.config,
     days: built.days,
     findings,
@@ -125,10 +165,21 @@ export interface LintResult {
   warnings: number
 }
 
-export function lintConfigurations(loaded: LoadedConfiguration[], options: {versioned?: boolean | undefined} = {}): LintResult {
+export function lintConfigurations(
+  loaded: LoadedConfiguration[],
+  options: {versioned?: boolean | undefined} = {},
+): LintResult {
   const configurations = loaded.map((l): LintedConfiguration => {
     if (!l.config) {
-      return {errors: 0, findings: l.findings, format: l.format, rules: 0, source: l.source, status: 'no-configuration', warnings: 0}
+      return {
+        errors: 0,
+        findings: l.findings,
+        format: l.format,
+        rules: 0,
+        source: l.source,
+        status: 'no-configuration',
+        warnings: 0,
+      }
     }
 
     // Errors first, each group in document order (the sort is stable).
@@ -157,9 +208,12 @@ export function lintConfigurations(loaded: LoadedConfiguration[], options: {vers
 export async function addEstimate(result: LintResult, request: EstimateRequest): Promise<LintResult> {
   const checked = result.configurations.filter((c) => c.configuration)
   if (checked.length !== 1) {
-    throw new UsageError(`--estimate needs exactly one configuration; ${checked.length === 0 ? 'none was found' : `the input has ${checked.length} (${checked.map((c) => c.source).join(', ')})`}`, {
-      suggestions: ['Lint a file with one bucket, or lint --bucket NAME --estimate.'],
-    })
+    throw new UsageError(
+      `--estimate needs exactly one configuration; ${checked.length === 0 ? 'none was found' : `the input has ${checked.length} (${checked.map((c) => c.source).join(', ')})`}`,
+      {
+        suggestions: ['Lint a file with one bucket, or lint --bucket NAME --estimate.'],
+      },
+    )
   }
 
   const target = checked[0]!
@@ -200,9 +254,15 @@ export interface ExplainResult {
   totals: {earlyDeletion: number; perMillionObjects: number; requests: number; storage: number; total: number}
 }
 
-export function explainObject(loaded: LoadedConfiguration, object: ObjectFacts, options: {horizonDays: number; now: Date; prices: ResolvedPrices}): ExplainResult {
+export function explainObject(
+  loaded: LoadedConfiguration,
+  object: ObjectFacts,
+  options: {horizonDays: number; now: Date; prices: ResolvedPrices},
+): ExplainResult {
   if (!loaded.config) {
-    throw new InputError(`${loaded.source} has no lifecycle configuration`, {suggestions: ['Nothing applies to the object: it stays in its class until deleted.']})
+    throw new InputError(`${loaded.source} has no lifecycle configuration`, {
+      suggestions: ['Nothing applies to the object: it stays in its class until deleted.'],
+    })
   }
 
   const {config} = loaded
@@ -210,12 +270,26 @@ export function explainObject(loaded: LoadedConfiguration, object: ObjectFacts, 
   const tl = objectTimeline(config, fromCreation, options.now)
   const p = options.prices.prices
   const horizon = Math.max(options.horizonDays, tl.expiresDay ?? 0, object.ageDays)
-  const steps: ExplainStep[] = [{action: 'start', costSoFar: 0, day: 0, monthlyStorage: dailyCost(object.size, tl.startClass, p) * 30, requestCost: 0, storageClass: tl.startClass}]
+  const steps: ExplainStep[] = [
+    {
+      action: 'start',
+      costSoFar: 0,
+      day: 0,
+      monthlyStorage: dailyCost(object.size, tl.startClass, p) * 30,
+      requestCost: 0,
+      storageClass: tl.startClass,
+    },
+  ]
   for (const e of tl.events) {
     const cohort: Cohort = {...fromCreation, count: 1}
-    const upTo = e.day === 0 ? 0 : estimateScenario('upto', config, [cohort], {horizonDays: e.day, now: options.now, prices: options.prices}).totals.total
+    const upTo =
+      e.day === 0
+        ? 0
+        : estimateScenario('upto', config, [cohort], {horizonDays: e.day, now: options.now, prices: options.prices})
+            .totals.total
     const request = e.action === 'transition' ? p.transitionPer1000[e.to!] / 1000 : 0
-    const early = e.action === 'transition' || e.action === 'expire' ? earlyCharge(steps.at(-1)!, e.day, object.size, p) : 0
+    const early =
+      e.action === 'transition' || e.action === 'expire' ? earlyCharge(steps.at(-1)!, e.day, object.size, p) : 0
     steps.push({
       action: e.action,
       costSoFar: upTo + request + early,
@@ -227,7 +301,11 @@ export function explainObject(loaded: LoadedConfiguration, object: ObjectFacts, 
     })
   }
 
-  const whole = estimateScenario('whole', config, [{...fromCreation, count: 1}], {horizonDays: horizon, now: options.now, prices: options.prices})
+  const whole = estimateScenario('whole', config, [{...fromCreation, count: 1}], {
+    horizonDays: horizon,
+    now: options.now,
+    prices: options.prices,
+  })
   const matching = tl.matches.filter((m) => m.matches)
   const precedence: string[] = []
   if (matching.length > 1) {

@@ -9,7 +9,14 @@ import {InputError, PipeopsError, UsageError} from '../../core/errors.js'
 import {durationToDays, explainDays, parseDuration} from '../../core/parse/duration.js'
 import {parseKeyValueList} from '../../core/parse/lists.js'
 import {parseSize} from '../../core/parse/size.js'
-import {buildFilter, DEFAULT_MIN_SIZE_VALUES, type LifecycleConfiguration, type LifecycleRule, type Tag, type TransitionClass} from './model.js'
+import {
+  buildFilter,
+  DEFAULT_MIN_SIZE_VALUES,
+  type LifecycleConfiguration,
+  type LifecycleRule,
+  type Tag,
+  type TransitionClass,
+} from './model.js'
 import {parseYamlOrJson} from './read-cfn.js'
 
 export const TRANSITION_KEYS: Record<string, TransitionClass> = {
@@ -96,10 +103,17 @@ function located<T>(where: string | undefined, fn: () => T): T {
   }
 }
 
-function days(value: number | string, key: string, where: string | undefined): {days: number; explanation: string; input: string} {
+function days(
+  value: number | string,
+  key: string,
+  where: string | undefined,
+): {days: number; explanation: string; input: string} {
   return located(where, () => {
     if (typeof value === 'number') {
-      if (!Number.isInteger(value) || value < 0) throw new UsageError(`--${key} ${value} is not a whole number of days`, {suggestions: ['Write a whole number of days or a duration such as "6 months".']})
+      if (!Number.isInteger(value) || value < 0)
+        throw new UsageError(`--${key} ${value} is not a whole number of days`, {
+          suggestions: ['Write a whole number of days or a duration such as "6 months".'],
+        })
       return {days: value, explanation: `${value} days`, input: String(value)}
     }
 
@@ -135,22 +149,35 @@ function addActions(spec: RuleSpec, rule: LifecycleRule, row: RowFn, where: stri
     const v = spec[key as keyof RuleSpec] as number | string | undefined
     if (v !== undefined) (rule.Transitions ??= []).push({Days: row(`→ ${cls}`, key, v), StorageClass: cls})
     const nv = spec[`noncurrent-${key}` as keyof RuleSpec] as number | string | undefined
-    if (nv !== undefined) (rule.NoncurrentVersionTransitions ??= []).push({NoncurrentDays: row(`noncurrent → ${cls}`, `noncurrent-${key}`, nv), StorageClass: cls})
+    if (nv !== undefined)
+      (rule.NoncurrentVersionTransitions ??= []).push({
+        NoncurrentDays: row(`noncurrent → ${cls}`, `noncurrent-${key}`, nv),
+        StorageClass: cls,
+      })
   }
 
   rule.Transitions?.sort((a, b) => a.Days! - b.Days!)
   rule.NoncurrentVersionTransitions?.sort((a, b) => a.NoncurrentDays! - b.NoncurrentDays!)
   if (spec['expire-after'] !== undefined) rule.Expiration = {Days: row('expire', 'expire-after', spec['expire-after'])}
   if (spec['noncurrent-expire-after'] !== undefined) {
-    rule.NoncurrentVersionExpiration = {NoncurrentDays: row('noncurrent: delete', 'noncurrent-expire-after', spec['noncurrent-expire-after'])}
+    rule.NoncurrentVersionExpiration = {
+      NoncurrentDays: row('noncurrent: delete', 'noncurrent-expire-after', spec['noncurrent-expire-after']),
+    }
   }
 
   const keep = spec['keep-newer-noncurrent']
   if (keep !== undefined) {
     if (!rule.NoncurrentVersionExpiration) {
-      throw located(where, () => new UsageError('--keep-newer-noncurrent needs --noncurrent-expire-after (it says how many noncurrent versions that expiration keeps)', {
-        suggestions: ['Add --noncurrent-expire-after 30d, for example.'],
-      }))
+      throw located(
+        where,
+        () =>
+          new UsageError(
+            '--keep-newer-noncurrent needs --noncurrent-expire-after (it says how many noncurrent versions that expiration keeps)',
+            {
+              suggestions: ['Add --noncurrent-expire-after 30d, for example.'],
+            },
+          ),
+      )
     }
 
     rule.NoncurrentVersionExpiration.NewerNoncurrentVersions = keep
@@ -158,20 +185,29 @@ function addActions(spec: RuleSpec, rule: LifecycleRule, row: RowFn, where: stri
 }
 
 /** Abort-multipart and delete-marker clean-up: in the rule, or in the companion rule when S3 would reject them there. */
-function addCleanup(spec: RuleSpec, ctx: {companion: LifecycleRule; filtered: boolean; notes: string[]; row: RowFn; rule: LifecycleRule}): void {
+function addCleanup(
+  spec: RuleSpec,
+  ctx: {companion: LifecycleRule; filtered: boolean; notes: string[]; row: RowFn; rule: LifecycleRule},
+): void {
   const {companion, filtered, notes, row, rule} = ctx
   if (spec['abort-multipart-after'] !== undefined) {
-    const abort = {DaysAfterInitiation: row('abort incomplete uploads', 'abort-multipart-after', spec['abort-multipart-after'])}
+    const abort = {
+      DaysAfterInitiation: row('abort incomplete uploads', 'abort-multipart-after', spec['abort-multipart-after']),
+    }
     if (filtered) {
       companion.AbortIncompleteMultipartUpload = abort
-      notes.push(`AbortIncompleteMultipartUpload moved to rule "${companion.ID}" (prefix only): S3 rejects it with tag or size filters.`)
+      notes.push(
+        `AbortIncompleteMultipartUpload moved to rule "${companion.ID}" (prefix only): S3 rejects it with tag or size filters.`,
+      )
     } else rule.AbortIncompleteMultipartUpload = abort
   }
 
   if (spec['delete-expired-markers']) {
     if (filtered || rule.Expiration) {
       companion.Expiration = {ExpiredObjectDeleteMarker: true}
-      notes.push(`ExpiredObjectDeleteMarker moved to rule "${companion.ID}": S3 rejects it together with Expiration Days${filtered ? ' or with tag/size filters' : ''}.`)
+      notes.push(
+        `ExpiredObjectDeleteMarker moved to rule "${companion.ID}": S3 rejects it together with Expiration Days${filtered ? ' or with tag/size filters' : ''}.`,
+      )
     } else rule.Expiration = {ExpiredObjectDeleteMarker: true}
   }
 }
@@ -184,8 +220,14 @@ export function buildRules(spec: RuleSpec, where?: string): {days: DayRow[]; not
     v === undefined ? undefined : typeof v === 'number' ? v : located(where, () => parseSize(v, `--${key}`))
   const minSize = size(spec['min-size'], 'min-size')
   const maxSize = size(spec['max-size'], 'max-size')
-  const id = spec.id ?? `${slug(prefix) || 'whole-bucket'}${tags.length > 0 ? `-${slug(tags.map((t) => `${t.Key}-${t.Value}`).join('-'))}` : ''}-lifecycle`
-  const rule: LifecycleRule = {Filter: buildFilter({maxSize, minSize, prefix, tags}), ID: id, Status: spec.disabled ? 'Disabled' : 'Enabled'}
+  const id =
+    spec.id ??
+    `${slug(prefix) || 'whole-bucket'}${tags.length > 0 ? `-${slug(tags.map((t) => `${t.Key}-${t.Value}`).join('-'))}` : ''}-lifecycle`
+  const rule: LifecycleRule = {
+    Filter: buildFilter({maxSize, minSize, prefix, tags}),
+    ID: id,
+    Status: spec.disabled ? 'Disabled' : 'Enabled',
+  }
   const rows: DayRow[] = []
   const notes: string[] = []
   const row = (action: string, key: string, v: number | string): number => {
@@ -198,18 +240,35 @@ export function buildRules(spec: RuleSpec, where?: string): {days: DayRow[]; not
 
   // AbortIncompleteMultipartUpload and ExpiredObjectDeleteMarker cannot share a rule with tag or
   // size filters, and the marker cannot share Expiration with Days: they go to a companion rule.
-  const companion: LifecycleRule = {Filter: buildFilter({prefix, tags: []}), ID: `${id}-cleanup`.slice(0, 255), Status: rule.Status}
+  const companion: LifecycleRule = {
+    Filter: buildFilter({prefix, tags: []}),
+    ID: `${id}-cleanup`.slice(0, 255),
+    Status: rule.Status,
+  }
   const filtered = tags.length > 0 || minSize !== undefined || maxSize !== undefined
   addCleanup(spec, {companion, filtered, notes, row, rule})
 
-  rows.sort((a, b) => Number(a.action.startsWith('noncurrent')) - Number(b.action.startsWith('noncurrent')) || a.days - b.days)
+  rows.sort(
+    (a, b) => Number(a.action.startsWith('noncurrent')) - Number(b.action.startsWith('noncurrent')) || a.days - b.days,
+  )
   const rules = [rule]
   if (companion.AbortIncompleteMultipartUpload || companion.Expiration) rules.push(companion)
-  const hasAction = rule.Transitions || rule.Expiration || rule.NoncurrentVersionTransitions || rule.NoncurrentVersionExpiration || rule.AbortIncompleteMultipartUpload
+  const hasAction =
+    rule.Transitions ||
+    rule.Expiration ||
+    rule.NoncurrentVersionTransitions ||
+    rule.NoncurrentVersionExpiration ||
+    rule.AbortIncompleteMultipartUpload
   if (!hasAction && rules.length === 1) {
-    throw located(where, () => new UsageError(`rule "${id}" has no action`, {
-      suggestions: ['Add at least one of --ia-after, --glacier-after, --expire-after, --noncurrent-expire-after, --abort-multipart-after, … (e.g. --ia-after 6months --glacier-after 2y).'],
-    }))
+    throw located(
+      where,
+      () =>
+        new UsageError(`rule "${id}" has no action`, {
+          suggestions: [
+            'Add at least one of --ia-after, --glacier-after, --expire-after, --noncurrent-expire-after, --abort-multipart-after, … (e.g. --ia-after 6months --glacier-after 2y).',
+          ],
+        }),
+    )
   }
 
   if (!hasAction) rules.shift()
@@ -227,7 +286,11 @@ export function checkDefaultMinSize(value: string | undefined, where?: string): 
   return value
 }
 
-export function buildConfiguration(specs: Array<{spec: RuleSpec; where?: string | undefined}>, defaultMinSize?: string, where?: string): GeneratedConfiguration {
+export function buildConfiguration(
+  specs: Array<{spec: RuleSpec; where?: string | undefined}>,
+  defaultMinSize?: string,
+  where?: string,
+): GeneratedConfiguration {
   const config: LifecycleConfiguration = {Rules: []}
   const tdm = checkDefaultMinSize(defaultMinSize, where)
   if (tdm) config.TransitionDefaultMinimumObjectSize = tdm
@@ -243,20 +306,27 @@ export function buildConfiguration(specs: Array<{spec: RuleSpec; where?: string 
 }
 
 /** Read a spec file: {rules: [...], transition-default-minimum-object-size?: …} or a bare list of rules. */
-export async function loadSpecFile(file: string): Promise<{defaultMinSize?: string; specs: Array<{spec: RuleSpec; where: string}>}> {
+export async function loadSpecFile(
+  file: string,
+): Promise<{defaultMinSize?: string; specs: Array<{spec: RuleSpec; where: string}>}> {
   let text: string
   try {
     text = await readFile(file, 'utf8')
   } catch (error) {
-    const {code} = (error as NodeJS.ErrnoException)
-    throw new InputError(`cannot read spec file ${file}: ${code === 'ENOENT' ? 'no such file' : (error as Error).message}`, {suggestions: ['Check the path given to --spec.']})
+    const {code} = error as NodeJS.ErrnoException
+    throw new InputError(
+      `cannot read spec file ${file}: ${code === 'ENOENT' ? 'no such file' : (error as Error).message}`,
+      {suggestions: ['Check the path given to --spec.']},
+    )
   }
 
   let data: unknown
   try {
     data = parseYamlOrJson(text)
   } catch (error) {
-    throw new InputError(`${file} is not valid YAML or JSON: ${(error as Error).message.split('\n')[0]}`, {suggestions: ['Fix the syntax; see docs/s3-lifecycle.md, "Spec files".']})
+    throw new InputError(`${file} is not valid YAML or JSON: ${(error as Error).message.split('\n')[0]}`, {
+      suggestions: ['Fix the syntax; see docs/s3-lifecycle.md, "Spec files".'],
+    })
   }
 
   return parseSpec(data, file)
@@ -264,29 +334,45 @@ export async function loadSpecFile(file: string): Promise<{defaultMinSize?: stri
 
 const durOrNum = (v: unknown): boolean => typeof v === 'string' || (typeof v === 'number' && Number.isInteger(v))
 
-export function parseSpec(data: unknown, file: string): {defaultMinSize?: string; specs: Array<{spec: RuleSpec; where: string}>} {
+export function parseSpec(
+  data: unknown,
+  file: string,
+): {defaultMinSize?: string; specs: Array<{spec: RuleSpec; where: string}>} {
   const obj = data as Record<string, unknown>
   const list = Array.isArray(data) ? data : obj && typeof obj === 'object' ? obj.rules : undefined
   if (!Array.isArray(list) || list.length === 0) {
-    throw new InputError(`${file} has no rules (expected "rules:" with a list of rules)`, {suggestions: ['Write rules:\n  - id: archive\n    prefix: raw/\n    ia-after: 6 months\n    glacier-after: 2 years']})
+    throw new InputError(`${file} has no rules (expected "rules:" with a list of rules)`, {
+      suggestions: [
+        'Write rules:\n  - id: archive\n    prefix: raw/\n    ia-after: 6 months\n    glacier-after: 2 years',
+      ],
+    })
   }
 
   const specs = list.map((raw, i) => {
     const where = `${file} rules[${i}]`
-    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new InputError(`${where} is not a mapping`, {suggestions: ['Each rule is a mapping such as {prefix: raw/, ia-after: 6 months}.']})
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+      throw new InputError(`${where} is not a mapping`, {
+        suggestions: ['Each rule is a mapping such as {prefix: raw/, ia-after: 6 months}.'],
+      })
     const r = raw as Record<string, unknown>
     for (const k of Object.keys(r)) {
       if (!SPEC_KEYS.includes(k)) {
         const close = SPEC_KEYS.find((s) => s.replaceAll('-', '') === k.toLowerCase().replaceAll(/[-_]/g, ''))
-        throw new InputError(`${where} has an unknown key "${k}"`, {suggestions: [close ? `Did you mean "${close}"?` : `Known keys: ${SPEC_KEYS.join(', ')}.`]})
+        throw new InputError(`${where} has an unknown key "${k}"`, {
+          suggestions: [close ? `Did you mean "${close}"?` : `Known keys: ${SPEC_KEYS.join(', ')}.`],
+        })
       }
     }
 
     const check = (k: string, ok: (v: unknown) => boolean, what: string): void => {
-      if (r[k] !== undefined && !ok(r[k])) throw new InputError(`${where}.${k} is ${JSON.stringify(r[k])}; expected ${what}`, {suggestions: [`Fix ${k} in ${file}.`]})
+      if (r[k] !== undefined && !ok(r[k]))
+        throw new InputError(`${where}.${k} is ${JSON.stringify(r[k])}; expected ${what}`, {
+          suggestions: [`Fix ${k} in ${file}.`],
+        })
     }
 
-    for (const k of SPEC_KEYS.filter((x) => x.endsWith('-after'))) check(k, durOrNum, 'a duration such as "6 months" or a number of days')
+    for (const k of SPEC_KEYS.filter((x) => x.endsWith('-after')))
+      check(k, durOrNum, 'a duration such as "6 months" or a number of days')
     check('id', (v) => typeof v === 'string', 'a string')
     check('prefix', (v) => typeof v === 'string', 'a string')
     check('disabled', (v) => typeof v === 'boolean', 'true or false')
@@ -301,7 +387,9 @@ export function parseSpec(data: unknown, file: string): {defaultMinSize?: string
   if (!Array.isArray(data)) {
     for (const k of Object.keys(obj)) {
       if (k !== 'rules' && k !== 'transition-default-minimum-object-size') {
-        throw new InputError(`${file} has an unknown top-level key "${k}"`, {suggestions: ['Top-level keys: rules, transition-default-minimum-object-size.']})
+        throw new InputError(`${file} has an unknown top-level key "${k}"`, {
+          suggestions: ['Top-level keys: rules, transition-default-minimum-object-size.'],
+        })
       }
     }
   }

@@ -73,11 +73,14 @@ export function matchRule(rule: LifecycleRule, index: number, obj: ObjectFacts):
   if (!obj.key.startsWith(c.prefix)) return {...base, matches: false, reason: `key does not start with "${c.prefix}"`}
   for (const t of c.tags) {
     if (obj.tags[t.Key] === undefined) return {...base, matches: false, reason: `object has no tag ${t.Key}`}
-    if (obj.tags[t.Key] !== t.Value) return {...base, matches: false, reason: `tag ${t.Key} is "${obj.tags[t.Key]}", rule wants "${t.Value}"`}
+    if (obj.tags[t.Key] !== t.Value)
+      return {...base, matches: false, reason: `tag ${t.Key} is "${obj.tags[t.Key]}", rule wants "${t.Value}"`}
   }
 
-  if (c.minSize !== undefined && !(obj.size > c.minSize)) return {...base, matches: false, reason: `size ${obj.size} is not greater than ${c.minSize} bytes`}
-  if (c.maxSize !== undefined && !(obj.size < c.maxSize)) return {...base, matches: false, reason: `size ${obj.size} is not less than ${c.maxSize} bytes`}
+  if (c.minSize !== undefined && !(obj.size > c.minSize))
+    return {...base, matches: false, reason: `size ${obj.size} is not greater than ${c.minSize} bytes`}
+  if (c.maxSize !== undefined && !(obj.size < c.maxSize))
+    return {...base, matches: false, reason: `size ${obj.size} is not less than ${c.maxSize} bytes`}
   const why = [c.prefix === '' ? 'every key' : `prefix "${c.prefix}"`, ...c.tags.map((t) => `tag ${t.Key}=${t.Value}`)]
   if (c.minSize !== undefined) why.push(`size > ${c.minSize}`)
   if (c.maxSize !== undefined) why.push(`size < ${c.maxSize}`)
@@ -115,18 +118,33 @@ export function objectTimeline(config: LifecycleConfiguration, obj: ObjectFacts,
   let lastDay = -1
   for (const c of candidates) {
     if (expiresDay !== undefined && c.day >= expiresDay) {
-      skipped.push({day: c.day, reason: `the object is deleted on day ${expiresDay} (${expiresBy}); deletion takes precedence over transition`, rule: c.label, to: c.cls})
+      skipped.push({
+        day: c.day,
+        reason: `the object is deleted on day ${expiresDay} (${expiresBy}); deletion takes precedence over transition`,
+        rule: c.label,
+        to: c.cls,
+      })
       continue
     }
 
     if (c.day === lastDay && events.length > 0) {
-      skipped.push({day: c.day, reason: `another transition is due the same day; S3 picks the cheaper class (${current})`, rule: c.label, to: c.cls})
+      skipped.push({
+        day: c.day,
+        reason: `another transition is due the same day; S3 picks the cheaper class (${current})`,
+        rule: c.label,
+        to: c.cls,
+      })
       continue
     }
 
     if (c.cls === current) continue
     if (!canTransition(current, c.cls)) {
-      skipped.push({day: c.day, reason: `the object is already in ${current}; S3 does not move ${CLASS_INFO[current].label} to ${CLASS_INFO[c.cls].label}`, rule: c.label, to: c.cls})
+      skipped.push({
+        day: c.day,
+        reason: `the object is already in ${current}; S3 does not move ${CLASS_INFO[current].label} to ${CLASS_INFO[c.cls].label}`,
+        rule: c.label,
+        to: c.cls,
+      })
       continue
     }
 
@@ -146,12 +164,18 @@ function noncurrentNotes(matching: Array<{label: string; rule: LifecycleRule}>):
   const notes: string[] = []
   for (const {label, rule} of matching) {
     for (const t of rule.NoncurrentVersionTransitions ?? []) {
-      notes.push(`${label}: noncurrent versions move to ${t.StorageClass} ${t.NoncurrentDays} days after they become noncurrent${t.NewerNoncurrentVersions ? ` (the ${t.NewerNoncurrentVersions} newest are kept where they are)` : ''}`)
+      notes.push(
+        `${label}: noncurrent versions move to ${t.StorageClass} ${t.NoncurrentDays} days after they become noncurrent${t.NewerNoncurrentVersions ? ` (the ${t.NewerNoncurrentVersions} newest are kept where they are)` : ''}`,
+      )
     }
 
     const nce = rule.NoncurrentVersionExpiration
-    if (nce) notes.push(`${label}: noncurrent versions are deleted ${nce.NoncurrentDays} days after they become noncurrent${nce.NewerNoncurrentVersions ? ` (the ${nce.NewerNoncurrentVersions} newest are kept)` : ''}`)
-    if (rule.Expiration?.ExpiredObjectDeleteMarker) notes.push(`${label}: a delete marker left with no versions behind it is removed`)
+    if (nce)
+      notes.push(
+        `${label}: noncurrent versions are deleted ${nce.NoncurrentDays} days after they become noncurrent${nce.NewerNoncurrentVersions ? ` (the ${nce.NewerNoncurrentVersions} newest are kept)` : ''}`,
+      )
+    if (rule.Expiration?.ExpiredObjectDeleteMarker)
+      notes.push(`${label}: a delete marker left with no versions behind it is removed`)
   }
 
   return notes
@@ -164,11 +188,17 @@ interface Candidate {
 }
 
 /** Every transition of the matching rules, except those S3's default minimum size blocks (noted in `skipped`). */
-function transitionCandidates(config: LifecycleConfiguration, matching: Array<{label: string; rule: LifecycleRule}>, obj: ObjectFacts, at: {now: Date; skipped: SkippedAction[]}): Candidate[] {
+function transitionCandidates(
+  config: LifecycleConfiguration,
+  matching: Array<{label: string; rule: LifecycleRule}>,
+  obj: ObjectFacts,
+  at: {now: Date; skipped: SkippedAction[]},
+): Candidate[] {
   const {now, skipped} = at
   const tdm = config.TransitionDefaultMinimumObjectSize ?? 'all_storage_classes_128K'
   // Under 128 KB: varies_by_storage_class still lets objects go to Glacier Flexible / Deep Archive.
-  const smallBlocked = (cls: TransitionClass): boolean => obj.size < KB128 && (tdm !== 'varies_by_storage_class' || !CLASS_INFO[cls].flexibleArchive)
+  const smallBlocked = (cls: TransitionClass): boolean =>
+    obj.size < KB128 && (tdm !== 'varies_by_storage_class' || !CLASS_INFO[cls].flexibleArchive)
   const candidates: Candidate[] = []
   for (const {label, rule} of matching) {
     const c = filterConditions(rule)
@@ -178,7 +208,12 @@ function transitionCandidates(config: LifecycleConfiguration, matching: Array<{l
       const day = t.Days ?? (t.Date === undefined ? undefined : dayOfDate(t.Date, obj, now))
       if (day === undefined) continue
       if (!customSize && smallBlocked(t.StorageClass)) {
-        skipped.push({day, reason: `object is under 128 KB: S3's default minimum transition size (${tdm}) keeps it out of ${t.StorageClass}`, rule: label, to: t.StorageClass})
+        skipped.push({
+          day,
+          reason: `object is under 128 KB: S3's default minimum transition size (${tdm}) keeps it out of ${t.StorageClass}`,
+          rule: label,
+          to: t.StorageClass,
+        })
         continue
       }
 

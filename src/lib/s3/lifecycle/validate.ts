@@ -30,31 +30,46 @@ export interface ValidateOptions {
   versioned?: boolean | undefined
 }
 
-const MALFORMED = 'MalformedXML: The XML you provided was not well-formed or did not validate against our published schema'
+const MALFORMED =
+  'MalformedXML: The XML you provided was not well-formed or did not validate against our published schema'
 
 export function validateConfiguration(config: LifecycleConfiguration, options: ValidateOptions = {}): Finding[] {
   const out: Finding[] = []
   const rules = config.Rules
   if (rules.length === 0) {
-    out.push(makeFinding('no-action', 'the configuration has no rules', {path: 'Rules', s3Message: MALFORMED, suggestion: 'Add at least one rule, or delete the configuration instead (aws s3api delete-bucket-lifecycle).'}))
+    out.push(
+      makeFinding('no-action', 'the configuration has no rules', {
+        path: 'Rules',
+        s3Message: MALFORMED,
+        suggestion: 'Add at least one rule, or delete the configuration instead (aws s3api delete-bucket-lifecycle).',
+      }),
+    )
   }
 
   if (rules.length > MAX_RULES) {
     out.push(
-      makeFinding('too-many-rules', `the configuration has ${rules.length} rules; S3 allows at most ${MAX_RULES} per bucket (not adjustable)`, {
-        path: 'Rules',
-        suggestion: 'Merge rules that share actions, or move data under fewer prefixes.',
-      }),
+      makeFinding(
+        'too-many-rules',
+        `the configuration has ${rules.length} rules; S3 allows at most ${MAX_RULES} per bucket (not adjustable)`,
+        {
+          path: 'Rules',
+          suggestion: 'Merge rules that share actions, or move data under fewer prefixes.',
+        },
+      ),
     )
   }
 
   const tdm = config.TransitionDefaultMinimumObjectSize
   if (tdm !== undefined && !(DEFAULT_MIN_SIZE_VALUES as readonly string[]).includes(tdm)) {
     out.push(
-      makeFinding('invalid-value', `TransitionDefaultMinimumObjectSize is "${tdm}"; S3 accepts ${DEFAULT_MIN_SIZE_VALUES.join(' or ')}`, {
-        path: 'TransitionDefaultMinimumObjectSize',
-        suggestion: 'Use all_storage_classes_128K (the default) or varies_by_storage_class.',
-      }),
+      makeFinding(
+        'invalid-value',
+        `TransitionDefaultMinimumObjectSize is "${tdm}"; S3 accepts ${DEFAULT_MIN_SIZE_VALUES.join(' or ')}`,
+        {
+          path: 'TransitionDefaultMinimumObjectSize',
+          suggestion: 'Use all_storage_classes_128K (the default) or varies_by_storage_class.',
+        },
+      ),
     )
   }
 
@@ -82,7 +97,12 @@ export function validateConfiguration(config: LifecycleConfiguration, options: V
   return out
 }
 
-function find(id: FindingId, at: {i: number; r: LifecycleRule}, message: string, extra: {path?: string; s3Message?: string; suggestion?: string} = {}): Finding {
+function find(
+  id: FindingId,
+  at: {i: number; r: LifecycleRule},
+  message: string,
+  extra: {path?: string; s3Message?: string; suggestion?: string} = {},
+): Finding {
   return makeFinding(id, `${ruleLabel(at.r, at.i)}: ${message}`, {...extra, ruleId: at.r.ID, ruleIndex: at.i})
 }
 
@@ -96,10 +116,15 @@ interface DayStep {
 function validateRule(rule: LifecycleRule, i: number): Finding[] {
   const out: Finding[] = []
   const p = `Rules[${i}]`
-  const f = (id: FindingId, message: string, extra: {path?: string; s3Message?: string; suggestion?: string} = {}) => out.push(find(id, {i, r: rule}, message, extra))
+  const f = (id: FindingId, message: string, extra: {path?: string; s3Message?: string; suggestion?: string} = {}) =>
+    out.push(find(id, {i, r: rule}, message, extra))
 
   if (rule.Status !== 'Enabled' && rule.Status !== 'Disabled') {
-    f('invalid-value', `Status is ${JSON.stringify(rule.Status)}; it must be "Enabled" or "Disabled"`, {path: `${p}.Status`, s3Message: MALFORMED, suggestion: 'Set "Status": "Enabled".'})
+    f('invalid-value', `Status is ${JSON.stringify(rule.Status)}; it must be "Enabled" or "Disabled"`, {
+      path: `${p}.Status`,
+      s3Message: MALFORMED,
+      suggestion: 'Set "Status": "Enabled".',
+    })
   }
 
   if (rule.ID !== undefined && rule.ID.length > MAX_ID_LENGTH) {
@@ -115,12 +140,24 @@ function validateRule(rule: LifecycleRule, i: number): Finding[] {
     ['Expiration.Days', rule.Expiration?.Days, 1],
     ['NoncurrentVersionExpiration.NoncurrentDays', rule.NoncurrentVersionExpiration?.NoncurrentDays, 1],
     ['AbortIncompleteMultipartUpload.DaysAfterInitiation', rule.AbortIncompleteMultipartUpload?.DaysAfterInitiation, 1],
-    ...(rule.Transitions ?? []).map((t, j): [string, number | undefined, number] => [`Transitions[${j}].Days`, t.Days, 0]),
-    ...(rule.NoncurrentVersionTransitions ?? []).map((t, j): [string, number | undefined, number] => [`NoncurrentVersionTransitions[${j}].NoncurrentDays`, t.NoncurrentDays, 0]),
+    ...(rule.Transitions ?? []).map((t, j): [string, number | undefined, number] => [
+      `Transitions[${j}].Days`,
+      t.Days,
+      0,
+    ]),
+    ...(rule.NoncurrentVersionTransitions ?? []).map((t, j): [string, number | undefined, number] => [
+      `NoncurrentVersionTransitions[${j}].NoncurrentDays`,
+      t.NoncurrentDays,
+      0,
+    ]),
   ]
   for (const [member, value, min] of ints) {
     if (value !== undefined && (!Number.isInteger(value) || value < min)) {
-      f('invalid-value', `${member} is ${value}; it must be a whole number ≥ ${min}`, {path: `${p}.${member}`, s3Message: MALFORMED, suggestion: `Use a whole number of days ≥ ${min}.`})
+      f('invalid-value', `${member} is ${value}; it must be a whole number ≥ ${min}`, {
+        path: `${p}.${member}`,
+        s3Message: MALFORMED,
+        suggestion: `Use a whole number of days ≥ ${min}.`,
+      })
     }
   }
 
@@ -132,21 +169,34 @@ function validateRule(rule: LifecycleRule, i: number): Finding[] {
       suggestion: 'Move the prefix into Filter.Prefix (or Filter.And.Prefix) and delete the rule-level Prefix.',
     })
   } else if (!rule.Filter && rule.Prefix === undefined) {
-    f('filter-missing', 'has neither Filter nor Prefix; S3 requires a Filter ("Filter": {} applies the rule to every object)', {
-      path: `${p}.Filter`,
-      s3Message: MALFORMED,
-      suggestion: 'Add "Filter": {} for the whole bucket, or "Filter": {"Prefix": "…"}.',
-    })
+    f(
+      'filter-missing',
+      'has neither Filter nor Prefix; S3 requires a Filter ("Filter": {} applies the rule to every object)',
+      {
+        path: `${p}.Filter`,
+        s3Message: MALFORMED,
+        suggestion: 'Add "Filter": {} for the whole bucket, or "Filter": {"Prefix": "…"}.',
+      },
+    )
   }
 
   if (rule.Filter) {
-    const present = (['And', 'ObjectSizeGreaterThan', 'ObjectSizeLessThan', 'Prefix', 'Tag'] as const).filter((k) => rule.Filter![k] !== undefined)
+    const present = (['And', 'ObjectSizeGreaterThan', 'ObjectSizeLessThan', 'Prefix', 'Tag'] as const).filter(
+      (k) => rule.Filter![k] !== undefined,
+    )
     if (present.length > 1) {
-      f('filter-form', `Filter has ${present.join(' and ')}; a Filter can have exactly one of Prefix, Tag, ObjectSizeGreaterThan, ObjectSizeLessThan, or And`, {
-        path: `${p}.Filter`,
-        s3Message: MALFORMED,
-        suggestion: `Combine them under And: "Filter": {"And": {${present.filter((k) => k !== 'And').map((k) => `"${k === 'Tag' ? 'Tags' : k}": …`).join(', ')}}}.`,
-      })
+      f(
+        'filter-form',
+        `Filter has ${present.join(' and ')}; a Filter can have exactly one of Prefix, Tag, ObjectSizeGreaterThan, ObjectSizeLessThan, or And`,
+        {
+          path: `${p}.Filter`,
+          s3Message: MALFORMED,
+          suggestion: `Combine them under And: "Filter": {"And": {${present
+            .filter((k) => k !== 'And')
+            .map((k) => `"${k === 'Tag' ? 'Tags' : k}": …`)
+            .join(', ')}}}.`,
+        },
+      )
     }
   }
 
@@ -154,38 +204,64 @@ function validateRule(rule: LifecycleRule, i: number): Finding[] {
   const hasTags = cond.tags.length > 0
   const hasSize = cond.minSize !== undefined || cond.maxSize !== undefined
   if (cond.minSize !== undefined && cond.maxSize !== undefined && cond.maxSize <= cond.minSize) {
-    f('invalid-value', `ObjectSizeLessThan (${cond.maxSize}) must be greater than ObjectSizeGreaterThan (${cond.minSize}); no object can match`, {
-      path: `${p}.Filter`,
-      suggestion: 'Swap the two sizes or widen the range.',
-    })
+    f(
+      'invalid-value',
+      `ObjectSizeLessThan (${cond.maxSize}) must be greater than ObjectSizeGreaterThan (${cond.minSize}); no object can match`,
+      {
+        path: `${p}.Filter`,
+        suggestion: 'Swap the two sizes or widen the range.',
+      },
+    )
   }
 
   const tagKeys = cond.tags.map((t) => t.Key)
   const dupTag = tagKeys.find((k, j) => tagKeys.indexOf(k) !== j)
-  if (dupTag !== undefined) f('invalid-value', `the filter names tag key "${dupTag}" twice`, {path: `${p}.Filter`, suggestion: 'Keep one value per tag key.'})
+  if (dupTag !== undefined)
+    f('invalid-value', `the filter names tag key "${dupTag}" twice`, {
+      path: `${p}.Filter`,
+      suggestion: 'Keep one value per tag key.',
+    })
 
   // Actions present at all.
-  const actions = [rule.Transitions?.length, rule.Expiration, rule.NoncurrentVersionTransitions?.length, rule.NoncurrentVersionExpiration, rule.AbortIncompleteMultipartUpload].filter(Boolean)
+  const actions = [
+    rule.Transitions?.length,
+    rule.Expiration,
+    rule.NoncurrentVersionTransitions?.length,
+    rule.NoncurrentVersionExpiration,
+    rule.AbortIncompleteMultipartUpload,
+  ].filter(Boolean)
   if (actions.length === 0) {
-    f('no-action', 'has no action (Transitions, Expiration, NoncurrentVersionTransitions, NoncurrentVersionExpiration or AbortIncompleteMultipartUpload)', {
-      path: p,
-      s3Message: MALFORMED,
-      suggestion: 'Add an action, or delete the rule.',
-    })
+    f(
+      'no-action',
+      'has no action (Transitions, Expiration, NoncurrentVersionTransitions, NoncurrentVersionExpiration or AbortIncompleteMultipartUpload)',
+      {
+        path: p,
+        s3Message: MALFORMED,
+        suggestion: 'Add an action, or delete the rule.',
+      },
+    )
   }
 
   // AbortIncompleteMultipartUpload limits.
   if (rule.AbortIncompleteMultipartUpload) {
     if (rule.AbortIncompleteMultipartUpload.DaysAfterInitiation === undefined) {
-      f('invalid-value', 'AbortIncompleteMultipartUpload needs DaysAfterInitiation', {path: `${p}.AbortIncompleteMultipartUpload`, s3Message: MALFORMED, suggestion: 'Set "DaysAfterInitiation": 7.'})
+      f('invalid-value', 'AbortIncompleteMultipartUpload needs DaysAfterInitiation', {
+        path: `${p}.AbortIncompleteMultipartUpload`,
+        s3Message: MALFORMED,
+        suggestion: 'Set "DaysAfterInitiation": 7.',
+      })
     }
 
     if (hasTags) {
-      f('abort-mpu-with-tags', 'AbortIncompleteMultipartUpload cannot be combined with a tag filter (uploads in progress have no tags)', {
-        path: `${p}.AbortIncompleteMultipartUpload`,
-        s3Message: 'InvalidRequest: AbortIncompleteMultipartUpload cannot be specified with Tags.',
-        suggestion: 'Move AbortIncompleteMultipartUpload to its own rule filtered by prefix only (or "Filter": {}).',
-      })
+      f(
+        'abort-mpu-with-tags',
+        'AbortIncompleteMultipartUpload cannot be combined with a tag filter (uploads in progress have no tags)',
+        {
+          path: `${p}.AbortIncompleteMultipartUpload`,
+          s3Message: 'InvalidRequest: AbortIncompleteMultipartUpload cannot be specified with Tags.',
+          suggestion: 'Move AbortIncompleteMultipartUpload to its own rule filtered by prefix only (or "Filter": {}).',
+        },
+      )
     }
 
     if (hasSize) {
@@ -205,24 +281,39 @@ function validateRule(rule: LifecycleRule, i: number): Finding[] {
       f('delete-marker-with-days', 'Expiration has ExpiredObjectDeleteMarker together with Days or Date', {
         path: `${p}.Expiration`,
         s3Message: MALFORMED,
-        suggestion: 'ExpiredObjectDeleteMarker cannot be specified with Days or Date in a Lifecycle Expiration Policy: put it in a separate rule.',
+        suggestion:
+          'ExpiredObjectDeleteMarker cannot be specified with Days or Date in a Lifecycle Expiration Policy: put it in a separate rule.',
       })
     }
 
     if (exp.ExpiredObjectDeleteMarker === true && (hasTags || hasSize)) {
-      f('delete-marker-with-filter', `ExpiredObjectDeleteMarker cannot be used with a ${hasTags ? 'tag' : 'size'} filter (delete markers have neither)`, {
-        path: `${p}.Expiration.ExpiredObjectDeleteMarker`,
-        ...(hasSize && !hasTags ? {s3Message: 'ExpiredObjectDeleteMarker cannot be specified with Object Size.'} : {}),
-        suggestion: 'Put ExpiredObjectDeleteMarker in a rule filtered by prefix only.',
-      })
+      f(
+        'delete-marker-with-filter',
+        `ExpiredObjectDeleteMarker cannot be used with a ${hasTags ? 'tag' : 'size'} filter (delete markers have neither)`,
+        {
+          path: `${p}.Expiration.ExpiredObjectDeleteMarker`,
+          ...(hasSize && !hasTags
+            ? {s3Message: 'ExpiredObjectDeleteMarker cannot be specified with Object Size.'}
+            : {}),
+          suggestion: 'Put ExpiredObjectDeleteMarker in a rule filtered by prefix only.',
+        },
+      )
     }
 
     if (exp.Days !== undefined && exp.Date !== undefined) {
-      f('days-date-mixed', 'Expiration has both Days and Date', {path: `${p}.Expiration`, s3Message: MALFORMED, suggestion: 'Keep one of Days or Date.'})
+      f('days-date-mixed', 'Expiration has both Days and Date', {
+        path: `${p}.Expiration`,
+        s3Message: MALFORMED,
+        suggestion: 'Keep one of Days or Date.',
+      })
     }
 
     if (!hasWhen && exp.ExpiredObjectDeleteMarker === undefined) {
-      f('invalid-value', 'Expiration is empty', {path: `${p}.Expiration`, s3Message: MALFORMED, suggestion: 'Set Days, Date or ExpiredObjectDeleteMarker.'})
+      f('invalid-value', 'Expiration is empty', {
+        path: `${p}.Expiration`,
+        s3Message: MALFORMED,
+        suggestion: 'Set Days, Date or ExpiredObjectDeleteMarker.',
+      })
     }
   }
 
@@ -252,36 +343,55 @@ function validateRule(rule: LifecycleRule, i: number): Finding[] {
   for (const [j, t] of (rule.Transitions ?? []).entries()) {
     const tp = `${p}.Transitions[${j}]`
     if (!isTransitionClass(t.StorageClass)) {
-      f('invalid-value', `Transitions[${j}].StorageClass is "${t.StorageClass}"; S3 accepts ${['STANDARD_IA', 'ONEZONE_IA', 'INTELLIGENT_TIERING', 'GLACIER_IR', 'GLACIER', 'DEEP_ARCHIVE'].join(', ')}`, {
-        path: `${tp}.StorageClass`,
-        s3Message: MALFORMED,
-        suggestion: 'Objects can only move to a colder class; STANDARD and REDUCED_REDUNDANCY are not lifecycle targets.',
-      })
+      f(
+        'invalid-value',
+        `Transitions[${j}].StorageClass is "${t.StorageClass}"; S3 accepts ${['STANDARD_IA', 'ONEZONE_IA', 'INTELLIGENT_TIERING', 'GLACIER_IR', 'GLACIER', 'DEEP_ARCHIVE'].join(', ')}`,
+        {
+          path: `${tp}.StorageClass`,
+          s3Message: MALFORMED,
+          suggestion:
+            'Objects can only move to a colder class; STANDARD and REDUCED_REDUNDANCY are not lifecycle targets.',
+        },
+      )
       continue
     }
 
     if (t.Days === undefined && t.Date === undefined) {
-      f('invalid-value', `Transitions[${j}] has neither Days nor Date`, {path: tp, s3Message: MALFORMED, suggestion: 'Set "Days": n.'})
+      f('invalid-value', `Transitions[${j}] has neither Days nor Date`, {
+        path: tp,
+        s3Message: MALFORMED,
+        suggestion: 'Set "Days": n.',
+      })
       continue
     }
 
     if (t.Days !== undefined && t.Date !== undefined) {
-      f('days-date-mixed', `Transitions[${j}] has both Days and Date`, {path: tp, s3Message: MALFORMED, suggestion: 'Keep one of Days or Date.'})
+      f('days-date-mixed', `Transitions[${j}] has both Days and Date`, {
+        path: tp,
+        s3Message: MALFORMED,
+        suggestion: 'Keep one of Days or Date.',
+      })
     }
 
     if (t.Days !== undefined && CLASS_INFO[t.StorageClass].infrequent && t.Days < 30) {
-      f('ia-min-days', `transition to ${t.StorageClass} after ${t.Days} days; objects must stay at least 30 days in Standard first`, {
-        path: `${tp}.Days`,
-        s3Message: `'Days' in Transition action must be greater than or equal to 30 for storageClass '${t.StorageClass}'`,
-        suggestion: `Use "Days": 30 or more, or transition to GLACIER_IR / INTELLIGENT_TIERING, which have no 30-day minimum.`,
-      })
+      f(
+        'ia-min-days',
+        `transition to ${t.StorageClass} after ${t.Days} days; objects must stay at least 30 days in Standard first`,
+        {
+          path: `${tp}.Days`,
+          s3Message: `'Days' in Transition action must be greater than or equal to 30 for storageClass '${t.StorageClass}'`,
+          suggestion: `Use "Days": 30 or more, or transition to GLACIER_IR / INTELLIGENT_TIERING, which have no 30-day minimum.`,
+        },
+      )
     }
 
     const day = t.Days ?? dayOfDate(t.Date!)
     steps.push({cls: t.StorageClass, day, path: tp})
   }
 
-  out.push(...checkWaterfall(rule, i, steps, {action: 'Transition', gapId: 'ia-glacier-gap', orderId: 'transition-order'}))
+  out.push(
+    ...checkWaterfall(rule, i, steps, {action: 'Transition', gapId: 'ia-glacier-gap', orderId: 'transition-order'}),
+  )
 
   if (exp && steps.length > 0) {
     let last = steps[0]!
@@ -289,11 +399,15 @@ function validateRule(rule: LifecycleRule, i: number): Finding[] {
     const expDay = exp.Days ?? (exp.Date === undefined ? undefined : dayOfDate(exp.Date))
     if (expDay !== undefined && expDay <= last.day) {
       const what = exp.Days === undefined ? 'Date' : 'Days'
-      f('expiration-not-after-transition', `expires at ${describeWhen(exp.Days, exp.Date)} but transitions to ${last.cls} at ${describeWhen(last.day, exp.Date === undefined ? undefined : rule.Transitions?.find((t) => t.StorageClass === last.cls)?.Date)}; expiration must come after every transition`, {
-        path: `${p}.Expiration.${what}`,
-        s3Message: `InvalidArgument: '${what}' in the Expiration action for filter '(prefix=${cond.prefix})' must be greater than '${what}' in the Transition action`,
-        suggestion: `Expire later than ${what === 'Days' ? `day ${last.day}` : 'the last transition date'}, or drop the transition.`,
-      })
+      f(
+        'expiration-not-after-transition',
+        `expires at ${describeWhen(exp.Days, exp.Date)} but transitions to ${last.cls} at ${describeWhen(last.day, exp.Date === undefined ? undefined : rule.Transitions?.find((t) => t.StorageClass === last.cls)?.Date)}; expiration must come after every transition`,
+        {
+          path: `${p}.Expiration.${what}`,
+          s3Message: `InvalidArgument: '${what}' in the Expiration action for filter '(prefix=${cond.prefix})' must be greater than '${what}' in the Transition action`,
+          suggestion: `Expire later than ${what === 'Days' ? `day ${last.day}` : 'the last transition date'}, or drop the transition.`,
+        },
+      )
     }
   }
 
@@ -302,57 +416,99 @@ function validateRule(rule: LifecycleRule, i: number): Finding[] {
   for (const [j, t] of (rule.NoncurrentVersionTransitions ?? []).entries()) {
     const tp = `${p}.NoncurrentVersionTransitions[${j}]`
     if (!isTransitionClass(t.StorageClass)) {
-      f('invalid-value', `NoncurrentVersionTransitions[${j}].StorageClass is "${t.StorageClass}"`, {path: `${tp}.StorageClass`, s3Message: MALFORMED, suggestion: 'Use one of STANDARD_IA, ONEZONE_IA, INTELLIGENT_TIERING, GLACIER_IR, GLACIER, DEEP_ARCHIVE.'})
+      f('invalid-value', `NoncurrentVersionTransitions[${j}].StorageClass is "${t.StorageClass}"`, {
+        path: `${tp}.StorageClass`,
+        s3Message: MALFORMED,
+        suggestion: 'Use one of STANDARD_IA, ONEZONE_IA, INTELLIGENT_TIERING, GLACIER_IR, GLACIER, DEEP_ARCHIVE.',
+      })
       continue
     }
 
     if (t.NoncurrentDays === undefined) {
-      f('invalid-value', `NoncurrentVersionTransitions[${j}] has no NoncurrentDays`, {path: tp, s3Message: MALFORMED, suggestion: 'Set "NoncurrentDays": n.'})
+      f('invalid-value', `NoncurrentVersionTransitions[${j}] has no NoncurrentDays`, {
+        path: tp,
+        s3Message: MALFORMED,
+        suggestion: 'Set "NoncurrentDays": n.',
+      })
       continue
     }
 
     if (CLASS_INFO[t.StorageClass].infrequent && t.NoncurrentDays < 30) {
-      f('noncurrent-ia-min-days', `noncurrent versions move to ${t.StorageClass} after ${t.NoncurrentDays} days; they must be at least 30 days noncurrent first`, {
-        path: `${tp}.NoncurrentDays`,
-        s3Message: `'NoncurrentDays' in NoncurrentVersionTransition action must be greater than or equal to 30 for storageClass '${t.StorageClass}'`,
-        suggestion: 'Use "NoncurrentDays": 30 or more.',
-      })
+      f(
+        'noncurrent-ia-min-days',
+        `noncurrent versions move to ${t.StorageClass} after ${t.NoncurrentDays} days; they must be at least 30 days noncurrent first`,
+        {
+          path: `${tp}.NoncurrentDays`,
+          s3Message: `'NoncurrentDays' in NoncurrentVersionTransition action must be greater than or equal to 30 for storageClass '${t.StorageClass}'`,
+          suggestion: 'Use "NoncurrentDays": 30 or more.',
+        },
+      )
     }
 
-    if (t.NewerNoncurrentVersions !== undefined) checkNewer(f, t.NewerNoncurrentVersions, `${tp}.NewerNoncurrentVersions`)
+    if (t.NewerNoncurrentVersions !== undefined)
+      checkNewer(f, t.NewerNoncurrentVersions, `${tp}.NewerNoncurrentVersions`)
     nsteps.push({cls: t.StorageClass, day: t.NoncurrentDays, path: tp})
   }
 
-  out.push(...checkWaterfall(rule, i, nsteps, {action: 'NoncurrentVersionTransition', gapId: 'noncurrent-ia-glacier-gap', orderId: 'noncurrent-transition-order'}))
+  out.push(
+    ...checkWaterfall(rule, i, nsteps, {
+      action: 'NoncurrentVersionTransition',
+      gapId: 'noncurrent-ia-glacier-gap',
+      orderId: 'noncurrent-transition-order',
+    }),
+  )
 
   const nce = rule.NoncurrentVersionExpiration
   if (nce) {
     if (nce.NoncurrentDays === undefined) {
-      f('invalid-value', 'NoncurrentVersionExpiration has no NoncurrentDays', {path: `${p}.NoncurrentVersionExpiration`, s3Message: MALFORMED, suggestion: 'Set "NoncurrentDays": n.'})
+      f('invalid-value', 'NoncurrentVersionExpiration has no NoncurrentDays', {
+        path: `${p}.NoncurrentVersionExpiration`,
+        s3Message: MALFORMED,
+        suggestion: 'Set "NoncurrentDays": n.',
+      })
     } else if (nsteps.length > 0) {
       const last = Math.max(...nsteps.map((s) => s.day))
       if (nce.NoncurrentDays <= last) {
-        f('noncurrent-expiration-not-after-transition', `noncurrent versions expire after ${nce.NoncurrentDays} days but transition at day ${last}`, {
-          path: `${p}.NoncurrentVersionExpiration.NoncurrentDays`,
-          s3Message: "'NoncurrentDays' in the NoncurrentVersionExpiration action must be greater than 'NoncurrentDays' in the NoncurrentVersionTransition action",
-          suggestion: `Expire noncurrent versions after more than ${last} days.`,
-        })
+        f(
+          'noncurrent-expiration-not-after-transition',
+          `noncurrent versions expire after ${nce.NoncurrentDays} days but transition at day ${last}`,
+          {
+            path: `${p}.NoncurrentVersionExpiration.NoncurrentDays`,
+            s3Message:
+              "'NoncurrentDays' in the NoncurrentVersionExpiration action must be greater than 'NoncurrentDays' in the NoncurrentVersionTransition action",
+            suggestion: `Expire noncurrent versions after more than ${last} days.`,
+          },
+        )
       }
     }
 
-    if (nce.NewerNoncurrentVersions !== undefined) checkNewer(f, nce.NewerNoncurrentVersions, `${p}.NoncurrentVersionExpiration.NewerNoncurrentVersions`)
+    if (nce.NewerNoncurrentVersions !== undefined)
+      checkNewer(f, nce.NewerNoncurrentVersions, `${p}.NoncurrentVersionExpiration.NewerNoncurrentVersions`)
   }
 
   return out
 }
 
-function checkNewer(f: (id: FindingId, message: string, extra?: {path?: string; s3Message?: string; suggestion?: string}) => void, n: number, path: string): void {
+function checkNewer(
+  f: (id: FindingId, message: string, extra?: {path?: string; s3Message?: string; suggestion?: string}) => void,
+  n: number,
+  path: string,
+): void {
   if (n < 1 || n > MAX_NEWER_NONCURRENT) {
-    f('newer-noncurrent-range', `NewerNoncurrentVersions is ${n}; S3 retains 1 to ${MAX_NEWER_NONCURRENT} noncurrent versions`, {path, suggestion: `Use a number from 1 to ${MAX_NEWER_NONCURRENT}.`})
+    f(
+      'newer-noncurrent-range',
+      `NewerNoncurrentVersions is ${n}; S3 retains 1 to ${MAX_NEWER_NONCURRENT} noncurrent versions`,
+      {path, suggestion: `Use a number from 1 to ${MAX_NEWER_NONCURRENT}.`},
+    )
   }
 }
 
-function checkWaterfall(rule: LifecycleRule, i: number, steps: DayStep[], kind: {action: string; gapId: FindingId; orderId: FindingId}): Finding[] {
+function checkWaterfall(
+  rule: LifecycleRule,
+  i: number,
+  steps: DayStep[],
+  kind: {action: string; gapId: FindingId; orderId: FindingId},
+): Finding[] {
   const {action, gapId, orderId} = kind
   const out: Finding[] = []
   const sorted = [...steps].sort((a, b) => a.day - b.day)
@@ -365,10 +521,15 @@ function checkWaterfall(rule: LifecycleRule, i: number, steps: DayStep[], kind: 
     const prev = sorted[k - 1]
     if (prev && prev.day === s.day) {
       out.push(
-        find(orderId, {i, r: rule}, `two ${action}s on day ${s.day} (${prev.cls} and ${s.cls}); each transition needs its own day`, {
-          path: s.path,
-          suggestion: `Keep only the colder class (${CLASS_INFO[to].costRank < CLASS_INFO[prev.cls as TransitionClass].costRank ? s.cls : prev.cls}), or move one to a later day.`,
-        }),
+        find(
+          orderId,
+          {i, r: rule},
+          `two ${action}s on day ${s.day} (${prev.cls} and ${s.cls}); each transition needs its own day`,
+          {
+            path: s.path,
+            suggestion: `Keep only the colder class (${CLASS_INFO[to].costRank < CLASS_INFO[prev.cls as TransitionClass].costRank ? s.cls : prev.cls}), or move one to a later day.`,
+          },
+        ),
       )
       continue
     }
@@ -376,20 +537,30 @@ function checkWaterfall(rule: LifecycleRule, i: number, steps: DayStep[], kind: 
     if (!canTransition(from, to)) {
       const allowed = ALLOWED_TRANSITIONS[from].join(', ')
       out.push(
-        find(orderId, {i, r: rule}, `${action} to ${to} on day ${s.day} follows ${from} (day ${fromDay}); S3 cannot move objects from ${CLASS_INFO[from].label} to ${CLASS_INFO[to].label}`, {
-          path: s.path,
-          suggestion: `Order transitions from warmer to colder: STANDARD_IA → INTELLIGENT_TIERING → ONEZONE_IA → GLACIER_IR → GLACIER → DEEP_ARCHIVE (from ${from}: ${allowed || 'none'}).`,
-        }),
+        find(
+          orderId,
+          {i, r: rule},
+          `${action} to ${to} on day ${s.day} follows ${from} (day ${fromDay}); S3 cannot move objects from ${CLASS_INFO[from].label} to ${CLASS_INFO[to].label}`,
+          {
+            path: s.path,
+            suggestion: `Order transitions from warmer to colder: STANDARD_IA → INTELLIGENT_TIERING → ONEZONE_IA → GLACIER_IR → GLACIER → DEEP_ARCHIVE (from ${from}: ${allowed || 'none'}).`,
+          },
+        ),
       )
       continue
     }
 
     if (lastIa && CLASS_INFO[to].flexibleArchive && s.day - lastIa.day < 30) {
       out.push(
-        find(gapId, {i, r: rule}, `${action} to ${to} on day ${s.day} is only ${s.day - lastIa.day} days after the ${lastIa.cls} transition on day ${lastIa.day}; one rule needs at least 30 days between them`, {
-          path: `${s.path}.${daysWord}`,
-          suggestion: `Move the ${to} transition to day ${lastIa.day + 30} or later, or put it in a separate rule.`,
-        }),
+        find(
+          gapId,
+          {i, r: rule},
+          `${action} to ${to} on day ${s.day} is only ${s.day - lastIa.day} days after the ${lastIa.cls} transition on day ${lastIa.day}; one rule needs at least 30 days between them`,
+          {
+            path: `${s.path}.${daysWord}`,
+            suggestion: `Move the ${to} transition to day ${lastIa.day + 30} or later, or put it in a separate rule.`,
+          },
+        ),
       )
     }
 
@@ -403,7 +574,8 @@ function checkWaterfall(rule: LifecycleRule, i: number, steps: DayStep[], kind: 
 
 function datesOf(rule: LifecycleRule, p: string): Array<[string, string]> {
   const out: Array<[string, string]> = []
-  for (const [j, t] of (rule.Transitions ?? []).entries()) if (t.Date !== undefined) out.push([`${p}.Transitions[${j}].Date`, t.Date])
+  for (const [j, t] of (rule.Transitions ?? []).entries())
+    if (t.Date !== undefined) out.push([`${p}.Transitions[${j}].Date`, t.Date])
   if (rule.Expiration?.Date !== undefined) out.push([`${p}.Expiration.Date`, rule.Expiration.Date])
   return out
 }
@@ -440,11 +612,17 @@ function legacyOverlaps(rules: LifecycleRule[]): Finding[] {
       const shared = actionTypes(x.r).find((t) => actionTypes(y.r).includes(t))
       if (!shared) continue
       out.push(
-        find('legacy-prefix-overlap', {i: y.i, r: y.r}, `legacy prefix "${py}" overlaps "${px}" of ${ruleLabel(x.r, x.i)} for ${shared}`, {
-          path: `Rules[${y.i}].Prefix`,
-          s3Message: `Found overlapping prefixes '${px}' and '${py}' for same action type '${shared}'`,
-          suggestion: 'Rewrite the rules with Filter (V2 rules may overlap; S3 then applies its precedence), or make the prefixes disjoint.',
-        }),
+        find(
+          'legacy-prefix-overlap',
+          {i: y.i, r: y.r},
+          `legacy prefix "${py}" overlaps "${px}" of ${ruleLabel(x.r, x.i)} for ${shared}`,
+          {
+            path: `Rules[${y.i}].Prefix`,
+            s3Message: `Found overlapping prefixes '${px}' and '${py}' for same action type '${shared}'`,
+            suggestion:
+              'Rewrite the rules with Filter (V2 rules may overlap; S3 then applies its precedence), or make the prefixes disjoint.',
+          },
+        ),
       )
     }
   }
@@ -476,16 +654,28 @@ interface EnabledRule {
 }
 
 function configWarnings(config: LifecycleConfiguration, options: ValidateOptions): Finding[] {
-  const enabled = config.Rules.map((r, i) => ({cond: filterConditions(r), i, r})).filter(({r}) => r.Status === 'Enabled')
+  const enabled = config.Rules.map((r, i) => ({cond: filterConditions(r), i, r})).filter(
+    ({r}) => r.Status === 'Enabled',
+  )
   const out: Finding[] = []
-  for (const e of enabled) out.push(...sizeWarnings(e, config.TransitionDefaultMinimumObjectSize === 'varies_by_storage_class'), ...durationWarnings(e.r, e.i), ...noncurrentDurationWarnings(e.r, e.i))
+  for (const e of enabled)
+    out.push(
+      ...sizeWarnings(e, config.TransitionDefaultMinimumObjectSize === 'varies_by_storage_class'),
+      ...durationWarnings(e.r, e.i),
+      ...noncurrentDurationWarnings(e.r, e.i),
+    )
   out.push(...overlapWarnings(enabled))
   if (enabled.length > 0 && !enabled.some(({r}) => r.AbortIncompleteMultipartUpload)) {
     out.push(
-      makeFinding('no-abort-multipart', 'no enabled rule has AbortIncompleteMultipartUpload: parts of failed multipart uploads are stored (and billed) until someone aborts them', {
-        path: 'Rules',
-        suggestion: 'Add a rule with "Filter": {} and "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 7} (generate --abort-multipart-after 7d).',
-      }),
+      makeFinding(
+        'no-abort-multipart',
+        'no enabled rule has AbortIncompleteMultipartUpload: parts of failed multipart uploads are stored (and billed) until someone aborts them',
+        {
+          path: 'Rules',
+          suggestion:
+            'Add a rule with "Filter": {} and "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 7} (generate --abort-multipart-after 7d).',
+        },
+      ),
     )
   }
 
@@ -493,10 +683,16 @@ function configWarnings(config: LifecycleConfiguration, options: ValidateOptions
   if (options.versioned && expiring.length > 0 && !enabled.some(({r}) => r.NoncurrentVersionExpiration)) {
     const {i, r} = expiring[0]!
     out.push(
-      find('versioned-without-noncurrent-cleanup', {i, r}, 'expires current versions on a versioned bucket, but no rule expires noncurrent versions: "expired" objects become noncurrent versions that are kept (and billed) forever', {
-        path: `Rules[${i}].Expiration`,
-        suggestion: 'Add NoncurrentVersionExpiration (generate --noncurrent-expire-after 30d) and ExpiredObjectDeleteMarker in a prefix-only rule (--delete-expired-markers).',
-      }),
+      find(
+        'versioned-without-noncurrent-cleanup',
+        {i, r},
+        'expires current versions on a versioned bucket, but no rule expires noncurrent versions: "expired" objects become noncurrent versions that are kept (and billed) forever',
+        {
+          path: `Rules[${i}].Expiration`,
+          suggestion:
+            'Add NoncurrentVersionExpiration (generate --noncurrent-expire-after 30d) and ExpiredObjectDeleteMarker in a prefix-only rule (--delete-expired-markers).',
+        },
+      ),
     )
   }
 
@@ -514,30 +710,42 @@ function sizeWarnings({cond, i, r}: EnabledRule, smallClassesMove: boolean): Fin
   const explicitSmall = cond.minSize !== undefined
   const parts: string[] = []
   if (explicitSmall && other.length > 0) {
-    parts.push(`its size filter (> ${cond.minSize} bytes) lets objects under 128 KB move to ${other.join(', ')}: each is billed as at least 128 KB there and costs one transition request`)
+    parts.push(
+      `its size filter (> ${cond.minSize} bytes) lets objects under 128 KB move to ${other.join(', ')}: each is billed as at least 128 KB there and costs one transition request`,
+    )
   } else if (!explicitSmall && (other.length > 0 || (archive.length > 0 && !smallClassesMove))) {
-    parts.push(`objects under 128 KB will not transition (S3's default minimum transition size, ${smallClassesMove ? `varies_by_storage_class: for ${other.join(', ')}` : 'all_storage_classes_128K'})`)
+    parts.push(
+      `objects under 128 KB will not transition (S3's default minimum transition size, ${smallClassesMove ? `varies_by_storage_class: for ${other.join(', ')}` : 'all_storage_classes_128K'})`,
+    )
   }
 
   if (archive.length > 0 && (smallClassesMove || explicitSmall)) {
-    parts.push(`small objects moved to ${archive.join(', ')} pay 40 KB of overhead each (8 KB at Standard rates, 32 KB at archive rates) and one transition request`)
+    parts.push(
+      `small objects moved to ${archive.join(', ')} pay 40 KB of overhead each (8 KB at Standard rates, 32 KB at archive rates) and one transition request`,
+    )
   }
 
   if (parts.length > 0) {
     out.push(
       find('small-objects', {i, r}, parts.join('; '), {
         path: `Rules[${i}].Filter`,
-        suggestion: 'Add --min-size 128KiB (Filter ObjectSizeGreaterThan 131072) so only objects that save money move, or aggregate small files before archiving.',
+        suggestion:
+          'Add --min-size 128KiB (Filter ObjectSizeGreaterThan 131072) so only objects that save money move, or aggregate small files before archiving.',
       }),
     )
   }
 
   if (classes.includes('INTELLIGENT_TIERING')) {
     out.push(
-      find('intelligent-tiering-small-objects', {i, r}, 'moves objects to INTELLIGENT_TIERING without a size filter of at least 128 KB: objects under 128 KB are never auto-tiered and stay at Frequent Access rates', {
-        path: `Rules[${i}].Filter`,
-        suggestion: 'Add --min-size 128KiB (ObjectSizeGreaterThan 131072) to the rule.',
-      }),
+      find(
+        'intelligent-tiering-small-objects',
+        {i, r},
+        'moves objects to INTELLIGENT_TIERING without a size filter of at least 128 KB: objects under 128 KB are never auto-tiered and stay at Frequent Access rates',
+        {
+          path: `Rules[${i}].Filter`,
+          suggestion: 'Add --min-size 128KiB (ObjectSizeGreaterThan 131072) to the rule.',
+        },
+      ),
     )
   }
 
@@ -558,10 +766,16 @@ function overlapWarnings(enabled: EnabledRule[]): Finding[] {
       const crossDelete = (deletes(x.r) && y.r.Transitions?.length) || (deletes(y.r) && x.r.Transitions?.length)
       if (shared.length === 0 && !crossDelete) continue
       out.push(
-        find('overlapping-rules', {i: y.i, r: y.r}, `overlaps ${ruleLabel(x.r, x.i)}: objects matching both (${describeFilter(x.cond)} / ${describeFilter(y.cond)}) get ${overlapWinner(x.r, x.i, y.r, y.i)}`, {
-          path: `Rules[${y.i}].Filter`,
-          suggestion: 'Make the filters disjoint if that is not what you want; `pipeops s3 lifecycle explain --key … --size …` shows the result for one object.',
-        }),
+        find(
+          'overlapping-rules',
+          {i: y.i, r: y.r},
+          `overlaps ${ruleLabel(x.r, x.i)}: objects matching both (${describeFilter(x.cond)} / ${describeFilter(y.cond)}) get ${overlapWinner(x.r, x.i, y.r, y.i)}`,
+          {
+            path: `Rules[${y.i}].Filter`,
+            suggestion:
+              'Make the filters disjoint if that is not what you want; `pipeops s3 lifecycle explain --key … --size …` shows the result for one object.',
+          },
+        ),
       )
     }
   }
@@ -593,17 +807,25 @@ function overlapWinner(x: LifecycleRule, xi: number, y: LifecycleRule, yi: numbe
   const cheaper = cheaperTransition(x, xi, y, yi)
   if (cheaper) notes.push(cheaper)
 
-  if (x.NoncurrentVersionExpiration?.NoncurrentDays !== undefined && y.NoncurrentVersionExpiration?.NoncurrentDays !== undefined) {
-    notes.push(`noncurrent versions expire after ${Math.min(x.NoncurrentVersionExpiration.NoncurrentDays, y.NoncurrentVersionExpiration.NoncurrentDays)} days (the shorter)`)
+  if (
+    x.NoncurrentVersionExpiration?.NoncurrentDays !== undefined &&
+    y.NoncurrentVersionExpiration?.NoncurrentDays !== undefined
+  ) {
+    notes.push(
+      `noncurrent versions expire after ${Math.min(x.NoncurrentVersionExpiration.NoncurrentDays, y.NoncurrentVersionExpiration.NoncurrentDays)} days (the shorter)`,
+    )
   }
 
-  if (notes.length === 0) notes.push('both rules\' actions; where they conflict, deletion beats transition and the cheaper class wins')
+  if (notes.length === 0)
+    notes.push("both rules' actions; where they conflict, deletion beats transition and the cheaper class wins")
   return notes.join('; ')
 }
 
 function durationWarnings(rule: LifecycleRule, i: number): Finding[] {
   const out: Finding[] = []
-  const steps = (rule.Transitions ?? []).filter((t) => isTransitionClass(t.StorageClass) && t.Days !== undefined).sort((a, b) => a.Days! - b.Days!)
+  const steps = (rule.Transitions ?? [])
+    .filter((t) => isTransitionClass(t.StorageClass) && t.Days !== undefined)
+    .sort((a, b) => a.Days! - b.Days!)
   const expDays = rule.Expiration?.Days
   for (const [k, t] of steps.entries()) {
     const cls = t.StorageClass as TransitionClass
@@ -616,10 +838,15 @@ function durationWarnings(rule: LifecycleRule, i: number): Finding[] {
     if (stay >= min || stay <= 0) continue
     const how = next ? `moves on to ${next.StorageClass}` : 'expires'
     out.push(
-      find('min-storage-duration', {i, r: rule}, `objects stay ${stay} days in ${cls} (day ${t.Days} → ${leaveDay}) and then ${how}; ${CLASS_INFO[cls].label} bills at least ${min} days, so each object is charged ${min - stay} more days (early ${next ? 'transition' : 'deletion'} charge)`, {
-        path: `Rules[${i}].Transitions`,
-        suggestion: `Keep objects in ${cls} for at least ${min} days (${next ? 'transition' : 'expire'} at day ${t.Days! + min} or later), or skip ${cls}.`,
-      }),
+      find(
+        'min-storage-duration',
+        {i, r: rule},
+        `objects stay ${stay} days in ${cls} (day ${t.Days} → ${leaveDay}) and then ${how}; ${CLASS_INFO[cls].label} bills at least ${min} days, so each object is charged ${min - stay} more days (early ${next ? 'transition' : 'deletion'} charge)`,
+        {
+          path: `Rules[${i}].Transitions`,
+          suggestion: `Keep objects in ${cls} for at least ${min} days (${next ? 'transition' : 'expire'} at day ${t.Days! + min} or later), or skip ${cls}.`,
+        },
+      ),
     )
   }
 
@@ -629,7 +856,9 @@ function durationWarnings(rule: LifecycleRule, i: number): Finding[] {
 /** The noncurrent analogue of durationWarnings. */
 function noncurrentDurationWarnings(rule: LifecycleRule, i: number): Finding[] {
   const out: Finding[] = []
-  const nsteps = (rule.NoncurrentVersionTransitions ?? []).filter((t) => isTransitionClass(t.StorageClass) && t.NoncurrentDays !== undefined).sort((a, b) => a.NoncurrentDays! - b.NoncurrentDays!)
+  const nsteps = (rule.NoncurrentVersionTransitions ?? [])
+    .filter((t) => isTransitionClass(t.StorageClass) && t.NoncurrentDays !== undefined)
+    .sort((a, b) => a.NoncurrentDays! - b.NoncurrentDays!)
   const nexp = rule.NoncurrentVersionExpiration?.NoncurrentDays
   for (const [k, t] of nsteps.entries()) {
     const cls = t.StorageClass as TransitionClass
@@ -639,10 +868,15 @@ function noncurrentDurationWarnings(rule: LifecycleRule, i: number): Finding[] {
     const stay = leave - t.NoncurrentDays!
     if (stay >= min || stay <= 0) continue
     out.push(
-      find('min-storage-duration', {i, r: rule}, `noncurrent versions stay ${stay} days in ${cls} before they ${nsteps[k + 1] ? 'move on' : 'expire'}; ${CLASS_INFO[cls].label} bills at least ${min} days`, {
-        path: `Rules[${i}].NoncurrentVersionTransitions`,
-        suggestion: `Keep noncurrent versions in ${cls} for at least ${min} days, or skip ${cls}.`,
-      }),
+      find(
+        'min-storage-duration',
+        {i, r: rule},
+        `noncurrent versions stay ${stay} days in ${cls} before they ${nsteps[k + 1] ? 'move on' : 'expire'}; ${CLASS_INFO[cls].label} bills at least ${min} days`,
+        {
+          path: `Rules[${i}].NoncurrentVersionTransitions`,
+          suggestion: `Keep noncurrent versions in ${cls} for at least ${min} days, or skip ${cls}.`,
+        },
+      ),
     )
   }
 

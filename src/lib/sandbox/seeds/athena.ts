@@ -45,7 +45,8 @@ export const ATHENA_SAMPLE_JSONL = [
   '',
 ].join('\n')
 
-export const ATHENA_SAMPLE_ERROR = 'HIVE_CURSOR_ERROR: Row is not a valid JSON Object - JSONException: Duplicate key "url"\n'
+export const ATHENA_SAMPLE_ERROR =
+  'HIVE_CURSOR_ERROR: Row is not a valid JSON Object - JSONException: Duplicate key "url"\n'
 
 export const athenaSeed: Seed = {
   name: 'athena',

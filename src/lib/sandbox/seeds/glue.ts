@@ -24,7 +24,10 @@ const CLICKS_ROOT = 'firehose/clicks/'
 const PARQUET_SD = {
   InputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat',
   OutputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat',
-  SerdeInfo: {Parameters: {'serialization.format': '1'}, SerializationLibrary: 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe'},
+  SerdeInfo: {
+    Parameters: {'serialization.format': '1'},
+    SerializationLibrary: 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe',
+  },
 }
 const JSON_SD = {
   InputFormat: 'org.apache.hadoop.mapred.TextInputFormat',
@@ -63,7 +66,8 @@ export function glueDemoObjects(): Map<string, string> {
   // A table nested inside this one (it has its own catalog entry).
   objects.set(`${ORDERS_ROOT}returns/part-00000.parquet`, 'returns table')
   // Firehose: yyyy/MM/dd/HH.
-  for (const hour of ['08', '09', '10', '11']) objects.set(`${CLICKS_ROOT}2026/11/21/${hour}/clicks-1-2026-11-21-${hour}-00-00.gz`, `clicks ${hour}`)
+  for (const hour of ['08', '09', '10', '11'])
+    objects.set(`${CLICKS_ROOT}2026/11/21/${hour}/clicks-1-2026-11-21-${hour}-00-00.gz`, `clicks ${hour}`)
   objects.set(`${CLICKS_ROOT}2026/11/20/23/clicks-1-2026-11-20-23-00-00.gz`, 'clicks 23')
   // Zero-byte "folder" keys, as the S3 console creates them. partition-sync ignores them; s3rver
   // needs them to report a CommonPrefix whose objects all sit two or more levels down.
@@ -106,14 +110,25 @@ function ordersPartitions(): Record<string, unknown> {
       if (region === 'us' && dt === '2026-11-21') continue // new in S3: to add
       let location = ordersLocation(region, dt)
       let sd: Record<string, unknown> = PARQUET_SD
-      if (region === 'eu' && dt === '2026-11-18') location = `s3://${GLUE_DEMO_BUCKET}/staging/orders/region=eu/dt=2026-11-18/` // relocated
+      if (region === 'eu' && dt === '2026-11-18')
+        location = `s3://${GLUE_DEMO_BUCKET}/staging/orders/region=eu/dt=2026-11-18/` // relocated
       if (region === 'us' && dt === '2026-11-19') sd = JSON_SD // drifted
-      partitions.push({DatabaseName: 'sales', StorageDescriptor: {...sd, Location: location}, TableName: 'orders', Values: [region, dt]})
+      partitions.push({
+        DatabaseName: 'sales',
+        StorageDescriptor: {...sd, Location: location},
+        TableName: 'orders',
+        Values: [region, dt],
+      })
     }
   }
 
   // In the catalog, gone from S3: dropped with --prune.
-  partitions.push({DatabaseName: 'sales', StorageDescriptor: {...PARQUET_SD, Location: ordersLocation('eu', '2026-11-16')}, TableName: 'orders', Values: ['eu', '2026-11-16']})
+  partitions.push({
+    DatabaseName: 'sales',
+    StorageDescriptor: {...PARQUET_SD, Location: ordersLocation('eu', '2026-11-16')},
+    TableName: 'orders',
+    Values: ['eu', '2026-11-16'],
+  })
   return {Partitions: partitions}
 }
 
@@ -130,7 +145,11 @@ function clicksTable(): Record<string, unknown> {
         'storage.location.template': `s3://${GLUE_DEMO_BUCKET}/${CLICKS_ROOT}\${dt}/`,
       },
       PartitionKeys: [{Name: 'dt', Type: 'string'}],
-      StorageDescriptor: {...JSON_SD, Columns: [{Name: 'url', Type: 'string'}], Location: `s3://${GLUE_DEMO_BUCKET}/${CLICKS_ROOT}`},
+      StorageDescriptor: {
+        ...JSON_SD,
+        Columns: [{Name: 'url', Type: 'string'}],
+        Location: `s3://${GLUE_DEMO_BUCKET}/${CLICKS_ROOT}`,
+      },
       TableType: 'EXTERNAL_TABLE',
     },
   }
@@ -158,20 +177,41 @@ export const glueSeed: Seed = {
 
     const objects = glueDemoObjects()
     log(`glue: writing ${objects.size} objects to s3://${GLUE_DEMO_BUCKET}/`)
-    for (const [key, body] of objects) await s3.send(new PutObjectCommand({Body: Buffer.from(body), Bucket: GLUE_DEMO_BUCKET, Key: key}))
+    for (const [key, body] of objects)
+      await s3.send(new PutObjectCommand({Body: Buffer.from(body), Bucket: GLUE_DEMO_BUCKET, Key: key}))
     const dir = path.join(workDir, 'glue')
     await mkdir(dir, {recursive: true})
     const files: Array<[string, unknown]> = [
       ['orders-table.json', ordersTable()],
       ['orders-partitions.json', ordersPartitions()],
-      ['sales-tables.json', {TableList: [ordersTable().Table, {DatabaseName: 'sales', Name: 'returns', StorageDescriptor: {...PARQUET_SD, Location: `s3://${GLUE_DEMO_BUCKET}/${ORDERS_ROOT}returns/`}}]}],
+      [
+        'sales-tables.json',
+        {
+          TableList: [
+            ordersTable().Table,
+            {
+              DatabaseName: 'sales',
+              Name: 'returns',
+              StorageDescriptor: {...PARQUET_SD, Location: `s3://${GLUE_DEMO_BUCKET}/${ORDERS_ROOT}returns/`},
+            },
+          ],
+        },
+      ],
       ['clicks-table.json', clicksTable()],
       ['clicks-partitions.json', clicksPartitions()],
     ]
     for (const [name, data] of files) await writeFileAtomic(path.join(dir, name), `${JSON.stringify(data, null, 2)}\n`)
     return [
-      {kind: 'S3 bucket', name: GLUE_DEMO_BUCKET, note: 'partitioned layouts: warehouse/orders/ (Hive), firehose/clicks/ (yyyy/MM/dd/HH)'},
-      ...files.map(([name]) => ({kind: 'local file', name: path.join(dir, name), note: 'Glue catalog dump for partition-sync'})),
+      {
+        kind: 'S3 bucket',
+        name: GLUE_DEMO_BUCKET,
+        note: 'partitioned layouts: warehouse/orders/ (Hive), firehose/clicks/ (yyyy/MM/dd/HH)',
+      },
+      ...files.map(([name]) => ({
+        kind: 'local file',
+        name: path.join(dir, name),
+        note: 'Glue catalog dump for partition-sync',
+      })),
     ]
   },
 }

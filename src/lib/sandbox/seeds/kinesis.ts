@@ -50,16 +50,29 @@ export interface DemoRecord {
  * The demo traffic, deterministic: one record in `hotEvery` comes from one tenant, one in fifty is
  * a KPL aggregate of 25 device readings (20 from one device), the rest from 2000 users.
  */
-export function demoTraffic(startMs: number, shape: {hotEvery: number; payloadBytes: number; records: number; seconds: number}): DemoRecord[] {
+export function demoTraffic(
+  startMs: number,
+  shape: {hotEvery: number; payloadBytes: number; records: number; seconds: number},
+): DemoRecord[] {
   const out: DemoRecord[] = []
   const payload = new Uint8Array(shape.payloadBytes).fill(0x78)
-  const kplUsers = Array.from({length: 25}, (_, i) => ({data: new Uint8Array(120).fill(0x79), partitionKey: i < 20 ? 'device-42' : `device-${100 + i}`}))
+  const kplUsers = Array.from({length: 25}, (_, i) => ({
+    data: new Uint8Array(120).fill(0x79),
+    partitionKey: i < 20 ? 'device-42' : `device-${100 + i}`,
+  }))
   const kpl = aggregate(kplUsers)
   const users = kplUsers.map((u) => ({bytes: u.data.length, partitionKey: u.partitionKey}))
   for (let i = 0; i < shape.records; i++) {
     const timestampMs = startMs + Math.floor((i / shape.records) * shape.seconds * 1000)
     if (i % shape.hotEvery === 0) out.push({partitionKey: KINESIS_DEMO_HOT_KEY, payload, timestampMs})
-    else if (i % 50 === 7) out.push({explicitHashKey: hashKeyOfPartitionKey('device-42').toString(), partitionKey: 'kpl-aggregate', payload: kpl, timestampMs, users})
+    else if (i % 50 === 7)
+      out.push({
+        explicitHashKey: hashKeyOfPartitionKey('device-42').toString(),
+        partitionKey: 'kpl-aggregate',
+        payload: kpl,
+        timestampMs,
+        users,
+      })
     else out.push({partitionKey: `user-${(i * 7919) % 2000}`, payload, timestampMs})
   }
 
@@ -71,7 +84,8 @@ async function ensureStream(kinesis: KinesisClient): Promise<boolean> {
     await kinesis.send(new DescribeStreamSummaryCommand({StreamName: KINESIS_DEMO_STREAM}))
     return false
   } catch (error) {
-    if (!(error instanceof ResourceNotFoundException) && (error as Error).name !== 'ResourceNotFoundException') throw error
+    if (!(error instanceof ResourceNotFoundException) && (error as Error).name !== 'ResourceNotFoundException')
+      throw error
   }
 
   await kinesis.send(new CreateStreamCommand({ShardCount: KINESIS_DEMO_SHARDS, StreamName: KINESIS_DEMO_STREAM}))
@@ -80,10 +94,9 @@ async function ensureStream(kinesis: KinesisClient): Promise<boolean> {
 
 async function waitActive(kinesis: KinesisClient): Promise<void> {
   for (let i = 0; i < 300; i++) {
-     
     const s = await kinesis.send(new DescribeStreamSummaryCommand({StreamName: KINESIS_DEMO_STREAM}))
     if (s.StreamDescriptionSummary?.StreamStatus === 'ACTIVE') return
-     
+
     await delay(100)
   }
 
@@ -95,12 +108,19 @@ export const kinesisSeed: Seed = {
   async run({kinesis, log, workDir}) {
     const created = await ensureStream(kinesis)
     await waitActive(kinesis)
-    log(`${created ? 'Created' : 'Reusing'} stream ${KINESIS_DEMO_STREAM} (${KINESIS_DEMO_SHARDS} shards); writing ${STREAM_TRAFFIC.records} records from a skewed producer`)
+    log(
+      `${created ? 'Created' : 'Reusing'} stream ${KINESIS_DEMO_STREAM} (${KINESIS_DEMO_SHARDS} shards); writing ${STREAM_TRAFFIC.records} records from a skewed producer`,
+    )
     const traffic = demoTraffic(Date.now(), STREAM_TRAFFIC)
-    const entries: PutRecordsRequestEntry[] = traffic.map((t) => ({Data: t.payload, PartitionKey: t.partitionKey, ...(t.explicitHashKey ? {ExplicitHashKey: t.explicitHashKey} : {})}))
+    const entries: PutRecordsRequestEntry[] = traffic.map((t) => ({
+      Data: t.payload,
+      PartitionKey: t.partitionKey,
+      ...(t.explicitHashKey ? {ExplicitHashKey: t.explicitHashKey} : {}),
+    }))
     for (let i = 0; i < entries.length; i += 500) {
-       
-      const out = await kinesis.send(new PutRecordsCommand({Records: entries.slice(i, i + 500), StreamName: KINESIS_DEMO_STREAM}))
+      const out = await kinesis.send(
+        new PutRecordsCommand({Records: entries.slice(i, i + 500), StreamName: KINESIS_DEMO_STREAM}),
+      )
       if (out.FailedRecordCount) throw new Error(`${out.FailedRecordCount} demo records were rejected by the emulator`)
     }
 
@@ -111,16 +131,27 @@ export const kinesisSeed: Seed = {
     const lines: string[] = []
     for (const t of demoTraffic(fileStart, FILE_TRAFFIC)) {
       const timestamp = new Date(t.timestampMs).toISOString()
-      if (t.users) for (const u of t.users) lines.push(JSON.stringify({bytes: u.bytes, partitionKey: u.partitionKey, timestamp}))
+      if (t.users)
+        for (const u of t.users) lines.push(JSON.stringify({bytes: u.bytes, partitionKey: u.partitionKey, timestamp}))
       else lines.push(JSON.stringify({bytes: t.payload.length, partitionKey: t.partitionKey, timestamp}))
     }
 
     await writeFileAtomic(join(dir, 'clicks.jsonl'), `${lines.join('\n')}\n`)
-    const shards = await kinesis.send(new ListShardsCommand({ShardFilter: {Type: 'AT_LATEST'}, StreamName: KINESIS_DEMO_STREAM}))
+    const shards = await kinesis.send(
+      new ListShardsCommand({ShardFilter: {Type: 'AT_LATEST'}, StreamName: KINESIS_DEMO_STREAM}),
+    )
     await writeFileAtomic(join(dir, 'shards.json'), `${JSON.stringify({Shards: shards.Shards ?? []}, null, 2)}\n`)
     return [
-      {kind: 'Kinesis stream', name: KINESIS_DEMO_STREAM, note: `${KINESIS_DEMO_SHARDS} shards; "${KINESIS_DEMO_HOT_KEY}" sends half of the records, one shard is hot`},
-      {kind: 'local file', name: join(dir, 'clicks.jsonl'), note: 'three minutes of the skewed traffic at full rate, as JSON Lines'},
+      {
+        kind: 'Kinesis stream',
+        name: KINESIS_DEMO_STREAM,
+        note: `${KINESIS_DEMO_SHARDS} shards; "${KINESIS_DEMO_HOT_KEY}" sends half of the records, one shard is hot`,
+      },
+      {
+        kind: 'local file',
+        name: join(dir, 'clicks.jsonl'),
+        note: 'three minutes of the skewed traffic at full rate, as JSON Lines',
+      },
       {kind: 'local file', name: join(dir, 'shards.json'), note: 'saved ListShards output of the stream'},
     ]
   },

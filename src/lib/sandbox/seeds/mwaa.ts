@@ -70,18 +70,32 @@ export const MWAA_SAMPLE_FILES: Record<string, string> = {
     '[2026-11-22T06:00:01.455+0000] {{dagrun.py:823}} ERROR - Marking run <DagRun daily_sales @ 2026-11-22 05:00:00+00:00: scheduled__2026-11-22T05:00:00+00:00, state:running> failed',
     '',
   ].join('\n'),
-  'airflow-demo-env-Task/dag_id=daily_sales/run_id=scheduled__2026-11-22T05_00_00+00_00/task_id=aggregate/attempt=1.log': [
-    '[2026-11-22T05:10:02.001+0000] {{taskinstance.py:1956}} INFO - Dependencies all met for dep_context=non-requeueable deps ti=<TaskInstance: daily_sales.aggregate scheduled__2026-11-22T05:00:00+00:00 [queued]>',
-    '[2026-11-22T05:10:02.310+0000] {{standard_task_runner.py:57}} INFO - Started process 4411 to run task',
-    '[2026-11-22T05:24:47.913+0000] {{local_task_job_runner.py:228}} INFO - Task exited with return code -9',
-    '[2026-11-22T05:24:47.950+0000] {{taskinstance.py:1400}} INFO - Marking task as FAILED. dag_id=daily_sales, task_id=aggregate, execution_date=20261122T050000, start_date=20261122T051002, end_date=20261122T052447',
-    '',
-  ].join('\n'),
+  'airflow-demo-env-Task/dag_id=daily_sales/run_id=scheduled__2026-11-22T05_00_00+00_00/task_id=aggregate/attempt=1.log':
+    [
+      '[2026-11-22T05:10:02.001+0000] {{taskinstance.py:1956}} INFO - Dependencies all met for dep_context=non-requeueable deps ti=<TaskInstance: daily_sales.aggregate scheduled__2026-11-22T05:00:00+00:00 [queued]>',
+      '[2026-11-22T05:10:02.310+0000] {{standard_task_runner.py:57}} INFO - Started process 4411 to run task',
+      '[2026-11-22T05:24:47.913+0000] {{local_task_job_runner.py:228}} INFO - Task exited with return code -9',
+      '[2026-11-22T05:24:47.950+0000] {{taskinstance.py:1400}} INFO - Marking task as FAILED. dag_id=daily_sales, task_id=aggregate, execution_date=20261122T050000, start_date=20261122T051002, end_date=20261122T052447',
+      '',
+    ].join('\n'),
   'airflow-demo-env-WebServer/filter-log-events.json': `${JSON.stringify(
     {
       events: [
-        {eventId: '1', ingestionTime: 1_795_324_000_000, logStreamName: 'webserver_ip-10-0-1-9.ec2.internal_1795323600.log', message: '[2026-11-22T05:06:40.000+0000] {{app.py:90}} INFO - 10.0.1.200 - - "GET /health HTTP/1.1" 200 187 "-" "ELB-HealthChecker/2.0"', timestamp: 1_795_324_000_000},
-        {eventId: '2', ingestionTime: 1_795_324_060_000, logStreamName: 'webserver_ip-10-0-1-9.ec2.internal_1795323600.log', message: '[2026-11-22T05:07:40.000+0000] {{app.py:91}} INFO - Dashboard rendered in 0.41s', timestamp: 1_795_324_060_000},
+        {
+          eventId: '1',
+          ingestionTime: 1_795_324_000_000,
+          logStreamName: 'webserver_ip-10-0-1-9.ec2.internal_1795323600.log',
+          message:
+            '[2026-11-22T05:06:40.000+0000] {{app.py:90}} INFO - 10.0.1.200 - - "GET /health HTTP/1.1" 200 187 "-" "ELB-HealthChecker/2.0"',
+          timestamp: 1_795_324_000_000,
+        },
+        {
+          eventId: '2',
+          ingestionTime: 1_795_324_060_000,
+          logStreamName: 'webserver_ip-10-0-1-9.ec2.internal_1795323600.log',
+          message: '[2026-11-22T05:07:40.000+0000] {{app.py:91}} INFO - Dashboard rendered in 0.41s',
+          timestamp: 1_795_324_060_000,
+        },
       ],
       searchedLogStreams: [],
     },
@@ -128,6 +142,8 @@ export const mwaaSeed: Seed = {
     const dir = path.join(workDir, MWAA_SAMPLE_FOLDER)
     const files = await writeMwaaSamples(dir)
     log(`MWAA: wrote ${files.length} sample log files to ${dir}`)
-    return [{kind: 'local folder', name: dir, note: 'sample MWAA logs (five log groups of demo-env) for mwaa triage --logs'}]
+    return [
+      {kind: 'local folder', name: dir, note: 'sample MWAA logs (five log groups of demo-env) for mwaa triage --logs'},
+    ]
   },
 }

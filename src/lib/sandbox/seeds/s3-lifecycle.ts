@@ -40,7 +40,8 @@ export const BROKEN_POLICY = {
 /** Keys and sizes of the demo lake: 40 tiny CSV files and 6 large ones. */
 export function lifecycleDemoObjects(): Array<{key: string; size: number}> {
   const objects: Array<{key: string; size: number}> = []
-  for (let i = 0; i < 40; i++) objects.push({key: `raw/csv/2026/11/small-${String(i).padStart(3, '0')}.csv`, size: 2000 + i * 50})
+  for (let i = 0; i < 40; i++)
+    objects.push({key: `raw/csv/2026/11/small-${String(i).padStart(3, '0')}.csv`, size: 2000 + i * 50})
   for (let i = 0; i < 6; i++) objects.push({key: `raw/csv/2026/11/daily-${i}.csv`, size: 512 * 1024 + i * 1024})
   return objects
 }
@@ -67,7 +68,11 @@ export const s3LifecycleSeed: Seed = {
 
     return [
       {kind: 'local file', name: broken, note: 'a lifecycle policy S3 would reject, for lint'},
-      {kind: 'S3 bucket', name: LIFECYCLE_DEMO_BUCKET, note: `${objects.length} CSV objects under raw/csv/ (40 under 128 KB)`},
+      {
+        kind: 'S3 bucket',
+        name: LIFECYCLE_DEMO_BUCKET,
+        note: `${objects.length} CSV objects under raw/csv/ (40 under 128 KB)`,
+      },
     ]
   },
 }

@@ -16,14 +16,27 @@ const kinesis = mockClient(KinesisClient)
 const client = new KinesisClient({credentials: {accessKeyId: 'a', secretAccessKey: 'b'}, region: 'us-east-1'})
 
 function planFor(fake: FakeStream, ops: PlannedOp[]): ReshardPlan {
-  const open = fake.open.map((s) => ({endingHashKey: s.HashKeyRange!.EndingHashKey!, shardId: s.ShardId!, startingHashKey: s.HashKeyRange!.StartingHashKey!}))
+  const open = fake.open.map((s) => ({
+    endingHashKey: s.HashKeyRange!.EndingHashKey!,
+    shardId: s.ShardId!,
+    startingHashKey: s.HashKeyRange!.StartingHashKey!,
+  }))
   return {
     baseline: {openRanges: open, streamArn: '', streamName: fake.name},
     createdAt: new Date(0).toISOString(),
     formatVersion: PLAN_FORMAT_VERSION,
     kind: 'kinesis reshard',
     steps: ops.map((op, i) => toPlanStep(op, i, fake.name)),
-    summary: {after: [], apiCalls: ops.length, before: [], checks: [], estimatedSeconds: 0, notes: [], quota: {limit: 10, updateShardCountUsed24h: 0}, strategy: 'isolate-key'},
+    summary: {
+      after: [],
+      apiCalls: ops.length,
+      before: [],
+      checks: [],
+      estimatedSeconds: 0,
+      notes: [],
+      quota: {limit: 10, updateShardCountUsed24h: 0},
+      strategy: 'isolate-key',
+    },
     target: {stream: fake.name},
   }
 }
@@ -38,17 +51,25 @@ describe('reshard executor', () => {
     const {ops} = planIsolateKey(layout, {hashKey: 2n ** 127n + 12_345n, label: 'k'})
     // A saved plan is JSON text: keys travel as decimal strings.
     // eslint-disable-next-line unicorn/prefer-structured-clone
-    const steps = JSON.parse(JSON.stringify(ops.map((op, i) => toPlanStep(op, i, 's')))) as ReturnType<typeof toPlanStep>[]
+    const steps = JSON.parse(JSON.stringify(ops.map((op, i) => toPlanStep(op, i, 's')))) as ReturnType<
+      typeof toPlanStep
+    >[]
     const back = steps.map((s) => toPlannedOp(s))
     for (const [i, op] of ops.entries()) {
       const again = back[i]!
       expect(again.kind).toBe('split')
       if (op.kind !== 'split' || again.kind !== 'split') continue
       expect(again.newStartingHashKey).toBe(op.newStartingHashKey)
-      expect([again.parent.startingHashKey, again.parent.endingHashKey, again.parent.shardId]).toEqual([op.parent.startingHashKey, op.parent.endingHashKey, op.parent.shardId])
+      expect([again.parent.startingHashKey, again.parent.endingHashKey, again.parent.shardId]).toEqual([
+        op.parent.startingHashKey,
+        op.parent.endingHashKey,
+        op.parent.shardId,
+      ])
     }
 
-    expect(() => toPlannedOp({...steps[0]!, params: {...steps[0]!.params, NewStartingHashKey: 'x'} as never})).toThrow(/step 1 \(SplitShard\) has malformed parameters/)
+    expect(() => toPlannedOp({...steps[0]!, params: {...steps[0]!.params, NewStartingHashKey: 'x'} as never})).toThrow(
+      /step 1 \(SplitShard\) has malformed parameters/,
+    )
   })
 
   it('recognises progress by layout and by lineage', async () => {
@@ -89,7 +110,11 @@ describe('reshard executor', () => {
   it('retries LimitExceeded with full jitter capped per attempt, and gives up after maxAttempts', async () => {
     const fake = new FakeStream('s', 2)
     fake.install(kinesis)
-    const base = fake.open.map((s) => ({endingHashKey: BigInt(s.HashKeyRange!.EndingHashKey!), shardId: s.ShardId!, startingHashKey: BigInt(s.HashKeyRange!.StartingHashKey!)}))
+    const base = fake.open.map((s) => ({
+      endingHashKey: BigInt(s.HashKeyRange!.EndingHashKey!),
+      shardId: s.ShardId!,
+      startingHashKey: BigInt(s.HashKeyRange!.StartingHashKey!),
+    }))
     const plan = planFor(fake, planIsolateKey(base, {hashKey: 77n, label: 'k'}).ops)
     const pauses: number[] = []
     const executor = createReshardExecutor({
@@ -116,23 +141,31 @@ describe('reshard executor', () => {
     fake.install(kinesis)
     fake.updatingPolls = 4
     const pauses: number[] = []
-    await waitForActive(client, {StreamName: 's'}, {
-      pollMs: 100,
-      async sleep(ms) {
-        pauses.push(ms)
+    await waitForActive(
+      client,
+      {StreamName: 's'},
+      {
+        pollMs: 100,
+        async sleep(ms) {
+          pauses.push(ms)
+        },
       },
-    })
+    )
     expect(pauses).toEqual([100, 150, 225, 337.5])
     fake.updatingPolls = 100
     let t = 0
     await expect(
-      waitForActive(client, {StreamName: 's'}, {
-        now: () => t,
-        async sleep(ms) {
-          t += ms
+      waitForActive(
+        client,
+        {StreamName: 's'},
+        {
+          now: () => t,
+          async sleep(ms) {
+            t += ms
+          },
+          timeoutMs: 1000,
         },
-        timeoutMs: 1000,
-      }),
+      ),
     ).rejects.toMatchObject({code: 'StreamNotActive', exitCode: 5})
   })
 })

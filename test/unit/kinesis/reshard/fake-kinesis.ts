@@ -16,7 +16,11 @@ import {evenRanges} from '../../../../src/lib/kinesis/hash-key.js'
 type KinesisMock = AwsStub<any, any, any>
 
 function awsError(name: string, message: string): Error {
-  return Object.assign(new Error(message), {$fault: 'client', $metadata: {httpStatusCode: 400, requestId: `req-${name}`}, name})
+  return Object.assign(new Error(message), {
+    $fault: 'client',
+    $metadata: {httpStatusCode: 400, requestId: `req-${name}`},
+    name,
+  })
 }
 
 /**
@@ -48,7 +52,9 @@ export class FakeStream {
   }
 
   get open(): Shard[] {
-    return this.shards.filter((s) => !s.SequenceNumberRange?.EndingSequenceNumber).sort((a, b) => (BigInt(a.HashKeyRange!.StartingHashKey!) < BigInt(b.HashKeyRange!.StartingHashKey!) ? -1 : 1))
+    return this.shards
+      .filter((s) => !s.SequenceNumberRange?.EndingSequenceNumber)
+      .sort((a, b) => (BigInt(a.HashKeyRange!.StartingHashKey!) < BigInt(b.HashKeyRange!.StartingHashKey!) ? -1 : 1))
   }
 
   install(mock: KinesisMock, limits?: {OpenShardCount: number; ShardLimit: number}): void {
@@ -73,11 +79,16 @@ export class FakeStream {
       }
     })
     mock.on(ListShardsCommand).callsFake(() => ({Shards: structuredClone(this.shards)}))
-    mock.on(DescribeLimitsCommand).resolves({...(limits ?? {OpenShardCount: 10, ShardLimit: 500}), OnDemandStreamCount: 0, OnDemandStreamCountLimit: 10})
+    mock.on(DescribeLimitsCommand).resolves({
+      ...(limits ?? {OpenShardCount: 10, ShardLimit: 500}),
+      OnDemandStreamCount: 0,
+      OnDemandStreamCountLimit: 10,
+    })
     mock.on(SplitShardCommand).callsFake((input: {NewStartingHashKey: string; ShardToSplit: string}) => {
       this.failIfPending()
       const parent = this.shards.find((s) => s.ShardId === input.ShardToSplit)
-      if (!parent || parent.SequenceNumberRange?.EndingSequenceNumber) throw awsError('InvalidArgumentException', `shard ${input.ShardToSplit} is not open`)
+      if (!parent || parent.SequenceNumberRange?.EndingSequenceNumber)
+        throw awsError('InvalidArgumentException', `shard ${input.ShardToSplit} is not open`)
       const start = BigInt(parent.HashKeyRange!.StartingHashKey!)
       const end = BigInt(parent.HashKeyRange!.EndingHashKey!)
       const at = BigInt(input.NewStartingHashKey)
@@ -92,22 +103,35 @@ export class FakeStream {
       this.failIfPending()
       const lower = this.shards.find((s) => s.ShardId === input.ShardToMerge)
       const upper = this.shards.find((s) => s.ShardId === input.AdjacentShardToMerge)
-      if (!lower || !upper || BigInt(lower.HashKeyRange!.EndingHashKey!) + 1n !== BigInt(upper.HashKeyRange!.StartingHashKey!)) {
+      if (
+        !lower ||
+        !upper ||
+        BigInt(lower.HashKeyRange!.EndingHashKey!) + 1n !== BigInt(upper.HashKeyRange!.StartingHashKey!)
+      ) {
         throw awsError('InvalidArgumentException', 'shards are not adjacent with ShardToMerge the lower one')
       }
 
       lower.SequenceNumberRange = {EndingSequenceNumber: '9', StartingSequenceNumber: '1'}
       upper.SequenceNumberRange = {EndingSequenceNumber: '9', StartingSequenceNumber: '1'}
-      this.add({EndingHashKey: upper.HashKeyRange!.EndingHashKey!, StartingHashKey: lower.HashKeyRange!.StartingHashKey!}, lower.ShardId!, upper.ShardId!)
+      this.add(
+        {EndingHashKey: upper.HashKeyRange!.EndingHashKey!, StartingHashKey: lower.HashKeyRange!.StartingHashKey!},
+        lower.ShardId!,
+        upper.ShardId!,
+      )
       this.updatingPolls = 1
       return {}
     })
     mock.on(UpdateShardCountCommand).callsFake((input: {TargetShardCount: number}) => {
       this.failIfPending()
       const {open} = this
-      if (input.TargetShardCount > 2 * open.length || input.TargetShardCount < Math.ceil(open.length / 2)) throw awsError('InvalidArgumentException', 'beyond 2x')
+      if (input.TargetShardCount > 2 * open.length || input.TargetShardCount < Math.ceil(open.length / 2))
+        throw awsError('InvalidArgumentException', 'beyond 2x')
       for (const s of open) s.SequenceNumberRange = {EndingSequenceNumber: '9', StartingSequenceNumber: '1'}
-      for (const r of evenRanges(input.TargetShardCount)) this.add({EndingHashKey: r.endingHashKey.toString(), StartingHashKey: r.startingHashKey.toString()}, open[0]!.ShardId!)
+      for (const r of evenRanges(input.TargetShardCount))
+        this.add(
+          {EndingHashKey: r.endingHashKey.toString(), StartingHashKey: r.startingHashKey.toString()},
+          open[0]!.ShardId!,
+        )
       this.updatingPolls = 1
       return {CurrentShardCount: open.length, StreamName: this.name, TargetShardCount: input.TargetShardCount}
     })

@@ -3,7 +3,13 @@ import {describe, expect, it} from 'vitest'
 
 import type {OpenRange, PlannedOp} from '../../../../src/lib/kinesis/reshard/types.js'
 
-import {coverageProblems, evenRanges, HASH_KEY_SPACE, hashKeyOfPartitionKey, MAX_HASH_KEY} from '../../../../src/lib/kinesis/hash-key.js'
+import {
+  coverageProblems,
+  evenRanges,
+  HASH_KEY_SPACE,
+  hashKeyOfPartitionKey,
+  MAX_HASH_KEY,
+} from '../../../../src/lib/kinesis/hash-key.js'
 import {buildLoadProfiles, type KeyLoad, type ShardLoadProfile} from '../../../../src/lib/kinesis/load-profile.js'
 import {predictLoad} from '../../../../src/lib/kinesis/reshard/load.js'
 import {
@@ -21,47 +27,68 @@ import {
 import {applyOp, simulate} from '../../../../src/lib/kinesis/reshard/ranges.js'
 
 /** Random open-range layouts that cover the key space exactly (as a stream's open shards do). */
-const layoutArb = fc
-  .uniqueArray(fc.bigInt({max: MAX_HASH_KEY, min: 1n}), {maxLength: 24, minLength: 0})
-  .map((cuts) => {
-    const starts = [0n, ...cuts.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))]
-    return starts.map((s, i): OpenRange => ({endingHashKey: i + 1 < starts.length ? starts[i + 1]! - 1n : MAX_HASH_KEY, shardId: `shardId-${String(i).padStart(12, '0')}`, startingHashKey: s}))
-  })
+const layoutArb = fc.uniqueArray(fc.bigInt({max: MAX_HASH_KEY, min: 1n}), {maxLength: 24, minLength: 0}).map((cuts) => {
+  const starts = [0n, ...cuts.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))]
+  return starts.map((s, i): OpenRange => ({
+    endingHashKey: i + 1 < starts.length ? starts[i + 1]! - 1n : MAX_HASH_KEY,
+    shardId: `shardId-${String(i).padStart(12, '0')}`,
+    startingHashKey: s,
+  }))
+})
 
 /** Load profiles for a layout: random rates, and for some shards a random key sample inside the range. */
 function profilesArb(layout: OpenRange[]): fc.Arbitrary<ShardLoadProfile[]> {
-  return fc.tuple(
-    ...layout.map((r) =>
-      fc.record({
-        bytes: fc.double({max: 5_000_000, min: 0, noNaN: true}),
-        keys: fc.option(
-          fc.array(
-            fc.record({bytes: fc.integer({max: 100_000, min: 0}), offset: fc.bigInt({max: r.endingHashKey - r.startingHashKey, min: 0n}), records: fc.integer({max: 500, min: 0})}),
-            {maxLength: 40, minLength: 1},
+  return fc
+    .tuple(
+      ...layout.map((r) =>
+        fc.record({
+          bytes: fc.double({max: 5_000_000, min: 0, noNaN: true}),
+          keys: fc.option(
+            fc.array(
+              fc.record({
+                bytes: fc.integer({max: 100_000, min: 0}),
+                offset: fc.bigInt({max: r.endingHashKey - r.startingHashKey, min: 0n}),
+                records: fc.integer({max: 500, min: 0}),
+              }),
+              {maxLength: 40, minLength: 1},
+            ),
+            {nil: undefined},
           ),
-          {nil: undefined},
-        ),
-        records: fc.double({max: 5000, min: 0, noNaN: true}),
-      }),
-    ),
-  ).map((rows) => {
-    const keyLoads = new Map<string, {keyLoad: KeyLoad[]; scale: number}>()
-    for (const [i, row] of rows.entries()) {
-      const r = layout[i]!
-      if (row.keys) keyLoads.set(r.shardId!, {keyLoad: row.keys.map((k) => ({bytes: k.bytes, hashKey: r.startingHashKey + k.offset, records: k.records})), scale: 1 / 60})
-    }
-
-    return buildLoadProfiles(
-      rows.map((row, i) => ({bytesPerSec: row.bytes, endingHashKey: layout[i]!.endingHashKey, recordsPerSec: row.records, shardId: layout[i]!.shardId!, startingHashKey: layout[i]!.startingHashKey})),
-      keyLoads,
+          records: fc.double({max: 5000, min: 0, noNaN: true}),
+        }),
+      ),
     )
-  })
+    .map((rows) => {
+      const keyLoads = new Map<string, {keyLoad: KeyLoad[]; scale: number}>()
+      for (const [i, row] of rows.entries()) {
+        const r = layout[i]!
+        if (row.keys)
+          keyLoads.set(r.shardId!, {
+            keyLoad: row.keys.map((k) => ({bytes: k.bytes, hashKey: r.startingHashKey + k.offset, records: k.records})),
+            scale: 1 / 60,
+          })
+      }
+
+      return buildLoadProfiles(
+        rows.map((row, i) => ({
+          bytesPerSec: row.bytes,
+          endingHashKey: layout[i]!.endingHashKey,
+          recordsPerSec: row.records,
+          shardId: layout[i]!.shardId!,
+          startingHashKey: layout[i]!.startingHashKey,
+        })),
+        keyLoads,
+      )
+    })
 }
 
 const layoutWithProfiles = layoutArb.chain((layout) => profilesArb(layout).map((profiles) => ({layout, profiles})))
 
 function totals(profiles: ShardLoadProfile[]): {bytes: number; records: number} {
-  return {bytes: profiles.reduce((s, p) => s + p.bytesPerSec, 0), records: profiles.reduce((s, p) => s + p.recordsPerSec, 0)}
+  return {
+    bytes: profiles.reduce((s, p) => s + p.bytesPerSec, 0),
+    records: profiles.reduce((s, p) => s + p.recordsPerSec, 0),
+  }
 }
 
 function expectConserved(profiles: ShardLoadProfile[], after: OpenRange[]): void {
@@ -141,7 +168,10 @@ describe('split-hot', () => {
       {bytes: 100, hashKey: 3000n, partitionKey: 'c', records: 1},
       {bytes: 100, hashKey: 4000n, partitionKey: 'd', records: 1},
     ]
-    const [profile] = buildLoadProfiles([{...shard!, bytesPerSec: 2_000_000, recordsPerSec: 10}], new Map([[shard!.shardId, {keyLoad: keys, scale: 1}]]))
+    const [profile] = buildLoadProfiles(
+      [{...shard!, bytesPerSec: 2_000_000, recordsPerSec: 10}],
+      new Map([[shard!.shardId, {keyLoad: keys, scale: 1}]]),
+    )
     const point = splitPoint(profile!, profile!)
     // Balanced boundary lies between 2000 and 3000: half-way is 2500.
     expect(point).toEqual({at: 2500n, kind: 'weighted-median'})
@@ -165,7 +195,12 @@ describe('split-hot', () => {
   it('warns instead of splitting when one key alone is over the threshold', () => {
     const [shard] = evenRanges(1)
     const hk = hashKeyOfPartitionKey('tenant-42')
-    const [profile] = buildLoadProfiles([{...shard!, bytesPerSec: 1_200_000, recordsPerSec: 10}], new Map([[shard!.shardId, {keyLoad: [{bytes: 1000, hashKey: hk, partitionKey: 'tenant-42', records: 10}], scale: 1}]]))
+    const [profile] = buildLoadProfiles(
+      [{...shard!, bytesPerSec: 1_200_000, recordsPerSec: 10}],
+      new Map([
+        [shard!.shardId, {keyLoad: [{bytes: 1000, hashKey: hk, partitionKey: 'tenant-42', records: 10}], scale: 1}],
+      ]),
+    )
     const plan = planSplitHot([profile!], {threshold: 0.8})
     expect(plan.ops).toEqual([])
     expect(plan.notes.join('\n')).toMatch(/"tenant-42".*exceeds one shard's write limit.*re-key/)
@@ -219,7 +254,21 @@ describe('isolate-key', () => {
   it('warns that re-keying is the fix when the key alone exceeds a shard', () => {
     const [shard] = evenRanges(1)
     const hk = hashKeyOfPartitionKey('big')
-    const profiles = buildLoadProfiles([{...shard!, bytesPerSec: 2_000_000, recordsPerSec: 100}], new Map([[shard!.shardId, {keyLoad: [{bytes: 90, hashKey: hk, partitionKey: 'big', records: 90}, {bytes: 10, hashKey: 5n, records: 10}], scale: 1}]]))
+    const profiles = buildLoadProfiles(
+      [{...shard!, bytesPerSec: 2_000_000, recordsPerSec: 100}],
+      new Map([
+        [
+          shard!.shardId,
+          {
+            keyLoad: [
+              {bytes: 90, hashKey: hk, partitionKey: 'big', records: 90},
+              {bytes: 10, hashKey: 5n, records: 10},
+            ],
+            scale: 1,
+          },
+        ],
+      ]),
+    )
     const plan = planIsolateKey([{...shard!}], {hashKey: hk, label: 'partition key "big"', profiles})
     expect(plan.notes[0]).toMatch(/"big" alone is at 171\.7 %.*re-key/)
   })
@@ -229,7 +278,9 @@ describe('merge-cold', () => {
   it('merges adjacent pairs while the sum stays below the level, lower shard first', () => {
     const layout = evenRanges(4).map((r) => ({...r}) as OpenRange)
     const rates = [50_000, 60_000, 900_000, 40_000]
-    const profiles = buildLoadProfiles(layout.map((r, i) => ({...r, bytesPerSec: rates[i]!, recordsPerSec: 1, shardId: r.shardId!})))
+    const profiles = buildLoadProfiles(
+      layout.map((r, i) => ({...r, bytesPerSec: rates[i]!, recordsPerSec: 1, shardId: r.shardId!})),
+    )
     const plan = planMergeCold(layout, profiles, {below: 0.25})
     expect(plan.ops).toHaveLength(1)
     const op = plan.ops[0]!
@@ -246,7 +297,10 @@ describe('merge-cold', () => {
           expect(op.kind).toBe('merge')
           if (op.kind !== 'merge') continue
           expect(op.lower.endingHashKey + 1n).toBe(op.upper.startingHashKey)
-          expect(predictLoad(profiles, {endingHashKey: op.upper.endingHashKey, startingHashKey: op.lower.startingHashKey})!.utilisation).toBeLessThan(below)
+          expect(
+            predictLoad(profiles, {endingHashKey: op.upper.endingHashKey, startingHashKey: op.lower.startingHashKey})!
+              .utilisation,
+          ).toBeLessThan(below)
           state = applyOp(state, op)
         }
 

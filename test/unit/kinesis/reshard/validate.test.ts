@@ -5,7 +5,12 @@ import {beforeEach, describe, expect, it} from 'vitest'
 import {parseUtilisation, reshardResumeCommand, strategyFromFlags} from '../../../../src/lib/kinesis/reshard/options.js'
 import {planUniformScaling} from '../../../../src/lib/kinesis/reshard/planners.js'
 import {parseStreamRef} from '../../../../src/lib/kinesis/reshard/stream.js'
-import {countUpdateShardCount24h, peakDuringPlan, shortLivedEstimate, validatePlan} from '../../../../src/lib/kinesis/reshard/validate.js'
+import {
+  countUpdateShardCount24h,
+  peakDuringPlan,
+  shortLivedEstimate,
+  validatePlan,
+} from '../../../../src/lib/kinesis/reshard/validate.js'
 
 const trail = mockClient(CloudTrailClient)
 const noLimiter = {async wait() {}}
@@ -14,13 +19,29 @@ describe('reshard validation', () => {
   beforeEach(() => trail.reset())
 
   it('counts successful UpdateShardCount calls on this stream only, by name or ARN', async () => {
-    const ev = (params: object, errorCode?: string) => ({CloudTrailEvent: JSON.stringify({requestParameters: params, ...(errorCode ? {errorCode} : {})}), EventName: 'UpdateShardCount', EventSource: 'kinesis.amazonaws.com', EventTime: new Date('2026-11-22T10:00:00Z')})
-    trail.on(LookupEventsCommand).resolves({
-      Events: [ev({streamName: 'orders'}), ev({streamARN: 'arn:aws:kinesis:us-east-1:1:stream/orders'}), ev({streamName: 'orders'}, 'LimitExceededException'), ev({streamName: 'orders-2'})],
+    const ev = (params: object, errorCode?: string) => ({
+      CloudTrailEvent: JSON.stringify({requestParameters: params, ...(errorCode ? {errorCode} : {})}),
+      EventName: 'UpdateShardCount',
+      EventSource: 'kinesis.amazonaws.com',
+      EventTime: new Date('2026-11-22T10:00:00Z'),
     })
-    const count = await countUpdateShardCount24h(new CloudTrailClient({region: 'us-east-1'}), {arn: '', name: 'orders'}, {limiter: noLimiter, now: new Date('2026-11-22T12:00:00Z')})
+    trail.on(LookupEventsCommand).resolves({
+      Events: [
+        ev({streamName: 'orders'}),
+        ev({streamARN: 'arn:aws:kinesis:us-east-1:1:stream/orders'}),
+        ev({streamName: 'orders'}, 'LimitExceededException'),
+        ev({streamName: 'orders-2'}),
+      ],
+    })
+    const count = await countUpdateShardCount24h(
+      new CloudTrailClient({region: 'us-east-1'}),
+      {arn: '', name: 'orders'},
+      {limiter: noLimiter, now: new Date('2026-11-22T12:00:00Z')},
+    )
     expect(count).toEqual({oldest: '2026-11-22T10:00:00.000Z', used: 2})
-    expect(await countUpdateShardCount24h(undefined, {arn: '', name: 'orders'}, {now: new Date()})).toMatchObject({used: 'unknown'})
+    expect(await countUpdateShardCount24h(undefined, {arn: '', name: 'orders'}, {now: new Date()})).toMatchObject({
+      used: 'unknown',
+    })
   })
 
   it('estimates short-lived shards and the peak open count of a plan', () => {
@@ -29,17 +50,33 @@ describe('reshard validation', () => {
     expect(shortLivedEstimate(4, 6)).toBe(2)
     expect(peakDuringPlan(4, planUniformScaling(4, 6).ops)).toBe(8)
     expect(peakDuringPlan(4, planUniformScaling(4, 16).ops)).toBe(16)
-    expect(peakDuringPlan(3, [{kind: 'split', newStartingHashKey: 5n, parent: {endingHashKey: 9n, shardId: 'a', startingHashKey: 0n}, reason: ''}])).toBe(4)
+    expect(
+      peakDuringPlan(3, [
+        {
+          kind: 'split',
+          newStartingHashKey: 5n,
+          parent: {endingHashKey: 9n, shardId: 'a', startingHashKey: 0n},
+          reason: '',
+        },
+      ]),
+    ).toBe(4)
   })
 
   it('passes, warns, or fails each check', () => {
     const {ops} = planUniformScaling(4, 16)
     const ok = validatePlan({limits: {openShardCount: 4, shardLimit: 100}, ops, quota: {used: 3}, streamOpen: 4})
     expect(ok.map((c) => c.status)).toEqual(['ok', 'ok', 'ok', 'ok', 'ok'])
-    const unknown = validatePlan({limits: {reason: 'DescribeLimits failed', unknown: true}, ops, quota: {reason: 'no CloudTrail', used: 'unknown'}, streamOpen: 4})
+    const unknown = validatePlan({
+      limits: {reason: 'DescribeLimits failed', unknown: true},
+      ops,
+      quota: {reason: 'no CloudTrail', used: 'unknown'},
+      streamOpen: 4,
+    })
     expect(unknown.find((c) => c.check === 'UpdateShardCount quota')).toMatchObject({status: 'warn'})
     expect(unknown.find((c) => c.check === 'account shard limit')).toMatchObject({status: 'unknown'})
-    expect(() => validatePlan({limits: {openShardCount: 90, shardLimit: 100}, ops, quota: {used: 0}, streamOpen: 4})).toThrow(/about 102 open shards/)
+    expect(() =>
+      validatePlan({limits: {openShardCount: 90, shardLimit: 100}, ops, quota: {used: 0}, streamOpen: 4}),
+    ).toThrow(/about 102 open shards/)
   })
 })
 
@@ -56,21 +93,33 @@ describe('reshard flags', () => {
   })
 
   it('needs exactly one strategy, none with --plan', () => {
-    expect(strategyFromFlags({...flags, 'split-hot': true, threshold: '70%'})).toEqual({kind: 'split-hot', threshold: 0.7})
+    expect(strategyFromFlags({...flags, 'split-hot': true, threshold: '70%'})).toEqual({
+      kind: 'split-hot',
+      threshold: 0.7,
+    })
     expect(strategyFromFlags({...flags, 'target-shards': 8})).toEqual({kind: 'target-shards', target: 8})
     expect(strategyFromFlags({...flags, plan: 'p.json'})).toBeUndefined()
-    expect(() => strategyFromFlags({...flags, 'even-out': true, plan: 'p.json'})).toThrow(/do not combine it with --even-out/)
+    expect(() => strategyFromFlags({...flags, 'even-out': true, plan: 'p.json'})).toThrow(
+      /do not combine it with --even-out/,
+    )
     expect(() => strategyFromFlags({...flags, 'isolate-key': ''})).toThrow(/1 to 256 characters/)
   })
 
   it('builds a copy-pasteable resume command', () => {
-    expect(reshardResumeCommand({...flags, 'isolate-key': "o'brien", stream: 'orders'})).toBe(`pipeops kinesis reshard --stream orders --isolate-key 'o'\\''brien'`)
-    expect(reshardResumeCommand({...flags, 'plan-out': 'my plan.json', stream: 'orders', 'target-shards': 8})).toBe(`pipeops kinesis reshard --stream orders --plan 'my plan.json'`)
+    expect(reshardResumeCommand({...flags, 'isolate-key': "o'brien", stream: 'orders'})).toBe(
+      `pipeops kinesis reshard --stream orders --isolate-key 'o'\\''brien'`,
+    )
+    expect(reshardResumeCommand({...flags, 'plan-out': 'my plan.json', stream: 'orders', 'target-shards': 8})).toBe(
+      `pipeops kinesis reshard --stream orders --plan 'my plan.json'`,
+    )
   })
 
   it('takes a stream name or ARN', () => {
     expect(parseStreamRef('orders')).toEqual({name: 'orders', ref: {StreamName: 'orders'}})
-    expect(parseStreamRef('arn:aws:kinesis:eu-west-1:123456789012:stream/orders')).toEqual({name: 'orders', ref: {StreamARN: 'arn:aws:kinesis:eu-west-1:123456789012:stream/orders'}})
+    expect(parseStreamRef('arn:aws:kinesis:eu-west-1:123456789012:stream/orders')).toEqual({
+      name: 'orders',
+      ref: {StreamARN: 'arn:aws:kinesis:eu-west-1:123456789012:stream/orders'},
+    })
     expect(() => parseStreamRef('orders stream')).toThrow(/neither a stream name nor a Kinesis stream ARN/)
   })
 })
