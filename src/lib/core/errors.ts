@@ -194,6 +194,9 @@ const NOT_FOUND_NAMES = new Set([
   'TrailNotFoundException',
 ])
 
+/** The endpoint cannot do the operation at all: an emulator, an S3-compatible store, the sandbox's stub. */
+const NOT_IMPLEMENTED_NAMES = new Set(['NotEmulatedInSandbox', 'NotImplemented', 'NotImplementedException'])
+
 const NETWORK_CODES = new Set([
   'EAI_AGAIN',
   'ECONNREFUSED',
@@ -281,7 +284,7 @@ const ERROR_RULES: ErrorRule[] = [
           "Local emulators implement only part of each API: use the command's offline mode (local files), or run it against AWS.",
         ],
       }),
-    matches: (f) => f.name === 'NotImplemented' || f.name === 'NotImplementedException' || f.status === 501,
+    matches: (f) => NOT_IMPLEMENTED_NAMES.has(f.name) || f.status === 501,
   },
   {
     build: (f) =>

@@ -12,6 +12,7 @@ import type {Budget, EnvironmentGroup, LogsApi} from './cloudwatch.js'
 import type {TaskRef} from './streams.js'
 import type {AccessDeniedAnalysis, EnvironmentContext, Finding, SourceEvent, TriageResult} from './types.js'
 
+import {InputError} from '../core/errors.js'
 import {analyseDenial, parseAccessDenied, type ParsedDenial} from './access-denied.js'
 import {Classifier, type Occurrence} from './classify.js'
 import {scanLocalInputs} from './input.js'
@@ -82,6 +83,12 @@ export async function runTriage(input: TriageInput, io: TriageIo): Promise<Triag
     })
     groups = summary.groups.size
     streams = [...summary.streams.values()].reduce((n, s) => n + s.size, 0)
+    // Nothing read is not "nothing wrong": an empty paste or file must not look like an all-clear.
+    if (classifier.totals.events === 0) {
+      throw new InputError(`--logs ${input.logs.join(' ')}: no log lines were read (the input is empty)`, {
+        suggestions: ['Check the files, or paste the log snippet into stdin with --logs -.'],
+      })
+    }
   }
 
   const findings = buildFindings({aggregates: classifier.aggregates, missingTask, signals: classifier.signals})

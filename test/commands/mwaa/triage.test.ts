@@ -516,5 +516,13 @@ describe('mwaa triage', () => {
       expect(run.exitCode).toBe(6)
       expect(errorOf(run).message).toMatch(/missing\.log: no such file or folder/)
     })
+
+    it('exits 6 for an empty log file instead of reporting an all-clear', async () => {
+      const file = path.join(workDir, 'empty.log')
+      writeFileSync(file, '')
+      const run = await runJson(['mwaa', 'triage', '--logs', file])
+      expect(run.exitCode).toBe(6)
+      expect(errorOf(run).message).toMatch(/no log lines were read/)
+    })
   })
 })

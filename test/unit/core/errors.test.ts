@@ -26,6 +26,7 @@ describe('classifyError', () => {
     ['NoSuchLifecycleConfiguration', ExitCode.NotFound],
     ['ClusterNotFoundFault', ExitCode.NotFound],
     ['NotImplemented', ExitCode.Usage],
+    ['NotEmulatedInSandbox', ExitCode.Usage],
     ['ThrottlingException', ExitCode.Throttled],
     ['Throttling', ExitCode.Throttled],
     ['LimitExceededException', ExitCode.Throttled],

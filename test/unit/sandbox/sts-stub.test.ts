@@ -43,7 +43,7 @@ describe('sandbox STS and catch-all endpoint', () => {
         .catch((error_: unknown) => error_)
       const classified = classifyError(error)
       expect(classified.code).toBe('NotEmulatedInSandbox')
-      expect(classified.exitCode).toBe(6)
+      expect(classified.exitCode).toBe(2)
       expect(classified.message).toMatch(/does not emulate/)
     },
   )
