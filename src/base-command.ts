@@ -142,8 +142,7 @@ export abstract class BaseCommand extends Command {
     profile?: string | undefined
     region?: string | undefined
   }): Promise<ClientFactory> {
-    const settings = await this.awsSettings(flags)
-    return createClientFactory(settings, `pipeops/${VERSION}`)
+    return this.clientFactory(await this.awsSettings(flags))
   }
 
   protected async awsSettings(flags: {
@@ -172,6 +171,11 @@ export abstract class BaseCommand extends Command {
 
     // Exit quietly with the mapped code: the message is already printed.
     throw new Errors.ExitError(error.exitCode)
+  }
+
+  /** A client factory for settings a command adjusted itself (another region, the sandbox's endpoints). */
+  protected clientFactory(settings: ResolvedAwsSettings): ClientFactory {
+    return createClientFactory(settings, `pipeops/${VERSION}`)
   }
 
   protected override async finally(err: Error | undefined): Promise<void> {

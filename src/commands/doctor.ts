@@ -4,7 +4,6 @@ import {Flags} from '@oclif/core'
 
 import {BaseCommand, PIPEOPS_VERSION} from '../base-command.js'
 import {loadIamDeclarations} from '../command-registry.js'
-import {createClientFactory} from '../lib/aws/clients.js'
 import {checkIdentity, describeSetup, type DoctorReport} from '../lib/doctor/doctor.js'
 import {principalArnForSimulation} from '../lib/doctor/identity.js'
 import {checkPermissions} from '../lib/doctor/permissions.js'
@@ -39,10 +38,7 @@ export default class Doctor extends BaseCommand {
         'no AWS region is set: pass --region, export AWS_REGION, or set region in your profile. Checking credentials against us-east-1.',
       )
     // STS answers in every region; doctor must work before a region is configured.
-    const clients = createClientFactory(
-      {...settings, region: settings.region ?? 'us-east-1'},
-      `pipeops/${PIPEOPS_VERSION}`,
-    )
+    const clients = this.clientFactory({...settings, region: settings.region ?? 'us-east-1'})
     const identity = await checkIdentity(clients.create(STSClient, 'sts'), setup)
     const report: DoctorReport = {...setup, identity}
     if (flags['check-permissions']) {

@@ -9,8 +9,7 @@ import {fileURLToPath} from 'node:url'
 
 import type {SeededResource, TourStep} from '../lib/sandbox/types.js'
 
-import {BaseCommand, PIPEOPS_VERSION} from '../base-command.js'
-import {createClientFactory} from '../lib/aws/clients.js'
+import {BaseCommand} from '../base-command.js'
 import {resolveAwsSettings} from '../lib/aws/settings.js'
 import {ExitCode, PipeopsError} from '../lib/core/errors.js'
 import {exportLines, runSeeds, type SandboxEndpoints, startSandbox} from '../lib/sandbox/sandbox.js'
@@ -103,10 +102,7 @@ export default class Sandbox extends BaseCommand {
 
     // This process talks to the sandbox like any other client would: through the exported variables.
     Object.assign(process.env, sandbox.env)
-    const clients = createClientFactory(
-      await resolveAwsSettings({env: process.env, maxAttempts: 3}),
-      `pipeops/${PIPEOPS_VERSION}`,
-    )
+    const clients = this.clientFactory(await resolveAwsSettings({env: process.env, maxAttempts: 3}))
     progress.update({label: 'Seeding demo data'})
     const resources = flags.seed
       ? await runSeeds(SEEDS, {

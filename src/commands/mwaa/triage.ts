@@ -4,8 +4,7 @@ import {Flags} from '@oclif/core'
 
 import type {TriageResult} from '../../lib/mwaa/types.js'
 
-import {BaseCommand, type BaseFlags, PIPEOPS_VERSION} from '../../base-command.js'
-import {createClientFactory} from '../../lib/aws/clients.js'
+import {BaseCommand, type BaseFlags} from '../../base-command.js'
 import {requireRegion} from '../../lib/aws/settings.js'
 import {UsageError} from '../../lib/core/errors.js'
 import {parseTimeWindow} from '../../lib/core/parse/time-window.js'
@@ -151,10 +150,7 @@ Exit codes: 0 nothing found, 1 findings, 2 bad flags, 3 credentials/access, 4 en
           client =
             region === io.region
               ? aws.create(TrailClient, 'cloudtrail')
-              : createClientFactory({...aws.settings, region}, `pipeops/${PIPEOPS_VERSION}`).create(
-                  TrailClient,
-                  'cloudtrail',
-                )
+              : this.clientFactory({...aws.settings, region}).create(TrailClient, 'cloudtrail')
           trails.set(region, client)
         }
 

@@ -7,6 +7,8 @@
  */
 import {type CloudTrailClient, type LookupAttributeKey, LookupEventsCommand} from '@aws-sdk/client-cloudtrail'
 
+import {sleep} from '../core/sleep.js'
+
 export interface TrailQuery {
   end: Date
   /** Only events whose errorCode is set. */
@@ -62,19 +64,7 @@ export function createIntervalLimiter(intervalMs = 500, now: () => number = Date
       const t = now()
       const at = Math.max(t, next)
       next = at + intervalMs
-      if (at > t) {
-        await new Promise<void>((resolve, reject) => {
-          const timer = setTimeout(resolve, at - t)
-          signal?.addEventListener(
-            'abort',
-            () => {
-              clearTimeout(timer)
-              reject(signal.reason)
-            },
-            {once: true},
-          )
-        })
-      }
+      if (at > t) await sleep(at - t, signal)
     },
   }
 }

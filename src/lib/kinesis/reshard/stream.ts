@@ -12,7 +12,8 @@ import {
 
 import type {OpenRange} from './types.js'
 
-import {AbortedError, NotFoundError, PipeopsError, UsageError} from '../../core/errors.js'
+import {NotFoundError, PipeopsError, UsageError} from '../../core/errors.js'
+import {sleep as sharedSleep} from '../../core/sleep.js'
 import {sortRanges} from '../hash-key.js'
 
 export type KinesisLike = Pick<KinesisClient, 'send'>
@@ -126,24 +127,8 @@ export async function listAllShards(
 
 export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>
 
-export const sleep: Sleep = (ms, signal) =>
-  new Promise<void>((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(new AbortedError('interrupted while waiting'))
-      return
-    }
-
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort)
-      resolve()
-    }, ms)
-    const onAbort = () => {
-      clearTimeout(timer)
-      reject(new AbortedError('interrupted while waiting'))
-    }
-
-    signal?.addEventListener('abort', onAbort, {once: true})
-  })
+/** The shared abortable sleep: Ctrl-C ends a wait at once with exit 8. */
+export const sleep: Sleep = sharedSleep
 
 export interface WaitOptions {
   /** Longest pause between polls (default 5 s). */
