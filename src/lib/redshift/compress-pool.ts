@@ -2,32 +2,95 @@
  * Parallel compression on worker threads.
  *
  * Every part's output is one standard stream, but its blocks are compressed independently, so any
- * worker can take any block (pigz's method): gzip blocks are raw deflate ended with a sync flush
- * and primed with the last 32 KiB the part received, so they concatenate into one deflate stream
- * that compresses as well as a single one; the part writer adds the gzip header, the final empty
- * block and the CRC-32/size trailer. zstd gains much from its long window, so each part is one
- * zstd stream (one frame) kept open in one worker (blocks of a part are pinned to worker
- * part % workers and flushed block by block); the last job of a part ends the frame. Each worker
- * also counts the records in the block it compressed, with its own byte-by-byte counter, so the
- * total is checked rather than assumed.
+ * worker can take any block (pigz's method): gzip blocks are raw deflate that ends on a byte
+ * boundary with an empty stored block (the marker a sync flush writes) and no final block, so
+ * they concatenate into one deflate stream; the part writer adds the gzip header, the final empty
+ * block and the CRC-32/size trailer. At levels 6–9 blocks are compressed by libdeflate (the npm
+ * package `libdeflate`, WebAssembly; about 1.35× zlib's speed at level 6 with smaller output),
+ * made joinable by `joinableDeflate`; at lower levels, where zlib is as fast, by zlib with a sync
+ * flush, primed with the last 32 KiB the part received so that it compresses as well as a single
+ * stream. Any block libdeflate cannot give is compressed by zlib instead, so output never depends
+ * on it. zstd gains much from its long window, so each part is one zstd stream (one frame) kept
+ * open in one worker (blocks of a part are pinned to worker part % workers and flushed block by
+ * block); the last job of a part ends the frame. Each worker also counts the records in the block
+ * it compressed, with its own byte-by-byte counter, so the total is checked rather than assumed.
  *
- * The worker's code is a string run with `eval: true`: it needs only `node:zlib` (and the zstd
- * binding, by absolute path), so it runs the same from TypeScript sources under tsx, from
- * Vitest, and from the compiled `dist/` without a build step or a file next to the module.
+ * The worker's code is a string run with `eval: true`: it needs only `node:zlib`, the walker's
+ * functions (inserted as source text) and the optional bindings by absolute path, so it runs the
+ * same from TypeScript sources under tsx, from Vitest, and from the compiled `dist/` without a
+ * build step or a file next to the module.
  */
+import {existsSync} from 'node:fs'
+import {createRequire} from 'node:module'
 import {availableParallelism} from 'node:os'
+import path from 'node:path'
+import {pathToFileURL} from 'node:url'
 import {Worker} from 'node:worker_threads'
 
 import type {Codec} from './plan.js'
 import type {RecordFormat} from './records.js'
 
+import {buildDeflateTable, createJoinTables, joinableDeflate} from './deflate-join.js'
+
+/** gzip levels at which libdeflate beats zlib on this kind of data (measured: see docs/benchmarks.md). */
+export const LIBDEFLATE_LEVELS = {max: 9, min: 6}
+
+const require = createRequire(import.meta.url)
+
+/** file: URL of libdeflate's WebAssembly module, or undefined when the package is not installed. */
+export function findLibdeflate(): string | undefined {
+  try {
+    const file = path.join(path.dirname(require.resolve('libdeflate')), 'dist', 'libdeflate.wasm.mjs')
+    return existsSync(file) ? pathToFileURL(file).href : undefined
+  } catch {
+    return undefined
+  }
+}
+
 export const WORKER_SOURCE = String.raw`
 'use strict'
 const {parentPort, workerData} = require('node:worker_threads')
 const zlib = require('node:zlib')
-const {codec, level, zstdPath, format, quote} = workerData
+const {codec, level, zstdPath, format, quote, libdeflateUrl} = workerData
 const zb = codec === 'zstd' ? require(require('node:path').join(require('node:path').dirname(zstdPath), '..', 'binding.js')) : null
 const streams = new Map()
+${createJoinTables.toString()}
+${buildDeflateTable.toString()}
+${joinableDeflate.toString()}
+let ld = null
+const engines = {libdeflate: 0, zlib: 0}
+const ready = libdeflateUrl
+  ? import(libdeflateUrl).then((mod) => {
+      const m = mod.default()
+      const comp = m._libdeflate_alloc_compressor(level)
+      if (comp) ld = {m, comp, inPtr: 0, inCap: 0, outPtr: 0, outCap: 0, tables: createJoinTables()}
+    }, () => {})
+  : Promise.resolve()
+
+// Returns undefined when libdeflate cannot give this block (zlib takes it then).
+function libdeflateBlock(data) {
+  const m = ld.m
+  if (ld.inCap < data.length || ld.inPtr === 0) {
+    const cap = Math.max(1, data.length)
+    const bound = m._libdeflate_deflate_compress_bound(ld.comp, cap)
+    if (ld.inPtr) m._free(ld.inPtr)
+    if (ld.outPtr) m._free(ld.outPtr)
+    ld.inPtr = m._malloc(cap)
+    ld.outPtr = m._malloc(bound)
+    ld.inCap = ld.inPtr && ld.outPtr ? cap : 0
+    ld.outCap = bound
+    if (ld.inCap === 0) return undefined
+  }
+  // HEAPU8 is read after malloc: a grown memory replaces the view.
+  m.HEAPU8.set(data, ld.inPtr)
+  const n = m._libdeflate_deflate_compress(ld.comp, ld.inPtr, data.length, ld.outPtr, ld.outCap)
+  if (n === 0) return undefined
+  try {
+    return joinableDeflate(ld.tables, m.HEAPU8, ld.outPtr, ld.outPtr + n)
+  } catch {
+    return undefined
+  }
+}
 
 function zstdBlock(part, data, end) {
   let cctx = streams.get(part)
@@ -84,28 +147,41 @@ function count(buf) {
   return {records, clean}
 }
 
-parentPort.on('message', (job) => {
+parentPort.on('message', (job) => ready.then(() => compressJob(job)))
+
+function compressJob(job) {
   try {
     const data = Buffer.from(job.data.buffer, job.data.byteOffset, job.data.byteLength)
     const counted = count(data)
     let out
     if (codec === 'gzip') {
-      // One output buffer big enough for the whole block: no chunk list, no concat, less garbage.
-      const options = {level, finishFlush: zlib.constants.Z_SYNC_FLUSH, chunkSize: Math.max(16384, data.length + (data.length >> 3) + 1024)}
-      if (job.dict) options.dictionary = Buffer.from(job.dict.buffer, job.dict.byteOffset, job.dict.byteLength)
-      out = zlib.deflateRawSync(data, options)
+      if (ld) out = libdeflateBlock(data)
+      if (out) engines.libdeflate++
+      else {
+        engines.zlib++
+        // One output buffer big enough for the whole block: no chunk list, no concat, less garbage.
+        const options = {level, finishFlush: zlib.constants.Z_SYNC_FLUSH, chunkSize: Math.max(16384, data.length + (data.length >> 3) + 1024)}
+        if (job.dict) options.dictionary = Buffer.from(job.dict.buffer, job.dict.byteOffset, job.dict.byteLength)
+        out = zlib.deflateRawSync(data, options)
+      }
     } else if (codec === 'zstd') {
       out = zstdBlock(job.part, data, job.end)
     } else {
       out = data
     }
+    // Hand over the output's whole buffer (zlib's is a view at offset 0 of a bigger one) rather
+    // than copy it, and the block's own memory too, for the next block: a worker frees nothing
+    // until its next garbage collection, and external memory alone triggers that only every ~64 MB.
     let ab = out.buffer
-    if (out.byteOffset !== 0 || out.byteLength !== ab.byteLength) ab = ab.slice(out.byteOffset, out.byteOffset + out.byteLength)
-    parentPort.postMessage({id: job.id, out: ab, records: counted.records, clean: counted.clean}, [ab])
+    if (out.byteOffset !== 0) ab = ab.slice(out.byteOffset, out.byteOffset + out.byteLength)
+    const reply = {id: job.id, out: ab, outLength: out.byteLength, records: counted.records, clean: counted.clean, engines}
+    const input = job.data.buffer
+    if (input !== ab) parentPort.postMessage({...reply, input}, [ab, input])
+    else parentPort.postMessage(reply, [ab])
   } catch (error) {
     parentPort.postMessage({id: job.id, error: String((error && error.message) || error)})
   }
-})
+}
 `
 
 export interface PoolOptions {
@@ -113,9 +189,17 @@ export interface PoolOptions {
   format: RecordFormat
   level: number
   quote: number
+  /** false: compress gzip with zlib at every level (tests compare both engines). */
+  useLibdeflate?: boolean | undefined
   workers?: number | undefined
   /** Absolute path of the zstd-napi package entry (codec zstd only). */
   zstdPath?: string | undefined
+}
+
+/** Blocks compressed by each engine (gzip). */
+export interface EngineCounts {
+  libdeflate: number
+  zlib: number
 }
 
 export interface BlockResult {
@@ -142,25 +226,41 @@ interface Job {
 
 interface Slot {
   busy: number
+  engines: EngineCounts
   worker: Worker
 }
 
 /** Jobs queued per worker so it never idles between messages. */
 const PER_WORKER = 2
+/** Block buffers kept for reuse (blocks in flight are bounded by the splitter's budget anyway). */
+const MAX_SPARE = 32
 
 export class CompressPool {
   readonly size: number
+  /** Whether blocks benefit from the part's previous 32 KiB as a dictionary (zlib does, libdeflate has none). */
+  readonly usesDictionary: boolean
   private closed = false
   private failure: Error | undefined
+  /** Buffers this pool handed out with blockBuffer(): whole, so they can be transferred as they are. */
+  private readonly lent = new WeakSet<ArrayBuffer>()
   private nextId = 0
   private readonly pending = new Map<number, Pending & {slot: Slot}>()
   private readonly pinned: boolean
   private readonly queue: Job[] = []
   private readonly slots: Slot[] = []
+  private readonly spare: ArrayBuffer[] = []
 
   constructor(options: PoolOptions) {
     this.size = Math.max(1, options.workers ?? availableParallelism())
     this.pinned = options.codec === 'zstd'
+    const libdeflateUrl =
+      options.codec === 'gzip' &&
+      options.useLibdeflate !== false &&
+      options.level >= LIBDEFLATE_LEVELS.min &&
+      options.level <= LIBDEFLATE_LEVELS.max
+        ? findLibdeflate()
+        : undefined
+    this.usesDictionary = options.codec === 'gzip' && libdeflateUrl === undefined
     for (let i = 0; i < this.size; i++) {
       const worker = new Worker(WORKER_SOURCE, {
         eval: true,
@@ -172,17 +272,31 @@ export class CompressPool {
           codec: options.codec,
           format: options.format,
           level: options.level,
+          libdeflateUrl,
           quote: options.quote,
           zstdPath: options.zstdPath,
         },
       })
-      const slot: Slot = {busy: 0, worker}
-      worker.on('message', (msg: {clean: boolean; error?: string; id: number; out: ArrayBuffer; records: number}) => {
+      const slot: Slot = {busy: 0, engines: {libdeflate: 0, zlib: 0}, worker}
+      type Reply = {
+        clean: boolean
+        engines: EngineCounts
+        error?: string
+        id: number
+        input?: ArrayBuffer
+        out: ArrayBuffer
+        outLength: number
+        records: number
+      }
+      worker.on('message', (msg: Reply) => {
+        if (msg.input && this.spare.length < MAX_SPARE) this.spare.push(msg.input)
         const p = this.pending.get(msg.id)
         if (!p) return
         this.pending.delete(msg.id)
         slot.busy--
-        if (msg.error === undefined) p.resolve({clean: msg.clean, out: Buffer.from(msg.out), records: msg.records})
+        if (msg.engines) slot.engines = msg.engines
+        if (msg.error === undefined)
+          p.resolve({clean: msg.clean, out: Buffer.from(msg.out, 0, msg.outLength), records: msg.records})
         else p.reject(new Error(`compression failed: ${msg.error}`))
         this.pump()
       })
@@ -194,9 +308,36 @@ export class CompressPool {
     }
   }
 
+  /**
+   * A buffer for a block of `size` bytes, made from one a worker handed back when one is big
+   * enough. New ones get 1/8 more room, as blocks end at the first record end past the block size.
+   */
+  blockBuffer(size: number): Buffer {
+    let ab: ArrayBuffer | undefined
+    while (ab === undefined && this.spare.length > 0) {
+      const candidate = this.spare.pop()!
+      if (candidate.byteLength >= size) ab = candidate
+    }
+
+    ab ??= new ArrayBuffer(size + (size >> 3))
+    this.lent.add(ab)
+    return Buffer.from(ab, 0, size)
+  }
+
   async close(): Promise<void> {
     this.closed = true
     await Promise.all(this.slots.map((s) => s.worker.terminate()))
+  }
+
+  /** Blocks compressed so far by each gzip engine, over all workers. */
+  engines(): EngineCounts {
+    const sum: EngineCounts = {libdeflate: 0, zlib: 0}
+    for (const s of this.slots) {
+      sum.libdeflate += s.engines.libdeflate
+      sum.zlib += s.engines.zlib
+    }
+
+    return sum
   }
 
   /** Compress one block; `dict` is the part's previous 32 KiB (gzip only). Both buffers are handed over (transferred). */
@@ -207,7 +348,7 @@ export class CompressPool {
       this.pending.set(id, {reject, resolve, slot: this.slots[0]!})
     })
     this.queue.push({
-      data: ownBuffer(data),
+      data: this.lent.has(data.buffer as ArrayBuffer) && data.byteOffset === 0 ? data : ownBuffer(data),
       dict: job.dict ? ownBuffer(job.dict) : undefined,
       end: job.end ?? false,
       id,

@@ -648,8 +648,8 @@ async function splitInto(s: SplitInput): Promise<SplitOutcome> {
       part.crc = crc32(data, part.crc)
       part.plainBytes += data.length
       part.records += records
-      const dict = codec === 'gzip' ? part.tail : undefined
-      if (codec === 'gzip') {
+      const dict = pool.usesDictionary ? part.tail : undefined
+      if (pool.usesDictionary) {
         part.tail =
           data.length >= DICT_BYTES
             ? Buffer.from(data.subarray(data.length - DICT_BYTES))
@@ -702,7 +702,10 @@ async function splitInto(s: SplitInput): Promise<SplitOutcome> {
     const reserveTarget = Math.min(parts.length * s.blockSizeAt(Number.MAX_SAFE_INTEGER), 32 * 1024 * 1024)
     let recordsAtBlockStart = 0
     const cut = async (): Promise<void> => {
-      const block = pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces, pending)
+      // Into a buffer the workers hand back after use: no new memory per block, and no garbage.
+      const block = pool.blockBuffer(pending)
+      let at = 0
+      for (const piece of pieces) at += piece.copy(block, at)
       pieces = []
       pending = 0
       const records = scanner.records - recordsAtBlockStart
