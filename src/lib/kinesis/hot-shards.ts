@@ -12,9 +12,10 @@ import type {CloudWatchClient} from '@aws-sdk/client-cloudwatch'
 import {EnableEnhancedMonitoringCommand, type KinesisClient} from '@aws-sdk/client-kinesis'
 
 import {UsageError} from '../core/errors.js'
+import {HashCache} from './hash-cache.js'
 import {keySpaceShare, type ShardRange} from './hash-key.js'
 import {buildLoadProfiles, type ShardKeyLoadInput, type ShardLoadProfile, writeUtilisation} from './load-profile.js'
-import {HashCache, LoadTally} from './load-tally.js'
+import {LoadTally} from './load-tally.js'
 import {
   alignToMinutes,
   enableShardMetricsAdvice,

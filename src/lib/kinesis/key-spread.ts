@@ -4,9 +4,10 @@
  * threshold. One pass over the records; each distinct key is hashed once.
  */
 import {UsageError} from '../core/errors.js'
+import {HashCache} from './hash-cache.js'
 import {evenRanges, type ShardRange} from './hash-key.js'
 import {writeUtilisation} from './load-profile.js'
-import {HashCache, LoadTally} from './load-tally.js'
+import {LoadTally} from './load-tally.js'
 import {readRecordsInto} from './records-file.js'
 
 export interface KeySpreadOptions {
@@ -160,10 +161,11 @@ export async function analyseKeySpread(options: KeySpreadOptions): Promise<KeySp
   const bps = new Float64Array(n + ehkLoad.size)
   const rps = new Float64Array(n + ehkLoad.size)
   const words = cache.allWords
+  const totals = cache.totalsBySlot()
   for (let i = 0; i < n; i++) {
     hi[i] = words[i * 4]! * TWO_32 + words[i * 4 + 1]!
-    bps[i] = cache.bytesOf(i) / span.seconds
-    rps[i] = cache.recordsOf(i) / span.seconds
+    bps[i] = totals.bytes[i]! / span.seconds
+    rps[i] = totals.records[i]! / span.seconds
   }
 
   let j = n
@@ -228,12 +230,13 @@ function exactMaxUtil(
 ): number {
   const tally = new LoadTally(evenRanges(count), 1)
   const words = cache.allWords
+  const totals = cache.totalsBySlot()
   const b = new Float64Array(count)
   const r = new Float64Array(count)
   for (let i = 0; i < cache.size; i++) {
     const idx = tally.locate(words, i * 4)
-    b[idx] = b[idx]! + cache.bytesOf(i)
-    r[idx] = r[idx]! + cache.recordsOf(i)
+    b[idx] = b[idx]! + totals.bytes[i]!
+    r[idx] = r[idx]! + totals.records[i]!
   }
 
   const tmp = new Uint32Array(4)

@@ -1,3 +1,4 @@
+import type {HashCache} from './hash-cache.js'
 import type {KeyLoad} from './load-profile.js'
 
 /**
@@ -8,8 +9,8 @@ import type {KeyLoad} from './load-profile.js'
  * Hashing goes through `HashCache` (pure-JS MD5, one hash per distinct key), and shard lookup
  * compares the 128-bit hash as four uint32 words, so the hot loop allocates no BigInt.
  */
-import {bigIntToWords, encodeUtf8Into, maxUtf8Bytes, md5Words, md5WordsOfBytes, wordsToBigInt} from './fast-md5.js'
-import {parseExplicitHashKey, type ShardRange, sortRanges} from './hash-key.js'
+import {bigIntToWords, md5Words, wordsToBigInt} from './fast-md5.js'
+import {type ShardRange, sortRanges} from './hash-key.js'
 import {HeavyHitters, kthLargest} from './heavy-hitters.js'
 
 export const SLICES_PER_SHARD = 256
@@ -19,259 +20,6 @@ const TWO_32 = 4_294_967_296
 
 /** Separates the partition key from an explicit hash key in a heavy-hitter identity. */
 const EHK_SEPARATOR = '\u0000'
-
-const utf8Decoder = new TextDecoder()
-
-export const FNV_OFFSET = 0x81_1c_9d_c5
-export const FNV_PRIME = 0x01_00_01_93
-/** Key bytes kept inside a HashCache entry (longer keys are compared in the arena too). */
-const INLINE_KEY_BYTES = 32
-
-/** 32-bit FNV-1a of src[start..end). */
-export function fnv1a(src: Uint8Array, start: number, end: number): number {
-  let h = FNV_OFFSET
-  for (let i = start; i < end; i++) h = Math.imul(h ^ src[i]!, FNV_PRIME)
-  return h >>> 0
-}
-
-/**
- * The table of distinct keys, keyed by their UTF-8 bytes (open addressing, FNV-1a): each key's
- * hash words (MD5 computed once) and, optionally, its exact totals. A record file can be looked up
- * straight from its read buffer with `lookupBytes`, without making a string per line.
- *
- * Each table entry is one 64-byte cache line holding the FNV hash, the slot, the key length, its
- * exact totals and its first 32 bytes, so looking up a short key and counting it touches one line.
- * Bounded by `capacity`: beyond it, keys are hashed every time and not remembered (callers then
- * count them in a LoadTally's bounded heavy hitters).
- */
-export class HashCache {
-  /** Slot of the key of the last lookup (−1 when not cached: explicit hash key, or the table is full). */
-  lastSlot = -1
-  /** Where the last lookup's hash words are: `lastWords[offset..offset+3]`. */
-  lastWords: Uint32Array
-  readonly scratch = new Uint32Array(4)
-  private arena = new Uint8Array(1 << 16)
-  private arenaUsed = 0
-  private count = 0
-  private encoded = new Uint8Array(1024)
-  private keyLen = new Uint16Array(1024)
-  private keyStart = new Uint32Array(1024)
-  /** Entry index of the last lookup's key (−1 when not cached). */
-  private lastEntry = -1
-  private mask = (1 << 10) - 1
-  /** Entry of each slot (entries move when the table grows). */
-  private slotEntry = new Int32Array(1024)
-  private t32 = new Int32Array(16 << 10)
-  private t64 = new Float64Array(this.t32.buffer)
-  private t8 = new Uint8Array(this.t32.buffer)
-  private totalsKeptFlag = false
-  /** Sink of `touch` (keeps its loads from being optimised away). */
-  private touched = 0
-  private words = new Uint32Array(4 * 1024)
-
-  constructor(readonly capacity = 1_500_000) {
-    this.lastWords = this.words
-  }
-
-  /** The cached keys' hash words (slot i at 4·i). */
-  get allWords(): Uint32Array {
-    return this.words
-  }
-
-  get size(): number {
-    return this.count
-  }
-
-  /** Exact totals are kept for slots (see addTotals). */
-  get totalsKept(): boolean {
-    return this.totalsKeptFlag
-  }
-
-  /** Add to the exact totals of the key of the last lookup (which must have been cached). */
-  addLastTotals(bytes: number, records: number): void {
-    const f = this.lastEntry * 8
-    this.t64[f + 2] = this.t64[f + 2]! + bytes
-    this.t64[f + 3] = this.t64[f + 3]! + records
-    this.totalsKeptFlag = true
-  }
-
-  /** Add to a slot's exact totals. */
-  addTotals(slot: number, bytes: number, records: number): void {
-    const f = this.slotEntry[slot]! * 8
-    this.t64[f + 2] = this.t64[f + 2]! + bytes
-    this.t64[f + 3] = this.t64[f + 3]! + records
-    this.totalsKeptFlag = true
-  }
-
-  bytesOf(slot: number): number {
-    return slot < this.count ? this.t64[this.slotEntry[slot]! * 8 + 2]! : 0
-  }
-
-  /** The partition key of a slot. */
-  keyOf(slot: number): string {
-    const start = this.keyStart[slot]!
-    return utf8Decoder.decode(this.arena.subarray(start, start + this.keyLen[slot]!))
-  }
-
-  /** The cached keys, in slot order. */
-  *keys(): IterableIterator<string> {
-    for (let slot = 0; slot < this.count; slot++) yield this.keyOf(slot)
-  }
-
-  /** UTF-8 length of a slot's key (what AWS counts toward the byte limit). */
-  keyUtf8Length(slot: number): number {
-    return this.keyLen[slot]!
-  }
-
-  /**
-   * Hash words of a record's routing key — the partition key's MD5, or the explicit hash key when
-   * given — at `lastWords[returned offset..+3]`; `lastSlot` tells whether the key is cached.
-   */
-  lookup(partitionKey: string, explicitHashKey?: string): number {
-    if (explicitHashKey !== undefined) {
-      this.lastSlot = -1
-      this.lastEntry = -1
-      bigIntToWords(parseExplicitHashKey(explicitHashKey), this.scratch)
-      this.lastWords = this.scratch
-      return 0
-    }
-
-    const need = maxUtf8Bytes(partitionKey)
-    if (this.encoded.length < need) this.encoded = new Uint8Array(need)
-    const len = encodeUtf8Into(partitionKey, this.encoded)
-    return this.lookupBytes(this.encoded, 0, len)
-  }
-
-  /**
-   * `lookup` for a key given as UTF-8 bytes `src[start..start+len)`; `fnv` is its FNV-1a hash
-   * (`fnv1a`) when the caller computed it while scanning.
-   */
-  lookupBytes(src: Uint8Array, start: number, len: number, fnv?: number): number {
-    // eslint-disable-next-line unicorn/prefer-math-trunc -- uint32 → int32 (stored in an Int32Array), not a truncation
-    const hs = (fnv ?? fnv1a(src, start, start + len)) | 0
-    const {mask, t32} = this
-    let idx = hs & mask
-    for (;;) {
-      const e = idx * 16
-      const slot1 = t32[e + 1]!
-      if (slot1 === 0) break
-      if (t32[e] === hs && t32[e + 2] === len && this.sameKey(idx, src, start, len)) {
-        this.lastSlot = slot1 - 1
-        this.lastEntry = idx
-        this.lastWords = this.words
-        return (slot1 - 1) * 4
-      }
-
-      idx = (idx + 1) & mask
-    }
-
-    if (this.count >= this.capacity) {
-      this.lastSlot = -1
-      this.lastEntry = -1
-      md5WordsOfBytes(src, start, len, this.scratch)
-      this.lastWords = this.scratch
-      return 0
-    }
-
-    const slot = this.count++
-    this.grow(slot, len)
-    const keyAt = this.arenaUsed
-    this.keyLen[slot] = len
-    this.keyStart[slot] = keyAt
-    this.arena.set(src.subarray(start, start + len), keyAt)
-    this.arenaUsed += len
-    md5WordsOfBytes(src, start, len, this.words, slot * 4)
-    const e = idx * 16
-    t32[e] = hs
-    t32[e + 1] = slot + 1
-    t32[e + 2] = len
-    t32[e + 3] = keyAt
-    this.t8.set(src.subarray(start, start + Math.min(len, INLINE_KEY_BYTES)), idx * 64 + 32)
-    this.slotEntry[slot] = idx
-    this.lastSlot = slot
-    this.lastEntry = idx
-    this.lastWords = this.words
-    if (this.count * 4 > (mask + 1) * 3) {
-      this.rehash()
-      this.lastEntry = this.slotEntry[slot]!
-    }
-
-    return slot * 4
-  }
-
-  recordsOf(slot: number): number {
-    return slot < this.count ? this.t64[this.slotEntry[slot]! * 8 + 3]! : 0
-  }
-
-  /**
-   * Read the table entries of a batch of FNV hashes before looking the keys up: independent loads
-   * whose cache misses the CPU overlaps, instead of one miss after another (a software prefetch).
-   */
-  touch(hashes: Int32Array, count: number): void {
-    const {mask, t32} = this
-    let acc = 0
-    for (let i = 0; i < count; i++) acc += t32[(hashes[i]! & mask) * 16 + 1]!
-    this.touched = acc
-  }
-
-  private grow(slot: number, len: number): void {
-    if (slot >= this.keyLen.length) {
-      const n = Math.min(this.capacity, this.keyLen.length * 2)
-      const kl = new Uint16Array(n)
-      kl.set(this.keyLen)
-      this.keyLen = kl
-      const ks = new Uint32Array(n)
-      ks.set(this.keyStart)
-      this.keyStart = ks
-      const se = new Int32Array(n)
-      se.set(this.slotEntry)
-      this.slotEntry = se
-      const w = new Uint32Array(4 * n)
-      w.set(this.words)
-      this.words = w
-    }
-
-    if (this.arenaUsed + len > this.arena.length) {
-      const a = new Uint8Array(Math.max(this.arena.length * 2, this.arenaUsed + len))
-      a.set(this.arena.subarray(0, this.arenaUsed))
-      this.arena = a
-    }
-  }
-
-  private rehash(): void {
-    const old32 = this.t32
-    const entries = (this.mask + 1) * 2
-    const t32 = new Int32Array(entries * 16)
-    const mask = entries - 1
-    for (let i = 0; i <= this.mask; i++) {
-      const from = i * 16
-      const slot1 = old32[from + 1]!
-      if (slot1 === 0) continue
-      let idx = old32[from]! & mask
-      while (t32[idx * 16 + 1] !== 0) idx = (idx + 1) & mask
-      const to = idx * 16
-      for (let k = 0; k < 16; k++) t32[to + k] = old32[from + k]!
-      this.slotEntry[slot1 - 1] = idx
-    }
-
-    this.t32 = t32
-    this.t64 = new Float64Array(t32.buffer)
-    this.t8 = new Uint8Array(t32.buffer)
-    this.mask = mask
-  }
-
-  private sameKey(idx: number, src: Uint8Array, start: number, len: number): boolean {
-    const {t8} = this
-    const inline = idx * 64 + 32
-    const n = Math.min(len, INLINE_KEY_BYTES)
-    for (let i = 0; i < n; i++) if (t8[inline + i] !== src[start + i]) return false
-    if (len <= INLINE_KEY_BYTES) return true
-    const a = this.arena
-    const at = this.t32[idx * 16 + 3]!
-    for (let i = INLINE_KEY_BYTES; i < len; i++) if (a[at + i] !== src[start + i]) return false
-    return true
-  }
-}
 
 export interface TallyRecord {
   /** Bytes counted against the shard's write limit: data + partition key (UTF-8). */
@@ -329,11 +77,11 @@ export class LoadTally {
   private shardSlots: number[][] = []
   private readonly slices: Float64Array
   /**
-   * Exact totals of each cached key, by slot, copied out of the cache by `fold`: top-key selection
-   * then reads them in slot order instead of one random 64-byte table entry per key.
+   * Exact totals of each cached key, by slot, as of `fold` (the cache's dense snapshot): top-key
+   * selection then reads them in slot order instead of one random 64-byte table entry per key.
    */
-  private slotBytes = new Float64Array(0)
-  private slotRecords = new Float64Array(0)
+  private slotBytes: Float64Array = new Float64Array(0)
+  private slotRecords: Float64Array = new Float64Array(0)
   /** Shard index of each cache slot (−2 = not located yet, −1 = in a gap). */
   private slotShard = new Int32Array(0)
   private readonly startHi: Float64Array
@@ -427,14 +175,14 @@ export class LoadTally {
     this.folded = cache
     this.topDirty = true
     this.shardSlots = this.shards.map(() => [])
-    this.slotBytes = new Float64Array(cache.size)
-    this.slotRecords = new Float64Array(cache.size)
+    // A snapshot: later additions to the cache do not change what was folded.
+    const totals = cache.totalsBySlot()
+    this.slotBytes = totals.bytes
+    this.slotRecords = totals.records
     const words = cache.allWords
     for (let slot = 0; slot < cache.size; slot++) {
-      const bytes = cache.bytesOf(slot)
-      const records = cache.recordsOf(slot)
-      this.slotBytes[slot] = bytes
-      this.slotRecords[slot] = records
+      const bytes = totals.bytes[slot]!
+      const records = totals.records[slot]!
       if (bytes === 0 && records === 0) continue
       const i = this.shardOfSlot(cache, slot)
       if (i < 0) {

@@ -1,10 +1,13 @@
+import type {HashCache} from './hash-cache.js'
+
 /**
  * Offline input for hot-shard analysis: record files (JSON Lines or CSV with partitionKey and
  * optional bytes, timestamp, explicitHashKey) and saved ListShards output (`--shard-map`).
  */
 import {InputError} from '../core/errors.js'
 import {coverageProblems, MAX_HASH_KEY, parseExplicitHashKey, type ShardRange, sortRanges} from './hash-key.js'
-import {fnv1a, FNV_OFFSET, FNV_PRIME, type HashCache} from './load-tally.js'
+import {KEY_LINE_BATCH, KEY_LINE_PADDING, KeyLineBatch} from './key-lines.js'
+import {LITTLE_ENDIAN, MAX_KEY_BYTES} from './key-words.js'
 
 /** Called once per record: bytes = the data size (undefined when the file has none); timestamp in ms. */
 export type OnOfflineRecord = (
@@ -286,9 +289,9 @@ function digitsValue(buf: Uint8Array, start: number, end: number): number {
 
 /**
  * Read a record file and look every key up in `cache`. Raw bytes go through a fast path for
- * unquoted CSV lines (fields found by byte scanning, the key hashed from the read buffer); JSON
- * Lines, quoted CSV lines and explicit hash keys go through the text parser. Same validation and
- * messages either way.
+ * unquoted CSV lines (fields found by byte scanning, the key looked up from the read buffer; a
+ * plain key list is scanned a batch of lines at a time by KeyLineBatch); JSON Lines, quoted CSV
+ * lines and explicit hash keys go through the text parser. Same validation and messages either way.
  */
 export async function readRecordsInto(
   input: RecordInput,
@@ -326,6 +329,16 @@ export async function readRecordsInto(
     let ehkS = -1
     let ehkE = -1
     let quoted = false
+    if (cols.only) {
+      // One column: the line is the key, as on the key-list path (keyLine); a line starting with a
+      // quote or a blank (maybe blank as a whole) goes to the text parser.
+      const first = buf[start]
+      keyS = start
+      keyE = end
+      quoted = first === 34 || first === 32 || first === 9
+      fieldStart = end + 1
+    }
+
     while (fieldStart <= end) {
       if (buf[fieldStart] === 34 && fieldStart < end) {
         quoted = true
@@ -372,7 +385,7 @@ export async function readRecordsInto(
     const keyLen = keyE - keyS
     let dataBytes: number | undefined
     let ts: number | undefined
-    let slow = quoted || keyS < 0 || keyLen <= 0 || keyLen > 256 || ehkE > ehkS
+    let slow = quoted || keyS < 0 || keyLen <= 0 || keyLen > MAX_KEY_BYTES || ehkE > ehkS
     if (!slow && bytesE > bytesS) {
       dataBytes = digitsValue(buf, bytesS, bytesE)
       slow = Number.isNaN(dataBytes)
@@ -397,94 +410,64 @@ export async function readRecordsInto(
     onRecord(slot, offset, keyLen, slot >= 0 ? undefined : decoder.decode(buf.subarray(keyS, keyE)), dataBytes, ts)
   }
 
-  /** A plain key list (one CSV column): hash each line while scanning for its end. */
-  const keyLine = (buf: Uint8Array, start: number, end: number, h: number): void => {
+  /** Line k of a key-list batch (one CSV column): the key was packed and hashed by the scan. */
+  const keyLine = (batch: KeyLineBatch, buf: Uint8Array, k: number): void => {
     parser.lineNo++
-    const len = end - start
+    const start = batch.start[k]!
+    const len = batch.length[k]!
+    const at = batch.wordAt[k]!
     const c = buf[start]
-    if (len === 0 || len > 256 || c === 34 || c === 32 || c === 9) {
-      parser.line(decoder.decode(buf.subarray(start, end)), true)
+    if (at < 0 || len === 0 || len > MAX_KEY_BYTES || c === 34 || c === 32 || c === 9) {
+      parser.line(decoder.decode(buf.subarray(start, start + len)), true)
       return
     }
 
     parser.records++
-    const offset = cache.lookupBytes(buf, start, len, h)
+    const offset = cache.lookupWords(batch.words, at, len, batch.hash[k]!)
     const slot = cache.lastSlot
-    onRecord(slot, offset, len, slot >= 0 ? undefined : decoder.decode(buf.subarray(start, end)))
+    onRecord(slot, offset, len, slot >= 0 ? undefined : decoder.decode(buf.subarray(start, start + len)))
   }
 
-  const BATCH = 512
-  const batchStart = new Int32Array(BATCH)
-  const batchEnd = new Int32Array(BATCH)
-  const batchHash = new Int32Array(BATCH)
-  // One reusable buffer: the unfinished line of the previous chunk, then the new chunk.
-  let work = new Uint8Array(0)
+  const batch = new KeyLineBatch()
+  // One reusable, 4-byte aligned buffer: the unfinished line of the previous chunk, the new chunk,
+  // then the scanner's sentinel. `ints` views the same memory.
+  let bytes = new Uint8Array(0)
+  let ints = new Int32Array(0)
   let carried = 0
   for await (const chunk of input.chunks) {
-    let buf: Uint8Array = chunk
-    if (carried > 0) {
-      if (work.length < carried + chunk.length) {
-        const grown = new Uint8Array(Math.max(carried + chunk.length, work.length * 2))
-        grown.set(work.subarray(0, carried))
-        work = grown
-      }
-
-      work.set(chunk, carried)
-      buf = work.subarray(0, carried + chunk.length)
+    const n = carried + chunk.length
+    if (bytes.length < n + KEY_LINE_PADDING) {
+      const size = (Math.max(n + KEY_LINE_PADDING, bytes.length * 2) + 3) & ~3
+      const grown = new Uint8Array(size)
+      grown.set(bytes.subarray(0, carried))
+      bytes = grown
+      ints = new Int32Array(grown.buffer)
     }
 
-    const n = buf.length
+    bytes.set(chunk, carried)
+    bytes[n] = 10
     let pos = 0
     while (pos < n) {
-      if (parser.format === 'csv' && parser.cols?.only) {
-        // Hot loop: FNV-1a over each key while looking for its line end, a batch of lines at a
-        // time; the batch's table entries are touched first so their cache misses overlap.
-        let count = 0
-        while (count < BATCH) {
-          let i = pos
-          let h = FNV_OFFSET
-          let c = 0
-          while (i < n && (c = buf[i]!) !== 10) {
-            h = Math.imul(h ^ c, FNV_PRIME)
-            i++
-          }
-
-          if (i >= n) break
-          let end = i
-          if (end > pos && buf[end - 1] === 13) {
-            end--
-            h = fnv1a(buf, pos, end)
-          }
-
-          batchStart[count] = pos
-          batchEnd[count] = end
-          batchHash[count] = h
-          count++
-          pos = i + 1
-        }
-
-        cache.touch(batchHash, count)
-        for (let k = 0; k < count; k++) keyLine(buf, batchStart[k]!, batchEnd[k]!, batchHash[k]! >>> 0)
-        if (count < BATCH) break
+      if (LITTLE_ENDIAN && parser.format === 'csv' && parser.cols?.only) {
+        // Hot loop: a batch of lines scanned and hashed, their table entries touched, then looked up.
+        pos = batch.fill(ints, bytes, pos, n)
+        cache.touch(batch.hash, batch.count)
+        for (let k = 0; k < batch.count; k++) keyLine(batch, bytes, k)
+        if (batch.count < KEY_LINE_BATCH) break
         continue
       }
 
-      const nl = buf.indexOf(10, pos)
-      if (nl === -1) break
-      line(buf, pos, nl)
+      const nl = bytes.indexOf(10, pos)
+      if (nl >= n) break
+      line(bytes, pos, nl)
       pos = nl + 1
     }
 
     carried = n - pos
-    if (carried > 0) {
-      if (work.length < carried) work = new Uint8Array(Math.max(carried, 1 << 16))
-      // copyWithin handles the overlap when buf is `work` itself.
-      if (buf.buffer === work.buffer && buf.byteOffset === work.byteOffset) work.copyWithin(0, pos, n)
-      else work.set(buf.subarray(pos, n))
-    }
+    bytes.copyWithin(0, pos, n)
   }
 
-  if (carried > 0) line(work, 0, carried)
+  if (carried > 0) line(bytes, 0, carried)
   return parser.summary()
 }
 

@@ -15,7 +15,8 @@ import {
   type _Record as KinesisRecord,
 } from '@aws-sdk/client-kinesis'
 
-import type {HashCache, LoadTally} from './load-tally.js'
+import type {HashCache} from './hash-cache.js'
+import type {LoadTally} from './load-tally.js'
 
 import {deaggregate} from './kpl.js'
 

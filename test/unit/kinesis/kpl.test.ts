@@ -2,9 +2,10 @@ import fc from 'fast-check'
 import {createHash} from 'node:crypto'
 import {describe, expect, it} from 'vitest'
 
+import {HashCache} from '../../../src/lib/kinesis/hash-cache.js'
 import {evenRanges, hashKeyOfPartitionKey} from '../../../src/lib/kinesis/hash-key.js'
 import {aggregate, deaggregate, KPL_MAGIC, looksAggregated} from '../../../src/lib/kinesis/kpl.js'
-import {HashCache, LoadTally} from '../../../src/lib/kinesis/load-tally.js'
+import {LoadTally} from '../../../src/lib/kinesis/load-tally.js'
 import {countKinesisRecord} from '../../../src/lib/kinesis/sampling.js'
 
 const enc = new TextEncoder()

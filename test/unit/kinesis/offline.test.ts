@@ -257,7 +257,8 @@ describe('where-is and key-spread', () => {
 
 describe('LoadTally with a bounded key table', () => {
   it('counts kept keys exactly and overflow keys in the heavy hitters; totals agree either way', async () => {
-    const {HashCache, LoadTally} = await import('../../../src/lib/kinesis/load-tally.js')
+    const {HashCache} = await import('../../../src/lib/kinesis/hash-cache.js')
+    const {LoadTally} = await import('../../../src/lib/kinesis/load-tally.js')
     const ranges = evenRanges(4)
     const exactTally = new LoadTally(ranges)
     const boundedTally = new LoadTally(ranges, 8)
@@ -307,7 +308,7 @@ describe('LoadTally with a bounded key table', () => {
 })
 
 async function viaBoth(text: string, chunkSize: number): Promise<{bytes: unknown[]; lines: unknown[]}> {
-  const {HashCache} = await import('../../../src/lib/kinesis/load-tally.js')
+  const {HashCache} = await import('../../../src/lib/kinesis/hash-cache.js')
   const {readRecordsInto} = await import('../../../src/lib/kinesis/records-file.js')
   const raw = new TextEncoder().encode(text)
   const chunks: Uint8Array[] = []
@@ -349,6 +350,18 @@ describe('the byte fast path (readRecordsInto with raw chunks)', () => {
     for (const size of [1, 3, 7, 64, 4096]) {
       const {bytes, lines} = await viaBoth(keyList, size)
       expect(bytes).toEqual(lines)
+    }
+
+    // Keys of every length mod 4 with and without CRLF, around the 32 bytes kept inline in the
+    // table and at AWS's 256-byte limit, a comma inside a key, and a last line without a newline
+    // (read like the others).
+    const edgeKeys = ['partitionKey']
+    for (let n = 1; n <= 9; n++) edgeKeys.push('k'.repeat(n), `${'c'.repeat(n)}\r`)
+    edgeKeys.push('x'.repeat(32), 'x'.repeat(33), 'y'.repeat(256), 'é'.repeat(128), 'a,b', 'x'.repeat(33), 'a,b')
+    for (const size of [1, 5, 4096]) {
+      const {bytes, lines} = await viaBoth(edgeKeys.join('\n'), size)
+      expect(bytes).toEqual(lines)
+      expect((bytes.at(-1) as {records: number}).records).toBe(25)
     }
 
     const multi = [
