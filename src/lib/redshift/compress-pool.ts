@@ -64,10 +64,10 @@ const ready = libdeflateUrl
       const m = mod.default()
       const comp = m._libdeflate_alloc_compressor(level)
       if (comp) ld = {m, comp, inPtr: 0, inCap: 0, outPtr: 0, outCap: 0, tables: createJoinTables()}
-    }, () => {})
+    }).catch(() => { ld = null })
   : Promise.resolve()
 
-// Returns undefined when libdeflate cannot give this block (zlib takes it then).
+// Returns undefined, or throws, when libdeflate cannot give this block (zlib takes it then).
 function libdeflateBlock(data) {
   const m = ld.m
   if (ld.inCap < data.length || ld.inPtr === 0) {
@@ -85,11 +85,7 @@ function libdeflateBlock(data) {
   m.HEAPU8.set(data, ld.inPtr)
   const n = m._libdeflate_deflate_compress(ld.comp, ld.inPtr, data.length, ld.outPtr, ld.outCap)
   if (n === 0) return undefined
-  try {
-    return joinableDeflate(ld.tables, m.HEAPU8, ld.outPtr, ld.outPtr + n)
-  } catch {
-    return undefined
-  }
+  return joinableDeflate(ld.tables, m.HEAPU8, ld.outPtr, ld.outPtr + n)
 }
 
 function zstdBlock(part, data, end) {
@@ -155,7 +151,13 @@ function compressJob(job) {
     const counted = count(data)
     let out
     if (codec === 'gzip') {
-      if (ld) out = libdeflateBlock(data)
+      if (ld) {
+        try {
+          out = libdeflateBlock(data)
+        } catch {
+          out = undefined
+        }
+      }
       if (out) engines.libdeflate++
       else {
         engines.zlib++
