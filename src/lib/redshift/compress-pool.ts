@@ -30,6 +30,7 @@ import {Worker} from 'node:worker_threads'
 import type {Codec} from './plan.js'
 import type {RecordFormat} from './records.js'
 
+import {countByte} from './count-byte.js'
 import {buildDeflateTable, createJoinTables, joinableDeflate} from './deflate-join.js'
 
 /** gzip levels at which libdeflate beats zlib on this kind of data (measured: see docs/benchmarks.md). */
@@ -57,6 +58,7 @@ const streams = new Map()
 ${createJoinTables.toString()}
 ${buildDeflateTable.toString()}
 ${joinableDeflate.toString()}
+${countByte.toString()}
 let ld = null
 const engines = {libdeflate: 0, zlib: 0}
 const ready = libdeflateUrl
@@ -119,24 +121,21 @@ function count(buf) {
   let inQuote = false
   let escaped = false
   const n = buf.length
-  if (format === 'csv') {
+  // No quote (csv) or backslash (text) in the block: records are its line feeds.
+  if (format === 'json' || buf.indexOf(format === 'csv' ? quote : 92) === -1) {
+    records = countByte(buf, 10)
+  } else if (format === 'csv') {
     for (let i = 0; i < n; i++) {
       const b = buf[i]
       if (b === quote) inQuote = !inQuote
       else if (b === 10 && !inQuote) records++
     }
-  } else if (format === 'text') {
+  } else {
     for (let i = 0; i < n; i++) {
       const b = buf[i]
       if (escaped) escaped = false
       else if (b === 92) escaped = true
       else if (b === 10) records++
-    }
-  } else {
-    let i = buf.indexOf(10)
-    while (i !== -1) {
-      records++
-      i = buf.indexOf(10, i + 1)
     }
   }
   const clean = !inQuote && !escaped && (n === 0 || buf[n - 1] === 10)
