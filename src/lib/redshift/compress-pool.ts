@@ -38,6 +38,17 @@ export const LIBDEFLATE_LEVELS = {max: 9, min: 6}
 
 const require = createRequire(import.meta.url)
 
+/** Whether gzip blocks at this level go to libdeflate (when it is installed). */
+export function usesLibdeflate(options: {codec: Codec; level: number; useLibdeflate?: boolean | undefined}): boolean {
+  return (
+    options.codec === 'gzip' &&
+    options.useLibdeflate !== false &&
+    options.level >= LIBDEFLATE_LEVELS.min &&
+    options.level <= LIBDEFLATE_LEVELS.max &&
+    findLibdeflate() !== undefined
+  )
+}
+
 /** file: URL of libdeflate's WebAssembly module, or undefined when the package is not installed. */
 export function findLibdeflate(): string | undefined {
   try {
@@ -254,13 +265,7 @@ export class CompressPool {
   constructor(options: PoolOptions) {
     this.size = Math.max(1, options.workers ?? availableParallelism())
     this.pinned = options.codec === 'zstd'
-    const libdeflateUrl =
-      options.codec === 'gzip' &&
-      options.useLibdeflate !== false &&
-      options.level >= LIBDEFLATE_LEVELS.min &&
-      options.level <= LIBDEFLATE_LEVELS.max
-        ? findLibdeflate()
-        : undefined
+    const libdeflateUrl = usesLibdeflate(options) ? findLibdeflate() : undefined
     this.usesDictionary = options.codec === 'gzip' && libdeflateUrl === undefined
     for (let i = 0; i < this.size; i++) {
       const worker = new Worker(WORKER_SOURCE, {

@@ -21,7 +21,7 @@ import type {S3Location} from '../core/parse/s3-uri.js'
 import type {SliceInfo} from './slices.js'
 
 import {AbortedError, InputError, PipeopsError, UsageError} from '../core/errors.js'
-import {CompressPool} from './compress-pool.js'
+import {CompressPool, usesLibdeflate} from './compress-pool.js'
 import {buildCopySql, buildManifest} from './copy-sql.js'
 import {decompress, type Decompressed, decompressionError, describeInput, type InputSpec, runIdFor} from './input.js'
 import {choosePartSize, LocalTarget, type OutputTarget, type PartWriter, S3Target} from './outputs.js'
@@ -249,6 +249,7 @@ export async function copySplit(
       {bytes: input.bytes, compression},
       eof ? sample.length : undefined,
       plan.files,
+      usesLibdeflate(options) ? 25 : 100,
     )
     const names = partNames(plan.files, options.format, options.codec)
     const runId =
@@ -446,21 +447,25 @@ function blockSizes(
   input: {bytes: number | undefined; compression: string},
   wholeSize: number | undefined,
   files: number,
+  blocksPerPart: number,
 ): {blockSize: number; blockSizeAt: (read: number) => number} {
   if (given !== undefined) return {blockSize: given, blockSizeAt: () => given}
 
   if (wholeSize !== undefined) {
-    const size = Math.max(256, Math.min(chooseBlockSize(wholeSize, files), Math.ceil(wholeSize / (files * 4))))
+    const size = Math.max(
+      256,
+      Math.min(chooseBlockSize(wholeSize, files, blocksPerPart), Math.ceil(wholeSize / (files * 4))),
+    )
     return {blockSize: size, blockSizeAt: () => size}
   }
 
   if (input.bytes === undefined)
     return {
-      blockSize: chooseBlockSize(undefined, files),
-      blockSizeAt: (read) => chooseBlockSize(Math.max(read, 1), files),
+      blockSize: chooseBlockSize(undefined, files, blocksPerPart),
+      blockSizeAt: (read) => chooseBlockSize(Math.max(read, 1), files, blocksPerPart),
     }
   const plain = input.compression === 'none' ? input.bytes : input.bytes / (input.compression === 'gzip' ? 0.3 : 0.16)
-  const size = chooseBlockSize(plain, files)
+  const size = chooseBlockSize(plain, files, blocksPerPart)
   return {blockSize: size, blockSizeAt: () => size}
 }
 

@@ -122,11 +122,18 @@ export function planParts(options: {
   return {estimatedPartBytes, files, filesPerSlice, reason, warnings}
 }
 
-/** Uncompressed block size dealt to parts: ≤ 1 % of a part, so parts end within about 0.5 % of each other. */
-export function chooseBlockSize(estimatedPlainBytes: number | undefined, files: number): number {
+/**
+ * Uncompressed block size dealt to parts: about 1/blocksPerPart of a part (a power of two, 16 KiB
+ * to 1 MiB). Balance does not depend on it (the last blocks are cut record by record to level the
+ * parts). zlib and zstd use 100 blocks per part (zlib at level 1 compresses worse with bigger
+ * blocks; zstd parts level worse). libdeflate has no dictionary and fixed per-block costs (a
+ * message each way, Huffman tables), so it uses 25: 128 KiB blocks cost it 5–8 % more time than
+ * 1 MiB ones on a 200 MiB CSV, and compress 0.4 % worse.
+ */
+export function chooseBlockSize(estimatedPlainBytes: number | undefined, files: number, blocksPerPart = 100): number {
   const MIN = 16 * 1024
   const MAX = 1024 * 1024
   if (estimatedPlainBytes === undefined) return 256 * 1024
   const perPart = estimatedPlainBytes / files
-  return Math.max(MIN, Math.min(MAX, 2 ** Math.floor(Math.log2(Math.max(1, perPart / 100)))))
+  return Math.max(MIN, Math.min(MAX, 2 ** Math.floor(Math.log2(Math.max(1, perPart / blocksPerPart)))))
 }

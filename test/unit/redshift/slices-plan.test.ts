@@ -181,6 +181,8 @@ describe('plan', () => {
     expect(estimateOutput({bytes: 1e9, compression: 'none'}, 'gzip', 6).outputBytes).toBeCloseTo(3.03e8, -7)
     expect(estimateOutput({bytes: undefined, compression: 'none'}, 'gzip', 6).outputBytes).toBeUndefined()
     expect(chooseBlockSize(200 * 2 ** 20, 8)).toBe(256 * 1024)
+    expect(chooseBlockSize(200 * 2 ** 20, 8, 25)).toBe(1024 * 1024)
+    expect(chooseBlockSize(20 * 2 ** 20, 8, 25)).toBe(64 * 1024)
     expect(chooseBlockSize(1e12, 8)).toBe(1024 * 1024)
     expect(chooseBlockSize(1000, 8)).toBe(16 * 1024)
   })
