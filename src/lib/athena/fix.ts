@@ -4,8 +4,8 @@
  * renamed with a CAST to a ROW type), OpenX JSON SerDe `mapping.*` properties, and the names
  * awswrangler would produce (≥ 2.13 and ≤ 2.12) with their collisions.
  */
-import type {Rename} from './lint.js'
 import type {ColumnDef, SchemaInput, TableDef} from './model.js'
+import type {Rename} from './rename.js'
 
 import {awswranglerName, cleanName, displayName} from './names.js'
 import {isReservedLowerCase} from './reserved-words.js'
@@ -75,12 +75,28 @@ const tableKey = (database: null | string, table: null | string): string => `${d
 /** Renames of columns, partition keys and fields, grouped by table (one pass over all renames). */
 function groupRenames(renames: Rename[]): Map<string, Rename[]> {
   const byTable = new Map<string, Rename[]>()
+  // The linter makes the renames of a table one after the other: a rename of the same table as
+  // the one before joins its list without a key being built.
+  let last: Rename[] | undefined
+  let lastDatabase: null | string = null
+  let lastTable: null | string = null
   for (const r of renames) {
     if (r.kind !== 'column' && r.kind !== 'partition' && r.kind !== 'field') continue
+    if (last !== undefined && r.table === lastTable && r.database === lastDatabase) {
+      last.push(r)
+      continue
+    }
+
     const key = tableKey(r.database, r.table)
-    const list = byTable.get(key)
-    if (list) list.push(r)
-    else byTable.set(key, [r])
+    last = byTable.get(key)
+    if (last) last.push(r)
+    else {
+      last = [r]
+      byTable.set(key, last)
+    }
+
+    lastDatabase = r.database
+    lastTable = r.table
   }
 
   return byTable
@@ -92,25 +108,88 @@ interface Renamer {
   hasFields: boolean
   /** Renamed partition keys (original → clean). */
   keys: Map<string, string>
+  /**
+   * True when a column or partition key with a plain name (clean, not reserved) is renamed (only
+   * duplicates are): otherwise a plain name needs no look-up in `top` or `keys`.
+   */
+  plainRenamed: boolean
   /** Renamed data columns (original → clean). */
   top: Map<string, string>
 }
 
 function renamerFor(list: Rename[]): Renamer {
-  const fields = new Map<string, string>()
+  const fields: Rename[] = []
   const columns = new Map<string, string>()
   const keys = new Map<string, string>()
+  let plainRenamed = false
   for (const r of list) {
-    if (r.kind === 'field') fields.set(r.segments.join('\u0000'), r.to)
-    else if (r.kind === 'partition') keys.set(r.from, r.to)
+    if (r.kind === 'field') {
+      fields.push(r)
+      continue
+    }
+
+    if (r.kind === 'partition') keys.set(r.from, r.to)
     else columns.set(r.from, r.to)
+    plainRenamed ||= isPlain(r.from)
   }
 
-  return {
-    field: (path) => (fields.size === 0 ? undefined : fields.get(path.join('\u0000'))),
-    hasFields: fields.size > 0,
-    keys,
-    top: columns,
+  return {field: fieldRenamer(fields), hasFields: fields.length > 0, keys, plainRenamed, top: columns}
+}
+
+/** A clean, unreserved name: selected without quotes. (SAFE names are lower case, so the lower-case reserved-word set answers for every list.) */
+const isPlain = (name: string): boolean => SAFE.test(name) && !isReservedLowerCase(name)
+
+/** A field path in the renamer's tree: the new name of the field that ends here, and the fields below it. */
+interface FieldNode {
+  below: Map<string, FieldNode> | undefined
+  to: string | undefined
+}
+
+/**
+ * Renamed struct fields by path (from the column). The key of a rename is its path segments joined
+ * with U+0000; look-ups walk a tree of the segments instead, so no key is built per look-up. The two
+ * agree unless a name contains U+0000: then the joined key answers, as it always did.
+ */
+function fieldRenamer(fields: Rename[]): FieldRenamer {
+  if (fields.length === 0) return () => undefined
+  const root: FieldNode = {below: undefined, to: undefined}
+  let nul = false
+  for (const r of fields) {
+    const {segments} = r
+    let node = root
+    for (const segment of segments) {
+      if (segment.includes('\u0000')) nul = true
+      node.below ??= new Map()
+      let next = node.below.get(segment)
+      if (next === undefined) {
+        next = {below: undefined, to: undefined}
+        node.below.set(segment, next)
+      }
+
+      node = next
+    }
+
+    node.to = r.to
+  }
+
+  // The joined keys, made only when a name contains U+0000.
+  let joined: Map<string, string> | undefined
+  const byJoinedKey = (path: readonly string[]): string | undefined => {
+    joined ??= new Map(fields.map((r) => [r.segments.join('\u0000'), r.to]))
+    return joined.get(path.join('\u0000'))
+  }
+
+  return (path) => {
+    if (nul) return byJoinedKey(path)
+    let node: FieldNode | undefined = root
+    for (const segment of path) {
+      node = node.below?.get(segment)
+      if (node === undefined) break
+    }
+
+    if (node?.to !== undefined) return node.to
+    for (const segment of path) if (segment.includes('\u0000')) return byJoinedKey(path)
+    return undefined
   }
 }
 
@@ -118,19 +197,11 @@ function qualified(database: null | string, name: string): string {
   return database === null ? doubleQuote(name) : `${doubleQuote(database)}.${doubleQuote(name)}`
 }
 
-function selectItem(col: ColumnDef, to: string | undefined, renamer: Renamer): string {
-  const {type} = col
-  const nested =
-    renamer.hasFields &&
-    type !== undefined &&
-    type.kind !== 'primitive' &&
-    hasNestedRename(type, renamer.field, [col.name])
-  // A clean, unreserved name needs no quotes; everything else is selected by its quoted original.
-  // (SAFE names are lower case, so the lower-case reserved-word set answers for every list.)
-  if (!to && !nested && SAFE.test(col.name) && !isReservedLowerCase(col.name)) return col.name
+/** The select item of a column that is renamed, nested-renamed or needs quotes. */
+function quotedSelectItem(col: ColumnDef, to: string | undefined, nested: boolean, renamer: Renamer): string {
   const source = doubleQuote(col.name)
   if (nested)
-    return `CAST(${source} AS ${formatTrinoType(type, renamer.field, [col.name])}) AS ${doubleQuote(to ?? col.name)}`
+    return `CAST(${source} AS ${formatTrinoType(col.type!, renamer.field, [col.name])}) AS ${doubleQuote(to ?? col.name)}`
   if (to) return `${source} AS ${to}`
   return source
 }
@@ -144,9 +215,44 @@ const isJsonTable = (table: TableDef): boolean => OPENX.test(table.serde ?? '') 
 
 interface SerdeWanted {
   cleanNames: {database?: string | undefined; table?: string | undefined}
+  /** Column DDL parts after a name (`"` string,\n  `"`) by type, shared by the tables of one call. */
+  columnSuffixes: TypeSuffixes
   hasCaseDuplicates: boolean
-  /** `mapping.<clean>` property names by clean name, shared by the tables of one buildFixes call. */
-  mappingKeys: Map<string, string>
+  /** The mappings by clean name, shared by the tables of one call. */
+  mappings: Mappings
+}
+
+/**
+ * `mapping.<clean>` properties by clean name, shared by the tables of one call: the same clean
+ * names recur across tables, so each property name string is made once, and one look-up per
+ * rename also tells whether the current table already mapped that name (and from which key).
+ */
+class Mappings {
+  readonly #byName = new Map<string, {from: string; key: string; table: number}>()
+  #table = 0
+
+  /**
+   * Map `to` to `from` in the current table and return the property name; when the table already
+   * maps `to`, return the key it maps from instead (as `{mapped}`).
+   */
+  claim(to: string, from: string): string | {mapped: string} {
+    const known = this.#byName.get(to)
+    if (known === undefined) {
+      const key = `mapping.${to}`
+      this.#byName.set(to, {from, key, table: this.#table})
+      return key
+    }
+
+    if (known.table === this.#table) return {mapped: known.from}
+    known.table = this.#table
+    known.from = from
+    return known.key
+  }
+
+  /** Start the mappings of the next table. */
+  nextTable(): void {
+    this.#table++
+  }
 }
 
 /**
@@ -164,29 +270,92 @@ function artefactsFor(
   const wantView = list.length > 0 || Boolean(tableRename)
   const wantSerde = serdeWanted !== undefined && list.length > 0 && isJsonTable(table)
   if (!wantView && !wantSerde) return {}
-  const viewName = wantView ? `${tableRename ?? cleanName(table.table, 'table')}_clean` : ''
-  const view = wantView ? viewHeader(table, list, renamer, viewName) : undefined
-  // The SerDe definition is written straight into its parts while the columns are visited.
-  const ddl = wantSerde ? serdeHeader(table, serdeWanted.cleanNames) : undefined
-  pushColumns(table.columns, false, true, view, ddl, renamer)
-  ddl?.push('\n)')
-  if (table.partitionKeys.length > 0) {
-    ddl?.push('\nPARTITIONED BY (\n')
-    pushColumns(table.partitionKeys, true, table.columns.length === 0, view, ddl, renamer)
-    ddl?.push('\n)')
-  }
+  const {columns, partitionKeys} = table
+  // The view: one select item per column, joined with the separator (the texts before and after
+  // the list go into the first and last item). The DDL: a list of parts for one join, two per
+  // column (the name, then "` type,\n  `" shared by the columns of that type).
+  const selectItems = wantView
+    ? // eslint-disable-next-line unicorn/no-new-array -- sized once, filled by index
+      new Array<string>(columns.length + partitionKeys.length)
+    : undefined
+  const ddl = wantSerde ? ddlParts(table, list, serdeWanted) : undefined
+  const suffixes = serdeWanted?.columnSuffixes ?? new TypeSuffixes()
+  if (ddl && columns.length > 0) ddl.add('  `')
+  columnTexts(columns, false, 0, selectItems, ddl, renamer, suffixes)
+  ddl?.add('\n)')
+  if (ddl && partitionKeys.length > 0) {
+    ddl.add('\nPARTITIONED BY (\n  `')
+    columnTexts(partitionKeys, true, columns.length, selectItems, ddl, renamer, suffixes)
+    ddl.add('\n)')
+  } else columnTexts(partitionKeys, true, columns.length, selectItems, undefined, renamer, suffixes)
 
   const out: {serde?: SerdeArtefact | undefined; view?: undefined | ViewArtefact} = {}
-  if (view) {
-    view.push('\nFROM ', qualified(table.database, table.table))
-    out.view = {database: table.database, sql: view.join(''), table: table.table, view: viewName}
-  }
-
+  if (selectItems) out.view = viewArtefact(table, list, renamer, tableRename, selectItems)
   if (ddl && serdeWanted) out.serde = finishSerde(table, list, ddl, serdeWanted)
   return out
 }
 
-function viewHeader(table: TableDef, list: Rename[], renamer: Renamer, viewName: string): string[] {
+// eslint-disable-next-line max-params -- internal helper of artefactsFor
+function viewArtefact(
+  table: TableDef,
+  list: Rename[],
+  renamer: Renamer,
+  tableRename: string | undefined,
+  selectItems: string[],
+): ViewArtefact {
+  const view = `${tableRename ?? cleanName(table.table, 'table')}_clean`
+  const sql = joinList(
+    viewHeader(table, list, renamer, view),
+    '  ',
+    selectItems,
+    ',\n  ',
+    `\nFROM ${qualified(table.database, table.table)}`,
+  )
+  return {database: table.database, sql, table: table.table, view}
+}
+
+/** The parts of one SQL text, for one join at the end, in an array sized once (it does not grow). */
+class SqlParts {
+  #count = 0
+  readonly #parts: string[]
+
+  constructor(size: number) {
+    // eslint-disable-next-line unicorn/no-new-array -- sized once, filled by index: it never grows
+    this.#parts = new Array<string>(size)
+  }
+
+  add(part: string): void {
+    this.#parts[this.#count++] = part
+  }
+
+  /** The text: all parts joined. */
+  text(): string {
+    this.#parts.length = this.#count
+    return this.#parts.join('')
+  }
+}
+
+/** The parts of the SerDe DDL, starting with its header: two per column, five per mapping, and the fixed texts. */
+function ddlParts(table: TableDef, list: Rename[], wanted: SerdeWanted): SqlParts {
+  const parts = new SqlParts(2 * (table.columns.length + table.partitionKeys.length) + 5 * list.length + 12)
+  parts.add(serdeHeader(table, wanted.cleanNames))
+  return parts
+}
+
+/**
+ * `before`, the items joined with `separator` (the first one after `open`), then `after`: one join,
+ * with the texts around the list added to the first and last item (changes `items`).
+ */
+// eslint-disable-next-line max-params -- the parts of one list
+function joinList(before: string, open: string, items: string[], separator: string, after: string): string {
+  if (items.length === 0) return before + after
+  const last = items.length - 1
+  items[0] = before + open + items[0]!
+  items[last] += after
+  return items.join(separator)
+}
+
+function viewHeader(table: TableDef, list: Rename[], renamer: Renamer, viewName: string): string {
   const view: string[] = []
   if (renamer.hasFields) {
     // Columns whose nested fields need renaming but whose type is unknown (first column of that name).
@@ -204,110 +373,138 @@ function viewHeader(table: TableDef, list: Rename[], renamer: Renamer, viewName:
 
   if (table.database === null) view.push('-- qualify the table with its database:\n')
   view.push('CREATE OR REPLACE VIEW ', qualified(table.database, viewName), ' AS\nSELECT\n')
-  return view
+  return view.join('')
 }
 
 /**
- * One select item per column into `view` and one column definition into `ddl` (either may be
- * undefined). `firstInView`: the view's select list starts here (partition keys follow the columns
- * in the view, but start their own list in the DDL).
+ * The DDL text between two column definitions, "` type,\n  `" (the type of the first, the
+ * separator, the second's opening backtick), by type: shared by the tables of one call.
  */
-// eslint-disable-next-line max-params -- hot path: one call per column list
-function pushColumns(
-  cols: ColumnDef[],
-  partition: boolean,
-  firstInView: boolean,
-  view: string[] | undefined,
-  ddl: string[] | undefined,
-  renamer: Renamer,
-): void {
-  let sep = firstInView ? '  ' : ',\n  '
-  let ddlSep = '  `'
-  const renamed = partition ? renamer.keys : renamer.top
-  for (const c of cols) {
-    const to = renamed.size === 0 ? undefined : renamed.get(c.name)
-    view?.push(sep + selectItem(c, to, renamer))
-    if (ddl) pushColumnDdl(ddl, ddlSep, to ?? c.name, c, renamer)
-    sep = ',\n  '
-    ddlSep = ',\n  `'
+class TypeSuffixes {
+  readonly #byType = new Map<string, string>()
+  // The last type asked about: most neighbouring columns have the same type.
+  #lastSuffix = ''
+  #lastType: string | undefined
+
+  for(typeText: string): string {
+    if (typeText === this.#lastType) return this.#lastSuffix
+    let suffix = this.#byType.get(typeText)
+    if (suffix === undefined) {
+      suffix = `\` ${typeText},\n  \``
+      this.#byType.set(typeText, suffix)
+    }
+
+    this.#lastType = typeText
+    this.#lastSuffix = suffix
+    return suffix
   }
 }
 
-/** `sep` ends with the opening backtick. */
-// eslint-disable-next-line max-params -- hot path: one call per column
-function pushColumnDdl(parts: string[], sep: string, name: string, col: ColumnDef, renamer: Renamer): void {
-  if (name.includes('`')) parts.push(sep.slice(0, -1), backtick(name), ' ', ddlType(col, renamer))
-  else parts.push(`${sep}${name}\` ${ddlType(col, renamer)}`)
+/**
+ * The select item of each column into `selectItems` (from index `at`), and its DDL column
+ * definition into the parts of `ddl` (after the opening backtick, up to the next one); either may
+ * be undefined.
+ */
+// eslint-disable-next-line max-params -- hot path: one call per column list
+function columnTexts(
+  cols: ColumnDef[],
+  partition: boolean,
+  at: number,
+  selectItems: string[] | undefined,
+  ddl: SqlParts | undefined,
+  renamer: Renamer,
+  suffixes: TypeSuffixes,
+): void {
+  const renamed = partition ? renamer.keys : renamer.top
+  const last = cols.length - 1
+  // A plain index loop: entries() would allocate a pair per column.
+  // eslint-disable-next-line unicorn/no-for-loop -- see above
+  for (let i = 0; i < cols.length; i++) {
+    const c = cols[i]!
+    const {name, type} = c
+    const plainName = isPlain(name)
+    const to = renamed.size === 0 || (plainName && !renamer.plainRenamed) ? undefined : renamed.get(name)
+    // A clean, unreserved name needs no quotes (and has no backtick); everything else is selected
+    // by its quoted original.
+    const nested =
+      renamer.hasFields &&
+      type !== undefined &&
+      type.kind !== 'primitive' &&
+      hasNestedRename(type, renamer.field, [name])
+    const plain = !to && !nested && plainName
+    if (selectItems) selectItems[at + i] = plain ? name : quotedSelectItem(c, to, nested, renamer)
+    if (!ddl) continue
+    const ddlName = to ?? name
+    ddl.add(!plain && ddlName.includes('`') ? ddlName.replaceAll('`', '``') : ddlName)
+    const typeText = ddlType(c, renamer)
+    if (i === last) ddl.add(`\` ${typeText}`)
+    // Only a primitive type's suffix is shared (a nested type is printed for its column).
+    else if (type === undefined || type.kind === 'primitive') ddl.add(suffixes.for(typeText))
+    else ddl.add(`\` ${typeText},\n  \``)
+  }
 }
 
-function serdeHeader(table: TableDef, cleanNames: SerdeWanted['cleanNames']): string[] {
+function serdeHeader(table: TableDef, cleanNames: SerdeWanted['cleanNames']): string {
   const database = cleanNames.database ?? table.database
   const tableName = cleanNames.table ?? table.table
   const name = database === null ? backtick(tableName) : `${backtick(database)}.${backtick(tableName)}`
   const same = tableName === table.table && database === table.database
   const original =
     table.database === null ? backtick(table.table) : `${backtick(table.database)}.${backtick(table.table)}`
-  return [
-    same
-      ? `-- Replaces the definition of ${original}: run DROP TABLE ${original} first (the data in S3 is not touched).\n`
-      : `-- A new definition with clean names next to ${original} (same data in S3).\n`,
-    'CREATE EXTERNAL TABLE ',
-    name,
-    ' (\n',
-  ]
+  const comment = same
+    ? `-- Replaces the definition of ${original}: run DROP TABLE ${original} first (the data in S3 is not touched).\n`
+    : `-- A new definition with clean names next to ${original} (same data in S3).\n`
+  return `${comment}CREATE EXTERNAL TABLE ${name} (\n`
 }
 
 const sqlString = (v: string): string =>
   /['\\]/.test(v) ? v.replaceAll('\\', '\\\\').replaceAll("'", String.raw`\'`) : v
 
-/** The mapping properties, appended to the column DDL already in `parts`. */
+/** The mapping properties, appended to the DDL parts already in `parts`; then the one join. */
 function finishSerde(
   table: TableDef,
   list: Rename[],
-  parts: string[],
-  {hasCaseDuplicates, mappingKeys}: SerdeWanted,
+  parts: SqlParts,
+  {hasCaseDuplicates, mappings}: SerdeWanted,
 ): SerdeArtefact {
   const properties: Record<string, string> = {}
   const warnings: string[] = []
-  // Clean name → original key: finds clashes without a property lookup per rename.
-  const mapped = new Map<string, string>()
-  parts.push("\nROW FORMAT SERDE 'org.openx.data.jsonserde.JsonSerDe'\nWITH SERDEPROPERTIES (\n")
+  mappings.nextTable()
+  parts.add("\nROW FORMAT SERDE 'org.openx.data.jsonserde.JsonSerDe'\nWITH SERDEPROPERTIES (\n")
   let sep = "  '"
   if (hasCaseDuplicates) {
     properties['case.insensitive'] = 'FALSE'
-    parts.push("  'case.insensitive' = 'FALSE'")
+    parts.add("  'case.insensitive' = 'FALSE'")
     sep = ",\n  '"
   }
 
   // Partition values come from S3 paths, not from the JSON: only data columns and fields are mapped.
   for (const r of list) {
     if (r.kind === 'partition') continue
-    const existing = mapped.get(r.to)
-    if (existing !== undefined) {
-      if (existing !== r.from) {
+    const key = mappings.claim(r.to, r.from)
+    if (typeof key !== 'string') {
+      if (key.mapped !== r.from) {
         warnings.push(
-          `"${r.to}" would map to both "${displayName(existing)}" and "${displayName(r.from)}" (nested fields of different structs); OpenX mappings are by key name, rename one of them by hand`,
+          `"${r.to}" would map to both "${displayName(key.mapped)}" and "${displayName(r.from)}" (nested fields of different structs); OpenX mappings are by key name, rename one of them by hand`,
         )
       }
 
       continue
     }
 
-    mapped.set(r.to, r.from)
-    // The same clean names recur across tables: reuse the property name string.
-    let key = mappingKeys.get(r.to)
-    if (key === undefined) {
-      key = `mapping.${r.to}`
-      mappingKeys.set(r.to, key)
-    }
-
     properties[key] = r.from
-    parts.push(sep, key, "' = '", sqlString(r.from), "'")
+    parts.add(sep)
+    parts.add(key)
+    parts.add("' = '")
+    parts.add(sqlString(r.from))
+    parts.add("'")
     sep = ",\n  '"
   }
 
-  parts.push("\n)\nLOCATION '", table.location ?? 's3://REPLACE-WITH-THE-TABLE-LOCATION/', "'")
-  return {database: table.database, properties, sql: parts.join(''), table: table.table, warnings}
+  parts.add("\n)\nLOCATION '")
+  parts.add(table.location ?? 's3://REPLACE-WITH-THE-TABLE-LOCATION/')
+  parts.add("'")
+  return {database: table.database, properties, sql: parts.text(), table: table.table, warnings}
 }
 
 /** CREATE OR REPLACE VIEW selecting every column, bad ones by quoted original name aliased to the clean one. */
@@ -329,8 +526,12 @@ export function buildSerde(
 ): SerdeArtefact | undefined {
   const list = groupRenames(renames).get(tableKey(table.database, table.table)) ?? []
   if (list.length === 0) return undefined
-  return artefactsFor(table, list, renamerFor(list), undefined, {cleanNames, hasCaseDuplicates, mappingKeys: new Map()})
-    .serde
+  return artefactsFor(table, list, renamerFor(list), undefined, {
+    cleanNames,
+    columnSuffixes: new TypeSuffixes(),
+    hasCaseDuplicates,
+    mappings: new Mappings(),
+  }).serde
 }
 
 function invalidReason(name: string): string | undefined {
@@ -397,7 +598,8 @@ export function buildFixes(
     else if (r.kind === 'database') databaseRenames.set(r.database, r.to)
   }
 
-  const mappingKeys = new Map<string, string>()
+  const mappings = new Mappings()
+  const columnSuffixes = new TypeSuffixes()
   for (const table of input.tables) {
     const key = tableKey(table.database, table.table)
     const list = byTable.get(key) ?? []
@@ -405,8 +607,9 @@ export function buildFixes(
     if (list.length === 0 && !tableRename) continue
     const {serde, view} = artefactsFor(table, list, renamerFor(list), tableRename, {
       cleanNames: {database: databaseRenames.get(table.database), table: tableRename},
+      columnSuffixes,
       hasCaseDuplicates: options.duplicateTables.has(key),
-      mappingKeys,
+      mappings,
     })
     if (view) report.views.push(view)
     if (serde) report.serdeProperties.push(serde)

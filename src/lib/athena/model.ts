@@ -83,15 +83,17 @@ export interface Finding {
  * the documented shape without a copy.
  */
 export class LocatedFinding implements Finding {
-  column: null | string
-  context: RuleContext
-  database: null | string
-  message: string
-  path: null | string
-  rule: string
-  severity: Severity
-  suggestion: string
-  table: null | string
+  // `declare`: the constructor makes the fields, in this order; field definitions before it would
+  // make every field twice (for each of the many findings of a big catalogue).
+  declare column: null | string
+  declare context: RuleContext
+  declare database: null | string
+  declare message: string
+  declare path: null | string
+  declare rule: string
+  declare severity: Severity
+  declare suggestion: string
+  declare table: null | string
   readonly #kind: NameKind
   readonly #name: string
   readonly #position: Position | undefined

@@ -136,8 +136,10 @@ export const RULES: readonly RuleInfo[] = [
 
 export const RULE_IDS: readonly string[] = RULES.map((r) => r.id)
 
+const RULE_BY_ID = new Map(RULES.map((r) => [r.id, r]))
+
 export function ruleInfo(id: string): RuleInfo {
-  const rule = RULES.find((r) => r.id === id)
+  const rule = RULE_BY_ID.get(id)
   if (!rule) throw new Error(`unknown rule ${id}`)
   return rule
 }

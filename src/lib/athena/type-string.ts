@@ -29,6 +29,28 @@ export function parseHiveType(text: string, baseOffset = 0): HiveType {
   return type
 }
 
+const COLON = 0x3a
+const COMMA = 0x2c
+const GREATER = 0x3e
+const LESS = 0x3c
+/** A COMMENT '…' clause after a struct field's type (sticky: it matches at lastIndex only). */
+const COMMENT = /comment\s*'((?:[^'\\]|\\.)*)'/iy
+const SPACE = /\s/
+
+/** `\w` of a pattern without the u flag: ASCII letters, digits and "_". */
+function isWordChar(code: number): boolean {
+  return (
+    (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a) || (code >= 0x30 && code <= 0x39) || code === 0x5f
+  )
+}
+
+/** `\s` at `s[i]`: ASCII answered directly, other characters by the pattern. */
+function isSpace(s: string, i: number): boolean {
+  const code = s.codePointAt(i)!
+  if (code < 0x80) return code === 0x20 || (code >= 0x09 && code <= 0x0d)
+  return SPACE.test(s[i]!)
+}
+
 class TypeParser {
   i = 0
 
@@ -78,14 +100,12 @@ class TypeParser {
     }
 
     const start = this.i
-    while (
-      this.i < this.s.length &&
-      this.s[this.i] !== ':' &&
-      this.s[this.i] !== '<' &&
-      this.s[this.i] !== '>' &&
-      this.s[this.i] !== ','
-    )
-      this.i++
+    const {s} = this
+    // Character codes, not one-character strings (those are made anew for non-Latin characters).
+    for (let code = s.codePointAt(this.i); this.i < s.length; code = s.codePointAt(++this.i)) {
+      if (code === COLON || code === LESS || code === GREATER || code === COMMA) break
+    }
+
     if (this.s[this.i] !== ':')
       throw new TypeParseError(`expected "name:type" in struct at position ${start} of "${this.s}"`, this.base + start)
     // Keep inner spaces (they are part of the name as Glue stores it) but not the padding.
@@ -97,7 +117,7 @@ class TypeParser {
   parseType(): HiveType {
     this.skipWs()
     const start = this.i
-    while (this.i < this.s.length && /\w/.test(this.s[this.i]!)) this.i++
+    while (this.i < this.s.length && isWordChar(this.s.codePointAt(this.i)!)) this.i++
     const word = this.s.slice(start, this.i).trim().toLowerCase()
     if (!word) {
       const found = this.i < this.s.length ? `"${this.s[this.i]}"` : 'the end'
@@ -181,16 +201,22 @@ class TypeParser {
 
   skipComment(): void {
     this.skipWs()
-    const m = /^comment\s*'((?:[^'\\]|\\.)*)'/i.exec(this.s.slice(this.i))
+    // Only a "c" can start a comment: the pattern is tried (in place, sticky) only then.
+    if (((this.s.codePointAt(this.i) ?? 0) | 0x20) !== 0x63) return
+    COMMENT.lastIndex = this.i
+    const m = COMMENT.exec(this.s)
     if (m) this.i += m[0].length
   }
 
   skipWs(): void {
-    while (this.i < this.s.length && /\s/.test(this.s[this.i]!)) this.i++
+    while (this.i < this.s.length && isSpace(this.s, this.i)) this.i++
   }
 }
 
-/** Rename function for struct fields: (path of field names from the column) → new name or undefined. */
+/**
+ * Rename function for struct fields: (path of field names from the column) → new name or undefined.
+ * The path array is only valid during the call (the printers reuse one array while they walk).
+ */
 export type FieldRenamer = (path: string[]) => string | undefined
 
 /** Keeps every field name. */
@@ -199,14 +225,27 @@ function noRename(): string | undefined {
 }
 
 /** Print a type in Hive DDL form, backticking every struct field name, with optional renames. */
-export function formatHiveType(type: HiveType, rename: FieldRenamer = noRename, path: string[] = []): string {
+export function formatHiveType(type: HiveType, rename: FieldRenamer = noRename, path: readonly string[] = []): string {
+  return hiveType(type, rename, [...path])
+}
+
+/** `path` is the walk's own stack: each level pushes its segment and pops it before returning. */
+function hiveType(type: HiveType, rename: FieldRenamer, path: string[]): string {
   switch (type.kind) {
     case 'array': {
-      return `array<${formatHiveType(type.element, rename, [...path, '[]'])}>`
+      path.push('[]')
+      const element = hiveType(type.element, rename, path)
+      path.pop()
+      return `array<${element}>`
     }
 
     case 'map': {
-      return `map<${formatHiveType(type.key, rename, [...path, '{key}'])},${formatHiveType(type.value, rename, [...path, '{}'])}>`
+      path.push('{key}')
+      const key = hiveType(type.key, rename, path)
+      path[path.length - 1] = '{}'
+      const value = hiveType(type.value, rename, path)
+      path.pop()
+      return `map<${key},${value}>`
     }
 
     case 'primitive': {
@@ -214,16 +253,18 @@ export function formatHiveType(type: HiveType, rename: FieldRenamer = noRename, 
     }
 
     case 'struct': {
-      return `struct<${type.fields
-        .map(
-          (f) =>
-            `${backtick(rename([...path, f.name]) ?? f.name)}:${formatHiveType(f.type, rename, [...path, f.name])}`,
-        )
-        .join(',')}>`
+      const parts: string[] = []
+      for (const f of type.fields) {
+        path.push(f.name)
+        parts.push(`${backtick(rename(path) ?? f.name)}:${hiveType(f.type, rename, path)}`)
+        path.pop()
+      }
+
+      return `struct<${parts.join(',')}>`
     }
 
     case 'union': {
-      return `uniontype<${type.members.map((m) => formatHiveType(m, rename, path)).join(',')}>`
+      return `uniontype<${type.members.map((m) => hiveType(m, rename, path)).join(',')}>`
     }
   }
 }
@@ -244,14 +285,26 @@ const TRINO_PRIMITIVES: Record<string, string> = {
 }
 
 /** Print a type in Trino form (`ROW("a" integer)`), for `CAST(col AS …)` in a view. */
-export function formatTrinoType(type: HiveType, rename: FieldRenamer = noRename, path: string[] = []): string {
+export function formatTrinoType(type: HiveType, rename: FieldRenamer = noRename, path: readonly string[] = []): string {
+  return trinoType(type, rename, [...path])
+}
+
+function trinoType(type: HiveType, rename: FieldRenamer, path: string[]): string {
   switch (type.kind) {
     case 'array': {
-      return `ARRAY(${formatTrinoType(type.element, rename, [...path, '[]'])})`
+      path.push('[]')
+      const element = trinoType(type.element, rename, path)
+      path.pop()
+      return `ARRAY(${element})`
     }
 
     case 'map': {
-      return `MAP(${formatTrinoType(type.key, rename, [...path, '{key}'])}, ${formatTrinoType(type.value, rename, [...path, '{}'])})`
+      path.push('{key}')
+      const key = trinoType(type.key, rename, path)
+      path[path.length - 1] = '{}'
+      const value = trinoType(type.value, rename, path)
+      path.pop()
+      return `MAP(${key}, ${value})`
     }
 
     case 'primitive': {
@@ -262,7 +315,14 @@ export function formatTrinoType(type: HiveType, rename: FieldRenamer = noRename,
     }
 
     case 'struct': {
-      return `ROW(${type.fields.map((f) => `${doubleQuote(rename([...path, f.name]) ?? f.name)} ${formatTrinoType(f.type, rename, [...path, f.name])}`).join(', ')})`
+      const parts: string[] = []
+      for (const f of type.fields) {
+        path.push(f.name)
+        parts.push(`${doubleQuote(rename(path) ?? f.name)} ${trinoType(f.type, rename, path)}`)
+        path.pop()
+      }
+
+      return `ROW(${parts.join(', ')})`
     }
 
     case 'union': {
@@ -272,14 +332,18 @@ export function formatTrinoType(type: HiveType, rename: FieldRenamer = noRename,
 }
 
 /** True when a renamer changes some field below this type. */
-export function hasNestedRename(type: HiveType, rename: FieldRenamer, path: string[] = []): boolean {
-  switch (type.kind) {
-    case 'array': {
-      return hasNestedRename(type.element, rename, [...path, '[]'])
-    }
+export function hasNestedRename(type: HiveType, rename: FieldRenamer, path: readonly string[] = []): boolean {
+  return nestedRename(type, rename, [...path])
+}
 
+function nestedRename(type: HiveType, rename: FieldRenamer, path: string[]): boolean {
+  switch (type.kind) {
+    case 'array':
     case 'map': {
-      return hasNestedRename(type.value, rename, [...path, '{}'])
+      path.push(type.kind === 'array' ? '[]' : '{}')
+      const found = nestedRename(type.kind === 'array' ? type.element : type.value, rename, path)
+      path.pop()
+      return found
     }
 
     case 'primitive':
@@ -288,9 +352,14 @@ export function hasNestedRename(type: HiveType, rename: FieldRenamer, path: stri
     }
 
     case 'struct': {
-      return type.fields.some(
-        (f) => rename([...path, f.name]) !== undefined || hasNestedRename(f.type, rename, [...path, f.name]),
-      )
+      for (const f of type.fields) {
+        path.push(f.name)
+        const found = rename(path) !== undefined || nestedRename(f.type, rename, path)
+        path.pop()
+        if (found) return true
+      }
+
+      return false
     }
   }
 }

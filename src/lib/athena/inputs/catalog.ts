@@ -53,6 +53,9 @@ function toColumn(c: GlueColumnLike, where: () => string, notes: string[]): Colu
   const name = c.Name ?? ''
   const {Type} = c
   if (!Type) return {name}
+  // Most columns have a type seen before: one map look-up, no pattern test.
+  const known = PRIMITIVES.get(Type)
+  if (known) return {name, type: known}
   if (SIMPLE_TYPE.test(Type)) return {name, type: primitive(Type)}
   try {
     return {name, type: parseHiveType(Type)}
@@ -65,9 +68,18 @@ function toColumn(c: GlueColumnLike, where: () => string, notes: string[]): Colu
   }
 }
 
-/** The columns of one Glue column list (an exact-size array; primitive types shared). */
+/**
+ * The columns of one Glue column list (primitive types shared). The array is made at its final
+ * size by `new Array`, so V8 can allocate it (and its elements) straight into the old generation
+ * once it sees they all live on: the parsed document is still young while the schema is built,
+ * and every young collection during the build would copy it.
+ */
 function toColumns(list: GlueColumnLike[] | undefined, where: () => string, notes: string[]): ColumnDef[] {
-  return list ? list.map((c) => toColumn(c, where, notes)) : []
+  if (!list) return []
+  // eslint-disable-next-line unicorn/no-new-array -- see above: the allocation is the point
+  const columns = new Array<ColumnDef>(list.length)
+  for (let i = 0; i < list.length; i++) columns[i] = toColumn(list[i]!, where, notes)
+  return columns
 }
 
 /** One Glue `Table` structure → our model. */
