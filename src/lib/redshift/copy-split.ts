@@ -25,7 +25,7 @@ import {CompressPool, usesLibdeflate} from './compress-pool.js'
 import {buildCopySql, buildManifest} from './copy-sql.js'
 import {decompress, type Decompressed, decompressionError, describeInput, type InputSpec, runIdFor} from './input.js'
 import {choosePartSize, LocalTarget, type OutputTarget, type PartWriter, S3Target} from './outputs.js'
-import {chooseBlockSize, type Codec, estimateOutput, planParts} from './plan.js'
+import {chooseBlockSize, type Codec, estimateOutput, LARGE_BLOCKS, planParts, SMALL_BLOCKS} from './plan.js'
 import {firstRecordEnd, type RecordFormat, RecordScanner} from './records.js'
 import {type HeaderMode, sniff} from './sniff.js'
 
@@ -249,7 +249,7 @@ export async function copySplit(
       {bytes: input.bytes, compression},
       eof ? sample.length : undefined,
       plan.files,
-      usesLibdeflate(options) ? 25 : 100,
+      usesLibdeflate(options) ? LARGE_BLOCKS : SMALL_BLOCKS,
     )
     const names = partNames(plan.files, options.format, options.codec)
     const runId =
@@ -447,25 +447,25 @@ function blockSizes(
   input: {bytes: number | undefined; compression: string},
   wholeSize: number | undefined,
   files: number,
-  blocksPerPart: number,
+  blocking: {max: number; perPart: number},
 ): {blockSize: number; blockSizeAt: (read: number) => number} {
   if (given !== undefined) return {blockSize: given, blockSizeAt: () => given}
 
   if (wholeSize !== undefined) {
     const size = Math.max(
       256,
-      Math.min(chooseBlockSize(wholeSize, files, blocksPerPart), Math.ceil(wholeSize / (files * 4))),
+      Math.min(chooseBlockSize(wholeSize, files, blocking), Math.ceil(wholeSize / (files * 4))),
     )
     return {blockSize: size, blockSizeAt: () => size}
   }
 
   if (input.bytes === undefined)
     return {
-      blockSize: chooseBlockSize(undefined, files, blocksPerPart),
-      blockSizeAt: (read) => chooseBlockSize(Math.max(read, 1), files, blocksPerPart),
+      blockSize: chooseBlockSize(undefined, files, blocking),
+      blockSizeAt: (read) => chooseBlockSize(Math.max(read, 1), files, blocking),
     }
   const plain = input.compression === 'none' ? input.bytes : input.bytes / (input.compression === 'gzip' ? 0.3 : 0.16)
-  const size = chooseBlockSize(plain, files, blocksPerPart)
+  const size = chooseBlockSize(plain, files, blocking)
   return {blockSize: size, blockSizeAt: () => size}
 }
 

@@ -122,18 +122,27 @@ export function planParts(options: {
   return {estimatedPartBytes, files, filesPerSlice, reason, warnings}
 }
 
+/** Block sizing for zstd and zlib (see chooseBlockSize). */
+export const SMALL_BLOCKS = {max: 256 * 1024, perPart: 100}
+/** Block sizing for libdeflate (see chooseBlockSize). */
+export const LARGE_BLOCKS = {max: 1024 * 1024, perPart: 25}
+
 /**
- * Uncompressed block size dealt to parts: about 1/blocksPerPart of a part (a power of two, 16 KiB
- * to 1 MiB). Balance does not depend on it (the last blocks are cut record by record to level the
- * parts). zlib and zstd use 100 blocks per part (zlib at level 1 compresses worse with bigger
- * blocks; zstd parts level worse). libdeflate has no dictionary and fixed per-block costs (a
- * message each way, Huffman tables), so it uses 25: 128 KiB blocks cost it 5–8 % more time than
- * 1 MiB ones on a 200 MiB CSV, and compress 0.4 % worse.
+ * Uncompressed block size dealt to parts: about 1/perPart of a part, a power of two from 16 KiB to
+ * `max`. Balance does not depend on it (the last blocks are cut record by record to level the
+ * parts). zstd and zlib (libdeflate's fallback) use 100 blocks per part up to 256 KiB (zstd parts
+ * level worse with bigger blocks, zlib at level 1 compresses worse, and zlib's worst-case output
+ * buffers make big blocks cost memory). libdeflate has no dictionary and fixed per-block costs (a
+ * message each way, Huffman tables), so it uses 25 per part up to 1 MiB: 128 KiB blocks cost it
+ * 5–8 % more time than 1 MiB ones on a 200 MiB CSV, and compress 0.4 % worse.
  */
-export function chooseBlockSize(estimatedPlainBytes: number | undefined, files: number, blocksPerPart = 100): number {
+export function chooseBlockSize(
+  estimatedPlainBytes: number | undefined,
+  files: number,
+  blocking: {max: number; perPart: number} = SMALL_BLOCKS,
+): number {
   const MIN = 16 * 1024
-  const MAX = 1024 * 1024
-  if (estimatedPlainBytes === undefined) return 256 * 1024
+  if (estimatedPlainBytes === undefined) return Math.min(256 * 1024, blocking.max)
   const perPart = estimatedPlainBytes / files
-  return Math.max(MIN, Math.min(MAX, 2 ** Math.floor(Math.log2(Math.max(1, perPart / blocksPerPart)))))
+  return Math.max(MIN, Math.min(blocking.max, 2 ** Math.floor(Math.log2(Math.max(1, perPart / blocking.perPart)))))
 }

@@ -10,7 +10,7 @@ import fc from 'fast-check'
 import {beforeEach, describe, expect, it} from 'vitest'
 
 import {buildCopySql, buildManifest} from '../../../src/lib/redshift/copy-sql.js'
-import {chooseBlockSize, estimateOutput, planParts} from '../../../src/lib/redshift/plan.js'
+import {chooseBlockSize, estimateOutput, LARGE_BLOCKS, planParts} from '../../../src/lib/redshift/plan.js'
 import {resolveSlices, slicesForNodeType} from '../../../src/lib/redshift/slices.js'
 
 const redshift = mockClient(RedshiftClient)
@@ -180,10 +180,12 @@ describe('plan', () => {
     expect(estimateOutput({bytes: 1e9, compression: 'gzip'}, 'gzip', 6).outputBytes).toBeCloseTo(1.01e9, -8)
     expect(estimateOutput({bytes: 1e9, compression: 'none'}, 'gzip', 6).outputBytes).toBeCloseTo(3.03e8, -7)
     expect(estimateOutput({bytes: undefined, compression: 'none'}, 'gzip', 6).outputBytes).toBeUndefined()
+    const libdeflate = LARGE_BLOCKS
     expect(chooseBlockSize(200 * 2 ** 20, 8)).toBe(256 * 1024)
-    expect(chooseBlockSize(200 * 2 ** 20, 8, 25)).toBe(1024 * 1024)
-    expect(chooseBlockSize(20 * 2 ** 20, 8, 25)).toBe(64 * 1024)
-    expect(chooseBlockSize(1e12, 8)).toBe(1024 * 1024)
+    expect(chooseBlockSize(200 * 2 ** 20, 8, libdeflate)).toBe(1024 * 1024)
+    expect(chooseBlockSize(20 * 2 ** 20, 8, libdeflate)).toBe(64 * 1024)
+    expect(chooseBlockSize(1e12, 8)).toBe(256 * 1024)
+    expect(chooseBlockSize(1e12, 8, libdeflate)).toBe(1024 * 1024)
     expect(chooseBlockSize(1000, 8)).toBe(16 * 1024)
   })
 })
