@@ -2,7 +2,8 @@
  * Opening the input (local file, S3 object or stdin) and decompressing it by its magic bytes,
  * not its name: gzip (also multi-member), zstd (with the optional binding) or plain text.
  */
-import {GetObjectCommand, HeadObjectCommand, type S3Client} from '@aws-sdk/client-s3'
+import type {S3Client} from '@aws-sdk/client-s3'
+
 import {createHash} from 'node:crypto'
 import {createReadStream} from 'node:fs'
 import {open, stat} from 'node:fs/promises'
@@ -98,6 +99,8 @@ export async function describeInput(spec: InputSpec, s3?: () => S3Client): Promi
     })
   }
 
+  // Loaded here, not at start-up: a local input does not need the S3 SDK.
+  const {GetObjectCommand, HeadObjectCommand} = await import('@aws-sdk/client-s3')
   const head = await client.send(new HeadObjectCommand({Bucket: bucket, Key: key})).catch((error: unknown) => {
     if ((error as {name?: string}).name === 'NotFound' || (error as {name?: string}).name === 'NoSuchKey') {
       throw new NotFoundError(`input object ${formatS3Uri(spec.location)} does not exist`, {

@@ -7,13 +7,10 @@
  * Serverless workgroups have no slices (STV tables are provisioned-only), so files are planned by size.
  * Source of the table: Redshift management guide, "Node type details" (reference/redshift-lifecycle.md A1).
  */
-import {type Cluster, DescribeClustersCommand, type RedshiftClient} from '@aws-sdk/client-redshift'
-import {
-  DescribeStatementCommand,
-  ExecuteStatementCommand,
-  GetStatementResultCommand,
-  type RedshiftDataClient,
-} from '@aws-sdk/client-redshift-data'
+// The Redshift SDKs are loaded with import() where a live cluster is asked: other slice sources
+// (and every local split) do not pay their start-up time and memory.
+import type {Cluster, RedshiftClient} from '@aws-sdk/client-redshift'
+import type {RedshiftDataClient} from '@aws-sdk/client-redshift-data'
 
 import {classifyError, InputError, NotFoundError, PipeopsError, UsageError} from '../core/errors.js'
 
@@ -129,6 +126,7 @@ async function clusterSlices(query: SliceQuery & {cluster: string}, clients: Sli
   const redshift = clients.redshift?.()
   let cluster: Cluster | undefined
   if (redshift) {
+    const {DescribeClustersCommand} = await import('@aws-sdk/client-redshift')
     try {
       const out = await redshift.send(
         new DescribeClustersCommand({ClusterIdentifier: query.cluster}),
@@ -227,6 +225,8 @@ export async function countStvSlices(
   query: SliceQuery & {cluster: string; database: string},
 ): Promise<number> {
   const opts = query.signal ? {abortSignal: query.signal} : {}
+  const {DescribeStatementCommand, ExecuteStatementCommand, GetStatementResultCommand} =
+    await import('@aws-sdk/client-redshift-data')
   const started = await client.send(
     new ExecuteStatementCommand({
       ClusterIdentifier: query.cluster,
