@@ -181,7 +181,7 @@ function compressJob(job) {
     if (out.byteOffset !== 0) ab = ab.slice(out.byteOffset, out.byteOffset + out.byteLength)
     const reply = {id: job.id, out: ab, outLength: out.byteLength, records: counted.records, clean: counted.clean, engines}
     const input = job.data.buffer
-    if (input !== ab) parentPort.postMessage({...reply, input}, [ab, input])
+    if (job.recycle && input !== ab) parentPort.postMessage({...reply, input}, [ab, input])
     else parentPort.postMessage(reply, [ab])
   } catch (error) {
     parentPort.postMessage({id: job.id, error: String((error && error.message) || error)})
@@ -227,6 +227,8 @@ interface Job {
   id: number
   /** Part index: zstd jobs of one part all go to worker part % size, in order. */
   part: number
+  /** The block's buffer came from blockBuffer(): the worker hands it back for the next block. */
+  recycle: boolean
 }
 
 interface Slot {
@@ -237,8 +239,8 @@ interface Slot {
 
 /** Jobs queued per worker so it never idles between messages. */
 const PER_WORKER = 2
-/** Block buffers kept for reuse (blocks in flight are bounded by the splitter's budget anyway). */
-const MAX_SPARE = 32
+/** Block buffers kept for reuse: about the splitter's budget of blocks in flight; more is memory held for nothing. */
+const MAX_SPARE = 8
 
 export class CompressPool {
   readonly size: number
@@ -346,12 +348,14 @@ export class CompressPool {
     const promise = new Promise<BlockResult>((resolve, reject) => {
       this.pending.set(id, {reject, resolve, slot: this.slots[0]!})
     })
+    const lent = this.lent.has(data.buffer as ArrayBuffer) && data.byteOffset === 0
     this.queue.push({
-      data: this.lent.has(data.buffer as ArrayBuffer) && data.byteOffset === 0 ? data : ownBuffer(data),
+      data: lent ? data : ownBuffer(data),
       dict: job.dict ? ownBuffer(job.dict) : undefined,
       end: job.end ?? false,
       id,
       part: job.part,
+      recycle: lent,
     })
     this.pump()
     return promise

@@ -21,6 +21,7 @@ import type {S3Location} from '../core/parse/s3-uri.js'
 import type {SliceInfo} from './slices.js'
 
 import {AbortedError, InputError, PipeopsError, UsageError} from '../core/errors.js'
+import {trimExternalMemory} from '../core/external-memory.js'
 import {CompressPool, usesLibdeflate} from './compress-pool.js'
 import {buildCopySql, buildManifest} from './copy-sql.js'
 import {decompress, type Decompressed, decompressionError, describeInput, type InputSpec, runIdFor} from './input.js'
@@ -107,6 +108,9 @@ export interface CopySplitOutcome {
 }
 
 const SAMPLE_BYTES = 64 * 1024
+/** Dead Buffers are collected when Buffers hold more than TRIM_ABOVE, checked every TRIM_EVERY bytes read (see core/external-memory.ts). */
+const TRIM_EVERY = 16 * 1024 * 1024
+const TRIM_ABOVE = 24 * 1024 * 1024
 const DICT_BYTES = 32 * 1024
 const GZIP_HEADER = Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x03])
 /** The empty final deflate block that closes a stream of sync-flushed blocks. */
@@ -814,8 +818,15 @@ async function splitInto(s: SplitInput): Promise<SplitOutcome> {
     const firstEnd = firstRecordEnd(s.sample, {format: options.format, quote: quoteByte(options.quote)})
     if (firstEnd > 1 && s.sample[firstEnd - 2] === 0x0d) lineEnding = '\r\n'
     if (s.dataStart < s.sample.length) await feed(Buffer.from(s.sample.subarray(s.dataStart)))
+    let sinceTrim = 0
     for (let chunk = await s.next(); chunk !== undefined; chunk = await s.next()) {
       if (failure) throw failure
+      sinceTrim += chunk.length
+      if (sinceTrim >= TRIM_EVERY) {
+        sinceTrim = 0
+        trimExternalMemory(TRIM_ABOVE)
+      }
+
       await feed(chunk)
       s.progress(plainBytes, scanner.records)
     }

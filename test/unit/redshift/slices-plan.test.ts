@@ -182,10 +182,10 @@ describe('plan', () => {
     expect(estimateOutput({bytes: undefined, compression: 'none'}, 'gzip', 6).outputBytes).toBeUndefined()
     const libdeflate = LARGE_BLOCKS
     expect(chooseBlockSize(200 * 2 ** 20, 8)).toBe(256 * 1024)
-    expect(chooseBlockSize(200 * 2 ** 20, 8, libdeflate)).toBe(1024 * 1024)
+    expect(chooseBlockSize(200 * 2 ** 20, 8, libdeflate)).toBe(512 * 1024)
     expect(chooseBlockSize(20 * 2 ** 20, 8, libdeflate)).toBe(64 * 1024)
     expect(chooseBlockSize(1e12, 8)).toBe(256 * 1024)
-    expect(chooseBlockSize(1e12, 8, libdeflate)).toBe(1024 * 1024)
+    expect(chooseBlockSize(1e12, 8, libdeflate)).toBe(512 * 1024)
     expect(chooseBlockSize(1000, 8)).toBe(16 * 1024)
   })
 })
