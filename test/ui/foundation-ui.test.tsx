@@ -1,9 +1,11 @@
 import {render} from 'ink-testing-library'
-import {afterEach, describe, expect, it} from 'vitest'
+import {Writable} from 'node:stream'
+import {afterEach, describe, expect, it, vi} from 'vitest'
 
 import {isColorEnabled, paint, setColorEnabled, shouldUseColor} from '../../src/ui/color.js'
 import {renderPlan} from '../../src/ui/plan-table.js'
-import {createProgress, ProgressLine} from '../../src/ui/progress.js'
+import {ProgressLine} from '../../src/ui/progress-view.js'
+import {createProgress} from '../../src/ui/progress.js'
 import {renderKeyValues, renderTable} from '../../src/ui/table.js'
 
 afterEach(() => setColorEnabled(false))
@@ -76,6 +78,25 @@ describe('progress', () => {
     const {lastFrame, unmount} = render(<ProgressLine detail="SplitShard" done={2} label="Applying" total={5} />)
     expect(lastFrame()).toMatch(/Applying 2\/5 SplitShard/)
     unmount()
+  })
+
+  it('loads its view on the first update and draws the latest state on the stream', async () => {
+    let written = ''
+    const stream = Object.assign(
+      new Writable({
+        write(chunk: Buffer, _encoding, done) {
+          written += chunk.toString()
+          done()
+        },
+      }),
+      {columns: 80, isTTY: true, rows: 24},
+    ) as unknown as NodeJS.WriteStream
+    const reporter = createProgress(true, stream)
+    reporter.update({label: 'Reading'})
+    reporter.update({done: 3, label: 'Splitting', total: 8})
+    await vi.waitFor(() => expect(written).toMatch(/Splitting 3\/8/))
+    expect(written).not.toMatch(/Reading/)
+    reporter.stop()
   })
 
   it('is silent when disabled (--json, or stderr not a terminal)', () => {

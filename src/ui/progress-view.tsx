@@ -1,17 +1,7 @@
 import {Box, render, Text} from 'ink'
 import {useEffect, useState} from 'react'
 
-export interface ProgressState {
-  detail?: string
-  done?: number
-  label: string
-  total?: number
-}
-
-export interface ProgressReporter {
-  stop(): void
-  update(state: ProgressState): void
-}
+import type {ProgressReporter, ProgressState} from './progress.js'
 
 const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏']
 
@@ -44,17 +34,8 @@ export function ProgressLine(props: ProgressState) {
   )
 }
 
-const SILENT: ProgressReporter = {
-  stop() {},
-  update() {},
-}
-
-/**
- * A one-line live progress display on stderr. Silent (no-op) under --json or when stderr is not a
- * terminal, so scripts and CI logs get clean output.
- */
-export function createProgress(enabled: boolean, stream: NodeJS.WriteStream = process.stderr): ProgressReporter {
-  if (!enabled) return SILENT
+/** The ink view behind createProgress (progress.ts), loaded only when a progress line is shown. */
+export function renderProgressView(stream: NodeJS.WriteStream): ProgressReporter {
   let app: ReturnType<typeof render> | undefined
   return {
     stop() {
