@@ -5,10 +5,10 @@
  * that lived through a young-generation collection (a block waiting for its turn, a part's output
  * waiting to be written) are only found by a full one. A pass that moves a gigabyte through
  * short-lived Buffers allocates little else, so V8 starts a full collection only when external
- * memory has grown by about 64 MB: that much dead data is held on top of what is in use (measured
- * in redshift copy-split, 1 GiB: 190 MB peak instead of 140 MB, for 3–6 % more time). `trimExternalMemory` runs a full
- * collection when the Buffers' memory passes `limitBytes`; called every few megabytes of input,
- * it costs about 10 ms per collection.
+ * memory has grown by about 64 MB: that much dead data is held on top of what is in use
+ * (measured in redshift copy-split, 1 GiB: 190 MB peak instead of 140 MB, for 3–6 % more time).
+ * `trimExternalMemory` runs a full collection when the Buffers' memory passes `limitBytes`;
+ * called every few megabytes of input, it costs about 10 ms per collection.
  *
  * The collector is reached through `--expose-gc` set at run time and a fresh context (the flag
  * only adds the `gc` function to contexts created after it is set).
