@@ -85,8 +85,20 @@ function checkEhk(value: unknown, source: string, line: number): string | undefi
   return text
 }
 
-/** Split one CSV line (RFC 4180 quoting; fields may not contain line breaks). */
-export function splitCsvLine(line: string): string[] {
+function unclosedQuote(source: string, lineNo: number): InputError {
+  return bad(
+    source,
+    lineNo,
+    'has a quoted field that does not close on the line: close it with " (a quote inside a field is written ""); partition keys with line breaks need JSON Lines',
+  )
+}
+
+/**
+ * Split one CSV line (RFC 4180 quoting; fields may not contain line breaks). undefined when a
+ * quoted field is still open at the end of the line: a malformed line, or a field with a line
+ * break, which a line reader cannot take apart.
+ */
+export function splitCsvLine(line: string): string[] | undefined {
   if (!line.includes('"')) return line.split(',')
   const out: string[] = []
   let i = 0
@@ -109,6 +121,7 @@ export function splitCsvLine(line: string): string[] {
     i++
   }
 
+  if (quoted) return undefined
   out.push(field)
   return out
 }
@@ -159,6 +172,7 @@ class RecordLineParser {
     const {lineNo, source} = this
     if (!this.cols) {
       const header = splitCsvLine(line)
+      if (!header) throw unclosedQuote(source, lineNo)
       const idx = (name: string): number => header.findIndex((f) => KEY_NAMES[f.trim().toLowerCase()] === name)
       const key = idx('partitionKey')
       this.cols = {
@@ -187,6 +201,7 @@ class RecordLineParser {
     }
 
     const fields = splitCsvLine(line)
+    if (!fields) throw unclosedQuote(source, lineNo)
     const key = checkKey(fields[cols.key], source, lineNo)
     const bytes = cols.bytes < 0 ? undefined : checkBytes(fields[cols.bytes], source, lineNo)
     const tsText = cols.ts < 0 ? undefined : fields[cols.ts]

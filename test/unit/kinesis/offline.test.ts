@@ -42,6 +42,7 @@ describe('record files', () => {
       ['say "hi"', undefined, 1_795_000_000_000, undefined],
     ])
     expect(splitCsvLine('x,"",y')).toEqual(['x', '', 'y'])
+    expect(splitCsvLine('x,"open')).toBeUndefined()
   })
 
   it('names the line and the fix for bad input', async () => {
@@ -58,6 +59,10 @@ describe('record files', () => {
     await expect(collect([`{"partitionKey":"${'k'.repeat(257)}"}`])).rejects.toThrow(/1 to 256 characters/)
     await expect(collect(['key,bytes', 'a,1'])).rejects.toThrow(/CSV header "key,bytes" has no partitionKey column/)
     await expect(collect(['', ''])).rejects.toThrow(/holds no records/)
+    await expect(collect(['partitionKey,bytes', '"unclosed,12', 'x,1'])).rejects.toThrow(
+      /recs line 2: has a quoted field that does not close on the line/,
+    )
+    await expect(collect(['partitionKey', 'a', '"b'])).rejects.toThrow(/line 3: has a quoted field/)
     expect(parseTimestamp('1795000000')).toBe(1_795_000_000_000)
   })
 
