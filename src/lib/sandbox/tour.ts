@@ -1,5 +1,18 @@
 import type {TourStep} from './types.js'
 
+/** The lifecycle policy the tour generates in each format (CSV: Standard-IA after 6 months, Glacier after 2 years). */
+const CLASSIC_POLICY = [
+  's3',
+  'lifecycle',
+  'generate',
+  '--prefix',
+  'raw/csv/',
+  '--ia-after',
+  '6months',
+  '--glacier-after',
+  '2y',
+]
+
 /**
  * The scripted tour of `pipeops sandbox --demo`, in order. Each flow issue adds its own steps
  * (with the seed that creates their data in seeds/).
@@ -107,45 +120,19 @@ export const TOUR: TourStep[] = [
     title: 'Athena: explain an error message',
   },
   {
-    argv: ['s3', 'lifecycle', 'generate', '--prefix', 'raw/csv/', '--ia-after', '6months', '--glacier-after', '2y'],
+    argv: [...CLASSIC_POLICY],
     explain:
       'The classic policy: CSV data rarely read after 6 months, kept 2 years. The day table shows how S3 counts (6 months = 180 days, 2 years = 730), the same validator as lint runs first, and the warnings name the traps S3 accepts (objects under 128 KB never move; no rule aborts failed uploads). Output: the s3api JSON for put-bucket-lifecycle-configuration.',
     title: 'S3 lifecycle: generate the classic policy (s3api JSON)',
   },
   {
-    argv: [
-      's3',
-      'lifecycle',
-      'generate',
-      '--prefix',
-      'raw/csv/',
-      '--ia-after',
-      '6months',
-      '--glacier-after',
-      '2y',
-      '--format',
-      'cloudformation',
-    ],
+    argv: [...CLASSIC_POLICY, '--format', 'cloudformation'],
     explain:
       'The same rules for CloudFormation, with its own field names: Id, flat Prefix, TransitionInDays, and TransitionDefaultMinimumObjectSize.',
     title: 'S3 lifecycle: the same policy for CloudFormation',
   },
   {
-    argv: [
-      's3',
-      'lifecycle',
-      'generate',
-      '--prefix',
-      'raw/csv/',
-      '--ia-after',
-      '6months',
-      '--glacier-after',
-      '2y',
-      '--format',
-      'terraform',
-      '--bucket',
-      'pipeops-demo-lifecycle',
-    ],
+    argv: [...CLASSIC_POLICY, '--format', 'terraform', '--bucket', 'pipeops-demo-lifecycle'],
     explain:
       'And for Terraform: aws_s3_bucket_lifecycle_configuration with a filter block and the default minimum object size setting spelled out.',
     title: 'S3 lifecycle: the same policy for Terraform',
@@ -158,21 +145,7 @@ export const TOUR: TourStep[] = [
     title: 'S3 lifecycle: lint a broken policy',
   },
   {
-    argv: [
-      's3',
-      'lifecycle',
-      'generate',
-      '--prefix',
-      'raw/csv/',
-      '--ia-after',
-      '6months',
-      '--glacier-after',
-      '2y',
-      '--sample-bucket',
-      'pipeops-demo-lifecycle',
-      '--horizon',
-      '3y',
-    ],
+    argv: [...CLASSIC_POLICY, '--sample-bucket', 'pipeops-demo-lifecycle', '--horizon', '3y'],
     explain:
       'Estimate before applying: sample the bucket with ListObjectsV2 for counts and sizes, then add up transition requests and monthly storage per class over 3 years with the bundled, dated price table. Most objects are tiny CSV files under 128 KB: they would never move.',
     title: 'S3 lifecycle: estimate from a sample of the bucket',
