@@ -41,14 +41,19 @@ export function usesLibdeflate(options: {codec: Codec; useLibdeflate?: boolean |
   return options.codec === 'gzip' && options.useLibdeflate !== false && findLibdeflate() !== undefined
 }
 
-/** file: URL of libdeflate's WebAssembly module, or undefined when the package is not installed. */
+let libdeflateUrl: null | string | undefined = null
+
+/** file: URL of libdeflate's WebAssembly module, or undefined when the package is not installed (looked up once). */
 export function findLibdeflate(): string | undefined {
+  if (libdeflateUrl !== null) return libdeflateUrl
   try {
     const file = path.join(path.dirname(require.resolve('libdeflate')), 'dist', 'libdeflate.wasm.mjs')
-    return existsSync(file) ? pathToFileURL(file).href : undefined
+    libdeflateUrl = existsSync(file) ? pathToFileURL(file).href : undefined
   } catch {
-    return undefined
+    libdeflateUrl = undefined
   }
+
+  return libdeflateUrl
 }
 
 export const WORKER_SOURCE = String.raw`
