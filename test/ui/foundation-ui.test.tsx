@@ -94,7 +94,7 @@ describe('progress', () => {
     const reporter = createProgress(true, stream)
     reporter.update({label: 'Reading'})
     reporter.update({done: 3, label: 'Splitting', total: 8})
-    await vi.waitFor(() => expect(written).toMatch(/Splitting 3\/8/))
+    await vi.waitFor(() => expect(written).toMatch(/Splitting 3\/8/), {timeout: 10_000})
     expect(written).not.toMatch(/Reading/)
     reporter.stop()
   })
