@@ -75,9 +75,7 @@ export class KeyIndex {
   /** The slot of `key`: where it is in this namespace, or the free slot where it would go. */
   #slot(key: string): number {
     if (key === this.#lastKey) return this.#lastSlot
-    // FNV-1a over the UTF-16 code units.
-    let hash = 0x81_1c_9d_c5
-    for (let i = 0; i < key.length; i++) hash = Math.imul(hash ^ key.codePointAt(i)!, 0x01_00_01_93)
+    const hash = keyHash(key)
     const mask = this.#mask
     const keys = this.#keys
     const used = this.#used
@@ -95,4 +93,15 @@ export class KeyIndex {
     this.#first[slot] = first
     this.#assigned[slot] = 0
   }
+}
+
+/**
+ * FNV-1a over the code points of `key`. Its own function on purpose: with this loop written inside
+ * `#slot`, the first run over a big catalogue spent about 50 ms more in the linter (cold, 79,000
+ * renames on the benchmark), as V8 then optimised the callers of `#slot` less well.
+ */
+function keyHash(key: string): number {
+  let hash = 0x81_1c_9d_c5
+  for (let i = 0; i < key.length; i++) hash = Math.imul(hash ^ key.codePointAt(i)!, 0x01_00_01_93)
+  return hash
 }
