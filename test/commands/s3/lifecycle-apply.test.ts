@@ -14,24 +14,13 @@ import {beforeEach, describe, expect, it} from 'vitest'
 import type {BackupFile} from '../../../src/lib/s3/lifecycle/apply.js'
 
 import S3LifecycleGenerate, {type GenerateCommandResult} from '../../../src/commands/s3/lifecycle/generate.js'
+import {CLASSIC_GENERATE} from '../../fixtures/s3-lifecycle/classic-argv.js'
 import {useTestAwsEnv} from '../../helpers/aws-env.js'
 import {expectCallsDeclared} from '../../helpers/iam.js'
 import {errorOf, resultOf, runJson, runText} from '../../helpers/run.js'
 
 const s3 = mockClient(S3Client)
-const CLASSIC = [
-  's3',
-  'lifecycle',
-  'generate',
-  '--prefix',
-  'raw/csv/',
-  '--ia-after',
-  '6months',
-  '--glacier-after',
-  '2y',
-  '--bucket',
-  'lake',
-]
+const CLASSIC = [...CLASSIC_GENERATE, '--bucket', 'lake']
 
 let stored: undefined | {Rules: LifecycleRule[]; TransitionDefaultMinimumObjectSize?: string}
 let dir: string

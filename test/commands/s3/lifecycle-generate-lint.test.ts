@@ -15,23 +15,14 @@ import type {ExplainResult, LintResult} from '../../../src/lib/s3/lifecycle/serv
 
 import S3LifecycleExplain from '../../../src/commands/s3/lifecycle/explain.js'
 import S3LifecycleLint from '../../../src/commands/s3/lifecycle/lint.js'
+import {CLASSIC_GENERATE} from '../../fixtures/s3-lifecycle/classic-argv.js'
 import {useTestAwsEnv} from '../../helpers/aws-env.js'
 import {expectCallsDeclared} from '../../helpers/iam.js'
 import {errorOf, resultOf, runJson, runText} from '../../helpers/run.js'
 
 const s3 = mockClient(S3Client)
 const FIXTURES = path.resolve('test/fixtures/s3-lifecycle')
-const CLASSIC = [
-  's3',
-  'lifecycle',
-  'generate',
-  '--prefix',
-  'raw/csv/',
-  '--ia-after',
-  '6months',
-  '--glacier-after',
-  '2y',
-]
+const CLASSIC = CLASSIC_GENERATE
 
 describe('s3 lifecycle generate', () => {
   useTestAwsEnv()
