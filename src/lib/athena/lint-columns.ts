@@ -61,14 +61,20 @@ export function resolveRules(selection: RuleSelection): Set<string> {
   }
 }
 
-async function readText(file: string): Promise<string> {
+async function readBytes(file: string): Promise<Buffer> {
   try {
-    // The bytes, decoded in one go: readFile(file, 'utf8') decodes chunk by chunk into a string
-    // of pieces that the parser then copies into one (same text, twice the work on a big file).
-    return (await readFile(file)).toString('utf8')
+    return await readFile(file)
   } catch (error) {
     throw fileError(file, error)
   }
+}
+
+/**
+ * The bytes, decoded in one go: readFile(file, 'utf8') decodes chunk by chunk into a string of
+ * pieces that the parser then copies into one (same text, twice the work on a big file).
+ */
+async function readText(file: string): Promise<string> {
+  return (await readBytes(file)).toString('utf8')
 }
 
 function fileError(file: string, error: unknown): InputError {
@@ -145,7 +151,7 @@ export async function readInputs(
     parts.push(
       await wrap(
         file,
-        async () => readGlueJson(await readText(file), file),
+        async () => readGlueJson(await readBytes(file), file),
         'Save it with: aws glue get-table --database-name D --name T > table.json (or get-tables).',
       ),
     )

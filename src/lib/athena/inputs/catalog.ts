@@ -14,6 +14,7 @@ import {GetTableCommand, type GlueClient, paginateGetTables} from '@aws-sdk/clie
 import type {ColumnDef, HiveType, SchemaInput, SourceKind, TableDef} from '../model.js'
 
 import {parseHiveType, TypeParseError} from '../type-string.js'
+import {scanGlueJson, ScannedColumns} from './glue-json-scan.js'
 
 export interface GlueColumnLike {
   Name?: string | undefined
@@ -24,11 +25,11 @@ export interface GlueTableLike {
   DatabaseName?: string | undefined
   Name?: string | undefined
   Parameters?: Record<string, string> | undefined
-  PartitionKeys?: GlueColumnLike[] | undefined
+  PartitionKeys?: GlueColumnLike[] | ScannedColumns | undefined
   StorageDescriptor?:
     | undefined
     | {
-        Columns?: GlueColumnLike[] | undefined
+        Columns?: GlueColumnLike[] | ScannedColumns | undefined
         Location?: string | undefined
         SerdeInfo?: undefined | {SerializationLibrary?: string | undefined}
       }
@@ -49,56 +50,94 @@ function primitive(typeName: string): HiveType {
   return type
 }
 
-function toColumn(c: GlueColumnLike, where: () => string, notes: string[]): ColumnDef {
-  const name = c.Name ?? ''
-  const {Type} = c
+/**
+ * What the tables of one read share: a catalogue repeats struct types across its tables (copies
+ * of a table, one table per day or per source). The model is never changed after reading, so an
+ * equal type can be one tree, parsed once.
+ */
+export class SharedColumns {
+  /** Parsed nested types by their text. */
+  readonly nestedTypes = new Map<string, HiveType>()
+}
+
+function toColumn(
+  name: string,
+  Type: string | undefined,
+  shared: SharedColumns,
+  onError: (message: string) => void,
+): ColumnDef {
   if (!Type) return {name}
   // Most columns have a type seen before: one map look-up, no pattern test.
-  const known = PRIMITIVES.get(Type)
+  const known = PRIMITIVES.get(Type) ?? (SIMPLE_TYPE.test(Type) ? primitive(Type) : undefined)
   if (known) return {name, type: known}
-  if (SIMPLE_TYPE.test(Type)) return {name, type: primitive(Type)}
-  try {
-    return {name, type: parseHiveType(Type)}
-  } catch (error) {
-    if (!(error instanceof TypeParseError)) throw error
-    notes.push(
-      `${where()}: the type of column "${name}" could not be read (${error.message}); nested names in it were not linted`,
-    )
-    return {name, type: {kind: 'primitive', name: Type}}
+
+  let type = shared.nestedTypes.get(Type)
+  if (type === undefined) {
+    try {
+      type = parseHiveType(Type)
+    } catch (error) {
+      if (!(error instanceof TypeParseError)) throw error
+      onError(`the type of column "${name}" could not be read (${error.message}); nested names in it were not linted`)
+      return {name, type: {kind: 'primitive', name: Type}}
+    }
+
+    shared.nestedTypes.set(Type, type)
   }
+
+  return {name, type}
 }
 
 /**
- * The columns of one Glue column list (primitive types shared). The array is made at its final
- * size by `new Array`, so V8 can allocate it (and its elements) straight into the old generation
- * once it sees they all live on: the parsed document is still young while the schema is built,
- * and every young collection during the build would copy it.
+ * The columns of one Glue column list. The array is made at its final size by `new Array`, so V8
+ * can allocate it (and its elements) straight into the old generation once it sees they all live
+ * on: every young collection while the schema is built would copy it.
  */
-function toColumns(list: GlueColumnLike[] | undefined, where: () => string, notes: string[]): ColumnDef[] {
+function toColumns(
+  list: GlueColumnLike[] | ScannedColumns | undefined,
+  shared: SharedColumns,
+  onError: (message: string) => void,
+): ColumnDef[] {
   if (!list) return []
+  if (list instanceof ScannedColumns) {
+    const {names, types} = list
+    // eslint-disable-next-line unicorn/no-new-array -- see above: the allocation is the point
+    const columns = new Array<ColumnDef>(names.length)
+    for (let i = 0; i < names.length; i++) columns[i] = toColumn(names[i]!, types[i], shared, onError)
+    return columns
+  }
+
   // eslint-disable-next-line unicorn/no-new-array -- see above: the allocation is the point
   const columns = new Array<ColumnDef>(list.length)
-  for (let i = 0; i < list.length; i++) columns[i] = toColumn(list[i]!, where, notes)
+  for (const [i, element] of list.entries()) {
+    const c = element!
+    columns[i] = toColumn(c.Name ?? '', c.Type, shared, onError)
+  }
+
   return columns
 }
 
-/** One Glue `Table` structure → our model. */
+/** One Glue `Table` structure → our model; `shared` is shared by the tables of one read. */
+// eslint-disable-next-line max-params -- internal to the catalog readers
 export function tableFromGlue(
   t: GlueTableLike,
   source: {file?: string | undefined; kind: SourceKind},
   notes: string[],
+  shared: SharedColumns,
   fallbackDatabase: null | string = null,
 ): TableDef {
   const table = t.Name ?? ''
   const database = t.DatabaseName ?? fallbackDatabase
-  // Only needed for notes about unreadable types.
-  const where = (): string => `${source.file ? `${source.file}: ` : ''}${database ? `${database}.` : ''}${table}`
+  // Notes about unreadable types name the table.
+  const onError = (message: string): void => {
+    notes.push(`${source.file ? `${source.file}: ` : ''}${database ? `${database}.` : ''}${table}: ${message}`)
+  }
+
   return {
-    columns: toColumns(t.StorageDescriptor?.Columns, where, notes),
+    columns: toColumns(t.StorageDescriptor?.Columns, shared, onError),
     database,
     kind: t.TableType === 'VIRTUAL_VIEW' ? 'view' : 'table',
     location: t.StorageDescriptor?.Location,
-    partitionKeys: toColumns(t.PartitionKeys, where, notes),
+    partitionKeys: toColumns(t.PartitionKeys, shared, onError),
     serde: t.StorageDescriptor?.SerdeInfo?.SerializationLibrary,
     source,
     table,
@@ -116,7 +155,19 @@ export class GlueJsonError extends Error {
  * The output of `aws glue get-table` (`{"Table": …}`), `get-tables` (`{"TableList": […]}`), or a
  * bare table / array of tables.
  */
-export function readGlueJson(text: string, file: string): SchemaInput {
+export function readGlueJson(input: Buffer | string, file: string): SchemaInput {
+  if (typeof input !== 'string') {
+    const scanned = scanGlueJson(input)
+    if (scanned) {
+      const notes: string[] = []
+      const source = {file, kind: 'glue-json' as const}
+      const shared = new SharedColumns()
+      return {databases: [], notes, tables: scanned.map((t) => tableFromGlue(t, source, notes, shared))}
+    }
+  }
+
+  // The general path: every shape and every error (the scanner leaves those to JSON.parse).
+  const text = typeof input === 'string' ? input : input.toString('utf8')
   let doc: unknown
   try {
     doc = JSON.parse(text.startsWith('\uFEFF') ? text.slice(1) : text)
@@ -138,10 +189,11 @@ export function readGlueJson(text: string, file: string): SchemaInput {
   else
     throw new GlueJsonError(`${file} holds neither "Table" (aws glue get-table) nor "TableList" (aws glue get-tables)`)
   const notes: string[] = []
+  const shared = new SharedColumns()
   const tables = list.map((t, i) => {
     if (!t || typeof t !== 'object' || typeof (t as GlueTableLike).Name !== 'string')
       throw new GlueJsonError(`${file}: table ${i + 1} has no "Name"`)
-    return tableFromGlue(t as GlueTableLike, {file, kind: 'glue-json'}, notes)
+    return tableFromGlue(t as GlueTableLike, {file, kind: 'glue-json'}, notes, shared)
   })
   return {databases: [], notes, tables}
 }
@@ -153,26 +205,27 @@ export async function readGlueCatalog(
 ): Promise<SchemaInput> {
   const notes: string[] = []
   const source = {kind: 'glue' as const}
+  const shared = new SharedColumns()
   const tables: TableDef[] = []
   const catalog = options.catalogId ? {CatalogId: options.catalogId} : {}
   if (options.tables.length > 0) {
     for (const name of options.tables) {
       const response = await glue.send(new GetTableCommand({...catalog, DatabaseName: options.database, Name: name}))
-      if (response.Table) tables.push(tableFromGlue(response.Table, source, notes, options.database))
+      if (response.Table) tables.push(tableFromGlue(response.Table, source, notes, shared, options.database))
     }
   } else {
     for await (const page of paginateGetTables(
       {client: glue, pageSize: 100},
       {...catalog, DatabaseName: options.database},
     )) {
-      for (const t of page.TableList ?? []) tables.push(tableFromGlue(t, source, notes, options.database))
+      for (const t of page.TableList ?? []) tables.push(tableFromGlue(t, source, notes, shared, options.database))
     }
   }
 
   return {databases: [{database: options.database, source}], notes, tables}
 }
 
-function tableFromAthena(t: TableMetadata, database: string, notes: string[]): TableDef {
+function tableFromAthena(t: TableMetadata, database: string, notes: string[], shared: SharedColumns): TableDef {
   const params = t.Parameters ?? {}
   return {
     ...tableFromGlue(
@@ -189,6 +242,7 @@ function tableFromAthena(t: TableMetadata, database: string, notes: string[]): T
       },
       {kind: 'athena'},
       notes,
+      shared,
       database,
     ),
   }
@@ -200,6 +254,7 @@ export async function readAthenaCatalog(
   options: {catalog: string; database: string; tables: string[]; workgroup?: string | undefined},
 ): Promise<SchemaInput> {
   const notes: string[] = []
+  const shared = new SharedColumns()
   const tables: TableDef[] = []
   const wg = options.workgroup ? {WorkGroup: options.workgroup} : {}
   if (options.tables.length > 0) {
@@ -212,14 +267,14 @@ export async function readAthenaCatalog(
           ...wg,
         }),
       )
-      if (response.TableMetadata) tables.push(tableFromAthena(response.TableMetadata, options.database, notes))
+      if (response.TableMetadata) tables.push(tableFromAthena(response.TableMetadata, options.database, notes, shared))
     }
   } else {
     for await (const page of paginateListTableMetadata(
       {client: athena, pageSize: 50},
       {CatalogName: options.catalog, DatabaseName: options.database, ...wg},
     )) {
-      for (const t of page.TableMetadataList ?? []) tables.push(tableFromAthena(t, options.database, notes))
+      for (const t of page.TableMetadataList ?? []) tables.push(tableFromAthena(t, options.database, notes, shared))
     }
   }
 
