@@ -157,13 +157,14 @@ export class GlueJsonError extends Error {
  */
 export function readGlueJson(input: Buffer | string, file: string): SchemaInput {
   if (typeof input !== 'string') {
-    const scanned = scanGlueJson(input)
-    if (scanned) {
+    const source = {file, kind: 'glue-json' as const}
+    const shared = new SharedColumns()
+    // Each table keeps its own notes: the scanner may finish a table the document does not list.
+    const scanned = scanGlueJson(input, (t) => {
       const notes: string[] = []
-      const source = {file, kind: 'glue-json' as const}
-      const shared = new SharedColumns()
-      return {databases: [], notes, tables: scanned.map((t) => tableFromGlue(t, source, notes, shared))}
-    }
+      return {notes, table: tableFromGlue(t, source, notes, shared)}
+    })
+    if (scanned) return {databases: [], notes: scanned.flatMap((t) => t.notes), tables: scanned.map((t) => t.table)}
   }
 
   // The general path: every shape and every error (the scanner leaves those to JSON.parse).

@@ -82,19 +82,21 @@ const NON_ASCII = 1 // UTF-8 bytes, no escapes: decode the bytes
 const ESCAPED = 2 // backslash escapes: decode with JSON.parse
 
 /**
- * The tables of a get-table(s) document, or undefined when the reader leaves the document to
- * JSON.parse (see the file comment).
+ * The tables of a get-table(s) document, each passed to `finish` as soon as it is read (so what
+ * the scanner keeps of a table can be collected young), or undefined when the reader leaves the
+ * document to JSON.parse (see the file comment). Tables the document holds but does not list
+ * (a `Table` next to a `TableList`) may be finished too, and are left out of the result.
  */
-export function scanGlueJson(bytes: Buffer): ScannedTable[] | undefined {
+export function scanGlueJson<T>(bytes: Buffer, finish: (table: ScannedTable) => T): T[] | undefined {
   try {
-    return new GlueJsonScanner(bytes).document()
+    return new GlueJsonScanner(bytes, finish).document()
   } catch {
     // Unhandled, or a RangeError from nesting deeper than the stack: JSON.parse decides.
     return undefined
   }
 }
 
-class GlueJsonScanner {
+class GlueJsonScanner<T> {
   /** The end of the last string's raw text (see `start`). */
   end = 0
   /** How the last string's raw text becomes its value: PLAIN, NON_ASCII or ESCAPED. */
@@ -106,38 +108,45 @@ class GlueJsonScanner {
   lastTypeEnd = 0
   lastTypeStart = 0
   /** What the root object holds besides a table's own fields. */
-  rootTable: ScannedTable | undefined
-  rootTableList: ScannedTable[] | undefined
+  rootTable: T | undefined
+  rootTableList: T[] | undefined
   /** The start of the last string's raw text, after its opening quote. */
   start = 0
   readonly text: string
 
-  constructor(private readonly bytes: Buffer) {
+  constructor(
+    private readonly bytes: Buffer,
+    private readonly finish: (table: ScannedTable) => T,
+  ) {
     // One byte, one character: offsets into the text are byte offsets, ASCII slices are the
     // values themselves, and non-ASCII values are decoded from the bytes when they are kept.
     this.text = bytes.toString('latin1')
   }
 
-  document(): ScannedTable[] {
+  document(): T[] {
     const {bytes} = this
     // A UTF-8 byte order mark, which the JSON.parse path strips too.
     if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) this.i = 3
     this.whitespace()
-    let tables: ScannedTable[]
+    let tables: T[]
     const first = this.code()
     if (first === OPEN_BRACKET) tables = this.tableArray()
     else if (first === OPEN_BRACE) {
+      // The root is a table itself unless it holds a TableList or a Table.
       const root = this.tableObject(true)
       if (this.rootTableList) tables = this.rootTableList
       else if (this.rootTable) tables = [this.rootTable]
-      else if (root.Name === undefined) throw new Unhandled()
-      else tables = [root]
+      else tables = [this.finished(root)]
     } else throw new Unhandled()
     this.whitespace()
     if (this.i !== this.text.length) throw new Unhandled()
-    // The JSON.parse path names a table without a name in its error.
-    for (const t of tables) if (t.Name === undefined) throw new Unhandled()
     return tables
+  }
+
+  /** A table as `finish` makes it; one without a name is left to the JSON.parse path, which names it in its error. */
+  private finished(table: ScannedTable): T {
+    if (table.Name === undefined) throw new Unhandled()
+    return this.finish(table)
   }
 
   private code(): number {
@@ -401,10 +410,10 @@ class GlueJsonScanner {
     return JSON.parse(this.bytes.toString('utf8', this.start - 1, this.end + 1)) as string
   }
 
-  private tableArray(): ScannedTable[] {
-    const tables: ScannedTable[] = []
+  private tableArray(): T[] {
+    const tables: T[] = []
     if (this.open(OPEN_BRACKET, CLOSE_BRACKET)) return tables
-    do tables.push(this.tableObject(false))
+    do tables.push(this.finished(this.tableObject(false)))
     while (this.more(CLOSE_BRACKET))
     return tables
   }
@@ -437,7 +446,7 @@ class GlueJsonScanner {
 
         case 'Table': {
           if (root) {
-            this.rootTable = this.tableObject(false)
+            this.rootTable = this.finished(this.tableObject(false))
           } else {
             this.skipValue()
           }
