@@ -5,7 +5,7 @@ import {readGlueJson} from '../../../src/lib/athena/inputs/catalog.js'
 import {scanGlueJson} from '../../../src/lib/athena/inputs/glue-json-scan.js'
 
 /** The tables as the scanner reads them, or undefined when it leaves the text to JSON.parse. */
-const scan = (bytes: Buffer): unknown[] | undefined => scanGlueJson(bytes, (table) => table)
+const scan = (bytes: Buffer): undefined | unknown[] => scanGlueJson(bytes, (table) => table)
 
 /** The result, or the error message: what a user sees either way. */
 function outcome(read: () => unknown): unknown {

@@ -143,12 +143,6 @@ class GlueJsonScanner<T> {
     return tables
   }
 
-  /** A table as `finish` makes it; one without a name is left to the JSON.parse path, which names it in its error. */
-  private finished(table: ScannedTable): T {
-    if (table.Name === undefined) throw new Unhandled()
-    return this.finish(table)
-  }
-
   private code(): number {
     return this.bytes[this.i]!
   }
@@ -213,6 +207,12 @@ class GlueJsonScanner<T> {
     this.whitespace()
     if (this.code() !== code) throw new Unhandled()
     this.i++
+  }
+
+  /** A table as `finish` makes it; one without a name is left to the JSON.parse path, which names it in its error. */
+  private finished(table: ScannedTable): T {
+    if (table.Name === undefined) throw new Unhandled()
+    return this.finish(table)
   }
 
   /**
