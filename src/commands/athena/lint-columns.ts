@@ -1,5 +1,3 @@
-import {AthenaClient} from '@aws-sdk/client-athena'
-import {GlueClient} from '@aws-sdk/client-glue'
 import {Flags} from '@oclif/core'
 
 import {BaseCommand, PIPEOPS_VERSION} from '../../base-command.js'
@@ -155,8 +153,12 @@ Rules: ${RULE_IDS.join(', ')}.
         },
       },
       {
-        athena: aws && flags.catalog ? aws.create(AthenaClient, 'athena') : undefined,
-        glue: aws && !flags.catalog ? aws.create(GlueClient, 'glue') : undefined,
+        // The SDKs are loaded only to read a catalog (linting files does not need them).
+        athena:
+          aws && flags.catalog
+            ? aws.create((await import('@aws-sdk/client-athena')).AthenaClient, 'athena')
+            : undefined,
+        glue: aws && !flags.catalog ? aws.create((await import('@aws-sdk/client-glue')).GlueClient, 'glue') : undefined,
       },
     )
     for (const note of outcome.notes) this.warnUser(note)
