@@ -221,6 +221,23 @@ class GlueJsonScanner<T> {
    */
   private key(): Key | undefined {
     this.whitespace()
+    // "Name" and "Type", the keys of every column, are recognised without scanning them as strings.
+    const {bytes, i} = this
+    if (bytes[i] === QUOTE && bytes[i + 5] === QUOTE) {
+      const first = bytes[i + 1]
+      if (first === 0x4e && bytes[i + 2] === 0x61 && bytes[i + 3] === 0x6d && bytes[i + 4] === 0x65) {
+        this.i = i + 6
+        this.expect(COLON)
+        return 'Name'
+      }
+
+      if (first === 0x54 && bytes[i + 2] === 0x79 && bytes[i + 3] === 0x70 && bytes[i + 4] === 0x65) {
+        this.i = i + 6
+        this.expect(COLON)
+        return 'Type'
+      }
+    }
+
     this.scanString()
     this.expect(COLON)
     if (this.form !== PLAIN) {
@@ -367,6 +384,13 @@ class GlueJsonScanner<T> {
     }
   }
 
+  private skipWhitespace(): void {
+    const {bytes} = this
+    let {i} = this
+    for (let c = bytes[i]; c === SPACE || c === LF || c === CR || c === TAB; c = bytes[++i]);
+    this.i = i
+  }
+
   private storageDescriptor(): NonNullable<ScannedTable['StorageDescriptor']> {
     const sd: NonNullable<ScannedTable['StorageDescriptor']> = {}
     if (this.open(OPEN_BRACE, CLOSE_BRACE)) return sd
@@ -506,9 +530,8 @@ class GlueJsonScanner<T> {
   }
 
   private whitespace(): void {
-    const {bytes} = this
-    let {i} = this
-    for (let c = bytes[i]; c === SPACE || c === LF || c === CR || c === TAB; c = bytes[++i]);
-    this.i = i
+    // Compact JSON has none: one test, small enough to be inlined at every call.
+    if (this.bytes[this.i]! > SPACE) return
+    this.skipWhitespace()
   }
 }
