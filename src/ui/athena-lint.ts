@@ -6,6 +6,39 @@ import type {Finding} from '../lib/athena/model.js'
 
 import {isColorEnabled, paint} from './color.js'
 
+/**
+ * How much of a big report the text output draws. A person does not read 100,000 rows, and
+ * cli-table3 takes about a millisecond per row (its width check builds two large patterns per
+ * cell): a 1,000-table catalogue took minutes to print. Past these limits the text output
+ * summarises and says where the rest is: --json and --format sarif always hold everything.
+ */
+const MAX_FINDING_ROWS = 500
+const MAX_SUMMARY_LINES = 200
+const MAX_RENAME_ROWS = 500
+const MAX_COMPAT_ROWS = 500
+const MAX_SQL_CHARS = 200_000
+
+const count = (n: number): string => n.toLocaleString('en-US')
+
+/** `3 error(s), 1 warning(s)`, coloured by the worst. */
+function severityCounts(findings: Finding[]): string {
+  const errors = findings.filter((f) => f.severity === 'error').length
+  const warnings = findings.length - errors
+  return paint(errors > 0 ? 'red' : 'yellow', `${errors} error(s), ${warnings} warning(s)`)
+}
+
+/** Findings per rule, most frequent first. */
+function ruleCounts(findings: Finding[]): Array<{count: number; rule: string; severity: string}> {
+  const byRule = new Map<string, {count: number; rule: string; severity: string}>()
+  for (const f of findings) {
+    const known = byRule.get(f.rule)
+    if (known) known.count++
+    else byRule.set(f.rule, {count: 1, rule: f.rule, severity: f.severity})
+  }
+
+  return [...byRule.values()].sort((a, b) => b.count - a.count || a.rule.localeCompare(b.rule))
+}
+
 function table(head: string[], widths: number[]): Table.Table {
   return new Table({
     colWidths: widths,
@@ -34,17 +67,24 @@ export function renderLintReport(result: LintColumnsResult, options: {width?: nu
   const groups = new Map<string, Finding[]>()
   for (const f of result.findings) {
     const key = groupKey(f)
-    groups.set(key, [...(groups.get(key) ?? []), f])
+    const list = groups.get(key)
+    if (list) list.push(f)
+    else groups.set(key, [f])
   }
 
   const fixed = [10, 24, 22, 30]
   const why = width - fixed.reduce((a, b) => a + b, 0) - 6
+  // Whole tables, in order, up to the row limit (the first table always).
+  const rest: Array<[string, Finding[]]> = []
+  let shownRows = 0
   for (const [key, findings] of groups) {
-    const errors = findings.filter((f) => f.severity === 'error').length
-    const warnings = findings.length - errors
-    out.push(
-      `${paint('bold', key)}  ${paint(errors > 0 ? 'red' : 'yellow', `${errors} error(s), ${warnings} warning(s)`)}`,
-    )
+    if (rest.length > 0 || (shownRows > 0 && shownRows + findings.length > MAX_FINDING_ROWS)) {
+      rest.push([key, findings])
+      continue
+    }
+
+    shownRows += findings.length
+    out.push(`${paint('bold', key)}  ${severityCounts(findings)}`)
     const t = table(['Severity', 'Rule', 'Name', 'Why', 'Fix'], [fixed[0]!, fixed[1]!, fixed[2]!, why, fixed[3]!])
     for (const f of findings) {
       t.push([
@@ -59,6 +99,7 @@ export function renderLintReport(result: LintColumnsResult, options: {width?: nu
     out.push(t.toString(), '')
   }
 
+  if (rest.length > 0) out.push(...renderRest(rest, result.findings, shownRows, groups.size))
   const s = result.summary
   const verdict =
     s.errors > 0
@@ -73,23 +114,70 @@ export function renderLintReport(result: LintColumnsResult, options: {width?: nu
   return out.join('\n')
 }
 
-export function renderFixes(fixes: FixReport, width = 120): string {
-  const out: string[] = []
-  if (fixes.renames.length === 0) out.push(paint('green', 'Nothing to rename.'))
-  else {
-    out.push(paint('bold', 'Rename map (checked against every other name of the table)'))
-    const t = table(['Table', 'Name', 'New name', 'Note'], [24, 30, 30, Math.max(20, width - 92)])
-    for (const r of fixes.renames) {
-      const where =
-        r.table === null ? `(database ${r.database})` : r.database === null ? r.table : `${r.database}.${r.table}`
-      const name = r.kind === 'table' || r.kind === 'database' ? `${r.from} (${r.kind})` : (r.path ?? r.from)
-      t.push([where, name, r.to, r.note ?? ''])
-    }
-
-    out.push(t.toString())
+/** The tables past the row limit as one line each, the findings by rule, and where the rest is. */
+function renderRest(rest: Array<[string, Finding[]]>, all: Finding[], shownRows: number, tables: number): string[] {
+  const out = [paint('bold', `${count(rest.length)} more table(s) with findings:`)]
+  for (const [key, findings] of rest.slice(0, MAX_SUMMARY_LINES)) {
+    const rules = ruleCounts(findings)
+      .map((r) => `${r.rule} ×${r.count}`)
+      .join(', ')
+    out.push(`  ${key}  ${severityCounts(findings)}: ${rules}`)
   }
 
+  if (rest.length > MAX_SUMMARY_LINES) out.push(`  … and ${count(rest.length - MAX_SUMMARY_LINES)} more`)
+  const byRule = table(['Rule', 'Severity', 'Findings'], [28, 10, 12])
+  for (const r of ruleCounts(all)) byRule.push([r.rule, r.severity, count(r.count)])
+  out.push(
+    '',
+    paint('bold', 'All findings by rule'),
+    byRule.toString(),
+    paint(
+      'dim',
+      `Listed above: ${count(shownRows)} of ${count(all.length)} findings (${count(tables - rest.length)} of ${count(tables)} tables). All of them: --json, or --format sarif --output FILE.`,
+    ),
+    '',
+  )
+  return out
+}
+
+export function renderFixes(fixes: FixReport, width = 120): string {
+  return [...renderRenames(fixes.renames, width), ...renderSql(fixes), ...renderCompat(fixes.compat ?? [])].join('\n')
+}
+
+function renderRenames(renames: FixReport['renames'], width: number): string[] {
+  if (renames.length === 0) return [paint('green', 'Nothing to rename.')]
+  const t = table(['Table', 'Name', 'New name', 'Note'], [24, 30, 30, Math.max(20, width - 92)])
+  for (const r of renames.slice(0, MAX_RENAME_ROWS)) {
+    const where =
+      r.table === null ? `(database ${r.database})` : r.database === null ? r.table : `${r.database}.${r.table}`
+    const name = r.kind === 'table' || r.kind === 'database' ? `${r.from} (${r.kind})` : (r.path ?? r.from)
+    t.push([where, name, r.to, r.note ?? ''])
+  }
+
+  const out = [paint('bold', 'Rename map (checked against every other name of the table)'), t.toString()]
+  if (renames.length > MAX_RENAME_ROWS)
+    out.push(
+      paint(
+        'dim',
+        `… and ${count(renames.length - MAX_RENAME_ROWS)} more renames (${count(renames.length)} in all): --json has every one (fixes.renames).`,
+      ),
+    )
+  return out
+}
+
+/** The views and SerDe tables, up to a size a terminal shows usefully. */
+function renderSql(fixes: FixReport): string[] {
+  const out: string[] = []
+  let chars = 0
+  let viewsLeft = 0
+  let serdeLeft = 0
   for (const v of fixes.views) {
+    if (chars > MAX_SQL_CHARS) {
+      viewsLeft++
+      continue
+    }
+
+    chars += v.sql.length
     out.push(
       '',
       paint('bold', `View with clean names for ${v.database === null ? v.table : `${v.database}.${v.table}`}:`),
@@ -98,6 +186,12 @@ export function renderFixes(fixes: FixReport, width = 120): string {
   }
 
   for (const s of fixes.serdeProperties) {
+    if (chars > MAX_SQL_CHARS) {
+      serdeLeft++
+      continue
+    }
+
+    chars += s.sql.length
     out.push(
       '',
       paint(
@@ -109,7 +203,27 @@ export function renderFixes(fixes: FixReport, width = 120): string {
     for (const w of s.warnings) out.push(paint('yellow', `Note: ${w}`))
   }
 
-  for (const c of fixes.compat ?? []) {
+  if (viewsLeft + serdeLeft > 0)
+    out.push(
+      '',
+      paint(
+        'dim',
+        `… and ${count(viewsLeft)} more view(s) and ${count(serdeLeft)} more SerDe table(s): --json has every SQL text (fixes.views[].sql, fixes.serdeProperties[].sql).`,
+      ),
+    )
+  return out
+}
+
+function renderCompat(compat: NonNullable<FixReport['compat']>): string[] {
+  const out: string[] = []
+  let rows = 0
+  let left = 0
+  for (const c of compat) {
+    if (rows > MAX_COMPAT_ROWS) {
+      left++
+      continue
+    }
+
     out.push(
       '',
       paint(
@@ -121,6 +235,7 @@ export function renderFixes(fixes: FixReport, width = 120): string {
     for (const col of c.columns)
       if (col.name !== col.awswrangler || col.name !== col.awswranglerLegacy)
         t.push([col.name, col.awswrangler, col.awswranglerLegacy])
+    rows += t.length + c.collisions.length + c.stillInvalid.length
     out.push(t.length > 0 ? t.toString() : paint('dim', '(all column names unchanged)'))
     for (const k of c.collisions)
       out.push(
@@ -133,5 +248,10 @@ export function renderFixes(fixes: FixReport, width = 120): string {
       out.push(paint('yellow', `Still invalid (awswrangler ${k.version}): "${k.name}" ${k.problem}.`))
   }
 
-  return out.join('\n')
+  if (left > 0)
+    out.push(
+      '',
+      paint('dim', `… and the awswrangler names of ${count(left)} more table(s): --json has them all (fixes.compat).`),
+    )
+  return out
 }
