@@ -1,12 +1,12 @@
+import type {Rename} from './rename.js'
+
 /**
  * Ready-to-run fix artefacts built from the collision-free renames: a CREATE OR REPLACE VIEW that
  * selects each bad column by its quoted original name aliased to the clean one (nested fields
  * renamed with a CAST to a ROW type), OpenX JSON SerDe `mapping.*` properties, and the names
  * awswrangler would produce (≥ 2.13 and ≤ 2.12) with their collisions.
  */
-import type {ColumnDef, SchemaInput, TableDef} from './model.js'
-import type {Rename} from './rename.js'
-
+import {type ColumnDef, NAME_NOT_PLAIN, NAME_PLAIN, type PlainNames, type SchemaInput, type TableDef} from './model.js'
 import {awswranglerName, cleanName, displayName} from './names.js'
 import {isReservedLowerCase} from './reserved-words.js'
 import {
@@ -108,6 +108,8 @@ interface Renamer {
   hasFields: boolean
   /** Renamed partition keys (original → clean). */
   keys: Map<string, string>
+  /** What the linter found about the table's top-level names, when known (see `PlainNames`). */
+  plain: PlainNames | undefined
   /**
    * True when a column or partition key with a plain name (clean, not reserved) is renamed (only
    * duplicates are): otherwise a plain name needs no look-up in `top` or `keys`.
@@ -117,7 +119,7 @@ interface Renamer {
   top: Map<string, string>
 }
 
-function renamerFor(list: Rename[]): Renamer {
+function renamerFor(list: Rename[], plain?: PlainNames): Renamer {
   const fields: Rename[] = []
   const columns = new Map<string, string>()
   const keys = new Map<string, string>()
@@ -133,11 +135,17 @@ function renamerFor(list: Rename[]): Renamer {
     plainRenamed ||= isPlain(r.from)
   }
 
-  return {field: fieldRenamer(fields), hasFields: fields.length > 0, keys, plainRenamed, top: columns}
+  return {field: fieldRenamer(fields), hasFields: fields.length > 0, keys, plain, plainRenamed, top: columns}
 }
 
 /** A clean, unreserved name: selected without quotes. (SAFE names are lower case, so the lower-case reserved-word set answers for every list.) */
 const isPlain = (name: string): boolean => SAFE.test(name) && !isReservedLowerCase(name)
+
+/** Whether the table's top-level name at `index` is plain: the linter's answer when it has one. */
+function isPlainAt(renamer: Renamer, index: number, name: string): boolean {
+  const known = renamer.plain?.[index]
+  return known === NAME_PLAIN || (known !== NAME_NOT_PLAIN && isPlain(name))
+}
 
 /** A field path in the renamer's tree: the new name of the field that ends here, and the fields below it. */
 interface FieldNode {
@@ -422,7 +430,7 @@ function columnTexts(
   for (let i = 0; i < cols.length; i++) {
     const c = cols[i]!
     const {name, type} = c
-    const plainName = isPlain(name)
+    const plainName = isPlainAt(renamer, at + i, name)
     const to = renamed.size === 0 || (plainName && !renamer.plainRenamed) ? undefined : renamed.get(name)
     // A clean, unreserved name needs no quotes (and has no backtick); everything else is selected
     // by its quoted original.
@@ -586,7 +594,12 @@ export function buildCompat(table: TableDef): CompatTable {
 export function buildFixes(
   input: SchemaInput,
   renames: Rename[],
-  options: {compat?: 'awswrangler' | undefined; duplicateTables: Set<string>},
+  options: {
+    compat?: 'awswrangler' | undefined
+    duplicateTables: Set<string>
+    /** The linter's `plainNames`: spares testing every name again. */
+    plainNames?: Map<TableDef, PlainNames> | undefined
+  },
 ): FixReport {
   const report: FixReport = {
     renames,
@@ -608,7 +621,7 @@ export function buildFixes(
     const list = byTable.get(key) ?? []
     const tableRename = tableRenames.get(key)
     if (list.length === 0 && !tableRename) continue
-    const {serde, view} = artefactsFor(table, list, renamerFor(list), tableRename, {
+    const {serde, view} = artefactsFor(table, list, renamerFor(list, options.plainNames?.get(table)), tableRename, {
       cleanNames: {database: databaseRenames.get(table.database), table: tableRename},
       columnSuffixes,
       hasCaseDuplicates: options.duplicateTables.has(key),

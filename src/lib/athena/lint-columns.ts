@@ -207,7 +207,11 @@ export function lintAndFix(schema: SchemaInput, options: Omit<LintColumnsOptions
     const duplicateTables = new Set<string>()
     for (const f of outcome.findings)
       if (f.rule === 'duplicate-name') duplicateTables.add(`${f.database ?? ''}\u0000${f.table ?? ''}`)
-    result.fixes = buildFixes(schema, outcome.renames, {compat: options.compat, duplicateTables})
+    result.fixes = buildFixes(schema, outcome.renames, {
+      compat: options.compat,
+      duplicateTables,
+      plainNames: outcome.plainNames,
+    })
   }
 
   return {located: outcome.findings, notes: schema.notes, result}

@@ -10,6 +10,7 @@ import {
   type HiveType,
   LocatedFinding,
   type NameKind,
+  type PlainNames,
   type Position,
   type SchemaInput,
   type TableDef,
@@ -27,6 +28,8 @@ export {formatPath, Rename} from './rename.js'
 
 export interface LintOutcome {
   findings: LocatedFinding[]
+  /** What the linter found about each table's top-level names, for `buildFixes`. */
+  plainNames: Map<TableDef, PlainNames>
   renames: Rename[]
   summary: {columns: number; errors: number; tables: number; warnings: number}
 }
@@ -90,11 +93,14 @@ export function lintSchema(input: SchemaInput, active: ReadonlySet<string>): Lin
 
   for (const db of input.databases) lintDatabase(db)
   const namespaces = new NamespaceLinter(active, names, findings, renames)
+  const plainNames = new Map<TableDef, PlainNames>()
   for (const table of input.tables) {
     if (table.database !== null)
       lintDatabase({database: table.database, position: table.databasePosition, source: table.source})
     columns += table.columns.length + table.partitionKeys.length
-    lintTable(table, active, findings, renames, namespaces)
+    const plain: PlainNames = new Uint8Array(table.columns.length + table.partitionKeys.length)
+    plainNames.set(table, plain)
+    lintTable(table, active, findings, renames, namespaces, plain)
   }
 
   let errors = 0
@@ -104,7 +110,7 @@ export function lintSchema(input: SchemaInput, active: ReadonlySet<string>): Lin
     else warnings++
   }
 
-  return {findings, renames, summary: {columns, errors, tables: input.tables.length, warnings}}
+  return {findings, plainNames, renames, summary: {columns, errors, tables: input.tables.length, warnings}}
 }
 
 // eslint-disable-next-line max-params -- internal: the run's lists and linter
@@ -114,6 +120,7 @@ function lintTable(
   findings: LocatedFinding[],
   renames: Rename[],
   namespaces: NamespaceLinter,
+  plain: PlainNames,
 ): void {
   const base = {database: table.database, source: table.source, table: table.table}
   // The table name itself.
@@ -157,7 +164,7 @@ function lintTable(
   // The columns with nested types are collected by the same pass over the names.
   const nested: ColumnDef[] = []
   namespaces.lint(
-    {column: undefined, items: table.columns, keys: table.partitionKeys, nested, parent: TOP, parentShown: ''},
+    {column: undefined, items: table.columns, keys: table.partitionKeys, nested, parent: TOP, parentShown: '', plain},
     ctx,
   )
   for (const col of nested) {

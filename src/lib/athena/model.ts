@@ -151,3 +151,12 @@ export class LocatedFinding implements Finding {
 }
 
 export type NameKind = 'column' | 'database' | 'field' | 'partition' | 'table'
+
+/**
+ * What the linter found about each top-level name of a table (its columns, then its partition
+ * keys), for the fix builder, which would otherwise test every name again: `NAME_PLAIN` (clean and
+ * not reserved: selected without quotes), `NAME_NOT_PLAIN`, or 0 (not known: test it).
+ */
+export type PlainNames = Uint8Array
+export const NAME_PLAIN = 1
+export const NAME_NOT_PLAIN = 2

@@ -2,10 +2,10 @@
  * One namespace at a time (a table's columns and partition keys, or one struct's fields): the
  * per-name rules, duplicates, and a collision-free rename (with its findings) for every flagged name.
  */
-import type {ColumnDef, HiveType, Position, TableDef} from './model.js'
+import type {ColumnDef, HiveType, PlainNames, Position, TableDef} from './model.js'
 
 import {KeyIndex} from './key-index.js'
-import {LocatedFinding} from './model.js'
+import {LocatedFinding, NAME_NOT_PLAIN, NAME_PLAIN} from './model.js'
 import {CLEAN, duplicateHit, type Hit, type NameRef, NO_HITS} from './name-checks.js'
 import {type BulkKind, type KindWork, type NameMemo} from './name-memo.js'
 import {cleanName, MAX_NAME_BYTES, uniqueName} from './names.js'
@@ -29,6 +29,8 @@ export interface Namespace {
   parent: string[]
   /** `parent` as formatPath shows it. */
   parentShown: string
+  /** When set, filled with what the pass found about each name (see `PlainNames`). */
+  plain?: PlainNames | undefined
 }
 
 /** The table a namespace belongs to. */
@@ -124,7 +126,7 @@ export class NamespaceLinter {
   /** Lint one namespace; its nested columns (when asked) are added to `ns.nested`. */
   // eslint-disable-next-line complexity -- the one pass over every name of a catalogue stays in one loop
   lint(ns: Namespace, ctx: NamespaceContext): void {
-    const {items, keys, nested} = ns
+    const {items, keys, nested, plain} = ns
     const partitionFrom = items.length
     const n = partitionFrom + keys.length
     const nameKind = ns.column === undefined ? 'column' : 'field'
@@ -149,12 +151,15 @@ export class NamespaceLinter {
       let key: string
       if (name.length <= MAX_NAME_BYTES && CLEAN.test(name)) {
         key = name
-        if (isReservedLowerCase(name))
-          work = names.kind(names.work(name), name, i >= partitionFrom ? 'partition' : nameKind)
+        const reserved = isReservedLowerCase(name)
+        if (reserved) work = names.kind(names.work(name), name, i >= partitionFrom ? 'partition' : nameKind)
+        if (plain) plain[i] = reserved ? NAME_NOT_PLAIN : NAME_PLAIN
       } else {
         const nameWork = names.work(name)
         key = nameWork.lower
         work = names.kind(nameWork, name, i >= partitionFrom ? 'partition' : nameKind)
+        // A clean name over the length limit stays 0: the fix builder tests it itself.
+        if (plain && name.length <= MAX_NAME_BYTES) plain[i] = NAME_NOT_PLAIN
       }
 
       const hits = work === undefined ? NO_HITS : work.hits

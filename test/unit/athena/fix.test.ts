@@ -127,6 +127,38 @@ describe('fix artefacts', () => {
     )
   })
 
+  it("builds the same artefacts from the linter's verdict on each name as from testing the names again", () => {
+    const name = fc.constantFrom(
+      'id',
+      'select',
+      'date',
+      'Date',
+      'URL',
+      'url',
+      '/var/log',
+      '_id',
+      'a'.repeat(256),
+      '売上',
+      'x_1',
+    )
+    fc.assert(
+      fc.property(fc.array(name, {maxLength: 8}), fc.array(name, {maxLength: 2}), (columns, keys) => {
+        const t = table(
+          columns.map((n) => col(n, 'string')),
+          {partitionKeys: keys.map((n) => col(n, 'string')), serde: 'org.openx.data.jsonserde.JsonSerDe'},
+        )
+        const out = lintSchema(schema(t), ALL)
+        const tested = buildFixes(schema(t), out.renames, {duplicateTables: new Set(['db\u0000t'])})
+        const told = buildFixes(schema(t), out.renames, {
+          duplicateTables: new Set(['db\u0000t']),
+          plainNames: out.plainNames,
+        })
+        expect(told).toEqual(tested)
+      }),
+      {numRuns: 300},
+    )
+  })
+
   it('builds OpenX mapping.* properties and case.insensitive for case-only duplicates', () => {
     const t = table([col('URL', 'string'), col('Url', 'string'), col('a.b', 'int')], {
       location: 's3://b/t/',
