@@ -193,7 +193,6 @@ export abstract class BaseCommand extends Command {
     )
   }
 
-  /** Register work to run on exit or Ctrl-C (stop child processes, remove temp files). */
   /**
    * The --json document, exactly as oclif prints it (two-space JSON and a newline), without
    * oclif's colouring pass: it re-reads the text with regular expressions token by token (and
@@ -205,6 +204,7 @@ export abstract class BaseCommand extends Command {
     console.log(JSON.stringify(json, null, 2))
   }
 
+  /** Register work to run on exit or Ctrl-C (stop child processes, remove temp files). */
   protected onCleanup(fn: () => Promise<void> | void): void {
     this.cleanups.push(fn)
   }

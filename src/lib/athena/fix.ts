@@ -1,11 +1,11 @@
-import type {Rename} from './rename.js'
-
 /**
  * Ready-to-run fix artefacts built from the collision-free renames: a CREATE OR REPLACE VIEW that
  * selects each bad column by its quoted original name aliased to the clean one (nested fields
  * renamed with a CAST to a ROW type), OpenX JSON SerDe `mapping.*` properties, and the names
  * awswrangler would produce (≥ 2.13 and ≤ 2.12) with their collisions.
  */
+import type {Rename} from './rename.js'
+
 import {type ColumnDef, NAME_NOT_PLAIN, NAME_PLAIN, type PlainNames, type SchemaInput, type TableDef} from './model.js'
 import {awswranglerName, cleanName, displayName} from './names.js'
 import {isReservedLowerCase} from './reserved-words.js'

@@ -104,8 +104,10 @@ function toColumns(
 
   // eslint-disable-next-line unicorn/no-new-array -- see above: the allocation is the point
   const columns = new Array<ColumnDef>(list.length)
-  for (const [i, element] of list.entries()) {
-    const c = element!
+  // A plain index loop: entries() would allocate a pair per column.
+  // eslint-disable-next-line unicorn/no-for-loop -- see above
+  for (let i = 0; i < list.length; i++) {
+    const c = list[i]!
     columns[i] = toColumn(c.Name ?? '', c.Type, shared, onError)
   }
 
