@@ -8,6 +8,7 @@ import type {GenerateCommandResult} from '../../src/commands/s3/lifecycle/genera
 
 import {LIFECYCLE_DEMO_BUCKET, lifecycleDemoObjects, s3LifecycleSeed} from '../../src/lib/sandbox/seeds/s3-lifecycle.js'
 import {TOUR} from '../../src/lib/sandbox/tour.js'
+import {CLASSIC_GENERATE} from '../fixtures/s3-lifecycle/classic-argv.js'
 import {useTestAwsEnv} from '../helpers/aws-env.js'
 import {useEmulators} from '../helpers/emulators.js'
 import {resultOf, runJson, runText} from '../helpers/run.js'
@@ -35,19 +36,7 @@ describe('s3 lifecycle against s3rver (seed, --sample-bucket, tour)', () => {
     expect(second).toEqual(first)
 
     const result = resultOf(
-      await runJson<GenerateCommandResult>([
-        's3',
-        'lifecycle',
-        'generate',
-        '--prefix',
-        'raw/csv/',
-        '--ia-after',
-        '6months',
-        '--glacier-after',
-        '2y',
-        '--sample-bucket',
-        LIFECYCLE_DEMO_BUCKET,
-      ]),
+      await runJson<GenerateCommandResult>([...CLASSIC_GENERATE, '--sample-bucket', LIFECYCLE_DEMO_BUCKET]),
     )
     const objects = lifecycleDemoObjects()
     expect(result.estimate!.sample).toMatchObject({
