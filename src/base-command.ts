@@ -19,6 +19,7 @@ import {paint, setColorEnabled, shouldUseColor} from './ui/color.js'
 import {confirm} from './ui/confirm.js'
 import {renderApplyReport, renderPlan} from './ui/plan-table.js'
 import {createProgress, type ProgressReporter} from './ui/progress.js'
+import {setTerminalWidth} from './ui/table.js'
 
 export type EnvelopeStatus = 'error' | 'findings' | 'ok'
 
@@ -191,6 +192,8 @@ export abstract class BaseCommand extends Command {
     setColorEnabled(
       !this.jsonEnabled() && shouldUseColor({env: process.env, flag: colorFlag, isTTY: Boolean(process.stdout.isTTY)}),
     )
+    // Tables fit the terminal they are drawn on; a pipe or a file gets them whole.
+    setTerminalWidth(process.stdout.isTTY ? process.stdout.columns : undefined)
   }
 
   /**
