@@ -17,7 +17,7 @@ const steps = [
   ['type-check tests', 'npx', ['tsc', '-p', 'test/tsconfig.json', '--noEmit']],
   ['lint', 'npx', ['eslint', '.']],
   ['format', 'npx', ['prettier', '--check', 'src', 'test', 'bench', 'scripts', 'eslint.config.mjs']],
-  // dist/ is removed first so that tests can only pass against the TypeScript sources (stack notes, pitfall 2).
+  // dist/ is removed first so that tests can only pass against the TypeScript sources (docs/architecture.md, "Testing").
   [
     'unit, command and integration tests',
     'npx',

@@ -226,7 +226,7 @@ export abstract class BaseCommand extends Command {
   }
 
   /**
-   * The plan/apply flow of DESIGN.md: build (or load with --plan) a plan, save it with --plan-out,
+   * The plan/apply flow (docs/architecture.md, "Plan and apply"): build (or load with --plan) a plan, save it with --plan-out,
    * print it, and apply it only with --apply (confirmed on a TTY, --yes in scripts).
    */
   protected async runPlan<S, B, P>(options: {

@@ -4,7 +4,7 @@ import {beforeAll, describe, expect, it} from 'vitest'
 import {BaseCommand} from '../../src/base-command.js'
 
 /**
- * House rules for every command (DESIGN.md, "Rules of the house"): a summary, at least one
+ * House rules for every command (docs/architecture.md, "Adding a flow"): a summary, at least one
  * example written with long flags, a summary on every flag, and an IAM declaration for commands
  * that call AWS.
  */

@@ -1,5 +1,5 @@
 /**
- * The one error → exit-code map of pipeops (DESIGN.md, "JSON envelope and exit codes").
+ * The one error → exit-code map of pipeops (docs/architecture.md, "Exit codes").
  *
  * Domain code throws PipeopsError subclasses; anything else (AWS SDK errors, Node system errors,
  * plain bugs) goes through classifyError, which never throws and always returns a PipeopsError.

@@ -1,5 +1,5 @@
 /**
- * The plan/apply engine shared by every flow that changes AWS state (DESIGN.md principles 1 and 2).
+ * The plan/apply engine shared by every flow that changes AWS state (docs/architecture.md, "Plan and apply").
  *
  * A plan is plain data: ordered steps with their parameters, reason and predicted effect, plus the
  * starting state ("baseline") it was computed from. A flow supplies an executor (observe, check
