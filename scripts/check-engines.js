@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import {readFileSync} from 'node:fs'
 // Fails when an installed package's engines.node excludes the running Node: an `npm ci` on a new
-// machine must not bring in Node-22-only releases (docs/architecture.md, "Testing": CI runs every supported Node).
+// machine must not bring in Node-22-only releases (docs/architecture.md, "Testing").
 import {createRequire} from 'node:module'
 
 const require = createRequire(import.meta.url)

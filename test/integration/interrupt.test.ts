@@ -38,6 +38,8 @@ describe('Ctrl-C', () => {
     })
     const deadline = Date.now() + 30_000
     while (!state.connected && Date.now() < deadline) await delay(100)
+    // The test is about interrupting a command that is busy in an AWS call: it must have got there.
+    expect(state.connected).toBe(true)
     child.kill('SIGINT')
     const [code] = (await once(child, 'exit')) as [number]
     server.closeAllConnections()

@@ -91,7 +91,7 @@ describe('progress', () => {
       }),
       {columns: 80, isTTY: true, rows: 24},
     ) as unknown as NodeJS.WriteStream
-    const reporter = createProgress(true, stream)
+    const reporter = createProgress(false, stream)
     reporter.update({label: 'Reading'})
     reporter.update({done: 3, label: 'Splitting', total: 8})
     await vi.waitFor(() => expect(written).toMatch(/Splitting 3\/8/), {timeout: 10_000})
@@ -99,11 +99,22 @@ describe('progress', () => {
     reporter.stop()
   })
 
-  it('is silent when disabled (--json, or stderr not a terminal)', () => {
-    const reporter = createProgress(false)
-    expect(() => {
-      reporter.update({label: 'x'})
-      reporter.stop()
-    }).not.toThrow()
+  it('is silent when disabled (--json, or stderr not a terminal)', async () => {
+    let written = ''
+    const stream = {
+      columns: 80,
+      isTTY: true,
+      write(chunk: string) {
+        written += chunk
+        return true
+      },
+    } as unknown as NodeJS.WriteStream
+    const reporter = createProgress(false, stream)
+    reporter.update({detail: 'step 1', done: 1, label: 'Applying', total: 3})
+    await new Promise((resolve) => {
+      setTimeout(resolve, 200)
+    })
+    reporter.stop()
+    expect(written).toBe('')
   })
 })
