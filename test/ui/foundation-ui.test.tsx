@@ -91,7 +91,7 @@ describe('progress', () => {
       }),
       {columns: 80, isTTY: true, rows: 24},
     ) as unknown as NodeJS.WriteStream
-    const reporter = createProgress(false, stream)
+    const reporter = createProgress(true, stream)
     reporter.update({label: 'Reading'})
     reporter.update({done: 3, label: 'Splitting', total: 8})
     await vi.waitFor(() => expect(written).toMatch(/Splitting 3\/8/), {timeout: 10_000})
@@ -101,18 +101,20 @@ describe('progress', () => {
 
   it('is silent when disabled (--json, or stderr not a terminal)', async () => {
     let written = ''
-    const stream = {
-      columns: 80,
-      isTTY: true,
-      write(chunk: string) {
-        written += chunk
-        return true
-      },
-    } as unknown as NodeJS.WriteStream
+    const stream = Object.assign(
+      new Writable({
+        write(chunk: Buffer, _encoding, done) {
+          written += chunk.toString()
+          done()
+        },
+      }),
+      {columns: 80, isTTY: true, rows: 24},
+    ) as unknown as NodeJS.WriteStream
     const reporter = createProgress(false, stream)
     reporter.update({detail: 'step 1', done: 1, label: 'Applying', total: 3})
+    // An enabled reporter draws within this time (the test above); a disabled one never does.
     await new Promise((resolve) => {
-      setTimeout(resolve, 200)
+      setTimeout(resolve, 3000)
     })
     reporter.stop()
     expect(written).toBe('')
