@@ -1,7 +1,7 @@
 import type {TourStep} from './types.js'
 
 /** The lifecycle policy the tour generates in each format (CSV: Standard-IA after 6 months, Glacier after 2 years). */
-const CLASSIC_POLICY = [
+export const CLASSIC_POLICY = [
   's3',
   'lifecycle',
   'generate',
