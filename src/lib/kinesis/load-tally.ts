@@ -1,5 +1,4 @@
 import type {HashCache} from './hash-cache.js'
-import {type KeyLoad, SHARD_WRITE_BYTES_PER_SEC} from './load-profile.js'
 
 /**
  * Counting load per shard from individual records (a GetRecords sample or an offline file):
@@ -12,6 +11,7 @@ import {type KeyLoad, SHARD_WRITE_BYTES_PER_SEC} from './load-profile.js'
 import {bigIntToWords, md5Words, wordsToBigInt} from './fast-md5.js'
 import {type ShardRange, sortRanges} from './hash-key.js'
 import {HeavyHitters, kthLargest} from './heavy-hitters.js'
+import {type KeyLoad, SHARD_WRITE_BYTES_PER_SEC} from './load-profile.js'
 
 export const SLICES_PER_SHARD = 256
 /** Keys listed one by one in a shard's key load (the rest is summed per slice). */
