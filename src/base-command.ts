@@ -5,6 +5,7 @@ import type {IamDeclaration} from './lib/aws/iam.js'
 
 import {type ClientFactory, createClientFactory} from './lib/aws/clients.js'
 import {resolveAwsSettings, type ResolvedAwsSettings} from './lib/aws/settings.js'
+import {checkWritableFile} from './lib/core/atomic-write.js'
 import {AbortedError, classifyError, ExitCode, type PipeopsError} from './lib/core/errors.js'
 import {
   applyPlan,
@@ -240,6 +241,7 @@ export abstract class BaseCommand extends Command {
     resumeCommand: string
   }): Promise<PlanRun<B, P>> {
     const {flags} = options
+    if (flags['plan-out']) await checkWritableFile(flags['plan-out'], '--plan-out')
     const plan = flags.plan ? await readPlanFile<B, P>(flags.plan, options.kind) : await options.makePlan()
     if (flags['plan-out']) await writePlanFile(flags['plan-out'], plan as Plan<unknown, unknown>)
     this.log((options.render ?? renderPlan)(plan))

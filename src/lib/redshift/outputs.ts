@@ -14,7 +14,7 @@ import {tmpdir} from 'node:os'
 import path from 'node:path'
 import pLimit, {type LimitFunction} from 'p-limit'
 
-import {writeFileAtomic} from '../core/atomic-write.js'
+import {outputNotWritable, writeFileAtomic} from '../core/atomic-write.js'
 import {InputError} from '../core/errors.js'
 import {formatS3Uri, type S3Location} from '../core/parse/s3-uri.js'
 
@@ -125,10 +125,11 @@ export class LocalTarget implements OutputTarget {
       await handle.close()
       await rm(probe, {force: true})
     } catch (error) {
-      const code = (error as {code?: string}).code ?? 'error'
-      throw new InputError(`output directory "${this.dir}" is not writable (${code}: ${(error as Error).message})`, {
+      const mapped = outputNotWritable(this.dir, error, '--output')
+      throw new InputError(mapped.message, {
         cause: error,
-        code: 'OutputNotWritable',
+        code: mapped.code,
+        details: mapped.details,
         suggestions: [
           'Choose a directory you can write to with --output DIR, or an S3 prefix (--output s3://bucket/prefix/).',
         ],

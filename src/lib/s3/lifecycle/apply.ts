@@ -248,7 +248,7 @@ export function makeExecutor(
           : `aws s3api delete-bucket-lifecycle --bucket ${bucket}`,
         savedAt: options.now().toISOString(),
       }
-      await writeFileAtomic(backupFile, `${JSON.stringify(backup, null, 2)}\n`)
+      await writeFileAtomic(backupFile, `${JSON.stringify(backup, null, 2)}\n`, '--backup')
       executor.backupWritten = backupFile
       await s3.send(
         new PutBucketLifecycleConfigurationCommand({
