@@ -6,7 +6,7 @@ import type {IamDeclaration} from './lib/aws/iam.js'
 import {type ClientFactory, createClientFactory} from './lib/aws/clients.js'
 import {resolveAwsSettings, type ResolvedAwsSettings} from './lib/aws/settings.js'
 import {checkWritableFile} from './lib/core/atomic-write.js'
-import {AbortedError, classifyError, ExitCode, type PipeopsError} from './lib/core/errors.js'
+import {AbortedError, classifyError, ExitCode, type PipeopsError, UsageError} from './lib/core/errors.js'
 import {
   applyPlan,
   type ApplyReport,
@@ -43,6 +43,31 @@ const VERSION: string = (
 ).version
 
 export const PIPEOPS_VERSION = VERSION
+
+/** The --json error envelope of DESIGN.md (also printed by the command-not-found hook). */
+export function errorEnvelopeOf(command: string, error: PipeopsError, warnings: string[]): ErrorEnvelope {
+  return {
+    command,
+    error: {
+      code: error.code,
+      ...(error.details === undefined ? {} : {details: error.details}),
+      exitCode: error.exitCode,
+      message: error.message,
+      ...(error.requestId ? {requestId: error.requestId} : {}),
+      suggestions: error.suggestions,
+    },
+    status: 'error',
+    warnings,
+  }
+}
+
+/** An error for people, as printed on stderr: the message, then each suggestion. */
+export function errorText(error: PipeopsError): string {
+  const lines = [`${paint('red', 'Error:')} ${error.message}`]
+  for (const s of error.suggestions) lines.push(`  ${paint('dim', '→')} ${s}`)
+  if (error.requestId) lines.push(`  ${paint('dim', `AWS request id: ${error.requestId}`)}`)
+  return `${lines.join('\n')}\n`
+}
 
 /** Flags of every command that can change AWS state through the plan/apply engine. */
 export const planFlags = {
@@ -111,6 +136,11 @@ export abstract class BaseCommand extends Command {
     }),
   }
   static override enableJsonFlag = true
+  /**
+   * True when --format picks a rendering of the result (markdown, a policy syntax, SARIF): it and
+   * --json are two outputs, so giving both is refused (exit 2), the same way on every command.
+   */
+  static formatIsOutput = false
   /** The IAM actions this command may call; read by `iam-policy` and `doctor`. */
   static iam: IamDeclaration = []
   protected readonly abortController = new AbortController()
@@ -195,6 +225,15 @@ export abstract class BaseCommand extends Command {
     )
     // Tables fit the terminal they are drawn on; a pipe or a file gets them whole.
     setTerminalWidth(process.stdout.isTTY ? process.stdout.columns : undefined)
+    const formatGiven = this.argv.some((a) => a === '--format' || a.startsWith('--format='))
+    if ((this.constructor as typeof BaseCommand).formatIsOutput && formatGiven && this.jsonEnabled()) {
+      throw new UsageError('--format and --json are two different outputs: choose one', {
+        code: 'FormatWithJson',
+        suggestions: [
+          '--json prints the whole result as one JSON envelope (for scripts); --format renders it for people or a file.',
+        ],
+      })
+    }
   }
 
   /**
@@ -302,19 +341,7 @@ export abstract class BaseCommand extends Command {
   }
 
   private errorEnvelope(error: PipeopsError): ErrorEnvelope {
-    return {
-      command: this.commandName,
-      error: {
-        code: error.code,
-        ...(error.details === undefined ? {} : {details: error.details}),
-        exitCode: error.exitCode,
-        message: error.message,
-        ...(error.requestId ? {requestId: error.requestId} : {}),
-        suggestions: error.suggestions,
-      },
-      status: 'error',
-      warnings: this.warnings,
-    }
+    return errorEnvelopeOf(this.commandName, error, this.warnings)
   }
 
   private async handleSigint(): Promise<void> {
@@ -338,10 +365,7 @@ export abstract class BaseCommand extends Command {
   }
 
   private printError(error: PipeopsError): void {
-    const lines = [`${paint('red', 'Error:')} ${error.message}`]
-    for (const s of error.suggestions) lines.push(`  ${paint('dim', '→')} ${s}`)
-    if (error.requestId) lines.push(`  ${paint('dim', `AWS request id: ${error.requestId}`)}`)
-    process.stderr.write(`${lines.join('\n')}\n`)
+    process.stderr.write(errorText(error))
     if (error.exitCode === ExitCode.Internal && process.env.DEBUG) {
       const cause = error.cause instanceof Error ? error.cause : error
       process.stderr.write(`${cause.stack ?? String(cause)}\n`)

@@ -32,6 +32,7 @@ export default class IamPolicy extends BaseCommand {
       summary: 'Output format of the policy.',
     }),
   }
+  static override formatIsOutput = true
   static override strict = false
   static override summary = 'Print the least-privilege IAM policy for pipeops commands.'
 

@@ -101,6 +101,7 @@ Rules: ${RULE_IDS.join(', ')}.
       summary: 'Athena workgroup for --catalog calls.',
     }),
   }
+  static override formatIsOutput = true
   static override iam = [
     {action: 'glue:GetTables', when: 'with --database (Glue)'},
     {action: 'glue:GetTable', when: 'with --database --table (Glue)'},

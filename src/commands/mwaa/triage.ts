@@ -66,6 +66,7 @@ Exit codes: 0 nothing found, 1 findings, 2 bad flags, 3 credentials/access, 4 en
     task: Flags.string({dependsOn: ['dag'], helpGroup: 'TASK', summary: 'Task id.'}),
     try: Flags.integer({dependsOn: ['dag'], helpGroup: 'TASK', min: 1, summary: 'Try number (attempt) of the task.'}),
   }
+  static override formatIsOutput = true
   static override iam = [
     {action: 'airflow:GetEnvironment', when: 'with --env'},
     {action: 'logs:FilterLogEvents', when: 'with --env'},
