@@ -4,6 +4,7 @@ import {readFileSync} from 'node:fs'
 import type {IamDeclaration} from './lib/aws/iam.js'
 
 import {type ClientFactory, createClientFactory} from './lib/aws/clients.js'
+import {diagnoseCredentialFailure} from './lib/aws/credentials-diagnosis.js'
 import {resolveAwsSettings, type ResolvedAwsSettings} from './lib/aws/settings.js'
 import {checkWritableFile} from './lib/core/atomic-write.js'
 import {AbortedError, classifyError, ExitCode, type PipeopsError, UsageError} from './lib/core/errors.js'
@@ -159,6 +160,8 @@ export abstract class BaseCommand extends Command {
       // handleSigint never rejects; nothing to report if it did
     })
   }
+  /** The AWS settings this run resolved (for naming the profile in credential errors). */
+  private resolvedAws: ResolvedAwsSettings | undefined
   private sigints = 0
   private readonly warnings: string[] = []
 
@@ -183,17 +186,21 @@ export abstract class BaseCommand extends Command {
     profile?: string | undefined
     region?: string | undefined
   }): Promise<ResolvedAwsSettings> {
-    return resolveAwsSettings({
+    this.resolvedAws = await resolveAwsSettings({
       endpointUrl: flags['endpoint-url'],
       env: process.env,
       maxAttempts: flags['max-attempts'],
       profile: flags.profile,
       region: flags.region,
     })
+    return this.resolvedAws
   }
 
   protected override async catch(thrown: Error & {exitCode?: number}): Promise<unknown> {
-    const error = classifyError(thrown)
+    const diagnosed = this.resolvedAws
+      ? await diagnoseCredentialFailure(thrown, this.resolvedAws).catch(() => undefined)
+      : undefined
+    const error = diagnosed ?? classifyError(thrown)
     process.exitCode = error.exitCode
     if (this.jsonEnabled()) {
       this.logJson(this.errorEnvelope(error))
