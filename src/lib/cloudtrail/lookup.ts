@@ -7,6 +7,7 @@
  */
 import {type CloudTrailClient, type LookupAttributeKey, LookupEventsCommand} from '@aws-sdk/client-cloudtrail'
 
+import {abortOpts} from '../aws/abort.js'
 import {sleep} from '../core/sleep.js'
 
 export interface TrailQuery {
@@ -105,7 +106,7 @@ export async function lookupEvents(
         ...(nextToken ? {NextToken: nextToken} : {}),
         StartTime: query.start,
       }),
-      options.signal ? {abortSignal: options.signal} : {},
+      abortOpts(options.signal),
     )
     pages++
     for (const raw of page.Events ?? []) {

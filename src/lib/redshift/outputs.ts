@@ -51,7 +51,11 @@ export interface OutputTarget {
 
 export class LocalTarget implements OutputTarget {
   readonly manifestLocation: string
-  private readonly temps = new Map<string, string>()
+  /** True when this run created the directory: a failed run removes it again (when empty). */
+  private created = false
+/** Parts of the previous run (listed in its manifest) that this run does not replace. */
+  private stale: string[] = []
+private readonly temps = new Map<string, string>()
 
   /**
    * @param dir output directory (created if missing)
@@ -66,30 +70,11 @@ export class LocalTarget implements OutputTarget {
     this.manifestLocation = path.join(dir, 'manifest.json')
   }
 
-  /** True when this run created the directory: a failed run removes it again (when empty). */
-  private created = false
-  /** Parts of the previous run (listed in its manifest) that this run does not replace. */
-  private stale: string[] = []
-
   async abort(): Promise<void> {
     await Promise.all([...this.temps.values()].map((t) => rm(t, {force: true})))
     this.temps.clear()
     // rmdir, not rm -r: only an empty directory this run made goes away.
     if (this.created) await rmdir(this.dir).catch(() => {})
-  }
-
-  /**
-   * Make the parts visible. Parts of the previous run that this one does not replace are removed
-   * (pipeops wrote them: its manifest lists them), so a COPY of the prefix without the manifest
-   * loads only this run's files. Returns the names removed.
-   */
-  async commit(): Promise<string[]> {
-    // An earlier manifest would describe the old files while they are replaced: remove it first.
-    await rm(this.manifestLocation, {force: true})
-    for (const [name, temp] of this.temps) await rename(temp, path.join(this.dir, name))
-    this.temps.clear()
-    for (const name of this.stale) await rm(path.join(this.dir, name), {force: true})
-    return this.stale
   }
 
   /**
@@ -116,6 +101,20 @@ export class LocalTarget implements OutputTarget {
     }
 
     this.stale = leftovers
+  }
+
+  /**
+   * Make the parts visible. Parts of the previous run that this one does not replace are removed
+   * (pipeops wrote them: its manifest lists them), so a COPY of the prefix without the manifest
+   * loads only this run's files. Returns the names removed.
+   */
+  async commit(): Promise<string[]> {
+    // An earlier manifest would describe the old files while they are replaced: remove it first.
+    await rm(this.manifestLocation, {force: true})
+    for (const [name, temp] of this.temps) await rename(temp, path.join(this.dir, name))
+    this.temps.clear()
+    for (const name of this.stale) await rm(path.join(this.dir, name), {force: true})
+    return this.stale
   }
 
   location(name: string): string {

@@ -12,6 +12,7 @@ import {
 
 import type {Plan, PlanExecutor, PlanStep} from '../../core/plan.js'
 
+import {abortOpts} from '../../aws/abort.js'
 import {writeFileAtomic} from '../../core/atomic-write.js'
 import {PipeopsError} from '../../core/errors.js'
 import {getBucketConfiguration} from './load.js'
@@ -261,7 +262,7 @@ export function makeExecutor(
               }
             : {}),
         }),
-        {abortSignal: signal},
+        abortOpts(signal),
       )
       const after = await getBucketConfiguration(s3, bucket, signal)
       if (!sameConfiguration(after, configuration)) {
