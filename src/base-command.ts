@@ -108,6 +108,14 @@ export interface PlanRun<B, P> {
  * The one base class of pipeops commands: shared AWS flags, the --json envelope, the error → exit
  * code map, SIGINT handling, progress on stderr, and the plan/apply flow.
  */
+/** The shared flags with the AWS ones hidden from help, for commands that never call AWS (they are refused if given). */
+export function hideAwsFlags<T extends Record<string, object>>(flags: T): T {
+  const out: Record<string, object> = {}
+  for (const [name, flag] of Object.entries(flags))
+    out[name] = ['region', 'profile', 'endpoint-url', 'max-attempts'].includes(name) ? {...flag, hidden: true} : flag
+  return out as T
+}
+
 export abstract class BaseCommand extends Command {
   static override baseFlags = {
     color: Flags.boolean({
@@ -142,6 +150,8 @@ export abstract class BaseCommand extends Command {
    * --json are two outputs, so giving both is refused (exit 2), the same way on every command.
    */
   static formatIsOutput = false
+  /** False for commands that never call AWS: their AWS flags are hidden and refused (see hideAwsFlags). */
+  static callsAws = true
   /** The IAM actions this command may call; read by `iam-policy` and `doctor`. */
   static iam: IamDeclaration = []
   protected readonly abortController = new AbortController()
@@ -232,6 +242,7 @@ export abstract class BaseCommand extends Command {
     )
     // Tables fit the terminal they are drawn on; a pipe or a file gets them whole.
     setTerminalWidth(process.stdout.isTTY ? process.stdout.columns : undefined)
+    if (!(this.constructor as typeof BaseCommand).callsAws) this.rejectAwsFlags(this.argv, 'this command')
     const formatGiven = this.argv.some((a) => a === '--format' || a.startsWith('--format='))
     if ((this.constructor as typeof BaseCommand).formatIsOutput && formatGiven && this.jsonEnabled()) {
       throw new UsageError('--format and --json are two different outputs: choose one', {
@@ -252,6 +263,22 @@ export abstract class BaseCommand extends Command {
    */
   override logJson(json: unknown): void {
     console.log(JSON.stringify(json, null, 2))
+  }
+
+  /**
+   * A run that makes no AWS call would silently ignore AWS flags: they are refused (exit 2), named,
+   * with the reason. `argv` is the command line (before parsing) or the parsed flags.
+   */
+  protected rejectAwsFlags(argv: Partial<Record<string, unknown>> | string[], why: string): void {
+    const names = ['region', 'profile', 'endpoint-url', 'max-attempts']
+    const given = Array.isArray(argv)
+      ? names.filter((n) => argv.some((a) => a === `--${n}` || a.startsWith(`--${n}=`)))
+      : names.filter((n) => argv[n] !== undefined)
+    if (given.length === 0) return
+    throw new UsageError(`${given.map((n) => `--${n}`).join(', ')}: not used by ${why}, which makes no AWS call`, {
+      code: 'UnusedFlag',
+      suggestions: ['Drop these flags (nothing is sent to AWS here).'],
+    })
   }
 
   /** Register work to run on exit or Ctrl-C (stop child processes, remove temp files). */

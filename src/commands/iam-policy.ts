@@ -1,6 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 
-import {BaseCommand} from '../base-command.js'
+import {BaseCommand, hideAwsFlags} from '../base-command.js'
 import {loadIamDeclarations} from '../command-registry.js'
 import {buildPolicy, type PolicyDocument} from '../lib/aws/iam.js'
 import {formatPolicy, type PolicyFormat} from '../lib/aws/policy-formats.js'
@@ -25,6 +25,9 @@ export default class IamPolicy extends BaseCommand {
     '<%= config.bin %> <%= command.id %> "kinesis hot-shards" "kinesis reshard" --format terraform',
     '<%= config.bin %> <%= command.id %> doctor --format cloudformation',
   ]
+  // No AWS call: --region, --profile, --endpoint-url, --max-attempts are not offered, and refused if given.
+  static override baseFlags = hideAwsFlags(BaseCommand.baseFlags)
+  static override callsAws = false
   static override flags = {
     format: Flags.string({
       default: 'json',

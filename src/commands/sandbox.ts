@@ -9,7 +9,7 @@ import {fileURLToPath} from 'node:url'
 
 import type {SeededResource, TourStep} from '../lib/sandbox/types.js'
 
-import {BaseCommand} from '../base-command.js'
+import {BaseCommand, hideAwsFlags} from '../base-command.js'
 import {resolveAwsSettings} from '../lib/aws/settings.js'
 import {ExitCode, PipeopsError} from '../lib/core/errors.js'
 import {exportLines, runSeeds, type SandboxEndpoints, startSandbox} from '../lib/sandbox/sandbox.js'
@@ -42,6 +42,9 @@ export default class Sandbox extends BaseCommand {
     '<%= config.bin %> <%= command.id %> --kinesis-port 14567 --s3-port 14569 --sts-port 14570',
     '<%= config.bin %> <%= command.id %> --demo',
   ]
+  // No AWS call: --region, --profile, --endpoint-url, --max-attempts are not offered, and refused if given.
+  static override baseFlags = hideAwsFlags(BaseCommand.baseFlags)
+  static override callsAws = false
   static override flags = {
     demo: Flags.boolean({default: false, summary: 'Run the scripted tour against a fresh sandbox, then stop it.'}),
     dir: Flags.string({

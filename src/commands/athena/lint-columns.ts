@@ -129,6 +129,7 @@ Rules: ${RULE_IDS.join(', ')}.
       throw new UsageError('--output is for --format sarif', {suggestions: ['Add --format sarif, or redirect stdout.']})
     if (flags.output) await checkWritableFile(flags.output, '--output')
     const needsAws = Boolean(flags.database)
+    if (!needsAws) this.rejectAwsFlags(flags, 'a lint of local files')
     const aws = needsAws ? await this.awsClients(flags) : undefined
     const tables = parseCommaList(flags.table)
     const outcome = await lintColumns(

@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core'
 
-import {BaseCommand} from '../../base-command.js'
+import {BaseCommand, hideAwsFlags} from '../../base-command.js'
 import {UsageError} from '../../lib/core/errors.js'
 import {durationToSeconds, parseDuration} from '../../lib/core/parse/duration.js'
 import {parseCommaList, parsePositiveInt} from '../../lib/core/parse/lists.js'
@@ -17,6 +17,9 @@ export default class KinesisKeySpread extends BaseCommand {
     '<%= config.bin %> <%= command.id %> --records keys.csv --shards 2,4 --window 1h --json',
     'cat records.jsonl | <%= config.bin %> <%= command.id %> --records - --shards 8',
   ]
+  // No AWS call: --region, --profile, --endpoint-url, --max-attempts are not offered, and refused if given.
+  static override baseFlags = hideAwsFlags(BaseCommand.baseFlags)
+  static override callsAws = false
   static override flags = {
     records: Flags.string({
       required: true,

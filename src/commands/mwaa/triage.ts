@@ -133,7 +133,11 @@ Exit codes: 0 nothing found, 1 findings, 2 bad flags, 3 credentials/access, 4 en
       stdin: process.stdin,
       warn: (m) => this.warnUser(m),
     }
-    if (!flags.env && !cloudtrail) return io
+    if (!flags.env && !cloudtrail) {
+      this.rejectAwsFlags(flags, 'a triage of local logs (no --env, no --cloudtrail)')
+      return io
+    }
+
     const aws = await this.awsClients(flags)
     io.region = requireRegion(aws.settings)
     if (flags.env) {

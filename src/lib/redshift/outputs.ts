@@ -53,9 +53,9 @@ export class LocalTarget implements OutputTarget {
   readonly manifestLocation: string
   /** True when this run created the directory: a failed run removes it again (when empty). */
   private created = false
-/** Parts of the previous run (listed in its manifest) that this run does not replace. */
+  /** Parts of the previous run (listed in its manifest) that this run does not replace. */
   private stale: string[] = []
-private readonly temps = new Map<string, string>()
+  private readonly temps = new Map<string, string>()
 
   /**
    * @param dir output directory (created if missing)
