@@ -112,7 +112,7 @@ export interface PlanRun<B, P> {
 export function hideAwsFlags<T extends Record<string, object>>(flags: T): T {
   const out: Record<string, object> = {}
   for (const [name, flag] of Object.entries(flags))
-    out[name] = ['region', 'profile', 'endpoint-url', 'max-attempts'].includes(name) ? {...flag, hidden: true} : flag
+    out[name] = ['endpoint-url', 'max-attempts', 'profile', 'region'].includes(name) ? {...flag, hidden: true} : flag
   return out as T
 }
 
@@ -144,14 +144,14 @@ export abstract class BaseCommand extends Command {
       summary: 'AWS region (default: AWS_REGION, AWS_DEFAULT_REGION, then the profile).',
     }),
   }
+  /** False for commands that never call AWS: their AWS flags are hidden and refused (see hideAwsFlags). */
+  static callsAws = true
   static override enableJsonFlag = true
   /**
    * True when --format picks a rendering of the result (markdown, a policy syntax, SARIF): it and
    * --json are two outputs, so giving both is refused (exit 2), the same way on every command.
    */
   static formatIsOutput = false
-  /** False for commands that never call AWS: their AWS flags are hidden and refused (see hideAwsFlags). */
-  static callsAws = true
   /** The IAM actions this command may call; read by `iam-policy` and `doctor`. */
   static iam: IamDeclaration = []
   protected readonly abortController = new AbortController()
@@ -265,6 +265,18 @@ export abstract class BaseCommand extends Command {
     console.log(JSON.stringify(json, null, 2))
   }
 
+  /** Register work to run on exit or Ctrl-C (stop child processes, remove temp files). */
+  protected onCleanup(fn: () => Promise<void> | void): void {
+    this.cleanups.push(fn)
+  }
+
+  /** A progress line on stderr; silent under --json and when stderr is not a terminal. */
+  protected progress(): ProgressReporter {
+    const reporter = createProgress(!this.jsonEnabled() && Boolean(process.stderr.isTTY))
+    this.onCleanup(() => reporter.stop())
+    return reporter
+  }
+
   /**
    * A run that makes no AWS call would silently ignore AWS flags: they are refused (exit 2), named,
    * with the reason. `argv` is the command line (before parsing) or the parsed flags.
@@ -279,18 +291,6 @@ export abstract class BaseCommand extends Command {
       code: 'UnusedFlag',
       suggestions: ['Drop these flags (nothing is sent to AWS here).'],
     })
-  }
-
-  /** Register work to run on exit or Ctrl-C (stop child processes, remove temp files). */
-  protected onCleanup(fn: () => Promise<void> | void): void {
-    this.cleanups.push(fn)
-  }
-
-  /** A progress line on stderr; silent under --json and when stderr is not a terminal. */
-  protected progress(): ProgressReporter {
-    const reporter = createProgress(!this.jsonEnabled() && Boolean(process.stderr.isTTY))
-    this.onCleanup(() => reporter.stop())
-    return reporter
   }
 
   /** Mark the result as findings: status "findings" and exit code 1. */

@@ -18,6 +18,9 @@ export default class IamPolicy extends BaseCommand {
       required: false,
     }),
   }
+  // No AWS call: --region, --profile, --endpoint-url, --max-attempts are not offered, and refused if given.
+  static override baseFlags = hideAwsFlags(BaseCommand.baseFlags)
+  static override callsAws = false
   static override description =
     'Every pipeops command declares the IAM actions it calls. This prints the least-privilege policy for the commands you name (all of them when none), as IAM JSON, a CloudFormation resource or Terraform. Resources are "*": scope them down to your stream, table or bucket ARNs.'
   static override examples = [
@@ -25,9 +28,6 @@ export default class IamPolicy extends BaseCommand {
     '<%= config.bin %> <%= command.id %> "kinesis hot-shards" "kinesis reshard" --format terraform',
     '<%= config.bin %> <%= command.id %> doctor --format cloudformation',
   ]
-  // No AWS call: --region, --profile, --endpoint-url, --max-attempts are not offered, and refused if given.
-  static override baseFlags = hideAwsFlags(BaseCommand.baseFlags)
-  static override callsAws = false
   static override flags = {
     format: Flags.string({
       default: 'json',

@@ -35,6 +35,9 @@ export interface SandboxResult {
 }
 
 export default class Sandbox extends BaseCommand {
+  // No AWS call: --region, --profile, --endpoint-url, --max-attempts are not offered, and refused if given.
+  static override baseFlags = hideAwsFlags(BaseCommand.baseFlags)
+  static override callsAws = false
   static override description =
     'Starts kinesis-local (Kinesis), s3rver (S3) and a local STS on 127.0.0.1 only, seeds demo data for every flow, and prints the export lines that point pipeops and the AWS CLI at them. Runs until Ctrl-C, then stops its processes. With --demo it runs a scripted tour of pipeops against the sandbox and exits.'
   static override examples = [
@@ -42,9 +45,6 @@ export default class Sandbox extends BaseCommand {
     '<%= config.bin %> <%= command.id %> --kinesis-port 14567 --s3-port 14569 --sts-port 14570',
     '<%= config.bin %> <%= command.id %> --demo',
   ]
-  // No AWS call: --region, --profile, --endpoint-url, --max-attempts are not offered, and refused if given.
-  static override baseFlags = hideAwsFlags(BaseCommand.baseFlags)
-  static override callsAws = false
   static override flags = {
     demo: Flags.boolean({default: false, summary: 'Run the scripted tour against a fresh sandbox, then stop it.'}),
     dir: Flags.string({

@@ -10,6 +10,9 @@ import {renderKeySpread} from '../../ui/kinesis-key-spread.js'
 import {parseThreshold} from './hot-shards.js'
 
 export default class KinesisKeySpread extends BaseCommand {
+  // No AWS call: --region, --profile, --endpoint-url, --max-attempts are not offered, and refused if given.
+  static override baseFlags = hideAwsFlags(BaseCommand.baseFlags)
+  static override callsAws = false
   static override description =
     "For each shard count, hashes every record's partition key as Kinesis does and shows each shard's share of bytes (data + key) and records under AWS's initial even ranges, the max/mean imbalance, the hottest shard and its top keys, and the smallest shard count (if any) that keeps every shard under --threshold at the records' average rates. Needs no AWS access."
   static override examples = [
@@ -17,9 +20,6 @@ export default class KinesisKeySpread extends BaseCommand {
     '<%= config.bin %> <%= command.id %> --records keys.csv --shards 2,4 --window 1h --json',
     'cat records.jsonl | <%= config.bin %> <%= command.id %> --records - --shards 8',
   ]
-  // No AWS call: --region, --profile, --endpoint-url, --max-attempts are not offered, and refused if given.
-  static override baseFlags = hideAwsFlags(BaseCommand.baseFlags)
-  static override callsAws = false
   static override flags = {
     records: Flags.string({
       required: true,
