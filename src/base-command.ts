@@ -4,8 +4,10 @@ import {readFileSync} from 'node:fs'
 import type {IamDeclaration} from './lib/aws/iam.js'
 
 import {type ClientFactory, createClientFactory} from './lib/aws/clients.js'
+import {diagnoseCredentialFailure} from './lib/aws/credentials-diagnosis.js'
 import {resolveAwsSettings, type ResolvedAwsSettings} from './lib/aws/settings.js'
-import {AbortedError, classifyError, ExitCode, type PipeopsError} from './lib/core/errors.js'
+import {checkWritableFile} from './lib/core/atomic-write.js'
+import {AbortedError, classifyError, ExitCode, type PipeopsError, UsageError} from './lib/core/errors.js'
 import {
   applyPlan,
   type ApplyReport,
@@ -42,6 +44,31 @@ const VERSION: string = (
 ).version
 
 export const PIPEOPS_VERSION = VERSION
+
+/** The --json error envelope of DESIGN.md (also printed by the command-not-found hook). */
+export function errorEnvelopeOf(command: string, error: PipeopsError, warnings: string[]): ErrorEnvelope {
+  return {
+    command,
+    error: {
+      code: error.code,
+      ...(error.details === undefined ? {} : {details: error.details}),
+      exitCode: error.exitCode,
+      message: error.message,
+      ...(error.requestId ? {requestId: error.requestId} : {}),
+      suggestions: error.suggestions,
+    },
+    status: 'error',
+    warnings,
+  }
+}
+
+/** An error for people, as printed on stderr: the message, then each suggestion. */
+export function errorText(error: PipeopsError): string {
+  const lines = [`${paint('red', 'Error:')} ${error.message}`]
+  for (const s of error.suggestions) lines.push(`  ${paint('dim', '→')} ${s}`)
+  if (error.requestId) lines.push(`  ${paint('dim', `AWS request id: ${error.requestId}`)}`)
+  return `${lines.join('\n')}\n`
+}
 
 /** Flags of every command that can change AWS state through the plan/apply engine. */
 export const planFlags = {
@@ -81,6 +108,14 @@ export interface PlanRun<B, P> {
  * The one base class of pipeops commands: shared AWS flags, the --json envelope, the error → exit
  * code map, SIGINT handling, progress on stderr, and the plan/apply flow.
  */
+/** The shared flags with the AWS ones hidden from help, for commands that never call AWS (they are refused if given). */
+export function hideAwsFlags<T extends Record<string, object>>(flags: T): T {
+  const out: Record<string, object> = {}
+  for (const [name, flag] of Object.entries(flags))
+    out[name] = ['endpoint-url', 'max-attempts', 'profile', 'region'].includes(name) ? {...flag, hidden: true} : flag
+  return out as T
+}
+
 export abstract class BaseCommand extends Command {
   static override baseFlags = {
     color: Flags.boolean({
@@ -109,7 +144,14 @@ export abstract class BaseCommand extends Command {
       summary: 'AWS region (default: AWS_REGION, AWS_DEFAULT_REGION, then the profile).',
     }),
   }
+  /** False for commands that never call AWS: their AWS flags are hidden and refused (see hideAwsFlags). */
+  static callsAws = true
   static override enableJsonFlag = true
+  /**
+   * True when --format picks a rendering of the result (markdown, a policy syntax, SARIF): it and
+   * --json are two outputs, so giving both is refused (exit 2), the same way on every command.
+   */
+  static formatIsOutput = false
   /** The IAM actions this command may call; read by `iam-policy` and `doctor`. */
   static iam: IamDeclaration = []
   protected readonly abortController = new AbortController()
@@ -128,6 +170,8 @@ export abstract class BaseCommand extends Command {
       // handleSigint never rejects; nothing to report if it did
     })
   }
+  /** The AWS settings this run resolved (for naming the profile in credential errors). */
+  private resolvedAws: ResolvedAwsSettings | undefined
   private sigints = 0
   private readonly warnings: string[] = []
 
@@ -152,17 +196,21 @@ export abstract class BaseCommand extends Command {
     profile?: string | undefined
     region?: string | undefined
   }): Promise<ResolvedAwsSettings> {
-    return resolveAwsSettings({
+    this.resolvedAws = await resolveAwsSettings({
       endpointUrl: flags['endpoint-url'],
       env: process.env,
       maxAttempts: flags['max-attempts'],
       profile: flags.profile,
       region: flags.region,
     })
+    return this.resolvedAws
   }
 
   protected override async catch(thrown: Error & {exitCode?: number}): Promise<unknown> {
-    const error = classifyError(thrown)
+    const diagnosed = this.resolvedAws
+      ? await diagnoseCredentialFailure(thrown, this.resolvedAws).catch(() => undefined)
+      : undefined
+    const error = diagnosed ?? classifyError(thrown)
     process.exitCode = error.exitCode
     if (this.jsonEnabled()) {
       this.logJson(this.errorEnvelope(error))
@@ -194,6 +242,16 @@ export abstract class BaseCommand extends Command {
     )
     // Tables fit the terminal they are drawn on; a pipe or a file gets them whole.
     setTerminalWidth(process.stdout.isTTY ? process.stdout.columns : undefined)
+    if (!(this.constructor as typeof BaseCommand).callsAws) this.rejectAwsFlags(this.argv, 'this command')
+    const formatGiven = this.argv.some((a) => a === '--format' || a.startsWith('--format='))
+    if ((this.constructor as typeof BaseCommand).formatIsOutput && formatGiven && this.jsonEnabled()) {
+      throw new UsageError('--format and --json are two different outputs: choose one', {
+        code: 'FormatWithJson',
+        suggestions: [
+          '--json prints the whole result as one JSON envelope (for scripts); --format renders it for people or a file.',
+        ],
+      })
+    }
   }
 
   /**
@@ -219,6 +277,22 @@ export abstract class BaseCommand extends Command {
     return reporter
   }
 
+  /**
+   * A run that makes no AWS call would silently ignore AWS flags: they are refused (exit 2), named,
+   * with the reason. `argv` is the command line (before parsing) or the parsed flags.
+   */
+  protected rejectAwsFlags(argv: Partial<Record<string, unknown>> | string[], why: string): void {
+    const names = ['region', 'profile', 'endpoint-url', 'max-attempts']
+    const given = Array.isArray(argv)
+      ? names.filter((n) => argv.some((a) => a === `--${n}` || a.startsWith(`--${n}=`)))
+      : names.filter((n) => argv[n] !== undefined)
+    if (given.length === 0) return
+    throw new UsageError(`${given.map((n) => `--${n}`).join(', ')}: not used by ${why}, which makes no AWS call`, {
+      code: 'UnusedFlag',
+      suggestions: ['Drop these flags (nothing is sent to AWS here).'],
+    })
+  }
+
   /** Mark the result as findings: status "findings" and exit code 1. */
   protected reportFindings(found = true): void {
     this.findings = found
@@ -240,6 +314,7 @@ export abstract class BaseCommand extends Command {
     resumeCommand: string
   }): Promise<PlanRun<B, P>> {
     const {flags} = options
+    if (flags['plan-out']) await checkWritableFile(flags['plan-out'], '--plan-out')
     const plan = flags.plan ? await readPlanFile<B, P>(flags.plan, options.kind) : await options.makePlan()
     if (flags['plan-out']) await writePlanFile(flags['plan-out'], plan as Plan<unknown, unknown>)
     this.log((options.render ?? renderPlan)(plan))
@@ -300,19 +375,7 @@ export abstract class BaseCommand extends Command {
   }
 
   private errorEnvelope(error: PipeopsError): ErrorEnvelope {
-    return {
-      command: this.commandName,
-      error: {
-        code: error.code,
-        ...(error.details === undefined ? {} : {details: error.details}),
-        exitCode: error.exitCode,
-        message: error.message,
-        ...(error.requestId ? {requestId: error.requestId} : {}),
-        suggestions: error.suggestions,
-      },
-      status: 'error',
-      warnings: this.warnings,
-    }
+    return errorEnvelopeOf(this.commandName, error, this.warnings)
   }
 
   private async handleSigint(): Promise<void> {
@@ -336,10 +399,7 @@ export abstract class BaseCommand extends Command {
   }
 
   private printError(error: PipeopsError): void {
-    const lines = [`${paint('red', 'Error:')} ${error.message}`]
-    for (const s of error.suggestions) lines.push(`  ${paint('dim', '→')} ${s}`)
-    if (error.requestId) lines.push(`  ${paint('dim', `AWS request id: ${error.requestId}`)}`)
-    process.stderr.write(`${lines.join('\n')}\n`)
+    process.stderr.write(errorText(error))
     if (error.exitCode === ExitCode.Internal && process.env.DEBUG) {
       const cause = error.cause instanceof Error ? error.cause : error
       process.stderr.write(`${cause.stack ?? String(cause)}\n`)

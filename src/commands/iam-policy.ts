@@ -1,6 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 
-import {BaseCommand} from '../base-command.js'
+import {BaseCommand, hideAwsFlags} from '../base-command.js'
 import {loadIamDeclarations} from '../command-registry.js'
 import {buildPolicy, type PolicyDocument} from '../lib/aws/iam.js'
 import {formatPolicy, type PolicyFormat} from '../lib/aws/policy-formats.js'
@@ -18,6 +18,9 @@ export default class IamPolicy extends BaseCommand {
       required: false,
     }),
   }
+  // No AWS call: --region, --profile, --endpoint-url, --max-attempts are not offered, and refused if given.
+  static override baseFlags = hideAwsFlags(BaseCommand.baseFlags)
+  static override callsAws = false
   static override description =
     'Every pipeops command declares the IAM actions it calls. This prints the least-privilege policy for the commands you name (all of them when none), as IAM JSON, a CloudFormation resource or Terraform. Resources are "*": scope them down to your stream, table or bucket ARNs.'
   static override examples = [
@@ -32,6 +35,7 @@ export default class IamPolicy extends BaseCommand {
       summary: 'Output format of the policy.',
     }),
   }
+  static override formatIsOutput = true
   static override strict = false
   static override summary = 'Print the least-privilege IAM policy for pipeops commands.'
 

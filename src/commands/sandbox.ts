@@ -9,7 +9,7 @@ import {fileURLToPath} from 'node:url'
 
 import type {SeededResource, TourStep} from '../lib/sandbox/types.js'
 
-import {BaseCommand} from '../base-command.js'
+import {BaseCommand, hideAwsFlags} from '../base-command.js'
 import {resolveAwsSettings} from '../lib/aws/settings.js'
 import {ExitCode, PipeopsError} from '../lib/core/errors.js'
 import {exportLines, runSeeds, type SandboxEndpoints, startSandbox} from '../lib/sandbox/sandbox.js'
@@ -35,6 +35,9 @@ export interface SandboxResult {
 }
 
 export default class Sandbox extends BaseCommand {
+  // No AWS call: --region, --profile, --endpoint-url, --max-attempts are not offered, and refused if given.
+  static override baseFlags = hideAwsFlags(BaseCommand.baseFlags)
+  static override callsAws = false
   static override description =
     'Starts kinesis-local (Kinesis), s3rver (S3) and a local STS on 127.0.0.1 only, seeds demo data for every flow, and prints the export lines that point pipeops and the AWS CLI at them. Runs until Ctrl-C, then stops its processes. With --demo it runs a scripted tour of pipeops against the sandbox and exits.'
   static override examples = [

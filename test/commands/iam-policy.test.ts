@@ -36,3 +36,17 @@ describe('iam-policy', () => {
     expect(errorOf(run).message).toMatch(/unknown command "kinesis", "frobnicate"/)
   })
 })
+
+describe('--format with --json', () => {
+  it('is refused the same way by every command whose --format is an output (exit 2)', async () => {
+    for (const argv of [
+      ['iam-policy', 'doctor', '--format', 'terraform'],
+      ['mwaa', 'triage', '--logs', '.', '--format', 'markdown'],
+      ['athena', 'lint-columns', '--ddl', 'x.sql', '--format=table'],
+    ]) {
+      const run = await runJson(argv)
+      expect(run.exitCode).toBe(2)
+      expect(errorOf(run)).toMatchObject({code: 'FormatWithJson'})
+    }
+  })
+})

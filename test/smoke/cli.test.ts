@@ -59,6 +59,28 @@ describe('bin/run.js', () => {
     expect(JSON.parse(flag.stdout).error.exitCode).toBe(2)
   })
 
+  it('an unknown command: exit 2, the nearest commands as users type them, one envelope under --json', () => {
+    const json = pipeops(['kinesis', 'hotshards', '--json'])
+    expect(json.code).toBe(2)
+    const envelope = JSON.parse(json.stdout) as {error: {code: string; exitCode: number; suggestions: string[]}}
+    expect(envelope.error).toMatchObject({code: 'CommandNotFound', exitCode: 2})
+    expect(envelope.error.suggestions[0]).toBe('Did you mean: pipeops kinesis hot-shards')
+    const text = pipeops(['kinesis', 'hotshards'])
+    expect(text.code).toBe(2)
+    expect(text.stderr).toMatch(/"kinesis hotshards" is not a pipeops command/)
+    expect(text.stderr).toMatch(/Did you mean: pipeops kinesis hot-shards/)
+    expect(text.stderr).not.toMatch(/kinesis:hotshards/)
+    expect(JSON.parse(pipeops(['kinesiss', '--json']).stdout).error.suggestions[0]).toBe(
+      'Did you mean: pipeops kinesis',
+    )
+  })
+
+  it('-h works like --help', () => {
+    const r = pipeops(['kinesis', 'hot-shards', '-h'])
+    expect(r.code).toBe(0)
+    expect(r.stdout).toMatch(/USAGE/)
+  })
+
   it('sandbox --demo runs the whole tour against the local emulators and exits 0', () => {
     const r = pipeops(['sandbox', '--demo', '--json'], cleanEnv, 600_000)
     const envelope = JSON.parse(r.stdout) as {

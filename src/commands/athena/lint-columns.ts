@@ -4,7 +4,7 @@ import {BaseCommand, PIPEOPS_VERSION} from '../../base-command.js'
 import {lintColumns, type LintColumnsResult} from '../../lib/athena/lint-columns.js'
 import {RULE_IDS} from '../../lib/athena/rules.js'
 import {toSarif} from '../../lib/athena/sarif.js'
-import {writeFileAtomic} from '../../lib/core/atomic-write.js'
+import {checkWritableFile, writeFileAtomic} from '../../lib/core/atomic-write.js'
 import {UsageError} from '../../lib/core/errors.js'
 import {parseCommaList} from '../../lib/core/parse/lists.js'
 import {renderLintReport} from '../../ui/athena-lint.js'
@@ -101,6 +101,7 @@ Rules: ${RULE_IDS.join(', ')}.
       summary: 'Athena workgroup for --catalog calls.',
     }),
   }
+  static override formatIsOutput = true
   static override iam = [
     {action: 'glue:GetTables', when: 'with --database (Glue)'},
     {action: 'glue:GetTable', when: 'with --database --table (Glue)'},
@@ -126,7 +127,9 @@ Rules: ${RULE_IDS.join(', ')}.
       throw new UsageError('--format sarif and --json are two different outputs: choose one')
     if (flags.output && flags.format !== 'sarif')
       throw new UsageError('--output is for --format sarif', {suggestions: ['Add --format sarif, or redirect stdout.']})
+    if (flags.output) await checkWritableFile(flags.output, '--output')
     const needsAws = Boolean(flags.database)
+    if (!needsAws) this.rejectAwsFlags(flags, 'a lint of local files')
     const aws = needsAws ? await this.awsClients(flags) : undefined
     const tables = parseCommaList(flags.table)
     const outcome = await lintColumns(
@@ -167,7 +170,7 @@ Rules: ${RULE_IDS.join(', ')}.
     if (flags.format === 'sarif') {
       const sarif = `${JSON.stringify(toSarif(outcome.located, PIPEOPS_VERSION), null, 2)}\n`
       if (flags.output) {
-        await writeFileAtomic(flags.output, sarif)
+        await writeFileAtomic(flags.output, sarif, '--output')
         this.logToStderr(`SARIF with ${result.findings.length} result(s) written to ${flags.output}.`)
       } else process.stdout.write(sarif)
     } else if (!this.jsonEnabled()) {

@@ -176,6 +176,7 @@ export default class KinesisHotShards extends BaseCommand {
     }
 
     if (offline) {
+      this.rejectAwsFlags(flags, 'an offline run (--records)')
       const {ranges, source} = await offlineShardRanges({shardMap: flags['shard-map'], shards: flags.shards})
       const input = await openRecords(flags.records!, process.stdin)
       this.onCleanup(() => input.close())

@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core'
 
-import {BaseCommand} from '../../base-command.js'
+import {BaseCommand, hideAwsFlags} from '../../base-command.js'
 import {UsageError} from '../../lib/core/errors.js'
 import {durationToSeconds, parseDuration} from '../../lib/core/parse/duration.js'
 import {parseCommaList, parsePositiveInt} from '../../lib/core/parse/lists.js'
@@ -10,6 +10,9 @@ import {renderKeySpread} from '../../ui/kinesis-key-spread.js'
 import {parseThreshold} from './hot-shards.js'
 
 export default class KinesisKeySpread extends BaseCommand {
+  // No AWS call: --region, --profile, --endpoint-url, --max-attempts are not offered, and refused if given.
+  static override baseFlags = hideAwsFlags(BaseCommand.baseFlags)
+  static override callsAws = false
   static override description =
     "For each shard count, hashes every record's partition key as Kinesis does and shows each shard's share of bytes (data + key) and records under AWS's initial even ranges, the max/mean imbalance, the hottest shard and its top keys, and the smallest shard count (if any) that keeps every shard under --threshold at the records' average rates. Needs no AWS access."
   static override examples = [

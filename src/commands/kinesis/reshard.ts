@@ -7,7 +7,7 @@ import type {QuotaView, ReshardBaseline, ReshardResult, ReshardStepParams} from 
 
 import {BaseCommand, planFlags} from '../../base-command.js'
 import {resolveEndpoint} from '../../lib/aws/clients.js'
-import {writeFileAtomic} from '../../lib/core/atomic-write.js'
+import {checkWritableFile, writeFileAtomic} from '../../lib/core/atomic-write.js'
 import {durationToMs, parseDuration} from '../../lib/core/parse/duration.js'
 import {readPlanFile} from '../../lib/core/plan.js'
 import {createReshardExecutor} from '../../lib/kinesis/reshard/executor.js'
@@ -132,6 +132,9 @@ Choose one strategy:
   public async run(): Promise<ReshardResult> {
     const {flags} = await this.parse(KinesisReshard)
     const request = strategyFromFlags(flags)
+    // Output paths are checked before any AWS call: a bad path must not cost a plan (or print "Dry run").
+    if (flags['shard-map-out']) await checkWritableFile(flags['shard-map-out'], '--shard-map-out')
+    if (flags['plan-out']) await checkWritableFile(flags['plan-out'], '--plan-out')
     const {ref} = parseStreamRef(flags.stream)
     const aws = await this.awsClients(flags)
     const kinesis = aws.create(KinesisClient, 'kinesis')
@@ -203,7 +206,11 @@ Choose one strategy:
     const result = buildReshardResult({...run, plan: run.plan as ReshardPlan}, executor.lastState(), quota)
     if (!this.jsonEnabled() && result.applied) this.log(renderReshardResult(result))
     if (flags['shard-map-out']) {
-      await writeFileAtomic(flags['shard-map-out'], `${JSON.stringify(shardMapDocument(result), null, 2)}\n`)
+      await writeFileAtomic(
+        flags['shard-map-out'],
+        `${JSON.stringify(shardMapDocument(result), null, 2)}\n`,
+        '--shard-map-out',
+      )
       this.logToStderr(
         `Open shards ${result.applied || result.steps.length === 0 ? 'now' : 'after the plan (predicted)'} saved to ${flags['shard-map-out']}.`,
       )

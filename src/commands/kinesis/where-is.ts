@@ -69,6 +69,7 @@ export default class KinesisWhereIs extends BaseCommand {
         stream: ref.streamName,
       }
     } else {
+      this.rejectAwsFlags(flags, 'an offline run (--shards / --shard-map)')
       const {ranges, source} = await offlineShardRanges({shardMap: flags['shard-map'], shards: flags.shards})
       result = {keys: whereIs(keys, ehks, ranges), ranges: {openShards: ranges.length, source}, stream: null}
     }

@@ -66,6 +66,7 @@ Exit codes: 0 nothing found, 1 findings, 2 bad flags, 3 credentials/access, 4 en
     task: Flags.string({dependsOn: ['dag'], helpGroup: 'TASK', summary: 'Task id.'}),
     try: Flags.integer({dependsOn: ['dag'], helpGroup: 'TASK', min: 1, summary: 'Try number (attempt) of the task.'}),
   }
+  static override formatIsOutput = true
   static override iam = [
     {action: 'airflow:GetEnvironment', when: 'with --env'},
     {action: 'logs:FilterLogEvents', when: 'with --env'},
@@ -132,7 +133,11 @@ Exit codes: 0 nothing found, 1 findings, 2 bad flags, 3 credentials/access, 4 en
       stdin: process.stdin,
       warn: (m) => this.warnUser(m),
     }
-    if (!flags.env && !cloudtrail) return io
+    if (!flags.env && !cloudtrail) {
+      this.rejectAwsFlags(flags, 'a triage of local logs (no --env, no --cloudtrail)')
+      return io
+    }
+
     const aws = await this.awsClients(flags)
     io.region = requireRegion(aws.settings)
     if (flags.env) {

@@ -13,6 +13,9 @@ import {findZstd, type InputSpec} from '../../lib/redshift/input.js'
 import {resolveSlices, type SliceClients} from '../../lib/redshift/slices.js'
 import {renderCopySplit} from '../../ui/redshift-copy-split.js'
 
+/** AWS's lower bound for the files of a COPY (1 MB); below it a split only makes many tiny files. */
+const MIN_TARGET_SIZE = 1_000_000
+
 export default class RedshiftCopySplit extends BaseCommand {
   static override description = `Redshift loads a single gzip file on one slice. This command splits it, in one streaming pass, into a number of files that is a multiple of the cluster's slices, each holding whole records (CSV quoting, escapes and CRLF respected) and of about equal compressed size, compresses them in parallel, writes them to a directory or S3, writes the COPY manifest last, and prints the COPY statement.
 
@@ -166,6 +169,15 @@ Every part is verified: the records each compressor counted must add up to the r
       )
     }
 
+    const targetSize = parseSize(flags['target-size'], '--target-size')
+    if (targetSize < MIN_TARGET_SIZE) {
+      throw new UsageError(`--target-size ${flags['target-size']} is below 1 MB`, {
+        suggestions: [
+          'AWS recommends compressed files of 1 MB to 1 GB (ideally about 100 MB): give --target-size 100MB, or --files-per-slice N.',
+        ],
+      })
+    }
+
     if (!flags['dry-run'] && flags.output === undefined)
       throw new UsageError('--output is required (a directory or s3://bucket/prefix/), unless --dry-run is given')
     const {slices, warnings: sliceWarnings} = await resolveSlices(
@@ -221,7 +233,7 @@ Every part is verified: the records each compressor counted must add up to the r
         signal: this.abortController.signal,
         slices,
         table: flags.table,
-        targetSize: parseSize(flags['target-size'], '--target-size'),
+        targetSize,
         workers: flags.workers,
         zstdPath: 'path' in zstd ? zstd.path : undefined,
       },

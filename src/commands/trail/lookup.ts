@@ -2,7 +2,7 @@ import {CloudTrailClient} from '@aws-sdk/client-cloudtrail'
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../base-command.js'
-import {lookupEvents, type TrailEvent} from '../../lib/cloudtrail/lookup.js'
+import {checkEventHistoryWindow, lookupEvents, type TrailEvent} from '../../lib/cloudtrail/lookup.js'
 import {parsePositiveInt} from '../../lib/core/parse/lists.js'
 import {parseTimeWindow} from '../../lib/core/parse/time-window.js'
 import {renderTrailEvents} from '../../ui/trail.js'
@@ -48,13 +48,15 @@ export default class TrailLookup extends BaseCommand {
 
   public async run(): Promise<TrailLookupOutput> {
     const {flags} = await this.parse(TrailLookup)
+    const now = new Date()
     const window = parseTimeWindow({
       end: flags.end,
       fallbackSince: '1h',
-      now: new Date(),
+      now,
       since: flags.since,
       start: flags.start,
     })
+    checkEventHistoryWindow(window.start, now, flags.start ? `--start ${flags.start}` : `--since ${flags.since}`)
     const limit = parsePositiveInt(flags.limit, '--limit', {max: 100_000})
     const aws = await this.awsClients(flags)
     const progress = this.progress()

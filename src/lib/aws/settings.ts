@@ -1,6 +1,7 @@
 import {loadSharedConfigFiles} from '@smithy/shared-ini-file-loader'
 
 import {UsageError} from '../core/errors.js'
+import {configFilePaths, profileNotFound} from './credentials-diagnosis.js'
 
 /** What the user asked for on the command line; env is passed in so this module never reads process.env. */
 export interface AwsSettingsInput {
@@ -52,7 +53,7 @@ export async function resolveAwsSettings(input: AwsSettingsInput): Promise<Resol
     regionSource = 'AWS_DEFAULT_REGION'
   } else {
     const profileName = profile ?? 'default'
-    region = await regionFromProfile(profileName)
+    region = await regionFromProfile(profileName, env)
     if (region) regionSource = `profile ${profileName}`
   }
 
@@ -60,6 +61,12 @@ export async function resolveAwsSettings(input: AwsSettingsInput): Promise<Resol
     throw new UsageError(`"${region}" is not an AWS region name (from ${regionSource})`, {
       suggestions: ['Use a region code such as us-east-1 or eu-west-1.'],
     })
+  }
+
+  // A profile the user named must exist: otherwise every later message (no region, no credentials) misleads.
+  if (profile && profileSource !== 'default') {
+    const missing = await profileNotFound(profile, profileSource, env).catch(() => undefined)
+    if (missing) throw missing
   }
 
   const endpointUrl = nonEmpty(input.endpointUrl)
@@ -102,9 +109,13 @@ export function validateEndpointUrl(value: string, source: string): URL {
   return url
 }
 
-async function regionFromProfile(profile: string): Promise<string | undefined> {
+async function regionFromProfile(
+  profile: string,
+  env: Record<string, string | undefined>,
+): Promise<string | undefined> {
   try {
-    const files = await loadSharedConfigFiles()
+    const paths = configFilePaths(env)
+    const files = await loadSharedConfigFiles({configFilepath: paths.config, filepath: paths.credentials})
     return nonEmpty(files.configFile?.[profile]?.region) ?? nonEmpty(files.credentialsFile?.[profile]?.region)
   } catch {
     // Unreadable config files mean "no region from the profile", as for the SDK itself.

@@ -7,7 +7,31 @@
  */
 import {type CloudTrailClient, type LookupAttributeKey, LookupEventsCommand} from '@aws-sdk/client-cloudtrail'
 
+import {abortOpts} from '../aws/abort.js'
+import {UsageError} from '../core/errors.js'
 import {sleep} from '../core/sleep.js'
+
+/** How far back CloudTrail event history (LookupEvents) goes. */
+export const EVENT_HISTORY_DAYS = 90
+
+/**
+ * Refuse a window that starts before event history begins: LookupEvents would silently return
+ * only the last 90 days, and "nothing found" would then be wrong for the older part.
+ */
+export function checkEventHistoryWindow(start: Date, now: Date, flag: string): void {
+  const oldest = now.getTime() - EVENT_HISTORY_DAYS * 86_400_000
+  if (start.getTime() >= oldest) return
+  throw new UsageError(
+    `${flag} reaches back to ${start.toISOString()}, but CloudTrail event history keeps only the last ${EVENT_HISTORY_DAYS} days (from ${new Date(oldest).toISOString()})`,
+    {
+      code: 'OutsideEventHistory',
+      suggestions: [
+        `Look up at most ${EVENT_HISTORY_DAYS} days back, e.g. --since ${EVENT_HISTORY_DAYS}d.`,
+        'Older events are only in a trail (its log files in S3, queried with Athena) or in a CloudTrail Lake event data store.',
+      ],
+    },
+  )
+}
 
 export interface TrailQuery {
   end: Date
@@ -105,7 +129,7 @@ export async function lookupEvents(
         ...(nextToken ? {NextToken: nextToken} : {}),
         StartTime: query.start,
       }),
-      options.signal ? {abortSignal: options.signal} : {},
+      abortOpts(options.signal),
     )
     pages++
     for (const raw of page.Events ?? []) {

@@ -270,8 +270,9 @@ const ERROR_RULES: ErrorRule[] = [
         code: 'CredentialsMissing',
         suggestions: credentialSuggestions(),
       }),
+    // An expired SSO session or credential_process output is "expired" (the rule below), not "not found".
     matches: (f) =>
-      f.name === 'CredentialsProviderError' ||
+      (f.name === 'CredentialsProviderError' && !/expired/i.test(f.message)) ||
       /could not load credentials|credential is missing|Unable to locate credentials/i.test(f.message),
   },
   {
@@ -293,7 +294,9 @@ const ERROR_RULES: ErrorRule[] = [
         suggestions: ['Refresh your credentials (for SSO: aws sso login --profile NAME) and run the command again.'],
       }),
     matches: (f) =>
-      EXPIRED_NAMES.has(f.name) || /expired/i.test(f.name) || /token.*expired|expired.*token/i.test(f.message),
+      EXPIRED_NAMES.has(f.name) ||
+      /expired/i.test(f.name) ||
+      /token.*expired|expired.*token|session .*has expired|returned expired credentials/i.test(f.message),
   },
   {
     build: (f) =>

@@ -154,7 +154,7 @@ function stoppedEarly(
 }
 
 export async function writePlanFile(file: string, plan: Plan<unknown, unknown>): Promise<void> {
-  await writeFileAtomic(file, `${JSON.stringify(plan, null, 2)}\n`)
+  await writeFileAtomic(file, `${JSON.stringify(plan, null, 2)}\n`, '--plan-out')
 }
 
 /** Read a plan saved with --plan-out, checking that it is one and that it belongs to this command. */

@@ -16,12 +16,11 @@ import {
 } from '@aws-sdk/client-glue'
 import {setTimeout as sleepMs} from 'node:timers/promises'
 
+import {abortOpts} from '../aws/abort.js'
 import {ExitCode, InputError, PipeopsError} from '../core/errors.js'
 
 /** SDK send options with an abort signal, if there is one. */
-export function abortOpts(signal: AbortSignal | undefined): {abortSignal?: AbortSignal} {
-  return signal ? {abortSignal: signal} : {}
-}
+export {abortOpts} from '../aws/abort.js'
 
 export interface TableInfo {
   database: string

@@ -16,7 +16,7 @@ import {
   parseDateValue,
   parseTypedDate,
 } from './date-format.js'
-import {HIVE_DEFAULT_PARTITION, parseHiveSegment} from './hive-path.js'
+import {escapePathName, HIVE_DEFAULT_PARTITION, parseHiveSegment} from './hive-path.js'
 
 export interface PartitionKey {
   /** A date format for the key's value (from projection.<key>.format or --key-format). */
@@ -79,6 +79,27 @@ export function hiveLayout(location: string, keys: PartitionKey[]): Layout {
     root: {bucket: root.bucket, key: prefix},
     template: `s3://${root.bucket}/${prefix}${keys.map((k) => `${k.name.toLowerCase()}=\${${k.name}}/`).join('')}`,
   }
+}
+
+/**
+ * Where a partition with these values lives under the table's layout (Hive: `k=escaped(v)/` per
+ * key under the root; a template: its placeholders filled in); undefined when a value is missing.
+ */
+export function layoutLocation(layout: Layout, values: string[]): string | undefined {
+  if (values.length !== layout.keys.length) return undefined
+  if (layout.kind === 'hive') {
+    const path = layout.keys.map((k, i) => `${k.name.toLowerCase()}=${escapePathName(values[i]!)}/`).join('')
+    return `s3://${layout.root.bucket}/${layout.root.key}${path}`
+  }
+
+  const byName = new Map(layout.keys.map((k, i) => [k.name.toLowerCase(), i]))
+  let missing = false
+  const filled = layout.template.replaceAll(/\$\{([^}]+)\}/g, (_, name: string) => {
+    const i = byName.get(name.toLowerCase())
+    if (i === undefined) missing = true
+    return i === undefined ? '' : values[i]!
+  })
+  return missing ? undefined : filled
 }
 
 /**

@@ -43,7 +43,7 @@ import {
 import {parseDateFormat} from './date-format.js'
 import {type Anomaly, classifyObject, discoverPartitions, type Discovery} from './discover.js'
 import {sdDifferences} from './drift.js'
-import {hiveLayout, type Layout, type PartitionKey, templateLayout} from './layout.js'
+import {hiveLayout, type Layout, layoutLocation, type PartitionKey, templateLayout} from './layout.js'
 import {type ProjectionSuggestion, suggestProjection} from './projection.js'
 import {makeScope, type Scope, scopeExpression, valuesInScope} from './scope.js'
 import {preflight} from './validate.js'
@@ -277,7 +277,8 @@ export function diffPartitions(input: {
   for (const [key, cat] of inCatalog) {
     const differences = sdDifferences(input.tableSd, cat.sd)
     if (differences.length > 0) lists.drift.push({differences, location: cat.location, values: cat.values})
-    if (cat.location && !cat.location.replace(/^s3[an]:/i, 's3:').startsWith(root)) {
+    // A partition relocated into the root is synced, not an anomaly.
+    if (!inS3.has(key) && cat.location && !cat.location.replace(/^s3[an]:/i, 's3:').startsWith(root)) {
       lists.anomalies.push({
         detail: `catalog partition ${JSON.stringify(cat.values)} points outside the table location ${root}`,
         kind: 'outside-root',
@@ -373,6 +374,17 @@ export function buildSteps(
   return steps
 }
 
+/** Was some ancestor of this prefix listed without the next segment among its children? Then nothing is under it. */
+function provedAbsent(discovery: Discovery, prefix: string): boolean {
+  for (let end = prefix.indexOf('/'); end !== -1 && end < prefix.length - 1; end = prefix.indexOf('/', end + 1)) {
+    const ancestor = prefix.slice(0, end + 1)
+    const child = prefix.slice(0, prefix.indexOf('/', end + 1) + 1)
+    if (discovery.listed.has(ancestor) && !discovery.seen.has(child)) return true
+  }
+
+  return false
+}
+
 /**
  * Which of these locations hold data objects (not just markers)? A location the walk proved absent
  * (its parent was listed and it was not among the children) costs nothing; the others are listed
@@ -381,7 +393,14 @@ export function buildSteps(
 async function hasDataUnder(
   s3: S3Client,
   locations: string[],
-  context: {bucket: string; concurrency: number; discovery: Discovery; signal?: AbortSignal | undefined},
+  context: {
+    bucket: string
+    concurrency: number
+    discovery: Discovery
+    signal?: AbortSignal | undefined
+    /** False: list every location, even where the walk's listings say nothing is there. */
+    trustListing?: boolean
+  },
 ): Promise<{data: Map<string, boolean>; requests: number}> {
   const limit = pLimit(Math.max(1, context.concurrency))
   const data = new Map<string, boolean>()
@@ -399,8 +418,7 @@ async function hasDataUnder(
         }
 
         const prefix = loc.key.endsWith('/') ? loc.key : `${loc.key}/`
-        const parent = prefix.slice(0, prefix.slice(0, -1).lastIndexOf('/') + 1)
-        if (loc.bucket === context.bucket && discovery.listed.has(parent) && !discovery.seen.has(prefix)) {
+        if (context.trustListing !== false && loc.bucket === context.bucket && provedAbsent(discovery, prefix)) {
           data.set(location, false)
           return
         }
@@ -430,6 +448,49 @@ async function hasDataUnder(
     ),
   )
   return {data, requests}
+}
+
+/**
+ * Partitions about to be dropped (the S3 listing did not show them): where their values would live
+ * under the table's layout is looked into, one listing each, without trusting the walk (a listing
+ * can miss a prefix: an emulator, a listing cut short). Data there makes the partition live: a
+ * relocation when the catalog points elsewhere (wherever that is: outside the root, empty, or
+ * holding other data), kept as it is when it already points there. So live data is never dropped,
+ * and one --apply converges: the next run finds the partition where the catalog now says it is.
+ */
+async function findAtLayout(
+  s3: S3Client,
+  input: {keys: PartitionKey[]; layout: Layout; lists: SyncLists; look: Parameters<typeof hasDataUnder>[2]},
+): Promise<{keptLive: number; requests: number}> {
+  const {layout, lists} = input
+  const expected = new Map<DropEntry, string>()
+  for (const c of lists.drop) {
+    const location = layoutLocation(layout, c.values)
+    if (location !== undefined && preflight(input.keys, c.values, location).length === 0) expected.set(c, location)
+  }
+
+  if (expected.size === 0) return {keptLive: 0, requests: 0}
+  const inside = await hasDataUnder(s3, [...new Set(expected.values())], {...input.look, trustListing: false})
+  const live = (c: DropEntry): string | undefined => {
+    const location = expected.get(c)
+    return location !== undefined && inside.data.get(location) ? location : undefined
+  }
+
+  let keptLive = 0
+  const moved = new Set<string>()
+  for (const c of lists.drop) {
+    const location = live(c)
+    if (location === undefined) continue
+    if (sameLocation(c.location, location)) keptLive++
+    else {
+      lists.relocate.push({from: c.location, to: location, values: c.values})
+      if (c.location) moved.add(c.location)
+    }
+  }
+
+  lists.drop = lists.drop.filter((c) => live(c) === undefined)
+  lists.anomalies = lists.anomalies.filter((a) => !(a.kind === 'outside-root' && moved.has(a.location)))
+  return {keptLive, requests: inside.requests}
 }
 
 export interface PreparedSync {
@@ -569,7 +630,7 @@ export async function planPartitionSync(deps: SyncDeps, options: PartitionSyncOp
     }
   }
 
-  const {lists, stale} = diffPartitions({
+  const diff = diffPartitions({
     catalog,
     discovery,
     keys,
@@ -578,10 +639,20 @@ export async function planPartitionSync(deps: SyncDeps, options: PartitionSyncOp
     root: layout.kind === 'hive' ? table.location : `s3://${layout.root.bucket}/${layout.root.key}`,
     tableSd: table.sd,
   })
-  if (stale.length > 0)
-    warnings.push(`${stale.length} partition(s) are in the catalog but not in S3; re-run with --prune to drop them`)
+  const {lists, stale} = diff
   const look = {bucket: layout.root.bucket, concurrency: options.concurrency, discovery, signal: options.signal}
   let extraRequests = 0
+  if (lists.drop.length > 0) {
+    const atLayout = await findAtLayout(deps.s3, {keys, layout, lists, look})
+    extraRequests += atLayout.requests
+    if (atLayout.keptLive > 0)
+      warnings.push(
+        `${atLayout.keptLive} partition(s) were not in the S3 listing but hold data where the catalog says; not dropped (the listing was incomplete)`,
+      )
+  }
+
+  if (stale.length > 0)
+    warnings.push(`${stale.length} partition(s) are in the catalog but not in S3; re-run with --prune to drop them`)
   if (options.checkEmpty && !options.fullListing && lists.add.length > 0) {
     // Only new partitions are looked into: those already in the catalog cost nothing.
     const inside = await hasDataUnder(

@@ -278,7 +278,14 @@ async function analyseOffline(
   const working: Working[] = tally.shards.map((range, i) => {
     const s = tally.shard(i)
     const stats = tally.hasTimestamps
-      ? statsFromSeconds(s.perSecondBytes, s.perSecondRecords, startMs / 1000, endMs / 1000, options.threshold)
+      ? statsFromSeconds(
+          s.perSecondBytes,
+          s.perSecondRecords,
+          startMs / 1000,
+          endMs / 1000,
+          options.threshold,
+          s.largeRecordSeconds,
+        )
       : statsFromTotals(s.bytes, s.records, Math.max(1, (endMs - startMs) / 1000), options.threshold)
     return {range, stats, statsSource: 'offline', tallyIndex: i, throttled: null}
   })
@@ -450,7 +457,14 @@ async function analyseLive(
           const s = tally.shard(i)
           const startSec = Math.floor(report.coveredStartMs / 1000)
           const endSec = Math.max(startSec + 1, Math.ceil(report.coveredEndMs / 1000))
-          w.stats = statsFromSeconds(s.perSecondBytes, s.perSecondRecords, startSec, endSec, options.threshold)
+          w.stats = statsFromSeconds(
+            s.perSecondBytes,
+            s.perSecondRecords,
+            startSec,
+            endSec,
+            options.threshold,
+            s.largeRecordSeconds,
+          )
           w.statsSource = 'sample'
         }
       }
@@ -496,17 +510,26 @@ async function analyseLive(
 }
 
 function isHot(w: Working, options: HotShardsOptions): boolean {
-  return w.stats
-    ? hotReasons(
-        {
-          minutesObserved: w.stats.minutesObserved,
-          minutesOverThreshold: w.stats.minutesOverThreshold,
+  return shardHotReasons(w, options).length > 0
+}
+
+/** The hot rule's reasons for one shard (none when nothing was measured and nothing throttled). */
+function shardHotReasons(w: Working, options: HotShardsOptions): string[] {
+  const {stats} = w
+  if (!stats && !w.throttled) return []
+  return hotReasons(
+    stats
+      ? {
+          minutesObserved: stats.minutesObserved,
+          minutesOverThreshold: stats.minutesOverThreshold,
+          peakUtilisation: stats.utilisation.max,
+          secondsOverLimit: stats.secondsOverLimit,
           throttledRecords: w.throttled,
-        },
-        options.threshold,
-        options.minMinutes,
-      ).length > 0
-    : (w.throttled ?? 0) > 0
+        }
+      : {minutesObserved: 0, minutesOverThreshold: 0, throttledRecords: w.throttled},
+    options.threshold,
+    options.minMinutes,
+  )
 }
 
 interface FinishInput {
@@ -537,23 +560,7 @@ function finish(f: FinishInput): HotShardsAnalysis {
   const keyLoads = new Map<string, ShardKeyLoadInput>()
   for (const w of f.working) {
     const {stats} = w
-    const reasons = stats
-      ? hotReasons(
-          {
-            minutesObserved: stats.minutesObserved,
-            minutesOverThreshold: stats.minutesOverThreshold,
-            throttledRecords: w.throttled,
-          },
-          options.threshold,
-          options.minMinutes,
-        )
-      : w.throttled
-        ? hotReasons(
-            {minutesObserved: 0, minutesOverThreshold: 0, throttledRecords: w.throttled},
-            options.threshold,
-            options.minMinutes,
-          )
-        : []
+    const reasons = shardHotReasons(w, options)
     const bytes = stats?.bytesPerSec ?? ZERO
     const records = stats?.recordsPerSec ?? ZERO
     const sampled = w.tallyIndex !== undefined && tally.shard(w.tallyIndex).records > 0
@@ -766,11 +773,15 @@ function recommend(f: FinishInput, shards: ShardResult[], hotKeys: HotKeyResult[
   }
 
   if (verdict === 'healthy') {
-    const measured = shards.filter((s) => s.measured).length
+    const measured = shards.filter((s) => s.measured)
+    // A record file or a sample carries no throttling count: "no records were throttled" only when it was counted.
+    const throttlingUnknown = measured.some((s) => s.throttledRecords === null)
     out.push(
-      measured > 0
-        ? `No shard reached ${fmtPct(f.options.threshold)} of its write limit for ${f.options.minMinutes} minute(s), and no records were throttled in the window.`
-        : 'Nothing was measured, so nothing can be called hot: enable shard-level metrics or sample records (--source records).',
+      measured.length === 0
+        ? 'Nothing was measured, so nothing can be called hot: enable shard-level metrics or sample records (--source records).'
+        : throttlingUnknown
+          ? `No shard went above its write limit or reached ${fmtPct(f.options.threshold)} of it for ${f.options.minMinutes} minute(s); whether records were throttled is unknown for this source (no WriteProvisionedThroughputExceeded count).`
+          : `No shard reached ${fmtPct(f.options.threshold)} of its write limit for ${f.options.minMinutes} minute(s), and no records were throttled in the window.`,
     )
   }
 

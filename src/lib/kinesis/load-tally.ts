@@ -1,5 +1,4 @@
 import type {HashCache} from './hash-cache.js'
-import type {KeyLoad} from './load-profile.js'
 
 /**
  * Counting load per shard from individual records (a GetRecords sample or an offline file):
@@ -12,6 +11,7 @@ import type {KeyLoad} from './load-profile.js'
 import {bigIntToWords, md5Words, wordsToBigInt} from './fast-md5.js'
 import {type ShardRange, sortRanges} from './hash-key.js'
 import {HeavyHitters, kthLargest} from './heavy-hitters.js'
+import {type KeyLoad, SHARD_WRITE_BYTES_PER_SEC} from './load-profile.js'
 
 export const SLICES_PER_SHARD = 256
 /** Keys listed one by one in a shard's key load (the rest is summed per slice). */
@@ -45,6 +45,8 @@ export interface TallyTopKey {
 
 export interface ShardTally {
   bytes: number
+  /** Seconds holding a record larger than 1 MiB: burst capacity may absorb their bytes (large records). */
+  largeRecordSeconds: Set<number>
   /** Per-second buckets (epoch second → bytes / records); empty when records had no timestamps. */
   perSecondBytes: Map<number, number>
   perSecondRecords: Map<number, number>
@@ -110,7 +112,14 @@ export class LoadTally {
       // The top 64 bits as a double: enough to place a hash in one of 256 slices.
       this.startHi[i] = Number(s.startingHashKey >> 64n)
       this.widthHi[i] = Math.max(Number((s.endingHashKey - s.startingHashKey + 1n) >> 64n), 1)
-      this.perShard.push({bytes: 0, perSecondBytes: new Map(), perSecondRecords: new Map(), range: s, records: 0})
+      this.perShard.push({
+        bytes: 0,
+        largeRecordSeconds: new Set(),
+        perSecondBytes: new Map(),
+        perSecondRecords: new Map(),
+        range: s,
+        records: 0,
+      })
       this.hhBytes.push(new HeavyHitters(heavyHitterCapacity))
       this.hhRecords.push(new HeavyHitters(heavyHitterCapacity))
     }
@@ -140,6 +149,7 @@ export class LoadTally {
       const sec = Math.floor(ts / 1000)
       s.perSecondBytes.set(sec, (s.perSecondBytes.get(sec) ?? 0) + record.bytes)
       s.perSecondRecords.set(sec, (s.perSecondRecords.get(sec) ?? 0) + record.records)
+      if (record.bytes > SHARD_WRITE_BYTES_PER_SEC) s.largeRecordSeconds.add(sec)
     }
 
     const at = (i * SLICES_PER_SHARD + this.sliceOf(i, words, offset)) * 2
@@ -163,6 +173,7 @@ export class LoadTally {
     const sec = Math.floor(timestampMs / 1000)
     s.perSecondBytes.set(sec, (s.perSecondBytes.get(sec) ?? 0) + bytes)
     s.perSecondRecords.set(sec, (s.perSecondRecords.get(sec) ?? 0) + records)
+    if (records > 0 && bytes / records > SHARD_WRITE_BYTES_PER_SEC) s.largeRecordSeconds.add(sec)
   }
 
   /** Fold the exact totals of every cached key into the shards (once; call after the last record). */

@@ -5,6 +5,8 @@
  */
 import {type CloudWatchClient, GetMetricDataCommand, type MetricDataQuery} from '@aws-sdk/client-cloudwatch'
 
+import {abortOpts} from '../aws/abort.js'
+
 /** GetMetricData accepts up to 500 queries per call (and 100,800 data points, paged by NextToken). */
 export const METRIC_QUERIES_PER_CALL = 500
 
@@ -77,7 +79,7 @@ async function runQueries(
           ScanBy: 'TimestampAscending',
           StartTime: new Date(window.startMs),
         }),
-        signal ? {abortSignal: signal} : {},
+        abortOpts(signal),
       )
       calls++
       for (const r of page.MetricDataResults ?? []) {

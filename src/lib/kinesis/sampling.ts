@@ -18,6 +18,7 @@ import {
 import type {HashCache} from './hash-cache.js'
 import type {LoadTally} from './load-tally.js'
 
+import {abortOpts} from '../aws/abort.js'
 import {deaggregate} from './kpl.js'
 
 export interface SampleOptions {
@@ -159,7 +160,7 @@ export async function sampleShards(
             ? {ShardIteratorType: 'LATEST'}
             : {ShardIteratorType: 'AT_TIMESTAMP', Timestamp: new Date(options.startMs)}),
         }),
-        deps.signal ? {abortSignal: deps.signal} : {},
+        abortOpts(deps.signal),
       )
       let iterator = it.ShardIterator
       let lastCall = 0
@@ -197,7 +198,7 @@ export async function sampleShards(
 
         const page = await kinesis.send(
           new GetRecordsCommand({Limit: options.recordsPerCall, ShardIterator: iterator}),
-          deps.signal ? {abortSignal: deps.signal} : {},
+          abortOpts(deps.signal),
         )
         report.calls++
         totalCalls++

@@ -21,7 +21,7 @@ export interface ShardRateStats {
   /** True when per-second (records) or per-minute (metrics) detail exists; false for totals only. */
   perIntervalKnown: boolean
   recordsPerSec: RateStats
-  /** Seconds at or above 100 % of the write limit (records source only). */
+  /** Seconds above 100 % of the write limit, when throttling is certain (records source only). */
   secondsOverLimit?: number | undefined
   utilisation: RateStats
 }
@@ -82,9 +82,12 @@ export function statsFromSeconds(
   startSec: number,
   endSec: number,
   threshold: number,
+  largeRecordSeconds: ReadonlySet<number> = new Set(),
 ): ShardRateStats {
   const n = Math.max(1, endSec - startSec)
-  if (n > MAX_PER_SECOND_SPAN) return statsFromLongSpan(perSecondBytes, perSecondRecords, startSec, n, threshold)
+  const over = (sec: number, bytes: number, records: number): boolean =>
+    overLimit(bytes, records, largeRecordSeconds.has(sec))
+  if (n > MAX_PER_SECOND_SPAN) return statsFromLongSpan(perSecondBytes, perSecondRecords, startSec, n, threshold, over)
   const b: number[] = []
   const r: number[] = []
   const u: number[] = []
@@ -103,7 +106,7 @@ export function statsFromSeconds(
     r.push(records)
     const util = writeUtilisation(bytes, records)
     u.push(util)
-    if (util >= 1) secondsOverLimit++
+    if (over(s, bytes, records)) secondsOverLimit++
     const m = Math.floor(s / 60)
     minuteB.set(m, (minuteB.get(m) ?? 0) + bytes)
     minuteR.set(m, (minuteR.get(m) ?? 0) + records)
@@ -128,6 +131,15 @@ export function statsFromSeconds(
   }
 }
 
+/**
+ * Demand above the write limit in one second: throttled for certain. Bytes of a second that holds a
+ * record over 1 MiB do not count (large records are absorbed by temporary burst capacity); its
+ * record count still does.
+ */
+function overLimit(bytes: number, records: number, hasLargeRecord: boolean): boolean {
+  return writeUtilisation(hasLargeRecord ? 0 : bytes, records) > 1
+}
+
 /** Above 6 hours, avg/p99/max are taken over minutes (per-second series would be too long). */
 export const MAX_PER_SECOND_SPAN = 6 * 3600
 
@@ -137,6 +149,7 @@ function statsFromLongSpan(
   startSec: number,
   n: number,
   threshold: number,
+  over: (sec: number, bytes: number, records: number) => boolean,
 ): ShardRateStats {
   const firstMinute = Math.floor(startSec / 60)
   const minutes = Math.ceil((startSec + n) / 60) - firstMinute
@@ -146,13 +159,13 @@ function statsFromLongSpan(
   for (const [sec, v] of perSecondBytes) {
     const m = Math.floor(sec / 60) - firstMinute
     if (m >= 0 && m < minutes) bytes[m] = bytes[m]! + v
-    if (writeUtilisation(v, perSecondRecords.get(sec) ?? 0) >= 1) secondsOverLimit++
+    if (over(sec, v, perSecondRecords.get(sec) ?? 0)) secondsOverLimit++
   }
 
   for (const [sec, v] of perSecondRecords) {
     const m = Math.floor(sec / 60) - firstMinute
     if (m >= 0 && m < minutes) records[m] = records[m]! + v
-    if (!perSecondBytes.has(sec) && writeUtilisation(0, v) >= 1) secondsOverLimit++
+    if (!perSecondBytes.has(sec) && over(sec, 0, v)) secondsOverLimit++
   }
 
   return {...statsFromMinuteSums(bytes, records, threshold), secondsOverLimit}

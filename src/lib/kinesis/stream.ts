@@ -4,6 +4,7 @@
  */
 import {DescribeStreamSummaryCommand, type KinesisClient, ListShardsCommand, type Shard} from '@aws-sdk/client-kinesis'
 
+import {abortOpts} from '../aws/abort.js'
 import {UsageError} from '../core/errors.js'
 import {parseExplicitHashKey, type ShardRange, sortRanges} from './hash-key.js'
 
@@ -52,7 +53,7 @@ export async function describeStream(
   ref: StreamRef,
   signal?: AbortSignal,
 ): Promise<StreamSummary> {
-  const out = await kinesis.send(new DescribeStreamSummaryCommand(apiRef(ref)), signal ? {abortSignal: signal} : {})
+  const out = await kinesis.send(new DescribeStreamSummaryCommand(apiRef(ref)), abortOpts(signal))
   const d = out.StreamDescriptionSummary
   return {
     mode: d?.StreamModeDetails?.StreamMode === 'ON_DEMAND' ? 'ON_DEMAND' : 'PROVISIONED',
@@ -75,7 +76,7 @@ export async function listOpenShards(
   do {
     const page = await kinesis.send(
       new ListShardsCommand(nextToken ? {NextToken: nextToken} : {...apiRef(ref), ShardFilter: {Type: 'AT_LATEST'}}),
-      signal ? {abortSignal: signal} : {},
+      abortOpts(signal),
     )
     shards.push(...(page.Shards ?? []))
     nextToken = page.NextToken

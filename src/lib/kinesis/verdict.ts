@@ -13,15 +13,30 @@ export const HOT_KEY_SHARE = 0.2
 export interface HotRuleInput {
   minutesObserved: number
   minutesOverThreshold: number
+  /** Highest utilisation of one interval (for the reason's text). */
+  peakUtilisation?: number | undefined
+  /** Seconds above 100 % of the write limit, throttled for certain (per-second sources only; metrics count throttling instead). */
+  secondsOverLimit?: number | undefined
   throttledRecords: null | number
 }
 
 /**
- * Hot when utilisation ≥ threshold for ≥ minMinutes minutes (or for every observed minute when the
- * window is shorter), or when any record was throttled.
+ * Hot when demand went above 100 % of the shard's write limit in any second (Kinesis throttles
+ * whatever is above the limit, so throttling is certain, however short), when utilisation ≥
+ * threshold for ≥ minMinutes minutes (sustained load under the hard limit; every observed minute
+ * when the window is shorter), or when any record was throttled.
  */
 export function hotReasons(s: HotRuleInput, threshold: number, minMinutes: number): string[] {
   const reasons: string[] = []
+  const overSeconds = s.secondsOverLimit ?? 0
+  if (overSeconds > 0) {
+    const peak =
+      s.peakUtilisation !== undefined && s.peakUtilisation > 1 ? ` (peak ${Math.round(s.peakUtilisation * 100)} %)` : ''
+    reasons.push(
+      `demand above 100 % of the write limit in ${overSeconds} second(s)${peak}: records above the limit are throttled for certain`,
+    )
+  }
+
   const needed = Math.max(1, Math.min(minMinutes, s.minutesObserved))
   if (s.minutesObserved > 0 && s.minutesOverThreshold >= needed) {
     reasons.push(

@@ -16,6 +16,7 @@ import pLimit from 'p-limit'
 
 import type {EnvironmentContext, GroupKind, ModuleLogging, SourceEvent} from './types.js'
 
+import {abortOpts} from '../aws/abort.js'
 import {NotFoundError} from '../core/errors.js'
 import {exactTaskStreams, streamMatchesRef, type TaskRef, taskStreamPrefixes} from './streams.js'
 
@@ -95,7 +96,7 @@ export async function describeEnvironment(
 ): Promise<EnvironmentInfo> {
   let env: Environment | undefined
   try {
-    env = (await mwaa.send(new GetEnvironmentCommand({Name: name}), signal ? {abortSignal: signal} : {})).Environment
+    env = (await mwaa.send(new GetEnvironmentCommand({Name: name}), abortOpts(signal))).Environment
   } catch (error) {
     if (isNotFound(error)) {
       throw new NotFoundError(`MWAA environment "${name}" does not exist in ${region}`, {
@@ -177,7 +178,7 @@ function isNotFound(error: unknown): boolean {
 }
 
 function sendOptions(r: GroupReader): {abortSignal?: AbortSignal} {
-  return r.signal ? {abortSignal: r.signal} : {}
+  return abortOpts(r.signal)
 }
 
 /** Every event of a group in the window (FilterLogEvents, all pages), grouped by stream. */

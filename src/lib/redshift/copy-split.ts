@@ -327,11 +327,12 @@ export async function copySplit(
     })
     await target.prepare()
     if (target instanceof LocalTarget) {
-      const foreign = await target.foreignParts(names)
-      if (foreign.length > 0)
-        warnings.push(
-          `the output directory also holds ${foreign.length} part file(s) of another run (${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', …' : ''}); the manifest lists only this run's files, but "aws s3 sync" would upload them too`,
-        )
+      try {
+        await target.checkLeftovers(names)
+      } catch (error) {
+        await target.abort()
+        throw error
+      }
     }
 
     // 3. Split.
@@ -355,8 +356,12 @@ export async function copySplit(
     })
     notes.workers = outcome.workers
     // 4. Manifest last, only after every part is complete and verified.
-    await target.commit()
+    const removed = await target.commit()
     finished = true
+    if (removed.length > 0)
+      warnings.push(
+        `removed ${removed.length} part file(s) of the previous run that this run does not replace (its manifest listed them): ${removed.slice(0, 3).join(', ')}${removed.length > 3 ? ', …' : ''}`,
+      )
     await target.writeManifest(buildManifest(outcome.parts.map((p) => ({bytes: p.bytes, url: target.url(p.name)}))))
     if (target instanceof S3Target) notes.skipped = [...target.skipped]
     const elapsedMs = Math.max(1, Math.round(options.now() - started))

@@ -9,12 +9,12 @@ import type {S3Client} from '@aws-sdk/client-s3'
 
 import {createHash, type Hash} from 'node:crypto'
 import {createReadStream} from 'node:fs'
-import {mkdir, mkdtemp, open, readdir, rename, rm, stat} from 'node:fs/promises'
+import {mkdir, mkdtemp, open, readdir, readFile, rename, rm, rmdir, stat} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
 import pLimit, {type LimitFunction} from 'p-limit'
 
-import {writeFileAtomic} from '../core/atomic-write.js'
+import {outputNotWritable, writeFileAtomic} from '../core/atomic-write.js'
 import {InputError} from '../core/errors.js'
 import {formatS3Uri, type S3Location} from '../core/parse/s3-uri.js'
 
@@ -33,8 +33,8 @@ export interface PartWriter {
 
 export interface OutputTarget {
   abort(): Promise<void>
-  /** Make the parts visible under their final names (local: rename). */
-  commit(): Promise<void>
+  /** Make the parts visible under their final names (local: rename); returns stale parts removed. */
+  commit(): Promise<string[]>
   /** Where a part will be, as a path or s3:// URI. */
   location(name: string): string
   /** Where the manifest will be, as a path or s3:// URI. */
@@ -51,6 +51,10 @@ export interface OutputTarget {
 
 export class LocalTarget implements OutputTarget {
   readonly manifestLocation: string
+  /** True when this run created the directory: a failed run removes it again (when empty). */
+  private created = false
+  /** Parts of the previous run (listed in its manifest) that this run does not replace. */
+  private stale: string[] = []
   private readonly temps = new Map<string, string>()
 
   /**
@@ -69,20 +73,48 @@ export class LocalTarget implements OutputTarget {
   async abort(): Promise<void> {
     await Promise.all([...this.temps.values()].map((t) => rm(t, {force: true})))
     this.temps.clear()
+    // rmdir, not rm -r: only an empty directory this run made goes away.
+    if (this.created) await rmdir(this.dir).catch(() => {})
   }
 
-  async commit(): Promise<void> {
+  /**
+   * Part files in the directory that this run will not replace. Those the previous manifest lists
+   * were written by pipeops and are removed at commit; any other is refused before work starts
+   * (a COPY of the prefix would load it, and pipeops does not delete files it did not write).
+   */
+  async checkLeftovers(names: string[]): Promise<void> {
+    const mine = new Set(['manifest.json', ...names])
+    const entries = await readdir(this.dir).catch(() => [] as string[])
+    const leftovers = entries.filter((e) => /^part-\d+/.test(e) && !mine.has(e))
+    if (leftovers.length === 0) return
+    const previous = await this.previousManifestParts()
+    const foreign = leftovers.filter((e) => !previous.has(e))
+    if (foreign.length > 0) {
+      throw new InputError(
+        `--output ${this.dir} holds ${foreign.length} part file(s) that no pipeops manifest there lists (${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', …' : ''}): a COPY of the prefix would load them with this run's parts`,
+        {
+          code: 'ForeignParts',
+          details: {files: foreign},
+          suggestions: ['Remove them, or choose an empty --output directory.'],
+        },
+      )
+    }
+
+    this.stale = leftovers
+  }
+
+  /**
+   * Make the parts visible. Parts of the previous run that this one does not replace are removed
+   * (pipeops wrote them: its manifest lists them), so a COPY of the prefix without the manifest
+   * loads only this run's files. Returns the names removed.
+   */
+  async commit(): Promise<string[]> {
     // An earlier manifest would describe the old files while they are replaced: remove it first.
     await rm(this.manifestLocation, {force: true})
     for (const [name, temp] of this.temps) await rename(temp, path.join(this.dir, name))
     this.temps.clear()
-  }
-
-  /** Files that look like parts of another run (they would be uploaded too by `aws s3 sync`). */
-  async foreignParts(names: string[]): Promise<string[]> {
-    const mine = new Set(['manifest.json', ...names])
-    const entries = await readdir(this.dir).catch(() => [] as string[])
-    return entries.filter((e) => /^part-\d+/.test(e) && !mine.has(e))
+    for (const name of this.stale) await rm(path.join(this.dir, name), {force: true})
+    return this.stale
   }
 
   location(name: string): string {
@@ -117,7 +149,7 @@ export class LocalTarget implements OutputTarget {
 
   async prepare(): Promise<void> {
     try {
-      await mkdir(this.dir, {recursive: true})
+      this.created = (await mkdir(this.dir, {recursive: true})) !== undefined
       const info = await stat(this.dir)
       if (!info.isDirectory()) throw Object.assign(new Error('not a directory'), {code: 'ENOTDIR'})
       const probe = path.join(this.dir, `.pipeops-probe-${this.runId}.tmp`)
@@ -125,10 +157,11 @@ export class LocalTarget implements OutputTarget {
       await handle.close()
       await rm(probe, {force: true})
     } catch (error) {
-      const code = (error as {code?: string}).code ?? 'error'
-      throw new InputError(`output directory "${this.dir}" is not writable (${code}: ${(error as Error).message})`, {
+      const mapped = outputNotWritable(this.dir, error, '--output')
+      throw new InputError(mapped.message, {
         cause: error,
-        code: 'OutputNotWritable',
+        code: mapped.code,
+        details: mapped.details,
         suggestions: [
           'Choose a directory you can write to with --output DIR, or an S3 prefix (--output s3://bucket/prefix/).',
         ],
@@ -141,7 +174,21 @@ export class LocalTarget implements OutputTarget {
   }
 
   async writeManifest(body: string): Promise<void> {
-    await writeFileAtomic(this.manifestLocation, body)
+    await writeFileAtomic(this.manifestLocation, body, '--output')
+  }
+
+  /** File names the manifest in the directory lists (its entries' URLs end in the part names). */
+  private async previousManifestParts(): Promise<Set<string>> {
+    try {
+      const manifest = JSON.parse(await readFile(this.manifestLocation, 'utf8')) as {entries?: Array<{url?: unknown}>}
+      return new Set(
+        (manifest.entries ?? []).flatMap((e) =>
+          typeof e.url === 'string' ? [e.url.slice(e.url.lastIndexOf('/') + 1)] : [],
+        ),
+      )
+    } catch {
+      return new Set()
+    }
   }
 }
 
@@ -345,8 +392,9 @@ export class S3Target implements OutputTarget {
     await this.removeSpool()
   }
 
-  async commit(): Promise<void> {
+  async commit(): Promise<string[]> {
     await this.removeSpool()
+    return []
   }
 
   location(name: string): string {

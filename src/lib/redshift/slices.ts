@@ -12,6 +12,7 @@
 import type {Cluster, RedshiftClient} from '@aws-sdk/client-redshift'
 import type {RedshiftDataClient} from '@aws-sdk/client-redshift-data'
 
+import {abortOpts} from '../aws/abort.js'
 import {classifyError, InputError, NotFoundError, PipeopsError, UsageError} from '../core/errors.js'
 
 /** Default slices per node, from the management guide's node table (old names map to their successors). */
@@ -130,7 +131,7 @@ async function clusterSlices(query: SliceQuery & {cluster: string}, clients: Sli
     try {
       const out = await redshift.send(
         new DescribeClustersCommand({ClusterIdentifier: query.cluster}),
-        query.signal ? {abortSignal: query.signal} : {},
+        abortOpts(query.signal),
       )
       cluster = out.Clusters?.[0]
     } catch (error) {
@@ -224,7 +225,7 @@ export async function countStvSlices(
   client: RedshiftDataClient,
   query: SliceQuery & {cluster: string; database: string},
 ): Promise<number> {
-  const opts = query.signal ? {abortSignal: query.signal} : {}
+  const opts = abortOpts(query.signal)
   const {DescribeStatementCommand, ExecuteStatementCommand, GetStatementResultCommand} =
     await import('@aws-sdk/client-redshift-data')
   const started = await client.send(

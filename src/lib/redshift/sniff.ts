@@ -70,6 +70,7 @@ export function sniff(sample: Buffer, complete: boolean, options: SniffOptions):
         throw new InputError(`the input is not JSON lines: line ${i + 1} is not a JSON object: ${preview(line)}`, {
           suggestions: [
             '--format json expects one JSON object per line.',
+            ...(looksLikeJsonArray(texts) ? [JSON_ARRAY_FIX] : []),
             'For delimited data use --format csv or --format text.',
           ],
         })
@@ -77,6 +78,13 @@ export function sniff(sample: Buffer, complete: boolean, options: SniffOptions):
     }
 
     return {headerDetected: false, headerReason: 'JSON lines have no header', warnings}
+  }
+
+  if (looksLikeJsonArray(texts)) {
+    throw new InputError(
+      `the input is not ${describe(options.format)}: it is a JSON array (line 1: ${preview(texts.find((t) => t.trim() !== '') ?? '')})`,
+      {suggestions: [JSON_ARRAY_FIX]},
+    )
   }
 
   const jsonLike = texts.filter((t) => t.trim() !== '').slice(0, 20)
@@ -166,6 +174,24 @@ export function detectHeader(rows: string[][]): {headerDetected: boolean; header
   if (body.some((r) => r.join('\u0000') === firstLine))
     return {headerDetected: false, headerReason: 'the first record also appears as data'}
   return {headerDetected: false, headerReason: 'every column is text, so a header cannot be told from data'}
+}
+
+const JSON_ARRAY_FIX =
+  "COPY reads JSON as one object per line: convert the array with jq -c '.[]' FILE > FILE.jsonl, then use --format json."
+
+/**
+ * A JSON array document: the first non-blank line opens an array of objects or arrays ("[", "[{",
+ * "[[", or a whole one-line array). A CSV field never starts a record with "[" followed by "{".
+ */
+function looksLikeJsonArray(texts: string[]): boolean {
+  const first = texts.find((t) => t.trim() !== '')?.trim()
+  if (first === undefined || !first.startsWith('[')) return false
+  if (first === '[' || /^\[\s*[{[]/.test(first)) return true
+  try {
+    return Array.isArray(JSON.parse(first))
+  } catch {
+    return false
+  }
 }
 
 function looksLikeJsonObject(text: string): boolean {

@@ -504,3 +504,31 @@ describe('kinesis reshard', () => {
     expect(run.stderr).toMatch(/Dry run: nothing was changed/)
   })
 })
+
+describe('output paths that cannot be written', () => {
+  useTestAwsEnv()
+  it('exit 6 naming the path and why, before any AWS call and without "Dry run"', async () => {
+    kinesis.reset()
+    const dir = await mkdtemp(path.join(tmpdir(), 'pipeops-out-'))
+    const aFile = path.join(dir, 'a-file')
+    await writeFile(aFile, 'x')
+    for (const [flag, target, why] of [
+      ['--shard-map-out', dir, 'it is a directory'],
+      ['--shard-map-out', path.join(aFile, 'map.json'), 'a parent in the path is a file, not a folder'],
+      ['--plan-out', path.join(dir, 'missing', 'plan.json'), 'no such folder'],
+    ] as const) {
+      const json = await runJson(['kinesis', 'reshard', '--stream', 'orders', '--target-shards', '4', flag, target])
+      expect(json.exitCode).toBe(6)
+      expect(errorOf(json)).toMatchObject({
+        code: 'OutputNotWritable',
+        message: `${flag} ${target}: cannot write here (${why})`,
+      })
+      const text = await runText(['kinesis', 'reshard', '--stream', 'orders', '--target-shards', '4', flag, target])
+      expect(text.exitCode).toBe(6)
+      expect(text.stderr).not.toMatch(/Dry run/)
+    }
+
+    expect(kinesis.calls()).toHaveLength(0)
+    await rm(dir, {force: true, recursive: true})
+  })
+})

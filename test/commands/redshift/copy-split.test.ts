@@ -198,7 +198,66 @@ describe('redshift copy-split', () => {
     const error = errorOf(run)
     expect(error.code).toBe('UnbalancedQuote')
     expect(error.message).toMatch(/line 3/)
-    expect(await readdir(out)).toEqual([])
+    // The run made the folder: a failed run removes it again.
+    await expect(readdir(out)).rejects.toMatchObject({code: 'ENOENT'})
+  })
+
+  it('refuses --target-size below 1 MB (exit 2) and a JSON array given as CSV (exit 6)', async () => {
+    const zero = await runJson([
+      'redshift',
+      'copy-split',
+      '--input',
+      gz,
+      '--dry-run',
+      '--slices',
+      '2',
+      '--target-size',
+      '0',
+    ])
+    expect(zero.exitCode).toBe(2)
+    expect(errorOf(zero).message).toBe('--target-size 0 is below 1 MB')
+    for (const [name, text] of [
+      ['array.json', '[\n  {"id": 1, "name": "a"},\n  {"id": 2, "name": "b"}\n]\n'],
+      ['one-line.json', '[{"id": 1}, {"id": 2}]\n'],
+    ]) {
+      const file = path.join(dir, name)
+      await writeFile(file, text)
+      const out = path.join(dir, `out-${name}`)
+      const run = await runJson(['redshift', 'copy-split', '--input', file, '--output', out, '--slices', '2'])
+      expect(run.exitCode).toBe(6)
+      expect(errorOf(run).message).toMatch(/is not CSV: it is a JSON array/)
+      expect(errorOf(run).suggestions.join(' ')).toMatch(/jq -c '\.\[\]'/)
+      await expect(readdir(out)).rejects.toMatchObject({code: 'ENOENT'})
+    }
+  })
+
+  it('a re-run with fewer parts removes the parts its previous manifest listed, and refuses parts it did not write', async () => {
+    const out = path.join(dir, 'out-rerun')
+    await runJson(['redshift', 'copy-split', '--input', gz, '--output', out, '--slices', '4'])
+    expect((await readdir(out)).filter((f) => f.startsWith('part-'))).toHaveLength(4)
+    const again = await runJson<CopySplitResult>([
+      'redshift',
+      'copy-split',
+      '--input',
+      gz,
+      '--output',
+      out,
+      '--slices',
+      '2',
+    ])
+    expect(again.exitCode).toBe(0)
+    expect((await readdir(out)).filter((f) => f.startsWith('part-')).sort()).toEqual(
+      resultOf(again)
+        .parts.map((p) => path.basename(p.path))
+        .sort(),
+    )
+    expect(again.envelope.warnings.join('\n')).toMatch(/removed 2 part file\(s\) of the previous run/)
+    await writeFile(path.join(out, 'part-0099.csv.gz'), 'not ours')
+    const foreign = await runJson(['redshift', 'copy-split', '--input', gz, '--output', out, '--slices', '2'])
+    expect(foreign.exitCode).toBe(6)
+    expect(errorOf(foreign)).toMatchObject({code: 'ForeignParts'})
+    expect(errorOf(foreign).message).toMatch(/part-0099\.csv\.gz/)
+    expect(await readdir(out)).toContain('part-0099.csv.gz')
   })
 
   it('exit 6 for a truncated gzip and for an empty file', async () => {
@@ -217,7 +276,8 @@ describe('redshift copy-split', () => {
     ])
     expect(truncated.exitCode).toBe(6)
     expect(errorOf(truncated).code).toBe('TruncatedGzip')
-    expect(await readdir(path.join(dir, 'out-cut'))).toEqual([])
+    // The run made the folder: a failed run removes it again.
+    await expect(readdir(path.join(dir, 'out-cut'))).rejects.toMatchObject({code: 'ENOENT'})
     const empty = path.join(dir, 'empty.csv')
     await writeFile(empty, '')
     const e = await runJson([

@@ -85,6 +85,35 @@ describe('s3 lifecycle generate', () => {
     expect(text.stdout).not.toMatch(/"Rules"/)
   })
 
+  it('--out on a folder or under a file: exit 6 naming the path, nothing generated', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'pipeops-out-'))
+    writeFileSync(path.join(dir, 'f'), 'x')
+    const folder = await runJson(['s3', 'lifecycle', 'generate', '--expire-after', '30d', '--out', dir])
+    expect(folder.exitCode).toBe(6)
+    expect(errorOf(folder)).toMatchObject({
+      code: 'OutputNotWritable',
+      message: `--out ${dir}: cannot write here (it is a directory)`,
+    })
+    const under = await runJson([
+      's3',
+      'lifecycle',
+      'generate',
+      '--expire-after',
+      '30d',
+      '--out',
+      path.join(dir, 'f', 'p.json'),
+    ])
+    expect(under.exitCode).toBe(6)
+    expect(errorOf(under).message).toMatch(/a parent in the path is a file/)
+  })
+
+  it('refuses a duration whose day count S3 cannot store (exit 2)', async () => {
+    const run = await runJson(['s3', 'lifecycle', 'generate', '--expire-after', '99999999y'])
+    expect(run.exitCode).toBe(2)
+    expect(errorOf(run).message).toMatch(/^--expire-after 99999999y is [\d,]+ days: S3 accepts at most 2,147,483,647/)
+    expect((await runJson(['s3', 'lifecycle', 'generate', '--expire-after', '100y'])).exitCode).toBe(0)
+  })
+
   it('needs at least one action, and rejects bad durations and sizes by flag name', async () => {
     expect(errorOf(await runJson(['s3', 'lifecycle', 'generate', '--prefix', 'x/'])).message).toMatch(
       /no lifecycle action given/,

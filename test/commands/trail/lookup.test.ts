@@ -79,6 +79,17 @@ describe('trail lookup', () => {
     expect(run.envelope.warnings[0]).toMatch(/stopped at --limit 1/)
   })
 
+  it('refuses a window older than the 90 days of event history, with where older events are', async () => {
+    cloudtrail.on(LookupEventsCommand).resolves({Events: []})
+    const old = await runJson(['trail', 'lookup', '--since', '100d'])
+    expect(old.exitCode).toBe(2)
+    expect(errorOf(old)).toMatchObject({code: 'OutsideEventHistory'})
+    expect(errorOf(old).message).toMatch(/^--since 100d reaches back to .* keeps only the last 90 days/)
+    expect(errorOf(old).suggestions.join(' ')).toMatch(/CloudTrail Lake/)
+    expect(cloudtrail.calls()).toHaveLength(0)
+    expect((await runJson(['trail', 'lookup', '--since', '89d'])).exitCode).toBe(0)
+  })
+
   it('rejects a bad window with exit 2 and maps AccessDenied to exit 3', async () => {
     const bad = await runJson(['trail', 'lookup', '--since', '1h', '--start', '2h'])
     expect(bad.exitCode).toBe(2)

@@ -19,33 +19,43 @@ afterEach(() => {
   if (saved.creds === undefined) delete process.env.AWS_SHARED_CREDENTIALS_FILE
 })
 
+/** The config files of the current test, as the env given to resolveAwsSettings names them. */
+let files: {AWS_CONFIG_FILE?: string; AWS_SHARED_CREDENTIALS_FILE?: string} = {}
+
 async function withConfigFile(text: string): Promise<void> {
   const dir = await mkdtemp(path.join(tmpdir(), 'pipeops-cfg-'))
   process.env.AWS_CONFIG_FILE = path.join(dir, 'config')
   process.env.AWS_SHARED_CREDENTIALS_FILE = path.join(dir, 'credentials')
+  files = {
+    AWS_CONFIG_FILE: process.env.AWS_CONFIG_FILE,
+    AWS_SHARED_CREDENTIALS_FILE: process.env.AWS_SHARED_CREDENTIALS_FILE,
+  }
   await writeFile(process.env.AWS_CONFIG_FILE, text)
 }
 
 describe('resolveAwsSettings', () => {
   it('takes the region from the flag first, then AWS_REGION, AWS_DEFAULT_REGION, then the profile', async () => {
     await withConfigFile('[default]\nregion = eu-central-1\n[profile prod]\nregion = ap-southeast-2\n')
-    const env = {AWS_DEFAULT_REGION: 'us-west-2', AWS_REGION: 'eu-west-1'}
+    const env = {...files, AWS_DEFAULT_REGION: 'us-west-2', AWS_REGION: 'eu-west-1'}
     expect(await resolveAwsSettings({env, region: 'us-east-2'})).toMatchObject({
       region: 'us-east-2',
       regionSource: 'flag --region',
     })
     expect(await resolveAwsSettings({env})).toMatchObject({region: 'eu-west-1', regionSource: 'AWS_REGION'})
-    expect(await resolveAwsSettings({env: {AWS_DEFAULT_REGION: 'us-west-2'}})).toMatchObject({
+    expect(await resolveAwsSettings({env: {...files, AWS_DEFAULT_REGION: 'us-west-2'}})).toMatchObject({
       region: 'us-west-2',
       regionSource: 'AWS_DEFAULT_REGION',
     })
-    expect(await resolveAwsSettings({env: {}})).toMatchObject({region: 'eu-central-1', regionSource: 'profile default'})
-    expect(await resolveAwsSettings({env: {AWS_PROFILE: 'prod'}})).toMatchObject({
+    expect(await resolveAwsSettings({env: {...files}})).toMatchObject({
+      region: 'eu-central-1',
+      regionSource: 'profile default',
+    })
+    expect(await resolveAwsSettings({env: {...files, AWS_PROFILE: 'prod'}})).toMatchObject({
       profile: 'prod',
       profileSource: 'AWS_PROFILE',
       region: 'ap-southeast-2',
     })
-    expect(await resolveAwsSettings({env: {AWS_PROFILE: 'prod'}, profile: 'default'})).toMatchObject({
+    expect(await resolveAwsSettings({env: {...files, AWS_PROFILE: 'prod'}, profile: 'default'})).toMatchObject({
       profileSource: 'flag --profile',
       region: 'eu-central-1',
     })
@@ -53,7 +63,7 @@ describe('resolveAwsSettings', () => {
 
   it('has no region when none is configured, and requireRegion exits 2 with the fix', async () => {
     await withConfigFile('[default]\noutput = json\n')
-    const settings = await resolveAwsSettings({env: {}})
+    const settings = await resolveAwsSettings({env: {...files}})
     expect(settings.region).toBeUndefined()
     try {
       requireRegion(settings)

@@ -129,7 +129,8 @@ describe('diff', () => {
     expect(pruned.lists.drift).toHaveLength(1)
     expect(pruned.lists.drift[0]!.differences.join(' ')).toMatch(/SerDe org.openx.data.jsonserde.JsonSerDe ≠ table/)
     expect(pruned.lists.drop).toEqual([{location: 's3://lake/t/region=eu/n=9/', values: ['eu', '9']}])
-    expect(pruned.lists.anomalies.map((a) => a.kind).sort()).toEqual(['invalid-value', 'outside-root'])
+    // The partition relocated from outside the root is synced by the relocation: not an anomaly.
+    expect(pruned.lists.anomalies.map((a) => a.kind).sort()).toEqual(['invalid-value'])
     const notPruned = diffPartitions({...input, prune: false})
     expect(notPruned.lists.drop).toEqual([])
     expect(notPruned.stale).toHaveLength(1)
@@ -429,5 +430,68 @@ describe('callFailureKind', () => {
     expect(
       callFailureKind(Object.assign(new Error(name), {$metadata: status ? {httpStatusCode: status} : {}, name})),
     ).toBe(kind)
+  })
+})
+
+describe('a partition whose data is under the table layout is never dropped', () => {
+  const keys = {
+    PartitionKeys: [
+      {Name: 'year', Type: 'string'},
+      {Name: 'month', Type: 'string'},
+    ],
+    StorageDescriptor: {...PARQUET, Location: 's3://lake/sales/'},
+  }
+  const DATA = 'sales/year=2025/month=01/part-0.parquet'
+
+  function sales(objects: string[], listingGap = false) {
+    const env = makeEnv(objects, table(keys))
+    if (listingGap) {
+      // A listing that shows no sub-prefixes (as s3rver does for objects two levels down): only
+      // listings without a delimiter see the objects.
+      const memory = new MemoryS3(objects.map((k) => ({key: k, size: k.endsWith('/') ? 0 : 10})))
+      mockClient(env.s3)
+        .on(ListObjectsV2Command)
+        .callsFake((input) => (input.Delimiter ? {...memory.list(input), CommonPrefixes: []} : memory.list(input)))
+    }
+
+    return env
+  }
+
+  for (const [name, objects, gap] of [
+    ['old location empty, outside the root', [DATA, 'old-sales/year=2025/month=01/'], false],
+    ['old location holding other data', [DATA, 'old-sales/year=2025/month=01/part-9.parquet'], false],
+    ['the listing missed the prefix', [DATA, 'old-sales/year=2025/month=01/'], true],
+  ] as const) {
+    it(`relocates (never drops) and converges in one --apply: ${name}`, async () => {
+      const env = sales([...objects], gap)
+      env.catalog.put(['2025', '01'], 's3://lake/old-sales/year=2025/month=01/')
+      const {executor, result} = await syncAndApply(env, {force: true, prune: true})
+      expect(result.plan.drop).toEqual([])
+      expect(result.plan.relocate).toEqual([
+        {
+          from: 's3://lake/old-sales/year=2025/month=01/',
+          to: 's3://lake/sales/year=2025/month=01/',
+          values: ['2025', '01'],
+        },
+      ])
+      expect(result.plan.anomalies).toEqual([])
+      expect(executor.tally).toMatchObject({created: 0, deleted: 0, updated: 1})
+      const again = await planPartitionSync({glue: env.glue, s3: env.s3}, options({prune: true}))
+      expect(again.result.plan).toEqual({add: [], anomalies: [], drift: [], drop: [], relocate: []})
+      expect(again.plan.steps).toEqual([])
+    })
+  }
+
+  it('keeps a partition the listing missed when the catalog already points at its data', async () => {
+    const env = sales([DATA], true)
+    env.catalog.put(['2025', '01'], 's3://lake/sales/year=2025/month=01/')
+    env.catalog.put(['2025', '02'], 's3://lake/old-sales/year=2025/month=02/')
+    const {result, warnings} = await planPartitionSync(
+      {glue: env.glue, s3: env.s3},
+      options({maxDropPct: 100, prune: true}),
+    )
+    expect(result.plan.drop.map((d) => d.values)).toEqual([['2025', '02']])
+    expect(result.plan.relocate).toEqual([])
+    expect(warnings.join('\n')).toMatch(/1 partition\(s\) were not in the S3 listing but hold data/)
   })
 })

@@ -120,6 +120,42 @@ describe('shard-level metrics (GetMetricData)', () => {
     expect(percentile([], 99)).toBe(0)
   })
 
+  it('counts seconds above the limit as certain throttling, except the bytes of large records (burst)', () => {
+    const b = new Map([
+      [100, 3_000_000],
+      [101, 3_000_000],
+    ])
+    const r = new Map([
+      [100, 3000],
+      [101, 2],
+    ])
+    // Second 101 holds a 2.9 MB record: its bytes may ride on burst capacity; second 100 is 3000 records.
+    const s = statsFromSeconds(b, r, 100, 110, 0.8, new Set([101]))
+    expect(s.secondsOverLimit).toBe(1)
+    expect(
+      hotReasons(
+        {minutesObserved: 1, minutesOverThreshold: 0, peakUtilisation: 3, secondsOverLimit: 1, throttledRecords: null},
+        0.8,
+        3,
+      ),
+    ).toEqual([
+      'demand above 100 % of the write limit in 1 second(s) (peak 300 %): records above the limit are throttled for certain',
+    ])
+    expect(
+      statsFromSeconds(
+        b,
+        new Map([
+          [100, 1],
+          [101, 1],
+        ]),
+        100,
+        110,
+        0.8,
+        new Set([100, 101]),
+      ).secondsOverLimit,
+    ).toBe(0)
+  })
+
   it('knows when shard metrics are on, and what enabling them costs', () => {
     expect(shardMetricsEnabled(['ALL'])).toBe(true)
     expect(shardMetricsEnabled(['IncomingBytes', 'IncomingRecords'])).toBe(true)

@@ -393,3 +393,62 @@ describe('the byte fast path (readRecordsInto with raw chunks)', () => {
     )
   })
 })
+
+describe('the hard limit', () => {
+  it('calls a shard hot when one second goes above its write limit, whatever --min-minutes says', async () => {
+    const ranges = evenRanges(4)
+    const t0 = Date.parse('2026-11-22T10:00:00Z')
+    const lines: string[] = []
+    // 10 quiet minutes (20 keys, one record each every 10 s), then one key writes 3,000 records of
+    // 1,000 bytes in the same second: 2.9 MiB/s into one shard.
+    for (let s = 0; s < 600; s += 10)
+      for (let i = 0; i < 20; i++)
+        lines.push(JSON.stringify({bytes: 100, partitionKey: `quiet-${i}`, timestamp: t0 + s * 1000}))
+    for (let i = 0; i < 3000; i++)
+      lines.push(JSON.stringify({bytes: 1000, partitionKey: 'burst', timestamp: t0 + 300_000}))
+    const {result} = await analyseHotShards(
+      {},
+      {
+        endMs: 0,
+        minMinutes: 5,
+        offline: {lines, ranges, rangesSource: '4 even', sourceName: 'burst.jsonl'},
+        source: 'auto',
+        startMs: 0,
+        threshold: 0.8,
+      },
+      deps,
+    )
+    const burstShard = findRange(ranges, hashKeyOfPartitionKey('burst'))!.shardId
+    const shard = result.shards.find((x) => x.shardId === burstShard)!
+    expect(shard.utilisation.max).toBeGreaterThan(3)
+    expect(shard.secondsOverLimit).toBe(1)
+    expect(shard.hot).toBe(true)
+    expect(shard.hotReasons[0]).toMatch(/above 100 % of the write limit in 1 second\(s\) \(peak 3\d\d %\)/)
+    expect(result.verdict).not.toBe('healthy')
+    expect(result.hotShards).toEqual([burstShard])
+    expect(result.hotKeys[0]).toMatchObject({partitionKey: 'burst', shardId: burstShard})
+    expect(result.recommendations.join('\n')).not.toMatch(/no records were throttled/)
+  })
+
+  it('never says "no records were throttled" when the source cannot count throttling', async () => {
+    const t0 = Date.parse('2026-11-22T10:00:00Z')
+    const lines = Array.from({length: 100}, (_, i) =>
+      JSON.stringify({bytes: 100, partitionKey: `k-${i % 10}`, timestamp: t0 + i * 1000}),
+    )
+    const {result} = await analyseHotShards(
+      {},
+      {
+        endMs: 0,
+        minMinutes: 3,
+        offline: {lines, ranges: evenRanges(2), rangesSource: '2 even', sourceName: 'calm.jsonl'},
+        source: 'auto',
+        startMs: 0,
+        threshold: 0.8,
+      },
+      deps,
+    )
+    expect(result.verdict).toBe('healthy')
+    expect(result.recommendations.join('\n')).toMatch(/whether records were throttled is unknown/)
+    expect(result.recommendations.join('\n')).not.toMatch(/no records were throttled/)
+  })
+})

@@ -2,7 +2,7 @@ import {S3Client} from '@aws-sdk/client-s3'
 import {Flags, type Interfaces} from '@oclif/core'
 
 import {BaseCommand, type BaseFlags, planFlags} from '../../../base-command.js'
-import {writeFileAtomic} from '../../../lib/core/atomic-write.js'
+import {checkWritableFile, writeFileAtomic} from '../../../lib/core/atomic-write.js'
 import {InputError, UsageError} from '../../../lib/core/errors.js'
 import {readPlanFile} from '../../../lib/core/plan.js'
 import {
@@ -203,6 +203,10 @@ With --bucket it reads the bucket's current configuration and shows what would c
     // A saved plan carries everything: apply it without re-generating.
     if (flags.plan) return this.applySavedPlan(flags.plan, flags)
     checkBucketFlags(flags)
+    // Output paths are checked before any work or AWS call.
+    if (flags.out) await checkWritableFile(flags.out, '--out')
+    if (flags['plan-out']) await checkWritableFile(flags['plan-out'], '--plan-out')
+    if (flags.backup) await checkWritableFile(flags.backup, '--backup')
 
     const estimate = wantsEstimate(flags)
 
@@ -224,7 +228,7 @@ With --bucket it reads the bucket's current configuration and shows what would c
     }
 
     if (flags.out && result.output !== undefined) {
-      await writeFileAtomic(flags.out, result.output)
+      await writeFileAtomic(flags.out, result.output, '--out')
       result.writtenTo = flags.out
     }
 

@@ -12,6 +12,7 @@ import {
 
 import type {OpenRange} from './types.js'
 
+import {abortOpts} from '../../aws/abort.js'
 import {NotFoundError, PipeopsError, UsageError} from '../../core/errors.js'
 import {sleep as sharedSleep} from '../../core/sleep.js'
 import {sortRanges} from '../hash-key.js'
@@ -73,7 +74,7 @@ export async function describeStream(
 ): Promise<StreamSummary> {
   let out
   try {
-    out = await kinesis.send(new DescribeStreamSummaryCommand(ref), signal ? {abortSignal: signal} : {})
+    out = await kinesis.send(new DescribeStreamSummaryCommand(ref), abortOpts(signal))
   } catch (error) {
     if ((error as {name?: string}).name === 'ResourceNotFoundException') {
       throw new NotFoundError(`stream ${ref.StreamName ?? ref.StreamARN} not found`, {
@@ -107,7 +108,7 @@ export async function listAllShards(
   do {
     // NextToken must be sent alone, and each page needs the previous one's token.
     const input: ListShardsCommandInput = nextToken ? {NextToken: nextToken} : {...ref}
-    const page = await kinesis.send(new ListShardsCommand(input), signal ? {abortSignal: signal} : {})
+    const page = await kinesis.send(new ListShardsCommand(input), abortOpts(signal))
     for (const s of page.Shards ?? []) {
       shards.push({
         adjacentParentShardId: s.AdjacentParentShardId,

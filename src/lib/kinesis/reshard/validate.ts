@@ -10,6 +10,7 @@ import {DescribeLimitsCommand} from '@aws-sdk/client-kinesis'
 import type {KinesisLike} from './stream.js'
 import type {PlannedOp, ValidationCheck} from './types.js'
 
+import {abortOpts} from '../../aws/abort.js'
 import {lookupEvents, type RateLimiter} from '../../cloudtrail/lookup.js'
 import {classifyError, PipeopsError} from '../../core/errors.js'
 import {UPDATE_SHARD_COUNT_PER_24H} from './planners.js'
@@ -63,7 +64,7 @@ export type ShardLimits = {openShardCount: number; shardLimit: number} | {reason
 
 export async function readShardLimits(kinesis: KinesisLike, signal?: AbortSignal): Promise<ShardLimits> {
   try {
-    const out = await kinesis.send(new DescribeLimitsCommand({}), signal ? {abortSignal: signal} : {})
+    const out = await kinesis.send(new DescribeLimitsCommand({}), abortOpts(signal))
     if (out.ShardLimit === undefined || out.OpenShardCount === undefined)
       return {reason: 'DescribeLimits returned no shard limit', unknown: true}
     return {openShardCount: out.OpenShardCount, shardLimit: out.ShardLimit}

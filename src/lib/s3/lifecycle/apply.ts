@@ -12,6 +12,7 @@ import {
 
 import type {Plan, PlanExecutor, PlanStep} from '../../core/plan.js'
 
+import {abortOpts} from '../../aws/abort.js'
 import {writeFileAtomic} from '../../core/atomic-write.js'
 import {PipeopsError} from '../../core/errors.js'
 import {getBucketConfiguration} from './load.js'
@@ -248,7 +249,7 @@ export function makeExecutor(
           : `aws s3api delete-bucket-lifecycle --bucket ${bucket}`,
         savedAt: options.now().toISOString(),
       }
-      await writeFileAtomic(backupFile, `${JSON.stringify(backup, null, 2)}\n`)
+      await writeFileAtomic(backupFile, `${JSON.stringify(backup, null, 2)}\n`, '--backup')
       executor.backupWritten = backupFile
       await s3.send(
         new PutBucketLifecycleConfigurationCommand({
@@ -261,7 +262,7 @@ export function makeExecutor(
               }
             : {}),
         }),
-        {abortSignal: signal},
+        abortOpts(signal),
       )
       const after = await getBucketConfiguration(s3, bucket, signal)
       if (!sameConfiguration(after, configuration)) {

@@ -6,6 +6,7 @@ import {ListObjectsV2Command, type S3Client} from '@aws-sdk/client-s3'
 
 import type {Cohort} from './estimate.js'
 
+import {abortOpts} from '../../aws/abort.js'
 import {isStorageClassName, KB128, type StorageClassName} from './model.js'
 
 export interface SizeBucket {
@@ -62,7 +63,7 @@ export async function sampleBucket(
         MaxKeys: Math.min(1000, options.limit - cohorts.length),
         ...(options.prefix ? {Prefix: options.prefix} : {}),
       }),
-      options.signal ? {abortSignal: options.signal} : {},
+      abortOpts(options.signal),
     )
     pages++
     for (const o of page.Contents ?? []) {

@@ -103,6 +103,9 @@ function located<T>(where: string | undefined, fn: () => T): T {
   }
 }
 
+/** S3's Days fields (Expiration, Transition, NoncurrentDays, DaysAfterInitiation) are 32-bit integers. */
+export const MAX_LIFECYCLE_DAYS = 2_147_483_647
+
 function days(
   value: number | string,
   key: string,
@@ -114,12 +117,21 @@ function days(
         throw new UsageError(`--${key} ${value} is not a whole number of days`, {
           suggestions: ['Write a whole number of days or a duration such as "6 months".'],
         })
-      return {days: value, explanation: `${value} days`, input: String(value)}
+      return {days: withinS3Limit(value, key, String(value)), explanation: `${value} days`, input: String(value)}
     }
 
     const d = parseDuration(value, `--${key}`)
-    return {days: durationToDays(d, `--${key}`), explanation: explainDays(d), input: value}
+    return {days: withinS3Limit(durationToDays(d, `--${key}`), key, value), explanation: explainDays(d), input: value}
   })
+}
+
+/** A day count S3 would refuse (its Days fields are 32-bit integers) is refused here, by flag name. */
+function withinS3Limit(n: number, key: string, input: string): number {
+  if (n <= MAX_LIFECYCLE_DAYS) return n
+  throw new UsageError(
+    `--${key} ${input} is ${n.toLocaleString('en-US')} days: S3 accepts at most ${MAX_LIFECYCLE_DAYS.toLocaleString('en-US')} (its Days fields are 32-bit integers)`,
+    {suggestions: ['To keep objects indefinitely, leave the action out instead of giving a very long duration.']},
+  )
 }
 
 function slug(text: string): string {

@@ -5,10 +5,12 @@
  * non-Latin name, a hyphenated database), a JSON Lines sample with case-only duplicate keys, and
  * an error message file for `athena explain-error`. Local files only: no AWS calls.
  */
-import {mkdir, writeFile} from 'node:fs/promises'
+import {mkdir} from 'node:fs/promises'
 import path from 'node:path'
 
 import type {Seed, SeededResource} from '../types.js'
+
+import {writeFileAtomic} from '../../core/atomic-write.js'
 
 export const ATHENA_SAMPLE_DDL = `-- Tables as a crawler and a few hand-written DDL statements left them.
 CREATE DATABASE IF NOT EXISTS \`web-logs\`;
@@ -61,7 +63,7 @@ export const athenaSeed: Seed = {
     const out: SeededResource[] = []
     for (const [name, content, note] of files) {
       // Overwritten on every run: the demo always starts from the same files.
-      await writeFile(path.join(dir, name), content)
+      await writeFileAtomic(path.join(dir, name), content)
       out.push({kind: 'local file', name: path.join(dir, name), note})
     }
 

@@ -11,10 +11,12 @@
  *
  * Written with fixed times so the tour's output is the same on every run.
  */
-import {mkdir, writeFile} from 'node:fs/promises'
+import {mkdir} from 'node:fs/promises'
 import path from 'node:path'
 
 import type {Seed, SeededResource} from '../types.js'
+
+import {writeFileAtomic} from '../../core/atomic-write.js'
 
 const ACCOUNT = '111122223333'
 const ROLE = `arn:aws:sts::${ACCOUNT}:assumed-role/AmazonMWAA-demo-env-x1y2z3/AmazonMWAA-airflow`
@@ -129,7 +131,7 @@ export async function writeMwaaSamples(dir: string): Promise<string[]> {
   for (const [rel, content] of Object.entries(MWAA_SAMPLE_FILES)) {
     const file = path.join(dir, ...rel.split('/'))
     await mkdir(path.dirname(file), {recursive: true})
-    await writeFile(file, content)
+    await writeFileAtomic(file, content)
     written.push(file)
   }
 
