@@ -4,6 +4,9 @@
 // failure on someone's real files shows up in one line.
 const READABLE = /\.(json|ya?ml|template|tf)$/i
 
+/** The distinct finding codes of a list, sorted: "LC001,LC023". */
+const codes = (list) => [...new Set(list.map((f) => f.code))].sort().join(',')
+
 export default {
   describe({envelope, exitCode, stderr}) {
     if (!envelope) return {counts: {'no envelope': 1}, text: `no JSON envelope: ${stderr.trim().split('\n')[0] ?? ''}`}
@@ -18,14 +21,13 @@ export default {
     const findings = (envelope.result.configurations ?? []).flatMap((c) => c.findings ?? [])
     const errors = findings.filter((f) => f.severity === 'error')
     const warnings = findings.filter((f) => f.severity === 'warning')
-    const codes = (list) => [...new Set(list.map((f) => f.code))].sort().join(',')
     return {
       counts: {
         errors: errors.length,
         'files with errors': errors.length > 0 ? 1 : 0,
         warnings: warnings.length,
       },
-      text: `errors=${errors.length}${errors.length ? ` (${codes(errors)})` : ''}\twarnings=${warnings.length}${warnings.length ? ` (${codes(warnings)})` : ''}`,
+      text: `errors=${errors.length}${errors.length > 0 ? ` (${codes(errors)})` : ''}\twarnings=${warnings.length}${warnings.length > 0 ? ` (${codes(warnings)})` : ''}`,
     }
   },
   items(target, {filesUnder}) {
