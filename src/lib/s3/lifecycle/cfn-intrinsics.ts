@@ -43,7 +43,7 @@ export interface ResolveContext {
 }
 
 export interface Resolution {
-  /** "Days comes from parameter RetentionDays: checked for its default 30 only". */
+  /** Where defaulted values came from: "parameter RetentionDays". */
   assumptions: string[]
   value: unknown
 }
@@ -118,7 +118,13 @@ export class IntrinsicResolver {
       case 'Fn::Join': {
         if (!Array.isArray(args) || args.length !== 2) return new Unresolved('a malformed Fn::Join')
         const delimiter = this.resolve(args[0])
-        const list = this.resolve(args[1])
+        // Pseudo parameters joined into a string stay placeholders, as in !Sub.
+        const list = Array.isArray(args[1])
+          ? args[1].map((x) => {
+              const ref = isObj(x) && intrinsicName(x) === 'Ref' ? x.Ref : undefined
+              return typeof ref === 'string' && PSEUDO.has(ref) ? `\${${ref}}` : this.resolve(x)
+            })
+          : this.resolve(args[1])
         if (list instanceof Unresolved) return list
         if (typeof delimiter !== 'string' || !Array.isArray(list)) return new Unresolved('!Join over a non-list')
         const bad = list.find((x) => typeof x !== 'string' && typeof x !== 'number')
@@ -194,7 +200,7 @@ export class IntrinsicResolver {
     if (declared.Default === undefined)
       return new Unresolved(`parameter ${name} (no Default; pass --parameter ${name}=VALUE)`)
     const value = declared.Default
-    this.assumptions.push(`comes from parameter ${name}: checked for its default ${show(value)} only`)
+    this.assumptions.push(`parameter ${name}`)
     return isListParameter(declared) && typeof value === 'string' ? value.split(',') : value
   }
 

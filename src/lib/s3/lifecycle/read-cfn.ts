@@ -322,11 +322,19 @@ class CfnReader {
   /** Resolve a value; an unknown one becomes a note and `undefined`, a defaulted one a note and its value. */
   get(v: unknown, p: string, model: Where, shallow = false): unknown {
     if (v === undefined) return undefined
+    // A plain mapping or list is read member by member; only a function here is resolved whole.
+    if (shallow && intrinsicName(v) === undefined) return v
     const before = this.resolver.assumptions.length
     const value = this.resolver.resolve(v)
     const prop = p.slice(p.lastIndexOf('.') + 1)
-    for (const a of this.resolver.assumptions.slice(before))
-      this.notes.push({path: model.path, ruleIndex: model.ruleIndex, text: `${prop} ${a}`, unknown: false})
+    const sources = [...new Set(this.resolver.assumptions.slice(before))]
+    if (sources.length > 0 && !containsUnresolved(value))
+      this.notes.push({
+        path: model.path,
+        ruleIndex: model.ruleIndex,
+        text: `${prop} comes from ${sources.join(' and ')}: checked for ${sources.length > 1 ? 'their defaults' : 'its default'} only (${JSON.stringify(value)})`,
+        unknown: false,
+      })
     if (value === NO_VALUE) return undefined
     if (shallow ? value instanceof Unresolved : containsUnresolved(value)) {
       const why = value instanceof Unresolved ? value.why : firstUnresolved(value)?.why
@@ -573,7 +581,19 @@ function readCfnNoncurrentAndAbort(reader: CfnReader, r: Obj, path: string, rule
 }
 
 function readCfnRule(reader: CfnReader, r: Obj, path: string, i: number): LifecycleRule {
+  if (r['Fn::Transform'] !== undefined) {
+    // A macro merges its output into the rule: any member may change.
+    const macro = isObj(r['Fn::Transform']) ? r['Fn::Transform'].Name : undefined
+    reader.notes.push({
+      path: `Rules[${i}]`,
+      ruleIndex: i,
+      text: `the rule passes through macro ${typeof macro === 'string' ? macro : '(Fn::Transform)'}, which may change any of its members: not checked`,
+      unknown: true,
+    })
+  }
+
   for (const k of Object.keys(r)) {
+    if (k === 'Fn::Transform') continue
     if (!CFN_RULE_KEYS.includes(k))
       reader.bad(
         `${path}.${k}`,

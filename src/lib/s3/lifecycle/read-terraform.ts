@@ -112,7 +112,12 @@ class TfReader {
         continue
       }
 
-      for (const a of assumptions) this.notes.push({...where, text: `dynamic "${type}" ${a}`, unknown: false})
+      if (assumptions.length > 0)
+        this.notes.push({
+          ...where,
+          text: `dynamic "${type}" for_each comes from ${[...new Set(assumptions)].join(' and ')}: checked for the default only`,
+          unknown: false,
+        })
       const entries = Array.isArray(forEach) ? forEach.map((v, k) => [k, v] as const) : Object.entries(forEach)
       for (const [key, value] of entries) {
         const iterators = new Map(scope.iterators)
@@ -128,8 +133,13 @@ class TfReader {
     if (block[key] === undefined) return undefined
     const assumptions: string[] = []
     const value = evaluateTf(block[key], scope, assumptions)
-    for (const a of assumptions) this.notes.push({...where, text: `${key} ${a}`, unknown: false})
     const unknown = containsTfUnknown(value)
+    if (assumptions.length > 0 && !unknown)
+      this.notes.push({
+        ...where,
+        text: `${key} comes from ${[...new Set(assumptions)].join(' and ')}: checked for the default only (${JSON.stringify(value)})`,
+        unknown: false,
+      })
     if (unknown) {
       this.notes.push({...where, text: `${key} is ${unknown.why}: not known before plan, not checked`, unknown: true})
       return UNKNOWN

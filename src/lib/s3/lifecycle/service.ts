@@ -23,7 +23,7 @@ import {CLASS_INFO, type LifecycleConfiguration, ruleLabel, type StorageClassNam
 import {type BucketSample, sampleBucket} from './sample.js'
 import {buildConfiguration, type DayRow, type RuleSpec} from './spec.js'
 import {classAt, type ObjectFacts, objectTimeline, type RuleMatch, type SkippedAction} from './timeline.js'
-import {notesAsFindings, rulesWithUnknownFilter, withoutUnknownConsequences} from './unknown-values.js'
+import {notesAsFindings, rulesWithUnknowns, withoutUnknownConsequences} from './unknown-values.js'
 import {validateConfiguration} from './validate.js'
 
 export type EstimateSource =
@@ -189,7 +189,7 @@ export function lintConfigurations(
     const notes = l.notes ?? []
     const rules = l.config.Rules
     const checked = withoutUnknownConsequences(
-      [...l.findings, ...validateConfiguration(l.config, {...options, unknownFilters: rulesWithUnknownFilter(notes)})],
+      [...l.findings, ...validateConfiguration(l.config, {...options, unknownFilters: rulesWithUnknowns(notes)})],
       notes,
     )
     const findings = [

@@ -21,7 +21,7 @@ export interface TfScope {
 }
 
 export interface TfEvaluation {
-  /** "comes from variable retention_days: checked for its default 30 only". */
+  /** Where defaulted values came from: "variable retention_days". */
   assumptions: string[]
   value: unknown
 }
@@ -112,6 +112,34 @@ class Parser {
     }
   }
 
+  /** `a + b`, `a * b`…: plain number arithmetic, left to right within each precedence level. */
+  private arithmetic(level: 0 | 1 = 0): unknown {
+    const ops = level === 0 ? ['+', '-'] : ['%', '*', '/']
+    let left = level === 0 ? this.arithmetic(1) : this.primary()
+    for (;;) {
+      const op = this.tokens[this.pos]
+      if (!op || op.kind !== 'op' || !ops.includes(op.text)) return left
+      this.pos++
+      const right = level === 0 ? this.arithmetic(1) : this.primary()
+      if (left instanceof TfUnknown) continue
+      if (right instanceof TfUnknown || typeof left !== 'number' || typeof right !== 'number') {
+        left = right instanceof TfUnknown ? right : new TfUnknown(`arithmetic on ${JSON.stringify(left)}`)
+        continue
+      }
+
+      left =
+        op.text === '+'
+          ? left + right
+          : op.text === '-'
+            ? left - right
+            : op.text === '*'
+              ? left * right
+              : op.text === '/'
+                ? left / right
+                : left % right
+    }
+  }
+
   private call(name: string): unknown {
     const args: unknown[] = []
     if (!this.eat(')')) {
@@ -129,6 +157,13 @@ class Parser {
       return args.length === 3 ? fallback : new TfUnknown(`lookup(…, ${JSON.stringify(key)})`)
     }
 
+    if ((name === 'max' || name === 'min') && args.length > 0) {
+      const unknown = args.find((a) => a instanceof TfUnknown)
+      if (unknown) return unknown
+      if (!args.every((a) => typeof a === 'number')) return new TfUnknown(`${name}(…)`)
+      return name === 'max' ? Math.max(...(args as number[])) : Math.min(...(args as number[]))
+    }
+
     if (name === 'tostring' || name === 'tonumber') {
       const [v] = args
       if (v instanceof TfUnknown) return v
@@ -140,11 +175,11 @@ class Parser {
   }
 
   private comparison(): unknown {
-    const left = this.primary()
+    const left = this.arithmetic()
     const op = this.tokens[this.pos]
     if (!op || op.kind !== 'op' || !['!=', '=='].includes(op.text)) return left
     this.pos++
-    const right = this.primary()
+    const right = this.arithmetic()
     if (left instanceof TfUnknown) return left
     if (right instanceof TfUnknown) return right
     const same = JSON.stringify(left) === JSON.stringify(right)
@@ -258,7 +293,7 @@ class Parser {
     if (declared.default === undefined)
       return new TfUnknown(`var.${name} (no default; pass --var ${name}=VALUE or --var-file)`)
     const value = evaluateTf(declared.default, this.scope, this.assumptions)
-    this.assumptions.push(`comes from variable ${name}: checked for its default ${JSON.stringify(value)} only`)
+    this.assumptions.push(`variable ${name}`)
     return value
   }
 }

@@ -27,16 +27,12 @@ export function pathsRelated(a: string, b: string): boolean {
   return within(a, b) || within(b, a)
 }
 
-/** Rules whose filter depends on an unknown value: their overlaps cannot be computed. */
-export function rulesWithUnknownFilter(notes: readonly ValueNote[]): Set<number> {
-  const out = new Set<number>()
-  for (const n of notes) {
-    if (!n.unknown || n.ruleIndex === undefined) continue
-    if (pathsRelated(n.path, `Rules[${n.ruleIndex}].Filter`) || pathsRelated(n.path, `Rules[${n.ruleIndex}].Prefix`))
-      out.add(n.ruleIndex)
-  }
-
-  return out
+/**
+ * Rules with an unknown member: left out of overlap checks, which depend on a rule's filter and on
+ * the days and classes of its actions alike.
+ */
+export function rulesWithUnknowns(notes: readonly ValueNote[]): Set<number> {
+  return new Set(notes.filter((n) => n.unknown && n.ruleIndex !== undefined).map((n) => n.ruleIndex!))
 }
 
 /**

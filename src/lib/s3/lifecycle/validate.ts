@@ -25,7 +25,7 @@ export const MAX_ID_LENGTH = 255
 export const MAX_NEWER_NONCURRENT = 100
 
 export interface ValidateOptions {
-  /** Rules whose filter depends on an unknown value: left out of overlap checks. */
+  /** Rules with an unknown member: left out of overlap checks. */
   unknownFilters?: ReadonlySet<number> | undefined
   /** The bucket has (or had) versioning enabled; enables the noncurrent clean-up warning. */
   versioned?: boolean | undefined
@@ -799,7 +799,7 @@ function expirationDay(r: LifecycleRule): number | undefined {
 function transitionDays(r: LifecycleRule): Array<{cls: string; day: number}> {
   return (r.Transitions ?? []).flatMap((t) => {
     const day = t.Days ?? (t.Date === undefined ? undefined : dayOfDate(t.Date))
-    return day === undefined ? [] : [{cls: t.StorageClass, day}]
+    return day === undefined || !isTransitionClass(t.StorageClass) ? [] : [{cls: t.StorageClass, day}]
   })
 }
 
