@@ -10,6 +10,8 @@ import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {describe, expect, it} from 'vitest'
 
+import type {Finding} from '../../../src/lib/s3/lifecycle/findings.js'
+
 import {IntrinsicResolver, Unresolved} from '../../../src/lib/s3/lifecycle/cfn-intrinsics.js'
 import {parseConfigurationText, type TemplateValues} from '../../../src/lib/s3/lifecycle/load.js'
 import {spaceCommentsAfterQuotes} from '../../../src/lib/s3/lifecycle/read-cfn.js'
@@ -308,11 +310,16 @@ describe('the deprecated put-bucket-lifecycle shape', () => {
   })
 })
 
-describe('LW004 overlapping rules say what S3 does', () => {
-  const rule = (over: object) => ({Filter: {Prefix: 'logs/'}, Status: 'Enabled', ...over})
-  const overlaps = (a: object, b: object) =>
-    validateConfiguration({Rules: [rule(a), rule(b)] as never}).filter((f) => f.id === 'overlapping-rules')
+function rule(over: object): object {
+  return {Filter: {Prefix: 'logs/'}, Status: 'Enabled', ...over}
+}
 
+/** The LW004 findings for two rules under the same prefix. */
+function overlaps(a: object, b: object): Finding[] {
+  return validateConfiguration({Rules: [rule(a), rule(b)] as never}).filter((f) => f.id === 'overlapping-rules')
+}
+
+describe('LW004 overlapping rules say what S3 does', () => {
   it('IA at day 30 and expiry at day 365 both happen: no warning (S3: overlapping prefixes, no conflict)', () => {
     expect(
       overlaps(
@@ -349,6 +356,18 @@ describe('LW004 overlapping rules say what S3 does', () => {
   })
 })
 
+async function errorsOf(rules: object[]): Promise<Set<string>> {
+  const text = JSON.stringify({
+    Resources: {B: {Properties: {LifecycleConfiguration: {Rules: rules}}, Type: 'AWS::S3::Bucket'}},
+  })
+  const result = lintConfigurations(await parseConfigurationText(text, 't.json'))
+  return new Set(
+    result.configurations.flatMap((c) =>
+      c.findings.filter((f) => f.severity === 'error').map((f) => `${f.code}@${f.path}`),
+    ),
+  )
+}
+
 describe('an unknown value never yields an error (property)', () => {
   const classes = ['STANDARD_IA', 'ONEZONE_IA', 'GLACIER_IR', 'GLACIER', 'DEEP_ARCHIVE', 'INTELLIGENT_TIERING', 'BOGUS']
   const ruleArb = fc.record(
@@ -379,18 +398,6 @@ describe('an unknown value never yields an error (property)', () => {
     'TagFilters',
     'Transitions',
   ]
-
-  const errorsOf = async (rules: object[]) => {
-    const text = JSON.stringify({
-      Resources: {B: {Properties: {LifecycleConfiguration: {Rules: rules}}, Type: 'AWS::S3::Bucket'}},
-    })
-    const result = lintConfigurations(await parseConfigurationText(text, 't.json'))
-    return new Set(
-      result.configurations.flatMap((c) =>
-        c.findings.filter((f) => f.severity === 'error').map((f) => `${f.code}@${f.path}`),
-      ),
-    )
-  }
 
   it('replacing any member by an unresolvable !ImportValue only ever removes errors', async () => {
     await fc.assert(
