@@ -40,10 +40,10 @@ async function writeCorpus(): Promise<{
     const bad = toCloudFormation(c.bad, {syntax: 'json'})
     const good = toCloudFormation(c.good, {syntax: 'json'})
     // Keep the case only if the CloudFormation form still carries the defect (and the fix).
-    const lintOf = (text: string) =>
-      lintConfigurations(parseConfigurationText(text, 'x.json'), {versioned: c.versioned})
-    const stillBad = lintOf(bad).configurations[0]!.findings.some((f) => f.id === c.id)
-    const stillGood = !lintOf(good).configurations[0]!.findings.some((f) => f.id === c.id)
+    const lintOf = async (text: string) =>
+      lintConfigurations(await parseConfigurationText(text, 'x.json'), {versioned: c.versioned})
+    const stillBad = (await lintOf(bad)).configurations[0]!.findings.some((f) => f.id === c.id)
+    const stillGood = !(await lintOf(good)).configurations[0]!.findings.some((f) => f.id === c.id)
     if (!stillBad || !stillGood) {
       notExpressible.push(c.id)
       continue

@@ -8,7 +8,7 @@ import type {RuleSpec} from '../../../src/lib/s3/lifecycle/spec.js'
 import {sameConfiguration} from '../../../src/lib/s3/lifecycle/apply.js'
 import {render, toCfnRule, toTerraform} from '../../../src/lib/s3/lifecycle/formats.js'
 import {parseConfigurationText} from '../../../src/lib/s3/lifecycle/load.js'
-import {parseHcl} from '../../../src/lib/s3/lifecycle/read-terraform.js'
+import {readTerraform} from '../../../src/lib/s3/lifecycle/read-terraform.js'
 import {generatePolicy, lintConfigurations} from '../../../src/lib/s3/lifecycle/service.js'
 
 const RICH: LifecycleConfiguration = {
@@ -56,8 +56,8 @@ const RICH: LifecycleConfiguration = {
   TransitionDefaultMinimumObjectSize: 'varies_by_storage_class',
 }
 
-function readBack(text: string, file: string): LifecycleConfiguration {
-  const loaded = parseConfigurationText(text, file)
+async function readBack(text: string, file: string): Promise<LifecycleConfiguration> {
+  const loaded = await parseConfigurationText(text, file)
   expect(loaded).toHaveLength(1)
   expect(loaded[0]!.findings).toEqual([])
   return loaded[0]!.config!
@@ -114,9 +114,11 @@ describe('output formats', () => {
     )
     expect(rich).toMatch(/expired_object_delete_marker = true/)
     expect(rich).toMatch(/bucket\s+= aws_s3_bucket.this.id/)
-    // It is valid HCL for our reader: one resource with five rule blocks.
-    const [res] = parseHcl(rich)
-    expect(res!.blocks.filter((b) => b.type === 'rule')).toHaveLength(5)
+  })
+
+  it('writes Terraform that the HCL parser reads back: one resource with five rules', async () => {
+    const [res] = await readTerraform(toTerraform(RICH), 'main.tf')
+    expect(res!.config!.Rules).toHaveLength(5)
   })
 
   for (const [format, file, syntax] of [
@@ -125,9 +127,9 @@ describe('output formats', () => {
     ['cloudformation', 'template.json', 'json'],
     ['terraform', 'main.tf', undefined],
   ] as const) {
-    it(`round-trips every rule through ${format}${syntax ? ` (${syntax})` : ''}`, () => {
+    it(`round-trips every rule through ${format}${syntax ? ` (${syntax})` : ''}`, async () => {
       const text = render(RICH, format, {bucket: 'b', ...(syntax ? {syntax} : {})})
-      const back = readBack(text, file)
+      const back = await readBack(text, file)
       expect(back.Rules.map((r) => r.ID)).toEqual(RICH.Rules.map((r) => r.ID))
       // s3api JSON carries the minimum-size setting on the command line, not in the body.
       const wanted = format === 's3api' ? {Rules: RICH.Rules} : RICH
@@ -136,7 +138,7 @@ describe('output formats', () => {
     })
   }
 
-  it('reads Terraform with comments and several resources', () => {
+  it('reads Terraform with comments and several resources', async () => {
     const text = `# lifecycle
 resource "aws_s3_bucket_lifecycle_configuration" "a" {
   bucket = aws_s3_bucket.a.id // the bucket
@@ -146,7 +148,9 @@ resource "aws_s3_bucket_lifecycle_configuration" "a" {
     id     = "x"
     status = "Enabled"
     filter {}
-    expiration { days = 30 }
+    expiration {
+      days = 30
+    }
   }
 }
 resource "aws_s3_bucket" "b" { bucket = "b" }
@@ -158,14 +162,16 @@ resource "aws_s3_bucket_lifecycle_configuration" "c" {
       prefix = "p/"
       object_size_greater_than = 10
     }
-    abort_incomplete_multipart_upload { days_after_initiation = 7 }
+    abort_incomplete_multipart_upload {
+      days_after_initiation = 7
+    }
   }
 }
 `
-    const loaded = parseConfigurationText(text, 'main.tf')
+    const loaded = await parseConfigurationText(text, 'main.tf')
     expect(loaded.map((l) => l.source)).toEqual([
-      'main.tf aws_s3_bucket_lifecycle_configuration.a',
-      'main.tf aws_s3_bucket_lifecycle_configuration.c',
+      'main.tf:2 aws_s3_bucket_lifecycle_configuration.a',
+      'main.tf:16 aws_s3_bucket_lifecycle_configuration.c',
     ])
     expect(loaded[0]!.config!.Rules).toEqual([{Expiration: {Days: 30}, Filter: {}, ID: 'x', Status: 'Enabled'}])
     // Two predicates outside and {}: kept as written, so lint reports the filter form (and abort with size).
@@ -175,7 +181,7 @@ resource "aws_s3_bucket_lifecycle_configuration" "c" {
     ])
   })
 
-  it('reads every bucket of a CloudFormation template with intrinsic functions', () => {
+  it('reads every bucket of a CloudFormation template with intrinsic functions', async () => {
     const template = `AWSTemplateFormatVersion: '2010-09-09'
 Parameters:
   Env: {Type: String}
@@ -200,7 +206,7 @@ Resources:
   Queue:
     Type: AWS::SQS::Queue
 `
-    const loaded = parseConfigurationText(template, 'stack.yaml')
+    const loaded = await parseConfigurationText(template, 'stack.yaml')
     expect(loaded.map((l) => [l.source, l.format, l.config?.Rules.length])).toEqual([
       ['stack.yaml Resources.Raw', 'cloudformation', 2],
       ['stack.yaml Resources.Logs', 'cloudformation', undefined],
@@ -211,8 +217,8 @@ Resources:
     expect(lint.errors).toBe(0)
   })
 
-  it('flags CloudFormation sizes that are not strings, and s3api names in a template', () => {
-    const loaded = parseConfigurationText(
+  it('flags CloudFormation sizes that are not strings, and s3api names in a template', async () => {
+    const loaded = await parseConfigurationText(
       JSON.stringify({
         Resources: {
           B: {
@@ -280,11 +286,11 @@ const specArb: fc.Arbitrary<RuleSpec> = fc
   })
 
 describe('generate → lint round trip (property)', () => {
-  it('every policy generate prints lints without errors in all three formats; the rest are refused', () => {
+  it('every policy generate prints lints without errors in all three formats; the rest are refused', async () => {
     let accepted = 0
     let refused = 0
-    fc.assert(
-      fc.property(fc.array(specArb, {maxLength: 3, minLength: 1}), (specs) => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(specArb, {maxLength: 3, minLength: 1}), async (specs) => {
         const withIds = specs.map((s, i) => ({spec: {...s, id: `rule-${i}`}}))
         let result
         try {
@@ -311,7 +317,7 @@ describe('generate → lint round trip (property)', () => {
           ['cloudformation', 't.yaml'],
           ['terraform', 'm.tf'],
         ] as const) {
-          const loaded = parseConfigurationText(render(result.configuration, format), file)
+          const loaded = await parseConfigurationText(render(result.configuration, format), file)
           const lint = lintConfigurations(loaded)
           expect(lint.errors, `${format}: ${JSON.stringify(lint.configurations[0]?.findings)}`).toBe(0)
           expect(sameConfiguration(loaded[0]!.config, result.configuration)).toBe(true)

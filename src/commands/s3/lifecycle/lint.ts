@@ -5,6 +5,7 @@ import {BaseCommand} from '../../../base-command.js'
 import {classifyError, UsageError} from '../../../lib/core/errors.js'
 import {isBucketVersioned, loadBucket, type LoadedConfiguration, loadFile} from '../../../lib/s3/lifecycle/load.js'
 import {addEstimate, lintConfigurations, type LintResult} from '../../../lib/s3/lifecycle/service.js'
+import {loadTemplateValues} from '../../../lib/s3/lifecycle/template-values.js'
 import {estimateFlags, estimateRequest, wantsEstimate} from '../../../ui/s3-lifecycle-flags.js'
 import {renderLint} from '../../../ui/s3-lifecycle.js'
 
@@ -15,6 +16,8 @@ Every finding has a stable code (LC… errors, LW… warnings) and name. Exit 1 
   static override examples = [
     '<%= config.bin %> <%= command.id %> --file lifecycle.json',
     '<%= config.bin %> <%= command.id %> --file template.yaml --json',
+    '<%= config.bin %> <%= command.id %> --file template.yaml --parameter RetentionDays=400 --parameters-file params.json',
+    '<%= config.bin %> <%= command.id %> --file main.tf --var-file prod.tfvars --var retention_days=90',
     '<%= config.bin %> <%= command.id %> --bucket my-data-lake',
     '<%= config.bin %> <%= command.id %> --file lifecycle.json --estimate --objects 2000000 --avg-size 4KB --horizon 3y',
     '<%= config.bin %> <%= command.id %> --bucket my-data-lake --estimate --sample-bucket my-data-lake --prefix raw/',
@@ -30,7 +33,27 @@ Every finding has a stable code (LC… errors, LW… warnings) and name. Exit 1 
       exactlyOne: ['file', 'bucket'],
       summary: 's3api JSON, CloudFormation template (YAML/JSON) or Terraform file.',
     }),
+    parameter: Flags.string({
+      helpGroup: 'TEMPLATE VALUES',
+      multiple: true,
+      summary: 'A CloudFormation parameter value, KEY=VALUE (repeatable); otherwise its Default is checked.',
+    }),
+    'parameters-file': Flags.string({
+      helpGroup: 'TEMPLATE VALUES',
+      summary:
+        'CloudFormation parameters: [{"ParameterKey","ParameterValue"}] (create-stack), {"Parameters": {…}} or Key=Value words (deploy).',
+    }),
     prefix: Flags.string({helpGroup: 'ESTIMATE', summary: 'With --sample-bucket: sample only keys under this prefix.'}),
+    var: Flags.string({
+      helpGroup: 'TEMPLATE VALUES',
+      multiple: true,
+      summary: 'A Terraform variable value, NAME=VALUE (repeatable); otherwise its default is checked.',
+    }),
+    'var-file': Flags.string({
+      helpGroup: 'TEMPLATE VALUES',
+      multiple: true,
+      summary: 'A Terraform .tfvars (or .tfvars.json) file (repeatable; later values win).',
+    }),
     versioned: Flags.boolean({
       allowNo: true,
       summary: 'The bucket is versioned (with --bucket it is read from GetBucketVersioning unless given).',
@@ -65,7 +88,13 @@ Every finding has a stable code (LC… errors, LW… warnings) and name. Exit 1 
         }
       }
     } else {
-      loaded = await loadFile(flags.file!)
+      const values = await loadTemplateValues({
+        parameter: flags.parameter,
+        parametersFile: flags['parameters-file'],
+        var: flags.var,
+        varFile: flags['var-file'],
+      })
+      loaded = await loadFile(flags.file!, values)
     }
 
     let result = lintConfigurations(loaded, {versioned})

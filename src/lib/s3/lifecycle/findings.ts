@@ -2,7 +2,8 @@
  * Lint findings and their catalogue. Ids are stable: scripts and suppressions may rely on them.
  */
 
-export type Severity = 'error' | 'warning'
+/** `info` is a note: what could not be resolved or followed; it never changes the exit code. */
+export type Severity = 'error' | 'info' | 'warning'
 
 export interface Finding {
   /** Stable id from FINDING_CATALOG, e.g. "LC003". */
@@ -45,6 +46,7 @@ export const FINDING_CATALOG = {
     severity: 'error',
     title: 'ExpiredObjectDeleteMarker with a tag or size filter',
   },
+  'deprecated-api': {code: 'LW008', severity: 'warning', title: 'Written for the deprecated PutBucketLifecycle API'},
   'duplicate-id': {code: 'LC019', severity: 'error', title: 'Rule ID used more than once'},
   'expiration-not-after-transition': {code: 'LC005', severity: 'error', title: 'Expiration not after every transition'},
   'filter-form': {code: 'LC009', severity: 'error', title: 'Filter with more than one predicate outside And'},
@@ -72,6 +74,11 @@ export const FINDING_CATALOG = {
   'newer-noncurrent-range': {code: 'LC017', severity: 'error', title: 'NewerNoncurrentVersions outside 1–100'},
   'no-abort-multipart': {code: 'LW005', severity: 'warning', title: 'No AbortIncompleteMultipartUpload rule'},
   'no-action': {code: 'LC023', severity: 'error', title: 'Rule without an action'},
+  'no-filter-terraform': {
+    code: 'LW010',
+    severity: 'warning',
+    title: 'Terraform rule without filter or prefix (the provider warns, S3 accepts)',
+  },
   'noncurrent-expiration-not-after-transition': {
     code: 'LC008',
     severity: 'error',
@@ -92,7 +99,13 @@ export const FINDING_CATALOG = {
     severity: 'error',
     title: 'Noncurrent transitions out of the storage-class waterfall',
   },
+  'not-followed': {
+    code: 'LN002',
+    severity: 'info',
+    title: 'Not checked: a module or a dynamic block pipeops cannot expand',
+  },
   'overlapping-rules': {code: 'LW004', severity: 'warning', title: 'Overlapping rules'},
+  'prefix-wildcard': {code: 'LW009', severity: 'warning', title: 'Prefix with * or ?, which S3 reads literally'},
   'small-objects': {
     code: 'LW001',
     severity: 'warning',
@@ -104,6 +117,11 @@ export const FINDING_CATALOG = {
     code: 'LW003',
     severity: 'warning',
     title: 'Transition requests cost more than the storage they save',
+  },
+  'unresolved-value': {
+    code: 'LN001',
+    severity: 'info',
+    title: 'Value not known before deployment (unknown, or checked for its default only)',
   },
   'versioned-without-noncurrent-cleanup': {
     code: 'LW006',

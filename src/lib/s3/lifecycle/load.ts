@@ -8,10 +8,11 @@ import path from 'node:path'
 
 import type {Finding} from './findings.js'
 import type {LifecycleConfiguration} from './model.js'
+import type {ValueNote} from './unknown-values.js'
 
 import {InputError, UsageError} from '../../core/errors.js'
-import {parseS3ApiConfiguration} from './parse-s3api.js'
-import {looksLikeCfnRules, parseYamlOrJson, readCfnLifecycle, readCfnTemplate} from './read-cfn.js'
+import {parseS3ApiConfiguration as parseS3Api} from './parse-s3api.js'
+import {looksLikeCfnRules, parseYamlOrJson, readCfnTemplate, readCfnVariants} from './read-cfn.js'
 import {readTerraform} from './read-terraform.js'
 
 export type InputFormat = 'bucket' | 'cloudformation' | 's3api' | 'terraform'
@@ -22,11 +23,19 @@ export interface LoadedConfiguration {
   /** Problems found while reading (malformed members, unknown fields). */
   findings: Finding[]
   format: InputFormat
+  /** Values that were unknown, or checked for a default only (CloudFormation and Terraform). */
+  notes?: ValueNote[]
   /** "lifecycle.json", "template.yaml Resources.RawBucket", "s3://bucket". */
   source: string
 }
 
-export async function loadFile(file: string): Promise<LoadedConfiguration[]> {
+/** Values supplied for a template: CloudFormation parameters, Terraform variables. */
+export interface TemplateValues {
+  parameters?: ReadonlyMap<string, string> | undefined
+  vars?: ReadonlyMap<string, unknown> | undefined
+}
+
+export async function loadFile(file: string, values: TemplateValues = {}): Promise<LoadedConfiguration[]> {
   let text: string
   try {
     text = await readFile(file, 'utf8')
@@ -38,25 +47,31 @@ export async function loadFile(file: string): Promise<LoadedConfiguration[]> {
     })
   }
 
-  return parseConfigurationText(text, file)
+  return parseConfigurationText(text, file, values)
 }
 
 /** Detect the format (s3api JSON, CloudFormation template or snippet, Terraform) and read it. */
-export function parseConfigurationText(text: string, file: string): LoadedConfiguration[] {
+export async function parseConfigurationText(
+  text: string,
+  file: string,
+  values: TemplateValues = {},
+): Promise<LoadedConfiguration[]> {
   const name = path.basename(file)
-  if (/\.tf$/i.test(file) || /^\s*resource\s+"aws_s3_bucket_lifecycle_configuration"/m.test(text)) {
-    const configs = readTerraform(text, file)
+  if (/\.tf$/i.test(file) || /^\s*resource\s+"aws_s3_bucket(_lifecycle_configuration)?"/m.test(text)) {
+    const configs = await readTerraform(text, file, {vars: values.vars})
     if (configs.length === 0) {
-      throw new InputError(`${file} has no aws_s3_bucket_lifecycle_configuration resource`, {
-        suggestions: ['Point --file at the .tf file that defines the lifecycle configuration.'],
-      })
+      throw new InputError(
+        `${file} has no lifecycle configuration: no aws_s3_bucket_lifecycle_configuration resource, no lifecycle_rule in an aws_s3_bucket, no module given lifecycle rules`,
+        {suggestions: ['Point --file at the .tf file that defines the lifecycle configuration.']},
+      )
     }
 
     return configs.map((c) => ({
       config: c.config,
       findings: c.findings,
       format: 'terraform',
-      source: `${name} ${c.source}`,
+      notes: c.notes,
+      source: c.source.startsWith(name) ? c.source : `${name} ${c.source}`,
     }))
   }
 
@@ -85,7 +100,7 @@ export function parseConfigurationText(text: string, file: string): LoadedConfig
 
   const obj = data as Record<string, unknown>
   if (typeof obj.Resources === 'object' && obj.Resources !== null) {
-    const buckets = readCfnTemplate(obj)
+    const buckets = readCfnTemplate(obj, {parameters: values.parameters})
     if (buckets.length === 0) {
       throw new InputError(`${file} is a CloudFormation template without any AWS::S3::Bucket`, {
         suggestions: ['Point --file at the template that declares the bucket.'],
@@ -96,6 +111,7 @@ export function parseConfigurationText(text: string, file: string): LoadedConfig
       config: b.config,
       findings: b.findings,
       format: 'cloudformation',
+      notes: b.notes,
       source: `${name} ${b.source}`,
     }))
   }
@@ -105,11 +121,17 @@ export function parseConfigurationText(text: string, file: string): LoadedConfig
       ? (obj.LifecycleConfiguration as Record<string, unknown>)
       : obj
   if (looksLikeCfnRules(inner.Rules)) {
-    const {config, findings} = readCfnLifecycle(inner, 'LifecycleConfiguration')
-    return [{config, findings, format: 'cloudformation', source: name}]
+    const base = {mappings: {}, parameters: {}, parameterValues: values.parameters ?? new Map<string, string>()}
+    return readCfnVariants(inner, 'LifecycleConfiguration', base).map((v) => ({
+      config: v.config,
+      findings: v.findings,
+      format: 'cloudformation',
+      notes: v.notes,
+      source: v.variant ? `${name} (${v.variant})` : name,
+    }))
   }
 
-  const {config, findings} = parseS3ApiConfiguration(data)
+  const {config, findings} = parseS3Api(data)
   return [{config, findings, format: 's3api', source: name}]
 }
 
@@ -129,7 +151,7 @@ export async function getBucketConfiguration(
       new GetBucketLifecycleConfigurationCommand({Bucket: bucket}),
       signal ? {abortSignal: signal} : {},
     )
-    const {config} = parseS3ApiConfiguration({
+    const {config} = parseS3Api({
       Rules: out.Rules ?? [],
       ...(out.TransitionDefaultMinimumObjectSize
         ? {TransitionDefaultMinimumObjectSize: out.TransitionDefaultMinimumObjectSize}

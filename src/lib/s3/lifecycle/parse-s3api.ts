@@ -132,9 +132,34 @@ const RULE_KEYS = [
 const RULE_HINTS: Record<string, string> = {
   ExpirationInDays: 'Expiration.Days',
   Id: 'ID',
-  NoncurrentVersionTransition: 'NoncurrentVersionTransitions',
   TagFilters: 'Filter.Tag or Filter.And.Tags',
-  Transition: 'Transitions',
+}
+
+/**
+ * The deprecated PutBucketLifecycle (`aws s3api put-bucket-lifecycle`) shape: one `Transition` and
+ * one `NoncurrentVersionTransition` object per rule, rule-level `Prefix`. It is valid for that API;
+ * it is read as the equivalent PutBucketLifecycleConfiguration rule (lists of one), with a warning.
+ */
+function isLegacyRule(raw: unknown): boolean {
+  return isObj(raw) && (isObj(raw.Transition) || isObj(raw.NoncurrentVersionTransition))
+}
+
+function fromLegacyRule(raw: Obj): Obj {
+  const {NoncurrentVersionTransition, Transition, ...rest} = raw
+  return {
+    ...rest,
+    ...(isObj(Transition)
+      ? {Transitions: [...(Array.isArray(rest.Transitions) ? rest.Transitions : []), Transition]}
+      : {}),
+    ...(isObj(NoncurrentVersionTransition)
+      ? {
+          NoncurrentVersionTransitions: [
+            ...(Array.isArray(rest.NoncurrentVersionTransitions) ? rest.NoncurrentVersionTransitions : []),
+            NoncurrentVersionTransition,
+          ],
+        }
+      : {}),
+  }
 }
 
 export function parseS3ApiConfiguration(data: unknown, root = 'LifecycleConfiguration'): ParsedConfiguration {
@@ -150,9 +175,24 @@ export function parseS3ApiConfiguration(data: unknown, root = 'LifecycleConfigur
   const config: LifecycleConfiguration = {Rules: []}
   const tdm = r.str(doc, 'TransitionDefaultMinimumObjectSize', root)
   if (tdm !== undefined) config.TransitionDefaultMinimumObjectSize = tdm
+  const legacy = doc.Rules.some((raw) => isLegacyRule(raw))
   for (const [i, raw] of doc.Rules.entries()) {
-    const rule = parseRule(r, raw, `Rules[${i}]`)
+    const rule = parseRule(r, legacy && isObj(raw) ? fromLegacyRule(raw) : raw, `Rules[${i}]`)
     if (rule) config.Rules.push(rule)
+  }
+
+  if (legacy) {
+    r.findings.push(
+      makeFinding(
+        'deprecated-api',
+        'this is the shape of the deprecated put-bucket-lifecycle API (a single Transition / NoncurrentVersionTransition object per rule, rule-level Prefix); it was linted as its put-bucket-lifecycle-configuration equivalent',
+        {
+          path: root,
+          suggestion:
+            'Use aws s3api put-bucket-lifecycle-configuration: write "Transitions": [ … ] and "NoncurrentVersionTransitions": [ … ] (lists), and "Filter": {"Prefix": …} instead of the rule-level Prefix.',
+        },
+      ),
+    )
   }
 
   return {config, findings: r.findings}
@@ -160,7 +200,13 @@ export function parseS3ApiConfiguration(data: unknown, root = 'LifecycleConfigur
 
 function parseRule(r: Reader, raw: unknown, path: string): LifecycleRule | undefined {
   if (!isObj(raw)) return r.bad(path, raw, 'a rule object')
-  r.known(raw, RULE_KEYS, path, RULE_HINTS)
+  r.known(raw, RULE_KEYS, path, {
+    ...RULE_HINTS,
+    ...(Array.isArray(raw.Transitions) ? {Transition: 'Transitions'} : {}),
+    ...(Array.isArray(raw.NoncurrentVersionTransitions)
+      ? {NoncurrentVersionTransition: 'NoncurrentVersionTransitions'}
+      : {}),
+  })
   const rule: LifecycleRule = {Status: r.str(raw, 'Status', path) ?? ''}
   const id = r.str(raw, 'ID', path)
   if (id !== undefined) rule.ID = id

@@ -4,6 +4,19 @@
  */
 import {type CollectionTag, parse, type ScalarTag} from 'yaml'
 
+import type {ValueNote} from './unknown-values.js'
+
+import {
+  conditionParameters,
+  conditionsUsed,
+  containsUnresolved,
+  evaluateCondition,
+  intrinsicName,
+  IntrinsicResolver,
+  NO_VALUE,
+  type ResolveContext,
+  Unresolved,
+} from './cfn-intrinsics.js'
 import {type Finding, makeFinding} from './findings.js'
 import {buildFilter, type LifecycleConfiguration, type LifecycleRule, type RuleFilter, type Tag} from './model.js'
 
@@ -22,6 +35,7 @@ const INTRINSICS = [
   'If',
   'ImportValue',
   'Join',
+  'Length',
   'Not',
   'Or',
   'And',
@@ -29,43 +43,122 @@ const INTRINSICS = [
   'Select',
   'Split',
   'Sub',
+  'ToJsonString',
   'Transform',
 ]
 
-/** YAML tags for CloudFormation's short forms (!Ref, !Sub, …) so templates parse. */
-export const CFN_YAML_TAGS: Array<CollectionTag | ScalarTag> = INTRINSICS.flatMap((name) => {
-  const key = name === 'Ref' || name === 'Condition' ? name : `Fn::${name}`
-  return [
-    {identify: () => false, resolve: (v: string) => ({[key]: v}), tag: `!${name}`} as ScalarTag,
+/** CloudFormation's short-form tags (!Ref, !Sub, …), in every YAML node kind, as their long form. */
+function intrinsicTags(tags: Array<{key: string; tag: string}>): Array<CollectionTag | ScalarTag> {
+  return tags.flatMap(({key, tag}) => [
+    {identify: () => false, resolve: (v: string) => ({[key]: v}), tag} as ScalarTag,
     {
       collection: 'seq',
       identify: () => false,
       resolve: (v: {toJSON(): unknown}) => ({[key]: v.toJSON()}),
-      tag: `!${name}`,
+      tag,
     } as unknown as CollectionTag,
     {
       collection: 'map',
       identify: () => false,
       resolve: (v: {toJSON(): unknown}) => ({[key]: v.toJSON()}),
-      tag: `!${name}`,
+      tag,
     } as unknown as CollectionTag,
-  ]
-})
+  ])
+}
+
+export const CFN_YAML_TAGS: Array<CollectionTag | ScalarTag> = intrinsicTags(
+  INTRINSICS.map((name) => ({key: name === 'Ref' || name === 'Condition' ? name : `Fn::${name}`, tag: `!${name}`})),
+)
+
+/** `!GetAtt Res.Attr` is CloudFormation's short form of `Fn::GetAtt: [Res, Attr]`; the text is kept. */
+const KNOWN_TAGS = new Set([
+  '!!binary',
+  '!!bool',
+  '!!float',
+  '!!int',
+  '!!map',
+  '!!null',
+  '!!seq',
+  '!!str',
+  ...INTRINSICS.map((n) => `!${n}`),
+])
+
+/**
+ * Tags that are not intrinsics (macros' own tags, `!Rain::Embed`, …) would be dropped by a plain
+ * YAML reader, leaving a bare string or map; they are kept as `{"!Tag": value}` so they read as
+ * unknown values.
+ */
+function customTags(text: string): Array<CollectionTag | ScalarTag> {
+  const names = new Set<string>()
+  for (const m of text.matchAll(/(?:^|[\s[{,:-])(![A-Za-z][\w:.-]*)/g)) if (!KNOWN_TAGS.has(m[1]!)) names.add(m[1]!)
+  return intrinsicTags([...names].map((tag) => ({key: tag, tag})))
+}
+
+/**
+ * CloudFormation accepts a comment right after a closing quote (`Prefix: 'logs/'# keep`), which YAML
+ * itself does not; such a `#` gets a space before it. Only used when the strict reading failed.
+ */
+export function spaceCommentsAfterQuotes(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => {
+      let out = ''
+      let quote: string | undefined
+      for (let i = 0; i < line.length; i++) {
+        const c = line[i]!
+        out += c
+        if (quote === undefined) {
+          if (c === '#') return out + line.slice(i + 1)
+          if ((c === "'" || c === '"') && /(^|[\s:[{,-])$/.test(line.slice(0, i))) quote = c
+        } else if (quote === '"' && c === '\\') {
+          out += line[i + 1] ?? ''
+          i++
+        } else if (c === quote) {
+          if (quote === "'" && line[i + 1] === "'") {
+            out += "'"
+            i++
+          } else {
+            quote = undefined
+            if (line[i + 1] === '#') out += ' '
+          }
+        }
+      }
+
+      return out
+    })
+    .join('\n')
+}
 
 export function parseYamlOrJson(text: string): unknown {
-  return parse(text, {customTags: CFN_YAML_TAGS, maxAliasCount: 100, uniqueKeys: false})
+  const options = {customTags: [...CFN_YAML_TAGS, ...customTags(text)], maxAliasCount: 100, uniqueKeys: false}
+  try {
+    return parse(text, options)
+  } catch (error) {
+    const repaired = spaceCommentsAfterQuotes(text)
+    if (repaired === text) throw error
+    return parse(repaired, options)
+  }
 }
 
 export function isIntrinsic(v: unknown): boolean {
-  return isObj(v) && Object.keys(v).length === 1 && /^(Ref|Condition|Fn::\w+)$/.test(Object.keys(v)[0]!)
+  return intrinsicName(v) !== undefined
 }
 
 export interface CfnBucketConfig {
   config?: LifecycleConfiguration
   findings: Finding[]
-  /** e.g. "Resources.RawBucket" */
+  notes: ValueNote[]
+  /** e.g. "Resources.RawBucket", or "Resources.RawBucket (IsProd true)" for one branch of an !If. */
   source: string
 }
+
+/** Values supplied for template parameters (--parameter, --parameters-file). */
+export interface CfnOptions {
+  parameters?: ReadonlyMap<string, string> | undefined
+}
+
+/** Above this many conditions in one configuration, !If stays unknown instead of 2^n readings. */
+const MAX_CONDITIONS = 4
 
 const CFN_RULE_KEYS = [
   'AbortIncompleteMultipartUpload',
@@ -121,115 +214,265 @@ export function looksLikeCfnRules(rules: unknown): boolean {
   return cfn && !s3api
 }
 
+/** AWS's own transforms change no lifecycle value; any other macro may rewrite any literal. */
+function macrosOf(transform: unknown): string[] {
+  const names = (Array.isArray(transform) ? transform : [transform]).filter((t) => typeof t === 'string')
+  return names.filter(
+    (n) =>
+      !/^AWS::(Serverless-\d{4}-\d{2}-\d{2}|LanguageExtensions|SecretsManager-[\d-]+|CodeDeployBlueGreen)$/.test(n),
+  )
+}
+
 /** Every bucket of a template: those without LifecycleConfiguration are listed with no config. */
-export function readCfnTemplate(template: Obj): CfnBucketConfig[] {
+export function readCfnTemplate(template: Obj, options: CfnOptions = {}): CfnBucketConfig[] {
   const resources = isObj(template.Resources) ? template.Resources : {}
   const out: CfnBucketConfig[] = []
+  const base = {
+    conditionDefinitions: isObj(template.Conditions) ? template.Conditions : {},
+    macros: macrosOf(template.Transform),
+    mappings: isObj(template.Mappings) ? template.Mappings : {},
+    parameters: isObj(template.Parameters) ? template.Parameters : {},
+    parameterValues: options.parameters ?? new Map<string, string>(),
+  }
   for (const [logicalId, res] of Object.entries(resources)) {
     if (!isObj(res) || res.Type !== 'AWS::S3::Bucket') continue
     const source = `Resources.${logicalId}`
     const props = isObj(res.Properties) ? res.Properties : {}
     if (props.LifecycleConfiguration === undefined) {
-      out.push({findings: [], source})
+      out.push({findings: [], notes: [], source})
       continue
     }
 
-    out.push({source, ...readCfnLifecycle(props.LifecycleConfiguration, `${source}.Properties.LifecycleConfiguration`)})
+    out.push(
+      ...readCfnVariants(props.LifecycleConfiguration, `${source}.Properties.LifecycleConfiguration`, base).map(
+        (v) => ({
+          ...v,
+          source: v.variant ? `${source} (${v.variant})` : source,
+        }),
+      ),
+    )
   }
 
   return out
 }
 
-/** Reads CloudFormation values, recording each malformed one as a finding. */
+/**
+ * Read a LifecycleConfiguration once per combination of the conditions its !If functions use, so
+ * both branches of each are checked; identical readings are merged.
+ */
+export function readCfnVariants(
+  raw: unknown,
+  root: string,
+  base: Omit<ResolveContext, 'conditions'> & {conditionDefinitions?: Obj},
+): Array<{config?: LifecycleConfiguration; findings: Finding[]; notes: ValueNote[]; variant?: string}> {
+  const used = [...conditionsUsed(raw)].sort()
+  const names = used.length <= MAX_CONDITIONS ? used : []
+  const out: Array<{config?: LifecycleConfiguration; findings: Finding[]; notes: ValueNote[]; variant?: string}> = []
+  const seen = new Set<string>()
+  for (let mask = 0; mask < 2 ** names.length; mask++) {
+    const conditions = new Map(names.map((n, k) => [n, Boolean(mask & (1 << k))]))
+    // A branch the parameters' defaults do not lead to is read with those parameters unknown; a
+    // branch the supplied values rule out is not read at all.
+    const defs = base.conditionDefinitions ?? {}
+    const plain = new IntrinsicResolver({...base, conditions: new Map()})
+    const notDefault = new Set<string>()
+    let impossible = false
+    for (const [n, assumed] of conditions) {
+      const actual = evaluateCondition(n, defs, plain)
+      if (actual === undefined || actual === assumed) continue
+      const params = [...conditionParameters(n, defs)].filter((p) => isObj(base.parameters[p]))
+      const free = params.filter((p) => !base.parameterValues.has(p))
+      if (free.length === 0) impossible = true
+      for (const p of free) notDefault.add(p)
+    }
+
+    if (impossible) continue
+    const read = readCfnLifecycle(raw, root, new IntrinsicResolver({...base, conditions, notDefault}))
+    const key = JSON.stringify([read.config, read.findings, read.notes])
+    if (seen.has(key)) continue
+    seen.add(key)
+    const variant = names.map((n) => `${n} ${conditions.get(n) ? 'true' : 'false'}`).join(', ')
+    out.push(variant ? {...read, variant} : read)
+  }
+
+  // With a single distinct reading the conditions made no difference: no variant label.
+  if (out.length === 1) delete out[0]!.variant
+  return out
+}
+
+/** Reads CloudFormation values, recording each malformed one as a finding and each unknown one as a note. */
 class CfnReader {
   readonly findings: Finding[] = []
+  readonly notes: ValueNote[] = []
+
+  constructor(
+    private readonly resolver: IntrinsicResolver,
+    private readonly macros: readonly string[] = [],
+  ) {}
 
   bad(path: string, message: string, suggestion: string): void {
     this.findings.push(makeFinding('invalid-value', `${path}: ${message}`, {path, suggestion}))
   }
 
-  cls(v: unknown, p: string): string {
-    const s = this.str(v, p) ?? ''
+  cls(v: unknown, p: string, model: Where): string | undefined {
+    const s = this.str(v, p, model)
     return s === 'Glacier' ? 'GLACIER' : s
   }
 
-  num(v: unknown, p: string, min: number): number | undefined {
+  /** Resolve a value; an unknown one becomes a note and `undefined`, a defaulted one a note and its value. */
+  get(v: unknown, p: string, model: Where, shallow = false): unknown {
     if (v === undefined) return undefined
-    if (isIntrinsic(v)) {
-      this.bad(
-        p,
-        'is a CloudFormation function; pipeops cannot check it',
-        'Lint the deployed bucket instead (--bucket).',
-      )
+    // A plain mapping or list is read member by member; only a function here is resolved whole.
+    if (shallow && intrinsicName(v) === undefined) return v
+    const before = this.resolver.assumptions.length
+    const value = this.resolver.resolve(v)
+    const prop = p.slice(p.lastIndexOf('.') + 1)
+    const sources = [...new Set(this.resolver.assumptions.slice(before))]
+    if (sources.length > 0 && !containsUnresolved(value))
+      this.notes.push({
+        path: model.path,
+        ruleIndex: model.ruleIndex,
+        text: `${prop} comes from ${sources.join(' and ')}: checked for ${sources.length > 1 ? 'their defaults' : 'its default'} only (${JSON.stringify(value)})`,
+        unknown: false,
+      })
+    if (value === NO_VALUE) return undefined
+    if (shallow ? value instanceof Unresolved : containsUnresolved(value)) {
+      const why = value instanceof Unresolved ? value.why : firstUnresolved(value)?.why
+      this.notes.push({
+        path: model.path,
+        ruleIndex: model.ruleIndex,
+        text: `${prop} is ${why}: not known before deployment, not checked`,
+        unknown: true,
+      })
+      return UNKNOWN
+    }
+
+    return value
+  }
+
+  num(v: unknown, p: string, min: number, model: Where): number | undefined {
+    const r = this.get(v, p, model)
+    if (r === undefined || r === UNKNOWN) return undefined
+    const n = typeof r === 'string' && /^\d+$/.test(r) ? Number(r) : r
+    if (typeof n === 'string' && this.macros.length > 0) {
+      this.notes.push({
+        path: model.path,
+        ruleIndex: model.ruleIndex,
+        text: `${p.slice(p.lastIndexOf('.') + 1)} is ${JSON.stringify(n)}, which macro ${this.macros.join(', ')} may rewrite: not checked`,
+        unknown: true,
+      })
       return undefined
     }
 
-    const n = typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v
     if (typeof n !== 'number' || !Number.isInteger(n) || n < min) {
-      this.bad(p, `is ${JSON.stringify(v)}; expected a whole number ≥ ${min}`, `Set ${p} to a whole number.`)
+      this.bad(p, `is ${JSON.stringify(r)}; expected a whole number ≥ ${min}`, `Set ${p} to a whole number.`)
       return undefined
     }
 
     return n
   }
 
-  str(v: unknown, p: string): string | undefined {
-    if (v === undefined) return undefined
-    if (typeof v === 'string') return v
-    if (v instanceof Date) return v.toISOString()
-    this.bad(p, `is ${JSON.stringify(v)}; expected a string`, `Quote ${p}.`)
+  str(v: unknown, p: string, model: Where): string | undefined {
+    const r = this.get(v, p, model)
+    if (r === undefined || r === UNKNOWN) return undefined
+    if (typeof r === 'string') return r
+    if (typeof r === 'number') return String(r)
+    if (r instanceof Date) return r.toISOString()
+    this.bad(p, `is ${JSON.stringify(r)}; expected a string`, `Quote ${p}.`)
     return undefined
   }
 }
 
-/** Convert a CloudFormation LifecycleConfiguration to the model, reporting malformed members. */
-export function readCfnLifecycle(raw: unknown, root: string): {config?: LifecycleConfiguration; findings: Finding[]} {
-  const reader = new CfnReader()
-  const {findings} = reader
-  if (isIntrinsic(raw)) {
-    reader.bad(
-      root,
-      'is a CloudFormation function; pipeops cannot resolve it',
-      'Lint the deployed bucket instead: pipeops s3 lifecycle lint --bucket NAME.',
-    )
-    return {findings}
+/** Where a CloudFormation value lands in the model: "Rules[0].Expiration.Days". */
+interface Where {
+  path: string
+  ruleIndex?: number | undefined
+}
+
+const UNKNOWN = Symbol('unknown')
+
+function firstUnresolved(v: unknown): undefined | Unresolved {
+  if (v instanceof Unresolved) return v
+  const children = Array.isArray(v) ? v : isObj(v) ? Object.values(v) : []
+  for (const x of children) {
+    const u = firstUnresolved(x)
+    if (u) return u
   }
 
-  if (!isObj(raw) || !Array.isArray(raw.Rules)) {
+  return undefined
+}
+
+/** Convert a CloudFormation LifecycleConfiguration to the model, reporting malformed members. */
+export function readCfnLifecycle(
+  raw: unknown,
+  root: string,
+  resolver: IntrinsicResolver = new IntrinsicResolver({
+    conditions: new Map(),
+    mappings: {},
+    parameters: {},
+    parameterValues: new Map(),
+  }),
+): {config?: LifecycleConfiguration; findings: Finding[]; notes: ValueNote[]} {
+  const reader = new CfnReader(resolver, resolver.macros)
+  const {findings, notes} = reader
+  const top = reader.get(raw, root, {path: 'Rules'}, true)
+  if (top === UNKNOWN) return {findings, notes}
+  if (!isObj(top)) {
     reader.bad(root, 'needs a Rules list', 'Add Rules: [...] under LifecycleConfiguration.')
-    return {findings}
+    return {findings, notes}
+  }
+
+  const rules =
+    intrinsicName(top.Rules) === undefined ? top.Rules : reader.get(top.Rules, `${root}.Rules`, {path: 'Rules'})
+  if (rules === UNKNOWN) return {findings, notes}
+  if (!Array.isArray(rules)) {
+    reader.bad(root, 'needs a Rules list', 'Add Rules: [...] under LifecycleConfiguration.')
+    return {findings, notes}
   }
 
   const config: LifecycleConfiguration = {Rules: []}
-  if (typeof raw.TransitionDefaultMinimumObjectSize === 'string')
-    config.TransitionDefaultMinimumObjectSize = raw.TransitionDefaultMinimumObjectSize
-  for (const [i, r] of raw.Rules.entries()) {
+  const tdm = reader.str(top.TransitionDefaultMinimumObjectSize, `${root}.TransitionDefaultMinimumObjectSize`, {
+    path: 'TransitionDefaultMinimumObjectSize',
+  })
+  if (tdm !== undefined) config.TransitionDefaultMinimumObjectSize = tdm
+  for (const [i, entry] of rules.entries()) {
     const path = `${root}.Rules[${i}]`
+    const ruleIndex = config.Rules.length
+    // A whole rule behind !If … !Ref AWS::NoValue is absent in that branch.
+    const r = reader.get(entry, path, {path: `Rules[${ruleIndex}]`, ruleIndex}, true)
+    if (r === undefined) continue
+    if (r === UNKNOWN) {
+      config.Rules.push({Status: 'Enabled'})
+      continue
+    }
+
     if (!isObj(r)) {
       reader.bad(path, 'is not a rule object', 'Each rule is a mapping with Status and at least one action.')
       continue
     }
 
-    config.Rules.push(readCfnRule(reader, r, path))
+    config.Rules.push(readCfnRule(reader, r, path, ruleIndex))
   }
 
-  return {config, findings}
+  return {config, findings, notes}
 }
 
-function readCfnFilter(reader: CfnReader, r: Obj, path: string): RuleFilter {
-  // Sizes are strings in CloudFormation.
-  if (r.ObjectSizeGreaterThan !== undefined && typeof r.ObjectSizeGreaterThan !== 'string') {
+function readCfnFilter(reader: CfnReader, r: Obj, path: string, i: number): RuleFilter {
+  const filter = {path: `Rules[${i}].Filter`, ruleIndex: i}
+  const sizeGt = reader.get(r.ObjectSizeGreaterThan, `${path}.ObjectSizeGreaterThan`, filter)
+  if (sizeGt !== undefined && sizeGt !== UNKNOWN && typeof sizeGt !== 'string') {
     reader.bad(
       `${path}.ObjectSizeGreaterThan`,
-      `is ${JSON.stringify(r.ObjectSizeGreaterThan)}; CloudFormation types sizes as String`,
+      `is ${JSON.stringify(sizeGt)}; CloudFormation types sizes as String`,
       'Quote the number of bytes, e.g. "131072".',
     )
   }
 
   const tags: Tag[] = []
-  if (r.TagFilters !== undefined) {
-    if (Array.isArray(r.TagFilters)) {
-      for (const [j, t] of r.TagFilters.entries()) {
+  const tagFilters = reader.get(r.TagFilters, `${path}.TagFilters`, filter)
+  if (tagFilters !== undefined && tagFilters !== UNKNOWN) {
+    if (Array.isArray(tagFilters)) {
+      for (const [j, t] of tagFilters.entries()) {
         if (isObj(t) && typeof t.Key === 'string')
           tags.push({Key: t.Key, Value: typeof t.Value === 'string' ? t.Value : String(t.Value ?? '')})
         else reader.bad(`${path}.TagFilters[${j}]`, 'needs Key and Value', 'Write {Key: k, Value: v}.')
@@ -238,55 +481,119 @@ function readCfnFilter(reader: CfnReader, r: Obj, path: string): RuleFilter {
   }
 
   return buildFilter({
-    maxSize: reader.num(r.ObjectSizeLessThan, `${path}.ObjectSizeLessThan`, 1),
-    minSize: reader.num(r.ObjectSizeGreaterThan, `${path}.ObjectSizeGreaterThan`, 0),
-    prefix: reader.str(r.Prefix, `${path}.Prefix`) ?? '',
+    maxSize: reader.num(r.ObjectSizeLessThan, `${path}.ObjectSizeLessThan`, 1, filter),
+    minSize: reader.num(r.ObjectSizeGreaterThan, `${path}.ObjectSizeGreaterThan`, 0, {
+      path: `Rules[${i}].Filter`,
+      ruleIndex: i,
+    }),
+    prefix: reader.str(r.Prefix, `${path}.Prefix`, filter) ?? '',
     tags,
   })
 }
 
+function listOf(reader: CfnReader, r: Obj, plural: string, singular: string, path: string, model: Where): unknown[] {
+  const many = reader.get(r[plural], `${path}.${plural}`, model, true)
+  const one = reader.get(r[singular], `${path}.${singular}`, model, true)
+  return [...(Array.isArray(many) ? many : []), ...(one === undefined || one === UNKNOWN ? [] : [one])]
+}
+
 /** Noncurrent-version actions and AbortIncompleteMultipartUpload, added to `rule`. */
-function readCfnNoncurrentAndAbort(reader: CfnReader, r: Obj, path: string, rule: LifecycleRule): void {
-  const ncts = [
-    ...(Array.isArray(r.NoncurrentVersionTransitions) ? r.NoncurrentVersionTransitions : []),
-    ...(r.NoncurrentVersionTransition === undefined ? [] : [r.NoncurrentVersionTransition]),
-  ]
+function readCfnNoncurrentAndAbort(reader: CfnReader, r: Obj, path: string, rule: LifecycleRule, i: number): void {
+  const at = (member: string): Where => ({path: `Rules[${i}].${member}`, ruleIndex: i})
+  const ncts = listOf(
+    reader,
+    r,
+    'NoncurrentVersionTransitions',
+    'NoncurrentVersionTransition',
+    path,
+    at('NoncurrentVersionTransitions'),
+  )
   if (ncts.length > 0) {
     rule.NoncurrentVersionTransitions = ncts.map((t, j) => {
       const p = `${path}.NoncurrentVersionTransitions[${j}]`
+      const m = (k: string) => at(`NoncurrentVersionTransitions[${j}].${k}`)
       const o = isObj(t) ? t : {}
-      const days = reader.num(o.TransitionInDays, `${p}.TransitionInDays`, 0)
-      const newer = reader.num(o.NewerNoncurrentVersions, `${p}.NewerNoncurrentVersions`, 0)
+      const days = reader.num(o.TransitionInDays, `${p}.TransitionInDays`, 0, m('NoncurrentDays'))
+      const newer = reader.num(
+        o.NewerNoncurrentVersions,
+        `${p}.NewerNoncurrentVersions`,
+        0,
+        m('NewerNoncurrentVersions'),
+      )
       return {
-        StorageClass: reader.cls(o.StorageClass, `${p}.StorageClass`),
+        StorageClass: reader.cls(o.StorageClass, `${p}.StorageClass`, m('StorageClass')) ?? '',
         ...(days === undefined ? {} : {NoncurrentDays: days}),
         ...(newer === undefined ? {} : {NewerNoncurrentVersions: newer}),
       }
     })
   }
 
-  const nce = isObj(r.NoncurrentVersionExpiration) ? r.NoncurrentVersionExpiration : undefined
+  const nceRaw = reader.get(
+    r.NoncurrentVersionExpiration,
+    `${path}.NoncurrentVersionExpiration`,
+    at('NoncurrentVersionExpiration'),
+  )
+  const nce = isObj(nceRaw) ? nceRaw : undefined
   const nceDays = nce
-    ? reader.num(nce.NoncurrentDays, `${path}.NoncurrentVersionExpiration.NoncurrentDays`, 1)
-    : reader.num(r.NoncurrentVersionExpirationInDays, `${path}.NoncurrentVersionExpirationInDays`, 1)
+    ? reader.num(
+        nce.NoncurrentDays,
+        `${path}.NoncurrentVersionExpiration.NoncurrentDays`,
+        1,
+        at('NoncurrentVersionExpiration.NoncurrentDays'),
+      )
+    : reader.num(
+        r.NoncurrentVersionExpirationInDays,
+        `${path}.NoncurrentVersionExpirationInDays`,
+        1,
+        at('NoncurrentVersionExpiration.NoncurrentDays'),
+      )
   if (nce || nceDays !== undefined) {
     rule.NoncurrentVersionExpiration = {}
     if (nceDays !== undefined) rule.NoncurrentVersionExpiration.NoncurrentDays = nceDays
     const newer = nce
-      ? reader.num(nce.NewerNoncurrentVersions, `${path}.NoncurrentVersionExpiration.NewerNoncurrentVersions`, 0)
+      ? reader.num(
+          nce.NewerNoncurrentVersions,
+          `${path}.NoncurrentVersionExpiration.NewerNoncurrentVersions`,
+          0,
+          at('NoncurrentVersionExpiration.NewerNoncurrentVersions'),
+        )
       : undefined
     if (newer !== undefined) rule.NoncurrentVersionExpiration.NewerNoncurrentVersions = newer
   }
 
-  if (r.AbortIncompleteMultipartUpload !== undefined) {
-    const a = isObj(r.AbortIncompleteMultipartUpload) ? r.AbortIncompleteMultipartUpload : {}
-    const d = reader.num(a.DaysAfterInitiation, `${path}.AbortIncompleteMultipartUpload.DaysAfterInitiation`, 0)
+  const abortRaw = reader.get(
+    r.AbortIncompleteMultipartUpload,
+    `${path}.AbortIncompleteMultipartUpload`,
+    at('AbortIncompleteMultipartUpload'),
+  )
+  if (abortRaw !== undefined && abortRaw !== UNKNOWN) {
+    const a = isObj(abortRaw) ? abortRaw : {}
+    const d = reader.num(
+      a.DaysAfterInitiation,
+      `${path}.AbortIncompleteMultipartUpload.DaysAfterInitiation`,
+      0,
+      at('AbortIncompleteMultipartUpload'),
+    )
     rule.AbortIncompleteMultipartUpload = d === undefined ? {} : {DaysAfterInitiation: d}
+  } else if (abortRaw === UNKNOWN) {
+    rule.AbortIncompleteMultipartUpload = {}
   }
 }
 
-function readCfnRule(reader: CfnReader, r: Obj, path: string): LifecycleRule {
+function readCfnRule(reader: CfnReader, r: Obj, path: string, i: number): LifecycleRule {
+  if (r['Fn::Transform'] !== undefined) {
+    // A macro merges its output into the rule: any member may change.
+    const macro = isObj(r['Fn::Transform']) ? r['Fn::Transform'].Name : undefined
+    reader.notes.push({
+      path: `Rules[${i}]`,
+      ruleIndex: i,
+      text: `the rule passes through macro ${typeof macro === 'string' ? macro : '(Fn::Transform)'}, which may change any of its members: not checked`,
+      unknown: true,
+    })
+  }
+
   for (const k of Object.keys(r)) {
+    if (k === 'Fn::Transform') continue
     if (!CFN_RULE_KEYS.includes(k))
       reader.bad(
         `${path}.${k}`,
@@ -295,41 +602,45 @@ function readCfnRule(reader: CfnReader, r: Obj, path: string): LifecycleRule {
       )
   }
 
-  const rule: LifecycleRule = {Status: reader.str(r.Status, `${path}.Status`) ?? ''}
-  const id = reader.str(r.Id, `${path}.Id`)
+  const at = (member: string): Where => ({path: `Rules[${i}].${member}`, ruleIndex: i})
+  const rule: LifecycleRule = {Status: reader.str(r.Status, `${path}.Status`, at('Status')) ?? ''}
+  const id = reader.str(r.Id, `${path}.Id`, at('ID'))
   if (id !== undefined) rule.ID = id
-  rule.Filter = readCfnFilter(reader, r, path)
+  rule.Filter = readCfnFilter(reader, r, path, i)
 
-  const transitions = [
-    ...(Array.isArray(r.Transitions) ? r.Transitions : []),
-    ...(r.Transition === undefined ? [] : [r.Transition]),
-  ]
+  const transitions = listOf(reader, r, 'Transitions', 'Transition', path, at('Transitions'))
   if (transitions.length > 0) {
     rule.Transitions = transitions.map((t, j) => {
       const p = `${path}.Transitions[${j}]`
+      const m = (k: string) => at(`Transitions[${j}].${k}`)
       const o = isObj(t) ? t : {}
-      const days = reader.num(o.TransitionInDays, `${p}.TransitionInDays`, 0)
-      const date = reader.str(o.TransitionDate, `${p}.TransitionDate`)
+      const days = reader.num(o.TransitionInDays, `${p}.TransitionInDays`, 0, m('Days'))
+      const date = reader.str(o.TransitionDate, `${p}.TransitionDate`, m('Date'))
       return {
-        StorageClass: reader.cls(o.StorageClass, `${p}.StorageClass`),
+        StorageClass: reader.cls(o.StorageClass, `${p}.StorageClass`, m('StorageClass')) ?? '',
         ...(days === undefined ? {} : {Days: days}),
         ...(date === undefined ? {} : {Date: date}),
       }
     })
   }
 
-  const expDays = reader.num(r.ExpirationInDays, `${path}.ExpirationInDays`, 1)
-  const expDate = reader.str(r.ExpirationDate, `${path}.ExpirationDate`)
-  const eodm = r.ExpiredObjectDeleteMarker
+  const expDays = reader.num(r.ExpirationInDays, `${path}.ExpirationInDays`, 1, at('Expiration.Days'))
+  const expDate = reader.str(r.ExpirationDate, `${path}.ExpirationDate`, at('Expiration.Date'))
+  const eodm = reader.get(
+    r.ExpiredObjectDeleteMarker,
+    `${path}.ExpiredObjectDeleteMarker`,
+    at('Expiration.ExpiredObjectDeleteMarker'),
+  )
   if (expDays !== undefined || expDate !== undefined || eodm !== undefined) {
     rule.Expiration = {}
     if (expDays !== undefined) rule.Expiration.Days = expDays
     if (expDate !== undefined) rule.Expiration.Date = expDate
     if (typeof eodm === 'boolean') rule.Expiration.ExpiredObjectDeleteMarker = eodm
-    else if (eodm !== undefined)
+    else if (eodm === 'true' || eodm === 'false') rule.Expiration.ExpiredObjectDeleteMarker = eodm === 'true'
+    else if (eodm !== undefined && eodm !== UNKNOWN)
       reader.bad(`${path}.ExpiredObjectDeleteMarker`, `is ${JSON.stringify(eodm)}; expected true or false`, 'Use true.')
   }
 
-  readCfnNoncurrentAndAbort(reader, r, path, rule)
+  readCfnNoncurrentAndAbort(reader, r, path, rule, i)
   return rule
 }

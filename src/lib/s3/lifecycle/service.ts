@@ -19,10 +19,11 @@ import {
 } from './estimate.js'
 import {type Finding, hasErrors} from './findings.js'
 import {type OutputFormat, render, s3ApiCommandLine} from './formats.js'
-import {CLASS_INFO, type LifecycleConfiguration, type StorageClassName} from './model.js'
+import {CLASS_INFO, type LifecycleConfiguration, ruleLabel, type StorageClassName} from './model.js'
 import {type BucketSample, sampleBucket} from './sample.js'
 import {buildConfiguration, type DayRow, type RuleSpec} from './spec.js'
 import {classAt, type ObjectFacts, objectTimeline, type RuleMatch, type SkippedAction} from './timeline.js'
+import {notesAsFindings, rulesWithUnknowns, withoutUnknownConsequences} from './unknown-values.js'
 import {validateConfiguration} from './validate.js'
 
 export type EstimateSource =
@@ -158,6 +159,8 @@ export interface LintedConfiguration {
   warnings: number
 }
 
+const SEVERITY_ORDER = {error: 0, info: 2, warning: 1} as const
+
 export interface LintResult {
   configurations: LintedConfiguration[]
   errors: number
@@ -173,7 +176,7 @@ export function lintConfigurations(
     if (!l.config) {
       return {
         errors: 0,
-        findings: l.findings,
+        findings: [...l.findings, ...notesAsFindings(l.notes ?? [], (i) => `rule #${i + 1}`)],
         format: l.format,
         rules: 0,
         source: l.source,
@@ -182,10 +185,19 @@ export function lintConfigurations(
       }
     }
 
-    // Errors first, each group in document order (the sort is stable).
-    const findings = [...l.findings, ...validateConfiguration(l.config, options)]
+    // Errors first, then warnings, then notes, each group in document order (the sort is stable).
+    const notes = l.notes ?? []
+    const rules = l.config.Rules
+    const checked = withoutUnknownConsequences(
+      [...l.findings, ...validateConfiguration(l.config, {...options, unknownFilters: rulesWithUnknowns(notes)})],
+      notes,
+    )
+    const findings = [
+      ...checked,
+      ...notesAsFindings(notes, (i) => (rules[i] ? ruleLabel(rules[i], i) : `rule #${i + 1}`)),
+    ]
       .map((f) => ({...f, source: l.source}))
-      .sort((a, b) => Number(a.severity === 'warning') - Number(b.severity === 'warning'))
+      .sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity])
     return {
       configuration: l.config,
       errors: findings.filter((f) => f.severity === 'error').length,

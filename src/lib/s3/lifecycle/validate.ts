@@ -9,7 +9,6 @@ import {
   canTransition,
   CLASS_INFO,
   DEFAULT_MIN_SIZE_VALUES,
-  describeFilter,
   filterConditions,
   type FilterConditions,
   isTransitionClass,
@@ -26,6 +25,8 @@ export const MAX_ID_LENGTH = 255
 export const MAX_NEWER_NONCURRENT = 100
 
 export interface ValidateOptions {
+  /** Rules with an unknown member: left out of overlap checks. */
+  unknownFilters?: ReadonlySet<number> | undefined
   /** The bucket has (or had) versioning enabled; enables the noncurrent clean-up warning. */
   versioned?: boolean | undefined
 }
@@ -93,7 +94,8 @@ export function validateConfiguration(config: LifecycleConfiguration, options: V
     }
   }
 
-  out.push(...legacyOverlaps(rules), ...configWarnings(config, options))
+  const known = (i: number) => !options.unknownFilters?.has(i)
+  out.push(...legacyOverlaps(rules, known), ...configWarnings(config, options))
   return out
 }
 
@@ -601,9 +603,9 @@ function actionTypes(rule: LifecycleRule): string[] {
 }
 
 /** Legacy (V1, rule-level Prefix) rules may not overlap for the same action type. */
-function legacyOverlaps(rules: LifecycleRule[]): Finding[] {
+function legacyOverlaps(rules: LifecycleRule[], known: (i: number) => boolean): Finding[] {
   const out: Finding[] = []
-  const legacy = rules.map((r, i) => ({i, r})).filter(({r}) => !r.Filter && r.Prefix !== undefined)
+  const legacy = rules.map((r, i) => ({i, r})).filter(({i, r}) => !r.Filter && r.Prefix !== undefined && known(i))
   for (const [a, x] of legacy.entries()) {
     for (const y of legacy.slice(a + 1)) {
       const px = x.r.Prefix!
@@ -643,10 +645,6 @@ export function filtersOverlap(a: FilterConditions, b: FilterConditions): boolea
   return hi - lo > 1
 }
 
-function firstTransitionClass(rule: LifecycleRule): string {
-  return [...(rule.Transitions ?? [])].sort((a, b) => (a.Days ?? 0) - (b.Days ?? 0))[0]?.StorageClass ?? ''
-}
-
 interface EnabledRule {
   cond: FilterConditions
   i: number
@@ -664,7 +662,10 @@ function configWarnings(config: LifecycleConfiguration, options: ValidateOptions
       ...durationWarnings(e.r, e.i),
       ...noncurrentDurationWarnings(e.r, e.i),
     )
-  out.push(...overlapWarnings(enabled))
+  out.push(
+    ...overlapWarnings(enabled.filter(({i}) => !options.unknownFilters?.has(i))),
+    ...enabled.flatMap((e) => wildcardWarnings(e)),
+  )
   if (enabled.length > 0 && !enabled.some(({r}) => r.AbortIncompleteMultipartUpload)) {
     out.push(
       makeFinding(
@@ -756,20 +757,121 @@ function deletes(r: LifecycleRule): boolean {
   return r.Expiration?.Days !== undefined || r.Expiration?.Date !== undefined
 }
 
+/** A `*` or `?` in a prefix is matched literally: S3 filters have no wildcards. */
+function wildcardWarnings({cond, i, r}: EnabledRule): Finding[] {
+  const m = /[*?]/.exec(cond.prefix)
+  if (!m) return []
+  const literal = cond.prefix.slice(0, m.index)
+  return [
+    find(
+      'prefix-wildcard',
+      {i, r},
+      `prefix "${cond.prefix}" contains "${m[0]}", which S3 matches as that character, not as a wildcard: the rule applies only to keys that really start with "${cond.prefix}"`,
+      {
+        path: r.Filter ? `Rules[${i}].Filter` : `Rules[${i}].Prefix`,
+        suggestion: literal
+          ? `Use the part before the wildcard ("${literal}") as the prefix, and a tag or a separate prefix per folder for finer matching.`
+          : 'Filter by a real key prefix or by tags; lifecycle filters have no wildcards.',
+      },
+    ),
+  ]
+}
+
+/** How objects matching both filters are described: "objects under logs/ tagged team=data". */
+function describeOverlap(a: FilterConditions, b: FilterConditions): string {
+  const prefix = a.prefix.length >= b.prefix.length ? a.prefix : b.prefix
+  const tags = [...a.tags, ...b.tags.filter((t) => !a.tags.some((u) => u.Key === t.Key))]
+  const lo = Math.max(a.minSize ?? -1, b.minSize ?? -1)
+  const hi = Math.min(a.maxSize ?? Number.POSITIVE_INFINITY, b.maxSize ?? Number.POSITIVE_INFINITY)
+  const parts = [prefix === '' ? 'objects anywhere in the bucket' : `objects under "${prefix}"`]
+  if (tags.length > 0) parts.push(`tagged ${tags.map((t) => `${t.Key}=${t.Value}`).join(' and ')}`)
+  if (lo >= 0) parts.push(`larger than ${lo} bytes`)
+  if (hi !== Number.POSITIVE_INFINITY) parts.push(`smaller than ${hi} bytes`)
+  return parts.join(' ')
+}
+
+/** The day an action falls due, when it is day-based (Date-based actions are compared as days since 1970). */
+function expirationDay(r: LifecycleRule): number | undefined {
+  const e = r.Expiration
+  return e?.Days ?? (e?.Date === undefined ? undefined : dayOfDate(e.Date))
+}
+
+function transitionDays(r: LifecycleRule): Array<{cls: string; day: number}> {
+  return (r.Transitions ?? []).flatMap((t) => {
+    const day = t.Days ?? (t.Date === undefined ? undefined : dayOfDate(t.Date))
+    return day === undefined || !isTransitionClass(t.StorageClass) ? [] : [{cls: t.StorageClass, day}]
+  })
+}
+
+/**
+ * What S3 does where two enabled rules match the same object, in sentences. S3's rules: permanent
+ * deletion wins over a transition only when both fall due on the same day (otherwise the object
+ * moves, then expires later: both happen); of two expirations the earlier one acts; of two
+ * transitions due on the same day the cheaper class wins. Only overlaps with such an interaction
+ * are reported.
+ */
+function overlapEffects(x: EnabledRule, y: EnabledRule): string[] {
+  const out: string[] = []
+  const lx = ruleLabel(x.r, x.i)
+  const ly = ruleLabel(y.r, y.i)
+  const xe = expirationDay(x.r)
+  const ye = expirationDay(y.r)
+  if (xe !== undefined && ye !== undefined && xe !== ye) {
+    const [first, later] = xe < ye ? [lx, ly] : [ly, lx]
+    out.push(
+      `they expire when ${first} says (day ${Math.min(xe, ye)}); the later expiration of ${later} never acts on them`,
+    )
+  }
+
+  for (const [mover, de, moverLabel, deleterLabel] of [
+    [y, xe, ly, lx],
+    [x, ye, lx, ly],
+  ] as const) {
+    if (de === undefined) continue
+    for (const t of transitionDays(mover.r)) {
+      if (t.day === de)
+        out.push(
+          `on day ${de} ${deleterLabel} expires them and ${moverLabel} would move them to ${t.cls}: deletion wins, they are deleted, not transitioned`,
+        )
+      else if (t.day > de)
+        out.push(
+          `${moverLabel}'s transition to ${t.cls} on day ${t.day} never happens: ${deleterLabel} deletes them on day ${de}`,
+        )
+    }
+  }
+
+  const xt = transitionDays(x.r)
+  const yt = transitionDays(y.r)
+  for (const a of xt) {
+    for (const b of yt) {
+      if (a.day !== b.day || a.cls === b.cls || !isTransitionClass(a.cls) || !isTransitionClass(b.cls)) continue
+      const cheaper = CLASS_INFO[a.cls].costRank <= CLASS_INFO[b.cls].costRank ? a.cls : b.cls
+      out.push(
+        `on day ${a.day} ${lx} moves them to ${a.cls} and ${ly} to ${b.cls}: S3 picks the cheaper class, ${cheaper}`,
+      )
+    }
+  }
+
+  const xn = x.r.NoncurrentVersionExpiration?.NoncurrentDays
+  const yn = y.r.NoncurrentVersionExpiration?.NoncurrentDays
+  if (xn !== undefined && yn !== undefined && xn !== yn)
+    out.push(`their noncurrent versions expire after ${Math.min(xn, yn)} days (the shorter of the two rules)`)
+  return out
+}
+
 /** Enabled Filter (V2) rules that can match the same object with actions that interact. */
 function overlapWarnings(enabled: EnabledRule[]): Finding[] {
   const out: Finding[] = []
   for (const [a, x] of enabled.entries()) {
     for (const y of enabled.slice(a + 1)) {
       if (!x.r.Filter || !y.r.Filter || !filtersOverlap(x.cond, y.cond)) continue
-      const shared = actionTypes(x.r).filter((t) => actionTypes(y.r).includes(t))
-      const crossDelete = (deletes(x.r) && y.r.Transitions?.length) || (deletes(y.r) && x.r.Transitions?.length)
-      if (shared.length === 0 && !crossDelete) continue
+      const effects = overlapEffects(x, y)
+      if (effects.length === 0) continue
       out.push(
         find(
           'overlapping-rules',
           {i: y.i, r: y.r},
-          `overlaps ${ruleLabel(x.r, x.i)}: objects matching both (${describeFilter(x.cond)} / ${describeFilter(y.cond)}) get ${overlapWinner(x.r, x.i, y.r, y.i)}`,
+          `overlaps ${ruleLabel(x.r, x.i)}: for ${describeOverlap(x.cond, y.cond)}, ${effects.join('; ')}`,
           {
             path: `Rules[${y.i}].Filter`,
             suggestion:
@@ -781,44 +883,6 @@ function overlapWarnings(enabled: EnabledRule[]): Finding[] {
   }
 
   return out
-}
-
-/** When two rules' transitions are both due, S3 picks the cheaper class. */
-function cheaperTransition(x: LifecycleRule, xi: number, y: LifecycleRule, yi: number): string | undefined {
-  const xc = firstTransitionClass(x)
-  const yc = firstTransitionClass(y)
-  if (!isTransitionClass(xc) || !isTransitionClass(yc)) return undefined
-  const [w, wi, c] = CLASS_INFO[xc].costRank <= CLASS_INFO[yc].costRank ? [x, xi, xc] : [y, yi, yc]
-  return `when both transitions are due, the cheaper class (${c}, ${ruleLabel(w, wi)})`
-}
-
-/** Which rule wins where two overlap, in S3's documented precedence. */
-function overlapWinner(x: LifecycleRule, xi: number, y: LifecycleRule, yi: number): string {
-  const notes: string[] = []
-  const xe = x.Expiration?.Days
-  const ye = y.Expiration?.Days
-  if (xe !== undefined && ye !== undefined) {
-    const [w, wi] = xe <= ye ? [x, xi] : [y, yi]
-    notes.push(`the shorter expiration (${Math.min(xe, ye)} days, ${ruleLabel(w, wi)})`)
-  } else if ((xe !== undefined && y.Transitions?.length) || (ye !== undefined && x.Transitions?.length)) {
-    notes.push('the expiration (permanent deletion takes precedence over transition)')
-  }
-
-  const cheaper = cheaperTransition(x, xi, y, yi)
-  if (cheaper) notes.push(cheaper)
-
-  if (
-    x.NoncurrentVersionExpiration?.NoncurrentDays !== undefined &&
-    y.NoncurrentVersionExpiration?.NoncurrentDays !== undefined
-  ) {
-    notes.push(
-      `noncurrent versions expire after ${Math.min(x.NoncurrentVersionExpiration.NoncurrentDays, y.NoncurrentVersionExpiration.NoncurrentDays)} days (the shorter)`,
-    )
-  }
-
-  if (notes.length === 0)
-    notes.push("both rules' actions; where they conflict, deletion beats transition and the cheaper class wins")
-  return notes.join('; ')
 }
 
 function durationWarnings(rule: LifecycleRule, i: number): Finding[] {
