@@ -136,7 +136,8 @@ export class Classifier {
 
   private processRecord(text: string, start: number, end: number, meta: TextMeta): void {
     // Console copies put service names or `| ` in front of each line: match on the bare lines.
-    const raw = stripRecordPrefixes(text.slice(start, end))
+    const original = text.slice(start, end)
+    const raw = stripRecordPrefixes(original)
     const firstLineEnd = raw.indexOf('\n')
     const firstLine = firstLineEnd === -1 ? raw : raw.slice(0, firstLineEnd)
     for (const noise of NOISE) {
@@ -168,7 +169,7 @@ export class Classifier {
       const occurrence: Occurrence = {
         ...base,
         captures,
-        line: lineAt(body, index),
+        line: body === original ? lineAt(body, index) : originalLine(original, body, raw, index),
         ...(rule.rule.category === 'access-denied' ? {record: body.slice(0, 8192)} : {}),
       }
       this.record(rule.rule, occurrence)
@@ -177,7 +178,7 @@ export class Classifier {
 
     if (this.unclassified.length < MAX_UNCLASSIFIED && isErrorRecord(body, header)) {
       this.unclassified.push(
-        detachOccurrence({...base, captures: [], line: lineAt(body, 0), record: body.slice(0, 16_384)}),
+        detachOccurrence({...base, captures: [], line: lineAt(original, 0), record: body.slice(0, 16_384)}),
       )
     }
   }
@@ -312,6 +313,19 @@ export function expandRecord(text: string, at: number): [number, number] {
   }
 
   return [start, end]
+}
+
+/**
+ * The evidence line as it was written (with its console prefix): the body only differs from the
+ * original by per-line prefixes, except a JSON header whose rendered text replaces the first line.
+ */
+function originalLine(original: string, body: string, stripped: string, index: number): string {
+  if (body !== stripped) return lineAt(body, index)
+  let lineNo = 0
+  for (let i = body.indexOf('\n'); i !== -1 && i < index; i = body.indexOf('\n', i + 1)) lineNo++
+  let start = 0
+  for (let n = 0; n < lineNo; n++) start = original.indexOf('\n', start) + 1
+  return lineAt(original, start)
 }
 
 function lineAt(text: string, index: number): string {

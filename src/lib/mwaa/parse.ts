@@ -66,7 +66,7 @@ const LINE_PREFIX = new RegExp(
   [
     String.raw`^\d{4}-\d\d-\d\d[T ][\d:.]+(?:Z|[+-]\d\d:?\d\d)? \| [^|]{1,40} \| `,
     String.raw`^[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d \S+ [\w.-]+(?:\[\d+\])?: `,
-    String.raw`^[A-Za-z0-9][\w.@-]{0,80}[ \t]*\|[ \t]?(?=\S|$)`,
+    String.raw`^[A-Za-z0-9][\w.@-]{0,80}[ \t]*\|[ \t]?`,
     String.raw`^(?:\|[ \t]?|>[ \t]?|│[ \t]*)`,
   ].join('|'),
 )
