@@ -25,6 +25,11 @@ export interface Rule {
   groups?: GroupKind[]
   id: string
   keywords: string[]
+  /**
+   * Context the rule needs: the record or the text just around it (NEAR_CHARS either side) must
+   * match, e.g. a `Process timed out` line is a DAG import timeout only next to DagBag lines.
+   */
+  near?: RegExp
   pattern: RegExp
   severity: Severity
   /** The stream name must match (requirements_install_* / startup_script_execution_* streams). */
@@ -33,7 +38,8 @@ export interface Rule {
 }
 
 /** Context lines that are not findings themselves but explain one (SIGTERM neighbours, failed tasks). */
-export type SignalId = 'dag-run-failed' | 'pid-mismatch' | 'state-externally-set' | 'task-failed' | 'warm-shutdown'
+export type SignalId =
+  'dag-run-failed' | 'pid-mismatch' | 'state-externally-set' | 'task-failed' | 'task-succeeded' | 'warm-shutdown'
 
 export interface Signal {
   id: SignalId
@@ -205,6 +211,36 @@ export const RULES: readonly Rule[] = [
     severity: 'error',
     title: 'Plugins manager error',
   },
+  {
+    category: 'plugin-import-error',
+    cause:
+      'The Airflow UI reports plugin {1} as broken: importing it raised an error, so what it provides is unavailable.',
+    confidence: 0.85,
+    doc: DOC.plugins,
+    fix: [
+      'Read the message after the path: a missing module means a dependency of the plugin is not installed (requirements.txt) or not importable from plugins.zip.',
+      'Check the plugins.zip layout and the PluginsS3ObjectVersion the environment uses.',
+    ],
+    id: 'broken-plugin',
+    keywords: ['Broken plugin'],
+    pattern: /Broken plugin: \[?([^\]\n]+)/,
+    severity: 'error',
+    title: 'A plugin failed to import (UI banner)',
+  },
+  {
+    category: 'plugin-import-error',
+    cause: 'A traceback runs through the Airflow plugins manager: loading a plugin raised an error.',
+    confidence: 0.7,
+    doc: DOC.plugins,
+    fix: [
+      'Read the last lines of the traceback for the plugin module and the exception, fix it and upload a new plugins.zip version.',
+    ],
+    id: 'plugin-load-traceback',
+    keywords: ['plugins_manager.py"'],
+    pattern: /plugins_manager\.py", line [0-9]+/,
+    severity: 'error',
+    title: 'Plugin loading raised an error',
+  },
   // --- startup-script-failure ---
   {
     category: 'startup-script-failure',
@@ -269,6 +305,23 @@ export const RULES: readonly Rule[] = [
     stream: STARTUP_STREAM,
     title: 'Startup script: a command failed',
   },
+  {
+    category: 'startup-script-failure',
+    cause:
+      'A command in a container start-up script ({1}) failed, so the component started without what the script sets up (or did not start).',
+    confidence: 0.75,
+    doc: DOC.startup,
+    fix: [
+      'Run the script locally (`./mwaa-local-env test-startup-script` or the image entrypoint) and fix the line named in the message.',
+      'Commands must exist on the image and files must be readable by the airflow user; start the script with `set -euo pipefail`.',
+    ],
+    id: 'startup-script-line-error',
+    keywords: ['.sh: line '],
+    pattern:
+      /([A-Za-z0-9_.-]*(startup|entrypoint)[A-Za-z0-9_.-]*\.sh): line [0-9]+: [^\n]*(command not found|No such file or directory|Permission denied|not found)/,
+    severity: 'error',
+    title: 'Start-up script: a command failed',
+  },
   // --- dagbag-import-timeout (before task-timeout: same exception class) ---
   {
     category: 'dagbag-import-timeout',
@@ -304,6 +357,40 @@ export const RULES: readonly Rule[] = [
     severity: 'error',
     title: 'DAG file processing timed out',
   },
+  {
+    category: 'dagbag-import-timeout',
+    cause:
+      'Importing DAG file {1} took longer than core.dagbag_import_timeout (the UI banner says `Timeout, PID`), so its DAGs were not loaded.',
+    confidence: 0.95,
+    doc: DOC.airflow202,
+    fix: [
+      "Move API calls, database queries and heavy imports out of the DAG file's top level into tasks.",
+      'Raise core.dagbag_import_timeout in the Airflow configuration options if parsing is legitimately slow.',
+    ],
+    id: 'broken-dag-timeout',
+    keywords: ['Timeout, PID'],
+    pattern: /Broken DAG: \[?([^\]\n]+)\]? Timeout, PID/,
+    severity: 'error',
+    title: 'DAG file import timed out (UI banner)',
+  },
+  {
+    category: 'dagbag-import-timeout',
+    cause:
+      "A DAG file import was stopped by Airflow's timeout (`Process timed out` next to DagBag lines): parsing took longer than core.dagbag_import_timeout, so its DAGs were not loaded.",
+    confidence: 0.9,
+    doc: DOC.airflow202,
+    fix: [
+      "Move API calls, database queries and heavy imports out of the DAG file's top level into tasks.",
+      'Raise core.dagbag_import_timeout (and core.dag_file_processor_timeout) in the Airflow configuration options if parsing is legitimately slow.',
+    ],
+    groups: ['dag-processing', 'scheduler', 'webserver', 'worker'],
+    id: 'dagbag-process-timeout',
+    keywords: ['Process timed out', 'Timeout, PID'],
+    near: /DagBag|dagbag\.py|Failed to import|processor\.py|Broken DAG|process_file|list_dags|Processing file/,
+    pattern: /Process timed out(, PID| *\n| *$)|Timeout, PID: [0-9]+/,
+    severity: 'error',
+    title: 'DAG file import timed out',
+  },
   // --- module-not-found ---
   {
     category: 'module-not-found',
@@ -318,14 +405,14 @@ export const RULES: readonly Rule[] = [
     ],
     id: 'module-not-found',
     keywords: ['No module named'],
-    pattern: /(ModuleNotFoundError|ImportError|Broken DAG)[^\n]*No module named '?([A-Za-z0-9_.]+)'?/,
+    pattern: /(No module named) '?([A-Za-z0-9_.]+)'?/,
     severity: 'error',
     title: 'Python module not found',
   },
   {
     category: 'module-not-found',
     cause:
-      'Module {2} is installed but does not provide {1}: an installed version differs from the one the code was written for.',
+      'The installed code does not provide {1}: an installed package version differs from the one the code was written for, or an old copy of your own module is imported.',
     confidence: 0.8,
     doc: DOC.dependencies,
     fix: [
@@ -333,7 +420,7 @@ export const RULES: readonly Rule[] = [
     ],
     id: 'cannot-import-name',
     keywords: ['cannot import name'],
-    pattern: /ImportError: cannot import name '?([A-Za-z0-9_]+)'? from '?([A-Za-z0-9_.]+)'?/,
+    pattern: /cannot import name '?([A-Za-z0-9_]+)'?/,
     severity: 'error',
     title: 'Python import failed: name not in installed version',
   },
@@ -363,14 +450,14 @@ export const RULES: readonly Rule[] = [
     ],
     groups: ['dag-processing', 'scheduler', 'webserver'],
     id: 'dag-syntax-error',
-    keywords: ['SyntaxError', 'IndentationError', 'TabError'],
-    pattern: /(SyntaxError|IndentationError|TabError): /,
+    keywords: ['SyntaxError', 'IndentationError', 'TabError', 'invalid syntax ('],
+    pattern: /(SyntaxError|IndentationError|TabError): |invalid syntax \(/,
     severity: 'error',
     title: 'DAG file has a syntax error',
   },
   {
     category: 'dag-import-error',
-    cause: 'Airflow failed to import the DAG file {1}; its DAGs are missing from the UI and will not be scheduled.',
+    cause: 'Airflow failed to import the DAG file {2}; its DAGs are missing from the UI and will not be scheduled.',
     confidence: 0.9,
     doc: DOC.airflow202,
     fix: [
@@ -380,7 +467,7 @@ export const RULES: readonly Rule[] = [
     groups: ['dag-processing', 'scheduler', 'webserver'],
     id: 'dag-import-failed',
     keywords: ['Failed to import:', 'Broken DAG'],
-    pattern: /Failed to import: ([^ ]+)|Broken DAG: \[?([^]\n]+)/,
+    pattern: /(Failed to import:|Broken DAG:) \[?([^\]\n ]+)/,
     severity: 'error',
     title: 'DAG file failed to import',
   },
@@ -395,10 +482,28 @@ export const RULES: readonly Rule[] = [
       'Make sure the file exists in the DAGs folder on S3 and parses on every component.',
     ],
     id: 'dag-not-found',
-    keywords: ["Couldn't find dag"],
-    pattern: /Couldn't find dag ([^ ]+) in DagBag\/DB!/,
+    keywords: ["Couldn't find dag", 'could not be found', 'DagNotFound', 'not found in path'],
+    pattern:
+      /Couldn't find dag ([^ ]+) in DagBag|dag_id could not be found|Dag '[^']*' could not be found|DAG \[[^\]\n]*\] could not be found|DagNotFound|Dag '[^']*' not found in path/,
     severity: 'error',
     title: 'DAG not found in DagBag',
+  },
+  {
+    category: 'dag-import-error',
+    cause:
+      "Airflow's DagBag logged an error while loading a DAG file (Airflow 3 structured log): the file's DAGs are missing or rejected (import error, cluster policy).",
+    confidence: 0.75,
+    doc: DOC.airflow202,
+    fix: [
+      'Read the exception in the event (exc_type / exc_value) for the failing line or the policy that rejected the DAG.',
+      'Reproduce with `airflow dags list-import-errors` or `python <dag file>` in aws-mwaa-docker-images.',
+    ],
+    id: 'dagbag-logger-error',
+    keywords: ['airflow.models.dagbag.DagBag'],
+    pattern:
+      /"level": *"error"[^}]*"logger": *"airflow\.models\.dagbag\.DagBag"|\[error *\][^\n]*\[airflow\.models\.dagbag\.DagBag\]/,
+    severity: 'error',
+    title: 'DAG file rejected while loading',
   },
   // --- access-denied ---
   {
@@ -413,9 +518,25 @@ export const RULES: readonly Rule[] = [
     id: 'aws-access-denied',
     keywords: ['An error occurred (', 'is not authorized to perform'],
     pattern:
-      /An error occurred \((AccessDenied|AccessDeniedException|UnauthorizedOperation|UnauthorizedAccess|AuthorizationError|AuthorizationErrorException|Forbidden|403)\) when calling the ([A-Za-z0-9]+) operation|is not authorized to perform: [a-z0-9-]+:[A-Za-z0-9*]+/,
+      /An error occurred \((AccessDenied|AccessDeniedException|UnauthorizedOperation|UnauthorizedAccess|AuthorizationError|AuthorizationErrorException|Forbidden|403)\) when calling the ([A-Za-z0-9]+) operation|is not authorized to perform/,
     severity: 'error',
     title: 'AWS access denied',
+  },
+  {
+    category: 'access-denied',
+    cause:
+      'Kubernetes refused a call Airflow made with its service account (RBAC): the role bound to it does not allow that verb on that resource.',
+    confidence: 0.7,
+    doc: DOC.executionRole,
+    fix: [
+      'Add the verb and resource named in the message (for example get on pods/log, list on pods) to the Role bound to the service account, then re-run the task.',
+      'Verify with `kubectl auth can-i <verb> <resource> --as=system:serviceaccount:<namespace>:<account>`.',
+    ],
+    id: 'kubernetes-forbidden',
+    keywords: ['is forbidden: User'],
+    pattern: /is forbidden: User [^ ]+ cannot [a-z]+ resource/,
+    severity: 'error',
+    title: 'Kubernetes RBAC denied a call',
   },
   // --- worker-autoscaling (before oom-sigkill: WorkerLostError often carries SIGKILL) ---
   {
@@ -467,7 +588,7 @@ export const RULES: readonly Rule[] = [
     id: 'task-sigkill',
     keywords: ['return code -9', 'SIGKILL', 'signal=-9', 'signal 9'],
     pattern:
-      /return code -9|Negsignal\.SIGKILL|signal 9 \(SIGKILL\)|terminated by signal.*SIGKILL|signal=-9|exited with 'signal 9/,
+      /return code -9|Negsignal\.SIGKILL|signal 9 \(SIGKILL\)|terminated by signal.*SIGKILL|signal=-9|exited with 'signal 9|terminated due to signal 9|was sent SIGKILL/,
     severity: 'critical',
     title: 'Task killed with SIGKILL (likely out of memory)',
   },
@@ -517,6 +638,23 @@ export const RULES: readonly Rule[] = [
   },
   {
     category: 'task-timeout',
+    cause:
+      "Airflow's timeout stopped a running task (`Process timed out, PID`): the task ran past its execution_timeout.",
+    confidence: 0.8,
+    doc: DOC.airflow202,
+    fix: [
+      'Raise execution_timeout on the task if the work legitimately takes longer.',
+      'Otherwise find what is slow (a query, an external API, a pod that does not start); long waits belong in deferrable operators or sensors in reschedule mode.',
+    ],
+    groups: ['task', 'worker'],
+    id: 'task-process-timeout',
+    keywords: ['Process timed out', 'Timeout, PID'],
+    pattern: /Process timed out(, PID| *\n| *$)|Timeout, PID: [0-9]+/,
+    severity: 'error',
+    title: 'Task stopped by its timeout',
+  },
+  {
+    category: 'task-timeout',
     cause: 'The DAG run {1} ran past dagrun_timeout; the scheduler failed it and sent SIGTERM to its running tasks.',
     confidence: 0.9,
     doc: DOC.airflow202,
@@ -544,15 +682,16 @@ export const RULES: readonly Rule[] = [
     ],
     groups: ['scheduler', 'dag-processing', 'task'],
     id: 'zombie-detected',
-    keywords: ['zombie'],
-    pattern: /Detected zombie job|[0-9]+ zombie task instances|zombie task instance|Failing zombie/,
+    keywords: ['zombie', 'jobs without heartbeat'],
+    pattern:
+      /Detected zombie job|[0-9]+ zombie task instances|zombie task instance|Failing zombie|Marked zombie job|Failing \([1-9][0-9]*\) jobs without heartbeat/,
     severity: 'error',
     title: 'Zombie task detected',
   },
   {
     category: 'zombie-task',
     cause:
-      "The executor says the task finished ({1}) while the task instance still says it is running: the task was killed outside Airflow (worker lost, OOM, or MWAA's 12-hour task limit).",
+      "The executor says the task finished ({2}) while the task instance still says it is running: the task was killed outside Airflow (worker lost, OOM, or MWAA's 12-hour task limit).",
     confidence: 0.8,
     doc: DOC.logs,
     fix: [
@@ -562,7 +701,7 @@ export const RULES: readonly Rule[] = [
     groups: ['scheduler'],
     id: 'executor-reports-running',
     keywords: ['Executor reports task instance'],
-    pattern: /Executor reports task instance .+ finished \(([a-z]+)\) although the task says (its|it's) running/,
+    pattern: /Executor reports task instance (.+ )?finished \(([a-z]+)\) although the task says (its|it's) running/,
     severity: 'error',
     title: 'Task killed externally while running',
   },
@@ -570,7 +709,7 @@ export const RULES: readonly Rule[] = [
   {
     category: 'queued-stuck',
     cause:
-      'The executor says the task finished ({1}) while it was still queued: it never started on a worker (worker lost or replaced, queue not served, or the task could not be launched).',
+      'The executor says the task finished ({2}) while it was still queued: it never started on a worker (worker lost or replaced, queue not served, or the task could not be launched).',
     confidence: 0.85,
     doc: DOC.airflow202,
     fix: [
@@ -581,7 +720,7 @@ export const RULES: readonly Rule[] = [
     groups: ['scheduler'],
     id: 'executor-reports-queued',
     keywords: ['Executor reports task instance'],
-    pattern: /Executor reports task instance .+ finished \(([a-z]+)\) although the task says (its|it's) queued/,
+    pattern: /Executor reports task instance (.+ )?finished \(([a-z]+)\) although the task says (its|it's) queued/,
     severity: 'error',
     title: 'Task finished while still queued (never ran)',
   },
@@ -641,16 +780,35 @@ export const RULES: readonly Rule[] = [
     ],
     groups: ['worker'],
     id: 'celery-command-failed',
-    keywords: [
-      'Celery command failed on host',
-      'execute_command encountered a CalledProcessError',
-      'Failed to execute task',
-    ],
-    pattern: /Celery command failed on host:|execute_command encountered a CalledProcessError|Failed to execute task/,
+    keywords: ['Celery command failed', 'execute_command encountered a CalledProcessError', 'Failed to execute task'],
+    pattern: /Celery command failed|execute_command encountered a CalledProcessError|Failed to execute task/,
     severity: 'warning',
     title: 'Worker failed to launch a task',
   },
   // --- sigterm ---
+  {
+    category: 'sigterm',
+    cause:
+      'Airflow found that the task instance is no longer running in the metadata database ({1}) and stopped the task process. This line says the state changed; it does not say who changed it.',
+    confidence: 0.6,
+    doc: DOC.airflow202,
+    fix: [
+      'Read the linked explanation below: the known causes are ranked by the evidence in these logs.',
+      'Without one, look at the scheduler logs at the same time for zombie detection (missed heartbeats under scheduler or metadata-database load) and at the DAG run for a dagrun_timeout.',
+    ],
+    id: 'state-changed-externally',
+    keywords: [
+      'externally set to',
+      "shouldn't be running anymore",
+      'no longer in the running state',
+      'PID of job runner does not match',
+      'does not match the current pid',
+    ],
+    pattern:
+      /externally set to ([a-z_]+)|Server indicated the task shouldn't be running anymore|TI is no longer in the running state|PID of job runner does not match|Recorded pid [0-9]+ does not match the current pid/,
+    severity: 'warning',
+    title: 'Task state changed outside the task',
+  },
   {
     category: 'sigterm',
     cause:
@@ -662,12 +820,55 @@ export const RULES: readonly Rule[] = [
       'If workers are being scaled in under running tasks, raise --min-workers or set min = max for the busy period.',
     ],
     id: 'task-sigterm',
-    keywords: ['Received SIGTERM', 'signal 15 (SIGTERM)', 'return code -15', 'Negsignal.SIGTERM'],
-    pattern: /Received SIGTERM|signal 15 \(SIGTERM\)|return code -15|Negsignal\.SIGTERM/,
+    keywords: ['Received SIGTERM', 'signal 15 (SIGTERM)', 'return code -15', 'Negsignal.SIGTERM', 'received SIGTERM'],
+    pattern: /Received SIGTERM|Task received SIGTERM signal|signal 15 \(SIGTERM\)|return code -15|Negsignal\.SIGTERM/,
     severity: 'error',
     title: 'Task received SIGTERM',
   },
   // --- database-connection ---
+  {
+    category: 'database-connection',
+    cause:
+      'The metadata database schema does not match this Airflow version (a table, column or migration revision is missing): the database was not initialised or migrated, or it was migrated by another Airflow version.',
+    confidence: 0.85,
+    doc: DOC.logs,
+    fix: [
+      'Run the schema migration for the installed version (`airflow db migrate`, `airflow db upgrade` before 2.7) before starting the scheduler and webserver; in containers, wait for it before starting them.',
+      'A revision that cannot be located means the database was migrated by a newer Airflow: run that version, or restore the database, instead of downgrading over it.',
+      'On MWAA the metadata database is managed: this appears during version upgrades; if it persists, contact AWS Support.',
+    ],
+    id: 'metadata-db-schema',
+    keywords: [
+      'does not exist',
+      "doesn't exist",
+      'no such table',
+      'no such column',
+      'UndefinedTable',
+      "Can't locate revision",
+      'No such revision',
+      "Can't find any foreign key relation",
+    ],
+    pattern:
+      /relation "[^"]+" does not exist|Table '[^']+' doesn't exist|no such table: |no such column: |UndefinedTable|Can't locate revision identified by|No such revision or branch|Can't find any foreign key relation/,
+    severity: 'error',
+    title: 'Metadata database schema does not match Airflow',
+  },
+  {
+    category: 'database-connection',
+    cause:
+      'A job could not write its heartbeat to the metadata database (the traceback under it is the database error): the task is then treated as a zombie or killed.',
+    confidence: 0.75,
+    doc: DOC.logs,
+    fix: [
+      'Read the exception at the end of the traceback (OperationalError, pool timeout) and check the metadata database and the scheduler load at that time.',
+      "Check the security group: it must allow 5432 between the environment's own ENIs.",
+    ],
+    id: 'job-heartbeat-db-error',
+    keywords: ['LocalTaskJob heartbeat got an exception'],
+    pattern: /LocalTaskJob heartbeat got an exception/,
+    severity: 'error',
+    title: 'Task heartbeat could not reach the metadata database',
+  },
   {
     category: 'database-connection',
     cause:
@@ -685,9 +886,13 @@ export const RULES: readonly Rule[] = [
       'server closed the connection unexpectedly',
       'could not connect to server',
       'QueuePool limit',
+      'This transaction is closed',
+      'ResourceClosedError',
+      'SSL connection has been closed unexpectedly',
+      'pgbouncer cannot connect',
     ],
     pattern:
-      /psycopg2\.OperationalError|sqlalchemy\.exc\.OperationalError|server closed the connection unexpectedly|could not connect to server|QueuePool limit of size/,
+      /psycopg2\.OperationalError|sqlalchemy\.exc\.OperationalError|server closed the connection unexpectedly|could not connect to server|QueuePool limit of size|This transaction is closed|ResourceClosedError|SSL connection has been closed unexpectedly|pgbouncer cannot connect/,
     severity: 'error',
     title: 'Metadata database connection error',
   },
@@ -722,6 +927,21 @@ export const RULES: readonly Rule[] = [
     severity: 'error',
     title: 'DAG processor manager restarted (no heartbeat)',
   },
+  {
+    category: 'scheduler-heartbeat',
+    cause: 'The scheduler left its scheduling loop and stopped: nothing is scheduled until it is restarted.',
+    confidence: 0.6,
+    doc: DOC.airflow202,
+    fix: [
+      'Read the lines just before this one for why it stopped (a signal from the container platform, an exception, a database error).',
+      'Check that the scheduler is restarted by its supervisor; on MWAA, check the scheduler CPU and memory metrics.',
+    ],
+    id: 'scheduler-exited',
+    keywords: ['Exited execute loop'],
+    pattern: /Exited execute loop/,
+    severity: 'warning',
+    title: 'Scheduler loop exited',
+  },
   // --- secrets-backend ---
   {
     category: 'secrets-backend',
@@ -748,10 +968,55 @@ export const RULES: readonly Rule[] = [
       'Create the secret <connections_prefix>/{1} in Secrets Manager (or the connection in Airflow), or fix the conn_id in the DAG.',
     ],
     id: 'connection-not-defined',
-    keywords: ["isn't defined"],
-    pattern: /The conn_id `([^`]+)` isn't defined/,
+    keywords: ["isn't defined", 'CONNECTION_NOT_FOUND'],
+    pattern: /The conn_id `([^`]+)` isn't defined|CONNECTION_NOT_FOUND: \{'conn_id': '([^']+)'/,
     severity: 'error',
     title: 'Airflow connection not defined',
+  },
+  {
+    category: 'secrets-backend',
+    cause:
+      'Airflow Variable {1} is not defined in any secrets backend, environment variable or the metadata DB (Variable.get without a default raises KeyError; at DAG top level it breaks the whole file).',
+    confidence: 0.8,
+    doc: DOC.secrets,
+    fix: [
+      'Create the secret <variables_prefix>/{1} in Secrets Manager (or the Variable in Airflow), or fix the name in the DAG.',
+      'Pass a default (`Variable.get(name, default_var=...)`) and read Variables inside tasks or templates (`{{ var.value.name }}`), not at DAG top level.',
+    ],
+    id: 'variable-not-found',
+    keywords: ['does not exist', 'VARIABLE_NOT_FOUND'],
+    pattern: /Variable:? ([^ ':]+) does not exist|VARIABLE_NOT_FOUND/,
+    severity: 'error',
+    title: 'Airflow Variable not defined',
+  },
+  // --- remote-log-unavailable ---
+  {
+    category: 'remote-log-unavailable',
+    cause:
+      "The task's CloudWatch log stream could not be read: usually the task never started on a worker, or the execution role cannot write task logs (CloudWatch Logs permissions or KMS key policy).",
+    confidence: 0.8,
+    doc: DOC.logs,
+    fix: [
+      'Check that task logs are enabled at INFO or lower.',
+      'Check the execution role allows logs:CreateLogStream, logs:PutLogEvents, logs:GetLogEvents on arn:aws:logs:*:*:log-group:airflow-<env>-*.',
+      'If the task never ran, look at queued-stuck / worker findings and remove any `queue` from default_args.',
+    ],
+    id: 'remote-log-unreadable',
+    keywords: [
+      'Could not read remote logs',
+      'The specified log stream does not exist',
+      'Log file does not exist',
+      'Could not read served logs',
+      'Failed to fetch log file from worker',
+      'Could not write logs to',
+      'Reading from k8s pod logs failed',
+      'No logs found on s3',
+      'Failed to verify remote log exists',
+    ],
+    pattern:
+      /Could not read remote logs|The specified log stream does not exist|Log file does not exist|Could not read served logs|Failed to fetch log file from worker|Could not write logs to|Reading from k8s pod logs failed|No logs found on s3|Failed to verify remote log exists/,
+    severity: 'warning',
+    title: 'Task log unavailable',
   },
   // --- network-timeout ---
   {
@@ -778,36 +1043,14 @@ export const RULES: readonly Rule[] = [
       'Temporary failure in name resolution',
       'Name or service not known',
       'Network is unreachable',
+      'Cannot connect to',
+      'Connection to broker lost',
+      'Connection refused',
     ],
     pattern:
-      /ConnectTimeout|EndpointConnectionError|ReadTimeout|Connect timeout on endpoint URL|Could not connect to the endpoint URL|Connection timed out|Max retries exceeded with url|NewConnectionError|Temporary failure in name resolution|Name or service not known|Network is unreachable/,
+      /ConnectTimeout|EndpointConnectionError|ReadTimeout|Connect timeout on endpoint URL|Could not connect to the endpoint URL|Connection timed out|Max retries exceeded with url|NewConnectionError|Temporary failure in name resolution|Name or service not known|Network is unreachable|Cannot connect to [a-z+]+:\/\/|Connection to broker lost|Connection refused/,
     severity: 'error',
     title: 'Network timeout or unreachable endpoint',
-  },
-  // --- remote-log-unavailable ---
-  {
-    category: 'remote-log-unavailable',
-    cause:
-      "The task's CloudWatch log stream could not be read: usually the task never started on a worker, or the execution role cannot write task logs (CloudWatch Logs permissions or KMS key policy).",
-    confidence: 0.8,
-    doc: DOC.logs,
-    fix: [
-      'Check that task logs are enabled at INFO or lower.',
-      'Check the execution role allows logs:CreateLogStream, logs:PutLogEvents, logs:GetLogEvents on arn:aws:logs:*:*:log-group:airflow-<env>-*.',
-      'If the task never ran, look at queued-stuck / worker findings and remove any `queue` from default_args.',
-    ],
-    id: 'remote-log-unreadable',
-    keywords: [
-      'Could not read remote logs',
-      'The specified log stream does not exist',
-      'Log file does not exist',
-      'Could not read served logs',
-      'Failed to fetch log file from worker',
-    ],
-    pattern:
-      /Could not read remote logs|The specified log stream does not exist|Log file does not exist|Could not read served logs|Failed to fetch log file from worker/,
-    severity: 'warning',
-    title: 'Task log unavailable',
   },
 ]
 
@@ -823,6 +1066,7 @@ export const SIGNALS: readonly Signal[] = [
     pattern: /Recorded pid [0-9]+ does not match the current pid [0-9]+/,
   },
   {id: 'warm-shutdown', keywords: ['Warm shutdown'], pattern: /Warm shutdown/},
+  {id: 'task-succeeded', keywords: ['Marking task as SUCCESS'], pattern: /Marking task as SUCCESS/},
   {
     id: 'task-failed',
     keywords: ['Marking task as FAILED'],

@@ -9,7 +9,8 @@ import type {GroupKind, LogRecord, SourceEvent} from './types.js'
  * catalogue's literals scans whole blocks, so 1 GiB of mostly-INFO logs costs one regex pass.
  */
 import {allKeywords, NOISE, type Rule, RULES, type Signal, type SignalId, SIGNALS} from './catalogue.js'
-import {isContinuation, parseHeader, textSeverity} from './parse.js'
+import {isContinuation, parseHeader, stripRecordPrefixes, textSeverity} from './parse.js'
+import {ERROR_KEYWORDS, isErrorRecord, MAX_UNCLASSIFIED} from './unclassified.js'
 
 /** One matched record, kept (up to a cap) for evidence and for linking findings. */
 export interface Occurrence {
@@ -42,16 +43,19 @@ export interface ScanTotals {
 const MAX_OCCURRENCES = 200
 const MAX_RECORD_LINES = 200
 const MAX_RECORD_CHARS = 64 * 1024
+/** How far around a record a rule's `near` context is looked for. */
+const NEAR_CHARS = 2048
 
 function escapeRegExp(s: string): string {
   return s.replaceAll(/[$()*+.?[\\\]^{|}]/g, String.raw`\$&`)
 }
 
-/** The prefilter: any keyword of any rule, signal or noise pattern. */
+/**
+ * The prefilter: any keyword of any rule, signal or noise pattern, and the literals of an error
+ * line (ERROR, a traceback), so that a record no rule knows can still be reported as unclassified.
+ */
 export const KEYWORD_RE = new RegExp(
-  allKeywords()
-    .map((k) => escapeRegExp(k))
-    .join('|'),
+  [...new Set([...allKeywords(), ...ERROR_KEYWORDS])].map((k) => escapeRegExp(k)).join('|'),
   'g',
 )
 
@@ -68,8 +72,12 @@ export class Classifier {
   readonly aggregates = new Map<string, RuleAggregate>()
   readonly signals = new Map<SignalId, Occurrence[]>()
   readonly totals: ScanTotals = {bytes: 0, events: 0, suppressed: 0}
+  /** Error records no rule matched (kept whole, bounded): reported only when nothing else is found. */
+  readonly unclassified: Occurrence[] = []
   /** This classifier's own copy of the prefilter (a global regex keeps state in lastIndex). */
   private readonly keywords = new RegExp(KEYWORD_RE.source, 'g')
+  /** The end of the previous block of a stream: the context before its first records. */
+  private previous: undefined | {stream: string; text: string}
   private window: undefined | {end: number; start: number}
 
   constructor(options: {window?: undefined | {end: number; start: number}} = {}) {
@@ -116,6 +124,8 @@ export class Classifier {
       this.processRecord(text, start, end, meta)
       re.lastIndex = Math.max(end, m.index + 1)
     }
+
+    this.previous = {stream: meta.stream, text: text.slice(-NEAR_CHARS)}
   }
 
   private addSignal(signal: Signal, occurrence: Occurrence): void {
@@ -125,7 +135,9 @@ export class Classifier {
   }
 
   private processRecord(text: string, start: number, end: number, meta: TextMeta): void {
-    const raw = text.slice(start, end)
+    // Console copies put service names or `| ` in front of each line: match on the bare lines.
+    const original = text.slice(start, end)
+    const raw = stripRecordPrefixes(original)
     const firstLineEnd = raw.indexOf('\n')
     const firstLine = firstLineEnd === -1 ? raw : raw.slice(0, firstLineEnd)
     for (const noise of NOISE) {
@@ -142,36 +154,32 @@ export class Classifier {
     let timestamp = header?.timestamp
     if (timestamp === undefined && meta.eventStarts) timestamp = eventTimeAt(meta, start)
     if (timestamp !== undefined && this.window && (timestamp < this.window.start || timestamp > this.window.end)) return
-    const rule = matchRule(body, meta.kind, meta.stream)
+    const near = (): string => {
+      const around = text.slice(Math.max(0, start - NEAR_CHARS), Math.min(text.length, end + NEAR_CHARS))
+      return start < NEAR_CHARS && this.previous?.stream === meta.stream ? this.previous.text + around : around
+    }
+
+    const base = {kind: meta.kind, logGroup: meta.logGroup, stream: meta.stream, timestamp}
+    // Context lines (a state set externally, a success before a SIGTERM) explain findings even when
+    // the same record is also a finding itself.
+    this.recordSignals(body, base)
+    const rule = matchRule(body, meta.kind, meta.stream, near)
     if (rule) {
       const {captures, index} = rule
       const occurrence: Occurrence = {
+        ...base,
         captures,
-        kind: meta.kind,
-        line: lineAt(body, index),
-        logGroup: meta.logGroup,
-        stream: meta.stream,
-        timestamp,
+        line: body === original ? lineAt(body, index) : originalLine(original, body, raw, index),
         ...(rule.rule.category === 'access-denied' ? {record: body.slice(0, 8192)} : {}),
       }
       this.record(rule.rule, occurrence)
       return
     }
 
-    for (const signal of SIGNALS) {
-      if (!signal.keywords.some((k) => body.includes(k))) continue
-      const sm = signal.pattern.exec(body)
-      if (sm) {
-        this.addSignal(signal, {
-          captures: sm.slice(1).map((c) => c ?? ''),
-          kind: meta.kind,
-          line: lineAt(body, sm.index),
-          logGroup: meta.logGroup,
-          stream: meta.stream,
-          timestamp,
-        })
-        return
-      }
+    if (this.unclassified.length < MAX_UNCLASSIFIED && isErrorRecord(body, header)) {
+      this.unclassified.push(
+        detachOccurrence({...base, captures: [], line: lineAt(original, 0), record: body.slice(0, 16_384)}),
+      )
     }
   }
 
@@ -190,6 +198,14 @@ export class Classifier {
     }
 
     if (agg.occurrences.length < MAX_OCCURRENCES) agg.occurrences.push(detachOccurrence(occurrence))
+  }
+
+  private recordSignals(body: string, base: Omit<Occurrence, 'captures' | 'line'>): void {
+    for (const signal of SIGNALS) {
+      if (!signal.keywords.some((k) => body.includes(k))) continue
+      const sm = signal.pattern.exec(body)
+      if (sm) this.addSignal(signal, {...base, captures: sm.slice(1).map((c) => c ?? ''), line: lineAt(body, sm.index)})
+    }
   }
 }
 
@@ -215,13 +231,16 @@ export function matchRule(
   body: string,
   kind: GroupKind,
   stream: string,
+  near: () => string = () => body,
 ): undefined | {captures: string[]; index: number; rule: Rule} {
   for (const rule of RULES) {
     if (rule.groups && kind !== 'unknown' && !rule.groups.includes(kind)) continue
     if (rule.stream && !rule.stream.test(stream)) continue
     if (!rule.keywords.some((k) => body.includes(k))) continue
     const m = rule.pattern.exec(body)
-    if (m) return {captures: m.slice(1).map((c) => c ?? ''), index: m.index, rule}
+    if (!m) continue
+    if (rule.near && !rule.near.test(body) && !rule.near.test(near())) continue
+    return {captures: m.slice(1).map((c) => c ?? ''), index: m.index, rule}
   }
 
   return undefined
@@ -294,6 +313,19 @@ export function expandRecord(text: string, at: number): [number, number] {
   }
 
   return [start, end]
+}
+
+/**
+ * The evidence line as it was written (with its console prefix): the body only differs from the
+ * original by per-line prefixes, except a JSON header whose rendered text replaces the first line.
+ */
+function originalLine(original: string, body: string, stripped: string, index: number): string {
+  if (body !== stripped) return lineAt(body, index)
+  let lineNo = 0
+  for (let i = body.indexOf('\n'); i !== -1 && i < index; i = body.indexOf('\n', i + 1)) lineNo++
+  let start = 0
+  for (let n = 0; n < lineNo; n++) start = original.indexOf('\n', start) + 1
+  return lineAt(original, start)
 }
 
 function lineAt(text: string, index: number): string {

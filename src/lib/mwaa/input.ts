@@ -181,9 +181,11 @@ type Format = 'cloudwatch-json' | 'cloudwatch-jsonl' | 'console' | 'plain' | 're
 export function detectFormat(head: string): Format {
   const t = head.trimStart()
   const firstLine = t.split('\n', 1)[0]?.trim() ?? ''
-  // A JSON array of events; `[ERROR] …` or `[notice] …` text also starts with a bracket.
-  if (/^\[\s*(?:\{|\])/.test(t)) return 'cloudwatch-json'
-  if (t.startsWith('{')) {
+  // A JSON array of events; `[ERROR] …`, `[notice] …` and `[] {file.py:N} ERROR - …` (a UI copy
+  // with an empty timestamp) are text that also starts with a bracket.
+  if (/^\[\s*(?:\{\s*"|\]\s*$)/.test(t)) return 'cloudwatch-json'
+  // A JSON object starts with `{"`; `{local_task_job.py:78} ERROR - …` is a text line.
+  if (/^\{\s*"/.test(t)) {
     if (firstLine.endsWith('}')) {
       try {
         const doc = JSON.parse(firstLine) as Record<string, unknown>

@@ -24,13 +24,20 @@ export interface ParsedHeader {
   timestamp: number | undefined
 }
 
-const TS = String.raw`\d{4}-\d\d-\d\d(?:[T ]|, )\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z| ?UTC|[+-]\d\d:?\d\d)?`
-const AIRFLOW = new RegExp(String.raw`^\[(${TS})\] \{\{?([^}]*)\}\}? ([A-Z]+) - ?`)
+/** Time zone names as the UI prints them (`UTC`, `IST`, `CEST`, `PDT`, …); not level words such as ERROR. */
+const ZONE_NAMES = String.raw`UTC|GMT|[A-Z]{1,2}[SD]T|CES?T|IST|JST|KST|MSK|HKT|SGT|WIB|WITA`
+const TS = String.raw`\d{4}-\d\d-\d\d(?:[T ]|, )\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z| ?(?:${ZONE_NAMES})\b| ?[+-]\d\d(?::?\d\d)?)?`
+/** `[TS] {file.py:N} LEVEL - `, also with an empty `[]` or no timestamp at all (copied from the UI or a ticket). */
+const AIRFLOW = new RegExp(String.raw`^(?:\[(${TS})?\] ?)?\{\{? ?([\w.-]+ ?: ?\d+) ?\}\}? ([A-Z]+)(?: - ?|$)`)
 const LEVEL_DASH = /^\[(CRITICAL|ERROR|WARNING|WARN|INFO|DEBUG|NOTSET)\] (?:- ?)?/
 const CELERY = /^\[(\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:[,.]\d+)?): ([A-Z]+)\/([^\]]+)\] ?/
 const A3_CONSOLE = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)?) \[([a-z]+) *\] ?/
 const TIMESTAMPED = new RegExp(String.raw`^(${TS})[ \t]+(?:-\s*)?(?:(CRITICAL|ERROR|WARNING|WARN|INFO|DEBUG)\b[ :-]*)?`)
-const TS_PARTS = /^(\d{4})-(\d\d)-(\d\d)(?:[T ]|, )(\d\d):(\d\d):(\d\d)(?:[.,](\d+))?\s*(Z|UTC|[+-]\d\d:?\d\d)?/
+const TS_PARTS = new RegExp(
+  String.raw`^(\d{4})-(\d\d)-(\d\d)(?:[T ]|, )(\d\d):(\d\d):(\d\d)(?:[.,](\d+))?\s*(Z|(?:${ZONE_NAMES})\b|[+-]\d\d(?::?\d\d)?)?`,
+)
+/** Zone names that are UTC; any other name (IST, CET, …) is ambiguous, so the time is unknown. */
+const UTC_NAMES = new Set(['GMT', 'UTC', 'Z'])
 
 /** Epoch ms of the timestamp forms MWAA prints; a time without a zone is UTC (MWAA logs in UTC). */
 export function parseLogTimestamp(text: string): number | undefined {
@@ -38,14 +45,47 @@ export function parseLogTimestamp(text: string): number | undefined {
   if (!m) return undefined
   const [, y, mo, d, h, mi, s, frac, zone] = m
   const ms = frac ? Number((frac + '00').slice(0, 3)) : 0
+  if (zone && /^[A-Z]/.test(zone) && !UTC_NAMES.has(zone)) return undefined
   let t = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s), ms)
-  if (zone && zone !== 'Z' && zone !== 'UTC') {
+  if (zone && !UTC_NAMES.has(zone)) {
     const sign = zone.startsWith('-') ? -1 : 1
-    const digits = zone.slice(1).replace(':', '')
+    const digits = zone.slice(1).replace(':', '').padEnd(4, '0')
     t -= sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4))) * 60_000
   }
 
   return Number.isNaN(t) ? undefined : t
+}
+
+/**
+ * What console copies put in front of a log line: `docker compose logs` service names
+ * (`webserver_1  | `, `airflow-scheduler-1  | `), a bare `| ` from the Airflow UI or a Markdown
+ * table, a CloudWatch console `timestamp | component | ` pair, `journalctl` prefixes, quote
+ * markers (`> `) and the rich-traceback box border (`│ `).
+ */
+const LINE_PREFIX = new RegExp(
+  [
+    String.raw`^\d{4}-\d\d-\d\d[T ][\d:.]+(?:Z|[+-]\d\d:?\d\d)? \| [^|]{1,40} \| `,
+    String.raw`^[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d \S+ [\w.-]+(?:\[\d+\])?: `,
+    String.raw`^[A-Za-z0-9][\w.@-]{0,80}[ \t]*\|[ \t]?`,
+    String.raw`^(?:\|[ \t]?|>[ \t]?|│[ \t]*)`,
+  ].join('|'),
+)
+
+/** A line without what a console copy put in front of it (the original line stays the evidence). */
+export function stripLinePrefix(line: string): string {
+  const m = LINE_PREFIX.exec(line)
+  if (!m || m[0].length === 0) return line
+  return line.slice(m[0].length)
+}
+
+/** Every line of a record without its console prefix; the same string when no line has one. */
+export function stripRecordPrefixes(text: string): string {
+  if (!text.includes('|') && !text.includes('> ') && !text.includes('│') && !/^[A-Z][a-z]{2} [ \d]\d /m.test(text))
+    return text
+  return text
+    .split('\n')
+    .map((l) => stripLinePrefix(l))
+    .join('\n')
 }
 
 /** The header of a record, or undefined when the line has none. */
@@ -59,7 +99,7 @@ export function parseHeader(line: string): ParsedHeader | undefined {
         logger: m[2],
         message: line.slice(m[0].length),
         shape: 'airflow',
-        timestamp: parseLogTimestamp(m[1]!),
+        timestamp: m[1] ? parseLogTimestamp(m[1]) : undefined,
       }
     m = LEVEL_DASH.exec(line)
     if (m)
@@ -82,7 +122,19 @@ export function parseHeader(line: string): ParsedHeader | undefined {
     return undefined
   }
 
-  if (c === 123 /* { */) return parseJsonEvent(line)
+  if (c === 123 /* { */) {
+    const m = AIRFLOW.exec(line)
+    if (m)
+      return {
+        level: m[3],
+        logger: m[2],
+        message: line.slice(m[0].length),
+        shape: 'airflow',
+        timestamp: undefined,
+      }
+    return parseJsonEvent(line)
+  }
+
   if (c !== undefined && c >= 48 && c <= 57) {
     let m = A3_CONSOLE.exec(line)
     if (m)
@@ -179,12 +231,14 @@ export function parseJsonEvent(line: string): ParsedHeader | undefined {
 }
 
 const CONTINUATION =
-  /^(?:[ \t]|Traceback \(most recent call last\)|During handling of the above exception|The above exception was the direct cause|[A-Za-z_][\w.]*(?:Error|Exception|Exit|Interrupt|Timeout|Warning|Killed|Failure|NotFound)\w*(?::|\r?$)|\^+\s*$|\.\.\.)/
+  /^(?:[ \t]|File "[^"]+", line |Traceback \(most recent call last\)|During handling of the above exception|The above exception was the direct cause|[A-Za-z_][\w.]*(?:Error|Exception|Exit|Interrupt|Timeout|Warning|Killed|Failure|NotFound)\w*(?::|\r?$)|\^+\s*$|\.\.\.)/
 
 /** True for lines that belong to the record above them (traceback frames, exception lines, indented text). */
 export function isContinuation(line: string): boolean {
   if (line === '' || line === '\r') return false
-  return CONTINUATION.test(line)
+  if (CONTINUATION.test(line)) return true
+  const stripped = stripLinePrefix(line)
+  return stripped !== line && stripped !== '' && CONTINUATION.test(stripped)
 }
 
 const ERROR_TEXT =

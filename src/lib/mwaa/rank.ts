@@ -8,6 +8,7 @@ import type {Category, Evidence, Finding, Severity} from './types.js'
  * its neighbours) and add findings for missing evidence (no task log stream at all).
  */
 import {ruleById, type SignalId} from './catalogue.js'
+import {type ErrorSummary, summariseError} from './unclassified.js'
 
 export interface RankInput {
   aggregates: Map<string, RuleAggregate>
@@ -117,6 +118,8 @@ export function buildFindings(input: RankInput): Finding[] {
     }
   }
 
+  linkImportErrorsToQueuedTasks(byCategory)
+
   // worker loss → tasks finished while queued / zombies.
   const workerLoss = byCategory('worker-autoscaling')
   for (const loss of workerLoss) {
@@ -213,6 +216,29 @@ export function buildFindings(input: RankInput): Finding[] {
     .map((d) => ({...d.finding, confidence: Math.round(d.finding.confidence * 100) / 100}))
 }
 
+/** A DAG or plugin that does not import on the worker → tasks that end while still queued. */
+function linkImportErrorsToQueuedTasks(byCategory: (c: Category) => Draft[]): void {
+  for (const importError of [
+    ...byCategory('module-not-found'),
+    ...byCategory('dag-import-error'),
+    ...byCategory('plugin-import-error'),
+  ]) {
+    for (const queued of byCategory('queued-stuck')) {
+      if (!['celery-command-failed', 'executor-reports-queued'].includes(queued.finding.rule)) continue
+      if (!near(importError.occurrences, queued.occurrences, 30 * 60 * 1000)) continue
+      link(
+        importError,
+        queued,
+        {
+          root: 'A task whose DAG or plugin does not import on the worker cannot start: this explains the tasks that ended while queued.',
+          symptom: `Linked cause: ${importError.finding.title.toLowerCase()}${firstTime(importError.occurrences)} (${importError.finding.rule}).`,
+        },
+        Math.max(importError.finding.confidence, 0.85),
+      )
+    }
+  }
+}
+
 /** Mark `root` as the cause of `symptom` and say so in both findings. */
 function link(root: Draft, symptom: Draft, notes: {root: string; symptom: string}, rootConfidence = 0.97): void {
   root.role = 'root'
@@ -227,6 +253,11 @@ function score(d: Draft): number {
   return base + (d.role === 'root' ? 3 : 0) - (d.role === 'symptom' ? 2 : 0)
 }
 
+/**
+ * Why a task was stopped from outside (a SIGTERM, or its state changed in the metadata database):
+ * the known causes, the ones with evidence in these logs first. "Someone marked it in the UI" is
+ * only one of them, and no log line names it, so it is never stated as the cause.
+ */
 function explainSigterm(sigterm: Draft, drafts: Draft[], signals: Map<SignalId, Occurrence[]>): void {
   const explanations: string[] = []
   const sameStreamOrNear = (others: Occurrence[], ms: number): Occurrence[] =>
@@ -243,29 +274,42 @@ function explainSigterm(sigterm: Draft, drafts: Draft[], signals: Map<SignalId, 
     [...(signals.get('state-externally-set') ?? []), ...(signals.get('pid-mismatch') ?? [])],
     2 * 60 * 1000,
   )
-  if (external.length > 0) {
-    const state = external.map((o) => o.captures.find((c) => c !== '')).find(Boolean)
-    explanations.push(
-      `the task state was changed outside the task${state ? ` (externally set to ${state})` : ''}: someone marked it in the UI/API, cleared it, or the run was changed`,
-    )
-    sigterm.finding.evidence = [...sigterm.finding.evidence, ...toEvidence(external, 2)].slice(0, MAX_EVIDENCE + 2)
+  const state = external.map((o) => o.captures.find((c) => c !== '')).find(Boolean)
+  const succeeded = sameStreamOrNear(signals.get('task-succeeded') ?? [], 2 * 60 * 1000)
+  if (succeeded.length > 0 && (state === undefined || state === 'success')) {
+    sigterm.finding.severity = 'warning'
+    sigterm.finding.title = 'SIGTERM after the task succeeded (an Airflow behaviour, not a failure)'
+    sigterm.finding.cause =
+      "The task had already been marked SUCCESS when its process received SIGTERM: Airflow's post-success check found the task no longer running and terminated the leftover process. The task's result stands; nothing needs fixing unless the task is later marked failed."
+    sigterm.finding.confidence = 0.8
+    sigterm.finding.evidence = [...toEvidence(succeeded, 1), ...sigterm.finding.evidence].slice(0, MAX_EVIDENCE + 2)
+    return
   }
+
+  if (external.length > 0)
+    sigterm.finding.evidence = [...sigterm.finding.evidence, ...toEvidence(external, 2)].slice(0, MAX_EVIDENCE + 2)
 
   const linkTo = (categories: Category[], rules: string[] | undefined, what: string): void => {
     for (const d of drafts) {
+      if (d === sigterm) continue
       if (!categories.includes(d.finding.category) || (rules && !rules.includes(d.finding.rule))) continue
       if (!near(d.occurrences, sigterm.occurrences)) continue
       explanations.push(what)
       link(
         d,
         sigterm,
-        {root: 'It also explains the SIGTERM the task received.', symptom: `Explained by: ${what}.`},
+        {root: 'It also explains why the task was stopped from outside.', symptom: `Explained by: ${what}.`},
         Math.max(d.finding.confidence, 0.85),
       )
     }
   }
 
   linkTo(['task-timeout'], ['dagrun-timeout'], 'the DAG run hit its dagrun_timeout')
+  linkTo(
+    ['zombie-task', 'scheduler-heartbeat', 'database-connection'],
+    undefined,
+    'the scheduler failed the task after missed heartbeats (scheduler or metadata-database load)',
+  )
   linkTo(['worker-autoscaling'], undefined, 'the worker was scaled in or replaced while the task ran')
   linkTo(['oom-sigkill'], undefined, 'memory pressure on the worker (an out-of-memory kill at the same time)')
   const warm = sameStreamOrNear(signals.get('warm-shutdown') ?? [], 5 * 60 * 1000)
@@ -274,13 +318,13 @@ function explainSigterm(sigterm: Draft, drafts: Draft[], signals: Map<SignalId, 
     sigterm.finding.evidence = [...sigterm.finding.evidence, ...toEvidence(warm, 2)].slice(0, MAX_EVIDENCE + 2)
   }
 
+  const changed = state ? ` The task state was set to ${state} outside the task.` : ''
   if (explanations.length > 0) {
     sigterm.finding.confidence = 0.85
-    const note = `Explained by: ${[...new Set(explanations)].join('; ')}.`
-    if (!sigterm.finding.cause.includes(note)) sigterm.finding.cause += ` ${note}`
+    const note = `${changed} Explained by: ${[...new Set(explanations)].join('; ')}.`
+    if (!sigterm.finding.cause.includes(note)) sigterm.finding.cause += note
   } else {
-    sigterm.finding.cause +=
-      ' No neighbouring line explains it: check who changed the task state and the Worker logs for a shutdown at the same time.'
+    sigterm.finding.cause += `${changed} No line here says why. Known causes, most frequent first: missed heartbeats under scheduler or metadata-database load (zombie detection), a dagrun_timeout, a worker scaled in or replaced, a state change made in the UI or API. Check the scheduler log and the worker log at the same time.`
     sigterm.finding.confidence = 0.5
   }
 }
@@ -339,4 +383,47 @@ function missingTaskDraft(missing: NonNullable<RankInput['missingTask']>, drafts
     occurrences: [],
     role: has('queued-stuck') || has('worker-autoscaling') ? 'symptom' : 'standalone',
   }
+}
+
+const UNCLASSIFIED_DOC = 'https://docs.aws.amazon.com/mwaa/latest/userguide/troubleshooting.html'
+
+function describeError(summary: ErrorSummary): string {
+  if (!summary.type) return summary.message
+  return `${summary.type}${summary.message ? `: ${summary.message}` : ''}`
+}
+
+/** One `unclassified-error` finding per distinct error (type and message), most frequent first. */
+export function unclassifiedFindings(occurrences: Occurrence[]): Finding[] {
+  const groups = new Map<string, {occurrences: Occurrence[]; summary: ErrorSummary}>()
+  for (const o of occurrences) {
+    const summary = summariseError(o.record ?? o.line)
+    const key = `${summary.type ?? ''}|${summary.message}`
+    const group = groups.get(key) ?? {occurrences: [], summary}
+    group.occurrences.push(o)
+    groups.set(key, group)
+  }
+
+  return [...groups.values()]
+    .sort((a, b) => b.occurrences.length - a.occurrences.length)
+    .map(({occurrences: occ, summary}) => {
+      const times = occ.flatMap((o) => (o.timestamp === undefined ? [] : [o.timestamp]))
+      return {
+        category: 'unclassified-error',
+        cause: `No known failure signature matched, but the log holds an error: ${describeError(summary)}${summary.raisedAt ? ` (raised at ${summary.raisedAt})` : ''}.`,
+        confidence: 0.3,
+        count: occ.length,
+        evidence: toEvidence(occ),
+        firstSeen: iso(times.length > 0 ? Math.min(...times) : undefined),
+        fix: [
+          'Read the whole traceback around the evidence line: the last frame in your own code (DAG file, plugin, operator arguments) is where to start.',
+          'If the exception comes from a provider or library, compare the installed versions with the constraints file of your Airflow version.',
+          'Reproduce it locally with aws-mwaa-docker-images (`airflow tasks test <dag_id> <task_id> <date>`, or `python <dag file>` for an import error).',
+          `${DOC_PREFIX}${UNCLASSIFIED_DOC}`,
+        ],
+        lastSeen: iso(times.length > 0 ? Math.max(...times) : undefined),
+        rule: 'unclassified-error',
+        severity: 'error',
+        title: `Unclassified error${summary.type ? `: ${summary.type}` : ''}`,
+      }
+    })
 }

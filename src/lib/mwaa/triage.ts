@@ -16,7 +16,7 @@ import {InputError} from '../core/errors.js'
 import {analyseDenial, parseAccessDenied, type ParsedDenial} from './access-denied.js'
 import {Classifier, type Occurrence} from './classify.js'
 import {scanLocalInputs} from './input.js'
-import {buildFindings, DOC_PREFIX} from './rank.js'
+import {buildFindings, DOC_PREFIX, unclassifiedFindings} from './rank.js'
 import {redactDeep, redactText} from './redact.js'
 
 export interface TriageInput {
@@ -91,7 +91,9 @@ export async function runTriage(input: TriageInput, io: TriageIo): Promise<Triag
     }
   }
 
-  const findings = buildFindings({aggregates: classifier.aggregates, missingTask, signals: classifier.signals})
+  const ranked = buildFindings({aggregates: classifier.aggregates, missingTask, signals: classifier.signals})
+  // Nothing found is not an answer when the logs hold an error: name the errors no rule knows.
+  const findings = ranked.length > 0 ? ranked : unclassifiedFindings(classifier.unclassified)
   await analyseAccessDenied(findings, {classifier, input, io, warn}, environment?.executionRoleArn ?? null)
   const result: TriageResult = {
     ...(environment ? {environment} : {}),

@@ -14,7 +14,7 @@ export const GROUP_KINDS: readonly GroupKind[] = [
   'unknown',
 ]
 
-/** The 18 categories of the issue, exactly. */
+/** The 18 failure categories, and `unclassified-error` for an error no rule knows. */
 export const CATEGORIES = [
   'dag-import-error',
   'module-not-found',
@@ -34,6 +34,7 @@ export const CATEGORIES = [
   'secrets-backend',
   'worker-autoscaling',
   'remote-log-unavailable',
+  'unclassified-error',
 ] as const
 
 export type Category = (typeof CATEGORIES)[number]

@@ -167,6 +167,21 @@ describe('offline inputs', () => {
     expect(c.aggregates.get('task-sigkill')?.count).toBe(1)
   })
 
+  it('reads a pasted log that starts with [] or {file.py:N} as text, not as CloudWatch JSON', async () => {
+    expect(detectFormat('[] {scheduler_job.py:1315} ERROR - Exception when executing SchedulerJob\n')).toBe('plain')
+    expect(detectFormat('{local_task_job.py:78} ERROR - Received SIGTERM. Terminating subprocesses\n')).toBe('plain')
+    expect(detectFormat('[]')).toBe('cloudwatch-json')
+    expect(detectFormat('[\n  {"timestamp": 1, "message": "x"}\n]')).toBe('cloudwatch-json')
+    expect(detectFormat('{\n  "events": []\n}')).toBe('cloudwatch-json')
+    const file = path.join(dir, 'pasted.log')
+    writeFileSync(
+      file,
+      '{local_task_job.py:78} ERROR - Received SIGTERM. Terminating subprocesses\n[] {scheduler_job.py:1315} ERROR - Exception when executing SchedulerJob._run_scheduler_loop\n| psycopg2.OperationalError: server closed the connection unexpectedly\n',
+    )
+    const {c} = await scan([file])
+    expect([...c.aggregates.keys()].sort()).toEqual(['metadata-db-connection', 'task-sigterm'])
+  })
+
   it('reads text that starts with a bracket as text, not JSON', async () => {
     const c = new Classifier()
     await scanLocalInputs(['-'], c, {

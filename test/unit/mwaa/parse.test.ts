@@ -1,7 +1,13 @@
 import {describe, expect, it} from 'vitest'
 
 import {Classifier, groupRecords, toLogRecord} from '../../../src/lib/mwaa/classify.js'
-import {isContinuation, parseHeader, parseLogTimestamp, textSeverity} from '../../../src/lib/mwaa/parse.js'
+import {
+  isContinuation,
+  parseHeader,
+  parseLogTimestamp,
+  stripLinePrefix,
+  textSeverity,
+} from '../../../src/lib/mwaa/parse.js'
 
 const T = Date.UTC(2024, 6, 8, 7, 30, 4, 511)
 
@@ -287,5 +293,55 @@ describe('record grouping', () => {
       stream: 's',
     })
     expect(c.aggregates.size).toBe(0)
+  })
+})
+
+describe('line shapes of pasted logs', () => {
+  it('strips what console copies put in front of a line', () => {
+    expect(stripLinePrefix('airflow-scheduler-1  | [2025-01-10T08:00:00.000+0000] {x.py:1} INFO - hi')).toBe(
+      '[2025-01-10T08:00:00.000+0000] {x.py:1} INFO - hi',
+    )
+    expect(stripLinePrefix('webserver_1  |   File "/opt/airflow/dags/a.py", line 3, in <module>')).toBe(
+      '  File "/opt/airflow/dags/a.py", line 3, in <module>',
+    )
+    expect(stripLinePrefix('| psycopg2.OperationalError: server closed the connection unexpectedly')).toBe(
+      'psycopg2.OperationalError: server closed the connection unexpectedly',
+    )
+    expect(stripLinePrefix('2025-01-10 08:00:00.000 | Scheduler 1 | {x.py:1} INFO - adopted 3 tasks')).toBe(
+      '{x.py:1} INFO - adopted 3 tasks',
+    )
+    expect(stripLinePrefix('> botocore.exceptions.ClientError: boom')).toBe('botocore.exceptions.ClientError: boom')
+    expect(stripLinePrefix('[2025-01-10 08:00:00,000] {x.py:1} INFO - a | b')).toBe(
+      '[2025-01-10 08:00:00,000] {x.py:1} INFO - a | b',
+    )
+  })
+
+  it('reads headers with an empty timestamp, no timestamp, or a zone name', () => {
+    expect(parseHeader('[] {scheduler_job.py:1315} ERROR - Exception when executing SchedulerJob')).toMatchObject({
+      level: 'ERROR',
+      logger: 'scheduler_job.py:1315',
+      shape: 'airflow',
+      timestamp: undefined,
+    })
+    expect(parseHeader('{local_task_job.py:78} ERROR - Received SIGTERM')).toMatchObject({
+      level: 'ERROR',
+      message: 'Received SIGTERM',
+      timestamp: undefined,
+    })
+    // A named zone other than UTC is ambiguous (IST is India or Ireland): the time is unknown.
+    expect(parseHeader('[2025-02-15, 20:58:20 IST] {timeout.py:68} ERROR - Process timed out, PID: 11')).toMatchObject({
+      level: 'ERROR',
+      timestamp: undefined,
+    })
+    expect(parseHeader('[2025-02-15, 20:58:20 +03] {x.py:1} WARNING - late')?.timestamp).toBe(
+      Date.UTC(2025, 1, 15, 17, 58, 20),
+    )
+  })
+
+  it('keeps a prefixed traceback together as one record', () => {
+    expect(isContinuation('webserver_1  |   File "/opt/airflow/dags/a.py", line 3, in <module>')).toBe(true)
+    expect(isContinuation("webserver_1  | KeyError: 'Variable env does not exist'")).toBe(true)
+    expect(isContinuation('File "/usr/lib/python3.6/subprocess.py", line 291, in check_call')).toBe(true)
+    expect(isContinuation('webserver_1  | [2025-01-10 08:00:00,000] {x.py:1} INFO - hi')).toBe(false)
   })
 })

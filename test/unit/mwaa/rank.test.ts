@@ -73,20 +73,53 @@ describe('ranking causes, not counts', () => {
     expect(findings.find((f) => f.rule === 'executor-reports-queued')!.cause).not.toMatch(/Linked cause/)
   })
 
-  it('explains SIGTERM by an externally set state in the same stream', () => {
+  it('does not blame a person for a state set externally: it lists the known causes when no line says which', () => {
     const findings = rank([
       {
         kind: 'task',
         stream: 't',
-        text: `${at(10)} {{local_task_job.py:1}} WARNING - State of this instance has been externally set to failed. Terminating instance.\n${at(10)} {{taskinstance.py:1}} ERROR - Received SIGTERM. Terminating subprocesses.`,
+        text: `${at(10)} {{local_task_job.py:1}} WARNING - State of this instance has been externally set to up_for_retry. Terminating instance.\n${at(10)} {{taskinstance.py:1}} ERROR - Received SIGTERM. Terminating subprocesses.`,
       },
     ])
-    expect(findings).toHaveLength(1)
-    expect(findings[0]!.cause).toMatch(
-      /Explained by: the task state was changed outside the task \(externally set to failed\)/,
-    )
-    expect(findings[0]!.confidence).toBe(0.85)
-    expect(findings[0]!.evidence.some((e) => e.line.includes('externally set'))).toBe(true)
+    expect(findings.map((f) => f.rule).sort()).toEqual(['state-changed-externally', 'task-sigterm'])
+    const sigterm = findings.find((f) => f.rule === 'task-sigterm')!
+    expect(sigterm.cause).toMatch(/set to up_for_retry outside the task/)
+    expect(sigterm.cause).toMatch(/Known causes.*missed heartbeats.*dagrun_timeout.*scaled in.*UI or API/)
+    expect(sigterm.cause).not.toMatch(/someone marked/i)
+    expect(sigterm.confidence).toBe(0.5)
+    expect(sigterm.evidence.some((e) => e.line.includes('externally set'))).toBe(true)
+  })
+
+  it('ranks missed heartbeats first when a zombie was detected at the same time', () => {
+    const findings = rank([
+      {
+        kind: 'task',
+        stream: 't',
+        text: `${at(10)} {{local_task_job.py:1}} WARNING - State of this instance has been externally set to up_for_retry. Terminating instance.\n${at(10)} {{taskinstance.py:1}} ERROR - Received SIGTERM. Terminating subprocesses.`,
+      },
+      {
+        kind: 'scheduler',
+        stream: 's',
+        text: `${at(9)} {{scheduler_job_runner.py:1}} WARNING - Failing (1) jobs without heartbeat after 2026-11-22 05:04:00+00:00`,
+      },
+    ])
+    expect(findings[0]!.category).toBe('zombie-task')
+    const sigterm = findings.find((f) => f.rule === 'task-sigterm')!
+    expect(sigterm.cause).toMatch(/Explained by: the scheduler failed the task after missed heartbeats/)
+  })
+
+  it('calls a SIGTERM right after the task succeeded an Airflow behaviour, not a failure', () => {
+    const findings = rank([
+      {
+        kind: 'task',
+        stream: 't',
+        text: `${at(10)} {{taskinstance.py:1}} INFO - Marking task as SUCCESS. dag_id=etl, task_id=load\n${at(10)} {{local_task_job.py:1}} WARNING - State of this instance has been externally set to success. Terminating instance.\n${at(10)} {{taskinstance.py:1}} ERROR - Received SIGTERM. Terminating subprocesses.`,
+      },
+    ])
+    const sigterm = findings.find((f) => f.rule === 'task-sigterm')!
+    expect(sigterm.severity).toBe('warning')
+    expect(sigterm.title).toMatch(/after the task succeeded/)
+    expect(sigterm.cause).toMatch(/nothing needs fixing/)
   })
 
   it('explains SIGTERM by a worker warm shutdown at the same time', () => {
@@ -131,7 +164,7 @@ describe('ranking causes, not counts', () => {
       },
     ])
     expect(findings[0]!.confidence).toBe(0.5)
-    expect(findings[0]!.cause).toMatch(/No neighbouring line explains it/)
+    expect(findings[0]!.cause).toMatch(/No line here says why/)
   })
 
   it('treats database errors as a symptom of a scheduler that stopped heartbeating', () => {

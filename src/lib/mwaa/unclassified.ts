@@ -1,0 +1,81 @@
+/**
+ * Errors no catalogue rule knows. "Nothing found" is not an answer for a log that holds an ERROR
+ * line or a Python traceback: when no rule matched anything, each distinct error becomes an
+ * `unclassified-error` finding that names the exception (the last line of the traceback), the file
+ * and line that raised it, and generic next steps.
+ */
+import type {ParsedHeader} from './parse.js'
+
+/** Literals added to the classifier's prefilter so that error records reach the classifier. */
+export const ERROR_KEYWORDS = [
+  'ERROR',
+  'CRITICAL',
+  'FATAL',
+  'Traceback (most recent call last)',
+  'Error: ',
+  'Exception: ',
+  '[error',
+  '"error"',
+  'Fatal Python error',
+  'Negsignal.',
+]
+
+/** Error records kept per run: enough to name the distinct errors of a pasted log. */
+export const MAX_UNCLASSIFIED = 50
+
+/** A printed error level, or a task process that a signal ended (`return code Negsignal.SIGABRT`). */
+const LEVEL_WORD =
+  /\b(?:ERROR|CRITICAL|FATAL)\b|\[error\s*\]|"level":\s*"(?:error|critical)"|^Fatal Python error|return code Negsignal\.SIG[A-Z]+/
+const TRACEBACK = /^\s*Traceback \(most recent call last\)/m
+const EXCEPTION_LINE =
+  /^\s*(?:[a-z_][\w]*\.)*([A-Z][\w]*(?:Error|Exception|Exit|Interrupt|Timeout|Failure|NotFound|Fault))\b(?::\s?(.*))?$/
+const JSON_EXCEPTION = /"exc_type":\s*"([^"]+)",\s*"exc_value":\s*"((?:[^"\\]|\\.)*)/
+const FRAME = /File "([^"]+)", line ([0-9]+)/g
+
+/** True for a record that holds an error: a printed ERROR/CRITICAL level, a traceback, or an exception line. */
+export function isErrorRecord(body: string, header: ParsedHeader | undefined): boolean {
+  const level = header?.level?.toUpperCase()
+  if (level === 'ERROR' || level === 'CRITICAL' || level === 'FATAL' || level === 'EXCEPTION') return true
+  const firstLineEnd = body.indexOf('\n')
+  const firstLine = firstLineEnd === -1 ? body : body.slice(0, firstLineEnd)
+  if (LEVEL_WORD.test(firstLine) || TRACEBACK.test(body)) return true
+  return body.split('\n', MAX_LINES_SCANNED).some((l) => EXCEPTION_LINE.test(l))
+}
+
+const MAX_LINES_SCANNED = 400
+
+export interface ErrorSummary {
+  message: string
+  /** `File:line` of the last traceback frame, or null when the text has no frame. */
+  raisedAt: null | string
+  type: null | string
+}
+
+/** The exception (type and message of the last exception line) and where it was raised. */
+export function summariseError(record: string): ErrorSummary {
+  const lines = record.split('\n', MAX_LINES_SCANNED)
+  let type: null | string = null
+  let message = ''
+  let exceptionLine = -1
+  for (const [i, line] of lines.entries()) {
+    if (/^\s*File "/.test(line)) continue
+    const m = EXCEPTION_LINE.exec(line)
+    if (m) {
+      type = line.trim().split(':', 1)[0]!
+      message = (m[2] ?? '').trim()
+      exceptionLine = i
+    }
+  }
+
+  const json = JSON_EXCEPTION.exec(record)
+  if (!type && json) {
+    type = json[1]!
+    message = json[2]!.replaceAll(String.raw`\n`, ' ').trim()
+  }
+
+  if (!type) message = (lines.find((l) => l.trim() !== '') ?? '').trim()
+  let raisedAt: null | string = null
+  const frameText = exceptionLine === -1 ? record : lines.slice(0, exceptionLine).join('\n')
+  for (const f of frameText.matchAll(FRAME)) raisedAt = `${f[1]}:${f[2]}`
+  return {message: message.length > 300 ? `${message.slice(0, 297)}...` : message, raisedAt, type}
+}

@@ -1,0 +1,76 @@
+import {describe, expect, it} from 'vitest'
+
+import {Classifier} from '../../../src/lib/mwaa/classify.js'
+import {unclassifiedFindings} from '../../../src/lib/mwaa/rank.js'
+import {isErrorRecord, summariseError} from '../../../src/lib/mwaa/unclassified.js'
+
+function scan(text: string): Classifier {
+  const c = new Classifier()
+  c.scanText(text, {kind: 'unknown', logGroup: 'pasted', stream: 'pasted'})
+  return c
+}
+
+describe('errors no rule knows', () => {
+  it('names the exception of the last traceback line and the frame that raised it', () => {
+    const record = [
+      '[2025-02-03, 10:00:00 UTC] {taskinstance.py:2905} ERROR - Task failed with exception',
+      'Traceback (most recent call last):',
+      '  File "/usr/local/airflow/dags/orders.py", line 41, in load',
+      '    rows = payload["items"]',
+      '  File "/usr/local/airflow/dags/helpers.py", line 12, in parse',
+      '    raise ValueError("empty payload for 2025-02-02")',
+      'ValueError: empty payload for 2025-02-02',
+    ].join('\n')
+    expect(summariseError(record)).toEqual({
+      message: 'empty payload for 2025-02-02',
+      raisedAt: '/usr/local/airflow/dags/helpers.py:12',
+      type: 'ValueError',
+    })
+  })
+
+  it('reads exc_type / exc_value of an Airflow 3 event even when the JSON line was wrapped', () => {
+    const record =
+      '{"level":"error","event":"Task failed","error_detail":[{"exc_type":"KeyError","exc_value":"\'region\'",\n "frames":[]}]'
+    expect(summariseError(record)).toMatchObject({message: "'region'", type: 'KeyError'})
+  })
+
+  it('treats ERROR/CRITICAL levels, tracebacks and exception lines as errors, and INFO text as not', () => {
+    expect(isErrorRecord('[2025-02-03 10:00:00,000] {x.py:1} ERROR - copy failed', undefined)).toBe(true)
+    expect(isErrorRecord('CRITICAL - worker gave up', undefined)).toBe(true)
+    expect(isErrorRecord('Traceback (most recent call last):\n  File "a.py", line 1', undefined)).toBe(true)
+    expect(isErrorRecord('botocore.exceptions.NoRegionError: You must specify a region.', undefined)).toBe(true)
+    expect(
+      isErrorRecord('{local_task_job.py:102} INFO - Task exited with return code Negsignal.SIGABRT', undefined),
+    ).toBe(true)
+    expect(isErrorRecord('[2025-02-03 10:00:00,000] {x.py:1} INFO - copied 10 rows', undefined)).toBe(false)
+    expect(isErrorRecord('INFO - error_rate metric is 0', undefined)).toBe(false)
+  })
+
+  it('reports an unclassified-error finding instead of nothing when no rule matches', () => {
+    const c = scan(
+      [
+        'webserver_1  | Traceback (most recent call last):',
+        'webserver_1  |   File "/opt/airflow/dags/report.py", line 7, in <module>',
+        'webserver_1  |     build_report(date)',
+        "webserver_1  | TypeError: build_report() missing 1 required positional argument: 'region'",
+      ].join('\n'),
+    )
+    expect(c.aggregates.size).toBe(0)
+    const findings = unclassifiedFindings(c.unclassified)
+    expect(findings).toHaveLength(1)
+    expect(findings[0]).toMatchObject({category: 'unclassified-error', rule: 'unclassified-error', severity: 'error'})
+    expect(findings[0]!.title).toBe('Unclassified error: TypeError')
+    expect(findings[0]!.cause).toMatch(
+      /missing 1 required positional argument: 'region' \(raised at \/opt\/airflow\/dags\/report.py:7\)/,
+    )
+    // The evidence keeps the line as it was pasted, console prefix included.
+    expect(findings[0]!.evidence[0]!.line).toMatch(/^webserver_1 {2}\| Traceback/)
+  })
+
+  it('finds nothing in a log of INFO lines', () => {
+    const c = scan(
+      '[2025-02-03 10:00:00,000] {x.py:1} INFO - copied 10 rows\n[2025-02-03 10:00:01,000] {x.py:2} INFO - done',
+    )
+    expect(unclassifiedFindings(c.unclassified)).toEqual([])
+  })
+})
