@@ -57,7 +57,7 @@ export class NameMemo {
   }
 
   /** The hits etc. of `work`'s name as a name of `kind` (not for clean names: they have none). */
-   
+
   kind(work: NameWork, name: string, kind: BulkKind, written: Written): KindWork {
     const slot = (kind === 'column' ? 0 : kind === 'field' ? 5 : 10) + written
     let result = work.kinds[slot]

@@ -431,7 +431,6 @@ function eatIfNotExists(p: StatementParser): void {
   }
 }
 
- 
 function newTable(src: Source, name: QualifiedName, kind: 'table' | 'view', statement: 'hive' | 'trino'): TableDef {
   return {
     columns: [],
