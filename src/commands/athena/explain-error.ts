@@ -4,6 +4,7 @@ import {readFile} from 'node:fs/promises'
 
 import {BaseCommand} from '../../base-command.js'
 import {
+  checkMessageText,
   explainMessage,
   explainQueryExecution,
   explainRecent,
@@ -131,6 +132,10 @@ export default class AthenaExplainError extends BaseCommand {
       })
     }
 
+    checkMessageText(
+      message,
+      flags.file ?? (args.message === undefined || args.message === '-' ? 'standard input' : 'the message'),
+    )
     if (message.trim() === '')
       throw new InputError('the error message is empty', {
         suggestions: ['Paste the full message Athena printed, in quotes.'],

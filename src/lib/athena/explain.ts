@@ -11,6 +11,7 @@ import {
   type QueryExecution,
 } from '@aws-sdk/client-athena'
 
+import {InputError} from '../core/errors.js'
 import {KNOWN_ERRORS, type KnownError} from './error-catalogue.js'
 import {checkName} from './lint.js'
 import {RULE_IDS} from './rules.js'
@@ -33,24 +34,50 @@ export interface Explanation {
 
 const ALL_RULES = new Set(RULE_IDS)
 
-/** Names in quotes in the message: 'x', "x", `x`, near 'a' 'b'. */
-function quotedNames(message: string): string[] {
+/**
+ * The names the message quotes, where the matched entry says it quotes one (an unknown message
+ * names nothing it can vouch for): quoted type names, SerDe classes, paths and key=value parts of
+ * a message are not names.
+ */
+function quotedNames(message: string, known: KnownError | undefined): string[] {
   const out = new Set<string>()
-  for (const m of message.matchAll(/'([^'\n]{1,255})'|"([^"\n]{1,255})"|`([^`\n]{1,255})`/g)) {
-    let name = m[1] ?? m[2] ?? m[3] ?? ''
-    // Hive quotes "near" tokens with their punctuation: '_id:struct' → _id
-    if (/^[^:<>]+:(struct|array|map|string|int|bigint|double|boolean)\b/i.test(name)) name = name.split(':')[0]!
-    if (name.length > 80 || /\s{2,}/.test(name) || /^(struct|array|map)</i.test(name)) continue
+  for (const pattern of known?.names ?? []) {
+    const found = pattern.exec(message)?.[1]
+    if (found === undefined) continue
+    // Hive quotes "near" tokens with their type: '_id:struct' → _id
+    const name = found.replace(/:(struct|array|map|string|int|bigint|double|boolean)\b.*$/i, '')
     // Punctuation Hive quotes as "near" tokens ('<', '-') is not a name.
-    if (!/[\p{L}\p{N}_]/u.test(name)) continue
+    if (name.length > 255 || !/[\p{L}\p{N}_]/u.test(name)) continue
     out.add(name)
   }
 
   return [...out]
 }
 
-function publicMatch(k: KnownError): NonNullable<Explanation['match']> {
-  return {cause: k.cause, fix: k.fix, id: k.id, rules: k.rules, source: k.source, title: k.title}
+/** A `--` comment line in the pasted text (the statement came with the message). */
+const HAS_COMMENTS = /(^|\n)\s*--/
+
+function publicMatch(k: KnownError, message: string): NonNullable<Explanation['match']> {
+  const cause = k.commentsCause !== undefined && HAS_COMMENTS.test(message) ? k.commentsCause : k.cause
+  return {cause, fix: k.fix, id: k.id, rules: k.rules, source: k.source, title: k.title}
+}
+
+// eslint-disable-next-line no-control-regex -- control characters are what this counts
+const CONTROL = /[\u0000-\u0008\u000E-\u001F\u007F\uFFFD]/g
+
+/**
+ * An error message is text: a NUL byte or many control characters / undecodable bytes mean a
+ * binary file was given (an export, a screenshot, a gzip file), which is bad input, not a message.
+ */
+export function checkMessageText(text: string, where: string): void {
+  const control = text.match(CONTROL)?.length ?? 0
+  if (text.includes('\u0000') || control > Math.max(8, text.length * 0.05)) {
+    throw new InputError(`${where} is not text: it has ${control} control or undecodable characters`, {
+      suggestions: [
+        'Give the error message as text: copy it from the console, or save StateChangeReason with aws athena get-query-execution --query QueryExecution.Status.StateChangeReason --output text.',
+      ],
+    })
+  }
 }
 
 /** Explain one message. Unknown messages say so and point at lint-columns. */
@@ -58,7 +85,7 @@ export function explainMessage(raw: string): Explanation {
   const message = raw.trim()
   const known = KNOWN_ERRORS.find((k) => k.patterns.some((p) => p.test(message)))
   const names: NameHint[] = []
-  for (const name of quotedNames(message)) {
+  for (const name of quotedNames(message, known)) {
     const problems = checkName(name, {kind: 'column', partition: false}, ALL_RULES).filter(
       (h) => !(known?.rules.length && h.rule === 'upper-case' && !known.rules.includes('upper-case')),
     )
@@ -66,10 +93,10 @@ export function explainMessage(raw: string): Explanation {
   }
 
   const explanation: Explanation = {known: Boolean(known), message, names}
-  if (known) explanation.match = publicMatch(known)
+  if (known) explanation.match = publicMatch(known, message)
   else
     explanation.next =
-      'This message is not in the catalogue. If it mentions a column or table, lint the table: pipeops athena lint-columns --database DB --table TABLE (or --ddl FILE).'
+      'This message is not in the catalogue. Generic steps: find the error code (the UPPER_CASE word before the first ":"), get the full reason of the query (pipeops athena explain-error --query-execution-id ID), check the table definition (SHOW CREATE TABLE) and its data location, and if it mentions a column or table, lint it: pipeops athena lint-columns --database DB --table TABLE (or --ddl FILE).'
   return explanation
 }
 

@@ -15,12 +15,12 @@ import {
   type SchemaInput,
   type TableDef,
 } from './model.js'
-import {checkName, type Hit} from './name-checks.js'
+import {checkName, type Hit, writtenAs} from './name-checks.js'
 import {NameMemo} from './name-memo.js'
 import {cleanName} from './names.js'
 import {type NamespaceContext, NamespaceLinter} from './namespace-linter.js'
 import {appendPath, Rename} from './rename.js'
-import {ruleInfo} from './rules.js'
+import {ruleOfHit} from './rules.js'
 import {backtick, doubleQuote} from './type-string.js'
 
 export {checkName} from './name-checks.js'
@@ -52,13 +52,12 @@ export function lintSchema(input: SchemaInput, active: ReadonlySet<string>): Lin
   let columns = 0
   const seenDatabases = new Set<string>()
   const names = new NameMemo(active)
-  const lintDatabase = (
-    db: DatabaseDef | {database: string; position?: Position | undefined; source: TableDef['source']},
-  ): void => {
+  const lintDatabase = (db: DatabaseDef): void => {
     const key = `${db.database}\u0000${db.source.file ?? ''}`
     if (seenDatabases.has(key)) return
     seenDatabases.add(key)
-    const hits = checkName(db.database, {kind: 'database', partition: false}, active)
+    const written = writtenAs(db.statement, db.quote)
+    const hits = checkName(db.database, {kind: 'database', partition: false, written}, active)
     if (hits.length === 0) return
     const to = cleanName(db.database, 'database')
     renames.push(
@@ -96,7 +95,13 @@ export function lintSchema(input: SchemaInput, active: ReadonlySet<string>): Lin
   const plainNames = new Map<TableDef, PlainNames>()
   for (const table of input.tables) {
     if (table.database !== null)
-      lintDatabase({database: table.database, position: table.databasePosition, source: table.source})
+      lintDatabase({
+        database: table.database,
+        position: table.databasePosition,
+        quote: table.databaseQuote,
+        source: table.source,
+        statement: table.statement,
+      })
     columns += table.columns.length + table.partitionKeys.length
     const plain: PlainNames = new Uint8Array(table.columns.length + table.partitionKeys.length)
     plainNames.set(table, plain)
@@ -124,7 +129,10 @@ function lintTable(
 ): void {
   const base = {database: table.database, source: table.source, table: table.table}
   // The table name itself.
-  const tableHits = table.tableNameInferred ? [] : checkName(table.table, {kind: 'table', partition: false}, active)
+  const written = writtenAs(table.statement, table.tableQuote)
+  const tableHits = table.tableNameInferred
+    ? []
+    : checkName(table.table, {kind: 'table', partition: false, written}, active)
   if (tableHits.length > 0) {
     const to = cleanName(table.table, 'table')
     renames.push(
@@ -160,7 +168,11 @@ function lintTable(
       )
   }
 
-  const ctx: NamespaceContext = {...base, json: OPENX.test(table.serde ?? '') || table.source.kind === 'json-sample'}
+  const ctx: NamespaceContext = {
+    ...base,
+    json: OPENX.test(table.serde ?? '') || table.source.kind === 'json-sample',
+    statement: table.statement,
+  }
   // The columns with nested types are collected by the same pass over the names.
   const nested: ColumnDef[] = []
   namespaces.lint(
@@ -232,5 +244,5 @@ function makeFinding(
   position: Position | undefined,
   suggestion: string,
 ): LocatedFinding {
-  return new LocatedFinding(where, ruleInfo(hit.rule), hit.message, suggestion, kind, name, path, position)
+  return new LocatedFinding(where, ruleOfHit(hit), hit.message, suggestion, kind, name, path, position)
 }

@@ -18,12 +18,16 @@ export interface StructField {
   /** Offset of the name in the parsed text (DDL positions are derived from it). */
   offset?: number | undefined
   position?: Position | undefined
+  /** How the name is quoted where it was read (undefined: unquoted, or not from a statement). */
+  quote?: 'backtick' | 'double' | undefined
   type: HiveType
 }
 
 export interface ColumnDef {
   name: string
   position?: Position | undefined
+  /** How the name is quoted where it was read (undefined: unquoted, or not from a statement). */
+  quote?: 'backtick' | 'double' | undefined
   /** Undefined when the input has no types (CSV headers). */
   type?: HiveType | undefined
 }
@@ -35,23 +39,33 @@ export interface TableDef {
   /** Null when the input does not name one (local files, unqualified DDL). */
   database: null | string
   databasePosition?: Position | undefined
+  databaseQuote?: 'backtick' | 'double' | undefined
   kind: 'table' | 'view'
   location?: string | undefined
   partitionKeys: ColumnDef[]
   /** SerDe class (`org.openx.data.jsonserde.JsonSerDe`, …) when known. */
   serde?: string | undefined
   source: {file?: string | undefined; kind: SourceKind}
+  /**
+   * The statement the names are written in: Hive DDL (CREATE TABLE with columns) or Trino (CTAS,
+   * views). Undefined for catalogs and files: their names are not written anywhere yet.
+   */
+  statement?: 'hive' | 'trino' | undefined
   table: string
   /** True when the table name was made up from a file name: it is not linted then. */
   tableNameInferred?: boolean | undefined
   tablePosition?: Position | undefined
+  tableQuote?: 'backtick' | 'double' | undefined
 }
 
 /** A database named on its own (CREATE DATABASE, --database without tables). */
 export interface DatabaseDef {
   database: string
   position?: Position | undefined
+  quote?: 'backtick' | 'double' | undefined
   source: {file?: string | undefined; kind: SourceKind}
+  /** The statement that writes the name (CREATE DATABASE: 'hive'); undefined for catalogs and flags. */
+  statement?: 'hive' | 'trino' | undefined
 }
 
 export interface SchemaInput {

@@ -2,10 +2,11 @@
  * The rules of one name: per-name checks (characters, case, length, reserved words, …) and the
  * duplicate hit of a name against the name it repeats.
  */
-import type {NameKind, Position} from './model.js'
+import type {NameKind, Position, Severity} from './model.js'
 
 import {describeChar, displayName, MAX_NAME_BYTES} from './names.js'
-import {isReservedLowerCase, reservedLists} from './reserved-words.js'
+import {reservedVerdict} from './reserved-verdicts.js'
+import {isReservedLowerCase} from './reserved-words.js'
 import {backtick, doubleQuote} from './type-string.js'
 
 /** One rule that a name breaks, with the message for it. */
@@ -13,6 +14,27 @@ export interface Hit {
   message: string
   other?: string
   rule: string
+  /** Set when the rule's severity depends on how the name is written (see `Written`). */
+  severity?: Severity
+}
+
+/**
+ * How a name is written where it was read, which decides what fails now and what only needs
+ * quoting later: not in a statement (a catalog, a file header), in Hive DDL (CREATE TABLE: backticks
+ * quote) plain or quoted, or in a Trino statement (CTAS, views: double quotes quote) plain or quoted.
+ */
+export type Written = 0 | 1 | 2 | 3 | 4
+export const NOT_WRITTEN = 0
+export const HIVE_PLAIN = 1
+export const HIVE_QUOTED = 2
+export const TRINO_PLAIN = 3
+export const TRINO_QUOTED = 4
+
+/** How a name of a statement is written: quotes count only when they are the statement's own. */
+export function writtenAs(statement: 'hive' | 'trino' | undefined, quote: 'backtick' | 'double' | undefined): Written {
+  if (statement === 'hive') return quote === 'backtick' ? HIVE_QUOTED : HIVE_PLAIN
+  if (statement === 'trino') return quote === 'double' ? TRINO_QUOTED : TRINO_PLAIN
+  return NOT_WRITTEN
 }
 
 /** A name of a namespace, as the duplicate rules see it. */
@@ -40,12 +62,17 @@ const SPECIAL_ONE = /[!-\-/;-@[-^`{-~]/
 const NON_ASCII = /[^\u0000-\u007E]/
 
 /** Per-name checks (everything but duplicates). */
-export function checkName(name: string, ref: {kind: NameKind; partition: boolean}, active: ReadonlySet<string>): Hit[] {
+export function checkName(
+  name: string,
+  ref: {kind: NameKind; partition: boolean; written?: undefined | Written},
+  active: ReadonlySet<string>,
+): Hit[] {
+  const written = ref.written ?? NOT_WRITTEN
   if (name.length <= MAX_NAME_BYTES && CLEAN.test(name)) {
     // The common case: a clean name only needs the reserved-word lists.
     if (!isReservedLowerCase(name)) return NO_HITS
     const hits: Hit[] = []
-    checkReserved(name, name, active, hits)
+    checkReserved(name, name, written, active, hits)
     return hits
   }
 
@@ -140,48 +167,139 @@ export function checkName(name: string, ref: {kind: NameKind; partition: boolean
   }
 
   if (active.has('leading-digit') && /^\d/.test(name)) {
-    hits.push({
-      message: `"${shown}" starts with a digit: SELECT, CTAS and views must double-quote it ("identifiers must not start with a digit").`,
-      rule: 'leading-digit',
-    })
+    const hit = leadingDigit(shown, written)
+    if (hit) hits.push(hit)
   }
 
   if (active.has('leading-underscore') && name.startsWith('_')) {
-    const msck =
-      ref.kind === 'partition'
-        ? ' MSCK REPAIR TABLE does not add partition keys that start with "_", so new partitions never appear.'
-        : ''
-    hits.push({
-      message: `"${shown}" starts with "_": DDL must enclose it in backticks (unquoted it fails with "ParseException … cannot recognize input near '${name}'").${msck}`,
-      rule: 'leading-underscore',
-    })
+    const hit = leadingUnderscore(name, shown, ref.kind, written)
+    if (hit) hits.push(hit)
   }
 
-  if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) checkReserved(name, shown, active, hits)
+  if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) checkReserved(name, shown, written, active, hits)
   return hits
 }
 
-function checkReserved(name: string, shown: string, active: ReadonlySet<string>, hits: Hit[]): void {
-  const lists = reservedLists(name)
-  if (lists.ddl && active.has('reserved-ddl')) {
-    hits.push({
-      message: `"${shown}" is in Athena's DDL reserved-word list: CREATE/ALTER statements must write it as ${backtick(name)}.`,
-      rule: 'reserved-ddl',
-    })
+/** A name starting with a digit: Trino needs double quotes; Hive DDL takes it as it is. */
+function leadingDigit(shown: string, written: Written): Hit | undefined {
+  const rule = 'leading-digit'
+  if (written === TRINO_QUOTED)
+    return {
+      message: `"${shown}" starts with a digit and is double-quoted here, which works; every query must quote it too ("identifiers must not start with a digit" otherwise).`,
+      rule,
+      severity: 'warning',
+    }
+  if (written === HIVE_PLAIN || written === HIVE_QUOTED)
+    return {
+      message: `"${shown}" starts with a digit: the DDL works, but every SELECT, CTAS and view must double-quote it ("identifiers must not start with a digit").`,
+      rule,
+      severity: 'warning',
+    }
+  const where =
+    written === TRINO_PLAIN ? 'this statement fails as written:' : 'SELECT, CTAS and views must double-quote it'
+  return {message: `"${shown}" starts with a digit: ${where} ("identifiers must not start with a digit").`, rule}
+}
+
+/** A name starting with "_": Hive DDL needs backticks; Trino takes it; MSCK skips such partition keys. */
+function leadingUnderscore(name: string, shown: string, kind: NameKind, written: Written): Hit | undefined {
+  const rule = 'leading-underscore'
+  const msck =
+    kind === 'partition'
+      ? ' MSCK REPAIR TABLE does not add partition keys that start with "_", so new partitions never appear.'
+      : ''
+  if (written === HIVE_PLAIN || written === NOT_WRITTEN)
+    return {
+      message: `"${shown}" starts with "_": DDL must enclose it in backticks (unquoted it fails with "ParseException … cannot recognize input near '${name}'").${msck}`,
+      rule,
+    }
+  const how = written === HIVE_QUOTED ? 'is in backticks here, which works' : 'works in queries'
+  return {
+    message: `"${shown}" starts with "_" and ${how}; every later DDL statement that names it (ALTER TABLE …) must write ${backtick(name)}.${msck}`,
+    rule,
+    severity: 'warning',
+  }
+}
+
+// eslint-disable-next-line max-params -- internal: one call per reserved name
+function checkReserved(name: string, shown: string, written: Written, active: ReadonlySet<string>, hits: Hit[]): void {
+  const verdict = reservedVerdict(name)
+  if (verdict.ddl !== 'unlisted' && active.has('reserved-ddl')) {
+    const hit = reservedDdl(name, shown, verdict.ddl === 'rejected', written)
+    if (hit) hits.push(hit)
   }
 
-  if (lists.dml && active.has('reserved-dml')) {
-    hits.push({
-      message: `"${shown}" is in Athena's SELECT reserved-word list: queries and views must write it as ${doubleQuote(name)} (unquoted: "mismatched input" / "Queries of this type are not supported").`,
-      rule: 'reserved-dml',
-    })
+  if ((verdict.dml === 'rejected' || verdict.dml === 'accepted') && active.has('reserved-dml')) {
+    const hit = reservedDml(name, shown, verdict.dml === 'rejected', written)
+    if (hit) hits.push(hit)
   }
 
-  if (lists.trinoOnly && active.has('reserved-trino')) {
+  if (verdict.dml === 'newer-trino' && active.has('reserved-trino') && written !== TRINO_QUOTED) {
     hits.push({
       message: `"${shown}" is reserved in Trino (not in Athena's published SELECT list): write it as ${doubleQuote(name)} in queries to be safe.`,
       rule: 'reserved-trino',
     })
+  }
+}
+
+/** A word of Athena's DDL list: an error only where the Hive DDL parser rejects it as written. */
+function reservedDdl(name: string, shown: string, rejected: boolean, written: Written): Hit | undefined {
+  const rule = 'reserved-ddl'
+  const quoted = backtick(name)
+  if (!rejected) {
+    if (written === HIVE_QUOTED || written === TRINO_PLAIN || written === TRINO_QUOTED) return undefined
+    return {
+      message: `"${shown}" is on Athena's DDL reserved-word list, but AWS's own published DDL uses it unquoted and the statement works; writing ${quoted} is the safe form.`,
+      rule,
+      severity: 'warning',
+    }
+  }
+
+  if (written === HIVE_PLAIN)
+    return {
+      message: `"${shown}" is a reserved word in Athena DDL: this statement fails unless it is written ${quoted}.`,
+      rule,
+    }
+  if (written === NOT_WRITTEN)
+    return {
+      message: `"${shown}" is in Athena's DDL reserved-word list: CREATE/ALTER statements must write it as ${quoted}.`,
+      rule,
+    }
+  const how = written === HIVE_QUOTED ? `is written ${quoted} here, which works` : 'is fine in this query'
+  return {
+    message: `"${shown}" is a reserved word in Athena DDL and ${how}; every later DDL statement that names it (ALTER TABLE …, SHOW PARTITIONS …) must write ${quoted}.`,
+    rule,
+    severity: 'warning',
+  }
+}
+
+/** A word of Athena's SELECT list: an error only where a Trino statement writes it plainly and Trino rejects it. */
+function reservedDml(name: string, shown: string, rejected: boolean, written: Written): Hit | undefined {
+  const rule = 'reserved-dml'
+  const quoted = doubleQuote(name)
+  if (!rejected) {
+    if (written !== TRINO_PLAIN && written !== NOT_WRITTEN) return undefined
+    return {
+      message: `"${shown}" is on Athena's SELECT reserved-word list, but Trino's grammar accepts it unquoted; writing ${quoted} is the safe form.`,
+      rule,
+      severity: 'warning',
+    }
+  }
+
+  if (written === TRINO_PLAIN)
+    return {
+      message: `"${shown}" is a reserved word in Athena queries: this statement fails unless it is written ${quoted} ("mismatched input" / "Queries of this type are not supported").`,
+      rule,
+    }
+  if (written === NOT_WRITTEN)
+    return {
+      message: `"${shown}" is in Athena's SELECT reserved-word list: queries and views must write it as ${quoted} (unquoted: "mismatched input" / "Queries of this type are not supported").`,
+      rule,
+    }
+  const how = written === TRINO_QUOTED ? `is written ${quoted} here, which works` : 'is fine in this DDL'
+  return {
+    message: `"${shown}" is a reserved word in Athena queries and ${how}; every query and view must write ${quoted} too.`,
+    rule,
+    severity: 'warning',
   }
 }
 

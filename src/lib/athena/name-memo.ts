@@ -2,8 +2,8 @@
  * The per-run memo of the work for flagged names: their hits, lower-case form, clean names,
  * suggestions and notes, shared by every occurrence of a name.
  */
-import {checkName, type Hit} from './name-checks.js'
-import {type RuleInfo, ruleInfo} from './rules.js'
+import {checkName, type Hit, type Written} from './name-checks.js'
+import {type RuleInfo, ruleOfHit} from './rules.js'
 import {backtick, doubleQuote} from './type-string.js'
 
 /** Name kinds whose per-name work is shared: they are linted in bulk. */
@@ -31,8 +31,11 @@ export interface KindWork {
 
 /** One distinct name string of a run that is not clean (or is reserved). */
 export interface NameWork {
-  /** Per bulk kind (column, field, partition), filled on first use. */
-  kinds: [KindWork | undefined, KindWork | undefined, KindWork | undefined]
+  /**
+   * Per bulk kind (column, field, partition) and way of writing (`Written`, 5 each), filled on
+   * first use: slot = kind * 5 + written.
+   */
+  kinds: Array<KindWork | undefined>
   /** The lower-case form of the name: its duplicate key. */
   lower: string
 }
@@ -54,20 +57,17 @@ export class NameMemo {
   }
 
   /** The hits etc. of `work`'s name as a name of `kind` (not for clean names: they have none). */
-  kind(work: NameWork, name: string, kind: BulkKind): KindWork {
-    const slot = kind === 'column' ? 0 : kind === 'field' ? 1 : 2
+
+  kind(work: NameWork, name: string, kind: BulkKind, written: Written): KindWork {
+    const slot = (kind === 'column' ? 0 : kind === 'field' ? 5 : 10) + written
     let result = work.kinds[slot]
     if (result === undefined) {
-      const hits = checkName(
-        name,
-        kind === 'partition' ? PARTITION_REF : kind === 'field' ? FIELD_REF : COLUMN_REF,
-        this.#active,
-      )
+      const hits = checkName(name, {kind, partition: kind === 'partition', written}, this.#active)
       const rules: string[] = []
       const ruleInfos: RuleInfo[] = []
       for (const hit of hits) {
         rules.push(hit.rule)
-        ruleInfos.push(ruleInfo(hit.rule))
+        ruleInfos.push(ruleOfHit(hit))
       }
 
       result = {
@@ -123,14 +123,10 @@ export class NameMemo {
   work(name: string): NameWork {
     let work = this.#works.get(name)
     if (work === undefined) {
-      work = {kinds: [undefined, undefined, undefined], lower: name.toLowerCase()}
+      work = {kinds: [], lower: name.toLowerCase()}
       this.#works.set(name, work)
     }
 
     return work
   }
 }
-
-const COLUMN_REF = {kind: 'column' as const, partition: false}
-const FIELD_REF = {kind: 'field' as const, partition: false}
-const PARTITION_REF = {kind: 'partition' as const, partition: true}

@@ -6,23 +6,31 @@ import type {ColumnDef, HiveType, PlainNames, Position, TableDef} from './model.
 
 import {KeyIndex} from './key-index.js'
 import {LocatedFinding, NAME_NOT_PLAIN, NAME_PLAIN} from './model.js'
-import {CLEAN, duplicateHit, type Hit, type NameRef, NO_HITS} from './name-checks.js'
+import {CLEAN, duplicateHit, type Hit, type NameRef, NO_HITS, type Written, writtenAs} from './name-checks.js'
 import {type BulkKind, type KindWork, type NameMemo} from './name-memo.js'
 import {cleanName, MAX_NAME_BYTES, uniqueName} from './names.js'
 import {appendPath, Rename} from './rename.js'
 import {isReservedLowerCase} from './reserved-words.js'
-import {ruleInfo} from './rules.js'
+import {ruleOfHit} from './rules.js'
 
 const NO_RULES: string[] = []
 const newHitMap = (): Map<string, Map<string, Hit | null>> => new Map()
+
+/** A column, partition key or struct field as the namespace linter reads it. */
+interface NamedItem {
+  name: string
+  position?: Position | undefined
+  quote?: 'backtick' | 'double' | undefined
+  type?: HiveType | undefined
+}
 
 /** Names that must be unique among themselves: a table's columns + partition keys, or one struct's fields. */
 export interface Namespace {
   /** The top-level column for struct fields; undefined for the table's own columns. */
   column: string | undefined
-  items: ReadonlyArray<{name: string; position?: Position | undefined; type?: HiveType | undefined}>
+  items: readonly NamedItem[]
   /** Partition keys, after the items (not copied into one array). */
-  keys: ReadonlyArray<{name: string; position?: Position | undefined; type?: HiveType | undefined}>
+  keys: readonly NamedItem[]
   /** When set, items and keys with a nested (non-primitive) type are added to it, in order. */
   nested?: ColumnDef[] | undefined
   /** Path of the enclosing struct ([] for top-level names); a name's own path is parent + name. */
@@ -38,10 +46,12 @@ export interface NamespaceContext {
   database: null | string
   json: boolean
   source: TableDef['source']
+  /** The statement the names were written in (undefined: a catalog or a file). */
+  statement: TableDef['statement']
   table: string
 }
 
-function itemOf(ns: Namespace, i: number): {name: string; position?: Position | undefined} {
+function itemOf(ns: Namespace, i: number): NamedItem {
   return i < ns.items.length ? ns.items[i]! : ns.keys[i - ns.items.length]!
 }
 
@@ -134,6 +144,7 @@ export class NamespaceLinter {
     const workByRef = this.#works
     const names = this.#names
     const keyIndex = this.#keyIndex
+    const {statement} = ctx
     this.#ns = ns
     this.#ctx = ctx
     this.#n = n
@@ -152,12 +163,18 @@ export class NamespaceLinter {
       if (name.length <= MAX_NAME_BYTES && CLEAN.test(name)) {
         key = name
         const reserved = isReservedLowerCase(name)
-        if (reserved) work = names.kind(names.work(name), name, i >= partitionFrom ? 'partition' : nameKind)
+        if (reserved)
+          work = names.kind(
+            names.work(name),
+            name,
+            i >= partitionFrom ? 'partition' : nameKind,
+            writtenAs(statement, item.quote),
+          )
         if (plain) plain[i] = reserved ? NAME_NOT_PLAIN : NAME_PLAIN
       } else {
         const nameWork = names.work(name)
         key = nameWork.lower
-        work = names.kind(nameWork, name, i >= partitionFrom ? 'partition' : nameKind)
+        work = names.kind(nameWork, name, i >= partitionFrom ? 'partition' : nameKind, writtenAs(statement, item.quote))
         // A clean name over the length limit stays 0: the fix builder tests it itself.
         if (plain && name.length <= MAX_NAME_BYTES) plain[i] = NAME_NOT_PLAIN
       }
@@ -307,7 +324,8 @@ export class NamespaceLinter {
     const kind: BulkKind = field ? 'field' : i >= ns.items.length ? 'partition' : 'column'
     const hits = this.#hits[i]!
     // Clean names are flagged only as duplicates: their memo entry is made now.
-    const work = this.#works[i] ?? names.kind(names.work(name), name, kind)
+    const written: Written = writtenAs(this.#ctx!.statement, (item as NamedItem).quote)
+    const work = this.#works[i] ?? names.kind(names.work(name), name, kind, written)
     work.clean ??= cleanName(name, kind)
     const wanted = work.clean
     const to = uniqueName(wanted, this.#taken)
@@ -332,7 +350,7 @@ export class NamespaceLinter {
     // eslint-disable-next-line unicorn/no-for-loop -- see above
     for (let h = 0; h < hits.length; h++) {
       const hit = hits[h]!
-      const rule = shared ? work.ruleInfos[h]! : ruleInfo(hit.rule)
+      const rule = shared ? work.ruleInfos[h]! : ruleOfHit(hit)
       out.push(new LocatedFinding(where, rule, hit.message, suggestion, kind, name, path, item.position))
     }
   }

@@ -137,6 +137,21 @@ export const RULES: readonly RuleInfo[] = [
 export const RULE_IDS: readonly string[] = RULES.map((r) => r.id)
 
 const RULE_BY_ID = new Map(RULES.map((r) => [r.id, r]))
+/** Rules with the other severity, for hits whose severity depends on how the name is written. */
+const OTHER_SEVERITY = new Map<string, RuleInfo>()
+
+/** The rule of a hit, with the hit's own severity when it has one (one object per rule and severity). */
+export function ruleOfHit(hit: {rule: string; severity?: Severity | undefined}): RuleInfo {
+  const rule = ruleInfo(hit.rule)
+  if (hit.severity === undefined || hit.severity === rule.severity) return rule
+  let other = OTHER_SEVERITY.get(hit.rule)
+  if (other === undefined) {
+    other = {...rule, severity: hit.severity}
+    OTHER_SEVERITY.set(hit.rule, other)
+  }
+
+  return other
+}
 
 export function ruleInfo(id: string): RuleInfo {
   const rule = RULE_BY_ID.get(id)

@@ -72,7 +72,7 @@ class TypeParser {
     this.i++
   }
 
-  parseFieldName(): {name: string; offset: number} {
+  parseFieldName(): {name: string; offset: number; quote?: 'backtick'} {
     this.skipWs()
     const offset = this.base + this.i
     if (this.s[this.i] === '`') {
@@ -96,7 +96,7 @@ class TypeParser {
         this.i++
       }
 
-      return {name, offset}
+      return {name, offset, quote: 'backtick'}
     }
 
     const start = this.i
@@ -154,11 +154,11 @@ class TypeParser {
         }
 
         for (;;) {
-          const {name, offset} = this.parseFieldName()
+          const {name, offset, quote} = this.parseFieldName()
           this.expect(':')
           const type = this.parseType()
           this.skipComment()
-          fields.push({name, offset, type})
+          fields.push(quote ? {name, offset, quote, type} : {name, offset, type})
           this.skipWs()
           if (this.s[this.i] === ',') {
             this.i++

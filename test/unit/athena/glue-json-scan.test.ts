@@ -255,7 +255,7 @@ describe('scanGlueJson: the get-table(s) reader that skips JSON.parse', () => {
     expect(tables[1]!.columns[0]!.type).toEqual({
       fields: [
         {name: 'a', offset: 7, type: {kind: 'primitive', name: 'int'}},
-        {name: '_b', offset: 13, type: {kind: 'primitive', name: 'string'}},
+        {name: '_b', offset: 13, quote: 'backtick', type: {kind: 'primitive', name: 'string'}},
       ],
       kind: 'struct',
     })

@@ -161,6 +161,17 @@ function tokenize(src: Source): Token[] {
 
 const upper = (t: Token | undefined): string => (t && t.type === 'word' ? t.value.toUpperCase() : '')
 
+/** A name as written: its text, where it starts, and its quotes. */
+interface Name {
+  name: string
+  offset: number
+  quote?: 'backtick' | 'double' | undefined
+}
+
+interface QualifiedName extends Name {
+  database?: Name | undefined
+}
+
 class StatementParser {
   i = 0
 
@@ -196,12 +207,12 @@ class StatementParser {
    * An identifier: quoted, or a bare word. Unquoted names that Hive would split (`glue-athena`,
    * `a-b`) are joined when their tokens touch, so the linter sees the name as written.
    */
-  identifier(what: string): {name: string; offset: number} {
+  identifier(what: string): Name {
     const tok = this.t[this.i]
     if (!tok) throw this.src.error(`expected ${what}, found the end of the statement`, this.src.text.length)
     if (tok.type === 'bquote' || tok.type === 'dquote') {
       this.i++
-      return {name: tok.value, offset: tok.start}
+      return {name: tok.value, offset: tok.start, quote: tok.type === 'bquote' ? 'backtick' : 'double'}
     }
 
     if (tok.type !== 'word' && tok.type !== 'number')
@@ -231,13 +242,28 @@ class StatementParser {
     return this.t[this.i + offset]
   }
 
-  /** `[db.]name` */
-  qualifiedName(what: string): {database?: {name: string; offset: number}; name: string; offset: number} {
+  /**
+   * `[db.]name`. In Hive DDL one pair of backticks around `db.table` (a form AWS's documentation
+   * uses) is read as database + table, as Hive's parser does; Trino reads "db.table" as one name.
+   */
+  qualifiedName(what: string, statement: 'hive' | 'trino'): QualifiedName {
     const first = this.identifier(what)
     if (this.atPunct('.')) {
       this.i++
       const second = this.identifier(what)
-      return {database: first, name: second.name, offset: second.offset}
+      return {...second, database: first}
+    }
+
+    const dot = first.name.indexOf('.')
+    if (statement === 'hive' && first.quote === 'backtick' && dot > 0 && dot === first.name.lastIndexOf('.')) {
+      const table = first.name.slice(dot + 1)
+      if (table !== '')
+        return {
+          database: {name: first.name.slice(0, dot), offset: first.offset + 1, quote: 'backtick'},
+          name: table,
+          offset: first.offset + dot + 2,
+          quote: 'backtick',
+        }
     }
 
     return first
@@ -318,21 +344,23 @@ function parseStatement(src: Source, tokens: Token[], out: SchemaInput): void {
     out.databases.push({
       database: name.name,
       position: src.position(name.offset),
+      quote: name.quote,
       source: {file: src.file, kind: 'ddl'},
+      statement: 'hive',
     })
     return
   }
 
   if (p.eat('VIEW')) {
     eatIfNotExists(p)
-    const name = p.qualifiedName('a view name')
-    const table = newTable(src, name, 'view')
+    const name = p.qualifiedName('a view name', 'trino')
+    const table = newTable(src, name, 'view', 'trino')
     if (p.atPunct('(')) {
       // Hive-style column list of a view.
       const inner = new StatementParser(src, p.skipGroup())
       while (inner.peek()) {
         const col = inner.identifier('a column name')
-        table.columns.push({name: col.name, position: src.position(col.offset)})
+        table.columns.push({name: col.name, position: src.position(col.offset), quote: col.quote})
         while (inner.peek() && !inner.atPunct(',')) inner.i++
         if (inner.atPunct(',')) inner.i++
       }
@@ -350,8 +378,9 @@ function parseStatement(src: Source, tokens: Token[], out: SchemaInput): void {
   }
 
   eatIfNotExists(p)
-  const name = p.qualifiedName('a table name')
-  const table = newTable(src, name, 'table')
+  // A column list makes it Hive DDL; CTAS (no column list) is Trino.
+  const name = p.qualifiedName('a table name', 'hive')
+  const table = newTable(src, name, 'table', 'hive')
   if (p.atPunct('(')) {
     const open = p.peek()!
     const inner = p.skipGroup()
@@ -365,7 +394,8 @@ function parseStatement(src: Source, tokens: Token[], out: SchemaInput): void {
       out.databases.push({database: table.database, position: table.databasePosition, source: table.source})
     return
   } else {
-    // CREATE TABLE … [WITH (…)] AS SELECT: Trino syntax.
+    // CREATE TABLE … [WITH (…)] AS SELECT: Trino syntax, so its names follow Trino's quoting.
+    table.statement = 'trino'
     const partitionedBy: string[] = []
     if (p.eat('WITH')) {
       if (!p.atPunct('(')) throw src.error('expected "(" after WITH', p.peek()?.start ?? 0)
@@ -401,20 +431,19 @@ function eatIfNotExists(p: StatementParser): void {
   }
 }
 
-function newTable(
-  src: Source,
-  name: {database?: {name: string; offset: number}; name: string; offset: number},
-  kind: 'table' | 'view',
-): TableDef {
+function newTable(src: Source, name: QualifiedName, kind: 'table' | 'view', statement: 'hive' | 'trino'): TableDef {
   return {
     columns: [],
     database: name.database?.name ?? null,
     databasePosition: name.database ? src.position(name.database.offset) : undefined,
+    databaseQuote: name.database?.quote,
     kind,
     partitionKeys: [],
     source: {file: src.file, kind: 'ddl'},
+    statement,
     table: name.name,
     tablePosition: src.position(name.offset),
+    tableQuote: name.quote,
   }
 }
 
@@ -447,7 +476,7 @@ function readColumnList(src: Source, tokens: Token[], open: Token): ColumnDef[] 
       p.i++
     }
 
-    const column: ColumnDef = {name: name.name, position: src.position(name.offset)}
+    const column: ColumnDef = {name: name.name, position: src.position(name.offset), quote: name.quote}
     if (typeTokens.length > 0) column.type = parseTypeAt(src, typeTokens[0]!.start, typeTokens.at(-1)!.end)
     if (p.eat('COMMENT')) p.i++
     while (p.peek() && !p.atPunct(',')) p.i++
@@ -672,7 +701,8 @@ function readSelectList(src: Source, p: StatementParser, table: TableDef, out: S
     }
 
     if (named) {
-      table.columns.push({name: named.value, position: src.position(named.start)})
+      const quote = named.type === 'bquote' ? 'backtick' : named.type === 'dquote' ? 'double' : undefined
+      table.columns.push({name: named.value, position: src.position(named.start), quote})
     } else {
       table.columns.push({name: `_col${index}`, position: src.position(item[0]!.start)})
       out.notes.push(

@@ -91,7 +91,16 @@ export async function readCsvHeader(file: string, options: CsvOptions = {}): Pro
   if (text.replace(/^\uFEFF/, '').trim() === '')
     throw new FileInputError(`${file} is empty: a CSV header row is needed`)
   const delimiter = options.delimiter ?? detectDelimiter(text)
-  const {fields, terminated} = parseCsvRecord(text, delimiter)
+  const {fields, openQuoteAt, terminated} = parseCsvRecord(text, delimiter)
+  if (openQuoteAt !== undefined && complete) {
+    // The header's quote is never closed: the rest of the file would become one column name.
+    const lineStart = text.lastIndexOf('\n', openQuoteAt) + 1
+    const line = text.slice(0, openQuoteAt).split('\n').length
+    throw new FileInputError(
+      `${file}:${line}:${openQuoteAt - lineStart + 1}: the quote that opens header field ${fields.length} is never closed, so the rest of the file would be read as one column name`,
+    )
+  }
+
   if (!terminated && !complete)
     throw new FileInputError(
       `${file}: no end of the header row in the first ${HEAD_BYTES / 1024 / 1024} MiB (unclosed quote?)`,
@@ -137,10 +146,14 @@ function detectDelimiter(text: string): string {
 }
 
 /** RFC 4180 first record: quoted fields, doubled quotes, newlines inside quotes; CR LF or LF. */
-export function parseCsvRecord(text: string, delimiter: string): {fields: string[]; terminated: boolean} {
+export function parseCsvRecord(
+  text: string,
+  delimiter: string,
+): {fields: string[]; /** Offset of a quote still open at the end of the text. */ openQuoteAt?: number; terminated: boolean} {
   const fields: string[] = []
   let field = ''
   let quoted = false
+  let quoteAt = -1
   let i = 0
   let wasQuoted = false
   for (; i < text.length; i++) {
@@ -157,6 +170,7 @@ export function parseCsvRecord(text: string, delimiter: string): {fields: string
 
     if (ch === '"' && (field === '' || field === '\uFEFF') && !wasQuoted) {
       quoted = true
+      quoteAt = i
       wasQuoted = true
       continue
     }
@@ -177,7 +191,7 @@ export function parseCsvRecord(text: string, delimiter: string): {fields: string
   }
 
   fields.push(field)
-  return {fields, terminated: false}
+  return quoted ? {fields, openQuoteAt: quoteAt, terminated: false} : {fields, terminated: false}
 }
 
 type Shape =
