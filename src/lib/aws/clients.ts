@@ -110,10 +110,23 @@ interface RequestLike {
   protocol?: string
 }
 
-/** Tags a failing request's error with its endpoint, so "cannot reach …" can name it. */
+/** The resource a request names ("bucket lake", "stream orders", "table sales.orders"), for not-found messages. */
+export function resourceOf(input: unknown): string | undefined {
+  const i = (input ?? {}) as Record<string, unknown>
+  const text = (k: string): string | undefined => (typeof i[k] === 'string' ? (i[k] as string) : undefined)
+  if (text('Bucket')) return `bucket ${text('Bucket')}`
+  if (text('StreamName')) return `stream ${text('StreamName')}`
+  if (text('StreamARN')) return `stream ${text('StreamARN')}`
+  if (text('DatabaseName') && (text('TableName') ?? text('Name')))
+    return `table ${text('DatabaseName')}.${text('TableName') ?? text('Name')}`
+  if (text('DatabaseName')) return `database ${text('DatabaseName')}`
+  return undefined
+}
+
+/** Tags a failing request's error with its endpoint and resource, so "cannot reach …" and "not found" can name them. */
 function endpointTagger(label: string) {
-  return (next: (args: {request: unknown}) => Promise<unknown>) =>
-    async (args: {request: unknown}): Promise<unknown> => {
+  return (next: (args: {input?: unknown; request: unknown}) => Promise<unknown>) =>
+    async (args: {input?: unknown; request: unknown}): Promise<unknown> => {
       try {
         return await next(args)
       } catch (error) {
@@ -122,7 +135,7 @@ function endpointTagger(label: string) {
           const host = request.hostname
             ? `${request.protocol ?? 'https:'}//${request.hostname}${request.port ? `:${request.port}` : ''}`
             : undefined
-          Object.assign(error, {pipeopsEndpoint: host, pipeopsService: label})
+          Object.assign(error, {pipeopsEndpoint: host, pipeopsResource: resourceOf(args.input), pipeopsService: label})
         }
 
         throw error
