@@ -4,9 +4,10 @@
  */
 import {existsSync, readdirSync, readFileSync, statSync} from 'node:fs'
 import path from 'node:path'
+import {fileURLToPath} from 'node:url'
 import {describe, expect, it} from 'vitest'
 
-const root = path.resolve(import.meta.dirname, '..', '..', '..')
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..')
 
 function files(dir: string, ext: string): string[] {
   return readdirSync(dir).flatMap((name) => {
