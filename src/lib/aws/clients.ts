@@ -54,6 +54,17 @@ export function resolveEndpoint(settings: ResolvedAwsSettings, service: ServiceN
   return undefined
 }
 
+/**
+ * Is there a CloudWatch to ask beside this Kinesis? Not when Kinesis is a local emulator (no
+ * emulator produces CloudWatch metrics) unless a CloudWatch endpoint of its own is set
+ * (AWS_ENDPOINT_URL_CLOUDWATCH): a global AWS_ENDPOINT_URL (the sandbox points it at its STS) or
+ * --endpoint-url (the emulator itself) does not count.
+ */
+export function hasCloudWatchBesideKinesis(settings: ResolvedAwsSettings): boolean {
+  if (resolveEndpoint(settings, 'kinesis') === undefined) return true
+  return Boolean(settings.env[`AWS_ENDPOINT_URL_${SERVICES.cloudwatch.endpointEnv}`]?.trim())
+}
+
 /** The constructor shape every SDK v3 client has; config is loosely typed because each client has its own. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each SDK client has its own config type
 type ClientClass<C> = new (config: any) => C
