@@ -16,6 +16,7 @@ import {prepareOutputDir} from '../lib/core/atomic-write.js'
 import {ExitCode, PipeopsError, UsageError} from '../lib/core/errors.js'
 import {exportLines, runSeeds, type SandboxEndpoints, startSandbox} from '../lib/sandbox/sandbox.js'
 import {SEEDS} from '../lib/sandbox/seeds/index.js'
+import {keepProducing} from '../lib/sandbox/seeds/kinesis.js'
 import {TOUR} from '../lib/sandbox/tour.js'
 import {paint} from '../ui/color.js'
 import {renderSandboxReady, renderTourHeader} from '../ui/sandbox.js'
@@ -159,7 +160,15 @@ export default class Sandbox extends BaseCommand {
       process.stderr.write(paint('dim', 'Sandbox running. Press Ctrl-C to stop it.\n'))
     }
 
+    // The demo stream stays hot while the sandbox runs (the producer stops with Ctrl-C).
+    const producing = flags.seed
+      ? keepProducing(clients.create(KinesisClient, 'kinesis'), {
+          onError: (m) => this.warnUser(m),
+          signal: this.abortController.signal,
+        })
+      : undefined
     if (!this.abortController.signal.aborted) await once(this.abortController.signal, 'abort')
+    await producing
     if (!this.jsonEnabled()) process.stderr.write('\nStopping the sandbox…\n')
     // The envelope was printed when the sandbox became ready; nothing more goes to stdout.
     return undefined
