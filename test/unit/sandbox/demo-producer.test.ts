@@ -2,7 +2,7 @@ import {KinesisClient, PutRecordsCommand} from '@aws-sdk/client-kinesis'
 import {mockClient} from 'aws-sdk-client-mock'
 import {describe, expect, it} from 'vitest'
 
-import {KINESIS_DEMO_HOT_KEY, keepProducing} from '../../../src/lib/sandbox/seeds/kinesis.js'
+import {keepProducing, KINESIS_DEMO_HOT_KEY} from '../../../src/lib/sandbox/seeds/kinesis.js'
 
 describe('the demo producer', () => {
   it('keeps writing the skewed mix while the sandbox runs, at a rate far inside the limits, and stops on Ctrl-C', async () => {
@@ -12,11 +12,11 @@ describe('the demo producer', () => {
     const stop = new AbortController()
     let waits = 0
     const batches = await keepProducing(kinesis, {
+      signal: stop.signal,
       async sleep(ms) {
         expect(ms).toBe(5000)
         if (++waits === 3) stop.abort()
       },
-      signal: stop.signal,
     })
     expect(batches).toBe(3)
     const records = mock.commandCalls(PutRecordsCommand).flatMap((c) => c.args[0].input.Records ?? [])
@@ -32,8 +32,8 @@ describe('the demo producer', () => {
     const errors: string[] = []
     const batches = await keepProducing(kinesis, {
       onError: (m) => errors.push(m),
-      async sleep() {},
       signal: new AbortController().signal,
+      async sleep() {},
     })
     expect(batches).toBe(0)
     expect(errors).toEqual(['the demo producer stopped: connection refused'])
