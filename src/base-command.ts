@@ -63,7 +63,7 @@ export function errorEnvelopeOf(command: string, error: PipeopsError, warnings: 
 }
 
 /** An error for people, as printed on stderr: the message, then each suggestion. */
-export function errorText(error: PipeopsError): string {
+export function errorText(error: Pick<PipeopsError, 'message' | 'requestId' | 'suggestions'>): string {
   const lines = [`${paint('red', 'Error:')} ${error.message}`]
   for (const s of error.suggestions) lines.push(`  ${paint('dim', '→')} ${s}`)
   if (error.requestId) lines.push(`  ${paint('dim', `AWS request id: ${error.requestId}`)}`)
@@ -165,6 +165,8 @@ export abstract class BaseCommand extends Command {
   private findings = false
   /** False while a plan step is being applied: the first Ctrl-C then waits for the step to finish. */
   private interruptible = true
+  /** Progress lines shown so far, cleared before anything else is printed. */
+  private readonly liveProgress: ProgressReporter[] = []
   private readonly onSigint = (): void => {
     this.handleSigint().catch(() => {
       // handleSigint never rejects; nothing to report if it did
@@ -255,6 +257,15 @@ export abstract class BaseCommand extends Command {
   }
 
   /**
+   * Results on stdout end the step a progress line was showing: the line is cleared first, or the
+   * terminal keeps its spinner frames (the live line's position no longer matches the screen).
+   */
+  override log(message?: string, ...args: unknown[]): void {
+    this.stopProgress()
+    super.log(message, ...args)
+  }
+
+  /**
    * The --json document, exactly as oclif prints it (two-space JSON and a newline), without
    * oclif's colouring pass: it re-reads the text with regular expressions token by token (and
    * colours nothing unless the CLI configures a JSON theme, which pipeops does not). On a big
@@ -274,6 +285,7 @@ export abstract class BaseCommand extends Command {
   protected progress(): ProgressReporter {
     const reporter = createProgress(!this.jsonEnabled() && Boolean(process.stderr.isTTY))
     this.onCleanup(() => reporter.stop())
+    this.liveProgress.push(reporter)
     return reporter
   }
 
@@ -371,7 +383,9 @@ export abstract class BaseCommand extends Command {
   /** A warning: on stderr for people, in the envelope's `warnings` under --json. */
   protected warnUser(message: string): void {
     this.warnings.push(message)
-    if (!this.jsonEnabled()) process.stderr.write(`${paint('yellow', 'Warning:')} ${message}\n`)
+    if (this.jsonEnabled()) return
+    this.stopProgress()
+    process.stderr.write(`${paint('yellow', 'Warning:')} ${message}\n`)
   }
 
   private errorEnvelope(error: PipeopsError): ErrorEnvelope {
@@ -399,7 +413,13 @@ export abstract class BaseCommand extends Command {
   }
 
   private printError(error: PipeopsError): void {
-    process.stderr.write(errorText(error))
+    // With DEBUG set the stack follows: "run again with DEBUG=1" would send the user in a circle.
+    const suggestions = process.env.DEBUG
+      ? error.suggestions.map((x) =>
+          x.includes('DEBUG=1') ? 'This is a bug in pipeops: please report it with the stack trace below.' : x,
+        )
+      : error.suggestions
+    process.stderr.write(errorText({message: error.message, requestId: error.requestId, suggestions}))
     if (error.exitCode === ExitCode.Internal && process.env.DEBUG) {
       const cause = error.cause instanceof Error ? error.cause : error
       process.stderr.write(`${cause.stack ?? String(cause)}\n`)
@@ -416,6 +436,10 @@ export abstract class BaseCommand extends Command {
         // Cleanup is best effort: one failure must not stop the others or hide the real error.
       }
     }
+  }
+
+  private stopProgress(): void {
+    for (const p of this.liveProgress.splice(0)) p.stop()
   }
 }
 

@@ -3,6 +3,7 @@ import {S3Client} from '@aws-sdk/client-s3'
 import {Flags} from '@oclif/core'
 import {spawn} from 'node:child_process'
 import {once} from 'node:events'
+import {rm} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
@@ -11,9 +12,11 @@ import type {SeededResource, TourStep} from '../lib/sandbox/types.js'
 
 import {BaseCommand, hideAwsFlags} from '../base-command.js'
 import {resolveAwsSettings} from '../lib/aws/settings.js'
-import {ExitCode, PipeopsError} from '../lib/core/errors.js'
+import {prepareOutputDir} from '../lib/core/atomic-write.js'
+import {ExitCode, PipeopsError, UsageError} from '../lib/core/errors.js'
 import {exportLines, runSeeds, type SandboxEndpoints, startSandbox} from '../lib/sandbox/sandbox.js'
 import {SEEDS} from '../lib/sandbox/seeds/index.js'
+import {keepProducing} from '../lib/sandbox/seeds/kinesis.js'
 import {TOUR} from '../lib/sandbox/tour.js'
 import {paint} from '../ui/color.js'
 import {renderSandboxReady, renderTourHeader} from '../ui/sandbox.js'
@@ -51,6 +54,10 @@ export default class Sandbox extends BaseCommand {
       summary:
         "Folder for the sandbox's S3 data and demo files (default: a pipeops-sandbox folder in the temp directory).",
     }),
+    keep: Flags.boolean({
+      default: false,
+      summary: "With --demo: keep the demo's temporary folder (removed at the end and on Ctrl-C otherwise).",
+    }),
     'kinesis-port': Flags.integer({
       max: 65_535,
       min: 0,
@@ -82,16 +89,24 @@ export default class Sandbox extends BaseCommand {
     const workDir = path.resolve(
       flags.dir ?? path.join(tmpdir(), `pipeops-sandbox${flags.demo ? `-demo-${process.pid}` : ''}`),
     )
+    const ports = {
+      kinesis: port(flags['kinesis-port'], 4567),
+      s3: port(flags['s3-port'], 4569),
+      sts: port(flags['sts-port'], 4570),
+    }
+    refuseSharedPorts(ports)
+    // The folder is checked before anything starts: a read-only one is named, not blamed on ports.
+    const {created} = await prepareOutputDir(workDir, flags.dir ? '--dir' : 'the sandbox folder')
+    // A demo's own temp folder (about 30 MB) goes when the demo ends or is interrupted, unless --keep.
+    // Registered before the emulators' stop, so it runs after it (cleanups run last-registered first).
+    if (flags.demo && !flags.keep && !flags.dir && created)
+      this.onCleanup(() => rm(workDir, {force: true, recursive: true}))
     const progress = this.progress()
     progress.update({label: 'Starting kinesis-local, s3rver and STS on 127.0.0.1'})
     const sandbox = await startSandbox({
       dataDir: workDir,
       env: process.env,
-      ports: {
-        kinesis: port(flags['kinesis-port'], 4567),
-        s3: port(flags['s3-port'], 4569),
-        sts: port(flags['sts-port'], 4570),
-      },
+      ports,
     }).catch((error: unknown) => {
       throw new PipeopsError(ExitCode.Usage, `cannot start the sandbox: ${(error as Error).message}`, {
         cause: error,
@@ -145,7 +160,15 @@ export default class Sandbox extends BaseCommand {
       process.stderr.write(paint('dim', 'Sandbox running. Press Ctrl-C to stop it.\n'))
     }
 
+    // The demo stream stays hot while the sandbox runs (the producer stops with Ctrl-C).
+    const producing = flags.seed
+      ? keepProducing(clients.create(KinesisClient, 'kinesis'), {
+          onError: (m) => this.warnUser(m),
+          signal: this.abortController.signal,
+        })
+      : undefined
     if (!this.abortController.signal.aborted) await once(this.abortController.signal, 'abort')
+    await producing
     if (!this.jsonEnabled()) process.stderr.write('\nStopping the sandbox…\n')
     // The envelope was printed when the sandbox became ready; nothing more goes to stdout.
     return undefined
@@ -195,4 +218,22 @@ async function runCli(argv: string[], env: Record<string, string | undefined>, q
   const child = spawn(process.execPath, [...cliInvocation(), ...argv], {env, stdio: quiet ? 'ignore' : 'inherit'})
   const [code, signal] = (await once(child, 'exit')) as [null | number, NodeJS.Signals | null]
   return code ?? (signal ? 128 : 1)
+}
+
+/** Two emulators cannot share a port: the second would answer the first one's clients (raw SDK errors). */
+function refuseSharedPorts(ports: {kinesis: number; s3: number; sts: number}): void {
+  const named = [
+    ['--kinesis-port', ports.kinesis],
+    ['--s3-port', ports.s3],
+    ['--sts-port', ports.sts],
+  ] as const
+  for (const [i, [flagA, a]] of named.entries()) {
+    const clash = named.slice(i + 1).find(([, b]) => a !== 0 && b === a)
+    if (clash) {
+      throw new UsageError(`${flagA} and ${clash[0]} are both ${a}: each emulator needs its own port`, {
+        code: 'SandboxPortsEqual',
+        suggestions: ['Give different ports, or 0 for any free port.'],
+      })
+    }
+  }
 }

@@ -18,6 +18,7 @@ export function renderDoctor(report: DoctorReport): string {
     parts.push(
       renderTable({
         head: ['Service', 'Endpoint', 'From'],
+        optional: [2],
         rows: report.endpoints.map((e) => [e.service, e.url, e.source]),
         title: 'Endpoint overrides',
       }),

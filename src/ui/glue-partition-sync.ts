@@ -75,6 +75,7 @@ export function renderPartitionSync(r: PartitionSyncResult): string {
       '',
       renderTable({
         head: ['Values', 'Catalog location', 'S3 location'],
+        optional: [1],
         rows: p.relocate.slice(0, SHOW).map((x) => [values(x.values), x.from ?? '(none)', x.to]),
         title: `Relocate (${p.relocate.length}): BatchUpdatePartition`,
       }),
@@ -113,6 +114,7 @@ export function renderPartitionSync(r: PartitionSyncResult): string {
       '',
       renderTable({
         head: ['Kind', 'Location', 'Detail'],
+        optional: [1],
         rows: p.anomalies.slice(0, SHOW).map((a) => [a.kind, a.location, a.detail]),
         title: `Anomalies (${p.anomalies.length}): not synced`,
       }),

@@ -87,6 +87,8 @@ export function renderHotShards(r: HotShardsResult): string {
         'Throttled',
         'Top key (share)',
       ],
+      // Narrow terminals lose the key-space share, then the byte and record rates (--json keeps all).
+      optional: [1, 4, 3],
       rows,
       title: `Shards by utilisation (${r.shards.length} open)`,
     }),
@@ -115,6 +117,7 @@ export function renderHotShards(r: HotShardsResult): string {
       renderTable({
         align: ['left', 'right', 'right', 'right', 'right'],
         head: ['Key', 'Share', 'Bytes/s', 'Records/s', 'Hash key'],
+        optional: [4, 3],
         rows: s.topKeys.map((k) => [
           displayKey(k.partitionKey),
           pct(k.share),
@@ -133,6 +136,7 @@ export function renderHotShards(r: HotShardsResult): string {
       renderTable({
         align: ['left', 'left', 'right', 'right', 'right', 'left'],
         head: ['Hot key', 'Shard', 'Share', 'Bytes/s', 'Records/s', "Over a shard's limit"],
+        optional: [4, 3],
         rows: r.hotKeys.map((k) => [
           displayKey(k.partitionKey),
           k.shardId,

@@ -29,6 +29,8 @@ export function renderRanges(title: string, ranges: readonly RangeView[], utilis
   return renderTable({
     align: ['left', 'right', 'right', 'right', 'right'],
     head: ['Shard', 'StartingHashKey', 'EndingHashKey', 'Key space', ...(withLoad ? [utilisationLabel] : [])],
+    // The 39-digit hash keys go first on a narrow terminal (--json and --shard-map-out keep them).
+    optional: [2, 1],
     rows: ranges.map((r) => [
       r.shardId ?? paint('cyan', '(new)'),
       r.startingHashKey,
@@ -122,6 +124,7 @@ export function renderReshardPlan(plan: ReshardPlan): string {
     parts.push(
       renderTable({
         head: ['#', 'Operation', 'Parameters', 'Reason', 'Predicted'],
+        optional: [0, 4],
         rows: plan.steps.map((st) => [
           st.id,
           st.operation,

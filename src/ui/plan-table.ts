@@ -15,6 +15,7 @@ export function renderPlan(plan: Plan<unknown, unknown>): string {
   if (plan.steps.length === 0) return paint('green', 'Nothing to do: live state already matches.')
   return renderTable({
     head: ['#', 'Operation', 'Parameters', 'Reason', 'Effect'],
+    optional: [0, 3],
     rows: plan.steps.map((s, i) => [String(i + 1), s.operation, formatParams(s.params), s.reason, s.effect ?? '']),
     title: `Plan: ${plan.kind} (${plan.steps.length} step${plan.steps.length === 1 ? '' : 's'})`,
   })

@@ -20,6 +20,7 @@ export function renderSandboxReady(result: SandboxResult): string {
     parts.push(
       renderTable({
         head: ['Kind', 'Name', 'Note'],
+        optional: [2],
         rows: result.resources.map((r) => [r.kind, r.name, r.note ?? '']),
         title: 'Demo resources',
       }),

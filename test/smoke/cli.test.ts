@@ -3,7 +3,7 @@
  * a subprocess, as a user or a runbook script runs it.
  */
 import {spawnSync} from 'node:child_process'
-import {mkdtempSync} from 'node:fs'
+import {existsSync, mkdtempSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
 import {describe, expect, it} from 'vitest'
@@ -84,9 +84,11 @@ describe('bin/run.js', () => {
   it('sandbox --demo runs the whole tour against the local emulators and exits 0', () => {
     const r = pipeops(['sandbox', '--demo', '--json'], cleanEnv, 600_000)
     const envelope = JSON.parse(r.stdout) as {
-      result: {tour: Array<{exitCode: number; ok: boolean; title: string}>}
+      result: {tour: Array<{exitCode: number; ok: boolean; title: string}>; workDir: string}
       status: string
     }
+    // The demo's temporary folder (about 30 MB) is removed at the end (kept only with --keep).
+    expect(existsSync(envelope.result.workDir)).toBe(false)
     expect(envelope.result.tour.filter((s) => !s.ok)).toEqual([])
     expect(r.code).toBe(0)
     expect(envelope.result.tour.length).toBeGreaterThan(0)

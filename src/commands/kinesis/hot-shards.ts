@@ -4,6 +4,7 @@ import {Flags} from '@oclif/core'
 import {setTimeout as delay} from 'node:timers/promises'
 
 import {BaseCommand} from '../../base-command.js'
+import {hasCloudWatchBesideKinesis} from '../../lib/aws/clients.js'
 import {UsageError} from '../../lib/core/errors.js'
 import {durationToMs, parseDuration} from '../../lib/core/parse/duration.js'
 import {parseSize} from '../../lib/core/parse/size.js'
@@ -199,7 +200,8 @@ export default class KinesisHotShards extends BaseCommand {
 
     const aws = await this.awsClients(flags)
     const clients = {
-      cloudwatch: aws.create(CloudWatchClient, 'cloudwatch'),
+      // A local Kinesis (the sandbox) has no CloudWatch: the load then comes from a record sample.
+      cloudwatch: hasCloudWatchBesideKinesis(aws.settings) ? aws.create(CloudWatchClient, 'cloudwatch') : undefined,
       kinesis: aws.create(KinesisClient, 'kinesis'),
     }
     if (flags.watch && !this.jsonEnabled()) {

@@ -6,7 +6,7 @@ import {Flags} from '@oclif/core'
 import type {QuotaView, ReshardBaseline, ReshardResult, ReshardStepParams} from '../../lib/kinesis/reshard/types.js'
 
 import {BaseCommand, planFlags} from '../../base-command.js'
-import {resolveEndpoint} from '../../lib/aws/clients.js'
+import {hasCloudWatchBesideKinesis, resolveEndpoint} from '../../lib/aws/clients.js'
 import {checkWritableFile, writeFileAtomic} from '../../lib/core/atomic-write.js'
 import {durationToMs, parseDuration} from '../../lib/core/parse/duration.js'
 import {readPlanFile} from '../../lib/core/plan.js'
@@ -143,8 +143,7 @@ Choose one strategy:
     const cloudtrail =
       !local || resolveEndpoint(aws.settings, 'cloudtrail') ? aws.create(CloudTrailClient, 'cloudtrail') : undefined
     // No CloudWatch emulator exists: against a local Kinesis the load comes from a record sample only.
-    const cloudwatch =
-      !local || resolveEndpoint(aws.settings, 'cloudwatch') ? aws.create(CloudWatchClient, 'cloudwatch') : undefined
+    const cloudwatch = hasCloudWatchBesideKinesis(aws.settings) ? aws.create(CloudWatchClient, 'cloudwatch') : undefined
     const windowEnd = Date.now()
     const windowMs = durationToMs(parseDuration(flags.window ?? '15m', '--window'))
     const loadProfiles = hotShardsLoadSource({

@@ -54,6 +54,17 @@ export function resolveEndpoint(settings: ResolvedAwsSettings, service: ServiceN
   return undefined
 }
 
+/**
+ * Is there a CloudWatch to ask beside this Kinesis? Not when Kinesis is a local emulator (no
+ * emulator produces CloudWatch metrics) unless a CloudWatch endpoint of its own is set
+ * (AWS_ENDPOINT_URL_CLOUDWATCH): a global AWS_ENDPOINT_URL (the sandbox points it at its STS) or
+ * --endpoint-url (the emulator itself) does not count.
+ */
+export function hasCloudWatchBesideKinesis(settings: ResolvedAwsSettings): boolean {
+  if (resolveEndpoint(settings, 'kinesis') === undefined) return true
+  return Boolean(settings.env[`AWS_ENDPOINT_URL_${SERVICES.cloudwatch.endpointEnv}`]?.trim())
+}
+
 /** The constructor shape every SDK v3 client has; config is loosely typed because each client has its own. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each SDK client has its own config type
 type ClientClass<C> = new (config: any) => C
@@ -110,10 +121,23 @@ interface RequestLike {
   protocol?: string
 }
 
-/** Tags a failing request's error with its endpoint, so "cannot reach …" can name it. */
+/** The resource a request names ("bucket lake", "stream orders", "table sales.orders"), for not-found messages. */
+export function resourceOf(input: unknown): string | undefined {
+  const i = (input ?? {}) as Record<string, unknown>
+  const text = (k: string): string | undefined => (typeof i[k] === 'string' ? (i[k] as string) : undefined)
+  if (text('Bucket')) return `bucket ${text('Bucket')}`
+  if (text('StreamName')) return `stream ${text('StreamName')}`
+  if (text('StreamARN')) return `stream ${text('StreamARN')}`
+  if (text('DatabaseName') && (text('TableName') ?? text('Name')))
+    return `table ${text('DatabaseName')}.${text('TableName') ?? text('Name')}`
+  if (text('DatabaseName')) return `database ${text('DatabaseName')}`
+  return undefined
+}
+
+/** Tags a failing request's error with its endpoint and resource, so "cannot reach …" and "not found" can name them. */
 function endpointTagger(label: string) {
-  return (next: (args: {request: unknown}) => Promise<unknown>) =>
-    async (args: {request: unknown}): Promise<unknown> => {
+  return (next: (args: {input?: unknown; request: unknown}) => Promise<unknown>) =>
+    async (args: {input?: unknown; request: unknown}): Promise<unknown> => {
       try {
         return await next(args)
       } catch (error) {
@@ -122,7 +146,7 @@ function endpointTagger(label: string) {
           const host = request.hostname
             ? `${request.protocol ?? 'https:'}//${request.hostname}${request.port ? `:${request.port}` : ''}`
             : undefined
-          Object.assign(error, {pipeopsEndpoint: host, pipeopsService: label})
+          Object.assign(error, {pipeopsEndpoint: host, pipeopsResource: resourceOf(args.input), pipeopsService: label})
         }
 
         throw error

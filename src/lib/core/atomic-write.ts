@@ -1,20 +1,8 @@
 import {randomBytes} from 'node:crypto'
-import {open, rename, rm, stat} from 'node:fs/promises'
+import {mkdir, open, rename, rm, stat} from 'node:fs/promises'
 import path from 'node:path'
 
-import {InputError} from './errors.js'
-
-/** Why a path cannot be written, in words, from a Node system error code. */
-const WHY: Record<string, string> = {
-  EACCES: 'permission denied',
-  EEXIST: 'a file of that name is in the way',
-  EISDIR: 'it is a directory',
-  ENOENT: 'no such folder',
-  ENOSPC: 'no space left on the device',
-  ENOTDIR: 'a parent in the path is a file, not a folder',
-  EPERM: 'operation not permitted',
-  EROFS: 'read-only file system',
-}
+import {fileSystemReason, InputError} from './errors.js'
 
 /**
  * The one mapping of a failed output write: exit 6 (OutputNotWritable), naming the path, the flag
@@ -22,7 +10,8 @@ const WHY: Record<string, string> = {
  */
 export function outputNotWritable(target: string, error: unknown, flag?: string): InputError {
   const code = (error as {code?: string}).code ?? ''
-  const why = WHY[code] ?? ((error as Error).message || 'unknown error')
+  const why =
+    (code === 'ENOENT' ? 'no such folder' : fileSystemReason(code)) ?? ((error as Error).message || 'unknown error')
   return new InputError(`${flag ? `${flag} ` : ''}${target}: cannot write here (${why})`, {
     cause: error,
     code: 'OutputNotWritable',
@@ -52,6 +41,26 @@ export async function checkWritableFile(target: string, flag?: string): Promise<
     await rm(probe, {force: true})
   } catch (error) {
     throw outputNotWritable(target, error, flag)
+  }
+}
+
+/**
+ * Make sure `dir` exists (created with its parents if missing) and takes new files, before any
+ * work: a probe file is created and removed. Returns whether this call created it, so a failed run
+ * can remove it again.
+ */
+export async function prepareOutputDir(dir: string, flag?: string): Promise<{created: boolean}> {
+  try {
+    const created = (await mkdir(dir, {recursive: true})) !== undefined
+    const info = await stat(dir)
+    if (!info.isDirectory()) throw Object.assign(new Error('not a directory'), {code: 'ENOTDIR'})
+    const probe = tempName(path.join(path.resolve(dir), 'probe'))
+    const handle = await open(probe, 'wx', 0o644)
+    await handle.close()
+    await rm(probe, {force: true})
+    return {created}
+  } catch (error) {
+    throw outputNotWritable(dir, error, flag)
   }
 }
 

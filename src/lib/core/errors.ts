@@ -136,9 +136,33 @@ interface ErrorLike {
   name?: string
   /** Set by the client factory's middleware: which endpoint the failing request went to. */
   pipeopsEndpoint?: string
+  /** The resource the failing request named ("bucket lake"), set by the client factory. */
+  pipeopsResource?: string
   pipeopsService?: string
   port?: number
   syscall?: string
+}
+
+/** Why a file-system call failed, in words, from a Node system error code. */
+const FS_REASONS: Record<string, string> = {
+  EACCES: 'permission denied',
+  EEXIST: 'a file of that name is in the way',
+  EISDIR: 'it is a directory',
+  ENOENT: 'no such file or folder',
+  ENOSPC: 'no space left on the device',
+  ENOTDIR: 'a parent in the path is a file, not a folder',
+  EPERM: 'operation not permitted',
+  EROFS: 'read-only file system',
+}
+
+/** The reason in words for a file-system error code (undefined for other codes). */
+export function fileSystemReason(code: string | undefined): string | undefined {
+  return code ? FS_REASONS[code] : undefined
+}
+
+/** "Name: message", once when the message is only the name again ("ENOENT: ENOENT"). */
+function nameAndMessage(f: {message: string; name: string}): string {
+  return f.message === f.name || f.message.startsWith(`${f.name}:`) ? f.message : `${f.name}: ${f.message}`
 }
 
 const AUTH_NAMES = new Set([
@@ -238,9 +262,23 @@ interface ErrorRule {
 const ERROR_RULES: ErrorRule[] = [
   {
     // oclif's own parse errors carry their exit code (2) already.
+    // oclif's own "See more help with --help" goes: the suggestion says it once.
     build: (f) =>
-      new UsageError(f.message, {cause: f.opts.cause, suggestions: ['Run the command with --help to see its flags.']}),
+      new UsageError(f.message.replace(/\s*See more help with --help\.?\s*$/i, ''), {
+        cause: f.opts.cause,
+        suggestions: ['Run the command with --help to see its flags.'],
+      }),
     matches: (f) => (f.err as {oclif?: {exit?: number}}).oclif?.exit === ExitCode.Usage,
+  },
+  {
+    // A local file that cannot be read or written (Node system error): bad input or output path, exit 6.
+    build: (f) =>
+      new PipeopsError(
+        ExitCode.InvalidInput,
+        `${(f.err as {path?: string}).path ?? 'a file'}: cannot ${f.err.syscall === 'open' || f.err.syscall === 'read' || f.err.syscall === 'scandir' ? 'open it' : f.err.syscall} (${fileSystemReason(f.err.code)})`,
+        {...f.opts, code: 'FileSystemError', suggestions: ['Check the path, the folder and its permissions.']},
+      ),
+    matches: (f) => f.err.syscall !== undefined && fileSystemReason(f.err.code) !== undefined,
   },
   {
     // Exit 5: the service could not be reached after retries. It is not a bug (70) and not bad input (6).
@@ -311,12 +349,16 @@ const ERROR_RULES: ErrorRule[] = [
   },
   {
     build: (f) =>
-      new PipeopsError(ExitCode.NotFound, `not found: ${f.message}${f.where}`, {
-        ...f.opts,
-        suggestions: [
-          `Check the resource name, the account and the region${f.context.scope ? ` (${f.context.scope})` : ''}.`,
-        ],
-      }),
+      new PipeopsError(
+        ExitCode.NotFound,
+        `not found${f.err.pipeopsResource && !f.message.includes(f.err.pipeopsResource.replace(/^\w+ /, '')) ? ` (${f.err.pipeopsResource})` : ''}: ${f.message}${f.where}`,
+        {
+          ...f.opts,
+          suggestions: [
+            `Check the resource name, the account and the region${f.context.scope ? ` (${f.context.scope})` : ''}.`,
+          ],
+        },
+      ),
     // Redshift and other Query-protocol services say ClusterNotFoundFault, SnapshotNotFoundFault, …
     matches: (f) =>
       NOT_FOUND_NAMES.has(f.name) ||
@@ -341,7 +383,7 @@ const ERROR_RULES: ErrorRule[] = [
   {
     // A request AWS rejected as invalid: the input was wrong, not the program.
     build: (f) =>
-      new PipeopsError(ExitCode.InvalidInput, `${f.name}: ${f.message}${f.where}`, {
+      new PipeopsError(ExitCode.InvalidInput, `${nameAndMessage(f)}${f.where}`, {
         ...f.opts,
         suggestions: ["Check the values given to the command; the message above is AWS's own."],
       }),
@@ -349,7 +391,7 @@ const ERROR_RULES: ErrorRule[] = [
   },
   {
     build: (f) =>
-      new PipeopsError(ExitCode.Throttled, `AWS service error after retries: ${f.name}: ${f.message}${f.where}`, {
+      new PipeopsError(ExitCode.Throttled, `AWS service error after retries: ${nameAndMessage(f)}${f.where}`, {
         ...f.opts,
         suggestions: ['This is a server-side error at AWS; wait and run the command again.'],
       }),

@@ -216,6 +216,13 @@ export async function batchGetPartitions(
 
 // ---- offline input -------------------------------------------------------------------------
 
+/** The AWS CLI command whose output each offline flag takes. */
+const EXPORT_COMMANDS: Record<string, string> = {
+  '--partitions-json': 'aws glue get-partitions --database-name D --table-name T --output json > partitions.json',
+  '--table-json': 'aws glue get-table --database-name D --name T --output json > table.json',
+  '--tables-json': 'aws glue get-tables --database-name D --output json > tables.json',
+}
+
 async function readJson(file: string, flag: string): Promise<unknown> {
   const {readFile} = await import('node:fs/promises')
   let text: string
@@ -231,9 +238,7 @@ async function readJson(file: string, flag: string): Promise<unknown> {
     return JSON.parse(text) as unknown
   } catch (error) {
     throw new InputError(`${flag}: ${file} is not valid JSON: ${(error as Error).message}`, {
-      suggestions: [
-        'Save it again with the AWS CLI, e.g. aws glue get-table --database-name D --name T --output json > table.json',
-      ],
+      suggestions: [`Save it again with the AWS CLI: ${EXPORT_COMMANDS[flag] ?? 'aws glue … --output json'}`],
     })
   }
 }

@@ -343,8 +343,15 @@ async function analyseLive(
   const window = alignToMinutes(options.startMs, options.endMs)
   let streamMetrics: HotShardsResult['streamMetrics']
   let usedMetrics = false
-  if (options.source !== 'records') {
-    if (!clients.cloudwatch) throw new UsageError('a CloudWatch client is needed for --source metrics/auto')
+  if (options.source === 'auto' && !clients.cloudwatch) {
+    warnings.push(
+      'no CloudWatch beside this Kinesis endpoint (a local emulator has none): per-shard rates come from a record sample',
+    )
+  } else if (options.source !== 'records') {
+    if (!clients.cloudwatch)
+      throw new UsageError('--source metrics needs CloudWatch, and this Kinesis endpoint has none beside it', {
+        suggestions: ['Use --source auto or --source records (a record sample).'],
+      })
     if (metricsOn) {
       deps.onProgress?.({detail: `${ranges.length} shards`, label: 'Reading shard-level metrics'})
       const fetched = await fetchShardMetrics(

@@ -9,12 +9,12 @@ import type {S3Client} from '@aws-sdk/client-s3'
 
 import {createHash, type Hash} from 'node:crypto'
 import {createReadStream} from 'node:fs'
-import {mkdir, mkdtemp, open, readdir, readFile, rename, rm, rmdir, stat} from 'node:fs/promises'
+import {mkdtemp, open, readdir, readFile, rename, rm, rmdir} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
 import pLimit, {type LimitFunction} from 'p-limit'
 
-import {outputNotWritable, writeFileAtomic} from '../core/atomic-write.js'
+import {prepareOutputDir, writeFileAtomic} from '../core/atomic-write.js'
 import {InputError} from '../core/errors.js'
 import {formatS3Uri, type S3Location} from '../core/parse/s3-uri.js'
 
@@ -149,19 +149,12 @@ export class LocalTarget implements OutputTarget {
 
   async prepare(): Promise<void> {
     try {
-      this.created = (await mkdir(this.dir, {recursive: true})) !== undefined
-      const info = await stat(this.dir)
-      if (!info.isDirectory()) throw Object.assign(new Error('not a directory'), {code: 'ENOTDIR'})
-      const probe = path.join(this.dir, `.pipeops-probe-${this.runId}.tmp`)
-      const handle = await open(probe, 'w')
-      await handle.close()
-      await rm(probe, {force: true})
+      this.created = (await prepareOutputDir(this.dir, '--output')).created
     } catch (error) {
-      const mapped = outputNotWritable(this.dir, error, '--output')
-      throw new InputError(mapped.message, {
+      throw new InputError((error as InputError).message, {
         cause: error,
-        code: mapped.code,
-        details: mapped.details,
+        code: (error as InputError).code,
+        details: (error as InputError).details,
         suggestions: [
           'Choose a directory you can write to with --output DIR, or an S3 prefix (--output s3://bucket/prefix/).',
         ],

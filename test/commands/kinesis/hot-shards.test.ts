@@ -173,6 +173,22 @@ describe('kinesis hot-shards', () => {
     expectCallsDeclared(KinesisHotShards.iam, {cloudwatch, kinesis})
   })
 
+  it('against a local Kinesis (the sandbox) falls back to a record sample by itself and says so', async () => {
+    process.env.AWS_ENDPOINT_URL_KINESIS = 'http://127.0.0.1:4567'
+    process.env.AWS_ENDPOINT_URL = 'http://127.0.0.1:4570'
+    streamFixture([])
+    cloudwatch
+      .on(GetMetricDataCommand)
+      .rejects(Object.assign(new Error('not emulated'), {name: 'NotEmulatedInSandbox'}))
+    kinesis.on(GetShardIteratorCommand).resolves({ShardIterator: 'it'})
+    kinesis.on(GetRecordsCommand).resolves({MillisBehindLatest: 0, NextShardIterator: 'it', Records: []})
+    const run = await runJson<HotShardsResult>(['kinesis', 'hot-shards', '--stream', 'clicks', '--window', '2m'])
+    expect(run.exitCode).toBe(0)
+    expect(resultOf(run).source).toBe('records')
+    expect(run.envelope.warnings.join('\n')).toMatch(/no CloudWatch beside this Kinesis endpoint.*record sample/)
+    expect(cloudwatch.calls()).toHaveLength(0)
+  })
+
   it('offline: --records with --shards finds the hot key of a CSV file', async () => {
     const file = join(dir, 'recs.csv')
     const rows = ['partitionKey,bytes,timestamp']

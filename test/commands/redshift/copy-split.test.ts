@@ -219,7 +219,7 @@ describe('redshift copy-split', () => {
     for (const [name, text] of [
       ['array.json', '[\n  {"id": 1, "name": "a"},\n  {"id": 2, "name": "b"}\n]\n'],
       ['one-line.json', '[{"id": 1}, {"id": 2}]\n'],
-    ]) {
+    ] as const) {
       const file = path.join(dir, name)
       await writeFile(file, text)
       const out = path.join(dir, `out-${name}`)

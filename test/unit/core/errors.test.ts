@@ -102,3 +102,41 @@ describe('classifyError', () => {
     expect(e.exitCode).toBe(ExitCode.Throttled)
   })
 })
+
+describe('messages that name what failed', () => {
+  it('NoSuchBucket names the bucket the request was for', () => {
+    const error = classifyError(
+      awsError('NoSuchBucket', 'The specified bucket does not exist', {
+        $metadata: {httpStatusCode: 404},
+        pipeopsResource: 'bucket pipeops-demo-lake',
+      }),
+    )
+    expect(error.exitCode).toBe(ExitCode.NotFound)
+    expect(error.message).toBe('not found (bucket pipeops-demo-lake): The specified bucket does not exist')
+  })
+
+  it('never says a name twice ("ENOENT: ENOENT"), and maps file-system errors to exit 6 with the reason', () => {
+    expect(
+      classifyError(awsError('ENOENT', 'ENOENT', {$fault: 'server', $metadata: {httpStatusCode: 500}})).message,
+    ).toBe('AWS service error after retries: ENOENT')
+    const fs = classifyError(
+      Object.assign(new Error("EROFS: read-only file system, open '/ro/x'"), {
+        code: 'EROFS',
+        path: '/ro/x',
+        syscall: 'open',
+      }),
+    )
+    expect(fs).toMatchObject({
+      code: 'FileSystemError',
+      exitCode: 6,
+      message: '/ro/x: cannot open it (read-only file system)',
+    })
+  })
+
+  it('drops oclif\'s own "See more help" (the suggestion says it once)', () => {
+    const e = classifyError(
+      Object.assign(new Error('Nonexistent flag: --bogus\nSee more help with --help'), {oclif: {exit: 2}}),
+    )
+    expect(e.message).toBe('Nonexistent flag: --bogus')
+  })
+})

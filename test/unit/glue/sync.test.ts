@@ -495,3 +495,18 @@ describe('a partition whose data is under the table layout is never dropped', ()
     expect(warnings.join('\n')).toMatch(/1 partition\(s\) were not in the S3 listing but hold data/)
   })
 })
+
+describe('offline catalog files', () => {
+  it('a broken --partitions-json suggests the command that exports partitions, not the table', async () => {
+    const {mkdtemp, writeFile} = await import('node:fs/promises')
+    const {tmpdir} = await import('node:os')
+    const path = await import('node:path')
+    const {loadPartitionsJson} = await import('../../../src/lib/glue/catalog.js')
+    const file = path.join(await mkdtemp(path.join(tmpdir(), 'pipeops-parts-')), 'partitions.json')
+    await writeFile(file, '{"Partitions": [')
+    await expect(loadPartitionsJson(file)).rejects.toMatchObject({
+      exitCode: 6,
+      suggestions: [expect.stringMatching(/^Save it again with the AWS CLI: aws glue get-partitions /)],
+    })
+  })
+})

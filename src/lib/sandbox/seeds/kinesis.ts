@@ -19,7 +19,9 @@ import {setTimeout as delay} from 'node:timers/promises'
 
 import type {Seed} from '../types.js'
 
+import {abortOpts} from '../../aws/abort.js'
 import {writeFileAtomic} from '../../core/atomic-write.js'
+import {sleep} from '../../core/sleep.js'
 import {hashKeyOfPartitionKey} from '../../kinesis/hash-key.js'
 import {aggregate} from '../../kinesis/kpl.js'
 
@@ -103,6 +105,52 @@ async function waitActive(kinesis: KinesisClient): Promise<void> {
   throw new Error(`${KINESIS_DEMO_STREAM} did not become ACTIVE`)
 }
 
+async function putTraffic(kinesis: KinesisClient, traffic: DemoRecord[], signal?: AbortSignal): Promise<void> {
+  const entries: PutRecordsRequestEntry[] = traffic.map((t) => ({
+    Data: t.payload,
+    PartitionKey: t.partitionKey,
+    ...(t.explicitHashKey ? {ExplicitHashKey: t.explicitHashKey} : {}),
+  }))
+  for (let i = 0; i < entries.length; i += 500) {
+    const out = await kinesis.send(
+      new PutRecordsCommand({Records: entries.slice(i, i + 500), StreamName: KINESIS_DEMO_STREAM}),
+      abortOpts(signal),
+    )
+    if (out.FailedRecordCount) throw new Error(`${out.FailedRecordCount} demo records were rejected by the emulator`)
+  }
+}
+
+/**
+ * While the sandbox runs, the demo producer keeps writing the same skewed mix (one tenant sends
+ * half of the records), so `kinesis hot-shards` finds the hot shard whenever it is run, not only
+ * in the minutes after seeding. 250 records of 200 bytes every 5 s (50 records/s, 10 KB/s in all;
+ * the hot shard gets about 30 records/s): far inside a shard's limits and the emulator's speed
+ * (about 1 ms per record). Stops when `signal` aborts; `onError` hears a failure, then it stops.
+ */
+export async function keepProducing(
+  kinesis: KinesisClient,
+  options: {everyMs?: number; onError?: (message: string) => void; signal: AbortSignal; sleep?: typeof sleep},
+): Promise<number> {
+  const everyMs = options.everyMs ?? 5000
+  const wait = options.sleep ?? sleep
+  let batches = 0
+  while (!options.signal.aborted) {
+    try {
+      await putTraffic(kinesis, demoTraffic(Date.now(), PRODUCER_TRAFFIC), options.signal)
+      batches++
+      await wait(everyMs, options.signal)
+    } catch (error) {
+      if (!options.signal.aborted) options.onError?.(`the demo producer stopped: ${(error as Error).message}`)
+      break
+    }
+  }
+
+  return batches
+}
+
+/** One batch of the running producer: the seed's mix, 5 seconds at 50 records/s. */
+const PRODUCER_TRAFFIC = {hotEvery: 2, payloadBytes: 200, records: 250, seconds: 5}
+
 export const kinesisSeed: Seed = {
   name: 'kinesis',
   async run({kinesis, log, workDir}) {
@@ -111,18 +159,7 @@ export const kinesisSeed: Seed = {
     log(
       `${created ? 'Created' : 'Reusing'} stream ${KINESIS_DEMO_STREAM} (${KINESIS_DEMO_SHARDS} shards); writing ${STREAM_TRAFFIC.records} records from a skewed producer`,
     )
-    const traffic = demoTraffic(Date.now(), STREAM_TRAFFIC)
-    const entries: PutRecordsRequestEntry[] = traffic.map((t) => ({
-      Data: t.payload,
-      PartitionKey: t.partitionKey,
-      ...(t.explicitHashKey ? {ExplicitHashKey: t.explicitHashKey} : {}),
-    }))
-    for (let i = 0; i < entries.length; i += 500) {
-      const out = await kinesis.send(
-        new PutRecordsCommand({Records: entries.slice(i, i + 500), StreamName: KINESIS_DEMO_STREAM}),
-      )
-      if (out.FailedRecordCount) throw new Error(`${out.FailedRecordCount} demo records were rejected by the emulator`)
-    }
+    await putTraffic(kinesis, demoTraffic(Date.now(), STREAM_TRAFFIC))
 
     // The same traffic offline: a JSON Lines record file and the stream's saved shard map.
     const dir = join(workDir, 'kinesis')
