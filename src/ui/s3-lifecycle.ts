@@ -48,7 +48,11 @@ export function renderDays(days: GenerateResult['days']): string {
 export function renderFindings(findings: Finding[]): string {
   if (findings.length === 0) return paint('green', '✔ No findings.')
   const rows = findings.map((f) => [
-    f.severity === 'error' ? paint('red', 'error') : paint('yellow', 'warning'),
+    f.severity === 'error'
+      ? paint('red', 'error')
+      : f.severity === 'warning'
+        ? paint('yellow', 'warning')
+        : paint('cyan', 'note'),
     `${f.code}\n${f.id}`,
     f.ruleId ?? (f.ruleIndex === undefined ? '' : `#${f.ruleIndex + 1}`),
     [
@@ -115,15 +119,23 @@ export function renderLint(result: LintResult): string {
   }
 
   if (result.estimate) parts.push(renderEstimate(result.estimate))
+  // Notes mean something was not checked: never an unqualified all-clear then.
+  const notes = result.configurations.reduce((n, c) => n + c.findings.filter((f) => f.severity === 'info').length, 0)
+  const reviewed = result.warnings > 0 ? ` (${result.warnings} warning(s) to review)` : ''
   parts.push(
     result.errors > 0
       ? paint('red', `✘ ${result.errors} error(s): S3 would reject this configuration.`)
       : result.configurations.every((c) => c.status === 'no-configuration')
-        ? paint('dim', 'No lifecycle configuration to check.')
-        : paint(
-            'green',
-            `✔ S3 would accept this configuration${result.warnings > 0 ? ` (${result.warnings} warning(s) to review)` : ''}.`,
-          ),
+        ? paint(
+            'dim',
+            `No lifecycle configuration to check${notes > 0 ? '; see the notes for what was not followed' : ''}.`,
+          )
+        : notes > 0
+          ? paint(
+              'yellow',
+              `No error in what was checked${reviewed}; ${notes} note(s) name the values that were not known (not checked) or checked for a default only.`,
+            )
+          : paint('green', `✔ S3 would accept this configuration${reviewed}.`),
   )
   return parts.join('\n\n')
 }

@@ -276,9 +276,9 @@ describe('s3 lifecycle lint', () => {
       await runJson<LintResult>(['s3', 'lifecycle', 'lint', '--file', path.join(FIXTURES, 'template.yaml')]),
     )
     expect(template.configurations.map((c) => [c.source, c.status, c.errors])).toEqual([
-      ['template.yaml Resources.RawBucket', 'checked', 1],
-      ['template.yaml Resources.LogsBucket', 'checked', 0],
-      ['template.yaml Resources.EmptyBucket', 'no-configuration', 0],
+      ['template.yaml:6 Resources.RawBucket', 'checked', 1],
+      ['template.yaml:23 Resources.LogsBucket', 'checked', 0],
+      ['template.yaml:35 Resources.EmptyBucket', 'no-configuration', 0],
     ])
   })
 
@@ -353,16 +353,24 @@ describe('s3 lifecycle lint', () => {
     )
   })
 
-  it('names the line of Terraform it cannot read', async () => {
+  it('names the line of Terraform it cannot read; reads expressions, leaving unknown ones unchecked', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 's3lc-'))
     const file = path.join(dir, 'main.tf')
     writeFileSync(
       file,
-      'resource "aws_s3_bucket_lifecycle_configuration" "x" {\n  bucket = "b"\n  rule {\n    id = "a"\n    status = "Enabled"\n    expiration { days = var.days + 1 }\n  }\n}\n',
+      'resource "aws_s3_bucket_lifecycle_configuration" "x" {\n  bucket = "b"\n  rule {\n    id = "a"\n    status = "Enabled"\n    expiration {\n      days = \n    }\n  }\n}\n',
     )
     const run = await runJson(['s3', 'lifecycle', 'lint', '--file', file])
     expect(run.exitCode).toBe(6)
-    expect(errorOf(run).message).toMatch(/main.tf:6: unexpected character "\+"/)
+    expect(errorOf(run).message).toMatch(/main.tf is not valid HCL: .*main.tf:7/)
+    writeFileSync(
+      file,
+      'resource "aws_s3_bucket_lifecycle_configuration" "x" {\n  bucket = "b"\n  rule {\n    id = "a"\n    status = "Enabled"\n    filter {}\n    expiration { days = var.days + 1 }\n  }\n}\n',
+    )
+    const unknown = await runJson<LintResult>(['s3', 'lifecycle', 'lint', '--file', file])
+    expect(unknown.exitCode).toBe(0)
+    // The unknown expiration also silences the configuration-wide LW005 (it may be the rule's only action).
+    expect(resultOf(unknown).configurations[0]!.findings.map((f) => f.code)).toEqual(['LN001'])
   })
 
   it('adds the estimate and the transition-request-cost warning', async () => {

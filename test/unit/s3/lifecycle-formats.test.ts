@@ -208,8 +208,8 @@ Resources:
 `
     const loaded = await parseConfigurationText(template, 'stack.yaml')
     expect(loaded.map((l) => [l.source, l.format, l.config?.Rules.length])).toEqual([
-      ['stack.yaml Resources.Raw', 'cloudformation', 2],
-      ['stack.yaml Resources.Logs', 'cloudformation', undefined],
+      ['stack.yaml:5 Resources.Raw', 'cloudformation', 2],
+      ['stack.yaml:20 Resources.Logs', 'cloudformation', undefined],
     ])
     expect(loaded[0]!.config!.Rules[0]!.Transitions).toEqual([{Days: 10, StorageClass: 'GLACIER'}])
     const lint = lintConfigurations(loaded)

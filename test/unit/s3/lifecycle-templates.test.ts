@@ -122,7 +122,7 @@ describe('CloudFormation intrinsic functions', () => {
     )
     const short = await lint('cfn-parameters.yaml', {parameters: createStack})
     // Keep 20 days but archive to Glacier at day 120: S3 rejects an expiration before a transition.
-    expect(summary(short)).toContain('cfn-parameters.yaml Resources.Ledger: LC005@Rules[0].Expiration.Days')
+    expect(summary(short)).toContain('cfn-parameters.yaml:17 Resources.Ledger: LC005@Rules[0].Expiration.Days')
     const deploy = parseParametersFile(await readFile(path.join(dir, 'params-deploy.json'), 'utf8'), 'p.json')
     const ops = await lint('cfn-parameters.yaml', {parameters: deploy})
     expect(ops.errors).toBe(0)
@@ -141,11 +141,11 @@ describe('CloudFormation intrinsic functions', () => {
   it('checks both branches of every If, labelled with the condition values', async () => {
     const result = await lint('cfn-if-branches.yaml')
     expect(result.configurations.map((c) => [c.source, c.rules, c.errors])).toEqual([
-      ['cfn-if-branches.yaml Resources.Events (IsProd false)', 1, 0],
-      ['cfn-if-branches.yaml Resources.Events (IsProd true)', 2, 1],
+      ['cfn-if-branches.yaml:8 Resources.Events (IsProd false)', 1, 0],
+      ['cfn-if-branches.yaml:8 Resources.Events (IsProd true)', 2, 1],
     ])
     expect(summary(result)).toContain(
-      'cfn-if-branches.yaml Resources.Events (IsProd true): LC003@Rules[0].Transitions[0].Days',
+      'cfn-if-branches.yaml:8 Resources.Events (IsProd true): LC003@Rules[0].Transitions[0].Days',
     )
   })
 

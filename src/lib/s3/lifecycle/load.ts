@@ -14,6 +14,7 @@ import {InputError, UsageError} from '../../core/errors.js'
 import {parseS3ApiConfiguration as parseS3Api} from './parse-s3api.js'
 import {looksLikeCfnRules, parseYamlOrJson, readCfnTemplate, readCfnVariants} from './read-cfn.js'
 import {readTerraform} from './read-terraform.js'
+import {escapeRegExp, lineOf} from './source-lines.js'
 
 export type InputFormat = 'bucket' | 'cloudformation' | 's3api' | 'terraform'
 
@@ -107,13 +108,18 @@ export async function parseConfigurationText(
       })
     }
 
-    return buckets.map((b) => ({
-      config: b.config,
-      findings: b.findings,
-      format: 'cloudformation',
-      notes: b.notes,
-      source: `${name} ${b.source}`,
-    }))
+    return buckets.map((b) => {
+      const id = escapeRegExp(b.source.split(' ')[0]!.replace(/^Resources\./, ''))
+      // "  Logs:" in YAML, "\"Logs\": {" in JSON.
+      const line = lineOf(text, new RegExp(`^\\s+(?:${id}|"${id}"|'${id}')\\s*:`, 'm'))
+      return {
+        config: b.config,
+        findings: b.findings,
+        format: 'cloudformation',
+        notes: b.notes,
+        source: `${name}${line ? `:${line}` : ''} ${b.source}`,
+      }
+    })
   }
 
   const inner =

@@ -21,6 +21,7 @@ import {
   type Tag,
   type Transition,
 } from './model.js'
+import {escapeRegExp, lineOf} from './source-lines.js'
 import {containsTfUnknown, evaluateTf, type TfScope} from './tf-expressions.js'
 
 type Obj = Record<string, unknown>
@@ -65,14 +66,6 @@ export async function readTfvars(text: string, file: string): Promise<Map<string
   const scope: TfScope = {iterators: new Map(), locals: {}, variables: {}, varValues: new Map()}
   return new Map(Object.entries(isObj(data) ? data : {}).map(([k, v]) => [k, evaluateTf(v, scope)]))
 }
-
-/** The line of `resource "TYPE" "NAME"` (1-based), for messages. */
-function lineOf(text: string, pattern: RegExp): number | undefined {
-  const m = pattern.exec(text)
-  return m ? text.slice(0, m.index).split('\n').length : undefined
-}
-
-const escape = (s: string) => s.replaceAll(/[.*+?^${}()|[\]\\]/g, String.raw`\$&`)
 
 /** Reads one resource: values through the evaluator, unknown ones as notes, malformed ones as findings. */
 class TfReader {
@@ -211,7 +204,7 @@ export async function readTerraform(
     for (const res of blocksOf(blocks)) {
       const line = lineOf(
         text,
-        new RegExp(`resource\\s+"aws_s3_bucket_lifecycle_configuration"\\s+"${escape(resName)}"`),
+        new RegExp(`resource\\s+"aws_s3_bucket_lifecycle_configuration"\\s+"${escapeRegExp(resName)}"`),
       )
       out.push(readV4(res, `${line ? `${name}:${line} ` : ''}aws_s3_bucket_lifecycle_configuration.${resName}`, scope))
     }
@@ -221,12 +214,17 @@ export async function readTerraform(
     for (const res of blocksOf(blocks)) {
       const dynamic = isObj(res.dynamic) ? res.dynamic : {}
       if (res.lifecycle_rule === undefined && dynamic.lifecycle_rule === undefined) continue
-      const line = lineOf(text, new RegExp(`resource\\s+"aws_s3_bucket"\\s+"${escape(resName)}"`))
+      const line = lineOf(text, new RegExp(`resource\\s+"aws_s3_bucket"\\s+"${escapeRegExp(resName)}"`))
       out.push(
         readV3(res, `${line ? `${name}:${line} ` : ''}aws_s3_bucket.${resName} (lifecycle_rule, provider v3)`, scope),
       )
     }
   }
+
+  // Like a template's buckets without LifecycleConfiguration: listed, nothing to check.
+  if (out.length === 0)
+    for (const resName of Object.keys(isObj(resources.aws_s3_bucket) ? resources.aws_s3_bucket : {}))
+      out.push({findings: [], notes: [], source: `aws_s3_bucket.${resName} (no lifecycle configuration in this file)`})
 
   for (const [modName, blocks] of Object.entries(isObj(json.module) ? json.module : {})) {
     for (const mod of blocksOf(blocks)) {

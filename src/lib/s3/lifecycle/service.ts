@@ -19,7 +19,7 @@ import {
 } from './estimate.js'
 import {type Finding, hasErrors} from './findings.js'
 import {type OutputFormat, render, s3ApiCommandLine} from './formats.js'
-import {CLASS_INFO, type LifecycleConfiguration, ruleLabel, type StorageClassName} from './model.js'
+import {CLASS_INFO, type LifecycleConfiguration, type StorageClassName} from './model.js'
 import {type BucketSample, sampleBucket} from './sample.js'
 import {buildConfiguration, type DayRow, type RuleSpec} from './spec.js'
 import {classAt, type ObjectFacts, objectTimeline, type RuleMatch, type SkippedAction} from './timeline.js'
@@ -176,7 +176,7 @@ export function lintConfigurations(
     if (!l.config) {
       return {
         errors: 0,
-        findings: [...l.findings, ...notesAsFindings(l.notes ?? [], (i) => `rule #${i + 1}`)],
+        findings: [...l.findings, ...notesAsFindings(l.notes ?? [])],
         format: l.format,
         rules: 0,
         source: l.source,
@@ -192,10 +192,7 @@ export function lintConfigurations(
       [...l.findings, ...validateConfiguration(l.config, {...options, unknownFilters: rulesWithUnknowns(notes)})],
       notes,
     )
-    const findings = [
-      ...checked,
-      ...notesAsFindings(notes, (i) => (rules[i] ? ruleLabel(rules[i], i) : `rule #${i + 1}`)),
-    ]
+    const findings = [...checked, ...notesAsFindings(notes, rules)]
       .map((f) => ({...f, source: l.source}))
       .sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity])
     return {

@@ -6,6 +6,7 @@
  * default is checked, with a note that only the default was checked.
  */
 import {type Finding, makeFinding} from './findings.js'
+import {type LifecycleRule, ruleLabel} from './model.js'
 
 export interface ValueNote {
   /** Model path inside the configuration, e.g. "Rules[0].Expiration.Days" (or "Rules" for the whole list). */
@@ -50,7 +51,7 @@ export function withoutUnknownConsequences(findings: readonly Finding[], notes: 
 }
 
 /** One note per rule (and one for the configuration) listing what was unknown or assumed. */
-export function notesAsFindings(notes: readonly ValueNote[], ruleNames: (i: number) => string): Finding[] {
+export function notesAsFindings(notes: readonly ValueNote[], rules: readonly LifecycleRule[] = []): Finding[] {
   const byRule = new Map<number | undefined, ValueNote[]>()
   for (const n of notes) byRule.set(n.ruleIndex, [...(byRule.get(n.ruleIndex) ?? []), n])
   const out: Finding[] = []
@@ -60,10 +61,10 @@ export function notesAsFindings(notes: readonly ValueNote[], ruleNames: (i: numb
     out.push(
       makeFinding(
         'unresolved-value',
-        `${ruleIndex === undefined ? 'configuration' : ruleNames(ruleIndex)}: ${texts.join('; ')}`,
+        `${ruleIndex === undefined ? 'configuration' : rules[ruleIndex] ? ruleLabel(rules[ruleIndex], ruleIndex) : `rule #${ruleIndex + 1}`}: ${texts.join('; ')}`,
         {
           path: ruleIndex === undefined ? 'Rules' : `Rules[${ruleIndex}]`,
-          ...(ruleIndex === undefined ? {} : {ruleIndex}),
+          ...(ruleIndex === undefined ? {} : {ruleId: rules[ruleIndex]?.ID, ruleIndex}),
           suggestion: anyUnknown
             ? 'Supply the values (--parameter KEY=VALUE / --parameters-file for CloudFormation, --var / --var-file for Terraform), or lint the deployed bucket (--bucket).'
             : 'Pass the value you deploy with (--parameter KEY=VALUE or --var NAME=VALUE) to check that one too.',
