@@ -381,6 +381,10 @@ describe('athena lint-columns', () => {
     expect(errorOf(bad).message).toMatch(/bad.sql:2:\d+/)
     const missing = await runJson(['athena', 'lint-columns', '--csv', path.join(dir, 'nope.csv')])
     expect(missing.exitCode).toBe(6)
+    // A header quote that is never closed: not a column named 'name,x\n1,2\n'.
+    const open = await runJson(['athena', 'lint-columns', '--csv', file('open.csv', 'id,"name,x\n1,2\n')])
+    expect(open.exitCode).toBe(6)
+    expect(errorOf(open).message).toMatch(/open\.csv:1:4: the quote that opens header field 2 is never closed/)
     expect(errorOf(missing).message).toMatch(/nope.csv does not exist/)
     const badJson = await runJson(['athena', 'lint-columns', '--glue-json', file('x.json', '{"Foo": 1}')])
     expect(errorOf(badJson).message).toMatch(/neither "Table".*nor "TableList"/)

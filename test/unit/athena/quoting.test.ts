@@ -26,12 +26,14 @@ describe('reserved words: the severity follows what Athena does with the name as
   })
 
   it('Hive DDL: a word AWS publishes unquoted (time, timestamp, start, dayofweek) is only a warning, and nothing quoted', () => {
-    expect(lintDdl('CREATE EXTERNAL TABLE flows (start BIGINT, time STRING, dayofweek INT, timestamp STRING)')).toEqual([
-      ['reserved-ddl', 'start', 'warning'],
-      ['reserved-ddl', 'time', 'warning'],
-      ['reserved-ddl', 'dayofweek', 'warning'],
-      ['reserved-ddl', 'timestamp', 'warning'],
-    ])
+    expect(lintDdl('CREATE EXTERNAL TABLE flows (start BIGINT, time STRING, dayofweek INT, timestamp STRING)')).toEqual(
+      [
+        ['reserved-ddl', 'start', 'warning'],
+        ['reserved-ddl', 'time', 'warning'],
+        ['reserved-ddl', 'dayofweek', 'warning'],
+        ['reserved-ddl', 'timestamp', 'warning'],
+      ],
+    )
     expect(lintDdl('CREATE EXTERNAL TABLE flows (`start` BIGINT, `time` STRING)')).toEqual([])
   })
 
