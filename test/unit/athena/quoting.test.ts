@@ -118,8 +118,13 @@ describe('`db.table` in one pair of backticks', () => {
     expect(fixes.views[0]!.sql).not.toContain('"sales.orders_flat"')
   })
 
-  it('a dotted name in double quotes stays one identifier (Trino reads it so), and is flagged', () => {
-    const {tables} = parseDdl('CREATE VIEW "sales.v" AS SELECT a FROM t', 'f.sql')
-    expect(tables[0]).toMatchObject({database: null, table: 'sales.v'})
+  it('a dotted name in double quotes stays one identifier (Trino reads it so): renamed, but no view on it', () => {
+    const input = parseDdl('CREATE VIEW "sales.v" AS SELECT "Amount" FROM t', 'f.sql')
+    expect(input.tables[0]).toMatchObject({database: null, table: 'sales.v'})
+    const outcome = lintSchema(input, ALL)
+    expect(outcome.findings.map((f) => f.rule)).toContain('dot-or-colon')
+    const fixes = buildFixes(input, outcome.renames, {duplicateTables: new Set(), plainNames: outcome.plainNames})
+    expect(fixes.renames.map((r) => r.to)).toContain('sales_v')
+    expect(fixes.views).toEqual([])
   })
 })
