@@ -10,6 +10,21 @@ import {InputError} from '../../../src/lib/core/errors.js'
  */
 const CASES: Array<[id: string, positive: string, nearMiss: string]> = [
   [
+    'multiple-statements',
+    "FAILED: ParseException line 1:7 missing EOF at ';' near 'sales'",
+    "FAILED: ParseException line 1:8 missing EOF at '-' near 'glue'",
+  ],
+  [
+    'column-name-not-specified',
+    'SYNTAX_ERROR: line 1:1: Column name not specified at position 2',
+    "SYNTAX_ERROR: line 1:1: Column 'position' cannot be resolved",
+  ],
+  [
+    'reserved-word-query',
+    "line 3:9: mismatched input 'IN' expecting {')', 'GROUP', 'ORDER'}",
+    "line 3:9: mismatched input 'EXTERNAL'. Expecting: 'TABLE'",
+  ],
+  [
     'parse-exception-comments',
     "FAILED: ParseException line 3:2 cannot recognize input near 'FORMAT' 'SERDE' ''org.openx.data.jsonserde.JsonSerDe'' in column type",
     "FAILED: ParseException line 3:2 cannot recognize input near 'date' 'string' ',' in column specification",
@@ -181,6 +196,11 @@ const CASES: Array<[id: string, positive: string, nearMiss: string]> = [
     'query-failed-wrapper',
     'InvalidRequestException: Query did not finish successfully. Final query state: FAILED',
     'Query finished successfully. Final query state: SUCCEEDED',
+  ],
+  [
+    'query-failed-wrapper',
+    'Error running query: Waiter QueryCompleted failed: Waiter encountered a terminal failure state',
+    'Waiter QueryCompleted succeeded',
   ],
 ]
 
