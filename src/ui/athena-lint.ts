@@ -1,10 +1,9 @@
-import Table from 'cli-table3'
-
 import type {FixReport} from '../lib/athena/fix.js'
 import type {LintColumnsResult} from '../lib/athena/lint-columns.js'
 import type {Finding} from '../lib/athena/model.js'
 
-import {isColorEnabled, paint} from './color.js'
+import {paint} from './color.js'
+import {renderTable} from './table.js'
 
 /**
  * How much of a big report the text output draws. A person does not read 100,000 rows, and
@@ -39,15 +38,8 @@ function ruleCounts(findings: Finding[]): Array<{count: number; rule: string; se
   return [...byRule.values()].sort((a, b) => b.count - a.count || a.rule.localeCompare(b.rule))
 }
 
-function table(head: string[], widths: number[]): Table.Table {
-  return new Table({
-    colWidths: widths,
-    head: head.map((h) => paint('bold', h)),
-    style: isColorEnabled() ? {border: ['grey'], head: []} : {border: [], compact: false, head: []},
-    wordWrap: true,
-    wrapOnWordBoundary: true,
-  })
-}
+/** The findings table: Why and Fix are prose, so below ~20 characters a column rows become lists. */
+const PROSE_COLUMN_TEXT = 20
 
 function groupKey(f: Finding): string {
   if (f.table === null) return f.database === null ? '(no database)' : `database ${f.database}`
@@ -60,9 +52,12 @@ function nameOf(f: Finding): string {
   return f.table ?? f.database ?? ''
 }
 
-/** Findings as one table per database/table, then the summary and, with --fix, the artefacts. */
+/**
+ * Findings as one table per database/table, then the summary and, with --fix, the artefacts.
+ * Tables fit `width` (default: the terminal's; piped output is whole) through renderTable.
+ */
 export function renderLintReport(result: LintColumnsResult, options: {width?: number | undefined} = {}): string {
-  const width = Math.max(80, Math.min(options.width ?? 120, 200))
+  const {width} = options
   const out: string[] = []
   const groups = new Map<string, Finding[]>()
   for (const f of result.findings) {
@@ -72,8 +67,6 @@ export function renderLintReport(result: LintColumnsResult, options: {width?: nu
     else groups.set(key, [f])
   }
 
-  const fixed = [10, 24, 22, 30]
-  const why = width - fixed.reduce((a, b) => a + b, 0) - 6
   // Whole tables, in order, up to the row limit (the first table always).
   const rest: Array<[string, Finding[]]> = []
   let shownRows = 0
@@ -85,21 +78,20 @@ export function renderLintReport(result: LintColumnsResult, options: {width?: nu
 
     shownRows += findings.length
     out.push(`${paint('bold', key)}  ${severityCounts(findings)}`)
-    const t = table(['Severity', 'Rule', 'Name', 'Why', 'Fix'], [fixed[0]!, fixed[1]!, fixed[2]!, why, fixed[3]!])
-    for (const f of findings) {
-      t.push([
-        paint(f.severity === 'error' ? 'red' : 'yellow', f.severity),
-        `${f.rule}\n${paint('dim', `(${f.context})`)}`,
-        nameOf(f),
-        f.message,
-        f.suggestion,
-      ])
-    }
-
-    out.push(t.toString(), '')
+    const rows = findings.map((f) => [
+      paint(f.severity === 'error' ? 'red' : 'yellow', f.severity),
+      `${f.rule}\n${paint('dim', `(${f.context})`)}`,
+      nameOf(f),
+      f.message,
+      f.suggestion,
+    ])
+    out.push(
+      renderTable({head: ['Severity', 'Rule', 'Name', 'Why', 'Fix'], minColumnText: PROSE_COLUMN_TEXT, rows, width}),
+      '',
+    )
   }
 
-  if (rest.length > 0) out.push(...renderRest(rest, result.findings, shownRows, groups.size))
+  if (rest.length > 0) out.push(...renderRest(rest, result.findings, shownRows, groups.size, width))
   const s = result.summary
   const verdict =
     s.errors > 0
@@ -115,7 +107,14 @@ export function renderLintReport(result: LintColumnsResult, options: {width?: nu
 }
 
 /** The tables past the row limit as one line each, the findings by rule, and where the rest is. */
-function renderRest(rest: Array<[string, Finding[]]>, all: Finding[], shownRows: number, tables: number): string[] {
+// eslint-disable-next-line max-params -- internal
+function renderRest(
+  rest: Array<[string, Finding[]]>,
+  all: Finding[],
+  shownRows: number,
+  tables: number,
+  width: number | undefined,
+): string[] {
   const out = [paint('bold', `${count(rest.length)} more table(s) with findings:`)]
   for (const [key, findings] of rest.slice(0, MAX_SUMMARY_LINES)) {
     const rules = ruleCounts(findings)
@@ -125,12 +124,15 @@ function renderRest(rest: Array<[string, Finding[]]>, all: Finding[], shownRows:
   }
 
   if (rest.length > MAX_SUMMARY_LINES) out.push(`  … and ${count(rest.length - MAX_SUMMARY_LINES)} more`)
-  const byRule = table(['Rule', 'Severity', 'Findings'], [28, 10, 12])
-  for (const r of ruleCounts(all)) byRule.push([r.rule, r.severity, count(r.count)])
+  const byRule = renderTable({
+    head: ['Rule', 'Severity', 'Findings'],
+    rows: ruleCounts(all).map((r) => [r.rule, r.severity, count(r.count)]),
+    width,
+  })
   out.push(
     '',
     paint('bold', 'All findings by rule'),
-    byRule.toString(),
+    byRule,
     paint(
       'dim',
       `Listed above: ${count(shownRows)} of ${count(all.length)} findings (${count(tables - rest.length)} of ${count(tables)} tables). All of them: --json, or --format sarif --output FILE.`,
@@ -140,21 +142,23 @@ function renderRest(rest: Array<[string, Finding[]]>, all: Finding[], shownRows:
   return out
 }
 
-export function renderFixes(fixes: FixReport, width = 120): string {
-  return [...renderRenames(fixes.renames, width), ...renderSql(fixes), ...renderCompat(fixes.compat ?? [])].join('\n')
+export function renderFixes(fixes: FixReport, width?: number): string {
+  return [...renderRenames(fixes.renames, width), ...renderSql(fixes), ...renderCompat(fixes.compat ?? [], width)].join(
+    '\n',
+  )
 }
 
-function renderRenames(renames: FixReport['renames'], width: number): string[] {
+function renderRenames(renames: FixReport['renames'], width: number | undefined): string[] {
   if (renames.length === 0) return [paint('green', 'Nothing to rename.')]
-  const t = table(['Table', 'Name', 'New name', 'Note'], [24, 30, 30, Math.max(20, width - 92)])
-  for (const r of renames.slice(0, MAX_RENAME_ROWS)) {
+  const rows = renames.slice(0, MAX_RENAME_ROWS).map((r) => {
     const where =
       r.table === null ? `(database ${r.database})` : r.database === null ? r.table : `${r.database}.${r.table}`
     const name = r.kind === 'table' || r.kind === 'database' ? `${r.from} (${r.kind})` : (r.path ?? r.from)
-    t.push([where, name, r.to, r.note ?? ''])
-  }
-
-  const out = [paint('bold', 'Rename map (checked against every other name of the table)'), t.toString()]
+    return [where, name, r.to, r.note ?? '']
+  })
+  // The table a rename belongs to and the note are the first to go on a narrow terminal.
+  const t = renderTable({head: ['Table', 'Name', 'New name', 'Note'], optional: [3, 0], rows, width})
+  const out = [paint('bold', 'Rename map (checked against every other name of the table)'), t]
   if (renames.length > MAX_RENAME_ROWS)
     out.push(
       paint(
@@ -214,7 +218,7 @@ function renderSql(fixes: FixReport): string[] {
   return out
 }
 
-function renderCompat(compat: NonNullable<FixReport['compat']>): string[] {
+function renderCompat(compat: NonNullable<FixReport['compat']>, width: number | undefined): string[] {
   const out: string[] = []
   let rows = 0
   let left = 0
@@ -231,12 +235,15 @@ function renderCompat(compat: NonNullable<FixReport['compat']>): string[] {
         `awswrangler would name ${c.database === null ? c.table : `${c.database}.${c.table}`} "${c.tableName.awswrangler}" (≤ 2.12: "${c.tableName.awswranglerLegacy}") and its columns:`,
       ),
     )
-    const t = table(['Column', 'awswrangler ≥ 2.13', 'awswrangler ≤ 2.12'], [34, 30, 30])
-    for (const col of c.columns)
-      if (col.name !== col.awswrangler || col.name !== col.awswranglerLegacy)
-        t.push([col.name, col.awswrangler, col.awswranglerLegacy])
-    rows += t.length + c.collisions.length + c.stillInvalid.length
-    out.push(t.length > 0 ? t.toString() : paint('dim', '(all column names unchanged)'))
+    const changed = c.columns
+      .filter((col) => col.name !== col.awswrangler || col.name !== col.awswranglerLegacy)
+      .map((col) => [col.name, col.awswrangler, col.awswranglerLegacy])
+    rows += changed.length + c.collisions.length + c.stillInvalid.length
+    out.push(
+      changed.length > 0
+        ? renderTable({head: ['Column', 'awswrangler ≥ 2.13', 'awswrangler ≤ 2.12'], rows: changed, width})
+        : paint('dim', '(all column names unchanged)'),
+    )
     for (const k of c.collisions)
       out.push(
         paint(

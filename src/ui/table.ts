@@ -7,6 +7,11 @@ export interface TableSpec {
   align?: Array<'center' | 'left' | 'right'>
   head: string[]
   /**
+   * Fewest characters of text per column that still read as a table (default 8); below it rows
+   * are drawn as lists. Tables of long prose cells set more.
+   */
+  minColumnText?: number
+  /**
    * Columns that may be left out when the table does not fit the terminal, by index, the first
    * to go first (secondary detail such as a region or a request id; `--json` keeps them).
    */
@@ -14,7 +19,7 @@ export interface TableSpec {
   rows: Array<Array<number | string>>
   title?: string
   /** Width to fit, in columns; default: the terminal's (see setTerminalWidth), none when piped. */
-  width?: number
+  width?: number | undefined
 }
 
 /** Below this many characters of text per column a table is unreadable: rows become lists. */
@@ -56,7 +61,7 @@ function drawnWidth(columnWidths: number[]): number {
  * among the wide ones (water-filling). Undefined when some column would get less than
  * MIN_CELL_TEXT characters.
  */
-function fitWidths(natural: number[], width: number): number[] | undefined {
+function fitWidths(natural: number[], width: number, minText = MIN_CELL_TEXT): number[] | undefined {
   let room = width - drawnWidth(natural.map(() => 0))
   const fitted = [...natural]
   let open = natural.map((_, i) => i)
@@ -64,7 +69,7 @@ function fitWidths(natural: number[], width: number): number[] | undefined {
     const share = Math.floor(room / open.length)
     const narrow = open.filter((i) => natural[i]! <= share)
     if (narrow.length === 0) {
-      if (share < MIN_CELL_TEXT) return undefined
+      if (share < minText) return undefined
       let extra = room - share * open.length
       for (const i of open) fitted[i] = share + (extra-- > 0 ? 1 : 0)
       return fitted
@@ -158,7 +163,7 @@ export function renderTable(spec: TableSpec): string {
     }
 
     if (drawnWidth(natural()) > width) {
-      colWidths = fitWidths(natural(), width)
+      colWidths = fitWidths(natural(), width, spec.minColumnText)
       if (colWidths === undefined) {
         const list = renderList(head, rows, width)
         return spec.title ? `${paint('bold', spec.title)}\n${list}` : list

@@ -87,4 +87,21 @@ describe('renderLintReport', () => {
     expect(text).toMatch(/… and 9\d\d more view\(s\) and 0 more SerDe table\(s\): --json has every SQL text/)
     expect(text).toContain('1000 table(s), 100000 column(s) and partition key(s) checked')
   })
+
+  it.each([60, 80, 120])('fits a %i-column terminal: no line of a table is wider, no padding rows', (width) => {
+    const text = renderLintReport(report(2, 4), {width})
+    // Table rows, and the lines of the list layout (the summary sentence is prose the terminal wraps).
+    const tableLines = text.split('\n').filter((l) => /^([┌│├└]|Severity:| {2})/.test(l))
+    expect(tableLines.length).toBeGreaterThan(8)
+    for (const line of tableLines) expect([...line].length, line).toBeLessThanOrEqual(width)
+    // A column squeezed to a character pads rows with near-empty lines: there are none.
+    expect(tableLines.filter((l) => /^│(\s*│)+\s*$/.test(l))).toEqual([])
+    // Every finding's text is there, whole words (wrapped, not cut).
+    expect(text.replaceAll(/[\s│]+/g, ' ')).toContain('A space is not allowed.')
+  })
+
+  it('below a readable width the findings become lists, above it a table', () => {
+    expect(renderLintReport(report(1, 2), {width: 60})).toMatch(/^Severity: error$/m)
+    expect(renderLintReport(report(1, 2), {width: 120})).toMatch(/^│ Severity │/m)
+  })
 })

@@ -174,7 +174,7 @@ Rules: ${RULE_IDS.join(', ')}.
         this.logToStderr(`SARIF with ${result.findings.length} result(s) written to ${flags.output}.`)
       } else process.stdout.write(sarif)
     } else if (!this.jsonEnabled()) {
-      this.log(renderLintReport(result, {width: process.stdout.columns}))
+      this.log(renderLintReport(result))
     }
 
     return result

@@ -58,6 +58,26 @@ export const KNOWN_ERRORS: readonly KnownError[] = [
   },
   {
     cause:
+      'More than one statement was sent in one query execution (e.g. "USE db; SHOW TABLES;"): Athena and Hive run one statement at a time, so the parser stops at the first ";".',
+    fix: 'Send one statement per execution; qualify names (db.table) instead of a USE statement.',
+    id: 'multiple-statements',
+    patterns: [/missing EOF at ';'/i],
+    rules: [],
+    source: 'https://github.com/sodadata/soda-core/issues/320',
+    title: 'Several statements in one execution',
+  },
+  {
+    cause:
+      'A CREATE TABLE AS SELECT (also the one a client such as awswrangler wraps around a query) needs a name for every column: a select item without an alias (max(date), count(*)) has none.',
+    fix: "Give every expression an alias (SELECT max(date) AS max_date …), or run the query without the client's CTAS wrapper.",
+    id: 'column-name-not-specified',
+    patterns: [/Column name not specified at position \d+/i],
+    rules: [],
+    source: 'https://github.com/aws/aws-sdk-pandas/issues/239',
+    title: 'Select item without a name in a CTAS',
+  },
+  {
+    cause:
       'An unquoted name with a hyphen (or other special character) in DDL; Hive stops parsing at the "-" (e.g. a database named glue-athena).',
     fix: 'Enclose the name in backticks in DDL (`glue-athena`), or better rename it to letters, digits and underscores.',
     id: 'missing-eof-hyphen',
@@ -198,7 +218,7 @@ export const KNOWN_ERRORS: readonly KnownError[] = [
     fix: 'Double-quote the name in queries ("order"); `lint-columns` flags reserved words for both DDL and DML.',
     id: 'reserved-word-query',
     names: [/mismatched input '\.?([^'.]+)'/i],
-    patterns: [/mismatched input '[^']+'\. Expecting/i],
+    patterns: [/mismatched input '[^']+'\.? Expecting/i],
     rules: ['reserved-dml', 'reserved-trino', 'leading-digit'],
     source: 'https://github.com/Tomme/dbt-athena/issues/116',
     title: 'Syntax error at a word (reserved word or bad name)',
@@ -785,6 +805,7 @@ export const KNOWN_ERRORS: readonly KnownError[] = [
     patterns: [
       /Query did not finish successfully\. Final query state: FAILED/i,
       /Query execution failed or was cancelled/i,
+      /Waiter encountered a terminal failure state/i,
     ],
     rules: [],
     source: 'https://github.com/johanneswuerbach/jaeger-s3/issues/350',

@@ -69,6 +69,7 @@ export interface FixReport {
 
 const OPENX = /openx/i
 const SAFE = /^[a-z][a-z0-9_]*$/
+const DOTTED = /\./
 
 const tableKey = (database: null | string, table: null | string): string => `${database ?? ''}\u0000${table ?? ''}`
 
@@ -627,7 +628,9 @@ export function buildFixes(
       hasCaseDuplicates: options.duplicateTables.has(key),
       mappings,
     })
-    if (view) report.views.push(view)
+    // A view on a name with a "." would reference it as one quoted identifier ("db.table"), which
+    // Trino looks up as a table of that name: such a table gets its rename, not a view.
+    if (view && !DOTTED.test(table.table) && !DOTTED.test(table.database ?? '')) report.views.push(view)
     if (serde) report.serdeProperties.push(serde)
   }
 

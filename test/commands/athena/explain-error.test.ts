@@ -177,4 +177,12 @@ describe('athena explain-error', () => {
     expect(empty.exitCode).toBe(2)
     expect(errorOf(empty).message).toMatch(/standard input was empty/)
   })
+
+  it('bad input: a binary file is exit 6 and nothing of it is echoed as names', async () => {
+    const p = path.join(dir, 'dump.bin')
+    writeFileSync(p, Buffer.from(Array.from({length: 15_000}, (_, i) => (i * 131 + 7) % 256)))
+    const run = await runJson(['athena', 'explain-error', '--file', p])
+    expect(run.exitCode).toBe(6)
+    expect(errorOf(run).message).toMatch(/dump\.bin is not text/)
+  })
 })

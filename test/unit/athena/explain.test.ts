@@ -68,10 +68,10 @@ describe('explainMessage', () => {
     ['FAILED: NullPointerException Name is null', 'name-is-null', []],
     [
       "HIVE_METASTORE_ERROR: com.facebook.presto.spi.PrestoException: Error: type expected at the position 0 of 'bool' but 'bool' is found.",
-      'type-string-position',
-      expect.any(Array),
+      'type-name-not-hive',
+      [],
     ],
-    ['Queries of this type are not supported', 'reserved-word-query', ['reserved-dml', 'reserved-trino']],
+    ['Queries of this type are not supported', 'queries-not-supported', ['leading-digit', 'reserved-dml']],
   ])('%s → %s', (message, id, rules) => {
     const e = explainMessage(message)
     expect(e.known).toBe(true)

@@ -149,7 +149,11 @@ function detectDelimiter(text: string): string {
 export function parseCsvRecord(
   text: string,
   delimiter: string,
-): {fields: string[]; /** Offset of a quote still open at the end of the text. */ openQuoteAt?: number; terminated: boolean} {
+): {
+  fields: string[]
+  /** Offset of a quote still open at the end of the text. */ openQuoteAt?: number
+  terminated: boolean
+} {
   const fields: string[] = []
   let field = ''
   let quoted = false
