@@ -163,7 +163,12 @@ export class Classifier {
     // Context lines (a state set externally, a success before a SIGTERM) explain findings even when
     // the same record is also a finding itself.
     this.recordSignals(body, base)
-    const rule = matchRule(body, meta.kind, meta.stream, near)
+    const preceding = (): string => {
+      const head = text.slice(Math.max(0, start - NEAR_CHARS), start)
+      return start < NEAR_CHARS && this.previous?.stream === meta.stream ? this.previous.text + head : head
+    }
+
+    const rule = matchRule(body, meta.kind, meta.stream, {near, preceding})
     if (rule) {
       const {captures, index} = rule
       const occurrence: Occurrence = {
@@ -231,8 +236,9 @@ export function matchRule(
   body: string,
   kind: GroupKind,
   stream: string,
-  near: () => string = () => body,
+  context: {near?: () => string; preceding?: () => string} = {},
 ): undefined | {captures: string[]; index: number; rule: Rule} {
+  const {near = () => body, preceding = () => ''} = context
   for (const rule of RULES) {
     if (rule.groups && kind !== 'unknown' && !rule.groups.includes(kind)) continue
     if (rule.stream && !rule.stream.test(stream)) continue
@@ -240,6 +246,7 @@ export function matchRule(
     const m = rule.pattern.exec(body)
     if (!m) continue
     if (rule.near && !rule.near.test(body) && !rule.near.test(near())) continue
+    if (rule.nearBefore && !rule.nearBefore.test(body.slice(0, m.index)) && !rule.nearBefore.test(preceding())) continue
     return {captures: m.slice(1).map((c) => c ?? ''), index: m.index, rule}
   }
 
