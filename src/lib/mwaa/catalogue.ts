@@ -387,7 +387,8 @@ export const RULES: readonly Rule[] = [
     groups: ['dag-processing', 'scheduler', 'webserver', 'worker'],
     id: 'dagbag-process-timeout',
     keywords: ['Process timed out', 'Timeout, PID'],
-    near: /DagBag|dagbag\.py|Failed to import|processor\.py|Broken DAG|process_file|list_dags|Processing file/,
+    // Task logs also start with `Filling up the DagBag`: only DAG-file processing context counts.
+    near: /Failed to import|processor\.py|DagFileProcessor|Broken DAG|process_file|list_dags|Processing file/,
     pattern: /Process timed out(, PID| *\n| *$)|Timeout, PID: [0-9]+/,
     severity: 'error',
     title: 'DAG file import timed out',

@@ -55,9 +55,20 @@ function escapeRegExp(s: string): string {
  * line (ERROR, a traceback), so that a record no rule knows can still be reported as unclassified.
  */
 export const KEYWORD_RE = new RegExp(
-  [...new Set([...allKeywords(), ...ERROR_KEYWORDS])].map((k) => escapeRegExp(k)).join('|'),
+  prefilterLiterals([...allKeywords(), ...ERROR_KEYWORDS])
+    .map((k) => escapeRegExp(k))
+    .join('|'),
   'g',
 )
+
+/**
+ * The literals the prefilter needs: a keyword that contains another keyword finds nothing the
+ * shorter one does not, and every alternative costs scan time on every byte.
+ */
+export function prefilterLiterals(keywords: string[]): string[] {
+  const unique = [...new Set(keywords)]
+  return unique.filter((k) => !unique.some((other) => other !== k && k.includes(other)))
+}
 
 export interface TextMeta {
   /** Start offset of each event in the text and its timestamp (CloudWatch events joined by \n). */
