@@ -30,6 +30,8 @@ export interface Rule {
    * match, e.g. a `Process timed out` line is a DAG import timeout only next to DagBag lines.
    */
   near?: RegExp
+  /** Like `near`, but only the text before the record counts (what happened first). */
+  nearBefore?: RegExp
   pattern: RegExp
   severity: Severity
   /** The stream name must match (requirements_install_* / startup_script_execution_* streams). */
@@ -38,8 +40,7 @@ export interface Rule {
 }
 
 /** Context lines that are not findings themselves but explain one (SIGTERM neighbours, failed tasks). */
-export type SignalId =
-  'dag-run-failed' | 'pid-mismatch' | 'state-externally-set' | 'task-failed' | 'task-succeeded' | 'warm-shutdown'
+export type SignalId = 'dag-run-failed' | 'pid-mismatch' | 'state-externally-set' | 'task-failed' | 'warm-shutdown'
 
 export interface Signal {
   id: SignalId
@@ -386,7 +387,8 @@ export const RULES: readonly Rule[] = [
     groups: ['dag-processing', 'scheduler', 'webserver', 'worker'],
     id: 'dagbag-process-timeout',
     keywords: ['Process timed out', 'Timeout, PID'],
-    near: /DagBag|dagbag\.py|Failed to import|processor\.py|Broken DAG|process_file|list_dags|Processing file/,
+    // Task logs also start with `Filling up the DagBag`: only DAG-file processing context counts.
+    near: /Failed to import|processor\.py|DagFileProcessor|Broken DAG|process_file|list_dags|Processing file/,
     pattern: /Process timed out(, PID| *\n| *$)|Timeout, PID: [0-9]+/,
     severity: 'error',
     title: 'DAG file import timed out',
@@ -812,6 +814,23 @@ export const RULES: readonly Rule[] = [
   {
     category: 'sigterm',
     cause:
+      "The task had already been marked SUCCESS when its process received SIGTERM: Airflow's post-success check found the task no longer running and terminated the leftover process. The task's result stands; nothing needs fixing unless the task is later marked failed.",
+    confidence: 0.8,
+    doc: DOC.airflow202,
+    fix: [
+      'Nothing to fix for this run: the task succeeded before the signal.',
+      'If such tasks are later marked failed, check for callbacks or sub-processes that keep running after the task returns.',
+    ],
+    id: 'sigterm-after-success',
+    keywords: ['Received SIGTERM', 'Task received SIGTERM signal', 'Negsignal.SIGTERM'],
+    nearBefore: /Marking task as SUCCESS|externally set to success/,
+    pattern: /Received SIGTERM|Task received SIGTERM signal|Negsignal\.SIGTERM/,
+    severity: 'warning',
+    title: 'SIGTERM after the task succeeded (an Airflow behaviour, not a failure)',
+  },
+  {
+    category: 'sigterm',
+    cause:
       'The task received SIGTERM: something stopped it from outside. Neighbouring lines usually say why (state set externally, DAG run timeout, worker scale-in, OOM).',
     confidence: 0.6,
     doc: DOC.airflow202,
@@ -1066,7 +1085,6 @@ export const SIGNALS: readonly Signal[] = [
     pattern: /Recorded pid [0-9]+ does not match the current pid [0-9]+/,
   },
   {id: 'warm-shutdown', keywords: ['Warm shutdown'], pattern: /Warm shutdown/},
-  {id: 'task-succeeded', keywords: ['Marking task as SUCCESS'], pattern: /Marking task as SUCCESS/},
   {
     id: 'task-failed',
     keywords: ['Marking task as FAILED'],

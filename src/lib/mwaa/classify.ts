@@ -55,9 +55,20 @@ function escapeRegExp(s: string): string {
  * line (ERROR, a traceback), so that a record no rule knows can still be reported as unclassified.
  */
 export const KEYWORD_RE = new RegExp(
-  [...new Set([...allKeywords(), ...ERROR_KEYWORDS])].map((k) => escapeRegExp(k)).join('|'),
+  prefilterLiterals([...allKeywords(), ...ERROR_KEYWORDS])
+    .map((k) => escapeRegExp(k))
+    .join('|'),
   'g',
 )
+
+/**
+ * The literals the prefilter needs: a keyword that contains another keyword finds nothing the
+ * shorter one does not, and every alternative costs scan time on every byte.
+ */
+export function prefilterLiterals(keywords: string[]): string[] {
+  const unique = [...new Set(keywords)]
+  return unique.filter((k) => !unique.some((other) => other !== k && k.includes(other)))
+}
 
 export interface TextMeta {
   /** Start offset of each event in the text and its timestamp (CloudWatch events joined by \n). */
@@ -163,7 +174,12 @@ export class Classifier {
     // Context lines (a state set externally, a success before a SIGTERM) explain findings even when
     // the same record is also a finding itself.
     this.recordSignals(body, base)
-    const rule = matchRule(body, meta.kind, meta.stream, near)
+    const preceding = (): string => {
+      const head = text.slice(Math.max(0, start - NEAR_CHARS), start)
+      return start < NEAR_CHARS && this.previous?.stream === meta.stream ? this.previous.text + head : head
+    }
+
+    const rule = matchRule(body, meta.kind, meta.stream, {near, preceding})
     if (rule) {
       const {captures, index} = rule
       const occurrence: Occurrence = {
@@ -231,8 +247,9 @@ export function matchRule(
   body: string,
   kind: GroupKind,
   stream: string,
-  near: () => string = () => body,
+  context: {near?: () => string; preceding?: () => string} = {},
 ): undefined | {captures: string[]; index: number; rule: Rule} {
+  const {near = () => body, preceding = () => ''} = context
   for (const rule of RULES) {
     if (rule.groups && kind !== 'unknown' && !rule.groups.includes(kind)) continue
     if (rule.stream && !rule.stream.test(stream)) continue
@@ -240,6 +257,7 @@ export function matchRule(
     const m = rule.pattern.exec(body)
     if (!m) continue
     if (rule.near && !rule.near.test(body) && !rule.near.test(near())) continue
+    if (rule.nearBefore && !rule.nearBefore.test(body.slice(0, m.index)) && !rule.nearBefore.test(preceding())) continue
     return {captures: m.slice(1).map((c) => c ?? ''), index: m.index, rule}
   }
 

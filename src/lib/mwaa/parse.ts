@@ -88,20 +88,26 @@ export function stripRecordPrefixes(text: string): string {
     .join('\n')
 }
 
+/** `[TS] {file.py:N} LEVEL - `, with an empty or missing timestamp too. */
+function airflowHeader(line: string): ParsedHeader | undefined {
+  const m = AIRFLOW.exec(line)
+  if (!m) return undefined
+  return {
+    level: m[3],
+    logger: m[2],
+    message: line.slice(m[0].length),
+    shape: 'airflow',
+    timestamp: m[1] ? parseLogTimestamp(m[1]) : undefined,
+  }
+}
+
 /** The header of a record, or undefined when the line has none. */
 export function parseHeader(line: string): ParsedHeader | undefined {
   const c = line.codePointAt(0)
   if (c === 91 /* [ */) {
-    let m = AIRFLOW.exec(line)
-    if (m)
-      return {
-        level: m[3],
-        logger: m[2],
-        message: line.slice(m[0].length),
-        shape: 'airflow',
-        timestamp: m[1] ? parseLogTimestamp(m[1]) : undefined,
-      }
-    m = LEVEL_DASH.exec(line)
+    const airflow = airflowHeader(line)
+    if (airflow) return airflow
+    let m = LEVEL_DASH.exec(line)
     if (m)
       return {
         level: m[1],
@@ -122,18 +128,7 @@ export function parseHeader(line: string): ParsedHeader | undefined {
     return undefined
   }
 
-  if (c === 123 /* { */) {
-    const m = AIRFLOW.exec(line)
-    if (m)
-      return {
-        level: m[3],
-        logger: m[2],
-        message: line.slice(m[0].length),
-        shape: 'airflow',
-        timestamp: undefined,
-      }
-    return parseJsonEvent(line)
-  }
+  if (c === 123 /* { */) return airflowHeader(line) ?? parseJsonEvent(line)
 
   if (c !== undefined && c >= 48 && c <= 57) {
     let m = A3_CONSOLE.exec(line)

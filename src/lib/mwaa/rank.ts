@@ -275,17 +275,7 @@ function explainSigterm(sigterm: Draft, drafts: Draft[], signals: Map<SignalId, 
     2 * 60 * 1000,
   )
   const state = external.map((o) => o.captures.find((c) => c !== '')).find(Boolean)
-  const succeeded = sameStreamOrNear(signals.get('task-succeeded') ?? [], 2 * 60 * 1000)
-  if (succeeded.length > 0 && (state === undefined || state === 'success')) {
-    sigterm.finding.severity = 'warning'
-    sigterm.finding.title = 'SIGTERM after the task succeeded (an Airflow behaviour, not a failure)'
-    sigterm.finding.cause =
-      "The task had already been marked SUCCESS when its process received SIGTERM: Airflow's post-success check found the task no longer running and terminated the leftover process. The task's result stands; nothing needs fixing unless the task is later marked failed."
-    sigterm.finding.confidence = 0.8
-    sigterm.finding.evidence = [...toEvidence(succeeded, 1), ...sigterm.finding.evidence].slice(0, MAX_EVIDENCE + 2)
-    return
-  }
-
+  if (sigterm.finding.rule === 'sigterm-after-success') return
   if (external.length > 0)
     sigterm.finding.evidence = [...sigterm.finding.evidence, ...toEvidence(external, 2)].slice(0, MAX_EVIDENCE + 2)
 

@@ -116,7 +116,8 @@ describe('ranking causes, not counts', () => {
         text: `${at(10)} {{taskinstance.py:1}} INFO - Marking task as SUCCESS. dag_id=etl, task_id=load\n${at(10)} {{local_task_job.py:1}} WARNING - State of this instance has been externally set to success. Terminating instance.\n${at(10)} {{taskinstance.py:1}} ERROR - Received SIGTERM. Terminating subprocesses.`,
       },
     ])
-    const sigterm = findings.find((f) => f.rule === 'task-sigterm')!
+    const sigterm = findings.find((f) => f.category === 'sigterm' && f.rule !== 'state-changed-externally')!
+    expect(sigterm.rule).toBe('sigterm-after-success')
     expect(sigterm.severity).toBe('warning')
     expect(sigterm.title).toMatch(/after the task succeeded/)
     expect(sigterm.cause).toMatch(/nothing needs fixing/)
