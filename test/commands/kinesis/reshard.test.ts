@@ -507,6 +507,7 @@ describe('kinesis reshard', () => {
 
 describe('output paths that cannot be written', () => {
   useTestAwsEnv()
+
   it('exit 6 naming the path and why, before any AWS call and without "Dry run"', async () => {
     kinesis.reset()
     const dir = await mkdtemp(path.join(tmpdir(), 'pipeops-out-'))

@@ -2,11 +2,15 @@
 import {GlueClient, type Table} from '@aws-sdk/client-glue'
 import {ListObjectsV2Command, S3Client} from '@aws-sdk/client-s3'
 import {mockClient} from 'aws-sdk-client-mock'
+import {mkdtemp, writeFile} from 'node:fs/promises'
+import {tmpdir} from 'node:os'
+import path from 'node:path'
 import {describe, expect, it} from 'vitest'
 
 import {PartialApplyError} from '../../../src/lib/core/errors.js'
 import {applyPlan} from '../../../src/lib/core/plan.js'
 import {callFailureKind} from '../../../src/lib/glue/batch.js'
+import {loadPartitionsJson} from '../../../src/lib/glue/catalog.js'
 import {
   diffPartitions,
   PartitionSyncExecutor,
@@ -498,10 +502,6 @@ describe('a partition whose data is under the table layout is never dropped', ()
 
 describe('offline catalog files', () => {
   it('a broken --partitions-json suggests the command that exports partitions, not the table', async () => {
-    const {mkdtemp, writeFile} = await import('node:fs/promises')
-    const {tmpdir} = await import('node:os')
-    const path = await import('node:path')
-    const {loadPartitionsJson} = await import('../../../src/lib/glue/catalog.js')
     const file = path.join(await mkdtemp(path.join(tmpdir(), 'pipeops-parts-')), 'partitions.json')
     await writeFile(file, '{"Partitions": [')
     await expect(loadPartitionsJson(file)).rejects.toMatchObject({
