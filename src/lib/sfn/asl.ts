@@ -27,16 +27,16 @@ export function childPath(parent: string, key: number | string): string {
 }
 
 export interface Scope {
+  /** The state that owns this scope (a Parallel or Map), or null at the top level. */
+  owner: null | {kind: 'Map' | 'Parallel'; name: string; state: Json}
+  /** The scope holding the owner state; null at the top level. */
+  parent: null | Scope
   /** Where this scope's `States` object is, e.g. `$.States.Fanout.Branches[0]`. */
   path: string
   /** The query language a state of this scope inherits when it sets none. */
   queryLanguage: QueryLanguage
   /** The object holding StartAt and States (the definition, a branch, an ItemProcessor). */
   scope: Json
-  /** The state that owns this scope (a Parallel or Map), or null at the top level. */
-  owner: null | {kind: 'Map' | 'Parallel'; name: string; state: Json}
-  /** The scope holding the owner state; null at the top level. */
-  parent: null | Scope
 }
 
 export function queryLanguageOf(value: unknown, inherited: QueryLanguage): QueryLanguage {

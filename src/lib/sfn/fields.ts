@@ -8,19 +8,18 @@ const COMMON = ['Type', 'Comment', 'QueryLanguage', 'Next', 'End', 'InputPath', 
 
 export const ALLOWED_FIELDS: Record<string, ReadonlySet<string>> = {
   Choice: new Set([
-    'Type',
-    'Comment',
-    'QueryLanguage',
-    'InputPath',
-    'OutputPath',
-    'Choices',
-    'Default',
-    'Output',
     'Assign',
+    'Choices',
+    'Comment',
+    'Default',
+    'InputPath',
+    'Output',
+    'OutputPath',
+    'QueryLanguage',
+    'Type',
   ]),
-  Fail: new Set(['Type', 'Comment', 'QueryLanguage', 'Error', 'ErrorPath', 'Cause', 'CausePath']),
+  Fail: new Set(['Cause', 'CausePath', 'Comment', 'Error', 'ErrorPath', 'QueryLanguage', 'Type']),
   Map: new Set([
-    ...COMMON,
     'Assign',
     'Catch',
     'ItemBatcher',
@@ -43,9 +42,9 @@ export const ALLOWED_FIELDS: Record<string, ReadonlySet<string>> = {
     'ToleratedFailureCountPath',
     'ToleratedFailurePercentage',
     'ToleratedFailurePercentagePath',
+    ...COMMON,
   ]),
   Parallel: new Set([
-    ...COMMON,
     'Arguments',
     'Assign',
     'Branches',
@@ -55,11 +54,11 @@ export const ALLOWED_FIELDS: Record<string, ReadonlySet<string>> = {
     'ResultPath',
     'ResultSelector',
     'Retry',
-  ]),
-  Pass: new Set([...COMMON, 'Assign', 'Output', 'Parameters', 'Result', 'ResultPath']),
-  Succeed: new Set(['Type', 'Comment', 'QueryLanguage', 'InputPath', 'OutputPath', 'Output']),
-  Task: new Set([
     ...COMMON,
+  ]),
+  Pass: new Set(['Assign', 'Output', 'Parameters', 'Result', 'ResultPath', ...COMMON]),
+  Succeed: new Set(['Comment', 'InputPath', 'Output', 'OutputPath', 'QueryLanguage', 'Type']),
+  Task: new Set([
     'Arguments',
     'Assign',
     'Catch',
@@ -74,15 +73,16 @@ export const ALLOWED_FIELDS: Record<string, ReadonlySet<string>> = {
     'Retry',
     'TimeoutSeconds',
     'TimeoutSecondsPath',
+    ...COMMON,
   ]),
-  Wait: new Set([...COMMON, 'Assign', 'Output', 'Seconds', 'SecondsPath', 'Timestamp', 'TimestampPath']),
+  Wait: new Set(['Assign', 'Output', 'Seconds', 'SecondsPath', 'Timestamp', 'TimestampPath', ...COMMON]),
 }
 
 export const STATE_TYPES = Object.keys(ALLOWED_FIELDS)
 
 export const ROOT_FIELDS = new Set(['Comment', 'QueryLanguage', 'StartAt', 'States', 'TimeoutSeconds', 'Version'])
 export const BRANCH_FIELDS = new Set(['Comment', 'QueryLanguage', 'StartAt', 'States'])
-export const PROCESSOR_FIELDS = new Set([...BRANCH_FIELDS, 'ProcessorConfig'])
+export const PROCESSOR_FIELDS = new Set(['ProcessorConfig', ...BRANCH_FIELDS])
 
 /** Fields that exist only in JSONPath states (SPEC "Query languages"). */
 export const JSONPATH_ONLY = [
@@ -142,7 +142,7 @@ export const INTRINSIC_FUNCTIONS = [
 /** The comparison operators of a JSONPath Choice rule, with the operand each takes. */
 export const CHOICE_OPERATORS: Record<
   string,
-  'boolean' | 'number' | 'path' | 'rules' | 'rule' | 'string' | 'timestamp'
+  'boolean' | 'number' | 'path' | 'rule' | 'rules' | 'string' | 'timestamp'
 > = {
   And: 'rules',
   BooleanEquals: 'boolean',

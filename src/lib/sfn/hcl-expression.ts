@@ -123,11 +123,12 @@ function tokenize(src: string): Token[] {
 
 const unknown = (text: string): string => `\${${text.replaceAll(/\s+/g, ' ').replaceAll(/[{}]/g, '').trim()}}`
 
+const isPunct = (t: Token | undefined, v: string): boolean => t?.kind === 'punct' && t.value === v
+
 export function evaluateHclExpression(src: string): HclEvaluation {
   const tokens = tokenize(src)
   let pos = 0
   const peek = (): Token | undefined => tokens[pos]
-  const isPunct = (t: Token | undefined, v: string): boolean => t?.kind === 'punct' && t.value === v
   const skipNl = (): void => {
     while (peek()?.kind === 'nl') pos++
   }

@@ -51,7 +51,7 @@ export function formatSeconds(seconds: number): string {
 
 /** The workflow type a state runs in: a distributed Map's children have their own ExecutionType. */
 function runsAs(located: LocatedState, machineType: undefined | WorkflowType): undefined | WorkflowType {
-  for (let scope = located.scope; scope.owner && scope.parent; scope = scope.parent) {
+  for (let {scope} = located; scope.owner && scope.parent; scope = scope.parent) {
     const {state} = scope.owner
     if (state.Type === 'Map' && isDistributedMap(state)) {
       const processor = isObj(state.ItemProcessor) ? state.ItemProcessor : {}

@@ -26,7 +26,7 @@ import {
   ROOT_FIELDS,
   STATE_TYPES,
 } from './fields.js'
-import {catchersOf, retriersOf} from './retry.js'
+import {catchersOf} from './retry.js'
 import {ruleInfo, type SfnFinding} from './rules.js'
 
 type Emit = (rule: string, state: null | string, path: string, message: string) => void

@@ -19,10 +19,13 @@ export interface TemplateStateMachine {
   lookup: PlaceholderLookup
   /** "Resources.OrderMachine" */
   source: string
-  type?: WorkflowType | undefined
+  type?: undefined | WorkflowType
   /** Why the definition cannot be read (an S3 location, an unresolvable expression). */
   unreadable?: string
 }
+
+/** A part of an Fn::Join that is neither text nor a known intrinsic: unknown. */
+const UNKNOWN_PART = `\${…}`
 
 /** A short, stable name for an intrinsic left unresolved: `${GetAtt Fn.Arn}`, `${Ref Bucket}`. */
 export function describeIntrinsic(value: Json): string {
@@ -67,7 +70,7 @@ function definitionStringText(value: unknown): undefined | {text: string; variab
       if (typeof p === 'string') return p
       const inner = definitionStringText(p)
       if (inner && inner.variables === undefined) return inner.text
-      return isIntrinsicFunction(p) ? describeIntrinsic(p) : '${…}'
+      return isIntrinsicFunction(p) ? describeIntrinsic(p) : UNKNOWN_PART
     })
     return {text: parts.join(join[0])}
   }
@@ -76,7 +79,7 @@ function definitionStringText(value: unknown): undefined | {text: string; variab
 }
 
 /** CloudFormation and SAM default to STANDARD; a type given by an intrinsic is unknown. */
-function workflowType(value: unknown): WorkflowType | undefined {
+function workflowType(value: unknown): undefined | WorkflowType {
   if (value === undefined) return 'STANDARD'
   return value === 'EXPRESS' || value === 'STANDARD' ? value : undefined
 }

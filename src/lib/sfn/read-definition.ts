@@ -26,7 +26,7 @@ export interface LoadedDefinition {
   /** "machine.asl.json", "template.yaml Resources.Orders", "main.tf aws_sfn_state_machine.orders". */
   source: string
   /** STANDARD or EXPRESS when the input says (CloudFormation, SAM, Terraform, live); unknown otherwise. */
-  type?: WorkflowType | undefined
+  type?: undefined | WorkflowType
   unreadable?: string
 }
 
@@ -99,7 +99,8 @@ export async function parseDefinitionFile(text: string, file: string): Promise<L
           const vars = m.definitionFile.variables
           body = resolvePlaceholders(template, (k) => vars[k], {escape: 'terraform', json: /^\s*[[{]/.test(template)})
         } else if (body !== undefined) {
-          body = resolvePlaceholders(body, () => undefined, {escape: 'terraform', json: /^\s*[[{]/.test(body)})
+          const vars = m.templateVariables ?? {}
+          body = resolvePlaceholders(body, (k) => vars[k], {escape: 'terraform', json: /^\s*[[{]/.test(body)})
         }
 
         const definition = definitionFromText(body ?? '', m.source)
@@ -113,7 +114,7 @@ export async function parseDefinitionFile(text: string, file: string): Promise<L
   if (isObj(data) && typeof data.definition === 'string' && typeof data.stateMachineArn === 'string') {
     // The output of `aws stepfunctions describe-state-machine` saved to a file.
     const definition = definitionFromText(data.definition, 'definition')
-    const type: WorkflowType | undefined = data.type === 'EXPRESS' || data.type === 'STANDARD' ? data.type : undefined
+    const type: undefined | WorkflowType = data.type === 'EXPRESS' || data.type === 'STANDARD' ? data.type : undefined
     const base = {format: 'live' as const, source: `${name} ${data.stateMachineArn}`, type}
     return [typeof definition === 'string' ? {...base, unreadable: definition} : {...base, definition}]
   }

@@ -1,6 +1,6 @@
 /**
  * `aws_sfn_state_machine` resources of a Terraform file. The file's blocks are read with
- * @cdktf/hcl2json (HashiCorp's own HCL parser, compiled to WebAssembly); the `definition`
+ * the `@cdktf/hcl2json` package (HashiCorp's own HCL parser, compiled to WebAssembly); the `definition`
  * attribute is then evaluated by hcl-expression.ts:
  * - a heredoc or quoted string: the definition's JSON, interpolations kept as unknown values;
  * - `jsonencode({...})`: the object constructor, references kept as unknown values;
@@ -15,7 +15,7 @@ import path from 'node:path'
 
 import {InputError} from '../core/errors.js'
 import {isObj, type WorkflowType} from './asl.js'
-import {evaluateHclExpression, type HclExpressionValue, HclExpressionError} from './hcl-expression.js'
+import {evaluateHclExpression, HclExpressionError, type HclExpressionValue} from './hcl-expression.js'
 
 export interface TerraformStateMachine {
   /** The definition: JSON text (placeholders kept), or undefined when unreadable. */
@@ -24,7 +24,9 @@ export interface TerraformStateMachine {
   definitionFile?: {path: string; variables: Record<string, string | undefined>}
   /** "aws_sfn_state_machine.orders" */
   source: string
-  type?: WorkflowType | undefined
+  /** Variables of a template_file data source whose template is inline text. */
+  templateVariables?: Record<string, string | undefined>
+  type?: undefined | WorkflowType
   unreadable?: string
 }
 
@@ -47,11 +49,49 @@ function wholeInterpolation(text: string): string | undefined {
 
 function resolvePathExpression(value: HclExpressionValue | undefined, moduleDir: string): string | undefined {
   if (typeof value !== 'string') return undefined
-  const replaced = value.replaceAll(/\$\{path\.(module|root)\}/g, moduleDir).replaceAll('${path.cwd}', '.')
+  const replaced = value.replaceAll(/\$\{path\.(module|root)\}/g, moduleDir).replaceAll(/\$\{path\.cwd\}/g, '.')
   return /\$\{/.test(replaced) ? undefined : path.resolve(moduleDir, replaced)
 }
 
-function readDefinition(raw: unknown, moduleDir: string): Omit<TerraformStateMachine, 'source' | 'type'> {
+/** Literal variables of templatefile()/template_file (strings, numbers, booleans); others unknown. */
+function literalVariables(vars: unknown): Record<string, string | undefined> {
+  const variables: Record<string, string | undefined> = {}
+  for (const [k, v] of Object.entries(isObj(vars) ? vars : {})) {
+    variables[k] =
+      (typeof v === 'string' && !/\$\{/.test(v)) || typeof v === 'number' || typeof v === 'boolean'
+        ? String(v)
+        : undefined
+  }
+
+  return variables
+}
+
+/**
+ * `data.template_file.NAME.rendered` (the template provider, still common): its `template`
+ * attribute read like a definition, with its literal `vars`.
+ */
+function readTemplateFileData(
+  name: string,
+  templates: Record<string, Array<Record<string, unknown>>>,
+  moduleDir: string,
+): Omit<TerraformStateMachine, 'source' | 'type'> {
+  const body = templates[name]?.[0]
+  if (!body)
+    return {
+      unreadable: `the definition is data.template_file.${name}.rendered, and that data source is not in this file`,
+    }
+  const inner = readDefinition(body.template, moduleDir, {})
+  const variables = literalVariables(Array.isArray(body.vars) ? body.vars[0] : body.vars)
+  if (inner.definitionFile) return {definitionFile: {path: inner.definitionFile.path, variables}}
+  if (inner.definition) return {definition: inner.definition, templateVariables: variables}
+  return inner
+}
+
+function readDefinition(
+  raw: unknown,
+  moduleDir: string,
+  templates: Record<string, Array<Record<string, unknown>>>,
+): Omit<TerraformStateMachine, 'source' | 'type'> {
   if (typeof raw !== 'string') return {unreadable: 'the resource has no definition attribute'}
   const expression = wholeInterpolation(raw)
   if (expression === undefined) return {definition: {text: raw}}
@@ -67,24 +107,16 @@ function readDefinition(raw: unknown, moduleDir: string): Omit<TerraformStateMac
   if (evaluated.call) {
     const {args, name} = evaluated.call
     const file = resolvePathExpression(args[0], moduleDir)
-    if ((name === 'templatefile' || name === 'file') && file) {
-      const vars = name === 'templatefile' && isObj(args[1]) ? args[1] : {}
-      const variables: Record<string, string | undefined> = {}
-      for (const [k, v] of Object.entries(vars)) {
-        variables[k] =
-          (typeof v === 'string' && !/\$\{/.test(v)) || typeof v === 'number' || typeof v === 'boolean'
-            ? String(v)
-            : undefined
-      }
-
-      return {definitionFile: {path: file, variables}}
-    }
+    if ((name === 'templatefile' || name === 'file') && file)
+      return {definitionFile: {path: file, variables: name === 'templatefile' ? literalVariables(args[1]) : {}}}
 
     return {unreadable: `the definition is ${name}(…), which pipeops cannot evaluate offline`}
   }
 
   const {value} = evaluated
   if (typeof value === 'string' && !/^\$\{[^}]*\}$/.test(value)) return {definition: {text: value}}
+  const templateFile = typeof value === 'string' ? /^\$\{data\.template_file\.([\w-]+)\.rendered\}$/.exec(value) : null
+  if (templateFile) return readTemplateFileData(templateFile[1]!, templates, moduleDir)
   return {
     unreadable: `the definition is ${typeof value === 'string' ? value.slice(2, -1) : 'an expression'}, which pipeops cannot evaluate offline`,
   }
@@ -92,9 +124,9 @@ function readDefinition(raw: unknown, moduleDir: string): Omit<TerraformStateMac
 
 export async function readTerraformStateMachines(text: string, file: string): Promise<TerraformStateMachine[]> {
   const {parse} = await import('@cdktf/hcl2json')
-  let parsed: {resource?: Hcl2JsonBlocks}
+  let parsed: {data?: Hcl2JsonBlocks; resource?: Hcl2JsonBlocks}
   try {
-    parsed = (await parse(path.basename(file), text)) as {resource?: Hcl2JsonBlocks}
+    parsed = (await parse(path.basename(file), text)) as typeof parsed
   } catch (error) {
     throw new InputError(
       `${file} is not valid Terraform: ${String((error as Error).message ?? error).split('\n')[0]}`,
@@ -114,7 +146,7 @@ export async function readTerraformStateMachines(text: string, file: string): Pr
       out.push({
         source: `aws_sfn_state_machine.${name}`,
         type: type === 'EXPRESS' || type === 'STANDARD' ? type : undefined,
-        ...readDefinition(body.definition, moduleDir),
+        ...readDefinition(body.definition, moduleDir, parsed.data?.template_file ?? {}),
       })
     }
   }

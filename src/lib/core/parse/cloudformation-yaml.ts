@@ -6,6 +6,7 @@
  * Shared by every reader of CloudFormation input. (src/lib/s3/lifecycle/read-cfn.ts still has its
  * own copy of these tags; it should import this module when that reader is reworked.)
  */
+import jsYaml from 'js-yaml'
 import {type CollectionTag, parse, type ScalarTag} from 'yaml'
 
 const SHORT_FORMS = [
@@ -56,9 +57,39 @@ export const CLOUDFORMATION_YAML_TAGS: Array<CollectionTag | ScalarTag> = SHORT_
   } as unknown as CollectionTag,
 ])
 
-/** YAML (any CloudFormation short forms read as long forms) or JSON, which is YAML too. */
+/** The same short forms for js-yaml. */
+const CLOUDFORMATION_SCHEMA = jsYaml.DEFAULT_SCHEMA.extend(
+  SHORT_FORMS.flatMap((name) =>
+    (['scalar', 'sequence', 'mapping'] as const).map(
+      (kind) =>
+        new jsYaml.Type(`!${name}`, {
+          construct: (data: unknown) => ({
+            [longName(name)]: kind === 'scalar' ? scalarValue(name, String(data ?? '')) : data,
+          }),
+          kind,
+        }),
+    ),
+  ),
+)
+
+/**
+ * YAML (any CloudFormation short forms read as long forms) or JSON, which is YAML too.
+ *
+ * CloudFormation, SAM and cfn-lint read templates with PyYAML, which accepts a flow collection
+ * (`KeyPolicy: {` … `}`) whose closing bracket is indented less than its key; `yaml` follows the
+ * YAML spec and rejects it. Real templates do this, so a template `yaml` rejects is read again
+ * with js-yaml (a port of PyYAML); only when both fail is the text invalid, with `yaml`'s message.
+ */
 export function parseCloudFormationYaml(text: string): unknown {
-  return parse(text, {customTags: CLOUDFORMATION_YAML_TAGS, maxAliasCount: 100, uniqueKeys: false})
+  try {
+    return parse(text, {customTags: CLOUDFORMATION_YAML_TAGS, maxAliasCount: 100, uniqueKeys: false})
+  } catch (error) {
+    try {
+      return jsYaml.load(text, {json: true, schema: CLOUDFORMATION_SCHEMA})
+    } catch {
+      throw error
+    }
+  }
 }
 
 /** `{"Ref": …}`, `{"Fn::GetAtt": …}`, `{"Condition": …}`: a one-key object naming an intrinsic. */
