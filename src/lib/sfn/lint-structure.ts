@@ -99,7 +99,25 @@ function checkScopes(definition: Json, emit: Emit): void {
       continue
     }
 
-    const names = new Set(Object.keys(states))
+    for (const [name, state] of Object.entries(states)) {
+      if (isObj(state)) continue
+      const hint =
+        name === 'QueryLanguage' || name === 'TimeoutSeconds' || name === 'Comment'
+          ? ` (${name} belongs at the top level, beside StartAt)`
+          : ''
+      emit(
+        'state-shape',
+        name,
+        childPath(childPath(path, 'States'), name),
+        `States.${name} is ${describe(state)}, not a state (an object with a Type)${hint}`,
+      )
+    }
+
+    const names = new Set(
+      Object.entries(states)
+        .filter(([, state]) => isObj(state))
+        .map(([name]) => name),
+    )
     const {StartAt} = scope.scope
     if (typeof StartAt !== 'string') {
       if (!isUnresolved(StartAt))

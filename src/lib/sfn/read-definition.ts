@@ -95,7 +95,12 @@ export async function parseDefinitionFile(text: string, file: string): Promise<L
         if (m.unreadable) return {...base, unreadable: m.unreadable}
         let body = m.definition?.text
         if (m.definitionFile) {
-          const template = await readText(m.definitionFile.path, 'template file')
+          const template = await readFile(m.definitionFile.path, 'utf8').catch((error: NodeJS.ErrnoException) => error)
+          if (typeof template !== 'string')
+            return {
+              ...base,
+              unreadable: `the template file ${m.definitionFile.path} cannot be read (${template.code === 'ENOENT' ? 'no such file' : template.message})`,
+            }
           const vars = m.definitionFile.variables
           body = resolvePlaceholders(template, (k) => vars[k], {escape: 'terraform', json: /^\s*[[{]/.test(template)})
         } else if (body !== undefined) {
@@ -133,7 +138,13 @@ export async function parseDefinitionFile(text: string, file: string): Promise<L
         const base = {format: 'cloudformation' as const, source: `${name} ${m.source}`, type: m.type}
         if (m.unreadable) return {...base, unreadable: m.unreadable}
         if (m.definitionFile) {
-          const uriText = await readText(path.resolve(dir, m.definitionFile), 'DefinitionUri file')
+          const uriFile = path.resolve(dir, m.definitionFile)
+          const uriText = await readFile(uriFile, 'utf8').catch((error: NodeJS.ErrnoException) => error)
+          if (typeof uriText !== 'string')
+            return {
+              ...base,
+              unreadable: `DefinitionUri ${m.definitionFile} cannot be read (${uriText.code === 'ENOENT' ? 'no such file' : uriText.message})`,
+            }
           const definition = definitionFromText(substituteDefinitionText(uriText, m.lookup), m.definitionFile)
           return typeof definition === 'string' ? {...base, unreadable: definition} : {...base, definition}
         }

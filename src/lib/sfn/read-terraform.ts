@@ -110,7 +110,10 @@ function readDefinition(
     if ((name === 'templatefile' || name === 'file') && file)
       return {definitionFile: {path: file, variables: name === 'templatefile' ? literalVariables(args[1]) : {}}}
 
-    return {unreadable: `the definition is ${name}(…), which pipeops cannot evaluate offline`}
+    const first = typeof args[0] === 'string' ? JSON.stringify(args[0]) : '…'
+    return {
+      unreadable: `the definition is ${name}(${first}${args.length > 1 ? ', …' : ''}), which pipeops cannot evaluate offline${file ? '' : ' (its path depends on a variable)'}`,
+    }
   }
 
   const {value} = evaluated
