@@ -7,7 +7,7 @@
  * be read offline (stored in S3, built by an expression) is returned with `unreadable`, never as
  * an empty or a failing definition.
  */
-import {readFile} from 'node:fs/promises'
+import {readdir, readFile} from 'node:fs/promises'
 import path from 'node:path'
 
 import {InputError} from '../core/errors.js'
@@ -43,6 +43,17 @@ async function readText(file: string, what: string): Promise<string> {
       },
     )
   }
+}
+
+/**
+ * A file whose name differs only in case: the template then works on macOS and Windows (whose
+ * file systems ignore case) and fails on Linux, as seen in public SAM samples. Named, not used.
+ */
+async function caseOnlyMatch(file: string): Promise<string> {
+  const names = await readdir(path.dirname(file)).catch(() => [] as string[])
+  const wanted = path.basename(file).toLowerCase()
+  const found = names.find((n) => n.toLowerCase() === wanted)
+  return found ? `; there is ${found}, whose name differs in case: found on macOS and Windows, not on Linux` : ''
 }
 
 /** Parse JSON or YAML text; a syntax error is an InputError naming the file and the first problem. */
@@ -143,7 +154,7 @@ export async function parseDefinitionFile(text: string, file: string): Promise<L
           if (typeof uriText !== 'string')
             return {
               ...base,
-              unreadable: `DefinitionUri ${m.definitionFile} cannot be read (${uriText.code === 'ENOENT' ? 'no such file' : uriText.message})`,
+              unreadable: `DefinitionUri ${m.definitionFile} cannot be read (${uriText.code === 'ENOENT' ? `no such file${await caseOnlyMatch(uriFile)}` : uriText.message})`,
             }
           const definition = definitionFromText(substituteDefinitionText(uriText, m.lookup), m.definitionFile)
           return typeof definition === 'string' ? {...base, unreadable: definition} : {...base, definition}

@@ -34,8 +34,8 @@ export interface TimelineOutcome {
   /** Index of the matching Catcher (caught), else null. */
   catcher: null | number
   error: string
-  /** caught: a Catcher takes over; failed: the state (and, uncaught, the execution) fails; retries-left: the errors given ran out while retries remained. */
-  kind: 'caught' | 'failed' | 'retries-left'
+  /** caught: a Catcher takes over; failed: the state (and, uncaught, the execution) fails; retries-left: the errors given ran out while retries remained; unknown: a template value (MaxAttempts) is unresolved. */
+  kind: 'caught' | 'failed' | 'retries-left' | 'unknown'
   next: null | string
   /** The catcher's ResultPath (JSONPath; default "$": the error output replaces the input), null when not caught or JSONata. */
   resultPath: null | string
@@ -111,6 +111,12 @@ export function retryTimeline(definition: Json, stateName: string, errors?: read
       waitSeconds: null,
     }
     attempts.push(record)
+    if (retrier && retrier.maxAttempts === null) {
+      // An unresolved MaxAttempts: whether this attempt is retried cannot be told.
+      outcome = {catcher: null, error, kind: 'unknown', next: null, resultPath: null}
+      break
+    }
+
     if (retrier && retrier.maxAttempts !== null && used[index]! < retrier.maxAttempts) {
       used[index]!++
       const wait = retryWaitSeconds(retrier, used[index]!)
