@@ -20,14 +20,7 @@ export function renderExplain(r: ExplainReport): string {
     ]),
   )
   const o = r.origin
-  if (!o) {
-    parts.push(
-      paint(
-        'green',
-        r.execution.status === 'SUCCEEDED' ? '✔ The execution succeeded.' : 'No failure found in this history.',
-      ),
-    )
-  } else {
+  if (o) {
     const where = o.kind === 'task' ? `${o.type}${o.resource ? ` (${o.resource})` : ''}` : o.type
     parts.push(
       `${paint('red', 'Failure started in')} ${paint('bold', `"${o.state ?? '(unknown state)'}"`)} at ${o.at}: ${where}`,
@@ -63,6 +56,13 @@ export function renderExplain(r: ExplainReport): string {
       parts.push(
         `Caught: went on to "${r.handledBy.next}"${r.handledBy.failState ? `, which ended in the Fail state "${r.handledBy.failState}"${r.handledBy.failStateError ? ` (${r.handledBy.failStateError})` : ''}` : ''}.`,
       )
+  } else {
+    parts.push(
+      paint(
+        'green',
+        r.execution.status === 'SUCCEEDED' ? '✔ The execution succeeded.' : 'No failure found in this history.',
+      ),
+    )
   }
 
   if (r.retries.attempts.length > 1 || r.retries.configured) {

@@ -13,10 +13,10 @@ import {explainHistory, type ExplainResult, type HistoryEvent, historyEvents} fr
 
 export interface ExplainReport extends ExplainResult {
   executionArn: null | string
-  redrive: null | {status: null | string; reason: null | string}
-  source: string
   /** Why the configured retry schedule is unknown, when it is. */
   notes: string[]
+  redrive: null | {reason: null | string; status: null | string;}
+  source: string
 }
 
 export async function readHistoryFile(file: string): Promise<HistoryEvent[]> {

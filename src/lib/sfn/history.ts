@@ -11,7 +11,7 @@
  * (HistoryEvent) and the history shapes recorded on AWS (shared/reference, part 4).
  */
 import {isObj, type Json} from './asl.js'
-import {explainError, type ErrorExplanation} from './error-catalogue.js'
+import {type ErrorExplanation, explainError} from './error-catalogue.js'
 import {type RetryTimeline, retryTimeline} from './timeline.js'
 
 export interface HistoryEvent {
@@ -56,8 +56,8 @@ export interface ExplainResult {
   alsoFailed: FailureEvent[]
   cause: null | ParsedCause
   execution: {
-    error: null | string
     cause: null | string
+    error: null | string
     startedAt: null | string
     status: string
     stoppedAt: null | string
@@ -328,7 +328,7 @@ function retrySummary(attempts: RetryAttempt[], configured: null | RetryTimeline
   if (!configured)
     return `${actual}; the configured schedule is unknown (give --definition, or the live definition could not be read)`
   const planned = configured.attempts.filter((a) => a.retryNumber !== null).length
-  const outcome = configured.outcome
+  const {outcome} = configured
   const verdict =
     outcome.kind === 'caught' || outcome.kind === 'failed'
       ? configured.attempts.at(-1)?.retrier === null

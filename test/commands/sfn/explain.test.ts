@@ -57,7 +57,7 @@ describe('sfn explain --history (offline)', () => {
 
 describe('sfn explain EXECUTION_ARN (live)', () => {
   it('reads every history page and the definition, and declares every call in its IAM', async () => {
-    const events = (JSON.parse(readFileSync(HISTORY, 'utf8')) as {events: HistoryEvent[]}).events
+    const {events} = (JSON.parse(readFileSync(HISTORY, 'utf8')) as {events: HistoryEvent[]})
     sfn.on(DescribeExecutionCommand).resolves({
       executionArn: ARN,
       redriveStatus: 'REDRIVABLE',

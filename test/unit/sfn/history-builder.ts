@@ -21,7 +21,7 @@ export class HistoryBuilder {
         ? 'stateExitedEventDetails'
         : `${type.charAt(0).toLowerCase()}${type.slice(1)}EventDetails`
     const id = this.events.length + 1
-    this.events.push({id, previousEventId: previous, timestamp: new Date(this.clock), type, [key]: details})
+    this.events.push({id, [key]: details, previousEventId: previous, timestamp: new Date(this.clock), type})
     return id
   }
 
@@ -29,9 +29,10 @@ export class HistoryBuilder {
   task(
     state: string,
     previous: number,
-    attempts: Array<{after?: number; error?: string; cause?: string; timedOut?: boolean}>,
-    resource = {resource: 'invoke', resourceType: 'lambda'},
+    attempts: Array<{after?: number; cause?: string; error?: string; timedOut?: boolean}>,
+    integration?: {resource: string; resourceType: string},
   ): number {
+    const resource = integration ?? {resource: 'invoke', resourceType: 'lambda'}
     let prev = this.add('TaskStateEntered', previous, {input: '{}', name: state})
     for (const a of attempts) {
       prev = this.add(

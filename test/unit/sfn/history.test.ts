@@ -104,8 +104,7 @@ describe('explainHistory', () => {
     const aScheduled = h.add('TaskScheduled', a, {resource: 'invoke', resourceType: 'lambda'})
     h.add('TaskScheduled', b, {resource: 'invoke', resourceType: 'lambda'})
     const aFailed = h.add('TaskFailed', aScheduled, {
-      cause:
-        '{"errorType":"KeyError","errorMessage":"\'id\'","requestId":"7d1e","stackTrace":["  File \\"/var/task/app.py\\", line 9"]}',
+      cause: String.raw`{"errorType":"KeyError","errorMessage":"'id'","requestId":"7d1e","stackTrace":["  File \"/var/task/app.py\", line 9"]}`,
       error: 'KeyError',
       resource: 'invoke',
       resourceType: 'lambda',

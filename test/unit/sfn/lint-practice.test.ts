@@ -1,3 +1,4 @@
+/* eslint-disable no-template-curly-in-string -- `${…}` is the literal placeholder syntax of the templates under test */
 import {describe, expect, it} from 'vitest'
 
 import {oneTask, practice, rulesOf} from './helpers.js'

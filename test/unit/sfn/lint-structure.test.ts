@@ -1,3 +1,4 @@
+/* eslint-disable no-template-curly-in-string -- `${…}` is the literal placeholder syntax of the templates under test */
 import {describe, expect, it} from 'vitest'
 
 import {oneTask, rulesOf, structure} from './helpers.js'
@@ -146,7 +147,7 @@ describe('lintStructure: fields per state type', () => {
     const long = 'x'.repeat(81)
     const findings = structure({
       StartAt: long,
-      States: {[long]: {Error: 'E', ErrorPath: '$.e', Type: 'Fail'}, Bad: {Type: 'Lambda'}},
+      States: {Bad: {Type: 'Lambda'}, [long]: {Error: 'E', ErrorPath: '$.e', Type: 'Fail'}},
     })
     expect(findings.map((f) => f.rule)).toEqual(expect.arrayContaining(['field-value', 'field-value', 'state-shape']))
   })
@@ -214,13 +215,29 @@ describe('lintStructure: Retry and Catch', () => {
   })
 })
 
-describe('lintStructure: Choice rules', () => {
-  const choice = (rule: unknown, language?: 'JSONata') => ({
-    ...(language ? {QueryLanguage: language} : {}),
-    StartAt: 'C',
-    States: {C: {Choices: [rule], Default: 'D', Type: 'Choice'}, D: {Type: 'Succeed'}},
-  })
+const choice = (rule: unknown, language?: 'JSONata'): Record<string, unknown> => ({
+  ...(language ? {QueryLanguage: language} : {}),
+  StartAt: 'C',
+  States: {C: {Choices: [rule], Default: 'D', Type: 'Choice'}, D: {Type: 'Succeed'}},
+})
 
+const map = (fields: Record<string, unknown>, config?: Record<string, unknown>): Record<string, unknown> => ({
+  StartAt: 'M',
+  States: {
+    M: {
+      End: true,
+      ItemProcessor: {
+        ProcessorConfig: config ?? {ExecutionType: 'STANDARD', Mode: 'DISTRIBUTED'},
+        StartAt: 'I',
+        States: {I: {End: true, Type: 'Pass'}},
+      },
+      Type: 'Map',
+      ...fields,
+    },
+  },
+})
+
+describe('lintStructure: Choice rules', () => {
   it('accepts nested And/Not rules and the Is* operators', () => {
     expect(
       structure(
@@ -265,21 +282,6 @@ describe('lintStructure: Choice rules', () => {
 })
 
 describe('lintStructure: Map', () => {
-  const map = (
-    fields: Record<string, unknown>,
-    config: Record<string, unknown> = {Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD'},
-  ) => ({
-    StartAt: 'M',
-    States: {
-      M: {
-        End: true,
-        ItemProcessor: {ProcessorConfig: config, StartAt: 'I', States: {I: {End: true, Type: 'Pass'}}},
-        Type: 'Map',
-        ...fields,
-      },
-    },
-  })
-
   it('accepts a distributed Map reading CSV from S3 in batches', () => {
     expect(
       structure(
@@ -306,7 +308,7 @@ describe('lintStructure: Map', () => {
       map({ItemBatcher: {BatchInput: {}}, MaxConcurrency: -1, ToleratedFailurePercentage: 150}, {Mode: 'DISTRIBUTED'}),
     )
     expect(bad.map((f) => f.rule)).toEqual(['map-config', 'map-config', 'map-config', 'map-config'])
-    expect(structure(map({}, {Mode: 'PARALLEL', ExecutionType: 'STANDARD'}))[0]!.path).toBe(
+    expect(structure(map({}, {ExecutionType: 'STANDARD', Mode: 'PARALLEL'}))[0]!.path).toBe(
       '$.States.M.ItemProcessor.ProcessorConfig.Mode',
     )
   })

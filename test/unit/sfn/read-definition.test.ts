@@ -1,3 +1,4 @@
+/* eslint-disable no-template-curly-in-string -- `${…}` is the literal placeholder syntax of the templates under test */
 import {mkdirSync, mkdtempSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import path from 'node:path'

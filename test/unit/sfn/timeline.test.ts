@@ -1,3 +1,4 @@
+/* eslint-disable no-template-curly-in-string -- `${…}` is the literal placeholder syntax of the templates under test */
 import fc from 'fast-check'
 import {describe, expect, it} from 'vitest'
 
@@ -14,7 +15,7 @@ describe('retryTimeline', () => {
     const t = retryTimeline(def, 'Work')
     expect(t.attempts.map((a) => a.waitSeconds)).toEqual([10, 15, 22.5, null])
     expect(t.attempts.map((a) => a.cumulativeSeconds)).toEqual([10, 25, 47.5, 47.5])
-    expect(t.attempts.map((a) => a.error)).toEqual(Array(4).fill('States.TaskFailed'))
+    expect(t.attempts.map((a) => a.error)).toEqual(Array.from({length: 4}).fill('States.TaskFailed'))
     expect(t.attempts[3]).toMatchObject({exhausted: true, retrier: 0, retryNumber: null})
     expect(t.outcome).toEqual({
       catcher: 0,
@@ -29,7 +30,7 @@ describe('retryTimeline', () => {
     // ErrorA and ErrorB share retrier 0 (2 retries in all); ErrorC has its own counter
     const def = oneTask({
       Retry: [
-        {ErrorEquals: ['ErrorA', 'ErrorB'], IntervalSeconds: 1, MaxAttempts: 2, BackoffRate: 2},
+        {BackoffRate: 2, ErrorEquals: ['ErrorA', 'ErrorB'], IntervalSeconds: 1, MaxAttempts: 2},
         {ErrorEquals: ['ErrorC'], IntervalSeconds: 5},
       ],
     })
