@@ -47,9 +47,9 @@ Without --errors every attempt is assumed to fail with the first error of the fi
           ? `no readable state machine${flags.machine ? ` matching "${flags.machine}"` : ''} in ${flags.definition}`
           : `${flags.definition} holds ${readable.length} state machines: pick one with --machine`,
         {
-          suggestions: 
-            loaded.map((d) => `${d.source}${d.unreadable ? ` (not readable offline: ${d.unreadable})` : ''}`)
-          ,
+          suggestions: loaded.map(
+            (d) => `${d.source}${d.unreadable ? ` (not readable offline: ${d.unreadable})` : ''}`,
+          ),
         },
       )
     }

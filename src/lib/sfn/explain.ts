@@ -15,7 +15,7 @@ export interface ExplainReport extends ExplainResult {
   executionArn: null | string
   /** Why the configured retry schedule is unknown, when it is. */
   notes: string[]
-  redrive: null | {reason: null | string; status: null | string;}
+  redrive: null | {reason: null | string; status: null | string}
   source: string
 }
 

@@ -57,7 +57,7 @@ describe('sfn explain --history (offline)', () => {
 
 describe('sfn explain EXECUTION_ARN (live)', () => {
   it('reads every history page and the definition, and declares every call in its IAM', async () => {
-    const {events} = (JSON.parse(readFileSync(HISTORY, 'utf8')) as {events: HistoryEvent[]})
+    const {events} = JSON.parse(readFileSync(HISTORY, 'utf8')) as {events: HistoryEvent[]}
     sfn.on(DescribeExecutionCommand).resolves({
       executionArn: ARN,
       redriveStatus: 'REDRIVABLE',
@@ -100,15 +100,13 @@ describe('sfn explain EXECUTION_ARN (live)', () => {
   })
 
   it('maps a missing execution to exit 4', async () => {
-    sfn
-      .on(DescribeExecutionCommand)
-      .rejects(
-        Object.assign(new Error('Execution Does Not Exist'), {
-          $fault: 'client',
-          $metadata: {httpStatusCode: 400},
-          name: 'ExecutionDoesNotExist',
-        }),
-      )
+    sfn.on(DescribeExecutionCommand).rejects(
+      Object.assign(new Error('Execution Does Not Exist'), {
+        $fault: 'client',
+        $metadata: {httpStatusCode: 400},
+        name: 'ExecutionDoesNotExist',
+      }),
+    )
     expect((await runJson(['sfn', 'explain', ARN])).exitCode).toBe(4)
   })
 })
