@@ -3,7 +3,7 @@
  * a subprocess, as a user or a runbook script runs it.
  */
 import {spawnSync} from 'node:child_process'
-import {existsSync, mkdtempSync} from 'node:fs'
+import {existsSync, mkdtempSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
 import {describe, expect, it} from 'vitest'
@@ -34,6 +34,7 @@ describe('bin/run.js', () => {
       'mwaa',
       's3',
       'trail',
+      'sfn',
       'sandbox',
       'doctor',
       'iam-policy',
@@ -50,6 +51,19 @@ describe('bin/run.js', () => {
     expect(envelope.error.exitCode).toBe(3)
     expect(envelope.error.suggestions.length).toBeGreaterThan(0)
     expect(r.stderr).not.toMatch(/at .*\.js:\d+/)
+  })
+
+  it('sfn lint reads a Terraform file through the WebAssembly HCL parser and lints it', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'pipeops-smoke-sfn-'))
+    const file = path.join(dir, 'main.tf')
+    writeFileSync(
+      file,
+      'resource "aws_sfn_state_machine" "m" {\n  definition = jsonencode({ StartAt = "A", States = { A = { Type = "Pass", Next = "Gone" } } })\n}\n',
+    )
+    const r = pipeops(['sfn', 'lint', '--definition', file, '--json'])
+    expect(r.code).toBe(1)
+    const envelope = JSON.parse(r.stdout) as {result: {findings: Array<{rule: string}>}}
+    expect(envelope.result.findings.map((f) => f.rule)).toEqual(['unknown-state', 'no-terminal-state'])
   })
 
   it('exits 2 on an unknown command or flag', () => {

@@ -29,6 +29,7 @@ export const SERVICES = {
   redshift: {endpointEnv: 'REDSHIFT', iamPrefix: 'redshift', label: 'Redshift'},
   'redshift-data': {endpointEnv: 'REDSHIFT_DATA', iamPrefix: 'redshift-data', label: 'Redshift Data API'},
   s3: {endpointEnv: 'S3', iamPrefix: 's3', label: 'S3'},
+  sfn: {endpointEnv: 'SFN', iamPrefix: 'states', label: 'Step Functions'},
   sts: {endpointEnv: 'STS', iamPrefix: 'sts', label: 'STS'},
 } as const satisfies Record<string, ServiceInfo>
 

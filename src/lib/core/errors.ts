@@ -211,9 +211,11 @@ const THROTTLE_NAMES = new Set([
 
 const NOT_FOUND_NAMES = new Set([
   'EntityNotFoundException',
+  'ExecutionDoesNotExist',
   'NotFound',
   'NotFoundException',
   'ResourceNotFoundException',
+  'StateMachineDoesNotExist',
   'StreamNotFound',
   'TrailNotFoundException',
 ])
