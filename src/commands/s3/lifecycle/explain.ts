@@ -76,6 +76,11 @@ export default class S3LifecycleExplain extends BaseCommand {
       this.warnUser(
         `the configuration has ${errors.length} problem(s) S3 would reject (run lint); explaining what can be read.`,
       )
+    const unknown = (chosen[0]!.notes ?? []).filter((n) => n.unknown)
+    if (unknown.length > 0)
+      this.warnUser(
+        `${unknown.length} value(s) of the configuration are not known before deployment (${unknown[0]!.text}${unknown.length > 1 ? '; …' : ''}): the timeline leaves them out. Pass --bucket, or lint with --parameter / --var to see them.`,
+      )
     const result = explainObject(
       chosen[0]!,
       {ageDays, key: flags.key, size, storageClass: 'STANDARD', tags},

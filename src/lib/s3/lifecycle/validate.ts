@@ -790,17 +790,35 @@ function describeOverlap(a: FilterConditions, b: FilterConditions): string {
   return parts.join(' ')
 }
 
-/** The day an action falls due, when it is day-based (Date-based actions are compared as days since 1970). */
-function expirationDay(r: LifecycleRule): number | undefined {
-  const e = r.Expiration
-  return e?.Days ?? (e?.Date === undefined ? undefined : dayOfDate(e.Date))
+/**
+ * When an action falls due: day-based actions as days after creation, date-based ones as days since
+ * 1970, so that only actions of the same kind are compared (an object's age and a calendar date
+ * cannot be ordered without knowing when the object was written).
+ */
+interface Due {
+  day: number
+  kind: 'date' | 'days'
 }
 
-function transitionDays(r: LifecycleRule): Array<{cls: string; day: number}> {
-  return (r.Transitions ?? []).flatMap((t) => {
-    const day = t.Days ?? (t.Date === undefined ? undefined : dayOfDate(t.Date))
-    return day === undefined || !isTransitionClass(t.StorageClass) ? [] : [{cls: t.StorageClass, day}]
-  })
+function expirationDue(r: LifecycleRule): Due | undefined {
+  const e = r.Expiration
+  if (e?.Days !== undefined) return {day: e.Days, kind: 'days'}
+  return e?.Date === undefined ? undefined : {day: dayOfDate(e.Date), kind: 'date'}
+}
+
+function transitionsDue(r: LifecycleRule): Array<Due & {cls: TransitionClass}> {
+  const out: Array<Due & {cls: TransitionClass}> = []
+  for (const t of r.Transitions ?? []) {
+    if (!isTransitionClass(t.StorageClass)) continue
+    if (t.Days !== undefined) out.push({cls: t.StorageClass, day: t.Days, kind: 'days'})
+    else if (t.Date !== undefined) out.push({cls: t.StorageClass, day: dayOfDate(t.Date), kind: 'date'})
+  }
+
+  return out
+}
+
+function when(d: Due): string {
+  return d.kind === 'days' ? `day ${d.day}` : new Date(d.day * 86_400_000).toISOString().slice(0, 10)
 }
 
 /**
@@ -814,13 +832,11 @@ function overlapEffects(x: EnabledRule, y: EnabledRule): string[] {
   const out: string[] = []
   const lx = ruleLabel(x.r, x.i)
   const ly = ruleLabel(y.r, y.i)
-  const xe = expirationDay(x.r)
-  const ye = expirationDay(y.r)
-  if (xe !== undefined && ye !== undefined && xe !== ye) {
-    const [first, later] = xe < ye ? [lx, ly] : [ly, lx]
-    out.push(
-      `they expire when ${first} says (day ${Math.min(xe, ye)}); the later expiration of ${later} never acts on them`,
-    )
+  const xe = expirationDue(x.r)
+  const ye = expirationDue(y.r)
+  if (xe && ye && xe.kind === ye.kind && xe.day !== ye.day) {
+    const [first, later, at] = xe.day < ye.day ? [lx, ly, xe] : [ly, lx, ye]
+    out.push(`they expire when ${first} says (${when(at)}); the later expiration of ${later} never acts on them`)
   }
 
   for (const [mover, de, moverLabel, deleterLabel] of [
@@ -828,26 +844,25 @@ function overlapEffects(x: EnabledRule, y: EnabledRule): string[] {
     [x, ye, lx, ly],
   ] as const) {
     if (de === undefined) continue
-    for (const t of transitionDays(mover.r)) {
-      if (t.day === de)
+    for (const t of transitionsDue(mover.r)) {
+      if (t.kind !== de.kind) continue
+      if (t.day === de.day)
         out.push(
-          `on day ${de} ${deleterLabel} expires them and ${moverLabel} would move them to ${t.cls}: deletion wins, they are deleted, not transitioned`,
+          `on ${when(de)} ${deleterLabel} expires them and ${moverLabel} would move them to ${t.cls}: deletion wins, they are deleted, not transitioned`,
         )
-      else if (t.day > de)
+      else if (t.day > de.day)
         out.push(
-          `${moverLabel}'s transition to ${t.cls} on day ${t.day} never happens: ${deleterLabel} deletes them on day ${de}`,
+          `${moverLabel}'s transition to ${t.cls} on ${when(t)} never happens: ${deleterLabel} deletes them on ${when(de)}`,
         )
     }
   }
 
-  const xt = transitionDays(x.r)
-  const yt = transitionDays(y.r)
-  for (const a of xt) {
-    for (const b of yt) {
-      if (a.day !== b.day || a.cls === b.cls || !isTransitionClass(a.cls) || !isTransitionClass(b.cls)) continue
+  for (const a of transitionsDue(x.r)) {
+    for (const b of transitionsDue(y.r)) {
+      if (a.kind !== b.kind || a.day !== b.day || a.cls === b.cls) continue
       const cheaper = CLASS_INFO[a.cls].costRank <= CLASS_INFO[b.cls].costRank ? a.cls : b.cls
       out.push(
-        `on day ${a.day} ${lx} moves them to ${a.cls} and ${ly} to ${b.cls}: S3 picks the cheaper class, ${cheaper}`,
+        `on ${when(a)} ${lx} moves them to ${a.cls} and ${ly} to ${b.cls}: S3 picks the cheaper class, ${cheaper}`,
       )
     }
   }
