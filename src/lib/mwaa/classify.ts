@@ -50,6 +50,25 @@ function escapeRegExp(s: string): string {
   return s.replaceAll(/[$()*+.?[\\\]^{|}]/g, String.raw`\$&`)
 }
 
+/** Substrings many keywords share and ordinary INFO lines rarely hold. */
+const PREFILTER_ANCHORS = [
+  'Error',
+  'Exception',
+  'SIGTERM',
+  'SIGKILL',
+  'imed out',
+  'Timeout',
+  'exist',
+  'heartbeat',
+  'denied',
+  'Denied',
+  'refused',
+  'ould not',
+  'annot ',
+  'ailed ',
+  'not found',
+]
+
 /**
  * The prefilter: any keyword of any rule, signal or noise pattern, and the literals of an error
  * line (ERROR, a traceback), so that a record no rule knows can still be reported as unclassified.
@@ -67,7 +86,11 @@ export const KEYWORD_RE = new RegExp(
  */
 export function prefilterLiterals(keywords: string[]): string[] {
   const unique = [...new Set(keywords)]
-  return unique.filter((k) => !unique.some((other) => other !== k && k.includes(other)))
+  // A keyword that holds a shared anchor is found through the anchor (records are matched against
+  // the rules' own keywords afterwards, so finding a few more records changes no result).
+  const anchored = unique.map((k) => PREFILTER_ANCHORS.find((a) => k.includes(a)) ?? k)
+  const literals = [...new Set(anchored)]
+  return literals.filter((k) => !literals.some((other) => other !== k && k.includes(other)))
 }
 
 export interface TextMeta {

@@ -311,6 +311,13 @@ async function scanPlain(input: {
     classifier.totals.events += countNewlines(buf)
     if (buf.length > 0) lastByte = buf.at(-1)!
     const all = carry + text
+    // A pasted snippet (under one block) is classified in one piece at the end, so that rules that
+    // need the lines after a record (a timeout followed by `Failed to import`) see them.
+    if (all.length < CHUNK) {
+      carry = all
+      return
+    }
+
     const cut = recordCut(all)
     if (cut > 0) classifier.scanText(all.slice(0, cut), meta)
     carry = all.slice(cut)
