@@ -12,9 +12,9 @@ import {describe, expect, it} from 'vitest'
 
 import type {Finding} from '../../../src/lib/s3/lifecycle/findings.js'
 
+import {spaceCommentsAfterQuotes} from '../../../src/lib/core/parse/cloudformation-yaml.js'
 import {IntrinsicResolver, Unresolved} from '../../../src/lib/s3/lifecycle/cfn-intrinsics.js'
 import {parseConfigurationText, type TemplateValues} from '../../../src/lib/s3/lifecycle/load.js'
-import {spaceCommentsAfterQuotes} from '../../../src/lib/s3/lifecycle/read-cfn.js'
 import {lintConfigurations, type LintResult} from '../../../src/lib/s3/lifecycle/service.js'
 import {parseParametersFile} from '../../../src/lib/s3/lifecycle/template-values.js'
 import {evaluateTf, type TfScope, TfUnknown} from '../../../src/lib/s3/lifecycle/tf-expressions.js'

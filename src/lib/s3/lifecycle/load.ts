@@ -11,8 +11,9 @@ import type {LifecycleConfiguration} from './model.js'
 import type {ValueNote} from './unknown-values.js'
 
 import {InputError, UsageError} from '../../core/errors.js'
+import {parseCloudFormationYaml} from '../../core/parse/cloudformation-yaml.js'
 import {parseS3ApiConfiguration as parseS3Api} from './parse-s3api.js'
-import {looksLikeCfnRules, parseYamlOrJson, readCfnTemplate, readCfnVariants} from './read-cfn.js'
+import {looksLikeCfnRules, readCfnTemplate, readCfnVariants} from './read-cfn.js'
 import {readTerraform} from './read-terraform.js'
 import {escapeRegExp, lineOf} from './source-lines.js'
 
@@ -78,7 +79,7 @@ export async function parseConfigurationText(
 
   let data: unknown
   try {
-    data = /^\s*[[{]/.test(text) ? JSON.parse(text) : parseYamlOrJson(text)
+    data = /^\s*[[{]/.test(text) ? JSON.parse(text) : parseCloudFormationYaml(text)
   } catch (error) {
     throw new InputError(
       `${file} is not valid ${/^\s*[[{]/.test(text) ? 'JSON' : 'YAML'}: ${(error as Error).message.split('\n')[0]}`,

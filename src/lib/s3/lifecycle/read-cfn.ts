@@ -2,8 +2,6 @@
  * CloudFormation input: every `AWS::S3::Bucket` of a template (YAML with short-form intrinsics, or
  * JSON), or a bare `LifecycleConfiguration`, converted to the s3api model.
  */
-import {type CollectionTag, parse, type ScalarTag} from 'yaml'
-
 import type {ValueNote} from './unknown-values.js'
 
 import {
@@ -23,122 +21,6 @@ import {buildFilter, type LifecycleConfiguration, type LifecycleRule, type RuleF
 type Obj = Record<string, unknown>
 
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v)
-
-const INTRINSICS = [
-  'Base64',
-  'Cidr',
-  'Condition',
-  'Equals',
-  'FindInMap',
-  'GetAtt',
-  'GetAZs',
-  'If',
-  'ImportValue',
-  'Join',
-  'Length',
-  'Not',
-  'Or',
-  'And',
-  'Ref',
-  'Select',
-  'Split',
-  'Sub',
-  'ToJsonString',
-  'Transform',
-]
-
-/** CloudFormation's short-form tags (!Ref, !Sub, …), in every YAML node kind, as their long form. */
-function intrinsicTags(tags: Array<{key: string; tag: string}>): Array<CollectionTag | ScalarTag> {
-  return tags.flatMap(({key, tag}) => [
-    {identify: () => false, resolve: (v: string) => ({[key]: v}), tag} as ScalarTag,
-    {
-      collection: 'seq',
-      identify: () => false,
-      resolve: (v: {toJSON(): unknown}) => ({[key]: v.toJSON()}),
-      tag,
-    } as unknown as CollectionTag,
-    {
-      collection: 'map',
-      identify: () => false,
-      resolve: (v: {toJSON(): unknown}) => ({[key]: v.toJSON()}),
-      tag,
-    } as unknown as CollectionTag,
-  ])
-}
-
-export const CFN_YAML_TAGS: Array<CollectionTag | ScalarTag> = intrinsicTags(
-  INTRINSICS.map((name) => ({key: name === 'Ref' || name === 'Condition' ? name : `Fn::${name}`, tag: `!${name}`})),
-)
-
-/** `!GetAtt Res.Attr` is CloudFormation's short form of `Fn::GetAtt: [Res, Attr]`; the text is kept. */
-const KNOWN_TAGS = new Set([
-  '!!binary',
-  '!!bool',
-  '!!float',
-  '!!int',
-  '!!map',
-  '!!null',
-  '!!seq',
-  '!!str',
-  ...INTRINSICS.map((n) => `!${n}`),
-])
-
-/**
- * Tags that are not intrinsics (macros' own tags, `!Rain::Embed`, …) would be dropped by a plain
- * YAML reader, leaving a bare string or map; they are kept as `{"!Tag": value}` so they read as
- * unknown values.
- */
-function customTags(text: string): Array<CollectionTag | ScalarTag> {
-  const names = new Set<string>()
-  for (const m of text.matchAll(/(?:^|[\s[{,:-])(![A-Za-z][\w:.-]*)/g)) if (!KNOWN_TAGS.has(m[1]!)) names.add(m[1]!)
-  return intrinsicTags([...names].map((tag) => ({key: tag, tag})))
-}
-
-/**
- * CloudFormation accepts a comment right after a closing quote (`Prefix: 'logs/'# keep`), which YAML
- * itself does not; such a `#` gets a space before it. Only used when the strict reading failed.
- */
-export function spaceCommentsAfterQuotes(text: string): string {
-  return text
-    .split('\n')
-    .map((line) => {
-      let out = ''
-      let quote: string | undefined
-      for (let i = 0; i < line.length; i++) {
-        const c = line[i]!
-        out += c
-        if (quote === undefined) {
-          if (c === '#') return out + line.slice(i + 1)
-          if ((c === "'" || c === '"') && /(^|[\s:[{,-])$/.test(line.slice(0, i))) quote = c
-        } else if (quote === '"' && c === '\\') {
-          out += line[i + 1] ?? ''
-          i++
-        } else if (c === quote) {
-          if (quote === "'" && line[i + 1] === "'") {
-            out += "'"
-            i++
-          } else {
-            quote = undefined
-            if (line[i + 1] === '#') out += ' '
-          }
-        }
-      }
-
-      return out
-    })
-    .join('\n')
-}
-
-export function parseYamlOrJson(text: string): unknown {
-  const options = {customTags: [...CFN_YAML_TAGS, ...customTags(text)], maxAliasCount: 100, uniqueKeys: false}
-  try {
-    return parse(text, options)
-  } catch (error) {
-    const repaired = spaceCommentsAfterQuotes(text)
-    if (repaired === text) throw error
-    return parse(repaired, options)
-  }
-}
 
 export function isIntrinsic(v: unknown): boolean {
   return intrinsicName(v) !== undefined

@@ -6,6 +6,7 @@
 import {readFile} from 'node:fs/promises'
 
 import {InputError, PipeopsError, UsageError} from '../../core/errors.js'
+import {parseCloudFormationYaml} from '../../core/parse/cloudformation-yaml.js'
 import {durationToDays, explainDays, parseDuration} from '../../core/parse/duration.js'
 import {parseKeyValueList} from '../../core/parse/lists.js'
 import {parseSize} from '../../core/parse/size.js'
@@ -17,7 +18,6 @@ import {
   type Tag,
   type TransitionClass,
 } from './model.js'
-import {parseYamlOrJson} from './read-cfn.js'
 
 export const TRANSITION_KEYS: Record<string, TransitionClass> = {
   'deep-archive-after': 'DEEP_ARCHIVE',
@@ -334,7 +334,7 @@ export async function loadSpecFile(
 
   let data: unknown
   try {
-    data = parseYamlOrJson(text)
+    data = parseCloudFormationYaml(text)
   } catch (error) {
     throw new InputError(`${file} is not valid YAML or JSON: ${(error as Error).message.split('\n')[0]}`, {
       suggestions: ['Fix the syntax; see docs/s3-lifecycle.md, "Spec files".'],
