@@ -8,12 +8,12 @@
  *   substituted (`path.module` is the .tf file's folder);
  * - anything else (`local.definition`, `data.template_file.x.rendered`): unreadable offline.
  *
- * (The S3 lifecycle flow reads Terraform with its own reader in src/lib/s3/lifecycle/; both should
- * share one IaC reader — see docs/stepfunctions.md, "Inputs".)
+ * The HCL parse itself is the shared one (lib/core/parse/hcl.ts). The S3 lifecycle flow evaluates
+ * expressions with its own evaluator (s3/lifecycle/tf-expressions.ts); the two should become one.
  */
 import path from 'node:path'
 
-import {InputError} from '../core/errors.js'
+import {parseHclFile} from '../core/parse/hcl.js'
 import {isObj, type WorkflowType} from './asl.js'
 import {evaluateHclExpression, HclExpressionError, type HclExpressionValue} from './hcl-expression.js'
 
@@ -126,18 +126,7 @@ function readDefinition(
 }
 
 export async function readTerraformStateMachines(text: string, file: string): Promise<TerraformStateMachine[]> {
-  const {parse} = await import('@cdktf/hcl2json')
-  let parsed: {data?: Hcl2JsonBlocks; resource?: Hcl2JsonBlocks}
-  try {
-    parsed = (await parse(path.basename(file), text)) as typeof parsed
-  } catch (error) {
-    throw new InputError(
-      `${file} is not valid Terraform: ${String((error as Error).message ?? error).split('\n')[0]}`,
-      {
-        suggestions: ['Check the file with `terraform fmt` / `terraform validate`.'],
-      },
-    )
-  }
+  const parsed = (await parseHclFile(text, file)) as {data?: Hcl2JsonBlocks; resource?: Hcl2JsonBlocks}
 
   const moduleDir = path.dirname(path.resolve(file))
   const machines = parsed.resource?.aws_sfn_state_machine ?? {}

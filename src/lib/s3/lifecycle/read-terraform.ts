@@ -5,11 +5,11 @@
  * are evaluated statically (tf-expressions.ts); `dynamic` blocks are expanded when their for_each
  * is known; modules are reported as not followed.
  */
-import {parse} from '@cdktf/hcl2json'
 
 import type {ValueNote} from './unknown-values.js'
 
 import {InputError} from '../../core/errors.js'
+import {parseHclFile} from '../../core/parse/hcl.js'
 import {type Finding, makeFinding} from './findings.js'
 import {
   buildFilter,
@@ -38,17 +38,6 @@ export interface TerraformConfig {
 export interface TerraformOptions {
   /** --var NAME=VALUE and the values of --var-file files, later ones winning. */
   vars?: ReadonlyMap<string, unknown> | undefined
-}
-
-/** Parse HCL with HashiCorp's parser; a syntax error is bad input (exit 6) with the parser's own words. */
-export async function parseHclFile(text: string, file: string): Promise<Obj> {
-  try {
-    return (await parse(file, text)) as Obj
-  } catch (error) {
-    throw new InputError(`${file} is not valid HCL: ${(error as Error).message.replace(/^parse config: /, '')}`, {
-      suggestions: ['Fix the syntax (terraform fmt / terraform validate show the same message).'],
-    })
-  }
 }
 
 /** A `.tfvars` file (HCL or JSON): every top-level attribute, with literal values. */
