@@ -2,6 +2,7 @@ import {Command, Errors, Flags, type Interfaces} from '@oclif/core'
 import {readFileSync} from 'node:fs'
 
 import type {IamDeclaration} from './lib/aws/iam.js'
+import type {RunContext} from './lib/core/run-context.js'
 
 import {type ClientFactory, createClientFactory} from './lib/aws/clients.js'
 import {diagnoseCredentialFailure} from './lib/aws/credentials-diagnosis.js'
@@ -17,6 +18,7 @@ import {
   readPlanFile,
   writePlanFile,
 } from './lib/core/plan.js'
+import {sleep} from './lib/core/sleep.js'
 import {paint, setColorEnabled, shouldUseColor} from './ui/color.js'
 import {confirm} from './ui/confirm.js'
 import {renderApplyReport, renderPlan} from './ui/plan-table.js'
@@ -309,6 +311,23 @@ export abstract class BaseCommand extends Command {
   protected reportFindings(found = true): void {
     this.findings = found
     process.exitCode = found ? ExitCode.Findings : process.exitCode === ExitCode.Findings ? undefined : process.exitCode
+  }
+
+  /**
+   * The run context handed to lib entry points (`fn(clients, request, ctx)`): Ctrl-C's signal, the
+   * clock, an abortable sleep, one progress line, warnings and clean-up, all wired to this command.
+   */
+  protected runContext(): RunContext {
+    const {signal} = this.abortController
+    const progress = this.progress()
+    return {
+      now: () => new Date(),
+      onCleanup: (fn) => this.onCleanup(fn),
+      progress: (update) => progress.update(update),
+      signal,
+      sleep: (ms) => sleep(ms, signal),
+      warn: (message) => this.warnUser(message),
+    }
   }
 
   /**
