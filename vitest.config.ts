@@ -1,4 +1,9 @@
+import {rmSync} from 'node:fs'
 import {defineConfig} from 'vitest/config'
+
+// The tests run the TypeScript sources; oclif would take the command list from the manifest the
+// last `npm run build` wrote (missing commands added since). The next build writes it again.
+rmSync('oclif.manifest.json', {force: true})
 
 export default defineConfig({
   test: {

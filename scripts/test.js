@@ -26,7 +26,8 @@ const steps = [
     'npx',
     ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${suiteReport}`],
   ],
-  ['build', 'npx', ['tsc', '-p', 'tsconfig.json']],
+  // The build writes oclif.manifest.json, so the smoke tests run the start-up path users get.
+  ['build', 'npm', ['run', 'build']],
   [
     'smoke tests of bin/run.js',
     'npx',

@@ -9,6 +9,7 @@ import {diagnoseCredentialFailure} from './lib/aws/credentials-diagnosis.js'
 import {resolveAwsSettings, type ResolvedAwsSettings} from './lib/aws/settings.js'
 import {checkWritableFile} from './lib/core/atomic-write.js'
 import {AbortedError, classifyError, ExitCode, type PipeopsError, UsageError} from './lib/core/errors.js'
+import {compileJsonQuery, type JsonQuery} from './lib/core/json-query.js'
 import {
   applyPlan,
   type ApplyReport,
@@ -141,6 +142,11 @@ export abstract class BaseCommand extends Command {
       helpGroup: 'AWS',
       summary: 'AWS shared-config profile (default: AWS_PROFILE, then "default").',
     }),
+    query: Flags.string({
+      helpGroup: 'GLOBAL',
+      summary:
+        'JMESPath expression applied to the --json result; prints the selected value as JSON (implies --json), like the AWS CLI.',
+    }),
     region: Flags.string({
       helpGroup: 'AWS',
       summary: 'AWS region (default: AWS_REGION, AWS_DEFAULT_REGION, then the profile).',
@@ -174,6 +180,8 @@ export abstract class BaseCommand extends Command {
       // handleSigint never rejects; nothing to report if it did
     })
   }
+  /** The compiled --query, when one was given. */
+  private query: JsonQuery | undefined
   /** The AWS settings this run resolved (for naming the profile in credential errors). */
   private resolvedAws: ResolvedAwsSettings | undefined
   private sigints = 0
@@ -240,6 +248,8 @@ export abstract class BaseCommand extends Command {
   protected override async init(): Promise<void> {
     await super.init()
     process.on('SIGINT', this.onSigint)
+    const queryExpression = optionValue(this.argv, '--query')
+    if (queryExpression !== undefined) this.query = await compileJsonQuery(queryExpression)
     const colorFlag = !this.argv.includes('--no-color')
     setColorEnabled(
       !this.jsonEnabled() && shouldUseColor({env: process.env, flag: colorFlag, isTTY: Boolean(process.stdout.isTTY)}),
@@ -256,6 +266,11 @@ export abstract class BaseCommand extends Command {
         ],
       })
     }
+  }
+
+  /** --query implies --json: the selected value is printed as JSON and nothing else. */
+  override jsonEnabled(): boolean {
+    return super.jsonEnabled() || (this.ctor.enableJsonFlag && optionValue(this.argv, '--query') !== undefined)
   }
 
   /**
@@ -395,8 +410,27 @@ export abstract class BaseCommand extends Command {
     return this.errorEnvelope(classifyError(err))
   }
 
-  protected override toSuccessJson<T>(result: T): SuccessEnvelope<T> {
-    return {command: this.commandName, result, status: this.findings ? 'findings' : 'ok', warnings: this.warnings}
+  /** --json's envelope, or with --query only the value the expression selects from its result. */
+  protected override toSuccessJson<T>(result: T): unknown {
+    if (this.query) {
+      try {
+        return this.query.select(result)
+      } catch (error) {
+        // Selection runs after the command's work, outside oclif's error path: the failure is
+        // still one JSON document on stdout and the usage exit code.
+        const failure = classifyError(error)
+        process.exitCode = failure.exitCode
+        return this.errorEnvelope(failure)
+      }
+    }
+
+    const envelope: SuccessEnvelope<T> = {
+      command: this.commandName,
+      result,
+      status: this.findings ? 'findings' : 'ok',
+      warnings: this.warnings,
+    }
+    return envelope
   }
 
   /** A warning: on stderr for people, in the envelope's `warnings` under --json. */
@@ -463,3 +497,15 @@ export abstract class BaseCommand extends Command {
 }
 
 export type BaseFlags = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags']>
+
+/** The value of `--name VALUE` or `--name=VALUE` before any `--`; undefined when absent. */
+function optionValue(argv: string[], name: string): string | undefined {
+  const end = argv.includes('--') ? argv.indexOf('--') : argv.length
+  for (let i = 0; i < end; i++) {
+    const arg = argv[i]!
+    if (arg === name) return argv[i + 1] ?? ''
+    if (arg.startsWith(`${name}=`)) return arg.slice(name.length + 1)
+  }
+
+  return undefined
+}

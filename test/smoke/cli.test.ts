@@ -43,6 +43,16 @@ describe('bin/run.js', () => {
     }
   })
 
+  it('runs from the command manifest the build wrote (the fast start-up path), with version and completion', () => {
+    expect(existsSync('oclif.manifest.json')).toBe(true)
+    const version = pipeops(['version', '--query', 'pipeops'])
+    expect(version.code).toBe(0)
+    expect(JSON.parse(version.stdout)).toMatch(/^\d+\.\d+\.\d+/)
+    const completion = pipeops(['autocomplete', 'bash'])
+    expect(completion.code).toBe(0)
+    expect(completion.stdout).toContain('pipeops')
+  })
+
   it('doctor --json without credentials prints the error envelope with exit 3 and a suggestion', () => {
     const r = pipeops(['doctor', '--json', '--region', 'us-east-1'])
     expect(r.code).toBe(3)
