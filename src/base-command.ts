@@ -21,7 +21,7 @@ import {
 } from './lib/core/plan.js'
 import {sleep} from './lib/core/sleep.js'
 import {paint, setColorEnabled, shouldUseColor} from './ui/color.js'
-import {confirm} from './ui/confirm.js'
+import {askLine, confirm} from './ui/confirm.js'
 import {renderApplyReport, renderPlan} from './ui/plan-table.js'
 import {createProgress, type ProgressReporter} from './ui/progress.js'
 import {setTerminalWidth} from './ui/table.js'
@@ -236,7 +236,16 @@ export abstract class BaseCommand extends Command {
 
   /** A client factory for settings a command adjusted itself (another region, the sandbox's endpoints). */
   protected clientFactory(settings: ResolvedAwsSettings): ClientFactory {
-    return createClientFactory(settings, `pipeops/${VERSION}`)
+    // An MFA code is asked for only where someone can type it: a terminal, not a script or --json.
+    const interactive = Boolean(process.stdin.isTTY && process.stderr.isTTY) && !this.jsonEnabled()
+    return createClientFactory(settings, `pipeops/${VERSION}`, {
+      mfaCode: interactive
+        ? (serial) => {
+            this.stopProgress()
+            return askLine(`MFA code for ${serial}: `)
+          }
+        : undefined,
+    })
   }
 
   protected override async finally(err: Error | undefined): Promise<void> {

@@ -10,3 +10,14 @@ export async function confirm(question: string): Promise<boolean> {
     })
   })
 }
+
+/** Ask for one line on the terminal (stderr), e.g. an MFA code. */
+export async function askLine(question: string): Promise<string> {
+  const rl = createInterface({input: process.stdin, output: process.stderr})
+  return new Promise((resolve) => {
+    rl.question(question, (answer) => {
+      rl.close()
+      resolve(answer.trim())
+    })
+  })
+}

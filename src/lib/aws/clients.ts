@@ -79,11 +79,55 @@ export interface ClientFactory {
   readonly settings: ResolvedAwsSettings
 }
 
-export function createClientFactory(settings: ResolvedAwsSettings, userAgent: string): ClientFactory {
+export interface ClientFactoryOptions {
+  /** Asked for the code of an MFA device when a profile's role needs one (`mfa_serial`); only on a terminal. */
+  mfaCode?: ((serial: string) => Promise<string>) | undefined
+}
+
+/** The SDK's memoized chain (types only: the module itself loads with the first AWS call). */
+type CredentialProvider = ReturnType<(typeof import('@aws-sdk/credential-provider-node'))['defaultProvider']>
+
+/**
+ * One credential chain for the whole run, shared by every client: the SDK's default chain, which
+ * resolves credentials as the AWS CLI does (environment, SSO and sso-session, web identity,
+ * profiles with credential_process or source_profile/role_arn chains, container, IMDS). Sharing it
+ * means a role chain, a credential_process or an MFA prompt runs once, not once per client. The
+ * chain's module loads with the first AWS call, so commands that make none do not pay for it.
+ */
+function sharedCredentials(
+  settings: ResolvedAwsSettings,
+  options: ClientFactoryOptions,
+): (callOptions?: Parameters<CredentialProvider>[0]) => ReturnType<CredentialProvider> {
+  // The AWS CLI lets AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY win over a profile named by
+  // AWS_PROFILE (only --profile beats them); the SDK's chain does the opposite. Tools such as
+  // granted and aws-vault export both, so the CLI's order is followed.
+  const envKeysWin =
+    settings.profileSource === 'AWS_PROFILE' &&
+    Boolean(settings.env.AWS_ACCESS_KEY_ID?.trim() && settings.env.AWS_SECRET_ACCESS_KEY?.trim())
+  let chain: Promise<CredentialProvider> | undefined
+  return async (callOptions?: Parameters<CredentialProvider>[0]) => {
+    if (envKeysWin) chain ??= import('@aws-sdk/credential-provider-env').then(({fromEnv}) => fromEnv())
+    chain ??= import('@aws-sdk/credential-provider-node').then(({defaultProvider}) =>
+      defaultProvider({
+        ...(settings.profile ? {profile: settings.profile} : {}),
+        ...(options.mfaCode ? {mfaCodeProvider: options.mfaCode} : {}),
+      }),
+    )
+    return (await chain)(callOptions)
+  }
+}
+
+export function createClientFactory(
+  settings: ResolvedAwsSettings,
+  userAgent: string,
+  options: ClientFactoryOptions = {},
+): ClientFactory {
+  const credentials = sharedCredentials(settings, options)
   return {
     create<C>(Client: ClientClass<C>, service: ServiceName): C {
       const endpoint = resolveEndpoint(settings, service)
       const config: Record<string, unknown> = {
+        credentials,
         customUserAgent: userAgent,
         maxAttempts: settings.maxAttempts,
         region: requireRegion(settings),
