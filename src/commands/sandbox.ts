@@ -8,34 +8,18 @@ import {tmpdir} from 'node:os'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 
-import type {SeededResource, TourStep} from '../lib/sandbox/types.js'
+import type {SandboxResult, TourStep, TourStepResult} from '../lib/sandbox/types.js'
 
 import {BaseCommand, hideAwsFlags} from '../base-command.js'
 import {resolveAwsSettings} from '../lib/aws/settings.js'
 import {prepareOutputDir} from '../lib/core/atomic-write.js'
 import {ExitCode, PipeopsError, UsageError} from '../lib/core/errors.js'
-import {exportLines, runSeeds, type SandboxEndpoints, startSandbox} from '../lib/sandbox/sandbox.js'
+import {exportLines, runSeeds, startSandbox} from '../lib/sandbox/sandbox.js'
 import {SEEDS} from '../lib/sandbox/seeds/index.js'
 import {keepProducing} from '../lib/sandbox/seeds/kinesis.js'
 import {TOUR} from '../lib/sandbox/tour.js'
 import {paint} from '../ui/color.js'
 import {renderSandboxReady, renderTourHeader} from '../ui/sandbox.js'
-
-export interface TourStepResult {
-  argv: string[]
-  durationMs: number
-  exitCode: number
-  ok: boolean
-  title: string
-}
-
-export interface SandboxResult {
-  endpoints: SandboxEndpoints
-  exports: string[]
-  resources: Array<SeededResource & {seed: string}>
-  tour?: TourStepResult[]
-  workDir: string
-}
 
 export default class Sandbox extends BaseCommand {
   // No AWS call: --region, --profile, --endpoint-url, --max-attempts are not offered, and refused if given.

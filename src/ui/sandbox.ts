@@ -1,4 +1,4 @@
-import type {SandboxResult} from '../commands/sandbox.js'
+import type {SandboxResult} from '../lib/sandbox/types.js'
 import type {TourStep} from '../lib/sandbox/types.js'
 
 import {paint} from './color.js'

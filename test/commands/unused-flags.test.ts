@@ -30,4 +30,43 @@ describe('AWS flags a run does not use', () => {
     )
     expect((await runJson(['kinesis', 'where-is', 'k1', '--shards', '4'])).exitCode).toBe(0)
   })
+
+  it('are refused by every offline mode: Step Functions files, a lifecycle file, an Athena message', async () => {
+    const cases: Array<[string[], RegExp]> = [
+      [['sfn', 'lint', '-d', 'machine.json', '--region', 'eu-west-1'], /not used by this command/],
+      [['sfn', 'retry-timeline', '-d', 'machine.json', '-s', 'A', '--profile', 'p'], /not used by this command/],
+      [['sfn', 'explain', '--history', 'history.json', '--region', 'eu-west-1'], /saved history/],
+      [
+        ['s3', 'lifecycle', 'lint', '-f', 'lifecycle.json', '--region', 'eu-west-1'],
+        /a lint of a file without --estimate/,
+      ],
+      [
+        ['s3', 'lifecycle', 'generate', '--expire-after', '30d', '--endpoint-url', 'http://127.0.0.1:1'],
+        /without --bucket or --estimate/,
+      ],
+      [['athena', 'explain-error', 'HIVE_BAD_DATA', '--region', 'eu-west-1'], /an explanation of a message/],
+    ]
+    for (const [argv, why] of cases) {
+      const run = await runJson(argv)
+      expect(run.exitCode, argv.join(' ')).toBe(2)
+      expect(errorOf(run), argv.join(' ')).toMatchObject({code: 'UnusedFlag', message: expect.stringMatching(why)})
+    }
+
+    // Where the flag is used (prices of --estimate are per region) it is accepted.
+    const estimate = await runJson([
+      's3',
+      'lifecycle',
+      'generate',
+      '--expire-after',
+      '30d',
+      '--objects',
+      '1000',
+      '--avg-size',
+      '1MB',
+      '--region',
+      'eu-west-1',
+    ])
+    expect(estimate.exitCode).not.toBe(2)
+    expect((await runText(['sfn', 'lint', '--help'])).stdout).not.toMatch(/--region/)
+  })
 })

@@ -86,6 +86,8 @@ export default class AthenaExplainError extends BaseCommand {
       )
     }
 
+    if (!flags['query-execution-id'] && !flags.recent)
+      this.rejectAwsFlags(flags, 'an explanation of a message (no --query-execution-id, no --recent)')
     if (flags['query-execution-id'] || flags.recent) {
       const aws = await this.awsClients(flags)
       const athena = aws.create(AthenaClient, 'athena')

@@ -129,7 +129,7 @@ export default class KinesisHotShards extends BaseCommand {
   ]
   static override summary = 'Find hot shards and hot keys of a stream (or a record file), and what to do about them.'
 
-  public async run(): Promise<HotShardsResult> {
+  public async run(): Promise<HotShardsResult | undefined> {
     const {flags} = await this.parse(KinesisHotShards)
     const threshold = parseThreshold(flags.threshold)
     const offline = flags.records !== undefined
@@ -231,29 +231,15 @@ export default class KinesisHotShards extends BaseCommand {
         signal: this.abortController.signal,
         threshold,
       })
-      return last ?? this.emptyWatchResult(flags.stream!)
+      // Stopped before the first analysis finished: nothing was measured, so there is no verdict
+      // (an unknown is never "healthy").
+      if (last === undefined) this.warnUser('stopped before the first analysis finished: no result')
+      return last
     }
 
     const analysis = await analyseHotShards(clients, {...base, stream: flags.stream}, deps)
     progress.stop()
     return this.finishRun(analysis.result, analysis.warnings)
-  }
-
-  private emptyWatchResult(stream: string): HotShardsResult {
-    const now = new Date().toISOString()
-    return {
-      hotKeys: [],
-      hotShards: [],
-      minMinutes: 0,
-      mode: 'PROVISIONED',
-      recommendations: [],
-      shards: [],
-      source: 'metrics',
-      stream,
-      threshold: 0,
-      verdict: 'healthy',
-      window: {end: now, seconds: 0, start: now},
-    }
   }
 
   private finishRun(result: HotShardsResult, warnings: string[]): HotShardsResult {

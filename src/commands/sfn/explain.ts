@@ -53,6 +53,7 @@ Live: reads DescribeExecution, every page of GetExecutionHistory and the definit
       })
     let report: ExplainReport
     if (flags.history) {
+      this.rejectAwsFlags(flags, 'an explanation of a saved history (--history)')
       const events = await readHistoryFile(flags.history)
       const definitions = flags.definition
         ? (await loadDefinitionFile(flags.definition)).filter((d) => d.definition)

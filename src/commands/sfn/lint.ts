@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core'
 
-import {BaseCommand, PIPEOPS_VERSION} from '../../base-command.js'
+import {BaseCommand, hideAwsFlags, PIPEOPS_VERSION} from '../../base-command.js'
 import {writeFileAtomic} from '../../lib/core/atomic-write.js'
 import {InputError, UsageError} from '../../lib/core/errors.js'
 import {parseCommaList} from '../../lib/core/parse/lists.js'
@@ -11,6 +11,9 @@ import {sfnLintSarif} from '../../lib/sfn/sarif.js'
 import {renderSfnLint} from '../../ui/sfn-lint.js'
 
 export default class SfnLint extends BaseCommand {
+  // Offline only: --region, --profile, --endpoint-url, --max-attempts are not offered, and refused if given.
+  static override baseFlags = hideAwsFlags(BaseCommand.baseFlags)
+  static override callsAws = false
   static override description = `Checks a Step Functions state machine offline: what Step Functions would reject (errors: transitions to missing states, unreachable states, fields not allowed on a state type, States.ALL not alone and last, retrier ranges, malformed Choice rules, Map and Parallel scopes, JSONPath vs JSONata fields, intrinsic function names) and what AWS advises against (warnings: Lambda tasks that do not retry transient Lambda errors, tasks that wait with no timeout or heartbeat, catchers that throw away the input, retry schedules longer than the execution can live, Express workflows with .sync or callbacks, distributed Maps that tolerate no failure).
 
 Reads ASL JSON or YAML, the output of \`aws stepfunctions describe-state-machine\`, CloudFormation and SAM templates (Definition, DefinitionString with Fn::Sub, DefinitionSubstitutions, a local DefinitionUri), and Terraform aws_sfn_state_machine (heredoc, jsonencode, templatefile). Values a template leaves unresolved are unknown: never an error.

@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core'
 
-import {BaseCommand} from '../../base-command.js'
+import {BaseCommand, hideAwsFlags} from '../../base-command.js'
 import {UsageError} from '../../lib/core/errors.js'
 import {parseCommaList} from '../../lib/core/parse/lists.js'
 import {loadDefinitionFile} from '../../lib/sfn/read-definition.js'
@@ -8,6 +8,9 @@ import {type RetryTimeline, retryTimeline} from '../../lib/sfn/timeline.js'
 import {renderRetryTimeline} from '../../ui/sfn-retry-timeline.js'
 
 export default class SfnRetryTimeline extends BaseCommand {
+  // Offline only: --region, --profile, --endpoint-url, --max-attempts are not offered, and refused if given.
+  static override baseFlags = hideAwsFlags(BaseCommand.baseFlags)
+  static override callsAws = false
   static override description = `For a sequence of errors, one per failed attempt of a state, prints which retrier handles each attempt (the first whose ErrorEquals matches; each retrier counts its own attempts), the wait before the next attempt (IntervalSeconds × BackoffRate^(n−1), capped by MaxDelaySeconds; 0 up to that with FULL jitter), the time waited so far, and what happens when no retry is left: the Catcher, its ResultPath and next state, or the failure.
 
 Without --errors every attempt is assumed to fail with the first error of the first retrier. --definition reads the same inputs as \`sfn lint\`; in a file with several state machines, --machine picks one.`

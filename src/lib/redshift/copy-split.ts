@@ -20,7 +20,7 @@ import {crc32} from 'node:zlib'
 import type {S3Location} from '../core/parse/s3-uri.js'
 import type {SliceInfo} from './slices.js'
 
-import {AbortedError, InputError, PipeopsError, UsageError} from '../core/errors.js'
+import {AbortedError, ExitCode, InputError, PipeopsError, UsageError} from '../core/errors.js'
 import {trimExternalMemory} from '../core/external-memory.js'
 import {CompressPool, usesLibdeflate} from './compress-pool.js'
 import {buildCopySql, buildManifest} from './copy-sql.js'
@@ -679,7 +679,7 @@ async function splitInto(s: SplitInput): Promise<SplitOutcome> {
           const counted = res.records - (withHeader ? 1 : 0)
           if (!res.clean || counted !== expected) {
             throw new PipeopsError(
-              70,
+              ExitCode.Internal,
               `verification failed: block ${seq} of ${part.name} holds ${counted} record(s) by the worker's count but ${expected} by the splitter's${res.clean ? '' : ', and does not end on a record boundary'}`,
               {code: 'VerificationFailed'},
             )
@@ -776,7 +776,7 @@ async function splitInto(s: SplitInput): Promise<SplitOutcome> {
 
       if (dealt !== restRecords) {
         throw new PipeopsError(
-          70,
+          ExitCode.Internal,
           `internal error: levelling the last ${rest.length} bytes found ${dealt} records, expected ${restRecords}`,
           {code: 'VerificationFailed'},
         )
@@ -886,7 +886,10 @@ async function splitInto(s: SplitInput): Promise<SplitOutcome> {
     if (failure) throw failure
     for (const part of parts) {
       if (part.written !== part.issued)
-        throw new PipeopsError(70, `internal error: ${part.name} wrote ${part.written} of ${part.issued} blocks`)
+        throw new PipeopsError(
+          ExitCode.Internal,
+          `internal error: ${part.name} wrote ${part.written} of ${part.issued} blocks`,
+        )
 
       if (codec === 'gzip') {
         const trailer = Buffer.alloc(10)
@@ -909,7 +912,7 @@ async function splitInto(s: SplitInput): Promise<SplitOutcome> {
     const workerTotal = parts.reduce((n, p) => n + p.workerRecords, 0)
     if (total !== scanner.records || workerTotal !== scanner.records) {
       throw new PipeopsError(
-        70,
+        ExitCode.Internal,
         `verification failed: the input has ${scanner.records} records but the parts hold ${workerTotal} (counted by the compressors) / ${total} (dealt)`,
         {code: 'VerificationFailed'},
       )

@@ -11,7 +11,7 @@ import path from 'node:path'
 import {setTimeout as delay} from 'node:timers/promises'
 import {fileURLToPath} from 'node:url'
 
-import {PipeopsError} from '../core/errors.js'
+import {ExitCode, PipeopsError} from '../core/errors.js'
 
 const require = createRequire(import.meta.url)
 const LOOPBACK_PRELOAD = fileURLToPath(new URL('../../../resources/loopback-preload.cjs', import.meta.url))
@@ -144,7 +144,7 @@ async function waitUntilListening(
 
   await stop()
   throw new PipeopsError(
-    70,
+    ExitCode.Internal,
     `${name} did not start on 127.0.0.1:${port} (${exited ?? 'timed out'})${output.length > 0 ? `:\n${output.slice(-10).join('\n')}` : ''}`,
     {
       code: 'EmulatorStartFailed',

@@ -1,6 +1,8 @@
 import type {KinesisClient} from '@aws-sdk/client-kinesis'
 import type {S3Client} from '@aws-sdk/client-s3'
 
+import type {SandboxEndpoints} from './sandbox.js'
+
 /** What a seed gets: clients pointed at the sandbox's emulators and a folder for local demo files. */
 export interface SeedContext {
   kinesis: KinesisClient
@@ -32,4 +34,22 @@ export interface TourStep {
   expectExit?: number[]
   explain: string
   title: string
+}
+
+/** How one tour step went. */
+export interface TourStepResult {
+  argv: string[]
+  durationMs: number
+  exitCode: number
+  ok: boolean
+  title: string
+}
+
+/** What `pipeops sandbox` started and seeded (its --json data; the text view draws it). */
+export interface SandboxResult {
+  endpoints: SandboxEndpoints
+  exports: string[]
+  resources: Array<SeededResource & {seed: string}>
+  tour?: TourStepResult[]
+  workDir: string
 }

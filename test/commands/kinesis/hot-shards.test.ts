@@ -11,7 +11,8 @@ import {mockClient} from 'aws-sdk-client-mock'
 import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {afterAll, beforeEach, describe, expect, it} from 'vitest'
+import {fileURLToPath} from 'node:url'
+import {afterAll, beforeEach, describe, expect, it, vi} from 'vitest'
 
 import type {HotShardsResult} from '../../../src/lib/kinesis/hot-shards.js'
 
@@ -25,6 +26,7 @@ const kinesis = mockClient(KinesisClient)
 const cloudwatch = mockClient(CloudWatchClient)
 const dir = mkdtempSync(join(tmpdir(), 'pipeops-hot-shards-'))
 const ranges = evenRanges(3)
+const ROOT = fileURLToPath(new URL('../../..', import.meta.url))
 
 function streamFixture(metrics: MetricsName[]): void {
   kinesis.on(DescribeStreamSummaryCommand).resolves({
@@ -242,5 +244,25 @@ describe('kinesis hot-shards', () => {
     )
     const run = await runJson(['kinesis', 'hot-shards', '--stream', 'nope'])
     expect(run.exitCode).toBe(4)
+  })
+
+  it('--watch stopped (Ctrl-C) before its first analysis returns no result, not an invented "healthy"', async () => {
+    kinesis.on(DescribeStreamSummaryCommand).callsFake(() => {
+      // Ctrl-C arrives while the first describe is in flight; the request then fails as aborted.
+      process.emit('SIGINT')
+      throw Object.assign(new Error('Request aborted'), {name: 'AbortError'})
+    })
+    // Run directly, not through @oclif/test's capture: ink's unmount waits on a write callback the
+    // capture never calls. Warnings go to stderr, watched here.
+    const stderr: string[] = []
+    const write = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+      stderr.push(String(chunk))
+      return true
+    })
+    const result = await KinesisHotShards.run(['--stream', 'clicks', '--watch'], ROOT).finally(() =>
+      write.mockRestore(),
+    )
+    expect(result).toBeUndefined()
+    expect(stderr.join('')).toMatch(/stopped before the first analysis finished: no result/)
   })
 })

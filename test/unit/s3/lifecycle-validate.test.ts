@@ -82,6 +82,20 @@ describe('lifecycle validator', () => {
     expect(ids({Rules: []})).toContain('no-action')
     expect(ids({Rules: [base(), abortRule], TransitionDefaultMinimumObjectSize: 'small'})).toContain('invalid-value')
   })
+
+  it("flags Days beyond S3's 32-bit Days fields as an error, and keeps the largest S3 holds", () => {
+    const tooLong = validateConfiguration({
+      Rules: [
+        base({Expiration: {Days: 36_499_999_635}, Transitions: [{Days: 2_147_483_648, StorageClass: 'GLACIER'}]}),
+      ],
+    }).filter((f) => f.id === 'invalid-value')
+    expect(tooLong.map((f) => [f.path, f.severity])).toEqual([
+      ['Rules[0].Expiration.Days', 'error'],
+      ['Rules[0].Transitions[0].Days', 'error'],
+    ])
+    expect(tooLong[0]!.message).toMatch(/Expiration.Days is 36,499,999,635; S3 holds at most 2,147,483,647 days/)
+    expect(ids({Rules: [base({Expiration: {Days: 2_147_483_647}}), abortRule]})).not.toContain('invalid-value')
+  })
 })
 
 describe('s3api reader', () => {

@@ -209,6 +209,8 @@ With --bucket it reads the bucket's current configuration and shows what would c
     if (flags.backup) await checkWritableFile(flags.backup, '--backup')
 
     const estimate = wantsEstimate(flags)
+    // Region is read for prices by --estimate; without --bucket or --estimate nothing goes to AWS.
+    if (!flags.bucket && !estimate) this.rejectAwsFlags(flags, 'generating a policy without --bucket or --estimate')
 
     const {defaultMinSize, specs} = await rulesFromInput(flags)
     const result: GenerateCommandResult = generatePolicy({

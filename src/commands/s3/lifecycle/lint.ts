@@ -73,6 +73,8 @@ Every finding has a stable code (LC… errors, LW… warnings) and name. Exit 1 
       throw new UsageError('--prefix only applies to --sample-bucket', {
         suggestions: ['Add --sample-bucket BUCKET, or drop --prefix.'],
       })
+    // Region is read for prices by --estimate; otherwise a lint of a file sends nothing to AWS.
+    if (!flags.bucket && !estimate) this.rejectAwsFlags(flags, 'a lint of a file without --estimate')
     let loaded: LoadedConfiguration[]
     let {versioned} = flags
     if (flags.bucket) {

@@ -19,7 +19,7 @@ import type {
   SplitShardParams,
 } from './types.js'
 
-import {InputError, PipeopsError, UsageError} from '../../core/errors.js'
+import {ExitCode, InputError, PipeopsError, UsageError} from '../../core/errors.js'
 import {type Plan, PLAN_FORMAT_VERSION, type PlanStep} from '../../core/plan.js'
 import {coverageProblems, hashKeyOfPartitionKey, keySpaceShare} from '../hash-key.js'
 import {predictLoad} from './load.js'
@@ -296,7 +296,7 @@ export async function makeReshardPlan(deps: PlanDeps, stream: string, request: S
   const gaps = coverageProblems(state.open)
   if (gaps.length > 0) {
     throw new PipeopsError(
-      70,
+      ExitCode.Internal,
       `the open shards of ${state.streamName} do not cover the hash key space exactly (${gaps.length} gap(s) or overlap(s)); refusing to plan`,
       {
         code: 'InconsistentShards',

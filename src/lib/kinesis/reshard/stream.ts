@@ -13,7 +13,7 @@ import {
 import type {OpenRange} from './types.js'
 
 import {abortOpts} from '../../aws/abort.js'
-import {NotFoundError, PipeopsError, UsageError} from '../../core/errors.js'
+import {ExitCode, NotFoundError, PipeopsError, UsageError} from '../../core/errors.js'
 import {sleep as sharedSleep} from '../../core/sleep.js'
 import {sortRanges} from '../hash-key.js'
 
@@ -87,7 +87,7 @@ export async function describeStream(
   }
 
   const s = out.StreamDescriptionSummary
-  if (!s) throw new PipeopsError(70, 'DescribeStreamSummary returned no StreamDescriptionSummary')
+  if (!s) throw new PipeopsError(ExitCode.Internal, 'DescribeStreamSummary returned no StreamDescriptionSummary')
   return {
     mode: s.StreamModeDetails?.StreamMode === 'ON_DEMAND' ? 'ON_DEMAND' : 'PROVISIONED',
     openShardCount: s.OpenShardCount ?? 0,

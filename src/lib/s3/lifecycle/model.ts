@@ -80,6 +80,12 @@ export interface LifecycleConfiguration {
 /** The 128 KB that S3 uses as default minimum transition size and as minimum billable size. */
 export const KB128 = 128 * 1024
 
+/**
+ * S3's Days fields (Expiration, Transition, NoncurrentDays, DaysAfterInitiation) are 32-bit integers
+ * in the API (type Integer; the XML schema's int): a larger value is not a lifecycle S3 can hold.
+ */
+export const MAX_LIFECYCLE_DAYS = 2_147_483_647
+
 export interface ClassInfo {
   /** Cheaper-first precedence S3 uses when two rules transition the same object on the same day. */
   costRank: number

@@ -15,6 +15,7 @@ import {
   DEFAULT_MIN_SIZE_VALUES,
   type LifecycleConfiguration,
   type LifecycleRule,
+  MAX_LIFECYCLE_DAYS,
   type Tag,
   type TransitionClass,
 } from './model.js'
@@ -102,9 +103,6 @@ function located<T>(where: string | undefined, fn: () => T): T {
     throw error
   }
 }
-
-/** S3's Days fields (Expiration, Transition, NoncurrentDays, DaysAfterInitiation) are 32-bit integers. */
-export const MAX_LIFECYCLE_DAYS = 2_147_483_647
 
 function days(
   value: number | string,

@@ -13,6 +13,7 @@ import {
   type FilterConditions,
   isTransitionClass,
   KB128,
+  MAX_LIFECYCLE_DAYS,
   type LifecycleConfiguration,
   type LifecycleRule,
   ruleLabel,
@@ -160,6 +161,16 @@ function validateRule(rule: LifecycleRule, i: number): Finding[] {
         s3Message: MALFORMED,
         suggestion: `Use a whole number of days ≥ ${min}.`,
       })
+    } else if (value !== undefined && value > MAX_LIFECYCLE_DAYS) {
+      f(
+        'invalid-value',
+        `${member} is ${value.toLocaleString('en-US')}; S3 holds at most ${MAX_LIFECYCLE_DAYS.toLocaleString('en-US')} days (its Days fields are 32-bit integers)`,
+        {
+          path: `${p}.${member}`,
+          s3Message: MALFORMED,
+          suggestion: 'Leave the action out to keep objects indefinitely, or give a realistic number of days.',
+        },
+      )
     }
   }
 
