@@ -18,10 +18,10 @@ export type StreamExpectation = 'all' | 'any' | 'none'
 
 export interface TestPatternRequest {
   /** A file path or inline JSON (text starting with `{` or `[`). */
-  event?: string
+  event?: string | undefined
   /** A JSON Lines file of events. */
-  events?: string
-  expect?: StreamExpectation
+  events?: string | undefined
+  expect?: StreamExpectation | undefined
   pattern: string
 }
 
