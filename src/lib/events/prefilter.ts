@@ -63,39 +63,37 @@ export function requiredNeedles(root: PatternNode): NeedleGroup[] {
 export class LineScanner {
   private backslashAt = -1
   private buffer: Buffer = Buffer.alloc(0)
-  private readonly next: number[][]
+  /** Per group, per needle: the next occurrence at or after the last line looked at (-2: none left). */
+  private next: number[][]
+  private order: NeedleGroup[]
+  /** Lines each group ruled out since the last reordering. */
+  private rejections: number[]
+  private sinceReorder = 0
 
-  constructor(private readonly groups: NeedleGroup[]) {
+  constructor(groups: NeedleGroup[]) {
+    this.order = [...groups]
     this.next = groups.map((group) => group.map(() => -1))
+    this.rejections = groups.map(() => 0)
   }
 
   /** False when the line certainly cannot match (see the file comment); true when it must be parsed. */
   mayMatch(start: number, end: number): boolean {
-    if (this.groups.length === 0) return true
+    const groups = this.order
+    if (groups.length === 0) return true
     if (this.backslashAt < start) this.backslashAt = this.find(92, start)
-    if (this.backslashAt !== -1 && this.backslashAt < end) return true
-    for (const [g, group] of this.groups.entries()) {
-      let found = false
-      for (const [n, needle] of group.entries()) {
-        let at = this.next[g]![n]!
-        if (at < start && at !== -2) {
-          at = this.buffer.indexOf(needle, start)
-          this.next[g]![n] = at === -1 ? -2 : at
-        }
-
-        if (at >= start && at + needle.length <= end) {
-          found = true
-          break
-        }
+    if (this.backslashAt < end) return true
+    for (let g = 0; g < groups.length; g++) {
+      if (!this.groupPresent(g, groups[g]!, start, end)) {
+        this.rejections[g]!++
+        if (++this.sinceReorder === 4096) this.reorder()
+        return false
       }
-
-      if (!found) return false
     }
 
     return true
   }
 
-  /** Start scanning a new buffer. */
+  /** Start scanning a new chunk. */
   reset(buffer: Buffer): void {
     this.buffer = buffer
     this.backslashAt = -1
@@ -105,5 +103,30 @@ export class LineScanner {
   private find(byte: number, from: number): number {
     const at = this.buffer.indexOf(byte, from)
     return at === -1 ? Number.MAX_SAFE_INTEGER : at
+  }
+
+  private groupPresent(g: number, group: NeedleGroup, start: number, end: number): boolean {
+    const next = this.next[g]!
+    for (let n = 0; n < group.length; n++) {
+      let at = next[n]!
+      if (at < start && at !== -2) {
+        at = this.buffer.indexOf(group[n]!, start)
+        next[n] = at === -1 ? -2 : at
+      }
+
+      if (at >= start && at + group[n]!.length <= end) return true
+    }
+
+    return false
+  }
+
+  /** The group that rules out most lines is tried first: one search then settles most lines. */
+  private reorder(): void {
+    const ranked = this.order.map((group, i) => ({group, next: this.next[i]!, rejected: this.rejections[i]!}))
+    ranked.sort((a, b) => b.rejected - a.rejected)
+    this.order = ranked.map((r) => r.group)
+    this.next = ranked.map((r) => r.next)
+    this.rejections = ranked.map(() => 0)
+    this.sinceReorder = 0
   }
 }

@@ -3,13 +3,12 @@
  * field explanation) or against a JSON Lines file of events (counts and line numbers). Local
  * only: no AWS client, so the entry point takes no clients.
  */
-import {createReadStream} from 'node:fs'
 import {readFile} from 'node:fs/promises'
 
 import {classifyError, InputError} from '../core/errors.js'
 import type {RunContext} from '../core/run-context.js'
 import {type CompiledPattern, compilePattern} from './compile-pattern.js'
-import {evaluateEventStream, type StreamVerdicts} from './event-stream.js'
+import {evaluateEventStream, readChunks, type StreamVerdicts} from './event-stream.js'
 import {explainNode, type FieldExplanation, nodeMatches} from './match.js'
 import {InvalidEventPatternError} from './pattern-error.js'
 
@@ -122,7 +121,7 @@ export async function testEventPattern(request: TestPatternRequest, ctx: RunCont
   try {
     verdicts = await evaluateEventStream(
       pattern,
-      createReadStream(file, {highWaterMark: 1 << 20, signal: ctx.signal}),
+      readChunks(file, ctx.signal),
       file,
       ctx,
     )
