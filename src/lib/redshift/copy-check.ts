@@ -170,25 +170,46 @@ export class RecordChecker {
   }
 
   feed(chunk: Buffer): void {
-    const buf = this.leftover ? Buffer.concat([this.leftover, chunk]) : chunk
-    this.leftover = undefined
-    const consumed = this.process(buf, false)
-    if (consumed < buf.length) this.leftover = Buffer.from(buf.subarray(consumed))
+    let from = 0
+    if (this.leftover) {
+      // A record cut by the chunk boundary: join its start with as much of the new chunk as it
+      // needs (up to one line feed more at a time), not the whole chunk, so no chunk is copied.
+      const head = this.leftover
+      this.leftover = undefined
+      let upto = chunk.indexOf(LF)
+      for (;;) {
+        if (upto === -1) {
+          this.leftover = Buffer.concat([head, chunk])
+          return
+        }
+
+        const piece = Buffer.concat([head, chunk.subarray(0, upto + 1)])
+        const consumed = this.process(piece, 0, false)
+        if (consumed > head.length || (consumed === piece.length && consumed > 0)) {
+          from = consumed - head.length
+          break
+        }
+
+        upto = chunk.indexOf(LF, upto + 1)
+      }
+    }
+
+    const consumed = this.process(chunk, from, false)
+    if (consumed < chunk.length) this.leftover = Buffer.from(chunk.subarray(consumed))
   }
 
   finish(): CopyCheckSummary {
     if (this.leftover && this.leftover.length > 0) {
       const buf = this.leftover
       this.leftover = undefined
-      this.process(buf, true)
+      this.process(buf, 0, true)
     }
 
     return this.summary
   }
 
-  /** Checks every whole record in buf; returns the offset of the first byte not consumed. */
-  private process(buf: Buffer, final: boolean): number {
-    let pos = 0
+  /** Checks every whole record in buf from `pos`; returns the offset of the first byte not consumed. */
+  private process(buf: Buffer, pos: number, final: boolean): number {
     const {length} = buf
     while (this.headerLeft > 0 && pos < length) {
       const lf = buf.indexOf(LF, pos)
@@ -203,7 +224,10 @@ export class RecordChecker {
       this.headerLeft--
     }
 
-    const utf8Known = isUtf8(buf)
+    // Validate UTF-8 once for the whole records in this buffer (a line feed never falls inside a
+    // multi-byte character); fields are then checked one by one only if this fails.
+    const lastLf = final ? length - 1 : buf.lastIndexOf(LF)
+    const utf8Known = lastLf >= pos && isUtf8(buf.subarray(pos, lastLf + 1))
     while (pos < length) {
       if (this.ignoreBlankLines && (buf[pos] === LF || (buf[pos] === CR && buf[pos + 1] === LF))) {
         pos += buf[pos] === LF ? 1 : 2
@@ -213,7 +237,7 @@ export class RecordChecker {
 
       const end = this.csv ? this.splitCsv(buf, pos, final) : this.splitText(buf, pos, final)
       if (end < 0) return pos
-      this.checkRecord(buf, pos, end, utf8Known)
+      this.checkRecord(buf, pos, end, utf8Known && end <= lastLf + 1)
       pos = end
     }
 

@@ -37,7 +37,7 @@ const ZONE = String.raw`(?:\s*(?:z|[+-]\d{1,2}(?::?\d{2})?|[a-z]{2,5}(?:[+-]\d{1
 
 function daysIn(year: number, month: number): number {
   if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28
-  return [4, 6, 9, 11].includes(month) ? 30 : 31
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31
 }
 
 function validDate(year: number, month: number, day: number): boolean {

@@ -293,16 +293,21 @@ function checkFloat(col: CompiledColumn, buf: Uint8Array, s: number, e: number):
   return OK
 }
 
-const BOOLEANS = new Set(['0', '1', 'f', 'false', 'n', 'no', 't', 'true', 'y', 'yes'])
+// Lower-case literals by length; compared byte by byte (ASCII | 0x20 folds case) so no string is made per value.
+const BOOLEANS: readonly string[][] = [[], ['0', '1', 'f', 'n', 't', 'y'], ['no'], ['yes'], ['true'], ['false']]
 
 function checkBoolean(buf: Uint8Array, s: number, e: number): number {
   while (s < e && isBlank(buf[s]!)) s++
   while (e > s && isBlank(buf[e - 1]!)) e--
-  if (e - s > 5) return 1210
-  const word = Buffer.from(buf.buffer, buf.byteOffset + s, e - s)
-    .toString('latin1')
-    .toLowerCase()
-  return BOOLEANS.has(word) ? OK : 1210
+  const words = BOOLEANS[e - s]
+  if (!words) return 1210
+  for (const word of words) {
+    let i = 0
+    while (i < word.length && (buf[s + i]! | 0x20) === word.codePointAt(i)) i++
+    if (i === word.length) return OK
+  }
+
+  return 1210
 }
 
 /** Fields of only spaces/tabs (BLANKSASNULL; blank fields of non-character types load as NULL). */
