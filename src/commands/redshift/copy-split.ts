@@ -9,7 +9,7 @@ import {UsageError} from '../../lib/core/errors.js'
 import {isS3Uri, parseS3Uri} from '../../lib/core/parse/s3-uri.js'
 import {parseSize} from '../../lib/core/parse/size.js'
 import {copySplit, type CopySplitResult, type OutputSpec} from '../../lib/redshift/copy-split.js'
-import {findZstd, type InputSpec} from '../../lib/redshift/input.js'
+import {findZstd, inputSpecFrom} from '../../lib/redshift/input.js'
 import {resolveSlices, type SliceClients} from '../../lib/redshift/slices.js'
 import {renderCopySplit} from '../../ui/redshift-copy-split.js'
 
@@ -216,7 +216,7 @@ Every part is verified: the records each compressor counted must add up to the r
         format,
         header: flags.header as 'auto' | 'none' | 'repeat' | 'strip',
         iamRole: flags['iam-role'],
-        input: inputSpec(flags.input),
+        input: inputSpecFrom(flags.input, process.stdin),
         level: flags.level ?? (codec === 'zstd' ? 3 : 6),
         now: () => performance.now(),
         onCleanup: (fn) => this.onCleanup(fn),
@@ -269,12 +269,6 @@ async function s3Client(aws: ClientFactory | undefined): Promise<{s3: (() => S3C
 function parseDelimiter(text: string): string {
   if (text === String.raw`\t` || text.toLowerCase() === 'tab') return '\t'
   return text
-}
-
-function inputSpec(text: string): InputSpec {
-  if (text === '-') return {kind: 'stdin', stream: process.stdin}
-  if (isS3Uri(text)) return {kind: 's3', location: parseS3Uri(text, '--input')}
-  return {kind: 'file', path: text}
 }
 
 function outputSpec(text: string, uploadPrefix: string | undefined): OutputSpec {

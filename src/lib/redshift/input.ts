@@ -13,10 +13,17 @@ import {pipeline, Readable, type Transform} from 'node:stream'
 import {createGunzip} from 'node:zlib'
 
 import {InputError, NotFoundError, UsageError} from '../core/errors.js'
-import {formatS3Uri, type S3Location} from '../core/parse/s3-uri.js'
+import {formatS3Uri, isS3Uri, parseS3Uri, type S3Location} from '../core/parse/s3-uri.js'
 
 export type InputSpec =
   {kind: 'file'; path: string} | {kind: 's3'; location: S3Location} | {kind: 'stdin'; stream: NodeJS.ReadableStream}
+
+/** What --input names: `-` for stdin, `s3://bucket/key`, or a local path. */
+export function inputSpecFrom(text: string, stdin: NodeJS.ReadableStream): InputSpec {
+  if (text === '-') return {kind: 'stdin', stream: stdin}
+  if (isS3Uri(text)) return {kind: 's3', location: parseS3Uri(text, '--input')}
+  return {kind: 'file', path: text}
+}
 
 export type Compression = 'gzip' | 'none' | 'zstd'
 

@@ -1,0 +1,87 @@
+import type {S3Client} from '@aws-sdk/client-s3'
+
+import {Flags} from '@oclif/core'
+
+import type {ClientFactory} from '../../lib/aws/clients.js'
+
+import {BaseCommand} from '../../base-command.js'
+import {isS3Uri} from '../../lib/core/parse/s3-uri.js'
+import {pickTable, readCopyOptions, readTableDdl} from '../../lib/redshift/check-inputs.js'
+import {checkSupported, copyCheck, type CopyCheckResult} from '../../lib/redshift/copy-check.js'
+import {findZstd, inputSpecFrom} from '../../lib/redshift/input.js'
+import {renderCheckSetup, renderCopyCheck} from '../../ui/redshift-copy-check.js'
+
+export default class RedshiftCopyCheck extends BaseCommand {
+  static override description = `Reads a CSV or delimited-text file (local, s3://, or - for stdin; gzip, zstd or plain) in one streaming pass and checks every record against the target table's columns with COPY's own conversion rules: field count and quoting, NOT NULL, integer ranges, DECIMAL(p,s) digits, REAL/DOUBLE, BOOLEAN literals, DATE/TIMESTAMP with DATEFORMAT/TIMEFORMAT (incl. 'auto'), CHAR/VARCHAR lengths in bytes, invalid UTF-8, NULL AS, EMPTYASNULL, BLANKSASNULL, ACCEPTINVCHARS, TRUNCATECOLUMNS, ESCAPE, REMOVEQUOTES, FILLRECORD, IGNOREHEADER.
+
+Each bad record is reported as COPY would log it: line, column, load error code (12xx), the raw value and the fix. The columns come from a CREATE TABLE file (--table-ddl); the options from the COPY you run (--copy-options, the options text or the whole statement; without it COPY's defaults apply: pipe-delimited text).
+
+Without --input, prints what was read from the DDL and the options.`
+  static override examples = [
+    {
+      command: `<%= config.bin %> <%= command.id %> --input sales.csv.gz --table-ddl sales.sql --copy-options "CSV IGNOREHEADER 1 DATEFORMAT 'auto' GZIP"`,
+      description: 'Check a gzip CSV before loading it:',
+    },
+    {
+      command: `<%= config.bin %> <%= command.id %> --input s3://my-bucket/loads/events.txt --table-ddl schema.sql --table public.events --max-errors 1000 --json`,
+      description: 'Check a pipe-delimited file in S3 against one table of a schema file, listing up to 1,000 bad records:',
+    },
+    {
+      command: `<%= config.bin %> <%= command.id %> --table-ddl sales.sql --copy-options "COPY sales FROM 's3://b/p' IAM_ROLE default CSV EMPTYASNULL"`,
+      description: 'Show how the DDL and a pasted COPY statement are read (no input):',
+    },
+  ]
+  static override flags = {
+    'copy-options': Flags.string({
+      summary: "The COPY's options as text (\"CSV DELIMITER ',' DATEFORMAT 'auto'\"), or the whole COPY statement.",
+    }),
+    input: Flags.string({char: 'i', summary: 'File to check: a local path, s3://bucket/key, or - for stdin.'}),
+    'max-errors': Flags.integer({
+      default: 100,
+      min: 0,
+      summary: 'List at most this many bad records (all are counted).',
+    }),
+    table: Flags.string({summary: 'The table to check against, when the DDL file defines several.'}),
+    'table-ddl': Flags.string({required: true, summary: 'File with the CREATE TABLE of the target table.'}),
+  }
+  static override iam = [{action: 's3:GetObject', when: 'with an s3:// --input'}]
+  static override summary = 'Check a file against a Redshift table with COPY’s conversion rules, before loading it.'
+
+  public async run(): Promise<CopyCheckResult | {options: unknown; skipped: string[]; tables: unknown}> {
+    const {flags} = await this.parse(RedshiftCopyCheck)
+    const copy = readCopyOptions(flags['copy-options'])
+    const parsed = await readTableDdl(flags['table-ddl'])
+    if (flags.input === undefined) {
+      const skipped = parsed.skipped.map((s) => `${s.name} (line ${s.line}): ${s.reason}`)
+      const tables = flags.table === undefined ? parsed.tables : [pickTable(parsed, flags['table-ddl'], flags.table)]
+      if (!this.jsonEnabled()) this.log(renderCheckSetup(tables, copy, skipped))
+      return {options: copy, skipped, tables}
+    }
+
+    checkSupported(copy)
+    const table = pickTable(parsed, flags['table-ddl'], flags.table)
+    const zstd = findZstd()
+    const {result, warnings} = await copyCheck(
+      await s3Client(isS3Uri(flags.input) ? await this.awsClients(flags) : undefined),
+      {
+        copy,
+        input: inputSpecFrom(flags.input, process.stdin),
+        maxErrors: flags['max-errors'],
+        table,
+        zstdPath: 'path' in zstd ? zstd.path : undefined,
+      },
+      this.runContext(),
+    )
+    for (const w of warnings) this.warnUser(w)
+    if (result.badRecords > 0) this.reportFindings()
+    if (!this.jsonEnabled()) this.log(renderCopyCheck(result))
+    return result
+  }
+}
+
+// The S3 SDK loads only for an s3:// input.
+async function s3Client(aws: ClientFactory | undefined): Promise<{s3?: () => S3Client}> {
+  if (!aws) return {}
+  const {S3Client} = await import('@aws-sdk/client-s3')
+  return {s3: () => aws.create(S3Client, 's3')}
+}
