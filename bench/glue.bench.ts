@@ -175,7 +175,7 @@ async function pipeopsWay(s: Side): Promise<void> {
       where: {},
     },
   )
-  await applyPlan(plan, new PartitionSyncExecutor(s.glue, plan, {concurrency: 16}), {resumeCommand: 'bench'})
+  await applyPlan(plan, new PartitionSyncExecutor(s.glue, {concurrency: 16}), {resumeCommand: 'bench'})
 }
 
 function catalogOf(memory: MemoryGlue): Map<string, string> {

@@ -8,7 +8,14 @@ import {type ClientFactory, createClientFactory} from './lib/aws/clients.js'
 import {diagnoseCredentialFailure} from './lib/aws/credentials-diagnosis.js'
 import {resolveAwsSettings, type ResolvedAwsSettings} from './lib/aws/settings.js'
 import {checkWritableFile} from './lib/core/atomic-write.js'
-import {AbortedError, classifyError, ExitCode, type PipeopsError, UsageError} from './lib/core/errors.js'
+import {
+  AbortedError,
+  classifyError,
+  ExitCode,
+  PartialApplyError,
+  type PipeopsError,
+  UsageError,
+} from './lib/core/errors.js'
 import {compileJsonQuery, type JsonQuery} from './lib/core/json-query.js'
 import {
   applyPlan,
@@ -19,6 +26,7 @@ import {
   readPlanFile,
   writePlanFile,
 } from './lib/core/plan.js'
+import {shellQuote} from './lib/core/shell-quote.js'
 import {sleep} from './lib/core/sleep.js'
 import {paint, setColorEnabled, shouldUseColor} from './ui/color.js'
 import {askLine, confirm} from './ui/confirm.js'
@@ -338,6 +346,17 @@ export abstract class BaseCommand extends Command {
   }
 
   /**
+   * The command line that repeats this run, as a shell would read it: the command and its
+   * arguments, without --apply, --yes and --json (the engine appends --apply).
+   */
+  protected resumeCommand(): string {
+    const dropped = new Set(['--apply', '--json', '--yes', '-y'])
+    return ['pipeops', ...(this.id ?? '').split(':').filter(Boolean), ...this.argv.filter((a) => !dropped.has(a))]
+      .map((word) => shellQuote(word))
+      .join(' ')
+  }
+
+  /**
    * The run context handed to lib entry points (`fn(clients, request, ctx)`): Ctrl-C's signal, the
    * clock, an abortable sleep, one progress line, warnings and clean-up, all wired to this command.
    */
@@ -356,21 +375,38 @@ export abstract class BaseCommand extends Command {
 
   /**
    * The plan/apply flow (docs/architecture.md, "Plan and apply"): build (or load with --plan) a plan, save it with --plan-out,
-   * print it, and apply it only with --apply (confirmed on a TTY, --yes in scripts).
+   * print it, and apply it only with --apply (confirmed on a TTY, --yes in scripts). Exit 7 (a partial apply) is decided here.
    */
   protected async runPlan<S, B, P>(options: {
     executor: PlanExecutor<S, B, P>
     flags: PlanFlagValues
+    /** The flow's PLAN_KIND; a saved plan of another kind is refused. */
     kind: string
-    makePlan: () => Promise<Plan<B, P>>
+    /** Computes the plan; optional where the command only applies saved plans (--plan FILE). */
+    makePlan?: () => Promise<Plan<B, P>>
+    /** Checks a plan read with --plan before anything is printed or applied (guards, quotas, where it applies). */
+    onSavedPlan?: (plan: Plan<B, P>) => Promise<void> | void
+    /**
+     * Set when the flow's result shows what happened to each entry: a partial apply (entries that
+     * failed, or a step stopped half-way) is then returned in the result with exit 7 and a warning
+     * naming how many `noun`s were not applied, instead of an error envelope.
+     */
+    partialInResult?: {noun: string}
     /** Rendering of the plan for people; defaults to the generic step table. */
     render?: (plan: Plan<B, P>) => string
-    /** The command line to resume, without --apply/--yes. */
-    resumeCommand: string
   }): Promise<PlanRun<B, P>> {
     const {flags} = options
     if (flags['plan-out']) await checkWritableFile(flags['plan-out'], '--plan-out')
-    const plan = flags.plan ? await readPlanFile<B, P>(flags.plan, options.kind) : await options.makePlan()
+    let plan: Plan<B, P>
+    if (flags.plan) {
+      plan = await readPlanFile<B, P>(flags.plan, options.kind)
+      await options.onSavedPlan?.(plan)
+    } else if (options.makePlan) {
+      plan = await options.makePlan()
+    } else {
+      throw new Error('runPlan needs makePlan when no --plan FILE is given')
+    }
+
     if (flags['plan-out']) await writePlanFile(flags['plan-out'], plan as Plan<unknown, unknown>)
     this.log((options.render ?? renderPlan)(plan))
     if (flags['plan-out']) this.logToStderr(`Plan saved to ${flags['plan-out']}.`)
@@ -392,27 +428,7 @@ export abstract class BaseCommand extends Command {
       throw new AbortedError('confirmation declined: nothing was changed')
     }
 
-    const progress = this.progress()
-    this.interruptible = false
-    try {
-      const report = await applyPlan(plan, options.executor, {
-        onStep: (e) =>
-          progress.update({
-            detail: e.step.operation,
-            done: e.index + (e.status === 'started' ? 0 : 1),
-            label: 'Applying',
-            total: e.total,
-          }),
-        resumeCommand: `${options.resumeCommand} --apply`,
-        signal: this.abortController.signal,
-      })
-      progress.stop()
-      this.log(renderApplyReport(report))
-      return {mode: 'applied', plan, report}
-    } finally {
-      progress.stop()
-      this.interruptible = true
-    }
+    return {mode: 'applied', plan, report: await this.applyAndReport(plan, options.executor, options.partialInResult)}
   }
 
   protected override toErrorJson(err: unknown): unknown {
@@ -448,6 +464,51 @@ export abstract class BaseCommand extends Command {
     if (this.jsonEnabled()) return
     this.stopProgress()
     process.stderr.write(`${paint('yellow', 'Warning:')} ${message}\n`)
+  }
+
+  /** Apply a confirmed plan, print the report, and mark a partial apply (exit 7): the one place that decides it. */
+  private async applyAndReport<S, B, P>(
+    plan: Plan<B, P>,
+    executor: PlanExecutor<S, B, P>,
+    partialInResult: undefined | {noun: string},
+  ): Promise<ApplyReport> {
+    const progress = this.progress()
+    const resumeCommand = `${this.resumeCommand()} --apply`
+    let report: ApplyReport
+    this.interruptible = false
+    try {
+      report = await applyPlan(plan, executor, {
+        onStep: (e) =>
+          progress.update({
+            detail: e.step.operation,
+            done: e.index + (e.status === 'started' ? 0 : 1),
+            label: 'Applying',
+            total: e.total,
+          }),
+        resumeCommand,
+        signal: this.abortController.signal,
+      })
+      progress.stop()
+      this.log(renderApplyReport(report))
+    } catch (error) {
+      if (!partialInResult || !(error instanceof PartialApplyError)) throw error
+      report = error.details as ApplyReport
+      this.warnUser(error.message)
+    } finally {
+      progress.stop()
+      this.interruptible = true
+    }
+
+    const notApplied = (report.entryFailures?.length ?? 0) + (report.failed ? 1 : 0)
+    if (notApplied > 0) {
+      this.reportFindings()
+      process.exitCode = ExitCode.Partial
+      this.warnUser(
+        `${notApplied} ${partialInResult?.noun ?? 'entry'}(s) were not applied; fix the cause and run again to resume: ${resumeCommand}`,
+      )
+    }
+
+    return report
   }
 
   private errorEnvelope(error: PipeopsError): ErrorEnvelope {

@@ -6,15 +6,22 @@ import path from 'node:path'
 import {beforeAll, describe, expect, it} from 'vitest'
 
 import {BaseCommand, type ErrorEnvelope, planFlags, type SuccessEnvelope} from '../../src/base-command.js'
-import {InputError} from '../../src/lib/core/errors.js'
+import {InputError, UsageError} from '../../src/lib/core/errors.js'
 import {type Plan, PLAN_FORMAT_VERSION, type PlanExecutor} from '../../src/lib/core/plan.js'
 
 /** A world of names for the plan/apply tests. */
 const world = new Set<string>()
 
 class ToyApply extends BaseCommand {
-  static override flags = {...planFlags, add: Flags.string({multiple: true, required: true}), fail: Flags.string()}
+  static override flags = {
+    ...planFlags,
+    add: Flags.string({multiple: true, required: true}),
+    fail: Flags.string(),
+    'in-result': Flags.boolean({default: false}),
+    'reject-entry': Flags.string(),
+  }
   static override iam = []
+  static override id = 'toy'
 
   public async run(): Promise<unknown> {
     const {flags} = await this.parse(ToyApply)
@@ -23,6 +30,8 @@ class ToyApply extends BaseCommand {
         if (step.params.name === flags.fail)
           throw Object.assign(new Error('Rate exceeded'), {name: 'ThrottlingException'})
         world.add(step.params.name)
+        if (step.params.name !== flags['reject-entry']) return
+        return {entryFailures: [{code: 'Rejected', message: 'no', operation: 'Add', values: [step.params.name]}]}
       },
       checkStart: () => ({ok: true}),
       isStepDone: (step, state) => state.has(step.params.name),
@@ -45,9 +54,35 @@ class ToyApply extends BaseCommand {
           target: {world: 'toy'},
         }
       },
-      resumeCommand: 'pipeops toy',
+      ...(flags['in-result'] ? {partialInResult: {noun: 'name'}} : {}),
     })
-    return {applied: run.report?.applied ?? [], mode: run.mode}
+    return {applied: run.report?.applied ?? [], entryFailures: run.report?.entryFailures, mode: run.mode}
+  }
+}
+
+/** A flow with a guard on saved plans (like Glue's drop guard). */
+class ToyGuarded extends BaseCommand {
+  static override flags = {...planFlags}
+  static override id = 'toy-guarded'
+
+  public async run(): Promise<unknown> {
+    const {flags} = await this.parse(ToyGuarded)
+    await this.runPlan<Set<string>, string[], {name: string}>({
+      executor: {
+        async applyStep(step) {
+          world.add(step.params.name)
+        },
+        checkStart: () => ({ok: true}),
+        isStepDone: (step, state) => state.has(step.params.name),
+        observe: async () => new Set(world),
+      },
+      flags,
+      kind: 'toy apply',
+      onSavedPlan(plan) {
+        throw new UsageError(`guarded: ${plan.steps.length} step(s)`, {code: 'Guarded'})
+      },
+    })
+    return {}
   }
 }
 
@@ -208,6 +243,74 @@ describe('BaseCommand.runPlan', () => {
       failed: {code: 'ThrottlingException', stepId: 'b'},
       notRun: ['c'],
     })
-    expect(error.suggestions[0]).toBe('Run again to resume: pipeops toy --apply')
+    expect(error.suggestions[0]).toBe('Run again to resume: pipeops toy --add a --add b --add c --fail b --apply')
+  })
+
+  it('builds the resume command from the command line, quoted once, without --apply, --yes and --json', async () => {
+    world.clear()
+    const r = await run(ToyApply, [
+      '--add',
+      'a',
+      '--add',
+      "o'brien x",
+      '--fail',
+      "o'brien x",
+      '--apply',
+      '-y',
+      '--json',
+    ])
+    expect(r.exitCode).toBe(7)
+    expect((JSON.parse(r.stdout) as ErrorEnvelope).error.suggestions[0]).toBe(
+      String.raw`Run again to resume: pipeops toy --add a --add 'o'\''brien x' --fail 'o'\''brien x' --apply`,
+    )
+  })
+
+  it('decides exit 7 itself when entries of an applied step failed: the result, status "findings", a warning', async () => {
+    world.clear()
+    const r = await run(ToyApply, ['--add', 'a', '--add', 'b', '--reject-entry', 'a', '--apply', '--yes', '--json'])
+    expect(r.exitCode).toBe(7)
+    const envelope = JSON.parse(r.stdout) as SuccessEnvelope<{applied: string[]; entryFailures: unknown[]}>
+    expect(envelope.status).toBe('findings')
+    expect(envelope.result.applied).toEqual(['a', 'b'])
+    expect(envelope.result.entryFailures).toEqual([{code: 'Rejected', message: 'no', operation: 'Add', values: ['a']}])
+    expect(envelope.warnings).toEqual([
+      '1 entry(s) were not applied; fix the cause and run again to resume: pipeops toy --add a --add b --reject-entry a --apply',
+    ])
+  })
+
+  it('returns a stopped apply in the result (exit 7) for a flow that asks for it', async () => {
+    world.clear()
+    const r = await run(ToyApply, [
+      '--add',
+      'a',
+      '--add',
+      'b',
+      '--fail',
+      'b',
+      '--in-result',
+      '--apply',
+      '--yes',
+      '--json',
+    ])
+    expect(r.exitCode).toBe(7)
+    const envelope = JSON.parse(r.stdout) as SuccessEnvelope<{applied: string[]}>
+    expect(envelope.status).toBe('findings')
+    expect(envelope.result.applied).toEqual(['a'])
+    expect(envelope.warnings[0]).toMatch(/^apply finished partially: 1 step\(s\) applied/)
+    expect(envelope.warnings[1]).toMatch(/^1 name\(s\) were not applied/)
+  })
+
+  it('reads a saved plan once and hands it to onSavedPlan before anything is printed', async () => {
+    world.clear()
+    const dir = await mkdtemp(path.join(tmpdir(), 'pipeops-toy-'))
+    const planFile = path.join(dir, 'plan.json')
+    await run(ToyApply, ['--add', 'a', '--plan-out', planFile, '--json'])
+    const r = await run(ToyGuarded, ['--plan', planFile, '--yes', '--json'])
+    expect(r.exitCode).toBe(2)
+    expect((JSON.parse(r.stdout) as ErrorEnvelope).error).toMatchObject({
+      code: 'Guarded',
+      message: 'guarded: 1 step(s)',
+    })
+    expect(world.size).toBe(0)
   })
 })

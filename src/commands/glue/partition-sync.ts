@@ -3,15 +3,12 @@ import {GlueClient} from '@aws-sdk/client-glue'
 import {S3Client} from '@aws-sdk/client-s3'
 import {Flags, type Interfaces} from '@oclif/core'
 
-import type {EntryFailure} from '../../lib/glue/batch.js'
-
 import {BaseCommand, planFlags} from '../../base-command.js'
-import {AbortedError, classifyError, ExitCode, PartialApplyError, UsageError} from '../../lib/core/errors.js'
+import {UsageError} from '../../lib/core/errors.js'
 import {durationToMs, parseDuration} from '../../lib/core/parse/duration.js'
 import {parseKeyValueList} from '../../lib/core/parse/lists.js'
-import {readPlanFile} from '../../lib/core/plan.js'
 import {
-  type ApplyTally,
+  appliedOf,
   PartitionSyncExecutor,
   type PartitionSyncOptions,
   type PartitionSyncResult,
@@ -19,9 +16,6 @@ import {
   planPartitionSync,
   type PreparedSync,
   resultFromPlan,
-  type SyncBaseline,
-  type SyncPlan,
-  type SyncStepParams,
 } from '../../lib/glue/sync.js'
 import {renderApplied, renderPartitionSync} from '../../ui/glue-partition-sync.js'
 
@@ -125,100 +119,51 @@ Exit codes: 0 in sync or applied, 1 differences found (dry run), 7 applied parti
     const s3 = aws.create(S3Client, 's3')
     const glue = offline ? undefined : aws.create(GlueClient, 'glue')
 
-    let saved: SyncPlan | undefined
-    if (flags.plan) {
-      saved = await readPlanFile<SyncBaseline, SyncStepParams>(flags.plan, PLAN_KIND)
-      const refusals = (saved.summary as {refusals?: string[]}).refusals ?? []
-      if (refusals.length > 0 && !flags.force) {
-        throw new UsageError(`refusing to apply ${flags.plan}: ${refusals.join('; ')}`, {
-          code: 'DropGuard',
-          suggestions: ['Pass --force if these drops are intended.'],
-        })
-      }
-    }
-
     let prepared: PreparedSync | undefined
     const progress = this.progress()
-    const executor = new PartitionSyncExecutor(glue!, () => (prepared?.plan ?? saved)!, {
-      concurrency: flags.concurrency,
+    const executor = new PartitionSyncExecutor(glue!, {concurrency: flags.concurrency})
+    const run = await this.runPlan({
+      executor,
+      flags,
+      kind: PLAN_KIND,
+      makePlan: async () => {
+        prepared = await planPartitionSync(
+          {glue, s3},
+          {
+            ...syncOptions(flags, offline, sinceMs),
+            onProgress: (p) => progress.update(p),
+            signal: this.abortController.signal,
+          },
+        )
+        progress.stop()
+        for (const w of prepared.warnings) this.warnUser(w)
+        return prepared.plan
+      },
+      onSavedPlan(saved) {
+        const refusals = (saved.summary as {refusals?: string[]}).refusals ?? []
+        if (refusals.length > 0 && !flags.force) {
+          throw new UsageError(`refusing to apply ${flags.plan}: ${refusals.join('; ')}`, {
+            code: 'DropGuard',
+            suggestions: ['Pass --force if these drops are intended.'],
+          })
+        }
+      },
+      partialInResult: {noun: 'partition'},
+      render: (plan) => renderPartitionSync(prepared?.result ?? resultFromPlan(plan)),
     })
-    const resume = [
-      'pipeops',
-      'glue',
-      'partition-sync',
-      ...this.argv.filter((a) => a !== '--apply' && a !== '--yes' && a !== '-y'),
-    ].join(' ')
-    let result: PartitionSyncResult | undefined
-    try {
-      const run = await this.runPlan({
-        executor,
-        flags,
-        kind: PLAN_KIND,
-        makePlan: async () => {
-          prepared = await planPartitionSync(
-            {glue, s3},
-            {
-              ...syncOptions(flags, offline, sinceMs),
-              onProgress: (p) => progress.update(p),
-              signal: this.abortController.signal,
-            },
-          )
-          progress.stop()
-          for (const w of prepared.warnings) this.warnUser(w)
-          return prepared.plan
-        },
-        render: (plan) => renderPartitionSync(prepared?.result ?? resultFromPlan(plan)),
-        resumeCommand: resume,
-      })
-      result = prepared?.result ?? resultFromPlan(run.plan)
-      if (run.mode === 'applied') {
-        result.applied = {...executor.tally}
-      } else if (run.mode === 'dry-run' || !flags.apply) {
-        const p = result.plan
-        this.reportFindings(
-          p.add.length +
-            p.drop.length +
-            p.relocate.length +
-            p.drift.length +
-            p.anomalies.length +
-            result.catalog.stale >
-            0,
-        )
-      }
-    } catch (error) {
-      // The engine counts whole steps; a step that stopped half-way has still changed the catalog.
-      const failed = stoppedApply(error, executor.tally)
-      result = prepared?.result ?? resultFromPlan(saved!)
-      result.applied = {...executor.tally, failed: [...executor.tally.failed, failed.entry]}
-      this.warnUser(failed.message)
-    }
-
-    if (result.applied) {
+    const result = prepared?.result ?? resultFromPlan(run.plan)
+    if (run.report) {
+      result.applied = appliedOf(executor.tally, run.report)
       if (!this.jsonEnabled()) this.log(renderApplied(result))
-      if (result.applied.failed.length > 0) {
-        this.reportFindings()
-        process.exitCode = ExitCode.Partial
-        this.warnUser(
-          `${result.applied.failed.length} partition(s) were not applied; fix the cause and run again to resume: ${resume} --apply`,
-        )
-      }
+    } else if (run.mode === 'dry-run' || !flags.apply) {
+      const p = result.plan
+      this.reportFindings(
+        p.add.length + p.drop.length + p.relocate.length + p.drift.length + p.anomalies.length + result.catalog.stale >
+          0,
+      )
     }
 
     return result
-  }
-}
-
-/** An apply that stopped after changing something: the failure entry to report (anything else is rethrown). */
-function stoppedApply(error: unknown, tally: ApplyTally): {entry: EntryFailure; message: string} {
-  const changed = tally.created + tally.deleted + tally.updated > 0
-  if (error instanceof AbortedError || !(error instanceof PartialApplyError || changed)) throw error
-  const cause = classifyError(error)
-  const report = cause.details as undefined | {failed?: {code: string; message: string; stepId: string}}
-  const stopped = report?.failed ?? {code: cause.code, message: cause.message, stepId: undefined}
-  const at = stopped.stepId ? ` at step ${stopped.stepId}` : ''
-  return {
-    entry: {code: stopped.code, message: `apply stopped${at}: ${stopped.message}`, operation: 'step', values: []},
-    message: cause.message,
   }
 }
 

@@ -3,17 +3,16 @@ import {CloudWatchClient} from '@aws-sdk/client-cloudwatch'
 import {KinesisClient} from '@aws-sdk/client-kinesis'
 import {Flags} from '@oclif/core'
 
-import type {QuotaView, ReshardBaseline, ReshardResult, ReshardStepParams} from '../../lib/kinesis/reshard/types.js'
+import type {QuotaView, ReshardResult} from '../../lib/kinesis/reshard/types.js'
 
 import {BaseCommand, planFlags} from '../../base-command.js'
 import {hasCloudWatchBesideKinesis, resolveEndpoint} from '../../lib/aws/clients.js'
 import {checkWritableFile, writeFileAtomic} from '../../lib/core/atomic-write.js'
 import {durationToMs, parseDuration} from '../../lib/core/parse/duration.js'
-import {readPlanFile} from '../../lib/core/plan.js'
 import {createReshardExecutor} from '../../lib/kinesis/reshard/executor.js'
 import {hotShardsLoadSource} from '../../lib/kinesis/reshard/load-source.js'
-import {parseUtilisation, reshardResumeCommand, strategyFromFlags} from '../../lib/kinesis/reshard/options.js'
-import {makeReshardPlan, RESHARD_PLAN_KIND, type ReshardPlan} from '../../lib/kinesis/reshard/plan.js'
+import {parseUtilisation, strategyFromFlags} from '../../lib/kinesis/reshard/options.js'
+import {makeReshardPlan, PLAN_KIND, type ReshardPlan} from '../../lib/kinesis/reshard/plan.js'
 import {recheckSavedPlan} from '../../lib/kinesis/reshard/recheck.js'
 import {buildReshardResult, shardMapDocument} from '../../lib/kinesis/reshard/result.js'
 import {parseStreamRef, sleep} from '../../lib/kinesis/reshard/stream.js'
@@ -167,18 +166,10 @@ Choose one strategy:
     }
     const deps = {cloudtrail, kinesis, now: () => new Date(), signal: this.abortController.signal, wait}
     let quota: QuotaView | undefined
-    if (flags.plan) {
-      // A saved plan: the quota and the shard limit are checked again for the steps still to do.
-      const saved = await readPlanFile<ReshardBaseline, ReshardStepParams>(flags.plan, RESHARD_PLAN_KIND)
-      const recheck = await recheckSavedPlan(deps, ref, saved)
-      quota = recheck.quota
-      for (const check of recheck.checks) if (check.status === 'warn') this.warnUser(`${check.check}: ${check.detail}`)
-    }
-
     const run = await this.runPlan({
       executor,
       flags,
-      kind: RESHARD_PLAN_KIND,
+      kind: PLAN_KIND,
       makePlan: async () => {
         if (!request) throw new Error('a strategy is required without --plan')
         const plan = await makeReshardPlan(
@@ -199,8 +190,14 @@ Choose one strategy:
             if (check.status === 'warn') this.warnUser(`${check.check}: ${check.detail}`)
         return plan
       },
+      // A saved plan: the quota and the shard limit are checked again for the steps still to do.
+      onSavedPlan: async (saved) => {
+        const recheck = await recheckSavedPlan(deps, ref, saved)
+        quota = recheck.quota
+        for (const check of recheck.checks)
+          if (check.status === 'warn') this.warnUser(`${check.check}: ${check.detail}`)
+      },
       render: (plan) => renderReshardPlan(plan as ReshardPlan),
-      resumeCommand: reshardResumeCommand(flags),
     })
     const result = buildReshardResult({...run, plan: run.plan as ReshardPlan}, executor.lastState(), quota)
     if (!this.jsonEnabled() && result.applied) this.log(renderReshardResult(result))

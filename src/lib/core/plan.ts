@@ -40,13 +40,45 @@ export interface Plan<B = unknown, P = Record<string, unknown>> {
 
 export type StartCheck = {ok: false; reason: string} | {ok: true}
 
+/** One entry of a batch step that was not applied while the step's other entries were (e.g. Glue's Errors[]). */
+export interface EntryFailure {
+  code: string
+  message: string
+  operation: string
+  values: string[]
+}
+
+export interface StepOutcome<S> {
+  /** Entries of the step that could not be applied; the step itself counts as applied. */
+  entryFailures?: EntryFailure[]
+  /** The new live state, to save a re-read. */
+  state?: S
+}
+
+/**
+ * Thrown by `applyStep` when a step stopped after changing part of what it covers (a batch step
+ * half-way): the apply is then partial (exit 7) even when no earlier step was applied.
+ */
+export class StepStoppedError extends Error {
+  constructor(
+    override readonly cause: unknown,
+    readonly entryFailures: EntryFailure[] = [],
+    /** Did the step change anything before it stopped? If not, the cause is reported as it is. */
+    readonly changed = true,
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause))
+    this.name = 'StepStoppedError'
+  }
+}
+
+/** What a flow supplies to the engine. Every method receives the plan being applied. */
 export interface PlanExecutor<S, B = unknown, P = Record<string, unknown>> {
-  /** Apply one step. May return the new live state to save a re-read. */
-  applyStep(step: PlanStep<P>, signal: AbortSignal): Promise<S | void>
+  /** Apply one step. May return the new live state (to save a re-read) and entries that failed. */
+  applyStep(step: PlanStep<P>, plan: Plan<B, P>, signal: AbortSignal): Promise<StepOutcome<S> | void>
   /** Is live state the plan's baseline, or a state that applying some of its steps leads to? */
   checkStart(plan: Plan<B, P>, state: S): StartCheck
   isStepDone(step: PlanStep<P>, state: S, plan: Plan<B, P>): boolean
-  observe(signal: AbortSignal): Promise<S>
+  observe(plan: Plan<B, P>, signal: AbortSignal): Promise<S>
 }
 
 export type StepStatus = 'applied' | 'failed' | 'skipped' | 'started'
@@ -68,6 +100,8 @@ export interface StepFailure {
 export interface ApplyReport {
   /** Steps this run applied. */
   applied: string[]
+  /** Entries of applied (or half-applied) steps that were not applied; present only when there are some. */
+  entryFailures?: EntryFailure[]
   failed?: StepFailure
   /** Steps not attempted because the run stopped first. */
   notRun: string[]
@@ -89,7 +123,11 @@ export async function applyPlan<S, B, P>(
 ): Promise<ApplyReport> {
   const signal = options.signal ?? new AbortController().signal
   const report: ApplyReport = {applied: [], notRun: [], skipped: []}
-  let state = await executor.observe(signal)
+  const entryFailures = (failures: EntryFailure[] | undefined): void => {
+    if (failures?.length) report.entryFailures = [...(report.entryFailures ?? []), ...failures]
+  }
+
+  let state: S = await executor.observe(plan, signal)
   const start = executor.checkStart(plan, state)
   if (!start.ok) {
     throw new InputError(`live state no longer matches the plan: ${start.reason}`, {
@@ -114,16 +152,19 @@ export async function applyPlan<S, B, P>(
     options.onStep?.({index, status: 'started', step, total})
     try {
       // Steps run strictly in order: each one's preconditions depend on the previous one's result.
-      const next = await executor.applyStep(step, signal)
+      const outcome = await executor.applyStep(step, plan, signal)
+      entryFailures(outcome?.entryFailures)
       report.applied.push(step.id)
       options.onStep?.({index, status: 'applied', step, total})
-      state = next === undefined ? await executor.observe(signal) : next
+      state = outcome?.state ?? (await executor.observe(plan, signal))
     } catch (error) {
-      const cause = classifyError(error)
+      const halfway = error instanceof StepStoppedError
+      if (halfway) entryFailures(error.entryFailures)
+      const cause = classifyError(halfway ? error.cause : error)
       report.failed = {code: cause.code, message: cause.message, requestId: cause.requestId, stepId: step.id}
       report.notRun = plan.steps.slice(index + 1).map((s) => s.id)
       options.onStep?.({index, status: 'failed', step, total})
-      throw stoppedEarly(report, options, cause, signal.aborted)
+      throw stoppedEarly(report, options, cause, signal.aborted, halfway && error.changed)
     }
   }
 
@@ -135,6 +176,7 @@ function stoppedEarly(
   options: ApplyOptions,
   cause: PipeopsError | undefined,
   aborted: boolean,
+  changedInStep = false,
 ): PipeopsError {
   const done = report.applied.length + report.skipped.length
   const summary = `${report.applied.length} step(s) applied, ${report.skipped.length} already done, ${report.failed ? `step ${report.failed.stepId} failed, ` : ''}${report.notRun.length} not run`
@@ -144,7 +186,7 @@ function stoppedEarly(
   }
 
   // Nothing was changed: report the underlying error itself (throttling, access denied, …).
-  if (done === 0 && cause) return cause
+  if (done === 0 && !changedInStep && cause) return cause
   return new PartialApplyError(`apply finished partially: ${summary}${cause ? ` (${cause.message})` : ''}`, {
     cause,
     details: report,

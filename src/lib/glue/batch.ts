@@ -9,14 +9,11 @@ import {type GlueClient, type Partition} from '@aws-sdk/client-glue'
 import {setTimeout as sleepMs} from 'node:timers/promises'
 import pLimit from 'p-limit'
 
+import type {EntryFailure} from '../core/plan.js'
+
 import {batchGetPartitions} from './catalog.js'
 
-export interface EntryFailure {
-  code: string
-  message: string
-  operation: string
-  values: string[]
-}
+export type {EntryFailure} from '../core/plan.js'
 
 export type EntryVerdict = 'done' | 'fail' | 'recheck' | 'retry'
 

@@ -17,15 +17,18 @@ import pLimit from 'p-limit'
 
 import {InputError, UsageError} from '../core/errors.js'
 import {parseS3Uri} from '../core/parse/s3-uri.js'
-import {type Plan, PLAN_FORMAT_VERSION, type PlanExecutor, type PlanStep, type StartCheck} from '../core/plan.js'
 import {
-  AMBIGUOUS_ENTRY_CODES,
-  type BatchOp,
+  type ApplyReport,
   type EntryFailure,
-  RETRYABLE_ENTRY_CODES,
-  runBatches,
-  valuesKey,
-} from './batch.js'
+  type Plan,
+  PLAN_FORMAT_VERSION,
+  type PlanExecutor,
+  type PlanStep,
+  type StartCheck,
+  type StepOutcome,
+  StepStoppedError,
+} from '../core/plan.js'
+import {AMBIGUOUS_ENTRY_CODES, type BatchOp, RETRYABLE_ENTRY_CODES, runBatches, valuesKey} from './batch.js'
 import {
   abortOpts,
   BATCH_GET_MAX,
@@ -791,6 +794,22 @@ export function resultFromPlan(plan: SyncPlan): PartitionSyncResult {
   return {...summary, plan: {...summary.plan, add}}
 }
 
+/** What an apply did, for the result: counts from the executor, failures from the engine's report. */
+export function appliedOf(tally: ApplyTally, report: ApplyReport): NonNullable<PartitionSyncResult['applied']> {
+  const failed = [...(report.entryFailures ?? [])]
+  if (report.failed) {
+    const {message, stepId} = report.failed
+    failed.push({
+      code: report.failed.code,
+      message: `apply stopped at step ${stepId}: ${message}`,
+      operation: 'step',
+      values: [],
+    })
+  }
+
+  return {created: tally.created, deleted: tally.deleted, failed, updated: tally.updated}
+}
+
 // ---- apply ---------------------------------------------------------------------------------
 
 export interface LiveState {
@@ -804,10 +823,10 @@ export interface ExecutorOptions {
   sleep?: (ms: number) => Promise<void>
 }
 
+/** Partitions this run changed, by kind (failures are in the engine's report). */
 export interface ApplyTally {
   created: number
   deleted: number
-  failed: EntryFailure[]
   updated: number
 }
 
@@ -880,24 +899,22 @@ function entryErrors(errors: EntryErrorLike[] | undefined): Array<{code: string;
 
 /** The executor for the shared plan engine: observe = GetTable + BatchGetPartition of every planned partition. */
 export class PartitionSyncExecutor implements PlanExecutor<LiveState, SyncBaseline, SyncStepParams> {
-  readonly tally: ApplyTally = {created: 0, deleted: 0, failed: [], updated: 0}
+  readonly tally: ApplyTally = {created: 0, deleted: 0, updated: 0}
   private state: LiveState | undefined
 
-  /** `plan` may be a getter: with the engine, the plan exists only once makePlan has run. */
   constructor(
     private readonly glue: GlueClient,
-    private readonly planOf: (() => SyncPlan) | SyncPlan,
     private readonly options: ExecutorOptions,
   ) {}
 
-  private get plan(): SyncPlan {
-    return typeof this.planOf === 'function' ? this.planOf() : this.planOf
-  }
-
-  async applyStep(step: PlanStep<SyncStepParams>, signal: AbortSignal): Promise<LiveState> {
-    const state = this.state ?? (await this.observe(signal))
+  async applyStep(
+    step: PlanStep<SyncStepParams>,
+    plan: SyncPlan,
+    signal: AbortSignal,
+  ): Promise<StepOutcome<LiveState>> {
+    const state = this.state ?? (await this.observe(plan, signal))
     const pending = step.params.entries.filter((e) => !isDone(step, e, state))
-    const target = {database: this.plan.baseline.database, table: this.plan.baseline.table}
+    const target = {database: plan.baseline.database, table: plan.baseline.table}
     const runner = {
       concurrency: this.options.concurrency,
       signal,
@@ -907,13 +924,15 @@ export class PartitionSyncExecutor implements PlanExecutor<LiveState, SyncBaseli
     }
     const outcome = {done: [] as Array<AddEntry | DropEntry | UpdateEntry>, failed: [] as EntryFailure[], requests: 0}
     try {
-      await runBatches(this.glue, this.opFor(step, state), pending, runner, outcome)
+      await runBatches(this.glue, this.opFor(step, plan, state), pending, runner, outcome)
+    } catch (error) {
+      // A step that stopped half-way has still changed the catalog: the engine reports it as partial.
+      throw new StepStoppedError(error, outcome.failed, outcome.done.length > 0)
     } finally {
       this.record(step, state, outcome.done)
-      this.tally.failed.push(...outcome.failed)
     }
 
-    return state
+    return {entryFailures: outcome.failed, state}
   }
 
   checkStart(plan: SyncPlan, state: LiveState): StartCheck {
@@ -948,12 +967,12 @@ export class PartitionSyncExecutor implements PlanExecutor<LiveState, SyncBaseli
     return step.params.entries.every((e) => isDone(step, e, state))
   }
 
-  async observe(signal: AbortSignal): Promise<LiveState> {
-    const {database, table} = this.plan.baseline
+  async observe(plan: SyncPlan, signal: AbortSignal): Promise<LiveState> {
+    const {database, table} = plan.baseline
     const info = await readTable(this.glue, database, table, signal)
-    const values = this.plan.steps.flatMap((s) => s.params.entries.map((e) => e.values))
+    const values = plan.steps.flatMap((s) => s.params.entries.map((e) => e.values))
     const live = new Map<string, Partition>()
-    const summary = this.plan.summary as {catalog?: {partitions?: number}; scope?: {expression?: string}}
+    const summary = plan.summary as {catalog?: {partitions?: number}; scope?: {expression?: string}}
     const known = summary.catalog?.partitions
     if (known !== undefined && values.length > Math.max(BATCH_GET_MAX, 2 * known)) {
       // Many planned partitions, few in the catalog (a backfill): scanning the catalog in 10 segments
@@ -992,8 +1011,12 @@ export class PartitionSyncExecutor implements PlanExecutor<LiveState, SyncBaseli
     return this.state
   }
 
-  private opFor(step: PlanStep<SyncStepParams>, state: LiveState): BatchOp<AddEntry | DropEntry | UpdateEntry> {
-    const {database, table} = this.plan.baseline
+  private opFor(
+    step: PlanStep<SyncStepParams>,
+    plan: SyncPlan,
+    state: LiveState,
+  ): BatchOp<AddEntry | DropEntry | UpdateEntry> {
+    const {database, table} = plan.baseline
     const {glue} = this
     const common = {
       valuesOf: (e: {values: string[]}) => e.values,

@@ -162,7 +162,7 @@ describe('glue partition-sync', () => {
     expect(result.applied!.failed).toEqual([
       {
         code: 'AccessDeniedException',
-        message: expect.stringMatching(/apply stopped: access denied: User is not authorized/),
+        message: expect.stringMatching(/apply stopped at step create-1: access denied: User is not authorized/),
         operation: 'step',
         values: [],
       },

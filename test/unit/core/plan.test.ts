@@ -11,6 +11,7 @@ import {
   PLAN_FORMAT_VERSION,
   type PlanExecutor,
   readPlanFile,
+  StepStoppedError,
   writePlanFile,
 } from '../../../src/lib/core/plan.js'
 
@@ -126,6 +127,67 @@ describe('applyPlan', () => {
     expect(error).toBeInstanceOf(AbortedError)
     expect((error as AbortedError).details).toEqual({applied: ['a'], notRun: ['b', 'c'], skipped: []})
     expect([...world]).toEqual(['a'])
+  })
+
+  it('carries the entries a step could not apply in the report; the step still counts as applied', async () => {
+    const world = new Set<string>()
+    const exec = makeExecutor(world)
+    const failure = {code: 'InvalidInputException', message: 'bad value', operation: 'Add', values: ['b']}
+    const report = await applyPlan(
+      makePlan(['a', 'b']),
+      {
+        ...exec,
+        async applyStep(step, plan, signal) {
+          await exec.applyStep(step, plan, signal)
+          return step.id === 'b' ? {entryFailures: [failure]} : undefined
+        },
+      },
+      {resumeCommand: 'toy'},
+    )
+    expect(report).toEqual({applied: ['a', 'b'], entryFailures: [failure], notRun: [], skipped: []})
+  })
+
+  it('reports a step that stopped half-way as partial (exit 7) even when it was the first, with its failed entries', async () => {
+    const denied = Object.assign(new Error('not allowed'), {name: 'AccessDeniedException'})
+    const failure = {code: 'ResourceNumberLimitExceededException', message: 'limit', operation: 'Add', values: ['x']}
+    const halfway = makeExecutor(new Set(), {error: new StepStoppedError(denied, [failure]), name: 'a'})
+    const error = await applyPlan(makePlan(['a', 'b']), halfway, {resumeCommand: 'pipeops toy'}).catch(
+      (error_: unknown) => error_,
+    )
+    expect(error).toBeInstanceOf(PartialApplyError)
+    expect((error as PartialApplyError).details).toEqual({
+      applied: [],
+      entryFailures: [failure],
+      failed: {code: 'AccessDeniedException', message: expect.stringMatching(/not allowed/), stepId: 'a'},
+      notRun: ['b'],
+      skipped: [],
+    })
+    // A step that stopped before changing anything is reported as its cause (access denied, exit 3).
+    const untouched = makeExecutor(new Set(), {error: new StepStoppedError(denied, [], false), name: 'a'})
+    const cause = await applyPlan(makePlan(['a']), untouched, {resumeCommand: 'toy'}).catch((error_: unknown) => error_)
+    expect((cause as PipeopsError).exitCode).toBe(ExitCode.Auth)
+  })
+
+  it('hands every executor method the plan being applied', async () => {
+    const seen: string[] = []
+    const plan = makePlan(['a'])
+    const exec = makeExecutor(new Set())
+    await applyPlan(
+      plan,
+      {
+        ...exec,
+        async applyStep(step, p, signal) {
+          seen.push(`applyStep:${p === plan}`)
+          return exec.applyStep(step, p, signal)
+        },
+        async observe(p, signal) {
+          seen.push(`observe:${p === plan}`)
+          return exec.observe(p, signal)
+        },
+      },
+      {resumeCommand: 'toy'},
+    )
+    expect(seen).toEqual(['observe:true', 'applyStep:true', 'observe:true'])
   })
 
   it('refuses a plan whose start state no longer matches (exit 6)', async () => {

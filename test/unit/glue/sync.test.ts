@@ -87,7 +87,7 @@ async function syncAndApply(env: ReturnType<typeof makeEnv>, extra: Partial<Part
     {glue: env.glue, s3: env.s3},
     options({applyRequested: true, ...extra}),
   )
-  const executor = new PartitionSyncExecutor(env.glue, plan, fast)
+  const executor = new PartitionSyncExecutor(env.glue, fast)
   const report = await applyPlan(plan, executor, {resumeCommand: 'x'})
   return {executor, plan, report, result}
 }
@@ -170,7 +170,7 @@ describe('plan and apply', () => {
     const sizes = env.catalog.calls.filter((c) => c.op === 'BatchCreatePartition').map((c) => c.size)
     expect(sizes.every((n) => n <= 100)).toBe(true)
     expect(sizes.length).toBe(3)
-    expect(executor.tally).toEqual({created: 260, deleted: 0, failed: [], updated: 0})
+    expect(executor.tally).toEqual({created: 260, deleted: 0, updated: 0})
     const p = env.catalog.partitions.get(JSON.stringify(['us', '7']))!
     expect(p.StorageDescriptor).toEqual({...PARQUET, Location: 's3://lake/t/region=us/n=7/'})
   })
@@ -286,9 +286,9 @@ describe('apply: errors, retries, resume', () => {
         }
     }
 
-    const {executor} = await syncAndApply(env)
+    const {executor, report} = await syncAndApply(env)
     expect(executor.tally.created).toBe(9)
-    expect(executor.tally.failed).toEqual([
+    expect(report.entryFailures).toEqual([
       {
         code: 'InvalidInputException',
         message: 'InvalidInputException (test)',
@@ -310,9 +310,9 @@ describe('apply: errors, retries, resume', () => {
       }
     }
 
-    const {executor} = await syncAndApply(env)
+    const {executor, report} = await syncAndApply(env)
     expect(executor.tally.created).toBe(2)
-    expect(executor.tally.failed).toEqual([
+    expect(report.entryFailures).toEqual([
       {
         code: 'AlreadyExistsException',
         message:
@@ -335,15 +335,16 @@ describe('apply: errors, retries, resume', () => {
 
     const {plan} = await planPartitionSync({glue: env.glue, s3: env.s3}, options({applyRequested: true}))
     const delays: number[] = []
-    const executor = new PartitionSyncExecutor(env.glue, plan, {
+    const executor = new PartitionSyncExecutor(env.glue, {
       baseDelayMs: 100,
       concurrency: 1,
       async sleep(ms) {
         delays.push(ms)
       },
     })
-    await applyPlan(plan, executor, {resumeCommand: 'x'})
-    expect(executor.tally).toMatchObject({created: 250, failed: []})
+    const report = await applyPlan(plan, executor, {resumeCommand: 'x'})
+    expect(executor.tally).toMatchObject({created: 250})
+    expect(report.entryFailures).toBeUndefined()
     expect(env.catalog.partitions.size).toBe(250)
     // One shared delay: it grows while Glue throttles (100 → 200 → 400 ms, with jitter) and shrinks after.
     expect(delays.length).toBeGreaterThanOrEqual(3)
@@ -357,8 +358,9 @@ describe('apply: errors, retries, resume', () => {
       op === 'BatchCreatePartition' && call === 1
         ? {applyThenThrow: awsError('OperationTimeoutException', 'timed out', 400)}
         : undefined
-    const {executor} = await syncAndApply(env)
-    expect(executor.tally).toMatchObject({created: 100, failed: []})
+    const {executor, report} = await syncAndApply(env)
+    expect(executor.tally).toMatchObject({created: 100})
+    expect(report.entryFailures).toBeUndefined()
     // The timed-out call had in fact created everything: the re-check found it; nothing was sent twice.
     expect(env.catalog.count('BatchCreatePartition')).toBe(1)
     expect(env.catalog.count('BatchGetPartition')).toBeGreaterThanOrEqual(2)
@@ -380,7 +382,7 @@ describe('apply: errors, retries, resume', () => {
     // Steps hold 52 batches (a whole number of rounds of 4): call 55 is the 3rd batch of step 2, so step 1 is done and step 2 stops after 200 partitions.
     env.catalog.intercept = (op, _input, call) =>
       op === 'BatchCreatePartition' && call === 55 ? awsError('AccessDeniedException', 'not allowed', 400) : undefined
-    const first = new PartitionSyncExecutor(env.glue, plan, {...fast, concurrency: 1})
+    const first = new PartitionSyncExecutor(env.glue, {...fast, concurrency: 1})
     const error = await applyPlan(plan, first, {resumeCommand: 'again'}).catch((error_: unknown) => error_)
     expect(error).toBeInstanceOf(PartialApplyError)
     expect((error as PartialApplyError).details).toMatchObject({
@@ -392,7 +394,7 @@ describe('apply: errors, retries, resume', () => {
     expect(env.catalog.partitions.size).toBe(5400)
     env.catalog.intercept = undefined
     const creates = env.catalog.count('BatchCreatePartition')
-    const again = new PartitionSyncExecutor(env.glue, plan, fast)
+    const again = new PartitionSyncExecutor(env.glue, fast)
     const report = await applyPlan(plan, again, {resumeCommand: 'again'})
     expect(report.skipped).toEqual(['create-1'])
     expect(report.applied).toEqual(['create-2', 'create-3'])
@@ -406,16 +408,14 @@ describe('apply: errors, retries, resume', () => {
     const env = makeEnv(partitionObjects(['eu'], 3))
     const {plan} = await planPartitionSync({glue: env.glue, s3: env.s3}, options({applyRequested: true}))
     env.catalog.put(['eu', '2'], 's3://lake/other/')
-    await expect(
-      applyPlan(plan, new PartitionSyncExecutor(env.glue, plan, fast), {resumeCommand: 'x'}),
-    ).rejects.toThrow(
+    await expect(applyPlan(plan, new PartitionSyncExecutor(env.glue, fast), {resumeCommand: 'x'})).rejects.toThrow(
       /live state no longer matches the plan: 1 planned partition\(s\) changed meanwhile: partition \["eu","2"\] now exists at s3:\/\/lake\/other\//,
     )
     env.catalog.partitions.clear()
     env.catalog.table = table({StorageDescriptor: {...PARQUET, InputFormat: 'changed', Location: 's3://lake/t/'}})
-    await expect(
-      applyPlan(plan, new PartitionSyncExecutor(env.glue, plan, fast), {resumeCommand: 'x'}),
-    ).rejects.toThrow(/storage descriptor .* changed/)
+    await expect(applyPlan(plan, new PartitionSyncExecutor(env.glue, fast), {resumeCommand: 'x'})).rejects.toThrow(
+      /storage descriptor .* changed/,
+    )
   })
 })
 

@@ -4,13 +4,12 @@ import {Flags, type Interfaces} from '@oclif/core'
 import {BaseCommand, type BaseFlags, planFlags} from '../../../base-command.js'
 import {checkWritableFile, writeFileAtomic} from '../../../lib/core/atomic-write.js'
 import {InputError, UsageError} from '../../../lib/core/errors.js'
-import {readPlanFile} from '../../../lib/core/plan.js'
 import {
-  type ApplyBaseline,
   makeApplyPlan,
   makeExecutor,
   mergeConfigurations,
-  type PutParams,
+  PLAN_KIND,
+  planBucket,
   type RuleChange,
 } from '../../../lib/s3/lifecycle/apply.js'
 import {hasErrors} from '../../../lib/s3/lifecycle/findings.js'
@@ -254,19 +253,15 @@ With --bucket it reads the bucket's current configuration and shows what would c
   }
 
   private async applySavedPlan(file: string, flags: GenerateFlags): Promise<GenerateCommandResult> {
-    const saved = await readPlanFile<ApplyBaseline, PutParams>(file, 's3 lifecycle generate')
-    const bucket = saved.target.bucket ?? saved.baseline.bucket
     const aws = await this.awsClients(flags)
-    const s3 = aws.create(S3Client, 's3')
-    const executor = makeExecutor(s3, {bucket, now: () => new Date()})
+    const executor = makeExecutor(aws.create(S3Client, 's3'), {now: () => new Date()})
     const run = await this.runPlan({
       executor,
       flags: {apply: true, plan: file, 'plan-out': undefined, yes: flags.yes},
-      kind: 's3 lifecycle generate',
-      makePlan: async () => saved,
+      kind: PLAN_KIND,
       render: renderApplyPlan,
-      resumeCommand: `pipeops s3 lifecycle generate --plan ${file}`,
     })
+    const saved = run.plan
     const target = saved.steps[0]?.params.configuration ?? saved.baseline.current ?? {Rules: []}
     if (run.mode === 'applied')
       this.warnUser(
@@ -275,7 +270,7 @@ With --bucket it reads the bucket's current configuration and shows what would c
     return {
       apply: {
         backupFile: executor.backupWritten,
-        bucket,
+        bucket: planBucket(saved),
         changes: saved.baseline.changes,
         mode: run.mode,
         rulesAfter: target.Rules.length,
@@ -336,14 +331,13 @@ With --bucket it reads the bucket's current configuration and shows what would c
 
     const stamp = now.toISOString().replaceAll(/[:.]/g, '-')
     const backupFile = flags.backup ?? `lifecycle-backup-${bucket}-${stamp}.json`
-    const executor = makeExecutor(s3, {bucket, now: () => new Date()})
+    const executor = makeExecutor(s3, {now: () => new Date()})
     const run = await this.runPlan({
       executor,
       flags: {apply: flags.apply, plan: undefined, 'plan-out': flags['plan-out'], yes: flags.yes},
-      kind: 's3 lifecycle generate',
+      kind: PLAN_KIND,
       makePlan: async () => makeApplyPlan({backupFile, bucket, current, merge, now, region: aws.settings.region ?? ''}),
       render: renderApplyPlan,
-      resumeCommand: `pipeops s3 lifecycle generate ${this.argv.filter((a) => !['--apply', '--yes', '-y'].includes(a)).join(' ')}`,
     })
     if (run.mode === 'applied') {
       this.logToStderr(

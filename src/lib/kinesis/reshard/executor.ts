@@ -100,7 +100,6 @@ export interface ReshardExecutor extends PlanExecutor<StreamState, ReshardBaseli
 export function createReshardExecutor(options: ExecutorOptions): ReshardExecutor {
   const pause = options.sleep ?? realSleep
   const random = options.random ?? Math.random
-  let plan: ReshardPlanLike | undefined
   let last: StreamState | undefined
 
   const observe = async (signal: AbortSignal): Promise<StreamState> => {
@@ -172,14 +171,13 @@ export function createReshardExecutor(options: ExecutorOptions): ReshardExecutor
   }
 
   return {
-    async applyStep(step, signal) {
-      const p = plan!
+    async applyStep(step, p, signal) {
       const op = toPlannedOp(step)
       const maxAttempts = options.maxAttempts ?? 8
       for (let attempt = 1; ; attempt++) {
         // Wait for ACTIVE and look again: an earlier (killed or retried) call may have done this step already.
         const state = await observe(signal)
-        if (isDone(step, state, p)) return state
+        if (isDone(step, state, p)) return {state}
         try {
           await send(op, state)
           break
@@ -195,15 +193,14 @@ export function createReshardExecutor(options: ExecutorOptions): ReshardExecutor
       // The call was accepted: wait until the stream is ACTIVE again. A Ctrl-C here leaves the
       // reshard running at AWS; the engine then stops before the next step.
       try {
-        return await observe(signal)
+        return {state: await observe(signal)}
       } catch (error) {
-        if (signal.aborted && last) return last
+        if (signal.aborted && last) return {state: last}
         throw error
       }
     },
 
     checkStart(p, state): StartCheck {
-      plan = p
       if (state.mode === 'ON_DEMAND') return {ok: false, reason: `stream ${state.streamName} is ON_DEMAND now`}
       const done = stepsDoneByLayout(p, state)
       if (done !== undefined) return {ok: true}
@@ -218,13 +215,10 @@ export function createReshardExecutor(options: ExecutorOptions): ReshardExecutor
       }
     },
 
-    isStepDone(step, state, p) {
-      plan = p
-      return isDone(step, state, p)
-    },
+    isStepDone: (step, state, p) => isDone(step, state, p),
 
     lastState: () => last,
 
-    observe,
+    observe: async (_plan, signal) => observe(signal),
   }
 }

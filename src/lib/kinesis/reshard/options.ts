@@ -73,24 +73,3 @@ export function strategyFromFlags(flags: StrategyFlags): import('./plan.js').Str
   if (flags['merge-cold']) return {below: parseUtilisation(flags.below, '--below'), kind: 'merge-cold'}
   return {kind: 'even-out'}
 }
-
-/** Quote a value for a POSIX shell when it needs it. */
-function q(s: string): string {
-  return /^[\w./:@%+=,-]+$/.test(s) ? s : `'${s.replaceAll("'", String.raw`'\''`)}'`
-}
-
-/** The command line that resumes an apply (the engine appends --apply). */
-export function reshardResumeCommand(
-  flags: StrategyFlags & {'plan-out'?: string | undefined; records?: string | undefined; stream: string},
-): string {
-  const base = `pipeops kinesis reshard --stream ${q(flags.stream)}`
-  const file = flags.plan ?? flags['plan-out']
-  if (file) return `${base} --plan ${q(file)}`
-  if (flags['target-shards'] !== undefined) return `${base} --target-shards ${flags['target-shards']}`
-  if (flags['split-hot'])
-    return `${base} --split-hot --threshold ${q(flags.threshold)}${flags.records ? ` --records ${q(flags.records)}` : ''}`
-  if (flags['isolate-key'] !== undefined) return `${base} --isolate-key ${q(flags['isolate-key'])}`
-  if (flags['merge-cold'])
-    return `${base} --merge-cold --below ${q(flags.below)}${flags.records ? ` --records ${q(flags.records)}` : ''}`
-  return `${base} --even-out`
-}

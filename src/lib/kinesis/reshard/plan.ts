@@ -36,7 +36,7 @@ import {fromApiRange, sameRange, simulate, toApiRange, toRangeView} from './rang
 import {type KinesisLike, parseStreamRef, readStreamState, type StreamState, type WaitOptions} from './stream.js'
 import {countUpdateShardCount24h, readShardLimits, validatePlan} from './validate.js'
 
-export const RESHARD_PLAN_KIND = 'kinesis reshard'
+export const PLAN_KIND = 'kinesis reshard'
 
 export type StrategyRequest =
   | {below: number; kind: 'merge-cold'}
@@ -358,7 +358,7 @@ export async function makeReshardPlan(deps: PlanDeps, stream: string, request: S
     },
     createdAt: deps.now().toISOString(),
     formatVersion: PLAN_FORMAT_VERSION,
-    kind: RESHARD_PLAN_KIND,
+    kind: PLAN_KIND,
     steps: planned.ops.map((op, i) => toPlanStep(op, i, state.streamName)),
     summary: summary as Record<string, unknown> & ReshardSummary,
     target: {stream: state.streamName},

@@ -18,6 +18,8 @@ import {PipeopsError} from '../../core/errors.js'
 import {getBucketConfiguration} from './load.js'
 import {canonicalJson, filterConditions, type LifecycleConfiguration, type LifecycleRule} from './model.js'
 
+/** The kind of a lifecycle plan (saved with --plan-out, applied with --plan). */
+export const PLAN_KIND = 's3 lifecycle generate'
 export type RuleChangeKind = 'add' | 'keep' | 'remove' | 'replace' | 'unchanged'
 
 export interface RuleChange {
@@ -200,7 +202,7 @@ export function makeApplyPlan(input: {
     baseline: {bucket: input.bucket, changes: merge.changes, current: input.current ?? null},
     createdAt: input.now.toISOString(),
     formatVersion: 1,
-    kind: 's3 lifecycle generate',
+    kind: PLAN_KIND,
     steps,
     summary: {
       added: counts('add'),
@@ -233,13 +235,19 @@ export interface BackupFile {
   savedAt: string
 }
 
+/** The bucket a lifecycle plan changes. */
+export function planBucket(plan: Plan<ApplyBaseline, PutParams>): string {
+  return plan.target.bucket ?? plan.baseline.bucket
+}
+
+/** The executor of a lifecycle plan: the bucket is the plan's (its target, else its baseline). */
 export function makeExecutor(
   s3: S3Client,
-  options: {bucket: string; now: () => Date},
+  options: {now: () => Date},
 ): PlanExecutor<LifecycleState, ApplyBaseline, PutParams> & {backupWritten?: string} {
   let observed: LifecycleConfiguration | undefined
   const executor: PlanExecutor<LifecycleState, ApplyBaseline, PutParams> & {backupWritten?: string} = {
-    async applyStep(step, signal) {
+    async applyStep(step, _plan, signal) {
       const {backupFile, bucket, configuration} = step.params
       const backup: BackupFile = {
         bucket,
@@ -281,7 +289,7 @@ export function makeExecutor(
       }
 
       observed = after
-      return {config: after}
+      return {state: {config: after}}
     },
     checkStart(plan, state) {
       const target = plan.steps[0]?.params.configuration
@@ -296,8 +304,8 @@ export function makeExecutor(
     isStepDone(step, state) {
       return sameConfiguration(state.config, step.params.configuration)
     },
-    async observe(signal) {
-      observed = await getBucketConfiguration(s3, options.bucket, signal)
+    async observe(plan, signal) {
+      observed = await getBucketConfiguration(s3, planBucket(plan), signal)
       return {config: observed}
     },
   }

@@ -96,14 +96,14 @@ describe('reshard executor', () => {
     const plan = planFor(fake, planUniformScaling(4, 16).ops)
     const executor = createReshardExecutor({kinesis: client, sleep: instant, stream: {StreamName: 's'}})
     const {signal} = new AbortController()
-    expect(executor.checkStart(plan, await executor.observe(signal))).toEqual({ok: true})
-    await executor.applyStep(plan.steps[0]!, signal)
-    const state = await executor.observe(signal)
+    expect(executor.checkStart(plan, await executor.observe(plan, signal))).toEqual({ok: true})
+    await executor.applyStep(plan.steps[0]!, plan, signal)
+    const state = await executor.observe(plan, signal)
     expect(state.open).toHaveLength(8)
     expect(executor.isStepDone(plan.steps[0]!, state, plan)).toBe(true)
     expect(executor.isStepDone(plan.steps[1]!, state, plan)).toBe(false)
     // Applying a step that is already done sends nothing.
-    await executor.applyStep(plan.steps[0]!, signal)
+    await executor.applyStep(plan.steps[0]!, plan, signal)
     expect(kinesis.commandCalls(UpdateShardCountCommand)).toHaveLength(1)
   })
 
@@ -127,12 +127,14 @@ describe('reshard executor', () => {
       stream: {StreamName: 's'},
     })
     const {signal} = new AbortController()
-    executor.checkStart(plan, await executor.observe(signal))
+    executor.checkStart(plan, await executor.observe(plan, signal))
     fake.pendingFailures = ['LimitExceededException', 'LimitExceededException']
-    await executor.applyStep(plan.steps[0]!, signal)
+    await executor.applyStep(plan.steps[0]!, plan, signal)
     expect(pauses.filter((p) => p >= 500)).toEqual([500, 1000])
     fake.pendingFailures = ['LimitExceededException', 'LimitExceededException', 'LimitExceededException']
-    await expect(executor.applyStep(plan.steps[1]!, signal)).rejects.toMatchObject({name: 'LimitExceededException'})
+    await expect(executor.applyStep(plan.steps[1]!, plan, signal)).rejects.toMatchObject({
+      name: 'LimitExceededException',
+    })
     expect(kinesis.commandCalls(SplitShardCommand)).toHaveLength(6)
   })
 

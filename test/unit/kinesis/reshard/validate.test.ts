@@ -2,7 +2,7 @@ import {CloudTrailClient, LookupEventsCommand} from '@aws-sdk/client-cloudtrail'
 import {mockClient} from 'aws-sdk-client-mock'
 import {beforeEach, describe, expect, it} from 'vitest'
 
-import {parseUtilisation, reshardResumeCommand, strategyFromFlags} from '../../../../src/lib/kinesis/reshard/options.js'
+import {parseUtilisation, strategyFromFlags} from '../../../../src/lib/kinesis/reshard/options.js'
 import {planUniformScaling} from '../../../../src/lib/kinesis/reshard/planners.js'
 import {parseStreamRef} from '../../../../src/lib/kinesis/reshard/stream.js'
 import {
@@ -103,15 +103,6 @@ describe('reshard flags', () => {
       /do not combine it with --even-out/,
     )
     expect(() => strategyFromFlags({...flags, 'isolate-key': ''})).toThrow(/1 to 256 characters/)
-  })
-
-  it('builds a copy-pasteable resume command', () => {
-    expect(reshardResumeCommand({...flags, 'isolate-key': "o'brien", stream: 'orders'})).toBe(
-      `pipeops kinesis reshard --stream orders --isolate-key 'o'\\''brien'`,
-    )
-    expect(reshardResumeCommand({...flags, 'plan-out': 'my plan.json', stream: 'orders', 'target-shards': 8})).toBe(
-      `pipeops kinesis reshard --stream orders --plan 'my plan.json'`,
-    )
   })
 
   it('takes a stream name or ARN', () => {
