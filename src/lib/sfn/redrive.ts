@@ -1,0 +1,325 @@
+/**
+ * `sfn redrive`: plan the redrive (RedriveExecution) of the STANDARD executions of one state
+ * machine that failed, timed out or were aborted in a window, and apply it through the plan
+ * engine. What AWS will refuse is left out of the plan with the reason (DescribeExecution's
+ * redriveStatus and redriveStatusReason when the service gives them; otherwise the documented
+ * limits: 14 days after the stop, Standard only). A step is done once the execution's
+ * redriveCount has grown past the count the plan saw, so a resumed apply never redrives twice;
+ * each call carries a clientToken derived from the plan, so a retried call is not a second redrive.
+ * Facts: ../shared/reference/stepfunctions-eventbridge.md (RedriveExecution, ListExecutions).
+ */
+import {createHash} from 'node:crypto'
+
+import type {RunContext} from '../core/run-context.js'
+
+import {NotFoundError, UsageError} from '../core/errors.js'
+import {type Plan, PLAN_FORMAT_VERSION, type PlanExecutor, type PlanStep} from '../core/plan.js'
+
+export const PLAN_KIND = 'sfn redrive'
+
+/** RedriveExecution accepts executions stopped at most this long ago (SFN-DG redrive-executions.html). */
+export const REDRIVE_WINDOW_MS = 14 * 24 * 3600 * 1000
+
+export type StoppedStatus = 'ABORTED' | 'FAILED' | 'TIMED_OUT'
+
+/** The subset of the SFN client this flow uses: `send` of the commands below. */
+export interface SfnLike {
+  send(command: unknown, options?: {abortSignal?: AbortSignal}): Promise<unknown>
+}
+
+export interface RedriveRequest {
+  /** Regular expression matched against "ERROR: CAUSE" of each execution. */
+  causeMatches?: RegExp | undefined
+  /** At most this many candidate executions are examined (newest first). */
+  maxExecutions: number
+  /** Executions that stopped at or after this instant. */
+  since: Date
+  /** Only executions whose failure started in this state (reads each candidate's history). */
+  state?: string | undefined
+  /** A state machine name or ARN (of the machine, a version or an alias). */
+  stateMachine: string
+  statuses: StoppedStatus[]
+}
+
+export interface RedriveStepParams {
+  error: null | string
+  executionArn: string
+  name: string
+  /** The execution's redriveCount when the plan was made: a larger one means it was redriven since. */
+  redriveCount: number
+  status: StoppedStatus
+  stoppedAt: string
+}
+
+export interface NotRedrivable {
+  executionArn: string
+  name: string
+  reason: string
+  status: StoppedStatus
+  stoppedAt: string
+}
+
+export interface RedriveBaseline {
+  stateMachineArn: string
+}
+
+export interface RedriveSummary {
+  /** Executions examined (after the window and status filters). */
+  examined: number
+  /** Dropped by --cause-matches or --state (not listed one by one). */
+  filteredOut: number
+  /** Executions AWS would refuse, each with the reason. */
+  notRedrivable: NotRedrivable[]
+  /** More executions were in the window than --max-executions allowed to examine. */
+  truncated: boolean
+}
+
+export type RedrivePlan = Plan<RedriveBaseline, RedriveStepParams> & {summary: Record<string, unknown> & RedriveSummary}
+
+interface ListedExecution {
+  executionArn?: string
+  name?: string
+  redriveCount?: number
+  startDate?: Date
+  status?: string
+  stopDate?: Date
+}
+
+interface DescribedExecution {
+  cause?: string
+  error?: string
+  redriveCount?: number
+  redriveStatus?: string
+  redriveStatusReason?: string
+  status?: string
+  stopDate?: Date
+}
+
+type Sfn = typeof import('@aws-sdk/client-sfn')
+
+async function sdk(): Promise<Sfn> {
+  return import('@aws-sdk/client-sfn')
+}
+
+/** The state machine's ARN and type, from a name or an ARN (of the machine, a version or an alias). */
+async function resolveStateMachine(sfn: SfnLike, text: string, ctx: RunContext): Promise<{arn: string; type: string}> {
+  const {DescribeStateMachineCommand, ListStateMachinesCommand} = await sdk()
+  let arn = text
+  if (!text.startsWith('arn:')) {
+    let nextToken: string | undefined
+    const found: string[] = []
+    do {
+      const page = (await sfn.send(
+        new ListStateMachinesCommand({maxResults: 1000, ...(nextToken ? {nextToken} : {})}),
+        {
+          abortSignal: ctx.signal,
+        },
+      )) as {nextToken?: string; stateMachines?: Array<{name?: string; stateMachineArn?: string}>}
+      for (const m of page.stateMachines ?? []) if (m.name === text && m.stateMachineArn) found.push(m.stateMachineArn)
+      nextToken = page.nextToken
+    } while (nextToken && found.length === 0)
+
+    if (found.length === 0)
+      throw new NotFoundError(`no state machine named "${text}" in this account and region`, {
+        suggestions: ['Check --region and the name (`aws stepfunctions list-state-machines`), or give the ARN.'],
+      })
+    arn = found[0]!
+  }
+
+  const machine = (await sfn.send(new DescribeStateMachineCommand({stateMachineArn: arn}), {
+    abortSignal: ctx.signal,
+  })) as {
+    stateMachineArn?: string
+    type?: string
+  }
+  return {arn: machine.stateMachineArn ?? arn, type: machine.type ?? 'STANDARD'}
+}
+
+/** The machine's own ARN: executions are listed by it, not by a version's or an alias's. */
+function machineArnOf(arn: string): string {
+  const parts = arn.split(':')
+  return parts.length > 7 ? parts.slice(0, 7).join(':') : arn
+}
+
+/** Why AWS would refuse to redrive this execution, or undefined when it would accept it. */
+export function refusalReason(described: DescribedExecution, now: Date): string | undefined {
+  if (described.redriveStatus === 'NOT_REDRIVABLE')
+    return described.redriveStatusReason ?? 'Step Functions reports it cannot be redriven (no reason given)'
+  if (described.redriveStatus === 'REDRIVABLE' || described.redriveStatus === 'REDRIVABLE_BY_MAP_RUN') return undefined
+  // No redriveStatus (an older API or an emulator): the documented limits are all that can be checked.
+  if (described.stopDate && now.getTime() - described.stopDate.getTime() > REDRIVE_WINDOW_MS)
+    return 'stopped more than 14 days ago (RedriveExecution accepts executions stopped in the last 14 days)'
+  return undefined
+}
+
+/** Every execution with one of the statuses that stopped in the window, newest first, up to the limit. */
+async function listStopped(
+  sfn: SfnLike,
+  stateMachineArn: string,
+  request: RedriveRequest,
+  ctx: RunContext,
+): Promise<{executions: ListedExecution[]; truncated: boolean}> {
+  const {ListExecutionsCommand} = await sdk()
+  const out: ListedExecution[] = []
+  let truncated = false
+  for (const status of request.statuses) {
+    let nextToken: string | undefined
+    do {
+      const page = (await sfn.send(
+        new ListExecutionsCommand({
+          maxResults: 1000,
+          stateMachineArn,
+          statusFilter: status,
+          ...(nextToken ? {nextToken} : {}),
+        }),
+        {abortSignal: ctx.signal},
+      )) as {executions?: ListedExecution[]; nextToken?: string}
+      // ListExecutions is newest first by start date, and cannot filter by stop date. Paging stops
+      // at the first page where every execution started before the window and none stopped in it:
+      // an execution that started earlier still and ran into the window would be missed, which
+      // the plan's notes say.
+      let keepReading = false
+      for (const e of page.executions ?? []) {
+        if ((e.startDate && e.startDate >= request.since) || (e.stopDate && e.stopDate >= request.since))
+          keepReading = true
+        if (!e.stopDate || e.stopDate < request.since) continue
+        if (out.length >= request.maxExecutions) {
+          truncated = true
+          break
+        }
+
+        out.push(e)
+      }
+
+      nextToken = truncated || !keepReading ? undefined : page.nextToken
+      ctx.progress({detail: `${out.length} found`, label: `Listing ${status} executions`})
+    } while (nextToken)
+  }
+
+  out.sort((a, b) => (b.stopDate?.getTime() ?? 0) - (a.stopDate?.getTime() ?? 0))
+  return {executions: out, truncated}
+}
+
+/** Where the failure of a stopped execution started (its history, read by `sfn explain`'s reader). */
+async function failingState(sfn: SfnLike, executionArn: string, ctx: RunContext): Promise<null | string> {
+  const {explainLiveExecution} = await import('./explain.js')
+  const report = await explainLiveExecution(sfn as never, executionArn, ctx.signal)
+  return report.origin?.state ?? null
+}
+
+export async function planRedrive(sfn: SfnLike, request: RedriveRequest, ctx: RunContext): Promise<RedrivePlan> {
+  if (request.statuses.length === 0) throw new UsageError('--status needs at least one of FAILED, TIMED_OUT, ABORTED')
+  const machine = await resolveStateMachine(sfn, request.stateMachine, ctx)
+  if (machine.type === 'EXPRESS')
+    throw new UsageError(`${machine.arn} is an EXPRESS state machine: only STANDARD executions can be redriven`, {
+      suggestions: ['Start new executions with the same input instead (Express keeps no execution history).'],
+    })
+  const stateMachineArn = machineArnOf(machine.arn)
+  const {DescribeExecutionCommand} = await sdk()
+  const now = ctx.now()
+  const {executions, truncated} = await listStopped(sfn, stateMachineArn, request, ctx)
+  const steps: Array<PlanStep<RedriveStepParams>> = []
+  const notRedrivable: NotRedrivable[] = []
+  let filteredOut = 0
+  for (const [i, listed] of executions.entries()) {
+    ctx.progress({done: i, label: 'Reading executions', total: executions.length})
+    const executionArn = listed.executionArn!
+    const described = (await sfn.send(new DescribeExecutionCommand({executionArn}), {
+      abortSignal: ctx.signal,
+    })) as DescribedExecution
+    const status = (described.status ?? listed.status) as StoppedStatus
+    const stoppedAt = (described.stopDate ?? listed.stopDate ?? now).toISOString()
+    const name = listed.name ?? executionArn.split(':').at(-1)!
+    if (request.causeMatches && !request.causeMatches.test(`${described.error ?? ''}: ${described.cause ?? ''}`)) {
+      filteredOut++
+      continue
+    }
+
+    if (request.state && (await failingState(sfn, executionArn, ctx)) !== request.state) {
+      filteredOut++
+      continue
+    }
+
+    const reason = refusalReason(described, now)
+    if (reason) {
+      notRedrivable.push({executionArn, name, reason, status, stoppedAt})
+      continue
+    }
+
+    const redriveCount = described.redriveCount ?? listed.redriveCount ?? 0
+    steps.push({
+      effect: `resumes ${name} at the state that did not succeed (redrive ${redriveCount + 1})`,
+      id: name,
+      operation: 'RedriveExecution',
+      params: {error: described.error ?? null, executionArn, name, redriveCount, status, stoppedAt},
+      reason: `${status.toLowerCase().replace('_', ' ')} ${stoppedAt}${described.error ? ` with ${described.error}` : ''}`,
+    })
+  }
+
+  return {
+    baseline: {stateMachineArn},
+    createdAt: now.toISOString(),
+    formatVersion: PLAN_FORMAT_VERSION,
+    kind: PLAN_KIND,
+    steps,
+    summary: {examined: executions.length, filteredOut, notRedrivable, truncated},
+    target: {stateMachine: stateMachineArn},
+  }
+}
+
+/** The live redrive state of the plan's executions: status and redriveCount. */
+type RedriveState = Map<string, {redriveCount: number; status: string}>
+
+/**
+ * A clientToken per plan and execution: a call retried after a lost response is recognised by
+ * Step Functions as the same redrive (tokens are kept for 15 minutes), not a second one.
+ */
+export function redriveToken(plan: Pick<Plan, 'createdAt'>, params: RedriveStepParams): string {
+  return createHash('sha256')
+    .update(`${plan.createdAt}|${params.executionArn}|${params.redriveCount}`)
+    .digest('hex')
+    .slice(0, 64)
+}
+
+export function createRedriveExecutor(
+  sfn: SfnLike,
+  ctx: RunContext,
+  options: {minIntervalMs: number},
+): PlanExecutor<RedriveState, RedriveBaseline, RedriveStepParams> {
+  let lastCall = 0
+  return {
+    async applyStep(step, plan, signal) {
+      const {RedriveExecutionCommand} = await sdk()
+      // A bounded rate: RedriveExecution is a throttled control-plane call, and the SDK's
+      // adaptive retries handle what throttling remains.
+      const wait = lastCall + options.minIntervalMs - Date.now()
+      if (wait > 0) await ctx.sleep(wait)
+      lastCall = Date.now()
+      await sfn.send(
+        new RedriveExecutionCommand({
+          clientToken: redriveToken(plan, step.params),
+          executionArn: step.params.executionArn,
+        }),
+        {abortSignal: signal},
+      )
+    },
+    checkStart: () => ({ok: true}),
+    isStepDone(step, state) {
+      const live = state.get(step.params.executionArn)
+      if (!live) return false
+      return live.redriveCount > step.params.redriveCount || live.status === 'RUNNING' || live.status === 'SUCCEEDED'
+    },
+    async observe(plan, signal) {
+      const {DescribeExecutionCommand} = await sdk()
+      const state: RedriveState = new Map()
+      for (const step of plan.steps) {
+        const d = (await sfn.send(new DescribeExecutionCommand({executionArn: step.params.executionArn}), {
+          abortSignal: signal,
+        })) as DescribedExecution
+        state.set(step.params.executionArn, {redriveCount: d.redriveCount ?? 0, status: d.status ?? 'UNKNOWN'})
+      }
+
+      return state
+    },
+  }
+}
