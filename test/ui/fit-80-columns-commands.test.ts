@@ -118,8 +118,9 @@ describe('command tables at 80 columns', () => {
   }
 })
 
-describe('plan tables', () => {
-  const plan = (steps: number) => ({
+/** A Glue-like plan of `steps` relocations with long locations and reasons. */
+function plan(steps: number) {
+  return {
     baseline: {},
     createdAt: '2026-12-07T10:00:00.000Z',
     formatVersion: PLAN_FORMAT_VERSION,
@@ -136,8 +137,10 @@ describe('plan tables', () => {
     })),
     summary: {},
     target: {database: 'analytics', table: 'sales'},
-  })
+  }
+}
 
+describe('plan tables', () => {
   it('fit 80 columns on a terminal and keep every column when piped', () => {
     setTerminalWidth(80)
     const narrow = renderPlan(plan(3))

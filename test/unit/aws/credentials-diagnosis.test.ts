@@ -1,8 +1,8 @@
+import {STSClient} from '@aws-sdk/client-sts'
 import {createHash} from 'node:crypto'
 import {mkdir, mkdtemp, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
-import {STSClient} from '@aws-sdk/client-sts'
 import {afterEach, describe, expect, it} from 'vitest'
 
 import {diagnoseCredentialFailure} from '../../../src/lib/aws/credentials-diagnosis.js'
@@ -39,6 +39,28 @@ sso_registration_scopes = sso:account:access
 [profile batch]
 credential_process = /usr/local/bin/fetch-creds --role batch
 `
+
+/** What the SDK's default chain throws for a profile: run through a real client's config. */
+async function sdkFailure(dir: string, profile: string): Promise<unknown> {
+  const saved = {...process.env}
+  for (const name of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE'])
+    delete process.env[name]
+  Object.assign(process.env, {
+    AWS_CONFIG_FILE: path.join(dir, '.aws', 'config'),
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_SHARED_CREDENTIALS_FILE: path.join(dir, '.aws', 'credentials'),
+    HOME: dir,
+  })
+  try {
+    await new STSClient({profile, region: 'eu-west-1'}).config.credentials()
+    return undefined
+  } catch (error) {
+    return error
+  } finally {
+    for (const name of Object.keys(process.env)) if (!(name in saved)) delete process.env[name]
+    Object.assign(process.env, saved)
+  }
+}
 
 describe('credential failures in the words of the user', () => {
   it('--profile nosuch names the profile and both files (exit 3), not "no region"', async () => {
@@ -103,28 +125,6 @@ describe('credential failures in the words of the user', () => {
   })
 
   describe("with the SDK's own errors (its credential chain run on the files)", () => {
-    /** What the SDK's default chain throws for a profile: run through a real client's config. */
-    async function sdkFailure(dir: string, profile: string): Promise<unknown> {
-      const saved = {...process.env}
-      for (const name of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE'])
-        delete process.env[name]
-      Object.assign(process.env, {
-        AWS_CONFIG_FILE: path.join(dir, '.aws', 'config'),
-        AWS_EC2_METADATA_DISABLED: 'true',
-        AWS_SHARED_CREDENTIALS_FILE: path.join(dir, '.aws', 'credentials'),
-        HOME: dir,
-      })
-      try {
-        await new STSClient({profile, region: 'eu-west-1'}).config.credentials()
-        return undefined
-      } catch (error) {
-        return error
-      } finally {
-        for (const name of Object.keys(process.env)) if (!(name in saved)) delete process.env[name]
-        Object.assign(process.env, saved)
-      }
-    }
-
     it('an sso-session profile whose token expired: "expired at" the cached time, and the sign-in command', async () => {
       const {dir, env} = await home(CONFIG)
       const cache = path.join(dir, '.aws', 'sso', 'cache', `${createHash('sha1').update('corp').digest('hex')}.json`)
