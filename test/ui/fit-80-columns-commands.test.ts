@@ -8,7 +8,7 @@ import path from 'node:path'
 import {stripVTControlCharacters} from 'node:util'
 import {afterEach, beforeAll, describe, expect, it} from 'vitest'
 
-import {PLAN_FORMAT_VERSION} from '../../src/lib/core/plan.js'
+import {type Plan, PLAN_FORMAT_VERSION} from '../../src/lib/core/plan.js'
 import {writeMwaaSamples} from '../../src/lib/sandbox/seeds/mwaa.js'
 import {PLAN_TEXT_ROWS, renderPlan} from '../../src/ui/plan-table.js'
 import {setTerminalWidth} from '../../src/ui/table.js'
@@ -119,7 +119,7 @@ describe('command tables at 80 columns', () => {
 })
 
 /** A Glue-like plan of `steps` relocations with long locations and reasons. */
-function plan(steps: number) {
+function plan(steps: number): Plan<unknown, unknown> {
   return {
     baseline: {},
     createdAt: '2026-12-07T10:00:00.000Z',
