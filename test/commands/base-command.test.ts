@@ -96,6 +96,14 @@ class ToyProgress extends BaseCommand {
   }
 }
 
+/** A bug: a plain Error, mapped to exit 70. */
+class ToyBug extends BaseCommand {
+  public async run(): Promise<unknown> {
+    await this.parse(ToyBug)
+    throw new TypeError("Cannot read properties of undefined (reading 'x')")
+  }
+}
+
 let config: Config
 beforeAll(async () => {
   config = await Config.load(process.cwd())
@@ -254,5 +262,27 @@ describe('BaseCommand progress lines', () => {
       'stop warning',
       expect.stringMatching(/^stderr .*something to know/),
     ])
+  })
+})
+
+describe('BaseCommand internal errors', () => {
+  it('ask for DEBUG=1 without it, and show the stack instead of asking again when DEBUG is set', async () => {
+    const saved = process.env.DEBUG
+    delete process.env.DEBUG
+    const plain = await run(ToyBug as never, [])
+    expect(plain.exitCode).toBe(70)
+    expect(plain.stderr).toMatch(/Run again with DEBUG=1/)
+    expect(plain.stderr).not.toMatch(/at .*\.ts:\d+/)
+    process.env.DEBUG = '1'
+    try {
+      const debug = await run(ToyBug as never, [])
+      expect(debug.exitCode).toBe(70)
+      expect(debug.stderr).not.toMatch(/DEBUG=1/)
+      expect(debug.stderr).toMatch(/please report it with the stack trace below/)
+      expect(debug.stderr).toMatch(/TypeError: Cannot read properties of undefined/)
+    } finally {
+      if (saved === undefined) delete process.env.DEBUG
+      else process.env.DEBUG = saved
+    }
   })
 })
