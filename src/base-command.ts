@@ -177,6 +177,8 @@ export abstract class BaseCommand extends Command {
    * normally (exit 0).
    */
   protected exitOnInterrupt = true
+  /** The clean-ups running now, if any (see runCleanups). */
+  private cleaning: Promise<void> | undefined
   private cleanups: Array<() => Promise<void> | void> = []
   private findings = false
   /** False while a plan step is being applied: the first Ctrl-C then waits for the step to finish. */
@@ -550,15 +552,22 @@ export abstract class BaseCommand extends Command {
   }
 
   private async runCleanups(): Promise<void> {
-    const pending = this.cleanups
+    // Ctrl-C and the command's own end can both ask: the later call waits for the clean-ups already
+    // running, so the process never exits half-way through them (e.g. before a folder is removed).
+    await this.cleaning
+    const pending = this.cleanups.reverse()
     this.cleanups = []
-    for (const fn of pending.reverse()) {
-      try {
-        await fn()
-      } catch {
-        // Cleanup is best effort: one failure must not stop the others or hide the real error.
+    if (pending.length === 0) return
+    this.cleaning = (async () => {
+      for (const fn of pending) {
+        try {
+          await fn()
+        } catch {
+          // Cleanup is best effort: one failure must not stop the others or hide the real error.
+        }
       }
-    }
+    })()
+    await this.cleaning
   }
 
   private stopProgress(): void {

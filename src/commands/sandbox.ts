@@ -13,7 +13,7 @@ import type {SandboxResult, TourStep, TourStepResult} from '../lib/sandbox/types
 import {BaseCommand, hideAwsFlags} from '../base-command.js'
 import {resolveAwsSettings} from '../lib/aws/settings.js'
 import {prepareOutputDir} from '../lib/core/atomic-write.js'
-import {ExitCode, PipeopsError, UsageError} from '../lib/core/errors.js'
+import {AbortedError, ExitCode, PipeopsError, UsageError} from '../lib/core/errors.js'
 import {exportLines, runSeeds, startSandbox} from '../lib/sandbox/sandbox.js'
 import {SEEDS} from '../lib/sandbox/seeds/index.js'
 import {keepProducing} from '../lib/sandbox/seeds/kinesis.js'
@@ -79,6 +79,10 @@ export default class Sandbox extends BaseCommand {
       sts: port(flags['sts-port'], 4570),
     }
     refuseSharedPorts(ports)
+    // Ctrl-C stops a demo (exit 8) at once, whatever it is doing: the running tour step is killed,
+    // the emulators stopped and the demo folder removed by the clean-ups. A plain sandbox runs until
+    // Ctrl-C, which is its normal end (exit 0).
+    if (flags.demo) this.exitOnInterrupt = true
     // The folder is checked before anything starts: a read-only one is named, not blamed on ports.
     const {created} = await prepareOutputDir(workDir, flags.dir ? '--dir' : 'the sandbox folder')
     // A demo's own temp folder (about 30 MB) goes when the demo ends or is interrupted, unless --keep.
@@ -87,11 +91,23 @@ export default class Sandbox extends BaseCommand {
       this.onCleanup(() => rm(workDir, {force: true, recursive: true}))
     const progress = this.progress()
     progress.update({label: 'Starting kinesis-local, s3rver and STS on 127.0.0.1'})
-    const sandbox = await startSandbox({
+    const starting = startSandbox({
       dataDir: workDir,
       env: process.env,
       ports,
-    }).catch((error: unknown) => {
+      signal: this.abortController.signal,
+    })
+    // Registered before the start ends, so Ctrl-C during the start waits for the emulators to be gone
+    // (and only then removes the demo folder, which s3rver would otherwise recreate).
+    this.onCleanup(() =>
+      starting.then(
+        (s) => s.stop(),
+        () => {},
+      ),
+    )
+    const sandbox = await starting.catch((error: unknown) => {
+      // Killed by Ctrl-C while starting: an interruption (exit 8), not a failure to start.
+      if (this.abortController.signal.aborted) throw new AbortedError('interrupted by Ctrl-C')
       throw new PipeopsError(ExitCode.Usage, `cannot start the sandbox: ${(error as Error).message}`, {
         cause: error,
         code: 'SandboxStartFailed',
@@ -100,7 +116,6 @@ export default class Sandbox extends BaseCommand {
         ],
       })
     })
-    this.onCleanup(() => sandbox.stop())
 
     // This process talks to the sandbox like any other client would: through the exported variables.
     Object.assign(process.env, sandbox.env)
@@ -174,6 +189,7 @@ export default class Sandbox extends BaseCommand {
         argv,
         {...process.env, ...env, FORCE_COLOR: process.stdout.isTTY && !this.jsonEnabled() ? '1' : '0'},
         this.jsonEnabled(),
+        this.abortController.signal,
       )
       results.push({
         argv,
@@ -198,8 +214,19 @@ function cliInvocation(): string[] {
     : [path.join(root, 'bin', 'run.js')]
 }
 
-async function runCli(argv: string[], env: Record<string, string | undefined>, quiet: boolean): Promise<number> {
-  const child = spawn(process.execPath, [...cliInvocation(), ...argv], {env, stdio: quiet ? 'ignore' : 'inherit'})
+async function runCli(
+  argv: string[],
+  env: Record<string, string | undefined>,
+  quiet: boolean,
+  abort: AbortSignal,
+): Promise<number> {
+  const child = spawn(process.execPath, [...cliInvocation(), ...argv], {
+    env,
+    signal: abort,
+    stdio: quiet ? 'ignore' : 'inherit',
+  })
+  // An aborted spawn emits 'error' (AbortError) beside 'exit': the exit code below is what counts.
+  child.on('error', () => {})
   const [code, signal] = (await once(child, 'exit')) as [null | number, NodeJS.Signals | null]
   return code ?? (signal ? 128 : 1)
 }

@@ -3,7 +3,7 @@ import {captureOutput} from '@oclif/test'
 import {mkdtemp, readFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
-import {beforeAll, describe, expect, it} from 'vitest'
+import {beforeAll, describe, expect, it, vi} from 'vitest'
 
 import {BaseCommand, type ErrorEnvelope, planFlags, type SuccessEnvelope} from '../../src/base-command.js'
 import {InputError, UsageError} from '../../src/lib/core/errors.js'
@@ -111,6 +111,31 @@ class ToyBig extends BaseCommand {
         ok: i % 2 === 0,
       })),
     }
+  }
+}
+
+/** Shows a progress line, then prints a result and a warning: the line must be gone first. */
+const progressEvents: string[] = []
+class ToyProgress extends BaseCommand {
+  public async run(): Promise<unknown> {
+    await this.parse(ToyProgress)
+    for (const label of ['reading', 'warning']) {
+      const progress = this.progress()
+      progress.stop = () => progressEvents.push(`stop ${label}`)
+      progress.update({label})
+      if (label === 'reading') this.log('the result table')
+      else this.warnUser('something to know')
+    }
+
+    return {}
+  }
+}
+
+/** A bug: a plain Error, mapped to exit 70. */
+class ToyBug extends BaseCommand {
+  public async run(): Promise<unknown> {
+    await this.parse(ToyBug)
+    throw new TypeError("Cannot read properties of undefined (reading 'x')")
   }
 }
 
@@ -312,5 +337,55 @@ describe('BaseCommand.runPlan', () => {
       message: 'guarded: 1 step(s)',
     })
     expect(world.size).toBe(0)
+  })
+})
+
+describe('BaseCommand progress lines', () => {
+  it('stops the progress line before anything else is printed (no spinner frame left on screen)', async () => {
+    const tty = Object.getOwnPropertyDescriptor(process.stderr, 'isTTY')
+    Object.defineProperty(process.stderr, 'isTTY', {configurable: true, value: true})
+    // Record the order of stops and writes; the progress line itself never draws (its stop is replaced).
+    const spies = (['stdout', 'stderr'] as const).map((name) =>
+      vi.spyOn(process[name], 'write').mockImplementation((chunk) => {
+        progressEvents.push(`${name} ${String(chunk).trim()}`)
+        return true
+      }),
+    )
+    try {
+      await (ToyProgress as unknown as typeof ToyFindings).run([], config)
+    } finally {
+      for (const spy of spies) spy.mockRestore()
+      if (tty) Object.defineProperty(process.stderr, 'isTTY', tty)
+      else delete (process.stderr as {isTTY?: boolean}).isTTY
+    }
+
+    expect(progressEvents.slice(0, 4)).toEqual([
+      'stop reading',
+      'stdout the result table',
+      'stop warning',
+      expect.stringMatching(/^stderr .*something to know/),
+    ])
+  })
+})
+
+describe('BaseCommand internal errors', () => {
+  it('ask for DEBUG=1 without it, and show the stack instead of asking again when DEBUG is set', async () => {
+    const saved = process.env.DEBUG
+    delete process.env.DEBUG
+    const plain = await run(ToyBug as never, [])
+    expect(plain.exitCode).toBe(70)
+    expect(plain.stderr).toMatch(/Run again with DEBUG=1/)
+    expect(plain.stderr).not.toMatch(/at .*\.ts:\d+/)
+    process.env.DEBUG = '1'
+    try {
+      const debug = await run(ToyBug as never, [])
+      expect(debug.exitCode).toBe(70)
+      expect(debug.stderr).not.toMatch(/DEBUG=1/)
+      expect(debug.stderr).toMatch(/please report it with the stack trace below/)
+      expect(debug.stderr).toMatch(/TypeError: Cannot read properties of undefined/)
+    } finally {
+      if (saved === undefined) delete process.env.DEBUG
+      else process.env.DEBUG = saved
+    }
   })
 })

@@ -1,7 +1,7 @@
 import {spawn} from 'node:child_process'
 import {once} from 'node:events'
-import {readFileSync} from 'node:fs'
-import {mkdtemp} from 'node:fs/promises'
+import {existsSync, readFileSync} from 'node:fs'
+import {mkdtemp, rm} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
 import {setTimeout as delay} from 'node:timers/promises'
@@ -157,6 +157,39 @@ describe('pipeops sandbox', () => {
     expect(pids.filter((pid) => alive(pid))).toEqual([])
     for (const port of [kinesisPort, s3Port, stsPort]) expect(listeningAddresses(port)).toEqual([])
   }, 120_000)
+
+  for (const keep of [false, true]) {
+    it(`sandbox --demo${keep ? ' --keep' : ''} on Ctrl-C: exit 8, emulators stopped, its temp folder ${keep ? 'kept' : 'removed'}`, async () => {
+      const child = spawn(
+        process.execPath,
+        ['--import', 'tsx', 'bin/dev.js', 'sandbox', '--demo', '--json', ...(keep ? ['--keep'] : [])],
+        {
+          env: {...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true'},
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      )
+      let stderr = ''
+      child.stderr.on('data', (c: Buffer) => {
+        stderr += c.toString()
+      })
+      // The demo's folder is named after its process; wait until the emulators are running in it.
+      const workDir = path.join(tmpdir(), `pipeops-sandbox-demo-${child.pid}`)
+      const deadline = Date.now() + 60_000
+      while (readChildPids(child.pid!).length < 2 && Date.now() < deadline && child.exitCode === null) await delay(200)
+      expect(existsSync(workDir), stderr).toBe(true)
+      const pids = readChildPids(child.pid!)
+      expect(pids.length, stderr).toBeGreaterThanOrEqual(2)
+      child.kill('SIGINT')
+      const [code] = (await once(child, 'exit')) as [number]
+      expect(code, stderr).toBe(8)
+      // Emulators still starting when Ctrl-C came follow their parent within a second (exit-with-parent.cjs).
+      const gone = Date.now() + 5000
+      while (pids.some((pid) => alive(pid)) && Date.now() < gone) await delay(200)
+      expect(pids.filter((pid) => alive(pid))).toEqual([])
+      expect(existsSync(workDir)).toBe(keep)
+      await rm(workDir, {force: true, recursive: true})
+    }, 120_000)
+  }
 })
 
 /** Direct children of a process, from /proc. */

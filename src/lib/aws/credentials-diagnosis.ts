@@ -5,8 +5,10 @@
  * does (AWS CLI layout: [profile NAME] in config, [NAME] in credentials, ~/.aws/sso/cache/<sha1>.json).
  */
 import {getSSOTokenFromFile, loadSharedConfigFiles} from '@smithy/shared-ini-file-loader'
+import {exec} from 'node:child_process'
 import {homedir} from 'node:os'
 import path from 'node:path'
+import {promisify} from 'node:util'
 
 import {ExitCode, PipeopsError} from '../core/errors.js'
 
@@ -41,7 +43,10 @@ async function loadProfiles(
 export async function profileNotFound(profile: string, source: string, env: Env): Promise<PipeopsError | undefined> {
   const {files, profiles} = await loadProfiles(env)
   if (profiles[profile]) return undefined
-  const known = Object.keys(profiles).sort()
+  // [sso-session X] and [services X] sections come back as 'sso-session.X', 'services.X': not profiles.
+  const known = Object.keys(profiles)
+    .filter((k) => !/^(sso-session|services)\./.test(k))
+    .sort()
   return new PipeopsError(
     ExitCode.Auth,
     `profile "${profile}" (${source}) is not in ${files.config} or ${files.credentials}`,
@@ -69,34 +74,52 @@ export async function diagnoseCredentialFailure(
   const name = settings.profile ?? settings.env.AWS_PROFILE ?? 'default'
   if (/could not resolve credentials using profile/i.test(message))
     return profileNotFound(name, settings.profile ? '--profile' : 'AWS_PROFILE', settings.env)
-  const sso = /SSO session .*(expired|invalid)/i.test(message)
-  const processExpired = /credential_process returned expired credentials/i.test(message)
-  if (!sso && !processExpired) return undefined
+  // The SDK's words: "The SSO session associated with this profile has expired" (legacy profiles),
+  // "Token is expired. To refresh this SSO session run 'aws sso login' …" and "… in SSO Token.
+  // Cannot refresh" (sso-session profiles), "… was not found or is invalid" (no token at all).
+  const sso =
+    /SSO session .*(expired|invalid)/i.test(message) ||
+    (/SSO session|SSO Token/i.test(message) && /expired|Cannot refresh/i.test(message))
+  // The default chain hides a profile's own failure behind "Could not load credentials from any
+  // providers": the profile's credential_process or SSO token is then looked at directly.
+  const generic = /Could not load credentials from any providers/i.test(message)
+  const processSaysExpired = /credential_process returned expired credentials/i.test(message)
+  if (!sso && !generic && !processSaysExpired) return undefined
   const {files, profiles} = await loadProfiles(settings.env).catch(() => ({
     files: configFilePaths(settings.env),
     profiles: {},
   }))
   const profile = (profiles as Record<string, Record<string, string | undefined>>)[name] ?? {}
-  if (processExpired) {
+  const command = profile.credential_process
+  if (command && !sso) {
+    const expiredAt = await processExpiration(command, settings.env)
+    // Behind the generic message, only a time in the past says "expired"; nothing else is guessed.
+    const past = expiredAt !== undefined && Date.parse(expiredAt) <= Date.now()
+    if (!past && !processSaysExpired) return undefined
     return new PipeopsError(
       ExitCode.Auth,
-      `the credentials of profile "${name}" have expired: its credential_process returned an Expiration in the past`,
+      `the credentials of profile "${name}" ${past ? `expired at ${expiredAt}` : 'have expired'}: its credential_process returned them already expired`,
       {
         cause: thrown,
         code: 'CredentialsExpired',
         suggestions: [
-          `Refresh what the credential process reads, then run the command again; the process (in ${files.config}) is: ${profile.credential_process ?? '(not found)'}`,
+          `Refresh what the credential process reads, then run the command again; the process (in ${files.config}) is: ${command}`,
         ],
       },
     )
   }
 
   const sessionId = profile.sso_session ?? profile.sso_start_url
-  const token = sessionId ? await getSSOTokenFromFile(sessionId).catch(() => undefined) : undefined
-  const when = token?.expiresAt ? ` at ${new Date(token.expiresAt).toISOString()}` : ''
+  if (!sessionId) return undefined
+  const token = await getSSOTokenFromFile(sessionId).catch(() => undefined)
+  const expiresAt = token?.expiresAt ? new Date(token.expiresAt) : undefined
+  const expired =
+    /expired|Cannot refresh/i.test(message) || (expiresAt !== undefined && expiresAt.getTime() < Date.now())
+  if (generic && !expired && token) return undefined
+  const when = expiresAt && !Number.isNaN(expiresAt.getTime()) ? ` at ${expiresAt.toISOString()}` : ''
   return new PipeopsError(
     ExitCode.Auth,
-    /expired/i.test(message)
+    expired
       ? `the SSO session of profile "${name}" expired${when}`
       : `the SSO session of profile "${name}" is missing or unreadable (no valid token in the SSO cache)`,
     {
@@ -105,4 +128,20 @@ export async function diagnoseCredentialFailure(
       suggestions: [`Sign in again: aws sso login --profile ${name}`],
     },
   )
+}
+
+/**
+ * The Expiration of what a credential_process returns. The SDK's error leaves the time out (or
+ * hides the error entirely), so the process is run once more, as the SDK runs it (through the
+ * shell, with the same environment); undefined when that gives no time within 10 s.
+ */
+async function processExpiration(command: string, env: Env): Promise<string | undefined> {
+  try {
+    const {stdout} = await promisify(exec)(command, {env, timeout: 10_000})
+    const expiration = (JSON.parse(stdout.trim()) as {Expiration?: unknown}).Expiration
+    const when = typeof expiration === 'string' ? new Date(expiration) : undefined
+    return when && !Number.isNaN(when.getTime()) ? when.toISOString() : undefined
+  } catch {
+    return undefined
+  }
 }

@@ -32,6 +32,8 @@ export interface EmulatorOptions {
   onOutput?: ((line: string) => void) | undefined
   /** 0 or undefined: pick a free port. */
   port?: number | undefined
+  /** Aborting it kills the emulator at once (SIGTERM), also while it is still starting. */
+  signal?: AbortSignal | undefined
   startupTimeoutMs?: number
 }
 
@@ -71,6 +73,7 @@ export async function startKinesisLocal(
       SPLIT_SHARD_DURATION: `${delay}ms`,
       UPDATE_SHARD_COUNT_DURATION: `${delay}ms`,
     },
+    signal: options.signal,
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   return waitUntilListening('kinesis-local', child, port, options)
@@ -97,7 +100,7 @@ export async function startS3rver(options: EmulatorOptions & {directory?: string
       '--silent',
       '--no-vhost-buckets',
     ],
-    {env: {...options.env}, stdio: ['ignore', 'pipe', 'pipe']},
+    {env: {...options.env}, signal: options.signal, stdio: ['ignore', 'pipe', 'pipe']},
   )
   const handle = await waitUntilListening('s3rver', child, port, options)
   return {
@@ -130,6 +133,10 @@ async function waitUntilListening(
   let exited: null | string = null
   child.once('exit', (code, signal) => {
     exited = `exited with ${signal ?? `code ${code}`}`
+  })
+  // An aborted spawn reports an AbortError here (the child is killed and its exit follows).
+  child.on('error', (error) => {
+    exited ??= error.message
   })
   const stop = () => stopChild(child)
   const deadline = Date.now() + (options.startupTimeoutMs ?? 60_000)

@@ -37,6 +37,8 @@ export async function startSandbox(options: {
   env: Readonly<Record<string, string | undefined>>
   onOutput?: (line: string) => void
   ports: SandboxPorts
+  /** Ctrl-C: the emulators are killed at once, also while they are still starting. */
+  signal?: AbortSignal
 }): Promise<RunningSandbox> {
   await mkdir(options.dataDir, {recursive: true})
   const started: Array<EmulatorHandle | StsStubHandle> = []
@@ -47,7 +49,12 @@ export async function startSandbox(options: {
   try {
     const childEnv = {HOME: options.env.HOME, PATH: options.env.PATH}
     const [kinesis, s3, sts] = await Promise.all([
-      startKinesisLocal({env: childEnv, onOutput: options.onOutput, port: options.ports.kinesis}).then((h) => {
+      startKinesisLocal({
+        env: childEnv,
+        onOutput: options.onOutput,
+        port: options.ports.kinesis,
+        signal: options.signal,
+      }).then((h) => {
         started.push(h)
         return h
       }),
@@ -56,6 +63,7 @@ export async function startSandbox(options: {
         env: childEnv,
         onOutput: options.onOutput,
         port: options.ports.s3,
+        signal: options.signal,
       }).then((h) => {
         started.push(h)
         return h

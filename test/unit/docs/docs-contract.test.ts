@@ -75,3 +75,27 @@ describe('relative links in docs/ and the README', () => {
     expect(broken).toEqual([])
   })
 })
+
+/** os.tmpdir() in shell words: $TMPDIR, else /tmp (pasteable when TMPDIR is unset). */
+const SHELL_TMPDIR = String.raw`\${TMPDIR:-/tmp}`.slice(1)
+
+describe('the sandbox folder in the docs', () => {
+  it('is written one way, the path the code uses (os.tmpdir(): $TMPDIR, else /tmp), so commands can be pasted', () => {
+    const code = readFileSync(path.join(root, 'src', 'commands', 'sandbox.ts'), 'utf8')
+    expect(code).toMatch(
+      /path\.join\(tmpdir\(\), `pipeops-sandbox\$\{flags\.demo \? `-demo-\$\{process\.pid\}` : ''\}`\)/,
+    )
+    const other: string[] = []
+    for (const file of [path.join(root, 'README.md'), ...files(path.join(root, 'docs'), '.md')]) {
+      const text = readFileSync(file, 'utf8')
+      // A folder path (not the s3://pipeops-sandbox bucket) must start with the shell form of os.tmpdir().
+      for (const m of text.matchAll(/(\S*)\/pipeops-sandbox(?:-demo-<pid>)?\b/g))
+        if (!m[1]!.endsWith('s3:/') && !m[1]!.replace(/^`/, '').startsWith(SHELL_TMPDIR))
+          other.push(`${path.relative(root, file)}: ${m[0]}`)
+      for (const m of text.matchAll(/sandbox (?:directory|dir|data folder|work ?dir)\b/gi))
+        other.push(`${path.relative(root, file)}: "${m[0]}" (call it "the sandbox folder")`)
+    }
+
+    expect(other).toEqual([])
+  })
+})
