@@ -1,4 +1,3 @@
-import {AthenaClient} from '@aws-sdk/client-athena'
 import {Args, Flags} from '@oclif/core'
 import {readFile} from 'node:fs/promises'
 
@@ -88,7 +87,7 @@ export default class AthenaExplainError extends BaseCommand {
 
     if (flags['query-execution-id'] || flags.recent) {
       const aws = await this.awsClients(flags)
-      const athena = aws.create(AthenaClient, 'athena')
+      const athena = await aws.create('athena')
       if (flags['query-execution-id']) {
         const query = await explainQueryExecution(athena, flags['query-execution-id'])
         if (!this.jsonEnabled()) this.log(renderQueryExplanation(query))

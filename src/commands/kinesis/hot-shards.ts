@@ -1,5 +1,3 @@
-import {CloudWatchClient} from '@aws-sdk/client-cloudwatch'
-import {KinesisClient} from '@aws-sdk/client-kinesis'
 import {Flags} from '@oclif/core'
 import {setTimeout as delay} from 'node:timers/promises'
 
@@ -201,8 +199,8 @@ export default class KinesisHotShards extends BaseCommand {
     const aws = await this.awsClients(flags)
     const clients = {
       // A local Kinesis (the sandbox) has no CloudWatch: the load then comes from a record sample.
-      cloudwatch: hasCloudWatchBesideKinesis(aws.settings) ? aws.create(CloudWatchClient, 'cloudwatch') : undefined,
-      kinesis: aws.create(KinesisClient, 'kinesis'),
+      cloudwatch: hasCloudWatchBesideKinesis(aws.settings) ? await aws.create('cloudwatch') : undefined,
+      kinesis: await aws.create('kinesis'),
     }
     if (flags.watch && !this.jsonEnabled()) {
       // Ctrl-C is the normal way out of the live view (exit 0).

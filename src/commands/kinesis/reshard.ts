@@ -1,6 +1,3 @@
-import {CloudTrailClient} from '@aws-sdk/client-cloudtrail'
-import {CloudWatchClient} from '@aws-sdk/client-cloudwatch'
-import {KinesisClient} from '@aws-sdk/client-kinesis'
 import {Flags} from '@oclif/core'
 
 import type {QuotaView, ReshardResult} from '../../lib/kinesis/reshard/types.js'
@@ -136,13 +133,13 @@ Choose one strategy:
     if (flags['plan-out']) await checkWritableFile(flags['plan-out'], '--plan-out')
     const {ref} = parseStreamRef(flags.stream)
     const aws = await this.awsClients(flags)
-    const kinesis = aws.create(KinesisClient, 'kinesis')
+    const kinesis = await aws.create('kinesis')
     // CloudTrail of the real account means nothing for an emulator stream: only ask it when it is local too, or neither is.
     const local = resolveEndpoint(aws.settings, 'kinesis') !== undefined
     const cloudtrail =
-      !local || resolveEndpoint(aws.settings, 'cloudtrail') ? aws.create(CloudTrailClient, 'cloudtrail') : undefined
+      !local || resolveEndpoint(aws.settings, 'cloudtrail') ? await aws.create('cloudtrail') : undefined
     // No CloudWatch emulator exists: against a local Kinesis the load comes from a record sample only.
-    const cloudwatch = hasCloudWatchBesideKinesis(aws.settings) ? aws.create(CloudWatchClient, 'cloudwatch') : undefined
+    const cloudwatch = hasCloudWatchBesideKinesis(aws.settings) ? await aws.create('cloudwatch') : undefined
     const windowEnd = Date.now()
     const windowMs = durationToMs(parseDuration(flags.window ?? '15m', '--window'))
     const loadProfiles = hotShardsLoadSource({
