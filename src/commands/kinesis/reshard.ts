@@ -12,7 +12,7 @@ import {parseUtilisation, strategyFromFlags} from '../../lib/kinesis/reshard/opt
 import {makeReshardPlan, PLAN_KIND, type ReshardPlan} from '../../lib/kinesis/reshard/plan.js'
 import {recheckSavedPlan} from '../../lib/kinesis/reshard/recheck.js'
 import {buildReshardResult, shardMapDocument} from '../../lib/kinesis/reshard/result.js'
-import {parseStreamRef, sleep} from '../../lib/kinesis/reshard/stream.js'
+import {parseStreamRef, sleep} from '../../lib/kinesis/stream.js'
 import {renderReshardPlan, renderReshardResult} from '../../ui/kinesis-reshard.js'
 
 export default class KinesisReshard extends BaseCommand {
@@ -131,7 +131,7 @@ Choose one strategy:
     // Output paths are checked before any AWS call: a bad path must not cost a plan (or print "Dry run").
     if (flags['shard-map-out']) await checkWritableFile(flags['shard-map-out'], '--shard-map-out')
     if (flags['plan-out']) await checkWritableFile(flags['plan-out'], '--plan-out')
-    const {ref} = parseStreamRef(flags.stream)
+    const ref = parseStreamRef(flags.stream)
     const aws = await this.awsClients(flags)
     const kinesis = await aws.create('kinesis')
     // CloudTrail of the real account means nothing for an emulator stream: only ask it when it is local too, or neither is.
@@ -178,7 +178,7 @@ Choose one strategy:
                 ? loadProfiles
                 : undefined,
           },
-          flags.stream,
+          ref,
           request,
         )
         // People see the checks in the plan; scripts get the warnings in the envelope.
