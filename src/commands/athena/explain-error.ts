@@ -10,7 +10,7 @@ import {
   type Explanation,
   type QueryExplanation,
   type RecentReport,
-} from '../../lib/athena/explain.js'
+} from '../../lib/athena/explain-error.js'
 import {InputError, UsageError} from '../../lib/core/errors.js'
 import {renderExplanation, renderQueryExplanation, renderRecent} from '../../ui/athena-explain.js'
 

@@ -14,7 +14,7 @@ import {
   planPartitionSync,
   type PreparedSync,
   resultFromPlan,
-} from '../../lib/glue/sync.js'
+} from '../../lib/glue/partition-sync.js'
 import {renderApplied, renderPartitionSync} from '../../ui/glue-partition-sync.js'
 
 export default class GluePartitionSync extends BaseCommand {
