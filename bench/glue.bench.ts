@@ -18,7 +18,7 @@ import {mockClient} from 'aws-sdk-client-mock'
 import {setTimeout as sleep} from 'node:timers/promises'
 
 import {applyPlan} from '../src/lib/core/plan.js'
-import {PartitionSyncExecutor, planPartitionSync} from '../src/lib/glue/sync.js'
+import {PartitionSyncExecutor, planPartitionSync} from '../src/lib/glue/partition-sync.js'
 import {MemoryGlue} from '../test/fixtures/glue/memory-glue.js'
 import {MemoryS3} from '../test/fixtures/glue/memory-s3.js'
 

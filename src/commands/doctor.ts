@@ -1,5 +1,3 @@
-import {IAMClient} from '@aws-sdk/client-iam'
-import {STSClient} from '@aws-sdk/client-sts'
 import {Flags} from '@oclif/core'
 
 import {BaseCommand, PIPEOPS_VERSION} from '../base-command.js'
@@ -39,12 +37,12 @@ export default class Doctor extends BaseCommand {
       )
     // STS answers in every region; doctor must work before a region is configured.
     const clients = this.clientFactory({...settings, region: settings.region ?? 'us-east-1'})
-    const identity = await checkIdentity(clients.create(STSClient, 'sts'), setup)
+    const identity = await checkIdentity(await clients.create('sts'), setup)
     const report: DoctorReport = {...setup, identity}
     if (flags['check-permissions']) {
       const principal = principalArnForSimulation(identity.arn)
       report.permissions = principal
-        ? await checkPermissions(clients.create(IAMClient, 'iam'), principal, await loadIamDeclarations(this.config))
+        ? await checkPermissions(await clients.create('iam'), principal, await loadIamDeclarations(this.config))
         : {skipped: `${identity.arn} cannot be simulated (root, federated or service principal)`}
     }
 

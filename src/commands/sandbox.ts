@@ -1,5 +1,3 @@
-import {KinesisClient} from '@aws-sdk/client-kinesis'
-import {S3Client} from '@aws-sdk/client-s3'
 import {Flags} from '@oclif/core'
 import {spawn} from 'node:child_process'
 import {once} from 'node:events'
@@ -123,9 +121,9 @@ export default class Sandbox extends BaseCommand {
     progress.update({label: 'Seeding demo data'})
     const resources = flags.seed
       ? await runSeeds(SEEDS, {
-          kinesis: clients.create(KinesisClient, 'kinesis'),
+          kinesis: await clients.create('kinesis'),
           log: (message) => progress.update({detail: message, label: 'Seeding demo data'}),
-          s3: clients.create(S3Client, 's3'),
+          s3: await clients.create('s3'),
           workDir,
         })
       : []
@@ -161,7 +159,7 @@ export default class Sandbox extends BaseCommand {
 
     // The demo stream stays hot while the sandbox runs (the producer stops with Ctrl-C).
     const producing = flags.seed
-      ? keepProducing(clients.create(KinesisClient, 'kinesis'), {
+      ? keepProducing(await clients.create('kinesis'), {
           onError: (m) => this.warnUser(m),
           signal: this.abortController.signal,
         })

@@ -1,4 +1,4 @@
-import type {Explanation, QueryExplanation, RecentReport} from '../lib/athena/explain.js'
+import type {Explanation, QueryExplanation, RecentReport} from '../lib/athena/explain-error.js'
 
 import {paint} from './color.js'
 import {renderKeyValues, renderTable} from './table.js'

@@ -1,4 +1,4 @@
-import type {PartitionSyncResult} from '../lib/glue/sync.js'
+import type {PartitionSyncResult} from '../lib/glue/partition-sync.js'
 
 import {paint} from './color.js'
 import {renderKeyValues, renderTable} from './table.js'

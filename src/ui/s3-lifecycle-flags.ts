@@ -2,7 +2,6 @@
  * Flags shared by `s3 lifecycle generate | lint | explain` (estimate and prices), and their
  * conversion to library requests. Lives outside src/commands so oclif does not load it as a command.
  */
-import {S3Client} from '@aws-sdk/client-s3'
 import {Flags} from '@oclif/core'
 
 import type {ClientFactory} from '../lib/aws/clients.js'
@@ -108,7 +107,7 @@ export async function estimateRequest(
   const prices = await resolvePrices(flags, context.region)
   const horizon = horizonDays(flags)
   if (flags['sample-bucket']) {
-    const s3 = (await context.aws()).create(S3Client, 's3')
+    const s3 = await (await context.aws()).create('s3')
     return {
       horizonDays: horizon,
       now: context.now,

@@ -1,11 +1,10 @@
 import {
   CreateStreamCommand,
   DescribeStreamSummaryCommand,
-  KinesisClient,
   ListShardsCommand,
   PutRecordCommand,
 } from '@aws-sdk/client-kinesis'
-import {CreateBucketCommand, ListObjectsV2Command, PutObjectCommand, S3Client} from '@aws-sdk/client-s3'
+import {CreateBucketCommand, ListObjectsV2Command, PutObjectCommand} from '@aws-sdk/client-s3'
 import {setTimeout as delay} from 'node:timers/promises'
 import {describe, expect, it} from 'vitest'
 
@@ -28,7 +27,7 @@ describe('client factory against the local emulators', () => {
   }
 
   it('talks to kinesis-local over HTTP/1.1: create, put, paginated ListShards, MD5 routing', async () => {
-    const kinesis = (await factory('kinesis')).create(KinesisClient, 'kinesis')
+    const kinesis = await (await factory('kinesis')).create('kinesis')
     await kinesis.send(new CreateStreamCommand({ShardCount: 5, StreamName: 'factory-test'}))
     for (let i = 0; i < 50; i++) {
       const s = await kinesis.send(new DescribeStreamSummaryCommand({StreamName: 'factory-test'}))
@@ -64,7 +63,7 @@ describe('client factory against the local emulators', () => {
   })
 
   it('talks to s3rver path-style and pages past 1,000 keys', async () => {
-    const s3 = (await factory('s3')).create(S3Client, 's3')
+    const s3 = await (await factory('s3')).create('s3')
     await s3.send(new CreateBucketCommand({Bucket: 'factory-test'}))
     const keys = Array.from({length: 1005}, (_, i) => `p/${String(i).padStart(5, '0')}.txt`)
     for (let i = 0; i < keys.length; i += 50) {

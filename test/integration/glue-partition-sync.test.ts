@@ -5,7 +5,7 @@ import path from 'node:path'
 import pLimit from 'p-limit'
 import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest'
 
-import type {PartitionSyncResult} from '../../src/lib/glue/sync.js'
+import type {PartitionSyncResult} from '../../src/lib/glue/partition-sync.js'
 
 import {discoverPartitions} from '../../src/lib/glue/discover.js'
 import {hiveLayout} from '../../src/lib/glue/layout.js'

@@ -1,4 +1,3 @@
-import {KinesisClient} from '@aws-sdk/client-kinesis'
 import {mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -23,7 +22,7 @@ describe('kinesis sandbox seed and tour steps (kinesis-local)', () => {
 
   it('seeds the skewed stream (idempotently) and every kinesis tour step exits as the tour expects', async () => {
     const settings = await resolveAwsSettings({endpointUrl: emu.kinesis!.url, env: {}, region: 'us-east-1'})
-    const kinesis = createClientFactory(settings, 'pipeops/test').create(KinesisClient, 'kinesis')
+    const kinesis = await createClientFactory(settings, 'pipeops/test').create('kinesis')
     const context = {kinesis, log() {}, s3: undefined as never, workDir}
     const first = await kinesisSeed.run(context)
     const second = await kinesisSeed.run(context)

@@ -51,7 +51,7 @@ describe('kinesis hot-shards / where-is against kinesis-local', () => {
 
   async function client(): Promise<KinesisClient> {
     const settings = await resolveAwsSettings({endpointUrl: emu.kinesis!.url, env: {}, region: 'us-east-1'})
-    return createClientFactory(settings, 'pipeops/test').create(KinesisClient, 'kinesis')
+    return createClientFactory(settings, 'pipeops/test').create('kinesis')
   }
 
   it('where-is agrees with the shard the emulator reports for 1,200 random keys (ASCII, numeric, Unicode, emoji)', async () => {

@@ -1,4 +1,3 @@
-import {AthenaClient} from '@aws-sdk/client-athena'
 import {Args, Flags} from '@oclif/core'
 import {readFile} from 'node:fs/promises'
 
@@ -11,7 +10,7 @@ import {
   type Explanation,
   type QueryExplanation,
   type RecentReport,
-} from '../../lib/athena/explain.js'
+} from '../../lib/athena/explain-error.js'
 import {InputError, UsageError} from '../../lib/core/errors.js'
 import {renderExplanation, renderQueryExplanation, renderRecent} from '../../ui/athena-explain.js'
 
@@ -90,7 +89,7 @@ export default class AthenaExplainError extends BaseCommand {
       this.rejectAwsFlags(flags, 'an explanation of a message (no --query-execution-id, no --recent)')
     if (flags['query-execution-id'] || flags.recent) {
       const aws = await this.awsClients(flags)
-      const athena = aws.create(AthenaClient, 'athena')
+      const athena = await aws.create('athena')
       if (flags['query-execution-id']) {
         const query = await explainQueryExecution(athena, flags['query-execution-id'])
         if (!this.jsonEnabled()) this.log(renderQueryExplanation(query))

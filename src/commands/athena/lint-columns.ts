@@ -157,11 +157,8 @@ Rules: ${RULE_IDS.join(', ')}.
       },
       {
         // The SDKs are loaded only to read a catalog (linting files does not need them).
-        athena:
-          aws && flags.catalog
-            ? aws.create((await import('@aws-sdk/client-athena')).AthenaClient, 'athena')
-            : undefined,
-        glue: aws && !flags.catalog ? aws.create((await import('@aws-sdk/client-glue')).GlueClient, 'glue') : undefined,
+        athena: aws && flags.catalog ? await aws.create('athena') : undefined,
+        glue: aws && !flags.catalog ? await aws.create('glue') : undefined,
       },
     )
     for (const note of outcome.notes) this.warnUser(note)

@@ -1,6 +1,4 @@
 /* eslint-disable no-template-curly-in-string -- Athena location templates are literal ${key} placeholders */
-import {GlueClient} from '@aws-sdk/client-glue'
-import {S3Client} from '@aws-sdk/client-s3'
 import {Flags, type Interfaces} from '@oclif/core'
 
 import {BaseCommand, planFlags} from '../../base-command.js'
@@ -16,7 +14,7 @@ import {
   planPartitionSync,
   type PreparedSync,
   resultFromPlan,
-} from '../../lib/glue/sync.js'
+} from '../../lib/glue/partition-sync.js'
 import {renderApplied, renderPartitionSync} from '../../ui/glue-partition-sync.js'
 
 export default class GluePartitionSync extends BaseCommand {
@@ -116,8 +114,8 @@ Exit codes: 0 in sync or applied, 1 differences found (dry run), 7 applied parti
     const sinceMs =
       flags.since === undefined ? undefined : Date.now() - durationToMs(parseDuration(flags.since, '--since'))
     const aws = await this.awsClients(flags)
-    const s3 = aws.create(S3Client, 's3')
-    const glue = offline ? undefined : aws.create(GlueClient, 'glue')
+    const s3 = await aws.create('s3')
+    const glue = offline ? undefined : await aws.create('glue')
 
     let prepared: PreparedSync | undefined
     const progress = this.progress()

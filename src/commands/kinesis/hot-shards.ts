@@ -1,5 +1,3 @@
-import {CloudWatchClient} from '@aws-sdk/client-cloudwatch'
-import {KinesisClient} from '@aws-sdk/client-kinesis'
 import {Flags} from '@oclif/core'
 import {setTimeout as delay} from 'node:timers/promises'
 
@@ -11,6 +9,7 @@ import {parseSize} from '../../lib/core/parse/size.js'
 import {parseTimeWindow} from '../../lib/core/parse/time-window.js'
 import {analyseHotShards, type HotShardsOptions, type HotShardsResult} from '../../lib/kinesis/hot-shards.js'
 import {offlineShardRanges, openRecords} from '../../lib/kinesis/offline-input.js'
+import {parseStreamRef, readStreamState} from '../../lib/kinesis/stream.js'
 import {renderHotShards} from '../../ui/kinesis-hot-shards.js'
 import {runWatch} from '../../ui/kinesis-watch.js'
 
@@ -198,11 +197,13 @@ export default class KinesisHotShards extends BaseCommand {
       return this.finishRun(analysis.result, analysis.warnings)
     }
 
+    // The stream is named once, here; every analysis reads its state from this reference.
+    const ref = parseStreamRef(flags.stream!)
     const aws = await this.awsClients(flags)
     const clients = {
       // A local Kinesis (the sandbox) has no CloudWatch: the load then comes from a record sample.
-      cloudwatch: hasCloudWatchBesideKinesis(aws.settings) ? aws.create(CloudWatchClient, 'cloudwatch') : undefined,
-      kinesis: aws.create(KinesisClient, 'kinesis'),
+      cloudwatch: hasCloudWatchBesideKinesis(aws.settings) ? await aws.create('cloudwatch') : undefined,
+      kinesis: await aws.create('kinesis'),
     }
     if (flags.watch && !this.jsonEnabled()) {
       // Ctrl-C is the normal way out of the live view (exit 0).
@@ -222,7 +223,7 @@ export default class KinesisHotShards extends BaseCommand {
               live: base.source === 'metrics' ? base.live : true,
               sampleSeconds: Math.min(base.sampleSeconds ?? 30, Math.max(5, Math.floor(intervalMs / 2000))),
               startMs: end - windowMs,
-              stream: flags.stream,
+              stream: await readStreamState(clients.kinesis, ref, {signal}),
             },
             {...deps, onProgress: undefined, signal},
           )
@@ -237,7 +238,9 @@ export default class KinesisHotShards extends BaseCommand {
       return last
     }
 
-    const analysis = await analyseHotShards(clients, {...base, stream: flags.stream}, deps)
+    progress.update({label: 'Describing the stream'})
+    const stream = await readStreamState(clients.kinesis, ref, {signal: this.abortController.signal})
+    const analysis = await analyseHotShards(clients, {...base, stream}, deps)
     progress.stop()
     return this.finishRun(analysis.result, analysis.warnings)
   }

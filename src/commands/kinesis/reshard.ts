@@ -1,6 +1,3 @@
-import {CloudTrailClient} from '@aws-sdk/client-cloudtrail'
-import {CloudWatchClient} from '@aws-sdk/client-cloudwatch'
-import {KinesisClient} from '@aws-sdk/client-kinesis'
 import {Flags} from '@oclif/core'
 
 import type {QuotaView, ReshardResult} from '../../lib/kinesis/reshard/types.js'
@@ -15,7 +12,7 @@ import {parseUtilisation, strategyFromFlags} from '../../lib/kinesis/reshard/opt
 import {makeReshardPlan, PLAN_KIND, type ReshardPlan} from '../../lib/kinesis/reshard/plan.js'
 import {recheckSavedPlan} from '../../lib/kinesis/reshard/recheck.js'
 import {buildReshardResult, shardMapDocument} from '../../lib/kinesis/reshard/result.js'
-import {parseStreamRef, sleep} from '../../lib/kinesis/reshard/stream.js'
+import {parseStreamRef, sleep} from '../../lib/kinesis/stream.js'
 import {renderReshardPlan, renderReshardResult} from '../../ui/kinesis-reshard.js'
 
 export default class KinesisReshard extends BaseCommand {
@@ -134,15 +131,15 @@ Choose one strategy:
     // Output paths are checked before any AWS call: a bad path must not cost a plan (or print "Dry run").
     if (flags['shard-map-out']) await checkWritableFile(flags['shard-map-out'], '--shard-map-out')
     if (flags['plan-out']) await checkWritableFile(flags['plan-out'], '--plan-out')
-    const {ref} = parseStreamRef(flags.stream)
+    const ref = parseStreamRef(flags.stream)
     const aws = await this.awsClients(flags)
-    const kinesis = aws.create(KinesisClient, 'kinesis')
+    const kinesis = await aws.create('kinesis')
     // CloudTrail of the real account means nothing for an emulator stream: only ask it when it is local too, or neither is.
     const local = resolveEndpoint(aws.settings, 'kinesis') !== undefined
     const cloudtrail =
-      !local || resolveEndpoint(aws.settings, 'cloudtrail') ? aws.create(CloudTrailClient, 'cloudtrail') : undefined
+      !local || resolveEndpoint(aws.settings, 'cloudtrail') ? await aws.create('cloudtrail') : undefined
     // No CloudWatch emulator exists: against a local Kinesis the load comes from a record sample only.
-    const cloudwatch = hasCloudWatchBesideKinesis(aws.settings) ? aws.create(CloudWatchClient, 'cloudwatch') : undefined
+    const cloudwatch = hasCloudWatchBesideKinesis(aws.settings) ? await aws.create('cloudwatch') : undefined
     const windowEnd = Date.now()
     const windowMs = durationToMs(parseDuration(flags.window ?? '15m', '--window'))
     const loadProfiles = hotShardsLoadSource({
@@ -181,7 +178,7 @@ Choose one strategy:
                 ? loadProfiles
                 : undefined,
           },
-          flags.stream,
+          ref,
           request,
         )
         // People see the checks in the plan; scripts get the warnings in the envelope.

@@ -1,4 +1,3 @@
-import {KinesisClient} from '@aws-sdk/client-kinesis'
 import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../base-command.js'
@@ -62,7 +61,7 @@ export default class KinesisWhereIs extends BaseCommand {
     if (flags.stream) {
       const ref = parseStreamRef(flags.stream)
       const aws = await this.awsClients(flags)
-      const ranges = await listOpenShards(aws.create(KinesisClient, 'kinesis'), ref, this.abortController.signal)
+      const ranges = await listOpenShards(await aws.create('kinesis'), ref, this.abortController.signal)
       result = {
         keys: whereIs(keys, ehks, ranges),
         ranges: {openShards: ranges.length, source: 'ListShards (open shards)'},

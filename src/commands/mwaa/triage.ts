@@ -141,25 +141,29 @@ Exit codes: 0 nothing found, 1 findings, 2 bad flags, 3 credentials/access, 4 en
     const aws = await this.awsClients(flags)
     io.region = requireRegion(aws.settings)
     if (flags.env) {
-      io.mwaa = aws.create((await import('@aws-sdk/client-mwaa')).MWAAClient, 'mwaa')
-      io.logs = aws.create((await import('@aws-sdk/client-cloudwatch-logs')).CloudWatchLogsClient, 'logs')
+      io.mwaa = await aws.create('mwaa')
+      io.logs = await aws.create('logs')
     }
 
     if (cloudtrail) {
-      const {CloudTrailClient: TrailClient} = await import('@aws-sdk/client-cloudtrail')
-      const trails = new Map<string, CloudTrailClient>()
+      const trails = new Map<string, Promise<CloudTrailClient>>()
       io.trail = (region) => {
         let client = trails.get(region)
         if (!client) {
           // IAM and STS events are recorded in us-east-1: a second factory for that Region.
           client =
             region === io.region
-              ? aws.create(TrailClient, 'cloudtrail')
-              : this.clientFactory({...aws.settings, region}).create(TrailClient, 'cloudtrail')
+              ? aws.create('cloudtrail')
+              : this.clientFactory({...aws.settings, region}).create('cloudtrail')
           trails.set(region, client)
         }
 
-        return client
+        // The factory loads the SDK on first use; the analysis sends through this client as soon as it has it.
+        const ready = client
+        return {send: async (...args: Parameters<CloudTrailClient['send']>) => (await ready).send(...args)} as Pick<
+          CloudTrailClient,
+          'send'
+        >
       }
     }
 

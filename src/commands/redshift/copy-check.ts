@@ -82,6 +82,6 @@ Without --input, prints what was read from the DDL and the options.`
 // The S3 SDK loads only for an s3:// input.
 async function s3Client(aws: ClientFactory | undefined): Promise<{s3?: () => S3Client}> {
   if (!aws) return {}
-  const {S3Client} = await import('@aws-sdk/client-s3')
-  return {s3: () => aws.create(S3Client, 's3')}
+  const s3 = await aws.create('s3')
+  return {s3: () => s3}
 }

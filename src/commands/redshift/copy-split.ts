@@ -250,20 +250,14 @@ Every part is verified: the records each compressor counted must add up to the r
 // time (about 0.1 s) and memory (about 35 MB).
 async function redshiftClients(aws: ClientFactory | undefined, cluster: boolean): Promise<SliceClients> {
   if (!aws || !cluster) return {}
-  const [{RedshiftDataClient}, {RedshiftClient}] = await Promise.all([
-    import('@aws-sdk/client-redshift-data'),
-    import('@aws-sdk/client-redshift'),
-  ])
-  return {
-    data: () => aws.create(RedshiftDataClient, 'redshift-data'),
-    redshift: () => aws.create(RedshiftClient, 'redshift'),
-  }
+  const [data, redshift] = await Promise.all([aws.create('redshift-data'), aws.create('redshift')])
+  return {data: () => data, redshift: () => redshift}
 }
 
 async function s3Client(aws: ClientFactory | undefined): Promise<{s3: (() => S3Client) | undefined}> {
   if (!aws) return {s3: undefined}
-  const {S3Client} = await import('@aws-sdk/client-s3')
-  return {s3: () => aws.create(S3Client, 's3')}
+  const s3 = await aws.create('s3')
+  return {s3: () => s3}
 }
 
 function parseDelimiter(text: string): string {

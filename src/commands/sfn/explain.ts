@@ -64,8 +64,7 @@ Live: reads DescribeExecution, every page of GetExecutionHistory and the definit
         )
       report = explainHistoryFile(events, flags.history, definitions[0]?.definition)
     } else {
-      const {SFNClient} = await import('@aws-sdk/client-sfn')
-      const sfn = (await this.awsClients(flags)).create(SFNClient, 'sfn')
+      const sfn = await (await this.awsClients(flags)).create('sfn')
       report = await explainLiveExecution(sfn, args.execution!, this.abortController.signal)
     }
 

@@ -94,8 +94,7 @@ export default class SfnRedrive extends BaseCommand {
 
     const ctx = this.runContext()
     const since = parseInstant(flags.since, '--since', ctx.now())
-    const {SFNClient} = await import('@aws-sdk/client-sfn')
-    const sfn = (await this.awsClients(flags)).create(SFNClient, 'sfn')
+    const sfn = await (await this.awsClients(flags)).create('sfn')
     const run = await this.runPlan({
       executor: createRedriveExecutor(sfn, ctx, {minIntervalMs: 1000 / flags.rate}),
       flags,

@@ -1,4 +1,3 @@
-import {CloudTrailClient} from '@aws-sdk/client-cloudtrail'
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../base-command.js'
@@ -61,7 +60,7 @@ export default class TrailLookup extends BaseCommand {
     const aws = await this.awsClients(flags)
     const progress = this.progress()
     const found = await lookupEvents(
-      aws.create(CloudTrailClient, 'cloudtrail'),
+      await aws.create('cloudtrail'),
       {
         end: window.end,
         errorsOnly: flags['errors-only'],

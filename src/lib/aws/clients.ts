@@ -1,9 +1,10 @@
 /**
  * The only place in pipeops where AWS SDK clients are constructed.
  *
- * Callers pass the client class (so a command loads only the SDK packages it uses) and the
- * service's name; the factory applies the shared configuration: credentials chain and profile,
- * region, endpoint override, HTTP/1.1 for overridden endpoints, adaptive retries, user agent.
+ * Callers name the service (`await clients.create('glue')`); the factory loads that SDK package on
+ * first use (so a run pays only for the services it calls: the one start-up policy) and applies the
+ * shared configuration: credentials chain and profile, region, endpoint override, HTTP/1.1 for
+ * overridden endpoints, adaptive retries, user agent.
  */
 import {NodeHttpHandler} from '@smithy/node-http-handler'
 
@@ -34,6 +35,26 @@ export const SERVICES = {
 } as const satisfies Record<string, ServiceInfo>
 
 export type ServiceName = keyof typeof SERVICES
+
+/** Each service's SDK client class, imported when a run first asks for that service. */
+const CLIENT_CLASSES = {
+  athena: async () => (await import('@aws-sdk/client-athena')).AthenaClient,
+  cloudtrail: async () => (await import('@aws-sdk/client-cloudtrail')).CloudTrailClient,
+  cloudwatch: async () => (await import('@aws-sdk/client-cloudwatch')).CloudWatchClient,
+  glue: async () => (await import('@aws-sdk/client-glue')).GlueClient,
+  iam: async () => (await import('@aws-sdk/client-iam')).IAMClient,
+  kinesis: async () => (await import('@aws-sdk/client-kinesis')).KinesisClient,
+  logs: async () => (await import('@aws-sdk/client-cloudwatch-logs')).CloudWatchLogsClient,
+  mwaa: async () => (await import('@aws-sdk/client-mwaa')).MWAAClient,
+  redshift: async () => (await import('@aws-sdk/client-redshift')).RedshiftClient,
+  'redshift-data': async () => (await import('@aws-sdk/client-redshift-data')).RedshiftDataClient,
+  s3: async () => (await import('@aws-sdk/client-s3')).S3Client,
+  sfn: async () => (await import('@aws-sdk/client-sfn')).SFNClient,
+  sts: async () => (await import('@aws-sdk/client-sts')).STSClient,
+} satisfies Record<ServiceName, () => Promise<ClientClass<unknown>>>
+
+/** The SDK client of a service, e.g. `ClientOf<'glue'>` is `GlueClient`. */
+export type ClientOf<S extends ServiceName> = InstanceType<Awaited<ReturnType<(typeof CLIENT_CLASSES)[S]>>>
 
 export interface EndpointChoice {
   source: string
@@ -75,7 +96,8 @@ interface MiddlewareStackLike {
 }
 
 export interface ClientFactory {
-  create<C>(clientClass: ClientClass<C>, service: ServiceName): C
+  /** The configured client of a service; its SDK package is imported on first use. */
+  create<S extends ServiceName>(service: S): Promise<ClientOf<S>>
   readonly settings: ResolvedAwsSettings
 }
 
@@ -124,7 +146,8 @@ export function createClientFactory(
 ): ClientFactory {
   const credentials = sharedCredentials(settings, options)
   return {
-    create<C>(Client: ClientClass<C>, service: ServiceName): C {
+    async create<S extends ServiceName>(service: S): Promise<ClientOf<S>> {
+      const Client = (await CLIENT_CLASSES[service]()) as ClientClass<ClientOf<S>>
       const endpoint = resolveEndpoint(settings, service)
       const config: Record<string, unknown> = {
         credentials,

@@ -6,11 +6,11 @@
  * being repeated blindly.
  */
 import {type GlueClient, type Partition} from '@aws-sdk/client-glue'
-import {setTimeout as sleepMs} from 'node:timers/promises'
 import pLimit from 'p-limit'
 
 import type {EntryFailure} from '../core/plan.js'
 
+import {sleep as abortableSleep} from '../core/sleep.js'
 import {batchGetPartitions} from './catalog.js'
 
 export type {EntryFailure} from '../core/plan.js'
@@ -120,7 +120,8 @@ export async function runBatches<E>(
   options: BatchRunnerOptions,
   outcome: BatchOutcome<E>,
 ): Promise<void> {
-  const sleep = options.sleep ?? sleepMs
+  // The one abortable sleep: Ctrl-C ends a back-off at once (exit 8).
+  const sleep = options.sleep ?? ((ms: number) => abortableSleep(ms, options.signal))
   const delay = new AdaptiveDelay(options.baseDelayMs ?? 200)
   const maxAttempts = options.maxAttempts ?? 6
   const limit = pLimit(Math.max(1, options.concurrency))

@@ -14,10 +14,10 @@ import {
   type StorageDescriptor,
   type Table,
 } from '@aws-sdk/client-glue'
-import {setTimeout as sleepMs} from 'node:timers/promises'
 
 import {abortOpts} from '../aws/abort.js'
 import {ExitCode, InputError, PipeopsError} from '../core/errors.js'
+import {sleep as abortableSleep} from '../core/sleep.js'
 
 /** SDK send options with an abort signal, if there is one. */
 export {abortOpts} from '../aws/abort.js'
@@ -173,7 +173,8 @@ export async function batchGetPartitions(
   options: {signal?: AbortSignal | undefined; sleep?: (ms: number) => Promise<void>} = {},
 ): Promise<Partition[]> {
   const found: Partition[] = []
-  const sleep = options.sleep ?? sleepMs
+  // The one abortable sleep: Ctrl-C ends a back-off at once (exit 8).
+  const sleep = options.sleep ?? ((ms: number) => abortableSleep(ms, options.signal))
   for (let i = 0; i < valuesList.length; i += BATCH_GET_MAX) {
     let pending = valuesList.slice(i, i + BATCH_GET_MAX)
     let stalls = 0

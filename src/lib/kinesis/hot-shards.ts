@@ -11,6 +11,8 @@ import type {CloudWatchClient} from '@aws-sdk/client-cloudwatch'
 
 import {EnableEnhancedMonitoringCommand, type KinesisClient} from '@aws-sdk/client-kinesis'
 
+import type {StreamState, StreamSummary} from './stream.js'
+
 import {UsageError} from '../core/errors.js'
 import {HashCache} from './hash-cache.js'
 import {keySpaceShare, type ShardRange} from './hash-key.js'
@@ -33,7 +35,6 @@ import {
   statsFromSeconds,
   statsFromTotals,
 } from './shard-stats.js'
-import {describeStream, listOpenShards, parseStreamRef, type StreamSummary} from './stream.js'
 import {decideVerdict, HOT_KEY_SHARE, hotReasons, keyExceedsShardLimit, splitPoint, type Verdict} from './verdict.js'
 
 export const MAX_SHARDS_TO_SAMPLE = 10
@@ -73,7 +74,8 @@ export interface HotShardsOptions {
   source: 'auto' | 'metrics' | 'records'
   startMs: number
   /** Stream name or ARN (live analysis). */
-  stream?: string | undefined
+  /** The live stream, read once by the caller (readStreamState). */
+  stream?: StreamState | undefined
   threshold: number
   /** Top keys listed per shard. */
   topKeys?: number | undefined
@@ -313,16 +315,13 @@ export function formatSeconds(seconds: number): string {
 
 async function analyseLive(
   clients: {cloudwatch?: CloudWatchClient | undefined; kinesis: KinesisClient},
-  streamText: string,
+  summary: StreamState,
   options: HotShardsOptions,
   deps: HotShardsDeps,
 ): Promise<HotShardsAnalysis> {
   const warnings: string[] = []
-  const ref = parseStreamRef(streamText)
-  deps.onProgress?.({label: 'Describing the stream'})
-  const summary = await describeStream(clients.kinesis, ref, deps.signal)
-  const liveRef = {streamArn: ref.streamArn, streamName: summary.streamName}
-  const ranges = await listOpenShards(clients.kinesis, liveRef, deps.signal)
+  const liveRef = summary.ref
+  const ranges = summary.open
   const metricsOn = shardMetricsEnabled(summary.shardLevelMetrics)
   const advice = enableShardMetricsAdvice(summary.streamName, ranges.length)
   let enabledNow = false

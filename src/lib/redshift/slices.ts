@@ -14,6 +14,7 @@ import type {RedshiftDataClient} from '@aws-sdk/client-redshift-data'
 
 import {abortOpts} from '../aws/abort.js'
 import {classifyError, InputError, NotFoundError, PipeopsError, UsageError} from '../core/errors.js'
+import {sleep} from '../core/sleep.js'
 
 /** Default slices per node, from the management guide's node table (old names map to their successors). */
 export const SLICES_PER_NODE: Readonly<Record<string, number>> = {
@@ -261,19 +262,4 @@ export async function countStvSlices(
   const value = cell?.longValue ?? (cell?.stringValue === undefined ? undefined : Number(cell.stringValue))
   if (value === undefined || !Number.isInteger(value)) throw new Error('GetStatementResult returned no count')
   return value
-}
-
-async function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  if (ms <= 0) return
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(resolve, ms)
-    signal?.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer)
-        reject(new Error('aborted'))
-      },
-      {once: true},
-    )
-  })
 }

@@ -7,7 +7,7 @@ import {tmpdir} from 'node:os'
 import path from 'node:path'
 import {afterEach, beforeEach, describe, expect, it} from 'vitest'
 
-import type {PartitionSyncResult} from '../../../src/lib/glue/sync.js'
+import type {PartitionSyncResult} from '../../../src/lib/glue/partition-sync.js'
 
 import GluePartitionSync from '../../../src/commands/glue/partition-sync.js'
 import {awsError, MemoryGlue} from '../../fixtures/glue/memory-glue.js'

@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
 import {KNOWN_ERRORS} from '../../../src/lib/athena/error-catalogue.js'
-import {checkMessageText, explainMessage} from '../../../src/lib/athena/explain.js'
+import {checkMessageText, explainMessage} from '../../../src/lib/athena/explain-error.js'
 import {InputError} from '../../../src/lib/core/errors.js'
 
 /**

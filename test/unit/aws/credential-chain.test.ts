@@ -7,7 +7,6 @@ import type {AddressInfo} from 'node:net'
  * in a temporary HOME, a credential process that is a Node script, and one loopback server that
  * answers STS AssumeRole and the SSO portal's GetRoleCredentials.
  */
-import {STSClient} from '@aws-sdk/client-sts'
 import {createHash} from 'node:crypto'
 import {mkdirSync, mkdtempSync, writeFileSync} from 'node:fs'
 import {createServer, type Server} from 'node:http'
@@ -141,7 +140,7 @@ beforeEach(() => {
 async function credentialsFor(profile: string | undefined, mfaCode?: (serial: string) => Promise<string>) {
   const settings = await resolveAwsSettings({env: process.env, profile})
   const factory = createClientFactory(settings, 'pipeops-test', {mfaCode})
-  const clients = [factory.create(STSClient, 'sts'), factory.create(STSClient, 'sts')]
+  const clients = [await factory.create('sts'), await factory.create('sts')]
   const identities = await Promise.all(clients.map(async (c) => c.config.credentials()))
   return identities
 }

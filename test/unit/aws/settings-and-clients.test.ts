@@ -1,6 +1,4 @@
-import {KinesisClient, ListStreamsCommand} from '@aws-sdk/client-kinesis'
-import {MWAAClient} from '@aws-sdk/client-mwaa'
-import {S3Client} from '@aws-sdk/client-s3'
+import {ListStreamsCommand} from '@aws-sdk/client-kinesis'
 import {NodeHttpHandler} from '@smithy/node-http-handler'
 import {mkdtemp, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
@@ -114,7 +112,7 @@ describe('createClientFactory', () => {
       await resolveAwsSettings({env: {}, maxAttempts: 7, region: 'eu-west-1'}),
       'pipeops/9.9.9',
     )
-    const kinesis = factory.create(KinesisClient, 'kinesis')
+    const kinesis = await factory.create('kinesis')
     expect(await kinesis.config.region()).toBe('eu-west-1')
     expect(await kinesis.config.maxAttempts()).toBe(7)
     expect(((await kinesis.config.retryStrategy()) as object).constructor.name).toBe('AdaptiveRetryStrategy')
@@ -126,11 +124,11 @@ describe('createClientFactory', () => {
       await resolveAwsSettings({endpointUrl: 'http://127.0.0.1:4567', env: {}, region: 'us-east-1'}),
       'pipeops/test',
     )
-    const kinesis = factory.create(KinesisClient, 'kinesis')
+    const kinesis = await factory.create('kinesis')
     expect(kinesis.config.requestHandler).toBeInstanceOf(NodeHttpHandler)
-    const s3 = factory.create(S3Client, 's3')
+    const s3 = await factory.create('s3')
     expect(s3.config.forcePathStyle).toBe(true)
-    const mwaa = factory.create(MWAAClient, 'mwaa')
+    const mwaa = await factory.create('mwaa')
     expect(mwaa.config.disableHostPrefix).toBe(true)
     const endpoint = await kinesis.config.endpoint?.()
     expect(endpoint?.hostname).toBe('127.0.0.1')
@@ -145,7 +143,7 @@ describe('createClientFactory', () => {
       await resolveAwsSettings({endpointUrl: 'http://127.0.0.1:9', env: {}, maxAttempts: 1, region: 'us-east-1'}),
       'pipeops/test',
     )
-    const kinesis = factory.create(KinesisClient, 'kinesis')
+    const kinesis = await factory.create('kinesis')
     const error = (await kinesis.send(new ListStreamsCommand({})).catch((error_: unknown) => error_)) as {
       pipeopsEndpoint?: string
       pipeopsService?: string
@@ -159,6 +157,6 @@ describe('createClientFactory', () => {
   it('requires a region before constructing any client', async () => {
     await withConfigFile('')
     const factory = createClientFactory(await resolveAwsSettings({env: {}}), 'pipeops/test')
-    expect(() => factory.create(KinesisClient, 'kinesis')).toThrow(/no AWS region is set/)
+    await expect(factory.create('kinesis')).rejects.toThrow(/no AWS region is set/)
   })
 })

@@ -15,6 +15,7 @@ import {beforeEach, describe, expect, it} from 'vitest'
 import {evenRanges, findRange, hashKeyOfPartitionKey} from '../../../src/lib/kinesis/hash-key.js'
 import {analyseHotShards, type HotShardsOptions} from '../../../src/lib/kinesis/hot-shards.js'
 import {aggregate} from '../../../src/lib/kinesis/kpl.js'
+import {parseStreamRef, readStreamState} from '../../../src/lib/kinesis/stream.js'
 
 const creds = {credentials: {accessKeyId: 'a', secretAccessKey: 'b'}, region: 'us-east-1'}
 const kinesis = new KinesisClient(creds)
@@ -52,13 +53,22 @@ function fakeClock(start: number): {now: () => number; sleep: (ms: number) => Pr
   }
 }
 
+/** As the command does it: the stream is read once, then its state is analysed. */
+async function analyseLiveStream(
+  clients: {cloudwatch?: CloudWatchClient | undefined; kinesis: KinesisClient},
+  opts: HotShardsOptions,
+  deps: Parameters<typeof analyseHotShards>[2],
+): ReturnType<typeof analyseHotShards> {
+  const stream = await readStreamState(clients.kinesis, parseStreamRef('orders'), {signal: deps.signal})
+  return analyseHotShards(clients, {...opts, stream}, deps)
+}
+
 function options(over: Partial<HotShardsOptions> = {}): HotShardsOptions {
   return {
     endMs: T0 + WINDOW_MIN * 60_000,
     minMinutes: 3,
     source: 'metrics',
     startMs: T0,
-    stream: 'orders',
     threshold: 0.8,
     ...over,
   }
@@ -132,7 +142,7 @@ describe('analyseHotShards (live, mocked AWS)', () => {
   it('stage 1: finds the hot shard from metrics (Sum/60), counts throttling, reads ListShards AT_LATEST with pagination', async () => {
     metricsFixture()
     const clock = fakeClock(T0 + WINDOW_MIN * 60_000)
-    const {profiles, result} = await analyseHotShards({cloudwatch, kinesis}, options(), clock)
+    const {profiles, result} = await analyseLiveStream({cloudwatch, kinesis}, options(), clock)
     expect(kMock.commandCalls(ListShardsCommand)[0]!.args[0].input).toEqual({
       ShardFilter: {Type: 'AT_LATEST'},
       StreamName: 'orders',
@@ -200,7 +210,7 @@ describe('analyseHotShards (live, mocked AWS)', () => {
 
       return {MillisBehindLatest: 1000, NextShardIterator: `it-${calls}`, Records: records}
     })
-    const {profiles, result} = await analyseHotShards({cloudwatch, kinesis}, options({source: 'auto'}), clock)
+    const {profiles, result} = await analyseLiveStream({cloudwatch, kinesis}, options({source: 'auto'}), clock)
     const it = kMock.commandCalls(GetShardIteratorCommand)
     expect(it).toHaveLength(1)
     expect(it[0]!.args[0].input as GetShardIteratorCommandInput).toEqual({
@@ -268,7 +278,7 @@ describe('analyseHotShards (live, mocked AWS)', () => {
     kMock.on(GetShardIteratorCommand).resolves({ShardIterator: 'it'})
     kMock.on(GetRecordsCommand).resolves({MillisBehindLatest: 0, NextShardIterator: 'it2', Records: []})
     const clock = fakeClock(T0 + WINDOW_MIN * 60_000)
-    const {result, warnings} = await analyseHotShards({cloudwatch, kinesis}, options({source: 'auto'}), clock)
+    const {result, warnings} = await analyseLiveStream({cloudwatch, kinesis}, options({source: 'auto'}), clock)
     const queries = cwMock.commandCalls(GetMetricDataCommand).flatMap((c) => c.args[0].input.MetricDataQueries!)
     expect(queries.every((q) => q.MetricStat!.Metric!.Dimensions!.length === 1)).toBe(true)
     expect(warnings[0]).toContain('shard-level metrics are off for orders')
@@ -298,7 +308,7 @@ describe('analyseHotShards (live, mocked AWS)', () => {
     })
     kMock.on(EnableEnhancedMonitoringCommand).resolves({})
     cwMock.on(GetMetricDataCommand).resolves({MetricDataResults: []})
-    const {result, warnings} = await analyseHotShards(
+    const {result, warnings} = await analyseLiveStream(
       {cloudwatch, kinesis},
       options({enableShardMetrics: true}),
       fakeClock(T0),
@@ -332,7 +342,7 @@ describe('analyseHotShards (live, mocked AWS)', () => {
       },
     })
     metricsFixture()
-    const {result} = await analyseHotShards({cloudwatch, kinesis}, options(), fakeClock(T0))
+    const {result} = await analyseLiveStream({cloudwatch, kinesis}, options(), fakeClock(T0))
     expect(result.mode).toBe('ON_DEMAND')
     expect(result.shards[0]!.split).toBeUndefined()
     const text = result.recommendations.join('\n')
@@ -360,7 +370,7 @@ describe('analyseHotShards (live, mocked AWS)', () => {
         },
       ],
     }))
-    const {result} = await analyseHotShards(
+    const {result} = await analyseLiveStream(
       {kinesis},
       options({live: true, sampleSeconds: 5, source: 'records'}),
       clock,

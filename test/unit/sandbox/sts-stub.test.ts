@@ -1,6 +1,6 @@
-import {GetTableCommand, GlueClient} from '@aws-sdk/client-glue'
-import {GetEnvironmentCommand, MWAAClient} from '@aws-sdk/client-mwaa'
-import {GetCallerIdentityCommand, STSClient} from '@aws-sdk/client-sts'
+import {GetTableCommand} from '@aws-sdk/client-glue'
+import {GetEnvironmentCommand} from '@aws-sdk/client-mwaa'
+import {GetCallerIdentityCommand} from '@aws-sdk/client-sts'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {createClientFactory} from '../../../src/lib/aws/clients.js'
@@ -26,27 +26,23 @@ describe('sandbox STS and catch-all endpoint', () => {
   }
 
   it('answers GetCallerIdentity with the sandbox identity', async () => {
-    const out = await (await clients()).create(STSClient, 'sts').send(new GetCallerIdentityCommand({}))
+    const out = await (await (await clients()).create('sts')).send(new GetCallerIdentityCommand({}))
     expect(out).toMatchObject({Account: '000000000000', Arn: SANDBOX_ARN})
   })
 
   it.each([
-    ['JSON 1.1 (Glue)', GlueClient, 'glue', new GetTableCommand({DatabaseName: 'd', Name: 't'})],
-    ['REST-JSON (MWAA)', MWAAClient, 'mwaa', new GetEnvironmentCommand({Name: 'env'})],
-  ] as const)(
-    'refuses %s with a clear client error instead of reaching AWS',
-    async (_label, Client, service, command) => {
-      const factory = await clients()
-      // eslint-disable-next-line @typescript-eslint/no-explicit-any -- one loop over two client types
-      const error = await (factory.create(Client as any, service) as {send: (c: unknown) => Promise<unknown>})
-        .send(command)
-        .catch((error_: unknown) => error_)
-      const classified = classifyError(error)
-      expect(classified.code).toBe('NotEmulatedInSandbox')
-      expect(classified.exitCode).toBe(2)
-      expect(classified.message).toMatch(/does not emulate/)
-    },
-  )
+    ['JSON 1.1 (Glue)', 'glue', new GetTableCommand({DatabaseName: 'd', Name: 't'})],
+    ['REST-JSON (MWAA)', 'mwaa', new GetEnvironmentCommand({Name: 'env'})],
+  ] as const)('refuses %s with a clear client error instead of reaching AWS', async (_label, service, command) => {
+    const factory = await clients()
+    const error = await ((await factory.create(service)) as {send: (c: unknown) => Promise<unknown>})
+      .send(command)
+      .catch((error_: unknown) => error_)
+    const classified = classifyError(error)
+    expect(classified.code).toBe('NotEmulatedInSandbox')
+    expect(classified.exitCode).toBe(2)
+    expect(classified.message).toMatch(/does not emulate/)
+  })
 
   it('exports every endpoint and the catch-all', () => {
     const env = sandboxEnv({kinesis: 'http://127.0.0.1:1', s3: 'http://127.0.0.1:2', sts: 'http://127.0.0.1:3'})

@@ -1,4 +1,3 @@
-import {S3Client} from '@aws-sdk/client-s3'
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../../base-command.js'
@@ -49,7 +48,7 @@ export default class S3LifecycleExplain extends BaseCommand {
     const settings = await this.awsSettings(flags)
     let loaded: LoadedConfiguration[]
     if (flags.bucket) {
-      const s3 = (await this.awsClients(flags)).create(S3Client, 's3')
+      const s3 = await (await this.awsClients(flags)).create('s3')
       loaded = [await loadBucket(s3, flags.bucket)]
     } else {
       loaded = await loadFile(flags.file!)

@@ -1,4 +1,3 @@
-import {S3Client} from '@aws-sdk/client-s3'
 import {Flags, type Interfaces} from '@oclif/core'
 
 import {BaseCommand, type BaseFlags, planFlags} from '../../../base-command.js'
@@ -254,7 +253,7 @@ With --bucket it reads the bucket's current configuration and shows what would c
 
   private async applySavedPlan(file: string, flags: GenerateFlags): Promise<GenerateCommandResult> {
     const aws = await this.awsClients(flags)
-    const executor = makeExecutor(aws.create(S3Client, 's3'), {now: () => new Date()})
+    const executor = makeExecutor(await aws.create('s3'), {now: () => new Date()})
     const run = await this.runPlan({
       executor,
       flags: {apply: true, plan: file, 'plan-out': undefined, yes: flags.yes},
@@ -310,7 +309,7 @@ With --bucket it reads the bucket's current configuration and shows what would c
     now: Date,
   ): Promise<NonNullable<GenerateCommandResult['apply']>> {
     const aws = await this.awsClients(flags)
-    const s3 = aws.create(S3Client, 's3')
+    const s3 = await aws.create('s3')
     const current = await getBucketConfiguration(s3, bucket, this.abortController.signal)
     const merge = mergeConfigurations(current, result.configuration, {replaceAll: flags['replace-all']})
     const mergedFindings = validateConfiguration(merge.target)

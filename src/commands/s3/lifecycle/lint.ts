@@ -1,4 +1,3 @@
-import {S3Client} from '@aws-sdk/client-s3'
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../../base-command.js'
@@ -78,7 +77,7 @@ Every finding has a stable code (LC… errors, LW… warnings) and name. Exit 1 
     let loaded: LoadedConfiguration[]
     let {versioned} = flags
     if (flags.bucket) {
-      const s3 = (await this.awsClients(flags)).create(S3Client, 's3')
+      const s3 = await (await this.awsClients(flags)).create('s3')
       loaded = [await loadBucket(s3, flags.bucket)]
       if (versioned === undefined && loaded[0]!.config) {
         try {

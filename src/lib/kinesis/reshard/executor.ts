@@ -10,9 +10,8 @@ import type {Plan, PlanExecutor, PlanStep, StartCheck} from '../../core/plan.js'
 import type {OpenRange, PlannedOp, ReshardBaseline, ReshardStepParams} from './types.js'
 
 import {AbortedError, InputError} from '../../core/errors.js'
-import {toPlannedOp} from './plan.js'
-import {rangeKey, sameLayout, sameRange, simulate} from './ranges.js'
 import {
+  apiRef,
   type KinesisLike,
   type ListedShard,
   readStreamState,
@@ -21,7 +20,9 @@ import {
   type StreamRef,
   type StreamState,
   type WaitOptions,
-} from './stream.js'
+} from '../stream.js'
+import {toPlannedOp} from './plan.js'
+import {rangeKey, sameLayout, sameRange, simulate} from './ranges.js'
 
 type ReshardPlanLike = Plan<ReshardBaseline, ReshardStepParams>
 
@@ -103,7 +104,7 @@ export function createReshardExecutor(options: ExecutorOptions): ReshardExecutor
   let last: StreamState | undefined
 
   const observe = async (signal: AbortSignal): Promise<StreamState> => {
-    last = await readStreamState(options.kinesis, options.stream, {...options.wait, signal})
+    last = await readStreamState(options.kinesis, options.stream, {signal, wait: options.wait ?? {}})
     return last
   }
 
@@ -136,7 +137,7 @@ export function createReshardExecutor(options: ExecutorOptions): ReshardExecutor
         // Always the lower-hash shard as ShardToMerge (AWS accepts both; kinesis-local only this one).
         await options.kinesis.send(
           new MergeShardsCommand({
-            ...options.stream,
+            ...apiRef(options.stream),
             AdjacentShardToMerge: openWith(state, op.upper, 'the upper shard'),
             ShardToMerge: openWith(state, op.lower, 'the lower shard'),
           }),
@@ -147,7 +148,7 @@ export function createReshardExecutor(options: ExecutorOptions): ReshardExecutor
       case 'split': {
         await options.kinesis.send(
           new SplitShardCommand({
-            ...options.stream,
+            ...apiRef(options.stream),
             NewStartingHashKey: op.newStartingHashKey.toString(),
             ShardToSplit: openWith(state, op.parent, 'the shard to split'),
           }),
@@ -164,7 +165,11 @@ export function createReshardExecutor(options: ExecutorOptions): ReshardExecutor
         }
 
         await options.kinesis.send(
-          new UpdateShardCountCommand({...options.stream, ScalingType: 'UNIFORM_SCALING', TargetShardCount: op.to}),
+          new UpdateShardCountCommand({
+            ...apiRef(options.stream),
+            ScalingType: 'UNIFORM_SCALING',
+            TargetShardCount: op.to,
+          }),
         )
       }
     }

@@ -7,7 +7,7 @@ import type {CloudWatchClient} from '@aws-sdk/client-cloudwatch'
 import type {KinesisClient} from '@aws-sdk/client-kinesis'
 
 import type {ShardLoadProfile} from '../load-profile.js'
-import type {StreamState} from './stream.js'
+import type {StreamState} from '../stream.js'
 
 import {analyseHotShards, type HotShardsOptions} from '../hot-shards.js'
 import {openLines} from '../offline-input.js'
@@ -50,7 +50,7 @@ export function hotShardsLoadSource(options: LoadSourceOptions): (state: StreamS
     if (options.records === undefined) {
       analysis = await analyseHotShards(
         {cloudwatch: options.cloudwatch, kinesis: options.kinesis},
-        {...base, stream: state.streamArn || state.streamName},
+        {...base, stream: state},
         deps,
       )
     } else {

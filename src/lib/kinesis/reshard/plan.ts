@@ -22,6 +22,7 @@ import type {
 import {ExitCode, InputError, PipeopsError, UsageError} from '../../core/errors.js'
 import {type Plan, PLAN_FORMAT_VERSION, type PlanStep} from '../../core/plan.js'
 import {coverageProblems, hashKeyOfPartitionKey, keySpaceShare} from '../hash-key.js'
+import {type KinesisLike, readStreamState, type StreamRef, type StreamState, type WaitOptions} from '../stream.js'
 import {predictLoad} from './load.js'
 import {
   MAX_SHARDS_PER_STREAM_FOR_SCALING,
@@ -33,7 +34,6 @@ import {
   UPDATE_SHARD_COUNT_PER_24H,
 } from './planners.js'
 import {fromApiRange, sameRange, simulate, toApiRange, toRangeView} from './ranges.js'
-import {type KinesisLike, parseStreamRef, readStreamState, type StreamState, type WaitOptions} from './stream.js'
 import {countUpdateShardCount24h, readShardLimits, validatePlan} from './validate.js'
 
 export const PLAN_KIND = 'kinesis reshard'
@@ -288,10 +288,9 @@ export function strategyName(request: StrategyRequest): ReshardStrategy {
 }
 
 /** Read the stream, plan the strategy, simulate and validate it: a plan for the plan/apply engine. */
-export async function makeReshardPlan(deps: PlanDeps, stream: string, request: StrategyRequest): Promise<ReshardPlan> {
-  const {name, ref} = parseStreamRef(stream)
-  const state = await readStreamState(deps.kinesis, ref, {...deps.wait, signal: deps.signal})
-  if (state.mode === 'ON_DEMAND') throw onDemandError(state.streamName || name)
+export async function makeReshardPlan(deps: PlanDeps, ref: StreamRef, request: StrategyRequest): Promise<ReshardPlan> {
+  const state = await readStreamState(deps.kinesis, ref, {signal: deps.signal, wait: deps.wait ?? {}})
+  if (state.mode === 'ON_DEMAND') throw onDemandError(state.streamName || ref.streamName)
   const notes: string[] = []
   const gaps = coverageProblems(state.open)
   if (gaps.length > 0) {

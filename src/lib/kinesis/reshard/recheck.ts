@@ -5,10 +5,10 @@
 import type {Plan} from '../../core/plan.js'
 import type {QuotaView, ReshardBaseline, ReshardStepParams, ValidationCheck} from './types.js'
 
+import {readStreamState, type StreamRef} from '../stream.js'
 import {stepsDoneByLayout} from './executor.js'
 import {type PlanDeps, toPlannedOp} from './plan.js'
 import {UPDATE_SHARD_COUNT_PER_24H} from './planners.js'
-import {readStreamState, type StreamRef} from './stream.js'
 import {countUpdateShardCount24h, readShardLimits, validatePlan} from './validate.js'
 
 export async function recheckSavedPlan(
@@ -16,7 +16,7 @@ export async function recheckSavedPlan(
   stream: StreamRef,
   plan: Plan<ReshardBaseline, ReshardStepParams>,
 ): Promise<{checks: ValidationCheck[]; quota: QuotaView}> {
-  const state = await readStreamState(deps.kinesis, stream, {...deps.wait, signal: deps.signal})
+  const state = await readStreamState(deps.kinesis, stream, {signal: deps.signal, wait: deps.wait ?? {}})
   // An on-demand or off-path stream is refused by the executor's start check with its own message.
   const done = stepsDoneByLayout(plan, state) ?? 0
   const remaining = plan.steps.slice(done).map((s) => toPlannedOp(s))

@@ -3,8 +3,8 @@
  * after (live after an apply, predicted otherwise) and the UpdateShardCount quota.
  */
 import type {ApplyReport} from '../../core/plan.js'
+import type {StreamState} from '../stream.js'
 import type {ReshardPlan} from './plan.js'
-import type {StreamState} from './stream.js'
 import type {QuotaView, ReshardOperation, ReshardResult, ReshardStepStatus} from './types.js'
 
 import {toRangeView} from './ranges.js'

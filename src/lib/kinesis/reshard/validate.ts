@@ -7,7 +7,7 @@ import type {CloudTrailClient} from '@aws-sdk/client-cloudtrail'
 
 import {DescribeLimitsCommand} from '@aws-sdk/client-kinesis'
 
-import type {KinesisLike} from './stream.js'
+import type {KinesisLike} from '../stream.js'
 import type {PlannedOp, ValidationCheck} from './types.js'
 
 import {abortOpts} from '../../aws/abort.js'

@@ -3,12 +3,7 @@
  * current one (NoSuchLifecycleConfiguration = empty), merge by rule ID (or --replace-all), show the
  * diff, and through the plan/apply engine: back up the previous configuration, PUT, GET to verify.
  */
-import {
-  PutBucketLifecycleConfigurationCommand,
-  type S3Client,
-  type LifecycleRule as SdkLifecycleRule,
-  type TransitionDefaultMinimumObjectSize,
-} from '@aws-sdk/client-s3'
+import type {S3Client, LifecycleRule as SdkLifecycleRule, TransitionDefaultMinimumObjectSize} from '@aws-sdk/client-s3'
 
 import type {Plan, PlanExecutor, PlanStep} from '../../core/plan.js'
 
@@ -259,6 +254,7 @@ export function makeExecutor(
       }
       await writeFileAtomic(backupFile, `${JSON.stringify(backup, null, 2)}\n`, '--backup')
       executor.backupWritten = backupFile
+      const {PutBucketLifecycleConfigurationCommand} = await import('@aws-sdk/client-s3')
       await s3.send(
         new PutBucketLifecycleConfigurationCommand({
           Bucket: bucket,

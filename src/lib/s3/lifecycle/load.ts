@@ -2,7 +2,8 @@
  * Where lifecycle configurations come from: a local file in any of the three formats, or a live
  * bucket (GetBucketLifecycleConfiguration; NoSuchLifecycleConfiguration means "none").
  */
-import {GetBucketLifecycleConfigurationCommand, GetBucketVersioningCommand, type S3Client} from '@aws-sdk/client-s3'
+import type {S3Client} from '@aws-sdk/client-s3'
+
 import {readFile} from 'node:fs/promises'
 import path from 'node:path'
 
@@ -153,6 +154,8 @@ export async function getBucketConfiguration(
   bucket: string,
   signal?: AbortSignal,
 ): Promise<LifecycleConfiguration | undefined> {
+  // The SDK loads on first use (docs/architecture.md, "Heavy modules load when used"): linting a file never pays for it.
+  const {GetBucketLifecycleConfigurationCommand} = await import('@aws-sdk/client-s3')
   try {
     const out = await s3.send(
       new GetBucketLifecycleConfigurationCommand({Bucket: bucket}),
@@ -192,6 +195,7 @@ export async function loadBucket(s3: S3Client, bucket: string): Promise<LoadedCo
 
 /** Enabled or Suspended versioning both leave noncurrent versions behind. */
 export async function isBucketVersioned(s3: S3Client, bucket: string): Promise<boolean> {
+  const {GetBucketVersioningCommand} = await import('@aws-sdk/client-s3')
   const out = await s3.send(new GetBucketVersioningCommand({Bucket: bucket}))
   return out.Status === 'Enabled' || out.Status === 'Suspended'
 }

@@ -2,7 +2,7 @@
  * --sample-bucket: list objects with ListObjectsV2 (up to a limit) for counts, sizes, ages and
  * current storage classes, to feed the estimate with the real size distribution.
  */
-import {ListObjectsV2Command, type S3Client} from '@aws-sdk/client-s3'
+import type {S3Client} from '@aws-sdk/client-s3'
 
 import type {Cohort} from './estimate.js'
 
@@ -49,6 +49,7 @@ export async function sampleBucket(
   bucket: string,
   options: SampleOptions,
 ): Promise<{cohorts: Cohort[]; sample: BucketSample}> {
+  const {ListObjectsV2Command} = await import('@aws-sdk/client-s3')
   const cohorts: Cohort[] = []
   const sizes: SizeBucket[] = SIZE_EDGES.map(([, label]) => ({bytes: 0, label, objects: 0}))
   let token: string | undefined

@@ -9,7 +9,7 @@ import {evenRanges} from '../../../../src/lib/kinesis/hash-key.js'
 import {createReshardExecutor, doneByLineage, stepsDoneByLayout} from '../../../../src/lib/kinesis/reshard/executor.js'
 import {type ReshardPlan, toPlannedOp, toPlanStep} from '../../../../src/lib/kinesis/reshard/plan.js'
 import {planIsolateKey, planUniformScaling} from '../../../../src/lib/kinesis/reshard/planners.js'
-import {readStreamState, waitForActive} from '../../../../src/lib/kinesis/reshard/stream.js'
+import {readStreamState, waitForActive} from '../../../../src/lib/kinesis/stream.js'
 import {FakeStream} from './fake-kinesis.js'
 
 const kinesis = mockClient(KinesisClient)
@@ -75,26 +75,26 @@ describe('reshard executor', () => {
   it('recognises progress by layout and by lineage', async () => {
     const fake = new FakeStream('s', 2)
     fake.install(kinesis)
-    const base = (await readStreamState(client, {StreamName: 's'})).open
+    const base = (await readStreamState(client, {streamName: 's'}, {wait: {}})).open
     const {ops} = planIsolateKey(base, {hashKey: 2n ** 127n + 99n, label: 'k'})
     const plan = planFor(fake, ops)
-    expect(stepsDoneByLayout(plan, await readStreamState(client, {StreamName: 's'}))).toBe(0)
+    expect(stepsDoneByLayout(plan, await readStreamState(client, {streamName: 's'}, {wait: {}}))).toBe(0)
     const first = ops[0] as Extract<PlannedOp, {kind: 'split'}>
     fake.split(first.parent.shardId!, first.newStartingHashKey)
-    const state = await readStreamState(client, {StreamName: 's'})
+    const state = await readStreamState(client, {streamName: 's'}, {wait: {}})
     expect(stepsDoneByLayout(plan, state)).toBe(1)
     expect(doneByLineage(ops[0]!, state.shards)).toBe(true)
     expect(doneByLineage(ops[1]!, state.shards)).toBe(false)
     // A layout off the plan's path.
     fake.split('shardId-000000000000', 5n)
-    expect(stepsDoneByLayout(plan, await readStreamState(client, {StreamName: 's'}))).toBeUndefined()
+    expect(stepsDoneByLayout(plan, await readStreamState(client, {streamName: 's'}, {wait: {}}))).toBeUndefined()
   })
 
   it('UpdateShardCount progress is judged by the open count (AWS picks the boundaries)', async () => {
     const fake = new FakeStream('s', 4)
     fake.install(kinesis)
     const plan = planFor(fake, planUniformScaling(4, 16).ops)
-    const executor = createReshardExecutor({kinesis: client, sleep: instant, stream: {StreamName: 's'}})
+    const executor = createReshardExecutor({kinesis: client, sleep: instant, stream: {streamName: 's'}})
     const {signal} = new AbortController()
     expect(executor.checkStart(plan, await executor.observe(plan, signal))).toEqual({ok: true})
     await executor.applyStep(plan.steps[0]!, plan, signal)
@@ -124,7 +124,7 @@ describe('reshard executor', () => {
       async sleep(ms) {
         pauses.push(ms)
       },
-      stream: {StreamName: 's'},
+      stream: {streamName: 's'},
     })
     const {signal} = new AbortController()
     executor.checkStart(plan, await executor.observe(plan, signal))
@@ -145,7 +145,7 @@ describe('reshard executor', () => {
     const pauses: number[] = []
     await waitForActive(
       client,
-      {StreamName: 's'},
+      {streamName: 's'},
       {
         pollMs: 100,
         async sleep(ms) {
@@ -159,7 +159,7 @@ describe('reshard executor', () => {
     await expect(
       waitForActive(
         client,
-        {StreamName: 's'},
+        {streamName: 's'},
         {
           now: () => t,
           async sleep(ms) {

@@ -4,13 +4,13 @@ import {beforeEach, describe, expect, it} from 'vitest'
 
 import {parseUtilisation, strategyFromFlags} from '../../../../src/lib/kinesis/reshard/options.js'
 import {planUniformScaling} from '../../../../src/lib/kinesis/reshard/planners.js'
-import {parseStreamRef} from '../../../../src/lib/kinesis/reshard/stream.js'
 import {
   countUpdateShardCount24h,
   peakDuringPlan,
   shortLivedEstimate,
   validatePlan,
 } from '../../../../src/lib/kinesis/reshard/validate.js'
+import {parseStreamRef} from '../../../../src/lib/kinesis/stream.js'
 
 const trail = mockClient(CloudTrailClient)
 const noLimiter = {async wait() {}}
@@ -106,10 +106,10 @@ describe('reshard flags', () => {
   })
 
   it('takes a stream name or ARN', () => {
-    expect(parseStreamRef('orders')).toEqual({name: 'orders', ref: {StreamName: 'orders'}})
+    expect(parseStreamRef('orders')).toEqual({streamName: 'orders'})
     expect(parseStreamRef('arn:aws:kinesis:eu-west-1:123456789012:stream/orders')).toEqual({
-      name: 'orders',
-      ref: {StreamARN: 'arn:aws:kinesis:eu-west-1:123456789012:stream/orders'},
+      streamArn: 'arn:aws:kinesis:eu-west-1:123456789012:stream/orders',
+      streamName: 'orders',
     })
     expect(() => parseStreamRef('orders stream')).toThrow(/neither a stream name nor a Kinesis stream ARN/)
   })

@@ -16,7 +16,7 @@ import {
   PartitionSyncExecutor,
   type PartitionSyncOptions,
   planPartitionSync,
-} from '../../../src/lib/glue/sync.js'
+} from '../../../src/lib/glue/partition-sync.js'
 import {preflight} from '../../../src/lib/glue/validate.js'
 import {awsError, MemoryGlue} from '../../fixtures/glue/memory-glue.js'
 import {MemoryS3} from '../../fixtures/glue/memory-s3.js'

@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
 import {KNOWN_ERRORS} from '../../../src/lib/athena/error-catalogue.js'
-import {explainMessage} from '../../../src/lib/athena/explain.js'
+import {explainMessage} from '../../../src/lib/athena/explain-error.js'
 import {RULE_IDS} from '../../../src/lib/athena/rules.js'
 
 describe('explainMessage', () => {
