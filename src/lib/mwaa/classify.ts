@@ -51,11 +51,10 @@ function escapeRegExp(s: string): string {
 }
 
 /**
- * Substrings many keywords share, each standing for all keywords that contain it. Fewer
- * alternatives scan faster, but a short or lower-case anchor (`exist`, `ould not`, `ailed `) makes
- * V8's regex engine try the alternation at far more positions of ordinary INFO text: on the 1 GiB
- * benchmark that cost more than the alternatives it saved (docs/benchmarks.md, "MWAA: log
- * triage"), so the anchors are capitalised and at least five characters long.
+ * Substrings many keywords share, each standing for all keywords that contain it. The prefilter's
+ * scan time grows with its number of alternatives (measured on the benchmark's text: about 1 %
+ * per alternative beyond ~90), so keywords are folded into these anchors; records found through
+ * an anchor are checked against the rules' own keywords afterwards.
  */
 const PREFILTER_ANCHORS = [
   'Error',

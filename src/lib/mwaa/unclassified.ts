@@ -6,7 +6,11 @@
  */
 import type {ParsedHeader} from './parse.js'
 
-/** Literals added to the classifier's prefilter so that error records reach the classifier. */
+/**
+ * Literals added to the classifier's prefilter so that error records reach the classifier. An
+ * Airflow 3 JSON event's level is found as `error"`, not `"error"`: an alternative that starts with
+ * a quote is tried at every quote of every JSON line and cost 15 % more scan time on the benchmark.
+ */
 export const ERROR_KEYWORDS = [
   'ERROR',
   'CRITICAL',
@@ -15,7 +19,7 @@ export const ERROR_KEYWORDS = [
   'Error: ',
   'Exception: ',
   '[error',
-  '"error"',
+  'error"',
   'Fatal Python error',
   'Negsignal.',
   'Command exited with return code',
