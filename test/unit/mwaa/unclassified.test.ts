@@ -50,7 +50,7 @@ describe('errors no rule knows', () => {
     const c = scan(
       [
         'webserver_1  | Traceback (most recent call last):',
-        'webserver_1  |   File "/opt/airflow/dags/report.py", line 7, in <module>',
+        'webserver_1  |   File "/opt/airflow/dags/report.py", line 7, in weekly_report',
         'webserver_1  |     build_report(date)',
         "webserver_1  | TypeError: build_report() missing 1 required positional argument: 'region'",
       ].join('\n'),
