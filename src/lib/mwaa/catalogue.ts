@@ -513,23 +513,6 @@ export const RULES: readonly Rule[] = [
   {
     category: 'dag-import-error',
     cause:
-      'The top-level code of the DAG file {1} raised an exception while the file was imported (a NameError, ImportError, KeyError, … outside any task), so none of its DAGs load.',
-    confidence: 0.8,
-    doc: DOC.airflow202,
-    fix: [
-      'Read the last line of the traceback and the frame in the DAG file: top-level code runs at every parse, on the scheduler, DAG processor and workers.',
-      'Move work out of the top level (into tasks or templates), and run `python <dag file>` in aws-mwaa-docker-images to reproduce it.',
-    ],
-    id: 'dag-module-error',
-    // A traceback frame `in <module>` of a file in a DAGs folder: the file was being imported.
-    keywords: ['in <module>'],
-    pattern: /File "([^"]*[/]dags[/][^"]+[.]py)", line [0-9]+, in <module>/,
-    severity: 'error',
-    title: 'DAG file failed to import: its top-level code raised an exception',
-  },
-  {
-    category: 'dag-import-error',
-    cause:
       "Airflow's DagBag logged an error while loading a DAG file (Airflow 3 structured log): the file's DAGs are missing or rejected (import error, cluster policy).",
     confidence: 0.75,
     doc: DOC.airflow202,
@@ -1124,6 +1107,24 @@ export const RULES: readonly Rule[] = [
       /ConnectTimeout|EndpointConnectionError|ReadTimeout|Connect timeout on endpoint URL|Could not connect to the endpoint URL|Connection timed out|Max retries exceeded with url|NewConnectionError|Temporary failure in name resolution|Name or service not known|Network is unreachable|Cannot connect to [a-z+]+:\/\/|Connection to broker lost|Connection refused/,
     severity: 'error',
     title: 'Network timeout or unreachable endpoint',
+  },
+  {
+    category: 'dag-import-error',
+    cause:
+      'The top-level code of the DAG file {1} raised an exception while the file was imported (a NameError, ImportError, KeyError, … outside any task), so none of its DAGs load.',
+    confidence: 0.8,
+    doc: DOC.airflow202,
+    fix: [
+      'Read the last line of the traceback and the frame in the DAG file: top-level code runs at every parse, on the scheduler, DAG processor and workers.',
+      'Move work out of the top level (into tasks or templates), and run `python <dag file>` in aws-mwaa-docker-images to reproduce it.',
+    ],
+    id: 'dag-module-error',
+    // A traceback frame `in <module>` of a file in a DAGs folder: the file was being imported. Last
+    // of all rules: a specific cause in the same traceback (a missing Variable or module) comes first.
+    keywords: ['in <module>'],
+    pattern: /File "([^"]*[/]dags[/][^"]+[.]py)", line [0-9]+, in <module>/,
+    severity: 'error',
+    title: 'DAG file failed to import: its top-level code raised an exception',
   },
 ]
 
