@@ -87,9 +87,11 @@ export const RULES: readonly Rule[] = [
     ],
     groups: ['scheduler', 'worker', 'webserver'],
     id: 'pip-resolution-impossible',
-    keywords: ['ResolutionImpossible', 'conflicting dependencies'],
+    // pip's resolver report may be pasted without its ERROR lines: `The conflict is caused by:` and
+    // the `depends on` / `The user requested` lines under it.
+    keywords: ['ResolutionImpossible', 'conflicting dependencies', 'The conflict is caused by'],
     pattern:
-      /ResolutionImpossible|Cannot install .+ because these package versions have conflicting dependencies|conflicting dependencies/,
+      /ResolutionImpossible|Cannot install .+ because these package versions have conflicting dependencies|conflicting dependencies|The conflict is caused by:/,
     severity: 'critical',
     title: 'requirements.txt failed to install: conflicting package versions',
   },
@@ -456,6 +458,24 @@ export const RULES: readonly Rule[] = [
     pattern: /(SyntaxError|IndentationError|TabError): |invalid syntax \(/,
     severity: 'error',
     title: 'DAG file has a syntax error',
+  },
+  {
+    category: 'dag-import-error',
+    cause:
+      'An operator in a DAG file was given arguments its installed version does not take (or lacks one it requires): the DAG cannot be built, so the file fails to import. Usually the DAG was written for another version of Airflow or of the provider package.',
+    confidence: 0.85,
+    doc: DOC.airflow202,
+    fix: [
+      'Compare the arguments the traceback names with the operator signature of the installed provider version (`pip show <provider>` in aws-mwaa-docker-images, or the provider docs for that version).',
+      'Pin the provider version the DAG was written for in requirements.txt (within the constraints file), or change the arguments to the installed version.',
+      'Reproduce with `python <dag file>` or `airflow dags list-import-errors` locally.',
+    ],
+    id: 'operator-arguments-invalid',
+    keywords: ['unexpected keyword argument', 'Invalid arguments were passed', '__init__() missing'],
+    pattern:
+      /__init__\(\) got an unexpected keyword argument '?([A-Za-z0-9_]*)|Invalid arguments were passed to ([A-Za-z0-9_]+)|__init__\(\) missing [0-9]+ required [a-z-]+ arguments?: '?([A-Za-z0-9_]*)/,
+    severity: 'error',
+    title: 'DAG file failed to import: operator arguments do not match the installed version',
   },
   {
     category: 'dag-import-error',
@@ -1037,6 +1057,23 @@ export const RULES: readonly Rule[] = [
     severity: 'warning',
     title: 'Task log unavailable',
   },
+  {
+    category: 'secrets-backend',
+    cause:
+      'The secrets backend could not reach its AWS endpoint ({2}): a private network without a VPC endpoint (or NAT route) for the service, or a wrong region or endpoint in secrets.backend_kwargs.',
+    confidence: 0.8,
+    doc: DOC.secrets,
+    fix: [
+      'Check the endpoint host in the error: it must be secretsmanager.<region>.amazonaws.com (or ssm.<region>…); fix region_name / endpoint_url in secrets.backend_kwargs if it is not.',
+      'In private subnets, add an interface VPC endpoint for Secrets Manager (or SSM) with private DNS, or a NAT route.',
+    ],
+    id: 'secrets-backend-unreachable',
+    keywords: ['EndpointConnectionError', 'Could not connect to the endpoint', 'Connect timeout on endpoint'],
+    pattern:
+      /(Could not connect to the endpoint URL|Connect timeout on endpoint URL):? *"?(https?:[/][/](secretsmanager|ssm)[.][^" ]*)/,
+    severity: 'error',
+    title: 'Secrets backend endpoint unreachable',
+  },
   // --- network-timeout ---
   {
     category: 'network-timeout',
@@ -1070,6 +1107,24 @@ export const RULES: readonly Rule[] = [
       /ConnectTimeout|EndpointConnectionError|ReadTimeout|Connect timeout on endpoint URL|Could not connect to the endpoint URL|Connection timed out|Max retries exceeded with url|NewConnectionError|Temporary failure in name resolution|Name or service not known|Network is unreachable|Cannot connect to [a-z+]+:\/\/|Connection to broker lost|Connection refused/,
     severity: 'error',
     title: 'Network timeout or unreachable endpoint',
+  },
+  {
+    category: 'dag-import-error',
+    cause:
+      'The top-level code of the DAG file {1} raised an exception while the file was imported (a NameError, ImportError, KeyError, … outside any task), so none of its DAGs load.',
+    confidence: 0.8,
+    doc: DOC.airflow202,
+    fix: [
+      'Read the last line of the traceback and the frame in the DAG file: top-level code runs at every parse, on the scheduler, DAG processor and workers.',
+      'Move work out of the top level (into tasks or templates), and run `python <dag file>` in aws-mwaa-docker-images to reproduce it.',
+    ],
+    id: 'dag-module-error',
+    // A traceback frame `in <module>` of a file in a DAGs folder: the file was being imported. Last
+    // of all rules: a specific cause in the same traceback (a missing Variable or module) comes first.
+    keywords: ['in <module>'],
+    pattern: /File "([^"]*[/]dags[/][^"]+[.]py)", line [0-9]+, in <module>/,
+    severity: 'error',
+    title: 'DAG file failed to import: its top-level code raised an exception',
   },
 ]
 

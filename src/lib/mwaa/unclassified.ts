@@ -6,7 +6,11 @@
  */
 import type {ParsedHeader} from './parse.js'
 
-/** Literals added to the classifier's prefilter so that error records reach the classifier. */
+/**
+ * Literals added to the classifier's prefilter so that error records reach the classifier. An
+ * Airflow 3 JSON event's level is found as `error"`, not `"error"`: an alternative that starts with
+ * a quote is tried at every quote of every JSON line and cost 15 % more scan time on the benchmark.
+ */
 export const ERROR_KEYWORDS = [
   'ERROR',
   'CRITICAL',
@@ -15,17 +19,28 @@ export const ERROR_KEYWORDS = [
   'Error: ',
   'Exception: ',
   '[error',
-  '"error"',
+  'error"',
   'Fatal Python error',
   'Negsignal.',
+  'Command exited with return code',
 ]
 
 /** Error records kept per run: enough to name the distinct errors of a pasted log. */
 export const MAX_UNCLASSIFIED = 50
 
-/** A printed error level, or a task process that a signal ended (`return code Negsignal.SIGABRT`). */
+/**
+ * A printed error level, a task process that a signal ended (`return code Negsignal.SIGABRT`), a
+ * Bash task whose command failed (BashOperator logs `Command exited with return code 127` at INFO),
+ * or a bare `Error: …` message (`Liveness probe failed: Error: …`, a CLI's own error line).
+ */
 const LEVEL_WORD =
-  /\b(?:ERROR|CRITICAL|FATAL)\b|\[error\s*\]|"level":\s*"(?:error|critical)"|^Fatal Python error|return code Negsignal\.SIG[A-Z]+/
+  /\b(?:ERROR|CRITICAL|FATAL)\b|\[error\s*\]|"level":\s*"(?:error|critical)"|^Fatal Python error|return code Negsignal\.SIG[A-Z]+|Command exited with return code [1-9]|(?:^|: |- )Error: \S/
+/** What a shell's exit status means (`bash` conventions), for a Bash task's unclassified finding. */
+const SHELL_STATUS: Record<string, string> = {
+  '126': 'the command is not executable (permission or format)',
+  '127': 'command not found (not installed on the worker, or not on PATH)',
+}
+const BASH_EXIT = /Command exited with return code ([0-9]+)/
 const TRACEBACK = /^\s*Traceback \(most recent call last\)/m
 const EXCEPTION_LINE =
   /^\s*(?:[a-z_][\w]*\.)*([A-Z][\w]*(?:Error|Exception|Exit|Interrupt|Timeout|Failure|NotFound|Fault))\b(?::\s?(.*))?$/
@@ -71,6 +86,13 @@ export function summariseError(record: string): ErrorSummary {
   if (!type && json) {
     type = json[1]!
     message = json[2]!.replaceAll(String.raw`\n`, ' ').trim()
+  }
+
+  const bash = type ? null : BASH_EXIT.exec(record)
+  if (bash) {
+    type = 'Bash command failed'
+    const status = bash[1]!
+    message = `exit status ${status}${SHELL_STATUS[status] ? `: ${SHELL_STATUS[status]}` : ''}`
   }
 
   if (!type) message = (lines.find((l) => l.trim() !== '') ?? '').trim()

@@ -5,7 +5,7 @@ import path from 'node:path'
 import {describe, expect, it} from 'vitest'
 
 import {NOISE, RULES, SIGNALS} from '../../../src/lib/mwaa/catalogue.js'
-import {Classifier, matchRule} from '../../../src/lib/mwaa/classify.js'
+import {Classifier, keywordsIn, matchRule} from '../../../src/lib/mwaa/classify.js'
 import {CATEGORIES} from '../../../src/lib/mwaa/types.js'
 import {SIGNATURE_FIXTURES} from '../../fixtures/mwaa/signatures.js'
 
@@ -88,6 +88,17 @@ describe('signature catalogue', () => {
     it.each(fixture.negative)('does not match the near-miss %s', (text) => {
       expect(classify(text, fixture.kind, fixture.stream)).not.toContain(fixture.rule)
     })
+  })
+
+  it('finds in one pass every keyword a record holds, also keywords that overlap or start another', () => {
+    const keywords = [...new Set([...RULES, ...SIGNALS, ...NOISE].flatMap((r) => r.keywords))]
+    const texts = SIGNATURE_FIXTURES.flatMap((f) => [...f.positive, ...f.negative])
+    // Overlaps: `Received SIGTERM` inside `Task received SIGTERM signal`, `Timeout, PID` after `AirflowTaskTimeout`.
+    texts.push('Task received SIGTERM signal; Received SIGTERM', 'AirflowTaskTimeout: Timeout, PID: 12')
+    for (const text of texts) {
+      const expected = keywords.filter((k) => text.includes(k)).sort()
+      expect([...keywordsIn(text)].sort(), text).toEqual(expected)
+    }
   })
 
   it('only applies stream-bound rules to their streams', () => {

@@ -50,7 +50,7 @@ describe('errors no rule knows', () => {
     const c = scan(
       [
         'webserver_1  | Traceback (most recent call last):',
-        'webserver_1  |   File "/opt/airflow/dags/report.py", line 7, in <module>',
+        'webserver_1  |   File "/opt/airflow/dags/report.py", line 7, in weekly_report',
         'webserver_1  |     build_report(date)',
         "webserver_1  | TypeError: build_report() missing 1 required positional argument: 'region'",
       ].join('\n'),
@@ -72,5 +72,36 @@ describe('errors no rule knows', () => {
       '[2025-02-03 10:00:00,000] {x.py:1} INFO - copied 10 rows\n[2025-02-03 10:00:01,000] {x.py:2} INFO - done',
     )
     expect(unclassifiedFindings(c.unclassified)).toEqual([])
+  })
+
+  it('reports a Bash task whose command failed (logged at INFO) with what the exit status means', () => {
+    const c = scan(
+      [
+        '[2025-02-03, 10:00:00 UTC] {subprocess.py:86} INFO - Running command: ["bash", "-c", "dbt run --select orders"]',
+        '[2025-02-03, 10:00:00 UTC] {subprocess.py:97} INFO - bash: dbt: command not found',
+        '[2025-02-03, 10:00:00 UTC] {subprocess.py:104} INFO - Command exited with return code 127',
+      ].join('\n'),
+    )
+    const findings = unclassifiedFindings(c.unclassified)
+    expect(findings).toHaveLength(1)
+    expect(findings[0]!.title).toBe('Unclassified error: Bash command failed')
+    expect(findings[0]!.cause).toMatch(/exit status 127: command not found/)
+  })
+
+  it('does not take a Bash command that exited 0, or an INFO line about errors, for an error', () => {
+    const c = scan(
+      [
+        '[2025-02-03, 10:00:00 UTC] {subprocess.py:104} INFO - Command exited with return code 0',
+        '[2025-02-03, 10:00:00 UTC] {x.py:1} INFO - Error rate of the last batch: 0.0 %',
+      ].join('\n'),
+    )
+    expect(unclassifiedFindings(c.unclassified)).toEqual([])
+  })
+
+  it('treats a bare `Error:` message as an error, also after what failed', () => {
+    expect(isErrorRecord('Readiness check failed: Error: no worker answered within 10 s', undefined)).toBe(true)
+    expect(isErrorRecord('Error: the DAGs folder is not readable', undefined)).toBe(true)
+    expect(isErrorRecord('[2025-02-03, 10:00:00 UTC] {x.py:1} INFO - Error: quota reached', undefined)).toBe(true)
+    expect(isErrorRecord('[2025-02-03, 10:00:00 UTC] {x.py:1} INFO - Errors: none', undefined)).toBe(false)
   })
 })
