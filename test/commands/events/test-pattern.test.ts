@@ -4,6 +4,7 @@ import path from 'node:path'
 import {describe, expect, it} from 'vitest'
 
 import type {EventStreamResult, SingleEventResult} from '../../../src/lib/events/test-pattern.js'
+
 import {resultOf, runJson, runText} from '../../helpers/run.js'
 
 const dir = mkdtempSync(path.join(tmpdir(), 'pipeops-events-'))
@@ -17,14 +18,18 @@ writeFileSync(eventFile, JSON.stringify(event, null, 2))
 const patternFile = path.join(dir, 'pattern.json')
 writeFileSync(patternFile, JSON.stringify({detail: {object: {key: [{prefix: 'orders/'}]}}, source: ['aws.s3']}))
 const eventsFile = path.join(dir, 'events.jsonl')
-writeFileSync(
-  eventsFile,
-  [event, {...event, source: 'aws.ec2'}, event].map((e) => JSON.stringify(e)).join('\n') + '\n',
-)
+writeFileSync(eventsFile, [event, {...event, source: 'aws.ec2'}, event].map((e) => JSON.stringify(e)).join('\n') + '\n')
 
 describe('events test-pattern', () => {
   it('exit 0 and the explanation when the pattern matches (files)', async () => {
-    const run = await runJson<SingleEventResult>(['events', 'test-pattern', '--pattern', patternFile, '--event', eventFile])
+    const run = await runJson<SingleEventResult>([
+      'events',
+      'test-pattern',
+      '--pattern',
+      patternFile,
+      '--event',
+      eventFile,
+    ])
     expect(run.exitCode).toBe(0)
     expect(resultOf(run)).toEqual({
       explanation: [
@@ -72,7 +77,14 @@ describe('events test-pattern', () => {
   })
 
   it('--events: counts, line numbers, and the exit code of --expect', async () => {
-    const all = await runJson<EventStreamResult>(['events', 'test-pattern', '--pattern', patternFile, '--events', eventsFile])
+    const all = await runJson<EventStreamResult>([
+      'events',
+      'test-pattern',
+      '--pattern',
+      patternFile,
+      '--events',
+      eventsFile,
+    ])
     expect(all.exitCode).toBe(1)
     expect(resultOf(all)).toMatchObject({
       events: 3,
@@ -109,8 +121,18 @@ describe('events test-pattern', () => {
         .exitCode,
     ).toBe(2)
     expect(
-      (await runJson(['events', 'test-pattern', '--pattern', patternFile, '--event', eventFile, '--region', 'eu-west-1']))
-        .exitCode,
+      (
+        await runJson([
+          'events',
+          'test-pattern',
+          '--pattern',
+          patternFile,
+          '--event',
+          eventFile,
+          '--region',
+          'eu-west-1',
+        ])
+      ).exitCode,
     ).toBe(2)
   })
 })
