@@ -75,6 +75,7 @@ Offline (no AWS call): --notification-json, --rules-json and --event.`
     const rulesDoc = await read(flags['rules-json'], '--rules-json')
     const offline = Boolean(flags['notification-json'] && flags['rules-json'])
     let clients: TraceClients = {}
+    let region: string | undefined
     if (offline) this.rejectAwsFlags(this.argv, 'a trace with --notification-json and --rules-json')
     else {
       const [
@@ -95,6 +96,7 @@ Offline (no AWS call): --notification-json, --rules-json and --event.`
         import('@aws-sdk/client-sfn'),
       ])
       const factory = await this.awsClients(flags)
+      region = factory.settings.region
       clients = {
         cloudwatch: factory.create(CloudWatchClient, 'cloudwatch'),
         eventbridge: factory.create(EventBridgeClient, 'eventbridge'),
@@ -118,7 +120,7 @@ Offline (no AWS call): --notification-json, --rules-json and --event.`
         maxExecutions: flags['max-executions'],
         notification: (await read(flags['notification-json'], '--notification-json')) as
           NotificationDocument | undefined,
-        region: offline ? undefined : (await this.awsClients(flags)).settings.region,
+        region,
         rules: rulesDoc === undefined ? undefined : readSavedRules(rulesDoc, flags['rules-json']!, flags.bus),
         size: flags.size,
       },

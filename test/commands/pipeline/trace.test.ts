@@ -6,8 +6,9 @@ import {mockClient} from 'aws-sdk-client-mock'
 import {fileURLToPath} from 'node:url'
 import {describe, expect, it} from 'vitest'
 
-import PipelineTrace from '../../../src/commands/pipeline/trace.js'
 import type {TraceResult} from '../../../src/lib/pipeline/trace/types.js'
+
+import PipelineTrace from '../../../src/commands/pipeline/trace.js'
 import {useTestAwsEnv} from '../../helpers/aws-env.js'
 import {expectCallsDeclared} from '../../helpers/iam.js'
 import {resultOf, runJson, runText} from '../../helpers/run.js'

@@ -59,6 +59,12 @@ export function reasonOf(error: unknown): string {
 
 const OFFLINE = 'offline: no AWS call'
 
+/** The account of the bus, from a rule's ARN (arn:aws:events:REGION:ACCOUNT:rule/…). */
+function accountOf(rules: RuleRecord[] | undefined): string | undefined {
+  const arn = rules?.find((r) => r.arn)?.arn
+  return arn?.split(':')[4] || undefined
+}
+
 async function objectHop(
   clients: TraceClients,
   request: TraceRequest,
@@ -254,14 +260,22 @@ export async function tracePipeline(
   const notification = await readNotification(clients, request, ctx)
   const hop2 = notificationHop(notification.doc, request.bucket, request.key, notification.why)
 
+  ctx.progress({label: 'rules'})
+  const listed = await listRules(clients, request, ctx)
   const built = request.event
     ? {event: request.event, unknownFields: [] as string[]}
-    : buildObjectCreatedEvent(facts, {account: request.account, region: request.region, time: facts.lastModified})
+    : buildObjectCreatedEvent(facts, {
+        account: request.account ?? accountOf(listed.rules),
+        region: request.region,
+        time: facts.lastModified,
+      })
   const hop3: Hop = {
     evidence: [
       request.event ? 'the event given with --event' : 'built as S3 sends it for this object (see the event in --json)',
       ...(built.unknownFields.length > 0
-        ? [`fields only S3 knows for this write, left out: ${built.unknownFields.join(', ')}`]
+        ? [
+            `fields the trace cannot know (only S3 knows them for this write, or not given), left out: ${built.unknownFields.join(', ')}`,
+          ]
         : []),
     ],
     fix: [],
@@ -270,8 +284,6 @@ export async function tracePipeline(
     status: facts.size === undefined && !request.event ? 'unknown' : 'ok',
   }
 
-  ctx.progress({label: 'rules'})
-  const listed = await listRules(clients, request, ctx)
   const verdicts = listed.rules?.map((r) => judgeRule(r, built.event, built.unknownFields))
   const hop4 = rulesHop(verdicts, request.bus, listed.why)
   const firing = (verdicts ?? []).filter((v) => v.verdict === 'match' && v.rule.state !== 'DISABLED').map((v) => v.rule)
