@@ -17,6 +17,7 @@ import type {RunContext} from '../../core/run-context.js'
 import type {TraceClients} from './trace.js'
 import type {ExecutionRecord, Hop, RuleRecord} from './types.js'
 
+import {reasonOf} from './call-failure.js'
 import {serviceOf} from './targets.js'
 
 const METRICS = [
@@ -30,10 +31,6 @@ const BEFORE_MS = 5 * 60_000
 const AFTER_MS = 30 * 60_000
 const SETTLE_MS = 15 * 60_000
 
-function reasonOf(error: unknown): string {
-  const e = error as {message?: string; name?: string}
-  return `${e.name ?? 'Error'}: ${e.message ?? String(error)}`
-}
 
 export async function activityHop(
   cloudwatch: CloudWatchClient | undefined,

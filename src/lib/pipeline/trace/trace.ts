@@ -17,6 +17,7 @@ import type {RunContext} from '../../core/run-context.js'
 import type {Hop, ObjectFacts, RuleRecord, TraceResult} from './types.js'
 
 import {activityHop, executionsHop} from './activity.js'
+import {reasonOf} from './call-failure.js'
 import {type NotificationDocument, notificationHop} from './notifications.js'
 import {judgeRule, rulesHop} from './rules.js'
 import {buildObjectCreatedEvent} from './s3-event.js'
@@ -51,11 +52,6 @@ export interface TraceRequest {
   size?: number | undefined
 }
 
-/** Why a call gave no answer, for the evidence of an unknown hop. */
-export function reasonOf(error: unknown): string {
-  const e = error as {message?: string; name?: string}
-  return `${e.name ?? 'Error'}: ${e.message ?? String(error)}`
-}
 
 const OFFLINE = 'offline: no AWS call'
 
