@@ -31,7 +31,6 @@ const BEFORE_MS = 5 * 60_000
 const AFTER_MS = 30 * 60_000
 const SETTLE_MS = 15 * 60_000
 
-
 export async function activityHop(
   cloudwatch: CloudWatchClient | undefined,
   rules: RuleRecord[],

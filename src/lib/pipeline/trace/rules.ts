@@ -74,8 +74,10 @@ export function rulesHop(verdicts: RuleVerdict[] | undefined, bus: string, unkno
     hop.evidence.push(`${v.nearMiss ? 'near miss ' : ''}${describe(v)}`)
   for (const v of verdicts.filter((v) => v.note && v.verdict === 'no-match' && !v.nearMiss))
     hop.evidence.push(describe(v))
-  const others = verdicts.length - hop.evidence.filter((e) => !e.startsWith('S3 sends')).length
+  const scheduled = verdicts.filter((v) => v.verdict === 'no-pattern').length
+  const others = verdicts.filter((v) => v.verdict === 'no-match' && !v.nearMiss && !v.note).length
   if (others > 0) hop.evidence.push(`${others} other rule(s) do not match (see --json)`)
+  if (scheduled > 0) hop.evidence.push(`${scheduled} rule(s) without an event pattern (schedules)`)
 
   if (enabled.length > 0) return hop
   if (matching.length > 0) {

@@ -52,7 +52,6 @@ export interface TraceRequest {
   size?: number | undefined
 }
 
-
 const OFFLINE = 'offline: no AWS call'
 
 /** The account of the bus, from a rule's ARN (arn:aws:events:REGION:ACCOUNT:rule/…). */
