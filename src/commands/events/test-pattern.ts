@@ -34,7 +34,8 @@ With --event: the verdict and, field by field, what the pattern asked, what the 
     }),
   }
   static override iam = []
-  static override summary = 'Test an EventBridge event pattern against an event or a JSON Lines file of events, locally.'
+  static override summary =
+    'Test an EventBridge event pattern against an event or a JSON Lines file of events, locally.'
 
   public async run(): Promise<TestPatternResult> {
     const {flags} = await this.parse(EventsTestPattern)

@@ -32,6 +32,7 @@ const ACTION_OVERRIDES: Partial<Record<ServiceName, Record<string, string>>> = {
     DeleteObjects: 's3:DeleteObject',
     GetBucketLifecycleConfiguration: 's3:GetLifecycleConfiguration',
     GetBucketLocation: 's3:GetBucketLocation',
+    GetBucketNotificationConfiguration: 's3:GetBucketNotification',
     GetBucketVersioning: 's3:GetBucketVersioning',
     GetObject: 's3:GetObject',
     HeadBucket: 's3:ListBucket',

@@ -33,15 +33,7 @@ import {InvalidEventPatternError} from './pattern-error.js'
 export type JsonValue = boolean | JsonValue[] | null | number | string | {[key: string]: JsonValue}
 
 export type ConditionKind =
-  | 'anything-but'
-  | 'cidr'
-  | 'equals-ignore-case'
-  | 'exact'
-  | 'exists'
-  | 'numeric'
-  | 'prefix'
-  | 'suffix'
-  | 'wildcard'
+  'anything-but' | 'cidr' | 'equals-ignore-case' | 'exact' | 'exists' | 'numeric' | 'prefix' | 'suffix' | 'wildcard'
 
 export interface Condition {
   /** For `exists`: true or false. */
@@ -276,9 +268,7 @@ function anythingButInner(operand: JsonValue, path: string): LeafTest {
     }
 
     case 'wildcard': {
-      return anyOf(
-        strings('wildcard match pattern must be a string').map((w) => wildcardTest(parseWildcard(w, path))),
-      )
+      return anyOf(strings('wildcard match pattern must be a string').map((w) => wildcardTest(parseWildcard(w, path))))
     }
 
     default: {
@@ -320,7 +310,6 @@ export function parseWildcard(pattern: string, path: string): string[] {
   return literals
 }
 
-const LOWER_OPERATORS = new Set(['>', '>='])
 const UPPER_OPERATORS = new Set(['<', '<='])
 const NUMERIC_OPERATORS = new Set(['<', '<=', '=', '>', '>='])
 

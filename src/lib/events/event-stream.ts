@@ -10,9 +10,10 @@
  */
 import {open} from 'node:fs/promises'
 
-import {InputError} from '../core/errors.js'
 import type {RunContext} from '../core/run-context.js'
 import type {CompiledPattern} from './compile-pattern.js'
+
+import {InputError} from '../core/errors.js'
 import {nodeMatches} from './match.js'
 import {LineScanner, requiredNeedles} from './prefilter.js'
 
@@ -64,7 +65,7 @@ export async function evaluateEventStream(
 ): Promise<StreamVerdicts> {
   const verdicts: StreamVerdicts = {events: 0, matched: 0, matchedLines: [], unmatched: 0, unmatchedLines: []}
   const scanner = new LineScanner(requiredNeedles(pattern.root))
-  const root = pattern.root
+  const {root} = pattern
   let carry: Buffer | undefined
   let lineNumber = 0
 

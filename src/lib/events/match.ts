@@ -45,13 +45,11 @@ export function lookup(object: EventObject, key: string): unknown {
 }
 
 /** Does any leaf of `value` (itself, or the leaves of an array at any depth) pass `test`? */
-function anyLeaf(value: unknown[], test: LeafTest): boolean {
+function anyLeaf(value: unknown[], predicate: LeafTest): boolean {
   for (const item of value) {
     if (Array.isArray(item)) {
-      if (anyLeaf(item, test)) return true
-    } else if (typeof item !== 'object' || item === null) {
-      if (test(item as Leaf)) return true
-    }
+      if (anyLeaf(item, predicate)) return true
+    } else if ((typeof item !== 'object' || item === null) && predicate(item as Leaf)) return true
   }
 
   return false

@@ -14,13 +14,14 @@ import type {LeafField, PatternNode} from './compile-pattern.js'
 /** Needles of one required field: the line must contain at least one of them. */
 export type NeedleGroup = Buffer[]
 
+// eslint-disable-next-line no-control-regex -- JSON escapes control characters: such a value gives no needle
 const NEEDS_ESCAPE = /["\\\u0000-\u001F]/
 
 function needlesOf(field: LeafField): NeedleGroup | undefined {
   if (field.existsFalse || field.existsTrue) return undefined
   const needles: Buffer[] = []
   for (const condition of field.conditions) {
-    const source = condition.source
+    const {source} = condition
     let text: string | undefined
     if (condition.kind === 'exact' && typeof source === 'string') text = `"${source}"`
     else if (condition.kind === 'prefix' && typeof source === 'object' && source !== null && !Array.isArray(source)) {
@@ -69,6 +70,10 @@ export class LineScanner {
   /** Lines each group ruled out since the last reordering. */
   private rejections: number[]
   private sinceReorder = 0
+  /** Lines left to pass unscanned: when few lines are ruled out, the scan costs more than it saves. */
+  private skip = 0
+  private windowLines = 0
+  private windowRejected = 0
 
   constructor(groups: NeedleGroup[]) {
     this.order = [...groups]
@@ -80,11 +85,23 @@ export class LineScanner {
   mayMatch(start: number, end: number): boolean {
     const groups = this.order
     if (groups.length === 0) return true
+    if (this.skip > 0) {
+      this.skip--
+      return true
+    }
+
+    if (++this.windowLines === 4096) {
+      if (this.windowRejected < 512) this.skip = 65_536
+      this.windowLines = 0
+      this.windowRejected = 0
+    }
+
     if (this.backslashAt < start) this.backslashAt = this.find(92, start)
     if (this.backslashAt < end) return true
-    for (let g = 0; g < groups.length; g++) {
-      if (!this.groupPresent(g, groups[g]!, start, end)) {
+    for (const [g, group] of groups.entries()) {
+      if (!this.groupPresent(g, group!, start, end)) {
         this.rejections[g]!++
+        this.windowRejected++
         if (++this.sinceReorder === 4096) this.reorder()
         return false
       }
@@ -107,14 +124,14 @@ export class LineScanner {
 
   private groupPresent(g: number, group: NeedleGroup, start: number, end: number): boolean {
     const next = this.next[g]!
-    for (let n = 0; n < group.length; n++) {
+    for (const [n, element] of group.entries()) {
       let at = next[n]!
       if (at < start && at !== -2) {
-        at = this.buffer.indexOf(group[n]!, start)
+        at = this.buffer.indexOf(element!, start)
         next[n] = at === -1 ? -2 : at
       }
 
-      if (at >= start && at + group[n]!.length <= end) return true
+      if (at >= start && at + element!.length <= end) return true
     }
 
     return false

@@ -5,8 +5,9 @@
  */
 import {readFile} from 'node:fs/promises'
 
-import {classifyError, InputError} from '../core/errors.js'
 import type {RunContext} from '../core/run-context.js'
+
+import {classifyError, InputError} from '../core/errors.js'
 import {type CompiledPattern, compilePattern} from './compile-pattern.js'
 import {evaluateEventStream, readChunks, type StreamVerdicts} from './event-stream.js'
 import {explainNode, type FieldExplanation, nodeMatches} from './match.js'
@@ -66,7 +67,7 @@ export function parseJsonInput({label, text}: JsonInput): unknown {
   try {
     return JSON.parse(text)
   } catch (error) {
-    const message = (error as Error).message
+    const {message} = error as Error
     const position = /position (\d+)/.exec(message)
     let where = ''
     if (position) {
@@ -119,12 +120,7 @@ export async function testEventPattern(request: TestPatternRequest, ctx: RunCont
   const expect = request.expect ?? 'all'
   let verdicts: StreamVerdicts
   try {
-    verdicts = await evaluateEventStream(
-      pattern,
-      readChunks(file, ctx.signal),
-      file,
-      ctx,
-    )
+    verdicts = await evaluateEventStream(pattern, readChunks(file, ctx.signal), file, ctx)
   } catch (error) {
     if (error instanceof InputError) throw error
     throw classifyError(error)

@@ -34,7 +34,14 @@ import type {ColumnDef, TableDef} from './table-ddl.js'
 import {InputError, UsageError} from '../core/errors.js'
 import {decompress, decompressionError, describeInput, type InputSpec} from './input.js'
 import {codeMeaning, fixFor} from './load-error-codes.js'
-import {checkValue, type CompiledColumn, compileColumn, type ConversionSettings, isBlankField, OK} from './value-check.js'
+import {
+  checkValue,
+  type CompiledColumn,
+  compileColumn,
+  type ConversionSettings,
+  isBlankField,
+  OK,
+} from './value-check.js'
 
 export interface CopyCheckFinding {
   code: number
@@ -94,7 +101,7 @@ export function checkSupported(copy: CopyOptions): void {
     throw new UsageError(`copy-check reads CSV and delimited text; ${copy.format.toUpperCase()} input is not checked`, {
       code: 'UnsupportedFormat',
       suggestions: [
-        "Give the options of a CSV or delimited-text COPY; for JSON, COPY … NOLOAD on the cluster validates without loading.",
+        'Give the options of a CSV or delimited-text COPY; for JSON, COPY … NOLOAD on the cluster validates without loading.',
       ],
     })
   }
@@ -517,7 +524,13 @@ export class RecordChecker {
       if (f >= fields) {
         // FILLRECORD: missing trailing columns load as NULL ('' for character columns without EMPTYASNULL).
         if (col.def.notNull && !(col.isString && !this.emptyAsNull)) {
-          this.report(line, col.def.name, 1213, Buffer.alloc(0), `FILLRECORD fills "${col.def.name}" with NULL, but it is NOT NULL`)
+          this.report(
+            line,
+            col.def.name,
+            1213,
+            Buffer.alloc(0),
+            `FILLRECORD fills "${col.def.name}" with NULL, but it is NOT NULL`,
+          )
           return
         }
 
@@ -528,7 +541,12 @@ export class RecordChecker {
       const e = this.fieldEnd[f]!
       let isNull = false
       const len = e - s
-      if (len === nullLength && this.fieldQuoted[f] === 0 && nullLength > 0 && buf.compare(nullBytes, 0, nullLength, s, e) === 0)
+      if (
+        len === nullLength &&
+        this.fieldQuoted[f] === 0 &&
+        nullLength > 0 &&
+        buf.compare(nullBytes, 0, nullLength, s, e) === 0
+      )
         isNull = true
       else if (len === 0) isNull = !col.isString || this.emptyAsNull
       else if ((buf[s] === SPACE || buf[s] === TAB) && isBlankField(buf, s, e))
@@ -544,7 +562,13 @@ export class RecordChecker {
 
       const code = checkValue(col, buf, s, e, this.settings, utf8Known, this.fieldExtra[f]!)
       if (code !== OK) {
-        this.report(line, col.def.name, code, buf.subarray(s, e), valueMessage(code, col, buf.subarray(s, e), this.fieldExtra[f]!))
+        this.report(
+          line,
+          col.def.name,
+          code,
+          buf.subarray(s, e),
+          valueMessage(code, col, buf.subarray(s, e), this.fieldExtra[f]!),
+        )
         return
       }
     }
@@ -561,7 +585,9 @@ export class RecordChecker {
       return
     }
 
-    let value = Buffer.from(raw).toString('utf8').replace(/\r?\n$/, '')
+    let value = Buffer.from(raw)
+      .toString('utf8')
+      .replace(/\r?\n$/, '')
     if (value.length > MAX_VALUE_CHARS) value = `${value.slice(0, MAX_VALUE_CHARS)}…`
     const def = column === null ? undefined : this.columns.find((c) => c.def.name === column)?.def
     s.errors.push({
@@ -582,7 +608,8 @@ function valueMessage(code: number, col: CompiledColumn, raw: Uint8Array, extra:
     return `${bytes} bytes for ${type} (${col.length} bytes)`
   }
 
-  if (code === 1220) return col.kind === 8 ? `non-ASCII byte in ${type} (CHAR takes single-byte characters only)` : 'invalid UTF-8'
+  if (code === 1220)
+    return col.kind === 8 ? `non-ASCII byte in ${type} (CHAR takes single-byte characters only)` : 'invalid UTF-8'
   return `value does not convert to ${type}`
 }
 

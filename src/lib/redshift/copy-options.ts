@@ -170,7 +170,10 @@ export function parseCopyOptions(text: string): CopyOptions {
 
   const setFormat = (format: CopyFormat, keyword: string): void => {
     if (options.format !== 'text' && options.format !== format)
-      throw new CopyOptionsError(`${keyword} conflicts with ${options.format.toUpperCase()}: give one data format`, keyword)
+      throw new CopyOptionsError(
+        `${keyword} conflicts with ${options.format.toUpperCase()}: give one data format`,
+        keyword,
+      )
     options.format = format
   }
 
@@ -182,12 +185,10 @@ export function parseCopyOptions(text: string): CopyOptions {
       continue
     }
 
-    if (t.kind !== 'word')
-      throw new CopyOptionsError(`expected a COPY option, found ${JSON.stringify(t.text)}`, t.text)
+    if (t.kind !== 'word') throw new CopyOptionsError(`expected a COPY option, found ${JSON.stringify(t.text)}`, t.text)
     const keyword = t.text.toUpperCase()
     i++
-    if (seen.has(keyword) && keyword !== 'FORMAT')
-      throw new CopyOptionsError(`${keyword} is given twice`, keyword)
+    if (seen.has(keyword) && keyword !== 'FORMAT') throw new CopyOptionsError(`${keyword} is given twice`, keyword)
     seen.add(keyword)
     if (keyword in FLAGS) {
       const field = FLAGS[keyword]
@@ -422,7 +423,10 @@ function readStatementHead(tokens: Token[], options: CopyOptions): number {
   }
 
   if (!isWord(tokens[i], 'FROM'))
-    throw new CopyOptionsError(`expected FROM after COPY ${options.table}, found ${JSON.stringify(tokens[i]?.text ?? 'the end')}`, 'FROM')
+    throw new CopyOptionsError(
+      `expected FROM after COPY ${options.table}, found ${JSON.stringify(tokens[i]?.text ?? 'the end')}`,
+      'FROM',
+    )
   i++
   const source = tokens[i]
   if (!source || source.kind !== 'string')
@@ -443,11 +447,13 @@ function checkCombinations(o: CopyOptions, given: {delimiterGiven: boolean; quot
 
   if (o.format === 'fixedwidth' && given.delimiterGiven)
     throw new CopyOptionsError('FIXEDWIDTH cannot be combined with DELIMITER', 'DELIMITER')
-  if (given.quoteGiven && o.format !== 'csv')
-    throw new CopyOptionsError('QUOTE AS applies only with CSV', 'QUOTE')
+  if (given.quoteGiven && o.format !== 'csv') throw new CopyOptionsError('QUOTE AS applies only with CSV', 'QUOTE')
   if (o.format === 'text' || o.format === 'csv') {
     if ([...o.delimiter].length !== 1)
-      throw new CopyOptionsError(`DELIMITER must be a single character, not ${JSON.stringify(o.delimiter)}`, 'DELIMITER')
+      throw new CopyOptionsError(
+        `DELIMITER must be a single character, not ${JSON.stringify(o.delimiter)}`,
+        'DELIMITER',
+      )
     if (o.delimiter === '\n') throw new CopyOptionsError('DELIMITER cannot be a newline', 'DELIMITER')
   }
 
@@ -461,7 +467,10 @@ function checkCombinations(o: CopyOptions, given: {delimiterGiven: boolean; quot
   ] as const) {
     // 'auto' is case-sensitive (DG copy-parameters-data-conversion.html): 'AUTO' is read as a pattern.
     if (value !== undefined && value !== 'auto' && value.toLowerCase() === 'auto')
-      throw new CopyOptionsError(`${name} '${value}': the keyword is 'auto' in lower case (COPY reads '${value}' as a pattern)`, name)
+      throw new CopyOptionsError(
+        `${name} '${value}': the keyword is 'auto' in lower case (COPY reads '${value}' as a pattern)`,
+        name,
+      )
   }
 }
 
@@ -503,7 +512,10 @@ export function decodeCopyString(text: string): string {
 /** The options as COPY text (for the corrected COPY printed for review). */
 export function formatCopyOptions(o: CopyOptions): string[] {
   const quote = (s: string): string =>
-    `'${s.replaceAll('\\', '\\\\').replaceAll("'", "\\'").replaceAll('\t', String.raw`\t`)}'`
+    `'${s
+      .replaceAll('\\', '\\\\')
+      .replaceAll("'", "\\'")
+      .replaceAll('\t', String.raw`\t`)}'`
   const lines: string[] = []
   if (o.format === 'csv') lines.push(`CSV${o.quote === '"' ? '' : ` QUOTE AS ${quote(o.quote)}`}`)
   else if (o.format === 'json' || o.format === 'avro')
@@ -516,7 +528,8 @@ export function formatCopyOptions(o: CopyOptions): string[] {
   if (o.nullAs !== String.raw`\N`) lines.push(`NULL AS ${quote(o.nullAs)}`)
   if (o.dateFormat !== undefined) lines.push(`DATEFORMAT '${o.dateFormat}'`)
   if (o.timeFormat !== undefined) lines.push(`TIMEFORMAT '${o.timeFormat}'`)
-  if (o.acceptInvChars !== undefined) lines.push(`ACCEPTINVCHARS${o.acceptInvChars === '?' ? '' : ` AS '${o.acceptInvChars}'`}`)
+  if (o.acceptInvChars !== undefined)
+    lines.push(`ACCEPTINVCHARS${o.acceptInvChars === '?' ? '' : ` AS '${o.acceptInvChars}'`}`)
   for (const [flag, name] of [
     [o.acceptAnyDate, 'ACCEPTANYDATE'],
     [o.blanksAsNull, 'BLANKSASNULL'],

@@ -106,7 +106,8 @@ export function dateTimeMatcher(kind: DateTimeKind, format: string | undefined):
   }
 
   if (format === 'auto') return (buf, s, e) => matchesDefault(kind, buf, s, e) || matchesAuto(kind, text(buf, s, e))
-  if (format === 'epochsecs' || format === 'epochmillisecs') return (buf, s, e) => /^-?\d+(?:\.\d+)?$/.test(text(buf, s, e))
+  if (format === 'epochsecs' || format === 'epochmillisecs')
+    return (buf, s, e) => /^-?\d+(?:\.\d+)?$/.test(text(buf, s, e))
   if (format === undefined) return (buf, s, e) => matchesDefault(kind, buf, s, e)
   const pattern = compileFormat(format, kind)
   return (buf, s, e) => pattern(text(buf, s, e))

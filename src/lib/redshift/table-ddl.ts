@@ -253,7 +253,8 @@ function columnType(
   const num = (text: string | undefined, what: string): number | undefined => {
     if (text === undefined) return undefined
     const value = Number(text)
-    if (!Number.isInteger(value) || value < 0) throw new DdlError(`${type}: ${what} "${text}" is not a whole number`, line)
+    if (!Number.isInteger(value) || value < 0)
+      throw new DdlError(`${type}: ${what} "${text}" is not a whole number`, line)
     return value
   }
 

@@ -47,7 +47,9 @@ describe('evaluateEventStream', () => {
 
   it('refuses a truncated line even when the byte scan rules it out', async () => {
     const text = `${lines[0]}\n{"source":"aws.ec2","detail":{"ke\n`
-    await expect(evaluateEventStream(pattern, chunksOf(text, 1 << 20), 'e.jsonl', testRunContext())).rejects.toMatchObject({
+    await expect(
+      evaluateEventStream(pattern, chunksOf(text, 1 << 20), 'e.jsonl', testRunContext()),
+    ).rejects.toMatchObject({
       exitCode: 6,
       message: 'e.jsonl line 2: not a JSON object (it does not start with { and end with })',
     })

@@ -1,0 +1,155 @@
+/**
+ * Hop 5: the targets of each matching rule. Lambda: its resource policy must let
+ * events.amazonaws.com invoke it for this rule (GetPolicy). Role-based targets (Step Functions,
+ * Kinesis, ECS, Batch, …): the target needs a RoleArn, and the role must allow the action
+ * (iam:SimulatePrincipalPolicy when the caller may run it). SQS/SNS: the queue or topic policy is
+ * not read by this version: unknown. Dead-letter queue and retry policy are reported for each.
+ */
+import type {Hop, RuleRecord, TargetRecord} from './types.js'
+
+import {eventBridgeMayInvoke} from './lambda-policy.js'
+
+export interface TargetChecks {
+  /** The function's resource policy text; undefined = not readable (with why). */
+  lambdaPolicy(functionArn: string): Promise<{policy?: string; why?: string}>
+  /** Whether the role may run `action` on `resource`; undefined = could not simulate (with why). */
+  roleAllows(roleArn: string, action: string, resource: string): Promise<{allowed?: boolean; why?: string}>
+}
+
+export function serviceOf(arn: string): string {
+  return arn.split(':')[2] ?? ''
+}
+
+/** The action a role-based target needs, by service. */
+const ROLE_ACTIONS: Record<string, string> = {
+  events: 'events:PutEvents',
+  firehose: 'firehose:PutRecord',
+  kinesis: 'kinesis:PutRecord',
+  states: 'states:StartExecution',
+}
+
+function describeDelivery(t: TargetRecord): string {
+  const retry = t.retryPolicy
+  const retries = retry
+    ? `retries: ${retry.maximumRetryAttempts ?? 185} attempts within ${retry.maximumEventAgeInSeconds ?? 86_400} s`
+    : 'retries: EventBridge defaults (185 attempts within 24 h)'
+  return `${retries}; dead-letter queue: ${t.deadLetterArn ?? 'none — an event that cannot be delivered is dropped'}`
+}
+
+export async function targetsHop(
+  rules: RuleRecord[],
+  checks: TargetChecks | undefined,
+  offlineWhy: string,
+): Promise<Hop> {
+  const hop: Hop = {evidence: [], fix: [], hop: 5, name: 'Targets', status: 'ok'}
+  let unknown = false
+  let broken = false
+  if (rules.length === 0) {
+    hop.status = 'unknown'
+    hop.evidence.push('no enabled matching rule: no target to check')
+    return hop
+  }
+
+  for (const rule of rules) {
+    if (!rule.targets) {
+      unknown = true
+      hop.evidence.push(`${rule.name}: targets not listed`)
+      continue
+    }
+
+    if (rule.targets.length === 0) {
+      broken = true
+      hop.evidence.push(`${rule.name}: the rule has no target — it matches and nothing happens`)
+      hop.fix.push(
+        `aws events put-targets --rule ${rule.name} --event-bus-name ${rule.eventBusName} --targets Id=1,Arn=TARGET_ARN`,
+      )
+      continue
+    }
+
+    for (const t of rule.targets) {
+      const service = serviceOf(t.arn)
+      const label = `${rule.name} → ${t.arn}`
+      hop.evidence.push(`${label}: ${describeDelivery(t)}`)
+      if (t.inputTransformer)
+        hop.evidence.push(`${label}: input transformer template ${t.inputTransformer.inputTemplate}`)
+      if (service === 'lambda') {
+        if (!checks || !rule.arn) {
+          unknown = true
+          hop.evidence.push(
+            `${label}: resource policy not checked (${checks ? 'the rule ARN is unknown' : offlineWhy})`,
+          )
+          continue
+        }
+
+        const {policy, why} = await checks.lambdaPolicy(t.arn)
+        if (policy === undefined) {
+          unknown = true
+          hop.evidence.push(`${label}: resource policy not readable (${why})`)
+          continue
+        }
+
+        const verdict = eventBridgeMayInvoke(policy, rule.arn)
+        if (verdict.allowed) {
+          hop.evidence.push(`${label}: the function policy lets events.amazonaws.com invoke it for this rule`)
+          continue
+        }
+
+        broken = true
+        hop.evidence.push(
+          `${label}: the function policy does not let this rule invoke it${verdict.otherRules.length > 0 ? ` (it names ${verdict.otherRules.join(', ')})` : ''}`,
+        )
+        hop.fix.push(
+          `aws lambda add-permission --function-name ${t.arn} --statement-id eventbridge-${rule.name} --action lambda:InvokeFunction --principal events.amazonaws.com --source-arn ${rule.arn}`,
+        )
+        continue
+      }
+
+      if (service === 'sqs' || service === 'sns') {
+        unknown = true
+        hop.evidence.push(
+          `${label}: the ${service === 'sqs' ? 'queue' : 'topic'} policy is not checked by this version; it must allow ${service === 'sqs' ? 'sqs:SendMessage' : 'sns:Publish'} to events.amazonaws.com for ${rule.arn ?? 'this rule'}`,
+        )
+        continue
+      }
+
+      const action = ROLE_ACTIONS[service]
+      if (!t.roleArn) {
+        if (action) {
+          broken = true
+          hop.evidence.push(`${label}: no RoleArn — EventBridge cannot call ${action}`)
+          hop.fix.push(
+            `aws events put-targets --rule ${rule.name} --event-bus-name ${rule.eventBusName} --targets 'Id=${t.id},Arn=${t.arn},RoleArn=ROLE_ARN' (a role trusted by events.amazonaws.com allowing ${action} on ${t.arn})`,
+          )
+        } else {
+          unknown = true
+          hop.evidence.push(`${label}: ${service} targets are not checked by this version`)
+        }
+
+        continue
+      }
+
+      if (!action || !checks) {
+        unknown = true
+        hop.evidence.push(
+          `${label}: role ${t.roleArn} not checked (${checks ? `no known action for ${service}` : offlineWhy})`,
+        )
+        continue
+      }
+
+      const {allowed, why} = await checks.roleAllows(t.roleArn, action, t.arn)
+      if (allowed === undefined) {
+        unknown = true
+        hop.evidence.push(`${label}: role ${t.roleArn} not simulated (${why})`)
+      } else if (allowed) {
+        hop.evidence.push(`${label}: role ${t.roleArn} allows ${action}`)
+      } else {
+        broken = true
+        hop.evidence.push(`${label}: role ${t.roleArn} does not allow ${action} on the target`)
+        hop.fix.push(`Add to ${t.roleArn}: {"Effect":"Allow","Action":"${action}","Resource":"${t.arn}"}`)
+      }
+    }
+  }
+
+  hop.status = broken ? 'broken' : unknown ? 'unknown' : 'ok'
+  return hop
+}
