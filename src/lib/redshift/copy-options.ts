@@ -449,6 +449,8 @@ function checkCombinations(o: CopyOptions, given: {delimiterGiven: boolean; quot
     if ([...o.delimiter].length !== 1)
       throw new CopyOptionsError(`DELIMITER must be a single character, not ${JSON.stringify(o.delimiter)}`, 'DELIMITER')
     if (o.delimiter === '\n') throw new CopyOptionsError('DELIMITER cannot be a newline', 'DELIMITER')
+    if (o.delimiter.codePointAt(0)! > 0x7f)
+      throw new CopyOptionsError(`DELIMITER must be an ASCII character, not ${JSON.stringify(o.delimiter)}`, 'DELIMITER')
   }
 
   if (o.format === 'csv' && [...o.quote].length !== 1)

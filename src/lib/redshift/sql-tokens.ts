@@ -48,6 +48,12 @@ export function tokenize(sql: string): Token[] {
       continue
     }
 
+    // A backslash ending a line: a shell line continuation around a COPY pasted from a script.
+    if (c === '\\' && (sql[i + 1] === '\n' || (sql[i + 1] === '\r' && sql[i + 2] === '\n'))) {
+      i++
+      continue
+    }
+
     if (c === '-' && sql[i + 1] === '-') {
       const end = sql.indexOf('\n', i)
       i = end === -1 ? n : end

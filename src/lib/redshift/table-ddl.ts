@@ -118,6 +118,14 @@ export function parseTableDdl(sql: string): DdlParseResult {
       continue
     }
 
+    // CREATE TABLE t (c1, c2) AS SELECT …: a list of names, not definitions.
+    const close = matchingParen(tokens, j)
+    if (close !== -1 && isWord(tokens[close + 1], 'AS')) {
+      skipped.push({line, name, reason: 'CREATE TABLE … (names) AS SELECT has no column types to read'})
+      i = close
+      continue
+    }
+
     const {columns, end, likeOnly} = readColumnList(tokens, j)
     if (likeOnly) {
       skipped.push({line, name, reason: 'the columns come from LIKE another table'})
@@ -131,6 +139,17 @@ export function parseTableDdl(sql: string): DdlParseResult {
   }
 
   return {skipped, tables}
+}
+
+/** Index of the ')' that closes the '(' at `open`, or -1. */
+function matchingParen(tokens: Token[], open: number): number {
+  let depth = 0
+  for (let i = open; i < tokens.length; i++) {
+    if (isPunct(tokens[i], '(')) depth++
+    else if (isPunct(tokens[i], ')') && --depth === 0) return i
+  }
+
+  return -1
 }
 
 /** The element list from the '(' at `open`; returns the index of the matching ')'. */
