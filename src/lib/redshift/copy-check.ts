@@ -69,6 +69,8 @@ const MAX_VALUE_CHARS = 200
 
 export interface CheckerOptions {
   copy: CopyOptions
+  /** Lines of the file before the first byte fed (a header removed by the caller). */
+  linesBefore?: number
   maxErrors: number
   table: TableDef
 }
@@ -167,6 +169,7 @@ export class RecordChecker {
     this.headerLeft = copy.ignoreHeader
     this.nullBytes = Buffer.from(copy.nullAs, 'utf8')
     this.maxErrors = options.maxErrors
+    this.line = options.linesBefore ?? 0
   }
 
   feed(chunk: Buffer): void {

@@ -23,17 +23,25 @@ import type {SliceInfo} from './slices.js'
 import {AbortedError, InputError, PipeopsError, UsageError} from '../core/errors.js'
 import {trimExternalMemory} from '../core/external-memory.js'
 import {CompressPool, usesLibdeflate} from './compress-pool.js'
+import {type CopyCheckSummary, RecordChecker} from './copy-check.js'
+import type {CopyOptions} from './copy-options.js'
 import {buildCopySql, buildManifest} from './copy-sql.js'
 import {decompress, type Decompressed, decompressionError, describeInput, type InputSpec, runIdFor} from './input.js'
 import {choosePartSize, LocalTarget, type OutputTarget, type PartWriter, S3Target} from './outputs.js'
 import {chooseBlockSize, type Codec, estimateOutput, LARGE_BLOCKS, planParts, SMALL_BLOCKS} from './plan.js'
 import {firstRecordEnd, type RecordFormat, RecordScanner} from './records.js'
 import {type HeaderMode, sniff} from './sniff.js'
+import type {TableDef} from './table-ddl.js'
 
 export type OutputSpec =
   {kind: 'dir'; path: string; urlPrefix?: string | undefined} | {kind: 's3'; location: S3Location}
 
 export interface CopySplitOptions {
+  /**
+   * Check every record against a table with COPY's conversion rules in the same pass
+   * (`--check-table`); a bad record fails the split before the manifest is written.
+   */
+  check?: {conversion: CopyOptions; maxErrors: number; table: TableDef} | undefined
   /** Uncompressed block size dealt to parts (default: chosen from the input size; tests use tiny ones). */
   blockSize?: number | undefined
   codec: Codec
@@ -99,6 +107,8 @@ export interface CopySplitOutcome {
     headerReason: string
     inputStoredBytes: number | undefined
     planReason: string
+    /** The --check-table summary (all records would load when this is set and the split succeeded). */
+    check?: CopyCheckSummary
     runId: string
     skipped: string[]
     workers: number
@@ -287,7 +297,7 @@ export async function copySplit(
       region: options.region,
       table: options.table,
     })
-    const notes = {
+    const notes: CopySplitOutcome['notes'] = {
       blockSize,
       compression,
       files: plan.files,
@@ -335,8 +345,10 @@ export async function copySplit(
       }
     }
 
-    // 3. Split.
+    // 3. Split (and check, in the same pass).
+    const checker = makeChecker(options, headerMode === 'none' ? 0 : 1)
     const outcome = await splitInto({
+      checker,
       blockSizeAt,
       dataStart,
       headerBytes: headerMode === 'repeat' ? headerBytes : undefined,
@@ -355,6 +367,16 @@ export async function copySplit(
       target,
     })
     notes.workers = outcome.workers
+    if (checker) {
+      const summary = checker.finish()
+      notes.check = summary
+      if (summary.badRecords > 0) {
+        await target.abort()
+        finished = true
+        throw checkFailure(summary)
+      }
+    }
+
     // 4. Manifest last, only after every part is complete and verified.
     const removed = await target.commit()
     finished = true
@@ -484,6 +506,10 @@ function quoteByte(quote: string): number {
 }
 
 function checkOptions(o: CopySplitOptions): void {
+  if (o.check && o.format === 'json')
+    throw new UsageError('--check-table checks CSV and delimited text; JSON records are not checked', {
+      suggestions: ["Leave out --check-table for JSON, or validate on the cluster with COPY … FORMAT JSON 'auto' NOLOAD."],
+    })
   if (o.format === 'json' && (o.header === 'strip' || o.header === 'repeat')) {
     throw new UsageError(`--header ${o.header} does not apply to --format json (JSON lines have no header row)`, {
       suggestions: ['Leave --header at auto or none for JSON.'],
@@ -513,6 +539,36 @@ function resolveHeader(o: CopySplitOptions, detected: boolean): 'none' | 'repeat
   return o.header
 }
 
+/** The checker of --check-table: copy-split's own format, delimiter and quote; the header is removed before it. */
+function makeChecker(o: CopySplitOptions, headerLines: number): RecordChecker | undefined {
+  if (!o.check) return undefined
+  const copy: CopyOptions = {
+    ...o.check.conversion,
+    delimiter: o.delimiter,
+    // copy-split's text format is delimited text with backslash escapes (records.ts).
+    escape: o.format === 'text',
+    format: o.format,
+    ignoreHeader: 0,
+    quote: o.quote,
+  }
+  return new RecordChecker({copy, linesBefore: headerLines, maxErrors: o.check.maxErrors, table: o.check.table})
+}
+
+function checkFailure(summary: CopyCheckSummary): InputError {
+  const first = summary.errors[0]
+  return new InputError(
+    `--check-table: ${summary.badRecords} of ${summary.records} record(s) would be rejected by COPY${first ? ` (first: line ${first.line}, column ${first.column ?? '(line)'}, code ${first.code}: ${first.message})` : ''}; no manifest was written and the parts were removed`,
+    {
+      code: 'CopyCheckFailed',
+      details: summary,
+      suggestions: [
+        first?.fix ?? 'Fix the records, or the COPY options given with --check-options.',
+        'See every bad record with: pipeops redshift copy-check --input FILE --table-ddl DDL --json',
+      ],
+    },
+  )
+}
+
 function makeTarget(
   output: OutputSpec | undefined,
   runId: string,
@@ -531,6 +587,8 @@ function manifestUrl(target: OutputTarget, output: OutputSpec | undefined): stri
 }
 
 interface SplitInput {
+  /** Sees every data byte (not the header) in order, when --check-table is given. */
+  checker?: RecordChecker | undefined
   /** Block size once `read` decompressed bytes have been consumed. */
   blockSizeAt: (read: number) => number
   dataStart: number
@@ -822,7 +880,12 @@ async function splitInto(s: SplitInput): Promise<SplitOutcome> {
     // The file's own line end (from its first record, not from a newline inside a quoted field).
     const firstEnd = firstRecordEnd(s.sample, {format: options.format, quote: quoteByte(options.quote)})
     if (firstEnd > 1 && s.sample[firstEnd - 2] === 0x0d) lineEnding = '\r\n'
-    if (s.dataStart < s.sample.length) await feed(Buffer.from(s.sample.subarray(s.dataStart)))
+    if (s.dataStart < s.sample.length) {
+      const first = Buffer.from(s.sample.subarray(s.dataStart))
+      s.checker?.feed(first)
+      await feed(first)
+    }
+
     let sinceTrim = 0
     for (let chunk = await s.next(); chunk !== undefined; chunk = await s.next()) {
       if (failure) throw failure
@@ -832,6 +895,7 @@ async function splitInto(s: SplitInput): Promise<SplitOutcome> {
         trimExternalMemory(TRIM_ABOVE)
       }
 
+      s.checker?.feed(chunk)
       await feed(chunk)
       s.progress(plainBytes, scanner.records)
     }
