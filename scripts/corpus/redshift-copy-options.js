@@ -36,8 +36,7 @@ export default {
       return refused
         ? {counts: {'invalid, refused': 1}, text: `refused as expected: ${envelope.error?.message}`}
         : {counts: {misses: 1}, text: `MISS: accepted, but the source marks it invalid (${item.invalid})`}
-    if (refused)
-      return {counts: {'false errors': 1}, text: `FALSE ERROR: ${envelope.error?.message ?? 'unknown'}`}
+    if (refused) return {counts: {'false errors': 1}, text: `FALSE ERROR: ${envelope.error?.message ?? 'unknown'}`}
     const o = envelope.result?.options ?? {}
     return {
       counts: {accepted: 1},

@@ -13,8 +13,8 @@ export default {
       return {counts: {unread: 1}, text: `unread: ${envelope?.error?.message ?? 'no JSON envelope'}`}
     const group = envelope.result?.groups?.[0]
     if (!group) return {counts: {unread: 1}, text: 'no error group'}
-    const meaning = group.meaning
-    const expected = item.expected
+    const {meaning} = group
+    const {expected} = item
     const verdict = expected === undefined ? 'explained' : meaning.startsWith(expected.meaning) ? 'right' : 'wrong'
     return {
       counts: {[verdict]: 1},

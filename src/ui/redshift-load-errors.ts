@@ -51,7 +51,10 @@ export function renderLoadErrors(result: LoadErrorsResult): string {
         `${g.columnType ?? '?'}${g.columnLength && g.columnLength !== '0' ? `(${g.columnLength})` : ''}`,
         g.count,
         g.examples
-          .map((e) => `${e.line ?? '?'}: ${e.value === undefined ? '(no value logged)' : `'${e.value}'${e.bytes === undefined ? '' : `, ${e.bytes} B`}`}`)
+          .map(
+            (e) =>
+              `${e.line ?? '?'}: ${e.value === undefined ? '(no value logged)' : `'${e.value}'${e.bytes === undefined ? '' : `, ${e.bytes} B`}`}`,
+          )
           .join('\n'),
         `${g.meaning} ${g.reason ? `"${g.reason}". ` : ''}${g.cause}\nFix: ${g.fix}`,
       ]),

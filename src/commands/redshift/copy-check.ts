@@ -24,7 +24,8 @@ Without --input, prints what was read from the DDL and the options.`
     },
     {
       command: `<%= config.bin %> <%= command.id %> --input s3://my-bucket/loads/events.txt --table-ddl schema.sql --table public.events --max-errors 1000 --json`,
-      description: 'Check a pipe-delimited file in S3 against one table of a schema file, listing up to 1,000 bad records:',
+      description:
+        'Check a pipe-delimited file in S3 against one table of a schema file, listing up to 1,000 bad records:',
     },
     {
       command: `<%= config.bin %> <%= command.id %> --table-ddl sales.sql --copy-options "COPY sales FROM 's3://b/p' IAM_ROLE default CSV EMPTYASNULL"`,

@@ -8,8 +8,8 @@ import {BaseCommand} from '../../base-command.js'
 import {UsageError} from '../../lib/core/errors.js'
 import {isS3Uri, parseS3Uri} from '../../lib/core/parse/s3-uri.js'
 import {parseSize} from '../../lib/core/parse/size.js'
-import {copySplit, type CopySplitResult, type OutputSpec} from '../../lib/redshift/copy-split.js'
 import {pickTable, readCopyOptions, readTableDdl} from '../../lib/redshift/check-inputs.js'
+import {copySplit, type CopySplitResult, type OutputSpec} from '../../lib/redshift/copy-split.js'
 import {findZstd, inputSpecFrom} from '../../lib/redshift/input.js'
 import {resolveSlices, type SliceClients} from '../../lib/redshift/slices.js'
 import {renderCopySplit} from '../../ui/redshift-copy-split.js'
@@ -47,10 +47,12 @@ Every part is verified: the records each compressor counted must add up to the r
   static override flags = {
     'check-options': Flags.string({
       dependsOn: ['check-table'],
-      summary: "COPY conversion options for --check-table (\"DATEFORMAT 'auto' EMPTYASNULL\"); format, delimiter and quote come from this command's flags.",
+      summary:
+        "COPY conversion options for --check-table (\"DATEFORMAT 'auto' EMPTYASNULL\"); format, delimiter and quote come from this command's flags.",
     }),
     'check-table': Flags.string({
-      summary: "CREATE TABLE file: check every record with COPY's conversion rules in the same pass; a bad record fails the split (exit 6) before the manifest.",
+      summary:
+        "CREATE TABLE file: check every record with COPY's conversion rules in the same pass; a bad record fails the split (exit 6) before the manifest.",
     }),
     cluster: Flags.string({
       exclusive: ['slices', 'workgroup', 'node-type'],

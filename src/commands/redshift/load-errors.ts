@@ -16,7 +16,8 @@ export default class RedshiftLoadErrors extends BaseCommand {
 With one load, it also reads the load's SYS_LOAD_HISTORY row and its COPY text (SYS_QUERY_TEXT), and prints a corrected COPY for review. It never runs anything but SELECTs; MAXERROR is never suggested as a fix (it discards the rows).`
   static override examples = [
     {
-      command: '<%= config.bin %> <%= command.id %> --cluster analytics --database dev --db-user loader --query-id 184723',
+      command:
+        '<%= config.bin %> <%= command.id %> --cluster analytics --database dev --db-user loader --query-id 184723',
       description: 'Explain why COPY query 184723 failed (provisioned, temporary credentials):',
     },
     {
@@ -36,7 +37,8 @@ With one load, it also reads the load's SYS_LOAD_HISTORY row and its COPY text (
       summary: 'Database user (temporary credentials; provisioned only).',
     }),
     'errors-file': Flags.string({
-      summary: 'Offline: a saved result of STL_LOAD_ERRORS / SYS_LOAD_ERROR_DETAIL (get-statement-result JSON, CSV/TSV, psql).',
+      summary:
+        'Offline: a saved result of STL_LOAD_ERRORS / SYS_LOAD_ERROR_DETAIL (get-statement-result JSON, CSV/TSV, psql).',
     }),
     limit: Flags.integer({default: 1000, max: 100_000, min: 1, summary: 'Most error rows to read (newest first).'}),
     'query-id': Flags.integer({min: 1, summary: 'The COPY query id (from the error or SYS_LOAD_HISTORY).'}),
@@ -45,7 +47,8 @@ With one load, it also reads the load's SYS_LOAD_HISTORY row and its COPY text (
     source: Flags.string({
       default: 'sys',
       options: ['sys', 'stl'],
-      summary: 'sys: SYS_LOAD_ERROR_DETAIL (provisioned and Serverless); stl: STL_LOAD_ERRORS (provisioned; has the raw line and value).',
+      summary:
+        'sys: SYS_LOAD_ERROR_DETAIL (provisioned and Serverless); stl: STL_LOAD_ERRORS (provisioned; has the raw line and value).',
     }),
     table: Flags.string({summary: 'Only errors of this table (schema.table or table).'}),
     workgroup: Flags.string({exclusive: ['cluster', 'errors-file'], summary: 'Redshift Serverless workgroup.'}),
@@ -59,41 +62,56 @@ With one load, it also reads the load's SYS_LOAD_HISTORY row and its COPY text (
     {action: 'redshift-serverless:GetCredentials', when: 'with --workgroup and no --secret-arn'},
     {action: 'secretsmanager:GetSecretValue', when: 'with --secret-arn'},
   ]
-  static override summary = 'Explain why a Redshift COPY failed, with the fix for each error, from the load error tables.'
+  static override summary =
+    'Explain why a Redshift COPY failed, with the fix for each error, from the load error tables.'
 
   public async run(): Promise<LoadErrorsResult> {
     const {flags} = await this.parse(RedshiftLoadErrors)
-    const since = flags.since === undefined ? undefined : new Date(Date.now() - durationToMs(parseDuration(flags.since, '--since')))
-    let errorsFile: {content: string; name: string} | undefined
+    const since =
+      flags.since === undefined ? undefined : new Date(Date.now() - durationToMs(parseDuration(flags.since, '--since')))
+    let errorsFile: undefined | {content: string; name: string}
     let target: DataApiTarget | undefined
-    if (flags['errors-file'] !== undefined) {
-      const unused = (['database', 'db-user', 'secret-arn', 'query-id', 'table', 'since'] as const).filter(
-        (n) => flags[n] !== undefined,
-      )
-      if (unused.length > 0)
-        throw new UsageError(`${unused.map((n) => `--${n}`).join(', ')}: not used with --errors-file (the file holds the rows)`, {
-          code: 'UnusedFlag',
-          suggestions: ['Filter the rows when you export them, or drop these flags.'],
-        })
-      this.rejectAwsFlags(this.argv, '--errors-file')
-      const name = flags['errors-file']
-      const content = await readFile(name, 'utf8').catch((error: unknown) => {
-        throw new InputError(`--errors-file ${name} cannot be read (${(error as {code?: string}).code})`, {cause: error})
-      })
-      errorsFile = {content, name}
-    } else {
+    if (flags['errors-file'] === undefined) {
       if (flags.database === undefined)
         throw new UsageError('--database is required with --cluster or --workgroup', {
           suggestions: ['Give --database dev (the database the COPY ran in).'],
         })
       if (flags.cluster !== undefined)
-        target = {cluster: flags.cluster, database: flags.database, dbUser: flags['db-user'], secretArn: flags['secret-arn']}
-      else if (flags.workgroup !== undefined)
-        target = {database: flags.database, secretArn: flags['secret-arn'], workgroup: flags.workgroup}
-      else
+        target = {
+          cluster: flags.cluster,
+          database: flags.database,
+          dbUser: flags['db-user'],
+          secretArn: flags['secret-arn'],
+        }
+      else if (flags.workgroup === undefined) {
         throw new UsageError('say where the errors are: --cluster ID, --workgroup NAME, or --errors-file FILE', {
-          suggestions: ['Offline: save the rows with aws redshift-data get-statement-result … > errors.json and give --errors-file errors.json.'],
+          suggestions: [
+            'Offline: save the rows with aws redshift-data get-statement-result … > errors.json and give --errors-file errors.json.',
+          ],
         })
+      } else {
+        target = {database: flags.database, secretArn: flags['secret-arn'], workgroup: flags.workgroup}
+      }
+    } else {
+      const unused = (['database', 'db-user', 'secret-arn', 'query-id', 'table', 'since'] as const).filter(
+        (n) => flags[n] !== undefined,
+      )
+      if (unused.length > 0)
+        throw new UsageError(
+          `${unused.map((n) => `--${n}`).join(', ')}: not used with --errors-file (the file holds the rows)`,
+          {
+            code: 'UnusedFlag',
+            suggestions: ['Filter the rows when you export them, or drop these flags.'],
+          },
+        )
+      this.rejectAwsFlags(this.argv, '--errors-file')
+      const name = flags['errors-file']
+      const content = await readFile(name, 'utf8').catch((error: unknown) => {
+        throw new InputError(`--errors-file ${name} cannot be read (${(error as {code?: string}).code})`, {
+          cause: error,
+        })
+      })
+      errorsFile = {content, name}
     }
 
     const aws = target === undefined ? undefined : await this.awsClients(flags)

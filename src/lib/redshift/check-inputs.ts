@@ -6,7 +6,7 @@
 import {readFile} from 'node:fs/promises'
 
 import {InputError, UsageError} from '../core/errors.js'
-import {CopyOptionsError, type CopyOptions, parseCopyOptions} from './copy-options.js'
+import {type CopyOptions, CopyOptionsError, parseCopyOptions} from './copy-options.js'
 import {DdlError, type DdlParseResult, parseTableDdl, type TableDef} from './table-ddl.js'
 
 export function readCopyOptions(text: string | undefined): CopyOptions {
@@ -59,7 +59,9 @@ export function pickTable(parsed: DdlParseResult, file: string, name: string | u
     const skipped = parsed.skipped.map((s) => `${s.name} (line ${s.line}: ${s.reason})`).join('; ')
     throw new InputError(`${file} holds no CREATE TABLE with a column list${skipped ? `: ${skipped}` : ''}`, {
       code: 'InvalidDdl',
-      suggestions: ['Give the CREATE TABLE … (column type, …) of the target table (SHOW TABLE schema.table prints it).'],
+      suggestions: [
+        'Give the CREATE TABLE … (column type, …) of the target table (SHOW TABLE schema.table prints it).',
+      ],
     })
   }
 

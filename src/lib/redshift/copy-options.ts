@@ -1,3 +1,4 @@
+/* eslint-disable unicorn/text-encoding-identifier-case -- UTF8/UTF16 here are COPY's ENCODING keywords, not Node encoding names */
 /**
  * COPY's options, read from the text a user pastes: either the options part
  * (`CSV DELIMITER ',' DATEFORMAT 'auto' EMPTYASNULL`) or a whole `COPY t [(cols)] FROM '…' …;`.
@@ -26,7 +27,7 @@ export interface CopyOptions {
   dateFormat: string | undefined
   delimiter: string
   emptyAsNull: boolean
-  encoding: 'UTF16' | 'UTF16BE' | 'UTF16LE' | 'UTF8'
+  encoding: 'UTF8' | 'UTF16' | 'UTF16BE' | 'UTF16LE'
   escape: boolean
   explicitIds: boolean
   fillRecord: boolean
@@ -104,15 +105,15 @@ const FLAGS: Record<string, keyof CopyOptions | undefined> = {
   ESCAPE: 'escape',
   EXPLICIT_IDS: 'explicitIds',
   FILLRECORD: 'fillRecord',
-  IGNOREBLANKLINES: 'ignoreBlankLines',
-  REMOVEQUOTES: 'removeQuotes',
-  ROUNDEC: 'roundec',
-  TRIMBLANKS: 'trimBlanks',
-  TRUNCATECOLUMNS: 'truncateColumns',
   // Accepted and irrelevant to the conversion of values:
   IGNOREALLERRORS: undefined,
+  IGNOREBLANKLINES: 'ignoreBlankLines',
   NOLOAD: undefined,
+  REMOVEQUOTES: 'removeQuotes',
+  ROUNDEC: 'roundec',
   SSH: undefined,
+  TRIMBLANKS: 'trimBlanks',
+  TRUNCATECOLUMNS: 'truncateColumns',
 }
 
 /** Options with one string argument that do not affect conversion (authorization, source, encryption). */
@@ -124,6 +125,8 @@ const IGNORED_STRING_OPTIONS = new Set([
   'REGION',
   'SECRET_ACCESS_KEY',
   'SESSION_TOKEN',
+  // The older name of SESSION_TOKEN in AWS's own examples.
+  'TOKEN',
 ])
 
 const MAX_ERROR_LIMIT = 100_000
@@ -170,7 +173,10 @@ export function parseCopyOptions(text: string): CopyOptions {
 
   const setFormat = (format: CopyFormat, keyword: string): void => {
     if (options.format !== 'text' && options.format !== format)
-      throw new CopyOptionsError(`${keyword} conflicts with ${options.format.toUpperCase()}: give one data format`, keyword)
+      throw new CopyOptionsError(
+        `${keyword} conflicts with ${options.format.toUpperCase()}: give one data format`,
+        keyword,
+      )
     options.format = format
   }
 
@@ -182,12 +188,10 @@ export function parseCopyOptions(text: string): CopyOptions {
       continue
     }
 
-    if (t.kind !== 'word')
-      throw new CopyOptionsError(`expected a COPY option, found ${JSON.stringify(t.text)}`, t.text)
+    if (t.kind !== 'word') throw new CopyOptionsError(`expected a COPY option, found ${JSON.stringify(t.text)}`, t.text)
     const keyword = t.text.toUpperCase()
     i++
-    if (seen.has(keyword) && keyword !== 'FORMAT')
-      throw new CopyOptionsError(`${keyword} is given twice`, keyword)
+    if (seen.has(keyword) && keyword !== 'FORMAT') throw new CopyOptionsError(`${keyword} is given twice`, keyword)
     seen.add(keyword)
     if (keyword in FLAGS) {
       const field = FLAGS[keyword]
@@ -202,6 +206,8 @@ export function parseCopyOptions(text: string): CopyOptions {
       continue
     }
 
+    // `CREDENTIALS IAM_ROLE '…'` appears in AWS's examples: the keyword before another authorization.
+    if (keyword === 'CREDENTIALS' && ['IAM_ROLE', 'ACCESS_KEY_ID'].some((w) => isWord(tokens[i], w))) continue
     if (IGNORED_STRING_OPTIONS.has(keyword)) {
       takeString(keyword)
       continue
@@ -233,8 +239,7 @@ export function parseCopyOptions(text: string): CopyOptions {
       case 'JSON': {
         setFormat(keyword === 'AVRO' ? 'avro' : 'json', keyword)
         if (isWord(tokens[i], 'AS')) i++
-        if (tokens[i]?.kind === 'string') options.formatArgument = take(keyword).text
-        else options.formatArgument = 'auto'
+        options.formatArgument = tokens[i]?.kind === 'string' ? take(keyword).text : 'auto'
         break
       }
 
@@ -283,7 +288,7 @@ export function parseCopyOptions(text: string): CopyOptions {
       case 'ENCODING': {
         if (isWord(tokens[i], 'AS')) i++
         const value = take(keyword).text.toUpperCase().replaceAll('-', '')
-        if (!['UTF16', 'UTF16BE', 'UTF16LE', 'UTF8'].includes(value))
+        if (!['UTF8', 'UTF16', 'UTF16BE', 'UTF16LE'].includes(value))
           throw new CopyOptionsError(`ENCODING ${value} is not one of UTF8, UTF16, UTF16LE, UTF16BE`, keyword)
         options.encoding = value as CopyOptions['encoding']
         break
@@ -422,7 +427,10 @@ function readStatementHead(tokens: Token[], options: CopyOptions): number {
   }
 
   if (!isWord(tokens[i], 'FROM'))
-    throw new CopyOptionsError(`expected FROM after COPY ${options.table}, found ${JSON.stringify(tokens[i]?.text ?? 'the end')}`, 'FROM')
+    throw new CopyOptionsError(
+      `expected FROM after COPY ${options.table}, found ${JSON.stringify(tokens[i]?.text ?? 'the end')}`,
+      'FROM',
+    )
   i++
   const source = tokens[i]
   if (!source || source.kind !== 'string')
@@ -443,14 +451,19 @@ function checkCombinations(o: CopyOptions, given: {delimiterGiven: boolean; quot
 
   if (o.format === 'fixedwidth' && given.delimiterGiven)
     throw new CopyOptionsError('FIXEDWIDTH cannot be combined with DELIMITER', 'DELIMITER')
-  if (given.quoteGiven && o.format !== 'csv')
-    throw new CopyOptionsError('QUOTE AS applies only with CSV', 'QUOTE')
+  if (given.quoteGiven && o.format !== 'csv') throw new CopyOptionsError('QUOTE AS applies only with CSV', 'QUOTE')
   if (o.format === 'text' || o.format === 'csv') {
     if ([...o.delimiter].length !== 1)
-      throw new CopyOptionsError(`DELIMITER must be a single character, not ${JSON.stringify(o.delimiter)}`, 'DELIMITER')
+      throw new CopyOptionsError(
+        `DELIMITER must be a single character, not ${JSON.stringify(o.delimiter)}`,
+        'DELIMITER',
+      )
     if (o.delimiter === '\n') throw new CopyOptionsError('DELIMITER cannot be a newline', 'DELIMITER')
     if (o.delimiter.codePointAt(0)! > 0x7f)
-      throw new CopyOptionsError(`DELIMITER must be an ASCII character, not ${JSON.stringify(o.delimiter)}`, 'DELIMITER')
+      throw new CopyOptionsError(
+        `DELIMITER must be an ASCII character, not ${JSON.stringify(o.delimiter)}`,
+        'DELIMITER',
+      )
   }
 
   if (o.format === 'csv' && [...o.quote].length !== 1)
@@ -463,7 +476,10 @@ function checkCombinations(o: CopyOptions, given: {delimiterGiven: boolean; quot
   ] as const) {
     // 'auto' is case-sensitive (DG copy-parameters-data-conversion.html): 'AUTO' is read as a pattern.
     if (value !== undefined && value !== 'auto' && value.toLowerCase() === 'auto')
-      throw new CopyOptionsError(`${name} '${value}': the keyword is 'auto' in lower case (COPY reads '${value}' as a pattern)`, name)
+      throw new CopyOptionsError(
+        `${name} '${value}': the keyword is 'auto' in lower case (COPY reads '${value}' as a pattern)`,
+        name,
+      )
   }
 }
 
@@ -484,19 +500,41 @@ export function decodeCopyString(text: string): string {
     if (octal) {
       out += String.fromCodePoint(Number.parseInt(octal[0], 8))
       i += 3
-    } else if (next === 't') {
-      out += '\t'
-      i++
-    } else if (next === 'n') {
-      out += '\n'
-      i++
-    } else if (next === 'r') {
-      out += '\r'
-      i++
-    } else if (next === '\\' || next === "'") {
-      out += next
-      i++
-    } else out += c
+    } else
+      switch (next) {
+        case "'":
+        case '\\': {
+          out += next
+          i++
+
+          break
+        }
+
+        case 'n': {
+          out += '\n'
+          i++
+
+          break
+        }
+
+        case 'r': {
+          out += '\r'
+          i++
+
+          break
+        }
+
+        case 't': {
+          out += '\t'
+          i++
+
+          break
+        }
+
+        default: {
+          out += c
+        }
+      }
   }
 
   return out
@@ -505,20 +543,41 @@ export function decodeCopyString(text: string): string {
 /** The options as COPY text (for the corrected COPY printed for review). */
 export function formatCopyOptions(o: CopyOptions): string[] {
   const quote = (s: string): string =>
-    `'${s.replaceAll('\\', '\\\\').replaceAll("'", "\\'").replaceAll('\t', String.raw`\t`)}'`
+    `'${s
+      .replaceAll('\\', '\\\\')
+      .replaceAll("'", String.raw`\'`)
+      .replaceAll('\t', String.raw`\t`)}'`
   const lines: string[] = []
-  if (o.format === 'csv') lines.push(`CSV${o.quote === '"' ? '' : ` QUOTE AS ${quote(o.quote)}`}`)
-  else if (o.format === 'json' || o.format === 'avro')
-    lines.push(`FORMAT AS ${o.format.toUpperCase()} '${o.formatArgument ?? 'auto'}'`)
-  else if (o.format === 'fixedwidth') lines.push(`FIXEDWIDTH '${o.fixedWidth ?? ''}'`)
-  else if (o.format !== 'text') lines.push(`FORMAT AS ${o.format.toUpperCase()}`)
+  switch (o.format) {
+    case 'avro':
+    case 'json': {
+      lines.push(`FORMAT AS ${o.format.toUpperCase()} '${o.formatArgument ?? 'auto'}'`)
+      break
+    }
+
+    case 'csv': {
+      lines.push(`CSV${o.quote === '"' ? '' : ` QUOTE AS ${quote(o.quote)}`}`)
+      break
+    }
+
+    case 'fixedwidth': {
+      lines.push(`FIXEDWIDTH '${o.fixedWidth ?? ''}'`)
+      break
+    }
+
+    default: {
+      if (o.format !== 'text') lines.push(`FORMAT AS ${o.format.toUpperCase()}`)
+    }
+  }
+
   if ((o.format === 'text' && o.delimiter !== '|') || (o.format === 'csv' && o.delimiter !== ','))
     lines.push(`DELIMITER ${quote(o.delimiter)}`)
   if (o.ignoreHeader > 0) lines.push(`IGNOREHEADER ${o.ignoreHeader}`)
   if (o.nullAs !== String.raw`\N`) lines.push(`NULL AS ${quote(o.nullAs)}`)
   if (o.dateFormat !== undefined) lines.push(`DATEFORMAT '${o.dateFormat}'`)
   if (o.timeFormat !== undefined) lines.push(`TIMEFORMAT '${o.timeFormat}'`)
-  if (o.acceptInvChars !== undefined) lines.push(`ACCEPTINVCHARS${o.acceptInvChars === '?' ? '' : ` AS '${o.acceptInvChars}'`}`)
+  if (o.acceptInvChars !== undefined)
+    lines.push(`ACCEPTINVCHARS${o.acceptInvChars === '?' ? '' : ` AS '${o.acceptInvChars}'`}`)
   for (const [flag, name] of [
     [o.acceptAnyDate, 'ACCEPTANYDATE'],
     [o.blanksAsNull, 'BLANKSASNULL'],

@@ -18,32 +18,32 @@ import {createHash, type Hash} from 'node:crypto'
 import {crc32} from 'node:zlib'
 
 import type {S3Location} from '../core/parse/s3-uri.js'
+import type {CopyOptions} from './copy-options.js'
 import type {SliceInfo} from './slices.js'
+import type {TableDef} from './table-ddl.js'
 
 import {AbortedError, InputError, PipeopsError, UsageError} from '../core/errors.js'
 import {trimExternalMemory} from '../core/external-memory.js'
 import {CompressPool, usesLibdeflate} from './compress-pool.js'
 import {type CopyCheckSummary, RecordChecker} from './copy-check.js'
-import type {CopyOptions} from './copy-options.js'
 import {buildCopySql, buildManifest} from './copy-sql.js'
 import {decompress, type Decompressed, decompressionError, describeInput, type InputSpec, runIdFor} from './input.js'
 import {choosePartSize, LocalTarget, type OutputTarget, type PartWriter, S3Target} from './outputs.js'
 import {chooseBlockSize, type Codec, estimateOutput, LARGE_BLOCKS, planParts, SMALL_BLOCKS} from './plan.js'
 import {firstRecordEnd, type RecordFormat, RecordScanner} from './records.js'
 import {type HeaderMode, sniff} from './sniff.js'
-import type {TableDef} from './table-ddl.js'
 
 export type OutputSpec =
   {kind: 'dir'; path: string; urlPrefix?: string | undefined} | {kind: 's3'; location: S3Location}
 
 export interface CopySplitOptions {
+  /** Uncompressed block size dealt to parts (default: chosen from the input size; tests use tiny ones). */
+  blockSize?: number | undefined
   /**
    * Check every record against a table with COPY's conversion rules in the same pass
    * (`--check-table`); a bad record fails the split before the manifest is written.
    */
-  check?: {conversion: CopyOptions; maxErrors: number; table: TableDef} | undefined
-  /** Uncompressed block size dealt to parts (default: chosen from the input size; tests use tiny ones). */
-  blockSize?: number | undefined
+  check?: undefined | {conversion: CopyOptions; maxErrors: number; table: TableDef}
   codec: Codec
   delimiter: string
   dryRun: boolean
@@ -102,13 +102,13 @@ export interface CopySplitOutcome {
   /** Details for people that do not belong in the result JSON. */
   notes: {
     blockSize: number
+    /** The --check-table summary (all records would load when this is set and the split succeeded). */
+    check?: CopyCheckSummary
     compression: string
     files: number
     headerReason: string
     inputStoredBytes: number | undefined
     planReason: string
-    /** The --check-table summary (all records would load when this is set and the split succeeded). */
-    check?: CopyCheckSummary
     runId: string
     skipped: string[]
     workers: number
@@ -348,8 +348,8 @@ export async function copySplit(
     // 3. Split (and check, in the same pass).
     const checker = makeChecker(options, headerMode === 'none' ? 0 : 1)
     const outcome = await splitInto({
-      checker,
       blockSizeAt,
+      checker,
       dataStart,
       headerBytes: headerMode === 'repeat' ? headerBytes : undefined,
       headerLines: headerMode === 'none' ? 0 : 1,
@@ -508,7 +508,9 @@ function quoteByte(quote: string): number {
 function checkOptions(o: CopySplitOptions): void {
   if (o.check && o.format === 'json')
     throw new UsageError('--check-table checks CSV and delimited text; JSON records are not checked', {
-      suggestions: ["Leave out --check-table for JSON, or validate on the cluster with COPY … FORMAT JSON 'auto' NOLOAD."],
+      suggestions: [
+        "Leave out --check-table for JSON, or validate on the cluster with COPY … FORMAT JSON 'auto' NOLOAD.",
+      ],
     })
   if (o.format === 'json' && (o.header === 'strip' || o.header === 'repeat')) {
     throw new UsageError(`--header ${o.header} does not apply to --format json (JSON lines have no header row)`, {
@@ -587,10 +589,10 @@ function manifestUrl(target: OutputTarget, output: OutputSpec | undefined): stri
 }
 
 interface SplitInput {
-  /** Sees every data byte (not the header) in order, when --check-table is given. */
-  checker?: RecordChecker | undefined
   /** Block size once `read` decompressed bytes have been consumed. */
   blockSizeAt: (read: number) => number
+  /** Sees every data byte (not the header) in order, when --check-table is given. */
+  checker?: RecordChecker | undefined
   dataStart: number
   headerBytes: Buffer | undefined
   headerLines: number

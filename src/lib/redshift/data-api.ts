@@ -50,7 +50,7 @@ export class StatementFailedError extends InputError {
 }
 
 export function targetParams(target: DataApiTarget): Record<string, string> {
-  const auth = target.secretArn === undefined ? {} : {SecretArn: target.secretArn}
+  const auth: Record<string, string> = target.secretArn === undefined ? {} : {SecretArn: target.secretArn}
   if ('workgroup' in target) return {Database: target.database, WorkgroupName: target.workgroup, ...auth}
   return {
     ClusterIdentifier: target.cluster,
@@ -106,7 +106,8 @@ export async function runStatement(
   let nextToken: string | undefined
   do {
     const page = await client.send(new GetStatementResultCommand({Id: id, NextToken: nextToken}), opts)
-    if (page.ColumnMetadata && columns.length === 0) columns = page.ColumnMetadata.map((c, i) => c.name ?? c.label ?? `col${i}`)
+    if (page.ColumnMetadata && columns.length === 0)
+      columns = page.ColumnMetadata.map((c, i) => c.name ?? c.label ?? `col${i}`)
     for (const record of page.Records ?? []) {
       const row: Record<string, Cell> = {}
       for (const [i, field] of record.entries()) row[columns[i] ?? `col${i}`] = cellValue(field)
@@ -115,6 +116,7 @@ export async function runStatement(
 
     nextToken = page.NextToken
   } while (nextToken)
+
   return {columns, queryId, rows}
 }
 

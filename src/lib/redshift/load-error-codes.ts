@@ -18,11 +18,13 @@ export interface LoadErrorCode {
 export const LOAD_ERROR_CODES: Readonly<Record<number, LoadErrorCode>> = {
   1200: {cause: 'COPY could not parse the line for a reason it does not name.', meaning: 'Unknown parse error.'},
   1201: {
-    cause: 'The line has no field delimiter at all: the file uses another delimiter than COPY was told, or the line is not data.',
+    cause:
+      'The line has no field delimiter at all: the file uses another delimiter than COPY was told, or the line is not data.',
     meaning: 'Field delimiter was not found in the input file.',
   },
   1202: {
-    cause: 'The line has more fields than the table (or the COPY column list) has columns: a different delimiter, a delimiter inside an unquoted value, or an extra column in the file.',
+    cause:
+      'The line has more fields than the table (or the COPY column list) has columns: a different delimiter, a delimiter inside an unquoted value, or an extra column in the file.',
     meaning: 'Input data had more columns than were defined in the DDL.',
   },
   1203: {
@@ -30,7 +32,8 @@ export const LOAD_ERROR_CODES: Readonly<Record<number, LoadErrorCode>> = {
     meaning: 'Input data had fewer columns than were defined in the DDL.',
   },
   1204: {
-    cause: 'The value is out of range for the column type: a string longer than the column in bytes (VARCHAR/CHAR lengths count bytes, and a non-ASCII character takes 2–4), a number beyond the integer type or with more integer digits than DECIMAL(p,s) allows.',
+    cause:
+      'The value is out of range for the column type: a string longer than the column in bytes (VARCHAR/CHAR lengths count bytes, and a non-ASCII character takes 2–4), a number beyond the integer type or with more integer digits than DECIMAL(p,s) allows.',
     meaning: 'Input data exceeded the acceptable range for the data type.',
   },
   1205: {
@@ -42,13 +45,15 @@ export const LOAD_ERROR_CODES: Readonly<Record<number, LoadErrorCode>> = {
     meaning: 'Timestamp format is not valid.',
   },
   1207: {
-    cause: 'A numeric field holds a character other than 0–9 (a decimal point in an integer column, a thousands separator, a currency sign, a quote, a header word, or a shifted column).',
+    cause:
+      'A numeric field holds a character other than 0–9 (a decimal point in an integer column, a thousands separator, a currency sign, a quote, a header word, or a shifted column).',
     meaning: 'Data contained a value outside of the expected range of 0-9.',
   },
   1208: {cause: 'The value is not a floating-point number.', meaning: 'FLOAT data type format error.'},
   1209: {cause: 'The value is not a decimal number.', meaning: 'DECIMAL data type format error.'},
   1210: {
-    cause: "The value is not one of BOOLEAN's literals (true: TRUE 't' 'true' 'y' 'yes' '1'; false: FALSE 'f' 'false' 'n' 'no' '0').",
+    cause:
+      "The value is not one of BOOLEAN's literals (true: TRUE 't' 'true' 'y' 'yes' '1'; false: FALSE 'f' 'false' 'n' 'no' '0').",
     meaning: 'BOOLEAN data type format error.',
   },
   1211: {cause: 'The line is empty.', meaning: 'Input line contained no data.'},
@@ -57,11 +62,13 @@ export const LOAD_ERROR_CODES: Readonly<Record<number, LoadErrorCode>> = {
     meaning: 'Load file was not found.',
   },
   1213: {
-    cause: 'A NOT NULL column received NULL: an empty field (non-character types), the NULL AS string, or a missing trailing field with FILLRECORD.',
+    cause:
+      'A NOT NULL column received NULL: an empty field (non-character types), the NULL AS string, or a missing trailing field with FILLRECORD.',
     meaning: 'A field specified as NOT NULL contained no data.',
   },
   1214: {
-    cause: 'The line ended before all columns were read: fewer fields than columns, a different delimiter, or a newline inside a value that is not quoted (CSV) or escaped (ESCAPE).',
+    cause:
+      'The line ended before all columns were read: fewer fields than columns, a different delimiter, or a newline inside a value that is not quoted (CSV) or escaped (ESCAPE).',
     meaning: 'Delimiter not found.',
   },
   1215: {cause: 'A CHAR field could not be loaded.', meaning: 'CHAR field error.'},
@@ -77,15 +84,25 @@ export const LOAD_ERROR_CODES: Readonly<Record<number, LoadErrorCode>> = {
     cause: String.raw`With NULL AS '\0', a field holding the NUL terminator also holds other bytes.`,
     meaning: String.raw`When using NULL AS '\0', a field containing a null terminator (NUL, or UTF-8 0000) contained more than one byte.`,
   },
-  1219: {cause: 'An escaped UTF-8 hex sequence has a non-hex digit.', meaning: 'UTF-8 hexadecimal contains an invalid digit.'},
+  1219: {
+    cause: 'An escaped UTF-8 hex sequence has a non-hex digit.',
+    meaning: 'UTF-8 hexadecimal contains an invalid digit.',
+  },
   1220: {
-    cause: 'The bytes are not valid UTF-8 (a file in Latin-1/Windows-1252, or a cut multi-byte character), or a CHAR column received a non-ASCII character (CHAR takes single-byte characters only).',
+    cause:
+      'The bytes are not valid UTF-8 (a file in Latin-1/Windows-1252, or a cut multi-byte character), or a CHAR column received a non-ASCII character (CHAR takes single-byte characters only).',
     meaning: 'String contains invalid or unsupported UTF-8 codepoints.',
   },
-  1221: {cause: 'The file is not in the ENCODING COPY was given.', meaning: 'Encoding of the file is not the same as that specified in the COPY command.'},
+  1221: {
+    cause: 'The file is not in the ENCODING COPY was given.',
+    meaning: 'Encoding of the file is not the same as that specified in the COPY command.',
+  },
   1222: {cause: 'An integer value overflowed.', meaning: 'Integer value overflow error.'},
   1223: {cause: 'The data type is not valid for the value.', meaning: 'Data type is not valid.'},
-  1224: {cause: 'The value for a SUPER column is not well-formed JSON.', meaning: 'Input data is not well-formed JSON for the SUPER data type.'},
+  1224: {
+    cause: 'The value for a SUPER column is not well-formed JSON.',
+    meaning: 'Input data is not well-formed JSON for the SUPER data type.',
+  },
   8001: {
     cause: 'A manifest entry is a prefix, not the full S3 object path.',
     meaning: 'COPY with MANIFEST parameter requires full path of an S3 object.',
@@ -120,7 +137,7 @@ export function utf8Bytes(value: string): number {
 /** The fix for a code, in words: a COPY option where one exists, else the data or column change. */
 export function fixFor(code: number, context: FailureContext = {}): string {
   const type = (context.column?.type ?? context.columnType ?? '').toLowerCase()
-  const value = context.value
+  const {value} = context
   const reason = context.reason ?? ''
   switch (code) {
     case 1201:
@@ -161,10 +178,14 @@ export function fixFor(code: number, context: FailureContext = {}): string {
     }
 
     case 1207: {
-      if (value !== undefined && /^\s*[+-]?\d+\.\d*\s*$/.test(value) && /int|long|short/.test(type + reason.toLowerCase()))
+      if (
+        value !== undefined &&
+        /^\s*[+-]?\d+\.\d*\s*$/.test(value) &&
+        /int|long|short/.test(type + reason.toLowerCase())
+      )
         return 'The value has a fraction but the column is an integer: make the column DECIMAL(p,s), or round in the producer.'
       if (value !== undefined && /^[A-Za-z_ ]+$/.test(value.trim()))
-        return 'A word in a numeric column is often the header line (IGNOREHEADER 1) or a column shifted by a wrong delimiter; a word standing for NULL needs NULL AS \'word\'.'
+        return "A word in a numeric column is often the header line (IGNOREHEADER 1) or a column shifted by a wrong delimiter; a word standing for NULL needs NULL AS 'word'."
       return 'Remove the non-digit characters in the producer (thousands separators, currency signs, spaces inside numbers), check the delimiter and IGNOREHEADER, or load the column as VARCHAR and convert in SQL.'
     }
 
@@ -201,8 +222,8 @@ export function fixFor(code: number, context: FailureContext = {}): string {
       return String.raw`Use NULL AS '\0' only for fields that are a single NUL byte; clean the other NUL bytes in the producer.`
     }
 
-    case 1220:
-    case 1219: {
+    case 1219:
+    case 1220: {
       if (/char/.test(type) && !/varchar/.test(type))
         return 'CHAR takes single-byte (ASCII) characters only: make the column VARCHAR (lengths in bytes).'
       return "Convert the file to UTF-8 (iconv -f WINDOWS-1252 -t UTF-8), or ACCEPTINVCHARS [AS '?'] to replace each invalid byte in VARCHAR columns (the original bytes are lost; replacements are logged in STL_REPLACEMENTS)."
@@ -250,12 +271,12 @@ export const REASON_PATTERNS: ReadonlyArray<{code: number; fix?: string; pattern
   {code: 1220, pattern: /invalid or unsupported UTF-?8 codepoints|Multibyte character not supported for CHAR/i},
   {
     code: 1216,
-    fix: "A character follows a closing quote where the delimiter or the line end should be: the file is quoted CSV with an unescaped quote inside a value, or quoted text loaded without CSV. Give CSV (QUOTE AS …) for quoted files and double inner quotes (\"\"), or for text format REMOVEQUOTES with ESCAPE for backslash-escaped quotes.",
+    fix: 'A character follows a closing quote where the delimiter or the line end should be: the file is quoted CSV with an unescaped quote inside a value, or quoted text loaded without CSV. Give CSV (QUOTE AS …) for quoted files and double inner quotes (""), or for text format REMOVEQUOTES with ESCAPE for backslash-escaped quotes.',
     pattern: /Missing newline: Unexpected character|Invalid quote formatting for CSV/i,
   },
   {
     code: 1202,
-    fix: 'Columnar (Parquet/ORC) COPY maps file columns to table columns by position and needs the same number: give a COPY column list naming the file\'s columns, or align the table with the file.',
+    fix: "Columnar (Parquet/ORC) COPY maps file columns to table columns by position and needs the same number: give a COPY column list naming the file's columns, or align the table with the file.",
     pattern: /Unmatched number of columns between table and file/i,
   },
   {
@@ -266,7 +287,7 @@ export const REASON_PATTERNS: ReadonlyArray<{code: number; fix?: string; pattern
 ]
 
 /** The code a reason text belongs to, and a fix specific to that text, when the text is known. */
-export function matchReason(reason: string | undefined): {code: number; fix?: string} | undefined {
+export function matchReason(reason: string | undefined): undefined | {code: number; fix?: string} {
   if (!reason) return undefined
   const hit = REASON_PATTERNS.find((p) => p.pattern.test(reason))
   return hit ? {code: hit.code, ...(hit.fix ? {fix: hit.fix} : {})} : undefined

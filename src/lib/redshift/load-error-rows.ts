@@ -120,7 +120,13 @@ function parseJson(text: string): Array<Record<string, Cell>> {
   return result.Records.map((record) => {
     const row: Record<string, Cell> = {}
     for (const [i, field] of record.entries()) {
-      const f = field as {booleanValue?: boolean; doubleValue?: number; isNull?: boolean; longValue?: number; stringValue?: string}
+      const f = field as {
+        booleanValue?: boolean
+        doubleValue?: number
+        isNull?: boolean
+        longValue?: number
+        stringValue?: string
+      }
       row[names[i] ?? `col${i}`] = f.isNull
         ? null
         : (f.stringValue ?? f.longValue ?? f.doubleValue ?? f.booleanValue ?? null)
@@ -152,7 +158,8 @@ function parseDelimited(text: string): Array<Record<string, Cell>> {
   const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '' && !/^\(\d+ rows?\)$/.test(l.trim()))
   const header = lines[0]!
   const delimiter = header.includes('\t') ? '\t' : header.includes('|') ? '|' : ','
-  const split = (line: string): string[] => (delimiter === ',' ? splitCsvLine(line) : line.split(delimiter).map((c) => c.trim()))
+  const split = (line: string): string[] =>
+    delimiter === ',' ? splitCsvLine(line) : line.split(delimiter).map((c) => c.trim())
   const names = split(header).map((n) => n.trim())
   if (!names.some((n) => Object.values(ALIASES).some((list) => list.includes(n.toLowerCase()))))
     throw new ErrorsFileError(

@@ -14,7 +14,7 @@ import type {RedshiftDataClient} from '@aws-sdk/client-redshift-data'
 import type {RunContext} from '../core/run-context.js'
 
 import {InputError, UsageError} from '../core/errors.js'
-import {CopyOptionsError, type CopyOptions, formatCopyOptions, parseCopyOptions} from './copy-options.js'
+import {type CopyOptions, CopyOptionsError, formatCopyOptions, parseCopyOptions} from './copy-options.js'
 import {type Cell, type DataApiTarget, runStatement, StatementFailedError} from './data-api.js'
 import {codeMeaning, fixFor, LOAD_ERROR_CODES, matchReason, MAXERROR_NOTE, utf8Bytes} from './load-error-codes.js'
 import {ErrorsFileError, type LoadErrorRow, normaliseRow, parseErrorsFile} from './load-error-rows.js'
@@ -23,7 +23,7 @@ export type ErrorSource = 'stl' | 'sys'
 
 export interface LoadErrorsRequest {
   /** Offline: the content of a saved result (JSON/CSV/TSV/psql) and its name. */
-  errorsFile?: {content: string; name: string} | undefined
+  errorsFile?: undefined | {content: string; name: string}
   /** Most error rows to read (newest first). */
   limit: number
   queryId?: number | undefined
@@ -101,9 +101,15 @@ export function reasonPattern(reason: string | undefined): string {
  */
 export function explainCode(row: LoadErrorRow): {code: number | undefined; fix?: string; note?: string} {
   const byReason = matchReason(row.reason)
-  if (row.code === undefined) return byReason ? {...byReason, note: `No code in the row; the reason is that of ${byReason.code}.`} : {code: undefined}
+  if (row.code === undefined)
+    return byReason
+      ? {...byReason, note: `No code in the row; the reason is that of ${byReason.code}.`}
+      : {code: undefined}
   if (byReason && byReason.code !== row.code && !(row.code in LOAD_ERROR_CODES && sameFamily(row.code, byReason.code)))
-    return {...byReason, note: `The reason is that of load error ${byReason.code}, not of ${row.code} ("${codeMeaning(row.code)}"): explained by the reason.`}
+    return {
+      ...byReason,
+      note: `The reason is that of load error ${byReason.code}, not of ${row.code} ("${codeMeaning(row.code)}"): explained by the reason.`,
+    }
   return byReason?.fix ? {code: row.code, fix: byReason.fix} : {code: row.code}
 }
 
@@ -129,7 +135,10 @@ export function groupErrors(rows: LoadErrorRow[]): ErrorGroup[] {
       group = {
         cause:
           (explained.note ? `${explained.note} ` : '') +
-          (known?.cause ?? (explained.code === undefined ? 'No error code in the row, and the reason is not a known one.' : `Code ${explained.code} is not in the documented list of load errors.`)),
+          (known?.cause ??
+            (explained.code === undefined
+              ? 'No error code in the row, and the reason is not a known one.'
+              : `Code ${explained.code} is not in the documented list of load errors.`)),
         code: row.code ?? explained.code,
         column: row.column,
         columnLength: row.columnLength,
@@ -140,7 +149,12 @@ export function groupErrors(rows: LoadErrorRow[]): ErrorGroup[] {
           explained.fix ??
           (explained.code === undefined
             ? `Read the reason text. ${MAXERROR_NOTE}`
-            : fixFor(explained.code, {columnLength: row.columnLength, columnType: row.columnType, reason: row.reason, value: row.rawValue})),
+            : fixFor(explained.code, {
+                columnLength: row.columnLength,
+                columnType: row.columnType,
+                reason: row.reason,
+                value: row.rawValue,
+              })),
         meaning: explained.code === undefined ? 'unknown' : codeMeaning(explained.code),
         reason: pattern,
         table: row.table,
@@ -189,35 +203,43 @@ export function correctCopy(copyText: string, groups: ErrorGroup[]): string | un
   }
 
   const headerWords = groups.some(
-    (g) => g.code === 1207 && g.examples.some((e) => e.line === 1 && e.value !== undefined && /^[A-Za-z_ ]+$/.test(e.value)),
+    (g) =>
+      g.code === 1207 && g.examples.some((e) => e.line === 1 && e.value !== undefined && /^[A-Za-z_ ]+$/.test(e.value)),
   )
   if (headerWords && options.ignoreHeader === 0) {
     options.ignoreHeader = 1
     notes.push('IGNOREHEADER 1: line 1 holds column names (1207 on line 1)')
   }
 
-  const invalidUtf8 = groups.some((g) => g.code === 1220 && !/^char/i.test(g.columnType ?? '') && !/^bpchar/i.test(g.columnType ?? ''))
+  const invalidUtf8 = groups.some(
+    (g) => g.code === 1220 && !/^char/i.test(g.columnType ?? '') && !/^bpchar/i.test(g.columnType ?? ''),
+  )
   if (invalidUtf8 && options.acceptInvChars === undefined) {
     options.acceptInvChars = '?'
-    notes.push('ACCEPTINVCHARS: invalid UTF-8 in VARCHAR columns is replaced by ? (the original bytes are lost) — or convert the file to UTF-8 instead (1220)')
+    notes.push(
+      'ACCEPTINVCHARS: invalid UTF-8 in VARCHAR columns is replaced by ? (the original bytes are lost) — or convert the file to UTF-8 instead (1220)',
+    )
   }
 
   const data = groups.filter((g) => [1202, 1203, 1204, 1207, 1208, 1209, 1210, 1213, 1214, 1216].includes(g.code ?? 0))
   for (const g of data) notes.push(`not changed by an option — ${g.code} on ${g.column ?? 'the line'}: ${g.fix}`)
   if (notes.length === 0) return undefined
   const head = `COPY ${options.table ?? '<schema.table>'}${options.columns ? ` (${options.columns.join(', ')})` : ''}\nFROM '${options.source ?? 's3://<bucket>/<prefix>'}'`
-  const auth = /\b(IAM_ROLE\s+(?:default|'[^']*')|CREDENTIALS\s+'[^']*')/i.exec(copyText)?.[1] ?? "IAM_ROLE '<role-arn>'"
+  const auth =
+    /\b(IAM_ROLE\s+(?:default|'[^']*')|CREDENTIALS\s+'[^']*')/i.exec(copyText)?.[1] ?? "IAM_ROLE '<role-arn>'"
   const region = /\bREGION\s+(?:AS\s+)?'[^']*'/i.exec(copyText)?.[0]
-  return [
-    ...notes.map((n) => `-- ${n}`),
-    head,
-    auth,
-    ...formatCopyOptions(options),
-    ...(region ? [region] : []),
-  ].join('\n') + ';'
+  return (
+    [...notes.map((n) => `-- ${n}`), head, auth, ...formatCopyOptions(options), ...(region ? [region] : [])].join(
+      '\n',
+    ) + ';'
+  )
 }
 
-function queryFilter(request: LoadErrorsRequest, column: string, timeColumn: string): {parameters: Array<{name: string; value: string}>; where: string[]} {
+function queryFilter(
+  request: LoadErrorsRequest,
+  column: string,
+  timeColumn: string,
+): {parameters: Array<{name: string; value: string}>; where: string[]} {
   const where: string[] = []
   const parameters: Array<{name: string; value: string}> = []
   if (request.queryId !== undefined) {
@@ -282,19 +304,24 @@ export async function loadErrors(
   ctx: RunContext,
 ): Promise<LoadErrorsResult> {
   if (request.errorsFile) return offline(request.errorsFile)
-  if (!request.target || !clients.data) throw new UsageError('give --cluster or --workgroup (with --database), or --errors-file')
+  if (!request.target || !clients.data)
+    throw new UsageError('give --cluster or --workgroup (with --database), or --errors-file')
   if (request.source === 'stl' && 'workgroup' in request.target)
     throw new UsageError('--source stl needs a provisioned cluster: Serverless has no STL_LOAD_ERRORS', {
       suggestions: ['Leave --source at sys (SYS_LOAD_ERROR_DETAIL) for Serverless.'],
     })
   const client = clients.data()
-  const target = request.target
+  const {target} = request
   const {parameters, sql} = errorsSql(request)
   let result
   try {
     result = await runStatement(client, target, {name: 'pipeops-load-errors', parameters, sql}, ctx)
   } catch (error) {
-    if (error instanceof StatementFailedError && /permission denied/i.test(error.serverMessage) && request.source === 'stl')
+    if (
+      error instanceof StatementFailedError &&
+      /permission denied/i.test(error.serverMessage) &&
+      request.source === 'stl'
+    )
       throw new InputError(`STL_LOAD_ERRORS is not readable here: ${error.serverMessage}`, {
         suggestions: ['On Serverless, or without access to STL views, use --source sys (SYS_LOAD_ERROR_DETAIL).'],
       })

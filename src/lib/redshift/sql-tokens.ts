@@ -86,8 +86,8 @@ export function tokenize(sql: string): Token[] {
         }
 
         // \' inside a string: Redshift's COPY arguments accept it (e.g. QUOTE AS '\'').
-        if (d === '\\' && sql[j + 1] === "'" && j + 2 < n && sql.indexOf("'", j + 2) !== -1) {
-          text += "\\'"
+        if (d === '\\' && sql[j + 1] === "'" && j + 2 < n && sql.includes("'", j + 2)) {
+          text += String.raw`\'`
           j += 2
           continue
         }

@@ -106,7 +106,7 @@ export function parseTableDdl(sql: string): DdlParseResult {
 
     if (nameParts.length === 0 || j === nameStart) continue
     const name = nameParts.join('.')
-    const line = tokens[i]!.line
+    const {line} = tokens[i]!
     if (isWord(tokens[j], 'AS') || isWord(tokens[j], 'LIKE')) {
       skipped.push({line, name, reason: `CREATE TABLE … ${tokens[j]!.text.toUpperCase()} has no column list to read`})
       continue
@@ -272,7 +272,8 @@ function columnType(
   const num = (text: string | undefined, what: string): number | undefined => {
     if (text === undefined) return undefined
     const value = Number(text)
-    if (!Number.isInteger(value) || value < 0) throw new DdlError(`${type}: ${what} "${text}" is not a whole number`, line)
+    if (!Number.isInteger(value) || value < 0)
+      throw new DdlError(`${type}: ${what} "${text}" is not a whole number`, line)
     return value
   }
 
@@ -298,8 +299,8 @@ function columnType(
       return {kind: 'char', length: args[0] === 'MAX' ? 4096 : (num(args[0], 'length') ?? 1), type}
     }
 
-    case 'CHAR VARYING':
     case 'CHARACTER VARYING':
+    case 'CHAR VARYING':
     case 'NATIONAL CHARACTER VARYING':
     case 'NVARCHAR':
     case 'VARCHAR': {
@@ -352,19 +353,19 @@ function columnType(
       return {kind: 'time', type}
     }
 
-    case 'TIME WITH TIME ZONE':
-    case 'TIMETZ': {
-      return {kind: 'timetz', type}
-    }
-
     case 'TIMESTAMP':
     case 'TIMESTAMP WITHOUT TIME ZONE': {
       return {kind: 'timestamp', type}
     }
 
-    case 'TIMESTAMP WITH TIME ZONE':
-    case 'TIMESTAMPTZ': {
+    case 'TIMESTAMPTZ':
+    case 'TIMESTAMP WITH TIME ZONE': {
       return {kind: 'timestamptz', type}
+    }
+
+    case 'TIMETZ':
+    case 'TIME WITH TIME ZONE': {
+      return {kind: 'timetz', type}
     }
 
     default: {

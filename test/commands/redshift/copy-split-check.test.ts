@@ -21,7 +21,18 @@ describe('redshift copy-split --check-table', () => {
     const input = path.join(dir, 'good.csv')
     await writeFile(input, 'id,kind,at\n1,a,2026-01-01\n2,"b,c",2026-01-02\n')
     const out = path.join(dir, 'out-good')
-    const run = await runJson<CopySplitResult>(['redshift', 'copy-split', '--input', input, '--output', out, '--slices', '2', '--check-table', ddl])
+    const run = await runJson<CopySplitResult>([
+      'redshift',
+      'copy-split',
+      '--input',
+      input,
+      '--output',
+      out,
+      '--slices',
+      '2',
+      '--check-table',
+      ddl,
+    ])
     expect(run.exitCode).toBe(0)
     expect(resultOf(run).input.records).toBe(2)
     expect(await readdir(out)).toContain('manifest.json')
@@ -31,7 +42,18 @@ describe('redshift copy-split --check-table', () => {
     const input = path.join(dir, 'bad.csv')
     await writeFile(input, 'id,kind,at\n1,a,2026-01-01\n2,toolong,2026-01-02\n')
     const out = path.join(dir, 'out-bad')
-    const run = await runJson(['redshift', 'copy-split', '--input', input, '--output', out, '--slices', '2', '--check-table', ddl])
+    const run = await runJson([
+      'redshift',
+      'copy-split',
+      '--input',
+      input,
+      '--output',
+      out,
+      '--slices',
+      '2',
+      '--check-table',
+      ddl,
+    ])
     expect(run.exitCode).toBe(6)
     const error = errorOf(run)
     expect(error.code).toBe('CopyCheckFailed')
@@ -42,7 +64,18 @@ describe('redshift copy-split --check-table', () => {
   it('applies --check-options (DATEFORMAT)', async () => {
     const input = path.join(dir, 'dates.csv')
     await writeFile(input, 'id,kind,at\n1,a,01/31/2026\n')
-    const plain = await runJson(['redshift', 'copy-split', '--input', input, '--output', path.join(dir, 'o1'), '--slices', '1', '--check-table', ddl])
+    const plain = await runJson([
+      'redshift',
+      'copy-split',
+      '--input',
+      input,
+      '--output',
+      path.join(dir, 'o1'),
+      '--slices',
+      '1',
+      '--check-table',
+      ddl,
+    ])
     expect(plain.exitCode).toBe(6)
     const withFormat = await runJson([
       'redshift',

@@ -28,12 +28,43 @@ useTestAwsEnv()
 
 /** The shape of get-statement-result (JSON format), as the Data API and the AWS CLI return it. */
 const STL_RESULT = {
-  ColumnMetadata: ['query', 'table_name', 'filename', 'line_number', 'colname', 'type', 'col_length', 'raw_field_value', 'err_code', 'err_reason'].map(
-    (name) => ({name}),
-  ),
+  ColumnMetadata: [
+    'query',
+    'table_name',
+    'filename',
+    'line_number',
+    'colname',
+    'type',
+    'col_length',
+    'raw_field_value',
+    'err_code',
+    'err_reason',
+  ].map((name) => ({name})),
   Records: [
-    [{longValue: 51}, {stringValue: 'public.users'}, {stringValue: 's3://b/users.txt'}, {longValue: 4}, {stringValue: 'city'}, {stringValue: 'varchar'}, {stringValue: '10'}, {stringValue: 'Saint-Étienne-du-Rouvray'}, {longValue: 1204}, {stringValue: 'String length exceeds DDL length'}],
-    [{longValue: 51}, {stringValue: 'public.users'}, {stringValue: 's3://b/users.txt'}, {longValue: 9}, {stringValue: 'city'}, {stringValue: 'varchar'}, {stringValue: '10'}, {stringValue: 'Rio de Janeiro'}, {longValue: 1204}, {stringValue: 'String length exceeds DDL length'}],
+    [
+      {longValue: 51},
+      {stringValue: 'public.users'},
+      {stringValue: 's3://b/users.txt'},
+      {longValue: 4},
+      {stringValue: 'city'},
+      {stringValue: 'varchar'},
+      {stringValue: '10'},
+      {stringValue: 'Saint-Étienne-du-Rouvray'},
+      {longValue: 1204},
+      {stringValue: 'String length exceeds DDL length'},
+    ],
+    [
+      {longValue: 51},
+      {stringValue: 'public.users'},
+      {stringValue: 's3://b/users.txt'},
+      {longValue: 9},
+      {stringValue: 'city'},
+      {stringValue: 'varchar'},
+      {stringValue: '10'},
+      {stringValue: 'Rio de Janeiro'},
+      {longValue: 1204},
+      {stringValue: 'String length exceeds DDL length'},
+    ],
   ],
   TotalNumRows: 2,
 }
@@ -79,7 +110,7 @@ describe('redshift load-errors', () => {
     ])
     expect(run.exitCode).toBe(0)
     expect(resultOf(run).source).toBe('SYS_LOAD_ERROR_DETAIL')
-    const input = data.commandCalls(ExecuteStatementCommand)[0]!.args[0].input
+    const {input} = data.commandCalls(ExecuteStatementCommand)[0]!.args[0]
     expect(input).toMatchObject({Database: 'dev', WorkgroupName: 'etl'})
     expect(input.Sql).toMatch(/FROM sys_load_error_detail/)
     expectCallsDeclared(RedshiftLoadErrors.iam, {'redshift-data': data})
@@ -87,8 +118,21 @@ describe('redshift load-errors', () => {
 
   it('a statement that fails comes back as exit 6 with the server message', async () => {
     data.on(ExecuteStatementCommand).resolves({Id: 'f'})
-    data.on(DescribeStatementCommand).resolves({Error: 'ERROR: relation "sys_load_error_detail" does not exist', Status: 'FAILED'})
-    const run = await runJson(['redshift', 'load-errors', '--cluster', 'old', '--database', 'dev', '--db-user', 'u', '--region', 'eu-west-1'])
+    data
+      .on(DescribeStatementCommand)
+      .resolves({Error: 'ERROR: relation "sys_load_error_detail" does not exist', Status: 'FAILED'})
+    const run = await runJson([
+      'redshift',
+      'load-errors',
+      '--cluster',
+      'old',
+      '--database',
+      'dev',
+      '--db-user',
+      'u',
+      '--region',
+      'eu-west-1',
+    ])
     expect(run.exitCode).toBe(6)
     expect(errorOf(run).message).toMatch(/does not exist/)
   })

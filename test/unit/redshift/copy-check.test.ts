@@ -19,7 +19,7 @@ const TABLE = parseTableDdl(`create table t (
 )`).tables[0]!
 
 /** Check `text` (records) with COPY options; returns the summary. */
-function check(text: string | Buffer, options = 'CSV', chunk?: number): ReturnType<RecordChecker['finish']> {
+function check(text: Buffer | string, options = 'CSV', chunk?: number): ReturnType<RecordChecker['finish']> {
   const checker = new RecordChecker({copy: parseCopyOptions(options), maxErrors: 100, table: TABLE})
   const data = Buffer.isBuffer(text) ? text : Buffer.from(text)
   if (chunk === undefined) checker.feed(data)
@@ -72,7 +72,11 @@ describe('RecordChecker: each code and its near miss', () => {
   })
 
   it('reports invalid UTF-8 in VARCHAR as 1220 unless ACCEPTINVCHARS', () => {
-    const bad = Buffer.concat([Buffer.from('1,2,3,1,1,t,2024-01-01,2024-01-01 00:00:00,a'), Buffer.from([0xe9]), Buffer.from('b,AB\n')])
+    const bad = Buffer.concat([
+      Buffer.from('1,2,3,1,1,t,2024-01-01,2024-01-01 00:00:00,a'),
+      Buffer.from([0xe9]),
+      Buffer.from('b,AB\n'),
+    ])
     expect(check(bad).errors[0]).toMatchObject({code: 1220, column: 'name'})
     expect(check(bad, 'CSV ACCEPTINVCHARS').badRecords).toBe(0)
   })
@@ -166,10 +170,21 @@ describe('RecordChecker: properties', () => {
     ratio: fc.double({max: 1e30, min: -1e30, noNaN: true}),
     small: fc.integer({max: 32_767, min: -32_768}),
   })
-  const csv = (r: fc.RecordValue<typeof row extends fc.Arbitrary<infer T> ? T : never>): string => {
+  const csv = (r: typeof row extends fc.Arbitrary<infer T> ? T : never): string => {
     const iso = r.at.toISOString()
     const name = `"${r.name.replaceAll('"', '""')}"`
-    return [r.id, r.small, r.big, (r.price / 100).toFixed(2), r.ratio, r.ok, iso.slice(0, 10), `${iso.slice(0, 10)} ${iso.slice(11, 19)}`, name, r.code].join(',')
+    return [
+      r.id,
+      r.small,
+      r.big,
+      (r.price / 100).toFixed(2),
+      r.ratio,
+      r.ok,
+      iso.slice(0, 10),
+      `${iso.slice(0, 10)} ${iso.slice(11, 19)}`,
+      name,
+      r.code,
+    ].join(',')
   }
 
   it('records built from valid typed values always pass, in any chunking', () => {
@@ -186,20 +201,25 @@ describe('RecordChecker: properties', () => {
   it('a single corrupted field is reported at its line and column', () => {
     const columns = TABLE.columns.map((c) => c.name)
     fc.assert(
-      fc.property(fc.array(row, {maxLength: 10, minLength: 2}), fc.nat(), fc.integer({max: 7, min: 0}), (rows, at, column) => {
-        const lines = rows.map((r) => csv(r))
-        const target = at % lines.length
-        // Corrupt one non-string field with a letter no numeric, boolean or date value accepts.
-        const fields = lines[target]!.split(',')
-        const index = column === 5 ? 0 : column
-        fields[index] = 'x' + fields[index]
-        lines[target] = fields.join(',')
-        const text = lines.join('\n') + '\n'
-        const s = check(text)
-        expect(s.badRecords).toBe(1)
-        const physical = lines.slice(0, target).reduce((n, l) => n + l.split('\n').length, 0) + 1
-        expect(s.errors[0]).toMatchObject({column: columns[index], line: physical})
-      }),
+      fc.property(
+        fc.array(row, {maxLength: 10, minLength: 2}),
+        fc.nat(),
+        fc.integer({max: 7, min: 0}),
+        (rows, at, column) => {
+          const lines = rows.map((r) => csv(r))
+          const target = at % lines.length
+          // Corrupt one non-string field with a letter no numeric, boolean or date value accepts.
+          const fields = lines[target]!.split(',')
+          const index = column === 5 ? 0 : column
+          fields[index] = 'x' + fields[index]
+          lines[target] = fields.join(',')
+          const text = lines.join('\n') + '\n'
+          const s = check(text)
+          expect(s.badRecords).toBe(1)
+          const physical = lines.slice(0, target).reduce((n, l) => n + l.split('\n').length, 0) + 1
+          expect(s.errors[0]).toMatchObject({column: columns[index], line: physical})
+        },
+      ),
       {numRuns: 150},
     )
   })

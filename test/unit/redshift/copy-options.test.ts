@@ -1,9 +1,25 @@
 import {describe, expect, it} from 'vitest'
 
-import {CopyOptionsError, decodeCopyString, formatCopyOptions, parseCopyOptions} from '../../../src/lib/redshift/copy-options.js'
+import {
+  CopyOptionsError,
+  decodeCopyString,
+  formatCopyOptions,
+  parseCopyOptions,
+} from '../../../src/lib/redshift/copy-options.js'
+
+/** The error a text is refused with (fails the test when it is accepted). */
+function refused(text: string): CopyOptionsError {
+  try {
+    parseCopyOptions(text)
+  } catch (error) {
+    return error as CopyOptionsError
+  }
+
+  throw new Error(`accepted: ${text}`)
+}
 
 describe('parseCopyOptions', () => {
-  it("defaults to COPY's: pipe-delimited text, NULL AS '\\N', no header", () => {
+  it(String.raw`defaults to COPY's: pipe-delimited text, NULL AS '\N', no header`, () => {
     const o = parseCopyOptions('')
     expect(o).toMatchObject({delimiter: '|', format: 'text', ignoreHeader: 0, nullAs: String.raw`\N`, quote: '"'})
   })
@@ -43,7 +59,7 @@ describe('parseCopyOptions', () => {
         "copy t from 's3://b/k' with credentials as 'aws_access_key_id=x;aws_secret_access_key=y' json 's3://b/paths.json' gzip",
       ),
     ).not.toThrow()
-    expect(parseCopyOptions("delimiter '\\t', escape, removequotes").escape).toBe(true)
+    expect(parseCopyOptions(String.raw`delimiter '\t', escape, removequotes`).escape).toBe(true)
     expect(parseCopyOptions("FORMAT JSON 'auto ignorecase'").formatArgument).toBe('auto ignorecase')
   })
 
@@ -54,16 +70,6 @@ describe('parseCopyOptions', () => {
   })
 
   it('refuses an unknown option, a bad argument and invalid combinations, naming the option', () => {
-    const refused = (text: string): CopyOptionsError => {
-      try {
-        parseCopyOptions(text)
-      } catch (error) {
-        return error as CopyOptionsError
-      }
-
-      throw new Error(`accepted: ${text}`)
-    }
-
     expect(refused('CSV FOO').option).toBe('FOO')
     expect(refused('COMPUPDATE EMPTYASNULL ON').option).toBe('ON')
     expect(refused('IGNOREHEADER x').option).toBe('IGNOREHEADER')

@@ -13,7 +13,7 @@ import {normaliseRow, parseErrorsFile} from '../../../src/lib/redshift/load-erro
 import {correctCopy, groupErrors, loadErrors, reasonPattern} from '../../../src/lib/redshift/load-errors.js'
 
 const data = mockClient(RedshiftDataClient)
-const ctx = testRunContext({sleep: async () => {}})
+const ctx = testRunContext({async sleep() {}})
 beforeEach(() => data.reset())
 
 /** A get-statement-result page as the Data API returns it (JSON format). */
@@ -28,7 +28,19 @@ function page(columns: string[], rows: Array<Array<null | number | string>>, nex
   }
 }
 
-const SYS_COLUMNS = ['query_id', 'table_name', 'start_time', 'file_name', 'line_number', 'column_name', 'column_type', 'column_length', 'position', 'error_code', 'error_message']
+const SYS_COLUMNS = [
+  'query_id',
+  'table_name',
+  'start_time',
+  'file_name',
+  'line_number',
+  'column_name',
+  'column_type',
+  'column_length',
+  'position',
+  'error_code',
+  'error_message',
+]
 
 describe('runStatement', () => {
   it('polls until FINISHED and pages GetStatementResult to the end', async () => {
@@ -42,20 +54,35 @@ describe('runStatement', () => {
       .on(GetStatementResultCommand)
       .resolvesOnce(page(['n'], [[1], [2]], 't2'))
       .resolves({...page(['n'], [[3]]), ColumnMetadata: undefined})
-    const r = await runStatement(new RedshiftDataClient({}), {database: 'dev', workgroup: 'wg'}, {name: 'x', sql: 'select 1'}, ctx)
+    const r = await runStatement(
+      new RedshiftDataClient({}),
+      {database: 'dev', workgroup: 'wg'},
+      {name: 'x', sql: 'select 1'},
+      ctx,
+    )
     expect(r.rows.map((row) => row.n)).toEqual([1, 2, 3])
     expect(r.queryId).toBe(77)
     expect(data.commandCalls(DescribeStatementCommand)).toHaveLength(3)
     expect(data.commandCalls(GetStatementResultCommand)[1]!.args[0].input.NextToken).toBe('t2')
     // Serverless: the workgroup, no DbUser.
-    expect(data.commandCalls(ExecuteStatementCommand)[0]!.args[0].input).toMatchObject({Database: 'dev', WorkgroupName: 'wg'})
+    expect(data.commandCalls(ExecuteStatementCommand)[0]!.args[0].input).toMatchObject({
+      Database: 'dev',
+      WorkgroupName: 'wg',
+    })
   })
 
   it("a FAILED statement raises the server's message", async () => {
     data.on(ExecuteStatementCommand).resolves({Id: 's2'})
-    data.on(DescribeStatementCommand).resolves({Error: 'ERROR: permission denied for relation stl_load_errors', Status: 'FAILED'})
+    data
+      .on(DescribeStatementCommand)
+      .resolves({Error: 'ERROR: permission denied for relation stl_load_errors', Status: 'FAILED'})
     await expect(
-      runStatement(new RedshiftDataClient({}), {cluster: 'c', database: 'dev', dbUser: 'u'}, {name: 'x', sql: 'select 1'}, ctx),
+      runStatement(
+        new RedshiftDataClient({}),
+        {cluster: 'c', database: 'dev', dbUser: 'u'},
+        {name: 'x', sql: 'select 1'},
+        ctx,
+      ),
     ).rejects.toThrow(/permission denied for relation stl_load_errors/)
   })
 })
@@ -68,17 +95,58 @@ describe('loadErrors through the Data API', () => {
     data.on(DescribeStatementCommand).resolves({HasResultSet: true, Status: 'FINISHED'})
     data.on(GetStatementResultCommand, {Id: 'e'}).resolves(
       page(SYS_COLUMNS, [
-        [9, 'public.sales', '2026-12-01 10:00:00', 's3://b/sales/part-0000.gz', 12, 'saledate', 'date', '0', 0, 1205, "Invalid Date Format - length must be 10 or more"],
-        [9, 'public.sales', '2026-12-01 10:00:00', 's3://b/sales/part-0000.gz', 40, 'saledate', 'date', '0', 0, 1205, "Invalid Date Format - length must be 10 or more"],
-        [9, 'public.sales', '2026-12-01 10:00:00', 's3://b/sales/part-0001.gz', 7, 'qty', 'int4', '0', 3, 1207, "Invalid digit, Value '.', Pos 3, Type: Integer"],
+        [
+          9,
+          'public.sales',
+          '2026-12-01 10:00:00',
+          's3://b/sales/part-0000.gz',
+          12,
+          'saledate',
+          'date',
+          '0',
+          0,
+          1205,
+          'Invalid Date Format - length must be 10 or more',
+        ],
+        [
+          9,
+          'public.sales',
+          '2026-12-01 10:00:00',
+          's3://b/sales/part-0000.gz',
+          40,
+          'saledate',
+          'date',
+          '0',
+          0,
+          1205,
+          'Invalid Date Format - length must be 10 or more',
+        ],
+        [
+          9,
+          'public.sales',
+          '2026-12-01 10:00:00',
+          's3://b/sales/part-0001.gz',
+          7,
+          'qty',
+          'int4',
+          '0',
+          3,
+          1207,
+          "Invalid digit, Value '.', Pos 3, Type: Integer",
+        ],
       ]),
     )
-    data.on(GetStatementResultCommand, {Id: 'h'}).resolves(
-      page(['query_id', 'status', 'table_name', 'data_source', 'loaded_rows', 'error_count'], [[9, 'aborted', 'sales', 's3://b/sales/', 0, 3]]),
-    )
-    data.on(GetStatementResultCommand, {Id: 'q'}).resolves(
-      page(['sequence', 'text'], [[0, "COPY public.sales FROM 's3://b/sales/' IAM_ROLE default CSV GZIP"]]),
-    )
+    data
+      .on(GetStatementResultCommand, {Id: 'h'})
+      .resolves(
+        page(
+          ['query_id', 'status', 'table_name', 'data_source', 'loaded_rows', 'error_count'],
+          [[9, 'aborted', 'sales', 's3://b/sales/', 0, 3]],
+        ),
+      )
+    data
+      .on(GetStatementResultCommand, {Id: 'q'})
+      .resolves(page(['sequence', 'text'], [[0, "COPY public.sales FROM 's3://b/sales/' IAM_ROLE default CSV GZIP"]]))
     const r = await loadErrors(
       {data: () => new RedshiftDataClient({})},
       {limit: 100, queryId: 9, source: 'sys', target: {cluster: 'c1', database: 'dev', dbUser: 'loader'}},
@@ -98,7 +166,11 @@ describe('loadErrors through the Data API', () => {
 
   it('refuses --source stl on Serverless (no STL tables there)', async () => {
     await expect(
-      loadErrors({data: () => new RedshiftDataClient({})}, {limit: 10, source: 'stl', target: {database: 'dev', workgroup: 'wg'}}, ctx),
+      loadErrors(
+        {data: () => new RedshiftDataClient({})},
+        {limit: 10, source: 'stl', target: {database: 'dev', workgroup: 'wg'}},
+        ctx,
+      ),
     ).rejects.toThrow(/Serverless has no STL_LOAD_ERRORS/)
   })
 })
@@ -107,9 +179,12 @@ describe('offline rows and explanations', () => {
   it('reads get-statement-result JSON, CSV, TSV, psql tables and expanded output', () => {
     const json = JSON.stringify(page(['err_code', 'err_reason'], [[1214, 'Delimiter not found']]))
     expect(parseErrorsFile(json)).toEqual([{err_code: 1214, err_reason: 'Delimiter not found'}])
-    expect(parseErrorsFile('err_code,err_reason\n1204,"String length exceeds DDL length"\n')[0]).toMatchObject({err_code: '1204'})
+    expect(parseErrorsFile('err_code,err_reason\n1204,"String length exceeds DDL length"\n')[0]).toMatchObject({
+      err_code: '1204',
+    })
     expect(parseErrorsFile('err_code\terr_reason\n1204\tx\n')[0]).toMatchObject({err_reason: 'x'})
-    const psql = ' err_code |     err_reason\n----------+--------------------\n     1214 | Delimiter not found\n(1 row)\n'
+    const psql =
+      ' err_code |     err_reason\n----------+--------------------\n     1214 | Delimiter not found\n(1 row)\n'
     expect(parseErrorsFile(psql)).toEqual([{err_code: '1214', err_reason: 'Delimiter not found'}])
     const expanded = '-[ RECORD 1 ]---+------\nerr_code   | 1207\nerr_reason | Invalid digit\n'
     expect(parseErrorsFile(expanded)).toEqual([{err_code: '1207', err_reason: 'Invalid digit'}])
@@ -121,15 +196,28 @@ describe('offline rows and explanations', () => {
     expect(row.rawValue).toBe('a')
     const [byReason] = groupErrors([normaliseRow({err_code: '8001', err_reason: 'Value too long for character type'})])
     expect(byReason!.meaning).toMatch(/exceeded the acceptable range/)
-    const [noCode] = groupErrors([normaliseRow({err_reason: 'String contains invalid or unsupported UTF8 codepoints. Bad UTF8 hex sequence: ef bf bf (error 7)'})])
+    const [noCode] = groupErrors([
+      normaliseRow({
+        err_reason: 'String contains invalid or unsupported UTF8 codepoints. Bad UTF8 hex sequence: ef bf bf (error 7)',
+      }),
+    ])
     expect(noCode!.meaning).toMatch(/UTF-8/)
   })
 
   it('groups by reason pattern (values and positions taken out) and shows byte lengths', () => {
-    expect(reasonPattern("Invalid digit, Value 'x', Pos 12, Type: Long")).toBe("Invalid digit, Value '…', Pos n, Type: Long")
+    expect(reasonPattern("Invalid digit, Value 'x', Pos 12, Type: Long")).toBe(
+      "Invalid digit, Value '…', Pos n, Type: Long",
+    )
     const groups = groupErrors(
       ['日本語テキスト', 'abc'].map((v) =>
-        normaliseRow({colname: 'name', col_length: '12', err_code: 1204, err_reason: 'String length exceeds DDL length', raw_field_value: v, type: 'varchar'}),
+        normaliseRow({
+          col_length: '12',
+          colname: 'name',
+          err_code: 1204,
+          err_reason: 'String length exceeds DDL length',
+          raw_field_value: v,
+          type: 'varchar',
+        }),
       ),
     )
     expect(groups).toHaveLength(1)
@@ -138,7 +226,14 @@ describe('offline rows and explanations', () => {
   })
 
   it('never proposes MAXERROR; IGNOREHEADER when line 1 is a header', () => {
-    const groups = groupErrors([normaliseRow({err_code: 1207, err_reason: "Invalid digit, Value 'id', Pos 0, Type: Integer", line_number: 1, raw_field_value: 'id'})])
+    const groups = groupErrors([
+      normaliseRow({
+        err_code: 1207,
+        err_reason: "Invalid digit, Value 'id', Pos 0, Type: Integer",
+        line_number: 1,
+        raw_field_value: 'id',
+      }),
+    ])
     const fixed = correctCopy("COPY t FROM 's3://b/p' IAM_ROLE default CSV MAXERROR 0", groups)
     expect(fixed).toContain('IGNOREHEADER 1')
     expect(fixed).not.toMatch(/MAXERROR [1-9]/)

@@ -40,7 +40,9 @@ describe('parseTableDdl', () => {
   })
 
   it('applies the documented defaults: VARCHAR 256, TEXT → VARCHAR(256), BPCHAR → CHAR(256), DECIMAL (18,0)', () => {
-    const {tables} = parseTableDdl('create table t (a varchar, b text, c bpchar, d decimal, e nchar(3), f float, g float4)')
+    const {tables} = parseTableDdl(
+      'create table t (a varchar, b text, c bpchar, d decimal, e nchar(3), f float, g float4)',
+    )
     const c = tables[0]!.columns
     expect(c.map((x) => [x.kind, x.length ?? x.precision])).toEqual([
       ['varchar', 256],
