@@ -36,11 +36,12 @@ const DDL = `CREATE TABLE bench.orders (
 ) DISTSTYLE AUTO;
 `
 
+const two = (n: number): string => String(n).padStart(2, '0')
+
 async function generate(file: string): Promise<void> {
   const out = createWriteStream(file)
   out.write('id,customer_id,name,day,amount,qty,active,created_at,city,note\n')
   const names = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'grace', 'heidi', 'ivan', 'judy']
-  const two = (n: number): string => String(n).padStart(2, '0')
   let written = 0
   let id = 0
   let seed = 7

@@ -8,6 +8,7 @@ import {BaseCommand} from '../../base-command.js'
 import {UsageError} from '../../lib/core/errors.js'
 import {isS3Uri, parseS3Uri} from '../../lib/core/parse/s3-uri.js'
 import {parseSize} from '../../lib/core/parse/size.js'
+import {pickTable, readCopyOptions, readTableDdl} from '../../lib/redshift/check-inputs.js'
 import {copySplit, type CopySplitResult, type OutputSpec} from '../../lib/redshift/copy-split.js'
 import {findZstd, inputSpecFrom} from '../../lib/redshift/input.js'
 import {resolveSlices, type SliceClients} from '../../lib/redshift/slices.js'
@@ -44,6 +45,15 @@ Every part is verified: the records each compressor counted must add up to the r
     },
   ]
   static override flags = {
+    'check-options': Flags.string({
+      dependsOn: ['check-table'],
+      summary:
+        "COPY conversion options for --check-table (\"DATEFORMAT 'auto' EMPTYASNULL\"); format, delimiter and quote come from this command's flags.",
+    }),
+    'check-table': Flags.string({
+      summary:
+        "CREATE TABLE file: check every record with COPY's conversion rules in the same pass; a bad record fails the split (exit 6) before the manifest.",
+    }),
     cluster: Flags.string({
       exclusive: ['slices', 'workgroup', 'node-type'],
       helpGroup: 'SLICES',
@@ -206,9 +216,18 @@ Every part is verified: the records each compressor counted must add up to the r
     }
 
     const format = flags.format as 'csv' | 'json' | 'text'
+    const check =
+      flags['check-table'] === undefined
+        ? undefined
+        : {
+            conversion: readCopyOptions(flags['check-options']),
+            maxErrors: 100,
+            table: pickTable(await readTableDdl(flags['check-table']), flags['check-table'], flags.table),
+          }
     const progress = this.progress()
     const {notes, result, warnings} = await copySplit(
       {
+        check,
         codec,
         delimiter: parseDelimiter(flags.delimiter ?? (format === 'text' ? '|' : ',')),
         dryRun: flags['dry-run'],

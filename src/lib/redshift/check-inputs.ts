@@ -6,7 +6,7 @@
 import {readFile} from 'node:fs/promises'
 
 import {InputError, UsageError} from '../core/errors.js'
-import {CopyOptionsError, type CopyOptions, parseCopyOptions} from './copy-options.js'
+import {type CopyOptions, CopyOptionsError, parseCopyOptions} from './copy-options.js'
 import {DdlError, type DdlParseResult, parseTableDdl, type TableDef} from './table-ddl.js'
 
 export function readCopyOptions(text: string | undefined): CopyOptions {

@@ -1,3 +1,4 @@
+/* eslint-disable unicorn/text-encoding-identifier-case -- UTF8/UTF16 here are COPY's ENCODING keywords, not Node encoding names */
 /**
  * `redshift copy-check`: every record of a file checked against a table's columns with COPY's
  * own rules, in one streaming pass, before the load. The same `RecordChecker` runs inside
@@ -36,8 +37,8 @@ import {decompress, decompressionError, describeInput, type InputSpec} from './i
 import {codeMeaning, fixFor} from './load-error-codes.js'
 import {
   checkValue,
-  type CompiledColumn,
   compileColumn,
+  type CompiledColumn,
   type ConversionSettings,
   isBlankField,
   OK,
@@ -76,6 +77,8 @@ const MAX_VALUE_CHARS = 200
 
 export interface CheckerOptions {
   copy: CopyOptions
+  /** Lines of the file before the first byte fed (a header removed by the caller). */
+  linesBefore?: number
   maxErrors: number
   table: TableDef
 }
@@ -127,7 +130,6 @@ export class RecordChecker {
     errorsTruncated: false,
     records: 0,
   }
-
   private readonly blanksAsNull: boolean
   private readonly columns: CompiledColumn[]
   private readonly csv: boolean
@@ -138,16 +140,20 @@ export class RecordChecker {
   private fieldEnd = new Int32Array(64)
   private fieldExtra = new Int32Array(64)
   private fieldQuoted = new Uint8Array(64)
+  // Results of the last split (set by splitCsv/splitText).
+  private fields = 0
   private fieldStart = new Int32Array(64)
   private readonly fillRecord: boolean
   private headerLeft: number
   private readonly ignoreBlankLines: boolean
   private leftover: Buffer | undefined
+  private lfInRecord = 0
   /** Physical lines consumed before the current buffer position. */
   private line = 0
   private readonly maxErrors: number
   private readonly nullBytes: Buffer
   private readonly quote: number
+  private recordProblem = 0
   private readonly removeQuotes: boolean
   private readonly settings: ConversionSettings
 
@@ -174,6 +180,7 @@ export class RecordChecker {
     this.headerLeft = copy.ignoreHeader
     this.nullBytes = Buffer.from(copy.nullAs, 'utf8')
     this.maxErrors = options.maxErrors
+    this.line = options.linesBefore ?? 0
   }
 
   feed(chunk: Buffer): void {
@@ -215,6 +222,125 @@ export class RecordChecker {
     return this.summary
   }
 
+  private checkRecord(buf: Buffer, start: number, end: number, utf8Known: boolean): void {
+    const line = this.line + 1
+    this.line += this.lfInRecord + (buf[end - 1] === LF ? 1 : 0)
+    this.summary.records++
+    const {fields} = this
+    // A CR before the LF: not data (counted and reported as a warning by the caller).
+    const last = fields - 1
+    if (this.fieldEnd[last]! > start && buf[this.fieldEnd[last]! - 1] === CR && this.fieldQuoted[last] === 0) {
+      this.fieldEnd[last]!--
+      this.summary.crlfRecords++
+    }
+
+    if (this.recordProblem !== 0) {
+      this.report(line, null, this.recordProblem, buf.subarray(start, end), 'the quoting of this line is not valid')
+      return
+    }
+
+    const {columns} = this
+    const nColumns = columns.length
+    if (fields === 1 && this.fieldEnd[0] === this.fieldStart[0] && this.fieldQuoted[0] === 0 && nColumns > 1) {
+      this.report(line, null, 1211, Buffer.alloc(0), 'the line is empty')
+      return
+    }
+
+    if (fields > nColumns) {
+      this.report(
+        line,
+        null,
+        1202,
+        buf.subarray(start, end),
+        `${fields} fields for ${nColumns} column(s): extra column(s) found`,
+      )
+      return
+    }
+
+    if (fields < nColumns && !this.fillRecord) {
+      this.report(
+        line,
+        columns[fields]!.def.name,
+        1214,
+        buf.subarray(start, end),
+        `${fields} field(s) for ${nColumns} column(s): the line ends before column "${columns[fields]!.def.name}" (delimiter not found)`,
+      )
+      return
+    }
+
+    const {nullBytes} = this
+    const nullLength = nullBytes.length
+    for (let f = 0; f < nColumns; f++) {
+      const col = columns[f]!
+      if (f >= fields) {
+        // FILLRECORD: missing trailing columns load as NULL ('' for character columns without EMPTYASNULL).
+        if (col.def.notNull && !(col.isString && !this.emptyAsNull)) {
+          this.report(
+            line,
+            col.def.name,
+            1213,
+            Buffer.alloc(0),
+            `FILLRECORD fills "${col.def.name}" with NULL, but it is NOT NULL`,
+          )
+          return
+        }
+
+        continue
+      }
+
+      const s = this.fieldStart[f]!
+      const e = this.fieldEnd[f]!
+      let isNull = false
+      const len = e - s
+      if (
+        len === nullLength &&
+        this.fieldQuoted[f] === 0 &&
+        nullLength > 0 &&
+        buf.compare(nullBytes, 0, nullLength, s, e) === 0
+      )
+        isNull = true
+      else if (len === 0) isNull = !col.isString || this.emptyAsNull
+      else if ((buf[s] === SPACE || buf[s] === TAB) && isBlankField(buf, s, e))
+        isNull = col.isString ? this.blanksAsNull : col.kind !== 0
+      if (isNull) {
+        if (col.def.notNull) {
+          this.report(line, col.def.name, 1213, buf.subarray(s, e), `NULL for NOT NULL column "${col.def.name}"`)
+          return
+        }
+
+        continue
+      }
+
+      const code = checkValue(col, buf, s, e, this.settings, utf8Known, this.fieldExtra[f]!)
+      if (code !== OK) {
+        this.report(
+          line,
+          col.def.name,
+          code,
+          buf.subarray(s, e),
+          valueMessage(code, col, buf.subarray(s, e), this.fieldExtra[f]!),
+        )
+        return
+      }
+    }
+  }
+
+  private grow(): void {
+    const size = this.fieldStart.length * 2
+    const grow32 = (a: Int32Array): Int32Array<ArrayBuffer> => {
+      const b = new Int32Array(size)
+      b.set(a)
+      return b
+    }
+
+    this.fieldStart = grow32(this.fieldStart)
+    this.fieldEnd = grow32(this.fieldEnd)
+    this.fieldExtra = grow32(this.fieldExtra)
+    const q = new Uint8Array(size)
+    q.set(this.fieldQuoted)
+    this.fieldQuoted = q
+  }
+
   /** Checks every whole record in buf from `pos`; returns the offset of the first byte not consumed. */
   private process(buf: Buffer, pos: number, final: boolean): number {
     const {length} = buf
@@ -251,26 +377,31 @@ export class RecordChecker {
     return pos
   }
 
-  private grow(): void {
-    const size = this.fieldStart.length * 2
-    const grow32 = (a: Int32Array): Int32Array<ArrayBuffer> => {
-      const b = new Int32Array(size)
-      b.set(a)
-      return b
+  private report(line: number, column: null | string, code: number, raw: Uint8Array, message: string): void {
+    const s = this.summary
+    s.badRecords++
+    s.byCode[code] = (s.byCode[code] ?? 0) + 1
+    const key = column ?? '(record)'
+    s.byColumn[key] = (s.byColumn[key] ?? 0) + 1
+    if (s.errors.length >= this.maxErrors) {
+      s.errorsTruncated = true
+      return
     }
 
-    this.fieldStart = grow32(this.fieldStart)
-    this.fieldEnd = grow32(this.fieldEnd)
-    this.fieldExtra = grow32(this.fieldExtra)
-    const q = new Uint8Array(size)
-    q.set(this.fieldQuoted)
-    this.fieldQuoted = q
+    let value = Buffer.from(raw)
+      .toString('utf8')
+      .replace(/\r?\n$/, '')
+    if (value.length > MAX_VALUE_CHARS) value = `${value.slice(0, MAX_VALUE_CHARS)}…`
+    const def = column === null ? undefined : this.columns.find((c) => c.def.name === column)?.def
+    s.errors.push({
+      code,
+      column,
+      fix: fixFor(code, {column: def, value}),
+      line,
+      message: `${codeMeaning(code)} ${message}`,
+      value,
+    })
   }
-
-  // Results of the last split (set by splitCsv/splitText).
-  private fields = 0
-  private lfInRecord = 0
-  private recordProblem = 0
 
   /**
    * Field boundaries of the CSV record at `pos`; returns the offset after its line feed, or -1
@@ -470,139 +601,10 @@ export class RecordChecker {
     this.recordProblem = problem
     return i
   }
-
-  private checkRecord(buf: Buffer, start: number, end: number, utf8Known: boolean): void {
-    const line = this.line + 1
-    this.line += this.lfInRecord + (buf[end - 1] === LF ? 1 : 0)
-    this.summary.records++
-    const fields = this.fields
-    // A CR before the LF: not data (counted and reported as a warning by the caller).
-    const last = fields - 1
-    if (this.fieldEnd[last]! > start && buf[this.fieldEnd[last]! - 1] === CR && this.fieldQuoted[last] === 0) {
-      this.fieldEnd[last]!--
-      this.summary.crlfRecords++
-    }
-
-    if (this.recordProblem !== 0) {
-      this.report(line, null, this.recordProblem, buf.subarray(start, end), 'the quoting of this line is not valid')
-      return
-    }
-
-    const columns = this.columns
-    const nColumns = columns.length
-    if (fields === 1 && this.fieldEnd[0] === this.fieldStart[0] && this.fieldQuoted[0] === 0 && nColumns > 1) {
-      this.report(line, null, 1211, Buffer.alloc(0), 'the line is empty')
-      return
-    }
-
-    if (fields > nColumns) {
-      this.report(
-        line,
-        null,
-        1202,
-        buf.subarray(start, end),
-        `${fields} fields for ${nColumns} column(s): extra column(s) found`,
-      )
-      return
-    }
-
-    if (fields < nColumns && !this.fillRecord) {
-      this.report(
-        line,
-        columns[fields]!.def.name,
-        1214,
-        buf.subarray(start, end),
-        `${fields} field(s) for ${nColumns} column(s): the line ends before column "${columns[fields]!.def.name}" (delimiter not found)`,
-      )
-      return
-    }
-
-    const nullBytes = this.nullBytes
-    const nullLength = nullBytes.length
-    for (let f = 0; f < nColumns; f++) {
-      const col = columns[f]!
-      if (f >= fields) {
-        // FILLRECORD: missing trailing columns load as NULL ('' for character columns without EMPTYASNULL).
-        if (col.def.notNull && !(col.isString && !this.emptyAsNull)) {
-          this.report(
-            line,
-            col.def.name,
-            1213,
-            Buffer.alloc(0),
-            `FILLRECORD fills "${col.def.name}" with NULL, but it is NOT NULL`,
-          )
-          return
-        }
-
-        continue
-      }
-
-      const s = this.fieldStart[f]!
-      const e = this.fieldEnd[f]!
-      let isNull = false
-      const len = e - s
-      if (
-        len === nullLength &&
-        this.fieldQuoted[f] === 0 &&
-        nullLength > 0 &&
-        buf.compare(nullBytes, 0, nullLength, s, e) === 0
-      )
-        isNull = true
-      else if (len === 0) isNull = !col.isString || this.emptyAsNull
-      else if ((buf[s] === SPACE || buf[s] === TAB) && isBlankField(buf, s, e))
-        isNull = col.isString ? this.blanksAsNull : col.kind !== 0
-      if (isNull) {
-        if (col.def.notNull) {
-          this.report(line, col.def.name, 1213, buf.subarray(s, e), `NULL for NOT NULL column "${col.def.name}"`)
-          return
-        }
-
-        continue
-      }
-
-      const code = checkValue(col, buf, s, e, this.settings, utf8Known, this.fieldExtra[f]!)
-      if (code !== OK) {
-        this.report(
-          line,
-          col.def.name,
-          code,
-          buf.subarray(s, e),
-          valueMessage(code, col, buf.subarray(s, e), this.fieldExtra[f]!),
-        )
-        return
-      }
-    }
-  }
-
-  private report(line: number, column: null | string, code: number, raw: Uint8Array, message: string): void {
-    const s = this.summary
-    s.badRecords++
-    s.byCode[code] = (s.byCode[code] ?? 0) + 1
-    const key = column ?? '(record)'
-    s.byColumn[key] = (s.byColumn[key] ?? 0) + 1
-    if (s.errors.length >= this.maxErrors) {
-      s.errorsTruncated = true
-      return
-    }
-
-    let value = Buffer.from(raw)
-      .toString('utf8')
-      .replace(/\r?\n$/, '')
-    if (value.length > MAX_VALUE_CHARS) value = `${value.slice(0, MAX_VALUE_CHARS)}…`
-    const def = column === null ? undefined : this.columns.find((c) => c.def.name === column)?.def
-    s.errors.push({
-      code,
-      column,
-      fix: fixFor(code, {column: def, value}),
-      line,
-      message: `${codeMeaning(code)} ${message}`,
-      value,
-    })
-  }
 }
 
 function valueMessage(code: number, col: CompiledColumn, raw: Uint8Array, extra: number): string {
-  const type = col.def.type
+  const {type} = col.def
   if (code === 1204 && col.isString) {
     const bytes = raw.length - extra
     return `${bytes} bytes for ${type} (${col.length} bytes)`

@@ -1,3 +1,4 @@
+/* eslint-disable unicorn/text-encoding-identifier-case -- UTF8/UTF16 here are COPY's ENCODING keywords, not Node encoding names */
 /**
  * COPY's options, read from the text a user pastes: either the options part
  * (`CSV DELIMITER ',' DATEFORMAT 'auto' EMPTYASNULL`) or a whole `COPY t [(cols)] FROM '…' …;`.
@@ -26,7 +27,7 @@ export interface CopyOptions {
   dateFormat: string | undefined
   delimiter: string
   emptyAsNull: boolean
-  encoding: 'UTF16' | 'UTF16BE' | 'UTF16LE' | 'UTF8'
+  encoding: 'UTF8' | 'UTF16' | 'UTF16BE' | 'UTF16LE'
   escape: boolean
   explicitIds: boolean
   fillRecord: boolean
@@ -104,15 +105,15 @@ const FLAGS: Record<string, keyof CopyOptions | undefined> = {
   ESCAPE: 'escape',
   EXPLICIT_IDS: 'explicitIds',
   FILLRECORD: 'fillRecord',
-  IGNOREBLANKLINES: 'ignoreBlankLines',
-  REMOVEQUOTES: 'removeQuotes',
-  ROUNDEC: 'roundec',
-  TRIMBLANKS: 'trimBlanks',
-  TRUNCATECOLUMNS: 'truncateColumns',
   // Accepted and irrelevant to the conversion of values:
   IGNOREALLERRORS: undefined,
+  IGNOREBLANKLINES: 'ignoreBlankLines',
   NOLOAD: undefined,
+  REMOVEQUOTES: 'removeQuotes',
+  ROUNDEC: 'roundec',
   SSH: undefined,
+  TRIMBLANKS: 'trimBlanks',
+  TRUNCATECOLUMNS: 'truncateColumns',
 }
 
 /** Options with one string argument that do not affect conversion (authorization, source, encryption). */
@@ -124,6 +125,8 @@ const IGNORED_STRING_OPTIONS = new Set([
   'REGION',
   'SECRET_ACCESS_KEY',
   'SESSION_TOKEN',
+  // The older name of SESSION_TOKEN in AWS's own examples.
+  'TOKEN',
 ])
 
 const MAX_ERROR_LIMIT = 100_000
@@ -203,6 +206,8 @@ export function parseCopyOptions(text: string): CopyOptions {
       continue
     }
 
+    // `CREDENTIALS IAM_ROLE '…'` appears in AWS's examples: the keyword before another authorization.
+    if (keyword === 'CREDENTIALS' && ['IAM_ROLE', 'ACCESS_KEY_ID'].some((w) => isWord(tokens[i], w))) continue
     if (IGNORED_STRING_OPTIONS.has(keyword)) {
       takeString(keyword)
       continue
@@ -234,8 +239,7 @@ export function parseCopyOptions(text: string): CopyOptions {
       case 'JSON': {
         setFormat(keyword === 'AVRO' ? 'avro' : 'json', keyword)
         if (isWord(tokens[i], 'AS')) i++
-        if (tokens[i]?.kind === 'string') options.formatArgument = take(keyword).text
-        else options.formatArgument = 'auto'
+        options.formatArgument = tokens[i]?.kind === 'string' ? take(keyword).text : 'auto'
         break
       }
 
@@ -284,7 +288,7 @@ export function parseCopyOptions(text: string): CopyOptions {
       case 'ENCODING': {
         if (isWord(tokens[i], 'AS')) i++
         const value = take(keyword).text.toUpperCase().replaceAll('-', '')
-        if (!['UTF16', 'UTF16BE', 'UTF16LE', 'UTF8'].includes(value))
+        if (!['UTF8', 'UTF16', 'UTF16BE', 'UTF16LE'].includes(value))
           throw new CopyOptionsError(`ENCODING ${value} is not one of UTF8, UTF16, UTF16LE, UTF16BE`, keyword)
         options.encoding = value as CopyOptions['encoding']
         break
@@ -455,6 +459,11 @@ function checkCombinations(o: CopyOptions, given: {delimiterGiven: boolean; quot
         'DELIMITER',
       )
     if (o.delimiter === '\n') throw new CopyOptionsError('DELIMITER cannot be a newline', 'DELIMITER')
+    if (o.delimiter.codePointAt(0)! > 0x7f)
+      throw new CopyOptionsError(
+        `DELIMITER must be an ASCII character, not ${JSON.stringify(o.delimiter)}`,
+        'DELIMITER',
+      )
   }
 
   if (o.format === 'csv' && [...o.quote].length !== 1)
@@ -491,19 +500,41 @@ export function decodeCopyString(text: string): string {
     if (octal) {
       out += String.fromCodePoint(Number.parseInt(octal[0], 8))
       i += 3
-    } else if (next === 't') {
-      out += '\t'
-      i++
-    } else if (next === 'n') {
-      out += '\n'
-      i++
-    } else if (next === 'r') {
-      out += '\r'
-      i++
-    } else if (next === '\\' || next === "'") {
-      out += next
-      i++
-    } else out += c
+    } else
+      switch (next) {
+        case "'":
+        case '\\': {
+          out += next
+          i++
+
+          break
+        }
+
+        case 'n': {
+          out += '\n'
+          i++
+
+          break
+        }
+
+        case 'r': {
+          out += '\r'
+          i++
+
+          break
+        }
+
+        case 't': {
+          out += '\t'
+          i++
+
+          break
+        }
+
+        default: {
+          out += c
+        }
+      }
   }
 
   return out
@@ -514,14 +545,31 @@ export function formatCopyOptions(o: CopyOptions): string[] {
   const quote = (s: string): string =>
     `'${s
       .replaceAll('\\', '\\\\')
-      .replaceAll("'", "\\'")
+      .replaceAll("'", String.raw`\'`)
       .replaceAll('\t', String.raw`\t`)}'`
   const lines: string[] = []
-  if (o.format === 'csv') lines.push(`CSV${o.quote === '"' ? '' : ` QUOTE AS ${quote(o.quote)}`}`)
-  else if (o.format === 'json' || o.format === 'avro')
-    lines.push(`FORMAT AS ${o.format.toUpperCase()} '${o.formatArgument ?? 'auto'}'`)
-  else if (o.format === 'fixedwidth') lines.push(`FIXEDWIDTH '${o.fixedWidth ?? ''}'`)
-  else if (o.format !== 'text') lines.push(`FORMAT AS ${o.format.toUpperCase()}`)
+  switch (o.format) {
+    case 'avro':
+    case 'json': {
+      lines.push(`FORMAT AS ${o.format.toUpperCase()} '${o.formatArgument ?? 'auto'}'`)
+      break
+    }
+
+    case 'csv': {
+      lines.push(`CSV${o.quote === '"' ? '' : ` QUOTE AS ${quote(o.quote)}`}`)
+      break
+    }
+
+    case 'fixedwidth': {
+      lines.push(`FIXEDWIDTH '${o.fixedWidth ?? ''}'`)
+      break
+    }
+
+    default: {
+      if (o.format !== 'text') lines.push(`FORMAT AS ${o.format.toUpperCase()}`)
+    }
+  }
+
   if ((o.format === 'text' && o.delimiter !== '|') || (o.format === 'csv' && o.delimiter !== ','))
     lines.push(`DELIMITER ${quote(o.delimiter)}`)
   if (o.ignoreHeader > 0) lines.push(`IGNOREHEADER ${o.ignoreHeader}`)

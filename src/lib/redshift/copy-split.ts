@@ -18,11 +18,14 @@ import {createHash, type Hash} from 'node:crypto'
 import {crc32} from 'node:zlib'
 
 import type {S3Location} from '../core/parse/s3-uri.js'
+import type {CopyOptions} from './copy-options.js'
 import type {SliceInfo} from './slices.js'
+import type {TableDef} from './table-ddl.js'
 
 import {AbortedError, ExitCode, InputError, PipeopsError, UsageError} from '../core/errors.js'
 import {trimExternalMemory} from '../core/external-memory.js'
 import {CompressPool, usesLibdeflate} from './compress-pool.js'
+import {type CopyCheckSummary, RecordChecker} from './copy-check.js'
 import {buildCopySql, buildManifest} from './copy-sql.js'
 import {decompress, type Decompressed, decompressionError, describeInput, type InputSpec, runIdFor} from './input.js'
 import {choosePartSize, LocalTarget, type OutputTarget, type PartWriter, S3Target} from './outputs.js'
@@ -36,6 +39,11 @@ export type OutputSpec =
 export interface CopySplitOptions {
   /** Uncompressed block size dealt to parts (default: chosen from the input size; tests use tiny ones). */
   blockSize?: number | undefined
+  /**
+   * Check every record against a table with COPY's conversion rules in the same pass
+   * (`--check-table`); a bad record fails the split before the manifest is written.
+   */
+  check?: undefined | {conversion: CopyOptions; maxErrors: number; table: TableDef}
   codec: Codec
   delimiter: string
   dryRun: boolean
@@ -94,6 +102,8 @@ export interface CopySplitOutcome {
   /** Details for people that do not belong in the result JSON. */
   notes: {
     blockSize: number
+    /** The --check-table summary (all records would load when this is set and the split succeeded). */
+    check?: CopyCheckSummary
     compression: string
     files: number
     headerReason: string
@@ -287,7 +297,7 @@ export async function copySplit(
       region: options.region,
       table: options.table,
     })
-    const notes = {
+    const notes: CopySplitOutcome['notes'] = {
       blockSize,
       compression,
       files: plan.files,
@@ -335,9 +345,11 @@ export async function copySplit(
       }
     }
 
-    // 3. Split.
+    // 3. Split (and check, in the same pass).
+    const checker = makeChecker(options, headerMode === 'none' ? 0 : 1)
     const outcome = await splitInto({
       blockSizeAt,
+      checker,
       dataStart,
       headerBytes: headerMode === 'repeat' ? headerBytes : undefined,
       headerLines: headerMode === 'none' ? 0 : 1,
@@ -355,6 +367,16 @@ export async function copySplit(
       target,
     })
     notes.workers = outcome.workers
+    if (checker) {
+      const summary = checker.finish()
+      notes.check = summary
+      if (summary.badRecords > 0) {
+        await target.abort()
+        finished = true
+        throw checkFailure(summary)
+      }
+    }
+
     // 4. Manifest last, only after every part is complete and verified.
     const removed = await target.commit()
     finished = true
@@ -484,6 +506,12 @@ function quoteByte(quote: string): number {
 }
 
 function checkOptions(o: CopySplitOptions): void {
+  if (o.check && o.format === 'json')
+    throw new UsageError('--check-table checks CSV and delimited text; JSON records are not checked', {
+      suggestions: [
+        "Leave out --check-table for JSON, or validate on the cluster with COPY … FORMAT JSON 'auto' NOLOAD.",
+      ],
+    })
   if (o.format === 'json' && (o.header === 'strip' || o.header === 'repeat')) {
     throw new UsageError(`--header ${o.header} does not apply to --format json (JSON lines have no header row)`, {
       suggestions: ['Leave --header at auto or none for JSON.'],
@@ -513,6 +541,36 @@ function resolveHeader(o: CopySplitOptions, detected: boolean): 'none' | 'repeat
   return o.header
 }
 
+/** The checker of --check-table: copy-split's own format, delimiter and quote; the header is removed before it. */
+function makeChecker(o: CopySplitOptions, headerLines: number): RecordChecker | undefined {
+  if (!o.check) return undefined
+  const copy: CopyOptions = {
+    ...o.check.conversion,
+    delimiter: o.delimiter,
+    // copy-split's text format is delimited text with backslash escapes (records.ts).
+    escape: o.format === 'text',
+    format: o.format,
+    ignoreHeader: 0,
+    quote: o.quote,
+  }
+  return new RecordChecker({copy, linesBefore: headerLines, maxErrors: o.check.maxErrors, table: o.check.table})
+}
+
+function checkFailure(summary: CopyCheckSummary): InputError {
+  const first = summary.errors[0]
+  return new InputError(
+    `--check-table: ${summary.badRecords} of ${summary.records} record(s) would be rejected by COPY${first ? ` (first: line ${first.line}, column ${first.column ?? '(line)'}, code ${first.code}: ${first.message})` : ''}; no manifest was written and the parts were removed`,
+    {
+      code: 'CopyCheckFailed',
+      details: summary,
+      suggestions: [
+        first?.fix ?? 'Fix the records, or the COPY options given with --check-options.',
+        'See every bad record with: pipeops redshift copy-check --input FILE --table-ddl DDL --json',
+      ],
+    },
+  )
+}
+
 function makeTarget(
   output: OutputSpec | undefined,
   runId: string,
@@ -533,6 +591,8 @@ function manifestUrl(target: OutputTarget, output: OutputSpec | undefined): stri
 interface SplitInput {
   /** Block size once `read` decompressed bytes have been consumed. */
   blockSizeAt: (read: number) => number
+  /** Sees every data byte (not the header) in order, when --check-table is given. */
+  checker?: RecordChecker | undefined
   dataStart: number
   headerBytes: Buffer | undefined
   headerLines: number
@@ -822,7 +882,12 @@ async function splitInto(s: SplitInput): Promise<SplitOutcome> {
     // The file's own line end (from its first record, not from a newline inside a quoted field).
     const firstEnd = firstRecordEnd(s.sample, {format: options.format, quote: quoteByte(options.quote)})
     if (firstEnd > 1 && s.sample[firstEnd - 2] === 0x0d) lineEnding = '\r\n'
-    if (s.dataStart < s.sample.length) await feed(Buffer.from(s.sample.subarray(s.dataStart)))
+    if (s.dataStart < s.sample.length) {
+      const first = Buffer.from(s.sample.subarray(s.dataStart))
+      s.checker?.feed(first)
+      await feed(first)
+    }
+
     let sinceTrim = 0
     for (let chunk = await s.next(); chunk !== undefined; chunk = await s.next()) {
       if (failure) throw failure
@@ -832,6 +897,7 @@ async function splitInto(s: SplitInput): Promise<SplitOutcome> {
         trimExternalMemory(TRIM_ABOVE)
       }
 
+      s.checker?.feed(chunk)
       await feed(chunk)
       s.progress(plainBytes, scanner.records)
     }

@@ -149,7 +149,7 @@ const AUTO_PATTERNS: RegExp[] = [
 
 const TIME_ONLY = new RegExp(String.raw`^${TIME_PART}${ZONE}$`, 'i')
 
-function matchesAuto(kind: DateTimeKind | 'time', value: string): boolean {
+function matchesAuto(kind: 'time' | DateTimeKind, value: string): boolean {
   if (kind === 'time') return TIME_ONLY.test(value)
   for (const [index, pattern] of AUTO_PATTERNS.entries()) {
     const m = pattern.exec(value)
@@ -261,14 +261,46 @@ export function compileFormat(format: string, kind: DateTimeKind): (value: strin
     let second = 0
     for (const [index, group] of groups.entries()) {
       const v = m[index + 1]!
-      if (group === 'year4') year = Number(v)
-      else if (group === 'year2') year = 2000 + Number(v)
-      else if (group === 'month') month = Number(v)
-      else if (group === 'monthName') month = monthNumber(v)
-      else if (group === 'day') day = Number(v)
-      else if (group === 'hour') hour = Number(v)
-      else if (group === 'minute') minute = Number(v)
-      else second = Number(v)
+      switch (group) {
+        case 'day': {
+          day = Number(v)
+          break
+        }
+
+        case 'hour': {
+          hour = Number(v)
+          break
+        }
+
+        case 'minute': {
+          minute = Number(v)
+          break
+        }
+
+        case 'month': {
+          month = Number(v)
+          break
+        }
+
+        case 'monthName': {
+          month = monthNumber(v)
+          break
+        }
+
+        case 'year2': {
+          year = 2000 + Number(v)
+          break
+        }
+
+        case 'year4': {
+          year = Number(v)
+          break
+        }
+
+        default: {
+          second = Number(v)
+        }
+      }
     }
 
     return validDate(year, month, day) && validTime(hour, minute, second)

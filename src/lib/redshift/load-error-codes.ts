@@ -137,7 +137,7 @@ export function utf8Bytes(value: string): number {
 /** The fix for a code, in words: a COPY option where one exists, else the data or column change. */
 export function fixFor(code: number, context: FailureContext = {}): string {
   const type = (context.column?.type ?? context.columnType ?? '').toLowerCase()
-  const value = context.value
+  const {value} = context
   const reason = context.reason ?? ''
   switch (code) {
     case 1201:
@@ -222,8 +222,8 @@ export function fixFor(code: number, context: FailureContext = {}): string {
       return String.raw`Use NULL AS '\0' only for fields that are a single NUL byte; clean the other NUL bytes in the producer.`
     }
 
-    case 1220:
-    case 1219: {
+    case 1219:
+    case 1220: {
       if (/char/.test(type) && !/varchar/.test(type))
         return 'CHAR takes single-byte (ASCII) characters only: make the column VARCHAR (lengths in bytes).'
       return "Convert the file to UTF-8 (iconv -f WINDOWS-1252 -t UTF-8), or ACCEPTINVCHARS [AS '?'] to replace each invalid byte in VARCHAR columns (the original bytes are lost; replacements are logged in STL_REPLACEMENTS)."
@@ -252,3 +252,43 @@ export function fixFor(code: number, context: FailureContext = {}): string {
 }
 
 export {MAXERROR_NOTE}
+
+/**
+ * Reason texts COPY and the cluster write, matched when a row has no code or a code whose
+ * documented meaning does not fit the text (pasted rows often carry only the reason; and a
+ * statement error's internal "code: 8001" is not load error 8001). Patterns come from reasons
+ * quoted in public issues and AWS's pages (DG multi-byte-character-load-errors.html,
+ * r_Load_Error_Reference.html); each maps to the load error code it belongs to.
+ */
+export const REASON_PATTERNS: ReadonlyArray<{code: number; fix?: string; pattern: RegExp}> = [
+  {code: 1204, pattern: /String length exceeds DDL length|Value too long for (?:character )?type/i},
+  {code: 1207, pattern: /Invalid digit, Value/i},
+  {code: 1206, pattern: /Invalid timestamp format or value/i},
+  {code: 1205, pattern: /Invalid date format/i},
+  {code: 1214, pattern: /Delimiter not found/i},
+  {code: 1202, pattern: /Extra column\(s\) found/i},
+  {code: 1213, pattern: /Missing data for not-null field/i},
+  {code: 1220, pattern: /invalid or unsupported UTF-?8 codepoints|Multibyte character not supported for CHAR/i},
+  {
+    code: 1216,
+    fix: 'A character follows a closing quote where the delimiter or the line end should be: the file is quoted CSV with an unescaped quote inside a value, or quoted text loaded without CSV. Give CSV (QUOTE AS …) for quoted files and double inner quotes (""), or for text format REMOVEQUOTES with ESCAPE for backslash-escaped quotes.',
+    pattern: /Missing newline: Unexpected character|Invalid quote formatting for CSV/i,
+  },
+  {
+    code: 1202,
+    fix: "Columnar (Parquet/ORC) COPY maps file columns to table columns by position and needs the same number: give a COPY column list naming the file's columns, or align the table with the file.",
+    pattern: /Unmatched number of columns between table and file/i,
+  },
+  {
+    code: 1202,
+    fix: 'The JSONPaths file must have exactly one expression per column in the table or the COPY column list: add or remove expressions, or list the columns in COPY.',
+    pattern: /Number of jsonpaths and the number of columns should match/i,
+  },
+]
+
+/** The code a reason text belongs to, and a fix specific to that text, when the text is known. */
+export function matchReason(reason: string | undefined): undefined | {code: number; fix?: string} {
+  if (!reason) return undefined
+  const hit = REASON_PATTERNS.find((p) => p.pattern.test(reason))
+  return hit ? {code: hit.code, ...(hit.fix ? {fix: hit.fix} : {})} : undefined
+}

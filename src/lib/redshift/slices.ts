@@ -15,6 +15,7 @@ import type {RedshiftDataClient} from '@aws-sdk/client-redshift-data'
 import {abortOpts} from '../aws/abort.js'
 import {classifyError, InputError, NotFoundError, PipeopsError, UsageError} from '../core/errors.js'
 import {sleep} from '../core/sleep.js'
+import {runStatement} from './data-api.js'
 
 /** Default slices per node, from the management guide's node table (old names map to their successors). */
 export const SLICES_PER_NODE: Readonly<Record<string, number>> = {
@@ -221,45 +222,25 @@ async function clusterSlices(query: SliceQuery & {cluster: string}, clients: Sli
   }
 }
 
-/** ExecuteStatement → poll DescribeStatement → GetStatementResult. */
+/** SELECT COUNT(*) FROM stv_slices through the Data API (data-api.ts). */
 export async function countStvSlices(
   client: RedshiftDataClient,
   query: SliceQuery & {cluster: string; database: string},
 ): Promise<number> {
-  const opts = abortOpts(query.signal)
-  const {DescribeStatementCommand, ExecuteStatementCommand, GetStatementResultCommand} =
-    await import('@aws-sdk/client-redshift-data')
-  const started = await client.send(
-    new ExecuteStatementCommand({
-      ClusterIdentifier: query.cluster,
-      Database: query.database,
-      ...(query.secretArn ? {SecretArn: query.secretArn} : {DbUser: query.dbUser}),
-      Sql: 'SELECT COUNT(*) FROM stv_slices',
-      StatementName: 'pipeops-copy-split-slices',
-    }),
-    opts,
+  const signal = query.signal ?? new AbortController().signal
+  const result = await runStatement(
+    client,
+    {cluster: query.cluster, database: query.database, dbUser: query.dbUser, secretArn: query.secretArn},
+    {
+      name: 'pipeops-copy-split-slices',
+      pollMs: query.pollMs,
+      sql: 'SELECT COUNT(*) FROM stv_slices',
+      timeoutMs: query.timeoutMs ?? 60_000,
+    },
+    {signal, sleep: async (ms) => sleep(ms, signal)},
   )
-  const id = started.Id
-  if (!id) throw new Error('ExecuteStatement returned no statement id')
-  const deadline = Date.now() + (query.timeoutMs ?? 60_000)
-  let wait = query.pollMs ?? 250
-  for (;;) {
-    // Each poll needs the previous answer: the statement runs asynchronously on the cluster.
-    const status = await client.send(new DescribeStatementCommand({Id: id}), opts)
-    if (status.Status === 'FINISHED') break
-    if (status.Status === 'FAILED' || status.Status === 'ABORTED')
-      throw new Error(`statement ${status.Status}: ${status.Error ?? 'no error text'}`)
-    if (Date.now() > deadline)
-      throw new Error(
-        `statement still ${status.Status ?? 'pending'} after ${Math.round((query.timeoutMs ?? 60_000) / 1000)} s`,
-      )
-    await sleep(wait, query.signal)
-    wait = Math.min(wait * 2, 2000)
-  }
-
-  const result = await client.send(new GetStatementResultCommand({Id: id}), opts)
-  const cell = result.Records?.[0]?.[0]
-  const value = cell?.longValue ?? (cell?.stringValue === undefined ? undefined : Number(cell.stringValue))
+  const cell = result.rows[0] ? Object.values(result.rows[0])[0] : undefined
+  const value = typeof cell === 'number' ? cell : typeof cell === 'string' ? Number(cell) : undefined
   if (value === undefined || !Number.isInteger(value)) throw new Error('GetStatementResult returned no count')
   return value
 }

@@ -48,6 +48,12 @@ export function tokenize(sql: string): Token[] {
       continue
     }
 
+    // A backslash ending a line: a shell line continuation around a COPY pasted from a script.
+    if (c === '\\' && (sql[i + 1] === '\n' || (sql[i + 1] === '\r' && sql[i + 2] === '\n'))) {
+      i++
+      continue
+    }
+
     if (c === '-' && sql[i + 1] === '-') {
       const end = sql.indexOf('\n', i)
       i = end === -1 ? n : end
@@ -80,8 +86,8 @@ export function tokenize(sql: string): Token[] {
         }
 
         // \' inside a string: Redshift's COPY arguments accept it (e.g. QUOTE AS '\'').
-        if (d === '\\' && sql[j + 1] === "'" && j + 2 < n && sql.indexOf("'", j + 2) !== -1) {
-          text += "\\'"
+        if (d === '\\' && sql[j + 1] === "'" && j + 2 < n && sql.includes("'", j + 2)) {
+          text += String.raw`\'`
           j += 2
           continue
         }

@@ -106,7 +106,7 @@ export function parseTableDdl(sql: string): DdlParseResult {
 
     if (nameParts.length === 0 || j === nameStart) continue
     const name = nameParts.join('.')
-    const line = tokens[i]!.line
+    const {line} = tokens[i]!
     if (isWord(tokens[j], 'AS') || isWord(tokens[j], 'LIKE')) {
       skipped.push({line, name, reason: `CREATE TABLE … ${tokens[j]!.text.toUpperCase()} has no column list to read`})
       continue
@@ -115,6 +115,14 @@ export function parseTableDdl(sql: string): DdlParseResult {
     if (!isPunct(tokens[j], '(')) {
       // `CREATE TABLE t BACKUP NO AS SELECT …` and similar attribute-first CTAS forms.
       skipped.push({line, name, reason: 'no column list follows the table name'})
+      continue
+    }
+
+    // CREATE TABLE t (c1, c2) AS SELECT …: a list of names, not definitions.
+    const close = matchingParen(tokens, j)
+    if (close !== -1 && isWord(tokens[close + 1], 'AS')) {
+      skipped.push({line, name, reason: 'CREATE TABLE … (names) AS SELECT has no column types to read'})
+      i = close
       continue
     }
 
@@ -131,6 +139,17 @@ export function parseTableDdl(sql: string): DdlParseResult {
   }
 
   return {skipped, tables}
+}
+
+/** Index of the ')' that closes the '(' at `open`, or -1. */
+function matchingParen(tokens: Token[], open: number): number {
+  let depth = 0
+  for (let i = open; i < tokens.length; i++) {
+    if (isPunct(tokens[i], '(')) depth++
+    else if (isPunct(tokens[i], ')') && --depth === 0) return i
+  }
+
+  return -1
 }
 
 /** The element list from the '(' at `open`; returns the index of the matching ')'. */
@@ -280,8 +299,8 @@ function columnType(
       return {kind: 'char', length: args[0] === 'MAX' ? 4096 : (num(args[0], 'length') ?? 1), type}
     }
 
-    case 'CHAR VARYING':
     case 'CHARACTER VARYING':
+    case 'CHAR VARYING':
     case 'NATIONAL CHARACTER VARYING':
     case 'NVARCHAR':
     case 'VARCHAR': {
@@ -334,19 +353,19 @@ function columnType(
       return {kind: 'time', type}
     }
 
-    case 'TIME WITH TIME ZONE':
-    case 'TIMETZ': {
-      return {kind: 'timetz', type}
-    }
-
     case 'TIMESTAMP':
     case 'TIMESTAMP WITHOUT TIME ZONE': {
       return {kind: 'timestamp', type}
     }
 
-    case 'TIMESTAMP WITH TIME ZONE':
-    case 'TIMESTAMPTZ': {
+    case 'TIMESTAMPTZ':
+    case 'TIMESTAMP WITH TIME ZONE': {
       return {kind: 'timestamptz', type}
+    }
+
+    case 'TIMETZ':
+    case 'TIME WITH TIME ZONE': {
+      return {kind: 'timetz', type}
     }
 
     default: {

@@ -26,9 +26,9 @@ export const OK = 0
 
 /** A column prepared for checking: kind as a number, limits resolved, format matchers built. */
 export interface CompiledColumn {
-  def: ColumnDef
   /** Matcher for DATE/TIMESTAMP/TIME columns. */
   dateTime?: DateTimeMatcher
+  def: ColumnDef
   isString: boolean
   kind: number
   length: number
@@ -84,10 +84,29 @@ export function compileColumn(def: ColumnDef, settings: ConversionSettings): Com
     maxNegative: limits[1],
     maxPositive: limits[0],
   }
-  if (def.kind === 'date') column.dateTime = dateTimeMatcher('date', settings.dateFormat)
-  else if (def.kind === 'timestamp' || def.kind === 'timestamptz')
-    column.dateTime = dateTimeMatcher(def.kind, settings.timeFormat)
-  else if (def.kind === 'time' || def.kind === 'timetz') column.dateTime = dateTimeMatcher(def.kind, undefined)
+  switch (def.kind) {
+    case 'date': {
+      column.dateTime = dateTimeMatcher('date', settings.dateFormat)
+      break
+    }
+
+    case 'time':
+    case 'timetz': {
+      column.dateTime = dateTimeMatcher(def.kind, undefined)
+      break
+    }
+
+    case 'timestamp':
+    case 'timestamptz': {
+      column.dateTime = dateTimeMatcher(def.kind, settings.timeFormat)
+      break
+    }
+
+    default: {
+      break
+    }
+  }
+
   return column
 }
 
@@ -113,38 +132,38 @@ export function checkValue(
   extraBytes: number,
 ): number {
   switch (col.kind) {
-    case KIND.varchar:
-    case KIND.char: {
-      return checkString(col, buf, s, e, settings, utf8Known, extraBytes)
-    }
-
-    case KIND.smallint:
+    case KIND.bigint:
     case KIND.integer:
-    case KIND.bigint: {
+    case KIND.smallint: {
       return checkInteger(col, buf, s, e)
-    }
-
-    case KIND.decimal: {
-      return checkDecimal(col, buf, s, e)
-    }
-
-    case KIND.real:
-    case KIND.double: {
-      return checkFloat(col, buf, s, e)
     }
 
     case KIND.boolean: {
       return checkBoolean(buf, s, e)
     }
 
+    case KIND.char:
+    case KIND.varchar: {
+      return checkString(col, buf, s, e, settings, utf8Known, extraBytes)
+    }
+
     case KIND.date:
+    case KIND.time:
     case KIND.timestamp:
     case KIND.timestamptz:
-    case KIND.time:
     case KIND.timetz: {
       if (col.dateTime!(buf, s, e)) return OK
       if (settings.acceptAnyDate && (col.kind === KIND.date || col.kind === KIND.timestamp)) return OK
       return col.kind === KIND.date ? 1205 : 1206
+    }
+
+    case KIND.decimal: {
+      return checkDecimal(col, buf, s, e)
+    }
+
+    case KIND.double:
+    case KIND.real: {
+      return checkFloat(col, buf, s, e)
     }
 
     default: {
