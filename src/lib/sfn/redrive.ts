@@ -6,7 +6,8 @@
  * limits: 14 days after the stop, Standard only). A step is done once the execution's
  * redriveCount has grown past the count the plan saw, so a resumed apply never redrives twice;
  * each call carries a clientToken derived from the plan, so a retried call is not a second redrive.
- * Facts: ../shared/reference/stepfunctions-eventbridge.md (RedriveExecution, ListExecutions).
+ * Facts: the Step Functions developer guide, redrive-executions.html; API reference of
+ * RedriveExecution (clientToken idempotency), ListExecutions and DescribeExecution (redriveStatus).
  */
 import {createHash} from 'node:crypto'
 
