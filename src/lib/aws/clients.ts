@@ -6,7 +6,6 @@
  * shared configuration: credentials chain and profile, region, endpoint override, HTTP/1.1 for
  * overridden endpoints, adaptive retries, user agent.
  */
-import {NodeHttpHandler} from '@smithy/node-http-handler'
 
 import {requireRegion, type ResolvedAwsSettings, validateEndpointUrl} from './settings.js'
 
@@ -164,6 +163,8 @@ export function createClientFactory(
       if (endpoint) {
         config.endpoint = endpoint.url
         // Local emulators speak HTTP/1.1 only; the Kinesis client would otherwise use HTTP/2.
+        // (Loaded here, with the client: commands that make no AWS call never pay for it.)
+        const {NodeHttpHandler} = await import('@smithy/node-http-handler')
         config.requestHandler = new NodeHttpHandler({connectionTimeout: 5000, requestTimeout: 120_000})
         // Host prefixes (MWAA's `api.`) cannot be put in front of 127.0.0.1.
         config.disableHostPrefix = true
