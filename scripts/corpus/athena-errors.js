@@ -10,23 +10,7 @@
 // unknown (no entry matched); without `# expect:` only matched / unknown is counted.
 import {readFileSync} from 'node:fs'
 
-function parseMessages(text) {
-  const out = []
-  for (const block of text.split(/^---[ \t]*$/m)) {
-    const meta = {}
-    const lines = []
-    for (const line of block.split('\n')) {
-      const m = /^# ?([a-z-]+):\s*(.*)$/.exec(line)
-      if (m && lines.length === 0) meta[m[1]] = m[2].trim()
-      else if (lines.length > 0 || line.trim() !== '') lines.push(line)
-    }
-
-    const message = lines.join('\n').trim()
-    if (message !== '') out.push({message, meta})
-  }
-
-  return out
-}
+import {readBlocks} from './shared/blocks.js'
 
 const ids = (value) => (value ? value.split('|').map((s) => s.trim()) : [])
 
@@ -51,10 +35,10 @@ export default {
   },
 
   items(target) {
-    return parseMessages(readFileSync(target, 'utf8')).map((m, i) => ({
+    return readBlocks(readFileSync(target, 'utf8')).map((m, i) => ({
       args: ['athena', 'explain-error', '-', '--json'],
       expect: ids(m.meta.expect),
-      input: m.message,
+      input: m.text,
       label: `#${i + 1} ${m.meta.source ?? ''}`.trim(),
       partly: ids(m.meta.partly),
     }))

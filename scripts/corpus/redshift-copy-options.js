@@ -7,26 +7,10 @@ import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
 
+import {readBlocks} from './shared/blocks.js'
+
 const ddl = path.join(mkdtempSync(path.join(tmpdir(), 'pipeops-corpus-')), 'table.sql')
 writeFileSync(ddl, 'CREATE TABLE corpus_target (c1 VARCHAR(10));\n')
-
-function parseStatements(text) {
-  const out = []
-  for (const block of text.split(/^---[ \t]*$/m)) {
-    const meta = {}
-    const lines = []
-    for (const line of block.split('\n')) {
-      const m = /^# ?([a-z-]+):\s*(.*)$/.exec(line)
-      if (m && lines.length === 0) meta[m[1]] = m[2].trim()
-      else if (lines.length > 0 || line.trim() !== '') lines.push(line)
-    }
-
-    const statement = lines.join('\n').trim()
-    if (statement !== '') out.push({meta, statement})
-  }
-
-  return out
-}
 
 export default {
   describe({envelope, item}) {
@@ -45,8 +29,8 @@ export default {
   },
 
   items(target) {
-    return parseStatements(readFileSync(target, 'utf8')).map((s, i) => ({
-      args: ['redshift', 'copy-check', '--table-ddl', ddl, '--copy-options', s.statement, '--json'],
+    return readBlocks(readFileSync(target, 'utf8')).map((s, i) => ({
+      args: ['redshift', 'copy-check', '--table-ddl', ddl, '--copy-options', s.text, '--json'],
       invalid: s.meta.invalid,
       label: `#${i + 1} ${s.meta.source ?? ''}`.trim(),
     }))

@@ -1,3 +1,5 @@
+import type {SFNClient} from '@aws-sdk/client-sfn'
+
 /**
  * `sfn redrive`: plan the redrive (RedriveExecution) of the STANDARD executions of one state
  * machine that failed, timed out or were aborted in a window, and apply it through the plan
@@ -22,11 +24,6 @@ export const PLAN_KIND = 'sfn redrive'
 export const REDRIVE_WINDOW_MS = 14 * 24 * 3600 * 1000
 
 export type StoppedStatus = 'ABORTED' | 'FAILED' | 'TIMED_OUT'
-
-/** The subset of the SFN client this flow uses: `send` of the commands below. */
-export interface SfnLike {
-  send(command: unknown, options?: {abortSignal?: AbortSignal}): Promise<unknown>
-}
 
 export interface RedriveRequest {
   /** Regular expression matched against "ERROR: CAUSE" of each execution. */
@@ -103,7 +100,11 @@ async function sdk(): Promise<Sfn> {
 }
 
 /** The state machine's ARN and type, from a name or an ARN (of the machine, a version or an alias). */
-async function resolveStateMachine(sfn: SfnLike, text: string, ctx: RunContext): Promise<{arn: string; type: string}> {
+async function resolveStateMachine(
+  sfn: SFNClient,
+  text: string,
+  ctx: RunContext,
+): Promise<{arn: string; type: string}> {
   const {DescribeStateMachineCommand, ListStateMachinesCommand} = await sdk()
   let arn = text
   if (!text.startsWith('arn:')) {
@@ -155,7 +156,7 @@ export function refusalReason(described: DescribedExecution, now: Date): string 
 
 /** Every execution with one of the statuses that stopped in the window, newest first, up to the limit. */
 async function listStopped(
-  sfn: SfnLike,
+  sfn: SFNClient,
   stateMachineArn: string,
   request: RedriveRequest,
   ctx: RunContext,
@@ -202,13 +203,13 @@ async function listStopped(
 }
 
 /** Where the failure of a stopped execution started (its history, read by `sfn explain`'s reader). */
-async function failingState(sfn: SfnLike, executionArn: string, ctx: RunContext): Promise<null | string> {
+async function failingState(sfn: SFNClient, executionArn: string, ctx: RunContext): Promise<null | string> {
   const {explainLiveExecution} = await import('./explain.js')
-  const report = await explainLiveExecution(sfn as never, executionArn, ctx.signal)
+  const report = await explainLiveExecution(sfn, executionArn, ctx.signal)
   return report.origin?.state ?? null
 }
 
-export async function planRedrive(sfn: SfnLike, request: RedriveRequest, ctx: RunContext): Promise<RedrivePlan> {
+export async function planRedrive(sfn: SFNClient, request: RedriveRequest, ctx: RunContext): Promise<RedrivePlan> {
   if (request.statuses.length === 0) throw new UsageError('--status needs at least one of FAILED, TIMED_OUT, ABORTED')
   const machine = await resolveStateMachine(sfn, request.stateMachine, ctx)
   if (machine.type === 'EXPRESS')
@@ -283,19 +284,22 @@ export function redriveToken(plan: Pick<Plan, 'createdAt'>, params: RedriveStepP
 }
 
 export function createRedriveExecutor(
-  sfn: SfnLike,
+  sfn: SFNClient,
   ctx: RunContext,
   options: {minIntervalMs: number},
 ): PlanExecutor<RedriveState, RedriveBaseline, RedriveStepParams> {
   let lastCall = 0
+  // The state observed before the first step, kept up to date by each redrive: the engine then
+  // has no reason to re-read every execution after every step.
+  let known: RedriveState | undefined
   return {
     async applyStep(step, plan, signal) {
       const {RedriveExecutionCommand} = await sdk()
       // A bounded rate: RedriveExecution is a throttled control-plane call, and the SDK's
       // adaptive retries handle what throttling remains.
-      const wait = lastCall + options.minIntervalMs - Date.now()
+      const wait = lastCall + options.minIntervalMs - ctx.now().getTime()
       if (wait > 0) await ctx.sleep(wait)
-      lastCall = Date.now()
+      lastCall = ctx.now().getTime()
       await sfn.send(
         new RedriveExecutionCommand({
           clientToken: redriveToken(plan, step.params),
@@ -303,6 +307,9 @@ export function createRedriveExecutor(
         }),
         {abortSignal: signal},
       )
+      if (!known) return
+      known.set(step.params.executionArn, {redriveCount: step.params.redriveCount + 1, status: 'RUNNING'})
+      return {state: known}
     },
     checkStart: () => ({ok: true}),
     isStepDone(step, state) {
@@ -320,6 +327,7 @@ export function createRedriveExecutor(
         state.set(step.params.executionArn, {redriveCount: d.redriveCount ?? 0, status: d.status ?? 'UNKNOWN'})
       }
 
+      known = state
       return state
     },
   }
