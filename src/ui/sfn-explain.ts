@@ -1,10 +1,12 @@
+import type {ExplainManyResult} from '../lib/sfn/explain-many.js'
 /** Renderer of `sfn explain`. */
 import type {ExplainReport} from '../lib/sfn/explain.js'
+import type {ContainerExit, TaskRun} from '../lib/sfn/task-run.js'
 
 import {paint} from './color.js'
 import {renderKeyValues, renderTable} from './table.js'
 
-export function renderExplain(r: ExplainReport): string {
+export function renderExplain(r: ExplainReport, depth = 0): string {
   const parts: string[] = []
   parts.push(
     renderKeyValues([
@@ -94,8 +96,128 @@ export function renderExplain(r: ExplainReport): string {
   }
 
   parts.push(`Retries: ${r.retries.summary}.`)
+  if (r.taskRun) parts.push(renderTaskRun(r.taskRun, depth))
   if (r.alsoFailed.length > 0)
     parts.push(`Also failed: ${r.alsoFailed.map((f) => `"${f.state ?? '?'}" ${f.error ?? f.type}`).join('; ')}`)
   for (const note of r.notes) parts.push(paint('dim', note))
+  return parts.join('\n\n')
+}
+
+const exitText = (c: ContainerExit): string =>
+  `${c.name ?? 'container'}: ${c.exitCode === null ? 'no exit code (it never ran)' : `exit ${c.exitCode}`}${c.reason ? ` — ${c.reason}` : ''}`
+
+const indent = (text: string): string =>
+  text
+    .split('\n')
+    .map((l) => `    ${l}`)
+    .join('\n')
+
+/** What the failing state ran, and what its logs or its child execution say. */
+function renderTaskRun(run: TaskRun<ExplainReport>, depth: number): string {
+  const lines: string[] = []
+  switch (run.kind) {
+    case 'batch': {
+      lines.push(
+        `${paint('cyan', 'Batch job')} ${run.jobName ?? '?'} (${run.jobId ?? 'id unknown'}): ${run.statusReason ?? 'no status reason'}`,
+      )
+      if (run.container) lines.push(`  ${exitText(run.container)}`)
+      if (run.logStream) lines.push(`  Log: /aws/batch/job, stream ${run.logStream}`)
+      break
+    }
+
+    case 'ecs': {
+      lines.push(
+        `${paint('cyan', 'ECS task')} ${run.taskArn ?? ''} stopped: ${run.stoppedReason ?? 'no reason given'}${run.stopCode ? ` (${run.stopCode})` : ''}`,
+      )
+      for (const c of run.containers) lines.push(`  ${exitText(c)}`)
+      break
+    }
+
+    case 'execution': {
+      lines.push(
+        `${paint('cyan', 'Nested execution')} ${run.executionArn ?? '?'}: ${run.status ?? 'status unknown'}${run.error ? ` with ${run.error}` : ''}`,
+      )
+      if (run.child) lines.push(indent(renderExplain(run.child, depth + 1)))
+      break
+    }
+
+    case 'glue': {
+      lines.push(
+        `${paint('cyan', 'Glue job run')} ${run.jobName ?? '?'} ${run.runId ?? ''}: ${run.state ?? 'state unknown'}`,
+        `  ${run.errorMessage ?? 'no error message'}`,
+      )
+      if (run.logHint) lines.push(`  Error log: ${run.logHint}`)
+      break
+    }
+
+    case 'lambda': {
+      lines.push(
+        `${paint('cyan', 'Lambda function')} ${run.functionName ?? '?'}${run.requestId ? `, request ${run.requestId}` : ''}${run.logGroup ? `, log group ${run.logGroup}` : ''}`,
+      )
+      const shown = run.logLines ?? []
+      const streams = [...new Set(shown.map((l) => l.stream))]
+      if (streams.length > 0)
+        lines.push(`  Log stream${streams.length > 1 ? 's' : ''}: ${streams.slice(0, 3).join(', ')}`)
+      for (const l of shown.slice(0, 20))
+        lines.push(paint('dim', `  ${l.at} ${l.message.split('\n')[0]!.slice(0, 300)}`))
+      if (shown.length > 20) lines.push(paint('dim', `  … ${shown.length - 20} more line(s) in --json`))
+      break
+    }
+
+    case 'map-run': {
+      const c = run.counts
+      lines.push(
+        `${paint('cyan', 'Map run')} ${run.mapRunArn ?? '?'}${c ? `: ${c.failed} failed, ${c.timedOut} timed out, ${c.aborted} aborted, ${c.succeeded} succeeded of ${c.total}` : ''}`,
+      )
+      if (run.child) lines.push('  One failed child execution:', indent(renderExplain(run.child, depth + 1)))
+      break
+    }
+  }
+
+  if ('note' in run && run.note) lines.push(paint('dim', `  (${run.note})`))
+  return lines.join('\n')
+}
+
+/** Groups of failed executions, largest first; each with one example explained. */
+export function renderExplainMany(r: ExplainManyResult): string {
+  const parts: string[] = [
+    `${r.examined} execution(s) of ${r.stateMachineArn} stopped (${r.statuses.join(', ')}) since ${r.since}${r.truncated ? ' — more than --max-executions: the newest were read' : ''}.`,
+  ]
+  if (r.groups.length === 0 && r.unreadable.length === 0)
+    parts.push(paint('green', 'No stopped execution in the window.'))
+  if (r.groups.length > 0)
+    parts.push(
+      renderTable({
+        head: ['#', 'Count', 'Failure started in', 'Error', 'Last stopped', 'Redrivable'],
+        optional: [4, 5],
+        rows: r.groups.map((g, i) => [
+          i + 1,
+          g.count,
+          g.state ?? '(unknown)',
+          g.error ?? '(none)',
+          g.lastStoppedAt ?? '?',
+          `${g.redrivable.yes} yes${g.redrivable.no ? `, ${g.redrivable.no} no` : ''}${g.redrivable.unknown ? `, ${g.redrivable.unknown} ?` : ''}`,
+        ]),
+        title: 'Failures by where they started',
+      }),
+    )
+  const shown = r.groups.slice(0, 5)
+  for (const [i, g] of shown.entries())
+    parts.push(
+      `${paint('bold', `#${i + 1}`)} ${g.count} × "${g.state ?? '?'}" ${g.error ?? ''} (first ${g.firstStoppedAt ?? '?'}, last ${g.lastStoppedAt ?? '?'}); example:`,
+      indent(renderExplain(g.example, 1)),
+    )
+  if (r.groups.length > shown.length)
+    parts.push(paint('dim', `${r.groups.length - shown.length} more group(s) in --json.`))
+  if (r.unreadable.length > 0)
+    parts.push(
+      paint(
+        'yellow',
+        `${r.unreadable.length} execution(s) could not be read: ${r.unreadable
+          .slice(0, 3)
+          .map((u) => `${u.executionArn.split(':').at(-1)} (${u.reason})`)
+          .join('; ')}`,
+      ),
+    )
   return parts.join('\n\n')
 }

@@ -1,23 +1,38 @@
 /**
- * `sfn explain`: read an execution (DescribeExecution, every page of GetExecutionHistory, the
- * definition it ran with from DescribeStateMachineForExecution) or a saved history file, and
- * explain it with history.ts.
+ * `sfn explain` of one execution: read it (DescribeExecution, every page of GetExecutionHistory,
+ * the definition it ran with from DescribeStateMachineForExecution) or a saved history, explain it
+ * with history.ts, and say what the failing state ran (task-run.ts), followed live into the
+ * Lambda log, the Glue job run, a nested execution or a map run's failed child (follow-task.ts).
+ * Express executions keep no history: their events are read from the state machine's CloudWatch
+ * Logs log group when logging is on (express-logs.ts).
  */
-import type {SFNClient} from '@aws-sdk/client-sfn'
-
 import {readFile} from 'node:fs/promises'
+
+import type {RunContext} from '../core/run-context.js'
 
 import {InputError, UsageError} from '../core/errors.js'
 import {isObj, type Json} from './asl.js'
+import {loggedExecutions, readExpressExecution} from './express-logs.js'
+import {type ExplainClients, followTaskRun} from './follow-task.js'
 import {explainHistory, type ExplainResult, type HistoryEvent, historyEvents} from './history.js'
+import {type TaskRun, taskRunOf} from './task-run.js'
+
+export type {ExplainClients} from './follow-task.js'
 
 export interface ExplainReport extends ExplainResult {
   executionArn: null | string
-  /** Why the configured retry schedule is unknown, when it is. */
+  /** Why something is unknown (the retry schedule, the log level of an Express execution…). */
   notes: string[]
   redrive: null | {reason: null | string; status: null | string}
   source: string
+  /** What the failing state ran, when the history says; followed live into logs and child executions. */
+  taskRun: null | TaskRun<ExplainReport>
 }
+
+/** Nested executions and map-run children are followed this many levels down. */
+export const MAX_FOLLOW_DEPTH = 3
+
+const HISTORY_HINT = 'Save it with `aws stepfunctions get-execution-history --execution-arn ARN > history.json`.'
 
 export async function readHistoryFile(file: string): Promise<HistoryEvent[]> {
   let data: unknown
@@ -29,31 +44,36 @@ export async function readHistoryFile(file: string): Promise<HistoryEvent[]> {
       code === 'ENOENT'
         ? `cannot read ${file}: no such file`
         : `${file} is not valid JSON: ${(error as Error).message.split('\n')[0]}`,
-      {
-        code: code === 'ENOENT' ? 'FileNotFound' : 'InvalidInput',
-        suggestions: ['Save it with `aws stepfunctions get-execution-history --execution-arn ARN > history.json`.'],
-      },
+      {code: code === 'ENOENT' ? 'FileNotFound' : 'InvalidInput', suggestions: [HISTORY_HINT]},
     )
   }
 
   const events = historyEvents(data)
-  if (!events || events.length === 0)
-    throw new InputError(
-      `${file} is not an execution history (expected {"events": [{"id", "type", "timestamp", …}]})`,
-      {
-        suggestions: ['Save it with `aws stepfunctions get-execution-history --execution-arn ARN > history.json`.'],
-      },
-    )
-  return events
+  if (events && events.length > 0) return events
+  // An Express execution's log events (`aws logs filter-log-events` output, or the messages alone).
+  const logged = loggedExecutions(data)
+  if (logged.size === 1) return [...logged.values()][0]!
+  if (logged.size > 1)
+    throw new InputError(`${file} holds the log events of ${logged.size} Express executions: keep one`, {
+      suggestions: [
+        `Filter by one execution: aws logs filter-log-events --log-group-name GROUP --filter-pattern '{ $.execution_arn = "${[...logged.keys()][0]}" }'`,
+      ],
+    })
+  throw new InputError(
+    `${file} is not an execution history (expected {"events": [{"id", "type", "timestamp", …}]}, or an Express execution's log events)`,
+    {suggestions: [HISTORY_HINT]},
+  )
 }
 
 export function explainHistoryFile(events: HistoryEvent[], source: string, definition?: Json): ExplainReport {
+  const result = explainHistory(events, definition)
   return {
-    ...explainHistory(events, definition),
+    ...result,
     executionArn: null,
     notes: definition ? [] : ['No --definition given: the configured retry schedule is not compared.'],
     redrive: null,
     source,
+    taskRun: result.origin ? (taskRunOf(events, result.origin.eventId) as null | TaskRun<ExplainReport>) : null,
   }
 }
 
@@ -62,27 +82,24 @@ function isExpressArn(arn: string): boolean {
   return /^arn:[^:]+:states:[^:]*:[^:]*:express:/.test(arn)
 }
 
-export async function explainLiveExecution(sfn: SFNClient, arn: string, signal?: AbortSignal): Promise<ExplainReport> {
+export function assertExecutionArn(arn: string): void {
   if (!/^arn:[^:]+:states:[^:]*:\d*:(execution|express):/.test(arn))
     throw new UsageError(`${arn} is not an execution ARN`, {
       suggestions: [
         'Give arn:aws:states:REGION:ACCOUNT:execution:MACHINE:NAME (from `aws stepfunctions list-executions`).',
       ],
     })
-  if (isExpressArn(arn))
-    throw new UsageError(
-      'Express executions keep no execution history, so there is nothing to read with GetExecutionHistory',
-      {
-        code: 'ExpressExecution',
-        suggestions: [
-          "Read the state machine's CloudWatch Logs log group (its loggingConfiguration), with level ERROR or ALL and includeExecutionData.",
-        ],
-      },
-    )
-  const {DescribeExecutionCommand, DescribeStateMachineForExecutionCommand, GetExecutionHistoryCommand} =
-    await import('@aws-sdk/client-sfn')
-  const options = signal ? {abortSignal: signal} : {}
-  const execution = await sfn.send(new DescribeExecutionCommand({executionArn: arn}), options)
+}
+
+export interface ExplainExecutionRequest {
+  executionArn: string
+  /** Follow the failing task into its logs and child executions (live calls beyond the history). */
+  follow: boolean
+}
+
+/** Every page of the history, oldest first. A Standard history holds at most 25,000 events. */
+async function readHistory(sfn: ExplainClients['sfn'], arn: string, ctx: RunContext): Promise<HistoryEvent[]> {
+  const {GetExecutionHistoryCommand} = await import('@aws-sdk/client-sfn')
   const events: HistoryEvent[] = []
   let nextToken: string | undefined
   do {
@@ -93,33 +110,68 @@ export async function explainLiveExecution(sfn: SFNClient, arn: string, signal?:
         maxResults: 1000,
         ...(nextToken ? {nextToken} : {}),
       }),
-      options,
+      {abortSignal: ctx.signal},
     )
     for (const e of page.events ?? []) events.push(e as unknown as HistoryEvent)
     nextToken = page.nextToken
   } while (nextToken)
 
+  return events.sort((a, b) => a.id - b.id)
+}
+
+export async function explainExecution(
+  clients: ExplainClients,
+  request: ExplainExecutionRequest,
+  ctx: RunContext,
+  depth = 0,
+): Promise<ExplainReport> {
+  const arn = request.executionArn
+  assertExecutionArn(arn)
+  const {sfn} = clients
   const notes: string[] = []
+  let events: HistoryEvent[]
   let definition: Json | undefined
-  try {
-    const machine = await sfn.send(new DescribeStateMachineForExecutionCommand({executionArn: arn}), options)
-    const parsed: unknown = machine.definition ? JSON.parse(machine.definition) : undefined
-    if (isObj(parsed)) definition = parsed
-  } catch (error) {
-    notes.push(
-      `The definition could not be read (${(error as Error).name ?? 'error'}: ${(error as Error).message}); the configured retry schedule is not compared.`,
-    )
+  let redrive: ExplainReport['redrive'] = null
+  if (isExpressArn(arn)) {
+    const express = await readExpressExecution(clients, arn, ctx)
+    events = express.events
+    definition = express.definition
+    notes.push(...express.notes)
+  } else {
+    const {DescribeExecutionCommand, DescribeStateMachineForExecutionCommand} = await import('@aws-sdk/client-sfn')
+    const execution = await sfn.send(new DescribeExecutionCommand({executionArn: arn}), {abortSignal: ctx.signal})
+    redrive = {reason: execution.redriveStatusReason ?? null, status: execution.redriveStatus ?? null}
+    events = await readHistory(sfn, arn, ctx)
+    try {
+      const machine = await sfn.send(new DescribeStateMachineForExecutionCommand({executionArn: arn}), {
+        abortSignal: ctx.signal,
+      })
+      const parsed: unknown = machine.definition ? JSON.parse(machine.definition) : undefined
+      if (isObj(parsed)) definition = parsed
+    } catch (error) {
+      notes.push(
+        `The definition could not be read (${(error as Error).name ?? 'error'}: ${(error as Error).message}); the configured retry schedule is not compared.`,
+      )
+    }
   }
 
-  const result = explainHistory(
-    events.sort((a, b) => a.id - b.id),
-    definition,
-  )
-  return {
-    ...result,
-    executionArn: arn,
-    notes,
-    redrive: {reason: execution.redriveStatusReason ?? null, status: execution.redriveStatus ?? null},
-    source: arn,
-  }
+  const result = explainHistory(events, definition)
+  const taskRun = result.origin ? (taskRunOf(events, result.origin.eventId) as null | TaskRun<ExplainReport>) : null
+  const report: ExplainReport = {...result, executionArn: arn, notes, redrive, source: arn, taskRun}
+  return request.follow ? followReport(clients, report, ctx, depth) : report
+}
+
+/** The report with its task run followed live (logs, job run, child executions `depth` levels down). */
+export async function followReport(
+  clients: ExplainClients,
+  report: ExplainReport,
+  ctx: RunContext,
+  depth = 0,
+): Promise<ExplainReport> {
+  if (!report.taskRun) return report
+  const explainChild =
+    depth + 1 < MAX_FOLLOW_DEPTH
+      ? (child: string) => explainExecution(clients, {executionArn: child, follow: true}, ctx, depth + 1)
+      : null
+  return {...report, taskRun: await followTaskRun(clients, report.taskRun, ctx, explainChild)}
 }

@@ -15,15 +15,23 @@ import {createHash} from 'node:crypto'
 
 import type {RunContext} from '../core/run-context.js'
 
-import {NotFoundError, UsageError} from '../core/errors.js'
+import {UsageError} from '../core/errors.js'
 import {type Plan, PLAN_FORMAT_VERSION, type PlanExecutor, type PlanStep} from '../core/plan.js'
+import {
+  type DescribedExecution,
+  listStopped,
+  machineArnOf,
+  resolveStateMachine,
+  sdk,
+  type StoppedStatus,
+} from './state-machines.js'
+
+export type {StoppedStatus} from './state-machines.js'
 
 export const PLAN_KIND = 'sfn redrive'
 
 /** RedriveExecution accepts executions stopped at most this long ago (SFN-DG redrive-executions.html). */
 export const REDRIVE_WINDOW_MS = 14 * 24 * 3600 * 1000
-
-export type StoppedStatus = 'ABORTED' | 'FAILED' | 'TIMED_OUT'
 
 export interface RedriveRequest {
   /** Regular expression matched against "ERROR: CAUSE" of each execution. */
@@ -74,75 +82,6 @@ export interface RedriveSummary {
 
 export type RedrivePlan = Plan<RedriveBaseline, RedriveStepParams> & {summary: Record<string, unknown> & RedriveSummary}
 
-interface ListedExecution {
-  executionArn?: string
-  name?: string
-  redriveCount?: number
-  startDate?: Date
-  status?: string
-  stopDate?: Date
-}
-
-interface DescribedExecution {
-  cause?: string
-  error?: string
-  redriveCount?: number
-  redriveStatus?: string
-  redriveStatusReason?: string
-  status?: string
-  stopDate?: Date
-}
-
-type Sfn = typeof import('@aws-sdk/client-sfn')
-
-async function sdk(): Promise<Sfn> {
-  return import('@aws-sdk/client-sfn')
-}
-
-/** The state machine's ARN and type, from a name or an ARN (of the machine, a version or an alias). */
-async function resolveStateMachine(
-  sfn: SFNClient,
-  text: string,
-  ctx: RunContext,
-): Promise<{arn: string; type: string}> {
-  const {DescribeStateMachineCommand, ListStateMachinesCommand} = await sdk()
-  let arn = text
-  if (!text.startsWith('arn:')) {
-    let nextToken: string | undefined
-    const found: string[] = []
-    do {
-      const page = (await sfn.send(
-        new ListStateMachinesCommand({maxResults: 1000, ...(nextToken ? {nextToken} : {})}),
-        {
-          abortSignal: ctx.signal,
-        },
-      )) as {nextToken?: string; stateMachines?: Array<{name?: string; stateMachineArn?: string}>}
-      for (const m of page.stateMachines ?? []) if (m.name === text && m.stateMachineArn) found.push(m.stateMachineArn)
-      nextToken = page.nextToken
-    } while (nextToken && found.length === 0)
-
-    if (found.length === 0)
-      throw new NotFoundError(`no state machine named "${text}" in this account and region`, {
-        suggestions: ['Check --region and the name (`aws stepfunctions list-state-machines`), or give the ARN.'],
-      })
-    arn = found[0]!
-  }
-
-  const machine = (await sfn.send(new DescribeStateMachineCommand({stateMachineArn: arn}), {
-    abortSignal: ctx.signal,
-  })) as {
-    stateMachineArn?: string
-    type?: string
-  }
-  return {arn: machine.stateMachineArn ?? arn, type: machine.type ?? 'STANDARD'}
-}
-
-/** The machine's own ARN: executions are listed by it, not by a version's or an alias's. */
-function machineArnOf(arn: string): string {
-  const parts = arn.split(':')
-  return parts.length > 7 ? parts.slice(0, 7).join(':') : arn
-}
-
 /** Why AWS would refuse to redrive this execution, or undefined when it would accept it. */
 export function refusalReason(described: DescribedExecution, now: Date): string | undefined {
   if (described.redriveStatus === 'NOT_REDRIVABLE')
@@ -154,58 +93,10 @@ export function refusalReason(described: DescribedExecution, now: Date): string 
   return undefined
 }
 
-/** Every execution with one of the statuses that stopped in the window, newest first, up to the limit. */
-async function listStopped(
-  sfn: SFNClient,
-  stateMachineArn: string,
-  request: RedriveRequest,
-  ctx: RunContext,
-): Promise<{executions: ListedExecution[]; truncated: boolean}> {
-  const {ListExecutionsCommand} = await sdk()
-  const out: ListedExecution[] = []
-  let truncated = false
-  for (const status of request.statuses) {
-    let nextToken: string | undefined
-    do {
-      const page = (await sfn.send(
-        new ListExecutionsCommand({
-          maxResults: 1000,
-          stateMachineArn,
-          statusFilter: status,
-          ...(nextToken ? {nextToken} : {}),
-        }),
-        {abortSignal: ctx.signal},
-      )) as {executions?: ListedExecution[]; nextToken?: string}
-      // ListExecutions is newest first by start date, and cannot filter by stop date. Paging stops
-      // at the first page where every execution started before the window and none stopped in it:
-      // an execution that started earlier still and ran into the window would be missed, which
-      // the plan's notes say.
-      let keepReading = false
-      for (const e of page.executions ?? []) {
-        if ((e.startDate && e.startDate >= request.since) || (e.stopDate && e.stopDate >= request.since))
-          keepReading = true
-        if (!e.stopDate || e.stopDate < request.since) continue
-        if (out.length >= request.maxExecutions) {
-          truncated = true
-          break
-        }
-
-        out.push(e)
-      }
-
-      nextToken = truncated || !keepReading ? undefined : page.nextToken
-      ctx.progress({detail: `${out.length} found`, label: `Listing ${status} executions`})
-    } while (nextToken)
-  }
-
-  out.sort((a, b) => (b.stopDate?.getTime() ?? 0) - (a.stopDate?.getTime() ?? 0))
-  return {executions: out, truncated}
-}
-
 /** Where the failure of a stopped execution started (its history, read by `sfn explain`'s reader). */
 async function failingState(sfn: SFNClient, executionArn: string, ctx: RunContext): Promise<null | string> {
-  const {explainLiveExecution} = await import('./explain.js')
-  const report = await explainLiveExecution(sfn, executionArn, ctx.signal)
+  const {explainExecution} = await import('./explain.js')
+  const report = await explainExecution({sfn}, {executionArn, follow: false}, ctx)
   return report.origin?.state ?? null
 }
 
