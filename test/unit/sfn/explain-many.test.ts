@@ -14,8 +14,8 @@ import {beforeEach, describe, expect, it} from 'vitest'
 import type {HistoryEvent} from '../../../src/lib/sfn/history.js'
 
 import {testRunContext} from '../../../src/lib/core/run-context.js'
-import {explainExecution} from '../../../src/lib/sfn/explain.js'
 import {causeFingerprint, explainExecutions} from '../../../src/lib/sfn/explain-many.js'
+import {explainExecution} from '../../../src/lib/sfn/explain.js'
 import {HistoryBuilder} from './history-builder.js'
 
 const sfn = mockClient(SFNClient)

@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
-import {explainHistory} from '../../../src/lib/sfn/history.js'
 import {loggedExecutions, logGroupName, machineArnOfExpress} from '../../../src/lib/sfn/express-logs.js'
+import {explainHistory} from '../../../src/lib/sfn/history.js'
 
 const EXPRESS = 'arn:aws:states:eu-west-1:123456789012:express:ingest:e1:0f8e'
 
