@@ -1,22 +1,20 @@
 import {Flags} from '@oclif/core'
 
-import {BaseCommand, hideAwsFlags, PIPEOPS_VERSION} from '../../base-command.js'
+import {BaseCommand, PIPEOPS_VERSION} from '../../base-command.js'
 import {writeFileAtomic} from '../../lib/core/atomic-write.js'
 import {InputError, UsageError} from '../../lib/core/errors.js'
 import {parseCommaList} from '../../lib/core/parse/lists.js'
 import {lintDefinitions, type SfnLintResult} from '../../lib/sfn/lint.js'
-import {loadDefinitionFile} from '../../lib/sfn/read-definition.js'
+import {loadDefinitionFile, type LoadedDefinition} from '../../lib/sfn/read-definition.js'
+import {loadLiveDefinitions} from '../../lib/sfn/read-live.js'
 import {RULE_IDS} from '../../lib/sfn/rules.js'
 import {sfnLintSarif} from '../../lib/sfn/sarif.js'
 import {renderSfnLint} from '../../ui/sfn-lint.js'
 
 export default class SfnLint extends BaseCommand {
-  // Offline only: --region, --profile, --endpoint-url, --max-attempts are not offered, and refused if given.
-  static override baseFlags = hideAwsFlags(BaseCommand.baseFlags)
-  static override callsAws = false
   static override description = `Checks a Step Functions state machine offline: what Step Functions would reject (errors: transitions to missing states, unreachable states, fields not allowed on a state type, States.ALL not alone and last, retrier ranges, malformed Choice rules, Map and Parallel scopes, JSONPath vs JSONata fields, intrinsic function names) and what AWS advises against (warnings: Lambda tasks that do not retry transient Lambda errors, tasks that wait with no timeout or heartbeat, catchers that throw away the input, retry schedules longer than the execution can live, Express workflows with .sync or callbacks, distributed Maps that tolerate no failure).
 
-Reads ASL JSON or YAML, the output of \`aws stepfunctions describe-state-machine\`, CloudFormation and SAM templates (Definition, DefinitionString with Fn::Sub, DefinitionSubstitutions, a local DefinitionUri), and Terraform aws_sfn_state_machine (heredoc, jsonencode, templatefile). Values a template leaves unresolved are unknown: never an error.
+Reads the deployed definition with --state-machine NAME|ARN (a version ARN reads that version; an alias ARN every version it routes to), or a file: ASL JSON or YAML, the output of \`aws stepfunctions describe-state-machine\`, CloudFormation and SAM templates (Definition, DefinitionString with Fn::Sub, DefinitionSubstitutions, a local DefinitionUri), and Terraform aws_sfn_state_machine (heredoc, jsonencode, templatefile). Values a template leaves unresolved are unknown: never an error.
 
 Rules: ${RULE_IDS.join(', ')}.
 
@@ -26,11 +24,12 @@ Exit 1 when there is an error, 0 with warnings only, 6 when the file is not a re
     '<%= config.bin %> <%= command.id %> --definition template.yaml --json',
     '<%= config.bin %> <%= command.id %> --definition main.tf --format sarif --output sfn.sarif',
     '<%= config.bin %> <%= command.id %> --definition workflow.asl.yaml --type EXPRESS --skip task-timeout-missing',
+    '<%= config.bin %> <%= command.id %> --state-machine orders --region eu-west-1',
   ]
   static override flags = {
     definition: Flags.string({
       char: 'd',
-      required: true,
+      exactlyOne: ['definition', 'state-machine'],
       summary: 'ASL JSON/YAML, CloudFormation/SAM template, Terraform file, or saved describe-state-machine output.',
     }),
     format: Flags.string({
@@ -41,12 +40,20 @@ Exit 1 when there is an error, 0 with warnings only, 6 when the file is not a re
     only: Flags.string({multiple: true, summary: 'Only these rule ids (comma-separated or repeated).'}),
     output: Flags.string({summary: 'With --format sarif: write the SARIF file here (atomically) instead of stdout.'}),
     skip: Flags.string({multiple: true, summary: 'Rule ids to skip (comma-separated or repeated).'}),
+    'state-machine': Flags.string({
+      exactlyOne: ['definition', 'state-machine'],
+      summary: 'Lint the deployed definition: a state machine name or ARN (of the machine, a version or an alias).',
+    }),
     type: Flags.string({
       options: ['STANDARD', 'EXPRESS'],
       summary: 'Workflow type when the file does not say (a bare ASL file); templates and Terraform say it themselves.',
     }),
   }
-  static override iam = []
+  static override iam = [
+    {action: 'states:DescribeStateMachine', when: 'with --state-machine'},
+    {action: 'states:ListStateMachines', when: 'with --state-machine NAME'},
+    {action: 'states:DescribeStateMachineAlias', when: 'with --state-machine ALIAS_ARN'},
+  ]
   static override summary = 'Lint a Step Functions definition: what AWS would reject, and retry/catch/timeout traps.'
 
   public async run(): Promise<SfnLintResult> {
@@ -62,10 +69,19 @@ Exit 1 when there is an error, 0 with warnings only, 6 when the file is not a re
       throw new UsageError(`unknown rule id(s): ${unknownRules.join(', ')}`, {
         suggestions: [`Rule ids: ${RULE_IDS.join(', ')}.`],
       })
-    const loaded = await loadDefinitionFile(flags.definition)
+    const input = flags.definition ?? flags['state-machine']!
+    let loaded: LoadedDefinition[]
+    if (flags.definition) {
+      this.rejectAwsFlags(flags, 'a lint of a local file (--definition)')
+      loaded = await loadDefinitionFile(flags.definition)
+    } else {
+      const sfn = await (await this.awsClients(flags)).create('sfn')
+      loaded = await loadLiveDefinitions(sfn, flags['state-machine']!, this.runContext())
+    }
+
     if (loaded.every((d) => !d.definition)) {
       throw new InputError(
-        `${flags.definition} holds no definition pipeops can read offline: ${loaded.map((d) => `${d.source}: ${d.unreadable}`).join('; ')}`,
+        `${input} holds no definition pipeops can read offline: ${loaded.map((d) => `${d.source}: ${d.unreadable}`).join('; ')}`,
         {
           code: 'DefinitionUnreadable',
           suggestions: [
@@ -79,7 +95,7 @@ Exit 1 when there is an error, 0 with warnings only, 6 when the file is not a re
     const result = lintDefinitions(loaded, {only, skip, type: flags.type as 'EXPRESS' | 'STANDARD' | undefined})
     if (result.errors > 0) this.reportFindings()
     if (flags.format === 'sarif') {
-      const sarif = `${JSON.stringify(sfnLintSarif(result.findings, flags.definition, PIPEOPS_VERSION), null, 2)}\n`
+      const sarif = `${JSON.stringify(sfnLintSarif(result.findings, input, PIPEOPS_VERSION), null, 2)}\n`
       if (flags.output) await writeFileAtomic(flags.output, sarif)
       else process.stdout.write(sarif)
     } else if (!this.jsonEnabled()) this.log(renderSfnLint(result))

@@ -51,7 +51,7 @@ export async function resolveStateMachine(
   sfn: SFNClient,
   text: string,
   ctx: RunContext,
-): Promise<{arn: string; type: string}> {
+): Promise<{arn: string; definition?: string | undefined; name?: string | undefined; type: string}> {
   const {DescribeStateMachineCommand, ListStateMachinesCommand} = await sdk()
   let arn = text
   if (!text.startsWith('arn:')) {
@@ -78,10 +78,17 @@ export async function resolveStateMachine(
   const machine = (await sfn.send(new DescribeStateMachineCommand({stateMachineArn: arn}), {
     abortSignal: ctx.signal,
   })) as {
+    definition?: string
+    name?: string
     stateMachineArn?: string
     type?: string
   }
-  return {arn: machine.stateMachineArn ?? arn, type: machine.type ?? 'STANDARD'}
+  return {
+    arn: machine.stateMachineArn ?? arn,
+    definition: machine.definition,
+    name: machine.name,
+    type: machine.type ?? 'STANDARD',
+  }
 }
 
 /** The machine's own ARN: executions are listed by it, not by a version's or an alias's. */

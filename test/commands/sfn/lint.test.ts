@@ -1,11 +1,21 @@
+import {
+  DescribeStateMachineAliasCommand,
+  DescribeStateMachineCommand,
+  ListStateMachinesCommand,
+  SFNClient,
+} from '@aws-sdk/client-sfn'
+import {mockClient} from 'aws-sdk-client-mock'
 import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
-import {beforeAll, describe, expect, it} from 'vitest'
+import {beforeAll, beforeEach, describe, expect, it} from 'vitest'
 
 import type {SfnLintResult} from '../../../src/lib/sfn/lint.js'
 import type {RetryTimeline} from '../../../src/lib/sfn/timeline.js'
 
+import SfnLint from '../../../src/commands/sfn/lint.js'
+import {useTestAwsEnv} from '../../helpers/aws-env.js'
+import {expectCallsDeclared} from '../../helpers/iam.js'
 import {errorOf, resultOf, runJson, runText} from '../../helpers/run.js'
 
 const FIXTURE = path.resolve('test/fixtures/sfn/order-machine.asl.json')
@@ -157,5 +167,84 @@ describe('sfn retry-timeline', () => {
     const run = await runJson(['sfn', 'retry-timeline', '--definition', FIXTURE, '--state', '"charge card"'])
     expect(run.exitCode).toBe(2)
     expect(errorOf(run).suggestions[0]).toBe('Did you mean "Charge card"?')
+  })
+})
+
+describe('--state-machine: the deployed definition', () => {
+  const sfn = mockClient(SFNClient)
+  useTestAwsEnv()
+
+  beforeEach(() => sfn.reset())
+  const MACHINE = 'arn:aws:states:eu-west-1:123456789012:stateMachine:orders'
+  // A Lambda task with no retrier and no timeout: two warnings, whatever the source.
+  const DEPLOYED = JSON.stringify({
+    StartAt: 'Charge card',
+    States: {
+      'Charge card': {
+        End: true,
+        Parameters: {FunctionName: 'charge'},
+        Resource: 'arn:aws:states:::lambda:invoke',
+        Retry: [{ErrorEquals: ['States.Timeout'], IntervalSeconds: 10, MaxAttempts: 2, BackoffRate: 1.5}],
+        Type: 'Task',
+      },
+    },
+  })
+  const DEPLOYED_FILE = path.join(tmpdir(), `sfn-deployed-${process.pid}.json`)
+  writeFileSync(DEPLOYED_FILE, DEPLOYED)
+
+  it('lints a state machine found by name, and declares its calls', async () => {
+    sfn.on(ListStateMachinesCommand).resolves({
+      stateMachines: [{creationDate: new Date(), name: 'orders', stateMachineArn: MACHINE, type: 'STANDARD'}],
+    })
+    sfn.on(DescribeStateMachineCommand).resolves({
+      definition: DEPLOYED,
+      name: 'orders',
+      stateMachineArn: MACHINE,
+      type: 'STANDARD',
+    } as never)
+    const live = resultOf(await runJson<SfnLintResult>(['sfn', 'lint', '--state-machine', 'orders']))
+    const local = resultOf(
+      await runJson<SfnLintResult>(['sfn', 'lint', '--definition', DEPLOYED_FILE, '--type', 'STANDARD']),
+    )
+    expect(live.findings.map((f) => f.rule)).toEqual(local.findings.map((f) => f.rule))
+    expect(live.findings.length).toBeGreaterThan(0)
+    expectCallsDeclared(SfnLint.iam, {sfn})
+  })
+
+  it('reads every version an alias routes to, and plays a retry policy of the deployed definition', async () => {
+    const alias = `${MACHINE}:prod`
+    sfn.on(DescribeStateMachineAliasCommand).resolves({
+      name: 'prod',
+      routingConfiguration: [
+        {stateMachineVersionArn: `${MACHINE}:3`, weight: 90},
+        {stateMachineVersionArn: `${MACHINE}:4`, weight: 10},
+      ],
+    } as never)
+    sfn.on(DescribeStateMachineCommand).callsFake((input: {stateMachineArn: string}) => ({
+      definition: DEPLOYED,
+      stateMachineArn: input.stateMachineArn,
+      type: 'STANDARD',
+    }))
+    const r = resultOf(await runJson<SfnLintResult>(['sfn', 'lint', '--state-machine', alias]))
+    expect(new Set(r.findings.map((f) => f.source))).toEqual(
+      new Set([`${MACHINE}:3 (alias prod, 90%)`, `${MACHINE}:4 (alias prod, 10%)`]),
+    )
+    const both = await runJson(['sfn', 'retry-timeline', '--state-machine', alias, '--state="Charge card"'])
+    expect(both.exitCode).toBe(2)
+    expect(errorOf(both).message).toContain('holds 2 state machines: pick one with --machine')
+    const one = await runJson<RetryTimeline>([
+      'sfn',
+      'retry-timeline',
+      '--state-machine',
+      alias,
+      '--machine=:4',
+      '--state="Charge card"',
+    ])
+    expect(one.exitCode).toBe(0)
+  })
+
+  it('needs exactly one of --definition and --state-machine (exit 2)', async () => {
+    expect((await runJson(['sfn', 'lint'])).exitCode).toBe(2)
+    expect((await runJson(['sfn', 'lint', '--definition', FIXTURE, '--state-machine', 'orders'])).exitCode).toBe(2)
   })
 })
