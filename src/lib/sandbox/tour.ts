@@ -263,4 +263,31 @@ export const TOUR: TourStep[] = [
       'The same traffic against the new shards: no shard is over the 80 % threshold any more, and tenant-acme, the key that made shard 3 hot, now shares its shard with far less traffic.',
     title: 'Kinesis: hot shards after the reshard',
   },
+  {
+    argv: ['sfn', 'lint', '--definition', '{workDir}/sfn/nightly-load.asl.json'],
+    expectExit: [0],
+    explain:
+      'Lint a Step Functions definition offline: what Step Functions would reject, and the traps AWS warns about. The Glue job runs with .sync and no TimeoutSeconds, so a hung job would hold the execution for up to a year.',
+    title: 'Step Functions: lint a state machine',
+  },
+  {
+    argv: ['sfn', 'retry-timeline', '--definition', '{workDir}/sfn/nightly-load.asl.json', '--state', 'Stage files'],
+    explain:
+      "Play out the retry policy of one state: interval 10 s with backoff rate 1.5 waits 10 s, 15 s and 22.5 s, then the Catch sends the error to 'Notify on-call' with the input kept under $.error.",
+    title: 'Step Functions: the retry timeline of a state',
+  },
+  {
+    argv: [
+      'sfn',
+      'explain',
+      '--history',
+      '{workDir}/sfn/nightly-load-failed-history.json',
+      '--definition',
+      '{workDir}/sfn/nightly-load.asl.json',
+    ],
+    expectExit: [1],
+    explain:
+      "Explain a failed execution from its saved history: the console shows the Fail state 'Load failed'; the failure started in 'Stage files', whose Lambda was throttled four times, with the waits taken compared to the configured schedule.",
+    title: 'Step Functions: explain a failed execution',
+  },
 ]

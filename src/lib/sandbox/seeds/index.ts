@@ -7,9 +7,19 @@ import {kinesisSeed} from './kinesis.js'
 import {mwaaSeed} from './mwaa.js'
 import {redshiftSeed} from './redshift.js'
 import {s3LifecycleSeed} from './s3-lifecycle.js'
+import {sfnSeed} from './sfn.js'
 
 /**
  * Demo data, one seed per flow, run in this order. Each flow issue adds its own seed file here and
  * lists it below.
  */
-export const SEEDS: Seed[] = [baseSeed, mwaaSeed, glueSeed, redshiftSeed, athenaSeed, kinesisSeed, s3LifecycleSeed]
+export const SEEDS: Seed[] = [
+  baseSeed,
+  mwaaSeed,
+  glueSeed,
+  redshiftSeed,
+  athenaSeed,
+  kinesisSeed,
+  s3LifecycleSeed,
+  sfnSeed,
+]
