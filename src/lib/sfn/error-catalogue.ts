@@ -15,7 +15,7 @@ export interface ErrorExplanation {
 export interface ErrorInput {
   cause: null | string
   error: null | string
-  kind: 'aborted' | 'execution-timeout' | 'fail-state' | 'task'
+  kind: 'aborted' | 'execution-failed' | 'execution-timeout' | 'fail-state' | 'task'
   parsed: null | ParsedCause
   timeoutSeconds?: number | undefined
 }

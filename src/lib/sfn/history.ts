@@ -66,7 +66,7 @@ export interface ExplainResult {
   /** Where the Catch sent the execution, when the failing state's error was caught. */
   handledBy: null | {failState: null | string; failStateError: null | string; next: string}
   /** Where the failure started; null for an execution that did not fail. */
-  origin: (FailureEvent & {kind: 'aborted' | 'execution-timeout' | 'fail-state' | 'task'}) | null
+  origin: (FailureEvent & {kind: 'aborted' | 'execution-failed' | 'execution-timeout' | 'fail-state' | 'task'}) | null
   retries: {
     attempts: RetryAttempt[]
     /** The schedule of the definition for the same errors, when the definition is known. */
@@ -226,10 +226,31 @@ export function explainHistory(events: readonly HistoryEvent[], definition?: Jso
         type: 'FailStateEntered',
       }
     }
-  } else if ((status === 'TIMED_OUT' || status === 'ABORTED') && terminal) {
-    // The state that was still running when the execution stopped: entered, never exited.
+  }
+
+  // The state that was still running when the execution stopped: entered, never exited.
+  const openState = (): null | string => {
     const exited = new Set(events.filter((e) => e.type.endsWith('StateExited')).map((e) => text(detailsOf(e).name)))
     const open = [...events].reverse().find((e) => e.type.endsWith('StateEntered') && !exited.has(stateName(e)))
+    return open ? stateName(open) : null
+  }
+
+  if (!origin && status === 'FAILED' && terminal) {
+    // No task failed and no Fail state was entered, or the log level kept only the execution's
+    // own failure (an Express execution logged at ERROR): the execution's error is the failure.
+    // A States.Runtime cause names its state ("… executing the state 'X' (entered at …)").
+    const cause = text(terminalDetails.cause)
+    origin = {
+      at: isoTime(terminal.timestamp),
+      cause,
+      error: text(terminalDetails.error),
+      eventId: terminal.id,
+      kind: 'execution-failed',
+      resource: null,
+      state: /\bthe state '([^']+)'/.exec(cause ?? '')?.[1] ?? openState(),
+      type: terminal.type,
+    }
+  } else if ((status === 'TIMED_OUT' || status === 'ABORTED') && terminal) {
     origin = {
       at: isoTime(terminal.timestamp),
       cause: text(terminalDetails.cause),
@@ -237,7 +258,7 @@ export function explainHistory(events: readonly HistoryEvent[], definition?: Jso
       eventId: terminal.id,
       kind: status === 'TIMED_OUT' ? 'execution-timeout' : 'aborted',
       resource: null,
-      state: open ? stateName(open) : null,
+      state: openState(),
       type: terminal.type,
     }
   }

@@ -143,6 +143,28 @@ describe('explainHistory', () => {
     })
   })
 
+  it('never calls a FAILED execution healthy: a States.Runtime failure outside a task, and a log holding only ExecutionFailed', () => {
+    const h = new HistoryBuilder()
+    const wait = h.add('WaitStateEntered', h.add('ExecutionStarted', 0), {name: 'Hold'})
+    h.add('ExecutionFailed', wait, {
+      cause:
+        "An error occurred while executing the state 'Hold' (entered at the event id #2). The SecondsPath parameter does not reference an input value: $.delay",
+      error: 'States.Runtime',
+    })
+    expect(explainHistory(h.events).origin).toMatchObject({
+      error: 'States.Runtime',
+      kind: 'execution-failed',
+      state: 'Hold',
+    })
+
+    // An Express execution logged at level ERROR: nothing but the execution's own failure.
+    const only = new HistoryBuilder()
+    only.add('ExecutionFailed', 0, {cause: 'boom', error: 'Custom.Failure'})
+    const r = explainHistory(only.events)
+    expect(r.execution.status).toBe('FAILED')
+    expect(r.origin).toMatchObject({error: 'Custom.Failure', kind: 'execution-failed', state: null})
+  })
+
   it('reads AWS CLI timestamps in epoch seconds and leaves non-Lambda causes unparsed', () => {
     const events = historyEvents({events: [{id: 1, timestamp: 1_763_607_600.5, type: 'ExecutionStarted'}]})!
     expect(explainHistory(events).execution.startedAt).toBe('2025-11-20T03:00:00.500Z')
