@@ -213,6 +213,29 @@ describe('pipeline trace, live', () => {
     )
   })
 
+  it('hop 5 shows what an input transformer gives the target, and is broken when a key with a quote breaks its JSON', async () => {
+    const transformer = {
+      InputPathsMap: {bucket: '$.detail.bucket.name', key: '$.detail.object.key'},
+      InputTemplate: '{"source": "s3://<bucket>/<key>", "bucket": <bucket>}',
+    }
+    healthyChain()
+    eventbridge
+      .on(ListTargetsByRuleCommand)
+      .resolves({
+        Targets: [
+          {Arn: MACHINE, Id: 'sm', InputTransformer: transformer, RoleArn: 'arn:aws:iam::210987654321:role/eb-start'},
+        ],
+      })
+    const ok = await tracePipeline(liveClients(), request, ctx)
+    expect(ok.hops[4]!.evidence).toContain(
+      `orders-to-loader → ${MACHINE}: the target receives (transformer) {"source": "s3://raw-landing/${KEY}", "bucket": "raw-landing"}`,
+    )
+    // S3 keys may hold a double quote; EventBridge does not escape values inside quotes.
+    const quoted = await tracePipeline(liveClients(), {...request, key: 'orders/say "hi".csv'}, ctx)
+    expect(quoted.hops[4]!.status).toBe('broken')
+    expect(quoted.hops[4]!.fix.at(-1)).toContain('StartExecution takes JSON input only')
+  })
+
   it('hop 6 broken: invocations failed', async () => {
     healthyChain()
     cloudwatch.on(GetMetricStatisticsCommand, {MetricName: 'FailedInvocations'}).resolves({Datapoints: [{Sum: 2}]})

@@ -7,6 +7,7 @@
  */
 import type {Hop, RuleRecord, TargetRecord} from './types.js'
 
+import {targetInput} from '../../events/input-transformer.js'
 import {eventBridgeMayInvoke} from './lambda-policy.js'
 
 export interface TargetChecks {
@@ -40,6 +41,7 @@ export async function targetsHop(
   rules: RuleRecord[],
   checks: TargetChecks | undefined,
   offlineWhy: string,
+  event?: Record<string, unknown>,
 ): Promise<Hop> {
   const hop: Hop = {evidence: [], fix: [], hop: 5, name: 'Targets', status: 'ok'}
   let unknown = false
@@ -70,8 +72,22 @@ export async function targetsHop(
       const service = serviceOf(t.arn)
       const label = `${rule.name} → ${t.arn}`
       hop.evidence.push(`${label}: ${describeDelivery(t)}`)
-      if (t.inputTransformer)
-        hop.evidence.push(`${label}: input transformer template ${t.inputTransformer.inputTemplate}`)
+      if (event && (t.input !== undefined || t.inputPath !== undefined || t.inputTransformer)) {
+        // What the target is given for this object, since a broken template breaks the target.
+        const given = targetInput(event, t, rule)
+        hop.evidence.push(`${label}: the target receives (${given.kind}) ${given.text.slice(0, 500)}`)
+        for (const w of given.warnings) hop.evidence.push(`${label}: ${w}`)
+        // A JSON template that came out broken, or non-JSON input to Step Functions (StartExecution
+        // takes JSON only), fails every delivery of this object.
+        const jsonTemplate = /^\s*[[{]/.test(t.inputTransformer?.inputTemplate ?? '')
+        if (!given.validJson && ((given.kind === 'transformer' && jsonTemplate) || service === 'states')) {
+          broken = true
+          hop.fix.push(
+            `Fix the input of ${rule.name} target ${t.id}: for this object it is not valid JSON${service === 'states' ? ', and StartExecution takes JSON input only' : ''}.`,
+          )
+        }
+      }
+
       if (service === 'lambda') {
         if (!checks || !rule.arn) {
           unknown = true

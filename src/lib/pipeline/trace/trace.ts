@@ -284,7 +284,7 @@ export async function tracePipeline(
   const firing = (verdicts ?? []).filter((v) => v.verdict === 'match' && v.rule.state !== 'DISABLED').map((v) => v.rule)
 
   ctx.progress({label: 'targets'})
-  const hop5 = await targetsHop(firing, targetChecks(clients, request, ctx), OFFLINE)
+  const hop5 = await targetsHop(firing, targetChecks(clients, request, ctx), OFFLINE, built.event)
 
   ctx.progress({label: 'metrics'})
   const objectTime = facts.lastModified ? new Date(facts.lastModified) : undefined
