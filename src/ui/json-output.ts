@@ -4,8 +4,10 @@
  *
  * A large result as one string costs twice: the string itself (two bytes per character as soon as
  * one name is not Latin-1: a 112 MB athena lint result was a 225 MB string) and its UTF-8 copy made
- * by the write. Measured end to end on the 1,000 × 500 athena benchmark catalogue: 764 → 252 MB
- * peak RSS and about a third less CPU for the output. The top levels (the envelope, the result)
+ * by the write. Measured end to end on the 1,000 × 500 athena benchmark catalogue (built CLI):
+ * 759 → 255 MB peak RSS, output 2.9 → 1.9 s of CPU (docs/benchmarks.md). Chunks stay below V8's
+ * large-object size (32 K characters), so they die young instead of piling up in the old
+ * generation until a full collection. The top levels (the envelope, the result)
  * and every long list are walked here; each other value is left to the native `JSON.stringify`
  * and re-indented. That is safe because JSON.stringify escapes line feeds inside strings: every
  * "\n" in its output is a line break between tokens. (A streaming library such as
