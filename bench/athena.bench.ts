@@ -6,22 +6,28 @@
  * neither side pays for the other's garbage or benefits from its warmed-up code: a user runs the
  * command once), nine runs each, alternating; the table shows the medians. The timed region is the
  * same on both sides: from reading the file to the finished result, module loading excluded.
- * Input generated once into bench/.work/athena/.
+ * Then the end-to-end rows: the built CLI (`node bin/run.js athena lint-columns --glue-json FILE
+ * --fix --json > out.json`: start-up, reading, linting and writing the JSON envelope) and the bare
+ * script as a plain file, each a whole process under /usr/bin/time, five alternating rounds
+ * (medians). Input generated into a temporary directory, removed at the end.
  */
 import {spawnSync} from 'node:child_process'
+import {statSync, writeFileSync} from 'node:fs'
 import {mkdir, readFile, stat, writeFile} from 'node:fs/promises'
 import {cpus, loadavg} from 'node:os'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 
 import {lintAndFix, readInputs} from '../src/lib/athena/lint-columns.js'
+import {alternate, CLI, e2eHeader, e2eRow, ensureBuilt, machineLine, scratchDir, summarise, timeProcess} from './e2e.js'
 
 const here = fileURLToPath(import.meta.url)
 const root = path.resolve(path.dirname(here), '..')
 const CHILD_FLAG = '--athena-bench-child'
 // Nine pairs: on a shared 2-core machine single runs swing by ±15 %, and five were too few for a stable median.
 const RUNS = 9
-const work = path.join(root, 'bench', '.work', 'athena')
+const scratch = scratchDir('athena')
+const work = scratch.dir
 const TABLES = 1000
 const COLUMNS = 500
 
@@ -51,13 +57,6 @@ function columnName(t: number, c: number): string {
 async function ensureInput(): Promise<string> {
   await mkdir(work, {recursive: true})
   const file = path.join(work, `glue-${TABLES}x${COLUMNS}.json`)
-  if (
-    await stat(file).then(
-      () => true,
-      () => false,
-    )
-  )
-    return file
   const TableList = []
   for (let t = 0; t < TABLES; t++) {
     const Columns = []
@@ -172,6 +171,48 @@ export default async function bench(): Promise<void> {
   console.log(
     `\npipeops / bare script: ${(ourMs / peerMs).toFixed(2)}× wall, ${(ourCpu / peerCpu).toFixed(2)}× CPU (target ≤ 3×); median of the ${RUNS} back-to-back pairs ${pairRatio.toFixed(2)}×. Wall runs: peer ${list(peerRuns)} ms; pipeops ${list(ourRuns)} ms.`,
   )
+  console.log(`\n${endToEnd(file)}`)
+  scratch.remove()
+}
+
+/** The bare script as a user would run it: a plain file, JSON.parse and one regular expression per name. */
+const PEER_SCRIPT = `
+import {readFile} from 'node:fs/promises'
+const valid = /^[a-z][a-z0-9_]*$/
+const doc = JSON.parse(await readFile(process.argv[2], 'utf8'))
+let bad = 0
+for (const t of doc.TableList) {
+  for (const c of t.StorageDescriptor.Columns) if (!valid.test(c.Name)) bad++
+  for (const c of t.PartitionKeys ?? []) if (!valid.test(c.Name)) bad++
+}
+console.log(bad)
+`
+
+/** End-to-end rows: the built CLI writing its --json envelope to a file, beside the bare script, alternating. */
+function endToEnd(file: string): string {
+  ensureBuilt()
+  const peerScript = path.join(work, 'peer.mjs')
+  writeFileSync(peerScript, PEER_SCRIPT)
+  const output = path.join(work, 'lint.json')
+  const runs = alternate(5, {
+    peer: () => timeProcess(`node '${peerScript}' '${file}'`),
+    pipeops: () =>
+      timeProcess(`node '${CLI}' athena lint-columns --glue-json '${file}' --fix --json`, {
+        okExits: [0, 1],
+        stdout: output,
+      }),
+  })
+  const peer = summarise(runs.peer!)
+  const ours = summarise(runs.pipeops!)
+  return [
+    `End to end; 5 alternating rounds; the --json envelope is ${(statSync(output).size / 1e6).toFixed(1)} MB. ${machineLine()}`,
+    '',
+    e2eHeader(),
+    e2eRow('bare script (node, JSON.parse + one regex per name), whole process', peer),
+    e2eRow('`pipeops athena lint-columns --glue-json FILE --fix --json > out.json` (built CLI)', ours, peer),
+    '',
+    `pipeops / bare script end to end: ${(ours.wallS / peer.wallS).toFixed(2)}× wall, ${(ours.cpuS / peer.cpuS).toFixed(2)}× CPU (target ≤ 2.5×).`,
+  ].join('\n')
 }
 
 if (process.argv[2] === CHILD_FLAG) await child(process.argv[3]!, process.argv[4]!)

@@ -3,23 +3,37 @@
  * s = 1) through `kinesis key-spread` / `hot-shards --records`, side by side with the peer: a bare
  * loop that calls Node's `crypto.hash('md5', key)` on the same keys (hashing only, no analysis).
  *
- * The keys are written once to a CSV file in bench/.work (deterministic PRNG). Every path streams
- * that file with the same batched line reader pipeops uses, in its own child process, so the
- * peak RSS is the path's own. Each path runs twice, alternating, and the faster run is reported
- * (the machine is shared). The last row is the whole CLI process (start-up included).
+ * The keys are written to a CSV file in a temporary directory (deterministic PRNG), removed at
+ * the end. Library rows: every path streams that file with the same batched line reader pipeops
+ * uses, in its own child process, so the peak RSS is the path's own; each path runs twice,
+ * alternating, and the faster run is reported. End-to-end rows: the built CLI
+ * (`node bin/run.js kinesis key-spread|hot-shards --records FILE --json`) and the peer as a plain
+ * script, each a whole process under /usr/bin/time, three alternating rounds (medians).
  */
 import {spawnSync} from 'node:child_process'
 // eslint-disable-next-line n/no-unsupported-features/node-builtins -- the peer named by the issue; stable in Node 20.12+ (we require 20.19+)
 import {hash} from 'node:crypto'
 import {once} from 'node:events'
-import {createWriteStream, existsSync, mkdirSync, renameSync, statSync} from 'node:fs'
+import {createWriteStream, renameSync, statSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
-import {fileURLToPath} from 'node:url'
+import {fileURLToPath, pathToFileURL} from 'node:url'
 
 import {evenRanges} from '../src/lib/kinesis/hash-key.js'
 import {analyseHotShards} from '../src/lib/kinesis/hot-shards.js'
 import {analyseKeySpread} from '../src/lib/kinesis/key-spread.js'
 import {openLines, openRecords} from '../src/lib/kinesis/offline-input.js'
+import {
+  alternate,
+  CLI,
+  e2eHeader,
+  e2eRow,
+  ensureBuilt,
+  machineLine,
+  ROOT,
+  scratchDir,
+  summarise,
+  timeProcess,
+} from './e2e.js'
 
 const TOTAL = 10_000_000
 const DISTINCT = 1_000_000
@@ -27,7 +41,6 @@ const SHARDS = 8
 const CHILD_FLAG = '--kinesis-bench-child'
 const here = fileURLToPath(import.meta.url)
 const root = path.resolve(path.dirname(here), '..')
-const workDir = path.join(root, 'bench', '.work')
 
 /** mulberry32: a small deterministic PRNG. */
 function prng(seed: number): () => number {
@@ -186,44 +199,50 @@ async function writeCsv(file: string): Promise<void> {
   renameSync(tmp, file)
 }
 
-function runCli(file: string): {ms: number; rssMb: number} {
-  const t0 = performance.now()
-  const out = spawnSync(
-    '/usr/bin/time',
-    [
-      '-f',
-      '%M',
-      process.execPath,
-      '--import',
-      'tsx',
-      path.join(root, 'bin', 'dev.js'),
-      'kinesis',
-      'key-spread',
-      '--records',
-      file,
-      '--shards',
-      String(SHARDS),
-      '--window',
-      '10m',
-      '--json',
-    ],
-    {
-      cwd: root,
-      encoding: 'utf8',
-      env: {...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true'},
-      maxBuffer: 1 << 26,
-    },
-  )
-  const ms = performance.now() - t0
-  if (out.status !== 0) throw new Error(`CLI run failed: ${out.stderr}`)
-  const rssKb = Number(out.stderr.trim().split('\n').pop())
-  return {ms, rssMb: rssKb / 1024}
+/** The peer as a user would run it: a plain script, the same batched reader (from the build) and one crypto.hash per key. */
+const PEER_SCRIPT = `
+import {hash} from 'node:crypto'
+import {openLines} from '${pathToFileURL(path.join(ROOT, 'dist', 'lib', 'kinesis', 'offline-input.js')).href}'
+let x = 0
+let header = true
+for await (const batch of await openLines(process.argv[2], process.stdin)) {
+  for (const key of batch) {
+    if (header) { header = false; continue }
+    x ^= hash('md5', key).codePointAt(0)
+  }
+}
+console.log(x)
+`
+
+/** End-to-end rows: the built CLI and the peer script, each a whole process, alternating. */
+function endToEnd(file: string, dir: string): string {
+  ensureBuilt()
+  const peerScript = path.join(dir, 'peer.mjs')
+  writeFileSync(peerScript, PEER_SCRIPT)
+  const runs = alternate(3, {
+    hotShards: () =>
+      timeProcess(`node '${CLI}' kinesis hot-shards --records '${file}' --shards ${SHARDS} --json`, {okExits: [0, 1]}),
+    keySpread: () =>
+      timeProcess(`node '${CLI}' kinesis key-spread --records '${file}' --shards ${SHARDS} --window 10m --json`, {
+        okExits: [0, 1],
+      }),
+    peer: () => timeProcess(`node '${peerScript}' '${file}'`),
+  })
+  const peer = summarise(runs.peer!)
+  return [
+    `End to end, ${TOTAL.toLocaleString('en')} keys; 3 alternating rounds. ${machineLine()}`,
+    '',
+    e2eHeader(),
+    e2eRow("peer script: same reader + `crypto.hash('md5', key)` per key", peer),
+    e2eRow(`\`pipeops kinesis key-spread --records\` (built CLI, ${SHARDS} shards)`, summarise(runs.keySpread!), peer),
+    e2eRow(`\`pipeops kinesis hot-shards --records\` (built CLI, ${SHARDS} shards)`, summarise(runs.hotShards!), peer),
+  ].join('\n')
 }
 
 export default async function kinesisBench(): Promise<void> {
-  mkdirSync(workDir, {recursive: true})
-  const file = path.join(workDir, 'kinesis-keys-10m.csv')
-  if (!existsSync(file)) await writeCsv(file)
+  const scratch = scratchDir('kinesis')
+  const file = path.join(scratch.dir, 'kinesis-keys-10m.csv')
+  await writeCsv(file)
   const best = new Map<string, ChildResult>()
   for (let round = 0; round < 2; round++) {
     for (const mode of ['peer', 'key-spread', 'hot-shards']) {
@@ -239,14 +258,6 @@ export default async function kinesisBench(): Promise<void> {
     [`pipeops \`kinesis key-spread\` analysis (${SHARDS} shards)`, best.get('key-spread')!],
     [`pipeops \`kinesis hot-shards --records\` analysis (${SHARDS} shards)`, best.get('hot-shards')!],
   ]
-  if (existsSync('/usr/bin/time')) {
-    const cli = runCli(file)
-    rows.push([
-      `\`pipeops kinesis key-spread --records\` whole CLI process via bin/dev.js (tsx start-up included)`,
-      {...cli, keysPerSec: (TOTAL / cli.ms) * 1000},
-    ])
-  }
-
   console.log(
     `${TOTAL.toLocaleString('en')} keys (${DISTINCT.toLocaleString('en')} distinct, Zipf s = 1) streamed from a ${Math.round(statSync(file).size / 1e6)} MB CSV file; Node ${process.version}; best of 2 alternating runs\n`,
   )
@@ -261,6 +272,8 @@ export default async function kinesisBench(): Promise<void> {
   console.log(
     `\nChecks: key-spread hottest ${best.get('key-spread')!.checksum}; hot-shards hottest ${best.get('hot-shards')!.checksum}.`,
   )
+  console.log(`\n${endToEnd(file, scratch.dir)}`)
+  scratch.remove()
 }
 
 if (process.argv[2] === CHILD_FLAG) await child(process.argv[3]!, process.argv[4]!)

@@ -13,6 +13,7 @@ import {fileURLToPath} from 'node:url'
 
 import {RULES} from '../src/lib/mwaa/catalogue.js'
 import {runTriage} from '../src/lib/mwaa/triage.js'
+import {alternate, CLI, e2eHeader, e2eRow, ensureBuilt, machineLine, summarise, timeProcess} from './e2e.js'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const WORK = path.join(ROOT, 'bench', '.work')
@@ -162,6 +163,24 @@ export default async function bench(): Promise<void> {
   console.log(
     `\nRatio pipeops / grep: ${(pipeops.seconds / grep.seconds).toFixed(2)}× wall, ${(pipeops.cpu / grep.cpu).toFixed(2)}× CPU (target ≤ 2×); peak RSS target < 200 MB.`,
   )
+  console.log(`\n${endToEnd()}`)
+}
+
+/** End-to-end rows: the built CLI (`mwaa triage --logs FILE --json`) beside grep, each a whole process, alternating. */
+function endToEnd(): string {
+  ensureBuilt()
+  const runs = alternate(2, {
+    grep: () => timeProcess(`grep -E -c -f '${PATTERNS}' '${DATA}'`),
+    pipeops: () => timeProcess(`node '${CLI}' mwaa triage --logs '${DATA}' --json`, {okExits: [0, 1]}),
+  })
+  const grep = summarise(runs.grep!)
+  return [
+    `End to end; 2 alternating rounds. ${machineLine()}`,
+    '',
+    e2eHeader(),
+    e2eRow('`grep -E -c -f patterns.txt`', grep),
+    e2eRow('`pipeops mwaa triage --logs FILE --json` (built CLI)', summarise(runs.pipeops!), grep),
+  ].join('\n')
 }
 
 const CHILD_FLAG = '--mwaa-triage-child'

@@ -4,12 +4,15 @@
  * side by side on the same generated 200 MiB CSV (same level, same part count, header stripped
  * by both), then copy-split alone on a 1 GiB CSV for peak memory. Prints a Markdown table.
  *
- * pipeops runs compiled with tsc (as in dist/) in a child process, so its start-up is included, and
- * reports its peak RSS (process.resourceUsage().maxRSS, worker threads included); the GNU pipeline
- * is timed with /usr/bin/time. Inputs are generated once into bench/.work/redshift/.
+ * The library rows: pipeops compiled with tsc (as in dist/) in a child process, start-up included,
+ * reporting its peak RSS (process.resourceUsage().maxRSS, worker threads included); the GNU
+ * pipeline is timed with /usr/bin/time. The end-to-end rows: the built CLI (`node bin/run.js
+ * redshift copy-split … --json`), the GNU pipeline and the pigz pipeline (when pigz is installed),
+ * each a whole process under /usr/bin/time, alternated for three rounds (medians). Inputs are
+ * generated into a temporary directory, removed at the end.
  */
-import {execFile, spawn} from 'node:child_process'
-import {createWriteStream} from 'node:fs'
+import {execFile, spawn, spawnSync} from 'node:child_process'
+import {createWriteStream, readdirSync, statSync} from 'node:fs'
 import {mkdir, readdir, rm, stat, writeFile} from 'node:fs/promises'
 import {cpus, loadavg} from 'node:os'
 import path from 'node:path'
@@ -17,10 +20,24 @@ import {fileURLToPath} from 'node:url'
 import {promisify} from 'node:util'
 
 import {compileSources} from '../test/helpers/compile-sources.js'
+import {
+  alternate,
+  CLI,
+  e2eHeader,
+  e2eRow,
+  ensureBuilt,
+  machineLine,
+  type ProcessRun,
+  scratchDir,
+  summarise,
+  timeProcess,
+} from './e2e.js'
 
 const exec = promisify(execFile)
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
-const work = path.join(root, 'bench', '.work', 'redshift')
+const scratch = scratchDir('redshift')
+const work = scratch.dir
+const E2E_ROUNDS = 3
 const PARTS = 8
 const MiB = 2 ** 20
 
@@ -164,9 +181,10 @@ export default async function bench(): Promise<void> {
   const pz = await pipeops(input200, 'zstd', 3, 'zstd3').catch(() => {})
   const big = await pipeops(input1g, 'gzip', 1, 'gzip1-1gib')
   const loadAfter = loadavg()[0]!.toFixed(2)
-  // Keep the generated inputs for the next run; drop the outputs (about 0.6 GB).
   for (const d of await readdir(work))
     if (/^(gnu|pipeops)-/.test(d)) await rm(path.join(work, d), {force: true, recursive: true})
+  const e2e = endToEnd(input200)
+  scratch.remove()
   rows.push(
     [
       String.raw`GNU zcat \| tail \| split -n r/8 --filter gzip -6`,
@@ -234,4 +252,65 @@ export default async function bench(): Promise<void> {
     `Records checked: ${p6.records.toLocaleString('en-US')} (200 MiB), ${big.records.toLocaleString('en-US')} (1 GiB).`,
   ]
   console.log(lines.join('\n'))
+  console.log(`\n${e2e}`)
+}
+
+/** A fresh output directory for one end-to-end run, as the shell prefix that enters it. */
+function out(tag: string): string {
+  const dir = path.join(work, `e2e-${tag}`)
+  return `rm -rf '${dir}' && mkdir -p '${dir}' && cd '${dir}' && `
+}
+
+/** Bytes of the .gz parts an end-to-end run left. */
+function outBytes(tag: string): number {
+  const dir = path.join(work, `e2e-${tag}`)
+  return readdirSync(dir)
+    .filter((n) => n.endsWith('.gz'))
+    .reduce((n, f) => n + statSync(path.join(dir, f)).size, 0)
+}
+
+/**
+ * The end-to-end rows: 200 MiB at level 6, the built CLI beside the GNU pipeline and the pigz
+ * pipeline (pigz -dc | split … --filter 'pigz -6 -p 2'), three alternating rounds.
+ */
+function endToEnd(input: string): string {
+  ensureBuilt()
+  const split = (decompress: string, compress: string): string =>
+    `${decompress} '${input}' | tail -n +2 | split -n r/${PARTS} -d -a 4 --additional-suffix=.csv --filter='${compress} > "$FILE.gz"' - part_`
+  const sides: Record<string, () => ProcessRun> = {
+    gnu: () => timeProcess(`${out('gnu')}${split('zcat', 'gzip -6')}`),
+    pipeops: () =>
+      timeProcess(
+        `${out('pipeops')}node '${CLI}' redshift copy-split --input '${input}' --output . --slices ${PARTS} --files-per-slice 1 --header strip --level 6 --json`,
+      ),
+  }
+  const hasPigz = spawnSync('pigz', ['--version']).status === 0
+  if (hasPigz) sides.pigz = () => timeProcess(`${out('pigz')}${split('pigz -dc', 'pigz -6 -p 2')}`)
+  const runs = alternate(E2E_ROUNDS, sides)
+  const gnu = summarise(runs.gnu!)
+  const rows = [
+    e2eHeader(),
+    e2eRow(`GNU \`zcat | tail | split -n r/${PARTS} --filter 'gzip -6'\` (${mb(outBytes('gnu'))} MB out)`, gnu),
+  ]
+  if (hasPigz) {
+    const pigz = summarise(runs.pigz!)
+    rows.push(
+      e2eRow(`pigz \`pigz -dc | tail | split … --filter 'pigz -6 -p 2'\` (${mb(outBytes('pigz'))} MB out)`, pigz, gnu),
+    )
+  }
+
+  const ours = summarise(runs.pipeops!)
+  rows.push(
+    e2eRow(
+      `\`pipeops redshift copy-split --level 6\` (built CLI; ${mb(outBytes('pipeops'))} MB out), vs GNU`,
+      ours,
+      gnu,
+    ),
+  )
+  if (hasPigz) rows.push(e2eRow('… the same pipeops runs, vs pigz', ours, summarise(runs.pigz!)))
+  return [
+    `End to end, 200 MiB gzip -6 in, level 6 out, ${PARTS} parts; ${E2E_ROUNDS} alternating rounds. ${machineLine()}`,
+    '',
+    ...rows,
+  ].join('\n')
 }

@@ -30,6 +30,7 @@ import {shellQuote} from './lib/core/shell-quote.js'
 import {sleep} from './lib/core/sleep.js'
 import {paint, setColorEnabled, shouldUseColor} from './ui/color.js'
 import {askLine, confirm} from './ui/confirm.js'
+import {writeJson} from './ui/json-output.js'
 import {renderApplyReport, renderPlan} from './ui/plan-table.js'
 import {createProgress, type ProgressReporter} from './ui/progress.js'
 import {setTerminalWidth} from './ui/table.js'
@@ -309,7 +310,8 @@ export abstract class BaseCommand extends Command {
    * and 0.8 GB. console.log, like oclif, so a closed pipe (`| head`) is ignored.
    */
   override logJson(json: unknown): void {
-    console.log(JSON.stringify(json, null, 2))
+    // In chunks: a large result is never one string (see ui/json-output.ts); same bytes as JSON.stringify(json, null, 2).
+    writeJson(json, (chunk) => process.stdout.write(chunk))
   }
 
   /** Register work to run on exit or Ctrl-C (stop child processes, remove temp files). */

@@ -12,25 +12,23 @@
  */
 import type {S3Client} from '@aws-sdk/client-s3'
 
-import {createHash, type Hash} from 'node:crypto'
-// zlib.crc32 is stable from Node 20.15 (the project needs ≥ 20.19).
-// eslint-disable-next-line n/no-unsupported-features/node-builtins
-import {crc32} from 'node:zlib'
-
 import type {S3Location} from '../core/parse/s3-uri.js'
 import type {CopyOptions} from './copy-options.js'
 import type {SliceInfo} from './slices.js'
 import type {TableDef} from './table-ddl.js'
 
-import {AbortedError, ExitCode, InputError, PipeopsError, UsageError} from '../core/errors.js'
+import {ExitCode, InputError, PipeopsError, UsageError} from '../core/errors.js'
 import {trimExternalMemory} from '../core/external-memory.js'
 import {CompressPool, usesLibdeflate} from './compress-pool.js'
 import {type CopyCheckSummary, RecordChecker} from './copy-check.js'
+import {BlockCutter} from './copy-split-blocks.js'
+import {Dealer} from './copy-split-dealer.js'
+import {PartFiles, type PartState} from './copy-split-parts.js'
 import {buildCopySql, buildManifest} from './copy-sql.js'
 import {decompress, type Decompressed, decompressionError, describeInput, type InputSpec, runIdFor} from './input.js'
-import {choosePartSize, LocalTarget, type OutputTarget, type PartWriter, S3Target} from './outputs.js'
+import {choosePartSize, LocalTarget, type OutputTarget, S3Target} from './outputs.js'
 import {chooseBlockSize, type Codec, estimateOutput, LARGE_BLOCKS, planParts, SMALL_BLOCKS} from './plan.js'
-import {firstRecordEnd, type RecordFormat, RecordScanner} from './records.js'
+import {firstRecordEnd, type RecordFormat} from './records.js'
 import {type HeaderMode, sniff} from './sniff.js'
 
 export type OutputSpec =
@@ -121,10 +119,6 @@ const SAMPLE_BYTES = 64 * 1024
 /** Dead Buffers are collected when Buffers hold more than TRIM_ABOVE, checked every TRIM_EVERY bytes read (see core/external-memory.ts). */
 const TRIM_EVERY = 16 * 1024 * 1024
 const TRIM_ABOVE = 24 * 1024 * 1024
-const DICT_BYTES = 32 * 1024
-const GZIP_HEADER = Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x03])
-/** The empty final deflate block that closes a stream of sync-flushed blocks. */
-const DEFLATE_END = Buffer.from([0x03, 0x00])
 
 export function extensionFor(format: RecordFormat, codec: Codec): string {
   const base = format === 'csv' ? 'csv' : format === 'json' ? 'json' : 'txt'
@@ -134,58 +128,6 @@ export function extensionFor(format: RecordFormat, codec: Codec): string {
 export function partNames(files: number, format: RecordFormat, codec: Codec): string[] {
   const width = Math.max(4, String(files - 1).length)
   return Array.from({length: files}, (_, i) => `part-${String(i).padStart(width, '0')}.${extensionFor(format, codec)}`)
-}
-
-interface PartState {
-  bytes: number
-  /** Compressed bytes of this part's blocks that are "known" (older than the lag; see fill()). */
-  compressedKnown: number
-  crc: number
-  hash: Hash
-  index: number
-  issued: number
-  name: string
-  plainBytes: number
-  /** Plain bytes of the blocks counted in compressedKnown. */
-  plainKnown: number
-  records: number
-  results: Map<number, Buffer>
-  tail: Buffer | undefined
-  workerRecords: number
-  writeChain: Promise<void>
-  writer: PartWriter
-  written: number
-}
-
-class Budget {
-  private free: number
-  private readonly waiters: Array<() => void> = []
-
-  constructor(size: number) {
-    this.free = size
-  }
-
-  async acquire(): Promise<void> {
-    if (this.free > 0) {
-      this.free--
-      return
-    }
-
-    await new Promise<void>((resolve) => {
-      this.waiters.push(resolve)
-    })
-  }
-
-  release(): void {
-    const next = this.waiters.shift()
-    if (next) next()
-    else this.free++
-  }
-
-  /** Wake everybody (on failure, so the reader sees the error). */
-  wakeAll(): void {
-    for (const w of this.waiters.splice(0)) w()
-  }
 }
 
 export async function copySplit(
@@ -611,393 +553,109 @@ interface SplitOutcome {
   workers: number
 }
 
+/**
+ * The split itself, stage by stage: the part files are opened (copy-split-parts.ts); every
+ * decompressed chunk is checked (--check-table) and cut into blocks of whole records
+ * (copy-split-blocks.ts); each block is dealt to the least-filled part and compressed on a worker
+ * (copy-split-dealer.ts, compress-pool.ts); the parts write their blocks in order. At the end the
+ * reserve levels the parts, every part is closed and the record counts of the splitter, the deal
+ * and the compressors must agree.
+ */
 async function splitInto(s: SplitInput): Promise<SplitOutcome> {
   const {options, target} = s
-  const {codec, signal} = options
+  const {codec} = options
+  const quote = quoteByte(options.quote)
   const pool = new CompressPool({
     codec,
     format: options.format,
     level: options.level,
-    quote: quoteByte(options.quote),
+    quote,
     workers: options.workers,
     zstdPath: options.zstdPath,
   })
-  const budget = new Budget(Math.max(8, pool.size * 4))
-  // Balance by compressed size: a part's fill is the compressed size of its blocks older than
-  // LAG blocks (awaited, so always known) plus its newer plain bytes × the ratio so far. Using a
-  // fixed lag instead of "whatever has finished" keeps the deal a function of the data only.
-  const LAG = Math.max(8, pool.size * 4)
-  const history: Array<undefined | {compressed: Promise<number>; part: PartState; plain: number}> = []
-  let known = 0
-  let knownPlain = 0
-  let knownCompressed = 0
-  const incorporate = async (upTo: number): Promise<void> => {
-    while (known < upTo) {
-      const h = history[known]!
-      const compressed = await h.compressed
-      h.part.compressedKnown += compressed
-      h.part.plainKnown += h.plain
-      knownPlain += h.plain
-      knownCompressed += compressed
-      history[known] = undefined
-      known++
-    }
-  }
-
-  // The part's own ratio once it has some history (zstd parts differ), else the overall one.
-  const ratio = (p: PartState): number =>
-    p.plainKnown > 0 ? p.compressedKnown / p.plainKnown : knownPlain > 0 ? knownCompressed / knownPlain : 1
-  const fill = (p: PartState): number => p.compressedKnown + (p.plainBytes - p.plainKnown) * ratio(p)
-  const parts: PartState[] = []
-  let failure: unknown
-  const inflight = new Set<Promise<void>>()
-  const fail = (error: unknown): void => {
-    failure ??= error
-    budget.wakeAll()
-  }
-
-  const scanner = new RecordScanner({format: options.format, quote: quoteByte(options.quote)})
-  scanner.lines = s.headerLines
-  scanner.recordStartLine = s.headerLines + 1
-  // Decompressed input bytes consumed (the header counts once, however often it is repeated).
-  let plainBytes = s.dataStart
-  let lineEnding = '\n'
+  const dealer = new Dealer(pool, {headerBytes: s.headerBytes, signal: options.signal})
+  let files: PartFiles | undefined
   try {
-    for (const name of s.names) {
-      const writer = await s.target.openPart(name)
-      const part: PartState = {
-        bytes: 0,
-        compressedKnown: 0,
-        crc: 0,
-        hash: createHash('sha256'),
-        index: parts.length,
-        issued: 0,
-        name,
-        plainBytes: 0,
-        plainKnown: 0,
-        records: 0,
-        results: new Map(),
-        tail: undefined,
-        workerRecords: 0,
-        writeChain: Promise.resolve(),
-        writer,
-        written: 0,
-      }
-      parts.push(part)
-      if (codec === 'gzip') emit(part, GZIP_HEADER)
-    }
-
-    function emit(part: PartState, bytes: Buffer): void {
-      part.hash.update(bytes)
-      part.bytes += bytes.length
-      part.writeChain = part.writeChain.then(() => part.writer.write(bytes))
-    }
-
-    const flush = (part: PartState): void => {
-      for (let out = part.results.get(part.written); out !== undefined; out = part.results.get(part.written)) {
-        part.results.delete(part.written)
-        part.written++
-        emit(part, out)
-        part.writeChain = part.writeChain.then(
-          () => budget.release(),
-          (error: unknown) => {
-            budget.release()
-            fail(error)
-          },
-        )
-      }
-    }
-
-    /** Send a block to a part (the least-filled one unless given). */
-    const deal = async (block: Buffer, records: number, to?: PartState, end = false): Promise<void> => {
-      await budget.acquire()
-      if (failure) throw failure
-      if (signal?.aborted)
-        throw new AbortedError('interrupted: no manifest was written and temporary parts were removed')
-      await incorporate(history.length - LAG)
-      let part = to ?? parts[0]!
-      if (!to) for (const p of parts) if (fill(p) < fill(part)) part = p
-      const withHeader = part.issued === 0 && s.headerBytes !== undefined
-      const data = withHeader ? Buffer.concat([s.headerBytes!, block]) : block
-      part.crc = crc32(data, part.crc)
-      part.plainBytes += data.length
-      part.records += records
-      const dict = pool.usesDictionary ? part.tail : undefined
-      if (pool.usesDictionary) {
-        part.tail =
-          data.length >= DICT_BYTES
-            ? Buffer.from(data.subarray(data.length - DICT_BYTES))
-            : Buffer.from(Buffer.concat([part.tail ?? Buffer.alloc(0), data]).subarray(-DICT_BYTES))
-      }
-
-      const seq = part.issued++
-      const expected = records
-      // Read before submit: the block's memory is transferred to the worker (detached here).
-      const plain = data.length
-      const task = pool.submit(data, {dict, end, part: part.index}).then(
-        (res) => {
-          const counted = res.records - (withHeader ? 1 : 0)
-          if (!res.clean || counted !== expected) {
-            throw new PipeopsError(
-              ExitCode.Internal,
-              `verification failed: block ${seq} of ${part.name} holds ${counted} record(s) by the worker's count but ${expected} by the splitter's${res.clean ? '' : ', and does not end on a record boundary'}`,
-              {code: 'VerificationFailed'},
-            )
-          }
-
-          part.workerRecords += counted
-          part.results.set(seq, res.out)
-          flush(part)
-          return res.out.length
-        },
-        (error: unknown) => {
-          budget.release()
-          throw error
-        },
-      )
-      history.push({
-        // A failed block counts 0 here; the failure itself is raised by the next deal.
-        compressed: task.catch(() => 0),
-        part,
-        plain,
-      })
-      const tracked = task.then(() => {}, fail)
-      inflight.add(tracked)
-      tracked.finally(() => inflight.delete(tracked))
-    }
-
-    // Block cutting: a block ends at the first record end at or after blockSize bytes, so block
-    // boundaries depend on the data only (not on read sizes) and the output is reproducible.
-    let pieces: Buffer[] = []
-    let pending = 0
-    const reserve: Array<{block: Buffer; records: number}> = []
-    let reserveBytes = 0
-    // About one block per part, capped so memory stays bounded with many parts.
-    const reserveTarget = Math.min(parts.length * s.blockSizeAt(Number.MAX_SAFE_INTEGER), 32 * 1024 * 1024)
-    let recordsAtBlockStart = 0
-    const cut = async (): Promise<void> => {
-      // Into a buffer the workers hand back after use: no new memory per block, and no garbage.
-      const block = pool.blockBuffer(pending)
-      let at = 0
-      for (const piece of pieces) at += piece.copy(block, at)
-      pieces = []
-      pending = 0
-      const records = scanner.records - recordsAtBlockStart
-      recordsAtBlockStart = scanner.records
-      reserve.push({block, records})
-      reserveBytes += block.length
-      // Keep the newest blocks back: at the end they are cut record by record to level the parts.
-      while (reserve.length > 1 && reserveBytes - reserve[0]!.block.length >= reserveTarget) {
-        const oldest = reserve.shift()!
-        reserveBytes -= oldest.block.length
-        await deal(oldest.block, oldest.records)
-      }
-    }
-
-    /** At the end: fill the parts to the same level with whole records from the reserve. */
-    const level = async (): Promise<void> => {
-      if (reserve.length === 0) return
-      const rest = reserve.length === 1 ? reserve[0]!.block : Buffer.concat(reserve.map((r) => r.block))
-      const restRecords = reserve.reduce((n, r) => n + r.records, 0)
-      reserve.length = 0
-      reserveBytes = 0
-      await incorporate(history.length)
-      const r = knownPlain > 0 ? knownCompressed / knownPlain : 1
-      // The level every part should reach, in compressed bytes; each part's share in plain bytes.
-      const goal = (parts.reduce((n, p) => n + fill(p), 0) + rest.length * r) / parts.length
-      const cutter = new RecordScanner({format: options.format, quote: quoteByte(options.quote)})
-      let pos = 0
-      let dealt = 0
-      const order = [...parts].sort((a, b) => fill(a) - fill(b) || a.index - b.index)
-      for (const part of order) {
-        if (pos >= rest.length) break
-        const need = Math.floor((goal - fill(part)) / ratio(part))
-        if (need <= 0) continue
-        const before = cutter.records
-        let end = Math.min(rest.length, pos + need)
-        const scanned = cutter.scan(rest.subarray(pos, end))
-        if (end < rest.length && scanned.lastEnd !== end - pos) {
-          const e = cutter.scanFirst(rest.subarray(end))
-          end = e === -1 ? rest.length : end + e
-        }
-
-        // Only whole records: a piece that ends inside one would be caught by the workers' check.
-        await deal(Buffer.from(rest.subarray(pos, end)), cutter.records - before, part)
-        dealt += cutter.records - before
-        pos = end
-      }
-
-      if (pos < rest.length) {
-        const before = cutter.records
-        cutter.scan(rest.subarray(pos))
-        await deal(Buffer.from(rest.subarray(pos)), cutter.records - before)
-        dealt += cutter.records - before
-      }
-
-      if (dealt !== restRecords) {
-        throw new PipeopsError(
-          ExitCode.Internal,
-          `internal error: levelling the last ${rest.length} bytes found ${dealt} records, expected ${restRecords}`,
-          {code: 'VerificationFailed'},
-        )
-      }
-    }
-
-    const feed = async (chunk: Buffer): Promise<void> => {
-      plainBytes += chunk.length
-      let pos = 0
-      const blockSize = s.blockSizeAt(plainBytes)
-      while (pos < chunk.length) {
-        const rest = chunk.length - pos
-        if (pending + rest < blockSize) {
-          scanner.scan(chunk.subarray(pos))
-          pieces.push(chunk.subarray(pos))
-          pending += rest
-          return
-        }
-
-        const need = Math.max(0, blockSize - pending)
-        if (need > 0) {
-          scanner.scan(chunk.subarray(pos, pos + need))
-          pieces.push(chunk.subarray(pos, pos + need))
-          pending += need
-          pos += need
-        }
-
-        if (pos === chunk.length) return
-        const end = scanner.scanFirst(chunk.subarray(pos))
-        if (end === -1) {
-          pieces.push(chunk.subarray(pos))
-          pending += chunk.length - pos
-          return
-        }
-
-        pieces.push(chunk.subarray(pos, pos + end))
-        pending += end
-        pos += end
-        await cut()
-      }
-    }
+    files = await PartFiles.open(s.names, async (name) => target.openPart(name), codec, dealer)
+    dealer.attach(files)
+    const cutter = new BlockCutter(
+      {
+        blockSizeAt: s.blockSizeAt,
+        format: options.format,
+        headerLines: s.headerLines,
+        parts: files.parts.length,
+        quote,
+        quoteText: options.quote,
+      },
+      pool,
+      dealer,
+    )
+    // Decompressed input bytes consumed (the header counts once, however often it is repeated).
+    cutter.plainBytes = s.dataStart
+    await readAll(s, cutter, dealer)
 
     // The file's own line end (from its first record, not from a newline inside a quoted field).
-    const firstEnd = firstRecordEnd(s.sample, {format: options.format, quote: quoteByte(options.quote)})
-    if (firstEnd > 1 && s.sample[firstEnd - 2] === 0x0d) lineEnding = '\r\n'
-    if (s.dataStart < s.sample.length) {
-      const first = Buffer.from(s.sample.subarray(s.dataStart))
-      s.checker?.feed(first)
-      await feed(first)
-    }
-
-    let sinceTrim = 0
-    for (let chunk = await s.next(); chunk !== undefined; chunk = await s.next()) {
-      if (failure) throw failure
-      sinceTrim += chunk.length
-      if (sinceTrim >= TRIM_EVERY) {
-        sinceTrim = 0
-        trimExternalMemory(TRIM_ABOVE)
-      }
-
-      s.checker?.feed(chunk)
-      await feed(chunk)
-      s.progress(plainBytes, scanner.records)
-    }
-
-    if (!scanner.clean) {
-      const what = scanner.inQuote
-        ? `an unbalanced quote (${options.quote}): the record that starts on line ${scanner.recordStartLine} never closes its quoted field`
-        : `a backslash escape at the very end of the input (record starting on line ${scanner.recordStartLine})`
-      throw new InputError(`the input ends inside ${what}`, {
-        code: 'UnbalancedQuote',
-        details: {line: scanner.recordStartLine},
-        suggestions:
-          options.format === 'csv'
-            ? [
-                `Look at line ${scanner.recordStartLine}: a quote inside a quoted field must be doubled ("").`,
-                'If the file is not CSV (quotes are data), use --format text.',
-              ]
-            : [`Look at line ${scanner.recordStartLine}: a literal backslash must be written \\\\.`],
-      })
-    }
-
-    if (pending > 0) {
-      const last = pieces.at(-1)!
-      if (last.at(-1) !== 0x0a) {
-        // (pieces are never empty, so this is the last byte of the input)
-        // The last record has no line end: count it and give it one, so parts end on a record.
-        const eol = Buffer.from(lineEnding)
-        pieces.push(eol)
-        pending += eol.length
-        plainBytes += eol.length
-        scanner.records++
-      }
-
-      await cut()
-    }
-
-    await level()
-    if (scanner.records === 0 && s.headerLines === 0) {
+    const firstEnd = firstRecordEnd(s.sample, {format: options.format, quote})
+    await cutter.end(firstEnd > 1 && s.sample[firstEnd - 2] === 0x0d ? '\r\n' : '\n')
+    await cutter.level(files.parts)
+    if (cutter.records === 0 && s.headerLines === 0) {
       throw new InputError('the input holds no records', {code: 'EmptyInput'})
     }
 
-    for (const part of parts) {
+    for (const part of files.parts) {
       // A part that got no data still carries the header, so IGNOREHEADER 1 holds for every file.
-      if (part.issued === 0 && s.headerBytes) await deal(Buffer.alloc(0), 0, part)
+      if (part.issued === 0 && s.headerBytes) await dealer.deal(Buffer.alloc(0), 0, part)
       // zstd: close each part's frame.
-      if (codec === 'zstd') await deal(Buffer.alloc(0), 0, part, true)
+      if (codec === 'zstd') await dealer.deal(Buffer.alloc(0), 0, part, true)
     }
 
-    while (inflight.size > 0) await Promise.all(inflight)
-    if (failure) throw failure
-    await Promise.all(parts.map((p) => p.writeChain))
-    if (failure) throw failure
-    for (const part of parts) {
-      if (part.written !== part.issued)
-        throw new PipeopsError(
-          ExitCode.Internal,
-          `internal error: ${part.name} wrote ${part.written} of ${part.issued} blocks`,
-        )
-
-      if (codec === 'gzip') {
-        const trailer = Buffer.alloc(10)
-        DEFLATE_END.copy(trailer, 0)
-        trailer.writeUInt32LE(part.crc >>> 0, 2)
-        trailer.writeUInt32LE(part.plainBytes % 2 ** 32, 6)
-        emit(part, trailer)
-      }
-    }
-
-    // Finish every part at once (for S3: the last pieces and CompleteMultipartUpload in parallel).
-    await Promise.all(
-      parts.map(async (part) => {
-        await part.writeChain
-        if (failure) throw failure
-        await part.writer.end()
-      }),
-    )
-    const total = parts.reduce((n, p) => n + p.records, 0)
-    const workerTotal = parts.reduce((n, p) => n + p.workerRecords, 0)
-    if (total !== scanner.records || workerTotal !== scanner.records) {
-      throw new PipeopsError(
-        ExitCode.Internal,
-        `verification failed: the input has ${scanner.records} records but the parts hold ${workerTotal} (counted by the compressors) / ${total} (dealt)`,
-        {code: 'VerificationFailed'},
-      )
-    }
-
-    return {
-      parts: parts.map((p) => ({bytes: p.bytes, name: p.name, records: p.records, sha256: p.hash.digest('hex')})),
-      plainBytes,
-      records: scanner.records,
-      workers: pool.size,
-    }
+    await dealer.drain()
+    const written = await files.finish(() => dealer.failed)
+    verifyCounts(cutter.records, files.parts)
+    return {parts: written, plainBytes: cutter.plainBytes, records: cutter.records, workers: pool.size}
   } catch (error) {
-    fail(error)
-    await Promise.allSettled(inflight)
-    await Promise.allSettled(parts.map((p) => p.writeChain))
-    await Promise.allSettled(parts.map((p) => p.writer.abort()))
+    dealer.fail(error)
+    await dealer.settle()
+    await files?.abort()
     await target.abort()
     throw error
   } finally {
     await pool.close()
+  }
+}
+
+/** Read the input to its end: the sample's data first, then every chunk, each to the checker and the cutter. */
+async function readAll(s: SplitInput, cutter: BlockCutter, dealer: Dealer): Promise<void> {
+  if (s.dataStart < s.sample.length) {
+    const first = Buffer.from(s.sample.subarray(s.dataStart))
+    s.checker?.feed(first)
+    await cutter.feed(first)
+  }
+
+  let sinceTrim = 0
+  for (let chunk = await s.next(); chunk !== undefined; chunk = await s.next()) {
+    if (dealer.failed) throw dealer.failed
+    sinceTrim += chunk.length
+    if (sinceTrim >= TRIM_EVERY) {
+      sinceTrim = 0
+      trimExternalMemory(TRIM_ABOVE)
+    }
+
+    s.checker?.feed(chunk)
+    await cutter.feed(chunk)
+    s.progress(cutter.plainBytes, cutter.records)
+  }
+}
+
+/** Every record counted once by the splitter, once by the deal and once by the compressors. */
+function verifyCounts(records: number, parts: PartState[]): void {
+  const total = parts.reduce((n, p) => n + p.records, 0)
+  const workerTotal = parts.reduce((n, p) => n + p.workerRecords, 0)
+  if (total !== records || workerTotal !== records) {
+    throw new PipeopsError(
+      ExitCode.Internal,
+      `verification failed: the input has ${records} records but the parts hold ${workerTotal} (counted by the compressors) / ${total} (dealt)`,
+      {code: 'VerificationFailed'},
+    )
   }
 }

@@ -1,0 +1,68 @@
+import fc from 'fast-check'
+import {describe, expect, it} from 'vitest'
+
+import {writeJson} from '../../src/ui/json-output.js'
+
+function written(value: unknown): {chunks: string[]; text: string} {
+  const chunks: string[] = []
+  writeJson(value, (c) => chunks.push(c))
+  return {chunks, text: chunks.join('')}
+}
+
+const expected = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`
+
+describe('writeJson', () => {
+  it('prints what JSON.stringify(value, null, 2) prints, for the shapes an envelope holds', () => {
+    const envelope = {
+      command: 'athena lint-columns',
+      result: {
+        empty: [],
+        emptyObject: {},
+        findings: [
+          {
+            column: '売上',
+            message: 'line one\nline two',
+            nested: {deep: [1, {x: null}], tags: ['a', 'b']},
+            rule: 'AC001',
+          },
+          {column: 'id', message: 'ok', nested: {deep: [], tags: []}, rule: 'AC002'},
+        ],
+        gone: undefined,
+        holes: [undefined, () => 1, Symbol('s'), 3],
+        when: new Date(0),
+      },
+      schemaVersion: 1,
+      warnings: [],
+    }
+    expect(written(envelope).text).toBe(expected(envelope))
+  })
+
+  it('keeps top-level values that are not containers as console.log printed them', () => {
+    for (const value of [null, 0, 'text', true, undefined, new Date(0)])
+      expect(written(value).text).toBe(expected(value))
+    expect(written(undefined).text).toBe('undefined\n')
+  })
+
+  it('writes a large result in chunks, never as one string', () => {
+    const value = {result: {rows: Array.from({length: 40_000}, (_, i) => ({i, name: `name-${i}`, tags: ['x', 'y']}))}}
+    const {chunks, text} = written(value)
+    expect(chunks.length).toBeGreaterThan(1)
+    expect(Math.max(...chunks.map((c) => c.length))).toBeLessThan(2 * 2 ** 20)
+    expect(text).toBe(expected(value))
+  })
+
+  it('walks long lists at any depth and stays identical', () => {
+    const renames = Array.from({length: 40}, (_, i) => ({from: `Col ${i}`, path: ['t', `c${i}`], to: `col_${i}`}))
+    const value = {result: {fixes: {renames, short: [[1, 2], {a: [3]}]}}}
+    expect(written(value).text).toBe(expected(value))
+  })
+
+  it('matches JSON.stringify on generated JSON values', () => {
+    fc.assert(
+      fc.property(fc.jsonValue({maxDepth: 6}), (value) => {
+        expect(written(value).text).toBe(expected(value))
+      }),
+      {numRuns: 300},
+    )
+  })
+})
