@@ -51,6 +51,9 @@ Offline (no AWS call): --notification-json, --rules-json and --event.`
       action: 'iam:SimulatePrincipalPolicy',
       when: 'a matching rule targets Step Functions, Kinesis or Firehose with a role',
     },
+    {action: 'sqs:GetQueueUrl', when: 'a matching rule targets an SQS queue or has a dead-letter queue'},
+    {action: 'sqs:GetQueueAttributes', when: 'a matching rule targets an SQS queue or has a dead-letter queue'},
+    {action: 'sns:GetTopicAttributes', when: 'a matching rule targets an SNS topic'},
     {action: 'cloudwatch:GetMetricStatistics', when: 'live'},
     {action: 'states:ListExecutions', when: 'a matching rule targets a state machine'},
     {action: 'states:DescribeExecution', when: 'a matching rule targets a state machine'},
@@ -88,6 +91,8 @@ Offline (no AWS call): --notification-json, --rules-json and --event.`
         logs: await factory.create('logs'),
         s3: await factory.create('s3'),
         sfn: await factory.create('sfn'),
+        sns: await factory.create('sns'),
+        sqs: await factory.create('sqs'),
       }
     }
 

@@ -32,6 +32,8 @@ export const SERVICES = {
   'redshift-data': {endpointEnv: 'REDSHIFT_DATA', iamPrefix: 'redshift-data', label: 'Redshift Data API'},
   s3: {endpointEnv: 'S3', iamPrefix: 's3', label: 'S3'},
   sfn: {endpointEnv: 'SFN', iamPrefix: 'states', label: 'Step Functions'},
+  sns: {endpointEnv: 'SNS', iamPrefix: 'sns', label: 'SNS'},
+  sqs: {endpointEnv: 'SQS', iamPrefix: 'sqs', label: 'SQS'},
   sts: {endpointEnv: 'STS', iamPrefix: 'sts', label: 'STS'},
 } as const satisfies Record<string, ServiceInfo>
 
@@ -53,6 +55,8 @@ const CLIENT_CLASSES = {
   'redshift-data': async () => (await import('@aws-sdk/client-redshift-data')).RedshiftDataClient,
   s3: async () => (await import('@aws-sdk/client-s3')).S3Client,
   sfn: async () => (await import('@aws-sdk/client-sfn')).SFNClient,
+  sns: async () => (await import('@aws-sdk/client-sns')).SNSClient,
+  sqs: async () => (await import('@aws-sdk/client-sqs')).SQSClient,
   sts: async () => (await import('@aws-sdk/client-sts')).STSClient,
 } satisfies Record<ServiceName, () => Promise<ClientClass<unknown>>>
 

@@ -41,8 +41,11 @@ export function readJsonPath(event: Json, path: string): Json | undefined {
   let m: null | RegExpExecArray
   while (re.lastIndex < path.length && (m = re.exec(path))) {
     if (m[1] !== undefined) steps.push(m[1])
-    else if (m[2] === undefined) {steps.push(m[3]!)}
-    else {steps.push(m[2] === '*' ? '*' : Number(m[2]))}
+    else if (m[2] === undefined) {
+      steps.push(m[3]!)
+    } else {
+      steps.push(m[2] === '*' ? '*' : Number(m[2]))
+    }
   }
 
   if (re.lastIndex !== path.length && steps.length === 0) return undefined

@@ -9,6 +9,7 @@ import {IAMClient} from '@aws-sdk/client-iam'
 import {GetPolicyCommand, LambdaClient} from '@aws-sdk/client-lambda'
 import {GetBucketNotificationConfigurationCommand, HeadObjectCommand, S3Client} from '@aws-sdk/client-s3'
 import {DescribeExecutionCommand, ListExecutionsCommand, SFNClient} from '@aws-sdk/client-sfn'
+import {GetQueueAttributesCommand, GetQueueUrlCommand, SQSClient} from '@aws-sdk/client-sqs'
 import {mockClient} from 'aws-sdk-client-mock'
 import {readFileSync} from 'node:fs'
 import {beforeEach, describe, expect, it} from 'vitest'
@@ -25,6 +26,7 @@ const eventbridge = mockClient(EventBridgeClient)
 const lambda = mockClient(LambdaClient)
 const cloudwatch = mockClient(CloudWatchClient)
 const sfn = mockClient(SFNClient)
+const sqs = mockClient(SQSClient)
 
 const KEY = 'orders/2026/12/07/batch-7.csv'
 const RULE_ARN = 'arn:aws:events:eu-central-1:210987654321:rule/orders-to-loader'
@@ -100,7 +102,7 @@ function healthyChain(target = MACHINE): void {
 const statuses = (r: {hops: Array<{status: string}>}): string[] => r.hops.map((h) => h.status)
 
 beforeEach(() => {
-  for (const m of [s3, eventbridge, lambda, cloudwatch, sfn]) m.reset()
+  for (const m of [s3, eventbridge, lambda, cloudwatch, sfn, sqs]) m.reset()
 })
 
 describe('pipeline trace, live', () => {
@@ -219,13 +221,11 @@ describe('pipeline trace, live', () => {
       InputTemplate: '{"source": "s3://<bucket>/<key>", "bucket": <bucket>}',
     }
     healthyChain()
-    eventbridge
-      .on(ListTargetsByRuleCommand)
-      .resolves({
-        Targets: [
-          {Arn: MACHINE, Id: 'sm', InputTransformer: transformer, RoleArn: 'arn:aws:iam::210987654321:role/eb-start'},
-        ],
-      })
+    eventbridge.on(ListTargetsByRuleCommand).resolves({
+      Targets: [
+        {Arn: MACHINE, Id: 'sm', InputTransformer: transformer, RoleArn: 'arn:aws:iam::210987654321:role/eb-start'},
+      ],
+    })
     const ok = await tracePipeline(liveClients(), request, ctx)
     expect(ok.hops[4]!.evidence).toContain(
       `orders-to-loader → ${MACHINE}: the target receives (transformer) {"source": "s3://raw-landing/${KEY}", "bucket": "raw-landing"}`,
@@ -234,6 +234,70 @@ describe('pipeline trace, live', () => {
     const quoted = await tracePipeline(liveClients(), {...request, key: 'orders/say "hi".csv'}, ctx)
     expect(quoted.hops[4]!.status).toBe('broken')
     expect(quoted.hops[4]!.fix.at(-1)).toContain('StartExecution takes JSON input only')
+  })
+
+  it('hop 5 reads an SQS target: its policy names another rule (broken), its KMS key, and the dead-letter queue depth', async () => {
+    const QUEUE = 'arn:aws:sqs:eu-central-1:210987654321:orders-queue'
+    const DLQ = 'arn:aws:sqs:eu-central-1:210987654321:orders-dlq'
+    healthyChain()
+    eventbridge.on(ListTargetsByRuleCommand).resolves({Targets: [{Arn: QUEUE, DeadLetterConfig: {Arn: DLQ}, Id: 'q'}]})
+    sqs
+      .on(GetQueueUrlCommand)
+      .callsFake((input: {QueueName: string}) => ({
+        QueueUrl: `https://sqs.eu-central-1.amazonaws.com/210987654321/${input.QueueName}`,
+      }))
+    sqs
+      .on(GetQueueAttributesCommand, {QueueUrl: 'https://sqs.eu-central-1.amazonaws.com/210987654321/orders-dlq'})
+      .resolves({Attributes: {ApproximateNumberOfMessages: '3'}})
+    sqs
+      .on(GetQueueAttributesCommand, {QueueUrl: 'https://sqs.eu-central-1.amazonaws.com/210987654321/orders-queue'})
+      .resolves({
+        Attributes: {
+          KmsMasterKeyId: 'alias/aws/sqs',
+          Policy: JSON.stringify({
+            Statement: [
+              {
+                Action: 'SQS:SendMessage',
+                Condition: {ArnEquals: {'aws:SourceArn': `${RULE_ARN}-old`}},
+                Effect: 'Allow',
+                Principal: {Service: 'events.amazonaws.com'},
+                Resource: QUEUE,
+              },
+            ],
+          }),
+        },
+      })
+    const r = await tracePipeline({...liveClients(), sqs: new SQSClient({region: 'eu-central-1'})}, request, ctx)
+    const hop = r.hops[4]!
+    expect(hop.status).toBe('broken')
+    expect(hop.evidence.join('\n')).toContain('the dead-letter queue holds about 3 message(s)')
+    expect(hop.evidence.join('\n')).toContain(
+      `the queue policy does not let this rule sqs:SendMessage (it names ${RULE_ARN}-old)`,
+    )
+    expect(hop.evidence.join('\n')).toContain('AWS managed key alias/aws/sqs')
+    expect(hop.fix[0]).toContain(`"Condition":{"ArnEquals":{"aws:SourceArn":"${RULE_ARN}"}}`)
+
+    // The same queue with a policy for this rule and SSE-SQS: the hop holds.
+    sqs
+      .on(GetQueueAttributesCommand, {QueueUrl: 'https://sqs.eu-central-1.amazonaws.com/210987654321/orders-queue'})
+      .resolves({
+        Attributes: {
+          Policy: JSON.stringify({
+            Statement: [
+              {
+                Action: 'sqs:*',
+                Condition: {ArnEquals: {'aws:SourceArn': RULE_ARN}},
+                Effect: 'Allow',
+                Principal: {Service: 'events.amazonaws.com'},
+              },
+            ],
+          }),
+        },
+      })
+    expect(
+      (await tracePipeline({...liveClients(), sqs: new SQSClient({region: 'eu-central-1'})}, request, ctx)).hops[4]!
+        .status,
+    ).toBe('ok')
   })
 
   it('hop 6 broken: invocations failed', async () => {

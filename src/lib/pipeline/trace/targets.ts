@@ -8,13 +8,25 @@
 import type {Hop, RuleRecord, TargetRecord} from './types.js'
 
 import {targetInput} from '../../events/input-transformer.js'
-import {eventBridgeMayInvoke} from './lambda-policy.js'
+import {eventBridgeMayDeliver, eventBridgeMayInvoke} from './resource-policy.js'
+
+/** A queue's or topic's policy, its KMS key and (queues) how many messages wait in it. */
+export interface DestinationFacts {
+  depth?: number | undefined
+  kmsKeyId?: string | undefined
+  policy?: string | undefined
+  why?: string | undefined
+}
 
 export interface TargetChecks {
   /** The function's resource policy text; undefined = not readable (with why). */
   lambdaPolicy(functionArn: string): Promise<{policy?: string; why?: string}>
+  /** An SQS queue's policy, KMS key and depth (a target or a dead-letter queue). */
+  queue(queueArn: string): Promise<DestinationFacts>
   /** Whether the role may run `action` on `resource`; undefined = could not simulate (with why). */
   roleAllows(roleArn: string, action: string, resource: string): Promise<{allowed?: boolean; why?: string}>
+  /** An SNS topic's policy and KMS key. */
+  topicPolicy(topicArn: string): Promise<DestinationFacts>
 }
 
 export function serviceOf(arn: string): string {
@@ -72,6 +84,15 @@ export async function targetsHop(
       const service = serviceOf(t.arn)
       const label = `${rule.name} → ${t.arn}`
       hop.evidence.push(`${label}: ${describeDelivery(t)}`)
+      if (t.deadLetterArn && checks) {
+        const dlq = await checks.queue(t.deadLetterArn)
+        if (dlq.depth !== undefined && dlq.depth > 0)
+          hop.evidence.push(
+            `${label}: the dead-letter queue holds about ${dlq.depth} message(s): deliveries to this target failed (each message says why in its attributes)`,
+          )
+        else if (dlq.depth === 0) hop.evidence.push(`${label}: the dead-letter queue is empty`)
+      }
+
       if (event && (t.input !== undefined || t.inputPath !== undefined || t.inputTransformer)) {
         // What the target is given for this object, since a broken template breaks the target.
         const given = targetInput(event, t, rule)
@@ -121,10 +142,11 @@ export async function targetsHop(
       }
 
       if (service === 'sqs' || service === 'sns') {
-        unknown = true
-        hop.evidence.push(
-          `${label}: the ${service === 'sqs' ? 'queue' : 'topic'} policy is not checked by this version; it must allow ${service === 'sqs' ? 'sqs:SendMessage' : 'sns:Publish'} to events.amazonaws.com for ${rule.arn ?? 'this rule'}`,
-        )
+        const verdict = await destinationHop(rule, t.arn, service, checks, offlineWhy)
+        hop.evidence.push(...verdict.evidence.map((e) => `${label}: ${e}`))
+        hop.fix.push(...verdict.fix)
+        if (verdict.status === 'broken') broken = true
+        if (verdict.status === 'unknown') unknown = true
         continue
       }
 
@@ -168,4 +190,64 @@ export async function targetsHop(
 
   hop.status = broken ? 'broken' : unknown ? 'unknown' : 'ok'
   return hop
+}
+
+/**
+ * An SQS queue or SNS topic as a target: its policy must let events.amazonaws.com send for this
+ * rule, and when it is encrypted with a customer managed KMS key, the key policy must let
+ * EventBridge use it (the AWS managed keys cannot be shared with EventBridge).
+ */
+async function destinationHop(
+  rule: RuleRecord,
+  arn: string,
+  service: 'sns' | 'sqs',
+  checks: TargetChecks | undefined,
+  offlineWhy: string,
+): Promise<{evidence: string[]; fix: string[]; status: 'broken' | 'ok' | 'unknown'}> {
+  const action = service === 'sqs' ? 'sqs:SendMessage' : 'sns:Publish'
+  const noun = service === 'sqs' ? 'queue' : 'topic'
+  if (!checks || !rule.arn)
+    return {
+      evidence: [
+        `the ${noun} policy is not checked (${checks ? 'the rule ARN is unknown' : offlineWhy}); it must allow ${action} to events.amazonaws.com for ${rule.arn ?? 'this rule'}`,
+      ],
+      fix: [],
+      status: 'unknown',
+    }
+  const facts = service === 'sqs' ? await checks.queue(arn) : await checks.topicPolicy(arn)
+  if (facts.policy === undefined)
+    return {evidence: [`the ${noun} policy is not readable (${facts.why})`], fix: [], status: 'unknown'}
+  const evidence: string[] = []
+  const verdict = eventBridgeMayDeliver(facts.policy, rule.arn, action)
+  let status: 'broken' | 'ok' | 'unknown' = 'ok'
+  const fix: string[] = []
+  if (verdict.allowed) evidence.push(`the ${noun} policy lets events.amazonaws.com ${action} for this rule`)
+  else {
+    status = 'broken'
+    evidence.push(
+      `the ${noun} policy does not let this rule ${action}${verdict.otherRules.length > 0 ? ` (it names ${verdict.otherRules.join(', ')})` : ''}`,
+    )
+    fix.push(
+      `Add to the ${noun} policy of ${arn}: {"Effect":"Allow","Principal":{"Service":"events.amazonaws.com"},"Action":"${action}","Resource":"${arn}","Condition":{"ArnEquals":{"aws:SourceArn":"${rule.arn}"}}}`,
+    )
+  }
+
+  if (facts.kmsKeyId) {
+    if (/^alias\/aws\/(sqs|sns)$/.test(facts.kmsKeyId)) {
+      status = 'broken'
+      evidence.push(
+        `the ${noun} is encrypted with the AWS managed key ${facts.kmsKeyId}, whose policy EventBridge cannot be given`,
+      )
+      fix.push(
+        `Encrypt ${arn} with a customer managed KMS key whose policy lets events.amazonaws.com kms:GenerateDataKey and kms:Decrypt, or with SSE-SQS.`,
+      )
+    } else {
+      if (status === 'ok') status = 'unknown'
+      evidence.push(
+        `the ${noun} is encrypted with KMS key ${facts.kmsKeyId}: its key policy (not read) must let events.amazonaws.com kms:GenerateDataKey and kms:Decrypt`,
+      )
+    }
+  }
+
+  return {evidence, fix, status}
 }

@@ -1,10 +1,3 @@
-/**
- * `pipeline trace s3://bucket/key`: walks S3 → EventBridge → target → execution for one object
- * and reports each hop as ok / broken (with the fix) / unknown (with what would tell). A call that
- * is denied or fails leaves its hop unknown, never ok.
- *
- * Clients are plain SDK clients passed in (any may be absent: offline inputs replace them).
- */
 import type {CloudWatchClient} from '@aws-sdk/client-cloudwatch'
 import type {CloudWatchLogsClient} from '@aws-sdk/client-cloudwatch-logs'
 import type {EventBridgeClient} from '@aws-sdk/client-eventbridge'
@@ -12,6 +5,15 @@ import type {IAMClient} from '@aws-sdk/client-iam'
 import type {LambdaClient} from '@aws-sdk/client-lambda'
 import type {S3Client} from '@aws-sdk/client-s3'
 import type {SFNClient} from '@aws-sdk/client-sfn'
+/**
+ * `pipeline trace s3://bucket/key`: walks S3 → EventBridge → target → execution for one object
+ * and reports each hop as ok / broken (with the fix) / unknown (with what would tell). A call that
+ * is denied or fails leaves its hop unknown, never ok.
+ *
+ * Clients are plain SDK clients passed in (any may be absent: offline inputs replace them).
+ */
+import type {SNSClient} from '@aws-sdk/client-sns'
+import type {SQSClient} from '@aws-sdk/client-sqs'
 
 import type {RunContext} from '../../core/run-context.js'
 import type {Hop, ObjectFacts, RuleRecord, TraceResult} from './types.js'
@@ -32,6 +34,8 @@ export interface TraceClients {
   logs?: CloudWatchLogsClient | undefined
   s3?: S3Client | undefined
   sfn?: SFNClient | undefined
+  sns?: SNSClient | undefined
+  sqs?: SQSClient | undefined
 }
 
 export interface TraceRequest {
@@ -202,13 +206,19 @@ function targetChecks(clients: TraceClients, request: TraceRequest, ctx: RunCont
         const policy = policies[arn] ?? policies[arn.split(':').slice(0, 7).join(':')]
         return policy === undefined ? {why: `no LambdaPolicies entry for ${arn} in --rules-json`} : {policy}
       },
+      async queue() {
+        return {why: OFFLINE}
+      },
       async roleAllows() {
+        return {why: OFFLINE}
+      },
+      async topicPolicy() {
         return {why: OFFLINE}
       },
     }
   }
 
-  if (!clients.lambda && !clients.iam) return undefined
+  if (!clients.lambda && !clients.iam && !clients.sqs && !clients.sns) return undefined
   return {
     async lambdaPolicy(arn) {
       if (!clients.lambda) return {why: 'no Lambda client'}
@@ -220,6 +230,35 @@ function targetChecks(clients: TraceClients, request: TraceRequest, ctx: RunCont
         // No policy at all is an answer: nothing may invoke the function.
         if ((error as {name?: string}).name === 'ResourceNotFoundException') return {policy: '{"Statement":[]}'}
         return {why: `GetPolicy failed (${reasonOf(error)})`}
+      }
+    },
+    async queue(arn) {
+      if (!clients.sqs) return {why: 'no SQS client'}
+      const {GetQueueAttributesCommand, GetQueueUrlCommand} = await import('@aws-sdk/client-sqs')
+      // arn:aws:sqs:REGION:ACCOUNT:NAME
+      const parts = arn.split(':')
+      const account = parts[4]
+      const name = parts[5]
+      try {
+        const {QueueUrl} = await clients.sqs.send(
+          new GetQueueUrlCommand({QueueName: name, QueueOwnerAWSAccountId: account}),
+          {abortSignal: ctx.signal},
+        )
+        const {Attributes: a = {}} = await clients.sqs.send(
+          new GetQueueAttributesCommand({
+            AttributeNames: ['Policy', 'ApproximateNumberOfMessages', 'KmsMasterKeyId'],
+            QueueUrl,
+          }),
+          {abortSignal: ctx.signal},
+        )
+        return {
+          depth: a.ApproximateNumberOfMessages === undefined ? undefined : Number(a.ApproximateNumberOfMessages),
+          kmsKeyId: a.KmsMasterKeyId,
+          // A queue with no policy lets no other principal send: an answer, not an unknown.
+          policy: a.Policy ?? '{"Statement":[]}',
+        }
+      } catch (error) {
+        return {why: `the queue could not be read (${reasonOf(error)})`}
       }
     },
     async roleAllows(roleArn, action, resource) {
@@ -238,6 +277,18 @@ function targetChecks(clients: TraceClients, request: TraceRequest, ctx: RunCont
         return decision ? {allowed: decision === 'allowed'} : {why: 'SimulatePrincipalPolicy gave no decision'}
       } catch (error) {
         return {why: `SimulatePrincipalPolicy failed (${reasonOf(error)})`}
+      }
+    },
+    async topicPolicy(arn) {
+      if (!clients.sns) return {why: 'no SNS client'}
+      const {GetTopicAttributesCommand} = await import('@aws-sdk/client-sns')
+      try {
+        const {Attributes: a = {}} = await clients.sns.send(new GetTopicAttributesCommand({TopicArn: arn}), {
+          abortSignal: ctx.signal,
+        })
+        return {kmsKeyId: a.KmsMasterKeyId, policy: a.Policy ?? '{"Statement":[]}'}
+      } catch (error) {
+        return {why: `the topic could not be read (${reasonOf(error)})`}
       }
     },
   }

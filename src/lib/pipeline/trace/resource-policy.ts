@@ -1,8 +1,10 @@
 /**
- * Does a Lambda function's resource policy (GetPolicy) let EventBridge invoke it for this rule?
- * EventBridge user guide, "Using resource-based policies": `lambda add-permission` with principal
- * `events.amazonaws.com`, action `lambda:InvokeFunction` and `SourceArn` = the rule's ARN, which
- * becomes a statement with `Condition: {ArnLike: {"AWS:SourceArn": RULE_ARN}}`.
+ * Does a target's resource policy let EventBridge deliver to it for this rule? A Lambda function's
+ * (GetPolicy; `lambda:InvokeFunction`), an SQS queue's (`sqs:SendMessage`) or an SNS topic's
+ * (`sns:Publish`). EventBridge user guide, "Using resource-based policies": principal
+ * `events.amazonaws.com`, the action, and `aws:SourceArn` = the rule's ARN in an ArnLike/ArnEquals
+ * condition (`lambda add-permission --source-arn` writes exactly that). Action names are case
+ * insensitive in IAM; `service:*` and `*` cover every action.
  */
 
 interface Statement {
@@ -30,7 +32,17 @@ function arnLike(pattern: string, arn: string): boolean {
   return new RegExp(`^${source}$`).test(arn)
 }
 
+const actionMatches = (granted: string, wanted: string): boolean => {
+  const g = granted.toLowerCase()
+  const w = wanted.toLowerCase()
+  return g === '*' || g === w || (g.endsWith(':*') && w.startsWith(g.slice(0, -1)))
+}
+
 export function eventBridgeMayInvoke(policyText: string, ruleArn: string): PolicyVerdict {
+  return eventBridgeMayDeliver(policyText, ruleArn, 'lambda:InvokeFunction')
+}
+
+export function eventBridgeMayDeliver(policyText: string, ruleArn: string, action: string): PolicyVerdict {
   const policy = JSON.parse(policyText) as {Statement?: Statement | Statement[]}
   const statements = Array.isArray(policy.Statement) ? policy.Statement : policy.Statement ? [policy.Statement] : []
   const otherRules: string[] = []
@@ -38,7 +50,7 @@ export function eventBridgeMayInvoke(policyText: string, ruleArn: string): Polic
     if (s.Effect !== 'Allow') continue
     const principal = typeof s.Principal === 'string' ? [s.Principal] : list(s.Principal?.Service)
     if (!principal.some((p) => p === 'events.amazonaws.com' || p === '*')) continue
-    if (!list(s.Action).some((a) => a === 'lambda:InvokeFunction' || a === 'lambda:*' || a === '*')) continue
+    if (!list(s.Action).some((a) => actionMatches(a, action))) continue
     const sources: string[] = []
     for (const [operator, conditions] of Object.entries(s.Condition ?? {})) {
       for (const [key, value] of Object.entries(conditions)) {
