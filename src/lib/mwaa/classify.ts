@@ -11,6 +11,7 @@ import type {GroupKind, LogRecord, SourceEvent} from './types.js'
 import {allKeywords, NOISE, type Rule, RULES, type Signal, type SignalId, SIGNALS} from './catalogue.js'
 import {isContinuation, parseHeader, stripRecordPrefixes, textSeverity} from './parse.js'
 import {ERROR_KEYWORDS, isErrorRecord, MAX_UNCLASSIFIED} from './unclassified.js'
+import {isJsonShape} from './types.js'
 
 /** One matched record, kept (up to a cap) for evidence and for linking findings. */
 export interface Occurrence {
@@ -219,7 +220,7 @@ export class Classifier {
     const header = parseHeader(firstLine)
     // JSON events are matched on their rendered text (event + exception), not on the JSON syntax.
     const body =
-      header?.shape === 'airflow3-json' ? `${header.message}${firstLineEnd === -1 ? '' : raw.slice(firstLineEnd)}` : raw
+      isJsonShape(header?.shape) ? `${header!.message}${firstLineEnd === -1 ? '' : raw.slice(firstLineEnd)}` : raw
     const present = body === raw ? inRaw : keywordsIn(body)
     let timestamp = header?.timestamp
     if (timestamp === undefined && meta.eventStarts) timestamp = eventTimeAt(meta, start)
@@ -336,7 +337,7 @@ export function toLogRecord(
   const firstLine = text.split('\n', 1)[0] ?? ''
   const header = parseHeader(firstLine)
   const rest = text.slice(firstLine.length)
-  const body = header ? `${header.shape === 'airflow3-json' ? header.message : firstLine}${rest}` : text
+  const body = header ? `${isJsonShape(header.shape) ? header.message : firstLine}${rest}` : text
   return {
     kind: meta.kind,
     level: header?.level,
