@@ -9,7 +9,7 @@ import type {GroupKind, LogRecord, SourceEvent} from './types.js'
  * catalogue's literals scans whole blocks, so 1 GiB of mostly-INFO logs costs one regex pass.
  */
 import {allKeywords, NOISE, type Rule, RULES, type Signal, type SignalId, SIGNALS} from './catalogue.js'
-import {isContinuation, parseHeader, stripRecordPrefixes, textSeverity} from './parse.js'
+import {isContinuation, parseHeader, stripLinePrefix, stripRecordPrefixes, textSeverity} from './parse.js'
 import {ERROR_KEYWORDS, isErrorRecord, MAX_UNCLASSIFIED} from './unclassified.js'
 import {isJsonShape} from './types.js'
 
@@ -379,7 +379,7 @@ export function expandRecord(text: string, at: number): [number, number] {
   while (start > 0 && lines < MAX_RECORD_LINES && at - start < MAX_RECORD_CHARS) {
     const lineEnd = text.indexOf('\n', start)
     const line = text.slice(start, lineEnd === -1 ? text.length : lineEnd)
-    if (!isContinuation(line) || parseHeader(line)) break
+    if (!isContinuation(line) || parseHeader(stripLinePrefix(line))) break
     // The previous line ends at start - 1; at 0 it is an empty first line.
     start = start === 1 ? 0 : text.lastIndexOf('\n', start - 2) + 1
     lines++
@@ -390,7 +390,7 @@ export function expandRecord(text: string, at: number): [number, number] {
   while (end < text.length && lines < MAX_RECORD_LINES && end - at < MAX_RECORD_CHARS) {
     const nextEnd = text.indexOf('\n', end + 1)
     const line = text.slice(end + 1, nextEnd === -1 ? text.length : nextEnd)
-    if (!isContinuation(line) || parseHeader(line)) break
+    if (!isContinuation(line) || parseHeader(stripLinePrefix(line))) break
     end = nextEnd === -1 ? text.length : nextEnd
     lines++
   }
