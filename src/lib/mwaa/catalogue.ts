@@ -556,9 +556,10 @@ export const RULES: readonly Rule[] = [
       'Outside MWAA (local runner, Docker), give the container credentials: mount ~/.aws or pass AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY/AWS_SESSION_TOKEN.',
     ],
     id: 'aws-credentials-unavailable',
-    keywords: ['NoCredentialsError', 'Unable to locate credentials', 'An error occurred ('],
+    // botocore prints `NoCredentialsError: Unable to locate credentials`: the class name is found through the Error anchor.
+    keywords: ['NoCredentialsError', 'An error occurred ('],
     pattern:
-      /NoCredentialsError|Unable to locate credentials|An error occurred \((ExpiredToken|ExpiredTokenException|InvalidClientTokenId|UnrecognizedClientException)\) when calling/,
+      /NoCredentialsError|An error occurred \((ExpiredToken|ExpiredTokenException|InvalidClientTokenId|UnrecognizedClientException)\) when calling/,
     severity: 'error',
     title: 'AWS credentials missing or expired',
   },
@@ -904,10 +905,11 @@ export const RULES: readonly Rule[] = [
       "Can't locate revision",
       'No such revision',
       "Can't find any foreign key relation",
-      'You need to ',
+      // Airflow prints it as `ERROR: You need to …`: found through the ERROR literal, no extra prefilter alternative.
+      'ERROR: You need to ',
     ],
     pattern:
-      /relation "[^"]+" does not exist|Table '[^']+' doesn't exist|no such table: |no such column: |UndefinedTable|Can't locate revision identified by|No such revision or branch|Can't find any foreign key relation|You need to (upgrade|initialize) the database/,
+      /relation "[^"]+" does not exist|Table '[^']+' doesn't exist|no such table: |no such column: |UndefinedTable|Can't locate revision identified by|No such revision or branch|Can't find any foreign key relation|ERROR: You need to (upgrade|initialize) the database/,
     severity: 'error',
     title: 'Metadata database schema does not match Airflow',
   },
@@ -939,8 +941,8 @@ export const RULES: readonly Rule[] = [
       'If it repeats, reduce scheduler concurrency (max_tis_per_query, parsing processes) until the load is lower.',
     ],
     id: 'metadata-db-deadlock',
-    keywords: ['eadlock', ' blocked by process'],
-    pattern: /[Dd]eadlock detected|DeadlockDetected|Deadlock found when trying to get lock|waits for [A-Za-z]+ on [a-z]+ [0-9]+; blocked by process/,
+    keywords: ['eadlock'],
+    pattern: /[Dd]eadlock detected|DeadlockDetected|Deadlock found when trying to get lock/,
     severity: 'error',
     title: 'Metadata database deadlock',
   },
