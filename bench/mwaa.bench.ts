@@ -171,7 +171,13 @@ const CHILD_FLAG = '--mwaa-triage-child'
 if (process.argv[2] === CHILD_FLAG && process.argv[3]) {
   const result = await runTriage(
     {region: ''},
-    {cloudtrail: false, logs: [process.argv[3]], maxEvents: Number.MAX_SAFE_INTEGER, redact: false, stdin: process.stdin},
+    {
+      cloudtrail: false,
+      logs: [process.argv[3]],
+      maxEvents: Number.MAX_SAFE_INTEGER,
+      redact: false,
+      stdin: process.stdin,
+    },
     testRunContext({warn: (m) => process.stderr.write(`${m}\n`)}),
   )
   process.stdout.write(`${JSON.stringify(result)}\n`)

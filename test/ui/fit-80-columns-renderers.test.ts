@@ -135,31 +135,37 @@ describe('renderers at 80 columns', () => {
   })
 })
 
-describe('commands at 80 columns', () => {
-  /** Run a command as on a terminal of `columns` (undefined: piped). */
-  async function onTerminal(argv: string[], columns: number | undefined) {
-    const stdout = process.stdout as {columns?: number; isTTY?: boolean}
-    const saved = {columns: stdout.columns, isTTY: stdout.isTTY}
-    if (columns !== undefined) Object.assign(stdout, {columns, isTTY: true})
-    try {
-      return await runText([...argv, '--no-color'])
-    } finally {
-      Object.assign(stdout, saved)
-      setTerminalWidth(undefined)
-    }
+/** Run a command as on a terminal of `columns` (undefined: piped). */
+async function onTerminal(argv: string[], columns: number | undefined) {
+  const stdout = process.stdout as {columns?: number; isTTY?: boolean}
+  const saved = {columns: stdout.columns, isTTY: stdout.isTTY}
+  if (columns !== undefined) Object.assign(stdout, {columns, isTTY: true})
+  try {
+    return await runText([...argv, '--no-color'])
+  } finally {
+    Object.assign(stdout, saved)
+    setTerminalWidth(undefined)
   }
+}
 
+describe('commands at 80 columns', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'pipeops-80r-'))
   const errorFile = path.join(dir, 'athena-error.txt')
   writeFileSync(
     errorFile,
-    "HIVE_BAD_DATA: Error parsing field value '2026-13-45 99:00:00' for field 7: For input string: \"2026-13-45 99:00:00\" (file s3://analytics-lake-eu-west-1/raw/clickstream/events/year=2026/month=12/day=07/part-00017-4b1c.snappy.parquet)\n",
+    'HIVE_BAD_DATA: Error parsing field value \'2026-13-45 99:00:00\' for field 7: For input string: "2026-13-45 99:00:00" (file s3://analytics-lake-eu-west-1/raw/clickstream/events/year=2026/month=12/day=07/part-00017-4b1c.snappy.parquet)\n',
   )
   const commands: Array<[string, string[]]> = [
     ['athena explain-error', ['athena', 'explain-error', '--file', errorFile]],
     [
       'sfn retry-timeline',
-      ['sfn', 'retry-timeline', '--definition', path.resolve('test/fixtures/sfn/order-machine.asl.json'), '--state="Charge card"'],
+      [
+        'sfn',
+        'retry-timeline',
+        '--definition',
+        path.resolve('test/fixtures/sfn/order-machine.asl.json'),
+        '--state="Charge card"',
+      ],
     ],
   ]
   for (const [name, argv] of commands) {

@@ -10,8 +10,8 @@ import type {GroupKind, LogRecord, SourceEvent} from './types.js'
  */
 import {allKeywords, NOISE, type Rule, RULES, type Signal, type SignalId, SIGNALS} from './catalogue.js'
 import {isContinuation, parseHeader, stripLinePrefix, stripRecordPrefixes, textSeverity} from './parse.js'
-import {ERROR_KEYWORDS, isErrorRecord, MAX_UNCLASSIFIED} from './unclassified.js'
 import {isJsonShape} from './types.js'
+import {ERROR_KEYWORDS, isErrorRecord, MAX_UNCLASSIFIED} from './unclassified.js'
 
 /** One matched record, kept (up to a cap) for evidence and for linking findings. */
 export interface Occurrence {
@@ -219,8 +219,9 @@ export class Classifier {
 
     const header = parseHeader(firstLine)
     // JSON events are matched on their rendered text (event + exception), not on the JSON syntax.
-    const body =
-      isJsonShape(header?.shape) ? `${header!.message}${firstLineEnd === -1 ? '' : raw.slice(firstLineEnd)}` : raw
+    const body = isJsonShape(header?.shape)
+      ? `${header!.message}${firstLineEnd === -1 ? '' : raw.slice(firstLineEnd)}`
+      : raw
     const present = body === raw ? inRaw : keywordsIn(body)
     let timestamp = header?.timestamp
     if (timestamp === undefined && meta.eventStarts) timestamp = eventTimeAt(meta, start)

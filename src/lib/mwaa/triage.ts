@@ -49,11 +49,7 @@ export interface TriageClients {
 
 const MAX_DENIALS = 5
 
-export async function runTriage(
-  clients: TriageClients,
-  input: TriageRequest,
-  ctx: RunContext,
-): Promise<TriageResult> {
+export async function runTriage(clients: TriageClients, input: TriageRequest, ctx: RunContext): Promise<TriageResult> {
   const warn = (message: string): void => ctx.warn(input.redact ? redactText(message) : message)
   const window = input.window ? {end: input.window.end.getTime(), start: input.window.start.getTime()} : undefined
   const classifier = new Classifier({window: input.env ? undefined : window})

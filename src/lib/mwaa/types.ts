@@ -73,14 +73,7 @@ export interface LogRecord {
 }
 
 export type LineShape =
-  | 'airflow'
-  | 'airflow2-json'
-  | 'airflow3-console'
-  | 'airflow3-json'
-  | 'celery'
-  | 'level-dash'
-  | 'plain'
-  | 'timestamped'
+  'airflow2-json' | 'airflow3-console' | 'airflow3-json' | 'airflow' | 'celery' | 'level-dash' | 'plain' | 'timestamped'
 
 /** Shapes whose header is a JSON document: the record's text is the parsed message, not the raw line. */
 export function isJsonShape(shape: LineShape | undefined): boolean {

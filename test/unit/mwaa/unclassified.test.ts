@@ -10,6 +10,11 @@ function scan(text: string): Classifier {
   return c
 }
 
+/** A task's output line as Airflow 1.10–2.1 relayed it through the task runner's own log. */
+function relay(line: string): string {
+  return `[2025-02-03, 10:00:00 UTC] {base_task_runner.py:121} INFO - Job 812: Subtask load_orders ${line}`
+}
+
 describe('errors no rule knows', () => {
   it('names the exception of the last traceback line and the frame that raised it', () => {
     const record = [
@@ -85,14 +90,12 @@ describe('errors no rule knows', () => {
   })
 
   it('reads a traceback relayed line by line as `Job N: Subtask TASK` output as one record', () => {
-    const relay = (line: string) =>
-      `[2025-02-03, 10:00:00 UTC] {base_task_runner.py:121} INFO - Job 812: Subtask load_orders ${line}`
     const c = scan(
       [
         relay('Traceback (most recent call last):'),
         relay('  File "/opt/airflow/dags/orders.py", line 14, in load'),
         relay('    rows = fetch()'),
-        relay("ZeroDivisionError: division by zero"),
+        relay('ZeroDivisionError: division by zero'),
         '[2025-02-03, 10:00:01 UTC] {local_task_job.py:102} INFO - Task exited with return code 1',
       ].join('\n'),
     )

@@ -299,8 +299,7 @@ export function explainObject(
             monthly: false,
             now: options.now,
             prices: options.prices,
-          })
-            .totals.total
+          }).totals.total
     const request = e.action === 'transition' ? p.transitionPer1000[e.to!] / 1000 : 0
     const early =
       e.action === 'transition' || e.action === 'expire' ? earlyCharge(steps.at(-1)!, e.day, object.size, p) : 0
