@@ -1,11 +1,8 @@
 /**
  * The renderers the first 80-column tests did not reach: redshift copy-split, s3 lifecycle diff and
- * apply plan, kinesis hot-shards with thousands of shards (bounded in text, whole in the result),
- * and — end to end — athena explain-error and sfn retry-timeline.
+ * apply plan, kinesis hot-shards with thousands of shards (bounded in text, whole in the result).
+ * athena explain-error and sfn retry-timeline run end to end in fit-80-columns-commands.test.ts.
  */
-import {mkdtempSync, writeFileSync} from 'node:fs'
-import {tmpdir} from 'node:os'
-import path from 'node:path'
 import {stripVTControlCharacters} from 'node:util'
 import {afterEach, describe, expect, it} from 'vitest'
 
@@ -13,11 +10,11 @@ import type {RuleChange} from '../../src/lib/s3/lifecycle/apply.js'
 
 import {evenRanges} from '../../src/lib/kinesis/hash-key.js'
 import {analyseHotShards} from '../../src/lib/kinesis/hot-shards.js'
+import {renderRecent} from '../../src/ui/athena-explain.js'
 import {renderHotShards, SHARD_TEXT_ROWS} from '../../src/ui/kinesis-hot-shards.js'
 import {renderCopySplit} from '../../src/ui/redshift-copy-split.js'
 import {renderApplyPlan, renderDiff} from '../../src/ui/s3-lifecycle.js'
 import {setTerminalWidth} from '../../src/ui/table.js'
-import {runText} from '../helpers/run.js'
 
 afterEach(() => setTerminalWidth(undefined))
 
@@ -66,6 +63,21 @@ function copySplitText(parts: number): string {
     false,
   )
 }
+
+/** One cause group of `explain-error --recent`, with long texts. */
+const causeGroup = (cause: string, count: number) => ({
+  cause,
+  count,
+  fix: 'Cast the column in the query or correct the table definition to the type the files hold.',
+  queries: [
+    {
+      queryExecutionId: '3c7a2a1e-1111-2222-3333-444455556666',
+      reason: `${cause}: column event_time of table clickstream_events_with_a_rather_long_name`,
+      submitted: '2026-12-07T09:59:58.000Z',
+    },
+  ],
+  rules: ['AL003-type-mismatch', 'AL011-partition-projection'],
+})
 
 const LONG_ID = 'expire-raw-clickstream-events-after-400-days-and-move-to-glacier-ir-after-90'
 
@@ -133,50 +145,19 @@ describe('renderers at 80 columns', () => {
     expect(text).toContain(`… and 56 more shard(s)`)
     expect(text).toContain(`--json lists all ${shards}`)
   })
-})
 
-/** Run a command as on a terminal of `columns` (undefined: piped). */
-async function onTerminal(argv: string[], columns: number | undefined) {
-  const stdout = process.stdout as {columns?: number; isTTY?: boolean}
-  const saved = {columns: stdout.columns, isTTY: stdout.isTTY}
-  if (columns !== undefined) Object.assign(stdout, {columns, isTTY: true})
-  try {
-    return await runText([...argv, '--no-color'])
-  } finally {
-    Object.assign(stdout, saved)
-    setTerminalWidth(undefined)
-  }
-}
-
-describe('commands at 80 columns', () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'pipeops-80r-'))
-  const errorFile = path.join(dir, 'athena-error.txt')
-  writeFileSync(
-    errorFile,
-    'HIVE_BAD_DATA: Error parsing field value \'2026-13-45 99:00:00\' for field 7: For input string: "2026-13-45 99:00:00" (file s3://analytics-lake-eu-west-1/raw/clickstream/events/year=2026/month=12/day=07/part-00017-4b1c.snappy.parquet)\n',
-  )
-  const commands: Array<[string, string[]]> = [
-    ['athena explain-error', ['athena', 'explain-error', '--file', errorFile]],
-    [
-      'sfn retry-timeline',
-      [
-        'sfn',
-        'retry-timeline',
-        '--definition',
-        path.resolve('test/fixtures/sfn/order-machine.asl.json'),
-        '--state="Charge card"',
+  it('athena explain-error --recent (failures grouped by cause) fits 80 columns', () => {
+    setTerminalWidth(80)
+    const text = renderRecent({
+      failed: 42,
+      groups: [
+        causeGroup('HIVE_BAD_DATA: field value cannot be parsed as the declared type', 30),
+        causeGroup('HIVE_PARTITION_SCHEMA_MISMATCH', 12),
       ],
-    ],
-  ]
-  for (const [name, argv] of commands) {
-    it(`${name}: no table line is wider than 80 columns on a terminal; piped, the table is whole`, async () => {
-      const onTty = await onTerminal(argv, 80)
-      expect(onTty.stdout.length, `${name}: ${onTty.stderr}`).toBeGreaterThan(0)
-      const wide = tableLines(onTty.stdout + onTty.stderr).filter((l) => [...l].length > 80)
-      expect(wide, `${name}:\n${onTty.stdout}`).toEqual([])
-      const piped = await onTerminal(argv, undefined)
-      expect(piped.exitCode).toBe(onTty.exitCode)
-      expect(piped.stdout.length).toBeGreaterThan(0)
-    })
-  }
+      scanned: 500,
+      truncated: false,
+      workgroup: 'analysts-with-a-long-workgroup-name',
+    } as never)
+    expect(widest(text)).toBeLessThanOrEqual(80)
+  })
 })
