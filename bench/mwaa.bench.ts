@@ -11,6 +11,7 @@ import {closeSync, existsSync, mkdirSync, openSync, statSync, writeFileSync, wri
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 
+import {testRunContext} from '../src/lib/core/run-context.js'
 import {RULES} from '../src/lib/mwaa/catalogue.js'
 import {runTriage} from '../src/lib/mwaa/triage.js'
 import {alternate, CLI, e2eHeader, e2eRow, ensureBuilt, machineLine, summarise, timeProcess} from './e2e.js'
@@ -188,8 +189,15 @@ const CHILD_FLAG = '--mwaa-triage-child'
 /** Child mode: triage one file exactly as the command does with --logs, print the result JSON. */
 if (process.argv[2] === CHILD_FLAG && process.argv[3]) {
   const result = await runTriage(
-    {cloudtrail: false, logs: [process.argv[3]], maxEvents: Number.MAX_SAFE_INTEGER, now: new Date(), redact: false},
-    {region: '', stdin: process.stdin, warn: (m) => process.stderr.write(`${m}\n`)},
+    {region: ''},
+    {
+      cloudtrail: false,
+      logs: [process.argv[3]],
+      maxEvents: Number.MAX_SAFE_INTEGER,
+      redact: false,
+      stdin: process.stdin,
+    },
+    testRunContext({warn: (m) => process.stderr.write(`${m}\n`)}),
   )
   process.stdout.write(`${JSON.stringify(result)}\n`)
 }

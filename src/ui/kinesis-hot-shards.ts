@@ -42,6 +42,12 @@ const VERDICT_TEXT: Record<HotShardsResult['verdict'], string> = {
   'hot-shard': 'hot shard: a range is overloaded',
 }
 
+/**
+ * Shards drawn in text: cli-table3 costs about 1 ms a row and a stream can have thousands of shards.
+ * The rows come hottest first, so the cut keeps what matters; --json holds every shard.
+ */
+export const SHARD_TEXT_ROWS = 200
+
 export function renderHotShards(r: HotShardsResult): string {
   const out: string[] = []
   const header: Array<[string, string | undefined]> = [
@@ -58,7 +64,7 @@ export function renderHotShards(r: HotShardsResult): string {
     ])
   out.push(renderKeyValues(header), '')
 
-  const rows = r.shards.map((s) => {
+  const rows = r.shards.slice(0, SHARD_TEXT_ROWS).map((s) => {
     const u = s.utilisation
     const colour = utilColour(u.p99, r.threshold)
     return [
@@ -93,6 +99,14 @@ export function renderHotShards(r: HotShardsResult): string {
       title: `Shards by utilisation (${r.shards.length} open)`,
     }),
   )
+  const notDrawn = r.shards.length - SHARD_TEXT_ROWS
+  if (notDrawn > 0)
+    out.push(
+      paint(
+        'dim',
+        `… and ${notDrawn} more shard(s) (${r.shards.slice(SHARD_TEXT_ROWS).filter((s) => s.hot).length} hot), not drawn: --json lists all ${r.shards.length}.`,
+      ),
+    )
 
   if (r.streamMetrics) {
     const sm = r.streamMetrics

@@ -50,6 +50,10 @@ beforeAll(async () => {
     ).join('\n'),
   )
   writeFileSync(
+    path.join(dir, 'athena-error.txt'),
+    'HIVE_BAD_DATA: Error parsing field value \'2026-13-45 99:00:00\' for field 7: For input string: "2026-13-45 99:00:00" (file s3://analytics-lake-eu-west-1/raw/clickstream/events/year=2026/month=12/day=07/part-00017-4b1c.snappy.parquet)\n',
+  )
+  writeFileSync(
     path.join(dir, 'tables.sql'),
     "CREATE EXTERNAL TABLE clickstream_events_with_a_rather_long_name (`date` string, `user-id` string, `Event Name` string, `select` int)\nPARTITIONED BY (`_region` string)\nLOCATION 's3://analytics-lake-eu-west-1/raw/clickstream/events/';\n",
   )
@@ -99,6 +103,17 @@ describe('command tables at 80 columns', () => {
       () => ['kinesis', 'key-spread', '--records', path.join(dir, 'records.jsonl'), '--shards', '4,8,16'],
     ],
     ['kinesis where-is', () => ['kinesis', 'where-is', 'tenant-0001', '--shards', '8']],
+    ['athena explain-error', () => ['athena', 'explain-error', '--file', path.join(dir, 'athena-error.txt')]],
+    [
+      'sfn retry-timeline',
+      () => [
+        'sfn',
+        'retry-timeline',
+        '--definition',
+        path.join(SFN_FIXTURES, 'order-machine.asl.json'),
+        '--state="Charge card"',
+      ],
+    ],
   ]
 
   for (const [name, argv] of commands) {
@@ -110,7 +125,8 @@ describe('command tables at 80 columns', () => {
       expect(wide, `${name}:\n${onTty.stdout}`).toEqual([])
       const piped = await onTerminal(argv(), undefined)
       expect(piped.exitCode).toBe(onTty.exitCode)
-      if (name !== 'mwaa triage' && name !== 'sfn lint') {
+      // explain-error --file prints key-value lines; its table (--recent) is in fit-80-columns-renderers.test.ts.
+      if (name !== 'mwaa triage' && name !== 'sfn lint' && name !== 'athena explain-error') {
         const whole = tableLines(piped.stdout + piped.stderr)
         expect(whole.length, `${name} piped:\n${piped.stdout}`).toBeGreaterThan(0)
       }

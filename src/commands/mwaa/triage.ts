@@ -8,7 +8,7 @@ import {BaseCommand, type BaseFlags} from '../../base-command.js'
 import {requireRegion} from '../../lib/aws/settings.js'
 import {UsageError} from '../../lib/core/errors.js'
 import {parseTimeWindow} from '../../lib/core/parse/time-window.js'
-import {runTriage, type TriageIo} from '../../lib/mwaa/triage.js'
+import {runTriage, type TriageClients} from '../../lib/mwaa/triage.js'
 import {renderTriage, renderTriageMarkdown} from '../../ui/mwaa-triage.js'
 
 export default class MwaaTriage extends BaseCommand {
@@ -101,58 +101,55 @@ Exit codes: 0 nothing found, 1 findings, 2 bad flags, 3 credentials/access, 4 en
         : undefined
     const cloudtrail = flags.cloudtrail ?? Boolean(flags.env)
     const redact = flags.redact ?? (flags.format === 'markdown' && !this.jsonEnabled())
-    const io = await this.triageIo(flags, cloudtrail)
-    const progress = this.progress()
-    io.progress = (p) => progress.update(p)
+    const clients = await this.triageClients(flags, cloudtrail)
+    const ctx = this.runContext()
     const result = await runTriage(
+      clients,
       {
         cloudtrail,
         env: flags.env,
         logs: flags.logs,
         maxEvents: flags['max-events'],
-        now,
         redact,
         ref: flags.dag
           ? {dag: flags.dag, mapIndex: flags['map-index'], run: flags.run, task: flags.task, tryNumber: flags.try}
           : undefined,
+        stdin: process.stdin,
         window,
       },
-      io,
+      {...ctx, now: () => now},
     )
-    progress.stop()
     if (result.findings.length > 0) this.reportFindings()
     if (!this.jsonEnabled()) this.log(flags.format === 'markdown' ? renderTriageMarkdown(result) : renderTriage(result))
     return result
   }
 
   /** Clients for the AWS side, loaded only when used: offline triage starts without the SDK clients. */
-  private async triageIo(flags: BaseFlags & {env?: string | undefined}, cloudtrail: boolean): Promise<TriageIo> {
-    const io: TriageIo = {
-      region: '',
-      signal: this.abortController.signal,
-      stdin: process.stdin,
-      warn: (m) => this.warnUser(m),
-    }
+  private async triageClients(
+    flags: BaseFlags & {env?: string | undefined},
+    cloudtrail: boolean,
+  ): Promise<TriageClients> {
+    const clients: TriageClients = {region: ''}
     if (!flags.env && !cloudtrail) {
       this.rejectAwsFlags(flags, 'a triage of local logs (no --env, no --cloudtrail)')
-      return io
+      return clients
     }
 
     const aws = await this.awsClients(flags)
-    io.region = requireRegion(aws.settings)
+    clients.region = requireRegion(aws.settings)
     if (flags.env) {
-      io.mwaa = await aws.create('mwaa')
-      io.logs = await aws.create('logs')
+      clients.mwaa = await aws.create('mwaa')
+      clients.logs = await aws.create('logs')
     }
 
     if (cloudtrail) {
       const trails = new Map<string, Promise<CloudTrailClient>>()
-      io.trail = (region) => {
+      clients.trail = (region) => {
         let client = trails.get(region)
         if (!client) {
           // IAM and STS events are recorded in us-east-1: a second factory for that Region.
           client =
-            region === io.region
+            region === clients.region
               ? aws.create('cloudtrail')
               : this.clientFactory({...aws.settings, region}).create('cloudtrail')
           trails.set(region, client)
@@ -167,6 +164,6 @@ Exit codes: 0 nothing found, 1 findings, 2 bad flags, 3 credentials/access, 4 en
       }
     }
 
-    return io
+    return clients
   }
 }

@@ -547,6 +547,25 @@ export const RULES: readonly Rule[] = [
   {
     category: 'access-denied',
     cause:
+      'An AWS call made from Airflow had no valid credentials: none were found, or the token was expired or not recognised. On MWAA tasks get the execution role automatically, so an Airflow connection (or code) that sets its own keys, a role to assume, or a profile is overriding it.',
+    confidence: 0.85,
+    doc: DOC.executionRole,
+    fix: [
+      'Check the Airflow connection the task uses (aws_default unless set): empty login/password and no role_arn let it use the execution role.',
+      'Remove keys or AWS_PROFILE set in code, the startup script or environment variables; expired keys must be replaced, not retried.',
+      'Outside MWAA (local runner, Docker), give the container credentials: mount ~/.aws or pass AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY/AWS_SESSION_TOKEN.',
+    ],
+    id: 'aws-credentials-unavailable',
+    // botocore prints `NoCredentialsError: Unable to locate credentials`: the class name is found through the Error anchor.
+    keywords: ['NoCredentialsError', 'An error occurred ('],
+    pattern:
+      /NoCredentialsError|An error occurred \((ExpiredToken|ExpiredTokenException|InvalidClientTokenId|UnrecognizedClientException)\) when calling/,
+    severity: 'error',
+    title: 'AWS credentials missing or expired',
+  },
+  {
+    category: 'access-denied',
+    cause:
       'Kubernetes refused a call Airflow made with its service account (RBAC): the role bound to it does not allow that verb on that resource.',
     confidence: 0.7,
     doc: DOC.executionRole,
@@ -886,9 +905,11 @@ export const RULES: readonly Rule[] = [
       "Can't locate revision",
       'No such revision',
       "Can't find any foreign key relation",
+      // Airflow prints it as `ERROR: You need to …`: found through the ERROR literal, no extra prefilter alternative.
+      'ERROR: You need to ',
     ],
     pattern:
-      /relation "[^"]+" does not exist|Table '[^']+' doesn't exist|no such table: |no such column: |UndefinedTable|Can't locate revision identified by|No such revision or branch|Can't find any foreign key relation/,
+      /relation "[^"]+" does not exist|Table '[^']+' doesn't exist|no such table: |no such column: |UndefinedTable|Can't locate revision identified by|No such revision or branch|Can't find any foreign key relation|ERROR: You need to (upgrade|initialize) the database/,
     severity: 'error',
     title: 'Metadata database schema does not match Airflow',
   },
@@ -907,6 +928,23 @@ export const RULES: readonly Rule[] = [
     pattern: /LocalTaskJob heartbeat got an exception/,
     severity: 'error',
     title: 'Task heartbeat could not reach the metadata database',
+  },
+  {
+    category: 'database-connection',
+    cause:
+      'Two transactions on the Airflow metadata database waited for each other and the database aborted one (a deadlock). With several schedulers, or a scheduler and manual DAG-run/task changes at the same moment, this happens on the task_instance and dag_run tables; the scheduler retries, but a crash loop means it keeps colliding.',
+    confidence: 0.8,
+    doc: DOC.logs,
+    fix: [
+      'Check how many schedulers run and whether scripts or the API update task or DAG-run states in bulk at the same time.',
+      'Upgrade Airflow when the deadlock is a known scheduler bug of your version (search its release notes for "deadlock").',
+      'If it repeats, reduce scheduler concurrency (max_tis_per_query, parsing processes) until the load is lower.',
+    ],
+    id: 'metadata-db-deadlock',
+    keywords: ['eadlock'],
+    pattern: /[Dd]eadlock detected|DeadlockDetected|Deadlock found when trying to get lock/,
+    severity: 'error',
+    title: 'Metadata database deadlock',
   },
   {
     category: 'database-connection',

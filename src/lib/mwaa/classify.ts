@@ -9,7 +9,8 @@ import type {GroupKind, LogRecord, SourceEvent} from './types.js'
  * catalogue's literals scans whole blocks, so 1 GiB of mostly-INFO logs costs one regex pass.
  */
 import {allKeywords, NOISE, type Rule, RULES, type Signal, type SignalId, SIGNALS} from './catalogue.js'
-import {isContinuation, parseHeader, stripRecordPrefixes, textSeverity} from './parse.js'
+import {isContinuation, parseHeader, stripLinePrefix, stripRecordPrefixes, textSeverity} from './parse.js'
+import {isJsonShape} from './types.js'
 import {ERROR_KEYWORDS, isErrorRecord, MAX_UNCLASSIFIED} from './unclassified.js'
 
 /** One matched record, kept (up to a cap) for evidence and for linking findings. */
@@ -218,8 +219,9 @@ export class Classifier {
 
     const header = parseHeader(firstLine)
     // JSON events are matched on their rendered text (event + exception), not on the JSON syntax.
-    const body =
-      header?.shape === 'airflow3-json' ? `${header.message}${firstLineEnd === -1 ? '' : raw.slice(firstLineEnd)}` : raw
+    const body = isJsonShape(header?.shape)
+      ? `${header!.message}${firstLineEnd === -1 ? '' : raw.slice(firstLineEnd)}`
+      : raw
     const present = body === raw ? inRaw : keywordsIn(body)
     let timestamp = header?.timestamp
     if (timestamp === undefined && meta.eventStarts) timestamp = eventTimeAt(meta, start)
@@ -336,7 +338,7 @@ export function toLogRecord(
   const firstLine = text.split('\n', 1)[0] ?? ''
   const header = parseHeader(firstLine)
   const rest = text.slice(firstLine.length)
-  const body = header ? `${header.shape === 'airflow3-json' ? header.message : firstLine}${rest}` : text
+  const body = header ? `${isJsonShape(header.shape) ? header.message : firstLine}${rest}` : text
   return {
     kind: meta.kind,
     level: header?.level,
@@ -378,7 +380,7 @@ export function expandRecord(text: string, at: number): [number, number] {
   while (start > 0 && lines < MAX_RECORD_LINES && at - start < MAX_RECORD_CHARS) {
     const lineEnd = text.indexOf('\n', start)
     const line = text.slice(start, lineEnd === -1 ? text.length : lineEnd)
-    if (!isContinuation(line) || parseHeader(line)) break
+    if (!isContinuation(line) || parseHeader(stripLinePrefix(line))) break
     // The previous line ends at start - 1; at 0 it is an empty first line.
     start = start === 1 ? 0 : text.lastIndexOf('\n', start - 2) + 1
     lines++
@@ -389,7 +391,7 @@ export function expandRecord(text: string, at: number): [number, number] {
   while (end < text.length && lines < MAX_RECORD_LINES && end - at < MAX_RECORD_CHARS) {
     const nextEnd = text.indexOf('\n', end + 1)
     const line = text.slice(end + 1, nextEnd === -1 ? text.length : nextEnd)
-    if (!isContinuation(line) || parseHeader(line)) break
+    if (!isContinuation(line) || parseHeader(stripLinePrefix(line))) break
     end = nextEnd === -1 ? text.length : nextEnd
     lines++
   }

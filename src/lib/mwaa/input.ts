@@ -189,8 +189,9 @@ export function detectFormat(head: string): Format {
     if (firstLine.endsWith('}')) {
       try {
         const doc = JSON.parse(firstLine) as Record<string, unknown>
-        if ('message' in doc && !('event' in doc)) return 'cloudwatch-jsonl'
-        if ('event' in doc) return 'plain'
+        // Airflow's own JSON log records (Airflow 3's `event`, Airflow 2 json_format's `levelname`) are log lines.
+        if ('event' in doc || 'levelname' in doc) return 'plain'
+        if ('message' in doc) return 'cloudwatch-jsonl'
       } catch {
         // a pretty-printed document
       }

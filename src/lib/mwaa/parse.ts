@@ -60,10 +60,14 @@ export function parseLogTimestamp(text: string): number | undefined {
  * What console copies put in front of a log line: `docker compose logs` service names
  * (`webserver_1  | `, `airflow-scheduler-1  | `), a bare `| ` from the Airflow UI or a Markdown
  * table, a CloudWatch console `timestamp | component | ` pair, `journalctl` prefixes, quote
- * markers (`> `) and the rich-traceback box border (`│ `).
+ * markers (`> `) and the rich-traceback box border (`│ `). Airflow 1.10–2.1 relayed a task's own
+ * output line by line as `[TS] {base_task_runner.py:N} INFO - Job N: Subtask TASK <line>`: the
+ * relay's header is a prefix too, so the task's traceback reads as one record again.
  */
 const LINE_PREFIX = new RegExp(
   [
+    String.raw`^\[[^\]
+]{0,40}\] \{\{?base_task_runner\.py:\d+\}\}? [A-Z]+ - Job \d+: Subtask \S+ `,
     String.raw`^\d{4}-\d\d-\d\d[T ][\d:.]+(?:Z|[+-]\d\d:?\d\d)? \| [^|]{1,40} \| `,
     String.raw`^[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d \S+ [\w.-]+(?:\[\d+\])?: `,
     String.raw`^[A-Za-z0-9][\w.@-]{0,80}[ \t]*\|[ \t]?`,
@@ -80,7 +84,13 @@ export function stripLinePrefix(line: string): string {
 
 /** Every line of a record without its console prefix; the same string when no line has one. */
 export function stripRecordPrefixes(text: string): string {
-  if (!text.includes('|') && !text.includes('> ') && !text.includes('│') && !/^[A-Z][a-z]{2} [ \d]\d /m.test(text))
+  if (
+    !text.includes('|') &&
+    !text.includes('> ') &&
+    !text.includes('│') &&
+    !text.includes(': Subtask ') &&
+    !/^[A-Z][a-z]{2} [ \d]\d /m.test(text)
+  )
     return text
   return text
     .split('\n')
@@ -155,15 +165,22 @@ export function parseHeader(line: string): ParsedHeader | undefined {
 }
 
 interface JsonEvent {
+  /** Airflow 2 `[logging] json_format` (python-json-logger): asctime, filename, lineno, levelname, message, exc_text. */
+  asctime?: unknown
   error_detail?: Array<{
     exc_type?: string
     exc_value?: string
     frames?: Array<{filename?: string; lineno?: number; name?: string}>
   }>
   event?: unknown
+  exc_text?: unknown
   exception?: unknown
+  filename?: unknown
   level?: unknown
+  levelname?: unknown
+  lineno?: unknown
   logger?: unknown
+  message?: unknown
   timestamp?: unknown
 }
 
@@ -197,7 +214,7 @@ function exceptionLines(doc: JsonEvent): string[] {
   return lines
 }
 
-/** An Airflow 3 structlog event dict; other JSON is not a header. */
+/** An Airflow 3 structlog event dict or an Airflow 2 `json_format` record; other JSON is not a header. */
 export function parseJsonEvent(line: string): ParsedHeader | undefined {
   const trimmed = line.trim()
   if (!trimmed.endsWith('}')) return undefined
@@ -208,7 +225,8 @@ export function parseJsonEvent(line: string): ParsedHeader | undefined {
     return undefined
   }
 
-  if (typeof doc !== 'object' || doc === null || !('event' in doc)) return undefined
+  if (typeof doc !== 'object' || doc === null) return undefined
+  if (!('event' in doc)) return 'levelname' in doc && 'message' in doc ? airflow2JsonRecord(doc) : undefined
   const parts = [
     `${typeof doc.event === 'string' ? doc.event : JSON.stringify(doc.event)}${extraFields(doc)}`,
     ...exceptionLines(doc),
@@ -222,6 +240,19 @@ export function parseJsonEvent(line: string): ParsedHeader | undefined {
     message: parts.join('\n'),
     shape: 'airflow3-json',
     timestamp,
+  }
+}
+
+/** Airflow 2's JSON task log record: the message, its level, `{filename:lineno}`, and the traceback in `exc_text`. */
+function airflow2JsonRecord(doc: JsonEvent): ParsedHeader {
+  const message = typeof doc.message === 'string' ? doc.message : JSON.stringify(doc.message)
+  const traceback = typeof doc.exc_text === 'string' && doc.exc_text !== '' ? `\n${doc.exc_text}` : ''
+  return {
+    level: typeof doc.levelname === 'string' ? doc.levelname.toUpperCase() : undefined,
+    logger: typeof doc.filename === 'string' ? `${doc.filename}:${String(doc.lineno ?? '?')}` : undefined,
+    message: `${message}${traceback}`,
+    shape: 'airflow2-json',
+    timestamp: typeof doc.asctime === 'string' ? parseLogTimestamp(doc.asctime) : undefined,
   }
 }
 

@@ -8,6 +8,7 @@ import type {MWAAClient} from '@aws-sdk/client-mwaa'
 import pLimit from 'p-limit'
 
 import type {RateLimiter} from '../cloudtrail/lookup.js'
+import type {RunContext} from '../core/run-context.js'
 import type {Budget, EnvironmentGroup, LogsApi} from './cloudwatch.js'
 import type {TaskRef} from './streams.js'
 import type {AccessDeniedAnalysis, EnvironmentContext, Finding, SourceEvent, TriageResult} from './types.js'
@@ -19,43 +20,37 @@ import {scanLocalInputs} from './input.js'
 import {buildFindings, DOC_PREFIX, unclassifiedFindings} from './rank.js'
 import {redactDeep, redactText} from './redact.js'
 
-export interface TriageInput {
-  /** Look up AccessDenied in CloudTrail (needs `trail`). */
+export interface TriageRequest {
+  /** Look up AccessDenied in CloudTrail (needs `clients.trail`). */
   cloudtrail: boolean
+  /** Parallel log-group reads with --env (default 3). */
+  concurrency?: number | undefined
   env?: string | undefined
   logs?: string[] | undefined
   maxEvents: number
-  now: Date
   redact: boolean
   ref?: TaskRef | undefined
+  /** Where `--logs -` reads a pasted snippet from. */
+  stdin: NodeJS.ReadableStream
   /** Required with env; optional filter for local logs. */
   window?: undefined | {end: Date; start: Date}
 }
 
-export interface TriageProgress {
-  detail?: string
-  done: number
-  label: string
-  total?: number
-}
-
-export interface TriageIo {
-  concurrency?: number
-  limiter?: RateLimiter
+/** The AWS side, built by the command only when used (an offline triage has none). */
+export interface TriageClients {
+  /** One limiter for every CloudTrail look-up of the run (2 LookupEvents per second); made on demand when absent. */
+  limiter?: RateLimiter | undefined
   logs?: LogsApi | undefined
   mwaa?: Pick<MWAAClient, 'send'> | undefined
-  progress?: (p: TriageProgress) => void
+  /** The Region of the clients ('' offline). */
   region: string
-  signal?: AbortSignal | undefined
-  stdin: NodeJS.ReadableStream
   trail?: ((region: string) => Pick<CloudTrailClient, 'send'>) | undefined
-  warn: (message: string) => void
 }
 
 const MAX_DENIALS = 5
 
-export async function runTriage(input: TriageInput, io: TriageIo): Promise<TriageResult> {
-  const warn = (message: string): void => io.warn(input.redact ? redactText(message) : message)
+export async function runTriage(clients: TriageClients, input: TriageRequest, ctx: RunContext): Promise<TriageResult> {
+  const warn = (message: string): void => ctx.warn(input.redact ? redactText(message) : message)
   const window = input.window ? {end: input.window.end.getTime(), start: input.window.start.getTime()} : undefined
   const classifier = new Classifier({window: input.env ? undefined : window})
   let environment: EnvironmentContext | undefined
@@ -64,22 +59,22 @@ export async function runTriage(input: TriageInput, io: TriageIo): Promise<Triag
   let missingTask: undefined | {prefixes: string[]; ref: TaskRef}
 
   if (input.env) {
-    if (!io.mwaa || !io.logs || !input.window)
+    if (!clients.mwaa || !clients.logs || !input.window)
       throw new Error('runTriage: --env needs the MWAA and CloudWatch Logs clients and a window')
     // The AWS side is loaded on demand so offline triage starts fast and stays small.
     const {describeEnvironment} = await import('./cloudwatch.js')
-    const info = await describeEnvironment(io.mwaa, input.env, io.region, io.signal)
+    const info = await describeEnvironment(clients.mwaa, input.env, clients.region, ctx.signal)
     environment = info.context
     for (const w of info.warnings) warn(w)
-    const scan = await fetchEnvironmentLogs(info.groups, {classifier, input, io, warn})
+    const scan = await fetchEnvironmentLogs(info.groups, {classifier, clients, ctx, input, warn})
     groups = scan.groups
     streams = scan.streams
     missingTask = scan.missingTask
   } else if (input.logs && input.logs.length > 0) {
     const summary = await scanLocalInputs(input.logs, classifier, {
-      onFile: (file, i, total) => io.progress?.({detail: file, done: i, label: 'Reading logs', total}),
-      signal: io.signal,
-      stdin: io.stdin,
+      onFile: (file, i, total) => ctx.progress({detail: file, done: i, label: 'Reading logs', total}),
+      signal: ctx.signal,
+      stdin: input.stdin,
     })
     groups = summary.groups.size
     streams = [...summary.streams.values()].reduce((n, s) => n + s.size, 0)
@@ -94,7 +89,7 @@ export async function runTriage(input: TriageInput, io: TriageIo): Promise<Triag
   const ranked = buildFindings({aggregates: classifier.aggregates, missingTask, signals: classifier.signals})
   // Nothing found is not an answer when the logs hold an error: name the errors no rule knows.
   const findings = ranked.length > 0 ? ranked : unclassifiedFindings(classifier.unclassified)
-  await analyseAccessDenied(findings, {classifier, input, io, warn}, environment?.executionRoleArn ?? null)
+  await analyseAccessDenied(findings, {classifier, clients, ctx, input, warn}, environment?.executionRoleArn ?? null)
   const result: TriageResult = {
     ...(environment ? {environment} : {}),
     findings,
@@ -109,24 +104,25 @@ export async function runTriage(input: TriageInput, io: TriageIo): Promise<Triag
 
 interface Run {
   classifier: Classifier
-  input: TriageInput
-  io: TriageIo
+  clients: TriageClients
+  ctx: RunContext
+  input: TriageRequest
   warn: (m: string) => void
 }
 
 async function fetchEnvironmentLogs(
   envGroups: EnvironmentGroup[],
-  {classifier, input, io, warn}: Run,
+  {classifier, clients, ctx, input, warn}: Run,
 ): Promise<{groups: number; missingTask?: {prefixes: string[]; ref: TaskRef}; streams: number}> {
   const {fetchTaskStreams, filterGroup, MAX_TASK_STREAMS} = await import('./cloudwatch.js')
   const window = input.window!
-  const logs = io.logs!
+  const logs = clients.logs!
   const budget: Budget = {remaining: input.maxEvents, truncated: false}
-  const limit = pLimit(io.concurrency ?? 3)
+  const limit = pLimit(input.concurrency ?? 3)
   let done = 0
   let fetched = 0
   const report = (detail: string): void =>
-    io.progress?.({
+    ctx.progress({
       detail: `${fetched.toLocaleString('en-US')} events · ${detail}`,
       done,
       label: 'Fetching logs',
@@ -148,7 +144,7 @@ async function fetchEnvironmentLogs(
     envGroups.map((g) =>
       limit(async () => {
         let byStream: Map<string, SourceEvent[]>
-        const reader = {budget, group: g.name, logs, onEvents, signal: io.signal}
+        const reader = {budget, group: g.name, logs, onEvents, signal: ctx.signal}
         try {
           if (g.kind === 'task' && input.ref) {
             const found = await fetchTaskStreams(reader, input.ref, window)
@@ -207,10 +203,10 @@ async function fetchEnvironmentLogs(
 /** Parse each distinct denial, look it up in CloudTrail, and sharpen the finding's text. */
 async function analyseAccessDenied(
   findings: Finding[],
-  {classifier, input, io}: Run,
+  {classifier, clients, ctx, input}: Run,
   executionRoleArn: null | string,
 ): Promise<void> {
-  let {limiter} = io
+  let {limiter} = clients
   for (const finding of findings) {
     if (finding.category !== 'access-denied') continue
     // One limiter for every look-up of the run: CloudTrail allows 2 LookupEvents per second.
@@ -219,7 +215,7 @@ async function analyseAccessDenied(
     const distinct = distinctDenials(occurrences)
     const analyses: AccessDeniedAnalysis[] = []
     for (const {denial, occurrence} of distinct.slice(0, MAX_DENIALS)) {
-      io.progress?.({
+      ctx.progress({
         detail: denial.action ?? denial.operation ?? '',
         done: analyses.length,
         label: 'CloudTrail',
@@ -232,10 +228,10 @@ async function analyseAccessDenied(
           cloudtrail: input.cloudtrail,
           executionRoleArn,
           limiter,
-          now: input.now,
-          region: io.region,
-          signal: io.signal,
-          trail: io.trail,
+          now: ctx.now(),
+          region: clients.region,
+          signal: ctx.signal,
+          trail: clients.trail,
         }),
       )
     }

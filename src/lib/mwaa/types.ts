@@ -73,7 +73,12 @@ export interface LogRecord {
 }
 
 export type LineShape =
-  'airflow3-console' | 'airflow3-json' | 'airflow' | 'celery' | 'level-dash' | 'plain' | 'timestamped'
+  'airflow2-json' | 'airflow3-console' | 'airflow3-json' | 'airflow' | 'celery' | 'level-dash' | 'plain' | 'timestamped'
+
+/** Shapes whose header is a JSON document: the record's text is the parsed message, not the raw line. */
+export function isJsonShape(shape: LineShape | undefined): boolean {
+  return shape === 'airflow2-json' || shape === 'airflow3-json'
+}
 
 export interface Evidence {
   line: string

@@ -20,6 +20,8 @@ export const ERROR_KEYWORDS = [
   'Exception: ',
   '[error',
   'error"',
+  // Airflow 3 logs a task process killed by a signal at `"level":"critical"`.
+  'critical"',
   'Fatal Python error',
   'Negsignal.',
   'Command exited with return code',

@@ -151,7 +151,7 @@ async function waitUntilListening(
 
   await stop()
   throw new PipeopsError(
-    ExitCode.Internal,
+    ExitCode.Usage,
     `${name} did not start on 127.0.0.1:${port} (${exited ?? 'timed out'})${output.length > 0 ? `:\n${output.slice(-10).join('\n')}` : ''}`,
     {
       code: 'EmulatorStartFailed',

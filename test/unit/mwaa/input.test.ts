@@ -170,6 +170,10 @@ describe('offline inputs', () => {
   it('reads a pasted log that starts with [] or {file.py:N} as text, not as CloudWatch JSON', async () => {
     expect(detectFormat('[] {scheduler_job.py:1315} ERROR - Exception when executing SchedulerJob\n')).toBe('plain')
     expect(detectFormat('{local_task_job.py:78} ERROR - Received SIGTERM. Terminating subprocesses\n')).toBe('plain')
+    // Airflow 2's json_format log records hold "message" too: they are log lines, not CloudWatch events.
+    expect(
+      detectFormat('{"asctime": "2025-02-03 10:00:00,000", "levelname": "ERROR", "message": "copy failed"}\n'),
+    ).toBe('plain')
     expect(detectFormat('[]')).toBe('cloudwatch-json')
     expect(detectFormat('[\n  {"timestamp": 1, "message": "x"}\n]')).toBe('cloudwatch-json')
     expect(detectFormat('{\n  "events": []\n}')).toBe('cloudwatch-json')

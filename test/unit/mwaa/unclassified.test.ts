@@ -10,6 +10,11 @@ function scan(text: string): Classifier {
   return c
 }
 
+/** A task's output line as Airflow 1.10–2.1 relayed it through the task runner's own log. */
+function relay(line: string): string {
+  return `[2025-02-03, 10:00:00 UTC] {base_task_runner.py:121} INFO - Job 812: Subtask load_orders ${line}`
+}
+
 describe('errors no rule knows', () => {
   it('names the exception of the last traceback line and the frame that raised it', () => {
     const record = [
@@ -65,6 +70,39 @@ describe('errors no rule knows', () => {
     )
     // The evidence keeps the line as it was pasted, console prefix included.
     expect(findings[0]!.evidence[0]!.line).toMatch(/^webserver_1 {2}\| Traceback/)
+  })
+
+  it('reads an Airflow 2 json_format record (levelname, message, exc_text) as an error record', () => {
+    const c = scan(
+      '{"asctime": "2025-02-03 10:00:00,000", "filename": "taskinstance.py", "lineno": 1500, "levelname": "ERROR", "message": "bash ./load.sh", "dag_id": "orders"}',
+    )
+    const findings = unclassifiedFindings(c.unclassified)
+    expect(findings).toHaveLength(1)
+    expect(findings[0]!.cause).toMatch(/bash \.\/load\.sh/)
+    expect(findings[0]!.evidence[0]!.timestamp).toBe('2025-02-03T10:00:00.000Z')
+  })
+
+  it('finds an Airflow 3 event logged at level critical (the prefilter must not skip it)', () => {
+    const c = scan(
+      '{"timestamp":"2025-02-03T10:00:00.000000Z","level":"critical","event":"Task runner gave up","logger":"task"}',
+    )
+    expect(unclassifiedFindings(c.unclassified).map((f) => f.category)).toEqual(['unclassified-error'])
+  })
+
+  it('reads a traceback relayed line by line as `Job N: Subtask TASK` output as one record', () => {
+    const c = scan(
+      [
+        relay('Traceback (most recent call last):'),
+        relay('  File "/opt/airflow/dags/orders.py", line 14, in load'),
+        relay('    rows = fetch()'),
+        relay('ZeroDivisionError: division by zero'),
+        '[2025-02-03, 10:00:01 UTC] {local_task_job.py:102} INFO - Task exited with return code 1',
+      ].join('\n'),
+    )
+    const findings = unclassifiedFindings(c.unclassified)
+    expect(findings).toHaveLength(1)
+    expect(findings[0]!.title).toBe('Unclassified error: ZeroDivisionError')
+    expect(findings[0]!.cause).toMatch(/orders\.py:14/)
   })
 
   it('finds nothing in a log of INFO lines', () => {

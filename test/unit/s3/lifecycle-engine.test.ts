@@ -4,6 +4,7 @@ import type {LifecycleConfiguration, LifecycleRule} from '../../../src/lib/s3/li
 
 import {mergeConfigurations, sameConfiguration} from '../../../src/lib/s3/lifecycle/apply.js'
 import {costFindings, estimateByRule, estimateScenario} from '../../../src/lib/s3/lifecycle/estimate.js'
+import {MAX_LIFECYCLE_DAYS} from '../../../src/lib/s3/lifecycle/model.js'
 import {BUNDLED_PRICES, checkPriceTable, pricesForRegion} from '../../../src/lib/s3/lifecycle/prices.js'
 import {explainObject} from '../../../src/lib/s3/lifecycle/service.js'
 import {buildConfiguration, parseSpec} from '../../../src/lib/s3/lifecycle/spec.js'
@@ -312,6 +313,32 @@ describe('explain', () => {
     expect(r.steps[1]!.costSoFar).toBeCloseTo(0.023 * 6 + 0.01 / 1000, 9)
     expect(r.steps[1]!.monthlyStorage).toBeCloseTo(0.0125, 9)
     expect(r.totals.perMillionObjects).toBeCloseTo(r.totals.total * 1e6, 3)
+  })
+
+  it('explains a rule with the largest Days S3 accepts at once (the cost does not step through the months)', () => {
+    const config: LifecycleConfiguration = {
+      Rules: [
+        rule('forever', {
+          Expiration: {Days: MAX_LIFECYCLE_DAYS},
+          Transitions: [{Days: MAX_LIFECYCLE_DAYS - 1, StorageClass: 'GLACIER'}],
+        }),
+      ],
+    }
+    const started = performance.now()
+    const r = explainObject({config, findings: [], format: 's3api', source: 'x.json'}, obj({size: GiB}), {
+      horizonDays: 1095,
+      now: NOW,
+      prices: PRICES,
+    })
+    expect(performance.now() - started).toBeLessThan(1000)
+    expect(r.steps.map((s) => [s.day, s.storageClass])).toEqual([
+      [0, 'STANDARD'],
+      [MAX_LIFECYCLE_DAYS - 1, 'GLACIER'],
+      [MAX_LIFECYCLE_DAYS, 'deleted'],
+    ])
+    // Storage in STANDARD until the transition: the closed form, not a sum over 70 million months.
+    expect(r.steps[1]!.costSoFar).toBeCloseTo((0.023 / 30) * (MAX_LIFECYCLE_DAYS - 1) + 0.05 / 1000, 0)
+    expect(Number.isFinite(r.totals.perMillionObjects)).toBe(true)
   })
 })
 

@@ -295,7 +295,7 @@ export async function makeReshardPlan(deps: PlanDeps, ref: StreamRef, request: S
   const gaps = coverageProblems(state.open)
   if (gaps.length > 0) {
     throw new PipeopsError(
-      ExitCode.Internal,
+      ExitCode.InvalidInput,
       `the open shards of ${state.streamName} do not cover the hash key space exactly (${gaps.length} gap(s) or overlap(s)); refusing to plan`,
       {
         code: 'InconsistentShards',

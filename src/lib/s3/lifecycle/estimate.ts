@@ -87,15 +87,24 @@ interface Segment {
 }
 
 /** Attribute a segment to the months whose last day falls inside it (the class at each month's end). */
+/**
+ * Add a segment's cost to the month rows whose sampling day (the middle of the month's last day)
+ * falls inside it. The rows are found by arithmetic, not by walking the table, so the work per
+ * segment does not grow with the horizon.
+ */
 function addToMonths(
   monthly: MonthRow[],
   s: Segment,
   amount: {count: number; gb: number; perMonth: number},
   horizonDays: number,
 ): void {
-  for (const row of monthly) {
-    const endDay = Math.min(row.month * DAYS_PER_MONTH, horizonDays) - 0.5
-    if (endDay < s.start || endDay >= s.end) continue
+  // Row m (1-based) samples day min(30m, horizon) - 0.5; the last row may be a partial month.
+  const first = Math.max(1, Math.ceil((s.start + 0.5) / DAYS_PER_MONTH))
+  for (let m = first; m <= monthly.length; m++) {
+    const endDay = Math.min(m * DAYS_PER_MONTH, horizonDays) - 0.5
+    if (endDay >= s.end) break
+    if (endDay < s.start) continue
+    const row = monthly[m - 1]!
     const entry = row.byClass[s.cls] ?? {cost: 0, gb: 0, objects: 0}
     entry.objects += amount.count
     entry.gb += amount.gb
@@ -109,11 +118,14 @@ export function estimateScenario(
   name: string,
   config: LifecycleConfiguration,
   cohorts: Cohort[],
-  options: {horizonDays: number; now: Date; prices: ResolvedPrices},
+  options: {horizonDays: number; monthly?: boolean; now: Date; prices: ResolvedPrices},
 ): EstimateScenario {
   const {horizonDays, now} = options
   const p = options.prices.prices
-  const months = Math.max(1, Math.ceil(horizonDays / DAYS_PER_MONTH))
+  // The totals are computed per segment in closed form; only the month-by-month table grows with the
+  // horizon, so a caller that does not show it (explain, whose horizon is the rule's own Days and may
+  // be millions of years) skips it.
+  const months = options.monthly === false ? 0 : Math.max(1, Math.ceil(horizonDays / DAYS_PER_MONTH))
   const monthly: MonthRow[] = Array.from({length: months}, (_, i) => ({byClass: {}, month: i + 1, total: 0}))
   const transitions = new Map<TransitionClass, TransitionCharge>()
   const totals = {earlyDeletion: 0, monitoring: 0, storage: 0, total: 0, transitions: 0}

@@ -294,8 +294,12 @@ export function explainObject(
     const upTo =
       e.day === 0
         ? 0
-        : estimateScenario('upto', config, [cohort], {horizonDays: e.day, now: options.now, prices: options.prices})
-            .totals.total
+        : estimateScenario('upto', config, [cohort], {
+            horizonDays: e.day,
+            monthly: false,
+            now: options.now,
+            prices: options.prices,
+          }).totals.total
     const request = e.action === 'transition' ? p.transitionPer1000[e.to!] / 1000 : 0
     const early =
       e.action === 'transition' || e.action === 'expire' ? earlyCharge(steps.at(-1)!, e.day, object.size, p) : 0
@@ -312,6 +316,7 @@ export function explainObject(
 
   const whole = estimateScenario('whole', config, [{...fromCreation, count: 1}], {
     horizonDays: horizon,
+    monthly: false,
     now: options.now,
     prices: options.prices,
   })
