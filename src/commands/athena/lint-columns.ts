@@ -1,5 +1,6 @@
 import {Flags} from '@oclif/core'
 
+import {renamedFrom} from '../../flags/output.js'
 import {BaseCommand, PIPEOPS_VERSION} from '../../base-command.js'
 import {lintColumns, type LintColumnsResult} from '../../lib/athena/lint-columns.js'
 import {RULE_IDS} from '../../lib/athena/rules.js'
@@ -23,7 +24,7 @@ Rules: ${RULE_IDS.join(', ')}.
     '<%= config.bin %> <%= command.id %> --catalog my_hive_catalog --database web --workgroup analysts',
     '<%= config.bin %> <%= command.id %> --json-sample events.jsonl --fix --compat awswrangler',
     '<%= config.bin %> <%= command.id %> --csv export.csv --parquet part-0000.parquet --context dml',
-    '<%= config.bin %> <%= command.id %> --ddl tables.sql --format sarif --output athena-names.sarif',
+    '<%= config.bin %> <%= command.id %> --ddl tables.sql --format sarif --out athena-names.sarif',
   ]
   static override flags = {
     catalog: Flags.string({
@@ -82,7 +83,10 @@ Rules: ${RULE_IDS.join(', ')}.
       multiple: true,
       summary: 'JSON Lines sample: every key path at every depth, case-only duplicate keys. Gzip is fine.',
     }),
-    output: Flags.string({summary: 'With --format sarif: write the SARIF file here (atomically) instead of stdout.'}),
+    out: Flags.string({
+      ...renamedFrom('output'),
+      summary: 'With --format sarif: write the SARIF file here (atomically) instead of stdout.',
+    }),
     parquet: Flags.string({
       helpGroup: 'INPUT',
       multiple: true,
@@ -125,9 +129,9 @@ Rules: ${RULE_IDS.join(', ')}.
 
     if (flags.format === 'sarif' && this.jsonEnabled())
       throw new UsageError('--format sarif and --json are two different outputs: choose one')
-    if (flags.output && flags.format !== 'sarif')
-      throw new UsageError('--output is for --format sarif', {suggestions: ['Add --format sarif, or redirect stdout.']})
-    if (flags.output) await checkWritableFile(flags.output, '--output')
+    if (flags.out && flags.format !== 'sarif')
+      throw new UsageError('--out is for --format sarif', {suggestions: ['Add --format sarif, or redirect stdout.']})
+    if (flags.out) await checkWritableFile(flags.out, '--out')
     const needsAws = Boolean(flags.database)
     if (!needsAws) this.rejectAwsFlags(flags, 'a lint of local files')
     const aws = needsAws ? await this.awsClients(flags) : undefined
@@ -166,9 +170,9 @@ Rules: ${RULE_IDS.join(', ')}.
     if (result.summary.errors > 0) this.reportFindings()
     if (flags.format === 'sarif') {
       const sarif = `${JSON.stringify(toSarif(outcome.located, PIPEOPS_VERSION), null, 2)}\n`
-      if (flags.output) {
-        await writeFileAtomic(flags.output, sarif, '--output')
-        this.logToStderr(`SARIF with ${result.findings.length} result(s) written to ${flags.output}.`)
+      if (flags.out) {
+        await writeFileAtomic(flags.out, sarif, '--out')
+        this.logToStderr(`SARIF with ${result.findings.length} result(s) written to ${flags.out}.`)
       } else process.stdout.write(sarif)
     } else if (!this.jsonEnabled()) {
       this.log(renderLintReport(result))
