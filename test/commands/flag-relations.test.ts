@@ -78,6 +78,11 @@ describe('every flag that needs another one', () => {
         'kinesis:reshard --below',
         'glue:partition-sync --yes',
         'sfn:redrive --yes',
+        'sfn:explain --definition',
+        'events:test-pattern --expect',
+        'sandbox --keep',
+        'athena:lint-columns --csv-delimiter',
+        'kinesis:reshard --yes',
       ]),
     )
   })

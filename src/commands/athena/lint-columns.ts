@@ -1,7 +1,8 @@
 import {Flags} from '@oclif/core'
 
-import {renamedFrom} from '../../flags/output.js'
 import {BaseCommand, PIPEOPS_VERSION} from '../../base-command.js'
+import {renamedFrom} from '../../flags/output.js'
+import {onlyWith} from '../../flags/relations.js'
 import {lintColumns, type LintColumnsResult} from '../../lib/athena/lint-columns.js'
 import {RULE_IDS} from '../../lib/athena/rules.js'
 import {toSarif} from '../../lib/athena/sarif.js'
@@ -49,6 +50,7 @@ Rules: ${RULE_IDS.join(', ')}.
       summary: 'CSV file: lint its header row (a byte-order mark is detected). Gzip is fine.',
     }),
     'csv-delimiter': Flags.string({
+      ...onlyWith('csv'),
       helpGroup: 'INPUT',
       summary: 'CSV field delimiter (default: detected from the header).',
     }),

@@ -4,8 +4,8 @@ import {Flags} from '@oclif/core'
 
 import type {ClientFactory} from '../../lib/aws/clients.js'
 
-import {renamedFrom} from '../../flags/output.js'
 import {BaseCommand} from '../../base-command.js'
+import {renamedFrom} from '../../flags/output.js'
 import {UsageError} from '../../lib/core/errors.js'
 import {isS3Uri, parseS3Uri} from '../../lib/core/parse/s3-uri.js'
 import {parseSize} from '../../lib/core/parse/size.js'
@@ -73,13 +73,6 @@ Every part is verified: the records each compressor counted must add up to the r
       summary: 'Print the plan (slices, file count, sizes, COPY) and stop; reads only the first 64 KiB.',
     }),
     'files-per-slice': Flags.integer({min: 1, summary: 'Files per slice, instead of planning by --target-size.'}),
-    'input-format': Flags.string({
-      ...renamedFrom('format'),
-      default: 'csv',
-      options: ['csv', 'text', 'json'],
-      summary:
-        'Record format: csv (RFC 4180 quoting), text (delimiter + backslash ESCAPE), json (one object per line).',
-    }),
     header: Flags.string({
       default: 'auto',
       options: ['auto', 'strip', 'repeat', 'none'],
@@ -90,6 +83,13 @@ Every part is verified: the records each compressor counted must add up to the r
       char: 'i',
       required: true,
       summary: 'Input: a local file, s3://bucket/key, or - for stdin (gzip, zstd or plain).',
+    }),
+    'input-format': Flags.string({
+      ...renamedFrom('format'),
+      default: 'csv',
+      options: ['csv', 'text', 'json'],
+      summary:
+        'Record format: csv (RFC 4180 quoting), text (delimiter + backslash ESCAPE), json (one object per line).',
     }),
     level: Flags.integer({summary: 'Compression level (gzip 1–9, default 6; zstd 1–19, default 3).'}),
     'node-type': Flags.string({

@@ -1,6 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../base-command.js'
+import {onlyWith} from '../../flags/relations.js'
 import {UsageError} from '../../lib/core/errors.js'
 import {explainHistoryFile, explainLiveExecution, type ExplainReport, readHistoryFile} from '../../lib/sfn/explain.js'
 import {loadDefinitionFile} from '../../lib/sfn/read-definition.js'
@@ -23,6 +24,8 @@ Live: reads DescribeExecution, every page of GetExecutionHistory and the definit
   ]
   static override flags = {
     definition: Flags.string({
+      // Live, the definition is read from the execution: the flag is for a saved history only.
+      ...onlyWith('history'),
       char: 'd',
       summary: 'With --history: the definition the execution ran (any input of sfn lint), to compare retries.',
     }),
@@ -46,10 +49,6 @@ Live: reads DescribeExecution, every page of GetExecutionHistory and the definit
           'pipeops sfn explain arn:aws:states:REGION:ACCOUNT:execution:MACHINE:NAME',
           'pipeops sfn explain --history history.json',
         ],
-      })
-    if (flags.definition && !flags.history)
-      throw new UsageError('--definition is for --history; live, the definition is read from the execution', {
-        suggestions: ['Drop --definition.'],
       })
     let report: ExplainReport
     if (flags.history) {

@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 
-import {renamedFrom} from '../../flags/output.js'
 import {BaseCommand, hideAwsFlags, PIPEOPS_VERSION} from '../../base-command.js'
+import {renamedFrom} from '../../flags/output.js'
 import {writeFileAtomic} from '../../lib/core/atomic-write.js'
 import {InputError, UsageError} from '../../lib/core/errors.js'
 import {parseCommaList} from '../../lib/core/parse/lists.js'
