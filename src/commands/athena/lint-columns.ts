@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand, PIPEOPS_VERSION} from '../../base-command.js'
+import {lintColumnsRequest} from '../../flags/athena-lint-columns.js'
 import {renamedFrom} from '../../flags/output.js'
 import {onlyWith} from '../../flags/relations.js'
 import {lintColumns, type LintColumnsResult} from '../../lib/athena/lint-columns.js'
@@ -8,7 +9,6 @@ import {RULE_IDS} from '../../lib/athena/rules.js'
 import {toSarif} from '../../lib/athena/sarif.js'
 import {checkWritableFile, writeFileAtomic} from '../../lib/core/atomic-write.js'
 import {UsageError} from '../../lib/core/errors.js'
-import {parseCommaList} from '../../lib/core/parse/lists.js'
 import {renderLintReport} from '../../ui/athena-lint.js'
 
 export default class AthenaLintColumns extends BaseCommand {
@@ -137,37 +137,15 @@ Rules: ${RULE_IDS.join(', ')}.
     const needsAws = Boolean(flags.database)
     if (!needsAws) this.rejectAwsFlags(flags, 'a lint of local files')
     const aws = needsAws ? await this.awsClients(flags) : undefined
-    const tables = parseCommaList(flags.table)
     const outcome = await lintColumns(
-      {
-        compat: flags.compat === 'awswrangler' ? 'awswrangler' : undefined,
-        fix: flags.fix || Boolean(flags.compat),
-        inputs: {
-          athena:
-            flags.catalog && flags.database
-              ? {catalog: flags.catalog, database: flags.database, tables, workgroup: flags.workgroup}
-              : undefined,
-          csv: flags.csv ?? [],
-          csvDelimiter: flags['csv-delimiter'] === String.raw`\t` ? '\t' : flags['csv-delimiter'],
-          ddl: flags.ddl ?? [],
-          glue: !flags.catalog && flags.database ? {database: flags.database, tables} : undefined,
-          glueJson: flags['glue-json'] ?? [],
-          jsonSample: flags['json-sample'] ?? [],
-          parquet: flags.parquet ?? [],
-        },
-        selection: {
-          context: flags.context as 'both' | 'ddl' | 'dml',
-          ignore: parseCommaList(flags.ignore),
-          only: parseCommaList(flags.rules),
-        },
-      },
       {
         // The SDKs are loaded only to read a catalog (linting files does not need them).
         athena: aws && flags.catalog ? await aws.create('athena') : undefined,
         glue: aws && !flags.catalog ? await aws.create('glue') : undefined,
       },
+      lintColumnsRequest(flags),
+      this.runContext(),
     )
-    for (const note of outcome.notes) this.warnUser(note)
     const {result} = outcome
     if (result.summary.errors > 0) this.reportFindings()
     if (flags.format === 'sarif') {
