@@ -253,7 +253,7 @@ With --bucket it reads the bucket's current configuration and shows what would c
 
   private async applySavedPlan(file: string, flags: GenerateFlags): Promise<GenerateCommandResult> {
     const aws = await this.awsClients(flags)
-    const executor = makeExecutor(await aws.create('s3'), {now: () => new Date()})
+    const executor = makeExecutor({s3: await aws.create('s3')}, this.runContext())
     const run = await this.runPlan({
       executor,
       flags: {apply: true, plan: file, 'plan-out': undefined, yes: flags.yes},
@@ -330,7 +330,7 @@ With --bucket it reads the bucket's current configuration and shows what would c
 
     const stamp = now.toISOString().replaceAll(/[:.]/g, '-')
     const backupFile = flags['backup-out'] ?? `lifecycle-backup-${bucket}-${stamp}.json`
-    const executor = makeExecutor(s3, {now: () => new Date()})
+    const executor = makeExecutor({s3}, this.runContext())
     const run = await this.runPlan({
       executor,
       flags: {apply: flags.apply, plan: undefined, 'plan-out': flags['plan-out'], yes: flags.yes},
