@@ -43,29 +43,11 @@ describe('renamed output flags', () => {
   it('an old spelling under --json puts the warning in the envelope, not on stdout beside it', async () => {
     const csv = path.join(dir, 'small.csv')
     writeFileSync(csv, 'id,name\n1,a\n2,b\n3,c\n')
-    const run = await runJson([
-      'redshift',
-      'copy-split',
-      '--input',
-      csv,
-      '--slices',
-      '2',
-      '--dry-run',
-      '--format',
-      'csv',
-    ])
+    const split = async (formatFlag: string) =>
+      runJson(['redshift', 'copy-split', '--input', csv, '--slices', '2', '--dry-run', formatFlag, 'csv'])
+    const run = await split('--format')
     expect(run.envelope.warnings.join('\n')).toMatch(/--format.*deprecated.*--input-format/)
-    const fresh = await runJson([
-      'redshift',
-      'copy-split',
-      '--input',
-      csv,
-      '--slices',
-      '2',
-      '--dry-run',
-      '--input-format',
-      'csv',
-    ])
+    const fresh = await split('--input-format')
     expect(fresh.envelope.warnings.join('\n')).not.toMatch(/deprecated/)
     const copySql = (r: typeof run) => (resultOf(r) as {copySql: string}).copySql
     expect(copySql(fresh)).toBe(copySql(run))

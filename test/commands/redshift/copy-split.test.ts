@@ -298,16 +298,7 @@ describe('redshift copy-split', () => {
     const ro = path.join(dir, 'readonly')
     await rm(ro, {force: true, recursive: true})
     await writeFile(ro, 'a file, not a directory')
-    const run = await runJson([
-      'redshift',
-      'copy-split',
-      '--input',
-      gz,
-      '--out',
-      path.join(ro, 'x'),
-      '--slices',
-      '2',
-    ])
+    const run = await runJson(['redshift', 'copy-split', '--input', gz, '--out', path.join(ro, 'x'), '--slices', '2'])
     expect(run.exitCode).toBe(6)
     expect(errorOf(run).code).toBe('OutputNotWritable')
     await chmod(ro, 0o644)
