@@ -4,6 +4,8 @@ import {readFileSync} from 'node:fs'
 import type {IamDeclaration} from './lib/aws/iam.js'
 import type {RunContext} from './lib/core/run-context.js'
 
+import {AWS_FLAG_NAMES, awsFlags, type AwsFlagValues} from './flags/aws.js'
+import {type PlanFlagValues} from './flags/plan.js'
 import {type ClientFactory, createClientFactory} from './lib/aws/clients.js'
 import {diagnoseCredentialFailure} from './lib/aws/credentials-diagnosis.js'
 import {resolveAwsSettings, type ResolvedAwsSettings} from './lib/aws/settings.js'
@@ -82,32 +84,9 @@ export function errorText(error: Pick<PipeopsError, 'message' | 'requestId' | 's
   return `${lines.join('\n')}\n`
 }
 
-/** Flags of every command that can change AWS state through the plan/apply engine. */
-export const planFlags = {
-  apply: Flags.boolean({
-    default: false,
-    helpGroup: 'PLAN',
-    summary: 'Apply the plan (asks to confirm on a terminal; needs --yes in scripts).',
-  }),
-  plan: Flags.string({
-    helpGroup: 'PLAN',
-    summary: 'Apply a plan saved with --plan-out, after checking live state still matches it (implies --apply).',
-  }),
-  'plan-out': Flags.string({helpGroup: 'PLAN', summary: 'Save the plan as JSON to this file (written atomically).'}),
-  yes: Flags.boolean({
-    char: 'y',
-    default: false,
-    helpGroup: 'PLAN',
-    summary: 'Do not ask for confirmation (required with --apply when not on a terminal).',
-  }),
-}
-
-export interface PlanFlagValues {
-  apply: boolean
-  plan?: string | undefined
-  'plan-out'?: string | undefined
-  yes: boolean
-}
+// The shared flag sets live in src/flags/; re-exported for the commands that import them from here.
+export {hideAwsFlags} from './flags/aws.js'
+export {planFlags, type PlanFlagValues} from './flags/plan.js'
 
 export interface PlanRun<B, P> {
   /** What happened: only printed, applied, or nothing to do. */
@@ -120,14 +99,6 @@ export interface PlanRun<B, P> {
  * The one base class of pipeops commands: shared AWS flags, the --json envelope, the error → exit
  * code map, SIGINT handling, progress on stderr, and the plan/apply flow.
  */
-/** The shared flags with the AWS ones hidden from help, for commands that never call AWS (they are refused if given). */
-export function hideAwsFlags<T extends Record<string, object>>(flags: T): T {
-  const out: Record<string, object> = {}
-  for (const [name, flag] of Object.entries(flags))
-    out[name] = ['endpoint-url', 'max-attempts', 'profile', 'region'].includes(name) ? {...flag, hidden: true} : flag
-  return out as T
-}
-
 export abstract class BaseCommand extends Command {
   static override baseFlags = {
     color: Flags.boolean({
@@ -136,29 +107,11 @@ export abstract class BaseCommand extends Command {
       helpGroup: 'GLOBAL',
       summary: 'Colour output on a terminal (--no-color, or NO_COLOR, turns it off).',
     }),
-    'endpoint-url': Flags.string({
-      helpGroup: 'AWS',
-      summary:
-        'Send AWS calls to this endpoint (LocalStack, emulators). AWS_ENDPOINT_URL_<SERVICE> and AWS_ENDPOINT_URL also work.',
-    }),
-    'max-attempts': Flags.integer({
-      helpGroup: 'AWS',
-      max: 20,
-      min: 1,
-      summary: 'Attempts per AWS call, with adaptive retries (default 5).',
-    }),
-    profile: Flags.string({
-      helpGroup: 'AWS',
-      summary: 'AWS shared-config profile (default: AWS_PROFILE, then "default").',
-    }),
+    ...awsFlags,
     query: Flags.string({
       helpGroup: 'GLOBAL',
       summary:
         'JMESPath expression applied to the --json result; prints the selected value as JSON (implies --json), like the AWS CLI.',
-    }),
-    region: Flags.string({
-      helpGroup: 'AWS',
-      summary: 'AWS region (default: AWS_REGION, AWS_DEFAULT_REGION, then the profile).',
     }),
   }
   /** False for commands that never call AWS: their AWS flags are hidden and refused (see hideAwsFlags). */
@@ -204,21 +157,11 @@ export abstract class BaseCommand extends Command {
   }
 
   /** Build the client factory from the shared flags (profile, region, endpoint, retries). */
-  protected async awsClients(flags: {
-    'endpoint-url'?: string | undefined
-    'max-attempts'?: number | undefined
-    profile?: string | undefined
-    region?: string | undefined
-  }): Promise<ClientFactory> {
+  protected async awsClients(flags: AwsFlagValues): Promise<ClientFactory> {
     return this.clientFactory(await this.awsSettings(flags))
   }
 
-  protected async awsSettings(flags: {
-    'endpoint-url'?: string | undefined
-    'max-attempts'?: number | undefined
-    profile?: string | undefined
-    region?: string | undefined
-  }): Promise<ResolvedAwsSettings> {
+  protected async awsSettings(flags: AwsFlagValues): Promise<ResolvedAwsSettings> {
     this.resolvedAws = await resolveAwsSettings({
       endpointUrl: flags['endpoint-url'],
       env: process.env,
@@ -332,7 +275,7 @@ export abstract class BaseCommand extends Command {
    * with the reason. `argv` is the command line (before parsing) or the parsed flags.
    */
   protected rejectAwsFlags(argv: Partial<Record<string, unknown>> | string[], why: string): void {
-    const names = ['region', 'profile', 'endpoint-url', 'max-attempts']
+    const names = AWS_FLAG_NAMES
     const given = Array.isArray(argv)
       ? names.filter((n) => argv.some((a) => a === `--${n}` || a.startsWith(`--${n}=`)))
       : names.filter((n) => argv[n] !== undefined)
@@ -418,7 +361,7 @@ export abstract class BaseCommand extends Command {
     const mode = decideApplyMode({
       apply: flags.apply || Boolean(flags.plan),
       interactive: Boolean(process.stdin.isTTY && process.stderr.isTTY),
-      yes: flags.yes,
+      yes: Boolean(flags.yes),
     })
     if (mode === 'dry-run') {
       this.logToStderr(paint('dim', 'Dry run: nothing was changed. Re-run with --apply to make these changes.'))
@@ -460,6 +403,15 @@ export abstract class BaseCommand extends Command {
       warnings: this.warnings,
     }
     return envelope
+  }
+
+  /**
+   * oclif's own warnings (a deprecated flag spelling) go where pipeops' go: stderr for people, the
+   * envelope's `warnings` under --json (oclif would drop them there).
+   */
+  override warn(input: Error | string): Error | string {
+    this.warnUser(typeof input === 'string' ? input : input.message)
+    return input
   }
 
   /** A warning: on stderr for people, in the envelope's `warnings` under --json. */

@@ -9,6 +9,7 @@ import {fileURLToPath} from 'node:url'
 import type {SandboxResult, TourStep, TourStepResult} from '../lib/sandbox/types.js'
 
 import {BaseCommand, hideAwsFlags} from '../base-command.js'
+import {onlyWith} from '../flags/relations.js'
 import {resolveAwsSettings} from '../lib/aws/settings.js'
 import {prepareOutputDir} from '../lib/core/atomic-write.js'
 import {AbortedError, ExitCode, PipeopsError, UsageError} from '../lib/core/errors.js'
@@ -37,7 +38,7 @@ export default class Sandbox extends BaseCommand {
         "Folder for the sandbox's S3 data and demo files (default: a pipeops-sandbox folder in the temp directory).",
     }),
     keep: Flags.boolean({
-      default: false,
+      ...onlyWith('demo'),
       summary: "With --demo: keep the demo's temporary folder (removed at the end and on Ctrl-C otherwise).",
     }),
     'kinesis-port': Flags.integer({

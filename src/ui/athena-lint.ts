@@ -135,7 +135,7 @@ function renderRest(
     byRule,
     paint(
       'dim',
-      `Listed above: ${count(shownRows)} of ${count(all.length)} findings (${count(tables - rest.length)} of ${count(tables)} tables). All of them: --json, or --format sarif --output FILE.`,
+      `Listed above: ${count(shownRows)} of ${count(all.length)} findings (${count(tables - rest.length)} of ${count(tables)} tables). All of them: --json, or --format sarif --out FILE.`,
     ),
     '',
   )

@@ -141,7 +141,7 @@ describe('applies converge under injected faults', () => {
       const bucket = `faults-lifecycle-${fault}`
       const runs = await faultedThenClean(
         fault,
-        [...CLASSIC_POLICY, '--bucket', bucket, '--apply', '--yes', '--backup', path.join(dir, `${bucket}.json`)],
+        [...CLASSIC_POLICY, '--bucket', bucket, '--apply', '--yes', '--backup-out', path.join(dir, `${bucket}.json`)],
         lifecycleProxy,
       )
       expect(DOCUMENTED).toContain(runs.first)
@@ -157,7 +157,7 @@ describe('applies converge under injected faults', () => {
       const input = path.join(dir, `events-${fault}.csv.gz`)
       const lines = Array.from({length: 3000}, (_, i) => `${i},event-${i},${'x'.repeat(i % 50)}`)
       writeFileSync(input, gzipSync(`${lines.join('\n')}\n`))
-      const argv = ['redshift', 'copy-split', '--input', input, '--output', `s3://${bucket}/events/`, '--slices', '2']
+      const argv = ['redshift', 'copy-split', '--input', input, '--out', `s3://${bucket}/events/`, '--slices', '2']
       const runs = await faultedThenClean(fault, argv)
       expect(DOCUMENTED).toContain(runs.first)
       expect(runs.second).toBe(0)

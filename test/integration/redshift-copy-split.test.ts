@@ -73,7 +73,7 @@ describe('redshift copy-split to S3 (s3rver)', () => {
       'copy-split',
       '--input',
       small,
-      '--output',
+      '--out',
       's3://loads/events/',
       '--slices',
       '2',
@@ -114,7 +114,7 @@ describe('redshift copy-split to S3 (s3rver)', () => {
         'copy-split',
         '--input',
         's3://loads/raw/small.csv.gz',
-        '--output',
+        '--out',
         's3://loads/from-s3/',
         '--slices',
         '2',
@@ -126,7 +126,7 @@ describe('redshift copy-split to S3 (s3rver)', () => {
       'copy-split',
       '--input',
       's3://loads/raw/nope.csv.gz',
-      '--output',
+      '--out',
       's3://loads/x/',
       '--slices',
       '2',
@@ -135,18 +135,7 @@ describe('redshift copy-split to S3 (s3rver)', () => {
   })
 
   it('uses multipart uploads for big parts, and a re-run skips identical parts', async () => {
-    const argv = [
-      'redshift',
-      'copy-split',
-      '--input',
-      big,
-      '--output',
-      's3://loads/big/',
-      '--slices',
-      '1',
-      '--level',
-      '1',
-    ]
+    const argv = ['redshift', 'copy-split', '--input', big, '--out', 's3://loads/big/', '--slices', '1', '--level', '1']
     const first = resultOf(await runJson<CopySplitResult>(argv))
     expect(first.parts[0]!.bytes).toBeGreaterThan(5 * 1024 * 1024)
     const uploaded = await body(first.parts[0]!.path.replace('s3://loads/', ''))
@@ -168,7 +157,7 @@ describe('redshift copy-split to S3 (s3rver)', () => {
       'copy-split',
       '--input',
       small,
-      '--output',
+      '--out',
       's3://no-such-bucket/x/',
       '--slices',
       '2',

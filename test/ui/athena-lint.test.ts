@@ -81,7 +81,7 @@ describe('renderLintReport', () => {
     expect(text).toContain('All findings by rule')
     expect(text).toMatch(/whitespace\s+│ error\s+│ 66,000/)
     expect(text).toContain(
-      'Listed above: 500 of 100,000 findings (5 of 1,000 tables). All of them: --json, or --format sarif --output FILE.',
+      'Listed above: 500 of 100,000 findings (5 of 1,000 tables). All of them: --json, or --format sarif --out FILE.',
     )
     expect(text).toContain('… and 99,500 more renames (100,000 in all): --json has every one (fixes.renames).')
     expect(text).toMatch(/… and 9\d\d more view\(s\) and 0 more SerDe table\(s\): --json has every SQL text/)

@@ -91,15 +91,20 @@ export default class AthenaExplainError extends BaseCommand {
       const aws = await this.awsClients(flags)
       const athena = await aws.create('athena')
       if (flags['query-execution-id']) {
-        const query = await explainQueryExecution(athena, flags['query-execution-id'])
+        const query = await explainQueryExecution(
+          {athena},
+          {queryExecutionId: flags['query-execution-id']},
+          this.runContext(),
+        )
         if (!this.jsonEnabled()) this.log(renderQueryExplanation(query))
         return {mode: 'query', query}
       }
 
-      const progress = this.progress()
-      progress.update({label: 'Reading recent query executions'})
-      const recent = await explainRecent(athena, {count: flags.recent!, workgroup: flags.workgroup})
-      progress.stop()
+      const recent = await explainRecent(
+        {athena},
+        {count: flags.recent!, workgroup: flags.workgroup},
+        this.runContext(),
+      )
       if (recent.failed > 0) this.reportFindings()
       if (!this.jsonEnabled()) this.log(renderRecent(recent))
       return {mode: 'recent', recent}

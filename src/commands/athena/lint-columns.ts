@@ -1,12 +1,14 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand, PIPEOPS_VERSION} from '../../base-command.js'
+import {lintColumnsRequest} from '../../flags/athena-lint-columns.js'
+import {renamedFrom} from '../../flags/output.js'
+import {onlyWith} from '../../flags/relations.js'
 import {lintColumns, type LintColumnsResult} from '../../lib/athena/lint-columns.js'
 import {RULE_IDS} from '../../lib/athena/rules.js'
 import {toSarif} from '../../lib/athena/sarif.js'
 import {checkWritableFile, writeFileAtomic} from '../../lib/core/atomic-write.js'
 import {UsageError} from '../../lib/core/errors.js'
-import {parseCommaList} from '../../lib/core/parse/lists.js'
 import {renderLintReport} from '../../ui/athena-lint.js'
 
 export default class AthenaLintColumns extends BaseCommand {
@@ -23,7 +25,7 @@ Rules: ${RULE_IDS.join(', ')}.
     '<%= config.bin %> <%= command.id %> --catalog my_hive_catalog --database web --workgroup analysts',
     '<%= config.bin %> <%= command.id %> --json-sample events.jsonl --fix --compat awswrangler',
     '<%= config.bin %> <%= command.id %> --csv export.csv --parquet part-0000.parquet --context dml',
-    '<%= config.bin %> <%= command.id %> --ddl tables.sql --format sarif --output athena-names.sarif',
+    '<%= config.bin %> <%= command.id %> --ddl tables.sql --format sarif --out athena-names.sarif',
   ]
   static override flags = {
     catalog: Flags.string({
@@ -48,6 +50,7 @@ Rules: ${RULE_IDS.join(', ')}.
       summary: 'CSV file: lint its header row (a byte-order mark is detected). Gzip is fine.',
     }),
     'csv-delimiter': Flags.string({
+      ...onlyWith('csv'),
       helpGroup: 'INPUT',
       summary: 'CSV field delimiter (default: detected from the header).',
     }),
@@ -82,7 +85,10 @@ Rules: ${RULE_IDS.join(', ')}.
       multiple: true,
       summary: 'JSON Lines sample: every key path at every depth, case-only duplicate keys. Gzip is fine.',
     }),
-    output: Flags.string({summary: 'With --format sarif: write the SARIF file here (atomically) instead of stdout.'}),
+    out: Flags.string({
+      ...renamedFrom('output'),
+      summary: 'With --format sarif: write the SARIF file here (atomically) instead of stdout.',
+    }),
     parquet: Flags.string({
       helpGroup: 'INPUT',
       multiple: true,
@@ -125,50 +131,28 @@ Rules: ${RULE_IDS.join(', ')}.
 
     if (flags.format === 'sarif' && this.jsonEnabled())
       throw new UsageError('--format sarif and --json are two different outputs: choose one')
-    if (flags.output && flags.format !== 'sarif')
-      throw new UsageError('--output is for --format sarif', {suggestions: ['Add --format sarif, or redirect stdout.']})
-    if (flags.output) await checkWritableFile(flags.output, '--output')
+    if (flags.out && flags.format !== 'sarif')
+      throw new UsageError('--out is for --format sarif', {suggestions: ['Add --format sarif, or redirect stdout.']})
+    if (flags.out) await checkWritableFile(flags.out, '--out')
     const needsAws = Boolean(flags.database)
     if (!needsAws) this.rejectAwsFlags(flags, 'a lint of local files')
     const aws = needsAws ? await this.awsClients(flags) : undefined
-    const tables = parseCommaList(flags.table)
     const outcome = await lintColumns(
-      {
-        compat: flags.compat === 'awswrangler' ? 'awswrangler' : undefined,
-        fix: flags.fix || Boolean(flags.compat),
-        inputs: {
-          athena:
-            flags.catalog && flags.database
-              ? {catalog: flags.catalog, database: flags.database, tables, workgroup: flags.workgroup}
-              : undefined,
-          csv: flags.csv ?? [],
-          csvDelimiter: flags['csv-delimiter'] === String.raw`\t` ? '\t' : flags['csv-delimiter'],
-          ddl: flags.ddl ?? [],
-          glue: !flags.catalog && flags.database ? {database: flags.database, tables} : undefined,
-          glueJson: flags['glue-json'] ?? [],
-          jsonSample: flags['json-sample'] ?? [],
-          parquet: flags.parquet ?? [],
-        },
-        selection: {
-          context: flags.context as 'both' | 'ddl' | 'dml',
-          ignore: parseCommaList(flags.ignore),
-          only: parseCommaList(flags.rules),
-        },
-      },
       {
         // The SDKs are loaded only to read a catalog (linting files does not need them).
         athena: aws && flags.catalog ? await aws.create('athena') : undefined,
         glue: aws && !flags.catalog ? await aws.create('glue') : undefined,
       },
+      lintColumnsRequest(flags),
+      this.runContext(),
     )
-    for (const note of outcome.notes) this.warnUser(note)
     const {result} = outcome
     if (result.summary.errors > 0) this.reportFindings()
     if (flags.format === 'sarif') {
       const sarif = `${JSON.stringify(toSarif(outcome.located, PIPEOPS_VERSION), null, 2)}\n`
-      if (flags.output) {
-        await writeFileAtomic(flags.output, sarif, '--output')
-        this.logToStderr(`SARIF with ${result.findings.length} result(s) written to ${flags.output}.`)
+      if (flags.out) {
+        await writeFileAtomic(flags.out, sarif, '--out')
+        this.logToStderr(`SARIF with ${result.findings.length} result(s) written to ${flags.out}.`)
       } else process.stdout.write(sarif)
     } else if (!this.jsonEnabled()) {
       this.log(renderLintReport(result))

@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../base-command.js'
+import {onlyWith} from '../../flags/relations.js'
 import {UsageError} from '../../lib/core/errors.js'
 import {type StreamExpectation, testEventPattern, type TestPatternResult} from '../../lib/events/test-pattern.js'
 import {renderTestPattern} from '../../ui/events-test-pattern.js'
@@ -24,9 +25,9 @@ With --event: the verdict and, field by field, what the pattern asked, what the 
       summary: 'A JSON Lines file, one event per line (streamed).',
     }),
     expect: Flags.string({
-      default: 'all',
+      ...onlyWith('events'),
       options: ['all', 'any', 'none'],
-      summary: 'With --events: exit 0 when all, any or none of the events match.',
+      summary: 'With --events: exit 0 when all (the default), any or none of the events match.',
     }),
     pattern: Flags.string({
       required: true,
@@ -47,13 +48,11 @@ With --event: the verdict and, field by field, what the pattern asked, what the 
           'pipeops events test-pattern --pattern pattern.json --events events.jsonl',
         ],
       })
-    if (flags.event !== undefined && this.argv.includes('--expect'))
-      throw new UsageError('--expect is for --events; with --event the exit code is the verdict')
     const result = await testEventPattern(
       {
         event: flags.event,
         events: flags.events,
-        expect: flags.expect as StreamExpectation,
+        expect: (flags.expect ?? 'all') as StreamExpectation,
         pattern: flags.pattern,
       },
       this.runContext(),

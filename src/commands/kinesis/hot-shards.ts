@@ -2,6 +2,7 @@ import {Flags} from '@oclif/core'
 import {setTimeout as delay} from 'node:timers/promises'
 
 import {BaseCommand} from '../../base-command.js'
+import {parseUtilisation} from '../../flags/utilisation.js'
 import {hasCloudWatchBesideKinesis} from '../../lib/aws/clients.js'
 import {UsageError} from '../../lib/core/errors.js'
 import {durationToMs, parseDuration} from '../../lib/core/parse/duration.js'
@@ -13,17 +14,6 @@ import {parseStreamRef, readStreamState} from '../../lib/kinesis/stream.js'
 import {renderHotShards} from '../../ui/kinesis-hot-shards.js'
 import {runWatch} from '../../ui/kinesis-watch.js'
 
-export function parseThreshold(text: string): number {
-  const n = Number(text.trim().endsWith('%') ? Number(text.trim().slice(0, -1)) / 100 : text)
-  if (!Number.isFinite(n) || n <= 0 || n > 1) {
-    throw new UsageError(
-      `--threshold must be a fraction of a shard's write limit above 0 and at most 1 (e.g. 0.8 or 80%), not "${text}"`,
-    )
-  }
-
-  return n
-}
-
 const sleep = async (ms: number, signal?: AbortSignal): Promise<void> => {
   try {
     await delay(ms, undefined, signal ? {signal} : {})
@@ -31,6 +21,9 @@ const sleep = async (ms: number, signal?: AbortSignal): Promise<void> => {
     // Aborted: the caller checks the signal.
   }
 }
+
+/** Flags of a live run: a --records file is analysed offline, so they are refused beside it (exit 2). */
+const LIVE_ONLY = ['records']
 
 export default class KinesisHotShards extends BaseCommand {
   static override description = [
@@ -52,12 +45,18 @@ export default class KinesisHotShards extends BaseCommand {
   static override flags = {
     'enable-shard-metrics': Flags.boolean({
       default: false,
+      exclusive: LIVE_ONLY,
       summary: 'Turn on shard-level metrics (EnableEnhancedMonitoring, billed per shard and metric) when they are off.',
     }),
     end: Flags.string({summary: 'End of the window (ISO-8601, epoch, or a duration ago); needs --start.'}),
-    interval: Flags.string({default: '60s', summary: 'Refresh interval of --watch (at least 10s).'}),
+    interval: Flags.string({
+      default: '60s',
+      exclusive: LIVE_ONLY,
+      summary: 'Refresh interval of --watch (at least 10s).',
+    }),
     live: Flags.boolean({
       default: false,
+      exclusive: LIVE_ONLY,
       summary: 'Sample new records from LATEST instead of reading the window from its start (AT_TIMESTAMP).',
     }),
     'min-minutes': Flags.integer({
@@ -72,16 +71,19 @@ export default class KinesisHotShards extends BaseCommand {
     }),
     'records-per-call': Flags.integer({
       default: 1000,
+      exclusive: LIVE_ONLY,
       max: 10_000,
       min: 1,
       summary: "GetRecords Limit per call while sampling (small keeps the shard's reads free for consumers).",
     }),
     'sample-bytes': Flags.string({
       default: '100MiB',
+      exclusive: LIVE_ONLY,
       summary: 'Stop sampling after reading this much data over all shards.',
     }),
     'sample-seconds': Flags.integer({
       default: 30,
+      exclusive: LIVE_ONLY,
       max: 3600,
       min: 1,
       summary: 'Wall-clock budget of the record sample.',
@@ -95,12 +97,14 @@ export default class KinesisHotShards extends BaseCommand {
       summary: "With --records: assume AWS's initial even ranges for this many shards.",
     }),
     'shards-to-sample': Flags.integer({
+      exclusive: LIVE_ONLY,
       max: 10,
       min: 1,
       summary: 'Sample this many of the hottest shards (default: the hot ones; at most 10).',
     }),
     source: Flags.string({
       default: 'auto',
+      exclusive: LIVE_ONLY,
       options: ['auto', 'metrics', 'records'],
       summary:
         'metrics only; records sample only; or auto (metrics, then a sample of hot shards or when shard metrics are off).',
@@ -114,6 +118,7 @@ export default class KinesisHotShards extends BaseCommand {
     'top-keys': Flags.integer({default: 5, max: 100, min: 1, summary: 'Top keys listed per sampled shard.'}),
     watch: Flags.boolean({
       default: false,
+      exclusive: LIVE_ONLY,
       summary: 'Live view: one bar per shard, refreshed every --interval; Ctrl-C exits.',
     }),
     window: Flags.string({summary: 'Window ending now, e.g. 15m, 1h (default 15m).'}),
@@ -130,7 +135,7 @@ export default class KinesisHotShards extends BaseCommand {
 
   public async run(): Promise<HotShardsResult | undefined> {
     const {flags} = await this.parse(KinesisHotShards)
-    const threshold = parseThreshold(flags.threshold)
+    const threshold = parseUtilisation(flags.threshold, '--threshold')
     const offline = flags.records !== undefined
     if (offline && flags.stream)
       throw new UsageError('--records and --stream cannot be combined', {

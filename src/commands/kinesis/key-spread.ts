@@ -1,13 +1,13 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand, hideAwsFlags} from '../../base-command.js'
+import {parseUtilisation} from '../../flags/utilisation.js'
 import {UsageError} from '../../lib/core/errors.js'
 import {durationToSeconds, parseDuration} from '../../lib/core/parse/duration.js'
 import {parseCommaList, parsePositiveInt} from '../../lib/core/parse/lists.js'
 import {analyseKeySpread, type KeySpreadResult} from '../../lib/kinesis/key-spread.js'
 import {openRecords} from '../../lib/kinesis/offline-input.js'
 import {renderKeySpread} from '../../ui/kinesis-key-spread.js'
-import {parseThreshold} from './hot-shards.js'
 
 export default class KinesisKeySpread extends BaseCommand {
   // No AWS call: --region, --profile, --endpoint-url, --max-attempts are not offered, and refused if given.
@@ -43,7 +43,7 @@ export default class KinesisKeySpread extends BaseCommand {
     const {flags} = await this.parse(KinesisKeySpread)
     const shardCounts = parseCommaList(flags.shards).map((s) => parsePositiveInt(s, '--shards', {max: 10_000}))
     if (shardCounts.length === 0) throw new UsageError('--shards needs at least one count, e.g. --shards 4,8')
-    const threshold = parseThreshold(flags.threshold)
+    const threshold = parseUtilisation(flags.threshold, '--threshold')
     const windowSeconds = flags.window ? durationToSeconds(parseDuration(flags.window, '--window')) : undefined
     if (windowSeconds !== undefined && windowSeconds < 1)
       throw new UsageError(`--window must be at least 1s, not "${flags.window}"`)

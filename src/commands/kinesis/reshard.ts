@@ -2,13 +2,16 @@ import {Flags} from '@oclif/core'
 
 import type {QuotaView, ReshardResult} from '../../lib/kinesis/reshard/types.js'
 
-import {BaseCommand, planFlags} from '../../base-command.js'
+import {BaseCommand} from '../../base-command.js'
+import {strategyFromFlags} from '../../flags/kinesis-reshard.js'
+import {planFlags} from '../../flags/plan.js'
+import {onlyWith} from '../../flags/relations.js'
+import {parseUtilisation} from '../../flags/utilisation.js'
 import {hasCloudWatchBesideKinesis, resolveEndpoint} from '../../lib/aws/clients.js'
 import {checkWritableFile, writeFileAtomic} from '../../lib/core/atomic-write.js'
 import {durationToMs, parseDuration} from '../../lib/core/parse/duration.js'
 import {createReshardExecutor} from '../../lib/kinesis/reshard/executor.js'
 import {hotShardsLoadSource} from '../../lib/kinesis/reshard/load-source.js'
-import {parseUtilisation, strategyFromFlags} from '../../lib/kinesis/reshard/options.js'
 import {makeReshardPlan, PLAN_KIND, type ReshardPlan} from '../../lib/kinesis/reshard/plan.js'
 import {recheckSavedPlan} from '../../lib/kinesis/reshard/recheck.js'
 import {buildReshardResult, shardMapDocument} from '../../lib/kinesis/reshard/result.js'
@@ -59,21 +62,24 @@ Choose one strategy:
   static override flags = {
     ...planFlags,
     below: Flags.string({
-      default: '0.25',
+      ...onlyWith('merge-cold'),
       helpGroup: 'STRATEGY',
       summary: 'With --merge-cold: merge while the combined utilisation stays below this (0.25 or 25%).',
     }),
     'even-out': Flags.boolean({
       default: false,
+      exclusive: ['target-shards', 'split-hot', 'isolate-key', 'merge-cold', 'plan'],
       helpGroup: 'STRATEGY',
       summary: 'Restore equal ranges for the current shard count (splits and merges).',
     }),
     'isolate-key': Flags.string({
+      exclusive: ['target-shards', 'split-hot', 'merge-cold', 'even-out', 'plan'],
       helpGroup: 'STRATEGY',
       summary: 'Give this partition key a shard of its own (two splits around its hash key).',
     }),
     'merge-cold': Flags.boolean({
       default: false,
+      exclusive: ['target-shards', 'split-hot', 'isolate-key', 'even-out', 'plan'],
       helpGroup: 'STRATEGY',
       summary: 'Merge adjacent open shards whose combined utilisation stays below --below.',
     }),
@@ -89,11 +95,13 @@ Choose one strategy:
     }),
     'split-hot': Flags.boolean({
       default: false,
+      exclusive: ['target-shards', 'isolate-key', 'merge-cold', 'even-out', 'plan'],
       helpGroup: 'STRATEGY',
       summary: 'Split each hot shard at its load-weighted median hash key, recursively.',
     }),
     stream: Flags.string({required: true, summary: 'Stream name or ARN.'}),
     'target-shards': Flags.integer({
+      exclusive: ['split-hot', 'isolate-key', 'merge-cold', 'even-out', 'plan'],
       helpGroup: 'STRATEGY',
       max: 10_000,
       min: 1,

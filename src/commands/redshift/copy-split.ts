@@ -5,6 +5,7 @@ import {Flags} from '@oclif/core'
 import type {ClientFactory} from '../../lib/aws/clients.js'
 
 import {BaseCommand} from '../../base-command.js'
+import {renamedFrom} from '../../flags/output.js'
 import {UsageError} from '../../lib/core/errors.js'
 import {isS3Uri, parseS3Uri} from '../../lib/core/parse/s3-uri.js'
 import {parseSize} from '../../lib/core/parse/size.js'
@@ -26,21 +27,21 @@ Every part is verified: the records each compressor counted must add up to the r
   static override examples = [
     {
       command:
-        '<%= config.bin %> <%= command.id %> --input events.csv.gz --output s3://my-bucket/loads/events/ --cluster analytics --database dev --db-user loader --table public.events --iam-role arn:aws:iam::123456789012:role/RedshiftCopy',
+        '<%= config.bin %> <%= command.id %> --input events.csv.gz --out s3://my-bucket/loads/events/ --cluster analytics --database dev --db-user loader --table public.events --iam-role arn:aws:iam::123456789012:role/RedshiftCopy',
       description: 'Count the slices of a cluster, split a local gzip file into S3 and print the COPY:',
     },
     {
       command:
-        '<%= config.bin %> <%= command.id %> --input s3://my-bucket/raw/events.csv.gz --output s3://my-bucket/loads/events/ --slices 16 --dry-run',
+        '<%= config.bin %> <%= command.id %> --input s3://my-bucket/raw/events.csv.gz --out s3://my-bucket/loads/events/ --slices 16 --dry-run',
       description: 'Plan only (how many files, how big), for a 16-slice cluster:',
     },
     {
-      command: String.raw`zcat big.tsv.gz | <%= config.bin %> <%= command.id %> --input - --format text --delimiter "\t" --output ./parts --node-type ra3.4xlarge --nodes 4 --upload-prefix s3://my-bucket/loads/big/`,
+      command: String.raw`zcat big.tsv.gz | <%= config.bin %> <%= command.id %> --input - --input-format text --delimiter "\t" --out ./parts --node-type ra3.4xlarge --nodes 4 --upload-prefix s3://my-bucket/loads/big/`,
       description: 'From stdin, tab-delimited text with backslash escapes, to a local directory, for 4 × ra3.4xlarge:',
     },
     {
       command:
-        '<%= config.bin %> <%= command.id %> --input events.json.gz --format json --output ./parts --workgroup analytics --codec zstd',
+        '<%= config.bin %> <%= command.id %> --input events.json.gz --input-format json --out ./parts --workgroup analytics --codec zstd',
       description: 'JSON lines for Redshift Serverless, zstd parts, planned by size:',
     },
   ]
@@ -72,12 +73,6 @@ Every part is verified: the records each compressor counted must add up to the r
       summary: 'Print the plan (slices, file count, sizes, COPY) and stop; reads only the first 64 KiB.',
     }),
     'files-per-slice': Flags.integer({min: 1, summary: 'Files per slice, instead of planning by --target-size.'}),
-    format: Flags.string({
-      default: 'csv',
-      options: ['csv', 'text', 'json'],
-      summary:
-        'Record format: csv (RFC 4180 quoting), text (delimiter + backslash ESCAPE), json (one object per line).',
-    }),
     header: Flags.string({
       default: 'auto',
       options: ['auto', 'strip', 'repeat', 'none'],
@@ -88,6 +83,13 @@ Every part is verified: the records each compressor counted must add up to the r
       char: 'i',
       required: true,
       summary: 'Input: a local file, s3://bucket/key, or - for stdin (gzip, zstd or plain).',
+    }),
+    'input-format': Flags.string({
+      ...renamedFrom('format'),
+      default: 'csv',
+      options: ['csv', 'text', 'json'],
+      summary:
+        'Record format: csv (RFC 4180 quoting), text (delimiter + backslash ESCAPE), json (one object per line).',
     }),
     level: Flags.integer({summary: 'Compression level (gzip 1–9, default 6; zstd 1–19, default 3).'}),
     'node-type': Flags.string({
@@ -102,7 +104,8 @@ Every part is verified: the records each compressor counted must add up to the r
       min: 1,
       summary: 'Number of nodes (with --node-type).',
     }),
-    output: Flags.string({
+    out: Flags.string({
+      ...renamedFrom('output'),
       char: 'o',
       summary: 'Output: a local directory, or s3://bucket/prefix/ (parts go under a run sub-prefix).',
     }),
@@ -126,7 +129,7 @@ Every part is verified: the records each compressor counted must add up to the r
       summary: 'Largest compressed part to aim for (AWS: 1 MB – 1 GB, ideally ≤ 125 MB).',
     }),
     'upload-prefix': Flags.string({
-      summary: 'With a local --output: the s3://bucket/prefix/ you will upload the parts to (for the manifest URLs).',
+      summary: 'With a local --out: the s3://bucket/prefix/ you will upload the parts to (for the manifest URLs).',
     }),
     workers: Flags.integer({min: 1, summary: 'Compression threads (default: the number of CPUs).'}),
     workgroup: Flags.string({
@@ -140,10 +143,10 @@ Every part is verified: the records each compressor counted must add up to the r
     // earlier run's parts, AbortMultipartUpload cleans up a failure, DeleteObject removes an earlier
     // manifest first. The Data API gets temporary database credentials (--db-user) or reads the secret.
     {action: 's3:GetObject', when: 'with an s3:// --input'},
-    {action: 's3:ListBucket', when: 'with an s3:// --output'},
-    {action: 's3:PutObject', when: 'with an s3:// --output'},
-    {action: 's3:AbortMultipartUpload', when: 'with an s3:// --output'},
-    {action: 's3:DeleteObject', when: 'with an s3:// --output'},
+    {action: 's3:ListBucket', when: 'with an s3:// --out'},
+    {action: 's3:PutObject', when: 'with an s3:// --out'},
+    {action: 's3:AbortMultipartUpload', when: 'with an s3:// --out'},
+    {action: 's3:DeleteObject', when: 'with an s3:// --out'},
     {action: 'redshift:DescribeClusters', when: 'with --cluster'},
     {action: 'redshift-data:ExecuteStatement', when: 'with --cluster and --database'},
     {action: 'redshift-data:DescribeStatement', when: 'with --cluster and --database'},
@@ -156,7 +159,7 @@ Every part is verified: the records each compressor counted must add up to the r
   public async run(): Promise<CopySplitResult> {
     const {flags} = await this.parse(RedshiftCopySplit)
     const needsAws =
-      isS3Uri(flags.input) || (flags.output !== undefined && isS3Uri(flags.output)) || flags.cluster !== undefined
+      isS3Uri(flags.input) || (flags.out !== undefined && isS3Uri(flags.out)) || flags.cluster !== undefined
     const aws: ClientFactory | undefined = needsAws ? await this.awsClients(flags) : undefined
     const region = aws?.settings.region ?? (await this.awsSettings(flags).catch(() => {}))?.region
     if (
@@ -188,8 +191,8 @@ Every part is verified: the records each compressor counted must add up to the r
       })
     }
 
-    if (!flags['dry-run'] && flags.output === undefined)
-      throw new UsageError('--output is required (a directory or s3://bucket/prefix/), unless --dry-run is given')
+    if (!flags['dry-run'] && flags.out === undefined)
+      throw new UsageError('--out is required (a directory or s3://bucket/prefix/), unless --dry-run is given')
     const {slices, warnings: sliceWarnings} = await resolveSlices(
       {
         cluster: flags.cluster,
@@ -215,7 +218,7 @@ Every part is verified: the records each compressor counted must add up to the r
       })
     }
 
-    const format = flags.format as 'csv' | 'json' | 'text'
+    const format = flags['input-format'] as 'csv' | 'json' | 'text'
     const check =
       flags['check-table'] === undefined
         ? undefined
@@ -245,7 +248,7 @@ Every part is verified: the records each compressor counted must add up to the r
             label: 'Splitting',
             ...(p.inputBytes === undefined ? {} : {done: p.compressedRead, total: p.inputBytes}),
           }),
-        output: flags.output === undefined ? undefined : outputSpec(flags.output, flags['upload-prefix']),
+        output: flags.out === undefined ? undefined : outputSpec(flags.out, flags['upload-prefix']),
         quote: flags.quote,
         region,
         runId: flags['run-id'],
@@ -286,8 +289,8 @@ function parseDelimiter(text: string): string {
 
 function outputSpec(text: string, uploadPrefix: string | undefined): OutputSpec {
   if (isS3Uri(text)) {
-    if (uploadPrefix) throw new UsageError('--upload-prefix applies only to a local --output')
-    return {kind: 's3', location: parseS3Uri(text, '--output')}
+    if (uploadPrefix) throw new UsageError('--upload-prefix applies only to a local --out')
+    return {kind: 's3', location: parseS3Uri(text, '--out')}
   }
 
   if (uploadPrefix !== undefined) {

@@ -3,6 +3,7 @@ import {Args, Flags} from '@oclif/core'
 import type {StoppedStatus} from '../../lib/sfn/state-machines.js'
 
 import {BaseCommand} from '../../base-command.js'
+import {onlyWith} from '../../flags/relations.js'
 import {UsageError} from '../../lib/core/errors.js'
 import {parseInstant} from '../../lib/core/parse/time-window.js'
 import {explainExecutions, type ExplainManyResult} from '../../lib/sfn/explain-many.js'
@@ -38,6 +39,8 @@ Many executions: --state-machine with --status and --since explains every execut
   ]
   static override flags = {
     definition: Flags.string({
+      // Live, the definition is read from the execution: the flag is for a saved history only.
+      ...onlyWith('history'),
       char: 'd',
       summary: 'With --history: the definition the execution ran (any input of sfn lint), to compare retries.',
     }),
@@ -55,6 +58,7 @@ Many executions: --state-machine with --status and --since explains every execut
       summary: 'With --state-machine: explain at most this many executions, newest first (default 200).',
     }),
     since: Flags.string({
+      ...onlyWith('state-machine'),
       summary:
         'With --state-machine: executions that stopped in this window, a duration (24h, 3d) or an ISO time (default 24h).',
     }),
@@ -62,6 +66,7 @@ Many executions: --state-machine with --status and --since explains every execut
       summary: 'Explain and group every execution of this state machine (name or ARN) that stopped in the window.',
     }),
     status: Flags.string({
+      ...onlyWith('state-machine'),
       multiple: true,
       options: ['FAILED', 'TIMED_OUT', 'ABORTED'],
       summary: 'With --state-machine: statuses to explain (default all three).',
@@ -93,19 +98,6 @@ Many executions: --state-machine with --status and --since explains every execut
           'pipeops sfn explain --state-machine orders --status FAILED --since 24h',
         ],
       })
-    if (flags.definition && !flags.history)
-      throw new UsageError('--definition is for --history; live, the definition is read from the execution', {
-        suggestions: ['Drop --definition.'],
-      })
-    if (!flags['state-machine']) {
-      const unused = (['since', 'status'] as const).filter((f) => flags[f] !== undefined)
-      if (unused.length > 0)
-        throw new UsageError(`--${unused[0]} is for --state-machine (many executions)`, {
-          code: 'UnusedFlag',
-          suggestions: [`Drop --${unused[0]}, or add --state-machine NAME.`],
-        })
-    }
-
     const ctx = this.runContext()
     if (flags.history) {
       this.rejectAwsFlags(flags, 'an explanation of a saved history (--history)')

@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand, PIPEOPS_VERSION} from '../../base-command.js'
+import {renamedFrom} from '../../flags/output.js'
 import {writeFileAtomic} from '../../lib/core/atomic-write.js'
 import {InputError, UsageError} from '../../lib/core/errors.js'
 import {parseCommaList} from '../../lib/core/parse/lists.js'
@@ -22,7 +23,7 @@ Exit 1 when there is an error, 0 with warnings only, 6 when the file is not a re
   static override examples = [
     '<%= config.bin %> <%= command.id %> --definition statemachine.asl.json',
     '<%= config.bin %> <%= command.id %> --definition template.yaml --json',
-    '<%= config.bin %> <%= command.id %> --definition main.tf --format sarif --output sfn.sarif',
+    '<%= config.bin %> <%= command.id %> --definition main.tf --format sarif --out sfn.sarif',
     '<%= config.bin %> <%= command.id %> --definition workflow.asl.yaml --type EXPRESS --skip task-timeout-missing',
     '<%= config.bin %> <%= command.id %> --state-machine orders --region eu-west-1',
   ]
@@ -38,7 +39,10 @@ Exit 1 when there is an error, 0 with warnings only, 6 when the file is not a re
       summary: 'Output for people (table) or SARIF 2.1.0 for CI code scanning (use --json for the JSON envelope).',
     }),
     only: Flags.string({multiple: true, summary: 'Only these rule ids (comma-separated or repeated).'}),
-    output: Flags.string({summary: 'With --format sarif: write the SARIF file here (atomically) instead of stdout.'}),
+    out: Flags.string({
+      ...renamedFrom('output'),
+      summary: 'With --format sarif: write the SARIF file here (atomically) instead of stdout.',
+    }),
     skip: Flags.string({multiple: true, summary: 'Rule ids to skip (comma-separated or repeated).'}),
     'state-machine': Flags.string({
       exactlyOne: ['definition', 'state-machine'],
@@ -60,8 +64,8 @@ Exit 1 when there is an error, 0 with warnings only, 6 when the file is not a re
     const {flags} = await this.parse(SfnLint)
     if (flags.format === 'sarif' && this.jsonEnabled())
       throw new UsageError('--format sarif and --json are two different outputs: choose one')
-    if (flags.output && flags.format !== 'sarif')
-      throw new UsageError('--output is for --format sarif', {suggestions: ['Add --format sarif, or redirect stdout.']})
+    if (flags.out && flags.format !== 'sarif')
+      throw new UsageError('--out is for --format sarif', {suggestions: ['Add --format sarif, or redirect stdout.']})
     const only = parseCommaList(flags.only)
     const skip = parseCommaList(flags.skip)
     const unknownRules = [...only, ...skip].filter((r) => !RULE_IDS.includes(r))
@@ -96,7 +100,7 @@ Exit 1 when there is an error, 0 with warnings only, 6 when the file is not a re
     if (result.errors > 0) this.reportFindings()
     if (flags.format === 'sarif') {
       const sarif = `${JSON.stringify(sfnLintSarif(result.findings, input, PIPEOPS_VERSION), null, 2)}\n`
-      if (flags.output) await writeFileAtomic(flags.output, sarif)
+      if (flags.out) await writeFileAtomic(flags.out, sarif)
       else process.stdout.write(sarif)
     } else if (!this.jsonEnabled()) this.log(renderSfnLint(result))
     return result

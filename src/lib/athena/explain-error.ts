@@ -1,8 +1,3 @@
-/**
- * `athena explain-error`: match an error message against the catalogue of known Athena / Hive /
- * Trino errors, lint the names the message quotes, and fetch failed queries (one by id, or the
- * last N of a workgroup grouped by cause).
- */
 import {
   type AthenaClient,
   BatchGetQueryExecutionCommand,
@@ -11,6 +6,14 @@ import {
   type QueryExecution,
 } from '@aws-sdk/client-athena'
 
+/**
+ * `athena explain-error`: match an error message against the catalogue of known Athena / Hive /
+ * Trino errors, lint the names the message quotes, and fetch failed queries (one by id, or the
+ * last N of a workgroup grouped by cause).
+ */
+import type {RunContext} from '../core/run-context.js'
+
+import {abortOpts} from '../aws/abort.js'
 import {InputError} from '../core/errors.js'
 import {KNOWN_ERRORS, type KnownError} from './error-catalogue.js'
 import {checkName} from './lint.js'
@@ -135,8 +138,16 @@ function toFailed(q: QueryExecution): FailedQuery {
 }
 
 /** GetQueryExecution and explain its failure (a query that did not fail is reported as such). */
-export async function explainQueryExecution(athena: AthenaClient, id: string): Promise<QueryExplanation> {
-  const response = await athena.send(new GetQueryExecutionCommand({QueryExecutionId: id}))
+export async function explainQueryExecution(
+  clients: {athena: AthenaClient},
+  request: {queryExecutionId: string},
+  ctx: RunContext,
+): Promise<QueryExplanation> {
+  const id = request.queryExecutionId
+  const response = await clients.athena.send(
+    new GetQueryExecutionCommand({QueryExecutionId: id}),
+    abortOpts(ctx.signal),
+  )
   const failed = toFailed(response.QueryExecution ?? {QueryExecutionId: id})
   if (failed.state !== 'FAILED' || failed.reason === '') return failed
   return {...failed, explanation: explainMessage(failed.reason)}
@@ -166,27 +177,32 @@ export interface RecentReport {
  * BatchGetQueryExecution by 50), grouped by cause: the incident view.
  */
 export async function explainRecent(
-  athena: AthenaClient,
-  options: {count: number; maxScanned?: number; workgroup?: string | undefined},
+  clients: {athena: AthenaClient},
+  request: {count: number; maxScanned?: number; workgroup?: string | undefined},
+  ctx: RunContext,
 ): Promise<RecentReport> {
+  const {athena} = clients
+  const options = request
   const maxScanned = options.maxScanned ?? Math.max(500, options.count * 20)
   const failed: FailedQuery[] = []
   let scanned = 0
   let nextToken: string | undefined
   let truncated = false
   do {
+    ctx.progress({detail: `${failed.length} failed`, done: scanned, label: 'Reading recent query executions'})
     const page = await athena.send(
       new ListQueryExecutionsCommand({
         MaxResults: 50,
         NextToken: nextToken,
         ...(options.workgroup ? {WorkGroup: options.workgroup} : {}),
       }),
+      abortOpts(ctx.signal),
     )
     nextToken = page.NextToken
     const ids = page.QueryExecutionIds ?? []
     if (ids.length === 0) break
     scanned += ids.length
-    const batch = await athena.send(new BatchGetQueryExecutionCommand({QueryExecutionIds: ids}))
+    const batch = await athena.send(new BatchGetQueryExecutionCommand({QueryExecutionIds: ids}), abortOpts(ctx.signal))
     const byId = new Map((batch.QueryExecutions ?? []).map((q) => [q.QueryExecutionId, q]))
     // Keep ListQueryExecutions' order (newest first).
     for (const id of ids) {

@@ -1,12 +1,13 @@
-/**
- * `athena lint-columns`: read every input into one schema model, lint it, and build the fixes.
- */
 import type {AthenaClient} from '@aws-sdk/client-athena'
 import type {GlueClient} from '@aws-sdk/client-glue'
 
 import {readdir, readFile, stat} from 'node:fs/promises'
 import path from 'node:path'
 
+/**
+ * `athena lint-columns`: read every input into one schema model, lint it, and build the fixes.
+ */
+import type {RunContext} from '../core/run-context.js'
 import type {Finding, LocatedFinding, SchemaInput} from './model.js'
 
 import {InputError, UsageError} from '../core/errors.js'
@@ -217,11 +218,15 @@ export function lintAndFix(schema: SchemaInput, options: Omit<LintColumnsOptions
   return {located: outcome.findings, notes: schema.notes, result}
 }
 
+/** The lint-columns flow: read every input, lint, fix. Notes on the inputs go to `ctx.warn` (and stay in the outcome). */
 export async function lintColumns(
-  options: LintColumnsOptions,
   clients: {athena?: AthenaClient | undefined; glue?: GlueClient | undefined},
+  request: LintColumnsOptions,
+  ctx: Pick<RunContext, 'warn'>,
 ): Promise<LintColumnsOutcome> {
-  resolveRules(options.selection)
-  const schema = await readInputs(options.inputs, clients)
-  return lintAndFix(schema, options)
+  resolveRules(request.selection)
+  const schema = await readInputs(request.inputs, clients)
+  const outcome = lintAndFix(schema, request)
+  for (const note of outcome.notes) ctx.warn(note)
+  return outcome
 }

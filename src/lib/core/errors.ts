@@ -4,6 +4,7 @@
  * Domain code throws PipeopsError subclasses; anything else (AWS SDK errors, Node system errors,
  * plain bugs) goes through classifyError, which never throws and always returns a PipeopsError.
  */
+import {stripVTControlCharacters} from 'node:util'
 
 export const ExitCode = {
   Aborted: 8,
@@ -243,6 +244,36 @@ export interface ErrorContext {
   scope?: string
 }
 
+/**
+ * oclif's failed flag relations (src/flags/relations.ts), said the pipeops way: a flag used only
+ * beside another is an unused flag (it would have been ignored), named with the flag it needs.
+ */
+export function flagRelationMessage(message: string): undefined | {message: string; unused: boolean} {
+  const reasons = /^The following errors? occurred:\s*\n([\s\S]*)$/.exec(stripVTControlCharacters(message))
+  if (!reasons) return undefined
+  const lines = reasons[1]!
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean)
+  let unused = true
+  const said = lines.map((line) => {
+    const needs = /^(One|All) of the following must be provided when using (--\S+): (.+)$/.exec(line)
+    if (needs) {
+      const others = needs[3]!.split(', ')
+      const list =
+        others.length > 1
+          ? `${others.slice(0, -1).join(', ')} ${needs[1] === 'One' ? 'or' : 'and'} ${others.at(-1)}`
+          : others[0]
+      return `${needs[2]} is used only with ${list}: without ${others.length > 1 ? 'them' : 'it'}, ${needs[2]} would be ignored`
+    }
+
+    unused = false
+    const conflict = /^(--[^=\s]+)=?\S* cannot also be provided when using (--\S+)$/.exec(line)
+    return conflict ? `${conflict[2]} cannot be combined with ${conflict[1]}` : line
+  })
+  return {message: said.join('; '), unused}
+}
+
 /** What the rules below look at, computed once per error. */
 interface ErrorFacts {
   context: ErrorContext
@@ -265,11 +296,15 @@ const ERROR_RULES: ErrorRule[] = [
   {
     // oclif's own parse errors carry their exit code (2) already.
     // oclif's own "See more help with --help" goes: the suggestion says it once.
-    build: (f) =>
-      new UsageError(f.message.replace(/\s*See more help with --help\.?\s*$/i, ''), {
+    build(f) {
+      const message = f.message.replace(/\s*See more help with --help\.?\s*$/i, '')
+      const relation = flagRelationMessage(message)
+      return new UsageError(relation?.message ?? message, {
         cause: f.opts.cause,
+        ...(relation?.unused ? {code: 'UnusedFlag'} : {}),
         suggestions: ['Run the command with --help to see its flags.'],
-      }),
+      })
+    },
     matches: (f) => (f.err as {oclif?: {exit?: number}}).oclif?.exit === ExitCode.Usage,
   },
   {

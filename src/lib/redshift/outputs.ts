@@ -91,11 +91,11 @@ export class LocalTarget implements OutputTarget {
     const foreign = leftovers.filter((e) => !previous.has(e))
     if (foreign.length > 0) {
       throw new InputError(
-        `--output ${this.dir} holds ${foreign.length} part file(s) that no pipeops manifest there lists (${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', …' : ''}): a COPY of the prefix would load them with this run's parts`,
+        `--out ${this.dir} holds ${foreign.length} part file(s) that no pipeops manifest there lists (${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', …' : ''}): a COPY of the prefix would load them with this run's parts`,
         {
           code: 'ForeignParts',
           details: {files: foreign},
-          suggestions: ['Remove them, or choose an empty --output directory.'],
+          suggestions: ['Remove them, or choose an empty --out directory.'],
         },
       )
     }
@@ -149,14 +149,14 @@ export class LocalTarget implements OutputTarget {
 
   async prepare(): Promise<void> {
     try {
-      this.created = (await prepareOutputDir(this.dir, '--output')).created
+      this.created = (await prepareOutputDir(this.dir, '--out')).created
     } catch (error) {
       throw new InputError((error as InputError).message, {
         cause: error,
         code: (error as InputError).code,
         details: (error as InputError).details,
         suggestions: [
-          'Choose a directory you can write to with --output DIR, or an S3 prefix (--output s3://bucket/prefix/).',
+          'Choose a directory you can write to with --out DIR, or an S3 prefix (--out s3://bucket/prefix/).',
         ],
       })
     }
@@ -167,7 +167,7 @@ export class LocalTarget implements OutputTarget {
   }
 
   async writeManifest(body: string): Promise<void> {
-    await writeFileAtomic(this.manifestLocation, body, '--output')
+    await writeFileAtomic(this.manifestLocation, body, '--out')
   }
 
   /** File names the manifest in the directory lists (its entries' URLs end in the part names). */

@@ -80,7 +80,7 @@ export const TOUR: TourStep[] = [
       'copy-split',
       '--input',
       '{workDir}/redshift/daily-events.csv.gz',
-      '--output',
+      '--out',
       's3://pipeops-demo-loads/events/',
       '--slices',
       '4',

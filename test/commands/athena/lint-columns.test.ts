@@ -145,7 +145,7 @@ describe('athena lint-columns', () => {
     expect(result.fixes?.views[0]?.sql).toMatch(/"\/var\/log" AS var_log_2/)
   })
 
-  it('--format sarif gives file, line and column for DDL input, and --output writes it', async () => {
+  it('--format sarif gives file, line and column for DDL input, and --out writes it', async () => {
     const ddl = file('sarif.sql', DDL)
     const run = await runText(['athena', 'lint-columns', '--ddl', ddl, '--format', 'sarif'])
     expect(run.exitCode).toBe(1)
@@ -171,7 +171,7 @@ describe('athena lint-columns', () => {
     })
     expect(sarif.runs[0]!.tool.driver.rules.map((r) => r.id)).toContain('duplicate-name')
     const out = path.join(dir, 'out.sarif')
-    const written = await runText(['athena', 'lint-columns', '--ddl', ddl, '--format', 'sarif', '--output', out])
+    const written = await runText(['athena', 'lint-columns', '--ddl', ddl, '--format', 'sarif', '--out', out])
     expect(written.stdout).toBe('')
     expect(JSON.parse(readFileSync(out, 'utf8'))).toMatchObject({version: '2.1.0'})
   })

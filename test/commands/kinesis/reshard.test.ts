@@ -481,7 +481,7 @@ describe('kinesis reshard', () => {
     new FakeStream('orders', 2).install(kinesis)
     const two = await runJson<unknown>(['kinesis', 'reshard', '--stream', 'orders', '--even-out', '--merge-cold'])
     expect(two.exitCode).toBe(2)
-    expect(errorOf(two).message).toBe('choose one strategy at a time, not --merge-cold and --even-out')
+    expect(errorOf(two).message).toMatch(/--(even-out|merge-cold) cannot be combined with --(merge-cold|even-out)/)
     expect((await runJson(['kinesis', 'reshard', '--stream', 'orders'])).exitCode).toBe(2)
     const bad = await runJson(['kinesis', 'reshard', '--stream', 'orders', '--split-hot', '--threshold', 'hot'])
     expect(bad.exitCode).toBe(2)

@@ -61,7 +61,7 @@ describe('redshift copy-split', () => {
       'copy-split',
       '--input',
       gz,
-      '--output',
+      '--out',
       out,
       '--slices',
       '4',
@@ -122,7 +122,7 @@ describe('redshift copy-split', () => {
       'copy-split',
       '--input',
       gz,
-      '--output',
+      '--out',
       path.join(dir, 'out2'),
       '--node-type',
       'ra3.xlplus',
@@ -147,7 +147,7 @@ describe('redshift copy-split', () => {
       'copy-split',
       '--input',
       gz,
-      '--output',
+      '--out',
       out,
       '--slices',
       '2',
@@ -193,7 +193,7 @@ describe('redshift copy-split', () => {
     const bad = path.join(dir, 'bad.csv')
     await writeFile(bad, 'a,b\n1,2\n3,"no end\n4,5\n')
     const out = path.join(dir, 'out-bad')
-    const run = await runJson(['redshift', 'copy-split', '--input', bad, '--output', out, '--slices', '2'])
+    const run = await runJson(['redshift', 'copy-split', '--input', bad, '--out', out, '--slices', '2'])
     expect(run.exitCode).toBe(6)
     const error = errorOf(run)
     expect(error.code).toBe('UnbalancedQuote')
@@ -223,7 +223,7 @@ describe('redshift copy-split', () => {
       const file = path.join(dir, name)
       await writeFile(file, text)
       const out = path.join(dir, `out-${name}`)
-      const run = await runJson(['redshift', 'copy-split', '--input', file, '--output', out, '--slices', '2'])
+      const run = await runJson(['redshift', 'copy-split', '--input', file, '--out', out, '--slices', '2'])
       expect(run.exitCode).toBe(6)
       expect(errorOf(run).message).toMatch(/is not CSV: it is a JSON array/)
       expect(errorOf(run).suggestions.join(' ')).toMatch(/jq -c '\.\[\]'/)
@@ -233,14 +233,14 @@ describe('redshift copy-split', () => {
 
   it('a re-run with fewer parts removes the parts its previous manifest listed, and refuses parts it did not write', async () => {
     const out = path.join(dir, 'out-rerun')
-    await runJson(['redshift', 'copy-split', '--input', gz, '--output', out, '--slices', '4'])
+    await runJson(['redshift', 'copy-split', '--input', gz, '--out', out, '--slices', '4'])
     expect((await readdir(out)).filter((f) => f.startsWith('part-'))).toHaveLength(4)
     const again = await runJson<CopySplitResult>([
       'redshift',
       'copy-split',
       '--input',
       gz,
-      '--output',
+      '--out',
       out,
       '--slices',
       '2',
@@ -253,7 +253,7 @@ describe('redshift copy-split', () => {
     )
     expect(again.envelope.warnings.join('\n')).toMatch(/removed 2 part file\(s\) of the previous run/)
     await writeFile(path.join(out, 'part-0099.csv.gz'), 'not ours')
-    const foreign = await runJson(['redshift', 'copy-split', '--input', gz, '--output', out, '--slices', '2'])
+    const foreign = await runJson(['redshift', 'copy-split', '--input', gz, '--out', out, '--slices', '2'])
     expect(foreign.exitCode).toBe(6)
     expect(errorOf(foreign)).toMatchObject({code: 'ForeignParts'})
     expect(errorOf(foreign).message).toMatch(/part-0099\.csv\.gz/)
@@ -269,7 +269,7 @@ describe('redshift copy-split', () => {
       'copy-split',
       '--input',
       cut,
-      '--output',
+      '--out',
       path.join(dir, 'out-cut'),
       '--slices',
       '2',
@@ -285,7 +285,7 @@ describe('redshift copy-split', () => {
       'copy-split',
       '--input',
       empty,
-      '--output',
+      '--out',
       path.join(dir, 'out-empty'),
       '--slices',
       '2',
@@ -298,23 +298,14 @@ describe('redshift copy-split', () => {
     const ro = path.join(dir, 'readonly')
     await rm(ro, {force: true, recursive: true})
     await writeFile(ro, 'a file, not a directory')
-    const run = await runJson([
-      'redshift',
-      'copy-split',
-      '--input',
-      gz,
-      '--output',
-      path.join(ro, 'x'),
-      '--slices',
-      '2',
-    ])
+    const run = await runJson(['redshift', 'copy-split', '--input', gz, '--out', path.join(ro, 'x'), '--slices', '2'])
     expect(run.exitCode).toBe(6)
     expect(errorOf(run).code).toBe('OutputNotWritable')
     await chmod(ro, 0o644)
   })
 
   it('usage errors: no slice source, conflicting flags, bad sizes (exit 2)', async () => {
-    const none = await runJson(['redshift', 'copy-split', '--input', gz, '--output', path.join(dir, 'x')])
+    const none = await runJson(['redshift', 'copy-split', '--input', gz, '--out', path.join(dir, 'x')])
     expect(none.exitCode).toBe(2)
     expect(errorOf(none).suggestions.join(' ')).toMatch(/--slices N/)
     expect((await runJson(['redshift', 'copy-split', '--input', gz, '--slices', '2'])).exitCode).toBe(2)
@@ -335,7 +326,7 @@ describe('redshift copy-split', () => {
           gz,
           '--slices',
           '2',
-          '--format',
+          '--input-format',
           'json',
           '--header',
           'repeat',
@@ -369,7 +360,7 @@ describe('redshift copy-split', () => {
       'copy-split',
       '--input',
       big,
-      '--output',
+      '--out',
       's3://bucket/loads/',
       '--slices',
       '1',

@@ -64,7 +64,7 @@ describe('s3 lifecycle generate --apply', () => {
   it('treats NoSuchLifecycleConfiguration as empty, backs up "none", PUTs and verifies', async () => {
     fakeBucket()
     const backup = path.join(dir, 'backup.json')
-    const run = await runJson<GenerateCommandResult>([...CLASSIC, '--apply', '--yes', '--backup', backup])
+    const run = await runJson<GenerateCommandResult>([...CLASSIC, '--apply', '--yes', '--backup-out', backup])
     expect(run.exitCode).toBe(0)
     const result = resultOf(run)
     expect(result.apply).toMatchObject({
@@ -111,7 +111,9 @@ describe('s3 lifecycle generate --apply', () => {
   it('merges by rule id: replaces the same id, keeps the others, and backs up the previous configuration', async () => {
     fakeBucket({Rules: [OTHER, OLD]})
     const backup = path.join(dir, 'b.json')
-    const result = resultOf(await runJson<GenerateCommandResult>([...CLASSIC, '--apply', '--yes', '--backup', backup]))
+    const result = resultOf(
+      await runJson<GenerateCommandResult>([...CLASSIC, '--apply', '--yes', '--backup-out', backup]),
+    )
     expect(result.apply!.changes.map((c) => [c.id, c.change])).toEqual([
       ['tmp-cleanup', 'keep'],
       ['raw-csv-lifecycle', 'replace'],
@@ -133,7 +135,7 @@ describe('s3 lifecycle generate --apply', () => {
         '--apply',
         '--yes',
         '--replace-all',
-        '--backup',
+        '--backup-out',
         path.join(dir, 'b.json'),
       ]),
     )
@@ -144,12 +146,19 @@ describe('s3 lifecycle generate --apply', () => {
   it('shows the diff without changing anything unless --apply (dry run), and writes no backup', async () => {
     fakeBucket({Rules: [OTHER]})
     const backup = path.join(dir, 'b.json')
-    const result = resultOf(await runJson<GenerateCommandResult>([...CLASSIC, '--diff', '--backup', backup]))
+    // A backup is written only by an apply: beside --diff, --backup-out would be ignored, so it is refused.
+    const refused = await runJson([...CLASSIC, '--diff', '--backup-out', backup])
+    expect(refused.exitCode).toBe(2)
+    expect(errorOf(refused)).toMatchObject({
+      code: 'UnusedFlag',
+      message: expect.stringMatching(/^--backup-out is used only with --apply, --plan or --plan-out/),
+    })
+    const result = resultOf(await runJson<GenerateCommandResult>([...CLASSIC, '--diff']))
     expect(result.apply).toMatchObject({mode: 'dry-run', rulesAfter: 2, verified: false})
     expect(result.apply!.changes.map((c) => c.change)).toEqual(['keep', 'add'])
     expect(s3.commandCalls(PutBucketLifecycleConfigurationCommand)).toHaveLength(0)
     expect(existsSync(backup)).toBe(false)
-    const text = await runText([...CLASSIC, '--diff', '--backup', backup])
+    const text = await runText([...CLASSIC, '--diff'])
     expect(text.stdout).toMatch(/= keep\s+│ tmp-cleanup\s+│ not in the new policy; kept/)
     expect(text.stdout).toMatch(/\+ add\s+│ raw-csv-lifecycle/)
     expect(text.stdout).toMatch(
@@ -173,7 +182,7 @@ describe('s3 lifecycle generate --apply', () => {
       ],
     })
     const result = resultOf(
-      await runJson<GenerateCommandResult>([...CLASSIC, '--apply', '--yes', '--backup', path.join(dir, 'b.json')]),
+      await runJson<GenerateCommandResult>([...CLASSIC, '--apply', '--yes', '--backup-out', path.join(dir, 'b.json')]),
     )
     expect(result.apply).toMatchObject({mode: 'up-to-date'})
     expect(s3.commandCalls(PutBucketLifecycleConfigurationCommand)).toHaveLength(0)
@@ -183,7 +192,7 @@ describe('s3 lifecycle generate --apply', () => {
     fakeBucket({Rules: [OTHER]})
     s3.on(PutBucketLifecycleConfigurationCommand).resolves({})
     const backup = path.join(dir, 'b.json')
-    const run = await runJson([...CLASSIC, '--apply', '--yes', '--backup', backup])
+    const run = await runJson([...CLASSIC, '--apply', '--yes', '--backup-out', backup])
     expect(run.exitCode).toBe(7)
     expect(errorOf(run)).toMatchObject({code: 'VerificationFailed'})
     expect(errorOf(run).suggestions.join(' ')).toMatch(/previous configuration is saved in/)
@@ -219,7 +228,7 @@ describe('s3 lifecycle generate --apply', () => {
       'lake',
       '--apply',
       '--yes',
-      '--backup',
+      '--backup-out',
       path.join(dir, 'b.json'),
     ])
     expect(run.exitCode).toBe(6)
@@ -231,7 +240,7 @@ describe('s3 lifecycle generate --apply', () => {
     fakeBucket({Rules: [OTHER]})
     const planFile = path.join(dir, 'plan.json')
     const backup = path.join(dir, 'b.json')
-    resultOf(await runJson([...CLASSIC, '--plan-out', planFile, '--backup', backup]))
+    resultOf(await runJson([...CLASSIC, '--plan-out', planFile, '--backup-out', backup]))
     expect(s3.commandCalls(PutBucketLifecycleConfigurationCommand)).toHaveLength(0)
     const applied = resultOf(
       await runJson<GenerateCommandResult>(['s3', 'lifecycle', 'generate', '--plan', planFile, '--yes']),

@@ -84,7 +84,7 @@ describe('sfn lint', () => {
       }),
     )
     const out = path.join(dir, 'out.sarif')
-    const run = await runText(['sfn', 'lint', '--definition', file, '--format', 'sarif', '--output', out])
+    const run = await runText(['sfn', 'lint', '--definition', file, '--format', 'sarif', '--out', out])
     expect(run.exitCode).toBe(0)
     const sarif = JSON.parse(readFileSync(out, 'utf8')) as {
       runs: Array<{
@@ -99,9 +99,9 @@ describe('sfn lint', () => {
     expect(sarif.runs[0]!.tool.driver.rules.length).toBeGreaterThan(20)
   })
 
-  it('rejects unknown rule ids and --output without SARIF (exit 2)', async () => {
+  it('rejects unknown rule ids and --out without SARIF (exit 2)', async () => {
     expect((await runJson(['sfn', 'lint', '--definition', FIXTURE, '--skip', 'no-such-rule'])).exitCode).toBe(2)
-    expect((await runJson(['sfn', 'lint', '--definition', FIXTURE, '--output', 'x.sarif'])).exitCode).toBe(2)
+    expect((await runJson(['sfn', 'lint', '--definition', FIXTURE, '--out', 'x.sarif'])).exitCode).toBe(2)
   })
 })
 

@@ -1,13 +1,13 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../../base-command.js'
+import {horizonDays, priceFlags, resolvePrices} from '../../../flags/s3-lifecycle.js'
 import {UsageError} from '../../../lib/core/errors.js'
 import {durationToDays, parseDuration} from '../../../lib/core/parse/duration.js'
 import {parseKeyValueList} from '../../../lib/core/parse/lists.js'
 import {parseSize} from '../../../lib/core/parse/size.js'
 import {loadBucket, type LoadedConfiguration, loadFile} from '../../../lib/s3/lifecycle/load.js'
 import {explainObject, type ExplainResult} from '../../../lib/s3/lifecycle/service.js'
-import {horizonDays, priceFlags, resolvePrices} from '../../../ui/s3-lifecycle-flags.js'
 import {renderExplain} from '../../../ui/s3-lifecycle.js'
 
 export default class S3LifecycleExplain extends BaseCommand {

@@ -1,6 +1,10 @@
 import {Flags, type Interfaces} from '@oclif/core'
 
 import {BaseCommand, type BaseFlags, planFlags} from '../../../base-command.js'
+import {renamedFrom} from '../../../flags/output.js'
+import {applyFlag, planOutFlag} from '../../../flags/plan.js'
+import {onlyWith} from '../../../flags/relations.js'
+import {estimateFlags, estimateRequest, wantsEstimate} from '../../../flags/s3-lifecycle.js'
 import {checkWritableFile, writeFileAtomic} from '../../../lib/core/atomic-write.js'
 import {InputError, UsageError} from '../../../lib/core/errors.js'
 import {
@@ -23,7 +27,6 @@ import {
 } from '../../../lib/s3/lifecycle/service.js'
 import {loadSpecFile, type RuleSpec, SPEC_KEYS} from '../../../lib/s3/lifecycle/spec.js'
 import {validateConfiguration} from '../../../lib/s3/lifecycle/validate.js'
-import {estimateFlags, estimateRequest, wantsEstimate} from '../../../ui/s3-lifecycle-flags.js'
 import {renderApplyPlan, renderEstimate, renderGenerate} from '../../../ui/s3-lifecycle.js'
 
 const afterFlag = (what: string) =>
@@ -46,17 +49,6 @@ export interface GenerateCommandResult extends GenerateResult {
 }
 
 type GenerateFlags = BaseFlags & Interfaces.InferredFlags<(typeof S3LifecycleGenerate)['flags']>
-
-/** The flags that act on the bucket's current configuration need --bucket. */
-function checkBucketFlags(flags: GenerateFlags): void {
-  const needsBucket = (['apply', 'diff', 'plan-out', 'replace-all', 'backup'] as const).filter((k) => flags[k])
-  if (needsBucket.length > 0 && !flags.bucket) {
-    throw new UsageError(
-      `${needsBucket.map((k) => `--${k}`).join(', ')} need${needsBucket.length === 1 ? 's' : ''} --bucket`,
-      {suggestions: ['Add --bucket NAME: the rules are merged with those already on the bucket.']},
-    )
-  }
-}
 
 /** The rules asked for: the spec file, or one rule from the rule flags (never both). */
 async function rulesFromInput(
@@ -106,12 +98,18 @@ With --bucket it reads the bucket's current configuration and shows what would c
   ]
   static override flags = {
     ...planFlags,
+    // Without --bucket nothing is read or changed: these flags would be ignored, so they need it.
+    apply: applyFlag(onlyWith('bucket', 'plan')),
+    'plan-out': planOutFlag(onlyWith('bucket')),
     ...estimateFlags,
     'abort-multipart-after': Flags.string({
       helpGroup: 'RULE',
       summary: 'Abort incomplete multipart uploads this long after they start (e.g. 7d).',
     }),
-    backup: Flags.string({
+    'backup-out': Flags.string({
+      // The backup is written by an apply, now or later from the saved plan (which names the file).
+      ...onlyWith('apply', 'plan', 'plan-out'),
+      ...renamedFrom('backup'),
       summary: 'Where --apply saves the previous configuration (default ./lifecycle-backup-BUCKET-TIME.json).',
     }),
     bucket: Flags.string({
@@ -124,7 +122,7 @@ With --bucket it reads the bucket's current configuration and shows what would c
       summary: 'Remove delete markers that have no noncurrent versions left (ExpiredObjectDeleteMarker).',
     }),
     diff: Flags.boolean({
-      default: false,
+      ...onlyWith('bucket'),
       summary: "With --bucket: read the bucket's rules and show what --apply would change (read-only).",
     }),
     disabled: Flags.boolean({helpGroup: 'RULE', summary: 'Create the rule with Status Disabled.'}),
@@ -166,7 +164,7 @@ With --bucket it reads the bucket's current configuration and shows what would c
       summary: 'Only keys starting with this prefix (also the --sample-bucket prefix).',
     }),
     'replace-all': Flags.boolean({
-      default: false,
+      ...onlyWith('bucket'),
       summary: 'With --bucket: drop existing rules that the new policy does not contain (default: keep them).',
     }),
     spec: Flags.string({
@@ -200,11 +198,10 @@ With --bucket it reads the bucket's current configuration and shows what would c
     const now = new Date()
     // A saved plan carries everything: apply it without re-generating.
     if (flags.plan) return this.applySavedPlan(flags.plan, flags)
-    checkBucketFlags(flags)
     // Output paths are checked before any work or AWS call.
     if (flags.out) await checkWritableFile(flags.out, '--out')
     if (flags['plan-out']) await checkWritableFile(flags['plan-out'], '--plan-out')
-    if (flags.backup) await checkWritableFile(flags.backup, '--backup')
+    if (flags['backup-out']) await checkWritableFile(flags['backup-out'], '--backup-out')
 
     const estimate = wantsEstimate(flags)
     // Region is read for prices by --estimate; without --bucket or --estimate nothing goes to AWS.
@@ -240,7 +237,10 @@ With --bucket it reads the bucket's current configuration and shows what would c
       if (result.estimate) this.log(`\n${renderEstimate(result.estimate)}`)
     }
 
-    if (flags.bucket && (flags.apply || flags.diff || flags['plan-out'] || flags['replace-all'] || flags.backup)) {
+    if (
+      flags.bucket &&
+      (flags.apply || flags.diff || flags['plan-out'] || flags['replace-all'] || flags['backup-out'])
+    ) {
       result.apply = await this.mergeAndApply(flags.bucket, result, flags, now)
     } else if (flags.bucket && !this.jsonEnabled()) {
       this.logToStderr(
@@ -253,7 +253,7 @@ With --bucket it reads the bucket's current configuration and shows what would c
 
   private async applySavedPlan(file: string, flags: GenerateFlags): Promise<GenerateCommandResult> {
     const aws = await this.awsClients(flags)
-    const executor = makeExecutor(await aws.create('s3'), {now: () => new Date()})
+    const executor = makeExecutor({s3: await aws.create('s3')}, this.runContext())
     const run = await this.runPlan({
       executor,
       flags: {apply: true, plan: file, 'plan-out': undefined, yes: flags.yes},
@@ -329,8 +329,8 @@ With --bucket it reads the bucket's current configuration and shows what would c
     }
 
     const stamp = now.toISOString().replaceAll(/[:.]/g, '-')
-    const backupFile = flags.backup ?? `lifecycle-backup-${bucket}-${stamp}.json`
-    const executor = makeExecutor(s3, {now: () => new Date()})
+    const backupFile = flags['backup-out'] ?? `lifecycle-backup-${bucket}-${stamp}.json`
+    const executor = makeExecutor({s3}, this.runContext())
     const run = await this.runPlan({
       executor,
       flags: {apply: flags.apply, plan: undefined, 'plan-out': flags['plan-out'], yes: flags.yes},

@@ -1,11 +1,12 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../../base-command.js'
-import {classifyError, UsageError} from '../../../lib/core/errors.js'
+import {onlyWith} from '../../../flags/relations.js'
+import {estimateFlags, estimateRequest, wantsEstimate} from '../../../flags/s3-lifecycle.js'
+import {classifyError} from '../../../lib/core/errors.js'
 import {isBucketVersioned, loadBucket, type LoadedConfiguration, loadFile} from '../../../lib/s3/lifecycle/load.js'
 import {addEstimate, lintConfigurations, type LintResult} from '../../../lib/s3/lifecycle/service.js'
 import {loadTemplateValues} from '../../../lib/s3/lifecycle/template-values.js'
-import {estimateFlags, estimateRequest, wantsEstimate} from '../../../ui/s3-lifecycle-flags.js'
 import {renderLint} from '../../../ui/s3-lifecycle.js'
 
 export default class S3LifecycleLint extends BaseCommand {
@@ -42,7 +43,11 @@ Every finding has a stable code (LC… errors, LW… warnings) and name. Exit 1 
       summary:
         'CloudFormation parameters: [{"ParameterKey","ParameterValue"}] (create-stack), {"Parameters": {…}} or Key=Value words (deploy).',
     }),
-    prefix: Flags.string({helpGroup: 'ESTIMATE', summary: 'With --sample-bucket: sample only keys under this prefix.'}),
+    prefix: Flags.string({
+      ...onlyWith('sample-bucket'),
+      helpGroup: 'ESTIMATE',
+      summary: 'With --sample-bucket: sample only keys under this prefix.',
+    }),
     var: Flags.string({
       helpGroup: 'TEMPLATE VALUES',
       multiple: true,
@@ -68,10 +73,6 @@ Every finding has a stable code (LC… errors, LW… warnings) and name. Exit 1 
   public async run(): Promise<LintResult> {
     const {flags} = await this.parse(S3LifecycleLint)
     const estimate = wantsEstimate(flags)
-    if (flags.prefix !== undefined && !flags['sample-bucket'])
-      throw new UsageError('--prefix only applies to --sample-bucket', {
-        suggestions: ['Add --sample-bucket BUCKET, or drop --prefix.'],
-      })
     // Region is read for prices by --estimate; otherwise a lint of a file sends nothing to AWS.
     if (!flags.bucket && !estimate) this.rejectAwsFlags(flags, 'a lint of a file without --estimate')
     let loaded: LoadedConfiguration[]

@@ -1,11 +1,12 @@
+import type {S3Client, LifecycleRule as SdkLifecycleRule, TransitionDefaultMinimumObjectSize} from '@aws-sdk/client-s3'
+
+import type {Plan, PlanExecutor, PlanStep} from '../../core/plan.js'
 /**
  * Safe apply. PutBucketLifecycleConfiguration replaces the whole configuration, so: GET the
  * current one (NoSuchLifecycleConfiguration = empty), merge by rule ID (or --replace-all), show the
  * diff, and through the plan/apply engine: back up the previous configuration, PUT, GET to verify.
  */
-import type {S3Client, LifecycleRule as SdkLifecycleRule, TransitionDefaultMinimumObjectSize} from '@aws-sdk/client-s3'
-
-import type {Plan, PlanExecutor, PlanStep} from '../../core/plan.js'
+import type {RunContext} from '../../core/run-context.js'
 
 import {abortOpts} from '../../aws/abort.js'
 import {writeFileAtomic} from '../../core/atomic-write.js'
@@ -237,9 +238,10 @@ export function planBucket(plan: Plan<ApplyBaseline, PutParams>): string {
 
 /** The executor of a lifecycle plan: the bucket is the plan's (its target, else its baseline). */
 export function makeExecutor(
-  s3: S3Client,
-  options: {now: () => Date},
+  clients: {s3: S3Client},
+  ctx: Pick<RunContext, 'now'>,
 ): PlanExecutor<LifecycleState, ApplyBaseline, PutParams> & {backupWritten?: string} {
+  const {s3} = clients
   let observed: LifecycleConfiguration | undefined
   const executor: PlanExecutor<LifecycleState, ApplyBaseline, PutParams> & {backupWritten?: string} = {
     async applyStep(step, _plan, signal) {
@@ -250,9 +252,9 @@ export function makeExecutor(
         restore: observed
           ? `aws s3api put-bucket-lifecycle-configuration --bucket ${bucket} --lifecycle-configuration "$(jq .configuration ${backupFile})"`
           : `aws s3api delete-bucket-lifecycle --bucket ${bucket}`,
-        savedAt: options.now().toISOString(),
+        savedAt: ctx.now().toISOString(),
       }
-      await writeFileAtomic(backupFile, `${JSON.stringify(backup, null, 2)}\n`, '--backup')
+      await writeFileAtomic(backupFile, `${JSON.stringify(backup, null, 2)}\n`, '--backup-out')
       executor.backupWritten = backupFile
       const {PutBucketLifecycleConfigurationCommand} = await import('@aws-sdk/client-s3')
       await s3.send(

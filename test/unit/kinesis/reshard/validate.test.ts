@@ -2,7 +2,6 @@ import {CloudTrailClient, LookupEventsCommand} from '@aws-sdk/client-cloudtrail'
 import {mockClient} from 'aws-sdk-client-mock'
 import {beforeEach, describe, expect, it} from 'vitest'
 
-import {parseUtilisation, strategyFromFlags} from '../../../../src/lib/kinesis/reshard/options.js'
 import {planUniformScaling} from '../../../../src/lib/kinesis/reshard/planners.js'
 import {
   countUpdateShardCount24h,
@@ -80,31 +79,7 @@ describe('reshard validation', () => {
   })
 })
 
-describe('reshard flags', () => {
-  const flags = {below: '0.25', 'even-out': false, 'merge-cold': false, 'split-hot': false, threshold: '0.8'}
-
-  it('parses utilisation levels as fractions or percentages', () => {
-    expect(parseUtilisation('0.8', '--threshold')).toBe(0.8)
-    expect(parseUtilisation('80%', '--threshold')).toBe(0.8)
-    expect(parseUtilisation('12.5 %', '--below')).toBe(0.125)
-    expect(() => parseUtilisation('0', '--threshold')).toThrow(/not a utilisation level/)
-    expect(() => parseUtilisation('-1', '--threshold')).toThrow(/not a utilisation level/)
-    expect(() => parseUtilisation('150%', '--threshold')).toThrow(/not a utilisation level/)
-  })
-
-  it('needs exactly one strategy, none with --plan', () => {
-    expect(strategyFromFlags({...flags, 'split-hot': true, threshold: '70%'})).toEqual({
-      kind: 'split-hot',
-      threshold: 0.7,
-    })
-    expect(strategyFromFlags({...flags, 'target-shards': 8})).toEqual({kind: 'target-shards', target: 8})
-    expect(strategyFromFlags({...flags, plan: 'p.json'})).toBeUndefined()
-    expect(() => strategyFromFlags({...flags, 'even-out': true, plan: 'p.json'})).toThrow(
-      /do not combine it with --even-out/,
-    )
-    expect(() => strategyFromFlags({...flags, 'isolate-key': ''})).toThrow(/1 to 256 characters/)
-  })
-
+describe('reshard stream flag', () => {
   it('takes a stream name or ARN', () => {
     expect(parseStreamRef('orders')).toEqual({streamName: 'orders'})
     expect(parseStreamRef('arn:aws:kinesis:eu-west-1:123456789012:stream/orders')).toEqual({
