@@ -68,7 +68,8 @@ function renderConsumer(c: Consumer): string {
 
 export function renderConsumers(r: ConsumersResult): string {
   const head = `Stream ${r.stream ?? '(unnamed)'}: retention ${r.retentionHours === null ? 'unknown' : `${r.retentionHours} h`}, ${r.consumers.length} consumer(s); ${r.summary.critical} critical, ${r.summary.warning} warning(s), ${r.summary.info} note(s)`
+  const notes = r.notChecked.map((n) => paint('dim', `? ${n.what}: not checked (${n.reason})`))
   if (r.consumers.length === 0)
-    return `${head}\nNo consumer found: give the KCL application with --app NAME (or --lease-table); Lambda mappings and enhanced fan-out consumers are found by themselves.`
-  return [head, ...r.consumers.map((c) => renderConsumer(c))].join('\n\n')
+    return `${[head, ...notes].join('\n')}\nNo consumer found: give the KCL application with --app NAME (or --lease-table); Lambda mappings and enhanced fan-out consumers are found by themselves.`
+  return [[head, ...notes].join('\n'), ...r.consumers.map((c) => renderConsumer(c))].join('\n\n')
 }

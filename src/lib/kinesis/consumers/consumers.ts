@@ -86,16 +86,38 @@ export async function kinesisConsumers(clients: ConsumerClients, request: LiveRe
     )
   }
 
-  if (clients.lambda && summary.streamArn) {
-    const mappings = await listStreamMappings(await clients.lambda(), summary.streamArn, ctx)
-    consumers.push(...mappings.map((m) => analyseMapping(m)))
+  const notChecked: ConsumersResult['notChecked'] = []
+  // Lambda mappings and enhanced fan-out consumers are looked for on the side: a denied or
+  // unavailable call leaves them unknown (said so), it does not hide the lease tables' findings.
+  const aside = async (what: string, look: () => Promise<Consumer[]>): Promise<void> => {
+    try {
+      consumers.push(...(await look()))
+    } catch (error) {
+      if (ctx.signal.aborted) throw error
+      const e = error as {message?: string; name?: string}
+      const reason = `${e.name ?? 'Error'}: ${e.message ?? ''}`.trim()
+      notChecked.push({reason, what})
+      ctx.warn(`${what} not checked (${reason})`)
+    }
   }
 
-  if (request.efo && summary.streamArn) {
-    consumers.push(...(await listEfoConsumers(clients.kinesis, summary.streamArn, ctx)).map((c) => analyseEfoConsumer(c)))
+  if (!summary.streamArn) {
+    notChecked.push({reason: 'the stream ARN is unknown', what: 'Lambda mappings and enhanced fan-out consumers'})
+  } else {
+    const arn = summary.streamArn
+    const lambda = clients.lambda
+    if (lambda)
+      await aside('Lambda event source mappings', async () =>
+        (await listStreamMappings(await lambda(), arn, ctx)).map((m) => analyseMapping(m)),
+      )
+    else notChecked.push({reason: '--no-lambda', what: 'Lambda event source mappings'})
+    if (request.efo)
+      await aside('enhanced fan-out consumers', async () =>
+        (await listEfoConsumers(clients.kinesis, arn, ctx)).map((c) => analyseEfoConsumer(c)),
+      )
   }
 
-  return result(summary.streamName, retentionHours, consumers)
+  return result(summary.streamName, retentionHours, consumers, notChecked)
 }
 
 function readLeases(items: Parameters<typeof parseLeaseItems>[0], stream: string, source: string, ctx: RunContext): Lease[] {
@@ -153,11 +175,18 @@ export async function reviewSavedLeases(request: SavedRequest, ctx: RunContext):
     shards: list.shards,
     source: leaseSource,
   })
-  return result(stream, retentionHours, [consumer])
+  return result(stream, retentionHours, [consumer], [
+    {reason: 'offline review of a lease table', what: 'lag, Lambda event source mappings and enhanced fan-out consumers'},
+  ])
 }
 
-function result(stream: null | string, retentionHours: null | number, consumers: Consumer[]): ConsumersResult {
+function result(
+  stream: null | string,
+  retentionHours: null | number,
+  consumers: Consumer[],
+  notChecked: ConsumersResult['notChecked'],
+): ConsumersResult {
   const summary = {critical: 0, info: 0, warning: 0}
   for (const c of consumers) for (const f of c.findings) summary[f.severity]++
-  return {consumers, retentionHours, stream, summary}
+  return {consumers, notChecked, retentionHours, stream, summary}
 }

@@ -69,6 +69,8 @@ export interface Consumer {
 
 export interface ConsumersResult {
   consumers: Consumer[]
+  /** Consumer kinds that could not be looked for, and why (unknown, not "none"). */
+  notChecked: Array<{reason: string; what: string}>
   /** Retention period of the stream in hours; null when unknown (offline without describe-stream output). */
   retentionHours: null | number
   stream: null | string
