@@ -24,7 +24,7 @@ export default class Sandbox extends BaseCommand {
   static override baseFlags = hideAwsFlags(BaseCommand.baseFlags)
   static override callsAws = false
   static override description =
-    'Starts kinesis-local (Kinesis), s3rver (S3) and a local STS on 127.0.0.1 only, seeds demo data for every flow, and prints the export lines that point pipeops and the AWS CLI at them. Runs until Ctrl-C, then stops its processes. With --demo it runs a scripted tour of pipeops against the sandbox and exits.'
+    'Starts kinesis-local (Kinesis), s3rver (S3), dynalite (DynamoDB) and a local STS on 127.0.0.1 only, seeds demo data for every flow, and prints the export lines that point pipeops and the AWS CLI at them. Runs until Ctrl-C, then stops its processes. With --demo it runs a scripted tour of pipeops against the sandbox and exits.'
   static override examples = [
     '<%= config.bin %> <%= command.id %>',
     '<%= config.bin %> <%= command.id %> --kinesis-port 14567 --s3-port 14569 --sts-port 14570',
@@ -39,6 +39,11 @@ export default class Sandbox extends BaseCommand {
     keep: Flags.boolean({
       default: false,
       summary: "With --demo: keep the demo's temporary folder (removed at the end and on Ctrl-C otherwise).",
+    }),
+    'dynamodb-port': Flags.integer({
+      max: 65_535,
+      min: 0,
+      summary: 'Port of the DynamoDB emulator, dynalite (default 4568; 0 = any free port).',
     }),
     'kinesis-port': Flags.integer({
       max: 65_535,
@@ -72,6 +77,7 @@ export default class Sandbox extends BaseCommand {
       flags.dir ?? path.join(tmpdir(), `pipeops-sandbox${flags.demo ? `-demo-${process.pid}` : ''}`),
     )
     const ports = {
+      dynamodb: port(flags['dynamodb-port'], 4568),
       kinesis: port(flags['kinesis-port'], 4567),
       s3: port(flags['s3-port'], 4569),
       sts: port(flags['sts-port'], 4570),
@@ -88,7 +94,7 @@ export default class Sandbox extends BaseCommand {
     if (flags.demo && !flags.keep && !flags.dir && created)
       this.onCleanup(() => rm(workDir, {force: true, recursive: true}))
     const progress = this.progress()
-    progress.update({label: 'Starting kinesis-local, s3rver and STS on 127.0.0.1'})
+    progress.update({label: 'Starting kinesis-local, s3rver, dynalite and STS on 127.0.0.1'})
     const starting = startSandbox({
       dataDir: workDir,
       env: process.env,
@@ -121,6 +127,7 @@ export default class Sandbox extends BaseCommand {
     progress.update({label: 'Seeding demo data'})
     const resources = flags.seed
       ? await runSeeds(SEEDS, {
+          dynamodb: await clients.create('dynamodb'),
           kinesis: await clients.create('kinesis'),
           log: (message) => progress.update({detail: message, label: 'Seeding demo data'}),
           s3: await clients.create('s3'),
@@ -230,8 +237,9 @@ async function runCli(
 }
 
 /** Two emulators cannot share a port: the second would answer the first one's clients (raw SDK errors). */
-function refuseSharedPorts(ports: {kinesis: number; s3: number; sts: number}): void {
+function refuseSharedPorts(ports: {dynamodb: number; kinesis: number; s3: number; sts: number}): void {
   const named = [
+    ['--dynamodb-port', ports.dynamodb],
     ['--kinesis-port', ports.kinesis],
     ['--s3-port', ports.s3],
     ['--sts-port', ports.sts],
