@@ -1,11 +1,17 @@
 import {CreateTableCommand, DescribeTableCommand, DynamoDBClient, PutItemCommand, UpdateItemCommand} from '@aws-sdk/client-dynamodb'
 import {CreateStreamCommand, DescribeStreamSummaryCommand, KinesisClient, ListShardsCommand, PutRecordsCommand, SplitShardCommand} from '@aws-sdk/client-kinesis'
+import {mkdtempSync, rmSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
 import {setTimeout as delay} from 'node:timers/promises'
 import {describe, expect, it} from 'vitest'
 
 import type {ConsumersResult} from '../../src/lib/kinesis/consumers/types.js'
 
 import {createClientFactory} from '../../src/lib/aws/clients.js'
+import {KCL_DEMO_APP, kinesisConsumersSeed} from '../../src/lib/sandbox/seeds/kinesis-consumers.js'
+import {KINESIS_DEMO_STREAM, kinesisSeed} from '../../src/lib/sandbox/seeds/kinesis.js'
+import {TOUR} from '../../src/lib/sandbox/tour.js'
 import {resolveAwsSettings} from '../../src/lib/aws/settings.js'
 import {useTestAwsEnv} from '../helpers/aws-env.js'
 import {useEmulators} from '../helpers/emulators.js'
@@ -117,4 +123,43 @@ describe('kinesis consumers against kinesis-local + dynalite', () => {
     const stuck = kcl.findings.find((f) => f.kind === 'checkpoint-not-advancing')!
     expect(stuck.message).toContain(seqs(low)[1]!)
   })
+
+  it('sandbox: the seeded lease table lags on the hot shard; after a split the tour step names the parent holding the children back', async () => {
+    const workDir = mkdtempSync(join(tmpdir(), 'pipeops-consumers-tour-'))
+    try {
+      const kinesisSettings = await resolveAwsSettings({endpointUrl: emu.kinesis!.url, env: {}, region: 'us-east-1'})
+      const dynamoSettings = await resolveAwsSettings({endpointUrl: emu.dynamodb!.url, env: {}, region: 'us-east-1'})
+      const kinesis = await createClientFactory(kinesisSettings, 'pipeops/test').create('kinesis')
+      const dynamodb = await createClientFactory(dynamoSettings, 'pipeops/test').create('dynamodb')
+      const context = {dynamodb, kinesis, log() {}, s3: undefined as never, workDir}
+      await kinesisSeed.run(context)
+      const seeded = await kinesisConsumersSeed.run(context)
+      expect(seeded[0]).toMatchObject({kind: 'DynamoDB table', name: KCL_DEMO_APP})
+      const lagging = /(shardId-\d+) checkpointed at its first record/.exec(seeded[0]!.note!)![1]!
+      const shards = await kinesis.send(new ListShardsCommand({StreamName: KINESIS_DEMO_STREAM}))
+      const hot = shards.Shards!.find((s) => s.ShardId === lagging)!
+      const middle = (BigInt(hot.HashKeyRange!.StartingHashKey!) + BigInt(hot.HashKeyRange!.EndingHashKey!)) / 2n
+      await kinesis.send(new SplitShardCommand({NewStartingHashKey: middle.toString(), ShardToSplit: lagging, StreamName: KINESIS_DEMO_STREAM}))
+      for (let i = 0; i < 100; i++) {
+        const d = await kinesis.send(new DescribeStreamSummaryCommand({StreamName: KINESIS_DEMO_STREAM}))
+        if (d.StreamDescriptionSummary?.StreamStatus === 'ACTIVE') break
+        await delay(100)
+      }
+
+      process.env.AWS_ENDPOINT_URL_KINESIS = emu.kinesis!.url
+      process.env.AWS_ENDPOINT_URL_DYNAMODB = emu.dynamodb!.url
+      const step = TOUR.find((t) => t.argv[0] === 'kinesis' && t.argv[1] === 'consumers')!
+      const run = await runJson<ConsumersResult>(step.argv)
+      expect(run.exitCode).toBe(step.expectExit![0])
+      const kcl = resultOf(run).consumers[0]!
+      const waiting = kcl.findings.filter((f) => f.kind === 'open-shard-without-lease')
+      expect(waiting.map((f) => f.parentShardId)).toEqual([lagging, lagging])
+      const laggingRow = kcl.shards.find((s) => s.shardId === lagging)!
+      const others = kcl.shards.filter((s) => s.state === 'processing' && s.shardId !== lagging)
+      expect(laggingRow.lagMs).toBeGreaterThan(0)
+      for (const o of others) expect(o.lagMs).toBe(0)
+    } finally {
+      rmSync(workDir, {force: true, recursive: true})
+    }
+  }, 120_000)
 })

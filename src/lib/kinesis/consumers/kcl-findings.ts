@@ -90,6 +90,9 @@ export function analyseKcl(input: KclInput): Consumer {
 
     const later = after?.get(shard.shardId)
     let state: ShardState = lease.checkpoint === 'SHARD_END' ? 'finished' : lease.owner ? 'processing' : 'no-owner'
+    // KCL 1.x creates the children's leases at once; their workers block until the parents end.
+    if (state === 'processing' && unfinishedAncestors(shard, input.shards, byShard, lease.parentShardIds).length > 0)
+      state = 'waiting-for-parent'
     if (state === 'processing' && later && input.sampleMs !== undefined) {
       if (later.leaseCounter !== null && later.leaseCounter === lease.leaseCounter && later.owner === lease.owner) {
         state = 'dead'
@@ -192,12 +195,17 @@ export function analyseKcl(input: KclInput): Consumer {
  * either finished and cleaned up, or itself waiting for its own parent (KCL creates a child's
  * lease only once its parents are done), so the walk goes on through lease-less closed parents.
  */
-function unfinishedAncestors(shard: ListedShard, shards: ListedShard[], leases: Map<string, Lease>): Lease[] {
+function unfinishedAncestors(
+  shard: ListedShard,
+  shards: ListedShard[],
+  leases: Map<string, Lease>,
+  leaseParents: string[] = [],
+): Lease[] {
   const byId = new Map(shards.map((s) => [s.shardId, s]))
   const found: Lease[] = []
   const seen = new Set<string>()
-  const visit = (s: ListedShard): void => {
-    for (const p of [s.parentShardId, s.adjacentParentShardId]) {
+  const visit = (s: ListedShard, extra: string[] = []): void => {
+    for (const p of [s.parentShardId, s.adjacentParentShardId, ...extra]) {
       if (!p || seen.has(p)) continue
       seen.add(p)
       const lease = leases.get(p)
@@ -211,7 +219,7 @@ function unfinishedAncestors(shard: ListedShard, shards: ListedShard[], leases: 
     }
   }
 
-  visit(shard)
+  visit(shard, leaseParents)
   return found
 }
 

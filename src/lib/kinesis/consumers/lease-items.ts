@@ -63,7 +63,8 @@ function set(item: AttributeMap, name: string): string[] {
   return []
 }
 
-const SHARD_ID = /shardId-\d+$/
+// Kinesis shard ids are shardId-<12 digits>; the DynamoDB Streams adapter's carry a suffix.
+const SHARD_ID = /^shardId-[\w-]+$/
 
 /** The stream name in a multi-stream identifier: `account:name:epoch` → name; a bare name stays. */
 function streamNameOf(identifier: string): string {

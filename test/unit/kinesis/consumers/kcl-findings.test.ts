@@ -84,6 +84,15 @@ describe('KCL analysis', () => {
     expect(c.findings[0]!.parentShardId).toBe(sid(0))
   })
 
+  it('KCL 1.x: a child leased before its parent ended waits for it (no finding of its own)', () => {
+    const c = run({
+      leases: [lease(0), lease(1, {checkpoint: 'TRIM_HORIZON', parentShardIds: [sid(0)]})],
+      shards: [shard(0, false), shard(1, true, 0)],
+    })
+    expect(c.shards.find((s) => s.shardId === sid(1))!.state).toBe('waiting-for-parent')
+    expect(kinds(c)).toEqual([`closed-shard-leased ${sid(0)} warning`])
+  })
+
   it('does not report a closed shard whose lease was cleaned up', () => {
     const c = run({leases: [lease(1)], shards: [shard(0, false), shard(1, true, 0)]})
     expect(c.findings).toEqual([])
