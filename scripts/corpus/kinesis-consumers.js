@@ -28,7 +28,15 @@ export default {
     return filesUnder(target)
       .filter((file) => file.endsWith('.scan.json') && existsSync(file.replace(/\.scan\.json$/, '.shards.json')))
       .map((file) => ({
-        args: ['kinesis', 'consumers', '--lease-table-json', file, '--shard-map', file.replace(/\.scan\.json$/, '.shards.json'), '--json'],
+        args: [
+          'kinesis',
+          'consumers',
+          '--lease-table-json',
+          file,
+          '--shard-map',
+          file.replace(/\.scan\.json$/, '.shards.json'),
+          '--json',
+        ],
         label: file,
       }))
   },

@@ -36,14 +36,14 @@ export default class Sandbox extends BaseCommand {
       summary:
         "Folder for the sandbox's S3 data and demo files (default: a pipeops-sandbox folder in the temp directory).",
     }),
-    keep: Flags.boolean({
-      default: false,
-      summary: "With --demo: keep the demo's temporary folder (removed at the end and on Ctrl-C otherwise).",
-    }),
     'dynamodb-port': Flags.integer({
       max: 65_535,
       min: 0,
       summary: 'Port of the DynamoDB emulator, dynalite (default 4568; 0 = any free port).',
+    }),
+    keep: Flags.boolean({
+      default: false,
+      summary: "With --demo: keep the demo's temporary folder (removed at the end and on Ctrl-C otherwise).",
     }),
     'kinesis-port': Flags.integer({
       max: 65_535,

@@ -25,7 +25,15 @@ export function shortCheckpoint(c: null | string): string {
 }
 
 function stateCell(s: ConsumerShard): string {
-  const colour = {dead: 'red', finished: 'dim', 'no-lease': 'red', 'no-owner': 'yellow', processing: 'green', stuck: 'red', 'waiting-for-parent': 'yellow'} as const
+  const colour = {
+    dead: 'red',
+    finished: 'dim',
+    'no-lease': 'red',
+    'no-owner': 'yellow',
+    processing: 'green',
+    stuck: 'red',
+    'waiting-for-parent': 'yellow',
+  } as const
   return paint(colour[s.state], s.state)
 }
 
@@ -37,7 +45,11 @@ function byAttention(a: ConsumerShard, b: ConsumerShard): number {
 }
 
 function severityCell(f: Finding): string {
-  return f.severity === 'critical' ? paint('red', 'CRITICAL') : f.severity === 'warning' ? paint('yellow', 'warning') : paint('dim', 'info')
+  return f.severity === 'critical'
+    ? paint('red', 'CRITICAL')
+    : f.severity === 'warning'
+      ? paint('yellow', 'warning')
+      : paint('dim', 'info')
 }
 
 function renderConsumer(c: Consumer): string {
@@ -50,19 +62,28 @@ function renderConsumer(c: Consumer): string {
         align: ['left', 'left', 'left', 'right', 'left'],
         head: ['Shard', 'State', 'Owner', 'Lag', 'Checkpoint'],
         optional: [4, 2],
-        rows: shown.map((s) => [s.shardId, stateCell(s), s.owner ?? '—', formatLag(s.lagMs), shortCheckpoint(s.checkpoint)]),
+        rows: shown.map((s) => [
+          s.shardId,
+          stateCell(s),
+          s.owner ?? '—',
+          formatLag(s.lagMs),
+          shortCheckpoint(s.checkpoint),
+        ]),
       }),
     )
-    if (rows.length > shown.length) parts.push(paint('dim', `… ${rows.length - shown.length} more shard(s): see --json`))
+    if (rows.length > shown.length)
+      parts.push(paint('dim', `… ${rows.length - shown.length} more shard(s): see --json`))
     const unknown = c.shards.filter((s) => s.lagMs === null && s.state !== 'finished' && s.state !== 'no-lease')
-    if (unknown.length > 0) parts.push(paint('dim', `lag unknown for ${unknown.length} shard(s): ${unknown[0]!.lagSource}`))
+    if (unknown.length > 0)
+      parts.push(paint('dim', `lag unknown for ${unknown.length} shard(s): ${unknown[0]!.lagSource}`))
   }
 
   if (c.findings.length === 0) parts.push(paint('green', '✔ no findings'))
   const order = {critical: 0, info: 2, warning: 1}
   const findings = [...c.findings].sort((a, b) => order[a.severity] - order[b.severity])
   for (const f of findings.slice(0, MAX_FINDINGS)) parts.push(`${severityCell(f)} ${f.message}\n  → ${f.fix}`)
-  if (findings.length > MAX_FINDINGS) parts.push(paint('dim', `… ${findings.length - MAX_FINDINGS} more finding(s): see --json`))
+  if (findings.length > MAX_FINDINGS)
+    parts.push(paint('dim', `… ${findings.length - MAX_FINDINGS} more finding(s): see --json`))
   return parts.join('\n')
 }
 

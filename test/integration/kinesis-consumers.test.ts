@@ -1,5 +1,18 @@
-import {CreateTableCommand, DescribeTableCommand, DynamoDBClient, PutItemCommand, UpdateItemCommand} from '@aws-sdk/client-dynamodb'
-import {CreateStreamCommand, DescribeStreamSummaryCommand, KinesisClient, ListShardsCommand, PutRecordsCommand, SplitShardCommand} from '@aws-sdk/client-kinesis'
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  PutItemCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb'
+import {
+  CreateStreamCommand,
+  DescribeStreamSummaryCommand,
+  KinesisClient,
+  ListShardsCommand,
+  PutRecordsCommand,
+  SplitShardCommand,
+} from '@aws-sdk/client-kinesis'
 import {mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -9,10 +22,10 @@ import {describe, expect, it} from 'vitest'
 import type {ConsumersResult} from '../../src/lib/kinesis/consumers/types.js'
 
 import {createClientFactory} from '../../src/lib/aws/clients.js'
+import {resolveAwsSettings} from '../../src/lib/aws/settings.js'
 import {KCL_DEMO_APP, kinesisConsumersSeed} from '../../src/lib/sandbox/seeds/kinesis-consumers.js'
 import {KINESIS_DEMO_STREAM, kinesisSeed} from '../../src/lib/sandbox/seeds/kinesis.js'
 import {TOUR} from '../../src/lib/sandbox/tour.js'
-import {resolveAwsSettings} from '../../src/lib/aws/settings.js'
 import {useTestAwsEnv} from '../helpers/aws-env.js'
 import {useEmulators} from '../helpers/emulators.js'
 import {resultOf, runJson} from '../helpers/run.js'
@@ -29,6 +42,18 @@ async function waitActive(kinesis: KinesisClient): Promise<void> {
   }
 
   throw new Error(`${STREAM} never became ACTIVE`)
+}
+
+/** A KCL 2.x lease item as the SDK writes it. */
+function leaseItem(key: string, owner: string, checkpoint: string) {
+  return {
+    checkpoint: {S: checkpoint},
+    checkpointSubSequenceNumber: {N: '0'},
+    leaseCounter: {N: '1'},
+    leaseKey: {S: key},
+    leaseOwner: {S: owner},
+    ownerSwitchesSinceCheckpoint: {N: '0'},
+  }
 }
 
 describe('kinesis consumers against kinesis-local + dynalite', () => {
@@ -72,16 +97,8 @@ describe('kinesis consumers against kinesis-local + dynalite', () => {
 
     // Low shard: worker-a alive (its counter moves) but its checkpoint stays before two records.
     // High shard: worker-b dead (counter still), checkpointed at its last record.
-    const lease = (key: string, owner: string, checkpoint: string) => ({
-      checkpoint: {S: checkpoint},
-      checkpointSubSequenceNumber: {N: '0'},
-      leaseCounter: {N: '1'},
-      leaseKey: {S: key},
-      leaseOwner: {S: owner},
-      ownerSwitchesSinceCheckpoint: {N: '0'},
-    })
-    await dynamodb.send(new PutItemCommand({Item: lease(low, 'worker-a', seqs(low)[0]!), TableName: TABLE}))
-    await dynamodb.send(new PutItemCommand({Item: lease(high, 'worker-b', seqs(high)[2]!), TableName: TABLE}))
+    await dynamodb.send(new PutItemCommand({Item: leaseItem(low, 'worker-a', seqs(low)[0]!), TableName: TABLE}))
+    await dynamodb.send(new PutItemCommand({Item: leaseItem(high, 'worker-b', seqs(high)[2]!), TableName: TABLE}))
 
     // A reshard: the high shard splits; its children get no lease while it is not at SHARD_END.
     const split = (BigInt(HALF) + (1n << 126n)).toString()
@@ -94,14 +111,31 @@ describe('kinesis consumers against kinesis-local + dynalite', () => {
     await delay(1200)
     const renew = setInterval(() => {
       dynamodb
-        .send(new UpdateItemCommand({ExpressionAttributeValues: {':one': {N: '1'}}, Key: {leaseKey: {S: low}}, TableName: TABLE, UpdateExpression: 'ADD leaseCounter :one'}))
+        .send(
+          new UpdateItemCommand({
+            ExpressionAttributeValues: {':one': {N: '1'}},
+            Key: {leaseKey: {S: low}},
+            TableName: TABLE,
+            UpdateExpression: 'ADD leaseCounter :one',
+          }),
+        )
         .catch(() => {})
     }, 200)
     process.env.AWS_ENDPOINT_URL_KINESIS = emu.kinesis!.url
     process.env.AWS_ENDPOINT_URL_DYNAMODB = emu.dynamodb!.url
     let run
     try {
-      run = await runJson<ConsumersResult>(['kinesis', 'consumers', '--stream', STREAM, '--app', TABLE, '--sample', '1s', '--no-lambda'])
+      run = await runJson<ConsumersResult>([
+        'kinesis',
+        'consumers',
+        '--stream',
+        STREAM,
+        '--app',
+        TABLE,
+        '--sample',
+        '1s',
+        '--no-lambda',
+      ])
     } finally {
       clearInterval(renew)
     }
@@ -139,7 +173,13 @@ describe('kinesis consumers against kinesis-local + dynalite', () => {
       const shards = await kinesis.send(new ListShardsCommand({StreamName: KINESIS_DEMO_STREAM}))
       const hot = shards.Shards!.find((s) => s.ShardId === lagging)!
       const middle = (BigInt(hot.HashKeyRange!.StartingHashKey!) + BigInt(hot.HashKeyRange!.EndingHashKey!)) / 2n
-      await kinesis.send(new SplitShardCommand({NewStartingHashKey: middle.toString(), ShardToSplit: lagging, StreamName: KINESIS_DEMO_STREAM}))
+      await kinesis.send(
+        new SplitShardCommand({
+          NewStartingHashKey: middle.toString(),
+          ShardToSplit: lagging,
+          StreamName: KINESIS_DEMO_STREAM,
+        }),
+      )
       for (let i = 0; i < 100; i++) {
         const d = await kinesis.send(new DescribeStreamSummaryCommand({StreamName: KINESIS_DEMO_STREAM}))
         if (d.StreamDescriptionSummary?.StreamStatus === 'ACTIVE') break

@@ -55,7 +55,12 @@ console.log(JSON.stringify({buckets: buckets.Buckets.map((b) => b.Name), streams
 
 describe('pipeops sandbox', () => {
   it('serves Kinesis, S3 and STS on 127.0.0.1 only, reachable from another process via its exports, and leaves nothing behind on Ctrl-C', async () => {
-    const [kinesisPort, s3Port, stsPort, dynamodbPort] = [await findFreePort(), await findFreePort(), await findFreePort(), await findFreePort()]
+    const [kinesisPort, s3Port, stsPort, dynamodbPort] = [
+      await findFreePort(),
+      await findFreePort(),
+      await findFreePort(),
+      await findFreePort(),
+    ]
     const dir = await mkdtemp(path.join(tmpdir(), 'pipeops-sbx-test-'))
     const child = spawn(
       process.execPath,
@@ -111,7 +116,8 @@ describe('pipeops sandbox', () => {
       sts: `http://127.0.0.1:${stsPort}`,
     })
     expect(envelope.result.resources.map((r) => r.name)).toContain('pipeops-sandbox')
-    for (const port of [kinesisPort, s3Port, stsPort, dynamodbPort]) expect(listeningAddresses(port)).toEqual(['0100007F'])
+    for (const port of [kinesisPort, s3Port, stsPort, dynamodbPort])
+      expect(listeningAddresses(port)).toEqual(['0100007F'])
 
     // Another shell: only the export lines, nothing else from the test's environment.
     const env: Record<string, string> = {

@@ -1,10 +1,11 @@
 import {Flags} from '@oclif/core'
 
+import type {ConsumersResult} from '../../lib/kinesis/consumers/types.js'
+
 import {BaseCommand} from '../../base-command.js'
 import {UsageError} from '../../lib/core/errors.js'
 import {durationToMs, parseDuration} from '../../lib/core/parse/duration.js'
 import {kinesisConsumers, reviewSavedLeases} from '../../lib/kinesis/consumers/consumers.js'
-import type {ConsumersResult} from '../../lib/kinesis/consumers/types.js'
 import {parseStreamRef} from '../../lib/kinesis/stream.js'
 import {renderConsumers} from '../../ui/kinesis-consumers.js'
 
@@ -17,14 +18,34 @@ export default class KinesisConsumers extends BaseCommand {
     '<%= config.bin %> <%= command.id %> --lease-table-json leases.json --shard-map shards.json',
   ]
   static override flags = {
-    app: Flags.string({multiple: true, summary: 'KCL application name (its lease table has the same name); may be repeated.'}),
-    'consistent-read': Flags.boolean({summary: 'Scan lease tables with strongly consistent reads (twice the read capacity).'}),
-    'lease-table': Flags.string({multiple: true, summary: 'KCL lease table name, when it is not the application name; may be repeated.'}),
-    'lease-table-json': Flags.string({summary: 'Offline: a saved lease table (aws dynamodb scan output, pages appended).'}),
-    'no-lambda': Flags.boolean({summary: 'Do not look for Lambda event source mappings (no lambda:ListEventSourceMappings).'}),
-    'retention-hours': Flags.integer({min: 24, max: 8760, summary: 'Offline: the stream retention when the shard map does not say (list-shards output does not).'}),
-    sample: Flags.string({summary: 'Read the lease tables again after this long (e.g. 30s): dead workers and stuck checkpoints.'}),
-    'shard-map': Flags.string({summary: 'Offline: saved aws kinesis list-shards (or describe-stream) output, closed shards included.'}),
+    app: Flags.string({
+      multiple: true,
+      summary: 'KCL application name (its lease table has the same name); may be repeated.',
+    }),
+    'consistent-read': Flags.boolean({
+      summary: 'Scan lease tables with strongly consistent reads (twice the read capacity).',
+    }),
+    'lease-table': Flags.string({
+      multiple: true,
+      summary: 'KCL lease table name, when it is not the application name; may be repeated.',
+    }),
+    'lease-table-json': Flags.string({
+      summary: 'Offline: a saved lease table (aws dynamodb scan output, pages appended).',
+    }),
+    'no-lambda': Flags.boolean({
+      summary: 'Do not look for Lambda event source mappings (no lambda:ListEventSourceMappings).',
+    }),
+    'retention-hours': Flags.integer({
+      max: 8760,
+      min: 24,
+      summary: 'Offline: the stream retention when the shard map does not say (list-shards output does not).',
+    }),
+    sample: Flags.string({
+      summary: 'Read the lease tables again after this long (e.g. 30s): dead workers and stuck checkpoints.',
+    }),
+    'shard-map': Flags.string({
+      summary: 'Offline: saved aws kinesis list-shards (or describe-stream) output, closed shards included.',
+    }),
     stream: Flags.string({summary: 'Stream name or ARN.'}),
   }
   static override iam = [

@@ -74,7 +74,12 @@ export async function startSandbox(options: {
         started.push(h)
         return h
       }),
-      startDynalite({env: childEnv, onOutput: options.onOutput, port: options.ports.dynamodb, signal: options.signal}).then((h) => {
+      startDynalite({
+        env: childEnv,
+        onOutput: options.onOutput,
+        port: options.ports.dynamodb,
+        signal: options.signal,
+      }).then((h) => {
         started.push(h)
         return h
       }),

@@ -265,7 +265,15 @@ export const TOUR: TourStep[] = [
   },
   // kinesis consumers (issue 22): the demo application's leases after the split.
   {
-    argv: ['kinesis', 'consumers', '--stream', 'pipeops-demo-clicks', '--app', 'pipeops-demo-clicks-app', '--no-lambda'],
+    argv: [
+      'kinesis',
+      'consumers',
+      '--stream',
+      'pipeops-demo-clicks',
+      '--app',
+      'pipeops-demo-clicks-app',
+      '--no-lambda',
+    ],
     expectExit: [1],
     explain:
       "Who reads the stream and how far behind: the KCL application's lease table (dynalite), one GetRecords after each checkpoint for the lag. The split above closed the hot shard; its lease is not at SHARD_END, so KCL has not created leases for the two children: the output names the parent that holds them back, and the shard checkpointed at its first record shows its lag.",

@@ -41,7 +41,11 @@ function liveStream(): void {
   })
   kinesis.on(ListShardsCommand).resolves({
     Shards: ['0', '1'].map((n) => ({
-      HashKeyRange: {EndingHashKey: n === '0' ? '170141183460469231731687303715884105727' : '340282366920938463463374607431768211455', StartingHashKey: n === '0' ? '0' : '170141183460469231731687303715884105728'},
+      HashKeyRange: {
+        EndingHashKey:
+          n === '0' ? '170141183460469231731687303715884105727' : '340282366920938463463374607431768211455',
+        StartingHashKey: n === '0' ? '0' : '170141183460469231731687303715884105728',
+      },
       SequenceNumberRange: {StartingSequenceNumber: '49650000000000000000000000000000000000000000000000000000'},
       ShardId: `shardId-00000000000${n}`,
     })),
@@ -51,6 +55,7 @@ function liveStream(): void {
 
 describe('kinesis consumers', () => {
   useTestAwsEnv()
+
   beforeEach(() => {
     kinesis.reset()
     dynamodb.reset()
@@ -81,7 +86,10 @@ describe('kinesis consumers', () => {
       'open-shard-without-lease shardId-000000000006',
       'owner-switching shardId-000000000003',
     ])
-    expect(c!.findings.find((f) => f.shardId === 'shardId-000000000006')).toMatchObject({parentShardId: 'shardId-000000000005', severity: 'critical'})
+    expect(c!.findings.find((f) => f.shardId === 'shardId-000000000006')).toMatchObject({
+      parentShardId: 'shardId-000000000005',
+      severity: 'critical',
+    })
     // Offline, lag is unknown, never 0.
     expect(c!.shards.every((s) => s.lagMs === null)).toBe(true)
     expect(kinesis.calls()).toHaveLength(0)
@@ -91,12 +99,28 @@ describe('kinesis consumers', () => {
     const half = await runJson(['kinesis', 'consumers', '--lease-table-json', `${FIX}/kcl2-after-split.scan.json`])
     expect(half.exitCode).toBe(2)
     expect(errorOf(half).message).toContain('--shard-map')
-    const region = await runJson(['kinesis', 'consumers', '--lease-table-json', `${FIX}/kcl2-after-split.scan.json`, '--shard-map', `${FIX}/after-split.list-shards.json`, '--region', 'eu-west-1'])
+    const region = await runJson([
+      'kinesis',
+      'consumers',
+      '--lease-table-json',
+      `${FIX}/kcl2-after-split.scan.json`,
+      '--shard-map',
+      `${FIX}/after-split.list-shards.json`,
+      '--region',
+      'eu-west-1',
+    ])
     expect(region.exitCode).toBe(2)
   })
 
   it('exits 6 naming a file that is not a scan output', async () => {
-    const run = await runJson(['kinesis', 'consumers', '--lease-table-json', `${FIX}/after-split.list-shards.json`, '--shard-map', `${FIX}/after-split.list-shards.json`])
+    const run = await runJson([
+      'kinesis',
+      'consumers',
+      '--lease-table-json',
+      `${FIX}/after-split.list-shards.json`,
+      '--shard-map',
+      `${FIX}/after-split.list-shards.json`,
+    ])
     expect(run.exitCode).toBe(6)
     expect(errorOf(run).message).toContain('no "Items" list')
   })
@@ -107,23 +131,55 @@ describe('kinesis consumers', () => {
       .on(ScanCommand)
       .resolvesOnce({
         Count: 1,
-        Items: [{checkpoint: {S: SEQ}, checkpointSubSequenceNumber: {N: '0'}, leaseCounter: {N: '40'}, leaseKey: {S: 'shardId-000000000000'}, leaseOwner: {S: 'w1'}, ownerSwitchesSinceCheckpoint: {N: '0'}}],
+        Items: [
+          {
+            checkpoint: {S: SEQ},
+            checkpointSubSequenceNumber: {N: '0'},
+            leaseCounter: {N: '40'},
+            leaseKey: {S: 'shardId-000000000000'},
+            leaseOwner: {S: 'w1'},
+            ownerSwitchesSinceCheckpoint: {N: '0'},
+          },
+        ],
         LastEvaluatedKey: {leaseKey: {S: 'shardId-000000000000'}},
         ScannedCount: 1,
       })
       .resolvesOnce({
         Count: 1,
-        Items: [{checkpoint: {S: 'LATEST'}, checkpointSubSequenceNumber: {N: '0'}, leaseCounter: {N: '41'}, leaseKey: {S: 'shardId-000000000001'}, leaseOwner: {S: 'w2'}, ownerSwitchesSinceCheckpoint: {N: '0'}}],
+        Items: [
+          {
+            checkpoint: {S: 'LATEST'},
+            checkpointSubSequenceNumber: {N: '0'},
+            leaseCounter: {N: '41'},
+            leaseKey: {S: 'shardId-000000000001'},
+            leaseOwner: {S: 'w2'},
+            ownerSwitchesSinceCheckpoint: {N: '0'},
+          },
+        ],
         ScannedCount: 1,
       })
     kinesis.on(GetShardIteratorCommand).resolves({ShardIterator: 'it-0'})
     kinesis.on(GetRecordsCommand).resolves({
       MillisBehindLatest: 72_000_000,
       NextShardIterator: 'it-1',
-      Records: [{ApproximateArrivalTimestamp: new Date(Date.now() - 20 * 3_600_000), Data: new Uint8Array([1]), PartitionKey: 'k', SequenceNumber: '49650000000000000000000000000000000000000000000000000011'}],
+      Records: [
+        {
+          ApproximateArrivalTimestamp: new Date(Date.now() - 20 * 3_600_000),
+          Data: new Uint8Array([1]),
+          PartitionKey: 'k',
+          SequenceNumber: '49650000000000000000000000000000000000000000000000000011',
+        },
+      ],
     })
     lambda.on(ListEventSourceMappingsCommand).resolves({EventSourceMappings: []})
-    const run = await runJson<ConsumersResult>(['kinesis', 'consumers', '--stream', 'orders', '--app', 'orders-indexer'])
+    const run = await runJson<ConsumersResult>([
+      'kinesis',
+      'consumers',
+      '--stream',
+      'orders',
+      '--app',
+      'orders-indexer',
+    ])
     expect(run.exitCode).toBe(1)
     const c = resultOf(run).consumers[0]!
     expect(c.findings.map((f) => f.kind)).toEqual(['lag-near-retention'])
@@ -139,7 +195,12 @@ describe('kinesis consumers', () => {
 
   it('live: a lease table that does not exist is exit 4, naming it', async () => {
     liveStream()
-    dynamodb.on(ScanCommand).rejects(Object.assign(new Error('Requested resource not found'), {$metadata: {httpStatusCode: 400}, name: 'ResourceNotFoundException'}))
+    dynamodb.on(ScanCommand).rejects(
+      Object.assign(new Error('Requested resource not found'), {
+        $metadata: {httpStatusCode: 400},
+        name: 'ResourceNotFoundException',
+      }),
+    )
     const run = await runJson(['kinesis', 'consumers', '--stream', 'orders', '--app', 'nope', '--no-lambda'])
     expect(run.exitCode).toBe(4)
     expect(errorOf(run).message).toContain('lease table nope')

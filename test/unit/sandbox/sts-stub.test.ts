@@ -45,7 +45,12 @@ describe('sandbox STS and catch-all endpoint', () => {
   })
 
   it('exports the DynamoDB endpoint when dynalite runs', () => {
-    const env = sandboxEnv({dynamodb: 'http://127.0.0.1:4', kinesis: 'http://127.0.0.1:1', s3: 'http://127.0.0.1:2', sts: 'http://127.0.0.1:3'})
+    const env = sandboxEnv({
+      dynamodb: 'http://127.0.0.1:4',
+      kinesis: 'http://127.0.0.1:1',
+      s3: 'http://127.0.0.1:2',
+      sts: 'http://127.0.0.1:3',
+    })
     expect(env.AWS_ENDPOINT_URL_DYNAMODB).toBe('http://127.0.0.1:4')
   })
 

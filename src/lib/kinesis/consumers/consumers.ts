@@ -6,8 +6,10 @@
 import {readFile} from 'node:fs/promises'
 
 import type {ClientOf} from '../../aws/clients.js'
-import {InputError} from '../../core/errors.js'
 import type {RunContext} from '../../core/run-context.js'
+import type {Consumer, ConsumersResult} from './types.js'
+
+import {InputError} from '../../core/errors.js'
 import {describeStream, listShards, type StreamRef} from '../stream.js'
 import {analyseEfoConsumer, listEfoConsumers} from './efo.js'
 import {analyseKcl} from './kcl-findings.js'
@@ -16,7 +18,6 @@ import {itemsOfScanOutput, type Lease, parseLeaseItems, splitJsonDocuments} from
 import {scanLeaseTable} from './lease-table.js'
 import {readShardLags} from './shard-lag.js'
 import {parseShardList} from './shard-map.js'
-import type {Consumer, ConsumersResult} from './types.js'
 
 export interface ConsumerClients {
   dynamodb: () => Promise<Pick<ClientOf<'dynamodb'>, 'send'>>
@@ -43,7 +44,11 @@ function ofStream(leases: Lease[], stream: null | string): Lease[] {
   return leases.filter((l) => l.streamName === null || l.streamName === stream)
 }
 
-export async function kinesisConsumers(clients: ConsumerClients, request: LiveRequest, ctx: RunContext): Promise<ConsumersResult> {
+export async function kinesisConsumers(
+  clients: ConsumerClients,
+  request: LiveRequest,
+  ctx: RunContext,
+): Promise<ConsumersResult> {
   const summary = await describeStream(clients.kinesis, request.stream, ctx.signal)
   const ref = {streamArn: request.stream.streamArn, streamName: summary.streamName}
   const shards = await listShards(clients.kinesis, ref, {openOnly: false, signal: ctx.signal})
@@ -58,10 +63,12 @@ export async function kinesisConsumers(clients: ConsumerClients, request: LiveRe
     const listed = new Set(shards.map((s) => s.shardId))
     const lags = await readShardLags(
       clients.kinesis,
-      ref,
-      first.filter((l) => listed.has(l.shardId)).map((l) => ({checkpoint: l.checkpoint, shardId: l.shardId})),
+      {
+        concurrency: request.concurrency,
+        ref,
+        shards: first.filter((l) => listed.has(l.shardId)).map((l) => ({checkpoint: l.checkpoint, shardId: l.shardId})),
+      },
       ctx,
-      {concurrency: request.concurrency},
     )
     let after: Lease[] | undefined
     if (request.sampleMs !== undefined) {
@@ -101,11 +108,9 @@ export async function kinesisConsumers(clients: ConsumerClients, request: LiveRe
     }
   }
 
-  if (!summary.streamArn) {
-    notChecked.push({reason: 'the stream ARN is unknown', what: 'Lambda mappings and enhanced fan-out consumers'})
-  } else {
+  if (summary.streamArn) {
     const arn = summary.streamArn
-    const lambda = clients.lambda
+    const {lambda} = clients
     if (lambda)
       await aside('Lambda event source mappings', async () =>
         (await listStreamMappings(await lambda(), arn, ctx)).map((m) => analyseMapping(m)),
@@ -115,15 +120,24 @@ export async function kinesisConsumers(clients: ConsumerClients, request: LiveRe
       await aside('enhanced fan-out consumers', async () =>
         (await listEfoConsumers(clients.kinesis, arn, ctx)).map((c) => analyseEfoConsumer(c)),
       )
+  } else {
+    notChecked.push({reason: 'the stream ARN is unknown', what: 'Lambda mappings and enhanced fan-out consumers'})
   }
 
   return result(summary.streamName, retentionHours, consumers, notChecked)
 }
 
-function readLeases(items: Parameters<typeof parseLeaseItems>[0], stream: string, source: string, ctx: RunContext): Lease[] {
+function readLeases(
+  items: Parameters<typeof parseLeaseItems>[0],
+  stream: string,
+  source: string,
+  ctx: RunContext,
+): Lease[] {
   const parsed = parseLeaseItems(items)
   if (parsed.skipped.length > 0)
-    ctx.warn(`${source}: ${parsed.skipped.length} item(s) skipped, not shard leases (${parsed.skipped.slice(0, 3).join('; ')})`)
+    ctx.warn(
+      `${source}: ${parsed.skipped.length} item(s) skipped, not shard leases (${parsed.skipped.slice(0, 3).join('; ')})`,
+    )
   return ofStream(parsed.leases, stream)
 }
 
@@ -151,11 +165,16 @@ export async function reviewSavedLeases(request: SavedRequest, ctx: RunContext):
     splitJsonDocuments(await readText(request.leaseTableFile, '--lease-table-json'), leaseSource),
     leaseSource,
   )
-  const list = parseShardList(await readText(request.shardMapFile, '--shard-map'), `--shard-map ${request.shardMapFile}`)
+  const list = parseShardList(
+    await readText(request.shardMapFile, '--shard-map'),
+    `--shard-map ${request.shardMapFile}`,
+  )
   const stream = request.stream ?? list.streamName
   const parsed = parseLeaseItems(items)
   if (parsed.skipped.length > 0)
-    ctx.warn(`${leaseSource}: ${parsed.skipped.length} item(s) skipped, not shard leases (${parsed.skipped.slice(0, 3).join('; ')})`)
+    ctx.warn(
+      `${leaseSource}: ${parsed.skipped.length} item(s) skipped, not shard leases (${parsed.skipped.slice(0, 3).join('; ')})`,
+    )
   const streams = new Set(parsed.leases.map((l) => l.streamName).filter((s) => s !== null))
   if (stream === null && streams.size > 1) {
     throw new InputError(`${leaseSource} holds leases of ${streams.size} streams (${[...streams].join(', ')})`, {
@@ -164,7 +183,10 @@ export async function reviewSavedLeases(request: SavedRequest, ctx: RunContext):
   }
 
   const retentionHours = list.retentionHours ?? request.retentionHours ?? null
-  const name = request.leaseTableFile.split(/[/\\]/).pop()!.replace(/\.json$/, '')
+  const name = request.leaseTableFile
+    .split(/[/\\]/)
+    .pop()!
+    .replace(/\.json$/, '')
   const consumer = analyseKcl({
     lags: new Map(),
     lagUnknownReason: 'offline: lag needs the stream (run with --stream to read it)',
@@ -175,9 +197,17 @@ export async function reviewSavedLeases(request: SavedRequest, ctx: RunContext):
     shards: list.shards,
     source: leaseSource,
   })
-  return result(stream, retentionHours, [consumer], [
-    {reason: 'offline review of a lease table', what: 'lag, Lambda event source mappings and enhanced fan-out consumers'},
-  ])
+  return result(
+    stream,
+    retentionHours,
+    [consumer],
+    [
+      {
+        reason: 'offline review of a lease table',
+        what: 'lag, Lambda event source mappings and enhanced fan-out consumers',
+      },
+    ],
+  )
 }
 
 function result(

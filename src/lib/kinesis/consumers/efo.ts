@@ -1,9 +1,10 @@
 /** Enhanced fan-out consumers registered on the stream (ListStreamConsumers, every page). */
-import type {Consumer as KinesisConsumer, KinesisClient} from '@aws-sdk/client-kinesis'
+import type {KinesisClient, Consumer as KinesisConsumer} from '@aws-sdk/client-kinesis'
 
-import {abortOpts} from '../../aws/abort.js'
 import type {RunContext} from '../../core/run-context.js'
 import type {Consumer} from './types.js'
+
+import {abortOpts} from '../../aws/abort.js'
 
 export async function listEfoConsumers(
   kinesis: Pick<KinesisClient, 'send'>,

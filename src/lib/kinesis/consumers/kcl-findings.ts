@@ -11,10 +11,10 @@ import type {Consumer, ConsumerShard, Finding, ShardState} from './types.js'
 export interface KclInput {
   /** The same table read again `sampleMs` later; absent without --sample. */
   after?: Lease[] | undefined
-  leases: Lease[]
   /** Per shard; a shard missing here has lag unknown for `lagUnknownReason`. */
   lags: Map<string, ShardLag>
   lagUnknownReason: string
+  leases: Lease[]
   name: string
   /** Epoch ms of the first read. */
   now: number
@@ -31,13 +31,21 @@ const OWNER_SWITCH_LIMIT = 3
 
 const hours = (ms: number): string => `${(ms / 3_600_000).toFixed(1)} h`
 
+/** What every per-shard check sees. */
+interface ShardView {
+  input: KclInput
+  lag: ShardLag | undefined
+  lease: Lease
+  leases: Map<string, Lease>
+  shard: ListedShard
+  state: ShardState
+}
+
 export function analyseKcl(input: KclInput): Consumer {
   const findings: Finding[] = []
-  const byShard = new Map(input.leases.map((l) => [l.shardId, l]))
+  const leases = new Map(input.leases.map((l) => [l.shardId, l]))
   const after = input.after ? new Map(input.after.map((l) => [l.shardId, l])) : undefined
-  const shardIds = new Set(input.shards.map((s) => s.shardId))
   const rows: ConsumerShard[] = []
-
   if (input.leases.length === 0) {
     findings.push({
       fix: 'Start the application (KCL creates its leases at the first shard sync), or check --app / --lease-table names the right table.',
@@ -49,72 +57,21 @@ export function analyseKcl(input: KclInput): Consumer {
   }
 
   for (const shard of input.shards) {
-    const lease = byShard.get(shard.shardId)
-    const parents = [shard.parentShardId, shard.adjacentParentShardId].filter((p): p is string => Boolean(p))
-    const lag = input.lags.get(shard.shardId)
+    const lease = leases.get(shard.shardId)
     if (!lease) {
-      if (!shard.open || input.leases.length === 0) {
-        // A closed shard without a lease was finished and cleaned up (or never needed): nothing to read.
-        if (shard.open) rows.push(noLeaseRow(shard, parents, 'no-lease'))
-        continue
-      }
-
-      const unfinished = unfinishedAncestors(shard, input.shards, byShard)
-      rows.push(noLeaseRow(shard, parents, unfinished.length > 0 ? 'waiting-for-parent' : 'no-lease'))
-      if (unfinished.length > 0) {
-        const p = unfinished[0]!
-        findings.push({
-          fix: `KCL starts ${shard.shardId} only after ${p.shardId} is checkpointed at SHARD_END: make sure its worker (${p.owner ?? 'none: the lease has no owner'}) is alive and its record processor reaches the end of the shard and checkpoints (checkpointer.checkpoint() in shardEnded).`,
-          kind: 'open-shard-without-lease',
-          message: `open shard ${shard.shardId} has no lease: its ${parents.includes(p.shardId) ? 'parent' : 'ancestor'} ${p.shardId} is at ${p.checkpoint ?? 'no checkpoint'}, not SHARD_END`,
-          parentShardId: p.shardId,
-          severity: p.owner ? 'warning' : 'critical',
-          shardId: shard.shardId,
-        })
-      } else {
-        findings.push({
-          fix: 'KCL creates the lease at its next shard sync: check a worker is running and its logs for shard-sync errors (ShardSyncTask / PeriodicShardSyncManager); restarting one worker forces a sync.',
-          kind: 'open-shard-without-lease',
-          message:
-            parents.length > 0
-              ? `open shard ${shard.shardId} has no lease although its parent ${parents.join(' + ')} ${parents.length > 1 ? 'are' : 'is'} finished (SHARD_END or cleaned up): nobody reads it`
-              : `open shard ${shard.shardId} has no lease: nobody reads it`,
-          ...(parents[0] ? {parentShardId: parents[0]} : {}),
-          severity: 'critical',
-          shardId: shard.shardId,
-        })
-      }
-
+      const seen = leaselessShard(shard, input, leases)
+      if (seen.row) rows.push(seen.row)
+      if (seen.finding) findings.push(seen.finding)
       continue
     }
 
-    const later = after?.get(shard.shardId)
-    let state: ShardState = lease.checkpoint === 'SHARD_END' ? 'finished' : lease.owner ? 'processing' : 'no-owner'
-    // KCL 1.x creates the children's leases at once; their workers block until the parents end.
-    if (state === 'processing' && unfinishedAncestors(shard, input.shards, byShard, lease.parentShardIds).length > 0)
-      state = 'waiting-for-parent'
-    if (state === 'processing' && later && input.sampleMs !== undefined) {
-      if (later.leaseCounter !== null && later.leaseCounter === lease.leaseCounter && later.owner === lease.owner) {
-        state = 'dead'
-        findings.push({
-          fix: `Check worker ${lease.owner} (process, host, its logs and GC pauses); once its lease expires (failoverTimeMillis, 10 s by default) another worker takes it, unless none is running.`,
-          kind: 'dead-worker',
-          message: `lease ${lease.leaseKey} of ${lease.owner}: counter ${lease.leaseCounter} did not move in ${Math.round(input.sampleMs / 1000)} s (the worker does not renew it)`,
-          severity: 'critical',
-          shardId: shard.shardId,
-        })
-      } else if (later.checkpoint === lease.checkpoint && lag?.record && Date.parse(lag.record.arrival) <= input.now - input.sampleMs) {
-        state = 'stuck'
-        findings.push({
-          fix: `The worker is alive but does not checkpoint past record ${lag.record.sequenceNumber}: look in ${lease.owner}'s logs for the record processor's errors on ${shard.shardId} (a poison record or a blocked call); skip or fix the record, then checkpoint.`,
-          kind: 'checkpoint-not-advancing',
-          message: `${shard.shardId}: the checkpoint stayed at ${lease.checkpoint} for ${Math.round(input.sampleMs / 1000)} s while record ${lag.record.sequenceNumber} (arrived ${lag.record.arrival}) waits after it`,
-          severity: 'critical',
-          shardId: shard.shardId,
-        })
-      }
-    }
-
+    const lag = input.lags.get(shard.shardId)
+    const sampled = sampledState(
+      {input, lag, lease, leases, shard, state: firstState(shard, lease, input, leases)},
+      after?.get(shard.shardId),
+    )
+    const view: ShardView = {input, lag, lease, leases, shard, state: sampled.state}
+    if (sampled.finding) findings.push(sampled.finding)
     rows.push({
       checkpoint: lease.checkpoint,
       lagMs: lag?.lagMs ?? null,
@@ -122,72 +79,171 @@ export function analyseKcl(input: KclInput): Consumer {
       leaseCounter: lease.leaseCounter,
       open: shard.open,
       owner: lease.owner,
-      parentShardIds: parents,
+      parentShardIds: parentsOf(shard),
       shardId: shard.shardId,
-      state,
+      state: view.state,
     })
-
-    if (state === 'no-owner') {
-      findings.push({
-        fix: 'A running worker takes an unowned lease within a few seconds: if it stays unowned, no worker of this application is running (or all are at maxLeasesForWorker).',
-        kind: 'lease-without-owner',
-        message: `lease ${lease.leaseKey} has no owner (checkpoint ${lease.checkpoint ?? 'none'})`,
-        severity: 'warning',
-        shardId: shard.shardId,
-      })
-    }
-
-    if (!shard.open && lease.checkpoint !== 'SHARD_END' && lease.owner) {
-      const children = input.shards.filter((s) => s.parentShardId === shard.shardId || s.adjacentParentShardId === shard.shardId)
-      findings.push({
-        fix: `Let ${lease.owner} read ${shard.shardId} to its end (its records are still there until retention runs out); its children start only after it is checkpointed at SHARD_END.`,
-        kind: 'closed-shard-leased',
-        message: `closed shard ${shard.shardId} is still leased by ${lease.owner} at ${lease.checkpoint ?? 'no checkpoint'}${children.length > 0 ? `; ${children.map((c) => c.shardId).join(', ')} wait for it` : ''}`,
-        severity: 'warning',
-        shardId: shard.shardId,
-      })
-    }
-
-    if ((lease.ownerSwitchesSinceCheckpoint ?? 0) >= OWNER_SWITCH_LIMIT && lease.checkpoint !== 'SHARD_END') {
-      findings.push({
-        fix: 'Workers take this lease from each other without checkpointing: look for workers that crash or stall on this shard, and for lease stealing between unbalanced workers.',
-        kind: 'owner-switching',
-        message: `lease ${lease.leaseKey} changed owner ${lease.ownerSwitchesSinceCheckpoint} times since its last checkpoint`,
-        severity: 'warning',
-        shardId: shard.shardId,
-      })
-    }
-
-    const lagMs = lag?.lagMs
-    if (typeof lagMs === 'number' && input.retentionHours !== null && lease.checkpoint !== 'SHARD_END') {
-      const retentionMs = input.retentionHours * 3_600_000
-      if (lagMs >= retentionMs * CRITICAL_SHARE) {
-        const left = Math.max(0, retentionMs - lagMs)
-        findings.push({
-          fix: `Records older than ${input.retentionHours} h are deleted unread: scale the consumer or fix its errors now, or raise retention (aws kinesis increase-stream-retention-period) to buy time.`,
-          kind: 'lag-near-retention',
-          message: `${shard.shardId} is ${hours(lagMs)} behind; the retention is ${input.retentionHours} h: ${hours(left)} left before unread records expire`,
-          severity: 'critical',
-          shardId: shard.shardId,
-        })
-      }
+    for (const check of LEASE_CHECKS) {
+      const finding = check(view)
+      if (finding) findings.push(finding)
     }
   }
 
-  for (const lease of input.leases) {
-    if (shardIds.has(lease.shardId) || lease.checkpoint === 'SHARD_END') continue
-    findings.push({
+  findings.push(...unknownShardLeases(input))
+  const balance = unbalanced(input.leases, new Set(input.shards.map((s) => s.shardId)))
+  if (balance) findings.push(balance)
+  return {findings, kind: 'kcl', name: input.name, shards: rows, source: input.source}
+}
+
+function parentsOf(shard: ListedShard): string[] {
+  const parents: string[] = []
+  for (const p of [shard.parentShardId, shard.adjacentParentShardId]) if (p) parents.push(p)
+  return parents
+}
+
+/** An open shard without a lease: waiting for an unfinished ancestor, or read by nobody. */
+function leaselessShard(
+  shard: ListedShard,
+  input: KclInput,
+  leases: Map<string, Lease>,
+): {finding?: Finding; row?: ConsumerShard} {
+  const parents = parentsOf(shard)
+  // A closed shard without a lease was finished and cleaned up (or never needed): nothing to read.
+  if (!shard.open) return {}
+  if (input.leases.length === 0) return {row: noLeaseRow(shard, parents, 'no-lease')}
+  const unfinished = unfinishedAncestors(shard, input.shards, leases)
+  const p = unfinished[0]
+  if (p) {
+    return {
+      finding: {
+        fix: `KCL starts ${shard.shardId} only after ${p.shardId} is checkpointed at SHARD_END: make sure its worker (${p.owner ?? 'none: the lease has no owner'}) is alive and its record processor reaches the end of the shard and checkpoints (checkpointer.checkpoint() in shardEnded).`,
+        kind: 'open-shard-without-lease',
+        message: `open shard ${shard.shardId} has no lease: its ${parents.includes(p.shardId) ? 'parent' : 'ancestor'} ${p.shardId} is at ${p.checkpoint ?? 'no checkpoint'}, not SHARD_END`,
+        parentShardId: p.shardId,
+        severity: p.owner ? 'warning' : 'critical',
+        shardId: shard.shardId,
+      },
+      row: noLeaseRow(shard, parents, 'waiting-for-parent'),
+    }
+  }
+
+  return {
+    finding: {
+      fix: 'KCL creates the lease at its next shard sync: check a worker is running and its logs for shard-sync errors (ShardSyncTask / PeriodicShardSyncManager); restarting one worker forces a sync.',
+      kind: 'open-shard-without-lease',
+      message:
+        parents.length > 0
+          ? `open shard ${shard.shardId} has no lease although its parent ${parents.join(' + ')} ${parents.length > 1 ? 'are' : 'is'} finished (SHARD_END or cleaned up): nobody reads it`
+          : `open shard ${shard.shardId} has no lease: nobody reads it`,
+      ...(parents[0] ? {parentShardId: parents[0]} : {}),
+      severity: 'critical',
+      shardId: shard.shardId,
+    },
+    row: noLeaseRow(shard, parents, 'no-lease'),
+  }
+}
+
+function firstState(shard: ListedShard, lease: Lease, input: KclInput, leases: Map<string, Lease>): ShardState {
+  if (lease.checkpoint === 'SHARD_END') return 'finished'
+  if (!lease.owner) return 'no-owner'
+  // KCL 1.x creates the children's leases at once; their workers block until the parents end.
+  if (unfinishedAncestors(shard, input.shards, leases, lease.parentShardIds).length > 0) return 'waiting-for-parent'
+  return 'processing'
+}
+
+/** With a second read: a counter that did not move (dead), or a checkpoint that did not while a record waits (stuck). */
+function sampledState(view: ShardView, later: Lease | undefined): {finding?: Finding; state: ShardState} {
+  const {input, lag, lease, shard, state} = view
+  if (state !== 'processing' || !later || input.sampleMs === undefined) return {state}
+  const seconds = Math.round(input.sampleMs / 1000)
+  if (later.leaseCounter !== null && later.leaseCounter === lease.leaseCounter && later.owner === lease.owner) {
+    return {
+      finding: {
+        fix: `Check worker ${lease.owner} (process, host, its logs and GC pauses); once its lease expires (failoverTimeMillis, 10 s by default) another worker takes it, unless none is running.`,
+        kind: 'dead-worker',
+        message: `lease ${lease.leaseKey} of ${lease.owner}: counter ${lease.leaseCounter} did not move in ${seconds} s (the worker does not renew it)`,
+        severity: 'critical',
+        shardId: shard.shardId,
+      },
+      state: 'dead',
+    }
+  }
+
+  // Only a record that was already waiting when the sample began counts: a fresh one may not be fetched yet.
+  const waiting = lag?.record && Date.parse(lag.record.arrival) <= input.now - input.sampleMs ? lag.record : undefined
+  if (later.checkpoint !== lease.checkpoint || !waiting) return {state}
+  return {
+    finding: {
+      fix: `The worker is alive but does not checkpoint past record ${waiting.sequenceNumber}: look in ${lease.owner}'s logs for the record processor's errors on ${shard.shardId} (a poison record or a blocked call); skip or fix the record, then checkpoint.`,
+      kind: 'checkpoint-not-advancing',
+      message: `${shard.shardId}: the checkpoint stayed at ${lease.checkpoint} for ${seconds} s while record ${waiting.sequenceNumber} (arrived ${waiting.arrival}) waits after it`,
+      severity: 'critical',
+      shardId: shard.shardId,
+    },
+    state: 'stuck',
+  }
+}
+
+/** The checks of one leased shard, each returning a finding or nothing. */
+const LEASE_CHECKS: Array<(view: ShardView) => Finding | undefined> = [
+  ({lease, shard, state}) =>
+    state === 'no-owner'
+      ? {
+          fix: 'A running worker takes an unowned lease within a few seconds: if it stays unowned, no worker of this application is running (or all are at maxLeasesForWorker).',
+          kind: 'lease-without-owner',
+          message: `lease ${lease.leaseKey} has no owner (checkpoint ${lease.checkpoint ?? 'none'})`,
+          severity: 'warning',
+          shardId: shard.shardId,
+        }
+      : undefined,
+  ({input, lease, shard}) => {
+    if (shard.open || lease.checkpoint === 'SHARD_END' || !lease.owner) return undefined
+    const children = input.shards.filter((s) => parentsOf(s).includes(shard.shardId))
+    return {
+      fix: `Let ${lease.owner} read ${shard.shardId} to its end (its records are still there until retention runs out); its children start only after it is checkpointed at SHARD_END.`,
+      kind: 'closed-shard-leased',
+      message: `closed shard ${shard.shardId} is still leased by ${lease.owner} at ${lease.checkpoint ?? 'no checkpoint'}${children.length > 0 ? `; ${children.map((c) => c.shardId).join(', ')} wait for it` : ''}`,
+      severity: 'warning',
+      shardId: shard.shardId,
+    }
+  },
+  ({lease, shard}) =>
+    (lease.ownerSwitchesSinceCheckpoint ?? 0) >= OWNER_SWITCH_LIMIT && lease.checkpoint !== 'SHARD_END'
+      ? {
+          fix: 'Workers take this lease from each other without checkpointing: look for workers that crash or stall on this shard, and for lease stealing between unbalanced workers.',
+          kind: 'owner-switching',
+          message: `lease ${lease.leaseKey} changed owner ${lease.ownerSwitchesSinceCheckpoint} times since its last checkpoint`,
+          severity: 'warning',
+          shardId: shard.shardId,
+        }
+      : undefined,
+  ({input, lag, lease, shard}) => {
+    const lagMs = lag?.lagMs
+    if (typeof lagMs !== 'number' || input.retentionHours === null || lease.checkpoint === 'SHARD_END') return undefined
+    const retentionMs = input.retentionHours * 3_600_000
+    if (lagMs < retentionMs * CRITICAL_SHARE) return undefined
+    return {
+      fix: `Records older than ${input.retentionHours} h are deleted unread: scale the consumer or fix its errors now, or raise retention (aws kinesis increase-stream-retention-period) to buy time.`,
+      kind: 'lag-near-retention',
+      message: `${shard.shardId} is ${hours(lagMs)} behind; the retention is ${input.retentionHours} h: ${hours(Math.max(0, retentionMs - lagMs))} left before unread records expire`,
+      severity: 'critical',
+      shardId: shard.shardId,
+    }
+  },
+]
+
+/** Leases of shards the stream does not list (expired past retention, or another stream's). */
+function unknownShardLeases(input: KclInput): Finding[] {
+  const listed = new Set(input.shards.map((s) => s.shardId))
+  return input.leases
+    .filter((l) => !listed.has(l.shardId) && l.checkpoint !== 'SHARD_END')
+    .map((lease) => ({
       fix: 'The shard is no longer listed (expired past retention, or the lease belongs to another stream): check the stream name; a lease left behind can be deleted once confirmed.',
       kind: 'lease-for-unknown-shard',
       message: `lease ${lease.leaseKey} (checkpoint ${lease.checkpoint ?? 'none'}) names a shard the stream does not list`,
       severity: 'info',
       shardId: lease.shardId,
-    })
-  }
-
-  const balance = unbalanced(input.leases, shardIds)
-  if (balance) findings.push(balance)
-  return {findings, kind: 'kcl', name: input.name, shards: rows, source: input.source}
+    }))
 }
 
 /**

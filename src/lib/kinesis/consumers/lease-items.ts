@@ -59,7 +59,8 @@ function set(item: AttributeMap, name: string): string[] {
   if (v === undefined || v === null) return []
   if (Array.isArray(v.SS)) return v.SS.filter((s): s is string => typeof s === 'string')
   if (typeof v.S === 'string') return [v.S]
-  if (Array.isArray(v.L)) return v.L.flatMap((e) => (typeof (e as {S?: unknown}).S === 'string' ? [(e as {S: string}).S] : []))
+  if (Array.isArray(v.L))
+    return v.L.flatMap((e) => (typeof (e as {S?: unknown}).S === 'string' ? [(e as {S: string}).S] : []))
   return []
 }
 
@@ -89,7 +90,7 @@ export function leaseFromItem(item: AttributeMap): Lease | string {
   return {
     checkpoint: str(item, 'checkpoint'),
     checkpointOwner: str(item, 'checkpointOwner'),
-    childShardIds: [...new Set([...set(item, 'childShardIds'), ...set(item, 'childShardId')])],
+    childShardIds: [...new Set([...set(item, 'childShardId'), ...set(item, 'childShardIds')])],
     leaseCounter: num(item, 'leaseCounter'),
     leaseKey,
     owner: str(item, 'leaseOwner'),
@@ -128,16 +129,34 @@ export function splitJsonDocuments(text: string, source: string): unknown[] {
       continue
     }
 
-    if (c === '"') inString = true
-    else if (c === '{' || c === '[') {
-      if (depth === 0) start = i
-      depth++
-    } else if (c === '}' || c === ']') {
-      depth--
-      if (depth === 0) docs.push(parseOne(text.slice(start, i + 1), source, docs.length))
-      if (depth < 0) throw notJson(source, `an unmatched "${c}" at character ${i + 1}`)
-    } else if (depth === 0 && !/\s/.test(c!)) {
-      throw notJson(source, `"${c}" outside a JSON document at character ${i + 1}`)
+    switch (c) {
+      case '"': {
+        inString = true
+        break
+      }
+
+      case '[':
+      case '{': {
+        if (depth === 0) start = i
+        depth++
+
+        break
+      }
+
+      case ']':
+      case '}': {
+        depth--
+        if (depth === 0) docs.push(parseOne(text.slice(start, i + 1), source, docs.length))
+        if (depth < 0) throw notJson(source, `an unmatched "${c}" at character ${i + 1}`)
+
+        break
+      }
+
+      default: {
+        if (depth === 0 && !/\s/.test(c!)) {
+          throw notJson(source, `"${c}" outside a JSON document at character ${i + 1}`)
+        }
+      }
     }
   }
 

@@ -1,10 +1,11 @@
 /** Reading a KCL lease table live: a paged Scan (every page, LastEvaluatedKey → ExclusiveStartKey). */
 import type {DynamoDBClient, ScanCommandInput} from '@aws-sdk/client-dynamodb'
 
-import {abortOpts} from '../../aws/abort.js'
-import {NotFoundError} from '../../core/errors.js'
 import type {RunContext} from '../../core/run-context.js'
 import type {AttributeMap} from './lease-items.js'
+
+import {abortOpts} from '../../aws/abort.js'
+import {NotFoundError} from '../../core/errors.js'
 
 export type DynamoLike = Pick<DynamoDBClient, 'send'>
 

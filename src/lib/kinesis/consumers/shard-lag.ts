@@ -4,16 +4,18 @@
  * GetRecords with Limit 1): one pair of calls per shard, a bounded number at a time.
  */
 import type {KinesisClient} from '@aws-sdk/client-kinesis'
+
 import pLimit from 'p-limit'
 
-import {abortOpts} from '../../aws/abort.js'
 import type {RunContext} from '../../core/run-context.js'
+
+import {abortOpts} from '../../aws/abort.js'
 import {apiRef, type StreamRef} from '../stream.js'
 
 export interface ShardLag {
   lagMs: null | number
   /** The oldest record not yet checkpointed, when there is one. */
-  record?: {arrival: string; sequenceNumber: string} | undefined
+  record?: undefined | {arrival: string; sequenceNumber: string}
   /** Where lagMs came from, or why it is unknown. */
   source: string
 }
@@ -30,20 +32,24 @@ export function lagWithoutCall(checkpoint: null | string): ShardLag | undefined 
   if (checkpoint === 'LATEST')
     return {lagMs: null, source: 'checkpoint LATEST: the worker has not checkpointed yet (it starts at the tip)'}
   if (checkpoint === 'AT_TIMESTAMP')
-    return {lagMs: null, source: 'checkpoint AT_TIMESTAMP: the start time is in the worker’s configuration, not the lease'}
+    return {
+      lagMs: null,
+      source: 'checkpoint AT_TIMESTAMP: the start time is in the worker’s configuration, not the lease',
+    }
   if (checkpoint === 'TRIM_HORIZON') return undefined
-  return /^\d+$/.test(checkpoint) ? undefined : {lagMs: null, source: `checkpoint "${checkpoint}" is not a sequence number`}
+  return /^\d+$/.test(checkpoint)
+    ? undefined
+    : {lagMs: null, source: `checkpoint "${checkpoint}" is not a sequence number`}
 }
 
 export async function readShardLags(
   kinesis: Pick<KinesisClient, 'send'>,
-  ref: StreamRef,
-  requests: LagRequest[],
+  request: {concurrency?: number | undefined; ref: StreamRef; shards: LagRequest[]},
   ctx: RunContext,
-  options: {concurrency?: number | undefined} = {},
 ): Promise<Map<string, ShardLag>> {
   const {GetRecordsCommand, GetShardIteratorCommand} = await import('@aws-sdk/client-kinesis')
-  const limit = pLimit(options.concurrency ?? 8)
+  const {ref, shards: requests} = request
+  const limit = pLimit(request.concurrency ?? 8)
   const out = new Map<string, ShardLag>()
   let done = 0
   await Promise.all(
@@ -67,14 +73,21 @@ export async function readShardLags(
             abortOpts(ctx.signal),
           )
           const page = await kinesis.send(
-            new GetRecordsCommand({Limit: 1, ShardIterator: it.ShardIterator, ...(ref.streamArn ? {StreamARN: ref.streamArn} : {})}),
+            new GetRecordsCommand({
+              Limit: 1,
+              ShardIterator: it.ShardIterator,
+              ...(ref.streamArn ? {StreamARN: ref.streamArn} : {}),
+            }),
             abortOpts(ctx.signal),
           )
           out.set(r.shardId, lagOfPage(page, ctx.now().getTime()))
         } catch (error) {
           if (ctx.signal.aborted) throw error
           const e = error as {message?: string; name?: string}
-          out.set(r.shardId, {lagMs: null, source: `GetRecords failed: ${e.name ?? 'Error'}: ${e.message ?? ''}`.trim()})
+          out.set(r.shardId, {
+            lagMs: null,
+            source: `GetRecords failed: ${e.name ?? 'Error'}: ${e.message ?? ''}`.trim(),
+          })
         } finally {
           done++
           ctx.progress({done, label: 'Reading shard lag', total: requests.length})
@@ -87,7 +100,10 @@ export async function readShardLags(
 
 /** One GetRecords page (Limit 1) after the checkpoint → the lag. */
 export function lagOfPage(
-  page: {MillisBehindLatest?: number | undefined; Records?: Array<{ApproximateArrivalTimestamp?: Date | undefined; SequenceNumber?: string | undefined}> | undefined},
+  page: {
+    MillisBehindLatest?: number | undefined
+    Records?: Array<{ApproximateArrivalTimestamp?: Date | undefined; SequenceNumber?: string | undefined}> | undefined
+  },
   nowMs: number,
 ): ShardLag {
   const record = page.Records?.[0]

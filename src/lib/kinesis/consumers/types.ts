@@ -11,9 +11,9 @@ export type FindingKind =
   | 'dead-worker'
   | 'efo-consumer-not-active'
   | 'esm-bisect-off'
+  | 'esm-last-processing-failed'
   | 'esm-no-failure-destination'
   | 'esm-not-enabled'
-  | 'esm-last-processing-failed'
   | 'esm-retries-forever'
   | 'lag-near-retention'
   | 'lease-for-unknown-shard'
@@ -33,14 +33,7 @@ export interface Finding {
   shardId: null | string
 }
 
-export type ShardState =
-  | 'dead'
-  | 'finished'
-  | 'no-lease'
-  | 'no-owner'
-  | 'processing'
-  | 'stuck'
-  | 'waiting-for-parent'
+export type ShardState = 'dead' | 'finished' | 'no-lease' | 'no-owner' | 'processing' | 'stuck' | 'waiting-for-parent'
 
 export interface ConsumerShard {
   /** The lease's checkpoint: a sequence number or TRIM_HORIZON / LATEST / AT_TIMESTAMP / SHARD_END; null with no lease. */

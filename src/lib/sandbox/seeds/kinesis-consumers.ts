@@ -11,7 +11,13 @@ import {
   PutItemCommand,
   ResourceInUseException,
 } from '@aws-sdk/client-dynamodb'
-import {GetRecordsCommand, GetShardIteratorCommand, type KinesisClient, ListShardsCommand, PutRecordsCommand} from '@aws-sdk/client-kinesis'
+import {
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  type KinesisClient,
+  ListShardsCommand,
+  PutRecordsCommand,
+} from '@aws-sdk/client-kinesis'
 import {setTimeout as delay} from 'node:timers/promises'
 
 import type {Seed} from '../types.js'
@@ -44,7 +50,9 @@ async function ensureTable(dynamodb: DynamoDBClient): Promise<void> {
 }
 
 async function firstSequenceNumber(kinesis: KinesisClient, shardId: string): Promise<string | undefined> {
-  const it = await kinesis.send(new GetShardIteratorCommand({ShardId: shardId, ShardIteratorType: 'TRIM_HORIZON', StreamName: KINESIS_DEMO_STREAM}))
+  const it = await kinesis.send(
+    new GetShardIteratorCommand({ShardId: shardId, ShardIteratorType: 'TRIM_HORIZON', StreamName: KINESIS_DEMO_STREAM}),
+  )
   const page = await kinesis.send(new GetRecordsCommand({Limit: 1, ShardIterator: it.ShardIterator}))
   return page.Records?.[0]?.SequenceNumber
 }
@@ -54,11 +62,17 @@ export const kinesisConsumersSeed: Seed = {
   async run({dynamodb, kinesis, log}) {
     if (!dynamodb) return []
     await ensureTable(dynamodb)
-    const open = (await kinesis.send(new ListShardsCommand({ShardFilter: {Type: 'AT_LATEST'}, StreamName: KINESIS_DEMO_STREAM}))).Shards ?? []
+    const open =
+      (await kinesis.send(new ListShardsCommand({ShardFilter: {Type: 'AT_LATEST'}, StreamName: KINESIS_DEMO_STREAM})))
+        .Shards ?? []
     // One marker record per shard, written last: a checkpoint at it is "caught up".
     const markers = await kinesis.send(
       new PutRecordsCommand({
-        Records: open.map((s) => ({Data: new TextEncoder().encode('{"marker":true}'), ExplicitHashKey: s.HashKeyRange!.StartingHashKey!, PartitionKey: 'checkpoint-marker'})),
+        Records: open.map((s) => ({
+          Data: new TextEncoder().encode('{"marker":true}'),
+          ExplicitHashKey: s.HashKeyRange!.StartingHashKey!,
+          PartitionKey: 'checkpoint-marker',
+        })),
         StreamName: KINESIS_DEMO_STREAM,
       }),
     )

@@ -24,8 +24,14 @@ describe('enhanced fan-out consumers', () => {
       .resolvesOnce({Consumers: [{...consumer, ConsumerName: 'audit', ConsumerStatus: 'CREATING'}]})
     const all = await listEfoConsumers(kinesis, STREAM, testRunContext())
     expect(all.map((c) => c.ConsumerName)).toEqual(['analytics', 'audit'])
-    expect(kinesis.commandCalls(ListStreamConsumersCommand)[1]!.args[0].input).toEqual({NextToken: 't2', StreamARN: STREAM})
+    expect(kinesis.commandCalls(ListStreamConsumersCommand)[1]!.args[0].input).toEqual({
+      NextToken: 't2',
+      StreamARN: STREAM,
+    })
     expect(analyseEfoConsumer(all[0]!).findings).toEqual([])
-    expect(analyseEfoConsumer(all[1]!).findings[0]).toMatchObject({kind: 'efo-consumer-not-active', severity: 'warning'})
+    expect(analyseEfoConsumer(all[1]!).findings[0]).toMatchObject({
+      kind: 'efo-consumer-not-active',
+      severity: 'warning',
+    })
   })
 })

@@ -1,8 +1,9 @@
 import {describe, expect, it} from 'vitest'
 
-import {analyseKcl, type KclInput} from '../../../../src/lib/kinesis/consumers/kcl-findings.js'
 import type {Lease} from '../../../../src/lib/kinesis/consumers/lease-items.js'
 import type {ListedShard} from '../../../../src/lib/kinesis/stream.js'
+
+import {analyseKcl, type KclInput} from '../../../../src/lib/kinesis/consumers/kcl-findings.js'
 
 const NOW = Date.parse('2026-12-07T12:00:00Z')
 
@@ -79,7 +80,10 @@ describe('KCL analysis', () => {
   })
 
   it('is critical when the parent is finished and the child still has no lease', () => {
-    const c = run({leases: [lease(0, {checkpoint: 'SHARD_END'}), lease(5)], shards: [shard(0, false), shard(1, true, 0), shard(5, true)]})
+    const c = run({
+      leases: [lease(0, {checkpoint: 'SHARD_END'}), lease(5)],
+      shards: [shard(0, false), shard(1, true, 0), shard(5, true)],
+    })
     expect(kinds(c)).toEqual([`open-shard-without-lease ${sid(1)} critical`])
     expect(c.findings[0]!.parentShardId).toBe(sid(0))
   })
@@ -105,7 +109,10 @@ describe('KCL analysis', () => {
   })
 
   it('reports leases without owner and owners passing a lease around', () => {
-    const c = run({leases: [lease(0, {owner: null}), lease(1, {ownerSwitchesSinceCheckpoint: 4})], shards: [shard(0, true), shard(1, true)]})
+    const c = run({
+      leases: [lease(0, {owner: null}), lease(1, {ownerSwitchesSinceCheckpoint: 4})],
+      shards: [shard(0, true), shard(1, true)],
+    })
     expect(kinds(c)).toEqual([`lease-without-owner ${sid(0)} warning`, `owner-switching ${sid(1)} warning`])
   })
 
@@ -140,7 +147,10 @@ describe('KCL analysis', () => {
   })
 
   it('with a second read: a live worker whose checkpoint stays while an older record waits is stuck', () => {
-    const record = {arrival: new Date(NOW - 600_000).toISOString(), sequenceNumber: '49650000000000000000000000000000000000000000000000000011'}
+    const record = {
+      arrival: new Date(NOW - 600_000).toISOString(),
+      sequenceNumber: '49650000000000000000000000000000000000000000000000000011',
+    }
     const c = run({
       after: [lease(0, {leaseCounter: 14})],
       lags: new Map([[sid(0), {lagMs: 600_000, record, source: 'arrival'}]]),
@@ -164,6 +174,8 @@ describe('KCL analysis', () => {
   })
 
   it('notes leases of shards the stream does not list', () => {
-    expect(kinds(run({leases: [lease(9)], shards: [shard(0, true)]}))).toContain(`lease-for-unknown-shard ${sid(9)} info`)
+    expect(kinds(run({leases: [lease(9)], shards: [shard(0, true)]}))).toContain(
+      `lease-for-unknown-shard ${sid(9)} info`,
+    )
   })
 })

@@ -39,7 +39,10 @@ describe('Lambda event source mappings', () => {
       .resolvesOnce({EventSourceMappings: [{...mapping, UUID: 'second'}]})
     const all = await listStreamMappings(lambda, STREAM, testRunContext())
     expect(all.map((m) => m.UUID)).toEqual([mapping.UUID, 'second'])
-    expect(lambda.commandCalls(ListEventSourceMappingsCommand)[1]!.args[0].input).toEqual({EventSourceArn: STREAM, Marker: 'm2'})
+    expect(lambda.commandCalls(ListEventSourceMappingsCommand)[1]!.args[0].input).toEqual({
+      EventSourceArn: STREAM,
+      Marker: 'm2',
+    })
   })
 
   it('flags retries until expiry, bisect off, no failure destination and a failing last result', () => {
@@ -62,6 +65,8 @@ describe('Lambda event source mappings', () => {
       MaximumRetryAttempts: 5,
     }
     expect(analyseMapping(good).findings).toEqual([])
-    expect(analyseMapping({...good, State: 'Disabled'}).findings.map((f) => `${f.kind} ${f.severity}`)).toEqual(['esm-not-enabled critical'])
+    expect(analyseMapping({...good, State: 'Disabled'}).findings.map((f) => `${f.kind} ${f.severity}`)).toEqual([
+      'esm-not-enabled critical',
+    ])
   })
 })

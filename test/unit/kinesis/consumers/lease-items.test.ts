@@ -1,5 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
+import {InputError} from '../../../../src/lib/core/errors.js'
 import {
   isSentinel,
   itemsOfScanOutput,
@@ -7,7 +8,6 @@ import {
   parseLeaseItems,
   splitJsonDocuments,
 } from '../../../../src/lib/kinesis/consumers/lease-items.js'
-import {InputError} from '../../../../src/lib/core/errors.js'
 
 describe('lease items', () => {
   it('reads a KCL 2.x single-stream lease', () => {
@@ -40,7 +40,12 @@ describe('lease items', () => {
       shardId: {S: 'shardId-000000000003'},
       streamName: {S: '123456789012:orders:1700000000'},
     })
-    expect(lease).toMatchObject({childShardIds: ['shardId-000000000009'], owner: null, shardId: 'shardId-000000000003', streamName: 'orders'})
+    expect(lease).toMatchObject({
+      childShardIds: ['shardId-000000000009'],
+      owner: null,
+      shardId: 'shardId-000000000003',
+      streamName: 'orders',
+    })
   })
 
   it('reads a streamName:shardId key without the multi-stream attributes', () => {
@@ -52,14 +57,26 @@ describe('lease items', () => {
 
   it('reads KCL 3.x attributes (throughputKBps, checkpointOwner)', () => {
     expect(
-      leaseFromItem({checkpointOwner: {S: 'w1'}, leaseKey: {S: 'shardId-000000000000'}, leaseOwner: {S: 'w2'}, throughputKBps: {N: '812.5'}}),
+      leaseFromItem({
+        checkpointOwner: {S: 'w1'},
+        leaseKey: {S: 'shardId-000000000000'},
+        leaseOwner: {S: 'w2'},
+        throughputKBps: {N: '812.5'},
+      }),
     ).toMatchObject({checkpointOwner: 'w1', owner: 'w2', throughputKBps: 812.5})
   })
 
   it('skips items that are not shard leases, saying why', () => {
-    const parsed = parseLeaseItems([{leaseKey: {S: 'shardId-000000000000'}}, {leaseKey: {S: 'migration-state'}}, {key: {S: 'x'}}])
+    const parsed = parseLeaseItems([
+      {leaseKey: {S: 'shardId-000000000000'}},
+      {leaseKey: {S: 'migration-state'}},
+      {key: {S: 'x'}},
+    ])
     expect(parsed.leases).toHaveLength(1)
-    expect(parsed.skipped).toEqual(['item 2 (leaseKey migration-state): not a shard lease', 'item 3: no leaseKey attribute (S)'])
+    expect(parsed.skipped).toEqual([
+      'item 2 (leaseKey migration-state): not a shard lease',
+      'item 3: no leaseKey attribute (S)',
+    ])
   })
 
   it('knows the sentinels', () => {
@@ -81,7 +98,11 @@ describe('scan output files', () => {
   })
 
   it('takes Items of pages, bare items and get-item output', () => {
-    const docs = [{Items: [{leaseKey: {S: 'shardId-1'}}]}, {leaseKey: {S: 'shardId-2'}}, {Item: {leaseKey: {S: 'shardId-3'}}}]
+    const docs = [
+      {Items: [{leaseKey: {S: 'shardId-1'}}]},
+      {leaseKey: {S: 'shardId-2'}},
+      {Item: {leaseKey: {S: 'shardId-3'}}},
+    ]
     expect(itemsOfScanOutput(docs, 'f')).toHaveLength(3)
     expect(() => itemsOfScanOutput([{Shards: []}], 'f')).toThrow(/no "Items" list/)
   })

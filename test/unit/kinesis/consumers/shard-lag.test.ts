@@ -37,31 +37,53 @@ describe('shard lag', () => {
     })
     const lags = await readShardLags(
       kinesis,
-      {streamName: 'orders'},
-      [
-        {checkpoint: SEQ, shardId: 'shardId-000000000000'},
-        {checkpoint: 'TRIM_HORIZON', shardId: 'shardId-000000000001'},
-        {checkpoint: 'SHARD_END', shardId: 'shardId-000000000002'},
-      ],
+      {
+        ref: {streamName: 'orders'},
+        shards: [
+          {checkpoint: SEQ, shardId: 'shardId-000000000000'},
+          {checkpoint: 'TRIM_HORIZON', shardId: 'shardId-000000000001'},
+          {checkpoint: 'SHARD_END', shardId: 'shardId-000000000002'},
+        ],
+      },
       testRunContext({now: () => NOW}),
     )
-    expect(lags.get('shardId-000000000000')).toMatchObject({lagMs: 3_600_000, record: {sequenceNumber: '49650000000000000000000000000000000000000000000000000011'}})
+    expect(lags.get('shardId-000000000000')).toMatchObject({
+      lagMs: 3_600_000,
+      record: {sequenceNumber: '49650000000000000000000000000000000000000000000000000011'},
+    })
     expect(kinesis.commandCalls(GetShardIteratorCommand).map((c) => c.args[0].input)).toEqual([
-      {ShardId: 'shardId-000000000000', ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', StartingSequenceNumber: SEQ, StreamName: 'orders'},
+      {
+        ShardId: 'shardId-000000000000',
+        ShardIteratorType: 'AFTER_SEQUENCE_NUMBER',
+        StartingSequenceNumber: SEQ,
+        StreamName: 'orders',
+      },
       {ShardId: 'shardId-000000000001', ShardIteratorType: 'TRIM_HORIZON', StreamName: 'orders'},
     ])
     expect(kinesis.commandCalls(GetRecordsCommand).map((c) => c.args[0].input.Limit)).toEqual([1, 1])
   })
 
   it('keeps a failed read unknown, with the error as the reason', async () => {
-    kinesis.on(GetShardIteratorCommand).rejects(Object.assign(new Error('Rate exceeded for shard'), {name: 'ProvisionedThroughputExceededException'}))
-    const lags = await readShardLags(kinesis, {streamName: 'orders'}, [{checkpoint: SEQ, shardId: 's'}], testRunContext())
-    expect(lags.get('s')).toMatchObject({lagMs: null, source: expect.stringContaining('ProvisionedThroughputExceededException')})
+    kinesis
+      .on(GetShardIteratorCommand)
+      .rejects(Object.assign(new Error('Rate exceeded for shard'), {name: 'ProvisionedThroughputExceededException'}))
+    const lags = await readShardLags(
+      kinesis,
+      {ref: {streamName: 'orders'}, shards: [{checkpoint: SEQ, shardId: 's'}]},
+      testRunContext(),
+    )
+    expect(lags.get('s')).toMatchObject({
+      lagMs: null,
+      source: expect.stringContaining('ProvisionedThroughputExceededException'),
+    })
   })
 
   it('an empty page: caught up when MillisBehindLatest is 0, else MillisBehindLatest', () => {
     expect(lagOfPage({MillisBehindLatest: 0, Records: []}, 0)).toMatchObject({lagMs: 0})
-    expect(lagOfPage({MillisBehindLatest: 5000, Records: []}, 0)).toMatchObject({lagMs: 5000, source: expect.stringContaining('MillisBehindLatest')})
+    expect(lagOfPage({MillisBehindLatest: 5000, Records: []}, 0)).toMatchObject({
+      lagMs: 5000,
+      source: expect.stringContaining('MillisBehindLatest'),
+    })
     expect(lagOfPage({Records: []}, 0)).toMatchObject({lagMs: null})
   })
 })
