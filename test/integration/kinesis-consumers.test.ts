@@ -1,10 +1,4 @@
-import {
-  CreateTableCommand,
-  DescribeTableCommand,
-  DynamoDBClient,
-  PutItemCommand,
-  UpdateItemCommand,
-} from '@aws-sdk/client-dynamodb'
+import {DynamoDBClient, PutItemCommand, UpdateItemCommand} from '@aws-sdk/client-dynamodb'
 import {
   CreateStreamCommand,
   DescribeStreamSummaryCommand,
@@ -23,7 +17,7 @@ import type {ConsumersResult} from '../../src/lib/kinesis/consumers/types.js'
 
 import {createClientFactory} from '../../src/lib/aws/clients.js'
 import {resolveAwsSettings} from '../../src/lib/aws/settings.js'
-import {KCL_DEMO_APP, kinesisConsumersSeed} from '../../src/lib/sandbox/seeds/kinesis-consumers.js'
+import {ensureLeaseTable, KCL_DEMO_APP, kinesisConsumersSeed} from '../../src/lib/sandbox/seeds/kinesis-consumers.js'
 import {KINESIS_DEMO_STREAM, kinesisSeed} from '../../src/lib/sandbox/seeds/kinesis.js'
 import {TOUR} from '../../src/lib/sandbox/tour.js'
 import {useTestAwsEnv} from '../helpers/aws-env.js'
@@ -81,19 +75,7 @@ describe('kinesis consumers against kinesis-local + dynalite', () => {
     const [low, high] = ['shardId-000000000000', 'shardId-000000000001']
     expect(seqs(low)).toHaveLength(3)
 
-    await dynamodb.send(
-      new CreateTableCommand({
-        AttributeDefinitions: [{AttributeName: 'leaseKey', AttributeType: 'S'}],
-        BillingMode: 'PAY_PER_REQUEST',
-        KeySchema: [{AttributeName: 'leaseKey', KeyType: 'HASH'}],
-        TableName: TABLE,
-      }),
-    )
-    for (let i = 0; i < 50; i++) {
-      const t = await dynamodb.send(new DescribeTableCommand({TableName: TABLE}))
-      if (t.Table?.TableStatus === 'ACTIVE') break
-      await delay(50)
-    }
+    await ensureLeaseTable(dynamodb, TABLE)
 
     // Low shard: worker-a alive (its counter moves) but its checkpoint stays before two records.
     // High shard: worker-b dead (counter still), checkpointed at its last record.

@@ -23,6 +23,15 @@ const dynamodb = mockClient(DynamoDBClient)
 const lambda = mockClient(LambdaClient)
 const FIX = 'test/fixtures/kinesis-consumers'
 const ARN = 'arn:aws:kinesis:us-east-1:123456789012:stream/orders'
+/** The offline review of the fixtures: a KCL 2.x table after a split, and the stream's shards. */
+const OFFLINE = [
+  'kinesis',
+  'consumers',
+  '--lease-table-json',
+  `${FIX}/kcl2-after-split.scan.json`,
+  '--shard-map',
+  `${FIX}/after-split.list-shards.json`,
+]
 const SEQ = '49650000000000000000000000000000000000000000000000000010'
 
 function liveStream(): void {
@@ -63,16 +72,7 @@ describe('kinesis consumers', () => {
   })
 
   it('reviews a saved lease table against a saved shard list (offline, no AWS call)', async () => {
-    const run = await runJson<ConsumersResult>([
-      'kinesis',
-      'consumers',
-      '--lease-table-json',
-      `${FIX}/kcl2-after-split.scan.json`,
-      '--shard-map',
-      `${FIX}/after-split.list-shards.json`,
-      '--retention-hours',
-      '24',
-    ])
+    const run = await runJson<ConsumersResult>([...OFFLINE, '--retention-hours', '24'])
     expect(run.exitCode).toBe(1)
     expect(run.envelope.status).toBe('findings')
     const r = resultOf(run)
@@ -99,16 +99,7 @@ describe('kinesis consumers', () => {
     const half = await runJson(['kinesis', 'consumers', '--lease-table-json', `${FIX}/kcl2-after-split.scan.json`])
     expect(half.exitCode).toBe(2)
     expect(errorOf(half).message).toContain('--shard-map')
-    const region = await runJson([
-      'kinesis',
-      'consumers',
-      '--lease-table-json',
-      `${FIX}/kcl2-after-split.scan.json`,
-      '--shard-map',
-      `${FIX}/after-split.list-shards.json`,
-      '--region',
-      'eu-west-1',
-    ])
+    const region = await runJson([...OFFLINE, '--region', 'eu-west-1'])
     expect(region.exitCode).toBe(2)
   })
 

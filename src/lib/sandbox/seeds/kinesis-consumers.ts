@@ -28,14 +28,15 @@ import {KINESIS_DEMO_HOT_KEY, KINESIS_DEMO_STREAM} from './kinesis.js'
 /** The demo application; KCL names its lease table after it. */
 export const KCL_DEMO_APP = 'pipeops-demo-clicks-app'
 
-async function ensureTable(dynamodb: DynamoDBClient): Promise<void> {
+/** A lease table as KCL creates it (key leaseKey, on demand), ACTIVE; an existing one is kept. */
+export async function ensureLeaseTable(dynamodb: DynamoDBClient, table: string): Promise<void> {
   try {
     await dynamodb.send(
       new CreateTableCommand({
         AttributeDefinitions: [{AttributeName: 'leaseKey', AttributeType: 'S'}],
         BillingMode: 'PAY_PER_REQUEST',
         KeySchema: [{AttributeName: 'leaseKey', KeyType: 'HASH'}],
-        TableName: KCL_DEMO_APP,
+        TableName: table,
       }),
     )
   } catch (error) {
@@ -43,7 +44,7 @@ async function ensureTable(dynamodb: DynamoDBClient): Promise<void> {
   }
 
   for (let i = 0; i < 100; i++) {
-    const t = await dynamodb.send(new DescribeTableCommand({TableName: KCL_DEMO_APP}))
+    const t = await dynamodb.send(new DescribeTableCommand({TableName: table}))
     if (t.Table?.TableStatus === 'ACTIVE') return
     await delay(50)
   }
@@ -61,7 +62,7 @@ export const kinesisConsumersSeed: Seed = {
   name: 'kinesis-consumers',
   async run({dynamodb, kinesis, log}) {
     if (!dynamodb) return []
-    await ensureTable(dynamodb)
+    await ensureLeaseTable(dynamodb, KCL_DEMO_APP)
     const open =
       (await kinesis.send(new ListShardsCommand({ShardFilter: {Type: 'AT_LATEST'}, StreamName: KINESIS_DEMO_STREAM})))
         .Shards ?? []
