@@ -25,7 +25,7 @@ export default class Sandbox extends BaseCommand {
   static override baseFlags = hideAwsFlags(BaseCommand.baseFlags)
   static override callsAws = false
   static override description =
-    'Starts kinesis-local (Kinesis), s3rver (S3) and a local STS on 127.0.0.1 only, seeds demo data for every flow, and prints the export lines that point pipeops and the AWS CLI at them. Runs until Ctrl-C, then stops its processes. With --demo it runs a scripted tour of pipeops against the sandbox and exits.'
+    'Starts kinesis-local (Kinesis), s3rver (S3), dynalite (DynamoDB) and a local STS on 127.0.0.1 only, seeds demo data for every flow, and prints the export lines that point pipeops and the AWS CLI at them. Runs until Ctrl-C, then stops its processes. With --demo it runs a scripted tour of pipeops against the sandbox and exits.'
   static override examples = [
     '<%= config.bin %> <%= command.id %>',
     '<%= config.bin %> <%= command.id %> --kinesis-port 14567 --s3-port 14569 --sts-port 14570',
@@ -36,6 +36,11 @@ export default class Sandbox extends BaseCommand {
     dir: Flags.string({
       summary:
         "Folder for the sandbox's S3 data and demo files (default: a pipeops-sandbox folder in the temp directory).",
+    }),
+    'dynamodb-port': Flags.integer({
+      max: 65_535,
+      min: 0,
+      summary: 'Port of the DynamoDB emulator, dynalite (default 4568; 0 = any free port).',
     }),
     keep: Flags.boolean({
       ...onlyWith('demo'),
@@ -73,6 +78,7 @@ export default class Sandbox extends BaseCommand {
       flags.dir ?? path.join(tmpdir(), `pipeops-sandbox${flags.demo ? `-demo-${process.pid}` : ''}`),
     )
     const ports = {
+      dynamodb: port(flags['dynamodb-port'], 4568),
       kinesis: port(flags['kinesis-port'], 4567),
       s3: port(flags['s3-port'], 4569),
       sts: port(flags['sts-port'], 4570),
@@ -89,7 +95,7 @@ export default class Sandbox extends BaseCommand {
     if (flags.demo && !flags.keep && !flags.dir && created)
       this.onCleanup(() => rm(workDir, {force: true, recursive: true}))
     const progress = this.progress()
-    progress.update({label: 'Starting kinesis-local, s3rver and STS on 127.0.0.1'})
+    progress.update({label: 'Starting kinesis-local, s3rver, dynalite and STS on 127.0.0.1'})
     const starting = startSandbox({
       dataDir: workDir,
       env: process.env,
@@ -122,6 +128,7 @@ export default class Sandbox extends BaseCommand {
     progress.update({label: 'Seeding demo data'})
     const resources = flags.seed
       ? await runSeeds(SEEDS, {
+          dynamodb: await clients.create('dynamodb'),
           kinesis: await clients.create('kinesis'),
           log: (message) => progress.update({detail: message, label: 'Seeding demo data'}),
           s3: await clients.create('s3'),
@@ -231,8 +238,9 @@ async function runCli(
 }
 
 /** Two emulators cannot share a port: the second would answer the first one's clients (raw SDK errors). */
-function refuseSharedPorts(ports: {kinesis: number; s3: number; sts: number}): void {
+function refuseSharedPorts(ports: {dynamodb: number; kinesis: number; s3: number; sts: number}): void {
   const named = [
+    ['--dynamodb-port', ports.dynamodb],
     ['--kinesis-port', ports.kinesis],
     ['--s3-port', ports.s3],
     ['--sts-port', ports.sts],

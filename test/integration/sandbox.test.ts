@@ -55,7 +55,12 @@ console.log(JSON.stringify({buckets: buckets.Buckets.map((b) => b.Name), streams
 
 describe('pipeops sandbox', () => {
   it('serves Kinesis, S3 and STS on 127.0.0.1 only, reachable from another process via its exports, and leaves nothing behind on Ctrl-C', async () => {
-    const [kinesisPort, s3Port, stsPort] = [await findFreePort(), await findFreePort(), await findFreePort()]
+    const [kinesisPort, s3Port, stsPort, dynamodbPort] = [
+      await findFreePort(),
+      await findFreePort(),
+      await findFreePort(),
+      await findFreePort(),
+    ]
     const dir = await mkdtemp(path.join(tmpdir(), 'pipeops-sbx-test-'))
     const child = spawn(
       process.execPath,
@@ -73,6 +78,8 @@ describe('pipeops sandbox', () => {
         String(s3Port),
         '--sts-port',
         String(stsPort),
+        '--dynamodb-port',
+        String(dynamodbPort),
       ],
       {
         env: {...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true'},
@@ -103,12 +110,14 @@ describe('pipeops sandbox', () => {
 
     expect(envelope.status).toBe('ok')
     expect(envelope.result.endpoints).toEqual({
+      dynamodb: `http://127.0.0.1:${dynamodbPort}`,
       kinesis: `http://127.0.0.1:${kinesisPort}`,
       s3: `http://127.0.0.1:${s3Port}`,
       sts: `http://127.0.0.1:${stsPort}`,
     })
     expect(envelope.result.resources.map((r) => r.name)).toContain('pipeops-sandbox')
-    for (const port of [kinesisPort, s3Port, stsPort]) expect(listeningAddresses(port)).toEqual(['0100007F'])
+    for (const port of [kinesisPort, s3Port, stsPort, dynamodbPort])
+      expect(listeningAddresses(port)).toEqual(['0100007F'])
 
     // Another shell: only the export lines, nothing else from the test's environment.
     const env: Record<string, string> = {

@@ -41,6 +41,8 @@ export function apiRef(ref: StreamRef): {StreamARN: string} | {StreamName: strin
 export interface StreamSummary {
   mode: 'ON_DEMAND' | 'PROVISIONED'
   openShardCount: number
+  /** How long records stay readable (DescribeStreamSummary RetentionPeriodHours). */
+  retentionHours?: number | undefined
   shardLevelMetrics: string[]
   status: string
   streamArn: string
@@ -72,6 +74,7 @@ export async function describeStream(
   return {
     mode: s.StreamModeDetails?.StreamMode === 'ON_DEMAND' ? 'ON_DEMAND' : 'PROVISIONED',
     openShardCount: s.OpenShardCount ?? 0,
+    retentionHours: s.RetentionPeriodHours,
     shardLevelMetrics: (s.EnhancedMonitoring ?? []).flatMap((e) => e.ShardLevelMetrics ?? []),
     status: s.StreamStatus ?? 'UNKNOWN',
     streamArn: s.StreamARN ?? ref.streamArn ?? '',

@@ -1,6 +1,6 @@
 /**
  * Starting and stopping the local emulators used by `pipeops sandbox`, the integration tests and
- * the benchmarks: kinesis-local (Kinesis) and s3rver (S3), both bound to 127.0.0.1 only.
+ * the benchmarks: kinesis-local (Kinesis), s3rver (S3) and dynalite (DynamoDB), all bound to 127.0.0.1 only.
  */
 import {type ChildProcess, spawn} from 'node:child_process'
 import {mkdtemp, rm} from 'node:fs/promises'
@@ -18,7 +18,7 @@ const LOOPBACK_PRELOAD = fileURLToPath(new URL('../../../resources/loopback-prel
 const EXIT_WITH_PARENT_PRELOAD = fileURLToPath(new URL('../../../resources/exit-with-parent.cjs', import.meta.url))
 
 export interface EmulatorHandle {
-  name: 'kinesis-local' | 's3rver'
+  name: 'dynalite' | 'kinesis-local' | 's3rver'
   pid: number
   port: number
   stop(): Promise<void>
@@ -110,6 +110,37 @@ export async function startS3rver(options: EmulatorOptions & {directory?: string
       if (ownDirectory) await rm(ownDirectory, {force: true, recursive: true})
     },
   }
+}
+
+/**
+ * dynalite (DynamoDB, pure JavaScript): KCL lease tables for `kinesis consumers`. In memory unless
+ * a directory is given (then LevelDB files there).
+ */
+export async function startDynalite(options: EmulatorOptions & {directory?: string}): Promise<EmulatorHandle> {
+  const port = options.port || (await findFreePort())
+  const child = spawn(
+    process.execPath,
+    [
+      '--require',
+      LOOPBACK_PRELOAD,
+      '--require',
+      EXIT_WITH_PARENT_PRELOAD,
+      require.resolve('dynalite/cli.js'),
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--createTableMs',
+      '50',
+      '--deleteTableMs',
+      '50',
+      '--updateTableMs',
+      '50',
+      ...(options.directory ? ['--path', options.directory] : []),
+    ],
+    {env: {...options.env}, signal: options.signal, stdio: ['ignore', 'pipe', 'pipe']},
+  )
+  return waitUntilListening('dynalite', child, port, options)
 }
 
 async function waitUntilListening(

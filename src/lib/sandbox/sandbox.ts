@@ -1,5 +1,5 @@
 /**
- * The local sandbox: kinesis-local, s3rver and a GetCallerIdentity-only STS, all on 127.0.0.1,
+ * The local sandbox: kinesis-local, s3rver, dynalite and a GetCallerIdentity-only STS, all on 127.0.0.1,
  * plus the environment that points pipeops (and the AWS CLI) at them.
  */
 import {mkdir} from 'node:fs/promises'
@@ -7,18 +7,20 @@ import path from 'node:path'
 
 import type {Seed, SeedContext, SeededResource} from './types.js'
 
-import {type EmulatorHandle, startKinesisLocal, startS3rver} from './emulators.js'
+import {type EmulatorHandle, startDynalite, startKinesisLocal, startS3rver} from './emulators.js'
 import {startStsStub, type StsStubHandle} from './sts-stub.js'
 
 export const SANDBOX_REGION = 'us-east-1'
 
 export interface SandboxPorts {
+  dynamodb: number
   kinesis: number
   s3: number
   sts: number
 }
 
 export interface SandboxEndpoints {
+  dynamodb?: string
   kinesis: string
   s3: string
   sts: string
@@ -48,7 +50,7 @@ export async function startSandbox(options: {
 
   try {
     const childEnv = {HOME: options.env.HOME, PATH: options.env.PATH}
-    const [kinesis, s3, sts] = await Promise.all([
+    const [kinesis, s3, sts, dynamodb] = await Promise.all([
       startKinesisLocal({
         env: childEnv,
         onOutput: options.onOutput,
@@ -72,9 +74,18 @@ export async function startSandbox(options: {
         started.push(h)
         return h
       }),
+      startDynalite({
+        env: childEnv,
+        onOutput: options.onOutput,
+        port: options.ports.dynamodb,
+        signal: options.signal,
+      }).then((h) => {
+        started.push(h)
+        return h
+      }),
     ])
-    const endpoints = {kinesis: kinesis.url, s3: s3.url, sts: sts.url}
-    return {endpoints, env: sandboxEnv(endpoints), pids: [kinesis.pid, s3.pid], stop: stopAll}
+    const endpoints = {dynamodb: dynamodb.url, kinesis: kinesis.url, s3: s3.url, sts: sts.url}
+    return {endpoints, env: sandboxEnv(endpoints), pids: [kinesis.pid, s3.pid, dynamodb.pid], stop: stopAll}
   } catch (error) {
     await stopAll()
     throw error
@@ -88,6 +99,7 @@ export function sandboxEnv(endpoints: SandboxEndpoints): Record<string, string> 
     AWS_EC2_METADATA_DISABLED: 'true',
     // Every service without an emulator goes to the local stub, which refuses politely: nothing leaves 127.0.0.1.
     AWS_ENDPOINT_URL: endpoints.sts,
+    ...(endpoints.dynamodb ? {AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb} : {}),
     AWS_ENDPOINT_URL_KINESIS: endpoints.kinesis,
     AWS_ENDPOINT_URL_S3: endpoints.s3,
     AWS_ENDPOINT_URL_STS: endpoints.sts,

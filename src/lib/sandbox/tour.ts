@@ -263,6 +263,22 @@ export const TOUR: TourStep[] = [
       'The same traffic against the new shards: no shard is over the 80 % threshold any more, and tenant-acme, the key that made shard 3 hot, now shares its shard with far less traffic.',
     title: 'Kinesis: hot shards after the reshard',
   },
+  // kinesis consumers (issue 22): the demo application's leases after the split.
+  {
+    argv: [
+      'kinesis',
+      'consumers',
+      '--stream',
+      'pipeops-demo-clicks',
+      '--app',
+      'pipeops-demo-clicks-app',
+      '--no-lambda',
+    ],
+    expectExit: [1],
+    explain:
+      "Who reads the stream and how far behind: the KCL application's lease table (dynalite), one GetRecords after each checkpoint for the lag. The split above closed the hot shard; its lease is not at SHARD_END, so KCL has not created leases for the two children: the output names the parent that holds them back, and the shard checkpointed at its first record shows its lag.",
+    title: 'Kinesis: consumers, lag per shard, shards nobody reads',
+  },
   {
     argv: ['sfn', 'lint', '--definition', '{workDir}/sfn/nightly-load.asl.json'],
     expectExit: [0],

@@ -1,3 +1,4 @@
+import type {DynamoDBClient} from '@aws-sdk/client-dynamodb'
 import type {KinesisClient} from '@aws-sdk/client-kinesis'
 import type {S3Client} from '@aws-sdk/client-s3'
 
@@ -5,6 +6,8 @@ import type {SandboxEndpoints} from './sandbox.js'
 
 /** What a seed gets: clients pointed at the sandbox's emulators and a folder for local demo files. */
 export interface SeedContext {
+  /** dynalite (absent: the seeds that need DynamoDB do nothing). */
+  dynamodb?: DynamoDBClient | undefined
   kinesis: KinesisClient
   /** Progress messages for the person watching (stderr). */
   log: (message: string) => void

@@ -44,6 +44,16 @@ describe('sandbox STS and catch-all endpoint', () => {
     expect(classified.message).toMatch(/does not emulate/)
   })
 
+  it('exports the DynamoDB endpoint when dynalite runs', () => {
+    const env = sandboxEnv({
+      dynamodb: 'http://127.0.0.1:4',
+      kinesis: 'http://127.0.0.1:1',
+      s3: 'http://127.0.0.1:2',
+      sts: 'http://127.0.0.1:3',
+    })
+    expect(env.AWS_ENDPOINT_URL_DYNAMODB).toBe('http://127.0.0.1:4')
+  })
+
   it('exports every endpoint and the catch-all', () => {
     const env = sandboxEnv({kinesis: 'http://127.0.0.1:1', s3: 'http://127.0.0.1:2', sts: 'http://127.0.0.1:3'})
     expect(exportLines(env)).toEqual([

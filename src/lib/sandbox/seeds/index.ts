@@ -3,6 +3,7 @@ import type {Seed} from '../types.js'
 import {athenaSeed} from './athena.js'
 import {baseSeed} from './base.js'
 import {glueSeed} from './glue.js'
+import {kinesisConsumersSeed} from './kinesis-consumers.js'
 import {kinesisSeed} from './kinesis.js'
 import {mwaaSeed} from './mwaa.js'
 import {redshiftSeed} from './redshift.js'
@@ -20,6 +21,7 @@ export const SEEDS: Seed[] = [
   redshiftSeed,
   athenaSeed,
   kinesisSeed,
+  kinesisConsumersSeed,
   s3LifecycleSeed,
   sfnSeed,
 ]
