@@ -59,6 +59,28 @@ export const athenaTableFlags = {
   }),
 }
 
+/** The same for `reshard --split-hot` (no --print-sql: a plan is printed instead). */
+export const reshardAthenaFlags = Object.fromEntries(
+  Object.entries(athenaTableFlags).filter(([name]) => name !== 'print-sql'),
+) as Omit<typeof athenaTableFlags, 'print-sql'>
+
+/** IAM actions of an --athena-table run (Athena, the Glue catalog it reads, the data and result buckets). */
+export const ATHENA_TABLE_IAM = [
+  {action: 'athena:GetTableMetadata', when: 'with --athena-table'},
+  {action: 'athena:GetWorkGroup', when: 'with --athena-table'},
+  {action: 'athena:StartQueryExecution', when: 'with --athena-table'},
+  {action: 'athena:GetQueryExecution', when: 'with --athena-table'},
+  {action: 'athena:GetQueryResults', when: 'with --athena-table'},
+  {action: 'athena:StopQueryExecution', when: 'with --athena-table, on Ctrl-C'},
+  {action: 'glue:GetTable', when: 'with --athena-table (Athena reads the Glue Data Catalog)'},
+  {action: 'glue:GetDatabase', when: 'with --athena-table'},
+  {action: 'glue:GetPartitions', when: 'with --athena-table on a table with catalog partitions'},
+  {action: 's3:GetBucketLocation', when: 'with --athena-table (the query result bucket)'},
+  {action: 's3:GetObject', when: 'with --athena-table (the table data and the query result)'},
+  {action: 's3:ListBucket', when: 'with --athena-table (the table data; --max-scan-gb sizes it)'},
+  {action: 's3:PutObject', when: 'with --athena-table (the query result location)'},
+]
+
 export interface AthenaTableFlagValues {
   'athena-table'?: string | undefined
   'bytes-column'?: string | undefined

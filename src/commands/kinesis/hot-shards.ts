@@ -12,7 +12,7 @@ import {analyseHotShards, type HotShardsOptions, type HotShardsResult} from '../
 import {offlineShardRanges, openRecords} from '../../lib/kinesis/offline-input.js'
 import {parseStreamRef, readStreamState} from '../../lib/kinesis/stream.js'
 import {renderAthenaRun} from '../../ui/athena-run.js'
-import {athenaTableFlags, athenaTableRequest} from '../../ui/athena-table-flags.js'
+import {ATHENA_TABLE_IAM, athenaTableFlags, athenaTableRequest} from '../../ui/athena-table-flags.js'
 import {renderHotShards} from '../../ui/kinesis-hot-shards.js'
 import {runWatch} from '../../ui/kinesis-watch.js'
 
@@ -131,17 +131,7 @@ export default class KinesisHotShards extends BaseCommand {
     {action: 'kinesis:GetShardIterator', when: 'when records are sampled'},
     {action: 'kinesis:GetRecords', when: 'when records are sampled'},
     {action: 'kinesis:EnableEnhancedMonitoring', when: 'with --enable-shard-metrics'},
-    {action: 'athena:GetTableMetadata', when: 'with --athena-table'},
-    {action: 'athena:GetWorkGroup', when: 'with --athena-table'},
-    {action: 'athena:StartQueryExecution', when: 'with --athena-table'},
-    {action: 'athena:GetQueryExecution', when: 'with --athena-table'},
-    {action: 'athena:GetQueryResults', when: 'with --athena-table'},
-    {action: 'athena:StopQueryExecution', when: 'with --athena-table, on Ctrl-C'},
-    {action: 'glue:GetTable', when: 'with --athena-table (Athena reads the Glue Data Catalog)'},
-    {action: 'glue:GetPartitions', when: 'with --athena-table on a table with catalog partitions'},
-    {action: 's3:GetObject', when: 'with --athena-table (the table data and the query result)'},
-    {action: 's3:ListBucket', when: 'with --athena-table (the table data; --max-scan-gb sizes it)'},
-    {action: 's3:PutObject', when: 'with --athena-table (the query result location)'},
+    ...ATHENA_TABLE_IAM,
   ]
   static override summary = 'Find hot shards and hot keys of a stream (or a record file), and what to do about them.'
 

@@ -49,7 +49,7 @@ import {sdDifferences} from './drift.js'
 import {discoverFromInventory, type InventoryInfo} from './inventory-discovery.js'
 import {hiveLayout, type Layout, layoutLocation, type PartitionKey, templateLayout} from './layout.js'
 import {type ProjectionSuggestion, suggestProjection} from './projection.js'
-import {makeScope, type Scope, scopeExpression, valuesInScope} from './scope.js'
+import {isDateKey, makeScope, type Scope, scopeExpression, valuesInScope} from './scope.js'
 import {preflight} from './validate.js'
 
 export const PLAN_KIND = 'glue partition-sync'
@@ -612,7 +612,7 @@ export async function planPartitionSync(deps: SyncDeps, options: PartitionSyncOp
   const [found, catalogRead] = await Promise.all([
     options.inventory
       ? discoverFromInventory(deps.s3, discoverOptions, {
-          hasDateKey: keys.some((k) => k.format),
+          hasDateKey: keys.some((k) => isDateKey(k)),
           scopeSince: (sinceMs) => makeScope(keys, options.where, sinceMs),
           uri: options.inventory,
         })

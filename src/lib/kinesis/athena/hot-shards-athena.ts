@@ -142,3 +142,28 @@ export async function analyseHotShardsInAthena(
   const {sql: ran, stats, ...analysis} = result
   return {analysis, athena: {estimate, partitions, sql: ran, stats}}
 }
+
+/**
+ * The table analysis as `reshard --split-hot` wants it (reshard/load-source.ts `tableAnalysis`):
+ * run over the stream's open ranges when the plan needs the load; what it read and cost is told
+ * through `ctx.warn`.
+ */
+export function tableLoadSource(
+  clients: {athena: AthenaClient; s3?: S3Client | undefined},
+  request: Omit<AthenaTableRequest, 'options' | 'ranges' | 'rangesSource'>,
+  ctx: RunContext,
+): (ranges: ShardRange[], options: HotShardsOptions) => Promise<HotShardsAnalysis> {
+  return async (ranges, options) => {
+    const out = await analyseHotShardsInAthena(
+      clients,
+      {...request, options, printSqlOnly: false, ranges, rangesSource: 'the open shards of the stream'},
+      ctx,
+    )
+    const s = out.athena.stats
+    if (s)
+      ctx.warn(
+        `Athena query ${s.queryExecutionId}: ${s.dataScannedBytes} bytes scanned ($${s.costUsd} at $5/TB); partitions: ${out.athena.partitions}`,
+      )
+    return out.analysis!
+  }
+}
