@@ -18,7 +18,7 @@ export interface InventoryInfo {
   /** Objects of the report under the table's root. */
   objects: number
   /** When S3 wrote the report (its creationTimestamp). */
-  reportDate: string
+  reportDate: null | string
   sourceBucket: string
   uri: string
 }
@@ -62,7 +62,7 @@ export async function discoverFromInventory(
   const info: InventoryInfo = {
     gap: {reason: ''},
     objects,
-    reportDate: new Date(manifest.creationTimestamp).toISOString(),
+    reportDate: manifest.creationTimestamp === undefined ? null : new Date(manifest.creationTimestamp).toISOString(),
     sourceBucket: manifest.sourceBucket,
     uri: inventory.uri,
   }
@@ -75,17 +75,24 @@ export async function discoverFromInventory(
     return {discovery: fromReport, info, warnings}
   }
 
-  const sinceMs = Math.max(options.scope.sinceMs ?? 0, manifest.creationTimestamp - GAP_MARGIN_MS)
+  if (manifest.creationTimestamp === undefined)
+    warnings.push(
+      'the manifest has no creationTimestamp: the report date is unknown, so every partition in scope is also listed live',
+    )
+  const sinceMs =
+    manifest.creationTimestamp === undefined
+      ? options.scope.sinceMs
+      : Math.max(options.scope.sinceMs ?? 0, manifest.creationTimestamp - GAP_MARGIN_MS)
   const live = await discoverPartitions(s3, {
     ...options,
     fullListing: false,
     objects: undefined,
-    scope: inventory.scopeSince(sinceMs),
+    scope: sinceMs === undefined ? options.scope : inventory.scopeSince(sinceMs),
   })
   info.gap = {
     partitions: live.partitions.length,
     requests: live.scanned.requests,
-    since: new Date(sinceMs).toISOString(),
+    since: sinceMs === undefined ? 'the start' : new Date(sinceMs).toISOString(),
   }
   return {discovery: mergeDiscoveries(fromReport, live), info, warnings}
 }

@@ -25,7 +25,8 @@ import {splitCsvLine} from '../core/parse/csv-line.js'
 import {parseS3Uri} from '../core/parse/s3-uri.js'
 
 export interface InventoryManifest {
-  creationTimestamp: number
+  /** When S3 wrote the report (epoch ms); undefined when the manifest does not say (hand-made ones). */
+  creationTimestamp: number | undefined
   /** The bucket the data files are in (from the destination ARN). */
   destinationBucket: string
   fileFormat: 'CSV' | 'ORC' | 'Parquet'
@@ -63,9 +64,7 @@ export function parseInventoryManifest(text: string, name: string): InventoryMan
   const format = String(need('fileFormat'))
   if (format !== 'CSV' && format !== 'ORC' && format !== 'Parquet')
     throw new InputError(`${name}: fileFormat "${format}" is not CSV, ORC or Parquet`)
-  const created = Number(need('creationTimestamp'))
-  if (!Number.isFinite(created))
-    throw new InputError(`${name}: creationTimestamp "${String(raw.creationTimestamp)}" is not epoch milliseconds`)
+  const created = creationTime(raw.creationTimestamp, name)
   const dest = String(need('destinationBucket'))
   const files = need('files')
   if (!Array.isArray(files)) throw new InputError(`${name}: "files" is not a list`)
@@ -80,6 +79,19 @@ export function parseInventoryManifest(text: string, name: string): InventoryMan
     fileSchema: String(raw.fileSchema ?? ''),
     sourceBucket: String(need('sourceBucket')),
   }
+}
+
+/**
+ * S3 writes epoch milliseconds as a string; hand-made manifests seen in public code write epoch
+ * seconds as a number (Python's time.mktime): below 1e11 a value is read as seconds (1e11 ms is
+ * 1973, 1e11 s is year 5138).
+ */
+function creationTime(value: unknown, name: string): number | undefined {
+  if (value === undefined || value === null || value === '') return undefined
+  const n = Number(value)
+  if (!Number.isFinite(n) || n <= 0)
+    throw new InputError(`${name}: creationTimestamp "${String(value)}" is not an epoch time`)
+  return n < 1e11 ? Math.round(n * 1000) : n
 }
 
 /** A CSV report's key, URL-encoded by S3 (form encoding: "+" is a space). */

@@ -53,6 +53,18 @@ describe('S3 Inventory', () => {
       /m.json has no "fileFormat": it is not an S3 Inventory manifest/,
     )
     expect(() => parseInventoryManifest('not json', 'm.json')).toThrow(/m.json is not JSON/)
+    // Hand-made manifests seen in public code: epoch seconds as a number, or no creationTimestamp at all.
+    const base = {
+      destinationBucket: 'arn:aws:s3:::d',
+      fileFormat: 'CSV',
+      fileSchema: 'Bucket, Key, Size',
+      files: [],
+      sourceBucket: 's',
+    }
+    expect(
+      parseInventoryManifest(JSON.stringify({...base, creationTimestamp: 1_733_400_000.5}), 'm').creationTimestamp,
+    ).toBe(1_733_400_000_500)
+    expect(parseInventoryManifest(JSON.stringify(base), 'm').creationTimestamp).toBeUndefined()
   })
 
   it('decodes keys as a CSV report encodes them', () => {
