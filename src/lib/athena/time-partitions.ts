@@ -110,8 +110,15 @@ export function timePartitionPlan(
     const realName = (n: string) => partitionKeys.find((k) => k.name.toLowerCase() === n)!
     const valueOf = (t: number, n: string): string =>
       formatJavaDate(t, {day: 'dd', hour: 'HH', month: 'MM', year: 'yyyy'}[n]!)
-    const literal = (n: string, v: string): string =>
-      /^(string|varchar)/i.test(realName(n).type) ? quoteString(v) : String(Number(v))
+    // A string column holds the text the path holds: zero-padded (Firehose's !{timestamp:MM}) unless
+    // the table projects it as an integer, which pads to projection.<col>.digits (none: no padding).
+    const literal = (n: string, v: string): string => {
+      const name = realName(n).name
+      if (!/^(string|varchar)/i.test(realName(n).type)) return String(Number(v))
+      if (parameters[`projection.${name}.type`] !== 'integer') return quoteString(v)
+      const digits = Number(parameters[`projection.${name}.digits`] ?? 0)
+      return quoteString(String(Number(v)).padStart(digits, '0'))
+    }
     const terms = steps.map(
       (t) => `(${cols.map((n) => `${quoteIdent(realName(n).name)} = ${literal(n, valueOf(t, n))}`).join(' AND ')})`,
     )
@@ -132,8 +139,25 @@ export function timePartitionPlan(
     }
   }
 
-  // One date-patterned column.
+  // One date-patterned column (a DATE column compares as dates; its Hive path value is yyyy-MM-dd).
   for (const key of partitionKeys) {
+    if (/^date$/i.test(key.type)) {
+      const steps = stepsOf(window.startMs, window.endMs, DAY_MS)
+      const first = formatJavaDate(steps[0] ?? window.startMs, 'yyyy-MM-dd')
+      const last = formatJavaDate(steps.at(-1) ?? window.startMs, 'yyyy-MM-dd')
+      return {
+        plan: {
+          filters: [{sql: `${quoteIdent(key.name)} BETWEEN DATE ${quoteString(first)} AND DATE ${quoteString(last)}`}],
+          partitions: {count: steps.length, first, last, unit: 'day'},
+          summary: `${key.name} BETWEEN DATE '${first}' AND DATE '${last}' (${steps.length} daily partition(s))`,
+          values:
+            steps.length <= MAX_LISTED_PARTITIONS
+              ? steps.map((t) => ({[key.name]: formatJavaDate(t, 'yyyy-MM-dd')}))
+              : undefined,
+        },
+      }
+    }
+
     const projected = parameters[`projection.${key.name}.format`]
     const pattern = projected ?? DEFAULT_PATTERNS[key.name.toLowerCase()]
     if (!pattern || !/^(string|varchar)/i.test(key.type)) continue

@@ -45,6 +45,25 @@ describe('timePartitionPlan', () => {
       window,
     )
     expect(sql(ints)).toBe(`(("year" = 2026 AND "month" = 12 AND "day" = 7))`)
+    // Projected as integers without digits (seen in public DDL): the values are not zero-padded.
+    const projected = timePartitionPlan(
+      ['year', 'month', 'day'].map((name) => ({name, type: 'string'})),
+      {'projection.day.type': 'integer', 'projection.month.digits': '2', 'projection.month.type': 'integer'},
+      window,
+    )
+    expect(sql(projected)).toBe(`(("year" = '2026' AND "month" = '12' AND "day" = '7'))`)
+  })
+
+  it('compares a DATE partition column as dates (seen in public DDL)', () => {
+    const r = timePartitionPlan(
+      [
+        {name: 'create_day', type: 'date'},
+        {name: 'run', type: 'varchar(255)'},
+      ],
+      {},
+      window,
+    )
+    expect(sql(r)).toBe(`"create_day" BETWEEN DATE '2026-12-07' AND DATE '2026-12-07'`)
   })
 
   it('says why nothing is pushed down', () => {
