@@ -1,3 +1,4 @@
+/* eslint-disable no-template-curly-in-string -- Athena location templates are literal ${key} placeholders */
 import {
   AthenaClient,
   GetQueryExecutionCommand,
@@ -94,9 +95,9 @@ beforeEach(() => {
   const toRow = (r: Array<string | undefined>) => ({Data: r.map((v) => (v === undefined ? {} : {VarCharValue: v}))})
   athena
     .on(GetQueryResultsCommand, {NextToken: undefined})
-    .resolves({NextToken: 't2', ResultSet: {Rows: [header, ...all.slice(0, 100).map(toRow)]}})
+    .resolves({NextToken: 't2', ResultSet: {Rows: [header, ...all.slice(0, 100).map((r) => toRow(r))]}})
     .on(GetQueryResultsCommand, {NextToken: 't2'})
-    .resolves({ResultSet: {Rows: all.slice(100).map(toRow)}})
+    .resolves({ResultSet: {Rows: all.slice(100).map((r) => toRow(r))}})
 })
 
 const ARGS = [
