@@ -11,7 +11,7 @@ import {bigIntToWords} from '../fast-md5.js'
 import {hashKeyOfPartitionKey, type ShardRange, sortRanges} from '../hash-key.js'
 import {SHARD_WRITE_BYTES_PER_SEC} from '../load-profile.js'
 import {keyLoadFromSlices, type ShardTally, sliceOfWords, SLICES_PER_SHARD, type TallyTopKey} from '../load-tally.js'
-import {KIND_KEY, KIND_SECOND, KIND_SHARD, KIND_SLICE} from './load-query.js'
+import {KIND_KEY, KIND_SECOND, KIND_SHARD, KIND_SLICE, LOAD_COLUMNS} from './load-query.js'
 
 /** One row of the load query, as typed values (Athena returns strings; DuckDB numbers). */
 export interface LoadRow {
@@ -24,18 +24,6 @@ export interface LoadRow {
   shardIndex: null | number
   slice: null | number
 }
-
-/** Column order of the load query's result. */
-export const LOAD_COLUMNS = [
-  'kind',
-  'shard_index',
-  'partition_key',
-  'second',
-  'slice',
-  'bytes',
-  'records',
-  'max_record_bytes',
-] as const
 
 const toNumber = (v: null | string | undefined, column: string): null | number => {
   if (v === null || v === undefined || v === '') return null

@@ -25,6 +25,23 @@ import {
 import {type ShardRange, sortRanges} from '../hash-key.js'
 import {KEY_LOAD_HEAVY_KEYS, SLICES_PER_SHARD} from '../load-tally.js'
 
+/** Columns of the query's result, in order (load-aggregates.ts reads them by position). */
+export const LOAD_COLUMNS = [
+  'kind',
+  'shard_index',
+  'partition_key',
+  'second',
+  'slice',
+  'bytes',
+  'records',
+  'max_record_bytes',
+] as const
+
+/** The result columns selected unchanged from the previous step. */
+function passThrough(): Array<{as: string; expr: Expr}> {
+  return LOAD_COLUMNS.map((c) => ({as: c, expr: {column: c}}))
+}
+
 export const KIND_SHARD = 7
 export const KIND_SECOND = 5
 export const KIND_KEY = 3
@@ -191,9 +208,7 @@ export function buildLoadQuery(m: LoadQueryModel): Query {
         body: {
           from: '"grouped"',
           items: [
-            ...['kind', 'shard_index', 'partition_key', 'second', 'slice', 'bytes', 'records', 'max_record_bytes'].map(
-              (c) => ({as: c, expr: col(c)}),
-            ),
+            ...passThrough(),
             {
               as: 'shard_bytes',
               expr: {sql: `max(CASE WHEN "kind" = ${KIND_SHARD} THEN "bytes" END) OVER (PARTITION BY "shard_index")`},
@@ -212,9 +227,7 @@ export function buildLoadQuery(m: LoadQueryModel): Query {
         body: {
           from: '"totals"',
           items: [
-            ...['kind', 'shard_index', 'partition_key', 'second', 'slice', 'bytes', 'records', 'max_record_bytes'].map(
-              (c) => ({as: c, expr: col(c)}),
-            ),
+            ...passThrough(),
             {
               as: 'key_rank',
               // The local analysis's order: load share (the larger of bytes and records share), bytes, key.
@@ -229,9 +242,7 @@ export function buildLoadQuery(m: LoadQueryModel): Query {
     ],
     select: {
       from: '"ranked"',
-      items: ['kind', 'shard_index', 'partition_key', 'second', 'slice', 'bytes', 'records', 'max_record_bytes'].map(
-        (c) => ({as: c, expr: col(c)}),
-      ),
+      items: passThrough(),
       orderBy: ['"kind"', '"shard_index"', '"second"', '"slice"', '"key_rank"'],
       where: [{sql: `("kind" <> ${KIND_KEY} OR "key_rank" <= ${m.topKeysPerShard ?? KEY_LOAD_HEAVY_KEYS})`}],
     },
