@@ -35,7 +35,6 @@ export const athenaTableFlags = {
     summary: 's3://… for the query result when the workgroup has none (ignored when the workgroup enforces its own).',
   }),
   'print-sql': Flags.boolean({
-    default: false,
     dependsOn: ['athena-table'],
     helpGroup,
     summary: 'Print the Athena SQL (runnable by hand) and the partitions it reads; run nothing.',
@@ -46,11 +45,10 @@ export const athenaTableFlags = {
     summary: "Column with each record's arrival time (per-second rates; the window filters on it).",
   }),
   'time-format': Flags.string({
-    default: 'timestamp',
     dependsOn: ['athena-table'],
     helpGroup,
     options: ['timestamp', 'epoch-ms', 'epoch-s'],
-    summary: 'Type of --time-column: a TIMESTAMP, or epoch milliseconds / seconds.',
+    summary: 'Type of --time-column: a TIMESTAMP (default), or epoch milliseconds / seconds.',
   }),
   workgroup: Flags.string({
     dependsOn: ['athena-table'],

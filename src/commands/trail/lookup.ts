@@ -56,7 +56,6 @@ export default class TrailLookup extends BaseCommand {
       summary: 'With --create-table-ddl: the organization id of an organization trail (o-…).',
     }),
     projection: Flags.boolean({
-      default: false,
       dependsOn: ['create-table-ddl'],
       helpGroup: 'ATHENA TABLE',
       summary:
@@ -71,10 +70,9 @@ export default class TrailLookup extends BaseCommand {
     since: Flags.string({summary: 'Window ending now, e.g. 30m, 2h, 7d (default 1h).'}),
     start: Flags.string({summary: 'Start of the window (ISO-8601, epoch, or a duration ago such as 3h).'}),
     table: Flags.string({
-      default: 'cloudtrail_logs',
       dependsOn: ['create-table-ddl'],
       helpGroup: 'ATHENA TABLE',
-      summary: 'With --create-table-ddl: the table to create (DB.TABLE or TABLE).',
+      summary: 'With --create-table-ddl: the table to create (DB.TABLE or TABLE; default cloudtrail_logs).',
     }),
     'trail-bucket': Flags.string({
       dependsOn: ['create-table-ddl'],
@@ -100,10 +98,10 @@ export default class TrailLookup extends BaseCommand {
         accountId: flags['account-id'],
         bucket: flags['trail-bucket'],
         organizationId: flags['organization-id'],
-        projection: flags.projection,
+        projection: flags.projection ?? false,
         projectionStart: flags['projection-start'],
         region: flags['trail-region'],
-        table: flags.table,
+        table: flags.table ?? 'cloudtrail_logs',
       })
       if (!this.jsonEnabled()) this.log(ddl)
       return {ddl}

@@ -113,12 +113,13 @@ export function timePartitionPlan(
     // A string column holds the text the path holds: zero-padded (Firehose's !{timestamp:MM}) unless
     // the table projects it as an integer, which pads to projection.<col>.digits (none: no padding).
     const literal = (n: string, v: string): string => {
-      const name = realName(n).name
+      const {name} = realName(n)
       if (!/^(string|varchar)/i.test(realName(n).type)) return String(Number(v))
       if (parameters[`projection.${name}.type`] !== 'integer') return quoteString(v)
       const digits = Number(parameters[`projection.${name}.digits`] ?? 0)
       return quoteString(String(Number(v)).padStart(digits, '0'))
     }
+
     const terms = steps.map(
       (t) => `(${cols.map((n) => `${quoteIdent(realName(n).name)} = ${literal(n, valueOf(t, n))}`).join(' AND ')})`,
     )

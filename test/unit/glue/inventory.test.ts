@@ -57,8 +57,8 @@ describe('S3 Inventory', () => {
     const base = {
       destinationBucket: 'arn:aws:s3:::d',
       fileFormat: 'CSV',
-      fileSchema: 'Bucket, Key, Size',
       files: [],
+      fileSchema: 'Bucket, Key, Size',
       sourceBucket: 's',
     }
     expect(
