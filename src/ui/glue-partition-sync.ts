@@ -35,6 +35,14 @@ export function renderPartitionSync(r: PartitionSyncResult): string {
         'S3',
         `${r.scanned.partitions} partition(s) with data${r.scanned.empty ? `, ${r.scanned.empty} empty (markers only)` : ''}; ${r.scanned.requests} list request(s) over ${r.scanned.prefixes} prefix(es) (${r.scanned.mode})${r.scanned.pruned ? `, ${r.scanned.pruned} pruned` : ''}`,
       ],
+      ...(r.inventory
+        ? [
+            [
+              'Inventory',
+              `report of ${r.inventory.reportDate}, ${r.inventory.objects} object(s) under the table; ${'reason' in r.inventory.gap ? r.inventory.gap.reason : `newer objects: live walk from ${r.inventory.gap.since} (${r.inventory.gap.requests} request(s), ${r.inventory.gap.partitions} partition(s))`}`,
+            ] as [string, string],
+          ]
+        : []),
       ['Ignored', ignored || 'nothing'],
       [
         'Catalog',

@@ -58,6 +58,11 @@ Exit codes: 0 in sync or applied, 1 differences found (dry run), 7 applied parti
       default: false,
       summary: 'List every object under the table once instead of walking level by level (flat or shallow tables).',
     }),
+    inventory: Flags.string({
+      exclusive: ['full-listing'],
+      summary:
+        "s3://…/manifest.json of an S3 Inventory report (CSV or Parquet) of the table's bucket: read it instead of listing; partitions dated from a day before the report on are listed live.",
+    }),
     'key-format': Flags.string({
       multiple: true,
       summary: 'Date format of a key in its path, KEY=FORMAT (Athena projection syntax), e.g. dt=yyyy/MM/dd/HH.',
@@ -100,6 +105,7 @@ Exit codes: 0 in sync or applied, 1 differences found (dry run), 7 applied parti
     'glue:GetTables',
     'glue:GetPartitions',
     's3:ListBucket',
+    {action: 's3:GetObject', when: 'with --inventory (the manifest and its data files)'},
     {action: 'glue:BatchGetPartition', when: 'with --apply'},
     {action: 'glue:BatchCreatePartition', when: 'with --apply'},
     {action: 'glue:BatchDeletePartition', when: 'with --apply and --prune'},
@@ -210,6 +216,7 @@ function syncOptions(flags: Parsed, offline: boolean, sinceMs: number | undefine
     database: flags.database,
     force: flags.force,
     fullListing: flags['full-listing'],
+    inventory: flags.inventory,
     keyFormats: parseKeyValueList(flags['key-format'], '--key-format'),
     maxDropPct: flags['max-drop-pct'],
     offline: offline

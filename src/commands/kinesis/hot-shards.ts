@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core'
+import {Flags, type Interfaces} from '@oclif/core'
 import {setTimeout as delay} from 'node:timers/promises'
 
 import {BaseCommand} from '../../base-command.js'
@@ -8,9 +8,12 @@ import {UsageError} from '../../lib/core/errors.js'
 import {durationToMs, parseDuration} from '../../lib/core/parse/duration.js'
 import {parseSize} from '../../lib/core/parse/size.js'
 import {parseTimeWindow} from '../../lib/core/parse/time-window.js'
+import {analyseHotShardsInAthena, type AthenaRunInfo} from '../../lib/kinesis/athena/hot-shards-athena.js'
 import {analyseHotShards, type HotShardsOptions, type HotShardsResult} from '../../lib/kinesis/hot-shards.js'
 import {offlineShardRanges, openRecords} from '../../lib/kinesis/offline-input.js'
 import {parseStreamRef, readStreamState} from '../../lib/kinesis/stream.js'
+import {renderAthenaRun} from '../../ui/athena-run.js'
+import {ATHENA_TABLE_IAM, athenaTableFlags, athenaTableRequest} from '../../ui/athena-table-flags.js'
 import {renderHotShards} from '../../ui/kinesis-hot-shards.js'
 import {runWatch} from '../../ui/kinesis-watch.js'
 
@@ -32,6 +35,7 @@ export default class KinesisHotShards extends BaseCommand {
     'Stage 2 (--source records, or auto when shards are hot or shard metrics are off) samples records of the hottest shards (at most 10) with GetRecords, at most one call per second per shard, unpacks KPL aggregation and finds the heavy keys.',
     "The verdict says whether one key is at a shard's limit (then only re-keying helps) or a range is overloaded (then a split at the load-weighted median helps, with the reshard command to run).",
     'With --records FILE and --shards N or --shard-map FILE the same analysis runs offline on a record file. Exit 1 when the verdict is not healthy.',
+    'With --athena-table DB.TABLE (archived records, e.g. Firehose output) the same analysis runs in Athena: one query hashes every key as Kinesis does and returns only per-shard aggregates; the window is pushed down to time partitions; --print-sql shows the query; the data scanned and its cost are reported. Ranges from --shards N, --shard-map FILE or --stream S.',
   ].join('\n\n')
   static override examples = [
     '<%= config.bin %> <%= command.id %> --stream orders',
@@ -41,8 +45,10 @@ export default class KinesisHotShards extends BaseCommand {
     '<%= config.bin %> <%= command.id %> --records records.jsonl --shards 8',
     'cat records.csv | <%= config.bin %> <%= command.id %> --records - --shard-map shards.json',
     '<%= config.bin %> <%= command.id %> --stream orders --watch --interval 60s',
+    '<%= config.bin %> <%= command.id %> --athena-table streams.orders_archive --key-column partition_key --bytes-column size --time-column arrival --window 6h --shards 8 --max-scan-gb 50',
   ]
   static override flags = {
+    ...athenaTableFlags,
     'enable-shard-metrics': Flags.boolean({
       default: false,
       exclusive: LIVE_ONLY,
@@ -130,12 +136,14 @@ export default class KinesisHotShards extends BaseCommand {
     {action: 'kinesis:GetShardIterator', when: 'when records are sampled'},
     {action: 'kinesis:GetRecords', when: 'when records are sampled'},
     {action: 'kinesis:EnableEnhancedMonitoring', when: 'with --enable-shard-metrics'},
+    ...ATHENA_TABLE_IAM,
   ]
   static override summary = 'Find hot shards and hot keys of a stream (or a record file), and what to do about them.'
 
-  public async run(): Promise<HotShardsResult | undefined> {
+  public async run(): Promise<HotShardsResult | undefined | {athena: AthenaRunInfo; sql: string}> {
     const {flags} = await this.parse(KinesisHotShards)
     const threshold = parseUtilisation(flags.threshold, '--threshold')
+    if (flags['athena-table']) return this.runInAthena(flags, threshold)
     const offline = flags.records !== undefined
     if (offline && flags.stream)
       throw new UsageError('--records and --stream cannot be combined', {
@@ -255,5 +263,67 @@ export default class KinesisHotShards extends BaseCommand {
     if (!this.jsonEnabled()) this.log(renderHotShards(result))
     if (result.verdict !== 'healthy') this.reportFindings()
     return result
+  }
+
+  /** --athena-table: the same analysis in Athena, ranges from --shards / --shard-map / --stream. */
+  private async runInAthena(
+    flags: Interfaces.InferredFlags<typeof BaseCommand.baseFlags & typeof KinesisHotShards.flags>,
+    threshold: number,
+  ): Promise<(HotShardsResult & {athena: AthenaRunInfo}) | {athena: AthenaRunInfo; sql: string}> {
+    if (flags.records !== undefined) throw new UsageError('--athena-table and --records cannot be combined')
+    if (flags.watch) throw new UsageError('--watch needs --stream (an archived table is read once)')
+    const windowGiven = Boolean(flags.window || flags.start)
+    const window = windowGiven
+      ? parseTimeWindow({
+          end: flags.end,
+          fallbackSince: '15m',
+          now: new Date(),
+          since: flags.window,
+          start: flags.start,
+        })
+      : undefined
+    const request = athenaTableRequest(
+      flags,
+      window ? {endMs: window.end.getTime(), startMs: window.start.getTime()} : undefined,
+    )
+    const aws = await this.awsClients(flags)
+    const ctx = this.runContext()
+    let ranges
+    let rangesSource
+    if (flags.stream) {
+      if (flags.shards !== undefined || flags['shard-map'])
+        throw new UsageError('give the ranges once: --stream, --shards or --shard-map')
+      const stream = await readStreamState(await aws.create('kinesis'), parseStreamRef(flags.stream), {
+        signal: ctx.signal,
+      })
+      ranges = stream.open
+      rangesSource = `stream ${stream.streamName}`
+    } else {
+      if (flags.shards === undefined && !flags['shard-map'])
+        throw new UsageError('--athena-table needs the shard ranges: --shards N, --shard-map FILE or --stream NAME')
+      ;({ranges, source: rangesSource} = await offlineShardRanges({shardMap: flags['shard-map'], shards: flags.shards}))
+    }
+
+    const out = await analyseHotShardsInAthena(
+      {athena: await aws.create('athena'), s3: request.maxScanGb === undefined ? undefined : await aws.create('s3')},
+      {
+        ...request,
+        options: {
+          endMs: window?.end.getTime() ?? 0,
+          minMinutes: flags['min-minutes'],
+          source: 'auto',
+          startMs: window?.start.getTime() ?? 0,
+          threshold,
+          topKeys: flags['top-keys'],
+          windowGiven,
+        },
+        ranges,
+        rangesSource,
+      },
+      ctx,
+    )
+    if (!this.jsonEnabled()) this.log(renderAthenaRun(out.athena))
+    if (!out.analysis) return {athena: out.athena, sql: out.athena.sql}
+    return {...this.finishRun(out.analysis.result, out.analysis.warnings), athena: out.athena}
   }
 }

@@ -10,12 +10,14 @@ import {parseUtilisation} from '../../flags/utilisation.js'
 import {hasCloudWatchBesideKinesis, resolveEndpoint} from '../../lib/aws/clients.js'
 import {checkWritableFile, writeFileAtomic} from '../../lib/core/atomic-write.js'
 import {durationToMs, parseDuration} from '../../lib/core/parse/duration.js'
+import {tableLoadSource} from '../../lib/kinesis/athena/hot-shards-athena.js'
 import {createReshardExecutor} from '../../lib/kinesis/reshard/executor.js'
 import {hotShardsLoadSource} from '../../lib/kinesis/reshard/load-source.js'
 import {makeReshardPlan, PLAN_KIND, type ReshardPlan} from '../../lib/kinesis/reshard/plan.js'
 import {recheckSavedPlan} from '../../lib/kinesis/reshard/recheck.js'
 import {buildReshardResult, shardMapDocument} from '../../lib/kinesis/reshard/result.js'
 import {parseStreamRef, sleep} from '../../lib/kinesis/stream.js'
+import {ATHENA_TABLE_IAM, athenaTableRequest, reshardAthenaFlags} from '../../ui/athena-table-flags.js'
 import {renderReshardPlan, renderReshardResult} from '../../ui/kinesis-reshard.js'
 
 export default class KinesisReshard extends BaseCommand {
@@ -61,6 +63,7 @@ Choose one strategy:
   ]
   static override flags = {
     ...planFlags,
+    ...reshardAthenaFlags,
     below: Flags.string({
       ...onlyWith('merge-cold'),
       helpGroup: 'STRATEGY',
@@ -119,6 +122,7 @@ Choose one strategy:
     }),
   }
   static override iam = [
+    ...ATHENA_TABLE_IAM,
     'kinesis:DescribeStreamSummary',
     'kinesis:ListShards',
     'kinesis:DescribeLimits',
@@ -159,6 +163,13 @@ Choose one strategy:
       signal: this.abortController.signal,
       sleep,
       stdin: process.stdin,
+      tableAnalysis: flags['athena-table']
+        ? tableLoadSource(
+            {athena: await aws.create('athena'), s3: flags['max-scan-gb'] ? await aws.create('s3') : undefined},
+            athenaTableRequest(flags, {endMs: windowEnd, startMs: windowEnd - windowMs}),
+            this.runContext(),
+          )
+        : undefined,
       threshold: request?.kind === 'split-hot' ? request.threshold : parseUtilisation(flags.threshold, '--threshold'),
       window: {endMs: windowEnd, given: flags.window !== undefined, startMs: windowEnd - windowMs},
     })
@@ -182,7 +193,10 @@ Choose one strategy:
             ...deps,
             // Live analysis (metrics + a record sample) only where the strategy needs load; a --records file is cheap, so it is used by every strategy.
             loadProfiles:
-              flags.records !== undefined || request.kind === 'split-hot' || request.kind === 'merge-cold'
+              flags.records !== undefined ||
+              flags['athena-table'] !== undefined ||
+              request.kind === 'split-hot' ||
+              request.kind === 'merge-cold'
                 ? loadProfiles
                 : undefined,
           },

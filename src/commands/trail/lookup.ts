@@ -1,7 +1,9 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../base-command.js'
+import {cloudTrailTableDdl} from '../../lib/cloudtrail/athena-ddl.js'
 import {checkEventHistoryWindow, lookupEvents, type TrailEvent} from '../../lib/cloudtrail/lookup.js'
+import {UsageError} from '../../lib/core/errors.js'
 import {parsePositiveInt} from '../../lib/core/parse/lists.js'
 import {parseTimeWindow} from '../../lib/core/parse/time-window.js'
 import {renderTrailEvents} from '../../ui/trail.js'
@@ -29,6 +31,17 @@ export default class TrailLookup extends BaseCommand {
     '<%= config.bin %> <%= command.id %> --event-source glue.amazonaws.com --start 2026-11-22T08:00:00Z --end 2026-11-22T09:00:00Z --json',
   ]
   static override flags = {
+    'account-id': Flags.string({
+      dependsOn: ['create-table-ddl'],
+      helpGroup: 'ATHENA TABLE',
+      summary: 'With --create-table-ddl: the account whose logs the table reads.',
+    }),
+    'create-table-ddl': Flags.boolean({
+      default: false,
+      helpGroup: 'ATHENA TABLE',
+      summary:
+        "Print the CREATE TABLE for the trail's logs in S3 (Athena), for events older than 90 days or data events; calls nothing.",
+    }),
     end: Flags.string({summary: 'End of the window (ISO-8601, epoch, or a duration ago such as 1h); needs --start.'}),
     'errors-only': Flags.boolean({
       default: false,
@@ -37,16 +50,63 @@ export default class TrailLookup extends BaseCommand {
     'event-name': Flags.string({summary: 'API operation, e.g. UpdateShardCount, PutObject.'}),
     'event-source': Flags.string({summary: 'Service, e.g. kinesis.amazonaws.com.'}),
     limit: Flags.string({default: '1000', summary: 'Stop after this many matching events.'}),
+    'organization-id': Flags.string({
+      dependsOn: ['create-table-ddl'],
+      helpGroup: 'ATHENA TABLE',
+      summary: 'With --create-table-ddl: the organization id of an organization trail (o-…).',
+    }),
+    projection: Flags.boolean({
+      dependsOn: ['create-table-ddl'],
+      helpGroup: 'ATHENA TABLE',
+      summary:
+        'With --create-table-ddl: partition projection on the day (one Region per table) instead of region/year/month/day partitions.',
+    }),
+    'projection-start': Flags.string({
+      dependsOn: ['projection'],
+      helpGroup: 'ATHENA TABLE',
+      summary: 'First day of the projection range, yyyy/MM/dd (default 2020/01/01).',
+    }),
     'resource-name': Flags.string({summary: 'Resource name or ARN, e.g. a stream or role name.'}),
     since: Flags.string({summary: 'Window ending now, e.g. 30m, 2h, 7d (default 1h).'}),
     start: Flags.string({summary: 'Start of the window (ISO-8601, epoch, or a duration ago such as 3h).'}),
+    table: Flags.string({
+      dependsOn: ['create-table-ddl'],
+      helpGroup: 'ATHENA TABLE',
+      summary: 'With --create-table-ddl: the table to create (DB.TABLE or TABLE; default cloudtrail_logs).',
+    }),
+    'trail-bucket': Flags.string({
+      dependsOn: ['create-table-ddl'],
+      helpGroup: 'ATHENA TABLE',
+      summary: "With --create-table-ddl: the trail's S3 bucket (and prefix), s3://BUCKET[/PREFIX].",
+    }),
+    'trail-region': Flags.string({
+      dependsOn: ['projection'],
+      helpGroup: 'ATHENA TABLE',
+      summary: 'With --projection: the Region whose logs the table reads.',
+    }),
     user: Flags.string({summary: 'IAM user name or role session name (CloudTrail Username).'}),
   }
   static override iam = ['cloudtrail:LookupEvents']
   static override summary = 'Look up CloudTrail events by name, source, resource, user and time.'
 
-  public async run(): Promise<TrailLookupOutput> {
+  public async run(): Promise<TrailLookupOutput | {ddl: string}> {
     const {flags} = await this.parse(TrailLookup)
+    if (flags['create-table-ddl']) {
+      if (!flags['trail-bucket'] || !flags['account-id'])
+        throw new UsageError('--create-table-ddl needs --trail-bucket s3://BUCKET[/PREFIX] and --account-id')
+      const ddl = cloudTrailTableDdl({
+        accountId: flags['account-id'],
+        bucket: flags['trail-bucket'],
+        organizationId: flags['organization-id'],
+        projection: flags.projection ?? false,
+        projectionStart: flags['projection-start'],
+        region: flags['trail-region'],
+        table: flags.table ?? 'cloudtrail_logs',
+      })
+      if (!this.jsonEnabled()) this.log(ddl)
+      return {ddl}
+    }
+
     const now = new Date()
     const window = parseTimeWindow({
       end: flags.end,

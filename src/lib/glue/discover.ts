@@ -85,6 +85,8 @@ export interface DiscoverOptions {
   exclude?: string[]
   fullListing?: boolean
   layout: Layout
+  /** With fullListing: the objects from elsewhere (an S3 Inventory report, ./inventory.ts) instead of listing the root. */
+  objects?: AsyncIterable<Array<{Key?: string | undefined; Size?: number | undefined}>> | undefined
   onProgress?: (p: {partitions: number; prefixes: number; requests: number}) => void
   scope: Scope
   signal?: AbortSignal | undefined
@@ -338,10 +340,17 @@ export async function discoverPartitions(s3: S3Client, options: DiscoverOptions)
     const directories = new Set<string>()
     const outside = new Map<string, number>()
     const nestedSeen = new Set<string>()
-    let token: string | undefined
-    do {
-      const page = await listPage({ContinuationToken: token, Prefix: root})
-      for (const o of page.Contents ?? []) {
+    async function* listed(): AsyncGenerator<Array<{Key?: string | undefined; Size?: number | undefined}>> {
+      let token: string | undefined
+      do {
+        const page = await listPage({ContinuationToken: token, Prefix: root})
+        yield page.Contents ?? []
+        token = page.IsTruncated ? page.NextContinuationToken : undefined
+      } while (token)
+    }
+
+    for await (const contents of options.objects ?? listed()) {
+      for (const o of contents) {
         const key = o.Key ?? ''
         if (isExcluded(key)) {
           nestedSeen.add(isExcluded(key)!)
@@ -379,9 +388,7 @@ export async function discoverPartitions(s3: S3Client, options: DiscoverOptions)
           if (!leafData.has(leafPrefix)) leafData.set(leafPrefix, false)
         }
       }
-
-      token = page.IsTruncated ? page.NextContinuationToken : undefined
-    } while (token)
+    }
 
     discovery.scanned.prefixes = directories.size
     for (const [at, n] of outside) {

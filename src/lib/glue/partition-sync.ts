@@ -1,8 +1,3 @@
-/**
- * `glue partition-sync`: discover partitions in S3, read the catalog, diff them, and turn the diff
- * into a plan for the shared plan/apply engine (src/lib/core/plan.ts) with an executor that
- * applies it through Glue's batch APIs, resumably.
- */
 import {
   BatchCreatePartitionCommand,
   BatchDeletePartitionCommand,
@@ -46,9 +41,15 @@ import {
 import {parseDateFormat} from './date-format.js'
 import {type Anomaly, classifyObject, discoverPartitions, type Discovery} from './discover.js'
 import {sdDifferences} from './drift.js'
+/**
+ * `glue partition-sync`: discover partitions in S3, read the catalog, diff them, and turn the diff
+ * into a plan for the shared plan/apply engine (src/lib/core/plan.ts) with an executor that
+ * applies it through Glue's batch APIs, resumably.
+ */
+import {discoverFromInventory, type InventoryInfo} from './inventory-discovery.js'
 import {hiveLayout, type Layout, layoutLocation, type PartitionKey, templateLayout} from './layout.js'
 import {type ProjectionSuggestion, suggestProjection} from './projection.js'
-import {makeScope, type Scope, scopeExpression, valuesInScope} from './scope.js'
+import {isDateKey, makeScope, type Scope, scopeExpression, valuesInScope} from './scope.js'
 import {preflight} from './validate.js'
 
 export const PLAN_KIND = 'glue partition-sync'
@@ -66,6 +67,8 @@ export interface PartitionSyncOptions {
   database?: string | undefined
   force: boolean
   fullListing: boolean
+  /** s3://…/manifest.json of an S3 Inventory report: read it instead of listing (./inventory-discovery.ts). */
+  inventory?: string | undefined
   /** key → date format (Athena projection syntax), overriding projection.<key>.format. */
   keyFormats: Record<string, string>
   maxDropPct: number
@@ -129,6 +132,8 @@ export interface PartitionSyncResult {
     stale: number
   }
   database: string
+  /** With --inventory: the report read and the live walk for objects newer than it. */
+  inventory?: InventoryInfo | undefined
   /** Partition key names, in order. */
   keys: string[]
   /** Each key's Glue type and, for date keys, the path format used. */
@@ -594,17 +599,24 @@ export async function planPartitionSync(deps: SyncDeps, options: PartitionSyncOp
   })
 
   progress({label: 'Listing S3 and reading the catalog'})
-  const [discovery, catalogRead] = await Promise.all([
-    discoverPartitions(deps.s3, {
-      concurrency: options.concurrency,
-      exclude,
-      fullListing: options.fullListing,
-      layout,
-      onProgress: (p) =>
-        progress({detail: `${p.requests} list request(s), ${p.partitions} partition(s)`, label: 'Listing S3'}),
-      scope,
-      signal: options.signal,
-    }),
+  const discoverOptions = {
+    concurrency: options.concurrency,
+    exclude,
+    fullListing: options.fullListing,
+    layout,
+    onProgress: (p: {partitions: number; requests: number}) =>
+      progress({detail: `${p.requests} list request(s), ${p.partitions} partition(s)`, label: 'Listing S3'}),
+    scope,
+    signal: options.signal,
+  }
+  const [found, catalogRead] = await Promise.all([
+    options.inventory
+      ? discoverFromInventory(deps.s3, discoverOptions, {
+          hasDateKey: keys.some((k) => isDateKey(k)),
+          scopeSince: (sinceMs) => makeScope(keys, options.where, sinceMs),
+          uri: options.inventory,
+        })
+      : discoverPartitions(deps.s3, discoverOptions).then((discovery) => ({discovery, info: undefined, warnings: []})),
     options.offline
       ? loadPartitionsJson(options.offline.partitionsJson).then((partitions) => ({partitions, requests: 0}))
       : readPartitions(requireGlue(deps), {
@@ -616,6 +628,8 @@ export async function planPartitionSync(deps: SyncDeps, options: PartitionSyncOp
           table: table.name,
         }),
   ])
+  const {discovery} = found
+  warnings.push(...found.warnings)
   for (const n of nested)
     warnings.push(`table ${n.name} (${n.location}) lies inside this table's location; its prefix was not walked`)
   for (const m of discovery.caseMismatches) {
@@ -698,6 +712,7 @@ export async function planPartitionSync(deps: SyncDeps, options: PartitionSyncOp
   const result: PartitionSyncResult = {
     catalog: {partitions: catalog.length, requests: catalogRead.requests, stale: stale.length},
     database: table.database,
+    inventory: found.info,
     keys: keys.map((k) => k.name),
     keyTypes: keys.map((k) => ({format: k.format?.text, name: k.name, type: k.type})),
     location: table.location,

@@ -260,6 +260,37 @@ async function analyseOffline(
     warnings.push(
       'some records have no bytes: their byte counts include only the partition key; add a bytes column (data size) for byte rates',
     )
+  if (tally.hasTimestamps && summary.records > 0 && !summary.hasTimestamps)
+    warnings.push('some records have no timestamp')
+  return finishTallied(
+    tally,
+    `--records ${input.sourceName === 'stdin' ? 'FILE' : input.sourceName}`,
+    options,
+    warnings,
+  )
+}
+
+/** What the finishing step reads of a tally: a LoadTally, or aggregates computed by SQL (./athena/load-aggregates.ts). */
+export type TallyView = Pick<
+  LoadTally,
+  | 'hasTimestamps'
+  | 'maxTimestampMs'
+  | 'minTimestampMs'
+  | 'shard'
+  | 'shardKeyLoad'
+  | 'shards'
+  | 'shardTopKeys'
+  | 'unrouted'
+>
+
+/** The offline analysis from a filled tally (a record file's, or Athena's aggregates): rates, hot rule, keys, splits. */
+export function finishTallied(
+  tally: TallyView,
+  /** The flags that name the input, for the reshard command recommended (e.g. `--records FILE`). */
+  sourceArgs: string,
+  options: HotShardsOptions,
+  warnings: string[],
+): HotShardsAnalysis {
   if (tally.unrouted.records > 0) warnings.push(`${tally.unrouted.records} record(s) fell in no shard's range`)
 
   let startMs: number
@@ -267,7 +298,6 @@ async function analyseOffline(
   if (tally.hasTimestamps) {
     startMs = Math.floor(tally.minTimestampMs / 1000) * 1000
     endMs = Math.floor(tally.maxTimestampMs / 1000) * 1000 + 1000
-    if (summary.records > 0 && !summary.hasTimestamps) warnings.push('some records have no timestamp')
   } else {
     startMs = options.startMs
     endMs = options.endMs
@@ -296,9 +326,9 @@ async function analyseOffline(
     kind: 'offline',
     mode: 'offline',
     options,
-    recordsFileHint: input.sourceName,
     sampleSeconds: () => seconds,
     source: 'offline',
+    sourceArgs,
     stream: null,
     tally,
     warnings,
@@ -543,14 +573,15 @@ interface FinishInput {
   kind: 'live' | 'offline'
   mode: HotShardsResult['mode']
   options: HotShardsOptions
-  recordsFileHint?: string
   sampleInfo?: HotShardsResult['sample']
   sampleSeconds: (w: Working) => number
   source: HotShardsResult['source']
+  /** Flags naming an offline input, repeated in the recommended reshard command. */
+  sourceArgs?: string
   stream: null | string
   streamMetrics?: HotShardsResult['streamMetrics']
   summary?: StreamSummary
-  tally: LoadTally
+  tally: TallyView
   warnings: string[]
   window: {endMs: number; startMs: number}
   working: Working[]
@@ -750,10 +781,7 @@ function recommend(f: FinishInput, shards: ShardResult[], hotKeys: HotKeyResult[
       )
     }
 
-    const offlineArgs =
-      f.kind === 'offline' && f.recordsFileHint
-        ? ` --records ${f.recordsFileHint === 'stdin' ? 'FILE' : f.recordsFileHint}`
-        : ''
+    const offlineArgs = f.kind === 'offline' && f.sourceArgs ? ` ${f.sourceArgs}` : ''
     out.push(
       `Run: pipeops kinesis reshard --stream ${streamArg} --split-hot --threshold ${f.options.threshold}${offlineArgs}  (prints the plan; add --apply to reshard)`,
     )

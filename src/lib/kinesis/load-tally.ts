@@ -239,36 +239,12 @@ export class LoadTally {
    * Sums to the shard's totals.
    */
   shardKeyLoad(index: number): KeyLoad[] {
-    const s = this.perShard[index]!
-    const keys = this.shardTopKeys(index, KEY_LOAD_HEAVY_KEYS)
-    const width = s.range.endingHashKey - s.range.startingHashKey + 1n
-    const sliceStart = (k: number): bigint => s.range.startingHashKey + (width * BigInt(k)) / BigInt(SLICES_PER_SHARD)
-    const rest = new Float64Array(SLICES_PER_SHARD * 2)
-    rest.set(this.slices.subarray(index * SLICES_PER_SHARD * 2, (index + 1) * SLICES_PER_SHARD * 2))
-    const out: KeyLoad[] = []
-    for (const k of keys) {
-      // A key read from this shard whose hash lies outside its range (a KPL user record packed by a
-      // producer with an outdated shard map): its load stays in the edge slice's remainder.
-      if (k.hashKey < s.range.startingHashKey || k.hashKey > s.range.endingHashKey) continue
-      // The slice this key was counted in (same double arithmetic as addHashed).
-      const slice = this.sliceOf(index, bigIntToWords(k.hashKey), 0)
-      const bytes = Math.min(k.bytes, rest[slice * 2]!)
-      const records = Math.min(k.records, rest[slice * 2 + 1]!)
-      rest[slice * 2] = rest[slice * 2]! - bytes
-      rest[slice * 2 + 1] = rest[slice * 2 + 1]! - records
-      if (bytes > 0 || records > 0) out.push({bytes, hashKey: k.hashKey, partitionKey: k.partitionKey, records})
-    }
-
-    for (let k = 0; k < SLICES_PER_SHARD; k++) {
-      const bytes = rest[k * 2]!
-      const records = rest[k * 2 + 1]!
-      if (bytes <= 1e-9 && records <= 1e-9) continue
-      const lo = sliceStart(k)
-      const hi = k === SLICES_PER_SHARD - 1 ? s.range.endingHashKey : sliceStart(k + 1) - 1n
-      out.push({bytes, hashKey: (lo + hi) / 2n, records})
-    }
-
-    return out.sort((a, b) => (a.hashKey < b.hashKey ? -1 : a.hashKey > b.hashKey ? 1 : 0))
+    return keyLoadFromSlices(
+      this.perShard[index]!.range,
+      this.shardTopKeys(index, KEY_LOAD_HEAVY_KEYS),
+      this.slices.subarray(index * SLICES_PER_SHARD * 2, (index + 1) * SLICES_PER_SHARD * 2),
+      (k) => this.sliceOf(index, bigIntToWords(k), 0),
+    )
   }
 
   /** Heaviest keys of a shard (by load share), with both weights and their error bounds. */
@@ -366,11 +342,57 @@ export class LoadTally {
 
   /** Which 1/256 slice of shard i's range holds the hash (top 64 bits as a double: enough for a histogram). */
   private sliceOf(i: number, words: Uint32Array, offset: number): number {
-    const hi = words[offset]! * TWO_32 + words[offset + 1]!
-    const slice = Math.floor(((hi - this.startHi[i]!) / this.widthHi[i]!) * SLICES_PER_SHARD)
-    if (!(slice >= 0)) return 0
-    return slice >= SLICES_PER_SHARD ? SLICES_PER_SHARD - 1 : slice
+    return sliceOfWords(this.startHi[i]!, this.widthHi[i]!, words, offset)
   }
+}
+
+/**
+ * A shard's load by hash key (see LoadTally.shardKeyLoad): its heavy keys, exact, plus the rest of
+ * each 1/256 slice (`slices`: bytes, records per slice) at the slice's midpoint. Also used for
+ * aggregates computed elsewhere (Athena, kinesis/athena/load-aggregates.ts).
+ */
+export function keyLoadFromSlices(
+  range: ShardRange,
+  keys: readonly TallyTopKey[],
+  slices: Float64Array,
+  sliceOfHashKey: (hashKey: bigint) => number,
+): KeyLoad[] {
+  const width = range.endingHashKey - range.startingHashKey + 1n
+  const sliceStart = (k: number): bigint => range.startingHashKey + (width * BigInt(k)) / BigInt(SLICES_PER_SHARD)
+  const rest = new Float64Array(SLICES_PER_SHARD * 2)
+  rest.set(slices)
+  const out: KeyLoad[] = []
+  for (const k of keys) {
+    // A key read from this shard whose hash lies outside its range (a KPL user record packed by a
+    // producer with an outdated shard map): its load stays in the edge slice's remainder.
+    if (k.hashKey < range.startingHashKey || k.hashKey > range.endingHashKey) continue
+    // The slice this key was counted in (same double arithmetic as addHashed).
+    const slice = sliceOfHashKey(k.hashKey)
+    const bytes = Math.min(k.bytes, rest[slice * 2]!)
+    const records = Math.min(k.records, rest[slice * 2 + 1]!)
+    rest[slice * 2] = rest[slice * 2]! - bytes
+    rest[slice * 2 + 1] = rest[slice * 2 + 1]! - records
+    if (bytes > 0 || records > 0) out.push({bytes, hashKey: k.hashKey, partitionKey: k.partitionKey, records})
+  }
+
+  for (let k = 0; k < SLICES_PER_SHARD; k++) {
+    const bytes = rest[k * 2]!
+    const records = rest[k * 2 + 1]!
+    if (bytes <= 1e-9 && records <= 1e-9) continue
+    const lo = sliceStart(k)
+    const hi = k === SLICES_PER_SHARD - 1 ? range.endingHashKey : sliceStart(k + 1) - 1n
+    out.push({bytes, hashKey: (lo + hi) / 2n, records})
+  }
+
+  return out.sort((a, b) => (a.hashKey < b.hashKey ? -1 : a.hashKey > b.hashKey ? 1 : 0))
+}
+
+/** Which 1/256 slice of a range (top 64 bits of its start and width as doubles) holds the hash. */
+export function sliceOfWords(startHi: number, widthHi: number, words: Uint32Array, offset: number): number {
+  const hi = words[offset]! * TWO_32 + words[offset + 1]!
+  const slice = Math.floor(((hi - startHi) / widthHi) * SLICES_PER_SHARD)
+  if (!(slice >= 0)) return 0
+  return slice >= SLICES_PER_SHARD ? SLICES_PER_SHARD - 1 : slice
 }
 
 /** The `count` slots with the largest weight (partial selection, then sorted). */

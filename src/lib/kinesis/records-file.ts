@@ -5,6 +5,7 @@ import type {HashCache} from './hash-cache.js'
  * optional bytes, timestamp, explicitHashKey) and saved ListShards output (`--shard-map`).
  */
 import {InputError} from '../core/errors.js'
+import {splitCsvLine} from '../core/parse/csv-line.js'
 import {coverageProblems, MAX_HASH_KEY, parseExplicitHashKey, type ShardRange, sortRanges} from './hash-key.js'
 import {KEY_LINE_BATCH, KEY_LINE_PADDING, KeyLineBatch} from './key-lines.js'
 import {LITTLE_ENDIAN, MAX_KEY_BYTES} from './key-words.js'
@@ -91,39 +92,6 @@ function unclosedQuote(source: string, lineNo: number): InputError {
     lineNo,
     'has a quoted field that does not close on the line: close it with " (a quote inside a field is written ""); partition keys with line breaks need JSON Lines',
   )
-}
-
-/**
- * Split one CSV line (RFC 4180 quoting; fields may not contain line breaks). undefined when a
- * quoted field is still open at the end of the line: a malformed line, or a field with a line
- * break, which a line reader cannot take apart.
- */
-export function splitCsvLine(line: string): string[] | undefined {
-  if (!line.includes('"')) return line.split(',')
-  const out: string[] = []
-  let i = 0
-  let field = ''
-  let quoted = false
-  while (i < line.length) {
-    const c = line[i]!
-    if (quoted) {
-      if (c === '"') {
-        if (line[i + 1] === '"') {
-          field += '"'
-          i++
-        } else quoted = false
-      } else field += c
-    } else if (c === '"') quoted = true
-    else if (c === ',') {
-      out.push(field)
-      field = ''
-    } else field += c
-    i++
-  }
-
-  if (quoted) return undefined
-  out.push(field)
-  return out
 }
 
 function isBlank(line: string): boolean {
@@ -567,3 +535,5 @@ export function parseShardMap(text: string, source: string): ShardRange[] {
 
   return sortRanges(ranges)
 }
+
+export {splitCsvLine} from '../core/parse/csv-line.js'

@@ -6,10 +6,11 @@
 import type {CloudWatchClient} from '@aws-sdk/client-cloudwatch'
 import type {KinesisClient} from '@aws-sdk/client-kinesis'
 
+import type {ShardRange} from '../hash-key.js'
 import type {ShardLoadProfile} from '../load-profile.js'
 import type {StreamState} from '../stream.js'
 
-import {analyseHotShards, type HotShardsOptions} from '../hot-shards.js'
+import {analyseHotShards, type HotShardsAnalysis, type HotShardsOptions} from '../hot-shards.js'
 import {openLines} from '../offline-input.js'
 
 export interface LoadSourceOptions {
@@ -26,6 +27,8 @@ export interface LoadSourceOptions {
   signal?: AbortSignal | undefined
   sleep: (ms: number, signal?: AbortSignal) => Promise<void>
   stdin: NodeJS.ReadableStream
+  /** Analyse a table of archived records instead (`--athena-table`, ../athena/hot-shards-athena.ts), over the stream's open ranges. */
+  tableAnalysis?: ((ranges: ShardRange[], base: HotShardsOptions) => Promise<HotShardsAnalysis>) | undefined
   /** Utilisation that counts as hot. */
   threshold: number
   window: {endMs: number; given: boolean; startMs: number}
@@ -47,7 +50,16 @@ export function hotShardsLoadSource(options: LoadSourceOptions): (state: StreamS
     }
     const deps = {now: options.now, signal: options.signal, sleep: options.sleep}
     let analysis
-    if (options.records === undefined) {
+    if (options.tableAnalysis) {
+      analysis = await options.tableAnalysis(
+        state.open.map((r) => ({
+          endingHashKey: r.endingHashKey,
+          shardId: r.shardId!,
+          startingHashKey: r.startingHashKey,
+        })),
+        base,
+      )
+    } else if (options.records === undefined) {
       analysis = await analyseHotShards(
         {cloudwatch: options.cloudwatch, kinesis: options.kinesis},
         {...base, stream: state},

@@ -1,0 +1,254 @@
+/**
+ * The hot-shards analysis as one SQL query over a table of archived records (Firehose → S3 →
+ * Glue/Athena): each record's partition key is hashed like Kinesis does (MD5 of its UTF-8 bytes,
+ * compared as 32-digit uppercase hex against the shard ranges, which is 128-bit numeric order),
+ * and one scan returns only aggregates, through GROUPING SETS:
+ *
+ *   kind 7  per shard:            bytes, records (kind 7 without a shard = records in no range)
+ *   kind 5  per shard and second: bytes, records, largest record (per-second rates, large records)
+ *   kind 3  per shard and key:    bytes, records, the heaviest `topKeysPerShard` keys by load share
+ *   kind 6  per shard and slice:  bytes, records per 1/256 of the shard's range (load-weighted split)
+ *
+ * (kind = grouping(partition_key, second, slice): a bit is set for each column left out of the set.)
+ * The same model is rendered for Athena and for DuckDB (sql-model.ts); the DuckDB rendering runs in
+ * the tests and must reproduce the local analysis exactly.
+ */
+import {
+  type Dialect,
+  type Expr,
+  type Query,
+  quoteIdent,
+  quoteTableName,
+  renderQuery,
+  type TimeFormat,
+} from '../../athena/sql-model.js'
+import {type ShardRange, sortRanges} from '../hash-key.js'
+import {KEY_LOAD_HEAVY_KEYS, SLICES_PER_SHARD} from '../load-tally.js'
+
+/** Columns of the query's result, in order (load-aggregates.ts reads them by position). */
+export const LOAD_COLUMNS = [
+  'kind',
+  'shard_index',
+  'partition_key',
+  'second',
+  'slice',
+  'bytes',
+  'records',
+  'max_record_bytes',
+] as const
+
+/** The result columns selected unchanged from the previous step. */
+function passThrough(): Array<{as: string; expr: Expr}> {
+  return LOAD_COLUMNS.map((c) => ({as: c, expr: {column: c}}))
+}
+
+export const KIND_SHARD = 7
+export const KIND_SECOND = 5
+export const KIND_KEY = 3
+export const KIND_SLICE = 6
+
+export interface LoadQueryModel {
+  /** Column of the record's data size in bytes; without it only the key's bytes are counted (as offline). */
+  bytesColumn?: string | undefined
+  keyColumn: string
+  /** Extra predicates on partition columns (time push-down), already rendered-independent. */
+  partitionFilters?: Expr[] | undefined
+  ranges: readonly ShardRange[]
+  /** `db.table` */
+  table: string
+  timeColumn?: string | undefined
+  timeFormat?: TimeFormat | undefined
+  /** Keys returned per shard (the local analysis keeps its 1000 heaviest for split points). */
+  topKeysPerShard?: number | undefined
+  window?: undefined | {endMs: number; startMs: number}
+}
+
+const TWO_32 = 4_294_967_296
+
+/** A hash key as the 32-digit uppercase hex both engines produce. */
+export function hashKeyHex(key: bigint): string {
+  return key.toString(16).toUpperCase().padStart(32, '0')
+}
+
+const col = (column: string, from?: string): Expr => (from ? {column, from} : {column})
+
+/** part / whole as a double (0 when whole is 0), as the local analysis computes a share. */
+function share(part: string, whole: string): string {
+  return `CASE WHEN "${whole}" > 0 THEN CAST("${part}" AS DOUBLE) / CAST("${whole}" AS DOUBLE) ELSE CAST(0 AS DOUBLE) END`
+}
+
+export function buildLoadQuery(m: LoadQueryModel): Query {
+  const ranges = sortRanges(m.ranges)
+  const key: Expr = {as: 'varchar', cast: col(m.keyColumn)}
+  const keyBytes: Expr = {utf8Length: key}
+  const recordBytes: Expr = m.bytesColumn
+    ? {left: {args: [{as: 'bigint', cast: col(m.bytesColumn)}, {int: 0}], call: 'coalesce'}, op: '+', right: keyBytes}
+    : keyBytes
+  const format = m.timeFormat ?? 'timestamp'
+  const second: Expr = m.timeColumn ? {epochSecond: col(m.timeColumn), format} : {as: 'bigint', cast: {sql: 'NULL'}}
+  const where: Expr[] = [{sql: `${quoteIdent(m.keyColumn)} IS NOT NULL`}]
+  if (m.window && m.timeColumn) {
+    where.push(
+      {epochMs: m.window.startMs, format, timeAtOrAfter: col(m.timeColumn)},
+      {epochMs: m.window.endMs, format, timeBefore: col(m.timeColumn)},
+    )
+  }
+
+  where.push(...(m.partitionFilters ?? []))
+  const hashHi: Expr = {
+    left: {
+      left: {hexToDouble: {args: [col('hash_hex', 'rec'), {int: 1}, {int: 8}], call: 'substr'}},
+      op: '*',
+      right: {double: TWO_32},
+    },
+    op: '+',
+    right: {hexToDouble: {args: [col('hash_hex', 'rec'), {int: 9}, {int: 8}], call: 'substr'}},
+  }
+  // The slice of the shard's range, with the same double arithmetic as LoadTally.sliceOf.
+  const slice: Expr = {
+    args: [
+      {int: SLICES_PER_SHARD - 1},
+      {
+        args: [
+          {int: 0},
+          {
+            as: 'bigint',
+            cast: {
+              args: [
+                {
+                  left: {
+                    left: {left: hashHi, op: '-', right: col('start_hi', 'r')},
+                    op: '/',
+                    right: col('width_hi', 'r'),
+                  },
+                  op: '*',
+                  right: {double: SLICES_PER_SHARD},
+                },
+              ],
+              call: 'floor',
+            },
+          },
+        ],
+        call: 'greatest',
+      },
+    ],
+    call: 'least',
+  }
+  return {
+    ctes: [
+      {
+        body: {
+          values: ranges.map((r, i) => [
+            {int: i},
+            {str: hashKeyHex(r.startingHashKey)},
+            {str: hashKeyHex(r.endingHashKey)},
+            {double: Number(r.startingHashKey >> 64n)},
+            {double: Math.max(Number((r.endingHashKey - r.startingHashKey + 1n) >> 64n), 1)},
+          ]),
+        },
+        columns: ['shard_index', 'lo', 'hi', 'start_hi', 'width_hi'],
+        name: 'ranges',
+      },
+      {
+        body: {
+          from: quoteTableName(m.table),
+          items: [
+            {as: 'hash_hex', expr: {md5Hex: key}},
+            {as: 'partition_key', expr: key},
+            {as: 'record_bytes', expr: recordBytes},
+            {as: 'second', expr: second},
+          ],
+          where,
+        },
+        name: 'records',
+      },
+      {
+        body: {
+          from: '"records" rec',
+          items: [
+            {as: 'shard_index', expr: col('shard_index', 'r')},
+            {as: 'partition_key', expr: col('partition_key', 'rec')},
+            {as: 'record_bytes', expr: col('record_bytes', 'rec')},
+            {as: 'second', expr: col('second', 'rec')},
+            {as: 'slice', expr: slice},
+          ],
+          joins: [
+            {
+              on: {
+                left: {left: col('hash_hex', 'rec'), op: '>=', right: col('lo', 'r')},
+                op: 'AND',
+                right: {left: col('hash_hex', 'rec'), op: '<=', right: col('hi', 'r')},
+              },
+              table: '"ranges" r',
+              type: 'LEFT',
+            },
+          ],
+        },
+        name: 'routed',
+      },
+      {
+        body: {
+          from: '"routed"',
+          groupBy:
+            'GROUPING SETS (("shard_index"), ("shard_index", "second"), ("shard_index", "partition_key"), ("shard_index", "slice"))',
+          items: [
+            {as: 'kind', expr: {sql: 'grouping("partition_key", "second", "slice")'}},
+            {as: 'shard_index', expr: col('shard_index')},
+            {as: 'partition_key', expr: col('partition_key')},
+            {as: 'second', expr: col('second')},
+            {as: 'slice', expr: col('slice')},
+            {as: 'bytes', expr: {sql: 'sum("record_bytes")'}},
+            {as: 'records', expr: {sql: 'count(*)'}},
+            {as: 'max_record_bytes', expr: {sql: 'max("record_bytes")'}},
+          ],
+        },
+        name: 'grouped',
+      },
+      {
+        body: {
+          from: '"grouped"',
+          items: [
+            ...passThrough(),
+            {
+              as: 'shard_bytes',
+              expr: {sql: `max(CASE WHEN "kind" = ${KIND_SHARD} THEN "bytes" END) OVER (PARTITION BY "shard_index")`},
+            },
+            {
+              as: 'shard_records',
+              expr: {
+                sql: `max(CASE WHEN "kind" = ${KIND_SHARD} THEN "records" END) OVER (PARTITION BY "shard_index")`,
+              },
+            },
+          ],
+        },
+        name: 'totals',
+      },
+      {
+        body: {
+          from: '"totals"',
+          items: [
+            ...passThrough(),
+            {
+              as: 'key_rank',
+              // The local analysis's order: load share (the larger of bytes and records share), bytes, key.
+              expr: {
+                sql: `row_number() OVER (PARTITION BY "kind", "shard_index" ORDER BY greatest(${share('bytes', 'shard_bytes')}, ${share('records', 'shard_records')}) DESC, "bytes" DESC, "partition_key")`,
+              },
+            },
+          ],
+        },
+        name: 'ranked',
+      },
+    ],
+    select: {
+      from: '"ranked"',
+      items: passThrough(),
+      orderBy: ['"kind"', '"shard_index"', '"second"', '"slice"', '"key_rank"'],
+      where: [{sql: `("kind" <> ${KIND_KEY} OR "key_rank" <= ${m.topKeysPerShard ?? KEY_LOAD_HEAVY_KEYS})`}],
+    },
+  }
+}
+
+export function renderLoadQuery(m: LoadQueryModel, dialect: Dialect): string {
+  return renderQuery(buildLoadQuery(m), dialect)
+}

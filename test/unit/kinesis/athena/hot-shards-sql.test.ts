@@ -1,0 +1,206 @@
+/**
+ * The load query, rendered for DuckDB and run over generated records, must give exactly the
+ * local analysis of the same records (same shape, same numbers): one SQL model, two dialects.
+ */
+import {type DuckDBConnection, DuckDBInstance} from '@duckdb/node-api'
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+
+import {analyseTableLoad, type SqlEngine, tableLoadSql} from '../../../../src/lib/kinesis/athena/hot-shards-sql.js'
+import {hashKeyHex} from '../../../../src/lib/kinesis/athena/load-query.js'
+import {evenRanges, hashKeyOfPartitionKey, type ShardRange} from '../../../../src/lib/kinesis/hash-key.js'
+import {analyseHotShards, type HotShardsOptions, type HotShardsResult} from '../../../../src/lib/kinesis/hot-shards.js'
+
+interface Rec {
+  bytes: number
+  key: string
+  tsMs: number
+}
+
+/** A small deterministic generator (no Math.random: the test must be the same every run). */
+function lcg(seed: number): () => number {
+  let s = seed >>> 0
+  return () => {
+    s = (Math.imul(s, 1_664_525) + 1_013_904_223) >>> 0
+    return s / 4_294_967_296
+  }
+}
+
+function generate(count: number, seed: number): Rec[] {
+  const rnd = lcg(seed)
+  const start = Date.parse('2026-12-07T10:00:00.000Z')
+  const keys = [
+    'whale',
+    'café-ü',
+    '🐳-emoji',
+    'key with space',
+    "it's",
+    ...Array.from({length: 300}, (_, i) => `user-${i}`),
+  ]
+  const out: Rec[] = []
+  for (let i = 0; i < count; i++) {
+    const r = rnd()
+    // A third of the records carry one key; the rest follow a skewed spread over 304 keys.
+    const key = r < 0.33 ? 'whale' : keys[Math.floor(rnd() ** 2 * keys.length)]!
+    const tsMs = start + Math.floor(rnd() * 240_000) + (i % 7 === 0 ? 0.4 : 0)
+    const bytes = i === 17 ? 1_100_000 : 50 + Math.floor(rnd() * 4000)
+    out.push({bytes, key, tsMs: Math.floor(tsMs)})
+  }
+
+  return out
+}
+
+const OPTIONS: HotShardsOptions = {endMs: 0, minMinutes: 1, source: 'auto', startMs: 0, threshold: 0.01, topKeys: 5}
+
+async function localAnalysis(recs: Rec[], ranges: ShardRange[]) {
+  const lines = recs.map((r) =>
+    JSON.stringify({bytes: r.bytes, partitionKey: r.key, timestamp: new Date(r.tsMs).toISOString()}),
+  )
+  return analyseHotShards(
+    {},
+    {...OPTIONS, offline: {lines, ranges, rangesSource: 'test', sourceName: 'recs.jsonl'}},
+    {now: () => 0, async sleep() {}},
+  )
+}
+
+/** The recommended reshard command names the input (a file or the table): the rest must be equal. */
+function sameArgs(r: HotShardsResult): HotShardsResult {
+  return {
+    ...r,
+    recommendations: r.recommendations.map((x) =>
+      x.replace(/ --(records|athena-table) .*? \(prints/, ' INPUT (prints'),
+    ),
+  }
+}
+
+function unrouted(warnings: string[]): string | undefined {
+  return warnings.find((x) => x.includes("fell in no shard's range"))
+}
+
+/** The query with its dialect nodes (the MD5 of the key) replaced by one symbol. */
+function normalise(sql: string): string {
+  return sql
+    .replaceAll(/to_hex\(md5\(to_utf8\(([^)]*\))\)\)\)/g, 'H($1)')
+    .replaceAll(/upper\(md5\(([^)]*\))\)\)/g, 'H($1)')
+}
+
+let instance: DuckDBInstance
+let conn: DuckDBConnection
+
+const duck: SqlEngine<undefined> = {
+  dialect: 'duckdb',
+  async run(sql) {
+    const reader = await conn.runAndReadAll(sql)
+    return {
+      rows: reader.getRows().map((row) => row.map((v) => (v === null ? undefined : String(v)))),
+      stats: undefined,
+    }
+  },
+}
+
+async function loadTable(name: string, recs: Rec[]): Promise<void> {
+  await conn.run(`CREATE OR REPLACE TABLE ${name} (pk VARCHAR, data_size BIGINT, ts TIMESTAMP, ts_ms BIGINT)`)
+  for (let i = 0; i < recs.length; i += 1000) {
+    const values = recs
+      .slice(i, i + 1000)
+      .map((r) => `('${r.key.replaceAll("'", "''")}', ${r.bytes}, epoch_ms(${r.tsMs}), ${r.tsMs})`)
+    await conn.run(`INSERT INTO ${name} VALUES ${values.join(',')}`)
+  }
+}
+
+beforeAll(async () => {
+  instance = await DuckDBInstance.create(':memory:')
+  conn = await instance.connect()
+})
+
+afterAll(() => {
+  conn.closeSync()
+})
+
+describe('hot-shards over a table (DuckDB rendering of the Athena query)', () => {
+  it('hashes keys as Kinesis does: DuckDB md5 hex = the TypeScript hash key', async () => {
+    for (const key of ['whale', 'café-ü', '🐳-emoji', '']) {
+      const {rows} = await duck.run(`SELECT upper(md5('${key}'))`)
+      expect(rows[0]![0]).toBe(hashKeyHex(hashKeyOfPartitionKey(key)))
+    }
+  })
+
+  it.each([
+    ['4 even shards', evenRanges(4)],
+    [
+      'an uneven shard map with a narrow shard around the whale',
+      (() => {
+        const h = hashKeyOfPartitionKey('whale')
+        const max = (1n << 128n) - 1n
+        return [
+          {endingHashKey: h - 1n, shardId: 'shardId-000000000010', startingHashKey: 0n},
+          {endingHashKey: h + 1000n, shardId: 'shardId-000000000011', startingHashKey: h},
+          {endingHashKey: max, shardId: 'shardId-000000000012', startingHashKey: h + 1001n},
+        ]
+      })(),
+    ],
+  ])('equals the local analysis exactly: %s', async (_name, ranges) => {
+    const recs = generate(6000, 7)
+    await loadTable('archived', recs)
+    const local = await localAnalysis(recs, ranges)
+    for (const timeFormat of ['timestamp', 'epoch-ms'] as const) {
+      const sql = await analyseTableLoad(duck, {
+        model: {
+          bytesColumn: 'data_size',
+          keyColumn: 'pk',
+          table: 'archived',
+          timeColumn: timeFormat === 'timestamp' ? 'ts' : 'ts_ms',
+          timeFormat,
+        },
+        options: OPTIONS,
+        ranges,
+        rangesSource: 'test',
+      })
+      expect(sameArgs(sql.result)).toEqual(sameArgs(local.result))
+      expect(sql.result.recommendations.join('\n')).toContain(
+        `--athena-table archived --key-column pk --bytes-column data_size --time-column ${timeFormat === 'timestamp' ? 'ts' : 'ts_ms'}`,
+      )
+      expect(sql.profiles).toEqual(local.profiles)
+      expect(sql.result.hotShards.length).toBeGreaterThan(0)
+      expect(sql.result.shards.some((s) => s.split?.basis === 'load-weighted median')).toBe(true)
+    }
+  })
+
+  it('counts records whose hash falls in no range, as the local analysis does', async () => {
+    const recs = generate(500, 3)
+    await loadTable('gappy', recs)
+    const ranges = evenRanges(4).filter((_, i) => i !== 2)
+    const local = await localAnalysis(recs, ranges)
+    const sql = await analyseTableLoad(duck, {
+      model: {bytesColumn: 'data_size', keyColumn: 'pk', table: 'gappy', timeColumn: 'ts'},
+      options: OPTIONS,
+      ranges,
+      rangesSource: 'test',
+    })
+    expect(sql.result.shards).toEqual(local.result.shards)
+    expect(unrouted(sql.warnings)).toBe(unrouted(local.warnings))
+    expect(unrouted(sql.warnings)).toMatch(/^\d+ record\(s\)/)
+  })
+
+  it('renders one model for both dialects: only the dialect nodes differ', () => {
+    const request = {
+      model: {
+        bytesColumn: 'size',
+        keyColumn: 'partition_key',
+        table: 'streams.orders_archive',
+        timeColumn: 'arrival',
+        window: {endMs: Date.parse('2026-12-07T11:00:00Z'), startMs: Date.parse('2026-12-07T10:00:00Z')},
+      },
+      options: OPTIONS,
+      ranges: evenRanges(2),
+      rangesSource: '2 even',
+    }
+    const trino = tableLoadSql(request, 'trino')
+    const duckSql = tableLoadSql(request, 'duckdb')
+    expect(trino).toContain('to_hex(md5(to_utf8(CAST("partition_key" AS VARCHAR))))')
+    expect(trino).toContain(`"arrival" >= TIMESTAMP '2026-12-07 10:00:00.000'`)
+    expect(trino).toContain('FROM "streams"."orders_archive"')
+    expect(trino).toContain("'7FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF'")
+    expect(duckSql).toContain('upper(md5(CAST("partition_key" AS VARCHAR)))')
+    expect(normalise(trino).split('\n').length).toBe(normalise(duckSql).split('\n').length)
+  })
+})
