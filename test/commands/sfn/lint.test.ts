@@ -184,7 +184,7 @@ describe('--state-machine: the deployed definition', () => {
         End: true,
         Parameters: {FunctionName: 'charge'},
         Resource: 'arn:aws:states:::lambda:invoke',
-        Retry: [{ErrorEquals: ['States.Timeout'], IntervalSeconds: 10, MaxAttempts: 2, BackoffRate: 1.5}],
+        Retry: [{BackoffRate: 1.5, ErrorEquals: ['States.Timeout'], IntervalSeconds: 10, MaxAttempts: 2}],
         Type: 'Task',
       },
     },

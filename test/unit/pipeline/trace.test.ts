@@ -241,11 +241,9 @@ describe('pipeline trace, live', () => {
     const DLQ = 'arn:aws:sqs:eu-central-1:210987654321:orders-dlq'
     healthyChain()
     eventbridge.on(ListTargetsByRuleCommand).resolves({Targets: [{Arn: QUEUE, DeadLetterConfig: {Arn: DLQ}, Id: 'q'}]})
-    sqs
-      .on(GetQueueUrlCommand)
-      .callsFake((input: {QueueName: string}) => ({
-        QueueUrl: `https://sqs.eu-central-1.amazonaws.com/210987654321/${input.QueueName}`,
-      }))
+    sqs.on(GetQueueUrlCommand).callsFake((input: {QueueName: string}) => ({
+      QueueUrl: `https://sqs.eu-central-1.amazonaws.com/210987654321/${input.QueueName}`,
+    }))
     sqs
       .on(GetQueueAttributesCommand, {QueueUrl: 'https://sqs.eu-central-1.amazonaws.com/210987654321/orders-dlq'})
       .resolves({Attributes: {ApproximateNumberOfMessages: '3'}})

@@ -132,27 +132,21 @@ describe('explainExecution following a distributed Map run', () => {
     sfn
       .on(GetExecutionHistoryCommand, {executionArn: child})
       .resolves({events: failedIn('Parse', 'ParseError', 'bad row 17') as never})
-    sfn
-      .on(DescribeMapRunCommand)
-      .resolves({
-        executionCounts: {
-          aborted: 0,
-          failed: 3,
-          pending: 0,
-          resultsWritten: 0,
-          running: 0,
-          succeeded: 97,
-          timedOut: 0,
-          total: 100,
-        },
-      } as never)
-    sfn
-      .on(ListExecutionsCommand)
-      .resolves({
-        executions: [
-          {executionArn: child, name: 'child-9', startDate: NOW, stateMachineArn: MACHINE, status: 'FAILED'},
-        ],
-      })
+    sfn.on(DescribeMapRunCommand).resolves({
+      executionCounts: {
+        aborted: 0,
+        failed: 3,
+        pending: 0,
+        resultsWritten: 0,
+        running: 0,
+        succeeded: 97,
+        timedOut: 0,
+        total: 100,
+      },
+    } as never)
+    sfn.on(ListExecutionsCommand).resolves({
+      executions: [{executionArn: child, name: 'child-9', startDate: NOW, stateMachineArn: MACHINE, status: 'FAILED'}],
+    })
     const r = await explainExecution(
       {sfn: sfn as unknown as SFNClient},
       {executionArn: exec(1), follow: true},
