@@ -157,7 +157,7 @@ export function renderHotShards(r: HotShardsResult): string {
           pct(k.share),
           rate(k.bytesPerSec),
           records(k.recordsPerSec),
-          k.exceedsShardLimit ? paint('red', 'yes') : 'no',
+          overLimitText(k, r),
         ]),
       }),
     )
@@ -167,4 +167,17 @@ export function renderHotShards(r: HotShardsResult): string {
   out.push('', `${paint('bold', 'Verdict:')} ${paint(colour, VERDICT_TEXT[r.verdict])}`)
   for (const rec of r.recommendations) out.push(`  ${paint('dim', '→')} ${rec}`)
   return out.join('\n')
+}
+
+/**
+ * Whether a key alone needs more than a shard. Its rate is an average over the window, so a key
+ * under the limit on average can still carry a shard over its hard limit in a burst: when the
+ * shard went over its limit in some seconds and the key carries most of it, "no" would be wrong.
+ */
+function overLimitText(k: HotShardsResult['hotKeys'][number], r: HotShardsResult): string {
+  if (k.exceedsShardLimit) return paint('red', 'yes')
+  const shard = r.shards.find((s) => s.shardId === k.shardId)
+  if (shard?.secondsOverLimit && k.share >= 0.5)
+    return paint('red', `in bursts (the shard was over its limit ${shard.secondsOverLimit} s)`)
+  return 'no (on average)'
 }

@@ -70,4 +70,25 @@ describe('AWS flags a run does not use', () => {
     // sfn lint reads a deployed definition with --state-machine, so it offers the AWS flags.
     expect((await runText(['sfn', 'lint', '--help'])).stdout).toMatch(/--region/)
   })
+
+  it("a flag that depends on another flag's value: --syntax is for --format cloudformation only", async () => {
+    const run = await runJson(['s3', 'lifecycle', 'generate', '--expire-after', '30d', '--syntax', 'json'])
+    expect(run.exitCode).toBe(2)
+    expect(errorOf(run)).toMatchObject({
+      code: 'UnusedFlag',
+      message: expect.stringContaining('--format cloudformation'),
+    })
+    const used = await runJson([
+      's3',
+      'lifecycle',
+      'generate',
+      '--expire-after',
+      '30d',
+      '--format',
+      'cloudformation',
+      '--syntax',
+      'json',
+    ])
+    expect(used.exitCode).toBe(0)
+  })
 })

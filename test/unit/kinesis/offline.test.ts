@@ -7,6 +7,7 @@ import {analyseKeySpread} from '../../../src/lib/kinesis/key-spread.js'
 import {parseShardMap, parseTimestamp, readRecordLines, splitCsvLine} from '../../../src/lib/kinesis/records-file.js'
 import {splitPoint} from '../../../src/lib/kinesis/verdict.js'
 import {whereIs} from '../../../src/lib/kinesis/where-is.js'
+import {renderHotShards} from '../../../src/ui/kinesis-hot-shards.js'
 
 const deps = {now: () => Date.parse('2026-11-22T10:15:00Z'), async sleep() {}}
 
@@ -428,6 +429,10 @@ describe('the hard limit', () => {
     expect(result.hotShards).toEqual([burstShard])
     expect(result.hotKeys[0]).toMatchObject({partitionKey: 'burst', shardId: burstShard})
     expect(result.recommendations.join('\n')).not.toMatch(/no records were throttled/)
+    // The key's average is under a shard's limit, but it carried the shard over it: never "no".
+    const text = renderHotShards(result)
+    expect(text).toContain('in bursts (the shard was over its limit 1 s)')
+    expect(text).not.toMatch(/burst\s+│.*│\s+no\b/)
   })
 
   it('never says "no records were throttled" when the source cannot count throttling', async () => {

@@ -170,7 +170,8 @@ With --bucket it reads the bucket's current configuration and shows what would c
     spec: Flags.string({
       summary: "YAML or JSON file with several rules (keys are these flags' names); excludes the rule flags.",
     }),
-    syntax: Flags.string({default: 'yaml', options: ['yaml', 'json'], summary: 'CloudFormation output syntax.'}),
+    // No default here: a --syntax given with another --format is refused, not ignored (yaml applies below).
+    syntax: Flags.string({options: ['yaml', 'json'], summary: 'CloudFormation output syntax (default yaml).'}),
     tag: Flags.string({
       helpGroup: 'RULE',
       multiple: true,
@@ -198,6 +199,11 @@ With --bucket it reads the bucket's current configuration and shows what would c
     const now = new Date()
     // A saved plan carries everything: apply it without re-generating.
     if (flags.plan) return this.applySavedPlan(flags.plan, flags)
+    if (flags.syntax !== undefined && flags.format !== 'cloudformation')
+      throw new UsageError(`--syntax is used only with --format cloudformation (not --format ${flags.format})`, {
+        code: 'UnusedFlag',
+        suggestions: ['Drop --syntax, or add --format cloudformation.'],
+      })
     // Output paths are checked before any work or AWS call.
     if (flags.out) await checkWritableFile(flags.out, '--out')
     if (flags['plan-out']) await checkWritableFile(flags['plan-out'], '--plan-out')
@@ -214,7 +220,7 @@ With --bucket it reads the bucket's current configuration and shows what would c
       format: flags.format as OutputFormat,
       fromFile: flags.spec,
       specs,
-      syntax: flags.syntax as 'json' | 'yaml',
+      syntax: (flags.syntax ?? 'yaml') as 'json' | 'yaml',
       versioned: flags.versioned,
     })
     if (!result.valid) {
