@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../base-command.js'
+import {onlyWith} from '../../flags/relations.js'
 import {cloudTrailTableDdl} from '../../lib/cloudtrail/athena-ddl.js'
 import {checkEventHistoryWindow, lookupEvents, type TrailEvent} from '../../lib/cloudtrail/lookup.js'
 import {UsageError} from '../../lib/core/errors.js'
@@ -32,7 +33,7 @@ export default class TrailLookup extends BaseCommand {
   ]
   static override flags = {
     'account-id': Flags.string({
-      dependsOn: ['create-table-ddl'],
+      ...onlyWith('create-table-ddl'),
       helpGroup: 'ATHENA TABLE',
       summary: 'With --create-table-ddl: the account whose logs the table reads.',
     }),
@@ -51,18 +52,18 @@ export default class TrailLookup extends BaseCommand {
     'event-source': Flags.string({summary: 'Service, e.g. kinesis.amazonaws.com.'}),
     limit: Flags.string({default: '1000', summary: 'Stop after this many matching events.'}),
     'organization-id': Flags.string({
-      dependsOn: ['create-table-ddl'],
+      ...onlyWith('create-table-ddl'),
       helpGroup: 'ATHENA TABLE',
       summary: 'With --create-table-ddl: the organization id of an organization trail (o-…).',
     }),
     projection: Flags.boolean({
-      dependsOn: ['create-table-ddl'],
+      ...onlyWith('create-table-ddl'),
       helpGroup: 'ATHENA TABLE',
       summary:
         'With --create-table-ddl: partition projection on the day (one Region per table) instead of region/year/month/day partitions.',
     }),
     'projection-start': Flags.string({
-      dependsOn: ['projection'],
+      ...onlyWith('projection'),
       helpGroup: 'ATHENA TABLE',
       summary: 'First day of the projection range, yyyy/MM/dd (default 2020/01/01).',
     }),
@@ -70,17 +71,17 @@ export default class TrailLookup extends BaseCommand {
     since: Flags.string({summary: 'Window ending now, e.g. 30m, 2h, 7d (default 1h).'}),
     start: Flags.string({summary: 'Start of the window (ISO-8601, epoch, or a duration ago such as 3h).'}),
     table: Flags.string({
-      dependsOn: ['create-table-ddl'],
+      ...onlyWith('create-table-ddl'),
       helpGroup: 'ATHENA TABLE',
       summary: 'With --create-table-ddl: the table to create (DB.TABLE or TABLE; default cloudtrail_logs).',
     }),
     'trail-bucket': Flags.string({
-      dependsOn: ['create-table-ddl'],
+      ...onlyWith('create-table-ddl'),
       helpGroup: 'ATHENA TABLE',
       summary: "With --create-table-ddl: the trail's S3 bucket (and prefix), s3://BUCKET[/PREFIX].",
     }),
     'trail-region': Flags.string({
-      dependsOn: ['projection'],
+      ...onlyWith('projection'),
       helpGroup: 'ATHENA TABLE',
       summary: 'With --projection: the Region whose logs the table reads.',
     }),
