@@ -2,12 +2,12 @@ import {Flags} from '@oclif/core'
 
 import {BaseCommand, PIPEOPS_VERSION} from '../../base-command.js'
 import {renamedFrom} from '../../flags/output.js'
+import {sfnDefinitionFlags, sfnDefinitionIam} from '../../flags/sfn-definition.js'
 import {writeFileAtomic} from '../../lib/core/atomic-write.js'
 import {InputError, UsageError} from '../../lib/core/errors.js'
 import {parseCommaList} from '../../lib/core/parse/lists.js'
 import {lintDefinitions, type SfnLintResult} from '../../lib/sfn/lint.js'
-import {loadDefinitionFile, type LoadedDefinition} from '../../lib/sfn/read-definition.js'
-import {loadLiveDefinitions} from '../../lib/sfn/read-live.js'
+import {loadDefinitions} from '../../lib/sfn/read-live.js'
 import {RULE_IDS} from '../../lib/sfn/rules.js'
 import {sfnLintSarif} from '../../lib/sfn/sarif.js'
 import {renderSfnLint} from '../../ui/sfn-lint.js'
@@ -28,11 +28,7 @@ Exit 1 when there is an error, 0 with warnings only, 6 when the file is not a re
     '<%= config.bin %> <%= command.id %> --state-machine orders --region eu-west-1',
   ]
   static override flags = {
-    definition: Flags.string({
-      char: 'd',
-      exactlyOne: ['definition', 'state-machine'],
-      summary: 'ASL JSON/YAML, CloudFormation/SAM template, Terraform file, or saved describe-state-machine output.',
-    }),
+    ...sfnDefinitionFlags,
     format: Flags.string({
       default: 'table',
       options: ['table', 'sarif'],
@@ -44,20 +40,12 @@ Exit 1 when there is an error, 0 with warnings only, 6 when the file is not a re
       summary: 'With --format sarif: write the SARIF file here (atomically) instead of stdout.',
     }),
     skip: Flags.string({multiple: true, summary: 'Rule ids to skip (comma-separated or repeated).'}),
-    'state-machine': Flags.string({
-      exactlyOne: ['definition', 'state-machine'],
-      summary: 'Lint the deployed definition: a state machine name or ARN (of the machine, a version or an alias).',
-    }),
     type: Flags.string({
       options: ['STANDARD', 'EXPRESS'],
       summary: 'Workflow type when the file does not say (a bare ASL file); templates and Terraform say it themselves.',
     }),
   }
-  static override iam = [
-    {action: 'states:DescribeStateMachine', when: 'with --state-machine'},
-    {action: 'states:ListStateMachines', when: 'with --state-machine NAME'},
-    {action: 'states:DescribeStateMachineAlias', when: 'with --state-machine ALIAS_ARN'},
-  ]
+  static override iam = sfnDefinitionIam
   static override summary = 'Lint a Step Functions definition: what AWS would reject, and retry/catch/timeout traps.'
 
   public async run(): Promise<SfnLintResult> {
@@ -74,14 +62,12 @@ Exit 1 when there is an error, 0 with warnings only, 6 when the file is not a re
         suggestions: [`Rule ids: ${RULE_IDS.join(', ')}.`],
       })
     const input = flags.definition ?? flags['state-machine']!
-    let loaded: LoadedDefinition[]
-    if (flags.definition) {
-      this.rejectAwsFlags(flags, 'a lint of a local file (--definition)')
-      loaded = await loadDefinitionFile(flags.definition)
-    } else {
-      const sfn = await (await this.awsClients(flags)).create('sfn')
-      loaded = await loadLiveDefinitions(sfn, flags['state-machine']!, this.runContext())
-    }
+    if (flags.definition) this.rejectAwsFlags(flags, 'a lint of a local file (--definition)')
+    const loaded = await loadDefinitions(
+      {definition: flags.definition, stateMachine: flags['state-machine']},
+      async () => (await this.awsClients(flags)).create('sfn'),
+      this.runContext(),
+    )
 
     if (loaded.every((d) => !d.definition)) {
       throw new InputError(

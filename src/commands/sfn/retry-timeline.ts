@@ -1,10 +1,10 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../base-command.js'
+import {sfnDefinitionFlags, sfnDefinitionIam} from '../../flags/sfn-definition.js'
 import {UsageError} from '../../lib/core/errors.js'
 import {parseCommaList} from '../../lib/core/parse/lists.js'
-import {loadDefinitionFile, type LoadedDefinition} from '../../lib/sfn/read-definition.js'
-import {loadLiveDefinitions} from '../../lib/sfn/read-live.js'
+import {loadDefinitions} from '../../lib/sfn/read-live.js'
 import {type RetryTimeline, retryTimeline} from '../../lib/sfn/timeline.js'
 import {renderRetryTimeline} from '../../ui/sfn-retry-timeline.js'
 
@@ -19,11 +19,7 @@ Without --errors every attempt is assumed to fail with the first error of the fi
     '<%= config.bin %> <%= command.id %> --state-machine orders --state Charge',
   ]
   static override flags = {
-    definition: Flags.string({
-      char: 'd',
-      exactlyOne: ['definition', 'state-machine'],
-      summary: 'ASL JSON/YAML, CloudFormation/SAM template or Terraform file.',
-    }),
+    ...sfnDefinitionFlags,
     errors: Flags.string({
       multiple: true,
       summary: 'Errors of the failed attempts, in order (comma-separated or repeated).',
@@ -32,30 +28,20 @@ Without --errors every attempt is assumed to fail with the first error of the fi
       summary: 'Which state machine of the file (its logical id, resource address or a unique part of it).',
     }),
     state: Flags.string({char: 's', required: true, summary: 'The state whose retry policy to play out.'}),
-    'state-machine': Flags.string({
-      exactlyOne: ['definition', 'state-machine'],
-      summary: 'The deployed definition: a state machine name or ARN (of the machine, a version or an alias).',
-    }),
   }
-  static override iam = [
-    {action: 'states:DescribeStateMachine', when: 'with --state-machine'},
-    {action: 'states:ListStateMachines', when: 'with --state-machine NAME'},
-    {action: 'states:DescribeStateMachineAlias', when: 'with --state-machine ALIAS_ARN'},
-  ]
+  static override iam = sfnDefinitionIam
   static override summary =
     'Play out the Retry/Catch policy of one state for a sequence of errors: waits, totals, outcome.'
 
   public async run(): Promise<RetryTimeline> {
     const {flags} = await this.parse(SfnRetryTimeline)
     const input = flags.definition ?? flags['state-machine']!
-    let all: LoadedDefinition[]
-    if (flags.definition) {
-      this.rejectAwsFlags(flags, 'a local definition (--definition)')
-      all = await loadDefinitionFile(flags.definition)
-    } else {
-      const sfn = await (await this.awsClients(flags)).create('sfn')
-      all = await loadLiveDefinitions(sfn, flags['state-machine']!, this.runContext())
-    }
+    if (flags.definition) this.rejectAwsFlags(flags, 'a local definition (--definition)')
+    const all = await loadDefinitions(
+      {definition: flags.definition, stateMachine: flags['state-machine']},
+      async () => (await this.awsClients(flags)).create('sfn'),
+      this.runContext(),
+    )
 
     const loaded = all.filter((d) => !flags.machine || d.source.includes(flags.machine))
     const readable = loaded.filter((d) => d.definition)

@@ -8,9 +8,9 @@
 import type {SFNClient} from '@aws-sdk/client-sfn'
 
 import type {RunContext} from '../core/run-context.js'
-import type {LoadedDefinition} from './read-definition.js'
 
 import {isObj, type WorkflowType} from './asl.js'
+import {loadDefinitionFile, type LoadedDefinition} from './read-definition.js'
 import {resolveStateMachine} from './state-machines.js'
 
 /** `arn:aws:states:R:A:stateMachine:NAME:QUALIFIER` with a qualifier that is not a version number. */
@@ -71,4 +71,14 @@ export async function loadLiveDefinitions(
 
   const machine = await resolveStateMachine(sfn, stateMachine, ctx)
   return [loaded(machine.arn, machine.definition, machine.type)]
+}
+
+/** A local file (offline) or the deployed state machine; the client is built only when needed. */
+export async function loadDefinitions(
+  source: {definition?: string | undefined; stateMachine?: string | undefined},
+  sfnClient: () => Promise<SFNClient>,
+  ctx: RunContext,
+): Promise<LoadedDefinition[]> {
+  if (source.definition) return loadDefinitionFile(source.definition)
+  return loadLiveDefinitions(await sfnClient(), source.stateMachine!, ctx)
 }
