@@ -97,8 +97,28 @@ export interface ExplainExecutionRequest {
   follow: boolean
 }
 
-/** Every page of the history, oldest first. A Standard history holds at most 25,000 events. */
-async function readHistory(sfn: ExplainClients['sfn'], arn: string, ctx: RunContext): Promise<HistoryEvent[]> {
+/**
+ * Whether the newest part of a history already explains the failure: the origin is a task whose
+ * whole state visit is read (its StateEntered is there, and everything after it), or the state
+ * that was still running at a timeout or abort. A Fail state or an execution-level failure is not
+ * enough, since the task failure behind it may be older than what was read.
+ */
+function explainedByNewest(events: HistoryEvent[]): boolean {
+  const {origin} = explainHistory(events)
+  if (!origin?.state) return false
+  return origin.kind === 'task' || origin.kind === 'execution-timeout' || origin.kind === 'aborted'
+}
+
+/**
+ * The history, oldest first. It is read newest first (reverseOrder), because the failure is at
+ * the end: a long history (a Standard execution keeps up to 25,000 events, 25 pages) is read back
+ * only as far as the explanation needs. `firstEventId` > 1 says the beginning was not read.
+ */
+async function readHistory(
+  sfn: ExplainClients['sfn'],
+  arn: string,
+  ctx: RunContext,
+): Promise<{events: HistoryEvent[]; firstEventId: number}> {
   const {GetExecutionHistoryCommand} = await import('@aws-sdk/client-sfn')
   const events: HistoryEvent[] = []
   let nextToken: string | undefined
@@ -108,15 +128,19 @@ async function readHistory(sfn: ExplainClients['sfn'], arn: string, ctx: RunCont
         executionArn: arn,
         includeExecutionData: true,
         maxResults: 1000,
+        reverseOrder: true,
         ...(nextToken ? {nextToken} : {}),
       }),
       {abortSignal: ctx.signal},
     )
     for (const e of page.events ?? []) events.push(e as unknown as HistoryEvent)
     nextToken = page.nextToken
+    events.sort((a, b) => a.id - b.id)
+    if (nextToken && explainedByNewest(events)) break
+    if (nextToken) ctx.progress({detail: `${events.length} events`, label: 'Reading the history (newest first)'})
   } while (nextToken)
 
-  return events.sort((a, b) => a.id - b.id)
+  return {events, firstEventId: events[0]?.id ?? 1}
 }
 
 export async function explainExecution(
@@ -141,7 +165,12 @@ export async function explainExecution(
     const {DescribeExecutionCommand, DescribeStateMachineForExecutionCommand} = await import('@aws-sdk/client-sfn')
     const execution = await sfn.send(new DescribeExecutionCommand({executionArn: arn}), {abortSignal: ctx.signal})
     redrive = {reason: execution.redriveStatusReason ?? null, status: execution.redriveStatus ?? null}
-    events = await readHistory(sfn, arn, ctx)
+    const history = await readHistory(sfn, arn, ctx)
+    events = history.events
+    if (history.firstEventId > 1)
+      notes.push(
+        `The history was read newest first, back to event ${history.firstEventId} (the failure's whole state visit): its start and earlier events are not shown.`,
+      )
     try {
       const machine = await sfn.send(new DescribeStateMachineForExecutionCommand({executionArn: arn}), {
         abortSignal: ctx.signal,

@@ -37,12 +37,13 @@ beforeEach(() => {
   lambda.reset()
 })
 
-/** GetExecutionHistory served `pageSize` events per page, to exercise pagination. */
+/** GetExecutionHistory served `pageSize` events per page (newest first with reverseOrder), to exercise pagination. */
 function serveHistory(events: HistoryEvent[], pageSize: number): void {
   sfn.on(GetExecutionHistoryCommand).callsFake((input: GetExecutionHistoryCommandInput) => {
+    const ordered = input.reverseOrder ? [...events].reverse() : events
     const start = input.nextToken ? Number(input.nextToken) : 0
     const end = start + pageSize
-    return {events: events.slice(start, end), ...(end < events.length ? {nextToken: String(end)} : {})}
+    return {events: ordered.slice(start, end), ...(end < ordered.length ? {nextToken: String(end)} : {})}
   })
 }
 
@@ -79,11 +80,37 @@ describe('sfn explain EXECUTION_ARN (live)', () => {
     serveHistory(events, 4)
     const run = await runJson<ExplainReport>(['sfn', 'explain', ARN])
     const r = resultOf(run)
-    expect(sfn.commandCalls(GetExecutionHistoryCommand)).toHaveLength(Math.ceil(events.length / 4))
+    // Newest first, and only back to the failing state's visit: not every page.
+    const calls = sfn.commandCalls(GetExecutionHistoryCommand)
+    expect(calls.every((c) => c.args[0].input.reverseOrder === true)).toBe(true)
+    expect(calls.length).toBeLessThan(Math.ceil(events.length / 4))
+    expect(r.notes.join(' ')).toContain('The history was read newest first')
     expect(r.origin).toMatchObject({error: 'PaymentDeclined', state: 'Charge card'})
     expect(r.retries.configured!.outcome).toMatchObject({kind: 'caught', next: 'Notify team'})
     expect(r.redrive).toEqual({reason: null, status: 'REDRIVABLE'})
     expectCallsDeclared(SfnExplain.iam, {sfn})
+  })
+
+  it('reads back to the start when the newest pages cannot tell (a Fail state whose task failure is older)', async () => {
+    const h = new HistoryBuilder()
+    // A task fails and is caught early; then 30 Pass states; then the Fail state.
+    let prev = h.task('Load', h.add('ExecutionStarted', 0), [{cause: 'disk full', error: 'LoadFailed'}])
+    prev = h.add('TaskStateExited', prev, {name: 'Load', output: '{}'})
+    for (let i = 0; i < 30; i++) {
+      prev = h.add('PassStateEntered', prev, {name: `Step ${i}`})
+      prev = h.add('PassStateExited', prev, {name: `Step ${i}`})
+    }
+
+    prev = h.add('FailStateEntered', prev, {name: 'Give up'})
+    h.add('ExecutionFailed', prev, {error: 'Failed'})
+    sfn.on(DescribeExecutionCommand).resolves({status: 'FAILED'} as never)
+    sfn.on(DescribeStateMachineForExecutionCommand).resolves({} as never)
+    serveHistory(h.events, 10)
+    const r = resultOf(await runJson<ExplainReport>(['sfn', 'explain', ARN]))
+    expect(sfn.commandCalls(GetExecutionHistoryCommand)).toHaveLength(Math.ceil(h.events.length / 10))
+    expect(r.origin).toMatchObject({error: 'LoadFailed', kind: 'task', state: 'Load'})
+    expect(r.execution.startedAt).not.toBeNull()
+    expect(r.notes.join(' ')).not.toContain('newest first')
   })
 
   it('explains retries exhausted and a States.Timeout; an unreadable definition leaves the schedule unknown', async () => {
