@@ -6,8 +6,9 @@ import type {TraceResult} from '../../lib/pipeline/trace/types.js'
 import {BaseCommand} from '../../base-command.js'
 import {InputError, UsageError} from '../../lib/core/errors.js'
 import {parseS3Uri} from '../../lib/core/parse/s3-uri.js'
+import {parseInstant} from '../../lib/core/parse/time-window.js'
 import {parseJsonInput, readJsonArgument} from '../../lib/events/test-pattern.js'
-import {readSavedRules} from '../../lib/pipeline/trace/saved-rules.js'
+import {readSavedRules, readSavedRulesFolder} from '../../lib/pipeline/trace/saved-rules.js'
 import {type TraceClients, tracePipeline} from '../../lib/pipeline/trace/trace.js'
 import {renderTrace} from '../../ui/pipeline-trace.js'
 
@@ -37,7 +38,12 @@ Offline (no AWS call): --notification-json, --rules-json and --event.`
       summary: 'Offline: saved output of `aws s3api get-bucket-notification-configuration`.',
     }),
     'rules-json': Flags.string({
-      summary: 'Offline: saved `aws events list-rules` output, each rule with its "Targets" (docs/pipeline-trace.md).',
+      summary:
+        'Offline: saved `aws events list-rules` output, each rule with its "Targets", or a folder of list-rules, list-targets-by-rule and get-policy outputs (docs/pipeline-trace.md).',
+    }),
+    since: Flags.string({
+      summary:
+        "Hops 6–7 (metrics, executions, log lines) look from this time until now (a duration such as 2h, or an ISO time) instead of around the object's time.",
     }),
     size: Flags.integer({min: 0, summary: 'Object size in bytes, when HeadObject cannot tell.'}),
   }
@@ -75,7 +81,13 @@ Offline (no AWS call): --notification-json, --rules-json and --event.`
     const event = (await read(flags.event, '--event')) as Record<string, unknown> | undefined
     if (event !== undefined && (typeof event !== 'object' || event === null || Array.isArray(event)))
       throw new InputError('--event: an event is a JSON object')
-    const rulesDoc = await read(flags['rules-json'], '--rules-json')
+    const rulesPath = flags['rules-json']
+    const rules =
+      rulesPath === undefined
+        ? undefined
+        : (await isFolder(rulesPath))
+          ? await readSavedRulesFolder(rulesPath, flags.bus)
+          : readSavedRules(await read(rulesPath, '--rules-json'), rulesPath, flags.bus)
     const offline = Boolean(flags['notification-json'] && flags['rules-json'])
     let clients: TraceClients = {}
     let region: string | undefined
@@ -109,7 +121,8 @@ Offline (no AWS call): --notification-json, --rules-json and --event.`
         notification: (await read(flags['notification-json'], '--notification-json')) as
           NotificationDocument | undefined,
         region,
-        rules: rulesDoc === undefined ? undefined : readSavedRules(rulesDoc, flags['rules-json']!, flags.bus),
+        rules,
+        since: flags.since === undefined ? undefined : parseInstant(flags.since, '--since', new Date()),
         size: flags.size,
       },
       this.runContext(),
@@ -125,4 +138,12 @@ Offline (no AWS call): --notification-json, --rules-json and --event.`
     if (!this.jsonEnabled()) this.log(renderTrace(result))
     return result
   }
+}
+
+async function isFolder(file: string): Promise<boolean> {
+  const {stat} = await import('node:fs/promises')
+  return stat(file).then(
+    (s) => s.isDirectory(),
+    () => false,
+  )
 }

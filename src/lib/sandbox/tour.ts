@@ -306,4 +306,23 @@ export const TOUR: TourStep[] = [
       "Explain a failed execution from its saved history: the console shows the Fail state 'Load failed'; the failure started in 'Stage files', whose Lambda was throttled four times, with the waits taken compared to the configured schedule.",
     title: 'Step Functions: explain a failed execution',
   },
+  {
+    argv: [
+      'pipeline',
+      'trace',
+      's3://pipeops-demo-landing/landing/orders/2026-11-22/batch-7.csv',
+      '--notification-json',
+      '{workDir}/pipeline/notification.json',
+      '--rules-json',
+      '{workDir}/pipeline/rules',
+      '--event-time',
+      '2026-11-22T06:15:42Z',
+      '--size',
+      '2048',
+    ],
+    expectExit: [1],
+    explain:
+      "\"The file landed and nothing happened\", traced offline from saved outputs: delivery to EventBridge is on, the event S3 sends matches orders-to-loader (orders-archive is a near miss on its key prefix), and the input transformer's output is shown; but the loader's resource policy still names the rule's old ARN, so EventBridge may not invoke it: the fix is the exact add-permission command.",
+    title: 'Pipeline: trace a file that landed and started nothing',
+  },
 ]

@@ -3,6 +3,9 @@ import {EventBridgeClient, ListRulesCommand, ListTargetsByRuleCommand} from '@aw
 import {GetPolicyCommand, LambdaClient} from '@aws-sdk/client-lambda'
 import {GetBucketNotificationConfigurationCommand, HeadObjectCommand, S3Client} from '@aws-sdk/client-s3'
 import {mockClient} from 'aws-sdk-client-mock'
+import {mkdirSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {describe, expect, it} from 'vitest'
 
@@ -11,7 +14,7 @@ import type {TraceResult} from '../../../src/lib/pipeline/trace/types.js'
 import PipelineTrace from '../../../src/commands/pipeline/trace.js'
 import {useTestAwsEnv} from '../../helpers/aws-env.js'
 import {expectCallsDeclared} from '../../helpers/iam.js'
-import {resultOf, runJson, runText} from '../../helpers/run.js'
+import {errorOf, resultOf, runJson, runText} from '../../helpers/run.js'
 
 useTestAwsEnv()
 const fixture = (name: string): string =>
@@ -44,6 +47,40 @@ describe('pipeline trace', () => {
       [6, 'unknown'],
       [7, 'unknown'],
     ])
+  })
+
+  it('offline: a folder of list-rules, list-targets-by-rule and get-policy outputs reads as the single file does', async () => {
+    const saved = JSON.parse(readFileSync(fixture('rules.json'), 'utf8')) as {
+      LambdaPolicies: Record<string, string>
+      Rules: Array<{Name: string; Targets?: unknown[]}>
+    }
+    const dir = mkdtempSync(path.join(tmpdir(), 'trace-rules-'))
+    mkdirSync(path.join(dir, 'targets'))
+    writeFileSync(path.join(dir, 'rules.json'), JSON.stringify({Rules: saved.Rules.map(({Targets: _t, ...r}) => r)}))
+    for (const r of saved.Rules)
+      if (r.Targets)
+        writeFileSync(path.join(dir, 'targets', `${r.Name}.targets.json`), JSON.stringify({Targets: r.Targets}))
+    for (const policy of Object.values(saved.LambdaPolicies))
+      writeFileSync(path.join(dir, 'orders-loader.policy.json'), JSON.stringify({Policy: policy, RevisionId: '1'}))
+    const argv = [
+      'pipeline',
+      'trace',
+      OBJECT,
+      '--notification-json',
+      fixture('notification-off.json'),
+      '--event-time',
+      '2026-12-07T09:15:42Z',
+      '--size',
+      '2048',
+      '--rules-json',
+    ]
+    const fromFile = resultOf(await runJson<TraceResult>([...argv, fixture('rules.json')]))
+    const fromFolder = resultOf(await runJson<TraceResult>([...argv, dir]))
+    expect(fromFolder.hops).toEqual(fromFile.hops)
+    writeFileSync(path.join(dir, 'notes.json'), '{"hello": 1}')
+    const bad = await runJson([...argv, dir])
+    expect(bad.exitCode).toBe(6)
+    expect(errorOf(bad).message).toContain('notes.json is not a saved list-rules')
   })
 
   it('offline text: marks, evidence and fixes', async () => {

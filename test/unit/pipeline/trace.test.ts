@@ -137,6 +137,19 @@ describe('pipeline trace, live', () => {
     expect(r.hops[2]!.status).toBe('unknown')
   })
 
+  it("--since: hops 6 and 7 look from that time until now, even when the object's time is unknown", async () => {
+    healthyChain()
+    s3.on(HeadObjectCommand).rejects(Object.assign(new Error('Forbidden'), {name: 'AccessDenied'}))
+    const since = new Date('2026-12-07T08:00:00Z')
+    const r = await tracePipeline(liveClients(), {...request, since}, ctx)
+    const metricCall = cloudwatch.commandCalls(GetMetricStatisticsCommand)[0]!.args[0].input
+    expect(metricCall.StartTime).toEqual(since)
+    expect(metricCall.EndTime).toEqual(new Date('2026-12-07T10:00:00Z'))
+    expect(r.hops[5]!.status).toBe('ok')
+    expect(r.executions.map((e) => e.status)).toEqual(['SUCCEEDED'])
+    expect(r.hops[6]!.status).toBe('ok')
+  })
+
   it('hop 2 broken: EventBridge delivery off, the fix keeps the existing configurations', async () => {
     healthyChain()
     s3.on(GetBucketNotificationConfigurationCommand).resolves({

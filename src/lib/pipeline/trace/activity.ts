@@ -31,12 +31,19 @@ const BEFORE_MS = 5 * 60_000
 const AFTER_MS = 30 * 60_000
 const SETTLE_MS = 15 * 60_000
 
+/** Where hops 6 and 7 look: around the object's time by default, or from --since until now. */
+export interface ActivityWindow {
+  objectTime: Date | undefined
+  since?: Date | undefined
+}
+
 export async function activityHop(
   cloudwatch: CloudWatchClient | undefined,
   rules: RuleRecord[],
-  objectTime: Date | undefined,
+  window: ActivityWindow,
   ctx: RunContext,
 ): Promise<Hop> {
+  const {objectTime, since} = window
   const hop: Hop = {evidence: [], fix: [], hop: 6, name: 'Did it fire', status: 'unknown'}
   if (rules.length === 0) {
     hop.evidence.push('no enabled matching rule')
@@ -48,14 +55,17 @@ export async function activityHop(
     return hop
   }
 
-  if (!objectTime) {
-    hop.evidence.push("the object's time is unknown: give --event-time")
+  const from = since ?? (objectTime ? new Date(objectTime.getTime() - BEFORE_MS) : undefined)
+  if (!from) {
+    hop.evidence.push("the object's time is unknown: give --event-time, or --since for a window")
     return hop
   }
 
   const {GetMetricStatisticsCommand} = await import('@aws-sdk/client-cloudwatch')
-  const start = new Date(objectTime.getTime() - BEFORE_MS)
-  const end = new Date(Math.min(objectTime.getTime() + AFTER_MS, ctx.now().getTime()))
+  const start = from
+  const end = new Date(
+    since || !objectTime ? ctx.now().getTime() : Math.min(objectTime.getTime() + AFTER_MS, ctx.now().getTime()),
+  )
   let fired = false
   let failed = false
   let unknown = false
@@ -97,7 +107,7 @@ export async function activityHop(
     }
   }
 
-  const settled = ctx.now().getTime() - objectTime.getTime() > SETTLE_MS
+  const settled = ctx.now().getTime() - (objectTime ?? start).getTime() > SETTLE_MS
   if (failed) hop.status = 'broken'
   else if (fired) hop.status = 'ok'
   else if (unknown || !settled) {
@@ -118,10 +128,11 @@ export async function executionsHop(
   clients: TraceClients,
   rules: RuleRecord[],
   key: string,
-  objectTime: Date | undefined,
+  window: ActivityWindow,
   maxExecutions: number,
   ctx: RunContext,
 ): Promise<{executions: ExecutionRecord[]; hop: Hop}> {
+  const {objectTime, since} = window
   const hop: Hop = {evidence: [], fix: [], hop: 7, name: 'What it started', status: 'unknown'}
   const executions: ExecutionRecord[] = []
   const targets = rules.flatMap((r) => (r.targets ?? []).map((t) => t.arn))
@@ -130,10 +141,14 @@ export async function executionsHop(
     return {executions, hop}
   }
 
-  if (!objectTime) {
-    hop.evidence.push("the object's time is unknown: give --event-time")
+  // Executions and log lines from a minute before the object (clocks differ), or from --since.
+  const from = since ?? (objectTime ? new Date(objectTime.getTime() - 60_000) : undefined)
+  if (!from) {
+    hop.evidence.push("the object's time is unknown: give --event-time, or --since for a window")
     return {executions, hop}
   }
+
+  const until = since || !objectTime ? ctx.now().getTime() : objectTime.getTime() + AFTER_MS
 
   let ok = false
   let broken = false
@@ -146,7 +161,7 @@ export async function executionsHop(
           abortSignal: ctx.signal,
         })
         const after = (listed.executions ?? [])
-          .filter((e) => e.startDate && e.startDate.getTime() >= objectTime.getTime() - 60_000)
+          .filter((e) => e.startDate && e.startDate.getTime() >= from.getTime())
           .slice(0, maxExecutions)
         for (const e of after) {
           const d = await clients.sfn.send(new DescribeExecutionCommand({executionArn: e.executionArn}), {
@@ -167,7 +182,7 @@ export async function executionsHop(
         const mine = executions.filter((e) => e.holdsKey && e.executionArn.includes(arn.split(':').at(-1)!))
         if (mine.length === 0) {
           hop.evidence.push(
-            `${arn}: ${after.length} execution(s) started since the object; none has the key in its input (an input transformer may leave it out)`,
+            `${arn}: ${after.length} execution(s) started in the window; none has the key in its input (an input transformer may leave it out)`,
           )
           continue
         }
@@ -189,11 +204,11 @@ export async function executionsHop(
       try {
         const out = await clients.logs.send(
           new FilterLogEventsCommand({
-            endTime: objectTime.getTime() + AFTER_MS,
+            endTime: until,
             filterPattern: JSON.stringify(key),
             limit: 20,
             logGroupName: `/aws/lambda/${name}`,
-            startTime: objectTime.getTime() - 60_000,
+            startTime: from.getTime(),
           }),
           {abortSignal: ctx.signal},
         )

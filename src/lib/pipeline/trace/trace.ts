@@ -53,6 +53,8 @@ export interface TraceRequest {
   region?: string | undefined
   /** Offline hops 4–5. */
   rules?: undefined | {lambdaPolicies: Record<string, string>; rules: RuleRecord[]}
+  /** Hops 6–7 look from this instant until now, instead of around the object's time. */
+  since?: Date | undefined
   size?: number | undefined
 }
 
@@ -339,17 +341,11 @@ export async function tracePipeline(
 
   ctx.progress({label: 'metrics'})
   const objectTime = facts.lastModified ? new Date(facts.lastModified) : undefined
-  const hop6 = await activityHop(clients.cloudwatch, firing, objectTime, ctx)
+  const window = {objectTime, since: request.since}
+  const hop6 = await activityHop(clients.cloudwatch, firing, window, ctx)
 
   ctx.progress({label: 'executions'})
-  const {executions, hop: hop7} = await executionsHop(
-    clients,
-    firing,
-    request.key,
-    objectTime,
-    request.maxExecutions,
-    ctx,
-  )
+  const {executions, hop: hop7} = await executionsHop(clients, firing, request.key, window, request.maxExecutions, ctx)
 
   return {
     event: built.event,

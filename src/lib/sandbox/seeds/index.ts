@@ -6,6 +6,7 @@ import {glueSeed} from './glue.js'
 import {kinesisConsumersSeed} from './kinesis-consumers.js'
 import {kinesisSeed} from './kinesis.js'
 import {mwaaSeed} from './mwaa.js'
+import {pipelineSeed} from './pipeline.js'
 import {redshiftSeed} from './redshift.js'
 import {s3LifecycleSeed} from './s3-lifecycle.js'
 import {sfnSeed} from './sfn.js'
@@ -24,4 +25,5 @@ export const SEEDS: Seed[] = [
   kinesisConsumersSeed,
   s3LifecycleSeed,
   sfnSeed,
+  pipelineSeed,
 ]
