@@ -317,7 +317,7 @@ export class RecordChecker {
           line,
           col.def.name,
           code,
-          buf.subarray(s, e),
+          this.loadedValue(buf, s, e, this.fieldExtra[f]!),
           valueMessage(code, col, buf.subarray(s, e), this.fieldExtra[f]!),
         )
         return
@@ -339,6 +339,23 @@ export class RecordChecker {
     const q = new Uint8Array(size)
     q.set(this.fieldQuoted)
     this.fieldQuoted = q
+  }
+
+  /**
+   * The value COPY would load from buf[s, e): a doubled quote (CSV) or an escape backslash (text
+   * with ESCAPE) counts once, so the value and byte count shown are the loaded ones, not the file's.
+   */
+  private loadedValue(buf: Uint8Array, s: number, e: number, extra: number): Uint8Array {
+    if (extra === 0) return buf.subarray(s, e)
+    const out = new Uint8Array(e - s - extra)
+    let n = 0
+    for (let i = s; i < e; i++) {
+      const b = buf[i]!
+      if (this.csv ? b === this.quote && buf[i + 1] === this.quote : b === BACKSLASH && i + 1 < e) i++
+      out[n++] = buf[i]!
+    }
+
+    return out.subarray(0, n)
   }
 
   /** Checks every whole record in buf from `pos`; returns the offset of the first byte not consumed. */

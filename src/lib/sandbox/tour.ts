@@ -94,6 +94,24 @@ export const TOUR: TourStep[] = [
     title: 'Redshift: split into S3 and print the COPY',
   },
   {
+    argv: [
+      'redshift',
+      'copy-check',
+      '--input',
+      '{workDir}/redshift/daily-events.csv.gz',
+      '--table-ddl',
+      '{workDir}/redshift/daily-events.sql',
+      '--copy-options',
+      'CSV IGNOREHEADER 1 GZIP',
+      '--max-errors',
+      '5',
+    ],
+    expectExit: [1],
+    explain:
+      'Check the file against the target table before loading it, with COPY\'s own conversion rules, in one streaming pass: VARCHAR lengths are bytes, so "Zürich café" (11 characters, 13 bytes) does not fit a VARCHAR(12), and the doubled quotes of a CSV field count once. Every bad record is counted; the first five are shown with the fix.',
+    title: 'Redshift: check a file against the table before COPY',
+  },
+  {
     argv: ['athena', 'lint-columns', '--ddl', '{workDir}/athena/tables.sql'],
     expectExit: [1],
     explain:

@@ -86,6 +86,18 @@ describe('RecordChecker: each code and its near miss', () => {
   })
 })
 
+describe('RecordChecker: the value shown is the value COPY loads', () => {
+  it('undoes a doubled quote (CSV) and an escape backslash (text with ESCAPE) in the value and its byte count', () => {
+    // `say "hi"` is 8 bytes in the table; the file holds 10 (the quotes doubled).
+    const csv = check(GOOD.replace('abcdef', '"say ""hi"""') + '\n').errors[0]!
+    expect(csv).toMatchObject({code: 1204, column: 'name', value: 'say "hi"'})
+    expect(csv.fix).toContain('The value is 8 byte(s) in UTF-8')
+    const text = check(GOOD.replaceAll(',', '|').replace('abcdef', String.raw`ab\|cd\|ef`) + '\n', 'ESCAPE').errors[0]!
+    expect(text).toMatchObject({code: 1204, column: 'name', value: 'ab|cd|ef'})
+    expect(text.fix).toContain('The value is 8 byte(s) in UTF-8')
+  })
+})
+
 describe('RecordChecker: COPY options', () => {
   it('IGNOREHEADER skips lines and keeps line numbers of the file', () => {
     const s = check(`id,small\n${GOOD}\n1.5,2,3,1,1,t,2024-01-01,2024-01-01 00:00:00,a,AB\n`, 'CSV IGNOREHEADER 1')

@@ -14,6 +14,23 @@ import {writeFileAtomic} from '../../core/atomic-write.js'
 
 export const REDSHIFT_DEMO_BUCKET = 'pipeops-demo-loads'
 export const REDSHIFT_DEMO_FILE = 'redshift/daily-events.csv.gz'
+export const REDSHIFT_DEMO_DDL = 'redshift/daily-events.sql'
+
+/**
+ * The target table of the demo file, as a team would have written it: `note` is VARCHAR(12), and
+ * VARCHAR lengths are bytes, so "Zürich café" (11 characters, 13 bytes) does not fit.
+ */
+export const REDSHIFT_DEMO_TABLE = `CREATE TABLE analytics.daily_events (
+  event_id   BIGINT        NOT NULL ENCODE az64,
+  user_id    INTEGER       NOT NULL,
+  event_type VARCHAR(16)   NOT NULL,
+  amount     DECIMAL(8,2),
+  note       VARCHAR(12),
+  created_at TIMESTAMP     NOT NULL
+)
+DISTKEY (user_id)
+SORTKEY (created_at);
+`
 const ROWS = 200_000
 
 /** The demo CSV: deterministic, about 14 MB uncompressed. */
@@ -47,6 +64,9 @@ export const redshiftSeed: Seed = {
       log(`wrote ${file}`)
     }
 
+    const ddl = path.join(workDir, REDSHIFT_DEMO_DDL)
+    await writeFileAtomic(ddl, REDSHIFT_DEMO_TABLE)
+
     const bucketThere = await s3.send(new HeadBucketCommand({Bucket: REDSHIFT_DEMO_BUCKET})).then(
       () => true,
       () => false,
@@ -58,6 +78,7 @@ export const redshiftSeed: Seed = {
         name: file,
         note: `${ROWS.toLocaleString('en-US')} events, gzip CSV with a header and quoted multi-line fields`,
       },
+      {kind: 'local file', name: ddl, note: 'the CREATE TABLE of the target table, for redshift copy-check'},
       {kind: 'S3 bucket', name: REDSHIFT_DEMO_BUCKET, note: 'where copy-split uploads the parts and the manifest'},
     ]
   },
