@@ -10,20 +10,13 @@
  */
 import type {RunContext} from '../core/run-context.js'
 import type {ExplainClients} from './follow-task.js'
-import type {HistoryEvent} from './history.js'
 
 import {NotFoundError, UsageError} from '../core/errors.js'
 import {isObj, type Json} from './asl.js'
+import {detailsKey, type HistoryEvent} from './history.js'
 
 /** Pages of FilterLogEvents read at most: one execution's events are few, a busy group is large. */
 const MAX_PAGES = 50
-
-/** The history's member name for an event type's details (`taskFailedEventDetails`). */
-function detailsKey(type: string): string {
-  if (type.endsWith('StateEntered')) return 'stateEnteredEventDetails'
-  if (type.endsWith('StateExited')) return 'stateExitedEventDetails'
-  return `${type.charAt(0).toLowerCase()}${type.slice(1)}EventDetails`
-}
 
 const asNumber = (v: unknown): number | undefined => {
   const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : typeof v === 'number' ? v : Number.NaN

@@ -93,13 +93,15 @@ const FAILURE_TYPES = new Set([
 const SCHEDULE_TYPES = new Set(['ActivityScheduled', 'LambdaFunctionScheduled', 'TaskScheduled'])
 
 /** The event's details member: `taskFailedEventDetails`; every *StateEntered/*StateExited shares one name. */
-const detailsOf = (event: HistoryEvent): Json => {
-  const key = event.type.endsWith('StateEntered')
-    ? 'stateEnteredEventDetails'
-    : event.type.endsWith('StateExited')
-      ? 'stateExitedEventDetails'
-      : `${event.type.charAt(0).toLowerCase()}${event.type.slice(1)}EventDetails`
-  return isObj(event[key]) ? event[key] : {}
+export function detailsKey(type: string): string {
+  if (type.endsWith('StateEntered')) return 'stateEnteredEventDetails'
+  if (type.endsWith('StateExited')) return 'stateExitedEventDetails'
+  return `${type.charAt(0).toLowerCase()}${type.slice(1)}EventDetails`
+}
+
+export const detailsOf = (event: HistoryEvent): Json => {
+  const details = event[detailsKey(event.type)]
+  return isObj(details) ? details : {}
 }
 
 const text = (v: unknown): null | string => (typeof v === 'string' ? v : null)

@@ -1,5 +1,3 @@
-import type {HistoryEvent} from './history.js'
-
 /**
  * What the failing state ran, read from the history alone: the Lambda function, the Glue job run,
  * the ECS task, the Batch job, the nested execution or the distributed Map run. The `.sync`
@@ -12,6 +10,7 @@ import type {HistoryEvent} from './history.js'
  * connect-stepfunctions, state-map-distributed) and histories recorded on AWS.
  */
 import {isObj, type Json} from './asl.js'
+import {detailsOf, type HistoryEvent, isoTime} from './history.js'
 
 export interface LogLine {
   at: string
@@ -96,11 +95,6 @@ const SCHEDULED = new Set(['ActivityScheduled', 'LambdaFunctionScheduled', 'MapR
 const text = (v: unknown): null | string => (typeof v === 'string' && v !== '' ? v : null)
 const num = (v: unknown): null | number => (typeof v === 'number' && Number.isFinite(v) ? v : null)
 
-function detailsOf(event: HistoryEvent): Json {
-  const key = `${event.type.charAt(0).toLowerCase()}${event.type.slice(1)}EventDetails`
-  return isObj(event[key]) ? event[key] : {}
-}
-
 /** A JSON object inside a string (a cause or the request parameters), or null. */
 function jsonObject(value: unknown): Json | null {
   if (isObj(value)) return value
@@ -124,12 +118,6 @@ function scheduledEvent(events: readonly HistoryEvent[], failed: HistoryEvent): 
   }
 
   return undefined
-}
-
-const isoOf = (value: HistoryEvent['timestamp']): string => {
-  if (value instanceof Date) return value.toISOString()
-  const d = typeof value === 'number' ? new Date(value < 1e12 ? value * 1000 : value) : new Date(value)
-  return Number.isNaN(d.getTime()) ? String(value) : d.toISOString()
 }
 
 /** `arn:aws:lambda:R:A:function:NAME[:QUALIFIER]`, `A:function:NAME`, or `NAME` → NAME. */
@@ -169,7 +157,7 @@ export function taskRunOf(events: readonly HistoryEvent[], failedEventId: number
       logLines: null,
       note: null,
       requestId: text(cause?.requestId),
-      window: scheduled ? {from: isoOf(scheduled.timestamp), to: isoOf(failed.timestamp)} : null,
+      window: scheduled ? {from: isoTime(scheduled.timestamp), to: isoTime(failed.timestamp)} : null,
     }
   }
 
