@@ -4,7 +4,10 @@
  * cfn-lint (the linter a CloudFormation user already has) and by pipeops' lint. Reports how many
  * bad templates each flags (and whether it leaves the good twin alone), and the wall time of one
  * run over the whole corpus. Cases that CloudFormation cannot express (legacy Prefix, a Filter
- * element) are listed apart. Files are generated into bench/.work/s3-lifecycle/.
+ * element) are listed apart. Then the end-to-end rows: the built CLI as a user (or a CI job) runs it,
+ * one process per template, against cfn-lint on the same template, and the whole corpus (a shell
+ * loop of pipeops processes against one cfn-lint process over every file, cfn-lint's fastest use),
+ * whole processes under /usr/bin/time, alternating. Files are generated into bench/.work/s3-lifecycle/.
  */
 import {spawnSync} from 'node:child_process'
 import {mkdir, rm, writeFile} from 'node:fs/promises'
@@ -17,6 +20,7 @@ import {toCloudFormation} from '../src/lib/s3/lifecycle/formats.js'
 import {loadFile, parseConfigurationText} from '../src/lib/s3/lifecycle/load.js'
 import {lintConfigurations} from '../src/lib/s3/lifecycle/service.js'
 import {CASES} from '../test/fixtures/s3-lifecycle/cases.js'
+import {alternate, CLI, e2eHeader, e2eRow, ensureBuilt, machineLine, summarise, timeProcess} from './e2e.js'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const work = path.join(root, 'bench', '.work', 's3-lifecycle')
@@ -123,4 +127,39 @@ export default async function bench(): Promise<void> {
   console.log(
     `\nNot expressible in CloudFormation (flat Prefix/TagFilters, no Filter element): ${notExpressible.join(', ')}.`,
   )
+  console.log(`\n${endToEnd(files)}`)
+}
+
+/** Whole processes, alternating: one template each side, then the whole corpus each side. */
+function endToEnd(files: string[]): string {
+  ensureBuilt()
+  const one = files[0]!
+  const quoted = files.map((f) => `'${f}'`).join(' ')
+  // lint exits 1 when it finds something: the bad templates do.
+  const runs = alternate(3, {
+    cfnLintAll: () => timeProcess(`cfn-lint --format json -- ${quoted}`, {okExits: [0, 2, 4, 6, 8, 10, 12, 14]}),
+    cfnLintOne: () => timeProcess(`cfn-lint --format json -- '${one}'`, {okExits: [0, 2, 4, 6, 8, 10, 12, 14]}),
+    pipeopsAll: () =>
+      timeProcess(`for f in ${quoted}; do node '${CLI}' s3 lifecycle lint -f "$f" --json || [ $? -eq 1 ]; done`),
+    pipeopsOne: () => timeProcess(`node '${CLI}' s3 lifecycle lint -f '${one}' --json`, {okExits: [0, 1]}),
+  })
+  const cfnOne = summarise(runs.cfnLintOne!)
+  const cfnAll = summarise(runs.cfnLintAll!)
+  return [
+    `End to end; 3 alternating rounds. ${machineLine()}`,
+    '',
+    e2eHeader(),
+    e2eRow('`cfn-lint` on one template (one process)', cfnOne),
+    e2eRow(
+      '`pipeops s3 lifecycle lint -f FILE --json` on the same template (built CLI)',
+      summarise(runs.pipeopsOne!),
+      cfnOne,
+    ),
+    e2eRow(`\`cfn-lint\` over all ${files.length} templates (one process)`, cfnAll),
+    e2eRow(
+      `pipeops over all ${files.length} templates (one built-CLI process per template, a shell loop)`,
+      summarise(runs.pipeopsAll!),
+      cfnAll,
+    ),
+  ].join('\n')
 }
