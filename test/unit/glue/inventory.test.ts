@@ -139,6 +139,17 @@ describe('S3 Inventory', () => {
   })
 })
 
+/** Every object of a one-file report served by a mocked S3. */
+async function readAll(format: 'CSV' | 'Parquet', key: string, data: Buffer): Promise<unknown> {
+  const mock = mockClient(S3Client)
+  mock.on(GetObjectCommand).callsFake(() => ({Body: body(data)}))
+  const parsed = parseInventoryManifest(manifest([{key, size: data.length}], format), 'manifest.json')
+  const out = []
+  for await (const page of inventoryObjects(new S3Client({region: 'us-east-1'}), parsed, {prefix: ''}))
+    out.push(...page)
+  return out
+}
+
 describe('a broken S3 Inventory delivery is refused naming the file (found by fuzzing)', () => {
   it('a manifest holding null, a list or a number', () => {
     for (const text of ['null', '[]', '7'])
@@ -146,16 +157,6 @@ describe('a broken S3 Inventory delivery is refused naming the file (found by fu
         /s3:\/\/inv\/m\/manifest\.json is not an S3 Inventory manifest/,
       )
   })
-
-  async function readAll(format: 'CSV' | 'Parquet', key: string, data: Buffer): Promise<unknown> {
-    const mock = mockClient(S3Client)
-    mock.on(GetObjectCommand).callsFake(() => ({Body: body(data)}))
-    const parsed = parseInventoryManifest(manifest([{key, size: data.length}], format), 'manifest.json')
-    const out = []
-    for await (const page of inventoryObjects(new S3Client({region: 'us-east-1'}), parsed, {prefix: ''}))
-      out.push(...page)
-    return out
-  }
 
   it('a CSV report that is not gzip', async () => {
     await expect(readAll('CSV', 'd/plain.csv.gz', Buffer.from('"lake","k","1"\n'))).rejects.toThrow(
