@@ -17,7 +17,7 @@ export type WireFormat = 'glue-json' | 'kinesis-json' | 's3-xml' | 'sfn-json'
 const SERVICE_ERRORS: Record<WireFormat, {internal: string; throttle: [number, string, string]}> = {
   'glue-json': {internal: 'InternalServiceException', throttle: [400, 'ThrottlingException', 'Rate exceeded']},
   'kinesis-json': {internal: 'InternalFailure', throttle: [400, 'LimitExceededException', 'Rate exceeded']},
-  's3-xml': {internal: 'InternalError', throttle: [503, 'SlowDown', 'Please reduce your request rate.']},
+  's3-xml': {internal: 'InternalFailure', throttle: [503, 'SlowDown', 'Please reduce your request rate.']},
   'sfn-json': {internal: 'InternalFailure', throttle: [400, 'ThrottlingException', 'Rate exceeded']},
 }
 
