@@ -1,5 +1,3 @@
-import type {AddressInfo} from 'node:net'
-
 /**
  * A fault-injecting HTTP proxy for the test harness (loopback only): it sits in front of an
  * emulator (kinesis-local, s3rver) and, on every `every`-th request, injects one fault instead of
@@ -8,6 +6,8 @@ import type {AddressInfo} from 'node:net'
  * header included, so signatures stay as the client made them).
  */
 import {createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse} from 'node:http'
+
+import {serveOnLoopback} from './loopback.js'
 
 export type Fault = '500' | '503' | 'latency' | 'reset' | 'throttle' | 'truncate'
 /** The service's error format: Kinesis, Glue (JSON 1.1) and Step Functions (JSON 1.0) say `__type`; S3 says XML. */
@@ -134,9 +134,7 @@ export async function startFaultProxy(options: {
       }
     })
   })
-  await new Promise<void>((resolve) => {
-    server.listen(0, '127.0.0.1', resolve)
-  })
+  const served = await serveOnLoopback(server)
   return {
     get injected() {
       return injected
@@ -148,12 +146,7 @@ export async function startFaultProxy(options: {
       fault = next
       outageFrom = how.outageAfter === undefined ? undefined : requests + how.outageAfter
     },
-    async stop() {
-      server.closeAllConnections()
-      await new Promise((resolve) => {
-        server.close(resolve)
-      })
-    },
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    stop: served.stop,
+    url: served.url,
   }
 }

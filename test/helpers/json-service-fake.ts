@@ -1,5 +1,3 @@
-import type {AddressInfo} from 'node:net'
-
 /**
  * A loopback HTTP server that speaks the AWS JSON protocol (the `X-Amz-Target: <prefix>.<Operation>`
  * header, a JSON body, `__type` errors, timestamps as epoch seconds) for services with no local
@@ -8,6 +6,8 @@ import type {AddressInfo} from 'node:net'
  * the CLI at it with `AWS_ENDPOINT_URL_<SERVICE>`.
  */
 import {createServer} from 'node:http'
+
+import {serveOnLoopback} from './loopback.js'
 
 export interface JsonServiceFake {
   /** Operations answered so far, in order. */
@@ -82,17 +82,5 @@ export async function startJsonServiceFake(options: JsonServiceFakeOptions): Pro
       res.end(body)
     })
   })
-  await new Promise<void>((resolve) => {
-    server.listen(0, '127.0.0.1', resolve)
-  })
-  return {
-    operations,
-    async stop() {
-      server.closeAllConnections()
-      await new Promise((resolve) => {
-        server.close(resolve)
-      })
-    },
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-  }
+  return {...(await serveOnLoopback(server)), operations}
 }

@@ -106,6 +106,32 @@ function spawnCli(argv: string[], env: Record<string, string>): {child: ChildPro
   return {child, exited}
 }
 
+/**
+ * Run the CLI in a child process against the fake (no proxy) and SIGKILL it from the fake right
+ * after its `killAfter`-th state change, then run the same command again in-process.
+ */
+async function killedThenRerun(
+  endpointEnv: string,
+  start: (afterMutation: () => void) => Promise<Wire>,
+  argv: string[],
+  killAfter: number,
+): Promise<number> {
+  let mutations = 0
+  let cli: ReturnType<typeof spawnCli> | undefined
+  const w = await start(() => {
+    if (++mutations === killAfter) cli?.child.kill('SIGKILL')
+  })
+  try {
+    cli = spawnCli(argv, {[endpointEnv]: w.fake.url})
+    await cli.exited
+    expect(cli.child.signalCode).toBe('SIGKILL')
+    process.env[endpointEnv] = w.fake.url
+    return (await runJson(argv)).exitCode
+  } finally {
+    await w.stop()
+  }
+}
+
 // ---- Glue: partition-sync --apply -------------------------------------------------------------
 
 const DAYS = Array.from({length: 12}, (_, i) => `2024-01-${String(i + 1).padStart(2, '0')}`)
@@ -206,24 +232,16 @@ describe('glue partition-sync --apply through the fault proxy', () => {
     const glue = await glueWorld(bucket)
     // One of the three batches (create, delete, update), picked at random: the kill lands after it.
     const killAfter = 1 + Math.floor(Math.random() * GLUE_MUTATIONS.length)
-    let mutations = 0
-    let cli: ReturnType<typeof spawnCli> | undefined
-    const w = await glueWire(glue, () => {
-      if (++mutations === killAfter) cli?.child.kill('SIGKILL')
-    })
-    try {
-      useS3()
-      cli = spawnCli([...glueArgv, '--apply', '--yes'], {AWS_ENDPOINT_URL_GLUE: w.fake.url})
-      await cli.exited
-      expect(cli.child.signalCode).toBe('SIGKILL')
-      process.env.AWS_ENDPOINT_URL_GLUE = w.fake.url
-      const again = await runJson([...glueArgv, '--apply', '--yes'])
-      matrix.push(`glue partition-sync | kill after mutation ${killAfter} of 3 | killed | ${again.exitCode}`)
-      expect(again.exitCode).toBe(0)
-      expectGlueConverged(glue, bucket)
-    } finally {
-      await w.stop()
-    }
+    useS3()
+    const again = await killedThenRerun(
+      'AWS_ENDPOINT_URL_GLUE',
+      (afterMutation) => glueWire(glue, afterMutation),
+      [...glueArgv, '--apply', '--yes'],
+      killAfter,
+    )
+    matrix.push(`glue partition-sync | kill after mutation ${killAfter} of 3 | killed | ${again}`)
+    expect(again).toBe(0)
+    expectGlueConverged(glue, bucket)
   }, 120_000)
 })
 
@@ -295,23 +313,14 @@ describe('sfn redrive --apply through the fault proxy', () => {
   it('killed (SIGKILL) right after a random redrive was accepted, then run again', async () => {
     const {redrivable, sfn} = sfnWorld('orders-killed')
     const killAfter = 1 + Math.floor(Math.random() * redrivable.length)
-    let redrives = 0
-    let cli: ReturnType<typeof spawnCli> | undefined
-    const w = await sfnWire(sfn, () => {
-      if (++redrives === killAfter) cli?.child.kill('SIGKILL')
-    })
-    try {
-      const argv = ['sfn', 'redrive', '--state-machine', sfn.machineName, '--rate', '50', '--apply', '--yes']
-      cli = spawnCli(argv, {AWS_ENDPOINT_URL_SFN: w.fake.url})
-      await cli.exited
-      expect(cli.child.signalCode).toBe('SIGKILL')
-      process.env.AWS_ENDPOINT_URL_SFN = w.fake.url
-      const again = await runJson(argv)
-      matrix.push(`sfn redrive | kill after redrive ${killAfter} of ${redrivable.length} | killed | ${again.exitCode}`)
-      expect(again.exitCode).toBe(0)
-      expectSfnConverged(sfn, redrivable)
-    } finally {
-      await w.stop()
-    }
+    const again = await killedThenRerun(
+      'AWS_ENDPOINT_URL_SFN',
+      (afterMutation) => sfnWire(sfn, afterMutation),
+      ['sfn', 'redrive', '--state-machine', sfn.machineName, '--rate', '50', '--apply', '--yes'],
+      killAfter,
+    )
+    matrix.push(`sfn redrive | kill after redrive ${killAfter} of ${redrivable.length} | killed | ${again}`)
+    expect(again).toBe(0)
+    expectSfnConverged(sfn, redrivable)
   }, 120_000)
 })
