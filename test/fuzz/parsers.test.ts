@@ -6,23 +6,35 @@
  * (never 70, the "bug" code), names the file, and finishes within a bound (no hang).
  * PIPEOPS_FUZZ_RUNS raises the number of cases per parser (default 150 in CI).
  */
+import {GetObjectCommand, S3Client} from '@aws-sdk/client-s3'
+import {mockClient} from 'aws-sdk-client-mock'
 import fc from 'fast-check'
 import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
+import {Readable} from 'node:stream'
+import {gzipSync} from 'node:zlib'
 import {afterAll, describe, expect, it} from 'vitest'
 
 import {type LintInputs, readInputs} from '../../src/lib/athena/lint-columns.js'
 import {classifyError, ExitCode} from '../../src/lib/core/errors.js'
 import {PLAN_FORMAT_VERSION, readPlanFile} from '../../src/lib/core/plan.js'
+import {testRunContext} from '../../src/lib/core/run-context.js'
+import {testEventPattern} from '../../src/lib/events/test-pattern.js'
 import {loadPartitionsJson, loadTableJson} from '../../src/lib/glue/catalog.js'
-import {parseShardMap} from '../../src/lib/kinesis/records-file.js'
+import {inventoryObjects, parseInventoryManifest} from '../../src/lib/glue/inventory.js'
+import {reviewSavedLeases} from '../../src/lib/kinesis/consumers/consumers.js'
+import {HashCache} from '../../src/lib/kinesis/hash-cache.js'
+import {openRecords} from '../../src/lib/kinesis/offline-input.js'
+import {parseShardMap, readRecordsInto} from '../../src/lib/kinesis/records-file.js'
 import {detectFormat, parseConsoleCopy, parseEventsFile} from '../../src/lib/mwaa/input.js'
+import {pickTable, readTableDdl} from '../../src/lib/redshift/check-inputs.js'
 import {sniff} from '../../src/lib/redshift/sniff.js'
 import {parseConfigurationText} from '../../src/lib/s3/lifecycle/load.js'
 import {explainHistoryFile, readHistoryFile} from '../../src/lib/sfn/explain.js'
 import {lintDefinitions} from '../../src/lib/sfn/lint.js'
 import {parseDefinitionFile} from '../../src/lib/sfn/read-definition.js'
+import {type ParquetNode, writeParquetFooter} from '../fixtures/athena/parquet-footer.js'
 
 const RUNS = Number(process.env.PIPEOPS_FUZZ_RUNS ?? 150)
 /** A case taking longer than this is a hang for our purposes (inputs are a few KB). */
@@ -39,6 +51,23 @@ const SEEDS = {
     'CREATE TABLE sales (order_id int, "timestamp" timestamp, amount decimal(10,2)) WITH (format = \'PARQUET\');',
   ],
   csv: ['id,name,created_at\n1,a,2024-01-01\n2,"b, c",2024-01-02\n'],
+  eventPattern: [
+    JSON.stringify({
+      detail: {
+        bucket: {name: ['lake']},
+        object: {key: [{prefix: 'raw/'}, {wildcard: '*.csv'}], size: [{numeric: ['>', 0]}]},
+      },
+      'detail-type': ['Object Created'],
+      source: ['aws.s3'],
+    }),
+    JSON.stringify({
+      $or: [{detail: {state: [{'anything-but': ['SUCCEEDED']}]}}, {detail: {ip: [{cidr: '10.0.0.0/8'}]}}],
+      detail: {name: [{'equals-ignore-case': 'Orders'}, {exists: true}, {suffix: '.json'}]},
+    }),
+  ],
+  events: [
+    `${fixture('events/s3-object-created.event.json').replaceAll('\n', ' ')}\n{"source": "aws.s3", "detail": {"bucket": {"name": "lake"}}}\n`,
+  ],
   gluePartitions: [
     JSON.stringify({
       Partitions: [{StorageDescriptor: {Location: 's3://lake/sales/dt=2024-01-01/'}, Values: ['2024-01-01']}],
@@ -53,10 +82,25 @@ const SEEDS = {
       },
     }),
   ],
+  inventoryCsv: [
+    '"lake","raw/dt=2024-01-01/part-0.csv","120","2024-01-02T00:00:00.000Z","true","false"\n"lake","raw/dt%3D2024-01-02/a+b.csv","7","2024-01-03T00:00:00.000Z","true","false"\n',
+  ],
+  inventoryManifest: [
+    JSON.stringify({
+      creationTimestamp: '1733446800000',
+      destinationBucket: 'arn:aws:s3:::inventory',
+      fileFormat: 'CSV',
+      files: [{key: 'lake/daily/data/a.csv.gz', MD5checksum: '0', size: 100}],
+      fileSchema: 'Bucket, Key, Size, LastModifiedDate, IsLatest, IsDeleteMarker',
+      sourceBucket: 'lake',
+      version: '2016-11-30',
+    }),
+  ],
   jsonSample: [
     '{"id": 1, "user": {"name": "a", "Name": "b"}}\n{"id": 2, "tags": ["x"]}\n',
     '[{"a": 1}, {"a": {"b": 2}}]',
   ],
+  leaseTable: [fixture('kinesis-consumers/kcl2-after-split.scan.json')],
   lifecycle: [
     fixture('s3-lifecycle/broken.json'),
     fixture('s3-lifecycle/classic.json'),
@@ -66,6 +110,7 @@ const SEEDS = {
   lifecycleTerraform: [
     'variable "days" {\n  default = 30\n}\nresource "aws_s3_bucket_lifecycle_configuration" "b" {\n  bucket = "x"\n  rule {\n    id = "tmp"\n    status = "Enabled"\n    filter { prefix = "tmp/" }\n    expiration { days = var.days }\n  }\n}\n',
   ],
+  listShards: [fixture('kinesis-consumers/after-split.list-shards.json')],
   mwaa: [
     '[2024-03-01T10:00:00.000+0000] {taskinstance.py:1400} ERROR - Task failed with exception\nTraceback (most recent call last):\n  File "/usr/local/airflow/dags/etl.py", line 12, in run\n    import pandas\nModuleNotFoundError: No module named \'pandas\'\n',
     JSON.stringify({
@@ -82,6 +127,13 @@ const SEEDS = {
       summary: {},
       target: {world: 'fuzz'},
     }),
+  ],
+  records: [
+    'partitionKey,bytes,timestamp\nuser-1,120,2024-03-01T10:00:00Z\n"user,2",80,1709287200\nuser-3,5,1709287200000\n',
+    '{"partitionKey": "a", "data": "aGVsbG8=", "approximateArrivalTimestamp": 1709287200}\n{"PartitionKey": "b", "bytes": 3, "explicitHashKey": "170141183460469231731687303715884105728"}\n',
+  ],
+  redshiftDdl: [
+    'CREATE TABLE IF NOT EXISTS public.events (\n  id BIGINT NOT NULL IDENTITY(1,1),\n  "user" VARCHAR(256) ENCODE zstd,\n  amount DECIMAL(12,2) DEFAULT 0,\n  created TIMESTAMPTZ,\n  PRIMARY KEY (id)\n) DISTSTYLE KEY DISTKEY (id) SORTKEY (created);\nCREATE TABLE copy_of AS SELECT * FROM events;\n',
   ],
   sfnDefinition: [fixture('sfn/order-machine.asl.json')],
   sfnHistory: [fixture('sfn/history-caught.json')],
@@ -138,6 +190,55 @@ function mutated(seeds: readonly string[]): fc.Arbitrary<string> {
 
     return text
   })
+}
+
+/** A binary seed changed a few times: bytes flipped, cut short, spans deleted or doubled (a Parquet footer broken). */
+function mutatedBytes(seeds: readonly Uint8Array[]): fc.Arbitrary<Uint8Array> {
+  const edit = fc.tuple(
+    fc.constantFrom('delete', 'duplicate', 'flip', 'truncate'),
+    fc.nat(),
+    fc.nat({max: 16}),
+    fc.nat({max: 255}),
+  )
+  return fc.tuple(fc.constantFrom(...seeds), fc.array(edit, {maxLength: 4, minLength: 1})).map(([seed, edits]) => {
+    let bytes = Buffer.from(seed)
+    for (const [kind, at, length, value] of edits) {
+      const i = bytes.length === 0 ? 0 : at % bytes.length
+      switch (kind) {
+        case 'delete': {
+          bytes = Buffer.concat([bytes.subarray(0, i), bytes.subarray(i + length)])
+          break
+        }
+
+        case 'flip': {
+          bytes[i] = value
+          break
+        }
+
+        case 'truncate': {
+          bytes = bytes.subarray(0, i)
+          break
+        }
+
+        default: {
+          bytes = Buffer.concat([bytes.subarray(0, i), bytes.subarray(i, i + length), bytes.subarray(i)])
+        }
+      }
+    }
+
+    return bytes
+  })
+}
+
+/** Mutated binary seeds, and random bytes (some with the PAR1 magic at both ends). */
+function binaryInputs(seeds: readonly Uint8Array[]): fc.Arbitrary<Uint8Array> {
+  const magic = Buffer.from('PAR1')
+  return fc.oneof(
+    {arbitrary: mutatedBytes(seeds), weight: 6},
+    {arbitrary: fc.uint8Array({maxLength: 200}), weight: 1},
+    {arbitrary: fc.uint8Array({maxLength: 200}).map((b) => Buffer.concat([magic, b, magic])), weight: 2},
+    {arbitrary: fc.constantFrom(...seeds), weight: 1},
+  )
 }
 
 /** Random text, random JSON, and mutated seeds. */
@@ -242,12 +343,180 @@ const PARSERS: Array<[string, readonly string[], (text: string) => Promise<void>
   ],
 ]
 
+/** Footers as Athena lint and an S3 Inventory report in Parquet carry them (our own writer, zero rows). */
+function parquetSeeds(): Uint8Array[] {
+  const athena: ParquetNode[] = [
+    {name: 'id', type: 'INT64'},
+    {children: [{name: 'name', type: 'STRING'}], name: 'user', repetition: 'OPTIONAL'},
+    {
+      children: [{children: [{name: 'element', type: 'STRING'}], name: 'list', repetition: 'REPEATED'}],
+      converted: 'LIST',
+      name: 'tags',
+      repetition: 'OPTIONAL',
+    },
+  ]
+  const inventory: ParquetNode[] = [
+    {name: 'bucket', type: 'STRING'},
+    {name: 'key', type: 'STRING'},
+    {name: 'size', repetition: 'OPTIONAL', type: 'INT64'},
+    {name: 'is_latest', repetition: 'OPTIONAL', type: 'BOOLEAN'},
+  ]
+  return [athena, inventory].map((columns, i) => {
+    const file = path.join(work, `seed-${i}.parquet`)
+    writeParquetFooter(file, columns)
+    return readFileSync(file)
+  })
+}
+
+/** One S3 Inventory data file, served by a mocked S3, read through the report reader `glue partition-sync --inventory` uses. */
+const s3 = mockClient(S3Client)
+async function readInventoryFile(body: Uint8Array, fileFormat: 'CSV' | 'Parquet', name: string): Promise<number> {
+  s3.reset()
+  s3.on(GetObjectCommand).callsFake(() => ({Body: Readable.from([Buffer.from(body)])}))
+  const manifest = {
+    creationTimestamp: undefined,
+    destinationBucket: 'inventory',
+    fileFormat,
+    files: [{key: name, size: body.length}],
+    fileSchema: 'Bucket, Key, Size, LastModifiedDate, IsLatest, IsDeleteMarker',
+    sourceBucket: 'lake',
+  }
+  let objects = 0
+  for await (const page of inventoryObjects(new S3Client({region: 'us-east-1'}), manifest, {prefix: ''}))
+    objects += page.length
+  return objects
+}
+
+/** The `kinesis consumers --lease-table-json` review: one of the two files fuzzed, the other a good fixture. */
+function reviewLeases(files: {leaseTable: string; shardMap: string}) {
+  return reviewSavedLeases({leaseTableFile: files.leaseTable, shardMapFile: files.shardMap}, testRunContext())
+}
+
+const BINARY_PARSERS: Array<[string, readonly Uint8Array[], (bytes: Uint8Array) => Promise<void>]> = [
+  [
+    'athena Parquet footer',
+    parquetSeeds(),
+    async (bytes) => {
+      const file = path.join(work, 'fuzz-schema.parquet')
+      writeFileSync(file, bytes)
+      await check('parquet-footer', file, () => readInputs(athenaInputs({parquet: [file]}), {}))
+    },
+  ],
+  [
+    'S3 Inventory report (Parquet)',
+    parquetSeeds(),
+    (bytes) =>
+      check('inventory-parquet', 'fuzz-inventory.parquet', () =>
+        readInventoryFile(bytes, 'Parquet', 'fuzz-inventory.parquet'),
+      ),
+  ],
+  [
+    'S3 Inventory report (CSV, gzip)',
+    SEEDS.inventoryCsv.map((text) => gzipSync(text)),
+    (bytes) =>
+      check('inventory-csv', 'fuzz-inventory.csv.gz', () => readInventoryFile(bytes, 'CSV', 'fuzz-inventory.csv.gz')),
+  ],
+  [
+    'kinesis record file (bytes fast path)',
+    SEEDS.records.map((text) => Buffer.from(text)),
+    async (bytes) => {
+      const file = path.join(work, 'fuzz-records.csv')
+      writeFileSync(file, bytes)
+      await check('records-bytes', file, async () => {
+        const input = await openRecords(file, process.stdin)
+        try {
+          return await readRecordsInto({chunks: input.chunks}, file, new HashCache(1024), () => {})
+        } finally {
+          input.close()
+        }
+      })
+    },
+  ],
+]
+
+PARSERS.push(
+  [
+    'kinesis record file (text lines)',
+    SEEDS.records,
+    (text) =>
+      check('records-text', 'fuzz-records.jsonl', () =>
+        readRecordsInto({lines: text.split('\n')}, 'fuzz-records.jsonl', new HashCache(1024), () => {}),
+      ),
+  ],
+  [
+    'eventbridge event pattern',
+    SEEDS.eventPattern,
+    viaFile('fuzz-pattern.json', (file) =>
+      testEventPattern(
+        {event: path.join('test', 'fixtures', 'events', 's3-object-created.event.json'), pattern: file},
+        testRunContext(),
+      ),
+    ),
+  ],
+  [
+    'eventbridge events (JSON Lines)',
+    SEEDS.events,
+    viaFile('fuzz-events.jsonl', (file) =>
+      testEventPattern({events: file, pattern: SEEDS.eventPattern[0]!}, testRunContext()),
+    ),
+  ],
+  [
+    'redshift table DDL',
+    SEEDS.redshiftDdl,
+    viaFile('fuzz-table.sql', async (file) => pickTable(await readTableDdl(file), file, undefined)),
+  ],
+  [
+    'S3 Inventory report (CSV rows, gzipped after mutation)',
+    SEEDS.inventoryCsv,
+    (text) =>
+      check('inventory-csv-rows', 'fuzz-rows.csv.gz', () =>
+        readInventoryFile(gzipSync(text), 'CSV', 'fuzz-rows.csv.gz'),
+      ),
+  ],
+  [
+    'S3 Inventory manifest',
+    SEEDS.inventoryManifest,
+    (text) =>
+      check('inventory-manifest', 'fuzz-manifest.json', () => parseInventoryManifest(text, 'fuzz-manifest.json')),
+  ],
+  [
+    'KCL lease table (DynamoDB scan JSON)',
+    SEEDS.leaseTable,
+    viaFile('fuzz-leases.json', (file) =>
+      reviewLeases({
+        leaseTable: file,
+        shardMap: path.join('test', 'fixtures', 'kinesis-consumers', 'after-split.list-shards.json'),
+      }),
+    ),
+  ],
+  [
+    'kinesis shard list (list-shards JSON)',
+    SEEDS.listShards,
+    viaFile('fuzz-shards.json', (file) =>
+      reviewLeases({
+        leaseTable: path.join('test', 'fixtures', 'kinesis-consumers', 'kcl2-after-split.scan.json'),
+        shardMap: file,
+      }),
+    ),
+  ],
+)
+
 describe('fuzzed user files never reach exit 70, always name the file, never hang', () => {
   for (const [name, seeds, run] of PARSERS) {
     it(
       name,
       async () => {
         await fc.assert(fc.asyncProperty(inputs(seeds), run), {numRuns: RUNS})
+      },
+      120_000,
+    )
+  }
+
+  for (const [name, seeds, run] of BINARY_PARSERS) {
+    it(
+      name,
+      async () => {
+        await fc.assert(fc.asyncProperty(binaryInputs(seeds), run), {numRuns: RUNS})
       },
       120_000,
     )

@@ -1,5 +1,3 @@
-import type {AddressInfo} from 'node:net'
-
 /**
  * A fault-injecting HTTP proxy for the test harness (loopback only): it sits in front of an
  * emulator (kinesis-local, s3rver) and, on every `every`-th request, injects one fault instead of
@@ -9,8 +7,19 @@ import type {AddressInfo} from 'node:net'
  */
 import {createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse} from 'node:http'
 
+import {serveOnLoopback} from './loopback.js'
+
 export type Fault = '500' | '503' | 'latency' | 'reset' | 'throttle' | 'truncate'
-export type WireFormat = 'kinesis-json' | 's3-xml'
+/** The service's error format: Kinesis, Glue (JSON 1.1) and Step Functions (JSON 1.0) say `__type`; S3 says XML. */
+export type WireFormat = 'glue-json' | 'kinesis-json' | 's3-xml' | 'sfn-json'
+
+/** Each service's own throttling and internal-error answers. */
+const SERVICE_ERRORS: Record<WireFormat, {internal: string; throttle: [number, string, string]}> = {
+  'glue-json': {internal: 'InternalServiceException', throttle: [400, 'ThrottlingException', 'Rate exceeded']},
+  'kinesis-json': {internal: 'InternalFailure', throttle: [400, 'LimitExceededException', 'Rate exceeded']},
+  's3-xml': {internal: 'InternalFailure', throttle: [503, 'SlowDown', 'Please reduce your request rate.']},
+  'sfn-json': {internal: 'InternalFailure', throttle: [400, 'ThrottlingException', 'Rate exceeded']},
+}
 
 export interface FaultProxy {
   /** Faults injected so far. */
@@ -27,12 +36,13 @@ export interface FaultProxy {
 }
 
 function errorBody(format: WireFormat, code: string, message: string): {body: string; type: string} {
-  return format === 'kinesis-json'
-    ? {body: JSON.stringify({__type: code, message}), type: 'application/x-amz-json-1.1'}
-    : {
+  if (format === 'sfn-json') return {body: JSON.stringify({__type: code, message}), type: 'application/x-amz-json-1.0'}
+  return format === 's3-xml'
+    ? {
         body: `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${message}</Message><RequestId>fault</RequestId></Error>`,
         type: 'application/xml',
       }
+    : {body: JSON.stringify({__type: code, message}), type: 'application/x-amz-json-1.1'}
 }
 
 function sendError(res: ServerResponse, format: WireFormat, [status, code, message]: [number, string, string]): void {
@@ -89,7 +99,7 @@ export async function startFaultProxy(options: {
       if (now) injected++
       switch (now) {
         case '500': {
-          sendError(res, options.format, [500, 'InternalFailure', 'injected internal error'])
+          sendError(res, options.format, [500, SERVICE_ERRORS[options.format].internal, 'injected internal error'])
           return
         }
 
@@ -109,9 +119,7 @@ export async function startFaultProxy(options: {
         }
 
         case 'throttle': {
-          if (options.format === 'kinesis-json')
-            sendError(res, options.format, [400, 'LimitExceededException', 'Rate exceeded'])
-          else sendError(res, options.format, [503, 'SlowDown', 'Please reduce your request rate.'])
+          sendError(res, options.format, SERVICE_ERRORS[options.format].throttle)
           return
         }
 
@@ -126,9 +134,7 @@ export async function startFaultProxy(options: {
       }
     })
   })
-  await new Promise<void>((resolve) => {
-    server.listen(0, '127.0.0.1', resolve)
-  })
+  const served = await serveOnLoopback(server)
   return {
     get injected() {
       return injected
@@ -140,12 +146,7 @@ export async function startFaultProxy(options: {
       fault = next
       outageFrom = how.outageAfter === undefined ? undefined : requests + how.outageAfter
     },
-    async stop() {
-      server.closeAllConnections()
-      await new Promise((resolve) => {
-        server.close(resolve)
-      })
-    },
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    stop: served.stop,
+    url: served.url,
   }
 }

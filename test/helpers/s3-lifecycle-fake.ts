@@ -1,11 +1,11 @@
-import type {AddressInfo} from 'node:net'
-
 /**
  * A minimal S3 that keeps one lifecycle configuration per bucket (s3rver has no lifecycle API):
  * PUT/GET/DELETE `?lifecycle` and GET `?versioning`, in S3's XML, on 127.0.0.1. Enough for
  * `s3 lifecycle generate --apply` to write, read back and verify.
  */
 import {createServer} from 'node:http'
+
+import {serveOnLoopback} from './loopback.js'
 
 export interface LifecycleFake {
   /** The stored XML of each bucket. */
@@ -63,17 +63,5 @@ export async function startLifecycleFake(): Promise<LifecycleFake> {
       res.end(stored)
     })
   })
-  await new Promise<void>((resolve) => {
-    server.listen(0, '127.0.0.1', resolve)
-  })
-  return {
-    configurations,
-    async stop() {
-      server.closeAllConnections()
-      await new Promise((resolve) => {
-        server.close(resolve)
-      })
-    },
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-  }
+  return {...(await serveOnLoopback(server)), configurations}
 }

@@ -51,6 +51,10 @@ describe('bin/run.js', () => {
     const completion = pipeops(['autocomplete', 'bash'])
     expect(completion.code).toBe(0)
     expect(completion.stdout).toContain('pipeops')
+    // fish: written by pipeops itself from the manifest's commands and flags.
+    const fish = pipeops(['completion', 'fish'])
+    expect(fish.code).toBe(0)
+    expect(fish.stdout).toContain("complete -c pipeops -n '__pipeops_in sfn redrive' -l apply")
   })
 
   it('doctor --json without credentials prints the error envelope with exit 3 and a suggestion', () => {

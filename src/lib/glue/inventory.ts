@@ -53,6 +53,13 @@ export function parseInventoryManifest(text: string, name: string): InventoryMan
     })
   }
 
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    throw new InputError(
+      `${name} is not an S3 Inventory manifest: it holds ${raw === null ? 'null' : Array.isArray(raw) ? 'a list' : typeof raw}, not an object`,
+      {
+        suggestions: ['Give the manifest.json of one S3 Inventory delivery (…/YYYY-MM-DDTHH-MMZ/manifest.json).'],
+      },
+    )
   const need = (field: string): unknown => {
     if (raw[field] === undefined)
       throw new InputError(`${name} has no "${field}": it is not an S3 Inventory manifest`, {
@@ -94,13 +101,23 @@ function creationTime(value: unknown, name: string): number | undefined {
   return n < 1e11 ? Math.round(n * 1000) : n
 }
 
-/** A CSV report's key, URL-encoded by S3 (form encoding: "+" is a space). */
-export function decodeInventoryKey(encoded: string): string {
+/** A CSV report's key, URL-encoded by S3 (form encoding: "+" is a space); `where` names the report file in a refusal. */
+export function decodeInventoryKey(encoded: string, where = 'the inventory report'): string {
   try {
     return decodeURIComponent(encoded.replaceAll('+', ' '))
   } catch {
-    throw new InputError(`inventory key "${encoded}" is not URL-encoded text`)
+    throw new InputError(`${where}: key "${encoded}" is not URL-encoded text`)
   }
+}
+
+/** A report file that is not what the manifest says (not gzip, not Parquet, cut short): a refusal naming it, not a crash. */
+function unreadableReport(file: string, format: string, error: unknown): InputError {
+  return new InputError(`${file} is not a readable ${format} inventory file: ${(error as Error).message}`, {
+    cause: error,
+    suggestions: [
+      'Check that the manifest belongs to this delivery and its files are complete, or sync by listing (drop --inventory).',
+    ],
+  })
 }
 
 async function getBody(s3: S3Client, bucket: string, key: string, signal: AbortSignal | undefined): Promise<Readable> {
@@ -189,7 +206,17 @@ async function* csvRows(body: Readable, schema: string, file: string): AsyncGene
   const cols = columnsOf(schema, file)
   const lines = createInterface({crlfDelay: Number.POSITIVE_INFINITY, input: body.pipe(createGunzip())})
   let n = 0
-  for await (const line of lines) {
+  const each = lines[Symbol.asyncIterator]()
+  for (;;) {
+    let next: IteratorResult<string>
+    try {
+      next = await each.next()
+    } catch (error) {
+      throw unreadableReport(file, 'gzip CSV', error)
+    }
+
+    if (next.done) break
+    const line = next.value
     n++
     if (line === '') continue
     const f = splitCsvLine(line)
@@ -197,7 +224,7 @@ async function* csvRows(body: Readable, schema: string, file: string): AsyncGene
     if (cols.deleteMarker >= 0 && f[cols.deleteMarker] === 'true') continue
     if (cols.latest >= 0 && f[cols.latest] === 'false') continue
     yield {
-      Key: decodeInventoryKey(f[cols.key] ?? ''),
+      Key: decodeInventoryKey(f[cols.key] ?? '', file),
       LastModified: cols.modified >= 0 && f[cols.modified] ? new Date(f[cols.modified]!) : undefined,
       Size: cols.size >= 0 && f[cols.size] ? Number(f[cols.size]) : undefined,
     }
@@ -216,7 +243,13 @@ async function* parquetRows(
   for await (const c of body) chunks.push(Buffer.from(c as Uint8Array))
   const buf = Buffer.concat(chunks)
   const file = buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer
-  const rows = (await parquetReadObjects({file})) as Array<Record<string, unknown>>
+  let rows: Array<Record<string, unknown>>
+  try {
+    rows = (await parquetReadObjects({file})) as Array<Record<string, unknown>>
+  } catch (error) {
+    throw unreadableReport(`s3://${bucket}/${key}`, 'Parquet', error)
+  }
+
   for (const r of rows) {
     if (r.is_delete_marker === true || r.is_latest === false) continue
     if (typeof r.key !== 'string') throw new InputError(`s3://${bucket}/${key}: a row has no key column`)

@@ -7,7 +7,7 @@ import {describe, expect, it} from 'vitest'
 
 import {parseDateFormat} from '../../../src/lib/glue/date-format.js'
 import {discoverFromInventory} from '../../../src/lib/glue/inventory-discovery.js'
-import {decodeInventoryKey, parseInventoryManifest} from '../../../src/lib/glue/inventory.js'
+import {decodeInventoryKey, inventoryObjects, parseInventoryManifest} from '../../../src/lib/glue/inventory.js'
 import {hiveLayout, type PartitionKey, templateLayout} from '../../../src/lib/glue/layout.js'
 import {makeScope} from '../../../src/lib/glue/scope.js'
 import {MemoryS3} from '../../fixtures/glue/memory-s3.js'
@@ -136,5 +136,43 @@ describe('S3 Inventory', () => {
     )
     expect(out.discovery.partitions.map((p) => p.location)).toEqual(['s3://lake/t/region=eu/'])
     expect(out.warnings[0]).toMatch(/no date partition key .* objects written after the report are not seen/)
+  })
+})
+
+/** Every object of a one-file report served by a mocked S3. */
+async function readAll(format: 'CSV' | 'Parquet', key: string, data: Buffer): Promise<unknown> {
+  const mock = mockClient(S3Client)
+  mock.on(GetObjectCommand).callsFake(() => ({Body: body(data)}))
+  const parsed = parseInventoryManifest(manifest([{key, size: data.length}], format), 'manifest.json')
+  const out = []
+  for await (const page of inventoryObjects(new S3Client({region: 'us-east-1'}), parsed, {prefix: ''}))
+    out.push(...page)
+  return out
+}
+
+describe('a broken S3 Inventory delivery is refused naming the file (found by fuzzing)', () => {
+  it('a manifest holding null, a list or a number', () => {
+    for (const text of ['null', '[]', '7'])
+      expect(() => parseInventoryManifest(text, 's3://inv/m/manifest.json')).toThrow(
+        /s3:\/\/inv\/m\/manifest\.json is not an S3 Inventory manifest/,
+      )
+  })
+
+  it('a CSV report that is not gzip', async () => {
+    await expect(readAll('CSV', 'd/plain.csv.gz', Buffer.from('"lake","k","1"\n'))).rejects.toThrow(
+      /d\/plain\.csv\.gz is not a readable gzip CSV inventory file/,
+    )
+  })
+
+  it('a Parquet report that is cut short', async () => {
+    await expect(readAll('Parquet', 'd/cut.parquet', Buffer.from('PAR1\u0000\u0001PAR1'))).rejects.toThrow(
+      /s3:\/\/inventory-dest\/d\/cut\.parquet is not a readable Parquet inventory file/,
+    )
+  })
+
+  it('a CSV key that is not URL-encoded names the report file', async () => {
+    await expect(readAll('CSV', 'd/bad-key.csv.gz', gzipSync('"lake","100%zz","1"\n'))).rejects.toThrow(
+      /d\/bad-key\.csv\.gz: key "100%zz" is not URL-encoded text/,
+    )
   })
 })
