@@ -322,6 +322,7 @@ export function matchRule(
     if (rule.stream && !rule.stream.test(stream)) continue
     const m = rule.pattern.exec(body)
     if (!m) continue
+    if (rule.unless?.test(body)) continue
     if (rule.near && !rule.near.test(body) && !rule.near.test(near())) continue
     if (rule.nearBefore && !rule.nearBefore.test(body.slice(0, m.index)) && !rule.nearBefore.test(preceding())) continue
     return {captures: m.slice(1).map((c) => c ?? ''), index: m.index, rule}
