@@ -34,14 +34,14 @@ export interface Rule {
   nearBefore?: RegExp
   pattern: RegExp
   severity: Severity
+  /** The stream name must match (requirements_install_* / startup_script_execution_* streams). */
+  stream?: RegExp
+  title: string
   /**
    * The record must NOT match: a wording that looks like this rule's but says something else (a
    * SIGKILL that Airflow's own supervisor sent is not an out-of-memory kill).
    */
   unless?: RegExp
-  /** The stream name must match (requirements_install_* / startup_script_execution_* streams). */
-  stream?: RegExp
-  title: string
 }
 
 /** Context lines that are not findings themselves but explain one (SIGTERM neighbours, failed tasks). */
@@ -460,7 +460,7 @@ export const RULES: readonly Rule[] = [
     ],
     id: 'connection-not-defined',
     keywords: ["isn't defined", 'CONNECTION_NOT_FOUND'],
-    pattern: /The conn_id `([^`]+)` isn't defined|CONNECTION_NOT_FOUND: \{'conn_id': '([^']+)'/,
+    pattern: /The conn_id `([^`{}]+)` isn't defined|CONNECTION_NOT_FOUND: \{'conn_id': '([^']+)'/,
     severity: 'error',
     title: 'Airflow connection not defined',
   },
@@ -476,7 +476,8 @@ export const RULES: readonly Rule[] = [
     ],
     id: 'variable-not-found',
     keywords: ['does not exist', 'VARIABLE_NOT_FOUND'],
-    pattern: /Variable:? ([^ ':]+) does not exist|VARIABLE_NOT_FOUND/,
+    // `{key}` is the frame line `raise KeyError(f'Variable {key} does not exist')`, not a name.
+    pattern: /Variable:? ([^ ':{}]+) does not exist|VARIABLE_NOT_FOUND/,
     severity: 'error',
     title: 'Airflow Variable not defined',
   },
@@ -1071,7 +1072,8 @@ export const RULES: readonly Rule[] = [
     keywords: ['ProgrammingError', 'OperationalError'],
     // Only next to migration lines: a task's own SQL can also hit `relation … already exists`.
     near: /alembic|Running upgrade|[Mm]igrat|db upgrade|db init|upgradedb|initdb|resetdb/,
-    pattern: /relation "[^"]+" already exists|Duplicate(Column|Table|Object)|Duplicate column name|Table '[^']+' already exists/,
+    pattern:
+      /relation "[^"]+" already exists|Duplicate(Column|Table|Object)|Duplicate column name|Table '[^']+' already exists/,
     severity: 'error',
     title: 'Metadata database migration failed: object already exists',
   },

@@ -51,12 +51,13 @@ const TRACEBACK = /^\s*Traceback \(most recent call last\)/m
 const EXCEPTION_LINE =
   /^[\s>*_`"']*(?:[a-z_][\w]*\.)*([A-Z][\w]*(?:Error|Exception|Exit|Interrupt|Timeout|Failure|NotFound|Fault))\b(?::\s?(.*))?$/
 /** What Markdown quoting leaves around a pasted line. */
-const QUOTE_WRAPPER = /^[\s>*_`"']+|[\s*_`"']+$/g
+const QUOTE_WRAPPER = /^[\s>*_`"']+|[\s*_`"]+$/g
 /**
  * botocore's ClientError text: every failed AWS API call, whatever its error code (a denial is a
  * catalogue rule; `InvalidParameterException`, `TaskTimedOut`, … are errors no rule knows).
  */
-const AWS_CLIENT_ERROR = /An error occurred \(([A-Za-z0-9.]+)\) when calling the ([A-Za-z0-9]+) operation(?: \(reached max retries: [0-9]+\))?:? ?(.*)/
+const AWS_CLIENT_ERROR =
+  /An error occurred \(([A-Za-z0-9.]+)\) when calling the ([A-Za-z0-9]+) operation(?: \(reached max retries: [0-9]+\))?:? ?(.*)/
 const JSON_EXCEPTION = /"exc_type":\s*"([^"]+)",\s*"exc_value":\s*"((?:[^"\\]|\\.)*)/
 const FRAME = /File "([^"]+)", line ([0-9]+)/g
 
