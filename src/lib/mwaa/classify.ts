@@ -321,7 +321,7 @@ export function matchRule(
     if (rule.groups && kind !== 'unknown' && !rule.groups.includes(kind)) continue
     if (rule.stream && !rule.stream.test(stream)) continue
     const m = rule.pattern.exec(body)
-    if (!m || !contextFits(rule, body, m.index, near, preceding)) continue
+    if (!m || !contextFits(rule, body, m.index, {near, preceding})) continue
     return {captures: m.slice(1).map((c) => c ?? ''), index: m.index, rule}
   }
 
@@ -329,7 +329,12 @@ export function matchRule(
 }
 
 /** The rule's context conditions around a match: what must not be in the record, what must be near or before it. */
-function contextFits(rule: Rule, body: string, index: number, near: () => string, preceding: () => string): boolean {
+function contextFits(
+  rule: Rule,
+  body: string,
+  index: number,
+  {near, preceding}: {near: () => string; preceding: () => string},
+): boolean {
   if (rule.unless?.test(body)) return false
   if (rule.near && !rule.near.test(body) && !rule.near.test(near())) return false
   return !rule.nearBefore || rule.nearBefore.test(body.slice(0, index)) || rule.nearBefore.test(preceding())
