@@ -37,6 +37,11 @@ export interface Rule {
   /** The stream name must match (requirements_install_* / startup_script_execution_* streams). */
   stream?: RegExp
   title: string
+  /**
+   * The record must NOT match: a wording that looks like this rule's but says something else (a
+   * SIGKILL that Airflow's own supervisor sent is not an out-of-memory kill).
+   */
+  unless?: RegExp
 }
 
 /** Context lines that are not findings themselves but explain one (SIGTERM neighbours, failed tasks). */
@@ -443,6 +448,39 @@ export const RULES: readonly Rule[] = [
     severity: 'error',
     title: 'Native library not found',
   },
+  // --- secrets-backend: a missing Variable or Connection (before dag-import-error: a DAG file that
+  // fails to import because of one is fixed by defining it, not by editing the file) ---
+  {
+    category: 'secrets-backend',
+    cause: 'Connection {1} is not defined in any secrets backend, environment variable or the metadata DB.',
+    confidence: 0.75,
+    doc: DOC.secrets,
+    fix: [
+      'Create the secret <connections_prefix>/{1} in Secrets Manager (or the connection in Airflow), or fix the conn_id in the DAG.',
+    ],
+    id: 'connection-not-defined',
+    keywords: ["isn't defined", 'CONNECTION_NOT_FOUND'],
+    pattern: /The conn_id `([^`{}]+)` isn't defined|CONNECTION_NOT_FOUND: \{'conn_id': '([^']+)'/,
+    severity: 'error',
+    title: 'Airflow connection not defined',
+  },
+  {
+    category: 'secrets-backend',
+    cause:
+      'Airflow Variable {1} is not defined in any secrets backend, environment variable or the metadata DB (Variable.get without a default raises KeyError; at DAG top level it breaks the whole file).',
+    confidence: 0.8,
+    doc: DOC.secrets,
+    fix: [
+      'Create the secret <variables_prefix>/{1} in Secrets Manager (or the Variable in Airflow), or fix the name in the DAG.',
+      'Pass a default (`Variable.get(name, default_var=...)`) and read Variables inside tasks or templates (`{{ var.value.name }}`), not at DAG top level.',
+    ],
+    id: 'variable-not-found',
+    keywords: ['does not exist', 'VARIABLE_NOT_FOUND'],
+    // `{key}` is the frame line `raise KeyError(f'Variable {key} does not exist')`, not a name.
+    pattern: /Variable:? ([^ ':{}]+) does not exist|VARIABLE_NOT_FOUND/,
+    severity: 'error',
+    title: 'Airflow Variable not defined',
+  },
   // --- dag-import-error ---
   {
     category: 'dag-import-error',
@@ -547,7 +585,7 @@ export const RULES: readonly Rule[] = [
   {
     category: 'access-denied',
     cause:
-      'An AWS call made from Airflow had no valid credentials: none were found, or the token was expired or not recognised. On MWAA tasks get the execution role automatically, so an Airflow connection (or code) that sets its own keys, a role to assume, or a profile is overriding it.',
+      'An AWS call made from Airflow had no valid credentials: none were found, the token was expired or not recognised, or the keys or request signature were rejected. On MWAA tasks get the execution role automatically, so an Airflow connection (or code) that sets its own keys, a role to assume, or a profile is overriding it.',
     confidence: 0.85,
     doc: DOC.executionRole,
     fix: [
@@ -557,9 +595,10 @@ export const RULES: readonly Rule[] = [
     ],
     id: 'aws-credentials-unavailable',
     // botocore prints `NoCredentialsError: Unable to locate credentials`: the class name is found through the Error anchor.
-    keywords: ['NoCredentialsError', 'An error occurred ('],
+    // An XML error body (boto 2, raw HTTP clients, S3) carries the code as `<Code>…</Code>` inside `<Error>`.
+    keywords: ['NoCredentialsError', 'An error occurred (', '<Error>'],
     pattern:
-      /NoCredentialsError|An error occurred \((ExpiredToken|ExpiredTokenException|InvalidClientTokenId|UnrecognizedClientException)\) when calling/,
+      /NoCredentialsError|An error occurred \((ExpiredToken|ExpiredTokenException|InvalidClientTokenId|UnrecognizedClientException|InvalidSignatureException|SignatureDoesNotMatch|InvalidAccessKeyId|AuthFailure)\) when calling|<Error>.*<Code>(ExpiredToken|InvalidClientTokenId|UnrecognizedClientException|InvalidSignatureException|SignatureDoesNotMatch|InvalidAccessKeyId|AuthFailure)<[/]Code>/,
     severity: 'error',
     title: 'AWS credentials missing or expired',
   },
@@ -599,6 +638,41 @@ export const RULES: readonly Rule[] = [
   {
     category: 'worker-autoscaling',
     cause:
+      'The Celery worker was shutting down ("Warm shutdown") and its pool processes, still running tasks, were terminated with SIGTERM: the worker was scaled in or replaced under running tasks.',
+    confidence: 0.8,
+    doc: DOC.autoscaling,
+    fix: [
+      'Raise --min-workers, or set min = max during the busy period, so autoscaling does not remove workers with running tasks.',
+      'Clear the interrupted task instances so they run again; make tasks idempotent and retried (retries > 0).',
+    ],
+    groups: ['worker', 'scheduler'],
+    id: 'worker-shutdown-sigterm',
+    keywords: ['signal 15 (SIGTERM)'],
+    near: /Warm shutdown/,
+    pattern: /Worker exited prematurely: signal 15 \(SIGTERM\)|exited with 'signal 15 \(SIGTERM\)'/,
+    severity: 'error',
+    title: 'Worker shut down under running tasks (SIGTERM)',
+  },
+  {
+    category: 'sigterm',
+    cause:
+      'A Celery pool process running a task was terminated with SIGTERM. No warm shutdown of the worker is in these lines, so this is not shown to be a scale-in: something sent the signal to the process (a task state change, a timeout, the container platform).',
+    confidence: 0.6,
+    doc: DOC.airflow202,
+    fix: [
+      'Look at the linked explanation below; without one, read the scheduler log at the same time (state changes, zombie detection, dagrun_timeout) and the platform events of the worker host.',
+      'If the worker itself was stopped, its log shows "Warm shutdown" just before: then raise --min-workers so busy workers are not removed.',
+    ],
+    groups: ['worker', 'scheduler'],
+    id: 'celery-child-sigterm',
+    keywords: ['signal 15 (SIGTERM)'],
+    pattern: /Worker exited prematurely: signal 15 \(SIGTERM\)|exited with 'signal 15 \(SIGTERM\)'/,
+    severity: 'error',
+    title: 'Task process terminated with SIGTERM (Celery)',
+  },
+  {
+    category: 'worker-autoscaling',
+    cause:
       'A Celery worker process or host was lost while running tasks (killed — often by the out-of-memory killer when the text shows SIGKILL —, scaled in or replaced).',
     confidence: 0.8,
     doc: DOC.autoscaling,
@@ -632,6 +706,9 @@ export const RULES: readonly Rule[] = [
       /return code -9|Negsignal\.SIGKILL|signal 9 \(SIGKILL\)|terminated by signal.*SIGKILL|signal=-9|exited with 'signal 9|terminated due to signal 9|was sent SIGKILL/,
     severity: 'critical',
     title: 'Task killed with SIGKILL (likely out of memory)',
+    // Airflow 3's supervisor logs the signal it sent itself: a SIGKILL it sent (after a state change,
+    // a rejected token or an ignored SIGTERM) says nothing about memory.
+    unless: /signal_sent=SIGKILL/,
   },
   {
     category: 'oom-sigkill',
@@ -709,6 +786,22 @@ export const RULES: readonly Rule[] = [
     pattern: /Run ([^ ]+) of ([^ ]+) has timed-out/,
     severity: 'error',
     title: 'DAG run timed out (dagrun_timeout)',
+  },
+  {
+    category: 'task-timeout',
+    cause:
+      'The running task was set to skipped in the metadata database. When a DAG run passes its dagrun_timeout, the scheduler fails the run and sets every unfinished task to skipped (then the task process gets SIGTERM); a user can also set it from the UI or API.',
+    confidence: 0.7,
+    doc: DOC.airflow202,
+    fix: [
+      'Look in the scheduler log for `Run … of <dag> has timed-out` at that time: if it is there, raise dagrun_timeout on the DAG or make its slowest tasks faster.',
+      "Check for tasks waiting in the queue (queued-stuck findings) that eat the run's time.",
+    ],
+    id: 'dagrun-timeout-skipped',
+    keywords: ['externally set to', "shouldn't be running anymore", 'no longer in the running state'],
+    pattern: /externally set to skipped|current_state.{1,6}skipped/,
+    severity: 'error',
+    title: 'Running task set to skipped (most likely the DAG run hit dagrun_timeout)',
   },
   // --- zombie-task ---
   {
@@ -949,6 +1042,44 @@ export const RULES: readonly Rule[] = [
   {
     category: 'database-connection',
     cause:
+      'The two transactions of a metadata-database deadlock are listed next to this error (`Process … waits for … Lock …; blocked by process …`, what PostgreSQL prints under `deadlock detected`): the database aborted one of them.',
+    confidence: 0.75,
+    doc: DOC.logs,
+    fix: [
+      'Check how many schedulers run and whether scripts or the API update task or DAG-run states in bulk at the same time.',
+      'Upgrade Airflow when the deadlock is a known scheduler bug of your version (search its release notes for "deadlock").',
+    ],
+    id: 'metadata-db-deadlock-detail',
+    // The lines a deadlock report was pasted with (`DETAIL:  Process N waits for ShareLock …`) hold no
+    // literal of their own; the error next to them (ERROR line, traceback) is read with them as context.
+    keywords: ['ERROR', 'Exception'],
+    near: /Process [0-9]+ waits for [A-Za-z]+ on [a-z]+ [0-9]+; blocked by process [0-9]+/,
+    pattern: /ERROR|Exception|Traceback \(most recent call last\)/,
+    severity: 'error',
+    title: 'Metadata database deadlock',
+  },
+  {
+    category: 'database-connection',
+    cause:
+      'A schema migration of the metadata database stopped because a table or column it creates already exists: an earlier migration was half applied, or the database was migrated by another Airflow version.',
+    confidence: 0.8,
+    doc: DOC.logs,
+    fix: [
+      'Find the revision the database is at (`airflow db check-migrations`, the alembic_version table) and the revision the installed Airflow expects.',
+      'Restore the database from the backup taken before the upgrade and run the migration once with the intended version; do not drop the object by hand unless the release notes say so.',
+    ],
+    id: 'metadata-db-migration-conflict',
+    keywords: ['ProgrammingError', 'OperationalError'],
+    // Only next to migration lines: a task's own SQL can also hit `relation … already exists`.
+    near: /alembic|Running upgrade|[Mm]igrat|db upgrade|db init|upgradedb|initdb|resetdb/,
+    pattern:
+      /relation "[^"]+" already exists|Duplicate(Column|Table|Object)|Duplicate column name|Table '[^']+' already exists/,
+    severity: 'error',
+    title: 'Metadata database migration failed: object already exists',
+  },
+  {
+    category: 'database-connection',
+    cause:
       'A component lost or could not open its connection to the Airflow metadata database. On MWAA this is usually a symptom of an overloaded scheduler or a security group that blocks port 5432, not the root cause.',
     confidence: 0.75,
     doc: DOC.logs,
@@ -969,7 +1100,7 @@ export const RULES: readonly Rule[] = [
       'pgbouncer cannot connect',
     ],
     pattern:
-      /psycopg2\.OperationalError|sqlalchemy\.exc\.OperationalError|server closed the connection unexpectedly|could not connect to server|QueuePool limit of size|This transaction is closed|ResourceClosedError|SSL connection has been closed unexpectedly|pgbouncer cannot connect/,
+      /psycopg2\.OperationalError|sqlalchemy\.exc\.OperationalError|(_mysql_exceptions|MySQLdb[._a-z]*|pymysql[.]err)[.]OperationalError|Lost connection to MySQL server|MySQL server has gone away|Can't connect to MySQL server|server closed the connection unexpectedly|could not connect to server|QueuePool limit of size|This transaction is closed|ResourceClosedError|SSL connection has been closed unexpectedly|pgbouncer cannot connect/,
     severity: 'error',
     title: 'Metadata database connection error',
   },
@@ -1035,36 +1166,6 @@ export const RULES: readonly Rule[] = [
     pattern: /Unable to retrieve (connection|variable) from secrets backend/,
     severity: 'error',
     title: 'Secrets backend read failed',
-  },
-  {
-    category: 'secrets-backend',
-    cause: 'Connection {1} is not defined in any secrets backend, environment variable or the metadata DB.',
-    confidence: 0.75,
-    doc: DOC.secrets,
-    fix: [
-      'Create the secret <connections_prefix>/{1} in Secrets Manager (or the connection in Airflow), or fix the conn_id in the DAG.',
-    ],
-    id: 'connection-not-defined',
-    keywords: ["isn't defined", 'CONNECTION_NOT_FOUND'],
-    pattern: /The conn_id `([^`]+)` isn't defined|CONNECTION_NOT_FOUND: \{'conn_id': '([^']+)'/,
-    severity: 'error',
-    title: 'Airflow connection not defined',
-  },
-  {
-    category: 'secrets-backend',
-    cause:
-      'Airflow Variable {1} is not defined in any secrets backend, environment variable or the metadata DB (Variable.get without a default raises KeyError; at DAG top level it breaks the whole file).',
-    confidence: 0.8,
-    doc: DOC.secrets,
-    fix: [
-      'Create the secret <variables_prefix>/{1} in Secrets Manager (or the Variable in Airflow), or fix the name in the DAG.',
-      'Pass a default (`Variable.get(name, default_var=...)`) and read Variables inside tasks or templates (`{{ var.value.name }}`), not at DAG top level.',
-    ],
-    id: 'variable-not-found',
-    keywords: ['does not exist', 'VARIABLE_NOT_FOUND'],
-    pattern: /Variable:? ([^ ':]+) does not exist|VARIABLE_NOT_FOUND/,
-    severity: 'error',
-    title: 'Airflow Variable not defined',
   },
   // --- remote-log-unavailable ---
   {

@@ -321,13 +321,23 @@ export function matchRule(
     if (rule.groups && kind !== 'unknown' && !rule.groups.includes(kind)) continue
     if (rule.stream && !rule.stream.test(stream)) continue
     const m = rule.pattern.exec(body)
-    if (!m) continue
-    if (rule.near && !rule.near.test(body) && !rule.near.test(near())) continue
-    if (rule.nearBefore && !rule.nearBefore.test(body.slice(0, m.index)) && !rule.nearBefore.test(preceding())) continue
+    if (!m || !contextFits(rule, body, m.index, {near, preceding})) continue
     return {captures: m.slice(1).map((c) => c ?? ''), index: m.index, rule}
   }
 
   return undefined
+}
+
+/** The rule's context conditions around a match: what must not be in the record, what must be near or before it. */
+function contextFits(
+  rule: Rule,
+  body: string,
+  index: number,
+  {near, preceding}: {near: () => string; preceding: () => string},
+): boolean {
+  if (rule.unless?.test(body)) return false
+  if (rule.near && !rule.near.test(body) && !rule.near.test(near())) return false
+  return !rule.nearBefore || rule.nearBefore.test(body.slice(0, index)) || rule.nearBefore.test(preceding())
 }
 
 /** Parse one record's text into a LogRecord (used by tests and the sample renderer). */

@@ -294,7 +294,7 @@ function explainSigterm(sigterm: Draft, drafts: Draft[], signals: Map<SignalId, 
     }
   }
 
-  linkTo(['task-timeout'], ['dagrun-timeout'], 'the DAG run hit its dagrun_timeout')
+  linkTo(['task-timeout'], ['dagrun-timeout', 'dagrun-timeout-skipped'], 'the DAG run hit its dagrun_timeout')
   linkTo(
     ['zombie-task', 'scheduler-heartbeat', 'database-connection'],
     undefined,

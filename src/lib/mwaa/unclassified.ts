@@ -44,8 +44,20 @@ const SHELL_STATUS: Record<string, string> = {
 }
 const BASH_EXIT = /Command exited with return code ([0-9]+)/
 const TRACEBACK = /^\s*Traceback \(most recent call last\)/m
+/**
+ * An exception line, also when a ticket or chat quoted it in Markdown (`` `…` ``, `**…**`, `"…"`,
+ * `> …`): the wrapper characters before the exception's name are skipped.
+ */
 const EXCEPTION_LINE =
-  /^\s*(?:[a-z_][\w]*\.)*([A-Z][\w]*(?:Error|Exception|Exit|Interrupt|Timeout|Failure|NotFound|Fault))\b(?::\s?(.*))?$/
+  /^[\s>*_`"']*(?:[a-z_][\w]*\.)*([A-Z][\w]*(?:Error|Exception|Exit|Interrupt|Timeout|Failure|NotFound|Fault))\b(?::\s?(.*))?$/
+/** What Markdown quoting leaves around a pasted line. */
+const QUOTE_WRAPPER = /^[\s>*_`"']+|[\s*_`"]+$/g
+/**
+ * botocore's ClientError text: every failed AWS API call, whatever its error code (a denial is a
+ * catalogue rule; `InvalidParameterException`, `TaskTimedOut`, … are errors no rule knows).
+ */
+const AWS_CLIENT_ERROR =
+  /An error occurred \(([A-Za-z0-9.]+)\) when calling the ([A-Za-z0-9]+) operation(?: \(reached max retries: [0-9]+\))?:? ?(.*)/
 const JSON_EXCEPTION = /"exc_type":\s*"([^"]+)",\s*"exc_value":\s*"((?:[^"\\]|\\.)*)/
 const FRAME = /File "([^"]+)", line ([0-9]+)/g
 
@@ -55,7 +67,7 @@ export function isErrorRecord(body: string, header: ParsedHeader | undefined): b
   if (level === 'ERROR' || level === 'CRITICAL' || level === 'FATAL' || level === 'EXCEPTION') return true
   const firstLineEnd = body.indexOf('\n')
   const firstLine = firstLineEnd === -1 ? body : body.slice(0, firstLineEnd)
-  if (LEVEL_WORD.test(firstLine) || TRACEBACK.test(body)) return true
+  if (LEVEL_WORD.test(firstLine) || TRACEBACK.test(body) || AWS_CLIENT_ERROR.test(body)) return true
   return body.split('\n', MAX_LINES_SCANNED).some((l) => EXCEPTION_LINE.test(l))
 }
 
@@ -78,10 +90,16 @@ export function summariseError(record: string): ErrorSummary {
     if (/^\s*File "/.test(line)) continue
     const m = EXCEPTION_LINE.exec(line)
     if (m) {
-      type = line.trim().split(':', 1)[0]!
-      message = (m[2] ?? '').trim()
+      type = line.replaceAll(QUOTE_WRAPPER, '').split(':', 1)[0]!
+      message = (m[2] ?? '').replaceAll(QUOTE_WRAPPER, '')
       exceptionLine = i
     }
+  }
+
+  const aws = type ? null : AWS_CLIENT_ERROR.exec(record)
+  if (aws) {
+    type = `AWS ${aws[2]} failed (${aws[1]})`
+    message = aws[3]!.replaceAll(QUOTE_WRAPPER, '')
   }
 
   const json = JSON_EXCEPTION.exec(record)

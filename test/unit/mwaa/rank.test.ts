@@ -156,6 +156,34 @@ describe('ranking causes, not counts', () => {
     expect(findings[1]!.cause).toMatch(/memory pressure/)
   })
 
+  it('explains a SIGTERM after the running task was set to skipped by a dagrun_timeout, and ranks that first', () => {
+    const findings = rank([
+      {
+        kind: 'task',
+        stream: 'dag_id=etl/run_id=r/task_id=load/attempt=1.log',
+        text: [
+          `${at(30)} {{local_task_job_runner.py:302}} WARNING - State of this instance has been externally set to skipped. Terminating instance.`,
+          `${at(30)} {{process_utils.py:100}} INFO - Sending Signals.SIGTERM to GPID 812`,
+          `${at(30)} {{taskinstance.py:1284}} ERROR - Received SIGTERM. Terminating subprocesses.`,
+        ].join('\n'),
+      },
+    ])
+    expect(findings.map((f) => f.rule)).toEqual(['dagrun-timeout-skipped', 'task-sigterm'])
+    expect(findings[1]!.cause).toMatch(/Explained by: the DAG run hit its dagrun_timeout/)
+    expect(findings[1]!.cause).not.toMatch(/marked|UI or API\.$/)
+  })
+
+  it('does not call a SIGKILL that Airflow 3 sent itself an out-of-memory kill', () => {
+    const findings = rank([
+      {
+        kind: 'task',
+        stream: 't',
+        text: '2026-03-25 10:31:31 [warning  ] Process did not terminate in time; escalating [supervisor] signal=SIGTERM\n2026-03-25 10:31:36 [info     ] Process exited [supervisor] exit_code=<Negsignal.SIGKILL: -9> pid=4242 signal_sent=SIGKILL',
+      },
+    ])
+    expect(findings.map((f) => f.category)).not.toContain('oom-sigkill')
+  })
+
   it('says when nothing explains a SIGTERM and lowers confidence', () => {
     const findings = rank([
       {

@@ -105,6 +105,29 @@ describe('errors no rule knows', () => {
     expect(findings[0]!.cause).toMatch(/orders\.py:14/)
   })
 
+  it('reports a failed AWS call whose error code no rule knows, with the operation and the code', () => {
+    const c = scan(
+      'The load step fails with: `An error occurred (ValidationException) when calling the StartJobRun operation: Job name etl-orders is unknown.`',
+    )
+    expect(c.aggregates.size).toBe(0)
+    const findings = unclassifiedFindings(c.unclassified)
+    expect(findings).toHaveLength(1)
+    expect(findings[0]!.title).toBe('Unclassified error: AWS StartJobRun failed (ValidationException)')
+    expect(findings[0]!.cause).toMatch(/Job name etl-orders is unknown\./)
+  })
+
+  it('reads an exception line quoted in Markdown (bold, backticks, quotes) as an error', () => {
+    expect(
+      isErrorRecord('"**botocore.errorfactory.ResourceNotFoundException: stream orders not found**"', undefined),
+    ).toBe(true)
+    expect(summariseError('> `ValueError: empty payload for 2025-02-02`')).toMatchObject({
+      message: 'empty payload for 2025-02-02',
+      type: 'ValueError',
+    })
+    // Prose that only mentions an error class is not an exception line.
+    expect(isErrorRecord('We saw a ValueError yesterday, it went away after a retry', undefined)).toBe(false)
+  })
+
   it('finds nothing in a log of INFO lines', () => {
     const c = scan(
       '[2025-02-03 10:00:00,000] {x.py:1} INFO - copied 10 rows\n[2025-02-03 10:00:01,000] {x.py:2} INFO - done',
