@@ -9,15 +9,18 @@
  * key prefix):
  * - "mixed": 10 % of events match — what a captured bus looks like;
  * - "all match": every event matches — the worst case, where every line must be parsed.
- * The files are generated once into bench/.work/ and reused.
+ * The files are generated once into $EVENTS_BENCH_DIR (default: the system temporary folder,
+ * outside the repository) and reused.
  */
 import {spawnSync} from 'node:child_process'
 import {closeSync, existsSync, mkdirSync, openSync, rmSync, writeFileSync, writeSync} from 'node:fs'
+import {tmpdir} from 'node:os'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
-const WORK = path.join(ROOT, 'bench', '.work')
+// Outside the repository: 2 × ~1.1 GB of generated events.
+const WORK = process.env.EVENTS_BENCH_DIR ?? path.join(tmpdir(), 'pipeops-events-bench')
 const EVENTS = Number(process.env.EVENTS_BENCH_COUNT ?? 2_000_000)
 const PATTERN = path.join(WORK, 'events-pattern.json')
 const NAIVE = path.join(ROOT, 'bench', 'events-naive-matcher.mjs')
