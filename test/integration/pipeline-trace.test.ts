@@ -16,8 +16,8 @@ import {afterEach, beforeEach, describe, expect, it} from 'vitest'
 import type {TraceResult} from '../../src/lib/pipeline/trace/types.js'
 
 import {useTestAwsEnv} from '../helpers/aws-env.js'
-import {useEmulators} from '../helpers/emulators.js'
-import {resultOf, runJson} from '../helpers/run.js'
+import {s3rverClient, useEmulators} from '../helpers/emulators.js'
+import {type JsonRun, resultOf, runJson} from '../helpers/run.js'
 
 const emu = useEmulators({s3: true})
 const BUCKET = 'raw-landing'
@@ -26,13 +26,11 @@ const RULE_ARN = 'arn:aws:events:us-east-1:210987654321:rule/orders-landed'
 const FUNCTION_ARN = 'arn:aws:lambda:us-east-1:210987654321:function:orders-loader'
 const notificationOn = fileURLToPath(new URL('../fixtures/pipeline-trace/notification-on.json', import.meta.url))
 
-function s3(): S3Client {
-  return new S3Client({
-    credentials: {accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER'},
-    endpoint: emu.s3!.url,
-    forcePathStyle: true,
-    region: 'us-east-1',
-  })
+const s3 = (): S3Client => s3rverClient(emu.s3!.url)
+
+/** The trace of `key` with the notification configuration given offline (s3rver has none). */
+async function trace(key: string): Promise<JsonRun<TraceResult>> {
+  return runJson<TraceResult>(['pipeline', 'trace', `s3://${BUCKET}/${key}`, '--notification-json', notificationOn])
 }
 
 function lambdaPolicy(ruleArn: string): string {
@@ -104,13 +102,7 @@ describe('pipeline trace with the object in s3rver', () => {
 
   it('reads the object with HeadObject (size, time, ETag from S3) and builds its event from it', async () => {
     lambda.on(GetPolicyCommand).resolves({Policy: lambdaPolicy(RULE_ARN)})
-    const run = await runJson<TraceResult>([
-      'pipeline',
-      'trace',
-      `s3://${BUCKET}/${KEY}`,
-      '--notification-json',
-      notificationOn,
-    ])
+    const run = await trace(KEY)
     const r = resultOf(run)
     const hop = (n: number): TraceResult['hops'][number] => r.hops.find((h) => h.hop === n)!
     expect(hop(1).status).toBe('ok')
@@ -134,13 +126,7 @@ describe('pipeline trace with the object in s3rver', () => {
 
   it('a Lambda policy that names another rule: hop 5 broken, exit 1, the add-permission fix', async () => {
     lambda.on(GetPolicyCommand).resolves({Policy: lambdaPolicy('arn:aws:events:us-east-1:210987654321:rule/old')})
-    const run = await runJson<TraceResult>([
-      'pipeline',
-      'trace',
-      `s3://${BUCKET}/${KEY}`,
-      '--notification-json',
-      notificationOn,
-    ])
+    const run = await trace(KEY)
     expect(run.exitCode).toBe(1)
     const r = resultOf(run)
     expect(r.hops.find((h) => h.hop === 1)!.status).toBe('ok')
@@ -151,13 +137,7 @@ describe('pipeline trace with the object in s3rver', () => {
 
   it('an object s3rver does not hold: hop 1 broken (HeadObject NotFound), with the listing to check', async () => {
     lambda.on(GetPolicyCommand).resolves({Policy: lambdaPolicy(RULE_ARN)})
-    const run = await runJson<TraceResult>([
-      'pipeline',
-      'trace',
-      `s3://${BUCKET}/orders/2026/12/07/batch-8.csv`,
-      '--notification-json',
-      notificationOn,
-    ])
+    const run = await trace('orders/2026/12/07/batch-8.csv')
     expect(run.exitCode).toBe(1)
     const first = resultOf(run).hops.find((h) => h.hop === 1)!
     expect(first.status).toBe('broken')

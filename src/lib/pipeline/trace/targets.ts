@@ -58,6 +58,12 @@ interface TargetVerdict {
 
 const OK: TargetVerdict = {evidence: [], fix: [], status: 'ok'}
 
+/** What the access checks read with: the live look-ups, or undefined offline (and why). */
+interface CheckSources {
+  checks: TargetChecks | undefined
+  offlineWhy: string
+}
+
 export async function targetsHop(
   rules: RuleRecord[],
   checks: TargetChecks | undefined,
@@ -89,7 +95,7 @@ export async function targetsHop(
       hop.evidence.push(`${label}: ${describeDelivery(t)}`)
       add(label, await deadLetterCheck(t, checks))
       add(label, inputCheck(rule, t, event))
-      add(label, await accessCheck(rule, t, checks, offlineWhy))
+      add(label, await accessCheck(rule, t, {checks, offlineWhy}))
     }
   }
 
@@ -153,25 +159,15 @@ function inputCheck(rule: RuleRecord, t: TargetRecord, event: Record<string, unk
 }
 
 /** May EventBridge call the target: by the target's resource policy (Lambda, SQS, SNS) or its role (the rest). */
-async function accessCheck(
-  rule: RuleRecord,
-  t: TargetRecord,
-  checks: TargetChecks | undefined,
-  offlineWhy: string,
-): Promise<TargetVerdict> {
+async function accessCheck(rule: RuleRecord, t: TargetRecord, sources: CheckSources): Promise<TargetVerdict> {
   const service = serviceOf(t.arn)
-  if (service === 'lambda') return lambdaCheck(rule, t.arn, checks, offlineWhy)
-  if (service === 'sqs' || service === 'sns') return destinationCheck(rule, t.arn, checks, offlineWhy)
-  return roleCheck(rule, t, checks, offlineWhy)
+  if (service === 'lambda') return lambdaCheck(rule, t.arn, sources)
+  if (service === 'sqs' || service === 'sns') return destinationCheck(rule, t.arn, sources)
+  return roleCheck(rule, t, sources)
 }
 
 /** A Lambda function's resource policy must let events.amazonaws.com invoke it for this rule. */
-async function lambdaCheck(
-  rule: RuleRecord,
-  arn: string,
-  checks: TargetChecks | undefined,
-  offlineWhy: string,
-): Promise<TargetVerdict> {
+async function lambdaCheck(rule: RuleRecord, arn: string, {checks, offlineWhy}: CheckSources): Promise<TargetVerdict> {
   if (!checks || !rule.arn)
     return {
       evidence: [`resource policy not checked (${checks ? 'the rule ARN is unknown' : offlineWhy})`],
@@ -198,8 +194,7 @@ async function lambdaCheck(
 async function roleCheck(
   rule: RuleRecord,
   t: TargetRecord,
-  checks: TargetChecks | undefined,
-  offlineWhy: string,
+  {checks, offlineWhy}: CheckSources,
 ): Promise<TargetVerdict> {
   const service = serviceOf(t.arn)
   const action = ROLE_ACTIONS[service]
@@ -238,8 +233,7 @@ async function roleCheck(
 async function destinationCheck(
   rule: RuleRecord,
   arn: string,
-  checks: TargetChecks | undefined,
-  offlineWhy: string,
+  {checks, offlineWhy}: CheckSources,
 ): Promise<TargetVerdict> {
   const service = serviceOf(arn) === 'sqs' ? 'sqs' : 'sns'
   const action = service === 'sqs' ? 'sqs:SendMessage' : 'sns:Publish'
