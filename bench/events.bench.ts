@@ -1,26 +1,31 @@
 /**
  * EventBridge pattern matching over JSON Lines: `pipeops events test-pattern --events FILE --json`
- * (the built CLI, end to end) side by side with a naive recursive matcher
+ * (the built CLI, end to end), the library alone (bench/events-library.mjs: `evaluateEventStream`
+ * in process, CPU of the evaluation only) and a naive recursive matcher
  * (bench/events-naive-matcher.mjs: readline + JSON.parse + a recursive walk), each in its own
- * process under /usr/bin/time (wall, user + system CPU, peak RSS).
+ * process under /usr/bin/time (wall, user + system CPU, peak RSS), with the load average.
  *
  * Two generated files of 2,000,000 events each (S3 "Object Created" events as S3 sends them, ~560
  * bytes, mixed with EC2 and other sources), and one simple pattern (source, detail-type, bucket,
  * key prefix):
  * - "mixed": 10 % of events match — what a captured bus looks like;
  * - "all match": every event matches — the worst case, where every line must be parsed.
- * The files are generated once into bench/.work/ and reused.
+ * The files are generated once into $EVENTS_BENCH_DIR (default: the system temporary folder,
+ * outside the repository) and reused.
  */
 import {spawnSync} from 'node:child_process'
-import {closeSync, existsSync, mkdirSync, openSync, rmSync, writeFileSync, writeSync} from 'node:fs'
+import {closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync} from 'node:fs'
+import {tmpdir} from 'node:os'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
-const WORK = path.join(ROOT, 'bench', '.work')
+// Outside the repository: 2 × ~1.1 GB of generated events.
+const WORK = process.env.EVENTS_BENCH_DIR ?? path.join(tmpdir(), 'pipeops-events-bench')
 const EVENTS = Number(process.env.EVENTS_BENCH_COUNT ?? 2_000_000)
 const PATTERN = path.join(WORK, 'events-pattern.json')
 const NAIVE = path.join(ROOT, 'bench', 'events-naive-matcher.mjs')
+const LIBRARY = path.join(ROOT, 'bench', 'events-library.mjs')
 
 const pattern = {
   detail: {bucket: {name: ['landing-zone']}, object: {key: [{prefix: 'incoming/'}]}},
@@ -168,32 +173,51 @@ export default async function bench(): Promise<void> {
   }
 }
 
+function cliArgs(file: string): string[] {
+  return ['bin/run.js', 'events', 'test-pattern', '--pattern', PATTERN, '--events', file, '--expect', 'any', '--json']
+}
+
+function loadAverage(): string {
+  return readFileSync('/proc/loadavg', 'utf8').split(' ')[0] ?? '?'
+}
+
 async function measure(files: Record<string, string>): Promise<void> {
   console.log(
     `${EVENTS.toLocaleString('en-US')} events per file; pattern ${JSON.stringify(pattern)}; Node ${process.version}.\n`,
   )
-  console.log('| file | tool | wall | CPU | events/s (wall) | events/s (CPU) | peak RSS | matched |')
-  console.log('|---|---|---:|---:|---:|---:|---:|---:|')
+  // The CLI's own start-up and exit: the same command on a one-line file.
+  const one = path.join(WORK, 'events-one.jsonl')
+  writeFileSync(one, `${s3Event(0, 'landing-zone', 'incoming/a.csv')}\n`)
+  const startup = timed(cliArgs(one))
+  console.log(
+    `CLI start-up (one event): ${startup.seconds.toFixed(2)} s wall, ${startup.cpu.toFixed(2)} s CPU, ${startup.rssMb} MB (load ${loadAverage()}).\n`,
+  )
+  console.log('| file | tool | wall | CPU | events/s (wall) | events/s (CPU) | peak RSS | matched | load |')
+  console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|')
   for (const [name, file] of Object.entries(files)) {
     spawnSync('cat', [file], {stdio: ['ignore', 'ignore', 'ignore']})
-    const cli = timed([
-      'bin/run.js',
-      'events',
-      'test-pattern',
-      '--pattern',
-      PATTERN,
-      '--events',
-      file,
-      '--expect',
-      'any',
-      '--json',
-    ])
+    // Alternating, one after the other, so that each sees the same load.
+    const cli = timed(cliArgs(file))
+    const cliLoad = loadAverage()
+    const library = timed([LIBRARY, PATTERN, file])
+    const libraryLoad = loadAverage()
     const naive = timed([NAIVE, PATTERN, file])
+    const naiveLoad = loadAverage()
     const cliMatched = (JSON.parse(cli.out) as {result: {matched: number}}).result.matched
+    const inProcess = JSON.parse(library.out) as {cpuSeconds: number; matched: number; wallSeconds: number}
     const naiveMatched = (JSON.parse(naive.out) as {matched: number}).matched
-    if (cliMatched !== naiveMatched)
-      throw new Error(`${name}: pipeops matched ${cliMatched}, the naive matcher ${naiveMatched}`)
-    console.log(`| ${name} ${row('`pipeops events test-pattern --events --json`', cli, cliMatched)}`)
-    console.log(`| ${name} ${row('naive recursive matcher', naive, naiveMatched)}`)
+    for (const [tool, matched] of [
+      ['library', inProcess.matched],
+      ['naive', naiveMatched],
+    ] as const)
+      if (cliMatched !== matched) throw new Error(`${name}: pipeops matched ${cliMatched}, the ${tool} run ${matched}`)
+    console.log(
+      `| ${name} ${row('`pipeops events test-pattern --events --json` (built CLI)', cli, cliMatched)} ${cliLoad} |`,
+    )
+    const evaluation = {...library, cpu: inProcess.cpuSeconds, seconds: inProcess.wallSeconds}
+    console.log(
+      `| ${name} ${row('`evaluateEventStream` in process (library; evaluation only)', evaluation, inProcess.matched)} ${libraryLoad} |`,
+    )
+    console.log(`| ${name} ${row('naive recursive matcher', naive, naiveMatched)} ${naiveLoad} |`)
   }
 }

@@ -18,6 +18,8 @@
 const DEPTH = 3
 /** A list longer than this is walked at any depth (a result's findings, renames, views). */
 const LONG_LIST = 16
+/** Numbers of a long list joined into one piece (below the chunk size, with their indentation). */
+const NUMBERS_PER_PIECE = 2048
 /** Characters gathered before one write. */
 const CHUNK = 1 << 15
 
@@ -50,6 +52,20 @@ export function writeJson(value: unknown, write: (chunk: string) => void): void 
     if (Array.isArray(v)) {
       if (v.length === 0) {
         push('[]')
+        return
+      }
+
+      if (v.length > LONG_LIST && v.every((item) => typeof item === 'number' && Number.isFinite(item))) {
+        // A long list of numbers (line numbers of millions of events): joined a slice at a time,
+        // instead of one JSON.stringify per number. A finite number's JSON is its String form.
+        const separator = `,\n${inner}`
+        push(`[\n${inner}`)
+        for (let i = 0; i < v.length; i += NUMBERS_PER_PIECE) {
+          if (i > 0) push(separator)
+          push(v.slice(i, i + NUMBERS_PER_PIECE).join(separator))
+        }
+
+        push(`\n${indent}]`)
         return
       }
 

@@ -1,3 +1,4 @@
+import {S3Client} from '@aws-sdk/client-s3'
 import {afterAll, beforeAll} from 'vitest'
 
 import {type EmulatorHandle, startDynalite, startKinesisLocal, startS3rver} from '../../src/lib/sandbox/emulators.js'
@@ -29,4 +30,14 @@ export function useEmulators(which: {dynamodb?: boolean; kinesis?: boolean; s3?:
     await Promise.all([emulators.kinesis?.stop(), emulators.s3?.stop(), emulators.dynamodb?.stop()])
   })
   return emulators
+}
+
+/** An S3 client for the s3rver emulator at `url` (its fixed credentials, path-style addressing). */
+export function s3rverClient(url: string): S3Client {
+  return new S3Client({
+    credentials: {accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER'},
+    endpoint: url,
+    forcePathStyle: true,
+    region: 'us-east-1',
+  })
 }

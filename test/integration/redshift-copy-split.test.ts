@@ -17,7 +17,7 @@ import type {CopySplitResult} from '../../src/lib/redshift/copy-split.js'
 import {REDSHIFT_DEMO_BUCKET, redshiftSeed} from '../../src/lib/sandbox/seeds/redshift.js'
 import {TOUR} from '../../src/lib/sandbox/tour.js'
 import {useTestAwsEnv} from '../helpers/aws-env.js'
-import {useEmulators} from '../helpers/emulators.js'
+import {s3rverClient, useEmulators} from '../helpers/emulators.js'
 import {errorOf, resultOf, runJson, runText} from '../helpers/run.js'
 
 const emu = useEmulators({s3: true})
@@ -26,12 +26,7 @@ let small: string
 let big: string
 
 function client(): S3Client {
-  return new S3Client({
-    credentials: {accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER'},
-    endpoint: emu.s3!.url,
-    forcePathStyle: true,
-    region: 'us-east-1',
-  })
+  return s3rverClient(emu.s3!.url)
 }
 
 async function body(key: string): Promise<Buffer> {

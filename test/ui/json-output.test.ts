@@ -43,6 +43,18 @@ describe('writeJson', () => {
     expect(written(undefined).text).toBe('undefined\n')
   })
 
+  it('joins long lists of numbers a slice at a time, byte for byte as JSON.stringify', () => {
+    const lines = Array.from({length: 10_000}, (_, i) => i * 3 + 1)
+    const value = {
+      result: {matchedLines: lines, mixed: [...lines.slice(0, 20), Number.NaN, -0, 1e21, 0.5], short: [1, 2]},
+    }
+    const {chunks, text} = written(value)
+    expect(text).toBe(expected(value))
+    expect(chunks.length).toBeGreaterThan(1)
+    expect(written([...lines, Infinity]).text).toBe(expected([...lines, Infinity]))
+    expect(written({deep: {a: {b: [-0, ...lines]}}}).text).toBe(expected({deep: {a: {b: [-0, ...lines]}}}))
+  })
+
   it('writes a large result in chunks, never as one string', () => {
     const value = {result: {rows: Array.from({length: 40_000}, (_, i) => ({i, name: `name-${i}`, tags: ['x', 'y']}))}}
     const {chunks, text} = written(value)
