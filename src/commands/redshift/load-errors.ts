@@ -2,11 +2,11 @@ import {Flags} from '@oclif/core'
 import {readFile} from 'node:fs/promises'
 
 import type {ClientFactory} from '../../lib/aws/clients.js'
-import type {DataApiTarget} from '../../lib/redshift/data-api.js'
 
 import {BaseCommand} from '../../base-command.js'
 import {InputError, UsageError} from '../../lib/core/errors.js'
 import {durationToMs, parseDuration} from '../../lib/core/parse/duration.js'
+import {type DataApiTarget, dataApiTarget} from '../../lib/redshift/data-api.js'
 import {loadErrors, type LoadErrorsClients, type LoadErrorsResult} from '../../lib/redshift/load-errors.js'
 import {renderLoadErrors} from '../../ui/redshift-load-errors.js'
 
@@ -72,26 +72,22 @@ With one load, it also reads the load's SYS_LOAD_HISTORY row and its COPY text (
     let errorsFile: undefined | {content: string; name: string}
     let target: DataApiTarget | undefined
     if (flags['errors-file'] === undefined) {
-      if (flags.database === undefined)
-        throw new UsageError('--database is required with --cluster or --workgroup', {
-          suggestions: ['Give --database dev (the database the COPY ran in).'],
-        })
-      if (flags.cluster !== undefined)
-        target = {
+      target = dataApiTarget(
+        {
           cluster: flags.cluster,
           database: flags.database,
           dbUser: flags['db-user'],
           secretArn: flags['secret-arn'],
-        }
-      else if (flags.workgroup === undefined) {
+          workgroup: flags.workgroup,
+        },
+        'the COPY ran there',
+      )
+      if (target === undefined)
         throw new UsageError('say where the errors are: --cluster ID, --workgroup NAME, or --errors-file FILE', {
           suggestions: [
             'Offline: save the rows with aws redshift-data get-statement-result … > errors.json and give --errors-file errors.json.',
           ],
         })
-      } else {
-        target = {database: flags.database, secretArn: flags['secret-arn'], workgroup: flags.workgroup}
-      }
     } else {
       const unused = (['database', 'db-user', 'secret-arn', 'query-id', 'table', 'since'] as const).filter(
         (n) => flags[n] !== undefined,
