@@ -14,7 +14,7 @@ import {findZstd, inputSpecFrom} from '../../lib/redshift/input.js'
 import {renderCheckSetup, renderCopyCheck} from '../../ui/redshift-copy-check.js'
 
 export default class RedshiftCopyCheck extends BaseCommand {
-  static override description = `Reads a CSV or delimited-text file (local, s3://, or - for stdin; gzip, zstd or plain) in one streaming pass and checks every record against the target table's columns with COPY's own conversion rules: field count and quoting, NOT NULL, integer ranges, DECIMAL(p,s) digits, REAL/DOUBLE, BOOLEAN literals, DATE/TIMESTAMP with DATEFORMAT/TIMEFORMAT (incl. 'auto'), CHAR/VARCHAR lengths in bytes, invalid UTF-8, NULL AS, EMPTYASNULL, BLANKSASNULL, ACCEPTINVCHARS, TRUNCATECOLUMNS, ESCAPE, REMOVEQUOTES, FILLRECORD, IGNOREHEADER.
+  static override description = `Reads a CSV, delimited-text or JSON file (local, s3://, or - for stdin; gzip, zstd or plain) in one streaming pass and checks every record against the target table's columns with COPY's own conversion rules: field count and quoting, NOT NULL, integer ranges, DECIMAL(p,s) digits, REAL/DOUBLE, BOOLEAN literals, DATE/TIMESTAMP with DATEFORMAT/TIMEFORMAT (incl. 'auto'), CHAR/VARCHAR lengths in bytes, invalid UTF-8, NULL AS, EMPTYASNULL, BLANKSASNULL, ACCEPTINVCHARS, TRUNCATECOLUMNS, ESCAPE, REMOVEQUOTES, FILLRECORD, IGNOREHEADER. JSON: FORMAT JSON 'auto', 'auto ignorecase' or a JSONPaths file (a local path or s3://), one object per record (it may span lines).
 
 Each bad record is reported as COPY would log it: line, column, load error code (12xx), the raw value and the fix. The columns come from a CREATE TABLE file (--table-ddl), or from the cluster (--table schema.table with --cluster or --workgroup: SVV_COLUMNS through the Data API); the options from the COPY you run (--copy-options, the options text or the whole statement; without it COPY's defaults apply: pipe-delimited text).
 
@@ -78,7 +78,7 @@ Without --input, prints what was read from the DDL (or the catalog) and the opti
     }),
   }
   static override iam = [
-    {action: 's3:GetObject', when: 'with an s3:// --input'},
+    {action: 's3:GetObject', when: 'with an s3:// --input or JSONPaths file'},
     {action: 'redshift-data:ExecuteStatement', when: 'with --cluster or --workgroup'},
     {action: 'redshift-data:DescribeStatement', when: 'with --cluster or --workgroup'},
     {action: 'redshift-data:GetStatementResult', when: 'with --cluster or --workgroup'},
@@ -112,7 +112,9 @@ Without --input, prints what was read from the DDL (or the catalog) and the opti
     }
 
     const aws =
-      target !== undefined || (flags.input !== undefined && isS3Uri(flags.input))
+      target !== undefined ||
+      (flags.input !== undefined && isS3Uri(flags.input)) ||
+      (copy.format === 'json' && copy.formatArgument?.startsWith('s3://'))
         ? await this.awsClients(flags)
         : undefined
     const table = await resolveCheckTable(
@@ -128,7 +130,9 @@ Without --input, prints what was read from the DDL (or the catalog) and the opti
     checkSupported(copy)
     const zstd = findZstd()
     const {result, warnings} = await copyCheck(
-      await s3Client(isS3Uri(flags.input) ? aws : undefined),
+      await s3Client(
+        isS3Uri(flags.input) || (copy.format === 'json' && copy.formatArgument?.startsWith('s3://')) ? aws : undefined,
+      ),
       {
         copy,
         input: inputSpecFrom(flags.input, process.stdin),

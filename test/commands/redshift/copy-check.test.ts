@@ -188,4 +188,36 @@ describe('redshift copy-check', () => {
     expect(noDb.exitCode).toBe(2)
     expect(errorOf(noDb).message).toMatch(/--database is required/)
   })
+
+  it("checks JSON with a local JSONPaths file named in FORMAT JSON '…'", async () => {
+    const paths = path.join(dir, 'paths.json')
+    await writeFile(paths, JSON.stringify({jsonpaths: ['$.sale.id', '$.who', '$.on', '$.amount']}))
+    const input = path.join(dir, 'sales.json')
+    await writeFile(
+      input,
+      '{"sale": {"id": 1}, "who": "ana", "on": "2026-01-02", "amount": 3}\n{"sale": {}, "who": "bo"}\n',
+    )
+    const run = await runJson<CopyCheckResult>([
+      'redshift',
+      'copy-check',
+      '--input',
+      input,
+      '--table-ddl',
+      ddl,
+      `--copy-options="FORMAT JSON '${paths}'"`,
+    ])
+    expect(run.exitCode).toBe(1)
+    expect(resultOf(run).errors.map((e) => [e.line, e.column, e.code])).toEqual([[2, 'sale_id', 1213]])
+    const badPaths = await runJson([
+      'redshift',
+      'copy-check',
+      '--input',
+      input,
+      '--table-ddl',
+      ddl,
+      `--copy-options="JSON '${input}.nope'"`,
+    ])
+    expect(badPaths.exitCode).toBe(6)
+    expect(errorOf(badPaths).message).toMatch(/JSONPaths file .* cannot be read/)
+  })
 })
