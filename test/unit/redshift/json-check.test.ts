@@ -39,10 +39,10 @@ describe("JSON 'auto'", () => {
   it('objects may span lines or share one; each is one record', () => {
     const text = `{"id": 7, "title": "Moby Dick",
   "pages": 635}
-{"id": 8} {"id": 9, "price": "12.50"}
+{"id": 8} {"id": 9, "price": "12.50"}{"id": 10}
 `
     const s = check(text)
-    expect(s.records).toBe(3)
+    expect(s.records).toBe(4)
     expect(s.badRecords).toBe(0)
   })
 
