@@ -9,7 +9,7 @@ import {BaseCommand} from '../../base-command.js'
 import {isS3Uri} from '../../lib/core/parse/s3-uri.js'
 import {pickTable, readCopyOptions, readTableDdl, resolveCheckTable} from '../../lib/redshift/check-inputs.js'
 import {checkSupported, copyCheck, type CopyCheckResult} from '../../lib/redshift/copy-check.js'
-import {dataApiTarget} from '../../lib/redshift/data-api.js'
+import {DATA_API_IAM, dataApiTarget} from '../../lib/redshift/data-api.js'
 import {findZstd, inputSpecFrom} from '../../lib/redshift/input.js'
 import {renderCheckSetup, renderCopyCheck} from '../../ui/redshift-copy-check.js'
 
@@ -77,16 +77,7 @@ Without --input, prints what was read from the DDL (or the catalog) and the opti
       summary: 'Redshift Serverless workgroup to read the --table columns from (Data API).',
     }),
   }
-  static override iam = [
-    {action: 's3:GetObject', when: 'with an s3:// --input or JSONPaths file'},
-    {action: 'redshift-data:ExecuteStatement', when: 'with --cluster or --workgroup'},
-    {action: 'redshift-data:DescribeStatement', when: 'with --cluster or --workgroup'},
-    {action: 'redshift-data:GetStatementResult', when: 'with --cluster or --workgroup'},
-    {action: 'redshift:GetClusterCredentials', when: 'with --cluster and --db-user'},
-    {action: 'redshift:GetClusterCredentialsWithIAM', when: 'with --cluster and neither --db-user nor --secret-arn'},
-    {action: 'redshift-serverless:GetCredentials', when: 'with --workgroup and no --secret-arn'},
-    {action: 'secretsmanager:GetSecretValue', when: 'with --secret-arn'},
-  ]
+  static override iam = [{action: 's3:GetObject', when: 'with an s3:// --input or JSONPaths file'}, ...DATA_API_IAM]
   static override summary = 'Check a file against a Redshift table with COPY’s conversion rules, before loading it.'
 
   public async run(): Promise<CopyCheckResult | {options: unknown; skipped: string[]; tables: unknown}> {

@@ -6,7 +6,7 @@ import type {ClientFactory} from '../../lib/aws/clients.js'
 import {BaseCommand} from '../../base-command.js'
 import {InputError, UsageError} from '../../lib/core/errors.js'
 import {durationToMs, parseDuration} from '../../lib/core/parse/duration.js'
-import {type DataApiTarget, dataApiTarget} from '../../lib/redshift/data-api.js'
+import {DATA_API_IAM, type DataApiTarget, dataApiTarget} from '../../lib/redshift/data-api.js'
 import {findZstd} from '../../lib/redshift/input.js'
 import {loadErrors, type LoadErrorsClients, type LoadErrorsResult} from '../../lib/redshift/load-errors.js'
 import {renderLoadErrors} from '../../ui/redshift-load-errors.js'
@@ -61,16 +61,7 @@ With one load, it also reads the load's SYS_LOAD_HISTORY row and its COPY text (
     table: Flags.string({summary: 'Only errors of this table (schema.table or table).'}),
     workgroup: Flags.string({exclusive: ['cluster', 'errors-file'], summary: 'Redshift Serverless workgroup.'}),
   }
-  static override iam = [
-    {action: 'redshift-data:ExecuteStatement', when: 'with --cluster or --workgroup'},
-    {action: 'redshift-data:DescribeStatement', when: 'with --cluster or --workgroup'},
-    {action: 'redshift-data:GetStatementResult', when: 'with --cluster or --workgroup'},
-    {action: 'redshift:GetClusterCredentials', when: 'with --cluster and --db-user'},
-    {action: 'redshift:GetClusterCredentialsWithIAM', when: 'with --cluster and neither --db-user nor --secret-arn'},
-    {action: 'redshift-serverless:GetCredentials', when: 'with --workgroup and no --secret-arn'},
-    {action: 'secretsmanager:GetSecretValue', when: 'with --secret-arn'},
-    {action: 's3:GetObject', when: 'with --fetch-lines'},
-  ]
+  static override iam = [...DATA_API_IAM, {action: 's3:GetObject', when: 'with --fetch-lines'}]
   static override summary =
     'Explain why a Redshift COPY failed, with the fix for each error, from the load error tables.'
 

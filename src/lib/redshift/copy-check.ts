@@ -85,6 +85,21 @@ export interface CheckerOptions {
   table: TableDef
 }
 
+export function emptySummary(): CopyCheckSummary {
+  return {badRecords: 0, byCode: {}, byColumn: {}, crlfRecords: 0, errors: [], errorsTruncated: false, records: 0}
+}
+
+/** The value conversion options of a COPY, as value-check.ts takes them. */
+export function conversionSettings(copy: CopyOptions): ConversionSettings {
+  return {
+    acceptAnyDate: copy.acceptAnyDate,
+    acceptInvChars: copy.acceptInvChars !== undefined,
+    dateFormat: copy.dateFormat,
+    timeFormat: copy.timeFormat,
+    truncateColumns: copy.truncateColumns,
+  }
+}
+
 /** Target columns of the file's fields, in order. */
 export function targetColumns(table: TableDef, copy: CopyOptions): ColumnDef[] {
   if (copy.columns) {
@@ -131,15 +146,7 @@ export function checkSupported(copy: CopyOptions): void {
  * partial record between chunks.
  */
 export class RecordChecker {
-  readonly summary: CopyCheckSummary = {
-    badRecords: 0,
-    byCode: {},
-    byColumn: {},
-    crlfRecords: 0,
-    errors: [],
-    errorsTruncated: false,
-    records: 0,
-  }
+  readonly summary: CopyCheckSummary = emptySummary()
   private readonly blanksAsNull: boolean
   private readonly columns: CompiledColumn[]
   private readonly csv: boolean
@@ -171,13 +178,7 @@ export class RecordChecker {
     const {copy} = options
     checkSupported(copy)
     if (copy.format === 'json') throw new Error('RecordChecker reads CSV and text; JSON goes to JsonRecordChecker')
-    this.settings = {
-      acceptAnyDate: copy.acceptAnyDate,
-      acceptInvChars: copy.acceptInvChars !== undefined,
-      dateFormat: copy.dateFormat,
-      timeFormat: copy.timeFormat,
-      truncateColumns: copy.truncateColumns,
-    }
+    this.settings = conversionSettings(copy)
     this.columns = targetColumns(options.table, copy).map((c) => compileColumn(c, this.settings))
     this.csv = copy.format === 'csv'
     this.delimiter = copy.delimiter.codePointAt(0)!

@@ -16,6 +16,17 @@ import type {RunContext} from '../core/run-context.js'
 import {abortOpts} from '../aws/abort.js'
 import {InputError, UsageError} from '../core/errors.js'
 
+/** The IAM actions a Data API statement needs, by target and authentication (for a command's `iam`). */
+export const DATA_API_IAM = [
+  {action: 'redshift-data:ExecuteStatement', when: 'with --cluster or --workgroup'},
+  {action: 'redshift-data:DescribeStatement', when: 'with --cluster or --workgroup'},
+  {action: 'redshift-data:GetStatementResult', when: 'with --cluster or --workgroup'},
+  {action: 'redshift:GetClusterCredentials', when: 'with --cluster and --db-user'},
+  {action: 'redshift:GetClusterCredentialsWithIAM', when: 'with --cluster and neither --db-user nor --secret-arn'},
+  {action: 'redshift-serverless:GetCredentials', when: 'with --workgroup and no --secret-arn'},
+  {action: 'secretsmanager:GetSecretValue', when: 'with --secret-arn'},
+]
+
 export type DataApiTarget =
   | {cluster: string; database: string; dbUser?: string | undefined; secretArn?: string | undefined}
   | {database: string; secretArn?: string | undefined; workgroup: string}

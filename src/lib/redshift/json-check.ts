@@ -24,7 +24,14 @@ import type {CopyOptions} from './copy-options.js'
 import type {TableDef} from './table-ddl.js'
 
 import {InputError} from '../core/errors.js'
-import {type CopyCheckSummary, recordFinding, targetColumns, valueMessage} from './copy-check.js'
+import {
+  conversionSettings,
+  type CopyCheckSummary,
+  emptySummary,
+  recordFinding,
+  targetColumns,
+  valueMessage,
+} from './copy-check.js'
 import {
   checkValue,
   compileColumn,
@@ -97,15 +104,7 @@ export function parseJsonPath(path: string): JsonPathStep[] {
 
 /** Feed consecutive chunks of decompressed JSON; `finish()` after the last. */
 export class JsonRecordChecker {
-  readonly summary: CopyCheckSummary = {
-    badRecords: 0,
-    byCode: {},
-    byColumn: {},
-    crlfRecords: 0,
-    errors: [],
-    errorsTruncated: false,
-    records: 0,
-  }
+  readonly summary: CopyCheckSummary = emptySummary()
   private readonly blanksAsNull: boolean
   private readonly columns: CompiledColumn[]
   private readonly emptyAsNull: boolean
@@ -119,13 +118,7 @@ export class JsonRecordChecker {
 
   constructor(options: JsonCheckerOptions) {
     const {copy} = options
-    this.settings = {
-      acceptAnyDate: copy.acceptAnyDate,
-      acceptInvChars: copy.acceptInvChars !== undefined,
-      dateFormat: copy.dateFormat,
-      timeFormat: copy.timeFormat,
-      truncateColumns: copy.truncateColumns,
-    }
+    this.settings = conversionSettings(copy)
     this.columns = targetColumns(options.table, copy).map((c) => compileColumn(c, this.settings))
     this.paths = options.jsonPaths
     if (this.paths && this.paths.length !== this.columns.length)
