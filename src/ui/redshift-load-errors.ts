@@ -1,4 +1,4 @@
-import type {LoadErrorsResult} from '../lib/redshift/load-errors.js'
+import type {ErrorExample, LoadErrorsResult} from '../lib/redshift/load-errors.js'
 
 import {renderKeyValues, renderTable} from './table.js'
 
@@ -53,7 +53,7 @@ export function renderLoadErrors(result: LoadErrorsResult): string {
         g.examples
           .map(
             (e) =>
-              `${e.line ?? '?'}: ${e.value === undefined ? '(no value logged)' : `'${e.value}'${e.bytes === undefined ? '' : `, ${e.bytes} B`}`}`,
+              `${e.line ?? '?'}: ${e.value === undefined ? '(no value logged)' : `'${e.value}'${e.bytes === undefined ? '' : `, ${e.bytes} B`}`}${exampleLine(e)}`,
           )
           .join('\n'),
         `${g.meaning} ${g.reason ? `"${g.reason}". ` : ''}${g.cause}\nFix: ${g.fix}`,
@@ -66,4 +66,14 @@ export function renderLoadErrors(result: LoadErrorsResult): string {
   if (result.correctedCopy) parts.push(`Corrected COPY, for review (not run):\n\n${result.correctedCopy}`)
   else if (result.copyText) parts.push(`COPY as run:\n\n${result.copyText}`)
   return parts.join('\n\n')
+}
+
+/** --fetch-lines: the line with the logged value between » «, or why it was not read. */
+function exampleLine(e: ErrorExample): string {
+  if (e.lineUnread !== undefined) return `\n  (line not read: ${e.lineUnread})`
+  if (e.lineText === undefined) return ''
+  const shown = e.mark
+    ? `${e.lineText.slice(0, e.mark.start)}»${e.lineText.slice(e.mark.start, e.mark.start + e.mark.length)}«${e.lineText.slice(e.mark.start + e.mark.length)}`
+    : `${e.lineText} (value not found in the line)`
+  return `\n  line: ${shown.length > 300 ? `${shown.slice(0, 300)}…` : shown}`
 }

@@ -9,8 +9,9 @@ import {renamedFrom} from '../../flags/output.js'
 import {UsageError} from '../../lib/core/errors.js'
 import {isS3Uri, parseS3Uri} from '../../lib/core/parse/s3-uri.js'
 import {parseSize} from '../../lib/core/parse/size.js'
-import {pickTable, readCopyOptions, readTableDdl} from '../../lib/redshift/check-inputs.js'
+import {checkTableSource, readCopyOptions, resolveCheckTable} from '../../lib/redshift/check-inputs.js'
 import {copySplit, type CopySplitResult, type OutputSpec} from '../../lib/redshift/copy-split.js'
+import {dataApiTarget} from '../../lib/redshift/data-api.js'
 import {findZstd, inputSpecFrom} from '../../lib/redshift/input.js'
 import {resolveSlices, type SliceClients} from '../../lib/redshift/slices.js'
 import {renderCopySplit} from '../../ui/redshift-copy-split.js'
@@ -53,7 +54,7 @@ Every part is verified: the records each compressor counted must add up to the r
     }),
     'check-table': Flags.string({
       summary:
-        "CREATE TABLE file: check every record with COPY's conversion rules in the same pass; a bad record fails the split (exit 6) before the manifest.",
+        "CREATE TABLE file, or schema.table on the --cluster/--workgroup (with --database): check every record with COPY's conversion rules in the same pass; a bad record fails the split (exit 6) before the manifest.",
     }),
     cluster: Flags.string({
       exclusive: ['slices', 'workgroup', 'node-type'],
@@ -61,7 +62,10 @@ Every part is verified: the records each compressor counted must add up to the r
       summary: 'Provisioned cluster id: count its slices (Data API, else DescribeClusters × node table).',
     }),
     codec: Flags.string({default: 'gzip', options: ['gzip', 'zstd', 'none'], summary: 'Compression of the parts.'}),
-    database: Flags.string({helpGroup: 'SLICES', summary: 'Database for the Data API slice query (with --cluster).'}),
+    database: Flags.string({
+      helpGroup: 'SLICES',
+      summary: 'Database for the Data API (the slice query with --cluster; --check-table schema.table).',
+    }),
     'db-user': Flags.string({
       exclusive: ['secret-arn'],
       helpGroup: 'SLICES',
@@ -158,8 +162,30 @@ Every part is verified: the records each compressor counted must add up to the r
 
   public async run(): Promise<CopySplitResult> {
     const {flags} = await this.parse(RedshiftCopySplit)
+    const checkSource =
+      flags['check-table'] === undefined
+        ? undefined
+        : checkTableSource(
+            flags['check-table'],
+            flags.table,
+            flags.database === undefined
+              ? undefined
+              : dataApiTarget(
+                  {
+                    cluster: flags.cluster,
+                    database: flags.database,
+                    dbUser: flags['db-user'],
+                    secretArn: flags['secret-arn'],
+                    workgroup: flags.workgroup,
+                  },
+                  'where --check-table is',
+                ),
+          )
     const needsAws =
-      isS3Uri(flags.input) || (flags.out !== undefined && isS3Uri(flags.out)) || flags.cluster !== undefined
+      isS3Uri(flags.input) ||
+      (flags.out !== undefined && isS3Uri(flags.out)) ||
+      flags.cluster !== undefined ||
+      checkSource?.target !== undefined
     const aws: ClientFactory | undefined = needsAws ? await this.awsClients(flags) : undefined
     const region = aws?.settings.region ?? (await this.awsSettings(flags).catch(() => {}))?.region
     if (
@@ -220,12 +246,16 @@ Every part is verified: the records each compressor counted must add up to the r
 
     const format = flags['input-format'] as 'csv' | 'json' | 'text'
     const check =
-      flags['check-table'] === undefined
+      checkSource === undefined
         ? undefined
         : {
             conversion: readCopyOptions(flags['check-options']),
             maxErrors: 100,
-            table: pickTable(await readTableDdl(flags['check-table']), flags['check-table'], flags.table),
+            table: await resolveCheckTable(
+              checkSource,
+              checkSource.target === undefined ? undefined : (await redshiftClients(aws, true)).data,
+              this.runContext(),
+            ),
           }
     const progress = this.progress()
     const {notes, result, warnings} = await copySplit(

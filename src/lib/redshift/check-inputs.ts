@@ -3,10 +3,17 @@
  * COPY options from their text, with errors that name the file, the line or the option.
  * Shared by `copy-check` and `copy-split --check-table`.
  */
+import type {RedshiftDataClient} from '@aws-sdk/client-redshift-data'
+
+import {existsSync} from 'node:fs'
 import {readFile} from 'node:fs/promises'
+
+import type {RunContext} from '../core/run-context.js'
 
 import {InputError, UsageError} from '../core/errors.js'
 import {type CopyOptions, CopyOptionsError, parseCopyOptions} from './copy-options.js'
+import {type DataApiTarget} from './data-api.js'
+import {readTableColumns} from './table-columns.js'
 import {DdlError, type DdlParseResult, parseTableDdl, type TableDef} from './table-ddl.js'
 
 export function readCopyOptions(text: string | undefined): CopyOptions {
@@ -81,4 +88,43 @@ export function pickTable(parsed: DdlParseResult, file: string, name: string | u
       suggestions: [`Tables: ${tables.map((t) => t.name).join(', ')}.`],
     })
   return match
+}
+
+export interface TableSource {
+  /** A CREATE TABLE file. */
+  ddlFile?: string | undefined
+  /** The table: picks one of the DDL file's tables, or names the table on the cluster. */
+  table?: string | undefined
+  /** The cluster or workgroup to read the columns from (SVV_COLUMNS), when no DDL file is given. */
+  target?: DataApiTarget | undefined
+}
+
+/** The table to check against: from a DDL file, or from the cluster's catalog. */
+export async function resolveCheckTable(
+  source: TableSource,
+  data: (() => RedshiftDataClient) | undefined,
+  ctx: Pick<RunContext, 'signal' | 'sleep'>,
+): Promise<TableDef> {
+  if (source.ddlFile !== undefined) return pickTable(await readTableDdl(source.ddlFile), source.ddlFile, source.table)
+  if (source.table === undefined || source.target === undefined || !data)
+    throw new UsageError("say where the table's columns come from", {
+      suggestions: [
+        'Give --table-ddl FILE (the CREATE TABLE), or --table schema.table with --cluster ID or --workgroup NAME and --database D.',
+      ],
+    })
+  return readTableColumns(data(), {table: source.table, target: source.target}, ctx)
+}
+
+/**
+ * copy-split --check-table takes a DDL file or schema.table: a file that exists is a DDL file; a
+ * name with a cluster or workgroup to ask is a table there; anything else is read as a file (so a
+ * missing file is reported as one).
+ */
+export function checkTableSource(
+  value: string,
+  ddlTable: string | undefined,
+  target: DataApiTarget | undefined,
+): TableSource {
+  if (existsSync(value) || target === undefined) return {ddlFile: value, table: ddlTable}
+  return {table: value, target}
 }

@@ -33,7 +33,9 @@ import type {CopyOptions} from './copy-options.js'
 import type {ColumnDef, TableDef} from './table-ddl.js'
 
 import {InputError, UsageError} from '../core/errors.js'
+import {parseS3Uri} from '../core/parse/s3-uri.js'
 import {decompress, decompressionError, describeInput, type InputSpec} from './input.js'
+import {JsonPathsError, type JsonPathStep, JsonRecordChecker, parseJsonPaths} from './json-check.js'
 import {codeMeaning, fixFor} from './load-error-codes.js'
 import {
   checkValue,
@@ -83,6 +85,21 @@ export interface CheckerOptions {
   table: TableDef
 }
 
+export function emptySummary(): CopyCheckSummary {
+  return {badRecords: 0, byCode: {}, byColumn: {}, crlfRecords: 0, errors: [], errorsTruncated: false, records: 0}
+}
+
+/** The value conversion options of a COPY, as value-check.ts takes them. */
+export function conversionSettings(copy: CopyOptions): ConversionSettings {
+  return {
+    acceptAnyDate: copy.acceptAnyDate,
+    acceptInvChars: copy.acceptInvChars !== undefined,
+    dateFormat: copy.dateFormat,
+    timeFormat: copy.timeFormat,
+    truncateColumns: copy.truncateColumns,
+  }
+}
+
 /** Target columns of the file's fields, in order. */
 export function targetColumns(table: TableDef, copy: CopyOptions): ColumnDef[] {
   if (copy.columns) {
@@ -100,13 +117,21 @@ export function targetColumns(table: TableDef, copy: CopyOptions): ColumnDef[] {
 }
 
 export function checkSupported(copy: CopyOptions): void {
-  if (copy.format !== 'csv' && copy.format !== 'text') {
-    throw new UsageError(`copy-check reads CSV and delimited text; ${copy.format.toUpperCase()} input is not checked`, {
+  if (copy.format === 'json' && copy.formatArgument?.toLowerCase() === 'noshred')
+    throw new UsageError("copy-check does not check JSON 'noshred' (the whole record into one SUPER column)", {
       code: 'UnsupportedFormat',
-      suggestions: [
-        'Give the options of a CSV or delimited-text COPY; for JSON, COPY … NOLOAD on the cluster validates without loading.',
-      ],
+      suggestions: ["COPY … FORMAT JSON 'noshred' NOLOAD on the cluster validates without loading."],
     })
+  if (copy.format !== 'csv' && copy.format !== 'text' && copy.format !== 'json') {
+    throw new UsageError(
+      `copy-check reads CSV, delimited text and JSON; ${copy.format.toUpperCase()} input is not checked`,
+      {
+        code: 'UnsupportedFormat',
+        suggestions: [
+          'Give the options of a CSV, delimited-text or JSON COPY; for other formats, COPY … NOLOAD on the cluster validates without loading.',
+        ],
+      },
+    )
   }
 
   if (copy.encoding !== 'UTF8')
@@ -121,15 +146,7 @@ export function checkSupported(copy: CopyOptions): void {
  * partial record between chunks.
  */
 export class RecordChecker {
-  readonly summary: CopyCheckSummary = {
-    badRecords: 0,
-    byCode: {},
-    byColumn: {},
-    crlfRecords: 0,
-    errors: [],
-    errorsTruncated: false,
-    records: 0,
-  }
+  readonly summary: CopyCheckSummary = emptySummary()
   private readonly blanksAsNull: boolean
   private readonly columns: CompiledColumn[]
   private readonly csv: boolean
@@ -160,13 +177,8 @@ export class RecordChecker {
   constructor(options: CheckerOptions) {
     const {copy} = options
     checkSupported(copy)
-    this.settings = {
-      acceptAnyDate: copy.acceptAnyDate,
-      acceptInvChars: copy.acceptInvChars !== undefined,
-      dateFormat: copy.dateFormat,
-      timeFormat: copy.timeFormat,
-      truncateColumns: copy.truncateColumns,
-    }
+    if (copy.format === 'json') throw new Error('RecordChecker reads CSV and text; JSON goes to JsonRecordChecker')
+    this.settings = conversionSettings(copy)
     this.columns = targetColumns(options.table, copy).map((c) => compileColumn(c, this.settings))
     this.csv = copy.format === 'csv'
     this.delimiter = copy.delimiter.codePointAt(0)!
@@ -395,29 +407,7 @@ export class RecordChecker {
   }
 
   private report(line: number, column: null | string, code: number, raw: Uint8Array, message: string): void {
-    const s = this.summary
-    s.badRecords++
-    s.byCode[code] = (s.byCode[code] ?? 0) + 1
-    const key = column ?? '(record)'
-    s.byColumn[key] = (s.byColumn[key] ?? 0) + 1
-    if (s.errors.length >= this.maxErrors) {
-      s.errorsTruncated = true
-      return
-    }
-
-    let value = Buffer.from(raw)
-      .toString('utf8')
-      .replace(/\r?\n$/, '')
-    if (value.length > MAX_VALUE_CHARS) value = `${value.slice(0, MAX_VALUE_CHARS)}…`
-    const def = column === null ? undefined : this.columns.find((c) => c.def.name === column)?.def
-    s.errors.push({
-      code,
-      column,
-      fix: fixFor(code, {column: def, value}),
-      line,
-      message: `${codeMeaning(code)} ${message}`,
-      value,
-    })
+    recordFinding(this.summary, this.maxErrors, this.columns, {code, column, line, message, raw})
   }
 
   /**
@@ -620,7 +610,39 @@ export class RecordChecker {
   }
 }
 
-function valueMessage(code: number, col: CompiledColumn, raw: Uint8Array, extra: number): string {
+/** Counts a bad record and lists it (up to maxErrors) as COPY would log it, with the fix. */
+export function recordFinding(
+  s: CopyCheckSummary,
+  maxErrors: number,
+  columns: CompiledColumn[],
+  finding: {code: number; column: null | string; line: number; message: string; raw: Uint8Array},
+): void {
+  const {code, column} = finding
+  s.badRecords++
+  s.byCode[code] = (s.byCode[code] ?? 0) + 1
+  const key = column ?? '(record)'
+  s.byColumn[key] = (s.byColumn[key] ?? 0) + 1
+  if (s.errors.length >= maxErrors) {
+    s.errorsTruncated = true
+    return
+  }
+
+  let value = Buffer.from(finding.raw)
+    .toString('utf8')
+    .replace(/\r?\n$/, '')
+  if (value.length > MAX_VALUE_CHARS) value = `${value.slice(0, MAX_VALUE_CHARS)}…`
+  const def = column === null ? undefined : columns.find((c) => c.def.name === column)?.def
+  s.errors.push({
+    code,
+    column,
+    fix: fixFor(code, {column: def, value}),
+    line: finding.line,
+    message: `${codeMeaning(code)} ${finding.message}`,
+    value,
+  })
+}
+
+export function valueMessage(code: number, col: CompiledColumn, raw: Uint8Array, extra: number): string {
   const {type} = col.def
   if (code === 1204 && col.isString) {
     const bytes = raw.length - extra
@@ -657,7 +679,11 @@ export async function copyCheck(
   ctx: RunContext,
 ): Promise<{result: CopyCheckResult; warnings: string[]}> {
   const started = ctx.now().getTime()
-  const checker = new RecordChecker({copy: request.copy, maxErrors: request.maxErrors, table: request.table})
+  const {copy, maxErrors, table} = request
+  const checker =
+    copy.format === 'json'
+      ? new JsonRecordChecker({copy, jsonPaths: await readJsonPaths(copy, clients.s3), maxErrors, table})
+      : new RecordChecker({copy, maxErrors, table})
   const input = await describeInput(request.input, clients.s3)
   const raw = await input.open()
   const decompressed = await decompress(raw, request.zstdPath).catch((error: unknown) => {
@@ -703,4 +729,41 @@ export function checkWarnings(summary: CopyCheckSummary, copy: CopyOptions, comp
     )
   if (summary.records === 0) warnings.push('the input holds no records after the header')
   return warnings
+}
+
+/** The JSONPaths file a JSON COPY names (a local path or s3://), parsed; undefined for 'auto'. */
+async function readJsonPaths(
+  copy: CopyOptions,
+  s3: (() => S3Client) | undefined,
+): Promise<JsonPathStep[][] | undefined> {
+  const arg = copy.formatArgument ?? 'auto'
+  if (/^auto( ignorecase)?$/i.test(arg)) return undefined
+  const spec: InputSpec = arg.startsWith('s3://')
+    ? {kind: 's3', location: parseS3Uri(arg, "JSON 's3://…'")}
+    : {kind: 'file', path: arg}
+  let text: string
+  try {
+    const stream = await (await describeInput(spec, s3)).open()
+    const parts: Buffer[] = []
+    for await (const part of stream) parts.push(part as Buffer)
+    text = Buffer.concat(parts).toString('utf8')
+  } catch (error) {
+    if (error instanceof UsageError) throw error
+    throw new InputError(`the JSONPaths file ${arg} cannot be read: ${(error as Error).message}`, {
+      cause: error,
+      code: 'JsonPathsUnreadable',
+      suggestions: ["Give FORMAT JSON 'auto', or a JSONPaths file that exists (a local path works for the check)."],
+    })
+  }
+
+  try {
+    return parseJsonPaths(text)
+  } catch (error) {
+    if (error instanceof JsonPathsError)
+      throw new InputError(`${arg}: ${error.message}`, {
+        code: 'InvalidJsonPaths',
+        suggestions: ['A JSONPaths file is {"jsonpaths": ["$.id", "$.store.book.title", "$.location[0]"]}.'],
+      })
+    throw error
+  }
 }

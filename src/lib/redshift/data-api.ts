@@ -14,7 +14,18 @@ import type {Field, RedshiftDataClient} from '@aws-sdk/client-redshift-data'
 import type {RunContext} from '../core/run-context.js'
 
 import {abortOpts} from '../aws/abort.js'
-import {InputError} from '../core/errors.js'
+import {InputError, UsageError} from '../core/errors.js'
+
+/** The IAM actions a Data API statement needs, by target and authentication (for a command's `iam`). */
+export const DATA_API_IAM = [
+  {action: 'redshift-data:ExecuteStatement', when: 'with --cluster or --workgroup'},
+  {action: 'redshift-data:DescribeStatement', when: 'with --cluster or --workgroup'},
+  {action: 'redshift-data:GetStatementResult', when: 'with --cluster or --workgroup'},
+  {action: 'redshift:GetClusterCredentials', when: 'with --cluster and --db-user'},
+  {action: 'redshift:GetClusterCredentialsWithIAM', when: 'with --cluster and neither --db-user nor --secret-arn'},
+  {action: 'redshift-serverless:GetCredentials', when: 'with --workgroup and no --secret-arn'},
+  {action: 'secretsmanager:GetSecretValue', when: 'with --secret-arn'},
+]
 
 export type DataApiTarget =
   | {cluster: string; database: string; dbUser?: string | undefined; secretArn?: string | undefined}
@@ -127,4 +138,31 @@ export function cellValue(field: Field): Cell {
   if (field.doubleValue !== undefined) return field.doubleValue
   if (field.booleanValue !== undefined) return field.booleanValue
   return null
+}
+
+export interface ConnectionFlags {
+  cluster?: string | undefined
+  database?: string | undefined
+  dbUser?: string | undefined
+  secretArn?: string | undefined
+  workgroup?: string | undefined
+}
+
+/**
+ * The Data API target of --cluster/--workgroup, --database, --db-user, --secret-arn; undefined
+ * when neither a cluster nor a workgroup is given. `what` names the use in messages.
+ */
+export function dataApiTarget(flags: ConnectionFlags, what: string): DataApiTarget | undefined {
+  if (flags.cluster === undefined && flags.workgroup === undefined) return undefined
+  if (flags.database === undefined)
+    throw new UsageError(`--database is required with --cluster or --workgroup (${what})`, {
+      suggestions: ['Give --database dev (the database that holds the table).'],
+    })
+  if (flags.workgroup !== undefined) {
+    if (flags.dbUser !== undefined)
+      throw new UsageError('--db-user is for provisioned clusters; Serverless takes --secret-arn or your IAM identity')
+    return {database: flags.database, secretArn: flags.secretArn, workgroup: flags.workgroup}
+  }
+
+  return {cluster: flags.cluster!, database: flags.database, dbUser: flags.dbUser, secretArn: flags.secretArn}
 }

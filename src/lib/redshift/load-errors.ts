@@ -10,12 +10,14 @@
  * and field. Regular users see only their own rows.
  */
 import type {RedshiftDataClient} from '@aws-sdk/client-redshift-data'
+import type {S3Client} from '@aws-sdk/client-s3'
 
 import type {RunContext} from '../core/run-context.js'
 
 import {InputError, UsageError} from '../core/errors.js'
 import {type CopyOptions, CopyOptionsError, formatCopyOptions, parseCopyOptions} from './copy-options.js'
 import {type Cell, type DataApiTarget, runStatement, StatementFailedError} from './data-api.js'
+import {fetchLines, markField} from './fetch-lines.js'
 import {codeMeaning, fixFor, LOAD_ERROR_CODES, matchReason, MAXERROR_NOTE, utf8Bytes} from './load-error-codes.js'
 import {ErrorsFileError, type LoadErrorRow, normaliseRow, parseErrorsFile} from './load-error-rows.js'
 
@@ -24,6 +26,8 @@ export type ErrorSource = 'stl' | 'sys'
 export interface LoadErrorsRequest {
   /** Offline: the content of a saved result (JSON/CSV/TSV/psql) and its name. */
   errorsFile?: undefined | {content: string; name: string}
+  /** Read the offending lines from the S3 objects the rows name (s3:GetObject). */
+  fetchLines?: boolean | undefined
   /** Most error rows to read (newest first). */
   limit: number
   queryId?: number | undefined
@@ -31,10 +35,12 @@ export interface LoadErrorsRequest {
   source: ErrorSource
   table?: string | undefined
   target?: DataApiTarget | undefined
+  zstdPath?: string | undefined
 }
 
 export interface LoadErrorsClients {
   data?: (() => RedshiftDataClient) | undefined
+  s3?: (() => S3Client) | undefined
 }
 
 export interface ErrorExample {
@@ -42,6 +48,12 @@ export interface ErrorExample {
   bytes: number | undefined
   file: string | undefined
   line: number | undefined
+  /** --fetch-lines: the line as it is in the file (at most 64 KiB). */
+  lineText?: string | undefined
+  /** --fetch-lines: why the line was not read. */
+  lineUnread?: string | undefined
+  /** --fetch-lines: where the logged value is in lineText (UTF-16 offsets), when it is there. */
+  mark?: undefined | {length: number; start: number}
   value: string | undefined
 }
 
@@ -303,7 +315,49 @@ export async function loadErrors(
   request: LoadErrorsRequest,
   ctx: RunContext,
 ): Promise<LoadErrorsResult> {
-  if (request.errorsFile) return offline(request.errorsFile)
+  const result = request.errorsFile ? offline(request.errorsFile) : await online(clients, request, ctx)
+  if (request.fetchLines) {
+    if (!clients.s3) throw new UsageError('--fetch-lines needs AWS settings to read the S3 objects')
+    await attachLines(clients.s3(), result, request.zstdPath, ctx)
+  }
+
+  return result
+}
+
+/** Each example's line from its S3 object, with the logged value located in it. */
+async function attachLines(
+  s3: S3Client,
+  result: LoadErrorsResult,
+  zstdPath: string | undefined,
+  ctx: RunContext,
+): Promise<void> {
+  const examples = result.groups.flatMap((g) => g.examples)
+  const wanted = examples.filter((e) => e.file !== undefined && e.line !== undefined)
+  const lines = await fetchLines(
+    s3,
+    wanted.map((e) => ({file: e.file!.trim(), line: e.line!})),
+    {zstdPath},
+    ctx,
+  )
+  for (const [i, e] of wanted.entries()) {
+    const got = lines[i]!
+    if ('problem' in got) e.lineUnread = got.problem
+    else {
+      e.lineText = got.text
+      e.mark = markField(got.text, e.value)
+    }
+  }
+
+  for (const e of examples)
+    if (!wanted.includes(e))
+      e.lineUnread = e.file === undefined ? 'no file in the error row' : 'no line number in the error row'
+}
+
+async function online(
+  clients: LoadErrorsClients,
+  request: LoadErrorsRequest,
+  ctx: RunContext,
+): Promise<LoadErrorsResult> {
   if (!request.target || !clients.data)
     throw new UsageError('give --cluster or --workgroup (with --database), or --errors-file')
   if (request.source === 'stl' && 'workgroup' in request.target)

@@ -217,10 +217,46 @@ function readColumn(element: Token[]): ColumnDef {
   if (nameToken.kind !== 'word' && nameToken.kind !== 'quoted-ident')
     throw new DdlError(`expected a column name, found "${nameToken.text}"`, nameToken.line)
   const name = identifierName(nameToken)
-  // The type: words until an attribute keyword, with one parenthesised argument list.
+  const {args, end, words: typeWords} = readType(element, 1)
+  if (typeWords.length === 0) throw new DdlError(`column "${name}" has no type`, nameToken.line)
+  let notNull = false
+  let identity: ColumnDef['identity']
+  let depth = 0
+  for (let i = end; i < element.length; i++) {
+    const t = element[i]!
+    if (isPunct(t, '(')) depth++
+    else if (isPunct(t, ')')) depth--
+    else if (depth === 0 && isWord(t, 'NOT') && isWord(element[i + 1], 'NULL')) notNull = true
+    else if (depth === 0 && isWord(t, 'IDENTITY')) identity ??= 'always'
+    else if (depth === 0 && isWord(t, 'GENERATED') && isWord(element[i + 1], 'BY')) identity = 'by-default'
+  }
+
+  return {identity, name, notNull, ...columnType(typeWords, args, nameToken.line)}
+}
+
+/**
+ * A type as the catalog prints it (format_type: `character varying(256)`, `numeric(12,2)`,
+ * `timestamp without time zone`), read with the same rules as a type in a CREATE TABLE.
+ */
+export function parseColumnType(text: string): Pick<ColumnDef, 'kind' | 'length' | 'precision' | 'scale' | 'type'> {
+  let tokens: Token[]
+  try {
+    tokens = tokenize(text)
+  } catch (error) {
+    if (error instanceof SqlSyntaxError) throw new DdlError(`type "${text}": ${error.message}`, 1)
+    throw error
+  }
+
+  const {args, end, words} = readType(tokens, 0)
+  if (words.length === 0 || end < tokens.length) throw new DdlError(`"${text}" is not a column type`, 1)
+  return columnType(words, args, 1)
+}
+
+/** The type from `start`: words until an attribute keyword, with one parenthesised argument list. */
+function readType(element: Token[], start: number): {args: string[]; end: number; words: string[]} {
   const typeWords: string[] = []
   const args: string[] = []
-  let i = 1
+  let i = start
   for (; i < element.length; i++) {
     const t = element[i]!
     if (t.kind === 'word' && !ATTRIBUTE.has(t.text.toUpperCase())) {
@@ -246,20 +282,7 @@ function readColumn(element: Token[]): ColumnDef {
     break
   }
 
-  if (typeWords.length === 0) throw new DdlError(`column "${name}" has no type`, nameToken.line)
-  let notNull = false
-  let identity: ColumnDef['identity']
-  let depth = 0
-  for (; i < element.length; i++) {
-    const t = element[i]!
-    if (isPunct(t, '(')) depth++
-    else if (isPunct(t, ')')) depth--
-    else if (depth === 0 && isWord(t, 'NOT') && isWord(element[i + 1], 'NULL')) notNull = true
-    else if (depth === 0 && isWord(t, 'IDENTITY')) identity ??= 'always'
-    else if (depth === 0 && isWord(t, 'GENERATED') && isWord(element[i + 1], 'BY')) identity = 'by-default'
-  }
-
-  return {identity, name, notNull, ...columnType(typeWords, args, nameToken.line)}
+  return {args, end: i, words: typeWords}
 }
 
 function columnType(

@@ -1,3 +1,9 @@
+import {
+  DescribeStatementCommand,
+  ExecuteStatementCommand,
+  GetStatementResultCommand,
+  RedshiftDataClient,
+} from '@aws-sdk/client-redshift-data'
 import {GetObjectCommand, HeadObjectCommand, S3Client} from '@aws-sdk/client-s3'
 import {mockClient} from 'aws-sdk-client-mock'
 import {mkdtemp, rm, writeFile} from 'node:fs/promises'
@@ -11,12 +17,14 @@ import type {CopyCheckResult} from '../../../src/lib/redshift/copy-check.js'
 
 import RedshiftCopyCheck from '../../../src/commands/redshift/copy-check.js'
 import {useTestAwsEnv} from '../../helpers/aws-env.js'
+import {dataApiPage, SVV_COLUMNS, type SvvColumnsRow} from '../../helpers/data-api.js'
 import {expectCallsDeclared} from '../../helpers/iam.js'
 import {errorOf, resultOf, runJson, runText} from '../../helpers/run.js'
 
 // @oclif/test's runCommand joins argv with spaces and splits it again: a value with spaces is
 // passed as --flag="value".
 const s3 = mockClient(S3Client)
+const data = mockClient(RedshiftDataClient)
 let dir: string
 let ddl: string
 let csv: string
@@ -133,5 +141,83 @@ describe('redshift copy-check', () => {
     expect(run.exitCode).toBe(0)
     expect(resultOf(run).records).toBe(1)
     expectCallsDeclared(RedshiftCopyCheck.iam, {s3})
+  })
+
+  it('--table with --workgroup reads the columns from SVV_COLUMNS (declared) and checks against them', async () => {
+    data.reset()
+    data.on(ExecuteStatementCommand).resolves({Id: 'c1'})
+    data.on(DescribeStatementCommand).resolves({HasResultSet: true, Status: 'FINISHED'})
+    const rows: SvvColumnsRow[] = [
+      ['public', 'sales', 'id', 1, 'bigint', null, 64, 0, 'NO', '"identity"(1, 0, \'1,1\'::text)'],
+      ['public', 'sales', 'sale_id', 2, 'integer', null, 32, 0, 'NO', null],
+      ['public', 'sales', 'buyer', 3, 'character varying', 8, null, null, 'YES', null],
+      ['public', 'sales', 'sold_on', 4, 'date', null, null, null, 'YES', null],
+      ['public', 'sales', 'amount', 5, 'numeric', null, 8, 2, 'YES', null],
+    ]
+    data.on(GetStatementResultCommand).resolves(dataApiPage(SVV_COLUMNS, rows))
+    const run = await runJson<CopyCheckResult>([
+      'redshift',
+      'copy-check',
+      '--input',
+      csv,
+      '--table',
+      'public.sales',
+      '--workgroup',
+      'etl',
+      '--database',
+      'dev',
+      '--copy-options="CSV IGNOREHEADER 1"',
+    ])
+    expect(run.exitCode).toBe(1)
+    expect(resultOf(run).errors.map((e) => [e.line, e.column, e.code])).toEqual([
+      [3, 'buyer', 1204],
+      [4, 'sale_id', 1207],
+    ])
+    expect(data.commandCalls(ExecuteStatementCommand)[0]!.args[0].input).toMatchObject({
+      Database: 'dev',
+      WorkgroupName: 'etl',
+    })
+    expectCallsDeclared(RedshiftCopyCheck.iam, {'redshift-data': data})
+  })
+
+  it('--table alone says where the columns come from (exit 2); --cluster without --database too', async () => {
+    const alone = await runJson(['redshift', 'copy-check', '--input', csv, '--table', 'public.sales'])
+    expect(alone.exitCode).toBe(2)
+    expect(errorOf(alone).message).toMatch(/where the table's columns come from/)
+    const noDb = await runJson(['redshift', 'copy-check', '--input', csv, '--table', 'public.sales', '--cluster', 'c'])
+    expect(noDb.exitCode).toBe(2)
+    expect(errorOf(noDb).message).toMatch(/--database is required/)
+  })
+
+  it("checks JSON with a local JSONPaths file named in FORMAT JSON '…'", async () => {
+    const paths = path.join(dir, 'paths.json')
+    await writeFile(paths, JSON.stringify({jsonpaths: ['$.sale.id', '$.who', '$.on', '$.amount']}))
+    const input = path.join(dir, 'sales.json')
+    await writeFile(
+      input,
+      '{"sale": {"id": 1}, "who": "ana", "on": "2026-01-02", "amount": 3}\n{"sale": {}, "who": "bo"}\n',
+    )
+    const run = await runJson<CopyCheckResult>([
+      'redshift',
+      'copy-check',
+      '--input',
+      input,
+      '--table-ddl',
+      ddl,
+      `--copy-options="FORMAT JSON '${paths}'"`,
+    ])
+    expect(run.exitCode).toBe(1)
+    expect(resultOf(run).errors.map((e) => [e.line, e.column, e.code])).toEqual([[2, 'sale_id', 1213]])
+    const badPaths = await runJson([
+      'redshift',
+      'copy-check',
+      '--input',
+      input,
+      '--table-ddl',
+      ddl,
+      `--copy-options="JSON '${input}.nope'"`,
+    ])
+    expect(badPaths.exitCode).toBe(6)
+    expect(errorOf(badPaths).message).toMatch(/JSONPaths file .* cannot be read/)
   })
 })

@@ -1,3 +1,10 @@
+import {
+  DescribeStatementCommand,
+  ExecuteStatementCommand,
+  GetStatementResultCommand,
+  RedshiftDataClient,
+} from '@aws-sdk/client-redshift-data'
+import {mockClient} from 'aws-sdk-client-mock'
 import {mkdtemp, readdir, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
@@ -5,7 +12,12 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import type {CopySplitResult} from '../../../src/lib/redshift/copy-split.js'
 
+import {useTestAwsEnv} from '../../helpers/aws-env.js'
+import {dataApiPage, SVV_COLUMNS, type SvvColumnsRow} from '../../helpers/data-api.js'
 import {errorOf, resultOf, runJson} from '../../helpers/run.js'
+
+const data = mockClient(RedshiftDataClient)
+useTestAwsEnv()
 
 let dir: string
 let ddl: string
@@ -91,5 +103,40 @@ describe('redshift copy-split --check-table', () => {
       `--check-options="DATEFORMAT 'MM/DD/YYYY'"`,
     ])
     expect(withFormat.exitCode).toBe(0)
+  })
+
+  it('--check-table schema.table reads the columns from the cluster (Serverless) and fails a bad record', async () => {
+    data.reset()
+    data.on(ExecuteStatementCommand).resolves({Id: 'c1'})
+    data.on(DescribeStatementCommand).resolves({HasResultSet: true, Status: 'FINISHED'})
+    const rows: SvvColumnsRow[] = [
+      ['public', 'events', 'id', 1, 'integer', null, 32, 0, 'NO', null],
+      ['public', 'events', 'kind', 2, 'character varying', 4, null, null, 'YES', null],
+      ['public', 'events', 'at', 3, 'date', null, null, null, 'YES', null],
+    ]
+    data.on(GetStatementResultCommand).resolves(dataApiPage(SVV_COLUMNS, rows))
+    const input = path.join(dir, 'bad-cluster.csv')
+    await writeFile(input, 'id,kind,at\n1,a,2026-01-01\n,b,2026-01-02\n')
+    const out = path.join(dir, 'out-cluster')
+    const run = await runJson([
+      'redshift',
+      'copy-split',
+      '--input',
+      input,
+      '--out',
+      out,
+      '--workgroup',
+      'etl',
+      '--database',
+      'dev',
+      '--check-table',
+      'public.events',
+    ])
+    expect(run.exitCode).toBe(6)
+    expect(errorOf(run).message).toMatch(/line 3, column id, code 1213/)
+    expect(data.commandCalls(ExecuteStatementCommand)[0]!.args[0].input.Parameters).toEqual([
+      {name: 'table_name', value: 'events'},
+      {name: 'table_schema', value: 'public'},
+    ])
   })
 })

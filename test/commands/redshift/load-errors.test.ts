@@ -4,10 +4,12 @@ import {
   GetStatementResultCommand,
   RedshiftDataClient,
 } from '@aws-sdk/client-redshift-data'
+import {S3Client} from '@aws-sdk/client-s3'
 import {mockClient} from 'aws-sdk-client-mock'
 import {mkdtemp, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
+import {gzipSync} from 'node:zlib'
 import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest'
 
 import type {LoadErrorsResult} from '../../../src/lib/redshift/load-errors.js'
@@ -16,8 +18,10 @@ import RedshiftLoadErrors from '../../../src/commands/redshift/load-errors.js'
 import {useTestAwsEnv} from '../../helpers/aws-env.js'
 import {expectCallsDeclared} from '../../helpers/iam.js'
 import {errorOf, resultOf, runJson, runText} from '../../helpers/run.js'
+import {serveObjects} from '../../helpers/s3-objects.js'
 
 const data = mockClient(RedshiftDataClient)
+const s3 = mockClient(S3Client)
 let dir: string
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'pipeops-load-errors-'))
@@ -135,5 +139,22 @@ describe('redshift load-errors', () => {
     ])
     expect(run.exitCode).toBe(6)
     expect(errorOf(run).message).toMatch(/does not exist/)
+  })
+
+  it('--fetch-lines reads each example line from S3 and marks the logged value (declared)', async () => {
+    const file = path.join(dir, 'stl-fetch.csv')
+    await writeFile(
+      file,
+      'query,filename,line_number,colname,type,col_length,raw_field_value,err_code,err_reason\n' +
+        '9,s3://bkt/users.txt.gz   ,3,city,varchar,10,Saint-Étienne-du-Rouvray,1204,String length exceeds DDL length\n' +
+        '9,s3://bkt/users.txt.gz   ,-1,city,varchar,10,Lyon-Part-Dieu-Sud,1204,String length exceeds DDL length\n',
+    )
+    s3.reset()
+    serveObjects(s3, {'users.txt.gz': gzipSync('id|city\n1|Paris\n2|Saint-Étienne-du-Rouvray\n3|Nice\n')})
+    const run = await runText(['redshift', 'load-errors', '--errors-file', file, '--fetch-lines'])
+    expect(run.exitCode).toBe(1)
+    expect(run.stdout).toMatch(/line: 2\|»Saint-Étienne-du-Rouvray«/)
+    expect(run.stdout).toMatch(/line not read: no line number/)
+    expectCallsDeclared(RedshiftLoadErrors.iam, {s3})
   })
 })
