@@ -1,6 +1,7 @@
 import {Flags, type Interfaces} from '@oclif/core'
 
 import {BaseCommand} from '../../base-command.js'
+import {ATHENA_TABLE_IAM, athenaTableFlags, athenaTableRequest} from '../../flags/athena-table.js'
 import {parseUtilisation} from '../../flags/utilisation.js'
 import {hasCloudWatchBesideKinesis} from '../../lib/aws/clients.js'
 import {UsageError} from '../../lib/core/errors.js'
@@ -13,7 +14,6 @@ import {analyseHotShards, type HotShardsOptions, type HotShardsResult} from '../
 import {offlineShardRanges, openRecords} from '../../lib/kinesis/offline-input.js'
 import {parseStreamRef, readStreamState} from '../../lib/kinesis/stream.js'
 import {renderAthenaRun} from '../../ui/athena-run.js'
-import {ATHENA_TABLE_IAM, athenaTableFlags, athenaTableRequest} from '../../ui/athena-table-flags.js'
 import {renderHotShards} from '../../ui/kinesis-hot-shards.js'
 import {runWatch} from '../../ui/kinesis-watch.js'
 

@@ -3,6 +3,7 @@ import {Flags} from '@oclif/core'
 import type {QuotaView, ReshardResult} from '../../lib/kinesis/reshard/types.js'
 
 import {BaseCommand} from '../../base-command.js'
+import {ATHENA_TABLE_IAM, athenaTableRequest, reshardAthenaFlags} from '../../flags/athena-table.js'
 import {strategyFromFlags} from '../../flags/kinesis-reshard.js'
 import {planFlags} from '../../flags/plan.js'
 import {onlyWith} from '../../flags/relations.js'
@@ -17,7 +18,6 @@ import {makeReshardPlan, PLAN_KIND, type ReshardPlan} from '../../lib/kinesis/re
 import {recheckSavedPlan} from '../../lib/kinesis/reshard/recheck.js'
 import {buildReshardResult, shardMapDocument} from '../../lib/kinesis/reshard/result.js'
 import {parseStreamRef} from '../../lib/kinesis/stream.js'
-import {ATHENA_TABLE_IAM, athenaTableRequest, reshardAthenaFlags} from '../../ui/athena-table-flags.js'
 import {renderReshardPlan, renderReshardResult} from '../../ui/kinesis-reshard.js'
 
 export default class KinesisReshard extends BaseCommand {
