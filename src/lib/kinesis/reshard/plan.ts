@@ -35,7 +35,7 @@ import {
   UPDATE_SHARD_COUNT_PER_24H,
 } from './planners.js'
 import {fromApiRange, sameRange, simulate, toApiRange, toRangeView} from './ranges.js'
-import {countUpdateShardCount24h, readShardLimits, validatePlan} from './validate.js'
+import {checkOpsAgainstLimits} from './validate.js'
 
 export const PLAN_KIND = 'kinesis reshard'
 
@@ -329,15 +329,11 @@ export async function makeReshardPlan(
   notes.push(...planned.notes)
   const states = simulate(state.open, planned.ops)
   const after = states.at(-1)!
-  const [quota, limits] = await Promise.all([
-    countUpdateShardCount24h(
-      clients.cloudtrail,
-      {arn: state.streamArn, name: state.streamName},
-      {limiter: planRequest.trailLimiter, now: ctx.now(), signal: ctx.signal},
-    ),
-    readShardLimits(clients.kinesis, ctx.signal),
-  ])
-  const checks = validatePlan({limits, ops: planned.ops, quota, streamOpen: state.open.length})
+  const {checks, quota} = await checkOpsAgainstLimits(
+    clients,
+    {ops: planned.ops, state, trailLimiter: planRequest.trailLimiter},
+    ctx,
+  )
   const utilisationOf = (r: OpenRange) => (profiles ? predictLoad(profiles, r)?.utilisation : undefined)
   const before: RangeView[] = state.open.map((r) => toRangeView(r, utilisationOf(r)))
   const afterViews: RangeView[] = after.map((r) => toRangeView(r, utilisationOf(r)))

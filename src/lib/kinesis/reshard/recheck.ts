@@ -10,7 +10,7 @@ import {readStreamState} from '../stream.js'
 import {stepsDoneByLayout} from './executor.js'
 import {type ReshardClients, type ReshardReadOptions, toPlannedOp} from './plan.js'
 import {UPDATE_SHARD_COUNT_PER_24H} from './planners.js'
-import {countUpdateShardCount24h, readShardLimits, validatePlan} from './validate.js'
+import {checkOpsAgainstLimits} from './validate.js'
 
 export async function recheckSavedPlan(
   clients: ReshardClients,
@@ -22,14 +22,10 @@ export async function recheckSavedPlan(
   // An on-demand or off-path stream is refused by the executor's start check with its own message.
   const done = stepsDoneByLayout(plan, state) ?? 0
   const remaining = plan.steps.slice(done).map((s) => toPlannedOp(s))
-  const [quota, limits] = await Promise.all([
-    countUpdateShardCount24h(
-      clients.cloudtrail,
-      {arn: state.streamArn, name: state.streamName},
-      {limiter: request.trailLimiter, now: ctx.now(), signal: ctx.signal},
-    ),
-    readShardLimits(clients.kinesis, ctx.signal),
-  ])
-  const checks = validatePlan({limits, ops: remaining, quota, streamOpen: state.open.length})
+  const {checks, quota} = await checkOpsAgainstLimits(
+    clients,
+    {ops: remaining, state, trailLimiter: request.trailLimiter},
+    ctx,
+  )
   return {checks, quota: {limit: UPDATE_SHARD_COUNT_PER_24H, updateShardCountUsed24h: quota.used}}
 }
