@@ -119,3 +119,20 @@ export function machineLine(): string {
     .map((l) => l.toFixed(2))
     .join(' / ')}.`
 }
+
+/**
+ * The end-to-end block of a benchmark: build the CLI if needed, run the sides alternately for
+ * `rounds` rounds, and print the title (with the machine line) and a table of the medians; `rows`
+ * turns each side's summary into the table's rows (the peer each row compares with is its choice).
+ */
+export function endToEndTable(options: {
+  rounds: number
+  rows: (summaries: Record<string, Summary>) => string[]
+  sides: Record<string, () => ProcessRun>
+  title: string
+}): string {
+  ensureBuilt()
+  const runs = alternate(options.rounds, options.sides)
+  const summaries = Object.fromEntries(Object.entries(runs).map(([name, r]) => [name, summarise(r)]))
+  return [`${options.title} ${machineLine()}`, '', e2eHeader(), ...options.rows(summaries)].join('\n')
+}

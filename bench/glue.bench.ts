@@ -18,6 +18,7 @@ import {mockClient} from 'aws-sdk-client-mock'
 import {setTimeout as sleep} from 'node:timers/promises'
 
 import {applyPlan} from '../src/lib/core/plan.js'
+import {testRunContext} from '../src/lib/core/run-context.js'
 import {PartitionSyncExecutor, planPartitionSync} from '../src/lib/glue/partition-sync.js'
 import {MemoryGlue} from '../test/fixtures/glue/memory-glue.js'
 import {MemoryS3} from '../test/fixtures/glue/memory-s3.js'
@@ -174,6 +175,7 @@ async function pipeopsWay(s: Side): Promise<void> {
       table: 'events',
       where: {},
     },
+    testRunContext(),
   )
   await applyPlan(plan, new PartitionSyncExecutor(s.glue, {concurrency: 16}), {resumeCommand: 'bench'})
 }

@@ -18,22 +18,12 @@ import {createWriteStream, renameSync, statSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 import {fileURLToPath, pathToFileURL} from 'node:url'
 
+import {testRunContext} from '../src/lib/core/run-context.js'
 import {evenRanges} from '../src/lib/kinesis/hash-key.js'
 import {analyseHotShards} from '../src/lib/kinesis/hot-shards.js'
 import {analyseKeySpread} from '../src/lib/kinesis/key-spread.js'
 import {openLines, openRecords} from '../src/lib/kinesis/offline-input.js'
-import {
-  alternate,
-  CLI,
-  e2eHeader,
-  e2eRow,
-  ensureBuilt,
-  machineLine,
-  ROOT,
-  scratchDir,
-  summarise,
-  timeProcess,
-} from './e2e.js'
+import {CLI, e2eRow, endToEndTable, ROOT, scratchDir, timeProcess} from './e2e.js'
 
 const TOTAL = 10_000_000
 const DISTINCT = 1_000_000
@@ -121,7 +111,7 @@ async function child(mode: string, file: string): Promise<void> {
           threshold: 0.8,
           windowGiven: true,
         },
-        {now: () => 0, async sleep() {}},
+        testRunContext({now: () => new Date(0)}),
       )
       checksum = `${r.result.shards[0]!.shardId} top ${r.result.shards[0]!.topKeys[0]!.partitionKey}`
       break
@@ -216,27 +206,28 @@ console.log(x)
 
 /** End-to-end rows: the built CLI and the peer script, each a whole process, alternating. */
 function endToEnd(file: string, dir: string): string {
-  ensureBuilt()
   const peerScript = path.join(dir, 'peer.mjs')
   writeFileSync(peerScript, PEER_SCRIPT)
-  const runs = alternate(3, {
-    hotShards: () =>
-      timeProcess(`node '${CLI}' kinesis hot-shards --records '${file}' --shards ${SHARDS} --json`, {okExits: [0, 1]}),
-    keySpread: () =>
-      timeProcess(`node '${CLI}' kinesis key-spread --records '${file}' --shards ${SHARDS} --window 10m --json`, {
-        okExits: [0, 1],
-      }),
-    peer: () => timeProcess(`node '${peerScript}' '${file}'`),
+  return endToEndTable({
+    rounds: 3,
+    rows: ({hotShards, keySpread, peer}) => [
+      e2eRow("peer script: same reader + `crypto.hash('md5', key)` per key", peer!),
+      e2eRow(`\`pipeops kinesis key-spread --records\` (built CLI, ${SHARDS} shards)`, keySpread!, peer),
+      e2eRow(`\`pipeops kinesis hot-shards --records\` (built CLI, ${SHARDS} shards)`, hotShards!, peer),
+    ],
+    sides: {
+      hotShards: () =>
+        timeProcess(`node '${CLI}' kinesis hot-shards --records '${file}' --shards ${SHARDS} --json`, {
+          okExits: [0, 1],
+        }),
+      keySpread: () =>
+        timeProcess(`node '${CLI}' kinesis key-spread --records '${file}' --shards ${SHARDS} --window 10m --json`, {
+          okExits: [0, 1],
+        }),
+      peer: () => timeProcess(`node '${peerScript}' '${file}'`),
+    },
+    title: `End to end, ${TOTAL.toLocaleString('en')} keys; 3 alternating rounds.`,
   })
-  const peer = summarise(runs.peer!)
-  return [
-    `End to end, ${TOTAL.toLocaleString('en')} keys; 3 alternating rounds. ${machineLine()}`,
-    '',
-    e2eHeader(),
-    e2eRow("peer script: same reader + `crypto.hash('md5', key)` per key", peer),
-    e2eRow(`\`pipeops kinesis key-spread --records\` (built CLI, ${SHARDS} shards)`, summarise(runs.keySpread!), peer),
-    e2eRow(`\`pipeops kinesis hot-shards --records\` (built CLI, ${SHARDS} shards)`, summarise(runs.hotShards!), peer),
-  ].join('\n')
 }
 
 export default async function kinesisBench(): Promise<void> {

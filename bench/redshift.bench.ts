@@ -20,18 +20,7 @@ import {fileURLToPath} from 'node:url'
 import {promisify} from 'node:util'
 
 import {compileSources} from '../test/helpers/compile-sources.js'
-import {
-  alternate,
-  CLI,
-  e2eHeader,
-  e2eRow,
-  ensureBuilt,
-  machineLine,
-  type ProcessRun,
-  scratchDir,
-  summarise,
-  timeProcess,
-} from './e2e.js'
+import {CLI, e2eRow, endToEndTable, type ProcessRun, scratchDir, timeProcess} from './e2e.js'
 
 const exec = promisify(execFile)
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
@@ -274,7 +263,6 @@ function outBytes(tag: string): number {
  * pipeline (pigz -dc | split … --filter 'pigz -6 -p 2'), three alternating rounds.
  */
 function endToEnd(input: string): string {
-  ensureBuilt()
   const split = (decompress: string, compress: string): string =>
     `${decompress} '${input}' | tail -n +2 | split -n r/${PARTS} -d -a 4 --additional-suffix=.csv --filter='${compress} > "$FILE.gz"' - part_`
   const sides: Record<string, () => ProcessRun> = {
@@ -286,31 +274,31 @@ function endToEnd(input: string): string {
   }
   const hasPigz = spawnSync('pigz', ['--version']).status === 0
   if (hasPigz) sides.pigz = () => timeProcess(`${out('pigz')}${split('pigz -dc', 'pigz -6 -p 2')}`)
-  const runs = alternate(E2E_ROUNDS, sides)
-  const gnu = summarise(runs.gnu!)
-  const rows = [
-    e2eHeader(),
-    e2eRow(`GNU \`zcat | tail | split -n r/${PARTS} --filter 'gzip -6'\` (${mb(outBytes('gnu'))} MB out)`, gnu),
-  ]
-  if (hasPigz) {
-    const pigz = summarise(runs.pigz!)
-    rows.push(
-      e2eRow(`pigz \`pigz -dc | tail | split … --filter 'pigz -6 -p 2'\` (${mb(outBytes('pigz'))} MB out)`, pigz, gnu),
-    )
-  }
-
-  const ours = summarise(runs.pipeops!)
-  rows.push(
-    e2eRow(
-      `\`pipeops redshift copy-split --level 6\` (built CLI; ${mb(outBytes('pipeops'))} MB out), vs GNU`,
-      ours,
-      gnu,
-    ),
-  )
-  if (hasPigz) rows.push(e2eRow('… the same pipeops runs, vs pigz', ours, summarise(runs.pigz!)))
-  return [
-    `End to end, 200 MiB gzip -6 in, level 6 out, ${PARTS} parts; ${E2E_ROUNDS} alternating rounds. ${machineLine()}`,
-    '',
-    ...rows,
-  ].join('\n')
+  return endToEndTable({
+    rounds: E2E_ROUNDS,
+    rows({gnu, pigz, pipeops}) {
+      const rows = [
+        e2eRow(`GNU \`zcat | tail | split -n r/${PARTS} --filter 'gzip -6'\` (${mb(outBytes('gnu'))} MB out)`, gnu!),
+      ]
+      if (pigz)
+        rows.push(
+          e2eRow(
+            `pigz \`pigz -dc | tail | split … --filter 'pigz -6 -p 2'\` (${mb(outBytes('pigz'))} MB out)`,
+            pigz,
+            gnu,
+          ),
+        )
+      rows.push(
+        e2eRow(
+          `\`pipeops redshift copy-split --level 6\` (built CLI; ${mb(outBytes('pipeops'))} MB out), vs GNU`,
+          pipeops!,
+          gnu,
+        ),
+      )
+      if (pigz) rows.push(e2eRow('… the same pipeops runs, vs pigz', pipeops!, pigz))
+      return rows
+    },
+    sides,
+    title: `End to end, 200 MiB gzip -6 in, level 6 out, ${PARTS} parts; ${E2E_ROUNDS} alternating rounds.`,
+  })
 }

@@ -6,6 +6,8 @@ import {Box, render, Text} from 'ink'
 
 import type {HotShardsAnalysis, HotShardsResult} from '../lib/kinesis/hot-shards.js'
 
+import {AbortedError} from '../lib/core/errors.js'
+import {sleep} from '../lib/core/sleep.js'
 import {displayKey, pct} from './kinesis-hot-shards.js'
 
 export interface WatchState {
@@ -107,16 +109,9 @@ export async function runWatch(options: WatchOptions): Promise<HotShardsResult |
       state.updatedAt = new Date()
       redraw()
 
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, options.intervalMs)
-        options.signal.addEventListener(
-          'abort',
-          () => {
-            clearTimeout(timer)
-            resolve()
-          },
-          {once: true},
-        )
+      // Ctrl-C ends the wait at once; the loop then stops (leaving the view is not an error).
+      await sleep(options.intervalMs, options.signal).catch((error: unknown) => {
+        if (!(error instanceof AbortedError)) throw error
       })
     }
   } finally {

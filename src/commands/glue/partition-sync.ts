@@ -124,22 +124,14 @@ Exit codes: 0 in sync or applied, 1 differences found (dry run), 7 applied parti
     const glue = offline ? undefined : await aws.create('glue')
 
     let prepared: PreparedSync | undefined
-    const progress = this.progress()
+    const ctx = this.runContext()
     const executor = new PartitionSyncExecutor(glue!, {concurrency: flags.concurrency})
     const run = await this.runPlan({
       executor,
       flags,
       kind: PLAN_KIND,
       makePlan: async () => {
-        prepared = await planPartitionSync(
-          {glue, s3},
-          {
-            ...syncOptions(flags, offline, sinceMs),
-            onProgress: (p) => progress.update(p),
-            signal: this.abortController.signal,
-          },
-        )
-        progress.stop()
+        prepared = await planPartitionSync({glue, s3}, syncOptions(flags, offline, sinceMs), ctx)
         for (const w of prepared.warnings) this.warnUser(w)
         return prepared.plan
       },

@@ -5,8 +5,11 @@
  * the cause (numbers, ids, ARNs and quoted values masked), and one example per group is followed
  * into what it ran. Each group says how many of its executions can be redriven.
  */
+import pLimit from 'p-limit'
+
 import type {RunContext} from '../core/run-context.js'
 
+import {reasonOf} from '../core/error-reason.js'
 import {UsageError} from '../core/errors.js'
 import {type ExplainClients, explainExecution, type ExplainReport, followReport} from './explain.js'
 import {
@@ -64,24 +67,6 @@ export function causeFingerprint(cause: null | string): null | string {
     .slice(0, 300)
 }
 
-/** Run `fn` over `items` with at most `limit` running at once, keeping the order of results. */
-async function mapBounded<T, R>(
-  items: readonly T[],
-  limit: number,
-  fn: (item: T, i: number) => Promise<R>,
-): Promise<R[]> {
-  const out: R[] = Array.from({length: items.length})
-  let next = 0
-  const workers = Array.from({length: Math.min(limit, items.length)}, async () => {
-    while (next < items.length) {
-      const i = next++
-      out[i] = await fn(items[i]!, i)
-    }
-  })
-  await Promise.all(workers)
-  return out
-}
-
 export async function explainExecutions(
   clients: ExplainClients,
   request: ExplainManyRequest,
@@ -100,18 +85,22 @@ export async function explainExecutions(
   const stateMachineArn = machineArnOf(machine.arn)
   const {executions, truncated} = await listStopped(clients.sfn, stateMachineArn, request, ctx)
   let done = 0
-  const reports = await mapBounded(executions, request.concurrency, async (listed) => {
+  // At most --concurrency explanations in flight (each reads a history, page by page).
+  const limit = pLimit(Math.max(1, request.concurrency))
+  const explainOne = async (listed: (typeof executions)[number]) => {
     const executionArn = listed.executionArn!
     try {
       const report = await explainExecution(clients, {executionArn, follow: false}, ctx)
       return {listed, report}
     } catch (error) {
       if (ctx.signal.aborted) throw error
-      return {listed, reason: `${(error as Error).name ?? 'Error'}: ${(error as Error).message}`}
+      return {listed, reason: reasonOf(error)}
     } finally {
       ctx.progress({done: ++done, label: 'Reading histories', total: executions.length})
     }
-  })
+  }
+
+  const reports = await Promise.all(executions.map(async (listed) => limit(async () => explainOne(listed))))
 
   const groups = new Map<string, Omit<FailureGroup, 'example'> & {exampleReport: ExplainReport}>()
   const unreadable: ExplainManyResult['unreadable'] = []
@@ -160,10 +149,11 @@ export async function explainExecutions(
 
   // The newest execution of each group, followed into its logs and child executions.
   const ordered = [...groups.values()].sort((a, b) => b.count - a.count)
-  const withExamples = await mapBounded(ordered, request.concurrency, async ({exampleReport, ...group}) => ({
-    ...group,
-    example: await followReport(clients, exampleReport, ctx),
-  }))
+  const withExamples = await Promise.all(
+    ordered.map(async ({exampleReport, ...group}) =>
+      limit(async () => ({...group, example: await followReport(clients, exampleReport, ctx)})),
+    ),
+  )
   return {
     examined: executions.length,
     groups: withExamples,

@@ -13,6 +13,7 @@ import type {SFNClient} from '@aws-sdk/client-sfn'
 
 import type {RunContext} from '../core/run-context.js'
 
+import {reasonOf} from '../core/error-reason.js'
 import {type LambdaRun, type LogLine, type MapRun, type NestedRun, type TaskRun} from './task-run.js'
 
 export interface ExplainClients {
@@ -26,8 +27,6 @@ export interface ExplainClients {
 export const MAX_LOG_LINES = 40
 /** Lambda delivers log events a little after the invocation ends; look this far past the failure. */
 const LOG_SLACK_MS = 60_000
-
-const why = (error: unknown): string => `${(error as Error).name ?? 'Error'}: ${(error as Error).message}`
 
 /** Lines that say what failed come first: the runtime's ERROR lines, timeouts, tracebacks. */
 const IMPORTANT = /\bERROR\b|Task timed out|Traceback|Exception|errorMessage|Runtime\.\w+|REPORT RequestId/
@@ -46,7 +45,9 @@ async function followLambda(clients: ExplainClients, run: LambdaRun, ctx: RunCon
       })
       logGroup = config.LoggingConfig?.LogGroup ?? logGroup
     } catch (error) {
-      notes.push(`the function's log group setting could not be read (${why(error)}); the default group was searched`)
+      notes.push(
+        `the function's log group setting could not be read (${reasonOf(error)}); the default group was searched`,
+      )
     }
   }
 
@@ -78,7 +79,7 @@ async function followLambda(clients: ExplainClients, run: LambdaRun, ctx: RunCon
       pages++
     } while (nextToken && pages < 5 && lines.length < 500)
   } catch (error) {
-    return {...run, logGroup, note: [...notes, `its log lines could not be read (${why(error)})`].join('; ')}
+    return {...run, logGroup, note: [...notes, `its log lines could not be read (${reasonOf(error)})`].join('; ')}
   }
 
   if (lines.length === 0)
@@ -131,7 +132,7 @@ async function followMapRun<Child>(
       note: first ? null : 'no FAILED child execution is listed (they may have timed out or been aborted)',
     }
   } catch (error) {
-    return {...run, note: `the map run could not be read (${why(error)})`}
+    return {...run, note: `the map run could not be read (${reasonOf(error)})`}
   }
 }
 
@@ -153,7 +154,7 @@ export async function followTaskRun<Child>(
       try {
         return {...nested, child: await explainChild(nested.executionArn)}
       } catch (error) {
-        return {...nested, note: `the child execution could not be read (${why(error)})`}
+        return {...nested, note: `the child execution could not be read (${reasonOf(error)})`}
       }
     }
 

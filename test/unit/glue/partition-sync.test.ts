@@ -9,6 +9,7 @@ import {describe, expect, it} from 'vitest'
 
 import {PartialApplyError} from '../../../src/lib/core/errors.js'
 import {applyPlan} from '../../../src/lib/core/plan.js'
+import {testRunContext} from '../../../src/lib/core/run-context.js'
 import {callFailureKind} from '../../../src/lib/glue/batch.js'
 import {loadPartitionsJson} from '../../../src/lib/glue/catalog.js'
 import {
@@ -86,6 +87,7 @@ async function syncAndApply(env: ReturnType<typeof makeEnv>, extra: Partial<Part
   const {plan, result} = await planPartitionSync(
     {glue: env.glue, s3: env.s3},
     options({applyRequested: true, ...extra}),
+    testRunContext(),
   )
   const executor = new PartitionSyncExecutor(env.glue, fast)
   const report = await applyPlan(plan, executor, {resumeCommand: 'x'})
@@ -178,7 +180,7 @@ describe('plan and apply', () => {
   it('reads the catalog in 10 segments of at most 1000, without column schemas', async () => {
     const env = makeEnv(partitionObjects(['eu'], 5))
     for (let i = 0; i < 5; i++) env.catalog.put(['eu', String(i)], `s3://lake/t/region=eu/n=${i}/`)
-    const {result} = await planPartitionSync({glue: env.glue, s3: env.s3}, options())
+    const {result} = await planPartitionSync({glue: env.glue, s3: env.s3}, options(), testRunContext())
     expect(env.catalog.count('GetPartitions')).toBe(10)
     expect(result.plan.add).toEqual([])
     expect(result.catalog.partitions).toBe(5)
@@ -215,11 +217,15 @@ describe('plan and apply', () => {
     const env = makeEnv([...partitionObjects(['eu'], 5), 't/elsewhere/region=x/part'])
     for (let i = 0; i < 5; i++) env.catalog.put(['eu', String(i)], `s3://lake/t/region=eu/n=${i}/`)
     env.catalog.put(['x', '1'], 's3://lake/t/elsewhere/region=x/')
-    const attempt = planPartitionSync({glue: env.glue, s3: env.s3}, options({applyRequested: true, prune: true}))
+    const attempt = planPartitionSync(
+      {glue: env.glue, s3: env.s3},
+      options({applyRequested: true, prune: true}),
+      testRunContext(),
+    )
     await expect(attempt).rejects.toThrow(
       /refusing to apply: would drop 1 of 6 catalog partition\(s\) \(16.7 % > --max-drop-pct 10\); 1 partition\(s\) to drop still hold data/,
     )
-    const dry = await planPartitionSync({glue: env.glue, s3: env.s3}, options({prune: true}))
+    const dry = await planPartitionSync({glue: env.glue, s3: env.s3}, options({prune: true}), testRunContext())
     expect(dry.result.refusals).toHaveLength(2)
     expect(dry.result.plan.drop).toEqual([
       {hasData: true, location: 's3://lake/t/elsewhere/region=x/', values: ['x', '1']},
@@ -228,7 +234,7 @@ describe('plan and apply', () => {
 
   it('stops on projection-enabled tables unless --force, printing the properties to use', async () => {
     const env = makeEnv(partitionObjects(['eu', 'us'], 3), table({Parameters: {'projection.enabled': 'true'}}))
-    const error = (await planPartitionSync({glue: env.glue, s3: env.s3}, options()).then(
+    const error = (await planPartitionSync({glue: env.glue, s3: env.s3}, options(), testRunContext()).then(
       () => ({}),
       (error_: unknown) => error_,
     )) as {code: string; exitCode: number; message: string; suggestions: string[]}
@@ -236,7 +242,7 @@ describe('plan and apply', () => {
     expect(error.message).toMatch(/Athena ignores the partitions registered in the catalog/)
     expect(error.suggestions[0]).toContain("'projection.n.type'='integer', 'projection.n.range'='0,2'")
     expect(error.suggestions[0]).toContain("'storage.location.template'='s3://lake/t/region=${region}/n=${n}/'")
-    const forced = await planPartitionSync({glue: env.glue, s3: env.s3}, options({force: true}))
+    const forced = await planPartitionSync({glue: env.glue, s3: env.s3}, options({force: true}), testRunContext())
     expect(forced.result.plan.add).toHaveLength(6)
   })
 
@@ -248,7 +254,11 @@ describe('plan and apply', () => {
       't/region=eu/n=2/_temporary/0/x',
     ])
     env.catalog.put(['eu', '0'], 's3://lake/t/region=eu/n=0/')
-    const {result} = await planPartitionSync({glue: env.glue, s3: env.s3}, options({checkEmpty: true}))
+    const {result} = await planPartitionSync(
+      {glue: env.glue, s3: env.s3},
+      options({checkEmpty: true}),
+      testRunContext(),
+    )
     expect(result.plan.add).toEqual([{location: 's3://lake/t/region=eu/n=1/', values: ['eu', '1']}])
     expect(result.scanned).toMatchObject({empty: 1, partitions: 2, requests: 2 + 2})
     expect(env.memory.calls.filter((c) => c.delimiter === undefined).map((c) => c.prefix)).toEqual([
@@ -263,7 +273,7 @@ describe('plan and apply', () => {
     env.catalog.otherTables = [
       {DatabaseName: 'db', Name: 'returns', StorageDescriptor: {Location: 's3://lake/t/returns'}},
     ]
-    const {result, warnings} = await planPartitionSync({glue: env.glue, s3: env.s3}, options())
+    const {result, warnings} = await planPartitionSync({glue: env.glue, s3: env.s3}, options(), testRunContext())
     expect(result.plan.add).toHaveLength(2)
     expect(result.plan.anomalies).toEqual([
       expect.objectContaining({kind: 'nested-table', location: 's3://lake/t/returns/'}),
@@ -333,7 +343,11 @@ describe('apply: errors, retries, resume', () => {
       }
     }
 
-    const {plan} = await planPartitionSync({glue: env.glue, s3: env.s3}, options({applyRequested: true}))
+    const {plan} = await planPartitionSync(
+      {glue: env.glue, s3: env.s3},
+      options({applyRequested: true}),
+      testRunContext(),
+    )
     const delays: number[] = []
     const executor = new PartitionSyncExecutor(env.glue, {
       baseDelayMs: 100,
@@ -377,7 +391,11 @@ describe('apply: errors, retries, resume', () => {
 
   it('resumes: a run stopped by a fatal error is finished by running again, skipping what is done', async () => {
     const env = makeEnv(partitionObjects(['eu', 'us', 'ap'], 4000))
-    const {plan} = await planPartitionSync({glue: env.glue, s3: env.s3}, options({applyRequested: true}))
+    const {plan} = await planPartitionSync(
+      {glue: env.glue, s3: env.s3},
+      options({applyRequested: true}),
+      testRunContext(),
+    )
     expect(plan.steps.map((st) => st.params.entries.length)).toEqual([5200, 5200, 1600])
     // Steps hold 52 batches (a whole number of rounds of 4): call 55 is the 3rd batch of step 2, so step 1 is done and step 2 stops after 200 partitions.
     env.catalog.intercept = (op, _input, call) =>
@@ -406,7 +424,11 @@ describe('apply: errors, retries, resume', () => {
 
   it('refuses a saved plan when the catalog changed under it', async () => {
     const env = makeEnv(partitionObjects(['eu'], 3))
-    const {plan} = await planPartitionSync({glue: env.glue, s3: env.s3}, options({applyRequested: true}))
+    const {plan} = await planPartitionSync(
+      {glue: env.glue, s3: env.s3},
+      options({applyRequested: true}),
+      testRunContext(),
+    )
     env.catalog.put(['eu', '2'], 's3://lake/other/')
     await expect(applyPlan(plan, new PartitionSyncExecutor(env.glue, fast), {resumeCommand: 'x'})).rejects.toThrow(
       /live state no longer matches the plan: 1 planned partition\(s\) changed meanwhile: partition \["eu","2"\] now exists at s3:\/\/lake\/other\//,
@@ -480,7 +502,7 @@ describe('a partition whose data is under the table layout is never dropped', ()
       ])
       expect(result.plan.anomalies).toEqual([])
       expect(executor.tally).toMatchObject({created: 0, deleted: 0, updated: 1})
-      const again = await planPartitionSync({glue: env.glue, s3: env.s3}, options({prune: true}))
+      const again = await planPartitionSync({glue: env.glue, s3: env.s3}, options({prune: true}), testRunContext())
       expect(again.result.plan).toEqual({add: [], anomalies: [], drift: [], drop: [], relocate: []})
       expect(again.plan.steps).toEqual([])
     })
@@ -493,6 +515,7 @@ describe('a partition whose data is under the table layout is never dropped', ()
     const {result, warnings} = await planPartitionSync(
       {glue: env.glue, s3: env.s3},
       options({maxDropPct: 100, prune: true}),
+      testRunContext(),
     )
     expect(result.plan.drop.map((d) => d.values)).toEqual([['2025', '02']])
     expect(result.plan.relocate).toEqual([])

@@ -194,3 +194,28 @@ export function validatePlan(input: ValidationInput): ValidationCheck[] {
   })
   return checks
 }
+
+/**
+ * Read the UpdateShardCount quota (CloudTrail) and the account shard limit (DescribeLimits)
+ * together, and check these operations against them: a new plan's, or a saved plan's remaining steps.
+ */
+export async function checkOpsAgainstLimits(
+  clients: {cloudtrail?: Pick<CloudTrailClient, 'send'> | undefined; kinesis: KinesisLike},
+  request: {
+    ops: PlannedOp[]
+    state: {open: readonly unknown[]; streamArn: string; streamName: string}
+    trailLimiter?: RateLimiter | undefined
+  },
+  ctx: {now(): Date; signal: AbortSignal},
+): Promise<{checks: ValidationCheck[]; quota: QuotaCount}> {
+  const {state} = request
+  const [quota, limits] = await Promise.all([
+    countUpdateShardCount24h(
+      clients.cloudtrail,
+      {arn: state.streamArn, name: state.streamName},
+      {limiter: request.trailLimiter, now: ctx.now(), signal: ctx.signal},
+    ),
+    readShardLimits(clients.kinesis, ctx.signal),
+  ])
+  return {checks: validatePlan({limits, ops: request.ops, quota, streamOpen: state.open.length}), quota}
+}

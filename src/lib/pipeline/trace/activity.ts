@@ -17,7 +17,7 @@ import type {RunContext} from '../../core/run-context.js'
 import type {TraceClients} from './trace.js'
 import type {ExecutionRecord, Hop, RuleRecord} from './types.js'
 
-import {reasonOf} from './call-failure.js'
+import {reasonOf} from '../../core/error-reason.js'
 import {serviceOf} from './targets.js'
 
 const METRICS = [

@@ -1,7 +1,7 @@
 /**
  * Flags of the analyses that can run in Athena over a table of archived records
  * (`kinesis hot-shards --athena-table`, `kinesis reshard --split-hot --athena-table`), and their
- * conversion to the library's request. Lives outside src/commands so oclif does not load it as a command.
+ * conversion to the library's request (src/flags/: shared flag sets, outside src/commands so oclif does not load them as commands).
  */
 import {Flags} from '@oclif/core'
 
