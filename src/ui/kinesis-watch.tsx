@@ -2,19 +2,15 @@
  * `kinesis hot-shards --watch`: a live view on stdout, one bar per shard coloured by
  * utilisation, throttling marks, and the top keys of sampled shards; refreshed every interval.
  */
-import {Box, render, Text} from 'ink'
+import {Box, Text} from 'ink'
 
 import type {HotShardsAnalysis, HotShardsResult} from '../lib/kinesis/hot-shards.js'
 
 import {displayKey, pct} from './kinesis-hot-shards.js'
+import {watchLoop, type WatchLoopState} from './watch-loop.js'
 
-export interface WatchState {
-  error?: string | undefined
-  refreshing: boolean
-  result?: HotShardsResult | undefined
+export interface WatchState extends WatchLoopState<HotShardsResult> {
   threshold: number
-  updatedAt?: Date | undefined
-  warnings: string[]
 }
 
 const BAR_WIDTH = 24
@@ -82,48 +78,11 @@ export interface WatchOptions {
 
 /** Refresh until the signal aborts (Ctrl-C); returns the last result. */
 export async function runWatch(options: WatchOptions): Promise<HotShardsResult | undefined> {
-  const state: WatchState = {refreshing: true, threshold: options.threshold, warnings: []}
-  const app = render(<WatchView state={state} />, {
-    exitOnCtrlC: false,
-    patchConsole: false,
+  return watchLoop<HotShardsResult>({
+    analyse: options.analyse,
+    intervalMs: options.intervalMs,
+    signal: options.signal,
     ...(options.stdout ? {stdout: options.stdout} : {}),
+    view: (state) => <WatchView state={{...state, threshold: options.threshold}} />,
   })
-  const redraw = (): void => app.rerender(<WatchView state={{...state}} />)
-  try {
-    while (!options.signal.aborted) {
-      state.refreshing = true
-      redraw()
-      try {
-        const analysis = await options.analyse(options.signal)
-        state.result = analysis.result
-        state.warnings = analysis.warnings
-        state.error = undefined
-      } catch (error) {
-        if (options.signal.aborted) break
-        state.error = error instanceof Error ? error.message : String(error)
-      }
-
-      state.refreshing = false
-      state.updatedAt = new Date()
-      redraw()
-
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, options.intervalMs)
-        options.signal.addEventListener(
-          'abort',
-          () => {
-            clearTimeout(timer)
-            resolve()
-          },
-          {once: true},
-        )
-      })
-    }
-  } finally {
-    const exited = app.waitUntilExit()
-    app.unmount()
-    await exited
-  }
-
-  return state.result
 }

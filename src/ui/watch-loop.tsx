@@ -1,0 +1,72 @@
+/**
+ * The refresh loop behind every `--watch` view (hot-shards, consumers): one ink app on stdout,
+ * re-analysed every interval until the signal aborts (Ctrl-C); a failed refresh is shown and the
+ * previous result stays on screen.
+ */
+import type {ReactElement} from 'react'
+
+import {render} from 'ink'
+
+export interface WatchLoopState<T> {
+  error?: string | undefined
+  refreshing: boolean
+  result?: T | undefined
+  updatedAt?: Date | undefined
+  warnings: string[]
+}
+
+export interface WatchLoopOptions<T> {
+  analyse: (signal: AbortSignal) => Promise<{result: T; warnings: string[]}>
+  intervalMs: number
+  signal: AbortSignal
+  stdout?: NodeJS.WriteStream
+  view: (state: WatchLoopState<T>) => ReactElement
+}
+
+/** Refresh until the signal aborts; returns the last result (undefined when none finished). */
+export async function watchLoop<T>(options: WatchLoopOptions<T>): Promise<T | undefined> {
+  const state: WatchLoopState<T> = {refreshing: true, warnings: []}
+  const app = render(options.view(state), {
+    exitOnCtrlC: false,
+    patchConsole: false,
+    ...(options.stdout ? {stdout: options.stdout} : {}),
+  })
+  const redraw = (): void => app.rerender(options.view({...state}))
+  try {
+    while (!options.signal.aborted) {
+      state.refreshing = true
+      redraw()
+      try {
+        const analysis = await options.analyse(options.signal)
+        state.result = analysis.result
+        state.warnings = analysis.warnings
+        state.error = undefined
+      } catch (error) {
+        if (options.signal.aborted) break
+        state.error = error instanceof Error ? error.message : String(error)
+      }
+
+      state.refreshing = false
+      state.updatedAt = new Date()
+      redraw()
+
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, options.intervalMs)
+        options.signal.addEventListener(
+          'abort',
+          () => {
+            clearTimeout(timer)
+            resolve()
+          },
+          {once: true},
+        )
+      })
+    }
+  } finally {
+    const exited = app.waitUntilExit()
+    app.unmount()
+    await exited
+  }
+
+  return state.result
+}
