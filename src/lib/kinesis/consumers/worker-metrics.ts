@@ -111,7 +111,12 @@ export function workerViews(items: WorkerMetricItem[], leases: Lease[], listed: 
   for (const l of leases)
     if (l.owner && l.checkpoint !== 'SHARD_END' && listed.has(l.shardId))
       active.set(l.owner, (active.get(l.owner) ?? 0) + 1)
-  return items.map((w) => {
+  // A lease owner without a metrics item is shown too (utilisation unknown): the balance cannot be judged by utilisation then.
+  const reported = new Set(items.map((w) => w.workerId))
+  const silent: WorkerMetricItem[] = [...active.keys()]
+    .filter((owner) => !reported.has(owner))
+    .map((workerId) => ({lastUpdateEpochS: null, metrics: [], workerId}))
+  return [...items, ...silent].map((w) => {
     const metrics = w.metrics.map((m) => ({
       failing: m.values.at(-1) === -1,
       limit: m.limit,
