@@ -33,7 +33,7 @@ function boundedDuration(text: string, flag: string, minMs: number, maxMs: numbe
 
 export default class KinesisConsumers extends BaseCommand {
   static override description =
-    "Reads each KCL application's lease table (DynamoDB Scan), the stream's shards with their lineage, and the first record after each checkpoint (one GetShardIterator + GetRecords per shard) to tell how far behind each shard is; lists Lambda event source mappings and enhanced fan-out consumers of the stream. Findings: open shards without a lease (naming the parent not at SHARD_END), leases without owner, closed shards still leased, unbalanced workers, lag near the retention period; with --sample, dead workers (lease counter not moving) and checkpoints that do not advance while records wait. Offline: --lease-table-json (aws dynamodb scan output) with --shard-map (aws kinesis list-shards output)."
+    "Reads each KCL application's lease table (DynamoDB Scan; KCL 3.x worker metrics and coordinator state too), the stream's shards with their lineage, and the first record after each checkpoint (one GetShardIterator + GetRecords per shard) to tell how far behind each shard is; lists Lambda event source mappings, enhanced fan-out consumers and Firehose delivery streams of the stream, with their CloudWatch metrics over --window (IteratorAge, errors, throttles, MillisBehindLatest, DataFreshness, delivery success) and the stream's iterator age per shard when shard-level metrics are on. Findings: open shards without a lease (naming the parent not at SHARD_END), leases without owner, closed shards still leased, unbalanced workers, lag near the retention period; with --sample, dead workers (lease counter not moving) and checkpoints that do not advance while records wait. Offline: --lease-table-json (aws dynamodb scan output) with --shard-map (aws kinesis list-shards output), --firehose-json, --event-source-mappings-json. --watch redraws the report every --interval."
   static override examples = [
     '<%= config.bin %> <%= command.id %> --stream orders --app orders-indexer',
     '<%= config.bin %> <%= command.id %> --stream orders --lease-table orders-indexer-leases --sample 30s',
@@ -96,21 +96,17 @@ export default class KinesisConsumers extends BaseCommand {
     'kinesis:ListShards',
     {action: 'kinesis:GetShardIterator', when: 'with --app or --lease-table'},
     {action: 'kinesis:GetRecords', when: 'with --app or --lease-table'},
+    // The lease table, and KCL 3.x's <app>-WorkerMetricStats / <app>-CoordinatorState when present.
     {action: 'dynamodb:Scan', when: 'with --app or --lease-table'},
     'kinesis:ListStreamConsumers',
     {action: 'lambda:ListEventSourceMappings', when: 'without --no-lambda'},
     {action: 'firehose:ListDeliveryStreams', when: 'without --no-firehose'},
     {action: 'firehose:DescribeDeliveryStream', when: 'without --no-firehose'},
-    {
-      action: 'cloudwatch:GetMetricData',
-      when: 'live runs (iterator age, Lambda, enhanced fan-out and Firehose metrics)',
-    },
-    {
-      action: 'dynamodb:Scan',
-      when: 'KCL 3.x: the <app>-WorkerMetricStats and <app>-CoordinatorState tables, when present',
-    },
+    // Iterator age, Lambda, enhanced fan-out and Firehose metrics; denied: "not checked".
+    'cloudwatch:GetMetricData',
   ]
-  static override summary = 'Who reads a stream, how far behind each shard is, and why (KCL, Lambda, enhanced fan-out).'
+  static override summary =
+    'Who reads a stream, how far behind each shard is, and why (KCL, Lambda, enhanced fan-out, Firehose).'
 
   public async run(): Promise<ConsumersResult | undefined> {
     const {flags} = await this.parse(KinesisConsumers)
