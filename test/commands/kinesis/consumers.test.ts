@@ -43,6 +43,21 @@ const OFFLINE = [
 ]
 const SEQ = '49650000000000000000000000000000000000000000000000000010'
 
+/** A KCL 3.x lease item (it carries throughputKBps). */
+function kcl3Lease(n: string, owner: string) {
+  return {
+    checkpoint: {S: SEQ},
+    leaseCounter: {N: '7'},
+    leaseKey: {S: `shardId-00000000000${n}`},
+    leaseOwner: {S: owner},
+    throughputKBps: {N: '12.5'},
+  }
+}
+
+function denied(what: string): Error {
+  return Object.assign(new Error(`not authorized to perform ${what}`), {name: 'AccessDeniedException'})
+}
+
 function liveStream(): void {
   kinesis.on(DescribeStreamSummaryCommand).resolves({
     StreamDescriptionSummary: {
@@ -242,14 +257,9 @@ describe('kinesis consumers', () => {
 
   it('live: a KCL 3.x application — worker metrics decide the balance; Firehose and metrics denied are "not checked"', async () => {
     liveStream()
-    const lease = (n: string, owner: string) => ({
-      checkpoint: {S: SEQ},
-      leaseCounter: {N: '7'},
-      leaseKey: {S: `shardId-00000000000${n}`},
-      leaseOwner: {S: owner},
-      throughputKBps: {N: '12.5'},
-    })
-    dynamodb.on(ScanCommand, {TableName: 'clicks-app'}).resolves({Items: [lease('0', 'w-a'), lease('1', 'w-a')]})
+    dynamodb
+      .on(ScanCommand, {TableName: 'clicks-app'})
+      .resolves({Items: [kcl3Lease('0', 'w-a'), kcl3Lease('1', 'w-a')]})
     dynamodb.on(ScanCommand, {TableName: 'clicks-app-WorkerMetricStats'}).resolves({
       Items: [
         {
@@ -268,8 +278,6 @@ describe('kinesis consumers', () => {
     })
     kinesis.on(GetShardIteratorCommand).resolves({ShardIterator: 'it'})
     kinesis.on(GetRecordsCommand).resolves({MillisBehindLatest: 0, NextShardIterator: 'it-1', Records: []})
-    const denied = (what: string) =>
-      Object.assign(new Error(`not authorized to perform ${what}`), {name: 'AccessDeniedException'})
     firehose.on(ListDeliveryStreamsCommand).rejects(denied('firehose:ListDeliveryStreams'))
     cloudwatch.on(GetMetricDataCommand).rejects(denied('cloudwatch:GetMetricData'))
     const run = await runJson<ConsumersResult>([
@@ -311,7 +319,10 @@ describe('kinesis consumers', () => {
       'clicks',
     ])
     const r = resultOf(run)
-    expect(r.consumers.map((c) => `${c.kind} ${c.name}`)).toEqual(['lambda clicks-enricher:live', 'firehose clicks-archive'])
+    expect(r.consumers.map((c) => `${c.kind} ${c.name}`)).toEqual([
+      'lambda clicks-enricher:live',
+      'firehose clicks-archive',
+    ])
     // A mapping still Creating is a note to wait, not a fault; the retry settings are.
     expect(r.consumers[0]!.findings.map((f) => `${f.kind} ${f.severity}`)).toContain('esm-not-enabled info')
     expect(r.consumers[1]).toMatchObject({findings: [], metricsNotChecked: 'offline review of saved files'})

@@ -66,8 +66,8 @@ describe('consumer metrics', () => {
       answer({
         Errors: [0, 3, 1],
         'GetRecords.IteratorAgeMilliseconds': [1000, 14 * 3_600_000],
-        'IteratorAgeMilliseconds@shardId-000000000002': [200, 13 * 3_600_000],
         IteratorAge: [500, 40 * 60_000],
+        'IteratorAgeMilliseconds@shardId-000000000002': [200, 13 * 3_600_000],
         'SubscribeToShard.RateExceeded': [0, 2],
         'SubscribeToShardEvent.MillisBehindLatest': [100, 120],
         Throttles: [0, 0],
@@ -75,7 +75,7 @@ describe('consumer metrics', () => {
     )
     const req = request()
     const out = await readConsumerMetrics(cloudwatch, req, ctx)
-    const input = cloudwatch.commandCalls(GetMetricDataCommand)[0]!.args[0].input
+    const {input} = cloudwatch.commandCalls(GetMetricDataCommand)[0]!.args[0]
     expect(input.StartTime).toEqual(new Date('2026-12-07T19:00:00Z'))
     expect(input.EndTime).toEqual(new Date('2026-12-07T20:00:00Z'))
     const lambda = req.lambda[0]!.consumer

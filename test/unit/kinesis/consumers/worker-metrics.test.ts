@@ -13,8 +13,8 @@ import {
 import {
   coordinatorFromItems,
   emaOf,
-  type WorkerMetricItem,
   workerMetricFromItem,
+  type WorkerMetricItem,
 } from '../../../../src/lib/kinesis/consumers/worker-metrics.js'
 
 const sid = (n: number): string => `shardId-${String(n).padStart(12, '0')}`
@@ -41,7 +41,7 @@ const worker = (workerId: string, cpu: number[], limit = 100, lut = fresh): Work
   workerId,
 })
 // worker-a holds 5 leases, worker-b 2: unbalanced by count.
-const leases = [0, 1, 2, 3, 4].map((n) => lease(n, 'worker-a')).concat([5, 6].map((n) => lease(n, 'worker-b')))
+const leases = [...[0, 1, 2, 3, 4].map((n) => lease(n, 'worker-a')), ...[5, 6].map((n) => lease(n, 'worker-b'))]
 const shards = [0, 1, 2, 3, 4, 5, 6].map((n) => shard(n))
 const run = (workerMetrics: WorkerMetricItem[], clientVersion: null | string = 'CLIENT_VERSION_3X') =>
   analyseKcl({
@@ -77,14 +77,14 @@ describe('KCL 3.x worker metrics and coordinator state', () => {
 
   it('reads single-table items (entityType) beside the leases without calling them skipped', () => {
     const parsed = parseLeaseItems([
-      {leaseKey: {S: sid(0)}, leaseOwner: {S: 'worker-a'}, checkpoint: {S: 'TRIM_HORIZON'}, entityType: {S: 'LEASE'}},
+      {checkpoint: {S: 'TRIM_HORIZON'}, entityType: {S: 'LEASE'}, leaseKey: {S: sid(0)}, leaseOwner: {S: 'worker-a'}},
       {
-        leaseKey: {S: 'worker-a'},
         entityType: {S: 'WORKER_METRIC_STATS'},
+        leaseKey: {S: 'worker-a'},
         lut: {N: '1796630000'},
         sts: {M: {CPU: {L: [{N: '10'}]}}},
       },
-      {leaseKey: {S: 'Leader'}, entityType: {S: 'LEADER'}, ownerName: {S: 'worker-a'}},
+      {entityType: {S: 'LEADER'}, leaseKey: {S: 'Leader'}, ownerName: {S: 'worker-a'}},
     ])
     expect(parsed.leases.map((l) => l.shardId)).toEqual([sid(0)])
     expect(parsed.skipped).toEqual([])
