@@ -4,20 +4,13 @@ import {Box, Text} from 'ink'
 import type {ConsumersResult} from '../lib/kinesis/consumers/types.js'
 
 import {renderConsumers} from './kinesis-consumers.js'
-import {watchLoop, type WatchLoopState} from './watch-loop.js'
+import {watchLoop, type WatchLoopState, WatchStatus} from './watch-loop.js'
 
 export function ConsumersWatchView({state}: {state: WatchLoopState<ConsumersResult>}) {
   return (
     <Box flexDirection="column">
       {state.result ? <Text>{renderConsumers(state.result)}</Text> : <Text dimColor>reading the consumers…</Text>}
-      {state.warnings.map((w) => (
-        <Text color="yellow" key={w}>{`! ${w}`}</Text>
-      ))}
-      {state.error ? <Text color="red">{`Refresh failed: ${state.error}`}</Text> : null}
-      <Text dimColor>
-        {state.refreshing ? 'refreshing… ' : ''}
-        {state.updatedAt ? `updated ${state.updatedAt.toISOString()}  ` : ''}Ctrl-C to exit
-      </Text>
+      <WatchStatus state={state} />
     </Box>
   )
 }

@@ -7,7 +7,7 @@ import {Box, Text} from 'ink'
 import type {HotShardsAnalysis, HotShardsResult} from '../lib/kinesis/hot-shards.js'
 
 import {displayKey, pct} from './kinesis-hot-shards.js'
-import {watchLoop, type WatchLoopState} from './watch-loop.js'
+import {watchLoop, type WatchLoopState, WatchStatus} from './watch-loop.js'
 
 export interface WatchState extends WatchLoopState<HotShardsResult> {
   threshold: number
@@ -56,14 +56,7 @@ export function WatchView({state}: {state: WatchState}) {
               .join(', ')}`}
           </Text>
         ))}
-      {state.warnings.map((w) => (
-        <Text color="yellow" key={w}>{`! ${w}`}</Text>
-      ))}
-      {state.error ? <Text color="red">{`Refresh failed: ${state.error}`}</Text> : null}
-      <Text dimColor>
-        {state.refreshing ? 'refreshing… ' : ''}
-        {state.updatedAt ? `updated ${state.updatedAt.toISOString()}  ` : ''}Ctrl-C to exit
-      </Text>
+      <WatchStatus state={state} />
     </Box>
   )
 }

@@ -5,7 +5,7 @@
  */
 import type {ReactElement} from 'react'
 
-import {render} from 'ink'
+import {render, Text} from 'ink'
 
 export interface WatchLoopState<T> {
   error?: string | undefined
@@ -13,6 +13,22 @@ export interface WatchLoopState<T> {
   result?: T | undefined
   updatedAt?: Date | undefined
   warnings: string[]
+}
+
+/** The lines under every watch view: warnings, a failed refresh, and when it was last updated. */
+export function WatchStatus<T>({state}: {state: WatchLoopState<T>}) {
+  return (
+    <>
+      {state.warnings.map((w) => (
+        <Text color="yellow" key={w}>{`! ${w}`}</Text>
+      ))}
+      {state.error ? <Text color="red">{`Refresh failed: ${state.error}`}</Text> : null}
+      <Text dimColor>
+        {state.refreshing ? 'refreshing… ' : ''}
+        {state.updatedAt ? `updated ${state.updatedAt.toISOString()}  ` : ''}Ctrl-C to exit
+      </Text>
+    </>
+  )
 }
 
 export interface WatchLoopOptions<T> {
