@@ -13,7 +13,6 @@ import {
   reviewSavedConsumers,
 } from '../../lib/kinesis/consumers/consumers.js'
 import {parseStreamRef} from '../../lib/kinesis/stream.js'
-import {watchConsumers} from '../../ui/kinesis-consumers-watch.js'
 import {renderConsumers} from '../../ui/kinesis-consumers.js'
 
 /** Offline inputs: any of them makes the run an offline review. */
@@ -202,6 +201,8 @@ export default class KinesisConsumers extends BaseCommand {
         // Ctrl-C is the normal way out of the live view (exit 0).
         this.exitOnInterrupt = false
         const base = this.runContext()
+        // ink and React load only for the live view: every other run starts without them.
+        const {watchConsumers} = await import('../../ui/kinesis-consumers-watch.js')
         result = await watchConsumers({
           async analyse(signal) {
             const warnings: string[] = []

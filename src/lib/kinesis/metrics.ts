@@ -3,7 +3,7 @@
  * dimensions StreamName + ShardId, 1-minute granularity). Rates are Sum over 60 s ÷ 60: Min/Max/
  * Average of these metrics are per put call, not per second, so they are never used for rates.
  */
-import {type CloudWatchClient, GetMetricDataCommand, type MetricDataQuery} from '@aws-sdk/client-cloudwatch'
+import type {CloudWatchClient, MetricDataQuery} from '@aws-sdk/client-cloudwatch'
 
 import {abortOpts} from '../aws/abort.js'
 
@@ -63,6 +63,8 @@ async function runQueries(
   onResult: (id: string, timestamps: Date[], values: number[]) => void,
   signal?: AbortSignal,
 ): Promise<{calls: number; dataPoints: number}> {
+  // Loaded on first use: commands that import this module without reading metrics do not pay for the SDK.
+  const {GetMetricDataCommand} = await import('@aws-sdk/client-cloudwatch')
   let calls = 0
   let dataPoints = 0
   for (let i = 0; i < queries.length; i += METRIC_QUERIES_PER_CALL) {
