@@ -1,4 +1,11 @@
-import type {Consumer, ConsumerShard, ConsumersResult, Finding} from '../lib/kinesis/consumers/types.js'
+import type {
+  Consumer,
+  ConsumerMetric,
+  ConsumerShard,
+  ConsumersResult,
+  Finding,
+  IteratorAgeView,
+} from '../lib/kinesis/consumers/types.js'
 
 import {paint} from './color.js'
 import {renderTable} from './table.js'
@@ -52,8 +59,50 @@ function severityCell(f: Finding): string {
       : paint('dim', 'info')
 }
 
+/** A metric value in its unit; "no data" when CloudWatch returned no data point (unknown, not 0). */
+export function formatMetric(m: ConsumerMetric): string {
+  if (m.value === null) return 'no data'
+  if (m.unit === 'ms') return formatLag(m.value)
+  if (m.unit === 's') return formatLag(m.value * 1000)
+  if (m.unit === 'ratio') return `${(m.value * 100).toFixed(1)} %`
+  return String(Math.round(m.value))
+}
+
+function metricsLine(c: Consumer): string | undefined {
+  if (c.metricsNotChecked !== undefined) return paint('dim', `metrics: not checked (${c.metricsNotChecked})`)
+  if (!c.metrics || c.metrics.length === 0) return undefined
+  return `metrics: ${c.metrics.map((m) => `${m.metric} ${formatMetric(m)}`).join(', ')}`
+}
+
+function workerLines(c: Consumer): string[] {
+  const lines: string[] = []
+  if (c.coordinator)
+    lines.push(
+      paint(
+        'dim',
+        `KCL 3.x coordinator (${c.coordinator.source}): leader ${c.coordinator.leader ?? 'unknown'}, client version ${c.coordinator.clientVersion ?? 'unknown'}`,
+      ),
+    )
+  for (const w of c.workers ?? []) {
+    const metrics = w.metrics
+      .map(
+        (m) =>
+          `${m.name} ${m.value === null ? '?' : `${m.value.toFixed(0)} %`}${m.limit === null ? '' : ` (limit ${m.limit} %)`}${m.failing ? ' failing' : ''}`,
+      )
+      .join(', ')
+    lines.push(
+      `worker ${w.workerId}: ${w.activeLeases} lease(s); ${metrics || 'no metrics'}; reported ${w.lastUpdate ?? 'never'}`,
+    )
+  }
+
+  return lines
+}
+
 function renderConsumer(c: Consumer): string {
   const parts: string[] = [`${paint('bold', `${c.kind.toUpperCase()} ${c.name}`)}  ${paint('dim', c.source)}`]
+  const metrics = metricsLine(c)
+  if (metrics) parts.push(metrics)
+  parts.push(...workerLines(c))
   if (c.shards.length > 0) {
     const rows = [...c.shards].sort(byAttention)
     const shown = rows.slice(0, MAX_SHARD_ROWS)
@@ -87,10 +136,30 @@ function renderConsumer(c: Consumer): string {
   return parts.join('\n')
 }
 
+function iteratorAgeLines(v: IteratorAgeView): string[] {
+  const lines = [
+    `GetRecords.IteratorAgeMilliseconds (every polling consumer, max): ${v.streamMaxMs === null ? 'no data' : formatLag(v.streamMaxMs)}`,
+  ]
+  if (v.perShard === null) lines.push(paint('dim', `per shard: ${v.perShardNote}`))
+  else {
+    const worst = [...v.perShard].sort((a, b) => (b.maxMs ?? -1) - (a.maxMs ?? -1)).slice(0, 5)
+    lines.push(
+      `per shard (max, worst first): ${worst.map((s) => `${s.shardId} ${s.maxMs === null ? 'no data' : formatLag(s.maxMs)}`).join(', ')}`,
+    )
+  }
+
+  for (const f of v.findings) lines.push(`${severityCell(f)} ${f.message}\n  → ${f.fix}`)
+  return lines
+}
+
 export function renderConsumers(r: ConsumersResult): string {
-  const head = `Stream ${r.stream ?? '(unnamed)'}: retention ${r.retentionHours === null ? 'unknown' : `${r.retentionHours} h`}, ${r.consumers.length} consumer(s); ${r.summary.critical} critical, ${r.summary.warning} warning(s), ${r.summary.info} note(s)`
-  const notes = r.notChecked.map((n) => paint('dim', `? ${n.what}: not checked (${n.reason})`))
+  const window = r.metricsWindow ? `; metrics ${r.metricsWindow.start} – ${r.metricsWindow.end}` : ''
+  const head = `Stream ${r.stream ?? '(unnamed)'}: retention ${r.retentionHours === null ? 'unknown' : `${r.retentionHours} h`}, ${r.consumers.length} consumer(s); ${r.summary.critical} critical, ${r.summary.warning} warning(s), ${r.summary.info} note(s)${window}`
+  const notes = [
+    ...(r.iteratorAge ? iteratorAgeLines(r.iteratorAge) : []),
+    ...r.notChecked.map((n) => paint('dim', `? ${n.what}: not checked (${n.reason})`)),
+  ]
   if (r.consumers.length === 0)
-    return `${[head, ...notes].join('\n')}\nNo consumer found: give the KCL application with --app NAME (or --lease-table); Lambda mappings and enhanced fan-out consumers are found by themselves.`
+    return `${[head, ...notes].join('\n')}\nNo consumer found: give the KCL application with --app NAME (or --lease-table); Lambda mappings, enhanced fan-out consumers and Firehose delivery streams are found by themselves.`
   return [[head, ...notes].join('\n'), ...r.consumers.map((c) => renderConsumer(c))].join('\n\n')
 }

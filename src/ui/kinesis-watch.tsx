@@ -2,21 +2,15 @@
  * `kinesis hot-shards --watch`: a live view on stdout, one bar per shard coloured by
  * utilisation, throttling marks, and the top keys of sampled shards; refreshed every interval.
  */
-import {Box, render, Text} from 'ink'
+import {Box, Text} from 'ink'
 
 import type {HotShardsAnalysis, HotShardsResult} from '../lib/kinesis/hot-shards.js'
 
-import {AbortedError} from '../lib/core/errors.js'
-import {sleep} from '../lib/core/sleep.js'
 import {displayKey, pct} from './kinesis-hot-shards.js'
+import {watchLoop, type WatchLoopState, WatchStatus} from './watch-loop.js'
 
-export interface WatchState {
-  error?: string | undefined
-  refreshing: boolean
-  result?: HotShardsResult | undefined
+export interface WatchState extends WatchLoopState<HotShardsResult> {
   threshold: number
-  updatedAt?: Date | undefined
-  warnings: string[]
 }
 
 const BAR_WIDTH = 24
@@ -62,14 +56,7 @@ export function WatchView({state}: {state: WatchState}) {
               .join(', ')}`}
           </Text>
         ))}
-      {state.warnings.map((w) => (
-        <Text color="yellow" key={w}>{`! ${w}`}</Text>
-      ))}
-      {state.error ? <Text color="red">{`Refresh failed: ${state.error}`}</Text> : null}
-      <Text dimColor>
-        {state.refreshing ? 'refreshing… ' : ''}
-        {state.updatedAt ? `updated ${state.updatedAt.toISOString()}  ` : ''}Ctrl-C to exit
-      </Text>
+      <WatchStatus state={state} />
     </Box>
   )
 }
@@ -84,41 +71,11 @@ export interface WatchOptions {
 
 /** Refresh until the signal aborts (Ctrl-C); returns the last result. */
 export async function runWatch(options: WatchOptions): Promise<HotShardsResult | undefined> {
-  const state: WatchState = {refreshing: true, threshold: options.threshold, warnings: []}
-  const app = render(<WatchView state={state} />, {
-    exitOnCtrlC: false,
-    patchConsole: false,
+  return watchLoop<HotShardsResult>({
+    analyse: options.analyse,
+    intervalMs: options.intervalMs,
+    signal: options.signal,
     ...(options.stdout ? {stdout: options.stdout} : {}),
+    view: (state) => <WatchView state={{...state, threshold: options.threshold}} />,
   })
-  const redraw = (): void => app.rerender(<WatchView state={{...state}} />)
-  try {
-    while (!options.signal.aborted) {
-      state.refreshing = true
-      redraw()
-      try {
-        const analysis = await options.analyse(options.signal)
-        state.result = analysis.result
-        state.warnings = analysis.warnings
-        state.error = undefined
-      } catch (error) {
-        if (options.signal.aborted) break
-        state.error = error instanceof Error ? error.message : String(error)
-      }
-
-      state.refreshing = false
-      state.updatedAt = new Date()
-      redraw()
-
-      // Ctrl-C ends the wait at once; the loop then stops (leaving the view is not an error).
-      await sleep(options.intervalMs, options.signal).catch((error: unknown) => {
-        if (!(error instanceof AbortedError)) throw error
-      })
-    }
-  } finally {
-    const exited = app.waitUntilExit()
-    app.unmount()
-    await exited
-  }
-
-  return state.result
 }

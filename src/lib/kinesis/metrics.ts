@@ -3,7 +3,7 @@
  * dimensions StreamName + ShardId, 1-minute granularity). Rates are Sum over 60 s ÷ 60: Min/Max/
  * Average of these metrics are per put call, not per second, so they are never used for rates.
  */
-import {type CloudWatchClient, GetMetricDataCommand, type MetricDataQuery} from '@aws-sdk/client-cloudwatch'
+import type {CloudWatchClient, MetricDataQuery} from '@aws-sdk/client-cloudwatch'
 
 import {abortOpts} from '../aws/abort.js'
 
@@ -57,12 +57,14 @@ export interface FetchedMetrics {
 }
 
 async function runQueries(
-  cloudwatch: CloudWatchClient,
+  cloudwatch: Pick<CloudWatchClient, 'send'>,
   queries: MetricDataQuery[],
   window: MetricsWindow,
   onResult: (id: string, timestamps: Date[], values: number[]) => void,
   signal?: AbortSignal,
 ): Promise<{calls: number; dataPoints: number}> {
+  // Loaded on first use: commands that import this module without reading metrics do not pay for the SDK.
+  const {GetMetricDataCommand} = await import('@aws-sdk/client-cloudwatch')
   let calls = 0
   let dataPoints = 0
   for (let i = 0; i < queries.length; i += METRIC_QUERIES_PER_CALL) {
@@ -199,6 +201,89 @@ export async function fetchStreamMetrics(
     signal,
   )
   return {...r, series}
+}
+
+/** One metric to summarise over a window: any namespace, dimensions and statistic (1-minute periods). */
+export interface MetricSpec {
+  dimensions: Record<string, string>
+  metricName: string
+  namespace: string
+  stat: 'Average' | 'Maximum' | 'Minimum' | 'Sum'
+}
+
+/** A metric over the window; every value null when CloudWatch returned no data point (unknown, not 0). */
+export interface MetricSummary {
+  /** Value of the last minute with data. */
+  latest: null | number
+  latestAt: null | string
+  max: null | number
+  min: null | number
+  /** Minutes with data. */
+  points: number
+  sum: null | number
+}
+
+/**
+ * Summaries of arbitrary metrics over the window (consumer lag, Lambda and Firehose metrics),
+ * through the same batched GetMetricData pager as the shard metrics. Keys are the callers'.
+ */
+export async function fetchMetricSummaries(
+  cloudwatch: Pick<CloudWatchClient, 'send'>,
+  specs: ReadonlyMap<string, MetricSpec>,
+  window: MetricsWindow,
+  signal?: AbortSignal,
+): Promise<{calls: number; summaries: Map<string, MetricSummary>}> {
+  const keys = [...specs.keys()]
+  const queries: MetricDataQuery[] = keys.map((key, i) => {
+    const spec = specs.get(key)!
+    return {
+      Id: `q${i}`,
+      MetricStat: {
+        Metric: {
+          Dimensions: Object.entries(spec.dimensions).map(([Name, Value]) => ({Name, Value})),
+          MetricName: spec.metricName,
+          Namespace: spec.namespace,
+        },
+        Period: 60,
+        Stat: spec.stat,
+      },
+      ReturnData: true,
+    }
+  })
+  const points = new Map<string, Array<{at: number; value: number}>>(keys.map((k) => [k, []]))
+  const {calls} = await runQueries(
+    cloudwatch,
+    queries,
+    window,
+    (id, ts, vals) => {
+      const key = keys[Number(id.slice(1))]
+      if (key === undefined) return
+      for (const [j, t] of ts.entries())
+        if (vals[j] !== undefined) points.get(key)!.push({at: t.getTime(), value: vals[j]})
+    },
+    signal,
+  )
+  const summaries = new Map<string, MetricSummary>()
+  for (const [key, list] of points) {
+    if (list.length === 0) {
+      summaries.set(key, {latest: null, latestAt: null, max: null, min: null, points: 0, sum: null})
+      continue
+    }
+
+    let last = list[0]!
+    for (const p of list) if (p.at > last.at) last = p
+    const values = list.map((p) => p.value)
+    summaries.set(key, {
+      latest: last.value,
+      latestAt: new Date(last.at).toISOString(),
+      max: Math.max(...values),
+      min: Math.min(...values),
+      points: list.length,
+      sum: values.reduce((a, b) => a + b, 0),
+    })
+  }
+
+  return {calls, summaries}
 }
 
 /** CloudWatch custom-metric price per metric-month, first tier (us-east-1). Shard-level metrics are billed as custom metrics. */

@@ -1,4 +1,6 @@
+import {CloudWatchClient, GetMetricDataCommand} from '@aws-sdk/client-cloudwatch'
 import {DynamoDBClient, ScanCommand} from '@aws-sdk/client-dynamodb'
+import {DescribeDeliveryStreamCommand, FirehoseClient, ListDeliveryStreamsCommand} from '@aws-sdk/client-firehose'
 import {
   DescribeStreamSummaryCommand,
   GetRecordsCommand,
@@ -21,6 +23,13 @@ import {errorOf, resultOf, runJson} from '../../helpers/run.js'
 const kinesis = mockClient(KinesisClient)
 const dynamodb = mockClient(DynamoDBClient)
 const lambda = mockClient(LambdaClient)
+const cloudwatch = mockClient(CloudWatchClient)
+const firehose = mockClient(FirehoseClient)
+const notFound = (): Error =>
+  Object.assign(new Error('Requested resource not found'), {
+    $metadata: {httpStatusCode: 400},
+    name: 'ResourceNotFoundException',
+  })
 const FIX = 'test/fixtures/kinesis-consumers'
 const ARN = 'arn:aws:kinesis:us-east-1:123456789012:stream/orders'
 /** The offline review of the fixtures: a KCL 2.x table after a split, and the stream's shards. */
@@ -33,6 +42,21 @@ const OFFLINE = [
   `${FIX}/after-split.list-shards.json`,
 ]
 const SEQ = '49650000000000000000000000000000000000000000000000000010'
+
+/** A KCL 3.x lease item (it carries throughputKBps). */
+function kcl3Lease(n: string, owner: string) {
+  return {
+    checkpoint: {S: SEQ},
+    leaseCounter: {N: '7'},
+    leaseKey: {S: `shardId-00000000000${n}`},
+    leaseOwner: {S: owner},
+    throughputKBps: {N: '12.5'},
+  }
+}
+
+function denied(what: string): Error {
+  return Object.assign(new Error(`not authorized to perform ${what}`), {name: 'AccessDeniedException'})
+}
 
 function liveStream(): void {
   kinesis.on(DescribeStreamSummaryCommand).resolves({
@@ -69,6 +93,10 @@ describe('kinesis consumers', () => {
     kinesis.reset()
     dynamodb.reset()
     lambda.reset()
+    cloudwatch.reset()
+    firehose.reset()
+    cloudwatch.on(GetMetricDataCommand).resolves({MetricDataResults: []})
+    firehose.on(ListDeliveryStreamsCommand).resolves({DeliveryStreamNames: [], HasMoreDeliveryStreams: false})
   })
 
   it('reviews a saved lease table against a saved shard list (offline, no AWS call)', async () => {
@@ -118,8 +146,11 @@ describe('kinesis consumers', () => {
 
   it('live: scans the lease table (every page), reads one record after each checkpoint, lists Lambda mappings', async () => {
     liveStream()
+    // KCL 1.x/2.x: the 3.x tables do not exist.
+    dynamodb.on(ScanCommand, {TableName: 'orders-indexer-WorkerMetricStats'}).rejects(notFound())
+    dynamodb.on(ScanCommand, {TableName: 'orders-indexer-CoordinatorState'}).rejects(notFound())
     dynamodb
-      .on(ScanCommand)
+      .on(ScanCommand, {TableName: 'orders-indexer'})
       .resolvesOnce({
         Count: 1,
         Items: [
@@ -178,10 +209,15 @@ describe('kinesis consumers', () => {
     expect(dynamodb.commandCalls(ScanCommand).map((x) => x.args[0].input)).toEqual([
       {TableName: 'orders-indexer'},
       {ExclusiveStartKey: {leaseKey: {S: 'shardId-000000000000'}}, TableName: 'orders-indexer'},
+      {TableName: 'orders-indexer-WorkerMetricStats'},
+      {TableName: 'orders-indexer-CoordinatorState'},
     ])
+    expect(c.workers).toBeUndefined()
     expect(kinesis.commandCalls(GetRecordsCommand)).toHaveLength(1)
     expect(lambda.commandCalls(ListEventSourceMappingsCommand)[0]!.args[0].input).toEqual({EventSourceArn: ARN})
-    expectCallsDeclared(KinesisConsumers.iam, {dynamodb, kinesis, lambda})
+    // Shard-level metrics are off on this stream: per-shard iterator age is not checked, not 0.
+    expect(resultOf(run).iteratorAge).toMatchObject({perShard: null, streamMaxMs: null})
+    expectCallsDeclared(KinesisConsumers.iam, {cloudwatch, dynamodb, firehose, kinesis, lambda})
   })
 
   it('live: a lease table that does not exist is exit 4, naming it', async () => {
@@ -217,5 +253,90 @@ describe('kinesis consumers', () => {
     const run = await runJson<ConsumersResult>(['kinesis', 'consumers', '--stream', 'orders'])
     expect(run.exitCode).toBe(0)
     expect(resultOf(run).consumers.map((c) => `${c.kind} ${c.name}`)).toEqual(['lambda f'])
+  })
+
+  it('live: a KCL 3.x application — worker metrics decide the balance; Firehose and metrics denied are "not checked"', async () => {
+    liveStream()
+    dynamodb
+      .on(ScanCommand, {TableName: 'clicks-app'})
+      .resolves({Items: [kcl3Lease('0', 'w-a'), kcl3Lease('1', 'w-a')]})
+    dynamodb.on(ScanCommand, {TableName: 'clicks-app-WorkerMetricStats'}).resolves({
+      Items: [
+        {
+          lut: {N: String(Math.floor(Date.now() / 1000))},
+          opr: {M: {CPU: {L: [{N: '100'}]}}},
+          sts: {M: {CPU: {L: [{N: '35'}]}}},
+          wid: {S: 'w-a'},
+        },
+      ],
+    })
+    dynamodb.on(ScanCommand, {TableName: 'clicks-app-CoordinatorState'}).resolves({
+      Items: [
+        {key: {S: 'Leader'}, ownerName: {S: 'w-a'}},
+        {cv: {S: 'CLIENT_VERSION_3X'}, key: {S: 'Migration3.0'}},
+      ],
+    })
+    kinesis.on(GetShardIteratorCommand).resolves({ShardIterator: 'it'})
+    kinesis.on(GetRecordsCommand).resolves({MillisBehindLatest: 0, NextShardIterator: 'it-1', Records: []})
+    firehose.on(ListDeliveryStreamsCommand).rejects(denied('firehose:ListDeliveryStreams'))
+    cloudwatch.on(GetMetricDataCommand).rejects(denied('cloudwatch:GetMetricData'))
+    const run = await runJson<ConsumersResult>([
+      'kinesis',
+      'consumers',
+      '--stream',
+      'orders',
+      '--app',
+      'clicks-app',
+      '--no-lambda',
+      '--window',
+      '30m',
+    ])
+    expect(run.exitCode).toBe(0)
+    const r = resultOf(run)
+    expect(r.consumers[0]).toMatchObject({
+      coordinator: {clientVersion: 'CLIENT_VERSION_3X', leader: 'w-a'},
+      workers: [{activeLeases: 2, utilisation: 35, workerId: 'w-a'}],
+    })
+    expect(r.notChecked.map((n) => n.what)).toEqual([
+      'Lambda event source mappings',
+      'Firehose delivery streams',
+      'CloudWatch metrics (iterator age, Lambda, enhanced fan-out, Firehose)',
+    ])
+    expect(r.iteratorAge).toBeNull()
+    expect(r.metricsWindow!.end).toBeDefined()
+    expect(firehose.commandCalls(DescribeDeliveryStreamCommand)).toHaveLength(0)
+  })
+
+  it('offline: reads saved Firehose and Lambda outputs, leaving out what does not read the stream', async () => {
+    const run = await runJson<ConsumersResult>([
+      'kinesis',
+      'consumers',
+      '--firehose-json',
+      `${FIX}/firehose-to-s3.firehose.json`,
+      '--event-source-mappings-json',
+      `${FIX}/clicks-mappings.esm.json`,
+      '--stream',
+      'clicks',
+    ])
+    const r = resultOf(run)
+    expect(r.consumers.map((c) => `${c.kind} ${c.name}`)).toEqual([
+      'lambda clicks-enricher:live',
+      'firehose clicks-archive',
+    ])
+    // A mapping still Creating is a note to wait, not a fault; the retry settings are.
+    expect(r.consumers[0]!.findings.map((f) => `${f.kind} ${f.severity}`)).toContain('esm-not-enabled info')
+    expect(r.consumers[1]).toMatchObject({findings: [], metricsNotChecked: 'offline review of saved files'})
+    expect(run.envelope.warnings?.join(' ')).toMatch(/not a Kinesis stream/)
+    expect(cloudwatch.calls()).toHaveLength(0)
+  })
+
+  it('refuses a window out of range, --interval without --watch, and --watch with --json', async () => {
+    const wide = await runJson(['kinesis', 'consumers', '--stream', 'orders', '--window', '3d'])
+    expect(wide.exitCode).toBe(2)
+    expect(errorOf(wide).message).toContain('--window must be between 1m and 24h')
+    const interval = await runJson(['kinesis', 'consumers', '--stream', 'orders', '--interval', '30s'])
+    expect(errorOf(interval).message).toContain('--interval is the refresh of --watch')
+    const watch = await runJson(['kinesis', 'consumers', '--stream', 'orders', '--watch'])
+    expect(watch.exitCode).toBe(2)
   })
 })

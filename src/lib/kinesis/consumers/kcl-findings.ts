@@ -8,9 +8,19 @@ import type {Lease} from './lease-items.js'
 import type {ShardLag} from './shard-lag.js'
 import type {Consumer, ConsumerShard, Finding, ShardState} from './types.js'
 
+import {
+  type CoordinatorItems,
+  staleWorkers,
+  utilisationBalance,
+  type WorkerMetricItem,
+  workerViews,
+} from './worker-metrics.js'
+
 export interface KclInput {
   /** The same table read again `sampleMs` later; absent without --sample. */
   after?: Lease[] | undefined
+  /** KCL 3.x coordinator state (leader, client version) with where it was read; absent when there is none. */
+  coordinator?: (CoordinatorItems & {source: string}) | undefined
   /** Per shard; a shard missing here has lag unknown for `lagUnknownReason`. */
   lags: Map<string, ShardLag>
   lagUnknownReason: string
@@ -22,6 +32,8 @@ export interface KclInput {
   sampleMs?: number | undefined
   shards: ListedShard[]
   source: string
+  /** KCL 3.x worker metrics (WorkerMetricStats table or single-table items); absent or empty when there are none. */
+  workerMetrics?: undefined | WorkerMetricItem[]
 }
 
 /** Lag at or beyond this share of the retention period is critical (data will be lost soon). */
@@ -90,9 +102,30 @@ export function analyseKcl(input: KclInput): Consumer {
   }
 
   findings.push(...unknownShardLeases(input))
-  const balance = unbalanced(input.leases, new Set(input.shards.map((s) => s.shardId)))
+  const listed = new Set(input.shards.map((s) => s.shardId))
+  const workers = input.workerMetrics?.length ? workerViews(input.workerMetrics, input.leases, listed) : undefined
+  // KCL 3.x balances by utilisation when its worker metrics say enough; otherwise leases are counted.
+  const byUtilisation = workers ? utilisationBalance(workers, input.coordinator) : {decided: false}
+  const balance = byUtilisation.decided ? byUtilisation.finding : unbalanced(input.leases, listed)
   if (balance) findings.push(balance)
-  return {findings, kind: 'kcl', name: input.name, shards: rows, source: input.source}
+  if (workers) findings.push(...staleWorkers(workers, input.now))
+  return {
+    ...(input.coordinator
+      ? {
+          coordinator: {
+            clientVersion: input.coordinator.clientVersion,
+            leader: input.coordinator.leader,
+            source: input.coordinator.source,
+          },
+        }
+      : {}),
+    findings,
+    kind: 'kcl',
+    name: input.name,
+    shards: rows,
+    source: input.source,
+    ...(workers ? {workers} : {}),
+  }
 }
 
 function parentsOf(shard: ListedShard): string[] {
@@ -305,7 +338,7 @@ function unbalanced(leases: Lease[], listed: Set<string>): Finding | undefined {
   const byThroughput = active.some((l) => l.throughputKBps !== null)
   return {
     fix: byThroughput
-      ? 'KCL 3.x balances leases by throughput and worker CPU, not by count: compare the workers’ load (the WorkerMetricStats table) before acting.'
+      ? 'KCL 3.x balances leases by throughput and worker CPU, not by count: compare the workers’ load (the <app>-WorkerMetricStats table, read here when it exists and is readable) before acting.'
       : 'Leases rebalance slowly (one steal per lease-taker run): check the busy worker is not at maxLeasesForWorker and the others are healthy; more workers than shards leave some idle.',
     kind: 'unbalanced-leases',
     message: `${most[0]} holds ${most[1]} lease(s), ${least[0]} ${least[1]} (${perOwner.size} workers, ${active.length} active leases)`,

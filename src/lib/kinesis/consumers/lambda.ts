@@ -36,17 +36,30 @@ function retriesForever(m: EventSourceMappingConfiguration): boolean {
   return (m.MaximumRetryAttempts ?? -1) === -1 && (m.MaximumRecordAgeInSeconds ?? -1) === -1
 }
 
+/** States a mapping passes through on its own after a create or update call: it reads again once Enabled. */
+const TRANSIENT_STATES = new Set(['Creating', 'Enabling', 'Updating'])
+
 const MAPPING_CHECKS: MappingCheck[] = [
-  (m, name, uuid) =>
-    m.State && m.State !== 'Enabled'
-      ? {
-          fix: `aws lambda update-event-source-mapping --uuid ${uuid} --enabled (if it was turned off on purpose, records past retention are lost).`,
-          kind: 'esm-not-enabled',
-          message: `event source mapping ${uuid} → ${name} is ${m.State}${m.StateTransitionReason ? ` (${m.StateTransitionReason})` : ''}: nothing reads for it`,
-          severity: m.State === 'Disabled' ? 'critical' : 'warning',
-          shardId: null,
-        }
-      : undefined,
+  (m, name, uuid) => {
+    if (!m.State || m.State === 'Enabled') return undefined
+    const reason = m.StateTransitionReason ? ` (${m.StateTransitionReason})` : ''
+    // Right after create-event-source-mapping the state is Creating: not a fault, a moment to wait.
+    if (TRANSIENT_STATES.has(m.State))
+      return {
+        fix: `Wait a minute, then check it is Enabled: aws lambda get-event-source-mapping --uuid ${uuid} --query State.`,
+        kind: 'esm-not-enabled',
+        message: `event source mapping ${uuid} → ${name} is ${m.State}${reason}: it starts reading once Enabled`,
+        severity: 'info',
+        shardId: null,
+      }
+    return {
+      fix: `aws lambda update-event-source-mapping --uuid ${uuid} --enabled (if it was turned off on purpose, records past retention are lost).`,
+      kind: 'esm-not-enabled',
+      message: `event source mapping ${uuid} → ${name} is ${m.State}${reason}: nothing reads for it`,
+      severity: m.State === 'Disabled' ? 'critical' : 'warning',
+      shardId: null,
+    }
+  },
   (m, name, uuid) =>
     retriesForever(m)
       ? {

@@ -220,19 +220,28 @@ export function itemsOfScanOutput(docs: unknown[], source: string): AttributeMap
 
 export interface ParsedLeases {
   leases: Lease[]
+  /** KCL 3.5 single-table items beside the leases (worker metrics, leader lock, migration state), by their entityType. */
+  metadata: AttributeMap[]
   /** Items that are not shard leases, with why (skipped, reported as a warning). */
   skipped: string[]
 }
 
 export function parseLeaseItems(items: AttributeMap[]): ParsedLeases {
   const leases: Lease[] = []
+  const metadata: AttributeMap[] = []
   const skipped: string[] = []
   for (const [i, item] of items.entries()) {
+    const entity = item.entityType?.S
+    if (typeof entity === 'string' && entity !== 'LEASE') {
+      metadata.push(item)
+      continue
+    }
+
     const lease = leaseFromItem(item)
     if (typeof lease === 'string') skipped.push(`item ${i + 1}: ${lease}`)
     else if (looksLikeShardLease(lease)) leases.push(lease)
     else skipped.push(`item ${i + 1} (leaseKey ${lease.leaseKey}): not a shard lease`)
   }
 
-  return {leases, skipped}
+  return {leases, metadata, skipped}
 }
