@@ -23,7 +23,7 @@ import {testRunContext} from '../../src/lib/core/run-context.js'
 import {testEventPattern} from '../../src/lib/events/test-pattern.js'
 import {loadPartitionsJson, loadTableJson} from '../../src/lib/glue/catalog.js'
 import {inventoryObjects, parseInventoryManifest} from '../../src/lib/glue/inventory.js'
-import {reviewSavedLeases} from '../../src/lib/kinesis/consumers/consumers.js'
+import {reviewSavedConsumers} from '../../src/lib/kinesis/consumers/consumers.js'
 import {HashCache} from '../../src/lib/kinesis/hash-cache.js'
 import {openRecords} from '../../src/lib/kinesis/offline-input.js'
 import {parseShardMap, readRecordsInto} from '../../src/lib/kinesis/records-file.js'
@@ -389,7 +389,7 @@ async function readInventoryFile(body: Uint8Array, fileFormat: 'CSV' | 'Parquet'
 
 /** The `kinesis consumers --lease-table-json` review: one of the two files fuzzed, the other a good fixture. */
 function reviewLeases(files: {leaseTable: string; shardMap: string}) {
-  return reviewSavedLeases({leaseTableFile: files.leaseTable, shardMapFile: files.shardMap}, testRunContext())
+  return reviewSavedConsumers({leaseTableFile: files.leaseTable, shardMapFile: files.shardMap}, testRunContext())
 }
 
 const BINARY_PARSERS: Array<[string, readonly Uint8Array[], (bytes: Uint8Array) => Promise<void>]> = [
