@@ -18,6 +18,7 @@ import {createWriteStream, renameSync, statSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 import {fileURLToPath, pathToFileURL} from 'node:url'
 
+import {testRunContext} from '../src/lib/core/run-context.js'
 import {evenRanges} from '../src/lib/kinesis/hash-key.js'
 import {analyseHotShards} from '../src/lib/kinesis/hot-shards.js'
 import {analyseKeySpread} from '../src/lib/kinesis/key-spread.js'
@@ -121,7 +122,7 @@ async function child(mode: string, file: string): Promise<void> {
           threshold: 0.8,
           windowGiven: true,
         },
-        {now: () => 0, async sleep() {}},
+        testRunContext({now: () => new Date(0)}),
       )
       checksum = `${r.result.shards[0]!.shardId} top ${r.result.shards[0]!.topKeys[0]!.partitionKey}`
       break

@@ -8,6 +8,7 @@ import {afterEach, describe, expect, it} from 'vitest'
 
 import type {RuleChange} from '../../src/lib/s3/lifecycle/apply.js'
 
+import {testRunContext} from '../../src/lib/core/run-context.js'
 import {evenRanges} from '../../src/lib/kinesis/hash-key.js'
 import {analyseHotShards} from '../../src/lib/kinesis/hot-shards.js'
 import {renderRecent} from '../../src/ui/athena-explain.js'
@@ -135,7 +136,7 @@ describe('renderers at 80 columns', () => {
         startMs: 0,
         threshold: 0.5,
       },
-      {now: () => t0, async sleep() {}},
+      testRunContext({now: () => new Date(t0)}),
     )
     expect(result.shards).toHaveLength(shards)
     setTerminalWidth(80)

@@ -1,6 +1,7 @@
 import {stripVTControlCharacters} from 'node:util'
 import {afterEach, describe, expect, it} from 'vitest'
 
+import {testRunContext} from '../../src/lib/core/run-context.js'
 import {evenRanges, hashKeyOfPartitionKey} from '../../src/lib/kinesis/hash-key.js'
 import {analyseHotShards} from '../../src/lib/kinesis/hot-shards.js'
 import {renderDoctor} from '../../src/ui/doctor.js'
@@ -65,7 +66,7 @@ describe('tables at 80 columns', () => {
         startMs: 0,
         threshold: 0.01,
       },
-      {now: () => t0, async sleep() {}},
+      testRunContext({now: () => new Date(t0)}),
     )
     const ranges = evenRanges(4).map((r) => ({
       ...r,

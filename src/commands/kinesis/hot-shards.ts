@@ -1,5 +1,4 @@
 import {Flags, type Interfaces} from '@oclif/core'
-import {setTimeout as delay} from 'node:timers/promises'
 
 import {BaseCommand} from '../../base-command.js'
 import {parseUtilisation} from '../../flags/utilisation.js'
@@ -8,6 +7,7 @@ import {UsageError} from '../../lib/core/errors.js'
 import {durationToMs, parseDuration} from '../../lib/core/parse/duration.js'
 import {parseSize} from '../../lib/core/parse/size.js'
 import {parseTimeWindow} from '../../lib/core/parse/time-window.js'
+import {withSignal} from '../../lib/core/run-context.js'
 import {analyseHotShardsInAthena, type AthenaRunInfo} from '../../lib/kinesis/athena/hot-shards-athena.js'
 import {analyseHotShards, type HotShardsOptions, type HotShardsResult} from '../../lib/kinesis/hot-shards.js'
 import {offlineShardRanges, openRecords} from '../../lib/kinesis/offline-input.js'
@@ -16,14 +16,6 @@ import {renderAthenaRun} from '../../ui/athena-run.js'
 import {ATHENA_TABLE_IAM, athenaTableFlags, athenaTableRequest} from '../../ui/athena-table-flags.js'
 import {renderHotShards} from '../../ui/kinesis-hot-shards.js'
 import {runWatch} from '../../ui/kinesis-watch.js'
-
-const sleep = async (ms: number, signal?: AbortSignal): Promise<void> => {
-  try {
-    await delay(ms, undefined, signal ? {signal} : {})
-  } catch {
-    // Aborted: the caller checks the signal.
-  }
-}
 
 /** Flags of a live run: a --records file is analysed offline, so they are refused beside it (exit 2). */
 const LIVE_ONLY = ['records']
@@ -180,13 +172,7 @@ export default class KinesisHotShards extends BaseCommand {
       topKeys: flags['top-keys'],
       windowGiven: Boolean(flags.window || flags.start),
     }
-    const progress = this.progress()
-    const deps = {
-      now: () => Date.now(),
-      onProgress: (p: {detail?: string; done?: number; label: string; total?: number}) => progress.update(p),
-      signal: this.abortController.signal,
-      sleep,
-    }
+    const ctx = this.runContext()
 
     if (offline) {
       this.rejectAwsFlags(flags, 'an offline run (--records)')
@@ -204,9 +190,8 @@ export default class KinesisHotShards extends BaseCommand {
             sourceName: flags.records === '-' ? 'stdin' : flags.records!,
           },
         },
-        deps,
+        ctx,
       )
-      progress.stop()
       return this.finishRun(analysis.result, analysis.warnings)
     }
 
@@ -221,7 +206,6 @@ export default class KinesisHotShards extends BaseCommand {
     if (flags.watch && !this.jsonEnabled()) {
       // Ctrl-C is the normal way out of the live view (exit 0).
       this.exitOnInterrupt = false
-      progress.stop()
       const windowMs = window.end.getTime() - window.start.getTime()
       const intervalMs = durationToMs(parseDuration(flags.interval, '--interval'))
       if (intervalMs < 10_000) throw new UsageError(`--interval must be at least 10s, not "${flags.interval}"`)
@@ -238,7 +222,8 @@ export default class KinesisHotShards extends BaseCommand {
               startMs: end - windowMs,
               stream: await readStreamState(clients.kinesis, ref, {signal}),
             },
-            {...deps, onProgress: undefined, signal},
+            // The live view draws its own progress; each round stops with the view.
+            {...withSignal(ctx, signal), progress() {}},
           )
         },
         intervalMs,
@@ -251,10 +236,9 @@ export default class KinesisHotShards extends BaseCommand {
       return last
     }
 
-    progress.update({label: 'Describing the stream'})
-    const stream = await readStreamState(clients.kinesis, ref, {signal: this.abortController.signal})
-    const analysis = await analyseHotShards(clients, {...base, stream}, deps)
-    progress.stop()
+    ctx.progress({label: 'Describing the stream'})
+    const stream = await readStreamState(clients.kinesis, ref, {signal: ctx.signal})
+    const analysis = await analyseHotShards(clients, {...base, stream}, ctx)
     return this.finishRun(analysis.result, analysis.warnings)
   }
 

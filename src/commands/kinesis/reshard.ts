@@ -16,7 +16,7 @@ import {hotShardsLoadSource} from '../../lib/kinesis/reshard/load-source.js'
 import {makeReshardPlan, PLAN_KIND, type ReshardPlan} from '../../lib/kinesis/reshard/plan.js'
 import {recheckSavedPlan} from '../../lib/kinesis/reshard/recheck.js'
 import {buildReshardResult, shardMapDocument} from '../../lib/kinesis/reshard/result.js'
-import {parseStreamRef, sleep} from '../../lib/kinesis/stream.js'
+import {parseStreamRef} from '../../lib/kinesis/stream.js'
 import {ATHENA_TABLE_IAM, athenaTableRequest, reshardAthenaFlags} from '../../ui/athena-table-flags.js'
 import {renderReshardPlan, renderReshardResult} from '../../ui/kinesis-reshard.js'
 
@@ -154,25 +154,24 @@ Choose one strategy:
     const cloudwatch = hasCloudWatchBesideKinesis(aws.settings) ? await aws.create('cloudwatch') : undefined
     const windowEnd = Date.now()
     const windowMs = durationToMs(parseDuration(flags.window ?? '15m', '--window'))
-    const loadProfiles = hotShardsLoadSource({
-      cloudwatch,
-      kinesis,
-      now: () => Date.now(),
-      onWarning: (w) => this.warnUser(w),
-      records: flags.records,
-      signal: this.abortController.signal,
-      sleep,
-      stdin: process.stdin,
-      tableAnalysis: flags['athena-table']
-        ? tableLoadSource(
-            {athena: await aws.create('athena'), s3: flags['max-scan-gb'] ? await aws.create('s3') : undefined},
-            athenaTableRequest(flags, {endMs: windowEnd, startMs: windowEnd - windowMs}),
-            this.runContext(),
-          )
-        : undefined,
-      threshold: request?.kind === 'split-hot' ? request.threshold : parseUtilisation(flags.threshold, '--threshold'),
-      window: {endMs: windowEnd, given: flags.window !== undefined, startMs: windowEnd - windowMs},
-    })
+    const ctx = this.runContext()
+    const loadProfiles = hotShardsLoadSource(
+      {cloudwatch, kinesis},
+      {
+        records: flags.records,
+        stdin: process.stdin,
+        tableAnalysis: flags['athena-table']
+          ? tableLoadSource(
+              {athena: await aws.create('athena'), s3: flags['max-scan-gb'] ? await aws.create('s3') : undefined},
+              athenaTableRequest(flags, {endMs: windowEnd, startMs: windowEnd - windowMs}),
+              ctx,
+            )
+          : undefined,
+        threshold: request?.kind === 'split-hot' ? request.threshold : parseUtilisation(flags.threshold, '--threshold'),
+        window: {endMs: windowEnd, given: flags.window !== undefined, startMs: windowEnd - windowMs},
+      },
+      ctx,
+    )
     const executor = createReshardExecutor({kinesis, stream: ref})
     const wait = {
       onWaiting: (status: string) => {
@@ -180,7 +179,7 @@ Choose one strategy:
           this.logToStderr(`Stream ${flags.stream} is ${status}: waiting for ACTIVE (one reshard at a time)…`)
       },
     }
-    const deps = {cloudtrail, kinesis, now: () => new Date(), signal: this.abortController.signal, wait}
+    const clients = {cloudtrail, kinesis}
     let quota: QuotaView | undefined
     const run = await this.runPlan({
       executor,
@@ -189,8 +188,8 @@ Choose one strategy:
       makePlan: async () => {
         if (!request) throw new Error('a strategy is required without --plan')
         const plan = await makeReshardPlan(
+          clients,
           {
-            ...deps,
             // Live analysis (metrics + a record sample) only where the strategy needs load; a --records file is cheap, so it is used by every strategy.
             loadProfiles:
               flags.records !== undefined ||
@@ -199,9 +198,11 @@ Choose one strategy:
               request.kind === 'merge-cold'
                 ? loadProfiles
                 : undefined,
+            strategy: request,
+            stream: ref,
+            wait,
           },
-          ref,
-          request,
+          ctx,
         )
         // People see the checks in the plan; scripts get the warnings in the envelope.
         if (this.jsonEnabled())
@@ -211,7 +212,7 @@ Choose one strategy:
       },
       // A saved plan: the quota and the shard limit are checked again for the steps still to do.
       onSavedPlan: async (saved) => {
-        const recheck = await recheckSavedPlan(deps, ref, saved)
+        const recheck = await recheckSavedPlan(clients, {plan: saved, stream: ref, wait}, ctx)
         quota = recheck.quota
         for (const check of recheck.checks)
           if (check.status === 'warn') this.warnUser(`${check.check}: ${check.detail}`)

@@ -42,3 +42,11 @@ export function testRunContext(overrides: Partial<RunContext> = {}): RunContext 
     ...overrides,
   }
 }
+
+/**
+ * The same context stopped by another signal (e.g. one round of a watch loop, aborted when the
+ * loop ends): its waits end with that signal too.
+ */
+export function withSignal(ctx: RunContext, signal: AbortSignal): RunContext {
+  return {...ctx, signal, sleep: (ms) => abortableSleep(ms, signal)}
+}

@@ -8,7 +8,7 @@ import {HashCache} from './hash-cache.js'
 import {evenRanges, type ShardRange} from './hash-key.js'
 import {writeUtilisation} from './load-profile.js'
 import {LoadTally} from './load-tally.js'
-import {readRecordsInto} from './records-file.js'
+import {tallyRecords} from './tally-records.js'
 
 export interface KeySpreadOptions {
   /** The record file as raw bytes (fast path) … */
@@ -78,53 +78,17 @@ export async function analyseKeySpread(options: KeySpreadOptions): Promise<KeySp
   const counts = [...new Set(options.shardCounts)].sort((a, b) => a - b)
   const cache = new HashCache(options.maxDistinctKeys ?? 1_500_000)
   const tallies = counts.map((n) => ({n, ranges: evenRanges(n), tally: new LoadTally(evenRanges(n), 200)}))
-  let exact = true
-  const ehkLoad = new Map<string, {bytes: number; records: number}>()
-  let totalBytes = 0
-  let totalRecords = 0
-  let minTs = Number.POSITIVE_INFINITY
-  let maxTs = Number.NEGATIVE_INFINITY
-  const record = {
-    bytes: 0,
-    explicitHashKey: undefined as string | undefined,
-    partitionKey: '',
-    records: 1,
-    timestampMs: undefined as number | undefined,
-  }
-  await readRecordsInto(
-    options.chunks ? {chunks: options.chunks} : {lines: options.lines ?? []},
-    options.sourceName,
+  const read = await tallyRecords({
     cache,
-    (slot, offset, keyLen, pk, dataBytes, ts, ehk) => {
-      const bytes = (dataBytes ?? 0) + keyLen
-      totalBytes += bytes
-      totalRecords++
-      if (ts !== undefined) {
-        if (ts < minTs) minTs = ts
-        if (ts > maxTs) maxTs = ts
-      }
-
-      if (slot >= 0) {
-        // Kept keys: exact totals per key; the shards of every count are folded in at the end.
-        cache.addLastTotals(bytes, 1)
-        return
-      }
-
-      record.bytes = bytes
-      record.explicitHashKey = ehk
-      record.partitionKey = pk!
-      for (const t of tallies) t.tally.addHashed(record, cache.lastWords, offset)
-      if (ehk === undefined) {
-        exact = false
-      } else {
-        const e = ehkLoad.get(ehk) ?? {bytes: 0, records: 0}
-        e.bytes += bytes
-        e.records++
-        ehkLoad.set(ehk, e)
-      }
-    },
-  )
-  for (const t of tallies) t.tally.fold(cache)
+    explicitKeyLoads: true,
+    input: options.chunks ? {chunks: options.chunks} : {lines: options.lines ?? []},
+    perSecond: false,
+    sourceName: options.sourceName,
+    tallies: tallies.map((t) => t.tally),
+  })
+  const exact = read.everyKeyExact
+  const ehkLoad = read.explicitKeyLoads
+  const {bytes: totalBytes, maxTimestampMs: maxTs, minTimestampMs: minTs, records: totalRecords} = read
 
   const span: KeySpreadResult['span'] = Number.isFinite(minTs)
     ? {seconds: Math.max(1, Math.floor(maxTs / 1000) - Math.floor(minTs / 1000) + 1), source: 'timestamps'}

@@ -12,6 +12,7 @@ import {
 import {mockClient} from 'aws-sdk-client-mock'
 import {beforeEach, describe, expect, it} from 'vitest'
 
+import {type RunContext, testRunContext} from '../../../src/lib/core/run-context.js'
 import {evenRanges, findRange, hashKeyOfPartitionKey} from '../../../src/lib/kinesis/hash-key.js'
 import {analyseHotShards, type HotShardsOptions} from '../../../src/lib/kinesis/hot-shards.js'
 import {aggregate} from '../../../src/lib/kinesis/kpl.js'
@@ -42,25 +43,25 @@ function keysIn(shardIndex: number, prefix: string, count: number): string[] {
 const [WHALE] = keysIn(2, 'whale-', 1) as [string]
 const MINNOWS = keysIn(2, 'minnow-', 10)
 
-/** A clock that only moves when the code sleeps (1 GetRecords/s pacing). */
-function fakeClock(start: number): {now: () => number; sleep: (ms: number) => Promise<void>} {
+/** A run context whose clock only moves when the code sleeps (1 GetRecords/s pacing). */
+function fakeClock(start: number): RunContext {
   let t = start
-  return {
-    now: () => t,
+  return testRunContext({
+    now: () => new Date(t),
     async sleep(ms: number) {
       t += ms
     },
-  }
+  })
 }
 
 /** As the command does it: the stream is read once, then its state is analysed. */
 async function analyseLiveStream(
   clients: {cloudwatch?: CloudWatchClient | undefined; kinesis: KinesisClient},
   opts: HotShardsOptions,
-  deps: Parameters<typeof analyseHotShards>[2],
+  ctx: RunContext,
 ): ReturnType<typeof analyseHotShards> {
-  const stream = await readStreamState(clients.kinesis, parseStreamRef('orders'), {signal: deps.signal})
-  return analyseHotShards(clients, {...opts, stream}, deps)
+  const stream = await readStreamState(clients.kinesis, parseStreamRef('orders'), {signal: ctx.signal})
+  return analyseHotShards(clients, {...opts, stream}, ctx)
 }
 
 function options(over: Partial<HotShardsOptions> = {}): HotShardsOptions {
@@ -184,7 +185,7 @@ describe('analyseHotShards (live, mocked AWS)', () => {
     const callTimes: number[] = []
     kMock.on(GetShardIteratorCommand).resolves({ShardIterator: 'it-0'})
     kMock.on(GetRecordsCommand).callsFake((input: GetRecordsCommandInput) => {
-      callTimes.push(clock.now())
+      callTimes.push(clock.now().getTime())
       expect(input.Limit).toBe(1000)
       calls++
       if (calls > 3) return {MillisBehindLatest: 0, NextShardIterator: `it-${calls}`, Records: []}
@@ -363,7 +364,7 @@ describe('analyseHotShards (live, mocked AWS)', () => {
       NextShardIterator: 'it',
       Records: [
         {
-          ApproximateArrivalTimestamp: new Date(clock.now()),
+          ApproximateArrivalTimestamp: new Date(clock.now().getTime()),
           Data: aggregate(users),
           PartitionKey: 'agg',
           SequenceNumber: '1',

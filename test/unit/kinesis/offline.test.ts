@@ -1,6 +1,7 @@
 import fc from 'fast-check'
 import {describe, expect, it} from 'vitest'
 
+import {testRunContext} from '../../../src/lib/core/run-context.js'
 import {evenRanges, findRange, hashKeyOfPartitionKey, MAX_HASH_KEY} from '../../../src/lib/kinesis/hash-key.js'
 import {analyseHotShards} from '../../../src/lib/kinesis/hot-shards.js'
 import {analyseKeySpread} from '../../../src/lib/kinesis/key-spread.js'
@@ -9,7 +10,7 @@ import {splitPoint} from '../../../src/lib/kinesis/verdict.js'
 import {whereIs} from '../../../src/lib/kinesis/where-is.js'
 import {renderHotShards} from '../../../src/ui/kinesis-hot-shards.js'
 
-const deps = {now: () => Date.parse('2026-11-22T10:15:00Z'), async sleep() {}}
+const ctx = testRunContext({now: () => new Date('2026-11-22T10:15:00Z'), async sleep() {}})
 
 async function collect(
   lines: string[],
@@ -114,7 +115,7 @@ describe('offline hot-shard analysis', () => {
         startMs: 0,
         threshold: 0.8,
       },
-      deps,
+      ctx,
     )
     const whaleShard = findRange(ranges, hashKeyOfPartitionKey('whale'))!.shardId
     expect(result.window).toEqual({
@@ -157,7 +158,7 @@ describe('offline hot-shard analysis', () => {
         startMs: 0,
         threshold: 0.8,
       },
-      deps,
+      ctx,
     )
     expect(warnings.join('\n')).toMatch(/rates assume the file covers 1m/)
     expect(warnings.join('\n')).toMatch(/byte counts include only the partition key/)
@@ -417,7 +418,7 @@ describe('the hard limit', () => {
         startMs: 0,
         threshold: 0.8,
       },
-      deps,
+      ctx,
     )
     const burstShard = findRange(ranges, hashKeyOfPartitionKey('burst'))!.shardId
     const shard = result.shards.find((x) => x.shardId === burstShard)!
@@ -450,7 +451,7 @@ describe('the hard limit', () => {
         startMs: 0,
         threshold: 0.8,
       },
-      deps,
+      ctx,
     )
     expect(result.verdict).toBe('healthy')
     expect(result.recommendations.join('\n')).toMatch(/whether records were throttled is unknown/)

@@ -6,6 +6,7 @@
 import type {CloudWatchClient} from '@aws-sdk/client-cloudwatch'
 import type {KinesisClient} from '@aws-sdk/client-kinesis'
 
+import type {RunContext} from '../../core/run-context.js'
 import type {ShardRange} from '../hash-key.js'
 import type {ShardLoadProfile} from '../load-profile.js'
 import type {StreamState} from '../stream.js'
@@ -13,19 +14,17 @@ import type {StreamState} from '../stream.js'
 import {analyseHotShards, type HotShardsAnalysis, type HotShardsOptions} from '../hot-shards.js'
 import {openLines} from '../offline-input.js'
 
-export interface LoadSourceOptions {
-  /** Live analysis: CloudWatch (absent: record sample only) and Kinesis. */
+/** Live analysis: CloudWatch (absent: record sample only) and Kinesis. */
+export interface LoadSourceClients {
   cloudwatch?: CloudWatchClient | undefined
   kinesis: KinesisClient
+}
+
+export interface LoadSourceRequest {
   /** Minutes at or above the threshold that make a shard hot (the analysis' own rule). */
   minMinutes?: number | undefined
-  now: () => number
-  /** Problems the analysis found, for the user. */
-  onWarning: (message: string) => void
   /** Analyse this local record file instead of the live stream ("-": stdin). */
   records?: string | undefined
-  signal?: AbortSignal | undefined
-  sleep: (ms: number, signal?: AbortSignal) => Promise<void>
   stdin: NodeJS.ReadableStream
   /** Analyse a table of archived records instead (`--athena-table`, ../athena/hot-shards-athena.ts), over the stream's open ranges. */
   tableAnalysis?: ((ranges: ShardRange[], base: HotShardsOptions) => Promise<HotShardsAnalysis>) | undefined
@@ -38,17 +37,21 @@ export interface LoadSourceOptions {
  * A loader of the open shards' load profiles. Shards the analysis did not measure (not sampled,
  * no metrics) are left out, so planners treat their load as unknown rather than zero.
  */
-export function hotShardsLoadSource(options: LoadSourceOptions): (state: StreamState) => Promise<ShardLoadProfile[]> {
+export function hotShardsLoadSource(
+  clients: LoadSourceClients,
+  options: LoadSourceRequest,
+  /** Problems the analysis found go to `ctx.warn`. */
+  ctx: RunContext,
+): (state: StreamState) => Promise<ShardLoadProfile[]> {
   return async (state) => {
     const base: HotShardsOptions = {
       endMs: options.window.endMs,
       minMinutes: options.minMinutes ?? 1,
-      source: options.cloudwatch ? 'auto' : 'records',
+      source: clients.cloudwatch ? 'auto' : 'records',
       startMs: options.window.startMs,
       threshold: options.threshold,
       windowGiven: options.window.given,
     }
-    const deps = {now: options.now, signal: options.signal, sleep: options.sleep}
     let analysis
     if (options.tableAnalysis) {
       analysis = await options.tableAnalysis(
@@ -61,9 +64,9 @@ export function hotShardsLoadSource(options: LoadSourceOptions): (state: StreamS
       )
     } else if (options.records === undefined) {
       analysis = await analyseHotShards(
-        {cloudwatch: options.cloudwatch, kinesis: options.kinesis},
+        {cloudwatch: clients.cloudwatch, kinesis: clients.kinesis},
         {...base, stream: state},
-        deps,
+        ctx,
       )
     } else {
       const lines = await openLines(options.records, options.stdin)
@@ -84,14 +87,14 @@ export function hotShardsLoadSource(options: LoadSourceOptions): (state: StreamS
               sourceName: options.records,
             },
           },
-          deps,
+          ctx,
         )
       } finally {
         lines.close()
       }
     }
 
-    for (const w of analysis.warnings) options.onWarning(w)
+    for (const w of analysis.warnings) ctx.warn(w)
     const measured = new Set(analysis.result.shards.filter((s) => s.measured).map((s) => s.shardId))
     return analysis.profiles.filter((p) => measured.has(p.shardId))
   }

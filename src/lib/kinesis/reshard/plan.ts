@@ -6,6 +6,7 @@
 import type {CloudTrailClient} from '@aws-sdk/client-cloudtrail'
 
 import type {RateLimiter} from '../../cloudtrail/lookup.js'
+import type {RunContext} from '../../core/run-context.js'
 import type {ShardLoadProfile} from '../load-profile.js'
 import type {
   OpenRange,
@@ -47,18 +48,27 @@ export type StrategyRequest =
 
 export type ReshardPlan = Plan<ReshardBaseline, ReshardStepParams> & {summary: Record<string, unknown> & ReshardSummary}
 
-export interface PlanDeps {
+/** The clients a reshard plan reads: Kinesis, and CloudTrail for the UpdateShardCount quota. */
+export interface ReshardClients {
   cloudtrail?: Pick<CloudTrailClient, 'send'> | undefined
   kinesis: KinesisLike
+}
+
+/** How the stream is read and checked, beside the stream itself (shared by planning and the re-check). */
+export interface ReshardReadOptions {
+  /** The stream, named once by the command. */
+  stream: StreamRef
+  trailLimiter?: RateLimiter | undefined
+  wait?: undefined | WaitOptions
+}
+
+export interface ReshardPlanRequest extends ReshardReadOptions {
   /**
    * Load profiles of the open shards (the hot-shards analysis). Required by split-hot and
    * merge-cold; used when given by isolate-key (hot-key warning) and even-out (predictions).
    */
   loadProfiles?: ((state: StreamState) => Promise<ShardLoadProfile[]>) | undefined
-  now: () => Date
-  signal?: AbortSignal | undefined
-  trailLimiter?: RateLimiter | undefined
-  wait?: undefined | WaitOptions
+  strategy: StrategyRequest
 }
 
 /** Rough seconds per step, waits for ACTIVE included (AWS: seconds to minutes). */
@@ -212,7 +222,7 @@ function checkProfiles(profiles: readonly ShardLoadProfile[], open: readonly Ope
 }
 
 async function profilesFor(
-  deps: PlanDeps,
+  deps: Pick<ReshardPlanRequest, 'loadProfiles'>,
   state: StreamState,
   required: boolean,
   strategy: string,
@@ -288,8 +298,13 @@ export function strategyName(request: StrategyRequest): ReshardStrategy {
 }
 
 /** Read the stream, plan the strategy, simulate and validate it: a plan for the plan/apply engine. */
-export async function makeReshardPlan(deps: PlanDeps, ref: StreamRef, request: StrategyRequest): Promise<ReshardPlan> {
-  const state = await readStreamState(deps.kinesis, ref, {signal: deps.signal, wait: deps.wait ?? {}})
+export async function makeReshardPlan(
+  clients: ReshardClients,
+  planRequest: ReshardPlanRequest,
+  ctx: Pick<RunContext, 'now' | 'signal'>,
+): Promise<ReshardPlan> {
+  const {strategy: request, stream: ref} = planRequest
+  const state = await readStreamState(clients.kinesis, ref, {signal: ctx.signal, wait: planRequest.wait ?? {}})
   if (state.mode === 'ON_DEMAND') throw onDemandError(state.streamName || ref.streamName)
   const notes: string[] = []
   const gaps = coverageProblems(state.open)
@@ -309,18 +324,18 @@ export async function makeReshardPlan(deps: PlanDeps, ref: StreamRef, request: S
 
   const needsLoad = request.kind === 'split-hot' || request.kind === 'merge-cold'
   const profiles =
-    request.kind === 'target-shards' ? undefined : await profilesFor(deps, state, needsLoad, request.kind)
+    request.kind === 'target-shards' ? undefined : await profilesFor(planRequest, state, needsLoad, request.kind)
   const planned = runPlanner(request, state, profiles)
   notes.push(...planned.notes)
   const states = simulate(state.open, planned.ops)
   const after = states.at(-1)!
   const [quota, limits] = await Promise.all([
     countUpdateShardCount24h(
-      deps.cloudtrail,
+      clients.cloudtrail,
       {arn: state.streamArn, name: state.streamName},
-      {limiter: deps.trailLimiter, now: deps.now(), signal: deps.signal},
+      {limiter: planRequest.trailLimiter, now: ctx.now(), signal: ctx.signal},
     ),
-    readShardLimits(deps.kinesis, deps.signal),
+    readShardLimits(clients.kinesis, ctx.signal),
   ])
   const checks = validatePlan({limits, ops: planned.ops, quota, streamOpen: state.open.length})
   const utilisationOf = (r: OpenRange) => (profiles ? predictLoad(profiles, r)?.utilisation : undefined)
@@ -355,7 +370,7 @@ export async function makeReshardPlan(deps: PlanDeps, ref: StreamRef, request: S
       streamArn: state.streamArn,
       streamName: state.streamName,
     },
-    createdAt: deps.now().toISOString(),
+    createdAt: ctx.now().toISOString(),
     formatVersion: PLAN_FORMAT_VERSION,
     kind: PLAN_KIND,
     steps: planned.ops.map((op, i) => toPlanStep(op, i, state.streamName)),

@@ -5,6 +5,7 @@
 import {type DuckDBConnection, DuckDBInstance} from '@duckdb/node-api'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
+import {testRunContext} from '../../../../src/lib/core/run-context.js'
 import {analyseTableLoad, type SqlEngine, tableLoadSql} from '../../../../src/lib/kinesis/athena/hot-shards-sql.js'
 import {hashKeyHex} from '../../../../src/lib/kinesis/athena/load-query.js'
 import {evenRanges, hashKeyOfPartitionKey, type ShardRange} from '../../../../src/lib/kinesis/hash-key.js'
@@ -58,7 +59,7 @@ async function localAnalysis(recs: Rec[], ranges: ShardRange[]) {
   return analyseHotShards(
     {},
     {...OPTIONS, offline: {lines, ranges, rangesSource: 'test', sourceName: 'recs.jsonl'}},
-    {now: () => 0, async sleep() {}},
+    testRunContext({now: () => new Date(0)}),
   )
 }
 
