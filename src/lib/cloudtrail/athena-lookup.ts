@@ -92,6 +92,13 @@ export function planTrailQuery(
   }
 }
 
+/** Look-ups over one trail table (what `athenaTrailSearch` returns; the flows take it as a client). */
+export interface TrailSearcher {
+  lookup(query: TrailQuery, options?: {printSqlOnly?: boolean}): Promise<AthenaTrailLookupResult>
+  /** The table, for messages. */
+  readonly table: string
+}
+
 /**
  * A reusable searcher over one trail table: the table is described once, each look-up is one
  * query (each billed: 10 MB minimum). `printSqlOnly` returns the SQL and runs nothing.
@@ -100,7 +107,7 @@ export function athenaTrailSearch(
   clients: {athena: AthenaClient; s3?: S3Client | undefined},
   settings: TrailTableSettings,
   ctx: RunContext,
-): {lookup(query: TrailQuery, options?: {printSqlOnly?: boolean}): Promise<AthenaTrailLookupResult>} {
+): TrailSearcher {
   const ref = parseTableRef(settings.table, settings.tableFlag, 'security.cloudtrail_logs')
   let described: Promise<TableDescription> | undefined
   const tableOnce = async (): Promise<TableDescription> => {
@@ -144,5 +151,6 @@ export function athenaTrailSearch(
         truncated,
       }
     },
+    table: settings.table,
   }
 }
