@@ -12,29 +12,37 @@ import {onlyWith} from '../flags/relations.js'
 import {parseTableRef} from '../lib/athena/table-scan.js'
 import {athenaRunSettings} from './athena-table-flags.js'
 
-const helpGroup = 'CLOUDTRAIL IN ATHENA'
+const helpGroup = 'ATHENA'
+
+/** --catalog, --max-scan-gb, --output-location, --workgroup, meaningful beside any of `tables`. */
+export function athenaRunFlags(...tables: string[]) {
+  const relation = onlyWith(...tables)
+  return {
+    catalog: Flags.string({...relation, helpGroup, summary: 'Data catalog (default AwsDataCatalog).'}),
+    'max-scan-gb': Flags.string({
+      ...relation,
+      helpGroup,
+      summary: 'Refuse a query whose objects under the selected partitions exceed this many GB (S3 listing).',
+    }),
+    'output-location': Flags.string({
+      ...relation,
+      helpGroup,
+      summary: 's3://… for query results when the workgroup has none (ignored when it enforces its own).',
+    }),
+    workgroup: Flags.string({
+      ...relation,
+      helpGroup,
+      summary: 'Athena workgroup (default primary); its result location and encryption apply.',
+    }),
+  }
+}
 
 export const trailTableFlags = {
-  catalog: Flags.string({...onlyWith('trail-table'), helpGroup, summary: 'Data catalog (default AwsDataCatalog).'}),
-  'max-scan-gb': Flags.string({
-    ...onlyWith('trail-table'),
-    helpGroup,
-    summary: 'Refuse a trail query whose log files under the selected partitions exceed this many GB.',
-  }),
-  'output-location': Flags.string({
-    ...onlyWith('trail-table'),
-    helpGroup,
-    summary: 's3://… for query results when the workgroup has none (ignored when it enforces its own).',
-  }),
+  ...athenaRunFlags('trail-table'),
   'trail-table': Flags.string({
     helpGroup,
     summary:
       "Search CloudTrail in Athena: the table over the trail's logs, DATABASE.TABLE (finds data events and events older than 90 days; `trail lookup --create-table-ddl` creates one).",
-  }),
-  workgroup: Flags.string({
-    ...onlyWith('trail-table'),
-    helpGroup,
-    summary: 'Athena workgroup for the trail queries (default primary).',
   }),
 }
 

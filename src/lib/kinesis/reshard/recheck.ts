@@ -24,7 +24,7 @@ export async function recheckSavedPlan(
   const remaining = plan.steps.slice(done).map((s) => toPlannedOp(s))
   const [quota, limits] = await Promise.all([
     countUpdateShardCount24h(
-      clients.cloudtrail,
+      clients,
       {arn: state.streamArn, name: state.streamName},
       {limiter: request.trailLimiter, now: ctx.now(), signal: ctx.signal},
     ),
