@@ -17,7 +17,7 @@ import {type AwsStub} from 'aws-sdk-client-mock'
 
 import {TRAIL_COLUMNS} from '../../src/lib/cloudtrail/athena-query.js'
 
-export type TrailRow = Partial<Record<(typeof TRAIL_COLUMNS)[number], string>>
+export type TrailRow = Partial<Record<(typeof TRAIL_COLUMNS)[number], string | undefined>>
 
 export const TRAIL_QUERY_ID = '0b7c2e64-5d1f-4a8e-9c3b-2f6a1d0e9b44'
 

@@ -1,12 +1,5 @@
 /* eslint-disable no-template-curly-in-string -- Athena location templates are literal ${key} placeholders */
-import {
-  AthenaClient,
-  GetQueryExecutionCommand,
-  GetQueryResultsCommand,
-  GetTableMetadataCommand,
-  GetWorkGroupCommand,
-  StartQueryExecutionCommand,
-} from '@aws-sdk/client-athena'
+import {AthenaClient, GetTableMetadataCommand, StartQueryExecutionCommand} from '@aws-sdk/client-athena'
 import {CloudTrailClient, LookupEventsCommand} from '@aws-sdk/client-cloudtrail'
 import {ListObjectsV2Command, S3Client} from '@aws-sdk/client-s3'
 import {mockClient} from 'aws-sdk-client-mock'
@@ -15,7 +8,12 @@ import {beforeEach, describe, expect, it} from 'vitest'
 import type {TrailLookupOutput} from '../../../src/commands/trail/lookup.js'
 
 import TrailLookup from '../../../src/commands/trail/lookup.js'
-import {TRAIL_COLUMNS} from '../../../src/lib/cloudtrail/athena-query.js'
+import {
+  cloudTrailTableMetadata,
+  TRAIL_QUERY_ID as ID,
+  mockTrailQuery,
+  type TrailRow,
+} from '../../helpers/athena-trail.js'
 import {useTestAwsEnv} from '../../helpers/aws-env.js'
 import {expectCallsDeclared} from '../../helpers/iam.js'
 import {errorOf, resultOf, runJson, runText} from '../../helpers/run.js'
@@ -23,56 +21,12 @@ import {errorOf, resultOf, runJson, runText} from '../../helpers/run.js'
 const athena = mockClient(AthenaClient)
 const cloudtrail = mockClient(CloudTrailClient)
 const s3 = mockClient(S3Client)
-const ID = '0b7c2e64-5d1f-4a8e-9c3b-2f6a1d0e9b44'
 const SEP = '\u001F'
 
 useTestAwsEnv()
 
-/** The columns of AWS's CloudTrail table as the Glue catalog returns them (GetTableMetadata). */
-const COLUMNS = [
-  {Name: 'eventversion', Type: 'string'},
-  {
-    Name: 'useridentity',
-    Type: 'struct<type:string,principalid:string,arn:string,accountid:string,invokedby:string,accesskeyid:string,username:string,onbehalfof:struct<userid:string,identitystorearn:string>,sessioncontext:struct<attributes:struct<mfaauthenticated:string,creationdate:string>,sessionissuer:struct<type:string,principalid:string,arn:string,accountid:string,username:string>,ec2roledelivery:string,webidfederationdata:struct<federatedprovider:string,attributes:map<string,string>>>>',
-  },
-  ...[
-    'eventtime',
-    'eventsource',
-    'eventname',
-    'awsregion',
-    'sourceipaddress',
-    'useragent',
-    'errorcode',
-    'errormessage',
-  ].map((Name) => ({Name, Type: 'string'})),
-  ...['requestparameters', 'responseelements', 'additionaleventdata', 'requestid', 'eventid'].map((Name) => ({
-    Name,
-    Type: 'string',
-  })),
-  {Name: 'resources', Type: 'array<struct<arn:string,accountid:string,type:string>>'},
-  ...['eventtype', 'apiversion', 'readonly', 'recipientaccountid'].map((Name) => ({Name, Type: 'string'})),
-]
-
-function standardTable() {
-  return {
-    TableMetadata: {
-      Columns: COLUMNS,
-      Name: 'cloudtrail_logs',
-      Parameters: {
-        EXTERNAL: 'TRUE',
-        inputformat: 'com.amazon.emr.cloudtrail.CloudTrailInputFormat',
-        location: 's3://trail-bucket/AWSLogs/111122223333/CloudTrail/',
-        outputformat: 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat',
-        'serde.serialization.lib': 'org.apache.hive.hcatalog.data.JsonSerDe',
-      },
-      PartitionKeys: ['region', 'year', 'month', 'day'].map((Name) => ({Name, Type: 'string'})),
-      TableType: 'EXTERNAL_TABLE',
-    },
-  }
-}
-
 /** A PutObject data event and a failed one, as the query's columns (strings; NULL absent). */
-const ROWS: Array<Record<(typeof TRAIL_COLUMNS)[number], string | undefined>> = [
+const ROWS: TrailRow[] = [
   {
     access_key_id: 'ASIAEXAMPLEKEY',
     aws_region: 'eu-west-1',
@@ -118,36 +72,7 @@ beforeEach(() => {
   athena.reset()
   cloudtrail.reset()
   s3.reset()
-  athena.on(GetTableMetadataCommand).resolves(standardTable())
-  athena.on(GetWorkGroupCommand).resolves({
-    WorkGroup: {Configuration: {ResultConfiguration: {OutputLocation: 's3://athena-results/'}}, Name: 'primary'},
-  })
-  athena.on(StartQueryExecutionCommand).resolves({QueryExecutionId: ID})
-  athena.on(GetQueryExecutionCommand).resolves({
-    QueryExecution: {
-      EngineVersion: {EffectiveEngineVersion: 'Athena engine version 3', SelectedEngineVersion: 'AUTO'},
-      QueryExecutionId: ID,
-      ResultConfiguration: {OutputLocation: `s3://athena-results/${ID}.csv`},
-      StatementType: 'DML',
-      Statistics: {
-        DataScannedInBytes: 734_003_200,
-        EngineExecutionTimeInMillis: 5300,
-        TotalExecutionTimeInMillis: 5600,
-      },
-      Status: {State: 'SUCCEEDED'},
-      WorkGroup: 'primary',
-    },
-  })
-  const header = {Data: TRAIL_COLUMNS.map((c) => ({VarCharValue: c}))}
-  athena.on(GetQueryResultsCommand).resolves({
-    ResultSet: {
-      ResultSetMetadata: {ColumnInfo: TRAIL_COLUMNS.map((Name) => ({Name, Type: 'varchar'}))},
-      Rows: [
-        header,
-        ...ROWS.map((r) => ({Data: TRAIL_COLUMNS.map((c) => (r[c] === undefined ? {} : {VarCharValue: r[c]}))})),
-      ],
-    },
-  })
+  mockTrailQuery(athena, ROWS)
 })
 
 const ARGS = [
@@ -218,7 +143,7 @@ describe('trail lookup --athena-table', () => {
   })
 
   it('reads the projected timestamp partition of a one-Region table', async () => {
-    const table = standardTable()
+    const table = cloudTrailTableMetadata()
     table.TableMetadata.PartitionKeys = [{Name: 'timestamp', Type: 'string'}]
     Object.assign(table.TableMetadata.Parameters, {
       location: 's3://trail-bucket/AWSLogs/111122223333/CloudTrail/eu-west-1',
