@@ -46,7 +46,6 @@ export interface AthenaTableAnalysis {
   athena: AthenaRunInfo
 }
 
-
 export async function analyseHotShardsInAthena(
   clients: {athena: AthenaClient; s3?: S3Client | undefined},
   request: AthenaTableRequest,

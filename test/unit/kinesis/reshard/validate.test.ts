@@ -17,6 +17,15 @@ import {mockTrailQuery} from '../../../helpers/athena-trail.js'
 
 const trail = mockClient(CloudTrailClient)
 const noLimiter = {async wait() {}}
+/** An UpdateShardCount row of the trail query (hour `id` of the 22nd). */
+const trailRow = (id: string, params: object, errorCode?: string) => ({
+  event_id: id,
+  event_name: 'UpdateShardCount',
+  event_source: 'kinesis.amazonaws.com',
+  event_time: `2026-11-22T0${id}:00:00Z`,
+  request_parameters: JSON.stringify(params),
+  ...(errorCode ? {error_code: errorCode} : {}),
+})
 
 describe('reshard validation', () => {
   beforeEach(() => trail.reset())
@@ -49,19 +58,11 @@ describe('reshard validation', () => {
 
   it('counts them from a trail table in Athena with --trail-table (no LookupEvents call)', async () => {
     const athena = mockClient(AthenaClient)
-    const row = (id: string, params: object, errorCode?: string) => ({
-      event_id: id,
-      event_name: 'UpdateShardCount',
-      event_source: 'kinesis.amazonaws.com',
-      event_time: `2026-11-22T0${id}:00:00Z`,
-      request_parameters: JSON.stringify(params),
-      ...(errorCode ? {error_code: errorCode} : {}),
-    })
     mockTrailQuery(athena, [
-      row('9', {streamName: 'orders', targetShardCount: 8}),
-      row('8', {streamARN: 'arn:aws:kinesis:us-east-1:1:stream/orders'}),
-      row('7', {streamName: 'orders'}, 'LimitExceededException'),
-      row('6', {streamName: 'orders-2'}),
+      trailRow('9', {streamName: 'orders', targetShardCount: 8}),
+      trailRow('8', {streamARN: 'arn:aws:kinesis:us-east-1:1:stream/orders'}),
+      trailRow('7', {streamName: 'orders'}, 'LimitExceededException'),
+      trailRow('6', {streamName: 'orders-2'}),
     ])
     const searcher = athenaTrailSearch(
       {athena: new AthenaClient({region: 'us-east-1'})},
