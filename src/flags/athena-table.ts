@@ -104,6 +104,25 @@ export function athenaTableRequest(
         `e.g. --athena-table ${table} --key-column partition_key --bytes-column size --time-column arrival`,
       ],
     })
+  return {
+    ...athenaRunSettings(flags),
+    bytesColumn: flags['bytes-column'],
+    keyColumn: flags['key-column'],
+    printSqlOnly: flags['print-sql'],
+    table,
+    timeColumn: flags['time-column'],
+    timeFormat: (flags['time-format'] ?? 'timestamp') as TimeFormat,
+    window,
+  }
+}
+
+/** Where a query runs and what it may read: --catalog, --workgroup, --output-location, --max-scan-gb. */
+export function athenaRunSettings(flags: {
+  catalog?: string | undefined
+  'max-scan-gb'?: string | undefined
+  'output-location'?: string | undefined
+  workgroup?: string | undefined
+}): {catalog?: string; maxScanGb?: number; outputLocation?: string; workGroup?: string} {
   let maxScanGb: number | undefined
   if (flags['max-scan-gb'] !== undefined) {
     maxScanGb = Number(flags['max-scan-gb'])
@@ -114,16 +133,9 @@ export function athenaTableRequest(
   if (flags['output-location'] !== undefined && !/^s3:\/\/[^/]+/.test(flags['output-location']))
     throw new UsageError(`--output-location must be an s3://BUCKET/PREFIX/ URI, not "${flags['output-location']}"`)
   return {
-    bytesColumn: flags['bytes-column'],
-    catalog: flags.catalog,
-    keyColumn: flags['key-column'],
-    maxScanGb,
-    outputLocation: flags['output-location'],
-    printSqlOnly: flags['print-sql'],
-    table,
-    timeColumn: flags['time-column'],
-    timeFormat: (flags['time-format'] ?? 'timestamp') as TimeFormat,
-    window,
-    workGroup: flags.workgroup,
+    ...(flags.catalog === undefined ? {} : {catalog: flags.catalog}),
+    ...(maxScanGb === undefined ? {} : {maxScanGb}),
+    ...(flags['output-location'] === undefined ? {} : {outputLocation: flags['output-location']}),
+    ...(flags.workgroup === undefined ? {} : {workGroup: flags.workgroup}),
   }
 }

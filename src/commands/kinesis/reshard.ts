@@ -7,8 +7,10 @@ import {ATHENA_TABLE_IAM, athenaTableRequest, reshardAthenaFlags} from '../../fl
 import {strategyFromFlags} from '../../flags/kinesis-reshard.js'
 import {planFlags} from '../../flags/plan.js'
 import {onlyWith} from '../../flags/relations.js'
+import {athenaRunFlags, TRAIL_TABLE_IAM, trailTableFlags, trailTableSettings} from '../../flags/trail-table.js'
 import {parseUtilisation} from '../../flags/utilisation.js'
 import {hasCloudWatchBesideKinesis, resolveEndpoint} from '../../lib/aws/clients.js'
+import {athenaTrailSearch} from '../../lib/cloudtrail/athena-lookup.js'
 import {checkWritableFile, writeFileAtomic} from '../../lib/core/atomic-write.js'
 import {durationToMs, parseDuration} from '../../lib/core/parse/duration.js'
 import {tableLoadSource} from '../../lib/kinesis/athena/hot-shards-athena.js'
@@ -64,6 +66,8 @@ Choose one strategy:
   static override flags = {
     ...planFlags,
     ...reshardAthenaFlags,
+    // --workgroup, --output-location, --catalog and --max-scan-gb serve the load table and the trail table alike.
+    ...athenaRunFlags('athena-table', 'trail-table'),
     below: Flags.string({
       ...onlyWith('merge-cold'),
       helpGroup: 'STRATEGY',
@@ -115,6 +119,7 @@ Choose one strategy:
       helpGroup: 'STRATEGY',
       summary: 'With --split-hot: split until every predicted child is under this utilisation (0.8 or 80%).',
     }),
+    'trail-table': trailTableFlags['trail-table'],
     window: Flags.string({
       helpGroup: 'LOAD',
       summary:
@@ -126,7 +131,8 @@ Choose one strategy:
     'kinesis:DescribeStreamSummary',
     'kinesis:ListShards',
     'kinesis:DescribeLimits',
-    'cloudtrail:LookupEvents',
+    {action: 'cloudtrail:LookupEvents', when: 'without --trail-table'},
+    ...TRAIL_TABLE_IAM,
     {action: 'cloudwatch:GetMetricData', when: 'with --split-hot or --merge-cold, without --records'},
     {action: 'kinesis:GetShardIterator', when: 'with --split-hot or --merge-cold, without --records'},
     {action: 'kinesis:GetRecords', when: 'with --split-hot or --merge-cold, without --records'},
@@ -179,7 +185,20 @@ Choose one strategy:
           this.logToStderr(`Stream ${flags.stream} is ${status}: waiting for ACTIVE (one reshard at a time)…`)
       },
     }
-    const clients = {cloudtrail, kinesis}
+    const trailTable = trailTableSettings(flags)
+    const clients = {
+      cloudtrail,
+      kinesis,
+      ...(trailTable
+        ? {
+            trail: athenaTrailSearch(
+              {athena: await aws.create('athena'), s3: flags['max-scan-gb'] ? await aws.create('s3') : undefined},
+              {...trailTable, tableFlag: '--trail-table'},
+              ctx,
+            ),
+          }
+        : {}),
+    }
     let quota: QuotaView | undefined
     const run = await this.runPlan({
       executor,

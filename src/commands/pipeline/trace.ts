@@ -4,6 +4,8 @@ import type {NotificationDocument} from '../../lib/pipeline/trace/notifications.
 import type {TraceResult} from '../../lib/pipeline/trace/types.js'
 
 import {BaseCommand} from '../../base-command.js'
+import {TRAIL_TABLE_IAM, trailTableFlags, trailTableSettings} from '../../flags/trail-table.js'
+import {athenaTrailSearch} from '../../lib/cloudtrail/athena-lookup.js'
 import {InputError, UsageError} from '../../lib/core/errors.js'
 import {parseS3Uri} from '../../lib/core/parse/s3-uri.js'
 import {parseInstant} from '../../lib/core/parse/time-window.js'
@@ -18,6 +20,8 @@ export default class PipelineTrace extends BaseCommand {
   }
   static override description = `"The file landed and nothing happened": walks one object through S3 → EventBridge → target → execution and prints each hop as ✔ (holds), ✘ (broken, with the exact fix) or ? (could not be checked, with what would tell): 1 the object (HeadObject); 2 the bucket's notification configuration (EventBridge delivery, direct configurations for this key, overlaps); 3 the "Object Created" event S3 sends for it; 4 every rule of the bus against that event with the local matcher of \`events test-pattern\` (near misses named by field); 5 the targets of the matching rules (Lambda resource policy, target roles, dead-letter queue and retries); 6 the rule's CloudWatch metrics around the object's time; 7 the Step Functions executions that hold the key (or the Lambda function's log lines).
 
+With --trail-table DB.TABLE (a CloudTrail table in Athena over a trail that records S3 data events), hop 1 also says who wrote, failed to write or deleted the object (PutObject, CompleteMultipartUpload, CopyObject, DeleteObject), which event history never holds.
+
 Offline (no AWS call): --notification-json, --rules-json and --event.`
   static override examples = [
     '<%= config.bin %> <%= command.id %> s3://raw-landing/orders/2026/12/07/batch-7.csv',
@@ -25,6 +29,7 @@ Offline (no AWS call): --notification-json, --rules-json and --event.`
     '<%= config.bin %> <%= command.id %> s3://raw-landing/orders/batch-7.csv --notification-json notification.json --rules-json rules.json --event-time 2026-12-07T09:15:42Z --size 2048',
   ]
   static override flags = {
+    ...trailTableFlags,
     account: Flags.string({summary: 'Account id for the built event (live: from the rules’ ARNs).'}),
     bus: Flags.string({default: 'default', summary: 'Event bus whose rules are evaluated.'}),
     event: Flags.string({summary: 'Offline: the event (file or inline JSON) instead of building it from HeadObject.'}),
@@ -64,6 +69,7 @@ Offline (no AWS call): --notification-json, --rules-json and --event.`
     {action: 'states:ListExecutions', when: 'a matching rule targets a state machine'},
     {action: 'states:DescribeExecution', when: 'a matching rule targets a state machine'},
     {action: 'logs:FilterLogEvents', when: 'a matching rule targets a Lambda function'},
+    ...TRAIL_TABLE_IAM,
   ]
   static override summary =
     'Trace an S3 object through EventBridge to what it started: each hop ✔ / ✘ / ? with evidence and fix.'
@@ -91,8 +97,11 @@ Offline (no AWS call): --notification-json, --rules-json and --event.`
     const offline = Boolean(flags['notification-json'] && flags['rules-json'])
     let clients: TraceClients = {}
     let region: string | undefined
-    if (offline) this.rejectAwsFlags(this.argv, 'a trace with --notification-json and --rules-json')
-    else {
+    const trail = trailTableSettings(flags)
+    if (offline) {
+      if (trail) throw new UsageError('--trail-table queries Athena: it cannot be combined with an offline trace')
+      this.rejectAwsFlags(this.argv, 'a trace with --notification-json and --rules-json')
+    } else {
       const factory = await this.awsClients(flags)
       region = factory.settings.region
       clients = {
@@ -105,6 +114,15 @@ Offline (no AWS call): --notification-json, --rules-json and --event.`
         sfn: await factory.create('sfn'),
         sns: await factory.create('sns'),
         sqs: await factory.create('sqs'),
+        ...(trail
+          ? {
+              trail: athenaTrailSearch(
+                {athena: await factory.create('athena'), s3: await factory.create('s3')},
+                {...trail, tableFlag: '--trail-table'},
+                this.runContext(),
+              ),
+            }
+          : {}),
       }
     }
 

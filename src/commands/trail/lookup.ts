@@ -1,15 +1,28 @@
 import {Flags} from '@oclif/core'
 
+import type {AthenaRunInfo} from '../../lib/athena/scan-guard.js'
+
 import {BaseCommand} from '../../base-command.js'
+import {ATHENA_TABLE_IAM, athenaRunSettings, athenaTableFlags} from '../../flags/athena-table.js'
 import {onlyWith} from '../../flags/relations.js'
 import {cloudTrailTableDdl} from '../../lib/cloudtrail/athena-ddl.js'
-import {checkEventHistoryWindow, lookupEvents, type TrailEvent} from '../../lib/cloudtrail/lookup.js'
+import {athenaTrailSearch} from '../../lib/cloudtrail/athena-lookup.js'
+import {
+  checkEventHistoryWindow,
+  lookupEvents,
+  type TrailEvent,
+  type TrailLookupResult,
+  type TrailQuery,
+} from '../../lib/cloudtrail/lookup.js'
 import {UsageError} from '../../lib/core/errors.js'
 import {parsePositiveInt} from '../../lib/core/parse/lists.js'
 import {parseTimeWindow} from '../../lib/core/parse/time-window.js'
+import {renderAthenaRun} from '../../ui/athena-run.js'
 import {renderTrailEvents} from '../../ui/trail.js'
 
 export interface TrailLookupOutput {
+  /** With --athena-table: the query, the partitions it read, bytes scanned and cost. */
+  athena?: AthenaRunInfo | undefined
   events: TrailEvent[]
   pages: number
   query: {
@@ -25,8 +38,9 @@ export interface TrailLookupOutput {
 
 export default class TrailLookup extends BaseCommand {
   static override description =
-    'Searches CloudTrail event history (management events of the last 90 days, this region) with LookupEvents. The API filters on one attribute per call; pipeops sends the most selective one and applies the others itself, and paces calls to the 2-requests-per-second account limit.'
+    "Searches CloudTrail event history (management events of the last 90 days, this region) with LookupEvents. The API filters on one attribute per call; pipeops sends the most selective one and applies the others itself, and paces calls to the 2-requests-per-second account limit.\n\nWith --athena-table DB.TABLE the same filters run as one Athena query over the trail's log files in S3 (the table --create-table-ddl prints, or AWS's standard one): data events (S3 PutObject, Lambda Invoke) when the trail records them, events older than 90 days, every Region the trail covers. The window is pushed down to the table's region/year/month/day or projected timestamp partitions; --print-sql shows the query; bytes scanned and cost are reported."
   static override examples = [
+    '<%= config.bin %> <%= command.id %> --athena-table security.cloudtrail_logs --event-name PutObject --resource-name arn:aws:s3:::raw-landing/orders/batch-7.csv --start 2026-08-01T00:00:00Z --end 2026-08-02T00:00:00Z',
     '<%= config.bin %> <%= command.id %> --event-name UpdateShardCount --resource-name orders --since 24h',
     '<%= config.bin %> <%= command.id %> --user my-airflow-role --errors-only --since 2h',
     '<%= config.bin %> <%= command.id %> --event-source glue.amazonaws.com --start 2026-11-22T08:00:00Z --end 2026-11-22T09:00:00Z --json',
@@ -37,6 +51,12 @@ export default class TrailLookup extends BaseCommand {
       helpGroup: 'ATHENA TABLE',
       summary: 'With --create-table-ddl: the account whose logs the table reads.',
     }),
+    'athena-table': Flags.string({
+      helpGroup: 'ATHENA QUERY',
+      summary:
+        "Search the trail's logs in Athena instead of event history: the CloudTrail table DATABASE.TABLE (data events, events older than 90 days).",
+    }),
+    catalog: {...athenaTableFlags.catalog, helpGroup: 'ATHENA QUERY'},
     'create-table-ddl': Flags.boolean({
       default: false,
       helpGroup: 'ATHENA TABLE',
@@ -51,11 +71,14 @@ export default class TrailLookup extends BaseCommand {
     'event-name': Flags.string({summary: 'API operation, e.g. UpdateShardCount, PutObject.'}),
     'event-source': Flags.string({summary: 'Service, e.g. kinesis.amazonaws.com.'}),
     limit: Flags.string({default: '1000', summary: 'Stop after this many matching events.'}),
+    'max-scan-gb': {...athenaTableFlags['max-scan-gb'], helpGroup: 'ATHENA QUERY'},
     'organization-id': Flags.string({
       ...onlyWith('create-table-ddl'),
       helpGroup: 'ATHENA TABLE',
       summary: 'With --create-table-ddl: the organization id of an organization trail (o-…).',
     }),
+    'output-location': {...athenaTableFlags['output-location'], helpGroup: 'ATHENA QUERY'},
+    'print-sql': {...athenaTableFlags['print-sql'], helpGroup: 'ATHENA QUERY'},
     projection: Flags.boolean({
       ...onlyWith('create-table-ddl'),
       helpGroup: 'ATHENA TABLE',
@@ -86,28 +109,14 @@ export default class TrailLookup extends BaseCommand {
       summary: 'With --projection: the Region whose logs the table reads.',
     }),
     user: Flags.string({summary: 'IAM user name or role session name (CloudTrail Username).'}),
+    workgroup: {...athenaTableFlags.workgroup, helpGroup: 'ATHENA QUERY'},
   }
-  static override iam = ['cloudtrail:LookupEvents']
+  static override iam = [{action: 'cloudtrail:LookupEvents', when: 'without --athena-table'}, ...ATHENA_TABLE_IAM]
   static override summary = 'Look up CloudTrail events by name, source, resource, user and time.'
 
-  public async run(): Promise<TrailLookupOutput | {ddl: string}> {
+  public async run(): Promise<TrailLookupOutput | {athena: AthenaRunInfo; sql: string} | {ddl: string}> {
     const {flags} = await this.parse(TrailLookup)
-    if (flags['create-table-ddl']) {
-      if (!flags['trail-bucket'] || !flags['account-id'])
-        throw new UsageError('--create-table-ddl needs --trail-bucket s3://BUCKET[/PREFIX] and --account-id')
-      const ddl = cloudTrailTableDdl({
-        accountId: flags['account-id'],
-        bucket: flags['trail-bucket'],
-        organizationId: flags['organization-id'],
-        projection: flags.projection ?? false,
-        projectionStart: flags['projection-start'],
-        region: flags['trail-region'],
-        table: flags.table ?? 'cloudtrail_logs',
-      })
-      if (!this.jsonEnabled()) this.log(ddl)
-      return {ddl}
-    }
-
+    if (flags['create-table-ddl']) return this.printDdl(flags)
     const now = new Date()
     const window = parseTimeWindow({
       end: flags.end,
@@ -116,34 +125,47 @@ export default class TrailLookup extends BaseCommand {
       since: flags.since,
       start: flags.start,
     })
-    checkEventHistoryWindow(window.start, now, flags.start ? `--start ${flags.start}` : `--since ${flags.since}`)
     const limit = parsePositiveInt(flags.limit, '--limit', {max: 100_000})
+    const query: TrailQuery = {
+      end: window.end,
+      errorsOnly: flags['errors-only'],
+      limit,
+      start: window.start,
+      ...(flags['event-name'] ? {eventName: flags['event-name']} : {}),
+      ...(flags['event-source'] ? {eventSource: flags['event-source']} : {}),
+      ...(flags['resource-name'] ? {resourceName: flags['resource-name']} : {}),
+      ...(flags.user ? {user: flags.user} : {}),
+    }
     const aws = await this.awsClients(flags)
-    const progress = this.progress()
-    const found = await lookupEvents(
-      await aws.create('cloudtrail'),
-      {
-        end: window.end,
-        errorsOnly: flags['errors-only'],
-        limit,
-        start: window.start,
-        ...(flags['event-name'] ? {eventName: flags['event-name']} : {}),
-        ...(flags['event-source'] ? {eventSource: flags['event-source']} : {}),
-        ...(flags['resource-name'] ? {resourceName: flags['resource-name']} : {}),
-        ...(flags.user ? {user: flags.user} : {}),
-      },
-      {
+    let found: TrailLookupResult & {athena?: AthenaRunInfo | undefined}
+    if (flags['athena-table']) {
+      const settings = {...athenaRunSettings(flags), table: flags['athena-table'], tableFlag: '--athena-table'}
+      const athena = await aws.create('athena')
+      const s3 = settings.maxScanGb === undefined ? undefined : await aws.create('s3')
+      found = await athenaTrailSearch({athena, s3}, settings, this.runContext()).lookup(query, {
+        printSqlOnly: flags['print-sql'] ?? false,
+      })
+      if (flags['print-sql']) {
+        if (!this.jsonEnabled()) this.log(renderAthenaRun(found.athena!))
+        return {athena: found.athena!, sql: found.athena!.sql}
+      }
+    } else {
+      checkEventHistoryWindow(window.start, now, flags.start ? `--start ${flags.start}` : `--since ${flags.since}`)
+      const progress = this.progress()
+      found = await lookupEvents(await aws.create('cloudtrail'), query, {
         onPage: (pages, matched) =>
           progress.update({detail: `${matched} matching`, done: pages, label: 'Reading CloudTrail pages'}),
         signal: this.abortController.signal,
-      },
-    )
-    progress.stop()
+      })
+      progress.stop()
+    }
+
     if (found.truncated)
       this.warnUser(
         `stopped at --limit ${limit} events; more exist in the window (raise --limit or narrow the window).`,
       )
     const output: TrailLookupOutput = {
+      ...(found.athena ? {athena: found.athena} : {}),
       events: found.events,
       pages: found.pages,
       query: {
@@ -156,7 +178,35 @@ export default class TrailLookup extends BaseCommand {
       truncated: found.truncated,
       window: {end: window.end.toISOString(), start: window.start.toISOString()},
     }
-    if (!this.jsonEnabled()) this.log(renderTrailEvents(output.events, output.window))
+    if (!this.jsonEnabled()) {
+      this.log(renderTrailEvents(output.events, output.window))
+      if (output.athena) this.log(renderAthenaRun(output.athena))
+    }
+
     return output
+  }
+
+  private printDdl(flags: {
+    'account-id'?: string | undefined
+    'organization-id'?: string | undefined
+    projection?: boolean | undefined
+    'projection-start'?: string | undefined
+    table?: string | undefined
+    'trail-bucket'?: string | undefined
+    'trail-region'?: string | undefined
+  }): {ddl: string} {
+    if (!flags['trail-bucket'] || !flags['account-id'])
+      throw new UsageError('--create-table-ddl needs --trail-bucket s3://BUCKET[/PREFIX] and --account-id')
+    const ddl = cloudTrailTableDdl({
+      accountId: flags['account-id'],
+      bucket: flags['trail-bucket'],
+      organizationId: flags['organization-id'],
+      projection: flags.projection ?? false,
+      projectionStart: flags['projection-start'],
+      region: flags['trail-region'],
+      table: flags.table ?? 'cloudtrail_logs',
+    })
+    if (!this.jsonEnabled()) this.log(ddl)
+    return {ddl}
   }
 }

@@ -17,13 +17,20 @@ export type TimeFormat = 'epoch-ms' | 'epoch-s' | 'timestamp'
 export type Expr =
   | {args: Expr[]; call: string}
   | {as: 'bigint' | 'double' | 'varchar'; cast: Expr}
+  | {as: string; item: Expr; listJoin: Expr; sep: Expr}
+  | {as: string; listAny: Expr; where: Expr}
   | {column: string; from?: string}
   | {double: number}
+  | {endsWith: string; value: Expr}
   | {epochMs: number; format: TimeFormat; timeAtOrAfter: Expr}
   | {epochMs: number; format: TimeFormat; timeBefore: Expr}
   | {epochSecond: Expr; format: TimeFormat}
+  | {field: string; of: Expr}
+  /** True when some element of the list satisfies `where` (the element is the lambda variable `as`). */
   | {hexToDouble: Expr}
+  /** The list's elements mapped through `item` and joined with `sep` (NULL list → NULL). */
   | {int: bigint | number}
+  /** `value LIKE '%suffix'`, the suffix's wildcards escaped. */
   | {left: Expr; op: '*' | '+' | '-' | '/' | '<' | '<=' | '=' | '>' | '>=' | 'AND' | 'OR'; right: Expr}
   | {md5Hex: Expr}
   | {sql: string}
@@ -54,6 +61,24 @@ function timeLiteral(epochMs: number, format: TimeFormat, dialect: Dialect): str
   return dialect === 'trino' ? `TIMESTAMP ${quoteString(iso)}` : `CAST(${quoteString(iso)} AS TIMESTAMP)`
 }
 
+/** The nodes over lists (lambdas) and text suffixes, where the two engines spell things apart. */
+function renderListOrText(
+  e: Extract<Expr, {endsWith: string} | {listAny: Expr} | {listJoin: Expr}>,
+  d: Dialect,
+): string {
+  const r = (x: Expr): string => renderExpr(x, d)
+  // Trino: any_match / transform + array_join; DuckDB: list_filter / list_transform + array_to_string.
+  if ('listAny' in e)
+    return d === 'trino'
+      ? `any_match(${r(e.listAny)}, ${e.as} -> ${r(e.where)})`
+      : `(len(list_filter(${r(e.listAny)}, ${e.as} -> ${r(e.where)})) > 0)`
+  if ('listJoin' in e)
+    return d === 'trino'
+      ? `array_join(transform(${r(e.listJoin)}, ${e.as} -> ${r(e.item)}), ${r(e.sep)})`
+      : `array_to_string(list_transform(${r(e.listJoin)}, ${e.as} -> ${r(e.item)}), ${r(e.sep)})`
+  return `(${r(e.value)} LIKE ${quoteString(`%${e.endsWith.replaceAll(/[\\%_]/g, (c) => `\\${c}`)}`)} ESCAPE '\\')`
+}
+
 export function renderExpr(e: Expr, d: Dialect): string {
   const r = (x: Expr): string => renderExpr(x, d)
   if ('sql' in e) return e.sql
@@ -65,6 +90,8 @@ export function renderExpr(e: Expr, d: Dialect): string {
   if ('call' in e) return `${e.call}(${e.args.map((a) => r(a)).join(', ')})`
   if ('cast' in e) return `CAST(${r(e.cast)} AS ${e.as.toUpperCase()})`
   if ('op' in e) return `(${r(e.left)} ${e.op} ${r(e.right)})`
+  if ('field' in e) return `${r(e.of)}.${quoteIdent(e.field)}`
+  if ('listAny' in e || 'listJoin' in e || 'endsWith' in e) return renderListOrText(e, d)
   if ('md5Hex' in e) return d === 'trino' ? `to_hex(md5(to_utf8(${r(e.md5Hex)})))` : `upper(md5(${r(e.md5Hex)}))`
   if ('utf8Length' in e) return d === 'trino' ? `length(to_utf8(${r(e.utf8Length)}))` : `strlen(${r(e.utf8Length)})`
   if ('hexToDouble' in e)
@@ -95,6 +122,7 @@ export interface Select {
   groupBy?: string | undefined
   items: SelectItem[]
   joins?: Array<{on: Expr; table: string; type: 'INNER' | 'LEFT'}> | undefined
+  limit?: number | undefined
   orderBy?: string[] | undefined
   where?: Expr[] | undefined
 }
@@ -115,6 +143,7 @@ function renderSelect(s: Select, d: Dialect, indent: string): string {
     lines.push(`${indent}WHERE ${s.where.map((w) => renderExpr(w, d)).join(`\n${indent}  AND `)}`)
   if (s.groupBy) lines.push(`${indent}GROUP BY ${s.groupBy}`)
   if (s.orderBy && s.orderBy.length > 0) lines.push(`${indent}ORDER BY ${s.orderBy.join(', ')}`)
+  if (s.limit !== undefined) lines.push(`${indent}LIMIT ${s.limit}`)
   return lines.join('\n')
 }
 

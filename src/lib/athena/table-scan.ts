@@ -71,11 +71,15 @@ export async function describeTable(
 }
 
 /** `db.table` → its parts (a name without a database is refused: Athena needs one). */
-export function parseTableRef(text: string): {database: string; table: string} {
+export function parseTableRef(
+  text: string,
+  flag = '--athena-table',
+  example = 'streams.orders_archive',
+): {database: string; table: string} {
   const m = /^([^.\s]+)\.([^.\s]+)$/.exec(text.trim())
   if (!m)
-    throw new UsageError(`--athena-table must be DATABASE.TABLE, not "${text}"`, {
-      suggestions: ['e.g. --athena-table streams.orders_archive'],
+    throw new UsageError(`${flag} must be DATABASE.TABLE, not "${text}"`, {
+      suggestions: [`e.g. ${flag} ${example}`],
     })
   return {database: m[1]!, table: m[2]!}
 }

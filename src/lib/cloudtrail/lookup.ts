@@ -134,7 +134,7 @@ export async function lookupEvents(
     pages++
     for (const raw of page.Events ?? []) {
       const event = normaliseEvent(raw)
-      if (matches(event, query)) events.push(event)
+      if (matchesTrailQuery(event, query)) events.push(event)
       if (query.limit !== undefined && events.length >= query.limit) {
         return {events, pages, truncated: Boolean(page.NextToken) || events.length < (page.Events?.length ?? 0)}
       }
@@ -199,7 +199,8 @@ export function normaliseEvent(raw: RawEvent): TrailEvent {
   }
 }
 
-function matches(event: TrailEvent, query: TrailQuery): boolean {
+/** The filters of a query, applied to one event (event history sends only one of them to the API). */
+export function matchesTrailQuery(event: TrailEvent, query: TrailQuery): boolean {
   if (query.eventName && event.eventName !== query.eventName) return false
   if (query.eventSource && event.eventSource !== query.eventSource) return false
   if (query.user && event.userName !== query.user) return false

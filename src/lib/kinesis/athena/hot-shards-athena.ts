@@ -11,8 +11,9 @@ import type {ShardRange} from '../hash-key.js'
 import type {HotShardsAnalysis, HotShardsOptions} from '../hot-shards.js'
 
 import {type AthenaQueryStats, runAthenaQuery} from '../../athena/query-runner.js'
+import {type AthenaRunInfo, guardScan} from '../../athena/scan-guard.js'
 import {type TimeFormat} from '../../athena/sql-model.js'
-import {checkColumns, describeTable, estimateScan, parseTableRef, type ScanEstimate} from '../../athena/table-scan.js'
+import {checkColumns, describeTable, parseTableRef} from '../../athena/table-scan.js'
 import {timePartitionPlan} from '../../athena/time-partitions.js'
 import {UsageError} from '../../core/errors.js'
 import {analyseTableLoad, type TableLoadRequest, tableLoadSql} from './hot-shards-sql.js'
@@ -37,21 +38,13 @@ export interface AthenaTableRequest {
   workGroup?: string | undefined
 }
 
-export interface AthenaRunInfo {
-  estimate?: ScanEstimate | undefined
-  /** Which partitions the query reads (or why all of them). */
-  partitions: string
-  sql: string
-  stats?: AthenaQueryStats | undefined
-}
+export type {AthenaRunInfo} from '../../athena/scan-guard.js'
 
 export interface AthenaTableAnalysis {
   /** Undefined with --print-sql (nothing ran). */
   analysis?: HotShardsAnalysis | undefined
   athena: AthenaRunInfo
 }
-
-const GB = 1_073_741_824
 
 export async function analyseHotShardsInAthena(
   clients: {athena: AthenaClient; s3?: S3Client | undefined},
@@ -93,31 +86,12 @@ export async function analyseHotShardsInAthena(
   const sql = tableLoadSql(loadRequest, 'trino')
   if (request.printSqlOnly) return {athena: {partitions, sql}}
 
-  let estimate: ScanEstimate | undefined
-  if (request.maxScanGb !== undefined) {
-    if (!clients.s3) throw new UsageError('--max-scan-gb needs S3 access to size the partitions')
-    ctx.progress({label: 'Sizing the partitions to scan'})
-    estimate = await estimateScan(clients.s3, table, pushed.plan, ctx.signal)
-    if (estimate.bytes === null)
-      throw new UsageError(
-        `--max-scan-gb ${request.maxScanGb}: the scan size cannot be estimated (${estimate.note}), so the guard cannot be checked`,
-        {
-          suggestions: [
-            "Narrow the window, or drop --max-scan-gb and rely on the workgroup's BytesScannedCutoffPerQuery.",
-          ],
-        },
-      )
-    if (estimate.bytes > request.maxScanGb * GB)
-      throw new UsageError(
-        `the query would read up to ${(estimate.bytes / GB).toFixed(2)} GB (${estimate.objects} objects; ${partitions}), above --max-scan-gb ${request.maxScanGb}`,
-        {
-          suggestions: [
-            'Narrow --window/--start/--end (the window is pushed down to time partitions), or raise --max-scan-gb.',
-            "Columnar tables (Parquet/ORC) read less than their objects' size: the estimate is an upper bound.",
-          ],
-        },
-      )
-  }
+  const estimate = await guardScan(
+    clients.s3,
+    table,
+    {maxScanGb: request.maxScanGb, partitions, plan: pushed.plan},
+    ctx,
+  )
 
   const result = await analyseTableLoad<AthenaQueryStats>(
     {

@@ -5,6 +5,7 @@
  */
 import type {CloudTrailClient} from '@aws-sdk/client-cloudtrail'
 
+import type {TrailSearcher} from '../../cloudtrail/athena-lookup.js'
 import type {RateLimiter} from '../../cloudtrail/lookup.js'
 import type {RunContext} from '../../core/run-context.js'
 import type {ShardLoadProfile} from '../load-profile.js'
@@ -52,6 +53,8 @@ export type ReshardPlan = Plan<ReshardBaseline, ReshardStepParams> & {summary: R
 export interface ReshardClients {
   cloudtrail?: Pick<CloudTrailClient, 'send'> | undefined
   kinesis: KinesisLike
+  /** `--trail-table`: the quota is counted from the trail's logs in Athena instead of event history. */
+  trail?: TrailSearcher | undefined
 }
 
 /** How the stream is read and checked, beside the stream itself (shared by planning and the re-check). */

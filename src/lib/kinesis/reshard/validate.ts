@@ -7,6 +7,7 @@ import type {CloudTrailClient} from '@aws-sdk/client-cloudtrail'
 
 import {DescribeLimitsCommand} from '@aws-sdk/client-kinesis'
 
+import type {TrailSearcher} from '../../cloudtrail/athena-lookup.js'
 import type {KinesisLike} from '../stream.js'
 import type {PlannedOp, ValidationCheck} from './types.js'
 
@@ -24,10 +25,12 @@ export type QuotaCount = {oldest?: string | undefined; used: number} | {reason: 
  * CloudTrail event history; 'unknown' (with why) when CloudTrail cannot be read.
  */
 export async function countUpdateShardCount24h(
-  cloudtrail: Pick<CloudTrailClient, 'send'> | undefined,
+  source: {cloudtrail?: Pick<CloudTrailClient, 'send'> | undefined; trail?: TrailSearcher | undefined},
   stream: {arn: string; name: string},
   options: {limiter?: RateLimiter | undefined; now: Date; signal?: AbortSignal | undefined},
 ): Promise<QuotaCount> {
+  const {cloudtrail, trail} = source
+  if (trail) return countInTrail(trail, stream, options)
   if (!cloudtrail)
     return {
       reason: 'CloudTrail is not queried when Kinesis goes to a custom endpoint (emulator) and CloudTrail does not',
@@ -47,6 +50,31 @@ export async function countUpdateShardCount24h(
     if (options.signal?.aborted) throw error
     const cause = classifyError(error)
     return {reason: `CloudTrail LookupEvents failed: ${cause.message}`, used: 'unknown'}
+  }
+}
+
+/** The same count from a trail's logs in Athena (`--trail-table`): one query over a day or two of partitions. */
+async function countInTrail(
+  trail: TrailSearcher,
+  stream: {arn: string; name: string},
+  options: {now: Date; signal?: AbortSignal | undefined},
+): Promise<QuotaCount> {
+  const start = new Date(options.now.getTime() - 24 * 3_600_000)
+  try {
+    const {events} = await trail.lookup({
+      end: options.now,
+      eventName: 'UpdateShardCount',
+      eventSource: 'kinesis.amazonaws.com',
+      start,
+    })
+    const ours = events.filter((e) => !e.errorCode && namesStream(e.requestParameters, stream))
+    return {oldest: ours.map((e) => e.eventTime).sort()[0], used: ours.length}
+  } catch (error) {
+    if (options.signal?.aborted) throw error
+    return {
+      reason: `the CloudTrail table ${trail.table} could not be searched: ${classifyError(error).message}`,
+      used: 'unknown',
+    }
   }
 }
 
@@ -200,7 +228,11 @@ export function validatePlan(input: ValidationInput): ValidationCheck[] {
  * together, and check these operations against them: a new plan's, or a saved plan's remaining steps.
  */
 export async function checkOpsAgainstLimits(
-  clients: {cloudtrail?: Pick<CloudTrailClient, 'send'> | undefined; kinesis: KinesisLike},
+  clients: {
+    cloudtrail?: Pick<CloudTrailClient, 'send'> | undefined
+    kinesis: KinesisLike
+    trail?: TrailSearcher | undefined
+  },
   request: {
     ops: PlannedOp[]
     state: {open: readonly unknown[]; streamArn: string; streamName: string}
@@ -211,7 +243,7 @@ export async function checkOpsAgainstLimits(
   const {state} = request
   const [quota, limits] = await Promise.all([
     countUpdateShardCount24h(
-      clients.cloudtrail,
+      clients,
       {arn: state.streamArn, name: state.streamName},
       {limiter: request.trailLimiter, now: ctx.now(), signal: ctx.signal},
     ),

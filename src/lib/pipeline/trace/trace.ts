@@ -15,12 +15,14 @@ import type {SFNClient} from '@aws-sdk/client-sfn'
 import type {SNSClient} from '@aws-sdk/client-sns'
 import type {SQSClient} from '@aws-sdk/client-sqs'
 
+import type {TrailSearcher} from '../../cloudtrail/athena-lookup.js'
 import type {RunContext} from '../../core/run-context.js'
 import type {Hop, ObjectFacts, RuleRecord, TraceResult} from './types.js'
 
 import {reasonOf} from '../../core/error-reason.js'
 import {activityHop, executionsHop} from './activity.js'
 import {type NotificationDocument, notificationHop} from './notifications.js'
+import {addObjectWrites} from './object-writes.js'
 import {judgeRule, rulesHop} from './rules.js'
 import {buildObjectCreatedEvent} from './s3-event.js'
 import {ruleFromSdk} from './saved-rules.js'
@@ -36,6 +38,8 @@ export interface TraceClients {
   sfn?: SFNClient | undefined
   sns?: SNSClient | undefined
   sqs?: SQSClient | undefined
+  /** `--trail-table`: the trail's log files in Athena, for the object's S3 data events. */
+  trail?: TrailSearcher | undefined
 }
 
 export interface TraceRequest {
@@ -303,6 +307,9 @@ export async function tracePipeline(
 ): Promise<TraceResult> {
   ctx.progress({label: 'object'})
   const {facts, hop: hop1} = await objectHop(clients, request, ctx)
+  const objectCalls = clients.trail
+    ? await addObjectWrites(clients.trail, facts, hop1, {now: ctx.now(), since: request.since}, ctx)
+    : undefined
 
   ctx.progress({label: 'bucket notifications'})
   const notification = await readNotification(clients, request, ctx)
@@ -352,6 +359,7 @@ export async function tracePipeline(
     executions,
     hops: [hop1, hop2, hop3, hop4, hop5, hop6, hop7],
     object: facts,
+    ...(objectCalls ? {objectCalls} : {}),
     rules: verdicts ?? [],
     unknownEventFields: built.unknownFields,
   }

@@ -65,12 +65,25 @@ export interface ExecutionRecord {
   summary?: string | undefined
 }
 
+/** An S3 object call of the trail (`--trail-table`): who wrote, failed to write or deleted the object. */
+export interface ObjectTrailEvent {
+  errorCode: null | string
+  eventId: string
+  eventName: string
+  eventTime: string
+  principalArn: null | string
+  sessionIssuerArn: null | string
+  sourceIp: null | string
+}
+
 export interface TraceResult {
   /** What the trace could not know, e.g. fields of the event only S3 knows. */
   event: Record<string, unknown>
   executions: ExecutionRecord[]
   hops: Hop[]
   object: ObjectFacts
+  /** With --trail-table: the object's S3 calls found in the trail, newest first (absent: not searched). */
+  objectCalls?: ObjectTrailEvent[] | undefined
   rules: RuleVerdict[]
   unknownEventFields: string[]
 }

@@ -1,7 +1,10 @@
+import {AthenaClient, StartQueryExecutionCommand} from '@aws-sdk/client-athena'
 import {CloudTrailClient, LookupEventsCommand} from '@aws-sdk/client-cloudtrail'
 import {mockClient} from 'aws-sdk-client-mock'
 import {beforeEach, describe, expect, it} from 'vitest'
 
+import {athenaTrailSearch} from '../../../../src/lib/cloudtrail/athena-lookup.js'
+import {testRunContext} from '../../../../src/lib/core/run-context.js'
 import {planUniformScaling} from '../../../../src/lib/kinesis/reshard/planners.js'
 import {
   countUpdateShardCount24h,
@@ -10,9 +13,19 @@ import {
   validatePlan,
 } from '../../../../src/lib/kinesis/reshard/validate.js'
 import {parseStreamRef} from '../../../../src/lib/kinesis/stream.js'
+import {mockTrailQuery} from '../../../helpers/athena-trail.js'
 
 const trail = mockClient(CloudTrailClient)
 const noLimiter = {async wait() {}}
+/** An UpdateShardCount row of the trail query (hour `id` of the 22nd). */
+const trailRow = (id: string, params: object, errorCode?: string) => ({
+  event_id: id,
+  event_name: 'UpdateShardCount',
+  event_source: 'kinesis.amazonaws.com',
+  event_time: `2026-11-22T0${id}:00:00Z`,
+  request_parameters: JSON.stringify(params),
+  ...(errorCode ? {error_code: errorCode} : {}),
+})
 
 describe('reshard validation', () => {
   beforeEach(() => trail.reset())
@@ -33,14 +46,53 @@ describe('reshard validation', () => {
       ],
     })
     const count = await countUpdateShardCount24h(
-      new CloudTrailClient({region: 'us-east-1'}),
+      {cloudtrail: new CloudTrailClient({region: 'us-east-1'})},
       {arn: '', name: 'orders'},
       {limiter: noLimiter, now: new Date('2026-11-22T12:00:00Z')},
     )
     expect(count).toEqual({oldest: '2026-11-22T10:00:00.000Z', used: 2})
-    expect(await countUpdateShardCount24h(undefined, {arn: '', name: 'orders'}, {now: new Date()})).toMatchObject({
+    expect(await countUpdateShardCount24h({}, {arn: '', name: 'orders'}, {now: new Date()})).toMatchObject({
       used: 'unknown',
     })
+  })
+
+  it('counts them from a trail table in Athena with --trail-table (no LookupEvents call)', async () => {
+    const athena = mockClient(AthenaClient)
+    mockTrailQuery(athena, [
+      trailRow('9', {streamName: 'orders', targetShardCount: 8}),
+      trailRow('8', {streamARN: 'arn:aws:kinesis:us-east-1:1:stream/orders'}),
+      trailRow('7', {streamName: 'orders'}, 'LimitExceededException'),
+      trailRow('6', {streamName: 'orders-2'}),
+    ])
+    const searcher = athenaTrailSearch(
+      {athena: new AthenaClient({region: 'us-east-1'})},
+      {table: 'security.cloudtrail_logs'},
+      testRunContext(),
+    )
+    const count = await countUpdateShardCount24h(
+      {cloudtrail: new CloudTrailClient({region: 'us-east-1'}), trail: searcher},
+      {arn: '', name: 'orders'},
+      {now: new Date('2026-11-22T12:00:00Z')},
+    )
+    expect(count).toEqual({oldest: '2026-11-22T08:00:00.000Z', used: 2})
+    const sql = athena.commandCalls(StartQueryExecutionCommand)[0]!.args[0].input.QueryString!
+    expect(sql).toContain(`"eventname" = 'UpdateShardCount'`)
+    // The 24 hours before noon on the 22nd: the partitions of the 21st and the 22nd.
+    expect(sql).toContain(`"day" = '21'`)
+    expect(sql).toContain(`"day" = '22'`)
+    expect(trail.commandCalls(LookupEventsCommand)).toHaveLength(0)
+    athena.on(StartQueryExecutionCommand).rejects(Object.assign(new Error('denied'), {name: 'AccessDeniedException'}))
+    expect(
+      await countUpdateShardCount24h(
+        {trail: searcher},
+        {arn: '', name: 'orders'},
+        {now: new Date('2026-11-22T12:00:00Z')},
+      ),
+    ).toMatchObject({
+      reason: expect.stringContaining('security.cloudtrail_logs could not be searched'),
+      used: 'unknown',
+    })
+    athena.restore()
   })
 
   it('estimates short-lived shards and the peak open count of a plan', () => {
