@@ -15,7 +15,6 @@ import {offlineShardRanges, openRecords} from '../../lib/kinesis/offline-input.j
 import {parseStreamRef, readStreamState} from '../../lib/kinesis/stream.js'
 import {renderAthenaRun} from '../../ui/athena-run.js'
 import {renderHotShards} from '../../ui/kinesis-hot-shards.js'
-import {runWatch} from '../../ui/kinesis-watch.js'
 
 /** Flags of a live run: a --records file is analysed offline, so they are refused beside it (exit 2). */
 const LIVE_ONLY = ['records']
@@ -209,6 +208,8 @@ export default class KinesisHotShards extends BaseCommand {
       const windowMs = window.end.getTime() - window.start.getTime()
       const intervalMs = durationToMs(parseDuration(flags.interval, '--interval'))
       if (intervalMs < 10_000) throw new UsageError(`--interval must be at least 10s, not "${flags.interval}"`)
+      // ink and React load only for --watch: every other run starts without them.
+      const {runWatch} = await import('../../ui/kinesis-watch.js')
       const last = await runWatch({
         async analyse(signal) {
           const end = Date.now()

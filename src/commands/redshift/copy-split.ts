@@ -239,7 +239,7 @@ Every part is verified: the records each compressor counted must add up to the r
     if (codec === 'zstd' && 'problem' in zstd) {
       throw new UsageError(`--codec zstd is not available: ${zstd.problem}`, {
         suggestions: [
-          'Use --codec gzip (the default), or build the binding: npm rebuild zstd-napi (needs a C compiler).',
+          'Use --codec gzip (the default), or add the binding (an optional dependency that needs a C compiler): npm install zstd-napi where pipeops is installed, or npm rebuild zstd-napi when it is installed but not built.',
         ],
       })
     }
