@@ -14,20 +14,18 @@
  */
 import type {AthenaClient, QueryExecution} from '@aws-sdk/client-athena'
 
-import {
-  GetQueryExecutionCommand,
-  GetQueryResultsCommand,
-  GetWorkGroupCommand,
-  StartQueryExecutionCommand,
-  StopQueryExecutionCommand,
-} from '@aws-sdk/client-athena'
-
 import type {RunContext} from '../core/run-context.js'
 
 import {AbortedError, InputError, PipeopsError, UsageError} from '../core/errors.js'
 
 /** Athena's list price per TB scanned (us-east-1; https://aws.amazon.com/athena/pricing/). */
 export const USD_PER_TB_SCANNED = 5
+
+/**
+ * The SDK's command classes load when a query runs, not when a command that merely offers
+ * `--athena-table` starts (architecture.md, "Heavy modules load when used").
+ */
+const athenaSdk = async () => import('@aws-sdk/client-athena')
 const MB = 1_048_576
 const TB = 1_099_511_627_776
 const MIN_BILLED_BYTES = 10 * MB
@@ -74,6 +72,7 @@ export async function workGroupResultSettings(
   workGroup: string,
   signal: AbortSignal,
 ): Promise<{enforced: boolean; managed: boolean; outputLocation: string | undefined}> {
+  const {GetWorkGroupCommand} = await athenaSdk()
   const out = await athena.send(new GetWorkGroupCommand({WorkGroup: workGroup}), {abortSignal: signal})
   const conf = out.WorkGroup?.Configuration
   return {
@@ -112,6 +111,7 @@ export async function runAthenaQuery(
       ],
     })
   const sendOwnLocation = request.outputLocation !== undefined && !settings.enforced
+  const {StartQueryExecutionCommand, StopQueryExecutionCommand} = await athenaSdk()
   const started = await athena.send(
     new StartQueryExecutionCommand({
       QueryExecutionContext: {
@@ -161,6 +161,7 @@ async function waitForQuery(
   poll: {firstMs: number; maxMs: number},
   ctx: RunContext,
 ): Promise<QueryExecution | undefined> {
+  const {GetQueryExecutionCommand} = await athenaSdk()
   let wait = poll.firstMs
   for (;;) {
     const out = await athena.send(new GetQueryExecutionCommand({QueryExecutionId: id}), {abortSignal: ctx.signal})
@@ -186,6 +187,7 @@ async function readResults(
   let columns: string[] = []
   let token: string | undefined
   let first = true
+  const {GetQueryResultsCommand} = await athenaSdk()
   do {
     const page = await athena.send(
       new GetQueryResultsCommand({MaxResults: 1000, NextToken: token, QueryExecutionId: id}),

@@ -9,9 +9,6 @@
 import type {AthenaClient} from '@aws-sdk/client-athena'
 import type {S3Client} from '@aws-sdk/client-s3'
 
-import {GetTableMetadataCommand} from '@aws-sdk/client-athena'
-import {ListObjectsV2Command} from '@aws-sdk/client-s3'
-
 import {NotFoundError, UsageError} from '../core/errors.js'
 import {type PartitionColumn, type TimePartitionPlan} from './time-partitions.js'
 
@@ -42,6 +39,8 @@ export async function describeTable(
   ref: {catalog?: string | undefined; database: string; table: string},
   signal: AbortSignal,
 ): Promise<TableDescription> {
+  // SDK classes load when a table is read, not when a command offering --athena-table starts.
+  const {GetTableMetadataCommand} = await import('@aws-sdk/client-athena')
   let out
   try {
     out = await athena.send(
@@ -133,6 +132,7 @@ export async function estimateScan(
     return {bytes: null, note: 'too many partitions to list', objects: 0, prefixes: 0}
   }
 
+  const {ListObjectsV2Command} = await import('@aws-sdk/client-s3')
   let bytes = 0
   let objects = 0
   let pages = 0

@@ -12,7 +12,6 @@ import type {RunContext} from '../core/run-context.js'
 import type {HotShardsAnalysis, HotShardsClients, HotShardsOptions} from './hot-shards/types.js'
 
 import {UsageError} from '../core/errors.js'
-import {analyseLive} from './hot-shards/live.js'
 import {analyseOffline} from './hot-shards/offline.js'
 
 export {finishTallied} from './hot-shards/offline.js'
@@ -28,5 +27,8 @@ export async function analyseHotShards(
   if (request.offline) return analyseOffline(request.offline, request, ctx)
   if (!request.stream) throw new UsageError('give --stream NAME (or --records FILE with --shards N / --shard-map FILE)')
   if (!clients.kinesis) throw new UsageError('a Kinesis client is needed for live analysis')
+  // The live part (and the Kinesis SDK classes it sends) loads only for a live run: an offline
+  // run of a record file starts without it.
+  const {analyseLive} = await import('./hot-shards/live.js')
   return analyseLive({cloudwatch: clients.cloudwatch, kinesis: clients.kinesis}, request.stream, request, ctx)
 }
