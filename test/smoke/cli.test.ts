@@ -57,6 +57,69 @@ describe('bin/run.js', () => {
     expect(fish.stdout).toContain("complete -c pipeops -n '__pipeops_in sfn redrive' -l apply")
   })
 
+  it('offline runs load no AWS SDK and no ink (heavy modules load when used)', () => {
+    // A module-resolution hook reports every @aws-sdk, ink or react package the CLI's own files import.
+    const dir = mkdtempSync(path.join(tmpdir(), 'pipeops-smoke-loads-'))
+    const hooks = path.join(dir, 'hooks.mjs')
+    writeFileSync(
+      hooks,
+      [
+        'export async function resolve(specifier, context, next) {',
+        "  const fromUs = context.parentURL !== undefined && !context.parentURL.includes('/node_modules/')",
+        String.raw`  if (fromUs && /^(@aws-sdk\/|ink$|react$)/.test(specifier)) process.stderr.write('HEAVY ' + specifier + '\n')`,
+        '  return next(specifier, context)',
+        '}',
+      ].join('\n'),
+    )
+    const register = path.join(dir, 'register.mjs')
+    writeFileSync(register, `import {register} from 'node:module'\nregister(${JSON.stringify(`file://${hooks}`)})\n`)
+    const file = (name: string, text: string): string => {
+      const p = path.join(dir, name)
+      writeFileSync(p, text)
+      return p
+    }
+
+    const runs = [
+      ['kinesis', 'hot-shards', '--records', file('keys.csv', 'partitionKey,bytes\na,10\nb,20\n'), '--shards', '4'],
+      ['kinesis', 'key-spread', '--records', file('keys2.csv', 'partitionKey\na\nb\n'), '--shards', '4'],
+      [
+        'athena',
+        'lint-columns',
+        '--ddl',
+        file('t.sql', "CREATE EXTERNAL TABLE t (`Order ID` string) LOCATION 's3://b/t/';"),
+      ],
+      ['events', 'test-pattern', '--pattern', '{"source":["aws.s3"]}', '--event', '{"source":"aws.s3"}'],
+      [
+        's3',
+        'lifecycle',
+        'lint',
+        '-f',
+        file('lc.json', '{"Rules":[{"ID":"a","Status":"Enabled","Filter":{"Prefix":"x/"},"Expiration":{"Days":30}}]}'),
+      ],
+      [
+        'redshift',
+        'copy-check',
+        '--input',
+        file('d.txt', '1|abc\n'),
+        '--table-ddl',
+        file('r.sql', 'CREATE TABLE r (a INT, b VARCHAR(4));'),
+      ],
+      ['mwaa', 'triage', '--logs', file('log.txt', '[2024-01-01 00:00:00] {taskinstance.py:1} ERROR - boom\n')],
+      ['sfn', 'lint', '--definition', file('sm.json', '{"StartAt":"A","States":{"A":{"Type":"Pass","End":true}}}')],
+    ]
+    for (const args of runs) {
+      const r = spawnSync(process.execPath, ['--import', register, 'bin/run.js', ...args, '--json'], {
+        encoding: 'utf8',
+        env: cleanEnv,
+        timeout: 60_000,
+      })
+      expect(r.status, `${args.slice(0, 2).join(' ')}: ${r.stderr.slice(-500)}`).not.toBe(70)
+      expect(r.stdout, args.join(' ')).toContain('"command"')
+      const heavy = [...new Set(r.stderr.split('\n').filter((l) => l.startsWith('HEAVY ')))]
+      expect(heavy, args.slice(0, 3).join(' ')).toEqual([])
+    }
+  })
+
   it('doctor --json without credentials prints the error envelope with exit 3 and a suggestion', () => {
     const r = pipeops(['doctor', '--json', '--region', 'us-east-1'])
     expect(r.code).toBe(3)
