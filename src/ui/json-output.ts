@@ -71,35 +71,9 @@ export function writeJson(value: unknown, write: (chunk: string) => void): void 
         return
       }
 
-      let open = '['
-      if (depth + 1 >= DEPTH) {
-        // Items at this depth are native JSON.stringify anyway (except long lists, walked): runs of
-        // them go to one native call per batch instead of one per item (104,000 athena findings:
-        // the per-call overhead was most of the output's time). JSON.stringify of a slice is the
-        // items' JSON joined as in the whole array, so the bytes are the same.
-        let batch = ITEMS_PER_BATCH
-        for (let i = 0; i < v.length; ) {
-          const item: unknown = v[i]
-          if (Array.isArray(item) && item.length > LONG_LIST) {
-            push(`${open}\n${inner}`)
-            walk(item, inner, depth + 1)
-            open = ','
-            i++
-            continue
-          }
-
-          let end = i + 1
-          while (end < v.length && end - i < batch && !isLongList(v[end])) end++
-          const text = nativeJson(v.slice(i, end), indent)!
-          // "[" + "\n<inner>item" per item + "\n<indent>]": the items with their line breaks.
-          push(open)
-          push(text.slice(1, text.length - indent.length - 2))
-          open = ','
-          // The next batch aims at about one chunk of text.
-          batch = Math.max(1, Math.min(4 * batch, Math.round(((end - i) * CHUNK) / 2 / text.length)))
-          i = end
-        }
-      } else {
+      if (depth + 1 >= DEPTH) nativeBatches(v, indent, depth)
+      else {
+        let open = '['
         for (const item of v as unknown[]) {
           push(`${open}\n${inner}`)
           open = ','
@@ -124,6 +98,37 @@ export function writeJson(value: unknown, write: (chunk: string) => void): void 
     }
 
     push(first ? '{}' : `\n${indent}}`)
+  }
+
+  /**
+   * Items at this depth are native JSON.stringify anyway (except long lists, walked): runs of them
+   * go to one native call per batch instead of one per item (104,000 athena findings). The JSON of
+   * a slice is the items' JSON joined as in the whole array, so the bytes are the same.
+   */
+  const nativeBatches = (v: unknown[], indent: string, depth: number): void => {
+    const inner = `${indent}  `
+    let open = '['
+    let batch = ITEMS_PER_BATCH
+    for (let i = 0; i < v.length;) {
+      if (isLongList(v[i])) {
+        push(`${open}\n${inner}`)
+        walk(v[i], inner, depth + 1)
+        open = ','
+        i++
+        continue
+      }
+
+      let end = i + 1
+      while (end < v.length && end - i < batch && !isLongList(v[end])) end++
+      const text = nativeJson(v.slice(i, end), indent)!
+      // "[" + "\n<inner>item" per item, comma-separated + "\n<indent>]": keep the items with their line breaks.
+      push(open)
+      push(text.slice(1, text.length - indent.length - 2))
+      open = ','
+      // The next batch aims at about half a chunk of text.
+      batch = Math.max(1, Math.min(4 * batch, Math.round(((end - i) * CHUNK) / 2 / text.length)))
+      i = end
+    }
   }
 
   walk(value, '', 0)

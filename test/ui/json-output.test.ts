@@ -73,6 +73,7 @@ describe('writeJson', () => {
     class Located {
       readonly rule: string
       #line = 3
+
       constructor(rule: string) {
         this.rule = rule
       }
