@@ -7,8 +7,9 @@
  * the end. Library rows: every path streams that file with the same batched line reader pipeops
  * uses, in its own child process, so the peak RSS is the path's own; each path runs twice,
  * alternating, and the faster run is reported. End-to-end rows: the built CLI
- * (`node bin/run.js kinesis key-spread|hot-shards --records FILE --json`) and the peer as a plain
- * script, each a whole process under /usr/bin/time, three alternating rounds (medians).
+ * (`node bin/run.js kinesis key-spread|hot-shards --records FILE --json`), the tuned peer as a
+ * script, and the plain loop a user would write (readline + createHash + BigInt range compare),
+ * each a whole process under /usr/bin/time, three alternating rounds (medians).
  */
 import {spawnSync} from 'node:child_process'
 // eslint-disable-next-line n/no-unsupported-features/node-builtins -- the peer named by the issue; stable in Node 20.12+ (we require 20.19+)
@@ -204,16 +205,47 @@ for await (const batch of await openLines(process.argv[2], process.stdin)) {
 console.log(x)
 `
 
-/** End-to-end rows: the built CLI and the peer script, each a whole process, alternating. */
+/**
+ * The loop a user would write without our reader (what the issue's "bare hashing loop" means):
+ * readline over the file, `createHash('md5').update(key).digest('hex')`, the 128-bit hash as a
+ * BigInt compared with each shard's range (even ranges, as key-spread's `--shards`), a count per
+ * shard. The tuned peer above is faster than this by a reader nobody would write by hand.
+ */
+const PLAIN_PEER_SCRIPT = `
+import {createHash} from 'node:crypto'
+import {createReadStream} from 'node:fs'
+import {createInterface} from 'node:readline'
+const SHARDS = ${SHARDS}
+const size = 2n ** 128n / BigInt(SHARDS)
+const ranges = Array.from({length: SHARDS}, (_, i) => ({end: i === SHARDS - 1 ? 2n ** 128n - 1n : size * BigInt(i + 1) - 1n, start: size * BigInt(i)}))
+const counts = new Array(SHARDS).fill(0)
+let header = true
+for await (const key of createInterface({crlfDelay: Infinity, input: createReadStream(process.argv[2])})) {
+  if (header) { header = false; continue }
+  const h = BigInt('0x' + createHash('md5').update(key).digest('hex'))
+  for (let s = 0; s < SHARDS; s++) if (h >= ranges[s].start && h <= ranges[s].end) { counts[s]++; break }
+}
+console.log(counts.join(' '))
+`
+
+/** End-to-end rows: the built CLI and both peer scripts, each a whole process, alternating. */
 function endToEnd(file: string, dir: string): string {
   const peerScript = path.join(dir, 'peer.mjs')
   writeFileSync(peerScript, PEER_SCRIPT)
+  const plainScript = path.join(dir, 'plain-peer.mjs')
+  writeFileSync(plainScript, PLAIN_PEER_SCRIPT)
   return endToEndTable({
     rounds: 3,
-    rows: ({hotShards, keySpread, peer}) => [
-      e2eRow("peer script: same reader + `crypto.hash('md5', key)` per key", peer!),
-      e2eRow(`\`pipeops kinesis key-spread --records\` (built CLI, ${SHARDS} shards)`, keySpread!, peer),
-      e2eRow(`\`pipeops kinesis hot-shards --records\` (built CLI, ${SHARDS} shards)`, hotShards!, peer),
+    rows: ({hotShards, keySpread, peer, plain}) => [
+      e2eRow(
+        "plain loop: readline + `createHash('md5')` per key + BigInt range compare (the issue's bare loop)",
+        plain!,
+      ),
+      e2eRow("tuned peer script: pipeops' batched reader + `crypto.hash('md5', key)` per key", peer!, plain),
+      e2eRow(`\`pipeops kinesis key-spread --records\` (built CLI, ${SHARDS} shards)`, keySpread!, plain),
+      e2eRow(`\`pipeops kinesis hot-shards --records\` (built CLI, ${SHARDS} shards)`, hotShards!, plain),
+      '',
+      `Against the tuned peer (CPU): key-spread ${(peer!.cpuS / keySpread!.cpuS).toFixed(2)}×, hot-shards ${(peer!.cpuS / hotShards!.cpuS).toFixed(2)}×; against the plain loop: ${(plain!.cpuS / keySpread!.cpuS).toFixed(2)}× / ${(plain!.cpuS / hotShards!.cpuS).toFixed(2)}× (target ≥ 3× the bare loop, peak RSS ≤ 300 MB).`,
     ],
     sides: {
       hotShards: () =>
@@ -225,6 +257,7 @@ function endToEnd(file: string, dir: string): string {
           okExits: [0, 1],
         }),
       peer: () => timeProcess(`node '${peerScript}' '${file}'`),
+      plain: () => timeProcess(`node '${plainScript}' '${file}'`),
     },
     title: `End to end, ${TOTAL.toLocaleString('en')} keys; 3 alternating rounds.`,
   })

@@ -22,6 +22,8 @@ const LONG_LIST = 16
 const NUMBERS_PER_PIECE = 2048
 /** Characters gathered before one write. */
 const CHUNK = 1 << 15
+/** Items of the first native batch of a deep list; later batches are sized from the text it made. */
+const ITEMS_PER_BATCH = 32
 
 /** Write `value` as `JSON.stringify(value, null, 2) + '\n'`, in chunks of about 1 MiB, through `write`. */
 export function writeJson(value: unknown, write: (chunk: string) => void): void {
@@ -69,13 +71,16 @@ export function writeJson(value: unknown, write: (chunk: string) => void): void 
         return
       }
 
-      let separator = `[\n${inner}`
-      for (const item of v as unknown[]) {
-        push(separator)
-        separator = `,\n${inner}`
-        // As JSON.stringify: what has no JSON form is null in an array.
-        if (omitted(item)) push('null')
-        else walk(item, inner, depth + 1)
+      if (depth + 1 >= DEPTH) nativeBatches(v, indent, depth)
+      else {
+        let open = '['
+        for (const item of v as unknown[]) {
+          push(`${open}\n${inner}`)
+          open = ','
+          // As JSON.stringify: what has no JSON form is null in an array.
+          if (omitted(item)) push('null')
+          else walk(item, inner, depth + 1)
+        }
       }
 
       push(`\n${indent}]`)
@@ -95,9 +100,44 @@ export function writeJson(value: unknown, write: (chunk: string) => void): void 
     push(first ? '{}' : `\n${indent}}`)
   }
 
+  /**
+   * Items at this depth are native JSON.stringify anyway (except long lists, walked): runs of them
+   * go to one native call per batch instead of one per item (104,000 athena findings). The JSON of
+   * a slice is the items' JSON joined as in the whole array, so the bytes are the same.
+   */
+  const nativeBatches = (v: unknown[], indent: string, depth: number): void => {
+    const inner = `${indent}  `
+    let open = '['
+    let batch = ITEMS_PER_BATCH
+    for (let i = 0; i < v.length;) {
+      if (isLongList(v[i])) {
+        push(`${open}\n${inner}`)
+        walk(v[i], inner, depth + 1)
+        open = ','
+        i++
+        continue
+      }
+
+      let end = i + 1
+      while (end < v.length && end - i < batch && !isLongList(v[end])) end++
+      const text = nativeJson(v.slice(i, end), indent)!
+      // "[" + "\n<inner>item" per item, comma-separated + "\n<indent>]": keep the items with their line breaks.
+      push(open)
+      push(text.slice(1, text.length - indent.length - 2))
+      open = ','
+      // The next batch aims at about half a chunk of text.
+      batch = Math.max(1, Math.min(4 * batch, Math.round(((end - i) * CHUNK) / 2 / text.length)))
+      i = end
+    }
+  }
+
   walk(value, '', 0)
   push('\n')
   if (size > 0) write(pieces.join(''))
+}
+
+function isLongList(v: unknown): boolean {
+  return Array.isArray(v) && v.length > LONG_LIST
 }
 
 function omitted(v: unknown): boolean {

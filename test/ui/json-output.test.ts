@@ -69,6 +69,31 @@ describe('writeJson', () => {
     expect(written(value).text).toBe(expected(value))
   })
 
+  it('batches the items of a deep list natively and stays identical around long lists, holes and classes', () => {
+    class Located {
+      readonly rule: string
+      #line = 3
+
+      constructor(rule: string) {
+        this.rule = rule
+      }
+
+      line(): number {
+        return this.#line
+      }
+    }
+
+    const long = Array.from({length: 20}, (_, i) => i)
+    const items: unknown[] = Array.from({length: 3000}, (_, i) => ({i, message: `m${i}\nnext`, tags: ['a']}))
+    items.splice(5, 0, long, undefined, new Located('r'), [1, 2], () => 1, long.map(String))
+    items.push(long)
+    const value = {result: {findings: items, fixes: {renames: items.slice(0, 40)}}}
+    const {chunks, text} = written(value)
+    expect(text).toBe(expected(value))
+    expect(chunks.length).toBeGreaterThan(1)
+    expect(written([items.slice(0, 30)]).text).toBe(expected([items.slice(0, 30)]))
+  })
+
   it('matches JSON.stringify on generated JSON values', () => {
     fc.assert(
       fc.property(fc.jsonValue({maxDepth: 6}), (value) => {
