@@ -90,6 +90,7 @@ export class FixedWidthRecordChecker {
   private readonly fillRecord: boolean
   private headerLeft: number
   private readonly ignoreBlankLines: boolean
+  private readonly labels: string[]
   private leftover: Buffer | undefined
   private line = 0
   private readonly maxErrors: number
@@ -120,6 +121,7 @@ export class FixedWidthRecordChecker {
       )
     const {ends, starts, total} = offsets(fields)
     this.starts = starts
+    this.labels = fields.map((field) => field.label)
     this.ends = ends
     this.notes = {longLines: 0, multiByteLines: 0, totalWidth: total}
     this.emptyAsNull = copy.emptyAsNull
@@ -158,7 +160,9 @@ export class FixedWidthRecordChecker {
     return this.summary
   }
 
-  private checkField(col: CompiledColumn, buf: Buffer, s: number, e: number, line: number): boolean {
+  /** Field `f` of the line: buf[s, e). */
+  private checkField(f: number, buf: Buffer, s: number, e: number, line: number): boolean {
+    const col = this.columns[f]!
     let ts = s
     let te = e
     while (ts < te && buf[ts] === SPACE) ts++
@@ -183,7 +187,15 @@ export class FixedWidthRecordChecker {
     const [vs, ve] = col.isString ? [s, e] : [ts, te]
     const code = checkValue(col, buf, vs, ve, this.settings, false, 0)
     if (code === OK) return true
-    this.report(line, col.def.name, code, buf.subarray(vs, ve), valueMessage(code, col, buf.subarray(vs, ve), 0))
+    // Where the field is, so a spec that does not line up with the file shows (a shifted value).
+    const where = ` (bytes ${this.starts[f]! + 1}–${this.ends[f]!} of the line, FIXEDWIDTH "${this.labels[f]}")`
+    this.report(
+      line,
+      col.def.name,
+      code,
+      buf.subarray(vs, ve),
+      valueMessage(code, col, buf.subarray(vs, ve), 0) + where,
+    )
     return false
   }
 
@@ -253,7 +265,7 @@ export class FixedWidthRecordChecker {
         return
       }
 
-      if (!this.checkField(col, buf, Math.min(s, end), e, line)) return
+      if (!this.checkField(f, buf, Math.min(s, end), e, line)) return
     }
   }
 

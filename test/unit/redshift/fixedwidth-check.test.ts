@@ -98,6 +98,13 @@ describe('FixedWidthRecordChecker', () => {
     expect(found(row({[field]: near}) + '\n')).toEqual([])
   })
 
+  it('a value error says where the field sits, so a spec that does not line up shows', () => {
+    const [error] = check(row({kg: '1x.5'}) + '\n').summary.errors
+    expect(error?.message).toMatch(
+      /value does not convert to DECIMAL\(5,1\) \(bytes 13–18 of the line, FIXEDWIDTH "kg"\)/,
+    )
+  })
+
   it('a VARCHAR is measured in bytes: a multi-byte character can push it over; padding spaces never do', () => {
     const table = parseTableDdl('create table t (code varchar(3), n integer)').tables[0]!
     const c = new FixedWidthRecordChecker({copy: parseCopyOptions("FIXEDWIDTH 'c:5,n:2'"), maxErrors: 10, table})
