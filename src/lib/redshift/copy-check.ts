@@ -35,8 +35,8 @@ import type {ColumnDef, TableDef} from './table-ddl.js'
 
 import {InputError, UsageError} from '../core/errors.js'
 import {parseS3Uri} from '../core/parse/s3-uri.js'
-import {decompress, decompressionError, describeInput, type InputSpec} from './input.js'
 import {FixedWidthRecordChecker, fixedWidthWarnings} from './fixedwidth-check.js'
+import {decompress, decompressionError, describeInput, type InputSpec} from './input.js'
 import {JsonPathsError, type JsonPathStep, JsonRecordChecker, parseJsonPaths} from './json-check.js'
 import {codeMeaning, fixFor} from './load-error-codes.js'
 import {
