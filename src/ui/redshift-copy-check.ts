@@ -80,7 +80,9 @@ export function renderCheckSetup(tables: TableDef[], copy: CopyOptions, skipped:
   parts.push(
     renderKeyValues([
       ['Format', copy.format],
-      ['Delimiter', JSON.stringify(copy.delimiter)],
+      copy.fixedWidths
+        ? ['Widths (bytes)', copy.fixedWidths.map((f) => `${f.label}:${f.width}`).join(', ')]
+        : ['Delimiter', JSON.stringify(copy.delimiter)],
       ['NULL AS', JSON.stringify(copy.nullAs)],
       ['DATEFORMAT', copy.dateFormat ?? 'default (YYYY-MM-DD)'],
       ['TIMEFORMAT', copy.timeFormat ?? 'default (YYYY-MM-DD HH:MI:SS)'],

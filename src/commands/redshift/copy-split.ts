@@ -50,7 +50,7 @@ Every part is verified: the records each compressor counted must add up to the r
     'check-options': Flags.string({
       dependsOn: ['check-table'],
       summary:
-        "COPY conversion options for --check-table (\"DATEFORMAT 'auto' EMPTYASNULL\"); format, delimiter and quote come from this command's flags.",
+        "COPY conversion options for --check-table (\"DATEFORMAT 'auto' EMPTYASNULL\"); format, delimiter and quote come from this command's flags; with --input-format json, FORMAT JSON 'auto ignorecase' or a JSONPaths file given here is used ('auto' otherwise).",
     }),
     'check-table': Flags.string({
       summary:
@@ -181,8 +181,11 @@ Every part is verified: the records each compressor counted must add up to the r
                   'where --check-table is',
                 ),
           )
+    const checkConversion = checkSource === undefined ? undefined : readCopyOptions(flags['check-options'])
     const needsAws =
       isS3Uri(flags.input) ||
+      // A JSONPaths file on S3 for a JSON --check-table.
+      (checkConversion?.format === 'json' && checkConversion.formatArgument?.startsWith('s3://')) ||
       (flags.out !== undefined && isS3Uri(flags.out)) ||
       flags.cluster !== undefined ||
       checkSource?.target !== undefined
@@ -246,10 +249,10 @@ Every part is verified: the records each compressor counted must add up to the r
 
     const format = flags['input-format'] as 'csv' | 'json' | 'text'
     const check =
-      checkSource === undefined
+      checkSource === undefined || checkConversion === undefined
         ? undefined
         : {
-            conversion: readCopyOptions(flags['check-options']),
+            conversion: checkConversion,
             maxErrors: 100,
             table: await resolveCheckTable(
               checkSource,

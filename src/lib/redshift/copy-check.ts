@@ -21,7 +21,8 @@
  *   IDENTITY"; copy-parameters-data-conversion.html EXPLICIT_IDS).
  * COPY logs one error per rejected line; so does this check (the first failing field).
  *
- * Not modelled (reported as such, never as errors): JSON/AVRO/Parquet/ORC/FIXEDWIDTH formats,
+ * JSON is read by json-check.ts, FIXEDWIDTH by fixedwidth-check.ts.
+ * Not modelled (reported as such, never as errors): AVRO/Parquet/ORC formats, JSON 'noshred',
  * ENCODING other than UTF8, SUPER/GEOMETRY/VARBYTE values.
  */
 import type {S3Client} from '@aws-sdk/client-s3'
@@ -34,6 +35,7 @@ import type {ColumnDef, TableDef} from './table-ddl.js'
 
 import {InputError, UsageError} from '../core/errors.js'
 import {parseS3Uri} from '../core/parse/s3-uri.js'
+import {FixedWidthRecordChecker, fixedWidthWarnings} from './fixedwidth-check.js'
 import {decompress, decompressionError, describeInput, type InputSpec} from './input.js'
 import {JsonPathsError, type JsonPathStep, JsonRecordChecker, parseJsonPaths} from './json-check.js'
 import {codeMeaning, fixFor} from './load-error-codes.js'
@@ -122,13 +124,13 @@ export function checkSupported(copy: CopyOptions): void {
       code: 'UnsupportedFormat',
       suggestions: ["COPY … FORMAT JSON 'noshred' NOLOAD on the cluster validates without loading."],
     })
-  if (copy.format !== 'csv' && copy.format !== 'text' && copy.format !== 'json') {
+  if (!['csv', 'fixedwidth', 'json', 'text'].includes(copy.format)) {
     throw new UsageError(
-      `copy-check reads CSV, delimited text and JSON; ${copy.format.toUpperCase()} input is not checked`,
+      `copy-check reads CSV, delimited text, fixed-width text and JSON; ${copy.format.toUpperCase()} input is not checked`,
       {
         code: 'UnsupportedFormat',
         suggestions: [
-          'Give the options of a CSV, delimited-text or JSON COPY; for other formats, COPY … NOLOAD on the cluster validates without loading.',
+          'Give the options of a CSV, delimited-text, FIXEDWIDTH or JSON COPY; for other formats, COPY … NOLOAD on the cluster validates without loading.',
         ],
       },
     )
@@ -177,7 +179,8 @@ export class RecordChecker {
   constructor(options: CheckerOptions) {
     const {copy} = options
     checkSupported(copy)
-    if (copy.format === 'json') throw new Error('RecordChecker reads CSV and text; JSON goes to JsonRecordChecker')
+    if (copy.format === 'json' || copy.format === 'fixedwidth')
+      throw new Error('RecordChecker reads CSV and text; JSON and FIXEDWIDTH have their own checkers')
     this.settings = conversionSettings(copy)
     this.columns = targetColumns(options.table, copy).map((c) => compileColumn(c, this.settings))
     this.csv = copy.format === 'csv'
@@ -683,7 +686,9 @@ export async function copyCheck(
   const checker =
     copy.format === 'json'
       ? new JsonRecordChecker({copy, jsonPaths: await readJsonPaths(copy, clients.s3), maxErrors, table})
-      : new RecordChecker({copy, maxErrors, table})
+      : copy.format === 'fixedwidth'
+        ? new FixedWidthRecordChecker({copy, maxErrors, table})
+        : new RecordChecker({copy, maxErrors, table})
   const input = await describeInput(request.input, clients.s3)
   const raw = await input.open()
   const decompressed = await decompress(raw, request.zstdPath).catch((error: unknown) => {
@@ -705,6 +710,7 @@ export async function copyCheck(
 
   const summary = checker.finish()
   const warnings = checkWarnings(summary, request.copy, decompressed.compression)
+  if (checker instanceof FixedWidthRecordChecker) warnings.push(...fixedWidthWarnings(checker.notes))
   return {
     result: {
       ...summary,
@@ -732,7 +738,7 @@ export function checkWarnings(summary: CopyCheckSummary, copy: CopyOptions, comp
 }
 
 /** The JSONPaths file a JSON COPY names (a local path or s3://), parsed; undefined for 'auto'. */
-async function readJsonPaths(
+export async function readJsonPaths(
   copy: CopyOptions,
   s3: (() => S3Client) | undefined,
 ): Promise<JsonPathStep[][] | undefined> {

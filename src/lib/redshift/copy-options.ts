@@ -31,8 +31,10 @@ export interface CopyOptions {
   escape: boolean
   explicitIds: boolean
   fillRecord: boolean
-  /** The FIXEDWIDTH spec, or undefined. */
+  /** The FIXEDWIDTH spec as written, or undefined. */
   fixedWidth: string | undefined
+  /** The FIXEDWIDTH spec read: one label and width (in bytes) per field, in order. */
+  fixedWidths: FixedWidthField[] | undefined
   format: CopyFormat
   /** The argument of JSON/AVRO ('auto', 'auto ignorecase', 'noshred' or a jsonpaths URL). */
   formatArgument: string | undefined
@@ -52,6 +54,11 @@ export interface CopyOptions {
   timeFormat: string | undefined
   trimBlanks: boolean
   truncateColumns: boolean
+}
+
+export interface FixedWidthField {
+  label: string
+  width: number
 }
 
 export class CopyOptionsError extends Error {
@@ -79,6 +86,7 @@ export function defaultCopyOptions(): CopyOptions {
     explicitIds: false,
     fillRecord: false,
     fixedWidth: undefined,
+    fixedWidths: undefined,
     format: 'text',
     formatArgument: undefined,
     ignoreBlankLines: false,
@@ -302,6 +310,7 @@ export function parseCopyOptions(text: string): CopyOptions {
       case 'FIXEDWIDTH': {
         setFormat('fixedwidth', keyword)
         options.fixedWidth = takeString(keyword)
+        options.fixedWidths = parseFixedWidthSpec(options.fixedWidth)
         break
       }
 
@@ -451,6 +460,9 @@ function checkCombinations(o: CopyOptions, given: {delimiterGiven: boolean; quot
 
   if (o.format === 'fixedwidth' && given.delimiterGiven)
     throw new CopyOptionsError('FIXEDWIDTH cannot be combined with DELIMITER', 'DELIMITER')
+  // DG copy-parameters-data-conversion.html, ESCAPE: "You can't use the ESCAPE parameter for FIXEDWIDTH loads".
+  if (o.format === 'fixedwidth' && o.escape)
+    throw new CopyOptionsError('FIXEDWIDTH cannot be combined with ESCAPE', 'ESCAPE')
   if (given.quoteGiven && o.format !== 'csv') throw new CopyOptionsError('QUOTE AS applies only with CSV', 'QUOTE')
   if (o.format === 'text' || o.format === 'csv') {
     if ([...o.delimiter].length !== 1)
@@ -481,6 +493,29 @@ function checkCombinations(o: CopyOptions, given: {delimiterGiven: boolean; quot
         name,
       )
   }
+}
+
+/**
+ * `'label:width,label:width,…'` (DG copy-parameters-data-format.html, FIXEDWIDTH): a label of the
+ * user's choosing (letters, digits; it has no relation to the column names) and a whole width per
+ * field, the pairs in the order of the target columns. White space around labels and widths is
+ * allowed (AWS's own tutorial writes `c_region :12`).
+ */
+export function parseFixedWidthSpec(spec: string): FixedWidthField[] {
+  const fields: FixedWidthField[] = []
+  for (const pair of spec.split(',')) {
+    const colon = pair.lastIndexOf(':')
+    const label = colon === -1 ? '' : pair.slice(0, colon).trim()
+    const widthText = colon === -1 ? pair.trim() : pair.slice(colon + 1).trim()
+    if (colon === -1 || label === '' || !/^\d+$/.test(widthText) || Number(widthText) === 0)
+      throw new CopyOptionsError(
+        `FIXEDWIDTH '${spec}': ${JSON.stringify(pair.trim())} is not label:width (a label, a colon, a whole width above 0)`,
+        'FIXEDWIDTH',
+      )
+    fields.push({label, width: Number(widthText)})
+  }
+
+  return fields
 }
 
 /** COPY's backslash sequences in DELIMITER, QUOTE, NULL AS: \t, \n, \\, \' and octal \ddd. */
@@ -561,7 +596,7 @@ export function formatCopyOptions(o: CopyOptions): string[] {
     }
 
     case 'fixedwidth': {
-      lines.push(`FIXEDWIDTH '${o.fixedWidth ?? ''}'`)
+      lines.push(`FIXEDWIDTH ${quote(o.fixedWidth ?? '')}`)
       break
     }
 

@@ -20,12 +20,13 @@ import type {TableDef} from './table-ddl.js'
 import {ExitCode, InputError, PipeopsError, UsageError} from '../core/errors.js'
 import {trimExternalMemory} from '../core/external-memory.js'
 import {CompressPool, usesLibdeflate} from './compress-pool.js'
-import {type CopyCheckSummary, RecordChecker} from './copy-check.js'
+import {checkSupported, type CopyCheckSummary, readJsonPaths, RecordChecker} from './copy-check.js'
 import {BlockCutter} from './copy-split-blocks.js'
 import {Dealer} from './copy-split-dealer.js'
 import {PartFiles, type PartState} from './copy-split-parts.js'
 import {buildCopySql, buildManifest} from './copy-sql.js'
 import {decompress, type Decompressed, decompressionError, describeInput, type InputSpec, runIdFor} from './input.js'
+import {JsonRecordChecker} from './json-check.js'
 import {choosePartSize, LocalTarget, type OutputTarget, S3Target} from './outputs.js'
 import {chooseBlockSize, type Codec, estimateOutput, LARGE_BLOCKS, planParts, SMALL_BLOCKS} from './plan.js'
 import {firstRecordEnd, type RecordFormat} from './records.js'
@@ -137,6 +138,11 @@ export async function copySplit(
   const started = options.now()
   const warnings: string[] = []
   checkOptions(options)
+  // A JSONPaths file is read (and refused when bad) before any input is read or part written.
+  const jsonPaths =
+    options.check && options.format === 'json'
+      ? await readJsonPaths(jsonCheckOptions(options.check.conversion), deps.s3)
+      : undefined
   const input = await describeInput(options.input, deps.s3)
   const raw = await input.open()
   let decompressed: Decompressed
@@ -288,7 +294,7 @@ export async function copySplit(
     }
 
     // 3. Split (and check, in the same pass).
-    const checker = makeChecker(options, headerMode === 'none' ? 0 : 1)
+    const checker = makeChecker(options, headerMode === 'none' ? 0 : 1, jsonPaths)
     const outcome = await splitInto({
       blockSizeAt,
       checker,
@@ -437,7 +443,10 @@ function blockSizes(
       blockSize: chooseBlockSize(undefined, files, blocking),
       blockSizeAt: (read) => chooseBlockSize(Math.max(read, 1), files, blocking),
     }
-  const plain = input.compression === 'none' ? input.bytes : input.bytes / (input.compression === 'gzip' ? 0.3 : 0.16)
+  const plain =
+    input.compression === 'none'
+      ? input.bytes
+      : input.bytes / (input.compression === 'gzip' ? 0.3 : input.compression === 'bzip2' ? 0.25 : 0.16)
   const size = chooseBlockSize(plain, files, blocking)
   return {blockSize: size, blockSizeAt: () => size}
 }
@@ -448,12 +457,6 @@ function quoteByte(quote: string): number {
 }
 
 function checkOptions(o: CopySplitOptions): void {
-  if (o.check && o.format === 'json')
-    throw new UsageError('--check-table checks CSV and delimited text; JSON records are not checked', {
-      suggestions: [
-        "Leave out --check-table for JSON, or validate on the cluster with COPY … FORMAT JSON 'auto' NOLOAD.",
-      ],
-    })
   if (o.format === 'json' && (o.header === 'strip' || o.header === 'repeat')) {
     throw new UsageError(`--header ${o.header} does not apply to --format json (JSON lines have no header row)`, {
       suggestions: ['Leave --header at auto or none for JSON.'],
@@ -483,9 +486,41 @@ function resolveHeader(o: CopySplitOptions, detected: boolean): 'none' | 'repeat
   return o.header
 }
 
-/** The checker of --check-table: copy-split's own format, delimiter and quote; the header is removed before it. */
-function makeChecker(o: CopySplitOptions, headerLines: number): RecordChecker | undefined {
+/** What --check-table needs of a checker: every data byte in order, then the summary. */
+interface SplitChecker {
+  feed(chunk: Buffer): void
+  finish(): CopyCheckSummary
+}
+
+/**
+ * The COPY options of a JSON check: FORMAT JSON with the argument --check-options gives ('auto',
+ * 'auto ignorecase' or a JSONPaths file), 'auto' when it gives none.
+ */
+function jsonCheckOptions(conversion: CopyOptions): CopyOptions {
+  return {
+    ...conversion,
+    format: 'json',
+    formatArgument: conversion.format === 'json' ? (conversion.formatArgument ?? 'auto') : 'auto',
+    ignoreHeader: 0,
+  }
+}
+
+/**
+ * The checker of --check-table: copy-split's own format, delimiter and quote; the header is
+ * removed before it. JSON records go to the JSON checker (objects may span lines there too).
+ */
+function makeChecker(
+  o: CopySplitOptions,
+  headerLines: number,
+  jsonPaths: Awaited<ReturnType<typeof readJsonPaths>>,
+): SplitChecker | undefined {
   if (!o.check) return undefined
+  if (o.format === 'json') {
+    const copy = jsonCheckOptions(o.check.conversion)
+    checkSupported(copy)
+    return new JsonRecordChecker({copy, jsonPaths, maxErrors: o.check.maxErrors, table: o.check.table})
+  }
+
   const copy: CopyOptions = {
     ...o.check.conversion,
     delimiter: o.delimiter,
@@ -534,7 +569,7 @@ interface SplitInput {
   /** Block size once `read` decompressed bytes have been consumed. */
   blockSizeAt: (read: number) => number
   /** Sees every data byte (not the header) in order, when --check-table is given. */
-  checker?: RecordChecker | undefined
+  checker?: SplitChecker | undefined
   dataStart: number
   headerBytes: Buffer | undefined
   headerLines: number

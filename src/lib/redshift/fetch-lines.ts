@@ -2,8 +2,10 @@
  * `load-errors --fetch-lines`: the offending lines themselves, read from the source objects the
  * error rows name (file + line number). Each object is read with ranged GETs of WINDOW bytes, one
  * after the other, and the reading stops at the last line wanted, so a bad row near the start of a
- * multi-GB file costs one or two requests. gzip and zstd objects are decompressed on the fly from
- * the same ranged reads (input.ts `decompress`, as copy-split and copy-check use it).
+ * multi-GB file costs one or two requests. gzip, zstd and bzip2 objects are decompressed on the
+ * fly from the same ranged reads (input.ts `decompress`, as copy-split and copy-check use it); the
+ * bzip2 decoder (unbzip2-stream) decodes a block once it holds the largest compressed size a block
+ * can have (about 0.9 MB for `bzip2 -9`), so a bzip2 line costs up to one more 1 MiB read.
  *
  * Line numbers are those of the load error tables: physical lines of the file, from 1, counting a
  * header (for JSON, the last line of the object; DG r_STL_LOAD_ERRORS.html). A file that is not

@@ -22,14 +22,15 @@ export interface SizeEstimate {
  * (reference A4: gzip -6 ≈ 30 % of CSV, gzip -1 ≈ 34 %, zstd -3 ≈ 16 %).
  */
 export function estimateOutput(
-  input: {bytes: number | undefined; compression: 'gzip' | 'none' | 'zstd'},
+  input: {bytes: number | undefined; compression: 'bzip2' | 'gzip' | 'none' | 'zstd'},
   codec: Codec,
   level: number,
 ): SizeEstimate {
   if (input.bytes === undefined) return {basis: 'input size unknown (stdin)', outputBytes: undefined}
   const plainRatio =
     codec === 'none' ? 1 : codec === 'zstd' ? 0.16 * (1 + Math.max(0, 3 - level) * 0.05) : gzipRatio(level)
-  const inputRatio = input.compression === 'gzip' ? 0.3 : input.compression === 'zstd' ? 0.16 : 1
+  const inputRatio =
+    input.compression === 'gzip' ? 0.3 : input.compression === 'zstd' ? 0.16 : input.compression === 'bzip2' ? 0.25 : 1
   const plain = input.bytes / inputRatio
   return {
     basis:

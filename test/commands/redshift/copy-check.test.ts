@@ -220,4 +220,53 @@ describe('redshift copy-check', () => {
     expect(badPaths.exitCode).toBe(6)
     expect(errorOf(badPaths).message).toMatch(/JSONPaths file .* cannot be read/)
   })
+
+  it('checks a FIXEDWIDTH file: a bad date and a short line (exit 1); a spec of the wrong length is exit 2', async () => {
+    const input = path.join(dir, 'sales.fw')
+    await writeFile(input, '0001ana     2026-01-02   10.50\n0002bo      2026-13-01    2.00\n0003\n')
+    const run = await runJson<CopyCheckResult>([
+      'redshift',
+      'copy-check',
+      '--input',
+      input,
+      '--table-ddl',
+      ddl,
+      `--copy-options="FIXEDWIDTH 'sale:4,buyer:8,on:10,amt:8'"`,
+    ])
+    expect(run.exitCode).toBe(1)
+    expect(resultOf(run).errors.map((e) => [e.line, e.column, e.code])).toEqual([
+      [2, 'sold_on', 1205],
+      [3, 'buyer', 1214],
+    ])
+    const short = await runJson([
+      'redshift',
+      'copy-check',
+      '--input',
+      input,
+      '--table-ddl',
+      ddl,
+      `--copy-options="FIXEDWIDTH 'sale:4,buyer:8,on:10'"`,
+    ])
+    expect(short.exitCode).toBe(2)
+    expect(errorOf(short)).toMatchObject({code: 'InvalidCopyOptions'})
+  })
+
+  it('reads a bzip2 input (two streams) to its end', async () => {
+    const rowsDdl = path.join(dir, 'rows.sql')
+    await writeFile(rowsDdl, 'CREATE TABLE r (id INT NOT NULL, name VARCHAR(8), day DATE);')
+    const input = new URL('../../fixtures/redshift/rows-two-streams.csv.bz2', import.meta.url).pathname
+    const run = await runJson<CopyCheckResult>([
+      'redshift',
+      'copy-check',
+      '--input',
+      input,
+      '--table-ddl',
+      rowsDdl,
+      '--copy-options="CSV IGNOREHEADER 1 BZIP2"',
+    ])
+    expect(run.exitCode).toBe(1)
+    // name-1000 … name-1999 are 9 bytes for VARCHAR(8), in the second stream only.
+    expect(resultOf(run)).toMatchObject({badRecords: 1000, byCode: {1204: 1000}, records: 2000})
+    expect(resultOf(run).errors[0]).toMatchObject({column: 'name', line: 1002})
+  })
 })

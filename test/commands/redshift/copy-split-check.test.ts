@@ -139,4 +139,54 @@ describe('redshift copy-split --check-table', () => {
       {name: 'table_schema', value: 'public'},
     ])
   })
+
+  it('checks JSON records too: auto by default, auto ignorecase or a JSONPaths file from --check-options', async () => {
+    const input = path.join(dir, 'events.json')
+    await writeFile(input, '{"id": 1, "kind": "a", "at": "2026-01-01"}\n{"ID": 2, "Kind": "toolong"}\n')
+    const split = (name: string, ...extra: string[]) =>
+      runJson([
+        'redshift',
+        'copy-split',
+        '--input',
+        input,
+        '--input-format',
+        'json',
+        '--out',
+        path.join(dir, name),
+        '--slices',
+        '1',
+        '--check-table',
+        ddl,
+        ...extra,
+      ])
+    // 'auto' matches lower-case keys only: "ID" is no key of column id, so the NOT NULL id is NULL.
+    const auto = await split('j1')
+    expect(auto.exitCode).toBe(6)
+    expect(errorOf(auto).message).toMatch(/line 2, column id, code 1213/)
+    // 'auto ignorecase' finds "ID" and "Kind": now the VARCHAR(4) is too long.
+    const ignoreCase = await split('j2', `--check-options="JSON 'auto ignorecase'"`)
+    expect(errorOf(ignoreCase).message).toMatch(/line 2, column kind, code 1204/)
+    // A JSONPaths file that maps only keys that load: the near miss splits.
+    const paths = path.join(dir, 'paths.json')
+    await writeFile(paths, JSON.stringify({jsonpaths: ['$.id', '$.k', '$.at']}))
+    const good = path.join(dir, 'good.json')
+    await writeFile(good, '{"id": 1, "at": "2026-01-01"}\n{"id": 2}\n')
+    const mapped = await runJson<CopySplitResult>([
+      'redshift',
+      'copy-split',
+      '--input',
+      good,
+      '--input-format',
+      'json',
+      '--out',
+      path.join(dir, 'j3'),
+      '--slices',
+      '1',
+      '--check-table',
+      ddl,
+      `--check-options="JSON '${paths}'"`,
+    ])
+    expect(mapped.exitCode).toBe(0)
+    expect(resultOf(mapped).input.records).toBe(2)
+  })
 })

@@ -1,5 +1,6 @@
 import {GetObjectCommand, S3Client} from '@aws-sdk/client-s3'
 import {mockClient} from 'aws-sdk-client-mock'
+import {readFileSync} from 'node:fs'
 import {gzipSync} from 'node:zlib'
 import {beforeEach, describe, expect, it} from 'vitest'
 
@@ -42,6 +43,32 @@ describe('fetchLines', () => {
     serve({'a.csv.gz': gzipSync(plain)})
     const got = await fetchLines(new S3Client({}), [{file: 's3://bkt/a.csv.gz', line: 1500}], {window: 4096}, ctx)
     expect(got).toEqual([{file: 's3://bkt/a.csv.gz', line: 1500, text: '1498,name-1498,2026-01-15', truncated: false}])
+  })
+
+  it('decompresses a bzip2 object (two streams, as pbzip2 writes) from the same ranged reads', async () => {
+    const bz2 = readFileSync(new URL('../../fixtures/redshift/rows-two-streams.csv.bz2', import.meta.url))
+    serve({'a.csv.bz2': bz2})
+    const got = await fetchLines(
+      new S3Client({}),
+      [
+        {file: 's3://bkt/a.csv.bz2', line: 2},
+        {file: 's3://bkt/a.csv.bz2', line: 1501},
+      ],
+      {window: 1024},
+      ctx,
+    )
+    expect(got).toEqual([
+      {file: 's3://bkt/a.csv.bz2', line: 2, text: '0,name-0,2026-01-01', truncated: false},
+      {file: 's3://bkt/a.csv.bz2', line: 1501, text: '1499,name-1499,2026-01-16', truncated: false},
+    ])
+  })
+
+  it('a truncated bzip2 object: the lines after the cut are not read, with why', async () => {
+    const bz2 = readFileSync(new URL('../../fixtures/redshift/rows-two-streams.csv.bz2', import.meta.url))
+    serve({'cut.csv.bz2': bz2.subarray(0, 1500)})
+    const [got] = await fetchLines(new S3Client({}), [{file: 's3://bkt/cut.csv.bz2', line: 1900}], {window: 1024}, ctx)
+    expect(got).toMatchObject({line: 1900, problem: expect.stringMatching(/not read|fewer lines/)})
+    expect(got).not.toHaveProperty('text')
   })
 
   it('says why a line was not read: past the end, no line number, not S3, the object missing', async () => {

@@ -238,4 +238,23 @@ describe('offline rows and explanations', () => {
     expect(fixed).toContain('IGNOREHEADER 1')
     expect(fixed).not.toMatch(/MAXERROR [1-9]/)
   })
+
+  it('keeps FIXEDWIDTH (the spec as written) in the corrected COPY', () => {
+    const groups = groupErrors([
+      normaliseRow({
+        err_code: 1220,
+        err_reason: 'String contains invalid or unsupported UTF8 codepoints',
+        line_number: 1,
+      }),
+      normaliseRow({err_code: 1205, err_reason: 'Invalid Date Format - length must be 10 or more', line_number: 4}),
+    ])
+    const fixed = correctCopy(
+      "copy customer from 's3://b/load/customer-fw.tbl' iam_role default fixedwidth 'c_custkey:10, c_region :12' maxerror 10",
+      groups,
+    )
+    expect(fixed).toContain("FIXEDWIDTH 'c_custkey:10, c_region :12'")
+    expect(fixed).toContain('ACCEPTINVCHARS')
+    expect(fixed).toContain("DATEFORMAT 'auto'")
+    expect(fixed).not.toMatch(/DELIMITER|CSV/)
+  })
 })
