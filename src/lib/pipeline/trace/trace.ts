@@ -2,6 +2,7 @@ import type {CloudWatchClient} from '@aws-sdk/client-cloudwatch'
 import type {CloudWatchLogsClient} from '@aws-sdk/client-cloudwatch-logs'
 import type {EventBridgeClient} from '@aws-sdk/client-eventbridge'
 import type {IAMClient} from '@aws-sdk/client-iam'
+import type {KMSClient} from '@aws-sdk/client-kms'
 import type {LambdaClient} from '@aws-sdk/client-lambda'
 import type {S3Client} from '@aws-sdk/client-s3'
 import type {SFNClient} from '@aws-sdk/client-sfn'
@@ -26,12 +27,13 @@ import {addObjectWrites} from './object-writes.js'
 import {judgeRule, rulesHop} from './rules.js'
 import {buildObjectCreatedEvent} from './s3-event.js'
 import {ruleFromSdk} from './saved-rules.js'
-import {type TargetChecks, targetsHop} from './targets.js'
+import {type KeyFacts, type TargetChecks, targetsHop} from './targets.js'
 
 export interface TraceClients {
   cloudwatch?: CloudWatchClient | undefined
   eventbridge?: EventBridgeClient | undefined
   iam?: IAMClient | undefined
+  kms?: KMSClient | undefined
   lambda?: LambdaClient | undefined
   logs?: CloudWatchLogsClient | undefined
   s3?: S3Client | undefined
@@ -204,6 +206,37 @@ async function withTargets(
   return rules
 }
 
+/**
+ * DescribeKey (manager, state, the key behind an alias) then GetKeyPolicy. What was read before a
+ * call failed is kept; the policy is then undefined, with why.
+ */
+async function keyFacts(kms: KMSClient | undefined, keyId: string, ctx: RunContext): Promise<KeyFacts> {
+  if (!kms) return {why: 'no KMS client'}
+  const {DescribeKeyCommand, GetKeyPolicyCommand} = await import('@aws-sdk/client-kms')
+  const facts: KeyFacts = {}
+  try {
+    const {KeyMetadata: meta} = await kms.send(new DescribeKeyCommand({KeyId: keyId}), {abortSignal: ctx.signal})
+    facts.keyArn = meta?.Arn
+    facts.manager = meta?.KeyManager
+    facts.state = meta?.KeyState
+  } catch (error) {
+    return {why: `DescribeKey failed (${reasonOf(error)})`}
+  }
+
+  if (facts.manager === 'AWS') return facts
+  try {
+    const out = await kms.send(new GetKeyPolicyCommand({KeyId: facts.keyArn ?? keyId, PolicyName: 'default'}), {
+      abortSignal: ctx.signal,
+    })
+    if (out.Policy) facts.policy = out.Policy
+    else facts.why = 'GetKeyPolicy returned no policy'
+  } catch (error) {
+    facts.why = `GetKeyPolicy failed (${reasonOf(error)})`
+  }
+
+  return facts
+}
+
 function targetChecks(clients: TraceClients, request: TraceRequest, ctx: RunContext): TargetChecks | undefined {
   if (request.rules) {
     const policies = request.rules.lambdaPolicies
@@ -211,6 +244,9 @@ function targetChecks(clients: TraceClients, request: TraceRequest, ctx: RunCont
       async lambdaPolicy(arn) {
         const policy = policies[arn] ?? policies[arn.split(':').slice(0, 7).join(':')]
         return policy === undefined ? {why: `no LambdaPolicies entry for ${arn} in --rules-json`} : {policy}
+      },
+      async key() {
+        return {why: OFFLINE}
       },
       async queue() {
         return {why: OFFLINE}
@@ -224,8 +260,9 @@ function targetChecks(clients: TraceClients, request: TraceRequest, ctx: RunCont
     }
   }
 
-  if (!clients.lambda && !clients.iam && !clients.sqs && !clients.sns) return undefined
+  if (!clients.lambda && !clients.iam && !clients.sqs && !clients.sns && !clients.kms) return undefined
   return {
+    key: async (keyId) => keyFacts(clients.kms, keyId, ctx),
     async lambdaPolicy(arn) {
       if (!clients.lambda) return {why: 'no Lambda client'}
       const {GetPolicyCommand} = await import('@aws-sdk/client-lambda')
