@@ -10,6 +10,7 @@
 import type {Hop, RuleRecord, TargetRecord} from './types.js'
 
 import {targetInput} from '../../events/input-transformer.js'
+import {type PipeFacts, pipesCheck} from './pipes.js'
 import {eventBridgeMayDeliver, eventBridgeMayInvoke, eventBridgeMayUseKey, KEY_ACTIONS_FOR_EVENTBRIDGE} from './resource-policy.js'
 
 /** A queue's or topic's policy, its KMS key and (queues) how many messages wait in it. */
@@ -36,6 +37,8 @@ export interface TargetChecks {
   key(keyId: string): Promise<KeyFacts>
   /** The function's resource policy text; undefined = not readable (with why). */
   lambdaPolicy(functionArn: string): Promise<{policy?: string; why?: string}>
+  /** The EventBridge pipes whose source is `sourceArn` (ListPipes + DescribePipe); undefined = not listed (with why). */
+  pipesReading(sourceArn: string): Promise<{pipes?: PipeFacts[]; why?: string}>
   /** An SQS queue's policy, KMS key and depth (a target or a dead-letter queue). */
   queue(queueArn: string): Promise<DestinationFacts>
   /** Whether the role may run `action` on `resource`; undefined = could not simulate (with why). */
@@ -111,6 +114,7 @@ export async function targetsHop(
       add(label, await deadLetterCheck(rule, t, checks))
       add(label, inputCheck(rule, t, event))
       add(label, await accessCheck(rule, t, {checks, offlineWhy}))
+      if (serviceOf(t.arn) === 'sqs') add(label, await pipesFromQueue(rule, t, checks, event))
     }
   }
 
@@ -132,6 +136,20 @@ function listedTargets(rule: RuleRecord): TargetVerdict {
     ],
     status: 'broken',
   }
+}
+
+/** What the EventBridge pipes reading a target queue do with this event's message. */
+async function pipesFromQueue(
+  rule: RuleRecord,
+  t: TargetRecord,
+  checks: TargetChecks | undefined,
+  event: Record<string, unknown> | undefined,
+): Promise<TargetVerdict> {
+  if (!checks) return OK
+  const {pipes, why} = await checks.pipesReading(t.arn)
+  if (!pipes) return {evidence: [`EventBridge pipes reading the queue are not checked (${why})`], fix: [], status: 'ok'}
+  if (!event) return {evidence: [`${pipes.length} pipe(s) read the queue; without the event their filters are not evaluated`], fix: [], status: pipes.length > 0 ? 'unknown' : 'ok'}
+  return pipesCheck(t.arn, targetInput(event, t, rule).text, pipes)
 }
 
 /** The dead-letter queue's depth: messages there are deliveries that failed. */

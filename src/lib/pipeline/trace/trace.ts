@@ -4,6 +4,7 @@ import type {EventBridgeClient} from '@aws-sdk/client-eventbridge'
 import type {IAMClient} from '@aws-sdk/client-iam'
 import type {KMSClient} from '@aws-sdk/client-kms'
 import type {LambdaClient} from '@aws-sdk/client-lambda'
+import type {PipesClient} from '@aws-sdk/client-pipes'
 import type {S3Client} from '@aws-sdk/client-s3'
 import type {SFNClient} from '@aws-sdk/client-sfn'
 /**
@@ -27,6 +28,8 @@ import {addObjectWrites} from './object-writes.js'
 import {judgeRule, rulesHop} from './rules.js'
 import {buildObjectCreatedEvent} from './s3-event.js'
 import {ruleFromSdk} from './saved-rules.js'
+import type {PipeFacts} from './pipes.js'
+
 import {type KeyFacts, type TargetChecks, targetsHop} from './targets.js'
 
 export interface TraceClients {
@@ -36,6 +39,7 @@ export interface TraceClients {
   kms?: KMSClient | undefined
   lambda?: LambdaClient | undefined
   logs?: CloudWatchLogsClient | undefined
+  pipes?: PipesClient | undefined
   s3?: S3Client | undefined
   sfn?: SFNClient | undefined
   sns?: SNSClient | undefined
@@ -237,6 +241,45 @@ async function keyFacts(kms: KMSClient | undefined, keyId: string, ctx: RunConte
   return facts
 }
 
+/** ListPipes by source (paged), then DescribePipe of each whose source is exactly `sourceArn`. */
+async function pipesReading(
+  client: PipesClient | undefined,
+  sourceArn: string,
+  ctx: RunContext,
+): Promise<{pipes?: PipeFacts[]; why?: string}> {
+  if (!client) return {why: 'no Pipes client'}
+  const {DescribePipeCommand, ListPipesCommand} = await import('@aws-sdk/client-pipes')
+  try {
+    const pipes: PipeFacts[] = []
+    let token: string | undefined
+    do {
+      const page = await client.send(new ListPipesCommand({NextToken: token, SourcePrefix: sourceArn}), {
+        abortSignal: ctx.signal,
+      })
+      for (const listed of page.Pipes ?? []) {
+        if (listed.Source !== sourceArn || !listed.Name) continue
+        const p = await client.send(new DescribePipeCommand({Name: listed.Name}), {abortSignal: ctx.signal})
+        pipes.push({
+          arn: p.Arn,
+          currentState: p.CurrentState,
+          desiredState: p.DesiredState,
+          filters: (p.SourceParameters?.FilterCriteria?.Filters ?? []).flatMap((f) => (f.Pattern ? [f.Pattern] : [])),
+          inputTemplate: p.TargetParameters?.InputTemplate,
+          name: listed.Name,
+          source: p.Source,
+          stateReason: p.StateReason,
+          target: p.Target,
+        })
+      }
+
+      token = page.NextToken
+    } while (token)
+    return {pipes}
+  } catch (error) {
+    return {why: `ListPipes/DescribePipe failed (${reasonOf(error)})`}
+  }
+}
+
 function targetChecks(clients: TraceClients, request: TraceRequest, ctx: RunContext): TargetChecks | undefined {
   if (request.rules) {
     const policies = request.rules.lambdaPolicies
@@ -246,6 +289,9 @@ function targetChecks(clients: TraceClients, request: TraceRequest, ctx: RunCont
         return policy === undefined ? {why: `no LambdaPolicies entry for ${arn} in --rules-json`} : {policy}
       },
       async key() {
+        return {why: OFFLINE}
+      },
+      async pipesReading() {
         return {why: OFFLINE}
       },
       async queue() {
@@ -260,9 +306,10 @@ function targetChecks(clients: TraceClients, request: TraceRequest, ctx: RunCont
     }
   }
 
-  if (!clients.lambda && !clients.iam && !clients.sqs && !clients.sns && !clients.kms) return undefined
+  if (!clients.lambda && !clients.iam && !clients.sqs && !clients.sns && !clients.kms && !clients.pipes) return undefined
   return {
     key: async (keyId) => keyFacts(clients.kms, keyId, ctx),
+    pipesReading: async (sourceArn) => pipesReading(clients.pipes, sourceArn, ctx),
     async lambdaPolicy(arn) {
       if (!clients.lambda) return {why: 'no Lambda client'}
       const {GetPolicyCommand} = await import('@aws-sdk/client-lambda')
