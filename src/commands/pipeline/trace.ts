@@ -69,7 +69,10 @@ Offline (no AWS call): --notification-json, --rules-json and --event.`
       action: 'kms:DescribeKey',
       when: "a target queue or topic (or a dead-letter queue) is encrypted with KMS: the key's manager and state",
     },
-    {action: 'kms:GetKeyPolicy', when: 'a target queue or topic (or a dead-letter queue) is encrypted with a customer managed key'},
+    {
+      action: 'kms:GetKeyPolicy',
+      when: 'a target queue or topic (or a dead-letter queue) is encrypted with a customer managed key',
+    },
     {action: 'pipes:ListPipes', when: 'a matching rule targets an SQS queue: the EventBridge pipes reading it'},
     {action: 'pipes:DescribePipe', when: 'an EventBridge pipe reads a target queue'},
     {action: 'cloudwatch:GetMetricStatistics', when: 'live'},

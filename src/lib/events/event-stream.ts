@@ -58,10 +58,14 @@ export function controlBytes(window: Buffer, from: number, to: number): number[]
   const aligned = Math.min(to, from + ((4 - ((window.byteOffset + from) & 3)) & 3))
   for (; at < aligned; at++) check(at)
   // Unaligned only when the range ended before a word boundary: then no word is left.
-  const words = (window.byteOffset + at) & 3 ? new Uint32Array(0) : new Uint32Array(window.buffer, window.byteOffset + at, (to - at) >> 2)
-  for (let w = 0; w < words.length; w++) {
-    const word = words[w]!
-    if (((word - 0x20_20_20_20) & ~word & 0x80_80_80_80) !== 0) for (let b = at + 4 * w; b < at + 4 * w + 4; b++) check(b)
+  const words =
+    (window.byteOffset + at) & 3
+      ? new Uint32Array(0)
+      : new Uint32Array(window.buffer, window.byteOffset + at, (to - at) >> 2)
+  for (const [w, word_] of words.entries()) {
+    const word = word_!
+    if (((word - 0x20_20_20_20) & ~word & 0x80_80_80_80) !== 0)
+      for (let b = at + 4 * w; b < at + 4 * w + 4; b++) check(b)
   }
 
   for (at += 4 * words.length; at < to; at++) check(at)

@@ -74,7 +74,8 @@ function addNode(selection: Selection, node: PatternNode): boolean {
     if (field.kind === 'nested' && child && !addNode(child, field.node)) return false
   }
 
-  for (const alternatives of node.ors) for (const alternative of alternatives) if (!addNode(selection, alternative)) return false
+  for (const alternatives of node.ors)
+    for (const alternative of alternatives) if (!addNode(selection, alternative)) return false
   return true
 }
 
@@ -97,15 +98,87 @@ export class FieldReader {
   read(text: string, start: number, end: number): EventObject | undefined {
     this.text = text
     this.end = end
-    if (text.charCodeAt(start) !== OPEN_BRACE) return undefined
+    if (text.codePointAt(start) !== OPEN_BRACE) return undefined
     const out: EventObject = {}
     const after = this.object(start, this.root, out)
     return after === end ? out : undefined
   }
 
+  private array(at: number): number {
+    let i = this.spaces(at + 1)
+    if (this.at(i) === CLOSE_BRACKET) return i + 1
+    for (;;) {
+      i = this.skip(i)
+      if (i === FAIL) return FAIL
+      i = this.spaces(i)
+      const code = this.at(i)
+      if (code === CLOSE_BRACKET) return i + 1
+      if (code !== COMMA) return FAIL
+      i = this.spaces(i + 1)
+    }
+  }
+
   /** The character code at `at`, or -1 past the line's end. */
   private at(at: number): number {
-    return at < this.end ? this.text.charCodeAt(at) : -1
+    return at < this.end ? this.text.codePointAt(at)! : -1
+  }
+
+  private digits(at: number): number {
+    let i = at
+    for (let code = this.at(i); code >= ZERO && code <= NINE; code = this.at(i)) i++
+    return i
+  }
+
+  /**
+   * Which named key the event key from `start` to `end` is: its index, NOT_NAMED, or FAIL for a
+   * key `named.…` that `lookup` in match.ts would read as a nested one.
+   */
+  private namedKey(selection: Selection, start: number, end: number): number {
+    const length = end - start
+    const {names} = selection
+    for (const [k, name_] of names.entries()) {
+      const name = name_!
+      if (name.length === length) {
+        if (this.text.startsWith(name, start)) return k
+      } else if (
+        name.length < length &&
+        this.text.codePointAt(start + name.length) === DOT &&
+        this.text.startsWith(name, start)
+      )
+        return FAIL
+    }
+
+    return NOT_NAMED
+  }
+
+  /** A JSON number: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? */
+  private number(at: number): number {
+    let i = at
+    if (this.at(i) === MINUS) i++
+    if (this.at(i) === ZERO) i++
+    else {
+      const first = i
+      i = this.digits(i)
+      if (i === first) return FAIL
+    }
+
+    if (this.at(i) === DOT) {
+      const first = ++i
+      i = this.digits(i)
+      if (i === first) return FAIL
+    }
+
+    const e = this.at(i)
+    if (e === LOWER_E || e === UPPER_E) {
+      i++
+      const sign = this.at(i)
+      if (sign === PLUS || sign === MINUS) i++
+      const first = i
+      i = this.digits(i)
+      if (i === first) return FAIL
+    }
+
+    return i
   }
 
   /**
@@ -149,43 +222,20 @@ export class FieldReader {
     }
   }
 
-  /**
-   * Which named key the event key from `start` to `end` is: its index, NOT_NAMED, or FAIL for a
-   * key `named.…` that `lookup` in match.ts would read as a nested one.
-   */
-  private namedKey(selection: Selection, start: number, end: number): number {
-    const length = end - start
-    const {names} = selection
-    for (let k = 0; k < names.length; k++) {
-      const name = names[k]!
-      if (name.length === length) {
-        if (this.text.startsWith(name, start)) return k
-      } else if (name.length < length && this.text.charCodeAt(start + name.length) === DOT && this.text.startsWith(name, start))
-        return FAIL
-    }
-
-    return NOT_NAMED
-  }
-
-  /** The value from `start` to `end` (already checked), built as JSON.parse builds it. */
-  private value(start: number, end: number): unknown {
-    const code = this.text.charCodeAt(start)
-    if (code === QUOTE) return this.text.slice(start + 1, end - 1)
-    if (code === OPEN_BRACE || code === OPEN_BRACKET) return JSON.parse(this.text.slice(start, end))
-    if (code === 0x74) return true
-    if (code === 0x66) return false
-    if (code === 0x6e) return null
-    // A checked JSON number: Number reads it to the same double as JSON.parse.
-    return Number(this.text.slice(start, end))
-  }
-
   /** Passes over (and checks) the value at `at`; the position after it, or FAIL. */
   private skip(at: number): number {
     const code = this.at(at)
     switch (code) {
-      case QUOTE: {
-        const close = this.text.indexOf('"', at + 1)
-        return close === -1 || close >= this.end ? FAIL : close + 1
+      case 0x66: {
+        return this.text.startsWith('false', at) && at + 5 <= this.end ? at + 5 : FAIL
+      }
+
+      case 0x6e: {
+        return this.text.startsWith('null', at) && at + 4 <= this.end ? at + 4 : FAIL
+      }
+
+      case 0x74: {
+        return this.text.startsWith('true', at) && at + 4 <= this.end ? at + 4 : FAIL
       }
 
       case OPEN_BRACE: {
@@ -196,16 +246,9 @@ export class FieldReader {
         return this.array(at)
       }
 
-      case 0x74: {
-        return this.text.startsWith('true', at) && at + 4 <= this.end ? at + 4 : FAIL
-      }
-
-      case 0x66: {
-        return this.text.startsWith('false', at) && at + 5 <= this.end ? at + 5 : FAIL
-      }
-
-      case 0x6e: {
-        return this.text.startsWith('null', at) && at + 4 <= this.end ? at + 4 : FAIL
+      case QUOTE: {
+        const close = this.text.indexOf('"', at + 1)
+        return close === -1 || close >= this.end ? FAIL : close + 1
       }
 
       default: {
@@ -214,59 +257,21 @@ export class FieldReader {
     }
   }
 
-  private array(at: number): number {
-    let i = this.spaces(at + 1)
-    if (this.at(i) === CLOSE_BRACKET) return i + 1
-    for (;;) {
-      i = this.skip(i)
-      if (i === FAIL) return FAIL
-      i = this.spaces(i)
-      const code = this.at(i)
-      if (code === CLOSE_BRACKET) return i + 1
-      if (code !== COMMA) return FAIL
-      i = this.spaces(i + 1)
-    }
-  }
-
-  /** A JSON number: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? */
-  private number(at: number): number {
-    let i = at
-    if (this.at(i) === MINUS) i++
-    if (this.at(i) === ZERO) i++
-    else {
-      const first = i
-      i = this.digits(i)
-      if (i === first) return FAIL
-    }
-
-    if (this.at(i) === DOT) {
-      const first = ++i
-      i = this.digits(i)
-      if (i === first) return FAIL
-    }
-
-    const e = this.at(i)
-    if (e === LOWER_E || e === UPPER_E) {
-      i++
-      const sign = this.at(i)
-      if (sign === PLUS || sign === MINUS) i++
-      const first = i
-      i = this.digits(i)
-      if (i === first) return FAIL
-    }
-
-    return i
-  }
-
-  private digits(at: number): number {
-    let i = at
-    for (let code = this.at(i); code >= ZERO && code <= NINE; code = this.at(i)) i++
-    return i
-  }
-
   private spaces(at: number): number {
     let i = at
     while (this.at(i) === SPACE) i++
     return i
+  }
+
+  /** The value from `start` to `end` (already checked), built as JSON.parse builds it. */
+  private value(start: number, end: number): unknown {
+    const code = this.text.codePointAt(start)
+    if (code === QUOTE) return this.text.slice(start + 1, end - 1)
+    if (code === OPEN_BRACE || code === OPEN_BRACKET) return JSON.parse(this.text.slice(start, end))
+    if (code === 0x74) return true
+    if (code === 0x66) return false
+    if (code === 0x6e) return null
+    // A checked JSON number: Number reads it to the same double as JSON.parse.
+    return Number(this.text.slice(start, end))
   }
 }

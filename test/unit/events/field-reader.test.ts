@@ -11,12 +11,28 @@ import {compilePattern} from '../../../src/lib/events/compile-pattern.js'
 import {FieldReader} from '../../../src/lib/events/field-reader.js'
 import {nodeMatches} from '../../../src/lib/events/match.js'
 
-type Written = {entries: Array<[string, Written]>; kind: 'object'} | {items: Written[]; kind: 'array'} | {kind: 'leaf'; text: string}
+type Written =
+  {entries: Array<[string, Written]>; kind: 'object'} | {items: Written[]; kind: 'array'} | {kind: 'leaf'; text: string}
 
 const KEYS = ['source', 'detail', 'key', 'name', 'detail.key', 'a', 'source.x', '']
 const blank = fc.constantFrom('', '', '', ' ', '  ')
-const numberText = fc.constantFrom('0', '-0', '1', '-1', '2.5', '1e2', '1E-2', '-0.0', '10', '1.50', '3e+0', '12345678901234567890')
-const stringText = fc.constantFrom('aws.s3', 'in/', 'in/a', 'x', '', 'a b', 'in/a.b', '{}', '[1]', 'detail').map((s) => `"${s}"`)
+const numberText = fc.constantFrom(
+  '0',
+  '-0',
+  '1',
+  '-1',
+  '2.5',
+  '1e2',
+  '1E-2',
+  '-0.0',
+  '10',
+  '1.50',
+  '3e+0',
+  '12345678901234567890',
+)
+const stringText = fc
+  .constantFrom('aws.s3', 'in/', 'in/a', 'x', '', 'a b', 'in/a.b', '{}', '[1]', 'detail')
+  .map((s) => `"${s}"`)
 const leafText = fc.oneof(numberText, stringText, fc.constantFrom('true', 'false', 'null'))
 
 const written: fc.Arbitrary<Written> = fc.letrec<{value: Written}>((tie) => ({
@@ -24,14 +40,17 @@ const written: fc.Arbitrary<Written> = fc.letrec<{value: Written}>((tie) => ({
     {depthSize: 'small', withCrossShrink: true},
     leafText.map((text) => ({kind: 'leaf' as const, text})),
     fc.array(tie('value'), {maxLength: 3}).map((items) => ({items, kind: 'array' as const})),
-    fc.array(fc.tuple(fc.constantFrom(...KEYS), tie('value')), {maxLength: 4}).map((entries) => ({entries, kind: 'object' as const})),
+    fc
+      .array(fc.tuple(fc.constantFrom(...KEYS), tie('value')), {maxLength: 4})
+      .map((entries) => ({entries, kind: 'object' as const})),
   ),
 })).value
 
 /** The value as JSON text, with blanks drawn from `blanks` around tokens. */
 function write(value: Written, blanks: () => string): string {
   if (value.kind === 'leaf') return value.text
-  if (value.kind === 'array') return `[${blanks()}${value.items.map((item) => `${write(item, blanks)}${blanks()}`).join(`,${blanks()}`)}]`
+  if (value.kind === 'array')
+    return `[${blanks()}${value.items.map((item) => `${write(item, blanks)}${blanks()}`).join(`,${blanks()}`)}]`
   const entries = value.entries.map(([key, item]) => `"${key}"${blanks()}:${blanks()}${write(item, blanks)}${blanks()}`)
   return `{${blanks()}${entries.join(`,${blanks()}`)}}`
 }
@@ -68,10 +87,12 @@ const pattern = fc.oneof(
   fc.record({$or: fc.tuple(fc.record({detail: conditions}), fc.record({detail: fc.record({key: conditions})}))}),
 )
 
-function parsed(line: string): {[key: string]: unknown} | undefined {
+function parsed(line: string): undefined | {[key: string]: unknown} {
   try {
     const value: unknown = JSON.parse(line)
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as {[key: string]: unknown}) : undefined
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as {[key: string]: unknown})
+      : undefined
   } catch {
     return undefined
   }

@@ -34,13 +34,14 @@ describe('pipesCheck', () => {
     const r = pipesCheck(QUEUE, delivered, [
       pipe({
         filters: ['{"body":{"detail":{"object":{"key":[{"prefix":"out/"}]}}}}', '{"body":{"source":["aws.s3"]}}'],
-        inputTemplate: '{"key": <$.body.detail.object.key>, "size": "<$.body.detail.object.size>", "pipe": "<aws.pipes.pipe-name>"}',
+        inputTemplate:
+          '{"key": <$.body.detail.object.key>, "size": "<$.body.detail.object.size>", "pipe": "<aws.pipes.pipe-name>"}',
       }),
     ])
     expect(r.status).toBe('ok')
     expect(r.evidence[0]).toContain('passes this message (filter 2 matches)')
     expect(r.evidence[1]).toBe(
-      'pipe landing-to-loader gives its target {"key": "in/a \\"quoted\\" name.csv", "size": "12", "pipe": "landing-to-loader"}',
+      String.raw`pipe landing-to-loader gives its target {"key": "in/a \"quoted\" name.csv", "size": "12", "pipe": "landing-to-loader"}`,
     )
   })
 
@@ -72,6 +73,7 @@ describe('pipeline trace, live: a pipe reads the target queue', () => {
   const eventbridge = mockClient(EventBridgeClient)
   const sqs = mockClient(SQSClient)
   const pipes = mockClient(PipesClient)
+
   beforeEach(() => {
     for (const m of [eventbridge, sqs, pipes]) m.reset()
   })
@@ -79,7 +81,15 @@ describe('pipeline trace, live: a pipe reads the target queue', () => {
   it('lists the pipes by source, describes the one reading this queue, and evaluates its filter', async () => {
     const ruleArn = 'arn:aws:events:eu-west-1:111122223333:rule/landing'
     eventbridge.on(ListRulesCommand).resolves({
-      Rules: [{Arn: ruleArn, EventBusName: 'default', EventPattern: '{"source":["aws.s3"]}', Name: 'landing', State: 'ENABLED'}],
+      Rules: [
+        {
+          Arn: ruleArn,
+          EventBusName: 'default',
+          EventPattern: '{"source":["aws.s3"]}',
+          Name: 'landing',
+          State: 'ENABLED',
+        },
+      ],
     })
     eventbridge.on(ListTargetsByRuleCommand).resolves({Targets: [{Arn: QUEUE, Id: 'q'}]})
     sqs.on(GetQueueUrlCommand).resolves({QueueUrl: 'https://sqs.eu-west-1.amazonaws.com/111122223333/landing-events'})

@@ -326,24 +326,46 @@ describe('pipeline trace, live', () => {
         },
       ],
     })
-    const accountRoot = {Action: 'kms:*', Effect: 'Allow', Principal: {AWS: 'arn:aws:iam::210987654321:root'}, Resource: '*'}
-    const trace = async (keyPolicy: unknown, keyState = 'Enabled'): Promise<{evidence: string; fix: string[]; status: string}> => {
+    const accountRoot = {
+      Action: 'kms:*',
+      Effect: 'Allow',
+      Principal: {AWS: 'arn:aws:iam::210987654321:root'},
+      Resource: '*',
+    }
+    const trace = async (
+      keyPolicy: unknown,
+      keyState: 'Disabled' | 'Enabled' = 'Enabled',
+    ): Promise<{evidence: string; fix: string[]; status: string}> => {
       healthyChain()
       eventbridge.on(ListTargetsByRuleCommand).resolves({Targets: [{Arn: QUEUE, Id: 'q'}]})
-      sqs.on(GetQueueUrlCommand).resolves({QueueUrl: 'https://sqs.eu-central-1.amazonaws.com/210987654321/orders-queue'})
+      sqs
+        .on(GetQueueUrlCommand)
+        .resolves({QueueUrl: 'https://sqs.eu-central-1.amazonaws.com/210987654321/orders-queue'})
       sqs.on(GetQueueAttributesCommand).resolves({Attributes: {KmsMasterKeyId: 'alias/orders', Policy: queuePolicy}})
       kms
         .on(DescribeKeyCommand, {KeyId: 'arn:aws:kms:eu-central-1:210987654321:alias/orders'})
         .resolves({KeyMetadata: {Arn: KEY_ARN, KeyId: 'k', KeyManager: 'CUSTOMER', KeyState: keyState}})
       if (keyPolicy instanceof Error) kms.on(GetKeyPolicyCommand).rejects(keyPolicy)
-      else kms.on(GetKeyPolicyCommand, {KeyId: KEY_ARN, PolicyName: 'default'}).resolves({Policy: JSON.stringify(keyPolicy)})
-      const clients = {...liveClients(), kms: new KMSClient({region: 'eu-central-1'}), sqs: new SQSClient({region: 'eu-central-1'})}
+      else
+        kms
+          .on(GetKeyPolicyCommand, {KeyId: KEY_ARN, PolicyName: 'default'})
+          .resolves({Policy: JSON.stringify(keyPolicy)})
+      const clients = {
+        ...liveClients(),
+        kms: new KMSClient({region: 'eu-central-1'}),
+        sqs: new SQSClient({region: 'eu-central-1'}),
+      }
       const hop = (await tracePipeline(clients, request, ctx)).hops[4]!
       return {evidence: hop.evidence.join('\n'), fix: hop.fix, status: hop.status}
     }
 
     it('ok when the key policy lets events.amazonaws.com GenerateDataKey* and Decrypt', async () => {
-      const allow = {Action: ['kms:GenerateDataKey*', 'kms:Decrypt'], Effect: 'Allow', Principal: {Service: 'events.amazonaws.com'}, Resource: '*'}
+      const allow = {
+        Action: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+        Effect: 'Allow',
+        Principal: {Service: 'events.amazonaws.com'},
+        Resource: '*',
+      }
       const r = await trace({Statement: [accountRoot, allow]})
       expect(r.status).toBe('ok')
       expect(r.evidence).toContain(`the key policy of ${KEY_ARN} allows kms:GenerateDataKey and kms:Decrypt`)
@@ -353,7 +375,9 @@ describe('pipeline trace, live', () => {
       const r = await trace({Statement: [accountRoot]})
       expect(r.status).toBe('broken')
       expect(r.evidence).toContain('does not allow kms:GenerateDataKey and kms:Decrypt for events.amazonaws.com')
-      expect(r.fix.join('\n')).toContain('"Principal":{"Service":"events.amazonaws.com"},"Action":["kms:GenerateDataKey","kms:Decrypt"]')
+      expect(r.fix.join('\n')).toContain(
+        '"Principal":{"Service":"events.amazonaws.com"},"Action":["kms:GenerateDataKey","kms:Decrypt"]',
+      )
     })
 
     it('broken when the key is disabled, whatever its policy', async () => {
@@ -363,7 +387,9 @@ describe('pipeline trace, live', () => {
     })
 
     it('unknown, never ok, when GetKeyPolicy is denied or a condition cannot be evaluated', async () => {
-      const denied = Object.assign(new Error('not authorized to perform kms:GetKeyPolicy'), {name: 'AccessDeniedException'})
+      const denied = Object.assign(new Error('not authorized to perform kms:GetKeyPolicy'), {
+        name: 'AccessDeniedException',
+      })
       const r = await trace(denied)
       expect(r.status).toBe('unknown')
       expect(r.evidence).toMatch(/its key policy is not checked \(GetKeyPolicy failed .*AccessDenied/)

@@ -76,6 +76,42 @@ function filterVerdict(pipe: PipeFacts, record: {[key: string]: unknown}): {pass
   return {passes: false, why: failed.join('; ')}
 }
 
+/** One pipe: its evidence lines, its fix, and whether it lets the message through (undefined: cannot tell). */
+function onePipe(
+  pipe: PipeFacts,
+  queueArn: string,
+  record: {[key: string]: unknown},
+): {fix?: string | undefined; lines: string[]; through?: boolean | undefined} {
+  const state = pipe.currentState ?? 'state unknown'
+  const filter = filterVerdict(pipe, record)
+  const outcome =
+    filter.passes === undefined
+      ? `? ${filter.why}`
+      : `${filter.passes ? 'passes' : 'drops'} this message (${filter.why})`
+  const lines = [
+    `pipe ${pipe.name} (${state}${pipe.stateReason ? `: ${pipe.stateReason}` : ''}) → ${pipe.target ?? 'target unknown'}: ${outcome}`,
+  ]
+  if (filter.passes && pipe.inputTemplate !== undefined) {
+    const given = pipesInput(record as JsonValue, pipe.inputTemplate, {
+      'aws.pipes.pipe-arn': pipe.arn,
+      'aws.pipes.pipe-name': pipe.name,
+      'aws.pipes.source-arn': pipe.source ?? queueArn,
+      'aws.pipes.target-arn': pipe.target,
+    })
+    lines.push(`pipe ${pipe.name} gives its target ${given.text.slice(0, 500)}`, ...given.warnings)
+  }
+
+  const running = pipe.currentState === 'RUNNING'
+  let fix: string | undefined
+  if (!running && pipe.currentState !== undefined && filter.passes !== false)
+    fix =
+      pipe.desiredState === 'STOPPED' || pipe.currentState === 'STOPPED'
+        ? `aws pipes start-pipe --name ${pipe.name}`
+        : `Pipe ${pipe.name} is ${pipe.currentState}${pipe.stateReason ? ` (${pipe.stateReason})` : ''}: see aws pipes describe-pipe --name ${pipe.name}`
+  const through = filter.passes === undefined || pipe.currentState === undefined ? undefined : filter.passes && running
+  return {fix, lines, through}
+}
+
 /**
  * The pipes reading `queueArn` for the message `delivered` (what the rule sends the queue). Broken
  * when no running pipe lets it through; unknown when that cannot be told; ok otherwise.
@@ -88,36 +124,13 @@ export function pipesCheck(queueArn: string, delivered: string, pipes: PipeFacts
   }
 
   const record = sqsRecord(queueArn, delivered)
-  let anyUnknown = false
-  let anyThrough = false
-  for (const pipe of pipes) {
-    const state = pipe.currentState ?? 'state unknown'
-    const running = pipe.currentState === 'RUNNING'
-    const filter = filterVerdict(pipe, record)
-    const lines = [
-      `pipe ${pipe.name} (${state}${pipe.stateReason ? `: ${pipe.stateReason}` : ''}) → ${pipe.target ?? 'target unknown'}: ${filter.passes === undefined ? `? ${filter.why}` : filter.passes ? `passes this message (${filter.why})` : `drops this message (${filter.why})`}`,
-    ]
-    if (filter.passes && pipe.inputTemplate !== undefined) {
-      const given = pipesInput(record as JsonValue, pipe.inputTemplate, {
-        'aws.pipes.pipe-arn': pipe.arn,
-        'aws.pipes.pipe-name': pipe.name,
-        'aws.pipes.source-arn': pipe.source ?? queueArn,
-        'aws.pipes.target-arn': pipe.target,
-      })
-      lines.push(`pipe ${pipe.name} gives its target ${given.text.slice(0, 500)}`, ...given.warnings)
-    }
-
-    verdict.evidence.push(...lines)
-    if (!running && pipe.currentState !== undefined && filter.passes !== false)
-      verdict.fix.push(
-        pipe.desiredState === 'STOPPED' || pipe.currentState === 'STOPPED'
-          ? `aws pipes start-pipe --name ${pipe.name}`
-          : `Pipe ${pipe.name} is ${pipe.currentState}${pipe.stateReason ? ` (${pipe.stateReason})` : ''}: see aws pipes describe-pipe --name ${pipe.name}`,
-      )
-    if (filter.passes === undefined || pipe.currentState === undefined) anyUnknown = true
-    else if (filter.passes && running) anyThrough = true
+  const results = pipes.map((pipe) => onePipe(pipe, queueArn, record))
+  for (const r of results) {
+    verdict.evidence.push(...r.lines)
+    if (r.fix) verdict.fix.push(r.fix)
   }
 
-  if (!anyThrough) verdict.status = anyUnknown ? 'unknown' : 'broken'
+  if (!results.some((r) => r.through))
+    verdict.status = results.some((r) => r.through === undefined) ? 'unknown' : 'broken'
   return verdict
 }

@@ -112,9 +112,7 @@ export function eventBridgeMayUseKey(policyText: string, ruleArn: string): KeyPo
   const undecided: string[] = []
   for (const [i, s] of statements.entries()) {
     const principal =
-      typeof s.Principal === 'string'
-        ? [s.Principal]
-        : [...list(s.Principal?.Service), ...list(s.Principal?.AWS)]
+      typeof s.Principal === 'string' ? [s.Principal] : [...list(s.Principal?.Service), ...list(s.Principal?.AWS)]
     if (!principal.some((p) => p === 'events.amazonaws.com' || p === '*')) continue
     const actions = KEY_ACTIONS_FOR_EVENTBRIDGE.filter((wanted) => list(s.Action).some((a) => actionMatches(a, wanted)))
     if (actions.length === 0) continue

@@ -11,7 +11,12 @@ import type {Hop, RuleRecord, TargetRecord} from './types.js'
 
 import {targetInput} from '../../events/input-transformer.js'
 import {type PipeFacts, pipesCheck} from './pipes.js'
-import {eventBridgeMayDeliver, eventBridgeMayInvoke, eventBridgeMayUseKey, KEY_ACTIONS_FOR_EVENTBRIDGE} from './resource-policy.js'
+import {
+  eventBridgeMayDeliver,
+  eventBridgeMayInvoke,
+  eventBridgeMayUseKey,
+  KEY_ACTIONS_FOR_EVENTBRIDGE,
+} from './resource-policy.js'
 
 /** A queue's or topic's policy, its KMS key and (queues) how many messages wait in it. */
 export interface DestinationFacts {
@@ -148,7 +153,12 @@ async function pipesFromQueue(
   if (!checks) return OK
   const {pipes, why} = await checks.pipesReading(t.arn)
   if (!pipes) return {evidence: [`EventBridge pipes reading the queue are not checked (${why})`], fix: [], status: 'ok'}
-  if (!event) return {evidence: [`${pipes.length} pipe(s) read the queue; without the event their filters are not evaluated`], fix: [], status: pipes.length > 0 ? 'unknown' : 'ok'}
+  if (!event)
+    return {
+      evidence: [`${pipes.length} pipe(s) read the queue; without the event their filters are not evaluated`],
+      fix: [],
+      status: pipes.length > 0 ? 'unknown' : 'ok',
+    }
   return pipesCheck(t.arn, targetInput(event, t, rule).text, pipes)
 }
 
@@ -169,7 +179,11 @@ async function deadLetterCheck(
   // A dead-letter queue EventBridge cannot write to loses the failed events; the delivery itself
   // is not broken by it, so this is told, with its fix, without breaking the hop.
   if (dlq.kmsKeyId && rule.arn) {
-    const key = await keyCheck('dead-letter queue', t.deadLetterArn, dlq.kmsKeyId, rule.arn, checks)
+    const key = await keyCheck(
+      {arn: t.deadLetterArn, kmsKeyId: dlq.kmsKeyId, noun: 'dead-letter queue'},
+      rule.arn,
+      checks,
+    )
     verdict.evidence.push(...key.evidence)
     if (key.status === 'broken') {
       verdict.evidence.push('failed deliveries would not reach the dead-letter queue')
@@ -194,9 +208,7 @@ export function keyArnFor(kmsKeyId: string, resourceArn: string): string {
  * cannot give it; a disabled key or one pending deletion refuses every use.
  */
 async function keyCheck(
-  noun: string,
-  arn: string,
-  kmsKeyId: string,
+  {arn, kmsKeyId, noun}: {arn: string; kmsKeyId: string; noun: string},
   ruleArn: string,
   checks: TargetChecks,
 ): Promise<TargetVerdict> {
@@ -224,7 +236,9 @@ async function keyCheck(
     }
   if (facts.policy === undefined)
     return {
-      evidence: [`the ${noun} is encrypted with KMS key ${key}: its key policy is not checked (${facts.why}); it must allow ${needs}`],
+      evidence: [
+        `the ${noun} is encrypted with KMS key ${key}: its key policy is not checked (${facts.why}); it must allow ${needs}`,
+      ],
       fix: [],
       status: 'unknown',
     }
@@ -388,7 +402,7 @@ async function destinationCheck(
   }
 
   if (facts.kmsKeyId) {
-    const key = await keyCheck(noun, arn, facts.kmsKeyId, rule.arn, checks)
+    const key = await keyCheck({arn, kmsKeyId: facts.kmsKeyId, noun}, rule.arn, checks)
     evidence.push(...key.evidence)
     fix.push(...key.fix)
     if (key.status === 'broken' || (key.status === 'unknown' && status === 'ok')) status = key.status

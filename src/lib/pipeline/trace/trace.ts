@@ -19,6 +19,7 @@ import type {SQSClient} from '@aws-sdk/client-sqs'
 
 import type {TrailSearcher} from '../../cloudtrail/athena-lookup.js'
 import type {RunContext} from '../../core/run-context.js'
+import type {PipeFacts} from './pipes.js'
 import type {Hop, ObjectFacts, RuleRecord, TraceResult} from './types.js'
 
 import {reasonOf} from '../../core/error-reason.js'
@@ -28,8 +29,6 @@ import {addObjectWrites} from './object-writes.js'
 import {judgeRule, rulesHop} from './rules.js'
 import {buildObjectCreatedEvent} from './s3-event.js'
 import {ruleFromSdk} from './saved-rules.js'
-import type {PipeFacts} from './pipes.js'
-
 import {type KeyFacts, type TargetChecks, targetsHop} from './targets.js'
 
 export interface TraceClients {
@@ -274,6 +273,7 @@ async function pipesReading(
 
       token = page.NextToken
     } while (token)
+
     return {pipes}
   } catch (error) {
     return {why: `ListPipes/DescribePipe failed (${reasonOf(error)})`}
@@ -284,12 +284,12 @@ function targetChecks(clients: TraceClients, request: TraceRequest, ctx: RunCont
   if (request.rules) {
     const policies = request.rules.lambdaPolicies
     return {
+      async key() {
+        return {why: OFFLINE}
+      },
       async lambdaPolicy(arn) {
         const policy = policies[arn] ?? policies[arn.split(':').slice(0, 7).join(':')]
         return policy === undefined ? {why: `no LambdaPolicies entry for ${arn} in --rules-json`} : {policy}
-      },
-      async key() {
-        return {why: OFFLINE}
       },
       async pipesReading() {
         return {why: OFFLINE}
@@ -306,10 +306,10 @@ function targetChecks(clients: TraceClients, request: TraceRequest, ctx: RunCont
     }
   }
 
-  if (!clients.lambda && !clients.iam && !clients.sqs && !clients.sns && !clients.kms && !clients.pipes) return undefined
+  if (!clients.lambda && !clients.iam && !clients.sqs && !clients.sns && !clients.kms && !clients.pipes)
+    return undefined
   return {
     key: async (keyId) => keyFacts(clients.kms, keyId, ctx),
-    pipesReading: async (sourceArn) => pipesReading(clients.pipes, sourceArn, ctx),
     async lambdaPolicy(arn) {
       if (!clients.lambda) return {why: 'no Lambda client'}
       const {GetPolicyCommand} = await import('@aws-sdk/client-lambda')
@@ -322,6 +322,7 @@ function targetChecks(clients: TraceClients, request: TraceRequest, ctx: RunCont
         return {why: `GetPolicy failed (${reasonOf(error)})`}
       }
     },
+    pipesReading: async (sourceArn) => pipesReading(clients.pipes, sourceArn, ctx),
     async queue(arn) {
       if (!clients.sqs) return {why: 'no SQS client'}
       const {GetQueueAttributesCommand, GetQueueUrlCommand} = await import('@aws-sdk/client-sqs')
