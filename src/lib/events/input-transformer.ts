@@ -80,7 +80,10 @@ const isJson = (text: string): boolean => {
 }
 
 /** Where the placeholders are: inside a JSON string literal of the template or not. */
-function placeholderSpans(template: string): Array<{end: number; inString: boolean; name: string; start: number}> {
+function placeholderSpans(
+  template: string,
+  names = /^[\w.-]+$/,
+): Array<{end: number; inString: boolean; name: string; start: number}> {
   const spans: Array<{end: number; inString: boolean; name: string; start: number}> = []
   let inString = false
   for (let i = 0; i < template.length; i++) {
@@ -94,7 +97,7 @@ function placeholderSpans(template: string): Array<{end: number; inString: boole
     else if (c === '<') {
       const close = template.indexOf('>', i + 1)
       const name = close > i ? template.slice(i + 1, close) : ''
-      if (/^[\w.-]+$/.test(name)) {
+      if (names.test(name)) {
         spans.push({end: close + 1, inString, name, start: i})
         i = close
       }
@@ -169,6 +172,43 @@ export function targetInput(
         )
       out += text
     } else out += JSON.stringify(value)
+  }
+
+  out += template.slice(at)
+  const valid = isJson(out)
+  if (!valid && jsonTemplate) warnings.push('the transformed input is not valid JSON')
+  return {kind: 'transformer', text: out, validJson: valid, warnings}
+}
+
+/**
+ * What an EventBridge Pipes target receives for one record with an `InputTemplate` (Pipes user
+ * guide, "Amazon EventBridge Pipes input transformation"): placeholders are JSON paths into the
+ * record (`<$.body.detail.object.key>`; an SQS `body` that is JSON is read as JSON) or reserved
+ * `aws.pipes.*` variables; inside quotes a value goes in as its text, outside as JSON, as for rules.
+ * A path that is not in the record, or a variable only AWS knows (the ingestion time), is named in
+ * a warning and left out.
+ */
+export function pipesInput(record: Json, template: string, reserved: Record<string, string | undefined>): TargetInput {
+  const warnings: string[] = []
+  const jsonTemplate = /^\s*[[{]/.test(template)
+  let out = ''
+  let at = 0
+  for (const found of placeholderSpans(template, /^(\$[^<>\s]*|aws\.pipes\.[\w.-]+)$/)) {
+    const span = jsonTemplate ? found : {...found, inString: true}
+    out += template.slice(at, span.start)
+    at = span.end
+    let value: Json | undefined
+    if (span.name.startsWith('$')) {
+      value = readJsonPath(record, span.name)
+      if (value === undefined) warnings.push(`<${span.name}> is not in this record`)
+    } else if (span.name === 'aws.pipes.event.json' || span.name === 'aws.pipes.event') value = record
+    else {
+      value = reserved[span.name]
+      if (value === undefined) warnings.push(`<${span.name}> is known only to AWS when the pipe runs`)
+    }
+
+    if (value === undefined) continue
+    out += span.inString ? (typeof value === 'string' ? value : JSON.stringify(value)) : JSON.stringify(value)
   }
 
   out += template.slice(at)

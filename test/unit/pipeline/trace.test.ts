@@ -6,6 +6,7 @@ import {CloudWatchClient, GetMetricStatisticsCommand} from '@aws-sdk/client-clou
 import {CloudWatchLogsClient} from '@aws-sdk/client-cloudwatch-logs'
 import {EventBridgeClient, ListRulesCommand, ListTargetsByRuleCommand} from '@aws-sdk/client-eventbridge'
 import {IAMClient} from '@aws-sdk/client-iam'
+import {DescribeKeyCommand, GetKeyPolicyCommand, KMSClient} from '@aws-sdk/client-kms'
 import {GetPolicyCommand, LambdaClient} from '@aws-sdk/client-lambda'
 import {GetBucketNotificationConfigurationCommand, HeadObjectCommand, S3Client} from '@aws-sdk/client-s3'
 import {DescribeExecutionCommand, ListExecutionsCommand, SFNClient} from '@aws-sdk/client-sfn'
@@ -27,6 +28,7 @@ const lambda = mockClient(LambdaClient)
 const cloudwatch = mockClient(CloudWatchClient)
 const sfn = mockClient(SFNClient)
 const sqs = mockClient(SQSClient)
+const kms = mockClient(KMSClient)
 
 const KEY = 'orders/2026/12/07/batch-7.csv'
 const RULE_ARN = 'arn:aws:events:eu-central-1:210987654321:rule/orders-to-loader'
@@ -102,7 +104,7 @@ function healthyChain(target = MACHINE): void {
 const statuses = (r: {hops: Array<{status: string}>}): string[] => r.hops.map((h) => h.status)
 
 beforeEach(() => {
-  for (const m of [s3, eventbridge, lambda, cloudwatch, sfn, sqs]) m.reset()
+  for (const m of [s3, eventbridge, lambda, cloudwatch, sfn, sqs, kms]) m.reset()
 })
 
 describe('pipeline trace, live', () => {
@@ -309,6 +311,99 @@ describe('pipeline trace, live', () => {
       (await tracePipeline({...liveClients(), sqs: new SQSClient({region: 'eu-central-1'})}, request, ctx)).hops[4]!
         .status,
     ).toBe('ok')
+  })
+
+  describe('hop 5: a queue encrypted with a customer managed key (DescribeKey + GetKeyPolicy)', () => {
+    const QUEUE = 'arn:aws:sqs:eu-central-1:210987654321:orders-queue'
+    const KEY_ARN = 'arn:aws:kms:eu-central-1:210987654321:key/0b7c1f9e-2a41-4d6b-9e3c-5d8f0a1b2c3d'
+    const queuePolicy = JSON.stringify({
+      Statement: [
+        {
+          Action: 'sqs:SendMessage',
+          Condition: {ArnEquals: {'aws:SourceArn': RULE_ARN}},
+          Effect: 'Allow',
+          Principal: {Service: 'events.amazonaws.com'},
+        },
+      ],
+    })
+    const accountRoot = {
+      Action: 'kms:*',
+      Effect: 'Allow',
+      Principal: {AWS: 'arn:aws:iam::210987654321:root'},
+      Resource: '*',
+    }
+    const trace = async (
+      keyPolicy: unknown,
+      keyState: 'Disabled' | 'Enabled' = 'Enabled',
+    ): Promise<{evidence: string; fix: string[]; status: string}> => {
+      healthyChain()
+      eventbridge.on(ListTargetsByRuleCommand).resolves({Targets: [{Arn: QUEUE, Id: 'q'}]})
+      sqs
+        .on(GetQueueUrlCommand)
+        .resolves({QueueUrl: 'https://sqs.eu-central-1.amazonaws.com/210987654321/orders-queue'})
+      sqs.on(GetQueueAttributesCommand).resolves({Attributes: {KmsMasterKeyId: 'alias/orders', Policy: queuePolicy}})
+      kms
+        .on(DescribeKeyCommand, {KeyId: 'arn:aws:kms:eu-central-1:210987654321:alias/orders'})
+        .resolves({KeyMetadata: {Arn: KEY_ARN, KeyId: 'k', KeyManager: 'CUSTOMER', KeyState: keyState}})
+      if (keyPolicy instanceof Error) kms.on(GetKeyPolicyCommand).rejects(keyPolicy)
+      else
+        kms
+          .on(GetKeyPolicyCommand, {KeyId: KEY_ARN, PolicyName: 'default'})
+          .resolves({Policy: JSON.stringify(keyPolicy)})
+      const clients = {
+        ...liveClients(),
+        kms: new KMSClient({region: 'eu-central-1'}),
+        sqs: new SQSClient({region: 'eu-central-1'}),
+      }
+      const hop = (await tracePipeline(clients, request, ctx)).hops[4]!
+      return {evidence: hop.evidence.join('\n'), fix: hop.fix, status: hop.status}
+    }
+
+    it('ok when the key policy lets events.amazonaws.com GenerateDataKey* and Decrypt', async () => {
+      const allow = {
+        Action: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+        Effect: 'Allow',
+        Principal: {Service: 'events.amazonaws.com'},
+        Resource: '*',
+      }
+      const r = await trace({Statement: [accountRoot, allow]})
+      expect(r.status).toBe('ok')
+      expect(r.evidence).toContain(`the key policy of ${KEY_ARN} allows kms:GenerateDataKey and kms:Decrypt`)
+    })
+
+    it('broken, with the statement to add, when only the account may use the key', async () => {
+      const r = await trace({Statement: [accountRoot]})
+      expect(r.status).toBe('broken')
+      expect(r.evidence).toContain('does not allow kms:GenerateDataKey and kms:Decrypt for events.amazonaws.com')
+      expect(r.fix.join('\n')).toContain(
+        '"Principal":{"Service":"events.amazonaws.com"},"Action":["kms:GenerateDataKey","kms:Decrypt"]',
+      )
+    })
+
+    it('broken when the key is disabled, whatever its policy', async () => {
+      const r = await trace({Statement: [accountRoot]}, 'Disabled')
+      expect(r.status).toBe('broken')
+      expect(r.fix).toContain(`aws kms enable-key --key-id ${KEY_ARN}`)
+    })
+
+    it('unknown, never ok, when GetKeyPolicy is denied or a condition cannot be evaluated', async () => {
+      const denied = Object.assign(new Error('not authorized to perform kms:GetKeyPolicy'), {
+        name: 'AccessDeniedException',
+      })
+      const r = await trace(denied)
+      expect(r.status).toBe('unknown')
+      expect(r.evidence).toMatch(/its key policy is not checked \(GetKeyPolicy failed .*AccessDenied/)
+      const viaService = {
+        Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        Condition: {StringEquals: {'kms:ViaService': 'sqs.eu-central-1.amazonaws.com'}},
+        Effect: 'Allow',
+        Principal: {Service: 'events.amazonaws.com'},
+        Sid: 'ViaSqs',
+      }
+      const conditioned = await trace({Statement: [accountRoot, viaService]})
+      expect(conditioned.status).toBe('unknown')
+      expect(conditioned.evidence).toContain('ViaSqs has conditions this trace does not evaluate')
+    })
   })
 
   it('hop 6 broken: invocations failed', async () => {

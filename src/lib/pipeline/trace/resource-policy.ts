@@ -11,7 +11,7 @@ interface Statement {
   Action?: string | string[]
   Condition?: Record<string, Record<string, string | string[]>>
   Effect?: string
-  Principal?: string | {Service?: string | string[]}
+  Principal?: string | {AWS?: string | string[]; Service?: string | string[]}
   Sid?: string
 }
 
@@ -32,10 +32,11 @@ function arnLike(pattern: string, arn: string): boolean {
   return new RegExp(`^${source}$`).test(arn)
 }
 
+/** IAM action names: case-insensitive, `*` any run and `?` one character (`kms:GenerateDataKey*`, `sqs:*`). */
 const actionMatches = (granted: string, wanted: string): boolean => {
   const g = granted.toLowerCase()
   const w = wanted.toLowerCase()
-  return g === '*' || g === w || (g.endsWith(':*') && w.startsWith(g.slice(0, -1)))
+  return g === w || (/[*?]/.test(g) && arnLike(g, w))
 }
 
 export function eventBridgeMayInvoke(policyText: string, ruleArn: string): PolicyVerdict {
@@ -66,4 +67,67 @@ export function eventBridgeMayDeliver(policyText: string, ruleArn: string, actio
   }
 
   return {allowed: false, otherRules}
+}
+
+/** What a key policy says about EventBridge using the key for one rule. */
+export interface KeyPolicyVerdict {
+  /** The actions (of kms:GenerateDataKey, kms:Decrypt) no statement allows for this rule. */
+  missing: string[]
+  /** Statements that may allow or deny but whose conditions this reader cannot evaluate. */
+  undecided: string[]
+}
+
+/** The key-policy actions EventBridge needs to send to an encrypted queue or topic (SQS and SNS developer guides). */
+export const KEY_ACTIONS_FOR_EVENTBRIDGE = ['kms:GenerateDataKey', 'kms:Decrypt']
+
+/** Condition keys this reader evaluates for EventBridge delivering for `ruleArn`. */
+function conditionHolds(s: Statement, ruleArn: string): boolean | undefined {
+  const account = ruleArn.split(':')[4]
+  for (const [operator, conditions] of Object.entries(s.Condition ?? {})) {
+    for (const [key, value] of Object.entries(conditions)) {
+      const name = key.toLowerCase()
+      const values = list(value)
+      if (name === 'aws:sourcearn' && /^(ArnLike|ArnEquals|StringLike|StringEquals)$/.test(operator)) {
+        if (!values.some((p) => arnLike(p, ruleArn))) return false
+      } else if (name === 'aws:sourceaccount' && operator === 'StringEquals') {
+        if (!values.includes(account ?? '')) return false
+      } else return undefined
+    }
+  }
+
+  return true
+}
+
+/**
+ * Does a KMS key policy let events.amazonaws.com use the key for this rule (kms:GenerateDataKey
+ * and kms:Decrypt)? A service principal gets a key only from the key policy (IAM policies hold
+ * no service principals). Statements naming events.amazonaws.com or `*`; conditions on
+ * aws:SourceArn and aws:SourceAccount are evaluated, any other makes the statement undecided.
+ */
+export function eventBridgeMayUseKey(policyText: string, ruleArn: string): KeyPolicyVerdict {
+  const policy = JSON.parse(policyText) as {Statement?: Statement | Statement[]}
+  const statements = Array.isArray(policy.Statement) ? policy.Statement : policy.Statement ? [policy.Statement] : []
+  const allowed = new Set<string>()
+  const denied = new Set<string>()
+  const undecided: string[] = []
+  for (const [i, s] of statements.entries()) {
+    const principal =
+      typeof s.Principal === 'string' ? [s.Principal] : [...list(s.Principal?.Service), ...list(s.Principal?.AWS)]
+    if (!principal.some((p) => p === 'events.amazonaws.com' || p === '*')) continue
+    const actions = KEY_ACTIONS_FOR_EVENTBRIDGE.filter((wanted) => list(s.Action).some((a) => actionMatches(a, wanted)))
+    if (actions.length === 0) continue
+    const holds = conditionHolds(s, ruleArn)
+    if (holds === undefined) {
+      undecided.push(s.Sid ?? `statement ${i + 1}`)
+      continue
+    }
+
+    if (!holds) continue
+    for (const a of actions) (s.Effect === 'Deny' ? denied : s.Effect === 'Allow' ? allowed : new Set()).add(a)
+  }
+
+  return {
+    missing: KEY_ACTIONS_FOR_EVENTBRIDGE.filter((a) => !allowed.has(a) || denied.has(a)),
+    undecided,
+  }
 }

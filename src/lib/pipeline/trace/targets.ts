@@ -2,13 +2,21 @@
  * Hop 5: the targets of each matching rule. Lambda: its resource policy must let
  * events.amazonaws.com invoke it for this rule (GetPolicy). Role-based targets (Step Functions,
  * Kinesis, ECS, Batch, …): the target needs a RoleArn, and the role must allow the action
- * (iam:SimulatePrincipalPolicy when the caller may run it). SQS/SNS: the queue or topic policy is
- * not read by this version: unknown. Dead-letter queue and retry policy are reported for each.
+ * (iam:SimulatePrincipalPolicy when the caller may run it). SQS/SNS: the queue or topic policy
+ * must let EventBridge send for this rule, and a queue or topic encrypted with a customer managed
+ * KMS key needs that key's policy to let events.amazonaws.com use it (DescribeKey + GetKeyPolicy).
+ * Dead-letter queue and retry policy are reported for each.
  */
 import type {Hop, RuleRecord, TargetRecord} from './types.js'
 
 import {targetInput} from '../../events/input-transformer.js'
-import {eventBridgeMayDeliver, eventBridgeMayInvoke} from './resource-policy.js'
+import {type PipeFacts, pipesCheck} from './pipes.js'
+import {
+  eventBridgeMayDeliver,
+  eventBridgeMayInvoke,
+  eventBridgeMayUseKey,
+  KEY_ACTIONS_FOR_EVENTBRIDGE,
+} from './resource-policy.js'
 
 /** A queue's or topic's policy, its KMS key and (queues) how many messages wait in it. */
 export interface DestinationFacts {
@@ -18,9 +26,24 @@ export interface DestinationFacts {
   why?: string | undefined
 }
 
+/** A KMS key as DescribeKey and GetKeyPolicy tell it; what could not be read is undefined, with why. */
+export interface KeyFacts {
+  keyArn?: string | undefined
+  /** `AWS` (an AWS managed key, whose policy cannot be changed) or `CUSTOMER`. */
+  manager?: string | undefined
+  policy?: string | undefined
+  /** `Enabled`, `Disabled`, `PendingDeletion`, … */
+  state?: string | undefined
+  why?: string | undefined
+}
+
 export interface TargetChecks {
+  /** The KMS key `keyId` (a key or alias ARN) that encrypts a queue or topic. */
+  key(keyId: string): Promise<KeyFacts>
   /** The function's resource policy text; undefined = not readable (with why). */
   lambdaPolicy(functionArn: string): Promise<{policy?: string; why?: string}>
+  /** The EventBridge pipes whose source is `sourceArn` (ListPipes + DescribePipe); undefined = not listed (with why). */
+  pipesReading(sourceArn: string): Promise<{pipes?: PipeFacts[]; why?: string}>
   /** An SQS queue's policy, KMS key and depth (a target or a dead-letter queue). */
   queue(queueArn: string): Promise<DestinationFacts>
   /** Whether the role may run `action` on `resource`; undefined = could not simulate (with why). */
@@ -93,9 +116,10 @@ export async function targetsHop(
     for (const t of rule.targets) {
       const label = `${rule.name} → ${t.arn}`
       hop.evidence.push(`${label}: ${describeDelivery(t)}`)
-      add(label, await deadLetterCheck(t, checks))
+      add(label, await deadLetterCheck(rule, t, checks))
       add(label, inputCheck(rule, t, event))
       add(label, await accessCheck(rule, t, {checks, offlineWhy}))
+      if (serviceOf(t.arn) === 'sqs') add(label, await pipesFromQueue(rule, t, checks, event))
     }
   }
 
@@ -119,20 +143,133 @@ function listedTargets(rule: RuleRecord): TargetVerdict {
   }
 }
 
+/** What the EventBridge pipes reading a target queue do with this event's message. */
+async function pipesFromQueue(
+  rule: RuleRecord,
+  t: TargetRecord,
+  checks: TargetChecks | undefined,
+  event: Record<string, unknown> | undefined,
+): Promise<TargetVerdict> {
+  if (!checks) return OK
+  const {pipes, why} = await checks.pipesReading(t.arn)
+  if (!pipes) return {evidence: [`EventBridge pipes reading the queue are not checked (${why})`], fix: [], status: 'ok'}
+  if (!event)
+    return {
+      evidence: [`${pipes.length} pipe(s) read the queue; without the event their filters are not evaluated`],
+      fix: [],
+      status: pipes.length > 0 ? 'unknown' : 'ok',
+    }
+  return pipesCheck(t.arn, targetInput(event, t, rule).text, pipes)
+}
+
 /** The dead-letter queue's depth: messages there are deliveries that failed. */
-async function deadLetterCheck(t: TargetRecord, checks: TargetChecks | undefined): Promise<TargetVerdict> {
+async function deadLetterCheck(
+  rule: RuleRecord,
+  t: TargetRecord,
+  checks: TargetChecks | undefined,
+): Promise<TargetVerdict> {
   if (!t.deadLetterArn || !checks) return OK
   const dlq = await checks.queue(t.deadLetterArn)
+  const verdict: TargetVerdict = {evidence: [], fix: [], status: 'ok'}
   if (dlq.depth !== undefined && dlq.depth > 0)
+    verdict.evidence.push(
+      `the dead-letter queue holds about ${dlq.depth} message(s): deliveries to this target failed (each message says why in its attributes)`,
+    )
+  else if (dlq.depth === 0) verdict.evidence.push('the dead-letter queue is empty')
+  // A dead-letter queue EventBridge cannot write to loses the failed events; the delivery itself
+  // is not broken by it, so this is told, with its fix, without breaking the hop.
+  if (dlq.kmsKeyId && rule.arn) {
+    const key = await keyCheck(
+      {arn: t.deadLetterArn, kmsKeyId: dlq.kmsKeyId, noun: 'dead-letter queue'},
+      rule.arn,
+      checks,
+    )
+    verdict.evidence.push(...key.evidence)
+    if (key.status === 'broken') {
+      verdict.evidence.push('failed deliveries would not reach the dead-letter queue')
+      verdict.fix.push(...key.fix)
+    }
+  }
+
+  return verdict
+}
+
+/** Where the KMS key named by a queue's or topic's KmsMasterKeyId is: aliases and key ids are in the resource's account and Region. */
+export function keyArnFor(kmsKeyId: string, resourceArn: string): string {
+  if (kmsKeyId.startsWith('arn:')) return kmsKeyId
+  const [, partition, , region, account] = resourceArn.split(':')
+  return `arn:${partition}:kms:${region}:${account}:${kmsKeyId.startsWith('alias/') ? kmsKeyId : `key/${kmsKeyId}`}`
+}
+
+/**
+ * A queue or topic encrypted with KMS: EventBridge must be allowed kms:GenerateDataKey and
+ * kms:Decrypt by the key policy (SQS developer guide, "Enable compatibility between AWS services
+ * and encrypted queues"; SNS developer guide, the same for topics). An AWS managed key's policy
+ * cannot give it; a disabled key or one pending deletion refuses every use.
+ */
+async function keyCheck(
+  {arn, kmsKeyId, noun}: {arn: string; kmsKeyId: string; noun: string},
+  ruleArn: string,
+  checks: TargetChecks,
+): Promise<TargetVerdict> {
+  const needs = `kms:GenerateDataKey and kms:Decrypt for events.amazonaws.com`
+  const awsManaged = (key: string): TargetVerdict => ({
+    evidence: [`the ${noun} is encrypted with the AWS managed key ${key}, whose policy EventBridge cannot be given`],
+    fix: [
+      `Encrypt ${arn} with a customer managed KMS key whose policy allows ${needs}${serviceOf(arn) === 'sqs' ? ', or with SSE-SQS' : ''}.`,
+    ],
+    status: 'broken',
+  })
+  if (/^(arn:[^:]+:kms:[^:]*:[^:]*:)?alias\/aws\/(sqs|sns)$/.test(kmsKeyId)) return awsManaged(kmsKeyId)
+  const facts = await checks.key(keyArnFor(kmsKeyId, arn))
+  const key = facts.keyArn ?? kmsKeyId
+  if (facts.manager === 'AWS') return awsManaged(key)
+  if (facts.state !== undefined && facts.state !== 'Enabled')
+    return {
+      evidence: [`the ${noun} is encrypted with KMS key ${key}, which is ${facts.state}: every delivery fails`],
+      fix: [
+        facts.state === 'PendingDeletion'
+          ? `aws kms cancel-key-deletion --key-id ${key} && aws kms enable-key --key-id ${key}`
+          : `aws kms enable-key --key-id ${key}`,
+      ],
+      status: 'broken',
+    }
+  if (facts.policy === undefined)
     return {
       evidence: [
-        `the dead-letter queue holds about ${dlq.depth} message(s): deliveries to this target failed (each message says why in its attributes)`,
+        `the ${noun} is encrypted with KMS key ${key}: its key policy is not checked (${facts.why}); it must allow ${needs}`,
       ],
       fix: [],
-      status: 'ok',
+      status: 'unknown',
     }
-  if (dlq.depth === 0) return {evidence: ['the dead-letter queue is empty'], fix: [], status: 'ok'}
-  return OK
+  let verdict
+  try {
+    verdict = eventBridgeMayUseKey(facts.policy, ruleArn)
+  } catch (error) {
+    return {
+      evidence: [`the key policy of ${key} is not checked (not JSON: ${(error as Error).message})`],
+      fix: [],
+      status: 'unknown',
+    }
+  }
+
+  if (verdict.missing.length === 0)
+    return {evidence: [`the key policy of ${key} allows ${needs}`], fix: [], status: 'ok'}
+  if (verdict.undecided.length > 0)
+    return {
+      evidence: [
+        `the key policy of ${key} does not plainly allow ${verdict.missing.join(' and ')} for events.amazonaws.com; ${verdict.undecided.join(', ')} ha${verdict.undecided.length > 1 ? 've' : 's'} conditions this trace does not evaluate`,
+      ],
+      fix: [],
+      status: 'unknown',
+    }
+  return {
+    evidence: [`the key policy of ${key} does not allow ${verdict.missing.join(' and ')} for events.amazonaws.com`],
+    fix: [
+      `Add to the key policy of ${key} (aws kms get-key-policy --key-id ${key} --policy-name default, add the statement, then aws kms put-key-policy: it replaces the whole policy): {"Effect":"Allow","Principal":{"Service":"events.amazonaws.com"},"Action":${JSON.stringify(KEY_ACTIONS_FOR_EVENTBRIDGE)},"Resource":"*"}`,
+    ],
+    status: 'broken',
+  }
 }
 
 /** What the target is given for this object, since a broken template breaks the target. */
@@ -265,20 +402,10 @@ async function destinationCheck(
   }
 
   if (facts.kmsKeyId) {
-    if (/^alias\/aws\/(sqs|sns)$/.test(facts.kmsKeyId)) {
-      status = 'broken'
-      evidence.push(
-        `the ${noun} is encrypted with the AWS managed key ${facts.kmsKeyId}, whose policy EventBridge cannot be given`,
-      )
-      fix.push(
-        `Encrypt ${arn} with a customer managed KMS key whose policy lets events.amazonaws.com kms:GenerateDataKey and kms:Decrypt, or with SSE-SQS.`,
-      )
-    } else {
-      if (status === 'ok') status = 'unknown'
-      evidence.push(
-        `the ${noun} is encrypted with KMS key ${facts.kmsKeyId}: its key policy (not read) must let events.amazonaws.com kms:GenerateDataKey and kms:Decrypt`,
-      )
-    }
+    const key = await keyCheck({arn, kmsKeyId: facts.kmsKeyId, noun}, rule.arn, checks)
+    evidence.push(...key.evidence)
+    fix.push(...key.fix)
+    if (key.status === 'broken' || (key.status === 'unknown' && status === 'ok')) status = key.status
   }
 
   return {evidence, fix, status}

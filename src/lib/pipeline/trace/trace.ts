@@ -2,7 +2,9 @@ import type {CloudWatchClient} from '@aws-sdk/client-cloudwatch'
 import type {CloudWatchLogsClient} from '@aws-sdk/client-cloudwatch-logs'
 import type {EventBridgeClient} from '@aws-sdk/client-eventbridge'
 import type {IAMClient} from '@aws-sdk/client-iam'
+import type {KMSClient} from '@aws-sdk/client-kms'
 import type {LambdaClient} from '@aws-sdk/client-lambda'
+import type {PipesClient} from '@aws-sdk/client-pipes'
 import type {S3Client} from '@aws-sdk/client-s3'
 import type {SFNClient} from '@aws-sdk/client-sfn'
 /**
@@ -17,6 +19,7 @@ import type {SQSClient} from '@aws-sdk/client-sqs'
 
 import type {TrailSearcher} from '../../cloudtrail/athena-lookup.js'
 import type {RunContext} from '../../core/run-context.js'
+import type {PipeFacts} from './pipes.js'
 import type {Hop, ObjectFacts, RuleRecord, TraceResult} from './types.js'
 
 import {reasonOf} from '../../core/error-reason.js'
@@ -26,14 +29,16 @@ import {addObjectWrites} from './object-writes.js'
 import {judgeRule, rulesHop} from './rules.js'
 import {buildObjectCreatedEvent} from './s3-event.js'
 import {ruleFromSdk} from './saved-rules.js'
-import {type TargetChecks, targetsHop} from './targets.js'
+import {type KeyFacts, type TargetChecks, targetsHop} from './targets.js'
 
 export interface TraceClients {
   cloudwatch?: CloudWatchClient | undefined
   eventbridge?: EventBridgeClient | undefined
   iam?: IAMClient | undefined
+  kms?: KMSClient | undefined
   lambda?: LambdaClient | undefined
   logs?: CloudWatchLogsClient | undefined
+  pipes?: PipesClient | undefined
   s3?: S3Client | undefined
   sfn?: SFNClient | undefined
   sns?: SNSClient | undefined
@@ -204,13 +209,90 @@ async function withTargets(
   return rules
 }
 
+/**
+ * DescribeKey (manager, state, the key behind an alias) then GetKeyPolicy. What was read before a
+ * call failed is kept; the policy is then undefined, with why.
+ */
+async function keyFacts(kms: KMSClient | undefined, keyId: string, ctx: RunContext): Promise<KeyFacts> {
+  if (!kms) return {why: 'no KMS client'}
+  const {DescribeKeyCommand, GetKeyPolicyCommand} = await import('@aws-sdk/client-kms')
+  const facts: KeyFacts = {}
+  try {
+    const {KeyMetadata: meta} = await kms.send(new DescribeKeyCommand({KeyId: keyId}), {abortSignal: ctx.signal})
+    facts.keyArn = meta?.Arn
+    facts.manager = meta?.KeyManager
+    facts.state = meta?.KeyState
+  } catch (error) {
+    return {why: `DescribeKey failed (${reasonOf(error)})`}
+  }
+
+  if (facts.manager === 'AWS') return facts
+  try {
+    const out = await kms.send(new GetKeyPolicyCommand({KeyId: facts.keyArn ?? keyId, PolicyName: 'default'}), {
+      abortSignal: ctx.signal,
+    })
+    if (out.Policy) facts.policy = out.Policy
+    else facts.why = 'GetKeyPolicy returned no policy'
+  } catch (error) {
+    facts.why = `GetKeyPolicy failed (${reasonOf(error)})`
+  }
+
+  return facts
+}
+
+/** ListPipes by source (paged), then DescribePipe of each whose source is exactly `sourceArn`. */
+async function pipesReading(
+  client: PipesClient | undefined,
+  sourceArn: string,
+  ctx: RunContext,
+): Promise<{pipes?: PipeFacts[]; why?: string}> {
+  if (!client) return {why: 'no Pipes client'}
+  const {DescribePipeCommand, ListPipesCommand} = await import('@aws-sdk/client-pipes')
+  try {
+    const pipes: PipeFacts[] = []
+    let token: string | undefined
+    do {
+      const page = await client.send(new ListPipesCommand({NextToken: token, SourcePrefix: sourceArn}), {
+        abortSignal: ctx.signal,
+      })
+      for (const listed of page.Pipes ?? []) {
+        if (listed.Source !== sourceArn || !listed.Name) continue
+        const p = await client.send(new DescribePipeCommand({Name: listed.Name}), {abortSignal: ctx.signal})
+        pipes.push({
+          arn: p.Arn,
+          currentState: p.CurrentState,
+          desiredState: p.DesiredState,
+          filters: (p.SourceParameters?.FilterCriteria?.Filters ?? []).flatMap((f) => (f.Pattern ? [f.Pattern] : [])),
+          inputTemplate: p.TargetParameters?.InputTemplate,
+          name: listed.Name,
+          source: p.Source,
+          stateReason: p.StateReason,
+          target: p.Target,
+        })
+      }
+
+      token = page.NextToken
+    } while (token)
+
+    return {pipes}
+  } catch (error) {
+    return {why: `ListPipes/DescribePipe failed (${reasonOf(error)})`}
+  }
+}
+
 function targetChecks(clients: TraceClients, request: TraceRequest, ctx: RunContext): TargetChecks | undefined {
   if (request.rules) {
     const policies = request.rules.lambdaPolicies
     return {
+      async key() {
+        return {why: OFFLINE}
+      },
       async lambdaPolicy(arn) {
         const policy = policies[arn] ?? policies[arn.split(':').slice(0, 7).join(':')]
         return policy === undefined ? {why: `no LambdaPolicies entry for ${arn} in --rules-json`} : {policy}
+      },
+      async pipesReading() {
+        return {why: OFFLINE}
       },
       async queue() {
         return {why: OFFLINE}
@@ -224,8 +306,10 @@ function targetChecks(clients: TraceClients, request: TraceRequest, ctx: RunCont
     }
   }
 
-  if (!clients.lambda && !clients.iam && !clients.sqs && !clients.sns) return undefined
+  if (!clients.lambda && !clients.iam && !clients.sqs && !clients.sns && !clients.kms && !clients.pipes)
+    return undefined
   return {
+    key: async (keyId) => keyFacts(clients.kms, keyId, ctx),
     async lambdaPolicy(arn) {
       if (!clients.lambda) return {why: 'no Lambda client'}
       const {GetPolicyCommand} = await import('@aws-sdk/client-lambda')
@@ -238,6 +322,7 @@ function targetChecks(clients: TraceClients, request: TraceRequest, ctx: RunCont
         return {why: `GetPolicy failed (${reasonOf(error)})`}
       }
     },
+    pipesReading: async (sourceArn) => pipesReading(clients.pipes, sourceArn, ctx),
     async queue(arn) {
       if (!clients.sqs) return {why: 'no SQS client'}
       const {GetQueueAttributesCommand, GetQueueUrlCommand} = await import('@aws-sdk/client-sqs')
