@@ -75,7 +75,7 @@ export class RecordScanner {
    */
   private countPlain(buf: Uint8Array): number | undefined {
     if (this.inQuote || this.escaped) return undefined
-    if (this.format !== 'json' && buf.indexOf(this.format === 'csv' ? this.quote : BACKSLASH) !== -1) return undefined
+    if (this.format !== 'json' && buf.includes(this.format === 'csv' ? this.quote : BACKSLASH)) return undefined
     const ends = countByte(buf, LF)
     if (ends === 0) return -1
     this.records += ends

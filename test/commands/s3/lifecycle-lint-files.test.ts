@@ -1,4 +1,4 @@
-import {cpSync, mkdirSync, mkdtempSync, writeFileSync} from 'node:fs'
+import {copyFileSync, mkdirSync, mkdtempSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
 import {describe, expect, it} from 'vitest'
@@ -18,8 +18,8 @@ const TEMPLATE = path.join(FIXTURES, 'template.yaml')
 function templatesDir(): string {
   const dir = mkdtempSync(path.join(tmpdir(), 's3lc-many-'))
   mkdirSync(path.join(dir, 'nested'))
-  cpSync(CLASSIC, path.join(dir, 'a-classic.json'))
-  cpSync(BROKEN, path.join(dir, 'nested', 'b-broken.json'))
+  copyFileSync(CLASSIC, path.join(dir, 'a-classic.json'))
+  copyFileSync(BROKEN, path.join(dir, 'nested', 'b-broken.json'))
   writeFileSync(path.join(dir, 'README.txt'), 'not a template')
   writeFileSync(path.join(dir, '.hidden.json'), '{"Rules": [')
   return dir

@@ -106,7 +106,7 @@ describe('RecordScanner', () => {
       const fast = new RecordScanner({format})
       expect(fast.scan(buf), format).toEqual({lastEnd: 13, records: 3})
       const slow = new RecordScanner({format})
-      for (let pos = 0, end = 0; end !== -1; pos += end) end = slow.scanFirst(buf.subarray(pos))
+      for (let end = 0, pos = 0; end !== -1; pos += end) end = slow.scanFirst(buf.subarray(pos))
       expect(state(fast), format).toEqual(state(slow))
       expect(fast.scan(Buffer.from('\n')), format).toEqual({lastEnd: 1, records: 1})
       expect(fast.scan(Buffer.from('no end')), format).toEqual({lastEnd: -1, records: 0})
