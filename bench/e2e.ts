@@ -5,7 +5,7 @@
  * with the peer in one run, several rounds, medians. The load average is read before every run:
  * on a shared machine wall times queue for a core, and CPU time is the steadier figure.
  */
-import {spawnSync} from 'node:child_process'
+import {execFile, spawnSync} from 'node:child_process'
 import {existsSync, mkdtempSync, readFileSync, rmSync} from 'node:fs'
 import {cpus, loadavg, tmpdir, totalmem} from 'node:os'
 import path from 'node:path'
@@ -45,24 +45,62 @@ export function scratchDir(name: string): {dir: string; remove: () => void} {
 
 /**
  * One process under /usr/bin/time. `command` runs through bash (so a peer can be a pipeline);
- * stdout goes to `stdout` (a file) or is discarded. An exit code outside `okExits` throws.
+ * stdout goes to `stdout` (a file) or is discarded; `env` is added to this process's environment.
+ * An exit code outside `okExits` throws.
  */
-export function timeProcess(command: string, options: {okExits?: number[]; stdout?: string} = {}): ProcessRun {
+export function timeProcess(command: string, options: TimeOptions = {}): ProcessRun {
   const load = loadavg()[0]!
-  const report = path.join(tmpdir(), `pipeops-bench-time-${process.pid}`)
-  const redirect = options.stdout ? ` > '${options.stdout}'` : ' > /dev/null'
-  const out = spawnSync('/usr/bin/time', ['-f', '%e %U %S %M', '-o', report, 'bash', '-c', `${command}${redirect}`], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    env: {...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true'},
-    maxBuffer: 1 << 24,
+  const {args, report} = timeArgs(command, options)
+  const out = spawnSync('/usr/bin/time', args, {...spawnOptions(options), encoding: 'utf8'})
+  return timed(command, options, {exit: out.status ?? -1, load, report, stderr: out.stderr})
+}
+
+/**
+ * timeProcess without blocking this process's event loop, for a benchmark whose fakes (a
+ * loopback AWS service) answer the CLI from this process while it runs.
+ */
+export async function timeProcessAsync(command: string, options: TimeOptions = {}): Promise<ProcessRun> {
+  const load = loadavg()[0]!
+  const {args, report} = timeArgs(command, options)
+  const {exit, stderr} = await new Promise<{exit: number; stderr: string}>((resolve) => {
+    execFile('/usr/bin/time', args, spawnOptions(options), (error, _stdout, err) => {
+      resolve({exit: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stderr: String(err)})
+    })
   })
-  const lines = readFileSync(report, 'utf8').trim().split('\n')
-  rmSync(report, {force: true})
+  return timed(command, options, {exit, load, report, stderr})
+}
+
+export interface TimeOptions {
+  env?: Record<string, string> | undefined
+  okExits?: number[]
+  stdout?: string
+}
+
+function timeArgs(command: string, options: TimeOptions): {args: string[]; report: string} {
+  const report = path.join(tmpdir(), `pipeops-bench-time-${process.pid}-${Math.random().toString(36).slice(2)}`)
+  const redirect = options.stdout ? ` > '${options.stdout}'` : ' > /dev/null'
+  return {args: ['-f', '%e %U %S %M', '-o', report, 'bash', '-c', `${command}${redirect}`], report}
+}
+
+function spawnOptions(options: TimeOptions): {cwd: string; env: NodeJS.ProcessEnv; maxBuffer: number} {
+  return {
+    cwd: ROOT,
+    env: {...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...options.env},
+    maxBuffer: 1 << 24,
+  }
+}
+
+function timed(
+  command: string,
+  options: TimeOptions,
+  run: {exit: number; load: number; report: string; stderr: string},
+): ProcessRun {
+  const lines = readFileSync(run.report, 'utf8').trim().split('\n')
+  rmSync(run.report, {force: true})
   const [wall, user, sys, rssKb] = lines.at(-1)!.split(' ').map(Number) as [number, number, number, number]
-  const exit = out.status ?? -1
-  if (!(options.okExits ?? [0]).includes(exit)) throw new Error(`${command} exited ${exit}: ${out.stderr.slice(-2000)}`)
-  return {cpuS: user + sys, exit, load, rssMB: rssKb / 1024, wallS: wall}
+  if (!(options.okExits ?? [0]).includes(run.exit))
+    throw new Error(`${command} exited ${run.exit}: ${run.stderr.slice(-2000)}`)
+  return {cpuS: user + sys, exit: run.exit, load: run.load, rssMB: rssKb / 1024, wallS: wall}
 }
 
 /** Run every side once per round, in turn, for `rounds` rounds; the runs of each side by name. */

@@ -4,6 +4,12 @@
  * does it (full recursive listing, single-segment GetPartitions, one BatchCreatePartition of 100
  * at a time). Checks that both end with the same catalog and that pipeops sends no more S3 list
  * requests than the walk needs: Σ over walked prefixes of ⌈children / 1000⌉.
+ *
+ * Then the end-to-end row: the built CLI (`glue partition-sync --apply --yes --json`, a whole
+ * process under /usr/bin/time) against the same in-memory S3 and Glue served on loopback (S3's
+ * ListObjectsV2 as REST XML, bench/s3-list-fake.ts; Glue's JSON protocol, the issue-23 fake), with
+ * the same 30 ms per call, alternated with the library row (the same plan/apply in this process,
+ * aws-sdk-client-mock, no HTTP) for three rounds; each run starts from an empty catalog.
  */
 import {
   BatchCreatePartitionCommand,
@@ -15,13 +21,17 @@ import {
 } from '@aws-sdk/client-glue'
 import {ListObjectsV2Command, type ListObjectsV2CommandOutput, S3Client} from '@aws-sdk/client-s3'
 import {mockClient} from 'aws-sdk-client-mock'
+import {loadavg} from 'node:os'
 import {setTimeout as sleep} from 'node:timers/promises'
 
 import {applyPlan} from '../src/lib/core/plan.js'
 import {testRunContext} from '../src/lib/core/run-context.js'
 import {PartitionSyncExecutor, planPartitionSync} from '../src/lib/glue/partition-sync.js'
-import {MemoryGlue} from '../test/fixtures/glue/memory-glue.js'
+import {type GlueOp, MemoryGlue} from '../test/fixtures/glue/memory-glue.js'
 import {MemoryS3} from '../test/fixtures/glue/memory-s3.js'
+import {startJsonServiceFake} from '../test/helpers/json-service-fake.js'
+import {CLI, e2eHeader, e2eRow, ensureBuilt, machineLine, type ProcessRun, summarise, timeProcessAsync} from './e2e.js'
+import {startS3ListFake} from './s3-list-fake.js'
 
 const LATENCY_MS = 30
 const REGIONS = Array.from({length: 10}, (_, i) => `r${i}`)
@@ -226,4 +236,85 @@ export default async function bench(): Promise<void> {
     `pipeops S3 list requests: ${pipeopsSide.listRequests()}; the walk needs Σ⌈children/1000⌉ = ${expectedWalk}: ${pipeopsSide.listRequests() <= expectedWalk ? 'ok' : 'TOO MANY'}.`,
   )
   if (!same) process.exitCode = 1
+  console.log(`\n${await endToEnd(memoryS3, a)}`)
+}
+
+const E2E_ROUNDS = 3
+
+/** The library row and the built CLI over loopback fakes, alternating; both must end with the awswrangler way's catalog. */
+async function endToEnd(memoryS3: MemoryS3, expected: Map<string, string>): Promise<string> {
+  ensureBuilt()
+  let catalog = new MemoryGlue(structuredClone(TABLE))
+  const glueFake = await startJsonServiceFake({
+    answer: (op, input) => catalog.answer(op as GlueOp, input),
+    contentType: 'application/x-amz-json-1.1',
+    mutations: [],
+    targetPrefix: 'AWSGlue',
+  })
+  const s3Fake = await startS3ListFake(memoryS3, {latencyMs: LATENCY_MS})
+  const env = {
+    AWS_ACCESS_KEY_ID: 'bench',
+    AWS_CONFIG_FILE: '/nonexistent/pipeops-bench-config',
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_ENDPOINT_URL_GLUE: glueFake.url,
+    AWS_ENDPOINT_URL_S3: s3Fake.url,
+    AWS_REGION: 'us-east-1',
+    AWS_SECRET_ACCESS_KEY: 'bench',
+    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/pipeops-bench-credentials',
+  }
+  const sameAsExpected = (memory: MemoryGlue): boolean => {
+    const got = catalogOf(memory)
+    return got.size === expected.size && [...expected].every(([k, v]) => got.get(k) === v)
+  }
+
+  const runs: {cli: ProcessRun[]; library: ProcessRun[]} = {cli: [], library: []}
+  let s3Requests = 0
+  try {
+    for (let round = 0; round < E2E_ROUNDS; round++) {
+      const s = side(memoryS3)
+      const load = loadavg()[0]!
+      const cpu = process.cpuUsage()
+      const started = performance.now()
+      await pipeopsWay(s)
+      const used = process.cpuUsage(cpu)
+      if (!sameAsExpected(s.memory)) throw new Error('the library run did not end with the expected catalog')
+      runs.library.push({
+        cpuS: (used.user + used.system) / 1e6,
+        exit: 0,
+        load,
+        rssMB: process.memoryUsage.rss() / 2 ** 20,
+        wallS: (performance.now() - started) / 1000,
+      })
+      catalog = new MemoryGlue(structuredClone(TABLE))
+      catalog.latencyMs = LATENCY_MS
+      const before = s3Fake.requests()
+      runs.cli.push(
+        await timeProcessAsync(
+          `node '${CLI}' glue partition-sync --database bench --table events --apply --yes --json`,
+          {env},
+        ),
+      )
+      s3Requests = s3Fake.requests() - before
+      if (!sameAsExpected(catalog)) throw new Error('the CLI run did not end with the expected catalog')
+    }
+  } finally {
+    await glueFake.stop()
+    await s3Fake.stop()
+  }
+
+  const library = summarise(runs.library)
+  return [
+    `End to end; ${E2E_ROUNDS} alternating rounds, each from an empty catalog, ${LATENCY_MS} ms per S3 and Glue call on both rows; the CLI sent ${s3Requests} S3 list requests and ${catalog.calls.length} Glue calls (${catalog.count('BatchCreatePartition')} BatchCreatePartition) in its last run. ${machineLine()}`,
+    '',
+    e2eHeader(),
+    e2eRow(
+      'library: `planPartitionSync` + apply in process (aws-sdk-client-mock, no HTTP; CPU of this process, RSS of the whole bench process)',
+      library,
+    ),
+    e2eRow(
+      '`pipeops glue partition-sync --apply --yes --json` (built CLI over loopback S3 and Glue fakes), vs the library row',
+      summarise(runs.cli),
+      library,
+    ),
+  ].join('\n')
 }

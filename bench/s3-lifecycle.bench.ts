@@ -5,8 +5,9 @@
  * bad templates each flags (and whether it leaves the good twin alone), and the wall time of one
  * run over the whole corpus. Cases that CloudFormation cannot express (legacy Prefix, a Filter
  * element) are listed apart. Then the end-to-end rows: the built CLI as a user (or a CI job) runs it,
- * one process per template, against cfn-lint on the same template, and the whole corpus (a shell
- * loop of pipeops processes against one cfn-lint process over every file, cfn-lint's fastest use),
+ * one process per template, against cfn-lint on the same template, and the whole corpus (one
+ * pipeops process over every file, `--file` given once per template, and a shell loop of one
+ * pipeops process per file, against one cfn-lint process over every file, cfn-lint's fastest use),
  * whole processes under /usr/bin/time, alternating. Files are generated into bench/.work/s3-lifecycle/.
  */
 import {spawnSync} from 'node:child_process'
@@ -141,6 +142,10 @@ function endToEnd(files: string[]): string {
     cfnLintOne: () => timeProcess(`cfn-lint --format json -- '${one}'`, {okExits: [0, 2, 4, 6, 8, 10, 12, 14]}),
     pipeopsAll: () =>
       timeProcess(`for f in ${quoted}; do node '${CLI}' s3 lifecycle lint -f "$f" --json || [ $? -eq 1 ]; done`),
+    pipeopsMany: () =>
+      timeProcess(`node '${CLI}' s3 lifecycle lint ${files.map((f) => `-f '${f}'`).join(' ')} --json`, {
+        okExits: [0, 1],
+      }),
     pipeopsOne: () => timeProcess(`node '${CLI}' s3 lifecycle lint -f '${one}' --json`, {okExits: [0, 1]}),
   })
   const cfnOne = summarise(runs.cfnLintOne!)
@@ -156,6 +161,11 @@ function endToEnd(files: string[]): string {
       cfnOne,
     ),
     e2eRow(`\`cfn-lint\` over all ${files.length} templates (one process)`, cfnAll),
+    e2eRow(
+      `\`pipeops s3 lifecycle lint -f F1 … -f F${files.length} --json\` (one built-CLI process over all ${files.length} templates)`,
+      summarise(runs.pipeopsMany!),
+      cfnAll,
+    ),
     e2eRow(
       `pipeops over all ${files.length} templates (one built-CLI process per template, a shell loop)`,
       summarise(runs.pipeopsAll!),

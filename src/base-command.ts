@@ -286,10 +286,13 @@ export abstract class BaseCommand extends Command {
     })
   }
 
-  /** Mark the result as findings: status "findings" and exit code 1. */
-  protected reportFindings(found = true): void {
+  /**
+   * Mark the result as findings: status "findings" and exit code 1, or `exitCode` when a result
+   * stands for several inputs and one of them could not be read (the worst of them, e.g. 6).
+   */
+  protected reportFindings(found = true, exitCode: number = ExitCode.Findings): void {
     this.findings = found
-    process.exitCode = found ? ExitCode.Findings : process.exitCode === ExitCode.Findings ? undefined : process.exitCode
+    process.exitCode = found ? exitCode : process.exitCode === ExitCode.Findings ? undefined : process.exitCode
   }
 
   /**

@@ -1,6 +1,7 @@
 import type {Plan} from '../lib/core/plan.js'
 import type {ApplyBaseline, PutParams, RuleChange} from '../lib/s3/lifecycle/apply.js'
 import type {Finding} from '../lib/s3/lifecycle/findings.js'
+import type {FilesLintResult} from '../lib/s3/lifecycle/lint-files.js'
 import type {EstimateOutput, ExplainResult, GenerateResult, LintResult} from '../lib/s3/lifecycle/service.js'
 
 /** Renderers of `s3 lifecycle generate | lint | explain`: pure functions, data → text. */
@@ -136,6 +137,25 @@ export function renderLint(result: LintResult): string {
               `No error in what was checked${reviewed}; ${notes} note(s) name the values that were not known (not checked) or checked for a default only.`,
             )
           : paint('green', `✔ S3 would accept this configuration${reviewed}.`),
+  )
+  return parts.join('\n\n')
+}
+
+/** Several files: each file's own lint (or why it could not be read), then one line over all of them. */
+export function renderFilesLint(result: FilesLintResult): string {
+  const parts: string[] = []
+  for (const f of result.files) {
+    parts.push(
+      f.status === 'error'
+        ? `${paint('bold', f.file)}: ${paint('red', `not checked: ${f.error.message}`)}`
+        : `${paint('bold', f.file)}\n${renderLint(f.result)}`,
+    )
+  }
+
+  const {errors, failed, files, filesWithErrors, warnings} = result.summary
+  const counts = `${files} file(s): ${filesWithErrors} with errors (${errors} error(s)), ${warnings} warning(s)${failed > 0 ? `, ${failed} not checked` : ''}`
+  parts.push(
+    errors > 0 || failed > 0 ? paint('red', `✘ ${counts}.`) : paint(warnings > 0 ? 'yellow' : 'green', `✔ ${counts}.`),
   )
   return parts.join('\n\n')
 }

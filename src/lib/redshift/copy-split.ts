@@ -120,6 +120,8 @@ const SAMPLE_BYTES = 64 * 1024
 /** Dead Buffers are collected when Buffers hold more than TRIM_ABOVE, checked every TRIM_EVERY bytes read (see core/external-memory.ts). */
 const TRIM_EVERY = 16 * 1024 * 1024
 const TRIM_ABOVE = 24 * 1024 * 1024
+/** Decompressed bytes between progress reports. */
+const PROGRESS_EVERY = 4 * 1024 * 1024
 
 export function extensionFor(format: RecordFormat, codec: Codec): string {
   const base = format === 'csv' ? 'csv' : format === 'json' ? 'json' : 'txt'
@@ -668,6 +670,7 @@ async function readAll(s: SplitInput, cutter: BlockCutter, dealer: Dealer): Prom
   }
 
   let sinceTrim = 0
+  let sinceProgress = 0
   for (let chunk = await s.next(); chunk !== undefined; chunk = await s.next()) {
     if (dealer.failed) throw dealer.failed
     sinceTrim += chunk.length
@@ -678,8 +681,15 @@ async function readAll(s: SplitInput, cutter: BlockCutter, dealer: Dealer): Prom
 
     s.checker?.feed(chunk)
     await cutter.feed(chunk)
-    s.progress(cutter.plainBytes, cutter.records)
+    // Reported every few MB, not per chunk: the report formats numbers, which cost more than scanning the chunk.
+    sinceProgress += chunk.length
+    if (sinceProgress >= PROGRESS_EVERY) {
+      sinceProgress = 0
+      s.progress(cutter.plainBytes, cutter.records)
+    }
   }
+
+  s.progress(cutter.plainBytes, cutter.records)
 }
 
 /** Every record counted once by the splitter, once by the deal and once by the compressors. */

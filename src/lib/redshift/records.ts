@@ -11,6 +11,8 @@
  * multi-byte UTF-8 character (no byte of one is below 0x80).
  */
 
+import {countByte} from './count-byte.js'
+
 export type RecordFormat = 'csv' | 'json' | 'text'
 
 export interface ScannerOptions {
@@ -56,13 +58,30 @@ export class RecordScanner {
 
   scan(buf: Uint8Array): ScanResult {
     const before = this.records
-    const lastEnd = this.run(buf, false)
+    const lastEnd = this.countPlain(buf) ?? this.run(buf, false)
     return {lastEnd, records: this.records - before}
   }
 
   /** Consume up to and including the first record end; returns the offset just past it, or -1 (all consumed). */
   scanFirst(buf: Uint8Array): number {
     return this.run(buf, true)
+  }
+
+  /**
+   * The common case in one pass: outside a quoted field or escape, a buffer without any quote
+   * (csv) or backslash (text) has a record end at every LF, so they are counted four bytes per
+   * step instead of searched for one by one (one native call per record measured about a fifth
+   * of copy-split's main thread). Undefined when the buffer needs the full scan.
+   */
+  private countPlain(buf: Uint8Array): number | undefined {
+    if (this.inQuote || this.escaped) return undefined
+    if (this.format !== 'json' && buf.includes(this.format === 'csv' ? this.quote : BACKSLASH)) return undefined
+    const ends = countByte(buf, LF)
+    if (ends === 0) return -1
+    this.records += ends
+    this.lines += ends
+    this.recordStartLine = this.lines + 1
+    return buf.lastIndexOf(LF) + 1
   }
 
   private endRecord(): void {
@@ -91,7 +110,7 @@ export class RecordScanner {
       if (this.inQuote) {
         const q = indexOfByte(buf, quote, pos)
         const stop = q === -1 ? length : q
-        this.lines += countByte(buf, LF, pos, stop)
+        this.lines += countByteBetween(buf, LF, pos, stop)
         if (q === -1) break
         this.inQuote = false
         pos = q + 1
@@ -166,7 +185,7 @@ function indexOfByte(buf: Uint8Array, byte: number, from: number): number {
   return buf.indexOf(byte, from)
 }
 
-function countByte(buf: Uint8Array, byte: number, from: number, to: number): number {
+function countByteBetween(buf: Uint8Array, byte: number, from: number, to: number): number {
   let n = 0
   let i = buf.indexOf(byte, from)
   while (i !== -1 && i < to) {

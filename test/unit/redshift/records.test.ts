@@ -99,6 +99,27 @@ describe('RecordScanner', () => {
     )
   })
 
+  it('counts a chunk without quotes or escapes in one pass, leaving the state the record-by-record scan leaves', () => {
+    const state = (s: RecordScanner) => [s.records, s.lines, s.recordStartLine, s.clean]
+    for (const format of ['csv', 'text', 'json'] as const) {
+      const buf = Buffer.from('a,1\nb,2\r\nc,3\npartial')
+      const fast = new RecordScanner({format})
+      expect(fast.scan(buf), format).toEqual({lastEnd: 13, records: 3})
+      const slow = new RecordScanner({format})
+      for (let end = 0, pos = 0; end !== -1; pos += end) end = slow.scanFirst(buf.subarray(pos))
+      expect(state(fast), format).toEqual(state(slow))
+      expect(fast.scan(Buffer.from('\n')), format).toEqual({lastEnd: 1, records: 1})
+      expect(fast.scan(Buffer.from('no end')), format).toEqual({lastEnd: -1, records: 0})
+      expect(fast.recordStartLine, format).toBe(5)
+    }
+
+    // Inside a quoted field the chunk is scanned in full: its line feeds are data.
+    const quoted = new RecordScanner({format: 'csv'})
+    quoted.scan(Buffer.from('"open\n'))
+    expect(quoted.scan(Buffer.from('still\ninside\n'))).toEqual({lastEnd: -1, records: 0})
+    expect(quoted.lines).toBe(3)
+  })
+
   it('firstRecordEnd and splitFields agree with RFC 4180', () => {
     expect(firstRecordEnd(Buffer.from('"a\nb",c\nd'), {format: 'csv'})).toBe(8)
     expect(firstRecordEnd(Buffer.from('abc'), {format: 'csv'})).toBe(-1)
