@@ -8,7 +8,7 @@ describe('AWS flags a run does not use', () => {
 
   it('are not offered by commands that never call AWS, and refused if given (exit 2)', async () => {
     for (const argv of [
-      ['kinesis', 'key-spread', '--keys', 'a,b', '--shards', '2', '--region', 'eu-west-1'],
+      ['version', '--region', 'eu-west-1'],
       ['iam-policy', 'doctor', '--profile', 'prod'],
       ['sandbox', '--endpoint-url', 'http://127.0.0.1:1'],
     ]) {
@@ -18,11 +18,16 @@ describe('AWS flags a run does not use', () => {
       expect(errorOf(run).message).toMatch(/not used by this command, which makes no AWS call/)
     }
 
-    const help = await runText(['kinesis', 'key-spread', '--help'])
+    const help = await runText(['iam-policy', '--help'])
     expect(help.stdout).not.toMatch(/--region/)
   })
 
   it('are refused by offline runs of AWS commands', async () => {
+    const spread = await runJson(['kinesis', 'key-spread', '--records', '-', '--shards', '2', '--region', 'eu-west-1'])
+    expect(errorOf(spread).message).toBe(
+      '--region: not used by a spread of a record file (--records), which makes no AWS call',
+    )
+
     const run = await runJson(['kinesis', 'where-is', 'k1', '--shards', '4', '--region', 'eu-west-1'])
     expect(run.exitCode).toBe(2)
     expect(errorOf(run).message).toBe(

@@ -2,17 +2,21 @@ import type {CloudTrailClient} from '@aws-sdk/client-cloudtrail'
 
 import {Flags} from '@oclif/core'
 
+import type {TrailTableSettings} from '../../lib/cloudtrail/athena-lookup.js'
+import type {RunContext} from '../../lib/core/run-context.js'
 import type {TriageResult} from '../../lib/mwaa/types.js'
 
 import {BaseCommand, type BaseFlags} from '../../base-command.js'
+import {TRAIL_TABLE_IAM, trailTableFlags, trailTableSettings} from '../../flags/trail-table.js'
 import {requireRegion} from '../../lib/aws/settings.js'
+import {athenaTrailSearch} from '../../lib/cloudtrail/athena-lookup.js'
 import {UsageError} from '../../lib/core/errors.js'
 import {parseTimeWindow} from '../../lib/core/parse/time-window.js'
 import {runTriage, type TriageClients} from '../../lib/mwaa/triage.js'
 import {renderTriage, renderTriageMarkdown} from '../../ui/mwaa-triage.js'
 
 export default class MwaaTriage extends BaseCommand {
-  static override description = `Reads an MWAA environment's log groups (found with GetEnvironment) over a time window, or exported log files, recognises known failure signatures, links causes across log groups, ranks them, and prints each cause with its fix and evidence. AccessDenied errors are matched to their CloudTrail event. Read-only.
+  static override description = `Reads an MWAA environment's log groups (found with GetEnvironment) over a time window, or exported log files, recognises known failure signatures, links causes across log groups, ranks them, and prints each cause with its fix and evidence. AccessDenied errors are matched to their CloudTrail event (in Event history, or with --trail-table DB.TABLE in the trail's log files through Athena: data events and denials older than 90 days too). Read-only.
 
 Exit codes: 0 nothing found, 1 findings, 2 bad flags, 3 credentials/access, 4 environment not found, 5 throttled, 6 unreadable log file.`
   static override examples = [
@@ -65,6 +69,7 @@ Exit codes: 0 nothing found, 1 findings, 2 bad flags, 3 credentials/access, 4 en
     start: Flags.string({summary: 'Window start (ISO-8601, epoch, or a duration ago).'}),
     task: Flags.string({dependsOn: ['dag'], helpGroup: 'TASK', summary: 'Task id.'}),
     try: Flags.integer({dependsOn: ['dag'], helpGroup: 'TASK', min: 1, summary: 'Try number (attempt) of the task.'}),
+    ...trailTableFlags,
   }
   static override formatIsOutput = true
   static override iam = [
@@ -72,7 +77,8 @@ Exit codes: 0 nothing found, 1 findings, 2 bad flags, 3 credentials/access, 4 en
     {action: 'logs:FilterLogEvents', when: 'with --env'},
     {action: 'logs:GetLogEvents', when: 'with --env and --dag'},
     {action: 'logs:DescribeLogStreams', when: 'with --env and --dag'},
-    {action: 'cloudtrail:LookupEvents', when: 'when AccessDenied is found (unless --no-cloudtrail)'},
+    {action: 'cloudtrail:LookupEvents', when: 'when AccessDenied is found (unless --no-cloudtrail or --trail-table)'},
+    ...TRAIL_TABLE_IAM,
   ]
   static override summary = 'Triage an MWAA (Airflow) environment from its logs: causes, fixes, evidence.'
 
@@ -99,10 +105,12 @@ Exit codes: 0 nothing found, 1 findings, 2 bad flags, 3 credentials/access, 4 en
       flags.env || windowGiven
         ? parseTimeWindow({end: flags.end, fallbackSince: '2h', now, since: flags.since, start: flags.start})
         : undefined
-    const cloudtrail = flags.cloudtrail ?? Boolean(flags.env)
+    const trailTable = trailTableOf(flags)
+    const cloudtrail = flags.cloudtrail ?? Boolean(flags.env || trailTable)
     const redact = flags.redact ?? (flags.format === 'markdown' && !this.jsonEnabled())
-    const clients = await this.triageClients(flags, cloudtrail)
     const ctx = this.runContext()
+    const clients = await this.triageClients(flags, cloudtrail, trailTable && {ctx, settings: trailTable})
+
     const result = await runTriage(
       clients,
       {
@@ -128,6 +136,7 @@ Exit codes: 0 nothing found, 1 findings, 2 bad flags, 3 credentials/access, 4 en
   private async triageClients(
     flags: BaseFlags & {env?: string | undefined},
     cloudtrail: boolean,
+    trailTable?: {ctx: RunContext; settings: TrailTableSettings},
   ): Promise<TriageClients> {
     const clients: TriageClients = {region: ''}
     if (!flags.env && !cloudtrail) {
@@ -142,7 +151,17 @@ Exit codes: 0 nothing found, 1 findings, 2 bad flags, 3 credentials/access, 4 en
       clients.logs = await aws.create('logs')
     }
 
-    if (cloudtrail) {
+    if (trailTable) {
+      // --trail-table: the trail's table in Athena replaces Event history (no LookupEvents client).
+      clients.trailTable = athenaTrailSearch(
+        {
+          athena: await aws.create('athena'),
+          s3: trailTable.settings.maxScanGb === undefined ? undefined : await aws.create('s3'),
+        },
+        {...trailTable.settings, tableFlag: '--trail-table'},
+        trailTable.ctx,
+      )
+    } else if (cloudtrail) {
       const trails = new Map<string, Promise<CloudTrailClient>>()
       clients.trail = (region) => {
         let client = trails.get(region)
@@ -166,4 +185,12 @@ Exit codes: 0 nothing found, 1 findings, 2 bad flags, 3 credentials/access, 4 en
 
     return clients
   }
+}
+
+/** --trail-table and its Athena settings; refused beside --no-cloudtrail. */
+function trailTableOf(flags: Parameters<typeof trailTableSettings>[0] & {cloudtrail?: boolean | undefined}) {
+  const settings = trailTableSettings(flags)
+  if (settings && flags.cloudtrail === false)
+    throw new UsageError('--trail-table searches CloudTrail: it cannot be combined with --no-cloudtrail')
+  return settings
 }

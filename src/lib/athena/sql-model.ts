@@ -14,11 +14,19 @@ export type Dialect = 'duckdb' | 'trino'
 
 export type TimeFormat = 'epoch-ms' | 'epoch-s' | 'timestamp'
 
+/**
+ * An expression. The nodes that are not plain SQL:
+ * - `caseWhen`: CASE WHEN caseWhen THEN thenValue ELSE elseValue END;
+ * - `listAny`: true when some element of the list satisfies `where` (the element is the lambda variable `as`);
+ * - `listJoin`: the list's elements mapped through `item` and joined with `sep` (NULL list → NULL);
+ * - `endsWith`: `value LIKE '%suffix'`, the suffix's wildcards escaped.
+ */
 export type Expr =
   | {args: Expr[]; call: string}
   | {as: 'bigint' | 'double' | 'varchar'; cast: Expr}
   | {as: string; item: Expr; listJoin: Expr; sep: Expr}
   | {as: string; listAny: Expr; where: Expr}
+  | {caseWhen: Expr; elseValue: Expr; thenValue: Expr}
   | {column: string; from?: string}
   | {double: number}
   | {endsWith: string; value: Expr}
@@ -26,11 +34,8 @@ export type Expr =
   | {epochMs: number; format: TimeFormat; timeBefore: Expr}
   | {epochSecond: Expr; format: TimeFormat}
   | {field: string; of: Expr}
-  /** True when some element of the list satisfies `where` (the element is the lambda variable `as`). */
   | {hexToDouble: Expr}
-  /** The list's elements mapped through `item` and joined with `sep` (NULL list → NULL). */
   | {int: bigint | number}
-  /** `value LIKE '%suffix'`, the suffix's wildcards escaped. */
   | {left: Expr; op: '*' | '+' | '-' | '/' | '<' | '<=' | '=' | '>' | '>=' | 'AND' | 'OR'; right: Expr}
   | {md5Hex: Expr}
   | {sql: string}
@@ -89,6 +94,7 @@ export function renderExpr(e: Expr, d: Dialect): string {
   if ('double' in e) return `CAST(${quoteString(String(e.double))} AS DOUBLE)`
   if ('call' in e) return `${e.call}(${e.args.map((a) => r(a)).join(', ')})`
   if ('cast' in e) return `CAST(${r(e.cast)} AS ${e.as.toUpperCase()})`
+  if ('caseWhen' in e) return `CASE WHEN ${r(e.caseWhen)} THEN ${r(e.thenValue)} ELSE ${r(e.elseValue)} END`
   if ('op' in e) return `(${r(e.left)} ${e.op} ${r(e.right)})`
   if ('field' in e) return `${r(e.of)}.${quoteIdent(e.field)}`
   if ('listAny' in e || 'listJoin' in e || 'endsWith' in e) return renderListOrText(e, d)
@@ -131,6 +137,8 @@ export interface Query {
   /** Common table expressions, in order. */
   ctes: Array<{body: Select | {values: Expr[][]}; columns?: string[] | undefined; name: string}>
   select: Select
+  /** Further blocks joined to `select` with UNION ALL (same columns, in order); `select`'s ORDER BY is not allowed then. */
+  unionAll?: Select[] | undefined
 }
 
 function renderSelect(s: Select, d: Dialect, indent: string): string {
@@ -158,5 +166,6 @@ export function renderQuery(q: Query, d: Dialect): string {
     return `${quoteIdent(c.name)}${cols} AS (\n${body}\n)`
   })
   const head = ctes.length > 0 ? `WITH ${ctes.join(',\n')}\n` : ''
-  return `${head}${renderSelect(q.select, d, '')}`
+  const blocks = [q.select, ...(q.unionAll ?? [])].map((s) => renderSelect(s, d, ''))
+  return `${head}${blocks.join('\nUNION ALL\n')}`
 }

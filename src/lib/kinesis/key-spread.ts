@@ -4,6 +4,7 @@
  * threshold. One pass over the records; each distinct key is hashed once.
  */
 import {UsageError} from '../core/errors.js'
+import {bigIntToWords} from './fast-md5.js'
 import {HashCache} from './hash-cache.js'
 import {evenRanges, type ShardRange} from './hash-key.js'
 import {writeUtilisation} from './load-profile.js'
@@ -73,11 +74,46 @@ export const MAX_SEARCH_SHARDS = 10_000
 const TWO_32 = 4_294_967_296
 const TWO_64 = TWO_32 * TWO_32
 
+/** Per shard count: the totals of each even-range shard and its heaviest keys (a LoadTally, or a query's rows). */
+export interface SpreadTally {
+  shard(index: number): {bytes: number; records: number}
+  readonly shards: readonly ShardRange[]
+  shardTopKeys(index: number, limit: number): Array<{bytes: number; partitionKey: string; records: number}>
+}
+
+/** Every distinct key's hash (four uint32 words each, most significant first) and totals, for the search. */
+export interface SearchKeys {
+  bytes: Float64Array
+  count: number
+  records: Float64Array
+  words: Uint32Array
+}
+
+/** What a key spread is finished from: the local tally of a record file, or Athena's aggregates. */
+export interface SpreadTotals {
+  bytes: number
+  distinctKeys: number
+  /** The keys for the smallest-shard-count search, or why it is not searched. */
+  keys: SearchKeys | {note: string}
+  maxTimestampMs: number
+  minTimestampMs: number
+  records: number
+  /** One per shard count, ascending. */
+  tallies: Array<{n: number; tally: SpreadTally}>
+}
+
+export type KeySpreadSettings = Pick<KeySpreadOptions, 'threshold' | 'topKeys' | 'windowSeconds'>
+
+/** Shard counts asked for: distinct, ascending (refused when none). */
+export function spreadShardCounts(shardCounts: readonly number[]): number[] {
+  if (shardCounts.length === 0) throw new UsageError('give at least one shard count with --shards')
+  return [...new Set(shardCounts)].sort((a, b) => a - b)
+}
+
 export async function analyseKeySpread(options: KeySpreadOptions): Promise<KeySpreadResult> {
-  if (options.shardCounts.length === 0) throw new UsageError('give at least one shard count with --shards')
-  const counts = [...new Set(options.shardCounts)].sort((a, b) => a - b)
+  const counts = spreadShardCounts(options.shardCounts)
   const cache = new HashCache(options.maxDistinctKeys ?? 1_500_000)
-  const tallies = counts.map((n) => ({n, ranges: evenRanges(n), tally: new LoadTally(evenRanges(n), 200)}))
+  const tallies = counts.map((n) => ({n, tally: new LoadTally(evenRanges(n), 200)}))
   const read = await tallyRecords({
     cache,
     explicitKeyLoads: true,
@@ -86,23 +122,62 @@ export async function analyseKeySpread(options: KeySpreadOptions): Promise<KeySp
     sourceName: options.sourceName,
     tallies: tallies.map((t) => t.tally),
   })
-  const exact = read.everyKeyExact
   const ehkLoad = read.explicitKeyLoads
-  const {bytes: totalBytes, maxTimestampMs: maxTs, minTimestampMs: minTs, records: totalRecords} = read
+  return finishKeySpread(
+    {
+      bytes: read.bytes,
+      distinctKeys: cache.size + ehkLoad.size,
+      keys: read.everyKeyExact
+        ? cachedSearchKeys(cache, ehkLoad)
+        : {note: `more than ${cache.capacity} distinct keys: the smallest shard count is not searched`},
+      maxTimestampMs: read.maxTimestampMs,
+      minTimestampMs: read.minTimestampMs,
+      records: read.records,
+      tallies,
+    },
+    options,
+  )
+}
 
+/** The cache's keys and the explicit hash keys' loads as one list of hashes and totals (no copy without the latter). */
+function cachedSearchKeys(cache: HashCache, ehkLoad: Map<string, {bytes: number; records: number}>): SearchKeys {
+  const n = cache.size
+  const totals = cache.totalsBySlot()
+  if (ehkLoad.size === 0) return {bytes: totals.bytes, count: n, records: totals.records, words: cache.allWords}
+  const count = n + ehkLoad.size
+  const words = new Uint32Array(count * 4)
+  words.set(cache.allWords.subarray(0, n * 4))
+  const bytes = new Float64Array(count)
+  const records = new Float64Array(count)
+  bytes.set(totals.bytes.subarray(0, n))
+  records.set(totals.records.subarray(0, n))
+  let j = n
+  for (const [ehk, load] of ehkLoad) {
+    bigIntToWords(BigInt(ehk), words, j * 4)
+    bytes[j] = load.bytes
+    records[j] = load.records
+    j++
+  }
+
+  return {bytes, count, records, words}
+}
+
+/** The spread of every shard count, and the smallest count under the threshold, from tallied totals. */
+export function finishKeySpread(totals: SpreadTotals, options: KeySpreadSettings): KeySpreadResult {
+  const {bytes: totalBytes, maxTimestampMs: maxTs, minTimestampMs: minTs, records: totalRecords} = totals
   const span: KeySpreadResult['span'] = Number.isFinite(minTs)
     ? {seconds: Math.max(1, Math.floor(maxTs / 1000) - Math.floor(minTs / 1000) + 1), source: 'timestamps'}
     : options.windowSeconds
       ? {seconds: options.windowSeconds, source: 'window'}
       : null
 
-  const results: SpreadForCount[] = tallies.map(({n, tally}) =>
+  const results: SpreadForCount[] = totals.tallies.map(({n, tally}) =>
     spreadFor(n, tally, totalBytes, totalRecords, span, options),
   )
   const result: KeySpreadResult = {
     bytes: totalBytes,
     counts: results,
-    distinctKeys: cache.size + ehkLoad.size,
+    distinctKeys: totals.distinctKeys,
     records: totalRecords,
     smallestShardCount: null,
     span,
@@ -114,34 +189,21 @@ export async function analyseKeySpread(options: KeySpreadOptions): Promise<KeySp
     return result
   }
 
-  if (!exact) {
-    result.smallestShardCountNote = `more than ${cache.capacity} distinct keys: the smallest shard count is not searched`
+  if ('note' in totals.keys) {
+    result.smallestShardCountNote = totals.keys.note
     return result
   }
 
-  // Keys as (top 64 bits as a double, bytes/s, records/s) for the search.
-  const n = cache.size
-  const hi = new Float64Array(n + ehkLoad.size)
-  const bps = new Float64Array(n + ehkLoad.size)
-  const rps = new Float64Array(n + ehkLoad.size)
-  const words = cache.allWords
-  const totals = cache.totalsBySlot()
-  for (let i = 0; i < n; i++) {
-    hi[i] = words[i * 4]! * TWO_32 + words[i * 4 + 1]!
-    bps[i] = totals.bytes[i]! / span.seconds
-    rps[i] = totals.records[i]! / span.seconds
-  }
-
-  let j = n
-  for (const [ehk, load] of ehkLoad) {
-    hi[j] = Number(BigInt(ehk) >> 64n)
-    bps[j] = load.bytes / span.seconds
-    rps[j] = load.records / span.seconds
-    j++
-  }
-
+  const {keys} = totals
+  // Each key's hash as its top 64 bits (a double) for the search; loads are summed as whole
+  // numbers and divided once, so the search does not depend on the order the keys come in.
+  const hi = new Float64Array(keys.count)
   let worstKey = 0
-  for (let i = 0; i < hi.length; i++) worstKey = Math.max(worstKey, writeUtilisation(bps[i]!, rps[i]!))
+  for (let i = 0; i < keys.count; i++) {
+    hi[i] = keys.words[i * 4]! * TWO_32 + keys.words[i * 4 + 1]!
+    worstKey = Math.max(worstKey, writeUtilisation(keys.bytes[i]! / span.seconds, keys.records[i]! / span.seconds))
+  }
+
   if (worstKey >= options.threshold) {
     result.smallestShardCountNote = `one key alone uses ${Math.round(worstKey * 100)} % of a shard's write limit: no shard count keeps it under ${Math.round(options.threshold * 100)} %; re-key it`
     return result
@@ -152,12 +214,13 @@ export async function analyseKeySpread(options: KeySpreadOptions): Promise<KeySp
     const r = new Float64Array(count)
     for (const [i, element] of hi.entries()) {
       const idx = Math.min(count - 1, Math.floor((element! / TWO_64) * count))
-      b[idx] = b[idx]! + bps[i]!
-      r[idx] = r[idx]! + rps[i]!
+      b[idx] = b[idx]! + keys.bytes[i]!
+      r[idx] = r[idx]! + keys.records[i]!
     }
 
     let worst = 0
-    for (let s = 0; s < count; s++) worst = Math.max(worst, writeUtilisation(b[s]!, r[s]!))
+    for (let s = 0; s < count; s++)
+      worst = Math.max(worst, writeUtilisation(b[s]! / span.seconds, r[s]! / span.seconds))
     return worst
   }
 
@@ -171,7 +234,7 @@ export async function analyseKeySpread(options: KeySpreadOptions): Promise<KeySp
     const worst = maxUtilFor(candidate)
     if (worst < options.threshold) {
       // Confirm with exact BigInt-derived ranges (the double search can misplace keys on a boundary).
-      const exactWorst = exactMaxUtil(candidate, cache, ehkLoad, span.seconds)
+      const exactWorst = exactMaxUtil(candidate, keys, span.seconds)
       if (exactWorst < options.threshold) {
         result.smallestShardCount = {maxUtilisation: Math.round(exactWorst * 10_000) / 10_000, shardCount: candidate}
         return result
@@ -186,33 +249,14 @@ export async function analyseKeySpread(options: KeySpreadOptions): Promise<KeySp
   return result
 }
 
-function exactMaxUtil(
-  count: number,
-  cache: HashCache,
-  ehkLoad: Map<string, {bytes: number; records: number}>,
-  seconds: number,
-): number {
+function exactMaxUtil(count: number, keys: SearchKeys, seconds: number): number {
   const tally = new LoadTally(evenRanges(count), 1)
-  const words = cache.allWords
-  const totals = cache.totalsBySlot()
   const b = new Float64Array(count)
   const r = new Float64Array(count)
-  for (let i = 0; i < cache.size; i++) {
-    const idx = tally.locate(words, i * 4)
-    b[idx] = b[idx]! + totals.bytes[i]!
-    r[idx] = r[idx]! + totals.records[i]!
-  }
-
-  const tmp = new Uint32Array(4)
-  for (const [ehk, load] of ehkLoad) {
-    const v = BigInt(ehk)
-    tmp[0] = Number((v >> 96n) & 0xff_ff_ff_ffn)
-    tmp[1] = Number((v >> 64n) & 0xff_ff_ff_ffn)
-    tmp[2] = Number((v >> 32n) & 0xff_ff_ff_ffn)
-    tmp[3] = Number(v & 0xff_ff_ff_ffn)
-    const idx = tally.locate(tmp, 0)
-    b[idx] = b[idx]! + load.bytes
-    r[idx] = r[idx]! + load.records
+  for (let i = 0; i < keys.count; i++) {
+    const idx = tally.locate(keys.words, i * 4)
+    b[idx] = b[idx]! + keys.bytes[i]!
+    r[idx] = r[idx]! + keys.records[i]!
   }
 
   let worst = 0
@@ -222,11 +266,11 @@ function exactMaxUtil(
 
 function spreadFor(
   n: number,
-  tally: LoadTally,
+  tally: SpreadTally,
   totalBytes: number,
   totalRecords: number,
   span: KeySpreadResult['span'],
-  options: KeySpreadOptions,
+  options: KeySpreadSettings,
 ): SpreadForCount {
   const shards: SpreadShard[] = tally.shards.map((range: ShardRange, i) => {
     const s = tally.shard(i)

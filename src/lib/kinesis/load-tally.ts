@@ -47,6 +47,12 @@ export interface ShardTally {
   bytes: number
   /** Seconds holding a record larger than 1 MiB: burst capacity may absorb their bytes (large records). */
   largeRecordSeconds: Set<number>
+  /**
+   * Per-minute sums (epoch minute → bytes / records), when an aggregate source (Athena) gave
+   * minutes for a span over 6 hours: the per-second buckets then hold only the seconds that may
+   * be over the write limit.
+   */
+  minuteSums?: undefined | {bytes: Map<number, number>; records: Map<number, number>}
   /** Per-second buckets (epoch second → bytes / records); empty when records had no timestamps. */
   perSecondBytes: Map<number, number>
   perSecondRecords: Map<number, number>

@@ -4,6 +4,7 @@
  * is the utilisation of the average rates (what a planner adds up), p99 and max are over the
  * per-interval utilisations.
  */
+import {InputError} from '../core/errors.js'
 import {writeUtilisation} from './load-profile.js'
 
 export interface RateStats {
@@ -83,11 +84,18 @@ export function statsFromSeconds(
   endSec: number,
   threshold: number,
   largeRecordSeconds: ReadonlySet<number> = new Set(),
+  /** Per-minute sums from an aggregate source (spans over 6 hours; the seconds are then only those that may be over the limit). */
+  minuteSums?: {bytes: ReadonlyMap<number, number>; records: ReadonlyMap<number, number>},
 ): ShardRateStats {
   const n = Math.max(1, endSec - startSec)
   const over = (sec: number, bytes: number, records: number): boolean =>
     overLimit(bytes, records, largeRecordSeconds.has(sec))
-  if (n > MAX_PER_SECOND_SPAN) return statsFromLongSpan(perSecondBytes, perSecondRecords, startSec, n, threshold, over)
+  if (n > MAX_PER_SECOND_SPAN)
+    return statsFromLongSpan({perSecondBytes, perSecondRecords}, minuteSums, startSec, n, threshold, over)
+  if (minuteSums)
+    throw new InputError(
+      `per-minute sums were given for a span of ${n} s: below ${MAX_PER_SECOND_SPAN} s every second is needed`,
+    )
   const b: number[] = []
   const r: number[] = []
   const u: number[] = []
@@ -144,28 +152,37 @@ function overLimit(bytes: number, records: number, hasLargeRecord: boolean): boo
 export const MAX_PER_SECOND_SPAN = 6 * 3600
 
 function statsFromLongSpan(
-  perSecondBytes: ReadonlyMap<number, number>,
-  perSecondRecords: ReadonlyMap<number, number>,
+  seconds: {perSecondBytes: ReadonlyMap<number, number>; perSecondRecords: ReadonlyMap<number, number>},
+  minuteSums: undefined | {bytes: ReadonlyMap<number, number>; records: ReadonlyMap<number, number>},
   startSec: number,
   n: number,
   threshold: number,
   over: (sec: number, bytes: number, records: number) => boolean,
 ): ShardRateStats {
+  const {perSecondBytes, perSecondRecords} = seconds
   const firstMinute = Math.floor(startSec / 60)
   const minutes = Math.ceil((startSec + n) / 60) - firstMinute
   const bytes = Array.from({length: minutes}, () => 0)
   const records = Array.from({length: minutes}, () => 0)
+  const addTo = (sums: number[], minute: number, v: number): void => {
+    const m = minute - firstMinute
+    if (m >= 0 && m < minutes) sums[m] = sums[m]! + v
+  }
+
   let secondsOverLimit = 0
   for (const [sec, v] of perSecondBytes) {
-    const m = Math.floor(sec / 60) - firstMinute
-    if (m >= 0 && m < minutes) bytes[m] = bytes[m]! + v
+    if (!minuteSums) addTo(bytes, Math.floor(sec / 60), v)
     if (over(sec, v, perSecondRecords.get(sec) ?? 0)) secondsOverLimit++
   }
 
   for (const [sec, v] of perSecondRecords) {
-    const m = Math.floor(sec / 60) - firstMinute
-    if (m >= 0 && m < minutes) records[m] = records[m]! + v
+    if (!minuteSums) addTo(records, Math.floor(sec / 60), v)
     if (!perSecondBytes.has(sec) && over(sec, 0, v)) secondsOverLimit++
+  }
+
+  if (minuteSums) {
+    for (const [minute, v] of minuteSums.bytes) addTo(bytes, minute, v)
+    for (const [minute, v] of minuteSums.records) addTo(records, minute, v)
   }
 
   return {...statsFromMinuteSums(bytes, records, threshold), secondsOverLimit}

@@ -6,10 +6,12 @@
  */
 import type {CloudTrailClient} from '@aws-sdk/client-cloudtrail'
 
+import type {TrailSearcher} from '../cloudtrail/athena-lookup.js'
 import type {RateLimiter, TrailEvent} from '../cloudtrail/lookup.js'
 import type {AccessDeniedAnalysis, CloudTrailEventRef} from './types.js'
 
 import {iamActionForSdkCommand} from '../aws/iam.js'
+import {reasonOf} from '../core/error-reason.js'
 
 export interface ParsedDenial {
   action: null | string
@@ -259,6 +261,11 @@ export interface CorrelateOptions {
   signal?: AbortSignal | undefined
   /** CloudTrail client for a region (IAM/STS events are recorded in us-east-1). */
   trail?: ((region: string) => Pick<CloudTrailClient, 'send'>) | undefined
+  /**
+   * --trail-table: the trail's log files in Athena, searched instead of Event history, so data
+   * events and denials older than 90 days are found (every Region the trail records).
+   */
+  trailTable?: TrailSearcher | undefined
 }
 
 /** Analyse one denial and, for management events, find its CloudTrail event. */
@@ -286,6 +293,8 @@ export async function analyseDenial(
     time: time === undefined ? null : new Date(time).toISOString(),
   }
   const where = policyAdvice(d, roleArn)
+  const table = tableToSearch(options, time, eventName)
+  if (table) return searchTrailTable(table, {base, d, options, time: time!, where})
   const early = withoutLookup({base, d, options, time, where})
   if (early || time === undefined || !eventName || !options.trail) return early ?? base
   const region = d.service === 'iam' || d.service === 'sts' ? 'us-east-1' : options.region
@@ -307,39 +316,119 @@ export async function analyseDenial(
     }
   }
 
+  const matched = matchedResult(events, {base, d, options, time, where}, () => region)
+  if (matched) return matched
+  const notYet = notDeliveredYet(base, options, time, where)
+  if (notYet) return notYet
+
+  return {
+    ...base,
+    note: `No matching ${eventName} event with an access-denied error in ${region} within ±10 minutes (${events.length} ${eventName} error event(s) checked). Possible reasons: the call went to another Region, another principal made it, or the service records it as a data event. ${where}`,
+    status: 'no-match',
+  }
+}
+
+/** The --trail-table to search, when there is one and the denial can be searched (a time and an event name). */
+function tableToSearch(
+  options: CorrelateOptions,
+  time: number | undefined,
+  eventName: null | string,
+): TrailSearcher | undefined {
+  return options.cloudtrail && time !== undefined && eventName ? options.trailTable : undefined
+}
+
+interface Denial {
+  base: AccessDeniedAnalysis
+  d: ParsedDenial
+  options: CorrelateOptions
+  time: number
+  where: string
+}
+
+/** The events that record this denial (best first, at most 3), as the analysis's result; undefined when none. */
+function matchedResult(
+  events: readonly TrailEvent[],
+  {base, d, options, time, where}: Denial,
+  regionOf: (e: TrailEvent) => string,
+  source?: string,
+): AccessDeniedAnalysis | undefined {
   const matched = events
     .filter((e) => matchesDenial(e, d, options.executionRoleArn, base.eventSource))
     .map((e) => ({e, offset: Math.round((Date.parse(e.eventTime) - time) / 1000)}))
     .sort((a, b) => resourceScore(b.e, d) - resourceScore(a.e, d) || Math.abs(a.offset) - Math.abs(b.offset))
     .slice(0, 3)
-  if (matched.length > 0) {
-    const refs: CloudTrailEventRef[] = matched.map(({e, offset}) => ({
+  if (matched.length === 0) return undefined
+  const refs: CloudTrailEventRef[] = matched.map(({e, offset}) => {
+    const region = regionOf(e)
+    return {
       consoleUrl: `https://${region}.console.aws.amazon.com/cloudtrailv2/home?region=${region}#/events/${e.eventId}`,
       errorCode: e.errorCode,
       eventId: e.eventId,
       eventTime: e.eventTime,
       offsetSeconds: offset,
       principalArn: e.principalArn,
-    }))
-    return {
-      ...base,
-      events: refs,
-      note: `CloudTrail event ${refs[0]!.eventId} (${region}) records this denial. ${where}`,
-      status: 'matched',
     }
-  }
-
-  if (options.now.getTime() - time < LAG_MS) {
-    return {
-      ...base,
-      note: `No CloudTrail event yet: the failure is under 10 minutes old and CloudTrail delivers events about 5 minutes after the call. Not delivered yet, re-run in a few minutes. ${where}`,
-      status: 'not-delivered-yet',
-    }
-  }
-
+  })
   return {
     ...base,
-    note: `No matching ${eventName} event with an access-denied error in ${region} within ±10 minutes (${events.length} ${eventName} error event(s) checked). Possible reasons: the call went to another Region, another principal made it, or the service records it as a data event. ${where}`,
+    events: refs,
+    note: `CloudTrail event ${refs[0]!.eventId} (${regionOf(matched[0]!.e)}${source ? `, ${source}` : ''}) records this denial. ${where}`,
+    status: 'matched',
+  }
+}
+
+/** Under 10 minutes old: CloudTrail may not have delivered the event yet. */
+function notDeliveredYet(
+  base: AccessDeniedAnalysis,
+  options: CorrelateOptions,
+  time: number,
+  where: string,
+): AccessDeniedAnalysis | undefined {
+  if (options.now.getTime() - time >= LAG_MS) return undefined
+  return {
+    ...base,
+    note: `No CloudTrail event yet: the failure is under 10 minutes old and CloudTrail delivers events about 5 minutes after the call. Not delivered yet, re-run in a few minutes. ${where}`,
+    status: 'not-delivered-yet',
+  }
+}
+
+/**
+ * --trail-table: one Athena query over the trail's table for the event name's error events in
+ * ±10 minutes (data events and events of any age included, when the trail records them). A table
+ * that cannot be searched leaves the answer unknown, with the reason: never "no match".
+ */
+async function searchTrailTable(trail: TrailSearcher, denial: Denial): Promise<AccessDeniedAnalysis> {
+  const {base, options, time, where} = denial
+  const eventName = base.eventName!
+  let events: TrailEvent[]
+  try {
+    const result = await trail.lookup({
+      end: new Date(time + LAG_MS),
+      errorsOnly: true,
+      eventName,
+      start: new Date(time - LAG_MS),
+    })
+    events = result.events
+  } catch (error) {
+    if (options.signal?.aborted) throw error
+    return {
+      ...base,
+      note: `Whether CloudTrail recorded this denial is unknown: the table ${trail.table} could not be searched (${reasonOf(error)}). ${where}`,
+      status: 'unknown',
+    }
+  }
+
+  const matched = matchedResult(events, denial, (e) => e.region ?? options.region, `table ${trail.table}`)
+  if (matched) return matched
+  const notYet = notDeliveredYet(base, options, time, where)
+  if (notYet) return notYet
+  const category =
+    base.eventCategory === 'data'
+      ? `${eventName} is a data event: the trail must record ${denial.d.service ?? 'its service'}'s data events (event selectors) for it to be there`
+      : 'the call may have gone to a Region the trail does not record, or another principal made it'
+  return {
+    ...base,
+    note: `No matching ${eventName} event with an access-denied error in ${trail.table} within ±10 minutes (${events.length} ${eventName} error event(s) checked). Possible reasons: ${category}. ${where}`,
     status: 'no-match',
   }
 }
@@ -354,7 +443,8 @@ function withoutLookup(input: {
 }): AccessDeniedAnalysis | undefined {
   const {base, d, options, time, where} = input
   const {eventName} = base
-  if (base.eventCategory === 'data') {
+  // With --trail-table, data events are searchable: what remains to say is why no search ran.
+  if (base.eventCategory === 'data' && !options.trailTable) {
     return {
       ...base,
       note: `${eventName ?? d.action} is a data event: CloudTrail Event history holds management events only, so it cannot show this call. If a trail or CloudTrail Lake event data store records ${d.service} data events, search it for eventName=${eventName} around ${base.time ?? 'the failure'}. ${bare403(d)}${where}`,
@@ -367,7 +457,7 @@ function withoutLookup(input: {
       ...base,
       note: `CloudTrail look-up skipped (--no-cloudtrail, or local --logs without --cloudtrail). ${where}`,
     }
-  if (!options.trail)
+  if (!options.trail && !options.trailTable)
     return {
       ...base,
       note: `CloudTrail look-up needs AWS access (run with --env, or pass --cloudtrail with --logs). ${where}`,

@@ -7,6 +7,7 @@ import type {MWAAClient} from '@aws-sdk/client-mwaa'
 
 import pLimit from 'p-limit'
 
+import type {TrailSearcher} from '../cloudtrail/athena-lookup.js'
 import type {RateLimiter} from '../cloudtrail/lookup.js'
 import type {RunContext} from '../core/run-context.js'
 import type {Budget, EnvironmentGroup, LogsApi} from './cloudwatch.js'
@@ -21,7 +22,7 @@ import {buildFindings, DOC_PREFIX, unclassifiedFindings} from './rank.js'
 import {redactDeep, redactText} from './redact.js'
 
 export interface TriageRequest {
-  /** Look up AccessDenied in CloudTrail (needs `clients.trail`). */
+  /** Look up AccessDenied in CloudTrail (needs `clients.trail` or `clients.trailTable`). */
   cloudtrail: boolean
   /** Parallel log-group reads with --env (default 3). */
   concurrency?: number | undefined
@@ -45,6 +46,8 @@ export interface TriageClients {
   /** The Region of the clients ('' offline). */
   region: string
   trail?: ((region: string) => Pick<CloudTrailClient, 'send'>) | undefined
+  /** --trail-table: AccessDenied is searched in the trail's table in Athena instead of Event history. */
+  trailTable?: TrailSearcher | undefined
 }
 
 const MAX_DENIALS = 5
@@ -232,6 +235,7 @@ async function analyseAccessDenied(
           region: clients.region,
           signal: ctx.signal,
           trail: clients.trail,
+          trailTable: clients.trailTable,
         }),
       )
     }

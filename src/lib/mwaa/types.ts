@@ -118,7 +118,8 @@ export interface AccessDeniedAnalysis {
   /** The role to verify with simulate-principal-policy. */
   roleArn: null | string
   simulateCommand: null | string
-  status: 'data-event' | 'matched' | 'no-match' | 'not-delivered-yet' | 'skipped'
+  /** unknown: the --trail-table could not be searched (the note says why). */
+  status: 'data-event' | 'matched' | 'no-match' | 'not-delivered-yet' | 'skipped' | 'unknown'
   /** ISO time of the log line. */
   time: null | string
 }

@@ -26,7 +26,7 @@ const BASE = Date.UTC(2026, 11, 7, 9, 0, 0) / 1000
 
 useTestAwsEnv()
 
-/** Aggregate rows as Athena returns them: strings, NULL absent (kind, shard, key, second, slice, bytes, records, max). */
+/** Aggregate rows as Athena returns them: strings, NULL absent (kind, shard, key, second, slice, bytes, records, max, first, last). */
 function rows(): Array<Array<string | undefined>> {
   const out: Array<Array<string | undefined>> = []
   // Shard 0 (of 2 even shards) gets "whale" at 1200 records/s for 3 minutes; shard 1 a trickle.
@@ -35,19 +35,30 @@ function rows(): Array<Array<string | undefined>> {
   let whaleBytes = 0
   let whaleRecords = 0
   for (let s = 0; s < 180; s++) {
-    out.push(['5', String(whaleShard), undefined, String(BASE + s), undefined, '120000', '1200', '100'])
+    out.push(['11', String(whaleShard), undefined, String(BASE + s), undefined, '120000', '1200', '100'])
     whaleBytes += 120_000
     whaleRecords += 1200
   }
 
   out.push(
-    ['5', String(other), undefined, String(BASE), undefined, '500', '5', '100'],
-    ['7', String(whaleShard), undefined, undefined, undefined, String(whaleBytes), String(whaleRecords), '100'],
-    ['7', String(other), undefined, undefined, undefined, '500', '5', '100'],
-    ['3', String(whaleShard), 'whale', undefined, undefined, String(whaleBytes), String(whaleRecords), '100'],
-    ['3', String(other), 'minnow', undefined, undefined, '500', '5', '100'],
-    ['6', String(whaleShard), undefined, undefined, '17', String(whaleBytes), String(whaleRecords), '100'],
-    ['6', String(other), undefined, undefined, '3', '500', '5', '100'],
+    ['11', String(other), undefined, String(BASE), undefined, '500', '5', '100'],
+    [
+      '15',
+      String(whaleShard),
+      undefined,
+      undefined,
+      undefined,
+      String(whaleBytes),
+      String(whaleRecords),
+      '100',
+      String(BASE),
+      String(BASE + 179),
+    ],
+    ['15', String(other), undefined, undefined, undefined, '500', '5', '100', String(BASE), String(BASE)],
+    ['7', String(whaleShard), 'whale', undefined, undefined, String(whaleBytes), String(whaleRecords), '100'],
+    ['7', String(other), 'minnow', undefined, undefined, '500', '5', '100'],
+    ['13', String(whaleShard), undefined, undefined, '17', String(whaleBytes), String(whaleRecords), '100'],
+    ['13', String(other), undefined, undefined, '3', '500', '5', '100'],
   )
   return out
 }
@@ -88,9 +99,18 @@ beforeEach(() => {
   })
   const all = rows()
   const header = {
-    Data: ['kind', 'shard_index', 'partition_key', 'second', 'slice', 'bytes', 'records', 'max_record_bytes'].map(
-      (v) => ({VarCharValue: v}),
-    ),
+    Data: [
+      'kind',
+      'shard_index',
+      'partition_key',
+      'second',
+      'slice',
+      'bytes',
+      'records',
+      'max_record_bytes',
+      'first_second',
+      'last_second',
+    ].map((v) => ({VarCharValue: v})),
   }
   const toRow = (r: Array<string | undefined>) => ({Data: r.map((v) => (v === undefined ? {} : {VarCharValue: v}))})
   athena

@@ -208,4 +208,58 @@ describe('analyseDenial (CloudTrail through aws-sdk-client-mock)', () => {
     )
     expect(regions).toEqual(['us-east-1'])
   })
+
+  it("with --trail-table: searches the table for an old management denial, in the event's Region", async () => {
+    const queries: unknown[] = []
+    const trailTable = {
+      async lookup(query: unknown) {
+        queries.push(query)
+        return {
+          athena: {partitions: 'all', sql: ''},
+          events: [
+            {
+              accessKeyId: null,
+              errorCode: 'AccessDenied',
+              errorMessage: null,
+              eventId: 'old-1',
+              eventName: 'RunTask',
+              eventSource: 'ecs.amazonaws.com',
+              eventTime: '2026-11-22T05:12:04.000Z',
+              principalArn: SESSION,
+              readOnly: false,
+              region: 'eu-central-1',
+              requestParameters: null,
+              resources: [],
+              sessionIssuerArn: ROLE,
+              sourceIp: null,
+              userName: null,
+            },
+          ],
+          pages: 1,
+          truncated: false,
+        }
+      },
+      table: 'security.trail',
+    }
+    // 200 days after the failure: beyond Event history, not beyond the trail.
+    const a = await analyseDenial(
+      parseAccessDenied(RUN_TASK)!,
+      t,
+      options({now: new Date(t + 200 * 86_400_000), trail: undefined, trailTable}),
+    )
+    expect(a.status).toBe('matched')
+    expect(a.events[0]!.consoleUrl).toContain('eu-central-1.console.aws.amazon.com')
+    expect(queries).toEqual([
+      {end: new Date(t + 600_000), errorsOnly: true, eventName: 'RunTask', start: new Date(t - 600_000)},
+    ])
+    expect(trail.commandCalls(LookupEventsCommand)).toHaveLength(0)
+    // Without a time nothing can be searched: the note says why (not that AWS access is missing).
+    const untimed = await analyseDenial(
+      parseAccessDenied(RUN_TASK)!,
+      undefined,
+      options({trail: undefined, trailTable}),
+    )
+    expect(untimed.note).toMatch(/no time/)
+    expect(queries).toHaveLength(1)
+  })
 })

@@ -11,12 +11,14 @@ import {bigIntToWords} from '../fast-md5.js'
 import {hashKeyOfPartitionKey, type ShardRange, sortRanges} from '../hash-key.js'
 import {SHARD_WRITE_BYTES_PER_SEC} from '../load-profile.js'
 import {keyLoadFromSlices, type ShardTally, sliceOfWords, SLICES_PER_SHARD, type TallyTopKey} from '../load-tally.js'
-import {KIND_KEY, KIND_SECOND, KIND_SHARD, KIND_SLICE, LOAD_COLUMNS} from './load-query.js'
+import {KIND_KEY, KIND_MINUTE, KIND_SECOND, KIND_SHARD, KIND_SLICE, LOAD_COLUMNS} from './load-query.js'
 
 /** One row of the load query, as typed values (Athena returns strings; DuckDB numbers). */
 export interface LoadRow {
   bytes: number
+  firstSecond: null | number
   kind: number
+  lastSecond: null | number
   maxRecordBytes: number
   partitionKey: null | string
   records: number
@@ -37,7 +39,9 @@ export function loadRowFromStrings(cells: ReadonlyArray<string | undefined>): Lo
   const n = (i: number): null | number => toNumber(cells[i], LOAD_COLUMNS[i]!)
   return {
     bytes: n(5) ?? 0,
+    firstSecond: n(8),
     kind: n(0) ?? -1,
+    lastSecond: n(9),
     maxRecordBytes: n(7) ?? 0,
     partitionKey: cells[2] ?? null,
     records: n(6) ?? 0,
@@ -142,11 +146,16 @@ export class AggregatedTally implements TallyView {
         return
       }
 
+      case KIND_MINUTE: {
+        if (row.second === null) return
+        s.tally.minuteSums ??= {bytes: new Map(), records: new Map()}
+        s.tally.minuteSums.bytes.set(row.second, row.bytes)
+        s.tally.minuteSums.records.set(row.second, row.records)
+        return
+      }
+
       case KIND_SECOND: {
         if (row.second === null) return
-        const ms = row.second * 1000
-        if (ms < this.minTimestampMs) this.minTimestampMs = ms
-        if (ms > this.maxTimestampMs) this.maxTimestampMs = ms
         s.tally.perSecondBytes.set(row.second, row.bytes)
         s.tally.perSecondRecords.set(row.second, row.records)
         if (row.maxRecordBytes > SHARD_WRITE_BYTES_PER_SEC) s.tally.largeRecordSeconds.add(row.second)
@@ -156,6 +165,11 @@ export class AggregatedTally implements TallyView {
       case KIND_SHARD: {
         s.tally.bytes += row.bytes
         s.tally.records += row.records
+        // The span of the routed records' times (the same as the local tally's first and last).
+        if (row.firstSecond !== null && row.firstSecond * 1000 < this.minTimestampMs)
+          this.minTimestampMs = row.firstSecond * 1000
+        if (row.lastSecond !== null && row.lastSecond * 1000 > this.maxTimestampMs)
+          this.maxTimestampMs = row.lastSecond * 1000
         return
       }
 

@@ -76,6 +76,7 @@ export function finishTallied(
           endMs / 1000,
           options.threshold,
           s.largeRecordSeconds,
+          s.minuteSums,
         )
       : statsFromTotals(s.bytes, s.records, Math.max(1, (endMs - startMs) / 1000), options.threshold)
     return {range, stats, statsSource: 'offline', tallyIndex: i, throttled: null}

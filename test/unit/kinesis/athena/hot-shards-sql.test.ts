@@ -7,7 +7,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {testRunContext} from '../../../../src/lib/core/run-context.js'
 import {analyseTableLoad, type SqlEngine, tableLoadSql} from '../../../../src/lib/kinesis/athena/hot-shards-sql.js'
-import {hashKeyHex} from '../../../../src/lib/kinesis/athena/load-query.js'
+import {hashKeyHex, KIND_MINUTE, KIND_SECOND} from '../../../../src/lib/kinesis/athena/load-query.js'
 import {evenRanges, hashKeyOfPartitionKey, type ShardRange} from '../../../../src/lib/kinesis/hash-key.js'
 import {analyseHotShards, type HotShardsOptions, type HotShardsResult} from '../../../../src/lib/kinesis/hot-shards.js'
 
@@ -180,6 +180,38 @@ describe('hot-shards over a table (DuckDB rendering of the Athena query)', () =>
     expect(sql.result.shards).toEqual(local.result.shards)
     expect(unrouted(sql.warnings)).toBe(unrouted(local.warnings))
     expect(unrouted(sql.warnings)).toMatch(/^\d+ record\(s\)/)
+  })
+
+  it('beyond 6 hours returns minutes and only the seconds that may be over the limit, and still equals the local analysis', async () => {
+    // 7 hours of a trickle over 300 keys, plus one second where 'whale' sends 1,300 records (over 1000/s).
+    const start = Date.parse('2026-12-07T00:00:00.000Z')
+    const rnd = lcg(5)
+    const recs: Rec[] = Array.from({length: 2500}, (_, i) => ({
+      bytes: 40 + Math.floor(rnd() * 900),
+      key: `user-${Math.floor(rnd() * 300)}`,
+      tsMs: start + Math.floor((i / 2500) * 7 * 3_600_000) + Math.floor(rnd() * 1000),
+    }))
+    for (let i = 0; i < 1300; i++) recs.push({bytes: 60, key: 'whale', tsMs: start + 3 * 3_600_000 + 500})
+    recs.push({bytes: 1_200_000, key: 'user-1', tsMs: start + 5 * 3_600_000})
+    await loadTable('week', recs)
+    const ranges = evenRanges(3)
+    const local = await localAnalysis(recs, ranges)
+    const request = {
+      model: {bytesColumn: 'data_size', keyColumn: 'pk', table: 'week', timeColumn: 'ts'},
+      options: OPTIONS,
+      ranges,
+      rangesSource: 'test',
+    }
+    const sql = await analyseTableLoad(duck, request)
+    expect(sameArgs(sql.result)).toEqual(sameArgs(local.result))
+    expect(sql.profiles).toEqual(local.profiles)
+    expect(local.result.shards.some((s) => (s.secondsOverLimit ?? 0) > 0)).toBe(true)
+    // Bounded: one row per shard and minute (7 h = 421 minutes at most) and a handful of seconds.
+    const {rows} = await duck.run(tableLoadSql(request, 'duckdb'))
+    const kinds = (k: number) => rows.filter((r) => r[0] === String(k)).length
+    expect(kinds(KIND_SECOND)).toBeLessThanOrEqual(3)
+    expect(kinds(KIND_MINUTE)).toBeGreaterThan(400)
+    expect(kinds(KIND_MINUTE)).toBeLessThanOrEqual(3 * 421)
   })
 
   it('renders one model for both dialects: only the dialect nodes differ', () => {
