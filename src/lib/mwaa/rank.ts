@@ -137,6 +137,22 @@ export function buildFindings(input: RankInput): Finding[] {
     }
   }
 
+  // An unreachable Celery broker → tasks that never left the queue or ended while queued.
+  for (const broker of byCategory('network-timeout').filter((d) => d.finding.rule === 'celery-broker-unreachable')) {
+    for (const queued of byCategory('queued-stuck')) {
+      if (!near(broker.occurrences, queued.occurrences, 30 * 60 * 1000)) continue
+      link(
+        broker,
+        queued,
+        {
+          root: `The broker was unreachable while tasks were queued: this explains the ${queued.finding.title.toLowerCase()} finding.`,
+          symptom: `Linked cause: the Celery broker was unreachable${firstTime(broker.occurrences)} (${broker.finding.rule}).`,
+        },
+        0.9,
+      )
+    }
+  }
+
   // OOM → zombies (the killed process stopped heartbeating).
   for (const oom of byCategory('oom-sigkill')) {
     for (const zombie of byCategory('zombie-task')) {
