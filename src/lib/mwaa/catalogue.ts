@@ -177,6 +177,24 @@ export const RULES: readonly Rule[] = [
   {
     category: 'requirements-install-failure',
     cause:
+      'A pip install that the task ran itself failed (a PythonVirtualenvOperator or ExternalPythonOperator environment, or a script): the packages it lists were not installed, so the task could not run.',
+    confidence: 0.8,
+    doc: DOC.dependencies,
+    fix: [
+      "Read pip's own `ERROR:` lines above this one: they name the package that could not be found, built or resolved.",
+      'Pin versions that exist for the Python of the virtual environment, and test the same requirements locally (aws-mwaa-docker-images for MWAA).',
+      'In a private network, pip needs an index it can reach (a CodeArtifact or mirror URL, or wheels shipped in plugins.zip).',
+    ],
+    id: 'task-pip-install-failed',
+    // `subprocess.CalledProcessError: Command '['/tmp/venvX/bin/pip', 'install', …]' returned non-zero exit status 1.`
+    keywords: ['CalledProcessError'],
+    pattern: /CalledProcessError: Command '[[]'[^']*pip3?', 'install'.*' returned non-zero exit status [1-9]/,
+    severity: 'error',
+    title: 'A pip install run by the task failed',
+  },
+  {
+    category: 'requirements-install-failure',
+    cause:
       'requirements.txt has no `--constraint` line, so MWAA forced its local constraints; packages that conflict with them are not installed.',
     confidence: 0.5,
     doc: DOC.dependencies,
@@ -625,6 +643,24 @@ export const RULES: readonly Rule[] = [
   {
     category: 'access-denied',
     cause:
+      'A Google Cloud call made from Airflow was denied (HTTP 403): the service account of the connection the task uses lacks the permission the message names.',
+    confidence: 0.85,
+    doc: 'https://cloud.google.com/iam/docs/troubleshooting-access',
+    fix: [
+      'Grant a role that holds the permission named in the message (e.g. bigquery.jobs.create) to the service account of the connection (gcp_conn_id, or impersonation_chain when set), on the project or resource the message names.',
+      "Check that the task uses the connection you expect: a default connection without credentials falls back to the environment's own identity.",
+    ],
+    id: 'gcp-permission-denied',
+    // google-api-core raises Forbidden (403) / PermissionDenied; the message says `does not have <service.resource.verb> permission`.
+    keywords: ['google.api_core.exceptions.', 'does not have'],
+    pattern:
+      /google[.]api_core[.]exceptions[.](Forbidden|PermissionDenied)|does not have [a-z]+[.][A-Za-z]+[.][A-Za-z]+ permission/,
+    severity: 'error',
+    title: 'Google Cloud permission denied',
+  },
+  {
+    category: 'access-denied',
+    cause:
       'Kubernetes refused a call Airflow made with its service account (RBAC): the role bound to it does not allow that verb on that resource.',
     confidence: 0.7,
     doc: DOC.executionRole,
@@ -954,7 +990,9 @@ export const RULES: readonly Rule[] = [
     groups: ['worker'],
     id: 'celery-command-failed',
     keywords: ['Celery command failed', 'execute_command encountered a CalledProcessError', 'Failed to execute task'],
-    pattern: /Celery command failed|execute_command encountered a CalledProcessError|Failed to execute task/,
+    // Celery's executor logs `[<celery task id>] Failed to execute task <error>.`; the debug and local executors'
+    // `Failed to execute task: <error>` is the task's own exception, not a launch failure on a worker.
+    pattern: /Celery command failed|execute_command encountered a CalledProcessError|Failed to execute task [^:]/,
     severity: 'warning',
     title: 'Worker failed to launch a task',
   },
@@ -1119,20 +1157,21 @@ export const RULES: readonly Rule[] = [
   {
     category: 'database-connection',
     cause:
-      'The database server refused the login (wrong password or user name, a user that does not exist, or a host the server does not accept): the credentials in the connection do not match the server. For Airflow\'s own components, health checks and `airflow db` commands that is the metadata database connection (sql_alchemy_conn or its secret); for a task, the Airflow connection it uses.',
+      "The database server refused the login or does not know the role (wrong password or user name, a user or role that does not exist, or a host the server does not accept): the credentials in the connection do not match the server. For Airflow's own components, health checks and `airflow db` commands that is the metadata database connection (sql_alchemy_conn or its secret); for a task, the Airflow connection it uses.",
     confidence: 0.85,
     doc: 'https://airflow.apache.org/docs/apache-airflow/stable/howto/set-up-database.html',
     fix: [
       'Find which connection this is: a scheduler, webserver, liveness probe or `airflow db` line means the metadata database; a task log means the connection the task names.',
       'Compare the user and password in that connection (environment variable, secret or Helm value) with the database; a password changed on one side only, or a special character not URL-encoded in the URI, gives this error.',
-      'For `no pg_hba.conf entry`, allow the client\'s address (or require SSL as the server expects) in the server\'s access rules.',
+      "For `no pg_hba.conf entry`, allow the client's address (or require SSL as the server expects) in the server's access rules.",
     ],
     id: 'database-login-rejected',
-    // PostgreSQL: `FATAL:  password authentication failed for user "x"`, `role "x" does not exist`, `no pg_hba.conf entry`;
+    // PostgreSQL: `FATAL:  password authentication failed for user "x"`, `role "x" does not exist` (at login, or in a
+    // grant a migration runs), `no pg_hba.conf entry`;
     // MySQL: `(1045, "Access denied for user 'x'@'host' (using password: YES)")`.
     keywords: ['password authentication failed', 'does not exist', 'pg_hba.conf entry', 'Access denied for user'],
     pattern:
-      /password authentication failed for user|FATAL: +role "[^"]+" does not exist|no pg_hba[.]conf entry for host|Access denied for user '[^']*'@/,
+      /password authentication failed for user|role "[^"]+" does not exist|no pg_hba[.]conf entry for host|Access denied for user '[^']*'@/,
     severity: 'error',
     title: 'Database login rejected',
   },
@@ -1162,6 +1201,25 @@ export const RULES: readonly Rule[] = [
       /psycopg2\.OperationalError|sqlalchemy\.exc\.OperationalError|(_mysql_exceptions|MySQLdb[._a-z]*|pymysql[.]err)[.]OperationalError|Lost connection to MySQL server|MySQL server has gone away|Can't connect to MySQL server|server closed the connection unexpectedly|could not connect to server|QueuePool limit of size|This transaction is closed|ResourceClosedError|SSL connection has been closed unexpectedly|pgbouncer cannot connect/,
     severity: 'error',
     title: 'Metadata database connection error',
+  },
+  {
+    category: 'database-connection',
+    cause:
+      "A schema migration of the metadata database failed (`airflow db migrate` / `upgrade` / `init`, or a component that migrates at start): the traceback runs through Airflow's migration code. The exception at its end says why; when it was cut off in a paste, run the command again and read its last line.",
+    confidence: 0.7,
+    doc: DOC.logs,
+    fix: [
+      'Run the migration again and read the last line of its traceback: a revision that cannot be located, an object that already exists, a lock, or a library version (alembic, SQLAlchemy) outside the constraints file.',
+      'Check the installed alembic and SQLAlchemy versions against the constraints file of the Airflow version you migrate to.',
+      'Restore the database from the backup taken before the upgrade before retrying with another version.',
+    ],
+    id: 'metadata-db-migration-failed',
+    // The frames of `airflow db …` (cli/commands/db_command.py) or of Airflow's alembic scripts (airflow/migrations/);
+    // after the specific database rules, so a known cause in the same traceback comes first.
+    keywords: ['db_command.py', 'airflow/migrations/'],
+    pattern: /File "[^"]*(airflow[/]cli[/]commands[/]db_command[.]py|airflow[/]migrations[/][^"]*)", line [0-9]+/,
+    severity: 'error',
+    title: 'Metadata database migration failed',
   },
   // --- scheduler-heartbeat ---
   {

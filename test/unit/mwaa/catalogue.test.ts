@@ -83,9 +83,10 @@ describe('signature catalogue', () => {
     it.each(fixture.positive)('matches %s', (text) => {
       const {before} = fixture
       const context = before === undefined ? [] : classify(before, fixture.kind, fixture.stream)
-      expect(
-        classify(before === undefined ? text : `${before}\n${text}`, fixture.kind, fixture.stream),
-      ).toEqual([...context, fixture.rule])
+      expect(classify(before === undefined ? text : `${before}\n${text}`, fixture.kind, fixture.stream)).toEqual([
+        ...context,
+        fixture.rule,
+      ])
       // The keyword prefilter must never hide a match the rule itself would find.
       expect(
         matchRule(text, fixture.kind, fixture.stream ?? 'fixture-stream', {preceding: () => before ?? ''})?.rule.id,
