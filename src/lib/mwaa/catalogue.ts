@@ -1217,7 +1217,9 @@ export const RULES: readonly Rule[] = [
     // The frames of `airflow db …` (cli/commands/db_command.py) or of Airflow's alembic scripts (airflow/migrations/);
     // after the specific database rules, so a known cause in the same traceback comes first.
     keywords: ['db_command.py', 'airflow/migrations/'],
-    pattern: /File "[^"]*(airflow[/]cli[/]commands[/]db_command[.]py|airflow[/]migrations[/][^"]*)", line [0-9]+/,
+    // Only the migrating subcommands of db_command.py (`airflow db shell` or `check` fail for other reasons).
+    pattern:
+      /File "[^"]*airflow[/]cli[/]commands[/]db_command[.]py", line [0-9]+, in (upgradedb|migratedb|initdb|resetdb|downgrade)|File "[^"]*airflow[/]migrations[/][^"]*", line [0-9]+/,
     severity: 'error',
     title: 'Metadata database migration failed',
   },
