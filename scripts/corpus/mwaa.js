@@ -46,7 +46,7 @@ export default {
 
   items(target, {filesUnder}) {
     return filesUnder(target)
-      .filter((file) => !file.endsWith(SIDECAR) && !/(^|\/)(README|sources)[^/]*$/i.test(file))
+      .filter((file) => !file.endsWith(SIDECAR) && !/(^|\/)(README|sources|labels)[^/]*$/i.test(file))
       .map((file) => ({args: ['mwaa', 'triage', '--logs', file, '--json'], expected: expectedOf(file), label: file}))
   },
 }

@@ -177,6 +177,24 @@ export const RULES: readonly Rule[] = [
   {
     category: 'requirements-install-failure',
     cause:
+      'A pip install that the task ran itself failed (a PythonVirtualenvOperator or ExternalPythonOperator environment, or a script): the packages it lists were not installed, so the task could not run.',
+    confidence: 0.8,
+    doc: DOC.dependencies,
+    fix: [
+      "Read pip's own `ERROR:` lines above this one: they name the package that could not be found, built or resolved.",
+      'Pin versions that exist for the Python of the virtual environment, and test the same requirements locally (aws-mwaa-docker-images for MWAA).',
+      'In a private network, pip needs an index it can reach (a CodeArtifact or mirror URL, or wheels shipped in plugins.zip).',
+    ],
+    id: 'task-pip-install-failed',
+    // `subprocess.CalledProcessError: Command '['/tmp/venvX/bin/pip', 'install', …]' returned non-zero exit status 1.`
+    keywords: ['CalledProcessError'],
+    pattern: /CalledProcessError: Command '[[]'[^']*pip3?', 'install'.*' returned non-zero exit status [1-9]/,
+    severity: 'error',
+    title: 'A pip install run by the task failed',
+  },
+  {
+    category: 'requirements-install-failure',
+    cause:
       'requirements.txt has no `--constraint` line, so MWAA forced its local constraints; packages that conflict with them are not installed.',
     confidence: 0.5,
     doc: DOC.dependencies,
@@ -360,10 +378,30 @@ export const RULES: readonly Rule[] = [
     ],
     groups: ['dag-processing', 'scheduler'],
     id: 'dag-processor-timeout',
-    keywords: ['has timed out, killing it'],
-    pattern: /Processor for ([^ ]+) with PID [0-9]+ started at .+ has timed out, killing it/,
+    // Airflow 1.10–2.x: `started at <time> has timed out, killing it.`; later 2.x and 3.x: `started <n> ago killing it.`
+    keywords: ['killing it'],
+    pattern: /Processor for ([^ ]+) with PID [0-9]+ started (at .+ has timed out, killing it|.+ ago killing it)/,
     severity: 'error',
     title: 'DAG file processing timed out',
+  },
+  {
+    category: 'dagbag-import-timeout',
+    cause:
+      'The DAG processor killed the parse of {1} with SIGKILL (-9) because it ran past dag_file_processor_timeout (the timeout line comes just before): the kill is the timeout, not memory.',
+    confidence: 0.9,
+    doc: DOC.airflow202,
+    fix: [
+      'Make the DAG file cheaper to import (no top-level I/O, no heavy imports at the top level).',
+      'Raise core.dag_file_processor_timeout (and core.dagbag_import_timeout) if parsing is legitimately slow.',
+    ],
+    groups: ['dag-processing', 'scheduler'],
+    id: 'dag-processor-killed-after-timeout',
+    keywords: ['return code -9', 'SIGKILL', 'signal 9'],
+    // The processor's own exit line, only after its timeout line: alone, a -9 still reads as a kill for memory.
+    nearBefore: /has timed out, killing it|ago killing it/,
+    pattern: /Processor for ([^ ]+) exited with return code -9|DagFileProcessor[^\n]*(return code -9|SIGKILL|signal 9)/,
+    severity: 'error',
+    title: 'DAG file processing timed out (processor killed)',
   },
   {
     category: 'dagbag-import-timeout',
@@ -605,6 +643,24 @@ export const RULES: readonly Rule[] = [
   {
     category: 'access-denied',
     cause:
+      'A Google Cloud call made from Airflow was denied (HTTP 403): the service account of the connection the task uses lacks the permission the message names.',
+    confidence: 0.85,
+    doc: 'https://cloud.google.com/iam/docs/troubleshooting-access',
+    fix: [
+      'Grant a role that holds the permission named in the message (e.g. bigquery.jobs.create) to the service account of the connection (gcp_conn_id, or impersonation_chain when set), on the project or resource the message names.',
+      "Check that the task uses the connection you expect: a default connection without credentials falls back to the environment's own identity.",
+    ],
+    id: 'gcp-permission-denied',
+    // google-api-core raises Forbidden (403) / PermissionDenied; the message says `does not have <service.resource.verb> permission`.
+    keywords: ['google.api_core.exceptions.', 'does not have'],
+    pattern:
+      /google[.]api_core[.]exceptions[.](Forbidden|PermissionDenied)|does not have [a-z]+[.][A-Za-z]+[.][A-Za-z]+ permission/,
+    severity: 'error',
+    title: 'Google Cloud permission denied',
+  },
+  {
+    category: 'access-denied',
+    cause:
       'Kubernetes refused a call Airflow made with its service account (RBAC): the role bound to it does not allow that verb on that resource.',
     confidence: 0.7,
     doc: DOC.executionRole,
@@ -726,14 +782,32 @@ export const RULES: readonly Rule[] = [
   },
   {
     category: 'oom-sigkill',
+    cause:
+      'The container that ran it (a Kubernetes pod or a Docker container) was killed for memory: {1}. Its memory limit is lower than what the task (or the Airflow component) needs.',
+    confidence: 0.9,
+    doc: DOC.airflow202,
+    fix: [
+      "Raise the container's memory limit (the pod's resources.limits.memory, executor_config / pod_override for one task, or the Docker memory limit), or make the task use less memory.",
+      "On MWAA, where workers are managed containers, lower tasks per worker (celery.worker_autoscale) or use a larger environment class; check the workers' MemoryUtilization.",
+    ],
+    id: 'container-oom-killed',
+    // The Kubernetes reason `OOMKilled`, an eviction for node memory pressure, and the exit code 137 (128 + SIGKILL)
+    // that Docker and Kubernetes report for a container killed by the kernel's OOM killer.
+    keywords: ['OOMKilled', 'low on resource: memory', 'code 137'],
+    pattern: /(OOMKilled|The node was low on resource: memory|exit(ed with)? code:? 137([^0-9]|$))/,
+    severity: 'critical',
+    title: 'Container killed for memory (OOMKilled)',
+  },
+  {
+    category: 'oom-sigkill',
     cause: 'Python or the OS could not allocate memory in the task.',
     confidence: 0.85,
     doc: DOC.airflow202,
     fix: ['Process the data in smaller pieces, or reduce tasks per worker / use a larger environment class.'],
     groups: ['task', 'worker', 'scheduler', 'dag-processing'],
     id: 'memory-error',
-    keywords: ['MemoryError', 'Cannot allocate memory', 'Out of memory', 'OOMKilled'],
-    pattern: /(^|[^A-Za-z])MemoryError|Cannot allocate memory|Out of memory: Kill|OOMKilled/,
+    keywords: ['MemoryError', 'Cannot allocate memory', 'Out of memory'],
+    pattern: /(^|[^A-Za-z])MemoryError|Cannot allocate memory|Out of memory: Kill/,
     severity: 'error',
     title: 'Out of memory',
   },
@@ -911,11 +985,14 @@ export const RULES: readonly Rule[] = [
     doc: DOC.airflow202,
     fix: [
       "Read the lines before this one on the same worker: the command's own error (DAG not found on the worker, import error, DB error) is the cause.",
+      "If the worker's lines are not at hand, open the task's own log: a package missing on the worker (ModuleNotFoundError) is a frequent reason, and it shows there, not here.",
     ],
     groups: ['worker'],
     id: 'celery-command-failed',
     keywords: ['Celery command failed', 'execute_command encountered a CalledProcessError', 'Failed to execute task'],
-    pattern: /Celery command failed|execute_command encountered a CalledProcessError|Failed to execute task/,
+    // Celery's executor logs `[<celery task id>] Failed to execute task <error>.`; the debug and local executors'
+    // `Failed to execute task: <error>` is the task's own exception, not a launch failure on a worker.
+    pattern: /Celery command failed|execute_command encountered a CalledProcessError|Failed to execute task [^:]/,
     severity: 'warning',
     title: 'Worker failed to launch a task',
   },
@@ -1080,6 +1157,27 @@ export const RULES: readonly Rule[] = [
   {
     category: 'database-connection',
     cause:
+      "The database server refused the login or does not know the role (wrong password or user name, a user or role that does not exist, or a host the server does not accept): the credentials in the connection do not match the server. For Airflow's own components, health checks and `airflow db` commands that is the metadata database connection (sql_alchemy_conn or its secret); for a task, the Airflow connection it uses.",
+    confidence: 0.85,
+    doc: 'https://airflow.apache.org/docs/apache-airflow/stable/howto/set-up-database.html',
+    fix: [
+      'Find which connection this is: a scheduler, webserver, liveness probe or `airflow db` line means the metadata database; a task log means the connection the task names.',
+      'Compare the user and password in that connection (environment variable, secret or Helm value) with the database; a password changed on one side only, or a special character not URL-encoded in the URI, gives this error.',
+      "For `no pg_hba.conf entry`, allow the client's address (or require SSL as the server expects) in the server's access rules.",
+    ],
+    id: 'database-login-rejected',
+    // PostgreSQL: `FATAL:  password authentication failed for user "x"`, `role "x" does not exist` (at login, or in a
+    // grant a migration runs), `no pg_hba.conf entry`;
+    // MySQL: `(1045, "Access denied for user 'x'@'host' (using password: YES)")`.
+    keywords: ['password authentication failed', 'does not exist', 'pg_hba.conf entry', 'Access denied for user'],
+    pattern:
+      /password authentication failed for user|role "[^"]+" does not exist|no pg_hba[.]conf entry for host|Access denied for user '[^']*'@/,
+    severity: 'error',
+    title: 'Database login rejected',
+  },
+  {
+    category: 'database-connection',
+    cause:
       'A component lost or could not open its connection to the Airflow metadata database. On MWAA this is usually a symptom of an overloaded scheduler or a security group that blocks port 5432, not the root cause.',
     confidence: 0.75,
     doc: DOC.logs,
@@ -1103,6 +1201,27 @@ export const RULES: readonly Rule[] = [
       /psycopg2\.OperationalError|sqlalchemy\.exc\.OperationalError|(_mysql_exceptions|MySQLdb[._a-z]*|pymysql[.]err)[.]OperationalError|Lost connection to MySQL server|MySQL server has gone away|Can't connect to MySQL server|server closed the connection unexpectedly|could not connect to server|QueuePool limit of size|This transaction is closed|ResourceClosedError|SSL connection has been closed unexpectedly|pgbouncer cannot connect/,
     severity: 'error',
     title: 'Metadata database connection error',
+  },
+  {
+    category: 'database-connection',
+    cause:
+      "A schema migration of the metadata database failed (`airflow db migrate` / `upgrade` / `init`, or a component that migrates at start): the traceback runs through Airflow's migration code. The exception at its end says why; when it was cut off in a paste, run the command again and read its last line.",
+    confidence: 0.7,
+    doc: DOC.logs,
+    fix: [
+      'Run the migration again and read the last line of its traceback: a revision that cannot be located, an object that already exists, a lock, or a library version (alembic, SQLAlchemy) outside the constraints file.',
+      'Check the installed alembic and SQLAlchemy versions against the constraints file of the Airflow version you migrate to.',
+      'Restore the database from the backup taken before the upgrade before retrying with another version.',
+    ],
+    id: 'metadata-db-migration-failed',
+    // The frames of `airflow db …` (cli/commands/db_command.py) or of Airflow's alembic scripts (airflow/migrations/);
+    // after the specific database rules, so a known cause in the same traceback comes first.
+    keywords: ['db_command.py', 'airflow/migrations/'],
+    // Only the migrating subcommands of db_command.py (`airflow db shell` or `check` fail for other reasons).
+    pattern:
+      /File "[^"]*airflow[/]cli[/]commands[/]db_command[.]py", line [0-9]+, in (upgradedb|migratedb|initdb|resetdb|downgrade)|File "[^"]*airflow[/]migrations[/][^"]*", line [0-9]+/,
+    severity: 'error',
+    title: 'Metadata database migration failed',
   },
   // --- scheduler-heartbeat ---
   {
@@ -1207,13 +1326,59 @@ export const RULES: readonly Rule[] = [
       'In private subnets, add an interface VPC endpoint for Secrets Manager (or SSM) with private DNS, or a NAT route.',
     ],
     id: 'secrets-backend-unreachable',
-    keywords: ['EndpointConnectionError', 'Could not connect to the endpoint', 'Connect timeout on endpoint'],
+    keywords: ['EndpointConnectionError', 'Could not connect to the endpoint', 'endpoint URL'],
     pattern:
-      /(Could not connect to the endpoint URL|Connect timeout on endpoint URL):? *"?(https?:[/][/](secretsmanager|ssm)[.][^" ]*)/,
+      /(Could not connect to the endpoint URL|Connect timeout on endpoint URL|Read timeout on endpoint URL|Connection was closed before we received a valid response from endpoint URL):? *"?(https?:[/][/](secretsmanager|ssm)[.][^" ]*)/,
     severity: 'error',
     title: 'Secrets backend endpoint unreachable',
   },
   // --- network-timeout ---
+  {
+    category: 'network-timeout',
+    cause:
+      "The Celery broker could not be reached ({1}): the scheduler cannot queue tasks and workers cannot receive them, so tasks stay queued or fail while queued. On MWAA the broker is Amazon SQS, reached through the environment's network; in self-managed Airflow it is Redis or RabbitMQ.",
+    confidence: 0.8,
+    doc: DOC.networking,
+    fix: [
+      'Check that the broker named in the error is running and reachable from the scheduler and the workers (host, port, DNS name in celery.broker_url).',
+      'On MWAA, the environment needs a route to SQS: an interface VPC endpoint for SQS with private DNS, or a NAT gateway, and security groups that allow HTTPS (443).',
+      'When the broker restarts or fails over, tasks queued meanwhile end as failed while queued: clear and re-run them once it is back.',
+    ],
+    id: 'celery-broker-unreachable',
+    // redis-py: `Error 111 connecting to redis:6379. Connection refused.`; kombu wraps it in its OperationalError;
+    // Celery's consumer: `Cannot connect to redis://…` / `amqp://…` / `sqs://…`.
+    keywords: [
+      'Cannot connect to',
+      ' connecting to ',
+      'kombu.exceptions.OperationalError',
+      'redis.exceptions.',
+      'Connection to broker lost',
+    ],
+    pattern:
+      /(Cannot connect to (redis|rediss|amqp|amqps|pyamqp|sqs)[+a-z]*:[/][/]|Error -?[0-9]+ connecting to [^ ]*[^ .]|kombu[.]exceptions[.]OperationalError|redis[.]exceptions[.](ConnectionError|TimeoutError)|Connection to broker lost)/,
+    severity: 'error',
+    title: 'Celery broker unreachable',
+  },
+  {
+    category: 'network-timeout',
+    cause:
+      "A call to the AWS endpoint {2} failed in the network, not in AWS ({1}): the connection could not be opened, timed out, or was closed before a response. In MWAA's private subnets the service needs a VPC endpoint (or a NAT route) and a security group that lets HTTPS (443) out to it; a wrong Region or endpoint_url gives the same error.",
+    confidence: 0.8,
+    doc: DOC.networking,
+    fix: [
+      'The host in the error names the service and the Region: check that the Region is the intended one (region_name / endpoint_url on the Airflow connection).',
+      'In private subnets, add an interface VPC endpoint for that service with private DNS (a gateway endpoint for S3 and DynamoDB), or route through a NAT gateway.',
+      "Allow HTTPS (443) from the environment's security group to the endpoint (its security group and the subnets' NACLs).",
+      "A read timeout or a closed connection on a long call that usually works (a log tail, a large transfer): raise read_timeout and retries in the connection's botocore config.",
+    ],
+    id: 'aws-endpoint-unreachable',
+    // botocore's messages for EndpointConnectionError, ConnectTimeoutError, ReadTimeoutError and ConnectionClosedError.
+    keywords: ['endpoint URL', 'Could not connect to the endpoint'],
+    pattern:
+      /(Could not connect to the endpoint URL|Connect timeout on endpoint URL|Read timeout on endpoint URL|Connection was closed before we received a valid response from endpoint URL):? *"?(https?:[/][/][^"/ ]+)/,
+    severity: 'error',
+    title: 'AWS endpoint unreachable',
+  },
   {
     category: 'network-timeout',
     cause:
@@ -1230,7 +1395,7 @@ export const RULES: readonly Rule[] = [
       'ConnectTimeout',
       'EndpointConnectionError',
       'ReadTimeout',
-      'Connect timeout on endpoint',
+      'endpoint URL',
       'Could not connect to the endpoint',
       'Connection timed out',
       'Max retries exceeded',
@@ -1239,11 +1404,10 @@ export const RULES: readonly Rule[] = [
       'Name or service not known',
       'Network is unreachable',
       'Cannot connect to',
-      'Connection to broker lost',
       'Connection refused',
     ],
     pattern:
-      /ConnectTimeout|EndpointConnectionError|ReadTimeout|Connect timeout on endpoint URL|Could not connect to the endpoint URL|Connection timed out|Max retries exceeded with url|NewConnectionError|Temporary failure in name resolution|Name or service not known|Network is unreachable|Cannot connect to [a-z+]+:\/\/|Connection to broker lost|Connection refused/,
+      /ConnectTimeout|EndpointConnectionError|ReadTimeout|Connect timeout on endpoint URL|Could not connect to the endpoint URL|Connection timed out|Max retries exceeded with url|NewConnectionError|Temporary failure in name resolution|Name or service not known|Network is unreachable|Cannot connect to [a-z+]+:\/\/|Connection refused/,
     severity: 'error',
     title: 'Network timeout or unreachable endpoint',
   },

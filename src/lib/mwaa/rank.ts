@@ -97,7 +97,11 @@ export function buildFindings(input: RankInput): Finding[] {
   const drafts = [...input.aggregates.values()].map((agg) => draftOf(agg))
   const byCategory = (c: Category): Draft[] => drafts.filter((d) => d.finding.category === c)
   // requirements install failure → missing modules / plugin import errors.
-  for (const install of byCategory('requirements-install-failure').filter((d) => d.finding.severity !== 'warning')) {
+  // (A task's own pip install in a virtual environment says nothing about requirements.txt.)
+  const installs = byCategory('requirements-install-failure').filter(
+    (d) => d.finding.severity !== 'warning' && d.finding.rule !== 'task-pip-install-failed',
+  )
+  for (const install of installs) {
     const installText = install.occurrences.map((o) => o.line).join('\n')
     for (const missing of [...byCategory('module-not-found'), ...byCategory('plugin-import-error')]) {
       const modules = [...new Set(missing.occurrences.flatMap((o) => (o.captures[1] ? [o.captures[1]] : [])))]
@@ -136,6 +140,8 @@ export function buildFindings(input: RankInput): Finding[] {
       )
     }
   }
+
+  linkBrokerToQueuedTasks(byCategory)
 
   // OOM → zombies (the killed process stopped heartbeating).
   for (const oom of byCategory('oom-sigkill')) {
@@ -214,6 +220,24 @@ export function buildFindings(input: RankInput): Finding[] {
         (a.finding.firstSeen ?? '').localeCompare(b.finding.firstSeen ?? ''),
     )
     .map((d) => ({...d.finding, confidence: Math.round(d.finding.confidence * 100) / 100}))
+}
+
+/** An unreachable Celery broker → tasks that never left the queue or ended while queued. */
+function linkBrokerToQueuedTasks(byCategory: (c: Category) => Draft[]): void {
+  for (const broker of byCategory('network-timeout').filter((d) => d.finding.rule === 'celery-broker-unreachable')) {
+    for (const queued of byCategory('queued-stuck')) {
+      if (!near(broker.occurrences, queued.occurrences, 30 * 60 * 1000)) continue
+      link(
+        broker,
+        queued,
+        {
+          root: `The broker was unreachable while tasks were queued: this explains the ${queued.finding.title.toLowerCase()} finding.`,
+          symptom: `Linked cause: the Celery broker was unreachable${firstTime(broker.occurrences)} (${broker.finding.rule}).`,
+        },
+        0.9,
+      )
+    }
+  }
 }
 
 /** A DAG or plugin that does not import on the worker → tasks that end while still queued. */

@@ -25,6 +25,8 @@ export const ERROR_KEYWORDS = [
   'Fatal Python error',
   'Negsignal.',
   'Command exited with return code',
+  // A traceback pasted without its header and its last line: only its `File "…", line N, in f` frames.
+  'File "',
 ]
 
 /** Error records kept per run: enough to name the distinct errors of a pasted log. */
@@ -68,16 +70,27 @@ export function isErrorRecord(body: string, header: ParsedHeader | undefined): b
   const firstLineEnd = body.indexOf('\n')
   const firstLine = firstLineEnd === -1 ? body : body.slice(0, firstLineEnd)
   if (LEVEL_WORD.test(firstLine) || TRACEBACK.test(body) || AWS_CLIENT_ERROR.test(body)) return true
+  if ((body.match(FRAME_LINE) ?? []).length >= MIN_FRAMES) return true
   return body.split('\n', MAX_LINES_SCANNED).some((l) => EXCEPTION_LINE.test(l))
 }
 
 const MAX_LINES_SCANNED = 400
+/** A traceback frame line; two or more of them are a traceback even when its header and last line were not pasted. */
+const FRAME_LINE = /^\s*File "[^"]+", line [0-9]+, in /gm
+const MIN_FRAMES = 2
 
 export interface ErrorSummary {
   message: string
   /** `File:line` of the last traceback frame, or null when the text has no frame. */
   raisedAt: null | string
   type: null | string
+}
+
+/** What to say when no exception line names the error: a header-less traceback's frames, else the first line. */
+function untypedMessage(record: string, lines: string[]): string {
+  if (!TRACEBACK.test(record) && (record.match(FRAME_LINE) ?? []).length >= MIN_FRAMES)
+    return 'a Python traceback whose exception line was not included (the text ends before it)'
+  return (lines.find((l) => l.trim() !== '') ?? '').trim()
 }
 
 /** The exception (type and message of the last exception line) and where it was raised. */
@@ -115,7 +128,7 @@ export function summariseError(record: string): ErrorSummary {
     message = `exit status ${status}${SHELL_STATUS[status] ? `: ${SHELL_STATUS[status]}` : ''}`
   }
 
-  if (!type) message = (lines.find((l) => l.trim() !== '') ?? '').trim()
+  if (!type) message = untypedMessage(record, lines)
   let raisedAt: null | string = null
   const frameText = exceptionLine === -1 ? record : lines.slice(0, exceptionLine).join('\n')
   for (const f of frameText.matchAll(FRAME)) raisedAt = `${f[1]}:${f[2]}`

@@ -81,9 +81,16 @@ describe('signature catalogue', () => {
 
   describe.each(SIGNATURE_FIXTURES)('$rule', (fixture) => {
     it.each(fixture.positive)('matches %s', (text) => {
-      expect(classify(text, fixture.kind, fixture.stream)).toEqual([fixture.rule])
+      const {before} = fixture
+      const context = before === undefined ? [] : classify(before, fixture.kind, fixture.stream)
+      expect(classify(before === undefined ? text : `${before}\n${text}`, fixture.kind, fixture.stream)).toEqual([
+        ...context,
+        fixture.rule,
+      ])
       // The keyword prefilter must never hide a match the rule itself would find.
-      expect(matchRule(text, fixture.kind, fixture.stream ?? 'fixture-stream')?.rule.id).toBe(fixture.rule)
+      expect(
+        matchRule(text, fixture.kind, fixture.stream ?? 'fixture-stream', {preceding: () => before ?? ''})?.rule.id,
+      ).toBe(fixture.rule)
     })
     it.each(fixture.negative)('does not match the near-miss %s', (text) => {
       expect(classify(text, fixture.kind, fixture.stream)).not.toContain(fixture.rule)

@@ -184,6 +184,35 @@ describe('ranking causes, not counts', () => {
     expect(findings.map((f) => f.category)).not.toContain('oom-sigkill')
   })
 
+  it('reads a DAG processor killed after its timeout as a parse timeout, not as out of memory', () => {
+    const findings = rank([
+      {
+        kind: 'unknown',
+        stream: 'pasted',
+        text: 'Processor for /opt/airflow/dags/big_dag.py with PID 4410 started at 2020-05-02T02:59:00+00:00 has timed out, killing it\nProcessor for /opt/airflow/dags/big_dag.py exited with return code -9',
+      },
+    ])
+    expect(findings.map((f) => f.category)).toEqual(['dagbag-import-timeout', 'dagbag-import-timeout'])
+    expect(findings.map((f) => f.rule).sort()).toEqual(['dag-processor-killed-after-timeout', 'dag-processor-timeout'])
+  })
+
+  it('ranks an unreachable Celery broker above the tasks that ended while queued', () => {
+    const findings = rank([
+      {
+        kind: 'scheduler',
+        stream: 's',
+        text: `${at(41)} {{x.py:1}} ERROR - Executor reports task instance <TaskInstance: a.b r [queued]> finished (failed) although the task says it's queued. (Info: None) Was the task killed externally?`,
+      },
+      {
+        kind: 'worker',
+        stream: 'w',
+        text: '[2026-11-22 05:40:03,512: ERROR/MainProcess] consumer: Cannot connect to redis://redis:6379/0: Error 111 connecting to redis:6379. Connection refused..',
+      },
+    ])
+    expect(findings.map((f) => f.rule)).toEqual(['celery-broker-unreachable', 'executor-reports-queued'])
+    expect(findings[1]!.cause).toMatch(/Linked cause: the Celery broker was unreachable at 2026-11-22T05:40:03\.512Z/)
+  })
+
   it('says when nothing explains a SIGTERM and lowers confidence', () => {
     const findings = rank([
       {

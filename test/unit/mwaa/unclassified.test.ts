@@ -128,6 +128,21 @@ describe('errors no rule knows', () => {
     expect(isErrorRecord('We saw a ValueError yesterday, it went away after a retry', undefined)).toBe(false)
   })
 
+  it('reports a traceback pasted without its header and its exception line, naming its last frame', () => {
+    const text = [
+      '  File "/opt/airflow/plugins/export/runner.py", line 88, in run',
+      '    result = self.client.fetch(batch)',
+      '  File "/opt/airflow/plugins/export/client.py", line 23, in fetch',
+      '    return self.session.get(url, timeout=5)',
+    ].join('\n')
+    const findings = unclassifiedFindings(scan(text).unclassified)
+    expect(findings).toHaveLength(1)
+    expect(findings[0]!.cause).toMatch(/exception line was not included/)
+    expect(findings[0]!.cause).toMatch(/raised at \/opt\/airflow\/plugins\/export\/client\.py:23/)
+    // One frame alone is not enough to call it a traceback.
+    expect(isErrorRecord('  File "/opt/airflow/dags/etl.py", line 3, in <module>', undefined)).toBe(false)
+  })
+
   it('finds nothing in a log of INFO lines', () => {
     const c = scan(
       '[2025-02-03 10:00:00,000] {x.py:1} INFO - copied 10 rows\n[2025-02-03 10:00:01,000] {x.py:2} INFO - done',
