@@ -84,6 +84,8 @@ export interface CheckerOptions {
   /** Lines of the file before the first byte fed (a header removed by the caller). */
   linesBefore?: number
   maxErrors: number
+  /** Read every record with the reference path only (the fast path's equality test compares the two). */
+  referenceOnly?: boolean
   table: TableDef
 }
 
@@ -200,7 +202,7 @@ export class RecordChecker {
     this.nullBytes = Buffer.from(copy.nullAs, 'utf8')
     this.maxErrors = options.maxErrors
     this.line = options.linesBefore ?? 0
-    this.fast = FastRecordPath.for(this.columns, copy, this.settings)
+    this.fast = options.referenceOnly ? undefined : FastRecordPath.for(this.columns, copy, this.settings)
   }
 
   feed(chunk: Buffer): void {
@@ -424,6 +426,10 @@ export class RecordChecker {
     return pos
   }
 
+  private report(line: number, column: null | string, code: number, raw: Uint8Array, message: string): void {
+    recordFinding(this.summary, this.maxErrors, this.columns, {code, column, line, message, raw})
+  }
+
   /** The fast path from pos (unless it is pausing); the position after the records it took. */
   private runFast(fast: FastRecordPath, buf: Buffer, pos: number, end: number): number {
     if (this.fastPause > 0) {
@@ -443,10 +449,6 @@ export class RecordChecker {
     }
 
     return next
-  }
-
-  private report(line: number, column: null | string, code: number, raw: Uint8Array, message: string): void {
-    recordFinding(this.summary, this.maxErrors, this.columns, {code, column, line, message, raw})
   }
 
   /**
