@@ -1,10 +1,12 @@
 /**
  * `npm run bench -- redshift-copy-check`: the built CLI's `redshift copy-check` on a 10-column CSV
- * (256 MiB, uncompressed, every record valid so the whole check runs on every field), side by
- * side with `wc -l` (the floor: count line feeds) and a bare JavaScript CSV split loop (read the
- * file, find every field with RFC 4180 quoting, check nothing) on the same file. Each runs in its
- * own process under `/usr/bin/time -v`: wall, CPU (user + system) and peak RSS. MB/s are given
- * per wall second and per CPU second (the machine is shared: CPU time is the steadier figure).
+ * (1 GiB by default so start-up is small beside the check; PIPEOPS_BENCH_COPY_CHECK_MIB changes
+ * it; uncompressed, every record valid so the whole check runs on every field), side by side with
+ * `wc -l` (the floor: count line feeds), a bare JavaScript CSV split loop (read the file, find
+ * every field with RFC 4180 quoting, check nothing) and the library alone (RecordChecker fed from
+ * the file, no CLI) on the same file. Each runs in its own process under `/usr/bin/time -v`: wall,
+ * CPU (user + system) and peak RSS. MB/s are given per wall second and per CPU second (the machine
+ * is shared: CPU time is the steadier figure).
  *
  * Needs the build (`npm run build`): the CLI is run as users run it, `node bin/run.js`.
  */
@@ -20,7 +22,8 @@ const exec = promisify(execFile)
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const work = path.join(root, 'bench', '.work', 'redshift-copy-check')
 const MiB = 2 ** 20
-const SIZE = 256 * MiB
+const SIZE_MIB = Number(process.env.PIPEOPS_BENCH_COPY_CHECK_MIB ?? 1024)
+const SIZE = SIZE_MIB * MiB
 
 const DDL = `CREATE TABLE bench.orders (
   id BIGINT NOT NULL ENCODE az64,
@@ -85,6 +88,22 @@ for await (const buf of createReadStream(process.argv[2], {highWaterMark: 256 * 
 process.stdout.write(JSON.stringify({fields, records}) + '\\n')
 `
 
+/** The library without the CLI: RecordChecker fed from the file in 2 MiB reads (dist/, built). */
+const LIBRARY_LOOP = `
+import {openSync, readFileSync, readSync} from 'node:fs'
+const dist = process.argv[2]
+const {RecordChecker} = await import(dist + '/lib/redshift/copy-check.js')
+const {parseCopyOptions} = await import(dist + '/lib/redshift/copy-options.js')
+const {parseTableDdl} = await import(dist + '/lib/redshift/table-ddl.js')
+const table = parseTableDdl(readFileSync(process.argv[4], 'utf8')).tables[0]
+const checker = new RecordChecker({copy: parseCopyOptions('CSV IGNOREHEADER 1'), maxErrors: 100, table})
+const fd = openSync(process.argv[3], 'r')
+const buf = Buffer.allocUnsafeSlow(2 * 1024 * 1024)
+for (let n; (n = readSync(fd, buf, 0, buf.length, null)) > 0; ) checker.feed(buf.subarray(0, n))
+const {records, badRecords} = checker.finish()
+process.stdout.write(JSON.stringify({badRecords, records}) + '\\n')
+`
+
 interface Timed {
   cpuSeconds: number
   label: string
@@ -119,7 +138,7 @@ export default async function bench(): Promise<void> {
   }
 
   await mkdir(work, {recursive: true})
-  const csv = path.join(work, 'orders-256mib.csv')
+  const csv = path.join(work, `orders-${SIZE_MIB}mib.csv`)
   if (!existsSync(csv)) {
     process.stderr.write(`generating ${csv}…\n`)
     await generate(csv)
@@ -129,6 +148,8 @@ export default async function bench(): Promise<void> {
   await writeFile(ddl, DDL)
   const loop = path.join(work, 'bare-loop.mjs')
   await writeFile(loop, BARE_LOOP)
+  const library = path.join(work, 'library-loop.mjs')
+  await writeFile(library, LIBRARY_LOOP)
   const bytes = (await stat(csv)).size
   const loadBefore = loadavg()[0]!.toFixed(2)
   const runs: Timed[] = []
@@ -137,6 +158,13 @@ export default async function bench(): Promise<void> {
     runs.push(
       await timed('wc -l', ['wc', '-l', csv]),
       await timed('bare JS CSV split loop', [process.execPath, loop, csv]),
+      await timed('library alone (RecordChecker, no CLI)', [
+        process.execPath,
+        library,
+        path.join(root, 'dist'),
+        csv,
+        ddl,
+      ]),
       await timed('pipeops redshift copy-check (built CLI)', [
         process.execPath,
         path.join(root, 'bin', 'run.js'),

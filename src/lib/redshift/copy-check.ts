@@ -35,10 +35,12 @@ import type {ColumnDef, TableDef} from './table-ddl.js'
 
 import {InputError, UsageError} from '../core/errors.js'
 import {parseS3Uri} from '../core/parse/s3-uri.js'
+import {FastRecordPath} from './fast-records.js'
 import {FixedWidthRecordChecker, fixedWidthWarnings} from './fixedwidth-check.js'
-import {decompress, decompressionError, describeInput, type InputSpec} from './input.js'
+import {type Compression, decompress, decompressionError, describeInput, type InputSpec} from './input.js'
 import {JsonPathsError, type JsonPathStep, JsonRecordChecker, parseJsonPaths} from './json-check.js'
 import {codeMeaning, fixFor} from './load-error-codes.js'
+import {openPlainFile} from './plain-file.js'
 import {
   checkValue,
   compileColumn,
@@ -84,6 +86,8 @@ export interface CheckerOptions {
   /** Lines of the file before the first byte fed (a header removed by the caller). */
   linesBefore?: number
   maxErrors: number
+  /** Read every record with the reference path only (the fast path's equality test compares the two). */
+  referenceOnly?: boolean
   table: TableDef
 }
 
@@ -155,6 +159,11 @@ export class RecordChecker {
   private readonly delimiter: number
   private readonly emptyAsNull: boolean
   private readonly escape: boolean
+  /** Clean records in one pass (fast-records.ts); undefined when it cannot serve these options. */
+  private readonly fast: FastRecordPath | undefined
+  /** Reference-path records to read before trying the fast path again (it just declined one). */
+  private fastPause = 0
+  private fastPauseNext = 1
   // Field boundaries of the current record (reused: no allocation per record).
   private fieldEnd = new Int32Array(64)
   private fieldExtra = new Int32Array(64)
@@ -196,6 +205,7 @@ export class RecordChecker {
     this.nullBytes = Buffer.from(copy.nullAs, 'utf8')
     this.maxErrors = options.maxErrors
     this.line = options.linesBefore ?? 0
+    this.fast = options.referenceOnly ? undefined : FastRecordPath.for(this.columns, copy, this.settings)
   }
 
   feed(chunk: Buffer): void {
@@ -393,7 +403,17 @@ export class RecordChecker {
     // multi-byte character); fields are then checked one by one only if this fails.
     const lastLf = final ? length - 1 : buf.lastIndexOf(LF)
     const utf8Known = lastLf >= pos && isUtf8(buf.subarray(pos, lastLf + 1))
+    // The fast path reads only bytes already validated as UTF-8; each record it declines goes
+    // through the reference path below (after a few such records it pauses, so a file it cannot
+    // serve costs little more than the reference path alone).
+    const fastEnd = utf8Known ? lastLf + 1 : pos
+    const {fast} = this
     while (pos < length) {
+      if (fast && pos < fastEnd) {
+        pos = this.runFast(fast, buf, pos, fastEnd)
+        if (pos >= length) break
+      }
+
       if (this.ignoreBlankLines && (buf[pos] === LF || (buf[pos] === CR && buf[pos + 1] === LF))) {
         pos += buf[pos] === LF ? 1 : 2
         this.line++
@@ -411,6 +431,27 @@ export class RecordChecker {
 
   private report(line: number, column: null | string, code: number, raw: Uint8Array, message: string): void {
     recordFinding(this.summary, this.maxErrors, this.columns, {code, column, line, message, raw})
+  }
+
+  /** The fast path from pos (unless it is pausing); the position after the records it took. */
+  private runFast(fast: FastRecordPath, buf: Buffer, pos: number, end: number): number {
+    if (this.fastPause > 0) {
+      this.fastPause--
+      return pos
+    }
+
+    const next = fast.run(buf, pos, end)
+    const {records} = fast
+    this.summary.records += records
+    this.summary.crlfRecords += fast.crlf
+    this.line += records
+    if (records > 0) this.fastPauseNext = 1
+    else {
+      this.fastPause = this.fastPauseNext
+      this.fastPauseNext = Math.min(this.fastPauseNext * 2, 256)
+    }
+
+    return next
   }
 
   /**
@@ -690,26 +731,41 @@ export async function copyCheck(
         ? new FixedWidthRecordChecker({copy, maxErrors, table})
         : new RecordChecker({copy, maxErrors, table})
   const input = await describeInput(request.input, clients.s3)
-  const raw = await input.open()
-  const decompressed = await decompress(raw, request.zstdPath).catch((error: unknown) => {
-    raw.destroy()
-    throw error
-  })
   let bytes = 0
-  try {
-    for await (const chunk of decompressed.chunks) {
+  const feedAll = async (chunks: AsyncIterable<Buffer>): Promise<void> => {
+    for await (const chunk of chunks) {
       if (ctx.signal.aborted) throw new InputError('interrupted')
       bytes += chunk.length
       checker.feed(chunk)
     }
-  } catch (error) {
-    throw decompressionError(error, decompressed.compression, decompressed.compressedRead(), bytes) ?? error
-  } finally {
-    raw.destroy()
+  }
+
+  // A plain local file goes through two reused buffers (plain-file.ts); RecordChecker copies
+  // what it keeps of a chunk, so the buffers can be refilled.
+  const plain =
+    request.input.kind === 'file' && checker instanceof RecordChecker
+      ? await openPlainFile(request.input.path)
+      : undefined
+  let compression: Compression = 'none'
+  if (plain) await feedAll(plain.chunks)
+  else {
+    const raw = await input.open()
+    const decompressed = await decompress(raw, request.zstdPath).catch((error: unknown) => {
+      raw.destroy()
+      throw error
+    })
+    compression = decompressed.compression
+    try {
+      await feedAll(decompressed.chunks)
+    } catch (error) {
+      throw decompressionError(error, decompressed.compression, decompressed.compressedRead(), bytes) ?? error
+    } finally {
+      raw.destroy()
+    }
   }
 
   const summary = checker.finish()
-  const warnings = checkWarnings(summary, request.copy, decompressed.compression)
+  const warnings = checkWarnings(summary, request.copy, compression)
   if (checker instanceof FixedWidthRecordChecker) warnings.push(...fixedWidthWarnings(checker.notes))
   return {
     result: {

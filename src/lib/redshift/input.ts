@@ -151,6 +151,16 @@ function startsWith(buf: Buffer, bytes: number[]): boolean {
   return bytes.every((b, i) => buf[i] === b)
 }
 
+/** True when the first bytes of an input are those of a compressed format (gzip, zstd, or one decompress() refuses). */
+export function compressedMagic(head: Uint8Array): boolean {
+  const buf = Buffer.from(head.buffer, head.byteOffset, head.byteLength)
+  return (
+    (head[0] === 0x1f && head[1] === 0x8b) ||
+    startsWith(buf, [0x28, 0xb5, 0x2f, 0xfd]) ||
+    MAGIC.some((m) => startsWith(buf, m.bytes))
+  )
+}
+
 /** Detect the compression of a raw stream and return its decompressed chunks. */
 export async function decompress(raw: Readable, zstdPath: string | undefined): Promise<Decompressed> {
   const it = raw[Symbol.asyncIterator]() as AsyncIterator<Buffer>
