@@ -151,12 +151,18 @@ function startsWith(buf: Buffer, bytes: number[]): boolean {
   return bytes.every((b, i) => buf[i] === b)
 }
 
-/** True when the first bytes of an input are those of a compressed format (gzip, zstd, or one decompress() refuses). */
+/** "BZh" and a block size digit 1–9: bzip2's stream header. */
+function isBzip2Head(head: Buffer): boolean {
+  return startsWith(head, [0x42, 0x5a, 0x68]) && head[3]! >= 0x31 && head[3]! <= 0x39
+}
+
+/** True when the first bytes of an input are those of a compressed format (gzip, zstd, bzip2, or one decompress() refuses). */
 export function compressedMagic(head: Uint8Array): boolean {
   const buf = Buffer.from(head.buffer, head.byteOffset, head.byteLength)
   return (
     (head[0] === 0x1f && head[1] === 0x8b) ||
     startsWith(buf, [0x28, 0xb5, 0x2f, 0xfd]) ||
+    isBzip2Head(buf) ||
     MAGIC.some((m) => startsWith(buf, m.bytes))
   )
 }
@@ -216,8 +222,7 @@ export async function decompress(raw: Readable, zstdPath: string | undefined): P
     return {chunks: unzstd as AsyncIterable<Buffer>, compressedRead, compression: 'zstd'}
   }
 
-  // "BZh" and a block size digit 1–9 (bzip2's stream header).
-  if (startsWith(head, [0x42, 0x5a, 0x68]) && head[3]! >= 0x31 && head[3]! <= 0x39) {
+  if (isBzip2Head(head)) {
     const {default: unbzip2} = await import('unbzip2-stream')
     // unbzip2-stream is a classic (through) stream: its output is copied into a PassThrough, with
     // pause/resume for backpressure (Readable.wrap and stream.pipeline both take a through
