@@ -151,13 +151,7 @@ export default class TrailLookup extends BaseCommand {
       }
     } else {
       checkEventHistoryWindow(window.start, now, flags.start ? `--start ${flags.start}` : `--since ${flags.since}`)
-      const progress = this.progress()
-      found = await lookupEvents(await aws.create('cloudtrail'), query, {
-        onPage: (pages, matched) =>
-          progress.update({detail: `${matched} matching`, done: pages, label: 'Reading CloudTrail pages'}),
-        signal: this.abortController.signal,
-      })
-      progress.stop()
+      found = await lookupEvents({cloudtrail: await aws.create('cloudtrail')}, query, this.runContext())
     }
 
     if (found.truncated)

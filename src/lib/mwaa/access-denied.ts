@@ -7,6 +7,7 @@
 import type {CloudTrailClient} from '@aws-sdk/client-cloudtrail'
 
 import type {RateLimiter, TrailEvent} from '../cloudtrail/lookup.js'
+import type {RunContext} from '../core/run-context.js'
 import type {AccessDeniedAnalysis, CloudTrailEventRef} from './types.js'
 
 import {iamActionForSdkCommand} from '../aws/iam.js'
@@ -250,23 +251,32 @@ const DENIED_CODES = /AccessDenied|Unauthorized|Forbidden|AuthorizationError|Not
 const LAG_MS = 10 * 60 * 1000
 const HISTORY_MS = 90 * 24 * 3600 * 1000
 
-export interface CorrelateOptions {
-  cloudtrail: boolean
-  executionRoleArn: null | string
+/** The CloudTrail side: absent offline (then nothing is looked up, and the note says why). */
+export interface DenialClients {
+  /** The run's one 2-per-second budget, shared by every look-up. */
   limiter: RateLimiter
-  now: Date
-  region: string
-  signal?: AbortSignal | undefined
   /** CloudTrail client for a region (IAM/STS events are recorded in us-east-1). */
   trail?: ((region: string) => Pick<CloudTrailClient, 'send'>) | undefined
 }
 
+export interface DenialRequest {
+  /** Look up the event at all (`--cloudtrail` / `--no-cloudtrail`). */
+  cloudtrail: boolean
+  denial: ParsedDenial
+  executionRoleArn: null | string
+  region: string
+  /** When the denial was logged (undefined: the line has no time). */
+  time: number | undefined
+}
+
 /** Analyse one denial and, for management events, find its CloudTrail event. */
 export async function analyseDenial(
-  d: ParsedDenial,
-  time: number | undefined,
-  options: CorrelateOptions,
+  clients: DenialClients,
+  request: DenialRequest,
+  ctx: RunContext,
 ): Promise<AccessDeniedAnalysis> {
+  const {denial: d, time} = request
+  const options = {...request, now: ctx.now(), trail: clients.trail}
   const roleArn = roleToFix(d, options.executionRoleArn)
   const eventName = eventNameOf(d)
   const base: AccessDeniedAnalysis = {
@@ -294,13 +304,13 @@ export async function analyseDenial(
     // Loaded on demand: offline triage without AccessDenied never needs the CloudTrail SDK.
     const {lookupEvents} = await import('../cloudtrail/lookup.js')
     const result = await lookupEvents(
-      options.trail(region),
+      {cloudtrail: options.trail(region), limiter: clients.limiter},
       {end: new Date(time + LAG_MS), errorsOnly: true, eventName, start: new Date(time - LAG_MS)},
-      options.signal ? {limiter: options.limiter, signal: options.signal} : {limiter: options.limiter},
+      ctx,
     )
     events = result.events
   } catch (error) {
-    if (options.signal?.aborted) throw error
+    if (ctx.signal.aborted) throw error
     return {
       ...base,
       note: `CloudTrail look-up failed (${(error as Error).name}: ${(error as Error).message}). ${where}`,
@@ -348,7 +358,7 @@ export async function analyseDenial(
 function withoutLookup(input: {
   base: AccessDeniedAnalysis
   d: ParsedDenial
-  options: CorrelateOptions
+  options: Omit<DenialRequest, 'denial' | 'time'> & {now: Date; trail: DenialClients['trail']}
   time: number | undefined
   where: string
 }): AccessDeniedAnalysis | undefined {

@@ -224,15 +224,17 @@ async function analyseAccessDenied(
       // Sequential on purpose: every look-up shares the 2 requests/s limiter.
 
       analyses.push(
-        await analyseDenial(denial, occurrence.timestamp, {
-          cloudtrail: input.cloudtrail,
-          executionRoleArn,
-          limiter,
-          now: ctx.now(),
-          region: clients.region,
-          signal: ctx.signal,
-          trail: clients.trail,
-        }),
+        await analyseDenial(
+          {limiter, trail: clients.trail},
+          {
+            cloudtrail: input.cloudtrail,
+            denial,
+            executionRoleArn,
+            region: clients.region,
+            time: occurrence.timestamp,
+          },
+          ctx,
+        ),
       )
     }
 

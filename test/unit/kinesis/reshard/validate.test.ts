@@ -17,6 +17,7 @@ import {mockTrailQuery} from '../../../helpers/athena-trail.js'
 
 const trail = mockClient(CloudTrailClient)
 const noLimiter = {async wait() {}}
+const at = (iso: string) => testRunContext({now: () => new Date(iso)})
 /** An UpdateShardCount row of the trail query (hour `id` of the 22nd). */
 const trailRow = (id: string, params: object, errorCode?: string) => ({
   event_id: id,
@@ -46,12 +47,12 @@ describe('reshard validation', () => {
       ],
     })
     const count = await countUpdateShardCount24h(
-      {cloudtrail: new CloudTrailClient({region: 'us-east-1'})},
+      {cloudtrail: new CloudTrailClient({region: 'us-east-1'}), trailLimiter: noLimiter},
       {arn: '', name: 'orders'},
-      {limiter: noLimiter, now: new Date('2026-11-22T12:00:00Z')},
+      at('2026-11-22T12:00:00Z'),
     )
     expect(count).toEqual({oldest: '2026-11-22T10:00:00.000Z', used: 2})
-    expect(await countUpdateShardCount24h({}, {arn: '', name: 'orders'}, {now: new Date()})).toMatchObject({
+    expect(await countUpdateShardCount24h({}, {arn: '', name: 'orders'}, testRunContext())).toMatchObject({
       used: 'unknown',
     })
   })
@@ -72,7 +73,7 @@ describe('reshard validation', () => {
     const count = await countUpdateShardCount24h(
       {cloudtrail: new CloudTrailClient({region: 'us-east-1'}), trail: searcher},
       {arn: '', name: 'orders'},
-      {now: new Date('2026-11-22T12:00:00Z')},
+      at('2026-11-22T12:00:00Z'),
     )
     expect(count).toEqual({oldest: '2026-11-22T08:00:00.000Z', used: 2})
     const sql = athena.commandCalls(StartQueryExecutionCommand)[0]!.args[0].input.QueryString!
@@ -86,7 +87,7 @@ describe('reshard validation', () => {
       await countUpdateShardCount24h(
         {trail: searcher},
         {arn: '', name: 'orders'},
-        {now: new Date('2026-11-22T12:00:00Z')},
+        at('2026-11-22T12:00:00Z'),
       ),
     ).toMatchObject({
       reason: expect.stringContaining('security.cloudtrail_logs could not be searched'),
