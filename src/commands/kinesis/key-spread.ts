@@ -49,17 +49,17 @@ export default class KinesisKeySpread extends BaseCommand {
       throw new UsageError(`--window must be at least 1s, not "${flags.window}"`)
     const input = await openRecords(flags.records, process.stdin)
     this.onCleanup(() => input.close())
-    const progress = this.progress()
-    progress.update({label: `Hashing ${flags.records === '-' ? 'stdin' : flags.records}`})
-    const result = await analyseKeySpread({
-      chunks: input.chunks,
-      shardCounts,
-      sourceName: flags.records === '-' ? 'stdin' : flags.records,
-      threshold,
-      topKeys: flags['top-keys'],
-      windowSeconds,
-    })
-    progress.stop()
+    const result = await analyseKeySpread(
+      {
+        chunks: input.chunks,
+        shardCounts,
+        sourceName: flags.records === '-' ? 'stdin' : flags.records,
+        threshold,
+        topKeys: flags['top-keys'],
+        windowSeconds,
+      },
+      this.runContext(),
+    )
     if (!this.jsonEnabled()) this.log(renderKeySpread(result))
     return result
   }

@@ -6,6 +6,7 @@ import {BaseCommand} from '../../base-command.js'
 import {ATHENA_TABLE_IAM, athenaRunSettings, athenaTableFlags} from '../../flags/athena-table.js'
 import {onlyWith} from '../../flags/relations.js'
 import {cloudTrailTableDdl} from '../../lib/cloudtrail/athena-ddl.js'
+import {parseTableRef} from '../../lib/athena/table-scan.js'
 import {athenaTrailSearch} from '../../lib/cloudtrail/athena-lookup.js'
 import {
   checkEventHistoryWindow,
@@ -136,6 +137,9 @@ export default class TrailLookup extends BaseCommand {
       ...(flags['resource-name'] ? {resourceName: flags['resource-name']} : {}),
       ...(flags.user ? {user: flags.user} : {}),
     }
+    // Argument shapes first: a bad value is named before AWS set-up can fail on a missing region.
+    if (flags['athena-table']) parseTableRef(flags['athena-table'], '--athena-table', 'security.cloudtrail_logs')
+    else checkEventHistoryWindow(window.start, now, flags.start ? `--start ${flags.start}` : `--since ${flags.since}`)
     const aws = await this.awsClients(flags)
     let found: TrailLookupResult & {athena?: AthenaRunInfo | undefined}
     if (flags['athena-table']) {
@@ -150,7 +154,6 @@ export default class TrailLookup extends BaseCommand {
         return {athena: found.athena!, sql: found.athena!.sql}
       }
     } else {
-      checkEventHistoryWindow(window.start, now, flags.start ? `--start ${flags.start}` : `--since ${flags.since}`)
       found = await lookupEvents({cloudtrail: await aws.create('cloudtrail')}, query, this.runContext())
     }
 

@@ -3,6 +3,8 @@
  * ranges, for several N at once, and the smallest N (if any) that keeps every shard under the
  * threshold. One pass over the records; each distinct key is hashed once.
  */
+import type {RunContext} from '../core/run-context.js'
+
 import {UsageError} from '../core/errors.js'
 import {HashCache} from './hash-cache.js'
 import {evenRanges, type ShardRange} from './hash-key.js'
@@ -10,7 +12,7 @@ import {writeUtilisation} from './load-profile.js'
 import {LoadTally} from './load-tally.js'
 import {tallyRecords} from './tally-records.js'
 
-export interface KeySpreadOptions {
+export interface KeySpreadRequest {
   /** The record file as raw bytes (fast path) … */
   chunks?: AsyncIterable<Uint8Array> | undefined
   /** … or as lines of text. */
@@ -73,8 +75,13 @@ export const MAX_SEARCH_SHARDS = 10_000
 const TWO_32 = 4_294_967_296
 const TWO_64 = TWO_32 * TWO_32
 
-export async function analyseKeySpread(options: KeySpreadOptions): Promise<KeySpreadResult> {
+/**
+ * No AWS call, so no clients: the request and the run context (Ctrl-C stops the read between
+ * chunks with an AbortedError; progress names the file being hashed).
+ */
+export async function analyseKeySpread(options: KeySpreadRequest, ctx: RunContext): Promise<KeySpreadResult> {
   if (options.shardCounts.length === 0) throw new UsageError('give at least one shard count with --shards')
+  ctx.progress({label: `Hashing ${options.sourceName}`})
   const counts = [...new Set(options.shardCounts)].sort((a, b) => a - b)
   const cache = new HashCache(options.maxDistinctKeys ?? 1_500_000)
   const tallies = counts.map((n) => ({n, ranges: evenRanges(n), tally: new LoadTally(evenRanges(n), 200)}))
@@ -83,6 +90,7 @@ export async function analyseKeySpread(options: KeySpreadOptions): Promise<KeySp
     explicitKeyLoads: true,
     input: options.chunks ? {chunks: options.chunks} : {lines: options.lines ?? []},
     perSecond: false,
+    signal: ctx.signal,
     sourceName: options.sourceName,
     tallies: tallies.map((t) => t.tally),
   })
@@ -226,7 +234,7 @@ function spreadFor(
   totalBytes: number,
   totalRecords: number,
   span: KeySpreadResult['span'],
-  options: KeySpreadOptions,
+  options: KeySpreadRequest,
 ): SpreadForCount {
   const shards: SpreadShard[] = tally.shards.map((range: ShardRange, i) => {
     const s = tally.shard(i)

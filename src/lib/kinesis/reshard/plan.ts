@@ -333,9 +333,7 @@ export async function makeReshardPlan(
   notes.push(...planned.notes)
   const states = simulate(state.open, planned.ops)
   const after = states.at(-1)!
-  const {checks, quota} = await checkOpsAgainstLimits(
-    clients,
-{ops: planned.ops, state}, ctx)
+  const {checks, quota} = await checkOpsAgainstLimits(clients, {ops: planned.ops, state}, ctx)
   const utilisationOf = (r: OpenRange) => (profiles ? predictLoad(profiles, r)?.utilisation : undefined)
   const before: RangeView[] = state.open.map((r) => toRangeView(r, utilisationOf(r)))
   const afterViews: RangeView[] = after.map((r) => toRangeView(r, utilisationOf(r)))

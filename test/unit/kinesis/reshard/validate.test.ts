@@ -84,11 +84,7 @@ describe('reshard validation', () => {
     expect(trail.commandCalls(LookupEventsCommand)).toHaveLength(0)
     athena.on(StartQueryExecutionCommand).rejects(Object.assign(new Error('denied'), {name: 'AccessDeniedException'}))
     expect(
-      await countUpdateShardCount24h(
-        {trail: searcher},
-        {arn: '', name: 'orders'},
-        at('2026-11-22T12:00:00Z'),
-      ),
+      await countUpdateShardCount24h({trail: searcher}, {arn: '', name: 'orders'}, at('2026-11-22T12:00:00Z')),
     ).toMatchObject({
       reason: expect.stringContaining('security.cloudtrail_logs could not be searched'),
       used: 'unknown',
