@@ -5,7 +5,7 @@ import {tmpdir} from 'node:os'
 import path from 'node:path'
 import {beforeAll, describe, expect, it} from 'vitest'
 
-import {runJson, runText} from '../helpers/run.js'
+import {errorOf, runJson, runText} from '../helpers/run.js'
 
 /** One `complete …` line split into words as fish reads them (single quotes, `\\` and `\'` inside). */
 function fishWords(line: string): string[] {
@@ -116,9 +116,9 @@ describe('pipeops completion for the shells the autocomplete plugin serves', () 
     for (const shell of ['bash', 'zsh', 'powershell']) {
       const run = await runJson(['completion', shell])
       expect(run.exitCode).toBe(2)
-      expect(run.envelope).toMatchObject({error: {code: 'UseAutocomplete'}, status: 'error'})
-      expect(run.envelope.error.message).toContain(`pipeops autocomplete ${shell}`)
-      expect(run.envelope.error.message).not.toMatch(/Expected .* to be one of/)
+      expect(errorOf(run).code).toBe('UseAutocomplete')
+      expect(errorOf(run).message).toContain(`pipeops autocomplete ${shell}`)
+      expect(errorOf(run).message).not.toMatch(/Expected .* to be one of/)
     }
   })
 })

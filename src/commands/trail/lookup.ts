@@ -5,8 +5,8 @@ import type {AthenaRunInfo} from '../../lib/athena/scan-guard.js'
 import {BaseCommand} from '../../base-command.js'
 import {ATHENA_TABLE_IAM, athenaRunSettings, athenaTableFlags} from '../../flags/athena-table.js'
 import {onlyWith} from '../../flags/relations.js'
-import {cloudTrailTableDdl} from '../../lib/cloudtrail/athena-ddl.js'
 import {parseTableRef} from '../../lib/athena/table-scan.js'
+import {cloudTrailTableDdl} from '../../lib/cloudtrail/athena-ddl.js'
 import {athenaTrailSearch} from '../../lib/cloudtrail/athena-lookup.js'
 import {
   checkEventHistoryWindow,
@@ -138,8 +138,7 @@ export default class TrailLookup extends BaseCommand {
       ...(flags.user ? {user: flags.user} : {}),
     }
     // Argument shapes first: a bad value is named before AWS set-up can fail on a missing region.
-    if (flags['athena-table']) parseTableRef(flags['athena-table'], '--athena-table', 'security.cloudtrail_logs')
-    else checkEventHistoryWindow(window.start, now, flags.start ? `--start ${flags.start}` : `--since ${flags.since}`)
+    checkShapes(flags, window.start, now)
     const aws = await this.awsClients(flags)
     let found: TrailLookupResult & {athena?: AthenaRunInfo | undefined}
     if (flags['athena-table']) {
@@ -206,4 +205,14 @@ export default class TrailLookup extends BaseCommand {
     if (!this.jsonEnabled()) this.log(ddl)
     return {ddl}
   }
+}
+
+/** The --athena-table name, or event history's 90-day reach: checked before any AWS set-up. */
+function checkShapes(
+  flags: {'athena-table'?: string | undefined; since?: string | undefined; start?: string | undefined},
+  start: Date,
+  now: Date,
+): void {
+  if (flags['athena-table']) parseTableRef(flags['athena-table'], '--athena-table', 'security.cloudtrail_logs')
+  else checkEventHistoryWindow(start, now, flags.start ? `--start ${flags.start}` : `--since ${flags.since}`)
 }

@@ -12,6 +12,8 @@ import {
 } from '@aws-sdk/client-glue'
 import pLimit from 'p-limit'
 
+import type {RunContext} from '../../core/run-context.js'
+
 import {
   type ApplyReport,
   type EntryFailure,
@@ -21,7 +23,6 @@ import {
   type StepOutcome,
   StepStoppedError,
 } from '../../core/plan.js'
-import type {RunContext} from '../../core/run-context.js'
 import {AMBIGUOUS_ENTRY_CODES, type BatchOp, RETRYABLE_ENTRY_CODES, runBatches, valuesKey} from '../batch.js'
 import {abortOpts, BATCH_GET_MAX, batchGetPartitions, readPartitions, readTable} from '../catalog.js'
 import {sdDifferences} from '../drift.js'
@@ -129,9 +130,8 @@ function entryErrors(errors: EntryErrorLike[] | undefined): Array<{code: string;
 /** The executor for the shared plan engine: observe = GetTable + BatchGetPartition of every planned partition. */
 export class PartitionSyncExecutor implements PlanExecutor<LiveState, SyncBaseline, SyncStepParams> {
   readonly tally: ApplyTally = {created: 0, deleted: 0, updated: 0}
-  private state: LiveState | undefined
-
   private readonly glue: GlueClient
+private state: LiveState | undefined
 
   /** Back-offs wait with `ctx.sleep` (Ctrl-C ends them at once); AWS calls take the engine's signal for the step. */
   constructor(

@@ -28,16 +28,17 @@ const trailRow = (id: string, params: object, errorCode?: string) => ({
   ...(errorCode ? {error_code: errorCode} : {}),
 })
 
+const ev = (params: object, errorCode?: string) => ({
+  CloudTrailEvent: JSON.stringify({requestParameters: params, ...(errorCode ? {errorCode} : {})}),
+  EventName: 'UpdateShardCount',
+  EventSource: 'kinesis.amazonaws.com',
+  EventTime: new Date('2026-11-22T10:00:00Z'),
+})
+
 describe('reshard validation', () => {
   beforeEach(() => trail.reset())
 
   it('counts successful UpdateShardCount calls on this stream only, by name or ARN', async () => {
-    const ev = (params: object, errorCode?: string) => ({
-      CloudTrailEvent: JSON.stringify({requestParameters: params, ...(errorCode ? {errorCode} : {})}),
-      EventName: 'UpdateShardCount',
-      EventSource: 'kinesis.amazonaws.com',
-      EventTime: new Date('2026-11-22T10:00:00Z'),
-    })
     trail.on(LookupEventsCommand).resolves({
       Events: [
         ev({streamName: 'orders'}),
