@@ -131,7 +131,7 @@ function entryErrors(errors: EntryErrorLike[] | undefined): Array<{code: string;
 export class PartitionSyncExecutor implements PlanExecutor<LiveState, SyncBaseline, SyncStepParams> {
   readonly tally: ApplyTally = {created: 0, deleted: 0, updated: 0}
   private readonly glue: GlueClient
-private state: LiveState | undefined
+  private state: LiveState | undefined
 
   /** Back-offs wait with `ctx.sleep` (Ctrl-C ends them at once); AWS calls take the engine's signal for the step. */
   constructor(
