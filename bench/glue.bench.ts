@@ -187,7 +187,9 @@ async function pipeopsWay(s: Side): Promise<void> {
     },
     testRunContext(),
   )
-  await applyPlan(plan, new PartitionSyncExecutor(s.glue, {concurrency: 16}), {resumeCommand: 'bench'})
+  await applyPlan(plan, new PartitionSyncExecutor({glue: s.glue}, {concurrency: 16}, testRunContext()), {
+    resumeCommand: 'bench',
+  })
 }
 
 function catalogOf(memory: MemoryGlue): Map<string, string> {

@@ -119,14 +119,10 @@ async function child(mode: string, file: string): Promise<void> {
     }
 
     case 'key-spread': {
-      const r = await analyseKeySpread({
-        chunks: input.chunks,
-        shardCounts: [SHARDS],
-        sourceName: file,
-        threshold: 0.8,
-        topKeys: 5,
-        windowSeconds: 600,
-      })
+      const r = await analyseKeySpread(
+        {chunks: input.chunks, shardCounts: [SHARDS], sourceName: file, threshold: 0.8, topKeys: 5, windowSeconds: 600},
+        testRunContext(),
+      )
       checksum = `${r.counts[0]!.hottest.shardId} top ${r.counts[0]!.hottest.topKeys[0]!.partitionKey}`
       break
     }

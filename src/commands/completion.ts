@@ -1,7 +1,11 @@
 import {Args} from '@oclif/core'
 
 import {BaseCommand, hideAwsFlags} from '../base-command.js'
+import {UsageError} from '../lib/core/errors.js'
 import {type CompletionCommand, fishCompletionScript} from '../lib/shell/fish-completion.js'
+
+/** The shells @oclif/plugin-autocomplete (`pipeops autocomplete SHELL`) writes scripts for. */
+const AUTOCOMPLETE_SHELLS = ['bash', 'zsh', 'powershell']
 
 export interface CompletionResult {
   script: string
@@ -12,7 +16,8 @@ export default class Completion extends BaseCommand {
   static override args = {
     shell: Args.string({
       description: 'The shell to write a completion script for (bash, zsh, PowerShell: `pipeops autocomplete`).',
-      options: ['fish'],
+      // bash, zsh and powershell are accepted here only to point at the command that serves them.
+      options: ['fish', ...AUTOCOMPLETE_SHELLS],
       required: true,
     }),
   }
@@ -27,6 +32,18 @@ export default class Completion extends BaseCommand {
 
   public async run(): Promise<CompletionResult> {
     const {args} = await this.parse(Completion)
+    if (args.shell !== 'fish') {
+      throw new UsageError(
+        `pipeops completion writes the fish script only; ${args.shell} completion comes from \`${this.config.bin} autocomplete ${args.shell}\``,
+        {
+          code: 'UseAutocomplete',
+          suggestions: [
+            `Run \`${this.config.bin} autocomplete ${args.shell}\`: it prints the set-up steps for ${args.shell}.`,
+          ],
+        },
+      )
+    }
+
     const commands: CompletionCommand[] = this.config.commands.map((c) => ({
       flags: Object.values(c.flags).map((f) => ({
         allowNo: f.type === 'boolean' && f.allowNo,

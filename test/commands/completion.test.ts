@@ -5,7 +5,7 @@ import {tmpdir} from 'node:os'
 import path from 'node:path'
 import {beforeAll, describe, expect, it} from 'vitest'
 
-import {runText} from '../helpers/run.js'
+import {errorOf, runJson, runText} from '../helpers/run.js'
 
 /** One `complete …` line split into words as fish reads them (single quotes, `\\` and `\'` inside). */
 function fishWords(line: string): string[] {
@@ -108,5 +108,17 @@ describe('pipeops completion fish', () => {
     const check = spawnSync('fish', ['-n', file], {encoding: 'utf8'})
     expect(check.stderr).toBe('')
     expect(check.status).toBe(0)
+  })
+})
+
+describe('pipeops completion for the shells the autocomplete plugin serves', () => {
+  it('points bash, zsh and PowerShell at `pipeops autocomplete SHELL` (exit 2), instead of listing fish as the only choice', async () => {
+    for (const shell of ['bash', 'zsh', 'powershell']) {
+      const run = await runJson(['completion', shell])
+      expect(run.exitCode).toBe(2)
+      expect(errorOf(run).code).toBe('UseAutocomplete')
+      expect(errorOf(run).message).toContain(`pipeops autocomplete ${shell}`)
+      expect(errorOf(run).message).not.toMatch(/Expected .* to be one of/)
+    }
   })
 })

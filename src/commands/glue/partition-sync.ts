@@ -125,7 +125,7 @@ Exit codes: 0 in sync or applied, 1 differences found (dry run), 7 applied parti
 
     let prepared: PreparedSync | undefined
     const ctx = this.runContext()
-    const executor = new PartitionSyncExecutor(glue!, {concurrency: flags.concurrency})
+    const executor = new PartitionSyncExecutor({glue: glue!}, {concurrency: flags.concurrency}, ctx)
     const run = await this.runPlan({
       executor,
       flags,

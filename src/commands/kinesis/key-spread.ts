@@ -97,15 +97,10 @@ export default class KinesisKeySpread extends BaseCommand {
     this.rejectAwsFlags(flags, 'a spread of a record file (--records)')
     const input = await openRecords(flags.records!, process.stdin)
     this.onCleanup(() => input.close())
-    const progress = this.progress()
-    progress.update({label: `Hashing ${flags.records === '-' ? 'stdin' : flags.records}`})
-    const result = await analyseKeySpread({
-      ...options,
-      chunks: input.chunks,
-      shardCounts,
-      sourceName: flags.records === '-' ? 'stdin' : flags.records!,
-    })
-    progress.stop()
+    const result = await analyseKeySpread(
+      {...options, chunks: input.chunks, shardCounts, sourceName: flags.records === '-' ? 'stdin' : flags.records!},
+      this.runContext(),
+    )
     if (!this.jsonEnabled()) this.log(renderKeySpread(result))
     return result
   }

@@ -178,7 +178,7 @@ Choose one strategy:
       },
       ctx,
     )
-    const executor = createReshardExecutor({kinesis, stream: ref})
+    const executor = createReshardExecutor({kinesis}, {stream: ref}, ctx)
     const wait = {
       onWaiting: (status: string) => {
         if (!this.jsonEnabled())

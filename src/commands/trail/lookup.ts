@@ -5,6 +5,7 @@ import type {AthenaRunInfo} from '../../lib/athena/scan-guard.js'
 import {BaseCommand} from '../../base-command.js'
 import {ATHENA_TABLE_IAM, athenaRunSettings, athenaTableFlags} from '../../flags/athena-table.js'
 import {onlyWith} from '../../flags/relations.js'
+import {parseTableRef} from '../../lib/athena/table-scan.js'
 import {cloudTrailTableDdl} from '../../lib/cloudtrail/athena-ddl.js'
 import {athenaTrailSearch} from '../../lib/cloudtrail/athena-lookup.js'
 import {
@@ -136,6 +137,8 @@ export default class TrailLookup extends BaseCommand {
       ...(flags['resource-name'] ? {resourceName: flags['resource-name']} : {}),
       ...(flags.user ? {user: flags.user} : {}),
     }
+    // Argument shapes first: a bad value is named before AWS set-up can fail on a missing region.
+    checkShapes(flags, window.start, now)
     const aws = await this.awsClients(flags)
     let found: TrailLookupResult & {athena?: AthenaRunInfo | undefined}
     if (flags['athena-table']) {
@@ -150,14 +153,7 @@ export default class TrailLookup extends BaseCommand {
         return {athena: found.athena!, sql: found.athena!.sql}
       }
     } else {
-      checkEventHistoryWindow(window.start, now, flags.start ? `--start ${flags.start}` : `--since ${flags.since}`)
-      const progress = this.progress()
-      found = await lookupEvents(await aws.create('cloudtrail'), query, {
-        onPage: (pages, matched) =>
-          progress.update({detail: `${matched} matching`, done: pages, label: 'Reading CloudTrail pages'}),
-        signal: this.abortController.signal,
-      })
-      progress.stop()
+      found = await lookupEvents({cloudtrail: await aws.create('cloudtrail')}, query, this.runContext())
     }
 
     if (found.truncated)
@@ -209,4 +205,14 @@ export default class TrailLookup extends BaseCommand {
     if (!this.jsonEnabled()) this.log(ddl)
     return {ddl}
   }
+}
+
+/** The --athena-table name, or event history's 90-day reach: checked before any AWS set-up. */
+function checkShapes(
+  flags: {'athena-table'?: string | undefined; since?: string | undefined; start?: string | undefined},
+  start: Date,
+  now: Date,
+): void {
+  if (flags['athena-table']) parseTableRef(flags['athena-table'], '--athena-table', 'security.cloudtrail_logs')
+  else checkEventHistoryWindow(start, now, flags.start ? `--start ${flags.start}` : `--since ${flags.since}`)
 }

@@ -7,9 +7,10 @@
  */
 import {type CloudTrailClient, type LookupAttributeKey, LookupEventsCommand} from '@aws-sdk/client-cloudtrail'
 
+import type {RunContext} from '../core/run-context.js'
+
 import {abortOpts} from '../aws/abort.js'
 import {UsageError} from '../core/errors.js'
-import {sleep} from '../core/sleep.js'
 
 /** How far back CloudTrail event history (LookupEvents) goes. */
 export const EVENT_HISTORY_DAYS = 90
@@ -75,22 +76,31 @@ export interface TrailLookupResult {
   truncated: boolean
 }
 
-/** Calls that must wait for a slot in the 2-requests-per-second budget. */
+/** Calls that must wait for a slot in the 2-requests-per-second budget (waiting with the run's abortable sleep). */
 export interface RateLimiter {
-  wait(signal?: AbortSignal): Promise<void>
+  wait(ctx: Pick<RunContext, 'sleep'>): Promise<void>
 }
 
 /** A limiter that spaces calls at least `intervalMs` apart (500 ms = 2 per second). */
 export function createIntervalLimiter(intervalMs = 500, now: () => number = Date.now): RateLimiter {
   let next = 0
   return {
-    async wait(signal) {
+    async wait(ctx) {
       const t = now()
       const at = Math.max(t, next)
       next = at + intervalMs
-      if (at > t) await sleep(at - t, signal)
+      if (at > t) await ctx.sleep(at - t)
     },
   }
+}
+
+/**
+ * The CloudTrail side of a look-up. The limiter is the account's 2-per-second budget: a run that
+ * makes several look-ups passes one limiter to all of them; without one, each call makes its own.
+ */
+export interface TrailClients {
+  cloudtrail: Pick<CloudTrailClient, 'send'>
+  limiter?: RateLimiter | undefined
 }
 
 /** The one attribute sent to the API: the most selective of those given. */
@@ -104,24 +114,24 @@ export function chooseLookupAttribute(
   return undefined
 }
 
+/**
+ * The events of `query` from event history, page by page (each page reported to `ctx.progress`),
+ * paced by the limiter and stopped by `ctx.signal`.
+ */
 export async function lookupEvents(
-  client: Pick<CloudTrailClient, 'send'>,
+  clients: TrailClients,
   query: TrailQuery,
-  options: {
-    limiter?: RateLimiter | undefined
-    onPage?: ((pages: number, matched: number) => void) | undefined
-    signal?: AbortSignal | undefined
-  } = {},
+  ctx: RunContext,
 ): Promise<TrailLookupResult> {
-  const limiter = options.limiter ?? createIntervalLimiter()
+  const limiter = clients.limiter ?? createIntervalLimiter()
   const attribute = chooseLookupAttribute(query)
   const events: TrailEvent[] = []
   let nextToken: string | undefined
   let pages = 0
   do {
-    await limiter.wait(options.signal)
+    await limiter.wait(ctx)
     // Pages depend on the previous NextToken, so they are read in sequence.
-    const page = await client.send(
+    const page = await clients.cloudtrail.send(
       new LookupEventsCommand({
         EndTime: query.end,
         ...(attribute ? {LookupAttributes: [attribute]} : {}),
@@ -129,7 +139,7 @@ export async function lookupEvents(
         ...(nextToken ? {NextToken: nextToken} : {}),
         StartTime: query.start,
       }),
-      abortOpts(options.signal),
+      abortOpts(ctx.signal),
     )
     pages++
     for (const raw of page.Events ?? []) {
@@ -140,7 +150,7 @@ export async function lookupEvents(
       }
     }
 
-    options.onPage?.(pages, events.length)
+    ctx.progress({detail: `${events.length} matching`, done: pages, label: 'Reading CloudTrail pages'})
     nextToken = page.NextToken
   } while (nextToken)
 

@@ -3,6 +3,8 @@
  * ranges, for several N at once, and the smallest N (if any) that keeps every shard under the
  * threshold. One pass over the records; each distinct key is hashed once.
  */
+import type {RunContext} from '../core/run-context.js'
+
 import {UsageError} from '../core/errors.js'
 import {bigIntToWords} from './fast-md5.js'
 import {HashCache} from './hash-cache.js'
@@ -11,7 +13,7 @@ import {writeUtilisation} from './load-profile.js'
 import {LoadTally} from './load-tally.js'
 import {tallyRecords} from './tally-records.js'
 
-export interface KeySpreadOptions {
+export interface KeySpreadRequest {
   /** The record file as raw bytes (fast path) … */
   chunks?: AsyncIterable<Uint8Array> | undefined
   /** … or as lines of text. */
@@ -102,7 +104,7 @@ export interface SpreadTotals {
   tallies: Array<{n: number; tally: SpreadTally}>
 }
 
-export type KeySpreadSettings = Pick<KeySpreadOptions, 'threshold' | 'topKeys' | 'windowSeconds'>
+export type KeySpreadSettings = Pick<KeySpreadRequest, 'threshold' | 'topKeys' | 'windowSeconds'>
 
 /** Shard counts asked for: distinct, ascending (refused when none). */
 export function spreadShardCounts(shardCounts: readonly number[]): number[] {
@@ -110,8 +112,13 @@ export function spreadShardCounts(shardCounts: readonly number[]): number[] {
   return [...new Set(shardCounts)].sort((a, b) => a - b)
 }
 
-export async function analyseKeySpread(options: KeySpreadOptions): Promise<KeySpreadResult> {
+/**
+ * No AWS call, so no clients: the request and the run context (Ctrl-C stops the read between
+ * chunks with an AbortedError; progress names the file being hashed).
+ */
+export async function analyseKeySpread(options: KeySpreadRequest, ctx: RunContext): Promise<KeySpreadResult> {
   const counts = spreadShardCounts(options.shardCounts)
+  ctx.progress({label: `Hashing ${options.sourceName}`})
   const cache = new HashCache(options.maxDistinctKeys ?? 1_500_000)
   const tallies = counts.map((n) => ({n, tally: new LoadTally(evenRanges(n), 200)}))
   const read = await tallyRecords({
@@ -119,6 +126,7 @@ export async function analyseKeySpread(options: KeySpreadOptions): Promise<KeySp
     explicitKeyLoads: true,
     input: options.chunks ? {chunks: options.chunks} : {lines: options.lines ?? []},
     perSecond: false,
+    signal: ctx.signal,
     sourceName: options.sourceName,
     tallies: tallies.map((t) => t.tally),
   })

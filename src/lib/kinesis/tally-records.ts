@@ -10,6 +10,7 @@
 import type {HashCache} from './hash-cache.js'
 import type {LoadTally, TallyRecord} from './load-tally.js'
 
+import {AbortedError} from '../core/errors.js'
 import {readRecordsInto, type RecordFileSummary, type RecordInput} from './records-file.js'
 
 export interface RecordTallyRequest {
@@ -23,9 +24,24 @@ export interface RecordTallyRequest {
    * it the tallies see no timestamps.
    */
   perSecond: boolean
+  /** Ctrl-C: stops the read between chunks (or lines) with an AbortedError (exit 8). */
+  signal?: AbortSignal | undefined
   /** File name for messages ("stdin" for "-"). */
   sourceName: string
   tallies: readonly LoadTally[]
+}
+
+/** The input, checked for Ctrl-C before each chunk (64 KiB) or line batch is handed to the scanner. */
+function stopOnAbort(input: RecordInput, signal: AbortSignal | undefined): RecordInput {
+  if (!signal) return input
+  async function* checked<T>(source: AsyncIterable<T> | Iterable<T>): AsyncIterable<T> {
+    for await (const item of source) {
+      if (signal!.aborted) throw new AbortedError('interrupted while reading the records')
+      yield item
+    }
+  }
+
+  return 'chunks' in input ? {chunks: checked(input.chunks)} : {lines: checked(input.lines)}
 }
 
 export interface RecordTally {
@@ -66,7 +82,7 @@ export async function tallyRecords(request: RecordTallyRequest): Promise<RecordT
     timestampMs: undefined,
   }
   const summary = await readRecordsInto(
-    request.input,
+    stopOnAbort(request.input, request.signal),
     request.sourceName,
     cache,
     (slot, offset, keyBytes, pk, dataBytes, ts, ehk) => {

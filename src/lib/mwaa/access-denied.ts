@@ -8,6 +8,7 @@ import type {CloudTrailClient} from '@aws-sdk/client-cloudtrail'
 
 import type {TrailSearcher} from '../cloudtrail/athena-lookup.js'
 import type {RateLimiter, TrailEvent} from '../cloudtrail/lookup.js'
+import type {RunContext} from '../core/run-context.js'
 import type {AccessDeniedAnalysis, CloudTrailEventRef} from './types.js'
 
 import {iamActionForSdkCommand} from '../aws/iam.js'
@@ -252,13 +253,10 @@ const DENIED_CODES = /AccessDenied|Unauthorized|Forbidden|AuthorizationError|Not
 const LAG_MS = 10 * 60 * 1000
 const HISTORY_MS = 90 * 24 * 3600 * 1000
 
-export interface CorrelateOptions {
-  cloudtrail: boolean
-  executionRoleArn: null | string
+/** The CloudTrail side: absent offline (then nothing is looked up, and the note says why). */
+export interface DenialClients {
+  /** The run's one 2-per-second budget, shared by every look-up. */
   limiter: RateLimiter
-  now: Date
-  region: string
-  signal?: AbortSignal | undefined
   /** CloudTrail client for a region (IAM/STS events are recorded in us-east-1). */
   trail?: ((region: string) => Pick<CloudTrailClient, 'send'>) | undefined
   /**
@@ -268,12 +266,38 @@ export interface CorrelateOptions {
   trailTable?: TrailSearcher | undefined
 }
 
+export interface DenialRequest {
+  /** Look up the event at all (`--cloudtrail` / `--no-cloudtrail`). */
+  cloudtrail: boolean
+  denial: ParsedDenial
+  executionRoleArn: null | string
+  region: string
+  /** When the denial was logged (undefined: the line has no time). */
+  time: number | undefined
+}
+
+/** What the helpers below read: the request, the run's clock and the two places to search. */
+type CorrelateOptions = Omit<DenialRequest, 'denial' | 'time'> & {
+  now: Date
+  signal: AbortSignal
+  trail: DenialClients['trail']
+  trailTable: DenialClients['trailTable']
+}
+
 /** Analyse one denial and, for management events, find its CloudTrail event. */
 export async function analyseDenial(
-  d: ParsedDenial,
-  time: number | undefined,
-  options: CorrelateOptions,
+  clients: DenialClients,
+  request: DenialRequest,
+  ctx: RunContext,
 ): Promise<AccessDeniedAnalysis> {
+  const {denial: d, time} = request
+  const options: CorrelateOptions = {
+    ...request,
+    now: ctx.now(),
+    signal: ctx.signal,
+    trail: clients.trail,
+    trailTable: clients.trailTable,
+  }
   const roleArn = roleToFix(d, options.executionRoleArn)
   const eventName = eventNameOf(d)
   const base: AccessDeniedAnalysis = {
@@ -303,13 +327,13 @@ export async function analyseDenial(
     // Loaded on demand: offline triage without AccessDenied never needs the CloudTrail SDK.
     const {lookupEvents} = await import('../cloudtrail/lookup.js')
     const result = await lookupEvents(
-      options.trail(region),
+      {cloudtrail: options.trail(region), limiter: clients.limiter},
       {end: new Date(time + LAG_MS), errorsOnly: true, eventName, start: new Date(time - LAG_MS)},
-      options.signal ? {limiter: options.limiter, signal: options.signal} : {limiter: options.limiter},
+      ctx,
     )
     events = result.events
   } catch (error) {
-    if (options.signal?.aborted) throw error
+    if (ctx.signal.aborted) throw error
     return {
       ...base,
       note: `CloudTrail look-up failed (${(error as Error).name}: ${(error as Error).message}). ${where}`,
@@ -410,7 +434,7 @@ async function searchTrailTable(trail: TrailSearcher, denial: Denial): Promise<A
     })
     events = result.events
   } catch (error) {
-    if (options.signal?.aborted) throw error
+    if (options.signal.aborted) throw error
     return {
       ...base,
       note: `Whether CloudTrail recorded this denial is unknown: the table ${trail.table} could not be searched (${reasonOf(error)}). ${where}`,

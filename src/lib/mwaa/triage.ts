@@ -227,16 +227,17 @@ async function analyseAccessDenied(
       // Sequential on purpose: every look-up shares the 2 requests/s limiter.
 
       analyses.push(
-        await analyseDenial(denial, occurrence.timestamp, {
-          cloudtrail: input.cloudtrail,
-          executionRoleArn,
-          limiter,
-          now: ctx.now(),
-          region: clients.region,
-          signal: ctx.signal,
-          trail: clients.trail,
-          trailTable: clients.trailTable,
-        }),
+        await analyseDenial(
+          {limiter, trail: clients.trail, trailTable: clients.trailTable},
+          {
+            cloudtrail: input.cloudtrail,
+            denial,
+            executionRoleArn,
+            region: clients.region,
+            time: occurrence.timestamp,
+          },
+          ctx,
+        ),
       )
     }
 

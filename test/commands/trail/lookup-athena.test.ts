@@ -177,6 +177,18 @@ describe('trail lookup --athena-table', () => {
     expect(athena.commandCalls(StartQueryExecutionCommand)).toHaveLength(0)
   })
 
+  it('names a malformed --athena-table before AWS set-up (no region error first)', async () => {
+    const region = process.env.AWS_REGION
+    delete process.env.AWS_REGION
+    try {
+      const run = await runJson(['trail', 'lookup', '--athena-table', 'cloudtrail_logs', '--since', '1h'])
+      expect(run.exitCode).toBe(2)
+      expect(errorOf(run).message).toContain('--athena-table must be DATABASE.TABLE, not "cloudtrail_logs"')
+    } finally {
+      process.env.AWS_REGION = region
+    }
+  })
+
   it('without --athena-table, a window older than 90 days is still refused (event history)', async () => {
     const run = await runJson(ARGS.filter((_, i) => i !== 2 && i !== 3))
     expect(run.exitCode).toBe(2)

@@ -8,6 +8,7 @@ import {
   lookupEvents,
   normaliseEvent,
 } from '../../../src/lib/cloudtrail/lookup.js'
+import {testRunContext} from '../../../src/lib/core/run-context.js'
 
 const noWait = {async wait() {}}
 
@@ -52,11 +53,16 @@ describe('lookupEvents', () => {
           event('3', 'UpdateShardCount', {}, [{ResourceName: 'orders', ResourceType: 'AWS::Kinesis::Stream'}]),
         ],
       })
+    const progress: unknown[] = []
     const found = await lookupEvents(
-      client,
+      {cloudtrail: client, limiter: noWait},
       {...window, eventName: 'UpdateShardCount', resourceName: 'orders'},
-      {limiter: noWait},
+      testRunContext({progress: (update) => progress.push(update)}),
     )
+    expect(progress).toEqual([
+      {detail: '1 matching', done: 1, label: 'Reading CloudTrail pages'},
+      {detail: '2 matching', done: 2, label: 'Reading CloudTrail pages'},
+    ])
     expect(found.events.map((e) => e.eventId)).toEqual(['1', '3'])
     expect(found.pages).toBe(2)
     expect(found.truncated).toBe(false)
@@ -77,7 +83,11 @@ describe('lookupEvents', () => {
       ],
       NextToken: 'more',
     })
-    const found = await lookupEvents(client, {...window, errorsOnly: true, limit: 2}, {limiter: noWait})
+    const found = await lookupEvents(
+      {cloudtrail: client, limiter: noWait},
+      {...window, errorsOnly: true, limit: 2},
+      testRunContext(),
+    )
     expect(found.events.map((e) => [e.eventId, e.errorCode])).toEqual([
       ['1', 'AccessDenied'],
       ['3', 'AccessDenied'],
@@ -129,18 +139,30 @@ describe('normaliseEvent', () => {
 })
 
 describe('createIntervalLimiter', () => {
-  it('spaces calls 500 ms apart (2 per second)', async () => {
+  it("spaces calls 500 ms apart (2 per second), waiting with the run's sleep", async () => {
     let clock = 0
     const waits: number[] = []
     const limiter = createIntervalLimiter(500, () => clock)
-    const started = Date.now()
-    await limiter.wait()
-    waits.push(Date.now() - started)
+    const ctx = testRunContext({
+      async sleep(ms) {
+        waits.push(ms)
+      },
+    })
+    await limiter.wait(ctx)
     clock = 100
-    const t = Date.now()
-    await limiter.wait()
-    waits.push(Date.now() - t)
-    expect(waits[0]).toBeLessThan(50)
-    expect(waits[1]).toBeGreaterThanOrEqual(390)
+    await limiter.wait(ctx)
+    clock = 2000
+    await limiter.wait(ctx)
+    expect(waits).toEqual([400])
+  })
+
+  it('ends a wait on Ctrl-C with the abortable sleep of the run context', async () => {
+    const controller = new AbortController()
+    const limiter = createIntervalLimiter(60_000, () => 0)
+    const ctx = testRunContext({signal: controller.signal})
+    await limiter.wait(ctx)
+    const waiting = limiter.wait(ctx)
+    controller.abort()
+    await expect(waiting).rejects.toMatchObject({name: 'AbortedError'})
   })
 })

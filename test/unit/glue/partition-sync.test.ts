@@ -77,7 +77,8 @@ function options(extra: Partial<PartitionSyncOptions> = {}): PartitionSyncOption
   }
 }
 
-const fast = {baseDelayMs: 1, concurrency: 4, async sleep() {}}
+const fast = {baseDelayMs: 1, concurrency: 4}
+const noWait = testRunContext({async sleep() {}})
 
 function partitionObjects(regions: string[], n: number): string[] {
   return regions.flatMap((r) => Array.from({length: n}, (_, i) => `t/region=${r}/n=${i}/part-0.parquet`))
@@ -89,7 +90,7 @@ async function syncAndApply(env: ReturnType<typeof makeEnv>, extra: Partial<Part
     options({applyRequested: true, ...extra}),
     testRunContext(),
   )
-  const executor = new PartitionSyncExecutor(env.glue, fast)
+  const executor = new PartitionSyncExecutor({glue: env.glue}, fast, noWait)
   const report = await applyPlan(plan, executor, {resumeCommand: 'x'})
   return {executor, plan, report, result}
 }
@@ -349,13 +350,15 @@ describe('apply: errors, retries, resume', () => {
       testRunContext(),
     )
     const delays: number[] = []
-    const executor = new PartitionSyncExecutor(env.glue, {
-      baseDelayMs: 100,
-      concurrency: 1,
-      async sleep(ms) {
-        delays.push(ms)
-      },
-    })
+    const executor = new PartitionSyncExecutor(
+      {glue: env.glue},
+      {baseDelayMs: 100, concurrency: 1},
+      testRunContext({
+        async sleep(ms) {
+          delays.push(ms)
+        },
+      }),
+    )
     const report = await applyPlan(plan, executor, {resumeCommand: 'x'})
     expect(executor.tally).toMatchObject({created: 250})
     expect(report.entryFailures).toBeUndefined()
@@ -400,7 +403,7 @@ describe('apply: errors, retries, resume', () => {
     // Steps hold 52 batches (a whole number of rounds of 4): call 55 is the 3rd batch of step 2, so step 1 is done and step 2 stops after 200 partitions.
     env.catalog.intercept = (op, _input, call) =>
       op === 'BatchCreatePartition' && call === 55 ? awsError('AccessDeniedException', 'not allowed', 400) : undefined
-    const first = new PartitionSyncExecutor(env.glue, {...fast, concurrency: 1})
+    const first = new PartitionSyncExecutor({glue: env.glue}, {...fast, concurrency: 1}, noWait)
     const error = await applyPlan(plan, first, {resumeCommand: 'again'}).catch((error_: unknown) => error_)
     expect(error).toBeInstanceOf(PartialApplyError)
     expect((error as PartialApplyError).details).toMatchObject({
@@ -412,7 +415,7 @@ describe('apply: errors, retries, resume', () => {
     expect(env.catalog.partitions.size).toBe(5400)
     env.catalog.intercept = undefined
     const creates = env.catalog.count('BatchCreatePartition')
-    const again = new PartitionSyncExecutor(env.glue, fast)
+    const again = new PartitionSyncExecutor({glue: env.glue}, fast, noWait)
     const report = await applyPlan(plan, again, {resumeCommand: 'again'})
     expect(report.skipped).toEqual(['create-1'])
     expect(report.applied).toEqual(['create-2', 'create-3'])
@@ -430,14 +433,16 @@ describe('apply: errors, retries, resume', () => {
       testRunContext(),
     )
     env.catalog.put(['eu', '2'], 's3://lake/other/')
-    await expect(applyPlan(plan, new PartitionSyncExecutor(env.glue, fast), {resumeCommand: 'x'})).rejects.toThrow(
+    await expect(
+      applyPlan(plan, new PartitionSyncExecutor({glue: env.glue}, fast, noWait), {resumeCommand: 'x'}),
+    ).rejects.toThrow(
       /live state no longer matches the plan: 1 planned partition\(s\) changed meanwhile: partition \["eu","2"\] now exists at s3:\/\/lake\/other\//,
     )
     env.catalog.partitions.clear()
     env.catalog.table = table({StorageDescriptor: {...PARQUET, InputFormat: 'changed', Location: 's3://lake/t/'}})
-    await expect(applyPlan(plan, new PartitionSyncExecutor(env.glue, fast), {resumeCommand: 'x'})).rejects.toThrow(
-      /storage descriptor .* changed/,
-    )
+    await expect(
+      applyPlan(plan, new PartitionSyncExecutor({glue: env.glue}, fast, noWait), {resumeCommand: 'x'}),
+    ).rejects.toThrow(/storage descriptor .* changed/)
   })
 })
 

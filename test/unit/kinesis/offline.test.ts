@@ -237,7 +237,10 @@ describe('where-is and key-spread', () => {
   it('spreads records over several shard counts and finds the smallest that fits', async () => {
     const lines = ['partitionKey,bytes,timestamp']
     for (let i = 0; i < 60_000; i++) lines.push(`key-${i % 3000},1000,${1_795_000_000 + Math.floor(i / 1000)}`)
-    const r = await analyseKeySpread({lines, shardCounts: [8, 1, 2], sourceName: 'k.csv', threshold: 0.8, topKeys: 3})
+    const r = await analyseKeySpread(
+      {lines, shardCounts: [8, 1, 2], sourceName: 'k.csv', threshold: 0.8, topKeys: 3},
+      testRunContext(),
+    )
     expect(r.counts.map((c) => c.shardCount)).toEqual([1, 2, 8])
     expect(r.records).toBe(60_000)
     expect(r.distinctKeys).toBe(3000)
@@ -253,10 +256,35 @@ describe('where-is and key-spread', () => {
     expect(r.smallestShardCount!.maxUtilisation).toBeLessThan(0.8)
   })
 
+  it('stops a long read on Ctrl-C with AbortedError (exit 8), between chunks', async () => {
+    const controller = new AbortController()
+    let served = 0
+    // An endless record file: only the abort can end the run.
+    async function* endless(): AsyncIterable<Uint8Array> {
+      yield new TextEncoder().encode('partitionKey,bytes\n')
+      for (;;) {
+        served++
+        if (served === 3) controller.abort()
+        yield new TextEncoder().encode(`key-${served},100\n`.repeat(100))
+      }
+    }
+
+    await expect(
+      analyseKeySpread(
+        {chunks: endless(), shardCounts: [2], sourceName: 'endless.csv', threshold: 0.8, topKeys: 3},
+        testRunContext({signal: controller.signal}),
+      ),
+    ).rejects.toMatchObject({exitCode: 8, name: 'AbortedError'})
+    expect(served).toBe(3)
+  })
+
   it('says no shard count helps when one key alone is over the threshold', async () => {
     const lines = ['partitionKey,timestamp']
     for (let i = 0; i < 900; i++) lines.push(`hot,${1_795_000_000}`)
-    const r = await analyseKeySpread({lines, shardCounts: [4], sourceName: 'k.csv', threshold: 0.8, topKeys: 3})
+    const r = await analyseKeySpread(
+      {lines, shardCounts: [4], sourceName: 'k.csv', threshold: 0.8, topKeys: 3},
+      testRunContext(),
+    )
     expect(r.smallestShardCount).toBeNull()
     expect(r.smallestShardCountNote).toMatch(/one key alone uses 90 %/)
   })

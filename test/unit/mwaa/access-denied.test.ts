@@ -2,7 +2,16 @@ import {CloudTrailClient, LookupEventsCommand} from '@aws-sdk/client-cloudtrail'
 import {mockClient} from 'aws-sdk-client-mock'
 import {beforeEach, describe, expect, it} from 'vitest'
 
-import {analyseDenial, isDataEvent, parseAccessDenied, roleArnOfPrincipal} from '../../../src/lib/mwaa/access-denied.js'
+import type {TrailSearcher} from '../../../src/lib/cloudtrail/athena-lookup.js'
+
+import {testRunContext} from '../../../src/lib/core/run-context.js'
+import {
+  analyseDenial,
+  isDataEvent,
+  parseAccessDenied,
+  type ParsedDenial,
+  roleArnOfPrincipal,
+} from '../../../src/lib/mwaa/access-denied.js'
 
 const ROLE = 'arn:aws:iam::704533066374:role/service-role/AmazonMWAA-hybrid-demo-kwZCZS'
 const SESSION = 'arn:aws:sts::704533066374:assumed-role/AmazonMWAA-hybrid-demo-kwZCZS/AmazonMWAA-airflow'
@@ -95,12 +104,18 @@ describe('analyseDenial (CloudTrail through aws-sdk-client-mock)', () => {
   const options = (over: Record<string, unknown> = {}) => ({
     cloudtrail: true,
     executionRoleArn: ROLE,
-    limiter: noLimit,
     now: new Date(t + 3_600_000),
     region: 'eu-west-1',
-    trail: () => new CloudTrailClient({region: 'eu-west-1'}),
+    trail: (region: string) => new CloudTrailClient({region}),
+    trailTable: undefined as TrailSearcher | undefined,
     ...over,
   })
+  const analyse = (denial: ParsedDenial, time: number | undefined, o: ReturnType<typeof options>) =>
+    analyseDenial(
+      {limiter: noLimit, trail: o.trail, trailTable: o.trailTable},
+      {cloudtrail: o.cloudtrail, denial, executionRoleArn: o.executionRoleArn, region: o.region, time},
+      testRunContext({now: () => o.now}),
+    )
 
   it('finds the event by EventName in ±10 minutes, matched to the execution role, and shows its id', async () => {
     trail.on(LookupEventsCommand).resolves({
@@ -116,7 +131,7 @@ describe('analyseDenial (CloudTrail through aws-sdk-client-mock)', () => {
         event('succeeded', '2026-11-22T05:12:00Z', {errorCode: undefined}),
       ],
     })
-    const a = await analyseDenial(parseAccessDenied(RUN_TASK)!, t, options())
+    const a = await analyse(parseAccessDenied(RUN_TASK)!, t, options())
     const {input} = trail.commandCalls(LookupEventsCommand)[0]!.args[0]
     expect(input.LookupAttributes).toEqual([{AttributeKey: 'EventName', AttributeValue: 'RunTask'}])
     expect(input.StartTime).toEqual(new Date(t - 600_000))
@@ -142,7 +157,7 @@ describe('analyseDenial (CloudTrail through aws-sdk-client-mock)', () => {
 
   it('says "not delivered yet, re-run" for a failure younger than 10 minutes with no match', async () => {
     trail.on(LookupEventsCommand).resolves({Events: []})
-    const a = await analyseDenial(parseAccessDenied(RUN_TASK)!, t, options({now: new Date(t + 120_000)}))
+    const a = await analyse(parseAccessDenied(RUN_TASK)!, t, options({now: new Date(t + 120_000)}))
     expect(a.status).toBe('not-delivered-yet')
     expect(a.note).toMatch(/not delivered yet, re-run/i)
   })
@@ -151,13 +166,13 @@ describe('analyseDenial (CloudTrail through aws-sdk-client-mock)', () => {
     trail
       .on(LookupEventsCommand)
       .resolves({Events: [event('other', '2026-11-22T05:12:01Z', {errorCode: 'ThrottlingException'})]})
-    const a = await analyseDenial(parseAccessDenied(RUN_TASK)!, t, options())
+    const a = await analyse(parseAccessDenied(RUN_TASK)!, t, options())
     expect(a.status).toBe('no-match')
     expect(a.note).toMatch(/another Region|another principal/)
   })
 
   it('does not look up data events and says why', async () => {
-    const a = await analyseDenial(
+    const a = await analyse(
       parseAccessDenied('An error occurred (AccessDenied) when calling the GetObject operation: Access Denied')!,
       t,
       options(),
@@ -168,14 +183,14 @@ describe('analyseDenial (CloudTrail through aws-sdk-client-mock)', () => {
   })
 
   it('skips the look-up with --no-cloudtrail and without a time', async () => {
-    expect((await analyseDenial(parseAccessDenied(RUN_TASK)!, t, options({cloudtrail: false}))).status).toBe('skipped')
-    expect((await analyseDenial(parseAccessDenied(RUN_TASK)!, undefined, options())).note).toMatch(/no time/)
+    expect((await analyse(parseAccessDenied(RUN_TASK)!, t, options({cloudtrail: false}))).status).toBe('skipped')
+    expect((await analyse(parseAccessDenied(RUN_TASK)!, undefined, options())).note).toMatch(/no time/)
     expect(trail.commandCalls(LookupEventsCommand)).toHaveLength(0)
   })
 
   it('writes a resource-policy statement for resource-based gaps', async () => {
     trail.on(LookupEventsCommand).resolves({Events: []})
-    const a = await analyseDenial(parseAccessDenied(KMS)!, t, options({executionRoleArn: null}))
+    const a = await analyse(parseAccessDenied(KMS)!, t, options({executionRoleArn: null}))
     expect(JSON.parse(a.policyStatement!)).toMatchObject({
       Action: 'kms:Decrypt',
       Principal: {AWS: 'arn:aws:iam::704533066374:role/MWAA-Env-role'},
@@ -186,7 +201,7 @@ describe('analyseDenial (CloudTrail through aws-sdk-client-mock)', () => {
 
   it('keeps going with a note when the look-up itself is denied', async () => {
     trail.on(LookupEventsCommand).rejects(Object.assign(new Error('not allowed'), {name: 'AccessDeniedException'}))
-    const a = await analyseDenial(parseAccessDenied(RUN_TASK)!, t, options())
+    const a = await analyse(parseAccessDenied(RUN_TASK)!, t, options())
     expect(a.status).toBe('skipped')
     expect(a.note).toMatch(/CloudTrail look-up failed \(AccessDeniedException/)
   })
@@ -194,7 +209,7 @@ describe('analyseDenial (CloudTrail through aws-sdk-client-mock)', () => {
   it('looks up IAM and STS denials in us-east-1', async () => {
     trail.on(LookupEventsCommand).resolves({Events: []})
     const regions: string[] = []
-    await analyseDenial(
+    await analyse(
       parseAccessDenied(
         `User: ${SESSION} is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::1:role/x`,
       )!,
@@ -242,7 +257,7 @@ describe('analyseDenial (CloudTrail through aws-sdk-client-mock)', () => {
       table: 'security.trail',
     }
     // 200 days after the failure: beyond Event history, not beyond the trail.
-    const a = await analyseDenial(
+    const a = await analyse(
       parseAccessDenied(RUN_TASK)!,
       t,
       options({now: new Date(t + 200 * 86_400_000), trail: undefined, trailTable}),
@@ -254,11 +269,7 @@ describe('analyseDenial (CloudTrail through aws-sdk-client-mock)', () => {
     ])
     expect(trail.commandCalls(LookupEventsCommand)).toHaveLength(0)
     // Without a time nothing can be searched: the note says why (not that AWS access is missing).
-    const untimed = await analyseDenial(
-      parseAccessDenied(RUN_TASK)!,
-      undefined,
-      options({trail: undefined, trailTable}),
-    )
+    const untimed = await analyse(parseAccessDenied(RUN_TASK)!, undefined, options({trail: undefined, trailTable}))
     expect(untimed.note).toMatch(/no time/)
     expect(queries).toHaveLength(1)
   })

@@ -12,6 +12,8 @@ import {
 } from '@aws-sdk/client-glue'
 import pLimit from 'p-limit'
 
+import type {RunContext} from '../../core/run-context.js'
+
 import {
   type ApplyReport,
   type EntryFailure,
@@ -128,12 +130,17 @@ function entryErrors(errors: EntryErrorLike[] | undefined): Array<{code: string;
 /** The executor for the shared plan engine: observe = GetTable + BatchGetPartition of every planned partition. */
 export class PartitionSyncExecutor implements PlanExecutor<LiveState, SyncBaseline, SyncStepParams> {
   readonly tally: ApplyTally = {created: 0, deleted: 0, updated: 0}
+  private readonly glue: GlueClient
   private state: LiveState | undefined
 
+  /** Back-offs wait with `ctx.sleep` (Ctrl-C ends them at once); AWS calls take the engine's signal for the step. */
   constructor(
-    private readonly glue: GlueClient,
+    clients: {glue: GlueClient},
     private readonly options: ExecutorOptions,
-  ) {}
+    private readonly ctx: Pick<RunContext, 'sleep'>,
+  ) {
+    this.glue = clients.glue
+  }
 
   async applyStep(
     step: PlanStep<SyncStepParams>,
@@ -148,7 +155,7 @@ export class PartitionSyncExecutor implements PlanExecutor<LiveState, SyncBaseli
       signal,
       target,
       ...(this.options.baseDelayMs === undefined ? {} : {baseDelayMs: this.options.baseDelayMs}),
-      ...(this.options.sleep ? {sleep: this.options.sleep} : {}),
+      sleep: (ms: number) => this.ctx.sleep(ms),
     }
     const outcome = {done: [] as Array<AddEntry | DropEntry | UpdateEntry>, failed: [] as EntryFailure[], requests: 0}
     try {
@@ -229,7 +236,7 @@ export class PartitionSyncExecutor implements PlanExecutor<LiveState, SyncBaseli
         limit(async () => {
           for (const p of await batchGetPartitions(this.glue, {database, table}, group, {
             signal,
-            ...(this.options.sleep ? {sleep: this.options.sleep} : {}),
+            sleep: (ms) => this.ctx.sleep(ms),
           }))
             live.set(valuesKey(p.Values ?? []), p)
         }),

@@ -143,7 +143,6 @@ export interface LiveState {
 export interface ExecutorOptions {
   baseDelayMs?: number
   concurrency: number
-  sleep?: (ms: number) => Promise<void>
 }
 
 /** Partitions this run changed, by kind (failures are in the engine's report). */

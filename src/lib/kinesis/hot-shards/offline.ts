@@ -16,7 +16,7 @@ import {finish, formatSeconds} from './result.js'
 export async function analyseOffline(
   input: OfflineInput,
   options: HotShardsOptions,
-  ctx: Pick<RunContext, 'progress'>,
+  ctx: Pick<RunContext, 'progress' | 'signal'>,
 ): Promise<HotShardsAnalysis> {
   const warnings: string[] = []
   const tally = new LoadTally(input.ranges, options.heavyHitterCapacity ?? 1000)
@@ -25,6 +25,7 @@ export async function analyseOffline(
     cache: new HashCache(),
     input: input.chunks ? {chunks: input.chunks} : {lines: input.lines ?? []},
     perSecond: true,
+    signal: ctx.signal,
     sourceName: input.sourceName,
     tallies: [tally],
   })

@@ -7,6 +7,7 @@
 import {MergeShardsCommand, SplitShardCommand, UpdateShardCountCommand} from '@aws-sdk/client-kinesis'
 
 import type {Plan, PlanExecutor, PlanStep, StartCheck} from '../../core/plan.js'
+import type {RunContext} from '../../core/run-context.js'
 import type {OpenRange, PlannedOp, ReshardBaseline, ReshardStepParams} from './types.js'
 
 import {AbortedError, InputError} from '../../core/errors.js'
@@ -15,8 +16,6 @@ import {
   type KinesisLike,
   type ListedShard,
   readStreamState,
-  sleep as realSleep,
-  type Sleep,
   type StreamRef,
   type StreamState,
   type WaitOptions,
@@ -26,15 +25,13 @@ import {rangeKey, sameLayout, sameRange, simulate} from './ranges.js'
 
 type ReshardPlanLike = Plan<ReshardBaseline, ReshardStepParams>
 
-export interface ExecutorOptions {
-  kinesis: KinesisLike
+export interface ExecutorRequest {
   /** Attempts per mutating call on LimitExceeded / ResourceInUse (default 8). */
   maxAttempts?: number
   random?: () => number
   /** Base and cap of the jittered retry delay (default 1 s, 20 s). */
   retryBaseMs?: number
   retryCapMs?: number
-  sleep?: Sleep
   stream: StreamRef
   wait?: WaitOptions
 }
@@ -98,13 +95,22 @@ export interface ReshardExecutor extends PlanExecutor<StreamState, ReshardBaseli
   lastState(): StreamState | undefined
 }
 
-export function createReshardExecutor(options: ExecutorOptions): ReshardExecutor {
-  const pause = options.sleep ?? realSleep
+/**
+ * Every wait (the jittered retry, the polls for ACTIVE) is `ctx.sleep`, so Ctrl-C ends it at once;
+ * AWS calls take the engine's signal for the step.
+ */
+export function createReshardExecutor(
+  clients: {kinesis: KinesisLike},
+  request: ExecutorRequest,
+  ctx: Pick<RunContext, 'sleep'>,
+): ReshardExecutor {
+  const options = {...request, kinesis: clients.kinesis}
   const random = options.random ?? Math.random
+  const wait: WaitOptions = {...options.wait, sleep: (ms) => ctx.sleep(ms)}
   let last: StreamState | undefined
 
   const observe = async (signal: AbortSignal): Promise<StreamState> => {
-    last = await readStreamState(options.kinesis, options.stream, {signal, wait: options.wait ?? {}})
+    last = await readStreamState(options.kinesis, options.stream, {signal, wait})
     return last
   }
 
@@ -191,7 +197,7 @@ export function createReshardExecutor(options: ExecutorOptions): ReshardExecutor
           if (!RETRYABLE.has(name) || attempt >= maxAttempts) throw error
           if (signal.aborted) throw new AbortedError('interrupted while retrying')
           const ceiling = Math.min(options.retryCapMs ?? 20_000, (options.retryBaseMs ?? 1000) * 2 ** (attempt - 1))
-          await pause(Math.round(random() * ceiling), signal)
+          await ctx.sleep(Math.round(random() * ceiling))
         }
       }
 

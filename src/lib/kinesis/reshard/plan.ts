@@ -55,13 +55,14 @@ export interface ReshardClients {
   kinesis: KinesisLike
   /** `--trail-table`: the quota is counted from the trail's logs in Athena instead of event history. */
   trail?: TrailSearcher | undefined
+  /** Paces the CloudTrail look-ups when the run shares one 2-per-second budget. */
+  trailLimiter?: RateLimiter | undefined
 }
 
 /** How the stream is read and checked, beside the stream itself (shared by planning and the re-check). */
 export interface ReshardReadOptions {
   /** The stream, named once by the command. */
   stream: StreamRef
-  trailLimiter?: RateLimiter | undefined
   wait?: undefined | WaitOptions
 }
 
@@ -304,7 +305,7 @@ export function strategyName(request: StrategyRequest): ReshardStrategy {
 export async function makeReshardPlan(
   clients: ReshardClients,
   planRequest: ReshardPlanRequest,
-  ctx: Pick<RunContext, 'now' | 'signal'>,
+  ctx: RunContext,
 ): Promise<ReshardPlan> {
   const {strategy: request, stream: ref} = planRequest
   const state = await readStreamState(clients.kinesis, ref, {signal: ctx.signal, wait: planRequest.wait ?? {}})
@@ -332,11 +333,7 @@ export async function makeReshardPlan(
   notes.push(...planned.notes)
   const states = simulate(state.open, planned.ops)
   const after = states.at(-1)!
-  const {checks, quota} = await checkOpsAgainstLimits(
-    clients,
-    {ops: planned.ops, state, trailLimiter: planRequest.trailLimiter},
-    ctx,
-  )
+  const {checks, quota} = await checkOpsAgainstLimits(clients, {ops: planned.ops, state}, ctx)
   const utilisationOf = (r: OpenRange) => (profiles ? predictLoad(profiles, r)?.utilisation : undefined)
   const before: RangeView[] = state.open.map((r) => toRangeView(r, utilisationOf(r)))
   const afterViews: RangeView[] = after.map((r) => toRangeView(r, utilisationOf(r)))

@@ -15,17 +15,13 @@ import {checkOpsAgainstLimits} from './validate.js'
 export async function recheckSavedPlan(
   clients: ReshardClients,
   request: ReshardReadOptions & {plan: Plan<ReshardBaseline, ReshardStepParams>},
-  ctx: Pick<RunContext, 'now' | 'signal'>,
+  ctx: RunContext,
 ): Promise<{checks: ValidationCheck[]; quota: QuotaView}> {
   const {plan} = request
   const state = await readStreamState(clients.kinesis, request.stream, {signal: ctx.signal, wait: request.wait ?? {}})
   // An on-demand or off-path stream is refused by the executor's start check with its own message.
   const done = stepsDoneByLayout(plan, state) ?? 0
   const remaining = plan.steps.slice(done).map((s) => toPlannedOp(s))
-  const {checks, quota} = await checkOpsAgainstLimits(
-    clients,
-    {ops: remaining, state, trailLimiter: request.trailLimiter},
-    ctx,
-  )
+  const {checks, quota} = await checkOpsAgainstLimits(clients, {ops: remaining, state}, ctx)
   return {checks, quota: {limit: UPDATE_SHARD_COUNT_PER_24H, updateShardCountUsed24h: quota.used}}
 }

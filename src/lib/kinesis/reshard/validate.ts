@@ -8,6 +8,7 @@ import type {CloudTrailClient} from '@aws-sdk/client-cloudtrail'
 import {DescribeLimitsCommand} from '@aws-sdk/client-kinesis'
 
 import type {TrailSearcher} from '../../cloudtrail/athena-lookup.js'
+import type {RunContext} from '../../core/run-context.js'
 import type {KinesisLike} from '../stream.js'
 import type {PlannedOp, ValidationCheck} from './types.js'
 
@@ -18,6 +19,16 @@ import {UPDATE_SHARD_COUNT_PER_24H} from './planners.js'
 
 export const SPLIT_MERGE_RATE_PER_SECOND = 5
 
+/**
+ * Where the UpdateShardCount quota is counted: a trail's logs in Athena (`--trail-table`), else
+ * CloudTrail event history (paced by `trailLimiter` when the run shares one), else not at all.
+ */
+export interface QuotaClients {
+  cloudtrail?: Pick<CloudTrailClient, 'send'> | undefined
+  trail?: TrailSearcher | undefined
+  trailLimiter?: RateLimiter | undefined
+}
+
 export type QuotaCount = {oldest?: string | undefined; used: number} | {reason: string; used: 'unknown'}
 
 /**
@@ -25,29 +36,30 @@ export type QuotaCount = {oldest?: string | undefined; used: number} | {reason: 
  * CloudTrail event history; 'unknown' (with why) when CloudTrail cannot be read.
  */
 export async function countUpdateShardCount24h(
-  source: {cloudtrail?: Pick<CloudTrailClient, 'send'> | undefined; trail?: TrailSearcher | undefined},
+  clients: QuotaClients,
   stream: {arn: string; name: string},
-  options: {limiter?: RateLimiter | undefined; now: Date; signal?: AbortSignal | undefined},
+  ctx: RunContext,
 ): Promise<QuotaCount> {
-  const {cloudtrail, trail} = source
-  if (trail) return countInTrail(trail, stream, options)
+  const {cloudtrail, trail} = clients
+  const now = ctx.now()
+  if (trail) return countInTrail(trail, stream, now, ctx.signal)
   if (!cloudtrail)
     return {
       reason: 'CloudTrail is not queried when Kinesis goes to a custom endpoint (emulator) and CloudTrail does not',
       used: 'unknown',
     }
-  const start = new Date(options.now.getTime() - 24 * 3_600_000)
+  const start = new Date(now.getTime() - 24 * 3_600_000)
   try {
     const {events} = await lookupEvents(
-      cloudtrail,
-      {end: options.now, eventName: 'UpdateShardCount', eventSource: 'kinesis.amazonaws.com', start},
-      {...(options.limiter ? {limiter: options.limiter} : {}), ...(options.signal ? {signal: options.signal} : {})},
+      {cloudtrail, limiter: clients.trailLimiter},
+      {end: now, eventName: 'UpdateShardCount', eventSource: 'kinesis.amazonaws.com', start},
+      ctx,
     )
     const ours = events.filter((e) => !e.errorCode && namesStream(e.requestParameters, stream))
     const oldest = ours.map((e) => e.eventTime).sort()[0]
     return {oldest, used: ours.length}
   } catch (error) {
-    if (options.signal?.aborted) throw error
+    if (ctx.signal.aborted) throw error
     const cause = classifyError(error)
     return {reason: `CloudTrail LookupEvents failed: ${cause.message}`, used: 'unknown'}
   }
@@ -57,12 +69,13 @@ export async function countUpdateShardCount24h(
 async function countInTrail(
   trail: TrailSearcher,
   stream: {arn: string; name: string},
-  options: {now: Date; signal?: AbortSignal | undefined},
+  now: Date,
+  signal: AbortSignal,
 ): Promise<QuotaCount> {
-  const start = new Date(options.now.getTime() - 24 * 3_600_000)
+  const start = new Date(now.getTime() - 24 * 3_600_000)
   try {
     const {events} = await trail.lookup({
-      end: options.now,
+      end: now,
       eventName: 'UpdateShardCount',
       eventSource: 'kinesis.amazonaws.com',
       start,
@@ -70,7 +83,7 @@ async function countInTrail(
     const ours = events.filter((e) => !e.errorCode && namesStream(e.requestParameters, stream))
     return {oldest: ours.map((e) => e.eventTime).sort()[0], used: ours.length}
   } catch (error) {
-    if (options.signal?.aborted) throw error
+    if (signal.aborted) throw error
     return {
       reason: `the CloudTrail table ${trail.table} could not be searched: ${classifyError(error).message}`,
       used: 'unknown',
@@ -228,25 +241,16 @@ export function validatePlan(input: ValidationInput): ValidationCheck[] {
  * together, and check these operations against them: a new plan's, or a saved plan's remaining steps.
  */
 export async function checkOpsAgainstLimits(
-  clients: {
-    cloudtrail?: Pick<CloudTrailClient, 'send'> | undefined
-    kinesis: KinesisLike
-    trail?: TrailSearcher | undefined
-  },
+  clients: QuotaClients & {kinesis: KinesisLike},
   request: {
     ops: PlannedOp[]
     state: {open: readonly unknown[]; streamArn: string; streamName: string}
-    trailLimiter?: RateLimiter | undefined
   },
-  ctx: {now(): Date; signal: AbortSignal},
+  ctx: RunContext,
 ): Promise<{checks: ValidationCheck[]; quota: QuotaCount}> {
   const {state} = request
   const [quota, limits] = await Promise.all([
-    countUpdateShardCount24h(
-      clients,
-      {arn: state.streamArn, name: state.streamName},
-      {limiter: request.trailLimiter, now: ctx.now(), signal: ctx.signal},
-    ),
+    countUpdateShardCount24h(clients, {arn: state.streamArn, name: state.streamName}, ctx),
     readShardLimits(clients.kinesis, ctx.signal),
   ])
   return {checks: validatePlan({limits, ops: request.ops, quota, streamOpen: state.open.length}), quota}

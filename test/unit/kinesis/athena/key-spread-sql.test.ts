@@ -1,15 +1,16 @@
-/**
- * The key-spread query, rendered for DuckDB and run over generated records, must give exactly the
- * local analysis of the same records (same shape, same numbers): one SQL model, two dialects. The
- * even-range placement is integer arithmetic on the hash's words; it is checked on the hash values
- * around every boundary, where a rounding error would show.
- */
 import {type DuckDBConnection, DuckDBInstance} from '@duckdb/node-api'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import type {SqlEngine} from '../../../../src/lib/kinesis/athena/hot-shards-sql.js'
 
 import {renderQuery} from '../../../../src/lib/athena/sql-model.js'
+/**
+ * The key-spread query, rendered for DuckDB and run over generated records, must give exactly the
+ * local analysis of the same records (same shape, same numbers): one SQL model, two dialects. The
+ * even-range placement is integer arithmetic on the hash's words; it is checked on the hash values
+ * around every boundary, where a rounding error would show.
+ */
+import {testRunContext} from '../../../../src/lib/core/run-context.js'
 import {buildKeySpreadQuery} from '../../../../src/lib/kinesis/athena/key-spread-query.js'
 import {analyseTableKeySpread, tableSpreadSql} from '../../../../src/lib/kinesis/athena/key-spread-sql.js'
 import {hashKeyHex} from '../../../../src/lib/kinesis/athena/load-query.js'
@@ -78,7 +79,7 @@ async function local(recs: Rec[], shardCounts: number[], extra: {maxDistinctKeys
   const lines = recs.map((r) =>
     JSON.stringify({bytes: r.bytes, partitionKey: r.key, timestamp: new Date(r.tsMs).toISOString()}),
   )
-  return analyseKeySpread({...SETTINGS, ...extra, lines, shardCounts, sourceName: 'recs.jsonl'})
+  return analyseKeySpread({...SETTINGS, ...extra, lines, shardCounts, sourceName: 'recs.jsonl'}, testRunContext())
 }
 
 function model(table: string, shardCounts: number[], searchKeyLimit = 1_500_000) {
@@ -111,7 +112,7 @@ describe('key-spread over a table (DuckDB rendering of the Athena query)', () =>
     const lines = recs.map((r) =>
       JSON.stringify({bytes: r.bytes, partitionKey: r.key, timestamp: new Date(r.tsMs).toISOString()}),
     )
-    const expected = await analyseKeySpread({...strict, lines, shardCounts: [2], sourceName: 'x'})
+    const expected = await analyseKeySpread({...strict, lines, shardCounts: [2], sourceName: 'x'}, testRunContext())
     const sql = await analyseTableKeySpread(duck, {model: model('archived', [2]), options: strict})
     expect(sql.result).toEqual(expected)
     expect(expected.smallestShardCountNote).toMatch(/one key alone uses/)
@@ -120,7 +121,10 @@ describe('key-spread over a table (DuckDB rendering of the Athena query)', () =>
     const noTimes = recs.map((r) => JSON.stringify({bytes: r.bytes, partitionKey: r.key}))
     for (const windowSeconds of [undefined, 600]) {
       const options = {...SETTINGS, windowSeconds}
-      const want = await analyseKeySpread({...options, lines: noTimes, shardCounts: [2, 5], sourceName: 'x'})
+      const want = await analyseKeySpread(
+        {...options, lines: noTimes, shardCounts: [2, 5], sourceName: 'x'},
+        testRunContext(),
+      )
       const got = await analyseTableKeySpread(duck, {model: untimed, options})
       expect(got.result).toEqual(want)
     }

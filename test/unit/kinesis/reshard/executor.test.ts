@@ -5,6 +5,7 @@ import {beforeEach, describe, expect, it} from 'vitest'
 import type {OpenRange, PlannedOp} from '../../../../src/lib/kinesis/reshard/types.js'
 
 import {PLAN_FORMAT_VERSION} from '../../../../src/lib/core/plan.js'
+import {testRunContext} from '../../../../src/lib/core/run-context.js'
 import {evenRanges} from '../../../../src/lib/kinesis/hash-key.js'
 import {createReshardExecutor, doneByLineage, stepsDoneByLayout} from '../../../../src/lib/kinesis/reshard/executor.js'
 import {type ReshardPlan, toPlannedOp, toPlanStep} from '../../../../src/lib/kinesis/reshard/plan.js'
@@ -94,7 +95,11 @@ describe('reshard executor', () => {
     const fake = new FakeStream('s', 4)
     fake.install(kinesis)
     const plan = planFor(fake, planUniformScaling(4, 16).ops)
-    const executor = createReshardExecutor({kinesis: client, sleep: instant, stream: {streamName: 's'}})
+    const executor = createReshardExecutor(
+      {kinesis: client},
+      {stream: {streamName: 's'}},
+      testRunContext({sleep: instant}),
+    )
     const {signal} = new AbortController()
     expect(executor.checkStart(plan, await executor.observe(plan, signal))).toEqual({ok: true})
     await executor.applyStep(plan.steps[0]!, plan, signal)
@@ -117,15 +122,15 @@ describe('reshard executor', () => {
     }))
     const plan = planFor(fake, planIsolateKey(base, {hashKey: 77n, label: 'k'}).ops)
     const pauses: number[] = []
-    const executor = createReshardExecutor({
-      kinesis: client,
-      maxAttempts: 3,
-      random: () => 0.5,
-      async sleep(ms) {
-        pauses.push(ms)
-      },
-      stream: {streamName: 's'},
-    })
+    const executor = createReshardExecutor(
+      {kinesis: client},
+      {maxAttempts: 3, random: () => 0.5, stream: {streamName: 's'}},
+      testRunContext({
+        async sleep(ms) {
+          pauses.push(ms)
+        },
+      }),
+    )
     const {signal} = new AbortController()
     executor.checkStart(plan, await executor.observe(plan, signal))
     fake.pendingFailures = ['LimitExceededException', 'LimitExceededException']

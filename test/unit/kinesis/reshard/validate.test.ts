@@ -17,6 +17,7 @@ import {mockTrailQuery} from '../../../helpers/athena-trail.js'
 
 const trail = mockClient(CloudTrailClient)
 const noLimiter = {async wait() {}}
+const at = (iso: string) => testRunContext({now: () => new Date(iso)})
 /** An UpdateShardCount row of the trail query (hour `id` of the 22nd). */
 const trailRow = (id: string, params: object, errorCode?: string) => ({
   event_id: id,
@@ -27,16 +28,17 @@ const trailRow = (id: string, params: object, errorCode?: string) => ({
   ...(errorCode ? {error_code: errorCode} : {}),
 })
 
+const ev = (params: object, errorCode?: string) => ({
+  CloudTrailEvent: JSON.stringify({requestParameters: params, ...(errorCode ? {errorCode} : {})}),
+  EventName: 'UpdateShardCount',
+  EventSource: 'kinesis.amazonaws.com',
+  EventTime: new Date('2026-11-22T10:00:00Z'),
+})
+
 describe('reshard validation', () => {
   beforeEach(() => trail.reset())
 
   it('counts successful UpdateShardCount calls on this stream only, by name or ARN', async () => {
-    const ev = (params: object, errorCode?: string) => ({
-      CloudTrailEvent: JSON.stringify({requestParameters: params, ...(errorCode ? {errorCode} : {})}),
-      EventName: 'UpdateShardCount',
-      EventSource: 'kinesis.amazonaws.com',
-      EventTime: new Date('2026-11-22T10:00:00Z'),
-    })
     trail.on(LookupEventsCommand).resolves({
       Events: [
         ev({streamName: 'orders'}),
@@ -46,12 +48,12 @@ describe('reshard validation', () => {
       ],
     })
     const count = await countUpdateShardCount24h(
-      {cloudtrail: new CloudTrailClient({region: 'us-east-1'})},
+      {cloudtrail: new CloudTrailClient({region: 'us-east-1'}), trailLimiter: noLimiter},
       {arn: '', name: 'orders'},
-      {limiter: noLimiter, now: new Date('2026-11-22T12:00:00Z')},
+      at('2026-11-22T12:00:00Z'),
     )
     expect(count).toEqual({oldest: '2026-11-22T10:00:00.000Z', used: 2})
-    expect(await countUpdateShardCount24h({}, {arn: '', name: 'orders'}, {now: new Date()})).toMatchObject({
+    expect(await countUpdateShardCount24h({}, {arn: '', name: 'orders'}, testRunContext())).toMatchObject({
       used: 'unknown',
     })
   })
@@ -72,7 +74,7 @@ describe('reshard validation', () => {
     const count = await countUpdateShardCount24h(
       {cloudtrail: new CloudTrailClient({region: 'us-east-1'}), trail: searcher},
       {arn: '', name: 'orders'},
-      {now: new Date('2026-11-22T12:00:00Z')},
+      at('2026-11-22T12:00:00Z'),
     )
     expect(count).toEqual({oldest: '2026-11-22T08:00:00.000Z', used: 2})
     const sql = athena.commandCalls(StartQueryExecutionCommand)[0]!.args[0].input.QueryString!
@@ -83,11 +85,7 @@ describe('reshard validation', () => {
     expect(trail.commandCalls(LookupEventsCommand)).toHaveLength(0)
     athena.on(StartQueryExecutionCommand).rejects(Object.assign(new Error('denied'), {name: 'AccessDeniedException'}))
     expect(
-      await countUpdateShardCount24h(
-        {trail: searcher},
-        {arn: '', name: 'orders'},
-        {now: new Date('2026-11-22T12:00:00Z')},
-      ),
+      await countUpdateShardCount24h({trail: searcher}, {arn: '', name: 'orders'}, at('2026-11-22T12:00:00Z')),
     ).toMatchObject({
       reason: expect.stringContaining('security.cloudtrail_logs could not be searched'),
       used: 'unknown',
