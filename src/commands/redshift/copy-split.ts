@@ -222,7 +222,9 @@ Every part is verified: the records each compressor counted must add up to the r
 
     if (!flags['dry-run'] && flags.out === undefined)
       throw new UsageError('--out is required (a directory or s3://bucket/prefix/), unless --dry-run is given')
+    const ctx = this.runContext()
     const {slices, warnings: sliceWarnings} = await resolveSlices(
+      await redshiftClients(aws, flags.cluster !== undefined),
       {
         cluster: flags.cluster,
         database: flags.database,
@@ -230,11 +232,10 @@ Every part is verified: the records each compressor counted must add up to the r
         nodes: flags.nodes,
         nodeType: flags['node-type'],
         secretArn: flags['secret-arn'],
-        signal: this.abortController.signal,
         slices: flags.slices,
         workgroup: flags.workgroup,
       },
-      await redshiftClients(aws, flags.cluster !== undefined),
+      ctx,
     )
     for (const w of sliceWarnings) this.warnUser(w)
     const codec = flags.codec as 'gzip' | 'none' | 'zstd'
@@ -257,7 +258,7 @@ Every part is verified: the records each compressor counted must add up to the r
             table: await resolveCheckTable(
               checkSource,
               checkSource.target === undefined ? undefined : (await redshiftClients(aws, true)).data,
-              this.runContext(),
+              ctx,
             ),
           }
     const progress = this.progress()

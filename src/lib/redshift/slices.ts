@@ -12,9 +12,10 @@
 import type {Cluster, RedshiftClient} from '@aws-sdk/client-redshift'
 import type {RedshiftDataClient} from '@aws-sdk/client-redshift-data'
 
+import type {RunContext} from '../core/run-context.js'
+
 import {abortOpts} from '../aws/abort.js'
 import {classifyError, InputError, NotFoundError, PipeopsError, UsageError} from '../core/errors.js'
-import {sleep} from '../core/sleep.js'
 import {runStatement} from './data-api.js'
 
 /** Default slices per node, from the management guide's node table (old names map to their successors). */
@@ -55,7 +56,6 @@ export interface SliceQuery {
   /** Poll interval of DescribeStatement (ms); tests pass 0. */
   pollMs?: number | undefined
   secretArn?: string | undefined
-  signal?: AbortSignal | undefined
   slices?: number | undefined
   /** Give up on the Data API after this long (ms). */
   timeoutMs?: number | undefined
@@ -89,7 +89,11 @@ function unknownNodeType(nodeType: string): PipeopsError {
 }
 
 /** Exactly one way of knowing the slices must be given; the command checks flag combinations first. */
-export async function resolveSlices(query: SliceQuery, clients: SliceClients): Promise<SliceResolution> {
+export async function resolveSlices(
+  clients: SliceClients,
+  query: SliceQuery,
+  ctx: Pick<RunContext, 'signal' | 'sleep'>,
+): Promise<SliceResolution> {
   if (query.slices !== undefined)
     return {slices: {count: query.slices, estimate: false, source: 'given with --slices'}, warnings: []}
   if (query.nodeType !== undefined) {
@@ -121,10 +125,14 @@ export async function resolveSlices(query: SliceQuery, clients: SliceClients): P
     throw new UsageError('no slice source given', {
       suggestions: ['Give one of --slices, --cluster, --workgroup or --node-type with --nodes.'],
     })
-  return clusterSlices(query as SliceQuery & {cluster: string}, clients)
+  return clusterSlices(clients, query as SliceQuery & {cluster: string}, ctx)
 }
 
-async function clusterSlices(query: SliceQuery & {cluster: string}, clients: SliceClients): Promise<SliceResolution> {
+async function clusterSlices(
+  clients: SliceClients,
+  query: SliceQuery & {cluster: string},
+  ctx: Pick<RunContext, 'signal' | 'sleep'>,
+): Promise<SliceResolution> {
   const warnings: string[] = []
   const redshift = clients.redshift?.()
   let cluster: Cluster | undefined
@@ -133,7 +141,7 @@ async function clusterSlices(query: SliceQuery & {cluster: string}, clients: Sli
     try {
       const out = await redshift.send(
         new DescribeClustersCommand({ClusterIdentifier: query.cluster}),
-        abortOpts(query.signal),
+        abortOpts(ctx.signal),
       )
       cluster = out.Clusters?.[0]
     } catch (error) {
@@ -166,7 +174,7 @@ async function clusterSlices(query: SliceQuery & {cluster: string}, clients: Sli
     dataApiProblem = 'neither --db-user nor --secret-arn given'
   else if (clients.data) {
     try {
-      const live = await countStvSlices(clients.data(), query as SliceQuery & {cluster: string; database: string})
+      const live = await countStvSlices(clients.data(), query as SliceQuery & {cluster: string; database: string}, ctx)
       const nodes = cluster?.NumberOfNodes ?? 1
       if (live >= nodes && live > 0) {
         if (table !== undefined && table !== live)
@@ -226,8 +234,8 @@ async function clusterSlices(query: SliceQuery & {cluster: string}, clients: Sli
 export async function countStvSlices(
   client: RedshiftDataClient,
   query: SliceQuery & {cluster: string; database: string},
+  ctx: Pick<RunContext, 'signal' | 'sleep'>,
 ): Promise<number> {
-  const signal = query.signal ?? new AbortController().signal
   const result = await runStatement(
     client,
     {cluster: query.cluster, database: query.database, dbUser: query.dbUser, secretArn: query.secretArn},
@@ -237,7 +245,7 @@ export async function countStvSlices(
       sql: 'SELECT COUNT(*) FROM stv_slices',
       timeoutMs: query.timeoutMs ?? 60_000,
     },
-    {signal, sleep: async (ms) => sleep(ms, signal)},
+    ctx,
   )
   const cell = result.rows[0] ? Object.values(result.rows[0])[0] : undefined
   const value = typeof cell === 'number' ? cell : typeof cell === 'string' ? Number(cell) : undefined

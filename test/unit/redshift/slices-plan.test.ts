@@ -9,6 +9,7 @@ import {mockClient} from 'aws-sdk-client-mock'
 import fc from 'fast-check'
 import {beforeEach, describe, expect, it} from 'vitest'
 
+import {testRunContext} from '../../../src/lib/core/run-context.js'
 import {buildCopySql, buildManifest} from '../../../src/lib/redshift/copy-sql.js'
 import {chooseBlockSize, estimateOutput, LARGE_BLOCKS, planParts} from '../../../src/lib/redshift/plan.js'
 import {resolveSlices, slicesForNodeType} from '../../../src/lib/redshift/slices.js'
@@ -30,10 +31,10 @@ describe('slices', () => {
     expect(slicesForNodeType('ra3.4xlarge', 4)).toBe(16)
     expect(slicesForNodeType('dc2.8xlarge', 2)).toBe(32)
     expect(slicesForNodeType('ra3.large', 2)).toBeUndefined()
-    const r = await resolveSlices({nodes: 3, nodeType: 'ra3.xlplus'}, {})
+    const r = await resolveSlices({}, {nodes: 3, nodeType: 'ra3.xlplus'}, testRunContext())
     expect(r.slices).toMatchObject({count: 6, estimate: true})
     expect(r.slices.source).toMatch(/documented node table/)
-    await expect(resolveSlices({nodes: 2, nodeType: 'rg.xlarge'}, {})).rejects.toMatchObject({
+    await expect(resolveSlices({}, {nodes: 2, nodeType: 'rg.xlarge'}, testRunContext())).rejects.toMatchObject({
       exitCode: 2,
       message: expect.stringMatching(/rg\.xlarge/),
     })
@@ -49,7 +50,11 @@ describe('slices', () => {
       .resolvesOnce({Id: 'st-1', Status: 'STARTED'})
       .resolves({Id: 'st-1', Status: 'FINISHED'})
     data.on(GetStatementResultCommand).resolves({Records: [[{longValue: 12}]]})
-    const r = await resolveSlices({cluster: 'c1', database: 'dev', dbUser: 'loader', pollMs: 0}, clients)
+    const r = await resolveSlices(
+      clients,
+      {cluster: 'c1', database: 'dev', dbUser: 'loader', pollMs: 0},
+      testRunContext(),
+    )
     expect(r.slices).toEqual({
       count: 12,
       estimate: false,
@@ -72,8 +77,9 @@ describe('slices', () => {
     data.on(DescribeStatementCommand).resolves({Status: 'FINISHED'})
     data.on(GetStatementResultCommand).resolves({Records: [[{longValue: 4}]]})
     await resolveSlices(
-      {cluster: 'c', database: 'dev', pollMs: 0, secretArn: 'arn:aws:secretsmanager:us-east-1:1:secret:s'},
       clients,
+      {cluster: 'c', database: 'dev', pollMs: 0, secretArn: 'arn:aws:secretsmanager:us-east-1:1:secret:s'},
+      testRunContext(),
     )
     const {input} = data.commandCalls(ExecuteStatementCommand)[0]!.args[0]
     expect(input.SecretArn).toBe('arn:aws:secretsmanager:us-east-1:1:secret:s')
@@ -88,7 +94,7 @@ describe('slices', () => {
         name: 'AccessDeniedException',
       }),
     )
-    const r = await resolveSlices({cluster: 'c', database: 'dev', dbUser: 'u', pollMs: 0}, clients)
+    const r = await resolveSlices(clients, {cluster: 'c', database: 'dev', dbUser: 'u', pollMs: 0}, testRunContext())
     expect(r.slices).toMatchObject({count: 32, estimate: true})
     expect(r.slices.source).toMatch(/DescribeClusters: dc2\.8xlarge × 2 node\(s\) × 16 slices per node.*access denied/)
     expect(r.warnings[0]).toMatch(/estimate/)
@@ -98,19 +104,23 @@ describe('slices', () => {
     redshift.on(DescribeClustersCommand).resolves({Clusters: [{NodeType: 'ra3.4xlarge', NumberOfNodes: 4}]})
     data.on(ExecuteStatementCommand).resolves({Id: 'x'})
     data.on(DescribeStatementCommand).resolves({Error: 'relation does not exist', Status: 'FAILED'})
-    const failed = await resolveSlices({cluster: 'c', database: 'dev', dbUser: 'u', pollMs: 0}, clients)
+    const failed = await resolveSlices(
+      clients,
+      {cluster: 'c', database: 'dev', dbUser: 'u', pollMs: 0},
+      testRunContext(),
+    )
     expect(failed.slices).toMatchObject({count: 16, estimate: true})
     expect(failed.slices.source).toMatch(/relation does not exist/)
     data.on(DescribeStatementCommand).resolves({Status: 'FINISHED'})
     data.on(GetStatementResultCommand).resolves({Records: [[{longValue: 2}]]})
-    const low = await resolveSlices({cluster: 'c', database: 'dev', dbUser: 'u', pollMs: 0}, clients)
+    const low = await resolveSlices(clients, {cluster: 'c', database: 'dev', dbUser: 'u', pollMs: 0}, testRunContext())
     expect(low.slices).toMatchObject({count: 16, estimate: true})
     expect(low.slices.source).toMatch(/not a superuser/)
   })
 
   it('without --database uses the node table directly; a missing cluster is exit 4', async () => {
     redshift.on(DescribeClustersCommand).resolves({Clusters: [{NodeType: 'ra3.16xlarge', NumberOfNodes: 2}]})
-    const r = await resolveSlices({cluster: 'c'}, clients)
+    const r = await resolveSlices(clients, {cluster: 'c'}, testRunContext())
     expect(r.slices.count).toBe(32)
     expect(data.calls()).toHaveLength(0)
     redshift.on(DescribeClustersCommand).rejects(
@@ -119,7 +129,7 @@ describe('slices', () => {
         name: 'ClusterNotFoundFault',
       }),
     )
-    await expect(resolveSlices({cluster: 'nope'}, clients)).rejects.toMatchObject({
+    await expect(resolveSlices(clients, {cluster: 'nope'}, testRunContext())).rejects.toMatchObject({
       code: 'ClusterNotFound',
       exitCode: 4,
     })
@@ -127,14 +137,14 @@ describe('slices', () => {
 
   it('an unknown node type without a usable Data API asks for --slices', async () => {
     redshift.on(DescribeClustersCommand).resolves({Clusters: [{NodeType: 'ra3.large', NumberOfNodes: 2}]})
-    await expect(resolveSlices({cluster: 'c'}, clients)).rejects.toMatchObject({
+    await expect(resolveSlices(clients, {cluster: 'c'}, testRunContext())).rejects.toMatchObject({
       exitCode: 6,
       suggestions: [expect.stringMatching(/--slices/)],
     })
   })
 
   it('Serverless: no slices, planned by size', async () => {
-    const r = await resolveSlices({workgroup: 'wg'}, {})
+    const r = await resolveSlices({}, {workgroup: 'wg'}, testRunContext())
     expect(r.slices.count).toBeNull()
     expect(r.slices.source).toMatch(/provisioned-only/)
   })
