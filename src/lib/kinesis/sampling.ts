@@ -1,3 +1,10 @@
+import {
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  type KinesisClient,
+  type _Record as KinesisRecord,
+} from '@aws-sdk/client-kinesis'
+
 /**
  * Stage 2 of hot-shard detection: read a sample of records from a few shards with
  * GetShardIterator + GetRecords (no enhanced fan-out consumer to register or leave behind).
@@ -8,13 +15,7 @@
  * Bytes are data + partition key (UTF-8), counted per second of ApproximateArrivalTimestamp; KPL
  * aggregated records are unpacked so the user keys are counted.
  */
-import {
-  GetRecordsCommand,
-  GetShardIteratorCommand,
-  type KinesisClient,
-  type _Record as KinesisRecord,
-} from '@aws-sdk/client-kinesis'
-
+import type {RunContext} from '../core/run-context.js'
 import type {HashCache} from './hash-cache.js'
 import type {LoadTally} from './load-tally.js'
 
@@ -37,11 +38,11 @@ export interface SampleOptions {
   startMs: number
 }
 
-export interface SampleDeps {
-  now: () => number
-  onProgress?: (p: {bytes: number; calls: number; records: number; shardsDone: number; shardsTotal: number}) => void
-  signal?: AbortSignal | undefined
-  sleep: (ms: number, signal?: AbortSignal) => Promise<void>
+/** What to sample: the stream, which shards (indexes into `counter.tally.shards`), where counts go, and how. */
+export interface SampleRequest extends SampleOptions {
+  counter: RecordCounter
+  shardIndexes: readonly number[]
+  stream: {streamArn?: string | undefined; streamName?: string | undefined}
 }
 
 export interface ShardSampleReport {
@@ -120,26 +121,33 @@ export function countKinesisRecord(
   return {aggregated: true, userRecords: users.length}
 }
 
-/** Sample the given shards (indexes into `counter.tally.shards`) concurrently. */
+/** Sample the given shards concurrently; progress goes to ctx, Ctrl-C ends every shard's loop. */
 export async function sampleShards(
-  kinesis: KinesisClient,
-  stream: {streamArn?: string | undefined; streamName?: string | undefined},
-  shardIndexes: readonly number[],
-  counter: RecordCounter,
-  options: SampleOptions,
-  deps: SampleDeps,
+  clients: {kinesis: KinesisClient},
+  request: SampleRequest,
+  ctx: RunContext,
 ): Promise<ShardSampleReport[]> {
-  const t0 = deps.now()
+  const {kinesis} = clients
+  const {counter, shardIndexes, stream, ...options} = request
+  const nowMs = (): number => ctx.now().getTime()
+  const t0 = nowMs()
   const deadline = t0 + options.budgetMs
   let totalBytes = 0
   let totalCalls = 0
   let totalRecords = 0
   let shardsDone = 0
+  const progress = (): void =>
+    ctx.progress({
+      detail: `${totalRecords} records, ${totalCalls} calls`,
+      done: shardsDone,
+      label: 'Sampling records',
+      total: shardIndexes.length,
+    })
   const streamRef = stream.streamArn ? {StreamARN: stream.streamArn} : {StreamName: stream.streamName}
 
   const one = async (shardIndex: number): Promise<ShardSampleReport> => {
     const shard = counter.tally.shards[shardIndex]!
-    const startMs = options.live ? deps.now() : options.startMs
+    const startMs = options.live ? nowMs() : options.startMs
     const report: ShardSampleReport = {
       aggregatedRecords: 0,
       bytes: 0,
@@ -160,30 +168,30 @@ export async function sampleShards(
             ? {ShardIteratorType: 'LATEST'}
             : {ShardIteratorType: 'AT_TIMESTAMP', Timestamp: new Date(options.startMs)}),
         }),
-        abortOpts(deps.signal),
+        abortOpts(ctx.signal),
       )
       let iterator = it.ShardIterator
       let lastCall = 0
       for (;;) {
-        if (deps.signal?.aborted) {
+        if (ctx.signal.aborted) {
           report.stoppedBy = 'aborted'
-          report.coveredEndMs = options.live ? deps.now() : Math.max(report.coveredEndMs, report.coveredStartMs)
+          report.coveredEndMs = options.live ? nowMs() : Math.max(report.coveredEndMs, report.coveredStartMs)
           break
         }
 
         if (!iterator) {
           report.stoppedBy = 'shard-closed'
-          if (!options.live) report.coveredEndMs = Math.min(options.endMs, Math.max(report.coveredEndMs, deps.now()))
+          if (!options.live) report.coveredEndMs = Math.min(options.endMs, Math.max(report.coveredEndMs, nowMs()))
           break
         }
 
         if (totalBytes >= options.maxBytes) {
           report.stoppedBy = 'budget-bytes'
-          if (options.live) report.coveredEndMs = deps.now()
+          if (options.live) report.coveredEndMs = nowMs()
           break
         }
 
-        const now = deps.now()
+        const now = nowMs()
         if (now >= deadline) {
           report.stoppedBy = 'budget-time'
           if (options.live) report.coveredEndMs = now
@@ -192,19 +200,19 @@ export async function sampleShards(
 
         const wait = lastCall + options.callSpacingMs - now
 
-        if (wait > 0) await deps.sleep(Math.min(wait, deadline - now), deps.signal)
-        if (deps.now() >= deadline) continue
-        lastCall = deps.now()
+        if (wait > 0) await ctx.sleep(Math.min(wait, deadline - now))
+        if (nowMs() >= deadline) continue
+        lastCall = nowMs()
 
         const page = await kinesis.send(
           new GetRecordsCommand({Limit: options.recordsPerCall, ShardIterator: iterator}),
-          abortOpts(deps.signal),
+          abortOpts(ctx.signal),
         )
         report.calls++
         totalCalls++
         let pastEnd = false
         for (const r of page.Records ?? []) {
-          const ts = (r as KinesisRecord).ApproximateArrivalTimestamp?.getTime() ?? deps.now()
+          const ts = (r as KinesisRecord).ApproximateArrivalTimestamp?.getTime() ?? nowMs()
           if (!options.live && ts >= options.endMs) {
             pastEnd = true
             break
@@ -227,13 +235,7 @@ export async function sampleShards(
           if (ts + 1 > report.coveredEndMs) report.coveredEndMs = ts + 1
         }
 
-        deps.onProgress?.({
-          bytes: totalBytes,
-          calls: totalCalls,
-          records: totalRecords,
-          shardsDone,
-          shardsTotal: shardIndexes.length,
-        })
+        progress()
         iterator = page.NextShardIterator
         if (pastEnd) {
           report.stoppedBy = 'window-end'
@@ -243,31 +245,25 @@ export async function sampleShards(
 
         if (!options.live && (page.Records ?? []).length === 0 && page.MillisBehindLatest === 0) {
           report.stoppedBy = 'caught-up'
-          report.coveredEndMs = Math.min(options.endMs, deps.now())
+          report.coveredEndMs = Math.min(options.endMs, nowMs())
           break
         }
 
-        if (options.live) report.coveredEndMs = deps.now()
+        if (options.live) report.coveredEndMs = nowMs()
       }
     } catch (error) {
-      if (deps.signal?.aborted) {
+      if (ctx.signal.aborted) {
         report.stoppedBy = 'aborted'
       } else {
         report.stoppedBy = 'error'
         report.error = error instanceof Error ? `${error.name}: ${error.message}` : String(error)
       }
 
-      if (options.live) report.coveredEndMs = deps.now()
+      if (options.live) report.coveredEndMs = nowMs()
     }
 
     shardsDone++
-    deps.onProgress?.({
-      bytes: totalBytes,
-      calls: totalCalls,
-      records: totalRecords,
-      shardsDone,
-      shardsTotal: shardIndexes.length,
-    })
+    progress()
     return report
   }
 

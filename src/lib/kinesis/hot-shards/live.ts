@@ -144,31 +144,20 @@ export async function analyseLive(
         label: live ? 'Sampling new records' : 'Sampling records',
       })
       const reports = await sampleShards(
-        clients.kinesis,
-        liveRef,
-        chosen,
-        {cache: new HashCache(200_000), tally},
+        clients,
         {
           budgetMs,
           callSpacingMs: 1000,
+          counter: {cache: new HashCache(200_000), tally},
           endMs: options.endMs,
           live,
           maxBytes: options.sampleBytes ?? 100 * 1024 * 1024,
           recordsPerCall: options.recordsPerCall ?? 1000,
+          shardIndexes: chosen,
           startMs: options.startMs,
+          stream: liveRef,
         },
-        {
-          now: () => ctx.now().getTime(),
-          onProgress: (p) =>
-            ctx.progress({
-              detail: `${p.records} records, ${p.calls} calls`,
-              done: p.shardsDone,
-              label: 'Sampling records',
-              total: p.shardsTotal,
-            }),
-          signal: ctx.signal,
-          sleep: (ms) => ctx.sleep(ms),
-        },
+        ctx,
       )
       for (const [k, report] of reports.entries()) {
         const i = chosen[k]!
