@@ -8,6 +8,7 @@ import {Flags} from '@oclif/core'
 import type {TimeFormat} from '../lib/athena/sql-model.js'
 import type {AthenaTableRequest} from '../lib/kinesis/athena/hot-shards-athena.js'
 
+import {parseTableRef} from '../lib/athena/table-scan.js'
 import {UsageError} from '../lib/core/errors.js'
 
 const helpGroup = 'ATHENA'
@@ -98,6 +99,8 @@ export function athenaTableRequest(
   window: undefined | {endMs: number; startMs: number},
 ): Omit<AthenaTableRequest, 'options' | 'ranges' | 'rangesSource'> {
   const table = flags['athena-table']!
+  // The name's shape is checked here, before any AWS set-up, so a typo is named before a missing region.
+  parseTableRef(table)
   if (!flags['key-column'])
     throw new UsageError('--athena-table needs --key-column (the column holding the partition key)', {
       suggestions: [

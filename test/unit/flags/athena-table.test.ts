@@ -42,5 +42,9 @@ describe('--athena-table flags → request', () => {
     expect(() => athenaTableRequest({...given, 'output-location': 'bucket/prefix'}, undefined)).toThrow(
       /--output-location must be an s3:\/\/BUCKET\/PREFIX\/ URI, not "bucket\/prefix"/,
     )
+    // The table name's shape is refused here, before any AWS set-up could ask for a region first.
+    expect(() => athenaTableRequest({...given, 'athena-table': 'notatable'}, undefined)).toThrow(
+      expect.objectContaining({exitCode: 2, message: '--athena-table must be DATABASE.TABLE, not "notatable"'}),
+    )
   })
 })
