@@ -18,15 +18,7 @@ import {
   type TrailEvent,
   type TrailQuery,
 } from '../../../src/lib/cloudtrail/lookup.js'
-
-/** A deterministic generator (the test must be the same every run). */
-function lcg(seed: number): () => number {
-  let s = seed >>> 0
-  return () => {
-    s = (Math.imul(s, 1_664_525) + 1_013_904_223) >>> 0
-    return s / 4_294_967_296
-  }
-}
+import {lcg} from '../../helpers/seeded-random.js'
 
 interface Identity {
   accesskeyid: null | string

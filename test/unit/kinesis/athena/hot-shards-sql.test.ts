@@ -10,20 +10,12 @@ import {analyseTableLoad, type SqlEngine, tableLoadSql} from '../../../../src/li
 import {hashKeyHex, KIND_MINUTE, KIND_SECOND} from '../../../../src/lib/kinesis/athena/load-query.js'
 import {evenRanges, hashKeyOfPartitionKey, type ShardRange} from '../../../../src/lib/kinesis/hash-key.js'
 import {analyseHotShards, type HotShardsOptions, type HotShardsResult} from '../../../../src/lib/kinesis/hot-shards.js'
+import {lcg} from '../../../helpers/seeded-random.js'
 
 interface Rec {
   bytes: number
   key: string
   tsMs: number
-}
-
-/** A small deterministic generator (no Math.random: the test must be the same every run). */
-function lcg(seed: number): () => number {
-  let s = seed >>> 0
-  return () => {
-    s = (Math.imul(s, 1_664_525) + 1_013_904_223) >>> 0
-    return s / 4_294_967_296
-  }
 }
 
 function generate(count: number, seed: number): Rec[] {

@@ -18,20 +18,12 @@ import {bigIntToWords} from '../../../../src/lib/kinesis/fast-md5.js'
 import {evenRanges, MAX_HASH_KEY} from '../../../../src/lib/kinesis/hash-key.js'
 import {analyseKeySpread, type KeySpreadSettings} from '../../../../src/lib/kinesis/key-spread.js'
 import {LoadTally} from '../../../../src/lib/kinesis/load-tally.js'
+import {lcg} from '../../../helpers/seeded-random.js'
 
 interface Rec {
   bytes: number
   key: string
   tsMs: number
-}
-
-/** A small deterministic generator (the test must be the same every run). */
-function lcg(seed: number): () => number {
-  let s = seed >>> 0
-  return () => {
-    s = (Math.imul(s, 1_664_525) + 1_013_904_223) >>> 0
-    return s / 4_294_967_296
-  }
 }
 
 function generate(count: number, seed: number): Rec[] {
