@@ -16,7 +16,6 @@ import type {RunContext} from '../core/run-context.js'
 import type {CompiledPattern} from './compile-pattern.js'
 
 import {InputError} from '../core/errors.js'
-import {FieldReader} from './field-reader.js'
 import {nodeMatches} from './match.js'
 import {LineScanner, requiredNeedles} from './prefilter.js'
 
@@ -39,38 +38,6 @@ const NEWLINE = 0x0a
 const WINDOW = 64 * 1024
 const OPEN_BRACE = 0x7b
 const CLOSE_BRACE = 0x7d
-const LINE_FEED_BYTE = 0x0a
-
-/**
- * Where `window` from `from` to `to` holds a byte below 0x20 other than a line feed (a tab, a
- * carriage return, a control character JSON refuses inside a string), as offsets from `from`:
- * such a line is not given to the field reader. Four bytes at a time (a word has a byte below
- * 0x20 exactly when (w − 0x20202020) & ~w & 0x80808080 is not 0, for ASCII bytes): a regular
- * expression over the text cost 15× as much, about a second and a half per million events.
- */
-export function controlBytes(window: Buffer, from: number, to: number): number[] {
-  const found: number[] = []
-  const check = (at: number): void => {
-    if (window[at]! < 0x20 && window[at] !== LINE_FEED_BYTE) found.push(at - from)
-  }
-
-  let at = from
-  const aligned = Math.min(to, from + ((4 - ((window.byteOffset + from) & 3)) & 3))
-  for (; at < aligned; at++) check(at)
-  // Unaligned only when the range ended before a word boundary: then no word is left.
-  const words =
-    (window.byteOffset + at) & 3
-      ? new Uint32Array(0)
-      : new Uint32Array(window.buffer, window.byteOffset + at, (to - at) >> 2)
-  for (const [w, word_] of words.entries()) {
-    const word = word_!
-    if (((word - 0x20_20_20_20) & ~word & 0x80_80_80_80) !== 0)
-      for (let b = at + 4 * w; b < at + 4 * w + 4; b++) check(b)
-  }
-
-  for (at += 4 * words.length; at < to; at++) check(at)
-  return found
-}
 
 function isBlank(code: number): boolean {
   return code === 0x20 || code === 0x09 || code === 0x0d
@@ -130,7 +97,6 @@ export async function evaluateEventStream(
   ctx: RunContext,
 ): Promise<StreamVerdicts> {
   const scanner = new LineScanner(requiredNeedles(pattern.root))
-  const reader = FieldReader.for(pattern.root)
   const {root} = pattern
   const matchedLines = new LineNumbers()
   const unmatchedLines = new LineNumbers()
@@ -149,38 +115,6 @@ export async function evaluateEventStream(
   let ascii = true
   let bytes: Buffer = Buffer.alloc(0)
   let offset = 0
-  // For the field reader, which takes only lines without escapes and control characters: the next
-  // backslash of `text` at or after the last line read (-1: not looked for yet), and the window's
-  // control characters (undefined: not looked for yet) with the index of the next one to pass.
-  let backslashAt = -1
-  let controls: number[] | undefined
-  let control = 0
-
-  const plain = (first: number, end: number): boolean => {
-    if (backslashAt < first) {
-      const at = text.indexOf('\\', first)
-      backslashAt = at === -1 ? Number.MAX_SAFE_INTEGER : at
-    }
-
-    if (backslashAt < end) return false
-    controls ??= controlBytes(bytes, offset, offset + text.length)
-    while (control < controls.length && controls[control]! < first) control++
-    return control === controls.length || controls[control]! >= end
-  }
-
-  /** The event of a line the scan kept: the named fields when the reader can tell, else the parsed line. */
-  const eventOf = (first: number, end: number): unknown => {
-    if (reader && ascii && plain(first, end)) {
-      const fields = reader.read(text, first, end)
-      if (fields) return fields
-    }
-
-    try {
-      return JSON.parse(ascii ? text.slice(first, end) : bytes.toString('utf8', offset + first, offset + end))
-    } catch (error) {
-      return refuse(lineNumber, `not JSON (${(error as Error).message})`)
-    }
-  }
 
   /** One line: characters `start` to `end` (exclusive, without its line feed) of `text`. */
   const judge = (start: number, end: number): void => {
@@ -193,7 +127,15 @@ export async function evaluateEventStream(
     events++
     let matched = false
     if (scanner.mayMatch(first, last + 1)) {
-      const event = eventOf(first, last + 1)
+      let event: unknown
+      try {
+        event = JSON.parse(
+          ascii ? text.slice(first, last + 1) : bytes.toString('utf8', offset + first, offset + last + 1),
+        )
+      } catch (error) {
+        refuse(lineNumber, `not JSON (${(error as Error).message})`)
+      }
+
       if (typeof event !== 'object' || event === null || Array.isArray(event))
         refuse(lineNumber, 'not a JSON object; an event is an object')
       matched = nodeMatches(root, event as {[key: string]: unknown})
@@ -216,9 +158,6 @@ export async function evaluateEventStream(
     ascii = isAscii(window.subarray(from, to))
     bytes = window
     offset = from
-    backslashAt = -1
-    controls = undefined
-    control = 0
     scanner.reset(text)
     let start = 0
     for (;;) {

@@ -1,9 +1,8 @@
-import fc from 'fast-check'
 import {describe, expect, it} from 'vitest'
 
 import {testRunContext} from '../../../src/lib/core/run-context.js'
 import {compilePattern} from '../../../src/lib/events/compile-pattern.js'
-import {controlBytes, evaluateEventStream} from '../../../src/lib/events/event-stream.js'
+import {evaluateEventStream} from '../../../src/lib/events/event-stream.js'
 import {nodeMatches} from '../../../src/lib/events/match.js'
 
 async function* chunksOf(text: string, size: number): AsyncGenerator<Buffer> {
@@ -67,22 +66,5 @@ describe('evaluateEventStream', () => {
   it('reads the last line without a newline', async () => {
     const verdicts = await evaluateEventStream(pattern, chunksOf(lines[0]!, 5), 'e.jsonl', testRunContext())
     expect(verdicts).toMatchObject({events: 1, matched: 1, matchedLines: [1]})
-  })
-})
-
-describe('controlBytes', () => {
-  it('finds every byte below 0x20 but line feeds, wherever the window starts (property)', () => {
-    const byte = fc.oneof(fc.integer({max: 0x7f, min: 0x20}), fc.constantFrom(0x0a, 0x09, 0x0d, 0x00, 0x1f))
-    fc.assert(
-      fc.property(fc.array(byte, {maxLength: 40}), fc.nat(), fc.nat(), (bytes, a, b) => {
-        const window = Buffer.from(bytes)
-        const from = a % (window.length + 1)
-        const to = from + (b % (window.length - from + 1))
-        const expected: number[] = []
-        for (let i = from; i < to; i++) if (window[i]! < 0x20 && window[i] !== 0x0a) expected.push(i - from)
-        expect(controlBytes(window, from, to)).toEqual(expected)
-      }),
-      {numRuns: 300},
-    )
   })
 })
